@@ -1,0 +1,3 @@
+from wijkteam_tui.cli import run
+
+run()

@@ -1,0 +1,412 @@
+"""The command line (`wijkteam`). The contract is in DESIGN.md, "Command line".
+
+Errors: one Dutch line on stderr, never a traceback; exit 1 for errors, 2 for usage errors, 3 for
+a wrong passphrase. Set WIJKTEAM_DEBUG=1 to see the traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from wijkteam_tui import __version__
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import UsageError, WijkteamError
+
+DB_ENV = "WIJKTEAM_DB"
+USER_ENV = "WIJKTEAM_USER"
+PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "WIJKTEAM_NEW_PASSPHRASE"
+RECOVERY_KEY_ENV = "WIJKTEAM_RECOVERY_KEY"
+
+_ARGPARSE_DUTCH = {
+    "usage: ": "gebruik: ",
+    "options": "opties",
+    "positional arguments": "argumenten",
+    "show this help message and exit": "toon deze hulp en stop",
+    "show program's version number and exit": "toon het versienummer en stop",
+    "the following arguments are required: %s": "verplicht maar niet opgegeven: %s",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r"
+    " (kies uit %(choices)s)",
+    "expected one argument": "verwacht één waarde",
+    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "onduidelijke optie: %(option)s"
+    " (kan zijn: %(matches)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "niet toegestaan samen met %s",
+}
+
+
+def _dutch(message: str) -> str:
+    return _ARGPARSE_DUTCH.get(message, message)
+
+
+# argparse looks its messages up through gettext at run time; we answer in Dutch.
+argparse._ = _dutch  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (zie '{self.prog} --help')")
+
+
+def default_db_path() -> Path:
+    """$WIJKTEAM_DB, else `register.db` in the platform's data folder."""
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV]).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("wijkteam", appauthor=False) / "register.db"
+
+
+# --- secrets -----------------------------------------------------------------------------------
+
+
+def read_secret_file(path: str) -> str:
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"Wachtwoordbestand {path} kan niet worden gelezen.") from exc
+    secret = text.splitlines()[0] if text else ""
+    if not secret:
+        raise UsageError(f"Wachtwoordbestand {path} is leeg.")
+    return secret
+
+
+def _prompt(label: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"{label} nodig: geef --passphrase-file of zet ${PASSPHRASE_ENV} (er is geen"
+            " terminal om naar te vragen)."
+        )
+    return getpass.getpass(f"{label}: ")
+
+
+def current_passphrase(args: argparse.Namespace, label: str = "Wachtwoord") -> str:
+    """The passphrase from --passphrase-file, $WIJKTEAM_PASSPHRASE or a hidden prompt."""
+    if getattr(args, "passphrase_file", None):
+        return read_secret_file(args.passphrase_file)
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    return _prompt(label)
+
+
+def new_passphrase(
+    args: argparse.Namespace, *, file_attr: str, env: str, label: str = "Nieuw wachtwoord"
+) -> str:
+    """A new passphrase from a file, an environment variable or asked twice."""
+    if getattr(args, file_attr, None):
+        return read_secret_file(getattr(args, file_attr))
+    if os.environ.get(env):
+        return os.environ[env]
+    from wijkteam_tui.store.crypto import passphrase_strength, validate_passphrase
+
+    first = _prompt(label)
+    validate_passphrase(first)
+    print(f"Sterkte: {passphrase_strength(first)}", file=sys.stderr)
+    if _prompt(f"{label} (nogmaals)") != first:
+        raise UsageError("De wachtwoorden zijn niet gelijk; er is niets gewijzigd.")
+    return first
+
+
+def user_name(args: argparse.Namespace) -> str:
+    name = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not name:
+        raise UsageError(f"Geef een gebruiker op met --user of ${USER_ENV}.")
+    return str(name)
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.engine import create_register
+
+    path = db_path(args)
+    user = user_name(args)
+    passphrase = new_passphrase(
+        args, file_attr="passphrase_file", env=PASSPHRASE_ENV, label="Wachtwoord"
+    )
+    register, recovery_key = create_register(path, user, passphrase, team_name=args.name or "")
+    register.close()
+    print(f"Register aangemaakt: {path}")
+    print(f"Eerste gebruiker: {user} (teamleider)")
+    print()
+    print("HERSTELSLEUTEL (wordt maar één keer getoond; schrijf hem op en bewaar hem veilig):")
+    print()
+    print(f"    {recovery_key}")
+    print()
+    print("Met deze sleutel zet u een nieuw wachtwoord als er een vergeten is: 'wijkteam recover'.")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store import crypto
+
+    path = _require_register(db_path(args))
+    acting = user_name(args)
+    unlocked = crypto.unlock(path, acting, current_passphrase(args, f"Wachtwoord van {acting}"))
+    crypto.validate_user_name(args.name)
+    if unlocked.key_file.user_slot(args.name) is not None:
+        raise UsageError(f"Gebruiker '{args.name}' bestaat al.")
+    if unlocked.role is not Role.TEAMLEIDER:
+        raise WijkteamError("Alleen een teamleider kan gebruikers toevoegen.")
+    passphrase = new_passphrase(
+        args,
+        file_attr="new_passphrase_file",
+        env=NEW_PASSPHRASE_ENV,
+        label=f"Wachtwoord voor {args.name}",
+    )
+    crypto.add_user_slot(path, unlocked, args.name, Role(args.role), passphrase)
+    print(f"Gebruiker {args.name} toegevoegd als {Role(args.role).label}.")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store import crypto
+
+    path = _require_register(db_path(args))
+    user = user_name(args)
+    unlocked = crypto.unlock(path, user, current_passphrase(args, "Huidig wachtwoord"))
+    passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+    crypto.set_user_passphrase(path, unlocked, user, passphrase)
+    print(f"Wachtwoord van {user} gewijzigd.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store import crypto
+
+    path = _require_register(db_path(args))
+    user = user_name(args)
+    if args.recovery_key_file:
+        recovery_key = read_secret_file(args.recovery_key_file)
+    elif os.environ.get(RECOVERY_KEY_ENV):
+        recovery_key = os.environ[RECOVERY_KEY_ENV]
+    else:
+        recovery_key = _prompt("Herstelsleutel")
+    unlocked = crypto.unlock_with_recovery_key(path, recovery_key)
+    if unlocked.key_file.user_slot(user) is None:
+        raise WijkteamError(f"Gebruiker '{user}' bestaat niet in dit register.")
+    passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+    crypto.set_user_passphrase(path, unlocked, user, passphrase)
+    print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.backup import write_backup
+
+    with _opened(args) as register:
+        info = write_backup(register, Path(args.output))
+    print(f"Back-up geschreven: {info.path} ({info.size / 1024:.0f} kB, versleuteld).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.backup import restore_backup
+    from wijkteam_tui.store.engine import open_register
+
+    path = db_path(args)
+    user = user_name(args)
+    passphrase = current_passphrase(args, f"Wachtwoord van {user} (in de back-up)")
+    kept = restore_backup(Path(args.file).expanduser(), path, user, passphrase, force=args.force)
+    register = open_register(path, user, passphrase)
+    register.close()
+    print(f"Back-up teruggezet in {path}.")
+    if kept:
+        print(f"Het vorige register is bewaard als {kept}.")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.engine import current_revision, head_revision
+
+    with _opened(args) as register:
+        problems = register.check()
+        revision = current_revision(register.engine)
+        head = head_revision()
+    backup_copy = crypto.backup_key_file_path(register.path)
+    for warning in register.warnings:
+        print(f"Let op: {warning}")
+    print(f"Register: {register.path}")
+    print(f"Structuurversie: {revision} (nieuwste: {head})")
+    print(f"Reservekopie sleutelbestand: {'aanwezig' if backup_copy.exists() else 'ONTBREEKT'}")
+    if problems:
+        for problem in problems:
+            print(f"FOUT: {problem}")
+        print(f"{len(problems)} probleem/problemen gevonden.", file=sys.stderr)
+        return 1
+    print("Controle: in orde (integrity_check, cipher_integrity_check, foreign_key_check).")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    with _opened(args) as register:
+        report = register.migration
+    if report is None:
+        print("Het register is al bijgewerkt; er was niets te doen.")
+    else:
+        print(f"Register bijgewerkt van versie {report.from_revision} naar {report.to_revision}.")
+        if report.backup_path:
+            print(f"Reservekopie van daarvoor: {report.backup_path}")
+    return 0
+
+
+def _require_register(path: Path) -> Path:
+    if not path.exists():
+        raise WijkteamError(
+            f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
+        )
+    return path
+
+
+class _opened:
+    """Open the register for a command and close it afterwards."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        from wijkteam_tui.store.engine import open_register
+
+        path = _require_register(db_path(self.args))
+        user = user_name(self.args)
+        self.register = open_register(path, user, current_passphrase(self.args))
+        return self.register
+
+    def __exit__(self, *exc: object) -> None:
+        self.register.close()
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS, metavar="PAD", help=f"register (anders ${DB_ENV})"
+    )
+    common.add_argument(
+        "--user", default=argparse.SUPPRESS, metavar="NAAM", help=f"gebruiker (anders ${USER_ENV})"
+    )
+    common.add_argument(
+        "--passphrase-file",
+        default=argparse.SUPPRESS,
+        metavar="BESTAND",
+        help=f"lees het wachtwoord uit BESTAND (anders ${PASSPHRASE_ENV} of een vraag)",
+    )
+    new_secret = _Parser(add_help=False)
+    new_secret.add_argument(
+        "--new-passphrase-file",
+        metavar="BESTAND",
+        help=f"lees het nieuwe wachtwoord uit BESTAND (anders ${NEW_PASSPHRASE_ENV} of vragen)",
+    )
+
+    parser = _Parser(
+        prog="wijkteam",
+        description="Wijkteam-register: houdt bewoners duurzaam in beeld (versleuteld).",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"wijkteam {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=_Parser)
+
+    def add(name: str, helptext: str, handler: Callable[[argparse.Namespace], int], **kw):  # type: ignore[no-untyped-def]
+        sub = commands.add_parser(name, help=helptext, description=helptext, **kw)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = add("init", "nieuw register; de eerste gebruiker is teamleider", cmd_init, parents=[common])
+    init.add_argument("--name", metavar="TEKST", help="naam van het team")
+
+    user = commands.add_parser("user", help="gebruikers beheren", description="gebruikers beheren")
+    user_commands = user.add_subparsers(dest="user_command", metavar="OPDRACHT", required=True)
+    user_add = user_commands.add_parser(
+        "add",
+        help="gebruiker toevoegen (door een teamleider)",
+        description="gebruiker toevoegen; --user is de teamleider die dat doet",
+        parents=[common, new_secret],
+    )
+    user_add.add_argument("name", metavar="NAAM", help="naam van de nieuwe gebruiker")
+    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user_add.set_defaults(handler=cmd_user_add)
+
+    add("passwd", "eigen wachtwoord wijzigen", cmd_passwd, parents=[common, new_secret])
+    recover = add(
+        "recover",
+        "nieuw wachtwoord instellen met de herstelsleutel",
+        cmd_recover,
+        parents=[common, new_secret],
+    )
+    recover.add_argument(
+        "--recovery-key-file",
+        metavar="BESTAND",
+        help=f"lees de herstelsleutel uit BESTAND (anders ${RECOVERY_KEY_ENV} of een vraag)",
+    )
+
+    backup = add("backup", "versleutelde back-up maken", cmd_backup, parents=[common])
+    backup.add_argument("-o", "--output", required=True, metavar="BESTAND")
+    restore = add("restore", "back-up terugzetten", cmd_restore, parents=[common])
+    restore.add_argument("file", metavar="BESTAND")
+    restore.add_argument(
+        "--force", action="store_true", help="vervang een bestaand register (dat wordt bewaard)"
+    )
+
+    db = commands.add_parser("db", help="onderhoud van het register", description="onderhoud")
+    db_commands = db.add_subparsers(dest="db_command", metavar="OPDRACHT", required=True)
+    check = db_commands.add_parser(
+        "check", help="register controleren", description="register controleren", parents=[common]
+    )
+    check.set_defaults(handler=cmd_db_check)
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="structuur van het register bijwerken",
+        description="structuur van het register bijwerken (met reservekopie vooraf)",
+        parents=[common],
+    )
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 0
+        return int(handler(args))
+    except WijkteamError as error:
+        print(f"wijkteam: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except SystemExit as done:  # --help and --version
+        return done.code if isinstance(done.code, int) else 0
+    except KeyboardInterrupt:
+        print("wijkteam: afgebroken; er is niets half opgeslagen.", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug: one line, the traceback only on request
+        if os.environ.get("WIJKTEAM_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"wijkteam: onverwachte fout ({type(error).__name__}); er is niets half opgeslagen."
+            " Zet WIJKTEAM_DEBUG=1 voor details.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Errors a person can cause. Each carries one Dutch sentence for the screen and an exit code.
+
+Tracebacks are for bugs; everything here is an expected outcome.
+"""
+
+from __future__ import annotations
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+
+
+class WijkteamError(Exception):
+    """Base of all expected failures; `str(error)` is the Dutch message."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(WijkteamError):
+    exit_code = EXIT_USAGE
+
+
+class AuthenticationError(WijkteamError):
+    """Wrong passphrase, wrong recovery key or unknown user."""
+
+    exit_code = EXIT_AUTH
+
+
+class KeyFileError(WijkteamError):
+    """The key file is missing, damaged or edited."""
+
+
+class RegisterError(WijkteamError):
+    """The register cannot be opened, created or used as asked."""
+
+
+class UnsafeLocationError(RegisterError):
+    """The register's folder is on a network share or in a cloud-sync folder."""
+
+
+class MigrationError(RegisterError):
+    """Bringing the register's structure up to date failed; nothing was changed."""
+
+
+class ValidationError(WijkteamError):
+    """Input that cannot be saved, with the field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConflictError(WijkteamError):
+    """Someone else changed the record in the meantime."""

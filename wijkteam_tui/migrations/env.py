@@ -1,0 +1,25 @@
+"""Alembic environment. Migrations only ever run from code, over the already keyed connection
+that `store.engine` passes in `config.attributes["connection"]`, inside its write transaction."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from wijkteam_tui.store.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise SystemExit(
+        "Migraties draaien alleen vanuit wijkteam (het register is versleuteld);"
+        " gebruik 'wijkteam db upgrade'."
+    )
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    transactional_ddl=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

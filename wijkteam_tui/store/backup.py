@@ -1,0 +1,165 @@
+"""Back-ups of a register and restoring them.
+
+A back-up is one file: a zip (stored, not compressed: encrypted pages do not compress) holding
+`register.db` (a consistent copy, still encrypted with the database key), `register.keys` (the
+key file, whose slots are protected by the passphrases valid at back-up time) and a manifest
+with the SHA-256 of both. Nothing in it is readable without a passphrase or the recovery key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wijkteam_tui.errors import RegisterError
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import (
+    Register,
+    connect_keyed,
+    copy_database,
+    current_revision,
+    integrity_problems,
+)
+from wijkteam_tui.store.location import check_location
+
+BACKUP_FORMAT = "wijkteam-back-up"
+BACKUP_VERSION = 1
+_DB_NAME = "register.db"
+_KEYS_NAME = "register.keys"
+_MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    revision: str | None
+    created_at: str
+
+
+def write_backup(register: Register, out_path: Path) -> BackupInfo:
+    """Write a back-up of the open register to `out_path` (atomically; never over the register)."""
+    out_path = out_path.expanduser().resolve()
+    if out_path in {register.path.resolve(), crypto.key_file_path(register.path).resolve()}:
+        raise RegisterError("Een back-up kan niet over het register zelf worden geschreven.")
+    if out_path.is_dir():
+        raise RegisterError(f"{out_path} is een map; geef een bestandsnaam op.")
+    if not out_path.parent.is_dir():
+        raise RegisterError(f"De map {out_path.parent} bestaat niet.")
+    created_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    revision = current_revision(register.engine)
+    with tempfile.TemporaryDirectory(prefix="wijkteam-backup-", dir=out_path.parent) as tmp:
+        db_copy = Path(tmp) / _DB_NAME
+        with register.raw() as raw:
+            copy_database(raw, db_copy, register.unlocked.db_key)
+        keys = crypto.key_file_path(register.path).read_bytes()
+        manifest = {
+            "format": BACKUP_FORMAT,
+            "version": BACKUP_VERSION,
+            "created_at": created_at,
+            "register_id": register.unlocked.key_file.register_id,
+            "revision": revision,
+            "files": {_DB_NAME: _sha256_file(db_copy), _KEYS_NAME: _sha256(keys)},
+        }
+        bundle = Path(tmp) / "bundle.zip"
+        with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr(_MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True))
+            archive.write(db_copy, _DB_NAME)
+            archive.writestr(_KEYS_NAME, keys)
+        with bundle.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(bundle, 0o600)
+        os.replace(bundle, out_path)
+    return BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
+
+
+def restore_backup(
+    bundle_path: Path, db_path: Path, user: str, passphrase: str, *, force: bool = False
+) -> Path | None:
+    """Put the back-up in place at `db_path`.
+
+    The back-up is checked completely first (manifest hashes, the passphrase against its key
+    file, the database's integrity); only then is anything moved. An existing register is kept
+    beside it as `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+    """
+    db_path = db_path.expanduser()
+    if not bundle_path.is_file():
+        raise RegisterError(f"Back-up {bundle_path} niet gevonden.")
+    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    check_location(db_path)
+    key_path = crypto.key_file_path(db_path)
+    exists = db_path.exists() or key_path.exists()
+    if exists and not force:
+        raise RegisterError(
+            f"Er staat al een register op {db_path}. Gebruik --force om het te vervangen;"
+            " het huidige register wordt dan eerst bewaard."
+        )
+    with tempfile.TemporaryDirectory(prefix="wijkteam-restore-", dir=db_path.parent) as tmp:
+        staged_db = Path(tmp) / db_path.name
+        _extract_checked(bundle_path, staged_db)
+        unlocked = crypto.unlock(staged_db, user, passphrase)
+        conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
+        try:
+            problems = integrity_problems(conn)
+        finally:
+            conn.close()
+        if problems:
+            raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
+        kept = _set_aside(db_path) if exists else None
+        crypto.write_key_file(db_path, unlocked.key_file, unlocked.db_key)
+        os.replace(staged_db, db_path)
+    return kept
+
+
+def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
+    damaged = RegisterError(f"{bundle_path} is geen bruikbare wijkteam-back-up (beschadigd).")
+    try:
+        with zipfile.ZipFile(bundle_path) as archive:
+            manifest = json.loads(archive.read(_MANIFEST_NAME))
+            if manifest.get("format") != BACKUP_FORMAT:
+                raise damaged
+            keys = archive.read(_KEYS_NAME)
+            with archive.open(_DB_NAME) as source, staged_db.open("wb") as target:
+                shutil.copyfileobj(source, target)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise damaged from exc
+    expected = manifest.get("files", {})
+    if expected.get(_KEYS_NAME) != _sha256(keys) or expected.get(_DB_NAME) != _sha256_file(
+        staged_db
+    ):
+        raise damaged
+    crypto.key_file_path(staged_db).write_bytes(keys)
+
+
+def _set_aside(db_path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    kept = db_path.with_name(f"{db_path.stem}-voor-herstel-{stamp}{db_path.suffix}")
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            side.replace(kept.with_name(kept.name + suffix))
+    if db_path.exists():
+        db_path.replace(kept)
+    for source in (crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)):
+        if source.exists():
+            source.replace(kept.with_name(kept.stem + source.name[len(db_path.stem) :]))
+    return kept
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

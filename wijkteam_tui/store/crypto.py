@@ -1,0 +1,623 @@
+"""The key file: the database key wrapped once per user and once for the recovery key.
+
+`register.db` is encrypted by SQLCipher with a random 256-bit raw key. That key never leaves
+memory unwrapped; the key file beside the database (`register.keys`) holds it once per *slot*:
+
+- a slot per user, opened by that user's passphrase, and one recovery slot, opened by the
+  recovery key shown once at `init`;
+- each slot derives a key-encryption key with Argon2id (its parameters and salt stored in the
+  slot) and unwraps the database key with AES-256-GCM; the slot's header (register id, kind,
+  user, role, KDF parameters) is the associated data, so editing any of it fails at the tag;
+- the whole file carries a SHA-256 checksum (finds a damaged file before any passphrase is
+  asked) and an HMAC keyed from the database key (finds an edited file once a slot is open);
+- it is written atomically (temp file, fsync, rename) and then copied the same way to
+  `register.keys.bak`, which is used when the main file turns out damaged.
+
+A wrong passphrase fails at the slot's tag: the database is never touched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import AuthenticationError, KeyFileError, UsageError
+
+FORMAT = "wijkteam-sleutelbestand"
+FORMAT_VERSION = 1
+DB_KEY_BYTES = 32
+RECOVERY_KEY_BYTES = 20
+RECOVERY_KIND = "recovery"
+USER_KIND = "user"
+
+#: The one test setting: `WIJKTEAM_KDF=test` makes new slots use very light Argon2id
+#: parameters so that the test suite stays fast. Slots keep their own parameters, so a
+#: register made with the test setting can only be told apart by its weak slots.
+KDF_PROFILE_ENV = "WIJKTEAM_KDF"
+
+
+@dataclass(frozen=True)
+class KdfCost:
+    """Argon2id cost: passes over memory, parallel lanes, memory in KiB."""
+
+    iterations: int
+    lanes: int
+    memory_cost: int
+
+
+#: ~0.5 s on the 2-core reference machine (see README, "Gemeten"); 64 MiB keeps the TUI's
+#: peak memory low while the passes make guessing expensive.
+PRODUCTION_KDF = KdfCost(iterations=12, lanes=4, memory_cost=64 * 1024)
+TEST_KDF = KdfCost(iterations=1, lanes=1, memory_cost=64)
+
+# Bounds a slot's parameters must lie within; an edited slot that asks for 100 GiB of memory or
+# zero passes is refused before any work is done.
+_MAX_MEMORY_KIB = 4 * 1024 * 1024
+_MAX_ITERATIONS = 1000
+_MAX_LANES = 64
+
+
+def new_slot_cost() -> KdfCost:
+    """The Argon2id cost for slots written now (production unless the test setting is on)."""
+    return TEST_KDF if os.environ.get(KDF_PROFILE_ENV) == "test" else PRODUCTION_KDF
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One wrapped copy of the database key."""
+
+    kind: str
+    user: str | None
+    role: str | None
+    salt: bytes
+    cost: KdfCost
+    nonce: bytes
+    wrapped_key: bytes
+
+    def header(self, register_id: str) -> bytes:
+        """The authenticated header: everything about the slot but the ciphertext itself."""
+        return _canonical(
+            {
+                "register_id": register_id,
+                "kind": self.kind,
+                "user": self.user,
+                "role": self.role,
+                "kdf": _kdf_json(self.salt, self.cost),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The parsed key file."""
+
+    register_id: str
+    created_at: str
+    slots: tuple[Slot, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def user_slot(self, user: str) -> Slot | None:
+        return next(
+            (s for s in self.slots if s.kind == USER_KIND and s.user == user), None
+        )
+
+    def recovery_slot(self) -> Slot | None:
+        return next((s for s in self.slots if s.kind == RECOVERY_KIND), None)
+
+    def users(self) -> list[tuple[str, Role]]:
+        """(name, role) of every user who has a slot, in the order they were added."""
+        return [
+            (s.user, Role(s.role))
+            for s in self.slots
+            if s.kind == USER_KIND and s.user and s.role
+        ]
+
+    def with_slot(self, slot: Slot) -> KeyFile:
+        """A copy with `slot` replacing the slot of the same kind and user, or added."""
+        kept = tuple(
+            s for s in self.slots if (s.kind, s.user) != (slot.kind, slot.user)
+        )
+        return dataclasses.replace(self, slots=(*kept, slot))
+
+    def with_extra(self, **values: Any) -> KeyFile:
+        return dataclasses.replace(self, extra={**self.extra, **values})
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """The result of opening a slot: the database key and what the key file says of the user."""
+
+    db_key: bytes
+    key_file: KeyFile
+    user: str | None
+    role: Role | None
+    warnings: tuple[str, ...] = ()
+
+
+def key_file_path(db_path: Path) -> Path:
+    """`register.db` → `register.keys`."""
+    return db_path.with_name(db_path.stem + ".keys")
+
+
+def backup_key_file_path(db_path: Path) -> Path:
+    """`register.db` → `register.keys.bak`."""
+    return db_path.with_name(db_path.stem + ".keys.bak")
+
+
+# --- creating and changing slots -------------------------------------------------------------
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(DB_KEY_BYTES)
+
+
+def new_recovery_key() -> str:
+    """A fresh recovery key, grouped for writing down: `ABCD-EFGH-…` (160 bits, base32)."""
+    raw = base64.b32encode(secrets.token_bytes(RECOVERY_KEY_BYTES)).decode("ascii")
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    """Accept the recovery key with or without dashes, spaces or lower case."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    try:
+        raw = base64.b32decode(cleaned)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != RECOVERY_KEY_BYTES:
+        raise AuthenticationError(
+            "De herstelsleutel heeft niet de juiste vorm (8 groepen van 4 tekens)."
+        )
+    return cleaned
+
+
+def make_slot(
+    register_id: str,
+    db_key: bytes,
+    secret: str,
+    *,
+    kind: str,
+    user: str | None,
+    role: Role | None,
+    cost: KdfCost | None = None,
+) -> Slot:
+    """Wrap `db_key` under `secret` (a passphrase, or a normalised recovery key)."""
+    cost = cost or new_slot_cost()
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    draft = Slot(kind, user, role.value if role else None, salt, cost, nonce, b"")
+    kek = _derive(secret, salt, cost)
+    wrapped = AESGCM(kek).encrypt(nonce, db_key, draft.header(register_id))
+    return dataclasses.replace(draft, wrapped_key=wrapped)
+
+
+def new_key_file(
+    db_path: Path, user: str, role: Role, passphrase: str
+) -> tuple[bytes, str, KeyFile]:
+    """Create and write the key file of a new register: (database key, recovery key, file)."""
+    validate_passphrase(passphrase)
+    register_id = secrets.token_hex(16)
+    db_key = new_database_key()
+    recovery_key = new_recovery_key()
+    slots = (
+        make_slot(
+            register_id, db_key, passphrase, kind=USER_KIND, user=user, role=role
+        ),
+        make_slot(
+            register_id,
+            db_key,
+            normalise_recovery_key(recovery_key),
+            kind=RECOVERY_KIND,
+            user=None,
+            role=None,
+        ),
+    )
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    key_file = KeyFile(register_id=register_id, created_at=created, slots=slots)
+    write_key_file(db_path, key_file, db_key)
+    return db_key, recovery_key, key_file
+
+
+def validate_passphrase(passphrase: str) -> None:
+    """Refuse passphrases that cannot protect anything."""
+    if len(passphrase) < 4:
+        raise UsageError("Het wachtwoord moet minstens 4 tekens lang zijn.")
+
+
+def passphrase_strength(passphrase: str) -> str:
+    """A short Dutch hint on how hard a passphrase is to guess."""
+    classes = sum(
+        any(test(ch) for ch in passphrase)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    words = len(passphrase.split())
+    if len(passphrase) >= 20 or (words >= 4 and len(passphrase) >= 16):
+        return "sterk"
+    if len(passphrase) >= 12 and classes >= 2:
+        return "redelijk"
+    return "zwak: gebruik een zin van minstens vier woorden"
+
+
+def set_user_passphrase(
+    db_path: Path, unlocked: Unlocked, user: str, new_passphrase: str
+) -> KeyFile:
+    """Rewrite the slot of `user` under a new passphrase; the database is not touched."""
+    validate_passphrase(new_passphrase)
+    current = unlocked.key_file.user_slot(user)
+    if current is None:
+        raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
+    slot = make_slot(
+        unlocked.key_file.register_id,
+        unlocked.db_key,
+        new_passphrase,
+        kind=USER_KIND,
+        user=user,
+        role=Role(current.role),
+    )
+    key_file = unlocked.key_file.with_slot(slot)
+    write_key_file(db_path, key_file, unlocked.db_key)
+    return key_file
+
+
+def add_user_slot(
+    db_path: Path, unlocked: Unlocked, user: str, role: Role, passphrase: str
+) -> KeyFile:
+    """Give a new user a slot; only a teamleider may, and a name is used once."""
+    if unlocked.role is not Role.TEAMLEIDER:
+        raise AuthenticationError("Alleen een teamleider kan gebruikers toevoegen.")
+    validate_user_name(user)
+    validate_passphrase(passphrase)
+    if unlocked.key_file.user_slot(user) is not None:
+        raise UsageError(f"Gebruiker '{user}' bestaat al.")
+    slot = make_slot(
+        unlocked.key_file.register_id,
+        unlocked.db_key,
+        passphrase,
+        kind=USER_KIND,
+        user=user,
+        role=role,
+    )
+    key_file = unlocked.key_file.with_slot(slot)
+    write_key_file(db_path, key_file, unlocked.db_key)
+    return key_file
+
+
+def validate_user_name(user: str) -> None:
+    if (
+        not user
+        or len(user) > 64
+        or not all(ch.isalnum() or ch in "._-" for ch in user)
+    ):
+        raise UsageError(
+            "Een gebruikersnaam bestaat uit 1 tot 64 letters, cijfers, punten, streepjes of"
+            " lage streepjes."
+        )
+
+
+# --- opening slots ---------------------------------------------------------------------------
+
+
+def unlock(db_path: Path, user: str, passphrase: str) -> Unlocked:
+    """Open the slot of `user` with `passphrase`.
+
+    Raises AuthenticationError for an unknown user or a wrong passphrase (nothing is written),
+    KeyFileError when neither the key file nor its backup copy can be trusted.
+    """
+    return _unlock(db_path, user, lambda kf: kf.user_slot(user), passphrase)
+
+
+def unlock_with_recovery_key(db_path: Path, recovery_key: str) -> Unlocked:
+    """Open the recovery slot; the caller then sets a new passphrase for a user."""
+    secret = normalise_recovery_key(recovery_key)
+    return _unlock(db_path, None, lambda kf: kf.recovery_slot(), secret)
+
+
+def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked:
+    main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
+    main, main_problem = _try_load(main_path)
+    bak, _ = _try_load(bak_path)
+    candidates = [(kf, path) for kf, path in ((main, main_path), (bak, bak_path)) if kf]
+    if not candidates:
+        if not main_path.exists() and not bak_path.exists():
+            raise KeyFileError(
+                f"Geen sleutelbestand gevonden naast het register ({main_path})."
+            )
+        raise KeyFileError(
+            f"Het sleutelbestand {main_path} is {main_problem} en er is geen bruikbare"
+            " reservekopie; herstel het uit een back-up."
+        )
+    who = f"gebruiker '{user}'" if user else "de herstelsleutel"
+    tried: set[Slot] = set()
+    for key_file, path in candidates:
+        slot = pick(key_file)
+        if slot is None or slot in tried:
+            continue
+        tried.add(slot)
+        _check_cost(slot, path)
+        try:
+            db_key = _open_slot(slot, key_file.register_id, secret)
+        except InvalidTag:
+            continue
+        return _verified(db_path, key_file, path, db_key, slot, main_problem)
+    if not tried:
+        if user is None:
+            raise KeyFileError("Dit sleutelbestand heeft geen herstelsleutel.")
+        raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
+    if user is None:
+        raise AuthenticationError("Herstelsleutel onjuist.")
+    raise AuthenticationError(f"Wachtwoord onjuist voor {who}.")
+
+
+def unlocked_with_key(db_path: Path, db_key: bytes, user: str | None) -> Unlocked:
+    """An Unlocked for a key already in hand (just created), checked against the file's MAC."""
+    path = key_file_path(db_path)
+    key_file = read_key_file(path)
+    if not _mac_ok(path, db_key):
+        raise KeyFileError(f"Het sleutelbestand {path} hoort niet bij deze sleutel.")
+    slot = key_file.user_slot(user) if user else None
+    role = Role(slot.role) if slot and slot.role else None
+    return Unlocked(db_key, key_file, user if slot else None, role)
+
+
+def _verified(
+    db_path: Path,
+    key_file: KeyFile,
+    used_path: Path,
+    db_key: bytes,
+    slot: Slot,
+    main_problem: str | None,
+) -> Unlocked:
+    """Check the whole-file MAC of the copy the slot came from; repair the main file if needed."""
+    main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
+    role = Role(slot.role) if slot.role else None
+    if used_path == main_path:
+        if _mac_ok(main_path, db_key):
+            return Unlocked(db_key, key_file, slot.user, role)
+        trusted, _ = _try_load(bak_path)
+        if trusted is None or not _mac_ok(bak_path, db_key):
+            raise KeyFileError(
+                f"Het sleutelbestand {main_path} is gewijzigd buiten wijkteam om en de"
+                " reservekopie is niet bruikbaar; herstel het uit een back-up."
+            )
+        reason = "gewijzigd buiten wijkteam om"
+    else:
+        if not _mac_ok(bak_path, db_key):
+            raise KeyFileError(
+                f"Het sleutelbestand {main_path} is {main_problem or 'onbruikbaar'} en de"
+                " reservekopie is gewijzigd buiten wijkteam om; herstel het uit een back-up."
+            )
+        if main_problem is None and _mac_ok(main_path, db_key):
+            # The main file is authentic and newer (a write stopped between the two copies):
+            # the secret opens only the outdated copy, so it is no longer valid.
+            _atomic_write(bak_path, main_path.read_bytes())
+            who = f"gebruiker '{slot.user}'" if slot.user else "de herstelsleutel"
+            raise AuthenticationError(f"Wachtwoord onjuist voor {who}.")
+        trusted = key_file
+        reason = main_problem or "gewijzigd buiten wijkteam om"
+    write_key_file(db_path, trusted, db_key)
+    warning = (
+        f"Het sleutelbestand was {reason}; de reservekopie is gebruikt en teruggezet."
+    )
+    return Unlocked(db_key, trusted, slot.user, role, (warning,))
+
+
+def _open_slot(slot: Slot, register_id: str, secret: str) -> bytes:
+    kek = _derive(secret, slot.salt, slot.cost)
+    return AESGCM(kek).decrypt(slot.nonce, slot.wrapped_key, slot.header(register_id))
+
+
+def _check_cost(slot: Slot, path: Path) -> None:
+    cost = slot.cost
+    sane = (
+        1 <= cost.iterations <= _MAX_ITERATIONS
+        and 1 <= cost.lanes <= _MAX_LANES
+        and 8 * cost.lanes <= cost.memory_cost <= _MAX_MEMORY_KIB
+        and len(slot.salt) >= 16
+    )
+    if not sane:
+        raise KeyFileError(
+            f"Het sleutelbestand {path} bevat ongeldige sleutelparameters en is geweigerd."
+        )
+
+
+def _derive(secret: str, salt: bytes, cost: KdfCost) -> bytes:
+    return Argon2id(
+        salt=salt,
+        length=32,
+        iterations=cost.iterations,
+        lanes=cost.lanes,
+        memory_cost=cost.memory_cost,
+    ).derive(secret.encode("utf-8"))
+
+
+# --- reading and writing the file ------------------------------------------------------------
+
+
+def read_key_file(path: Path) -> KeyFile:
+    """Parse a key file and check its checksum (not its MAC: that needs the database key)."""
+    key_file, problem = _try_load(path)
+    if key_file is None:
+        raise KeyFileError(f"Het sleutelbestand {path} is {problem}.")
+    return key_file
+
+
+def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> None:
+    """Write the key file and then its backup copy, each atomically."""
+    data = _serialise(key_file, db_key)
+    _atomic_write(key_file_path(db_path), data)
+    _atomic_write(backup_key_file_path(db_path), data)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # not possible on every platform; the rename is still atomic
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _serialise(key_file: KeyFile, db_key: bytes) -> bytes:
+    body = _body(key_file)
+    canonical = _canonical(body)
+    document = {
+        **body,
+        "checksum": hashlib.sha256(canonical).hexdigest(),
+        "mac": hmac.new(_mac_key(db_key), canonical, hashlib.sha256).hexdigest(),
+    }
+    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _body(key_file: KeyFile) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "register_id": key_file.register_id,
+        "created_at": key_file.created_at,
+        "slots": [
+            {
+                "kind": s.kind,
+                "user": s.user,
+                "role": s.role,
+                "kdf": _kdf_json(s.salt, s.cost),
+                "nonce": _b64(s.nonce),
+                "wrapped_key": _b64(s.wrapped_key),
+            }
+            for s in key_file.slots
+        ],
+        "extra": dict(key_file.extra),
+    }
+
+
+def _try_load(path: Path) -> tuple[KeyFile | None, str | None]:
+    """(key file, None) or (None, a Dutch description of what is wrong with it)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, "niet gevonden"
+    except OSError:
+        return None, "niet leesbaar"
+    try:
+        document = json.loads(raw.decode("utf-8"))
+        checksum = document.pop("checksum")
+        document.pop("mac")
+        if (
+            document.get("format") != FORMAT
+            or document.get("version") != FORMAT_VERSION
+        ):
+            return None, "geen wijkteam-sleutelbestand van een bekende versie"
+        if not hmac.compare_digest(
+            hashlib.sha256(_canonical(document)).hexdigest(), checksum
+        ):
+            return None, "beschadigd"
+        slots = tuple(_slot_from_json(s) for s in document["slots"])
+        key_file = KeyFile(
+            register_id=str(document["register_id"]),
+            created_at=str(document["created_at"]),
+            slots=slots,
+            extra=dict(document.get("extra") or {}),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        return None, "beschadigd"
+    return key_file, None
+
+
+def _mac_ok(path: Path, db_key: bytes) -> bool:
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8"))
+        document.pop("checksum")
+        mac = document.pop("mac")
+    except (OSError, ValueError, KeyError, AttributeError):
+        return False
+    expected = hmac.new(
+        _mac_key(db_key), _canonical(document), hashlib.sha256
+    ).hexdigest()
+    return isinstance(mac, str) and hmac.compare_digest(expected, mac)
+
+
+def _slot_from_json(data: Mapping[str, Any]) -> Slot:
+    kdf = data["kdf"]
+    if kdf["name"] != "argon2id":
+        raise ValueError("unknown kdf")
+    return Slot(
+        kind=str(data["kind"]),
+        user=data["user"],
+        role=data["role"],
+        salt=_unb64(kdf["salt"]),
+        cost=KdfCost(
+            int(kdf["iterations"]), int(kdf["lanes"]), int(kdf["memory_cost"])
+        ),
+        nonce=_unb64(data["nonce"]),
+        wrapped_key=_unb64(data["wrapped_key"]),
+    )
+
+
+def _kdf_json(salt: bytes, cost: KdfCost) -> dict[str, Any]:
+    return {
+        "name": "argon2id",
+        "salt": _b64(salt),
+        "iterations": cost.iterations,
+        "lanes": cost.lanes,
+        "memory_cost": cost.memory_cost,
+    }
+
+
+def derive_subkey(db_key: bytes, purpose: str) -> bytes:
+    """A key for one purpose (the key file MAC, the audit chain), derived from the database key."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()
+    ).derive(db_key)
+
+
+def _mac_key(db_key: bytes) -> bytes:
+    return derive_subkey(db_key, "wijkteam key file mac")
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    ).encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)

@@ -1,0 +1,440 @@
+"""Opening the register: SQLCipher keying, pragmas, transactions and migrations.
+
+Everything SQLite- and SQLCipher-specific lives here, so that the rest of `store/` can run on
+PostgreSQL later with the same models and migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
+
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.location import check_location
+from wijkteam_tui.store.models import TeamSettings, User
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+_BEGIN_OPTION = "wijkteam_begin"
+
+
+def utc_now() -> datetime:
+    """Now as naive UTC, the form every DateTime column stores."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+# --- raw connections ---------------------------------------------------------------------------
+
+
+def connect_keyed(
+    path: Path, db_key: bytes, *, wal: bool = True
+) -> sqlcipher.Connection:
+    """A SQLCipher connection keyed with the raw database key and set up for safe writing.
+
+    The key is checked by reading the schema; a wrong key or a damaged file raises
+    RegisterError. SQLCipher's own logging is switched off before anything else, so it never
+    writes to the terminal.
+    """
+    conn = sqlcipher.connect(
+        str(path),
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except sqlcipher.DatabaseError as exc:
+        conn.close()
+        raise RegisterError(
+            f"Het register {path} kan niet worden geopend: het bestand is beschadigd of hoort"
+            " niet bij dit sleutelbestand."
+        ) from exc
+    return conn
+
+
+def integrity_problems(conn: sqlcipher.Connection) -> list[str]:
+    """What SQLite and SQLCipher find wrong with a database; empty when it is sound."""
+    problems: list[str] = []
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    if rows != [("ok",)]:
+        problems += [f"integrity_check: {row[0]}" for row in rows[:10]]
+    problems += [
+        f"cipher_integrity_check: {row[0]}"
+        for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()[:10]
+    ]
+    problems += [
+        f"foreign_key_check: {row[0]} rij {row[1]}"
+        for row in conn.execute("PRAGMA foreign_key_check").fetchall()[:10]
+    ]
+    return problems
+
+
+def copy_database(source: sqlcipher.Connection, dest_path: Path, db_key: bytes) -> None:
+    """Copy an open register to `dest_path`, encrypted with the same key, and check the copy.
+
+    The copy is a single file (rollback journal, no WAL) so that it can be moved as one.
+    """
+    tmp_path = dest_path.with_name(dest_path.name + ".tmp")
+    tmp_path.unlink(missing_ok=True)
+    dest = connect_keyed(tmp_path, db_key, wal=False)
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+        problems = integrity_problems(dest)
+    finally:
+        dest.close()
+    if problems:
+        tmp_path.unlink(missing_ok=True)
+        raise RegisterError(f"De kopie van het register is niet in orde: {problems[0]}")
+    tmp_path.replace(dest_path)
+
+
+# --- the register ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is working: name and role as the key file and the users table agree."""
+
+    id: int
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    from_revision: str | None
+    to_revision: str
+    backup_path: Path | None
+
+
+class Register:
+    """An opened, unlocked register: sessions for reading and writing, and the current user."""
+
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        unlocked: crypto.Unlocked,
+        user: CurrentUser | None,
+        migration: MigrationReport | None,
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self.unlocked = unlocked
+        self.user = user
+        self.migration = migration
+        self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            bind=engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}),
+            expire_on_commit=False,
+        )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.unlocked.warnings
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only session (deferred transaction, rolled back at the end)."""
+        with self._read_sessions() as session, _translated_errors():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (`BEGIN IMMEDIATE`), committed when the block ends cleanly.
+
+        A version conflict raises ConflictError; any error rolls everything back.
+        """
+        with _translated_errors(), self._write_sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlcipher.Connection]:
+        """The keyed DBAPI connection, for backup and checks."""
+        with self.engine.connect() as conn:
+            yield conn.connection.dbapi_connection  # type: ignore[misc]
+
+    def check(self) -> list[str]:
+        """Integrity problems of the database (empty when sound)."""
+        with self.raw() as raw:
+            return integrity_problems(raw)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen; open het"
+            " opnieuw en probeer het nog eens."
+        ) from exc
+    except DBAPIError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise RegisterError(
+                "Het register is bezet door een andere gebruiker; er is niets opgeslagen."
+                " Probeer het zo opnieuw."
+            ) from exc
+        raise
+
+
+def _make_engine(path: Path, db_key: bytes) -> Engine:
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=sqlcipher,
+        creator=lambda: connect_keyed(path, db_key),
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        pool_timeout=30,
+        hide_parameters=True,
+    )
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def _begin(conn: Connection) -> None:
+    # pysqlite's own BEGIN is off (isolation_level=None); we issue ours so that writers take
+    # the write lock up front (IMMEDIATE) and wait in busy_timeout instead of failing later.
+    mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def default_team_name() -> str:
+    return "Wijkteam"
+
+
+def create_register(
+    path: Path,
+    user: str,
+    passphrase: str,
+    *,
+    team_name: str = "",
+    display_name: str = "",
+) -> tuple[Register, str]:
+    """Create a new register with `user` as its first teamleider: (register, recovery key).
+
+    Nothing is left behind when any step fails.
+    """
+    path = path.expanduser()
+    crypto.validate_user_name(user)
+    crypto.validate_passphrase(passphrase)
+    key_path = crypto.key_file_path(path)
+    for existing in (path, key_path):
+        if existing.exists():
+            raise RegisterError(
+                f"Er staat al een register op {existing}; kies een andere plek."
+            )
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    check_location(path)
+    created = [path, key_path, crypto.backup_key_file_path(path)]
+    created += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    try:
+        # Created empty first so that the database and its -wal/-shm are private to the owner.
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        db_key, recovery_key, _ = crypto.new_key_file(
+            path, user, Role.TEAMLEIDER, passphrase
+        )
+        unlocked = crypto.unlocked_with_key(path, db_key, user)
+        engine = _make_engine(path, db_key)
+        try:
+            _run_migrations(engine, path, db_key, None)
+            with Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as s:
+                with s.begin():
+                    s.add(
+                        TeamSettings(
+                            id=1,
+                            register_id=unlocked.key_file.register_id,
+                            team_name=team_name.strip() or default_team_name(),
+                            created_at=utc_now(),
+                        )
+                    )
+                    s.add(
+                        User(
+                            name=user,
+                            display_name=display_name.strip() or user,
+                            role=Role.TEAMLEIDER,
+                            created_at=utc_now(),
+                        )
+                    )
+        finally:
+            engine.dispose()
+        register = open_unlocked(path, unlocked)
+    except BaseException:
+        for leftover in created:
+            leftover.unlink(missing_ok=True)
+        raise
+    return register, recovery_key
+
+
+def open_register(
+    path: Path, user: str, passphrase: str, *, script_location: Path | None = None
+) -> Register:
+    """Unlock the slot of `user` and open the register, migrating it if needed."""
+    path = _existing_register(path)
+    unlocked = crypto.unlock(path, user, passphrase)
+    return open_unlocked(path, unlocked, script_location=script_location)
+
+
+def _existing_register(path: Path) -> Path:
+    path = path.expanduser()
+    if not path.exists():
+        raise RegisterError(
+            f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
+        )
+    check_location(path)
+    return path
+
+
+def open_unlocked(
+    path: Path, unlocked: crypto.Unlocked, *, script_location: Path | None = None
+) -> Register:
+    """Open the register with an already unlocked key, migrate it and sync its users."""
+    path = _existing_register(path)
+    connect_keyed(path, unlocked.db_key).close()
+    engine = _make_engine(path, unlocked.db_key)
+    try:
+        report = _run_migrations(engine, path, unlocked.db_key, script_location)
+        current = _sync_users(engine, unlocked)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Register(path, engine, unlocked, current, report)
+
+
+def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None:
+    """Make the users table agree with the key file's slots and return the current user.
+
+    A user is added by giving them a slot only, so that adding one never touches the database
+    file; their row appears here, at the next opening of the register.
+    """
+    slots = dict(unlocked.key_file.users())
+    with Session(engine) as session:
+        settings = session.get(TeamSettings, 1)
+        if settings is not None and settings.register_id != unlocked.key_file.register_id:
+            raise RegisterError("Het sleutelbestand hoort niet bij dit register.")
+        rows = {u.name: (u.id, u.role) for u in session.scalars(select(User))}
+    stale = {n: r for n, r in slots.items() if n not in rows or rows[n][1] is not r}
+    if stale:
+        with Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as session:
+            with session.begin():
+                existing = {u.name: u for u in session.scalars(select(User))}
+                for name, role in stale.items():
+                    if name in existing:
+                        existing[name].role = role
+                    else:
+                        session.add(
+                            User(name=name, display_name=name, role=role, created_at=utc_now())
+                        )
+            rows = {u.name: (u.id, u.role) for u in session.scalars(select(User))}
+    if unlocked.user is None or unlocked.user not in rows:
+        return None
+    user_id, role = rows[unlocked.user]
+    return CurrentUser(id=user_id, name=unlocked.user, role=role)
+
+
+# --- migrations --------------------------------------------------------------------------------
+
+
+def migration_config(script_location: Path | None = None) -> Config:
+    """An Alembic configuration pointing at our migrations (or a test's own copy)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision(script_location: Path | None = None) -> str:
+    head = ScriptDirectory.from_config(
+        migration_config(script_location)
+    ).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def run_alembic(engine: Engine, cfg: Config, action: Any, *args: Any) -> None:
+    """Run an Alembic command over the keyed connection inside one write transaction."""
+    with engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).connect() as conn:
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            action(cfg, *args)
+
+
+def _run_migrations(
+    engine: Engine, path: Path, db_key: bytes, script_location: Path | None
+) -> MigrationReport | None:
+    head = head_revision(script_location)
+    before = current_revision(engine)
+    if before == head:
+        return None
+    backup_path = None
+    if before is not None:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            problems = integrity_problems(raw)  # type: ignore[arg-type]
+            if problems:
+                raise MigrationError(
+                    "Het register is beschadigd en wordt daarom niet bijgewerkt: "
+                    f"{problems[0]}. Zet een back-up terug met 'wijkteam restore'."
+                )
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            backup_path = path.with_name(
+                f"{path.stem}-voor-bijwerken-{stamp}{path.suffix}"
+            )
+            copy_database(raw, backup_path, db_key)  # type: ignore[arg-type]
+    try:
+        run_alembic(engine, migration_config(script_location), command.upgrade, "head")
+    except Exception as exc:
+        after = current_revision(engine)
+        if after != before and backup_path is not None:
+            engine.dispose()
+            _restore_file(backup_path, path)
+        where = f" De reservekopie staat in {backup_path}." if backup_path else ""
+        raise MigrationError(
+            f"Het bijwerken van het register naar versie {head} is mislukt ({type(exc).__name__})."
+            f" Er is niets gewijzigd: het register werkt zoals voorheen.{where}"
+        ) from exc
+    return MigrationReport(before, head, backup_path)
+
+
+def _restore_file(copy: Path, path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    tmp = path.with_name(path.name + ".herstel.tmp")
+    shutil.copyfile(copy, tmp)
+    tmp.replace(path)

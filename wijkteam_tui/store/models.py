@@ -1,0 +1,386 @@
+"""The register's tables as typed SQLAlchemy 2 models.
+
+Conventions:
+- dates are `Date`; moments are naive UTC `DateTime` (SQLite has no time zones; PostgreSQL will
+  get the same values);
+- enumerations are stored as their short code with a named CHECK constraint (`Enum` with
+  `native_enum=False`), so SQLite and PostgreSQL hold the same text;
+- records people edit carry a `version` column that SQLAlchemy checks on every UPDATE, so a
+  concurrent edit is detected instead of overwritten;
+- `next_due` and `last_contact_on` are stored and indexed: lists read current state and never
+  recompute history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    declared_attr,
+    mapped_column,
+    relationship,
+)
+
+from wijkteam_tui.domain.terms import (
+    AlertStatus,
+    Channel,
+    MemberKind,
+    Outcome,
+    Phase,
+    Regime,
+    Role,
+    SignalPhase,
+    ThresholdRule,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def code_enum(enum_class: type[StrEnum], name: str) -> Enum:
+    """Store a StrEnum as its value, checked by a named constraint."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Versioned:
+    """Mixin for records people edit: optimistic locking on `version`."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class TeamSettings(Versioned, Base):
+    """One row: the team's name and the settings every rule reads."""
+
+    __tablename__ = "team_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[str] = mapped_column(String(32))
+    team_name: Mapped[str] = mapped_column(String(120))
+    grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    out_of_hours_contact: Mapped[str] = mapped_column(Text, default="")
+    retention_years_wmo: Mapped[int] = mapped_column(Integer, default=15)
+    retention_years_wmo_no_provision: Mapped[int] = mapped_column(Integer, default=5)
+    retention_years_youth_act: Mapped[int] = mapped_column(Integer, default=20)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class User(Versioned, Base):
+    """A medewerker or teamleider. Who may unlock is decided by the key file's slots; this row
+    is the profile that records point to."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[Role] = mapped_column(code_enum(Role, "role"))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Resource(Versioned, Base):
+    """An entry of the sociale kaart: buurthuis, kerk/moskee, vereniging, inloop, …"""
+
+    __tablename__ = "resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    opening_hours: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Client(Versioned, Base):
+    """The person kept in view."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    street: Mapped[str] = mapped_column(String(120), default="")
+    house_number: Mapped[str] = mapped_column(String(20), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    casemanager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), index=True
+    )
+    phase: Mapped[Phase] = mapped_column(
+        code_enum(Phase, "phase"), default=Phase.INTENSIVE
+    )
+    regime: Mapped[Regime] = mapped_column(
+        code_enum(Regime, "regime"), default=Regime.WMO
+    )
+    own_words: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    meaningful: Mapped[str] = mapped_column(Text, default="")
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    retention_until: Mapped[date | None] = mapped_column(Date, index=True)
+    last_contact_on: Mapped[date | None] = mapped_column(Date, index=True)
+    next_due: Mapped[date | None] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    members: Mapped[list[NetworkMember]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class NetworkMember(Versioned, Base):
+    """Someone in the client's network: family, neighbour, volunteer, professional or resource."""
+
+    __tablename__ = "network_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(160))
+    relation: Mapped[str] = mapped_column(String(60), default="")
+    kind: Mapped[MemberKind] = mapped_column(code_enum(MemberKind, "member_kind"))
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="SET NULL"), index=True
+    )
+    supports: Mapped[str] = mapped_column(String(4), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    availability: Mapped[str] = mapped_column(String(200), default="")
+    consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_recorded_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    client: Mapped[Client] = relationship(back_populates="members")
+
+
+class ContactAgreement(Versioned, Base):
+    """Who checks in with the client, how and how often."""
+
+    __tablename__ = "contact_agreements"
+    __table_args__ = (
+        CheckConstraint(
+            "(interval_days IS NULL) <> (rrule IS NULL)", name="interval_or_rrule"
+        ),
+        CheckConstraint(
+            "interval_days IS NULL OR interval_days > 0", name="interval_positive"
+        ),
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
+        Index("ix_contact_agreements_active_next_due", "active", "next_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_members.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(code_enum(Channel, "channel"))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    interval_days: Mapped[int | None] = mapped_column(Integer)
+    rrule: Mapped[str | None] = mapped_column(String(200))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    last_contact_on: Mapped[date | None] = mapped_column(Date)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    snooze_reason: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ContactMoment(Versioned, Base):
+    """A contact that happened, with its outcome."""
+
+    __tablename__ = "contact_moments"
+    __table_args__ = (
+        Index("ix_contact_moments_client_occurred", "client_id", "occurred_on"),
+        Index("ix_contact_moments_agreement_occurred", "agreement_id", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_agreements.id", ondelete="SET NULL")
+    )
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_members.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[Channel] = mapped_column(code_enum(Channel, "channel"))
+    outcome: Mapped[Outcome] = mapped_column(code_enum(Outcome, "outcome"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    logged_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Signal(Versioned, Base):
+    """A row of the signaleringsplan: in this phase, these signs, and who does what."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[SignalPhase] = mapped_column(code_enum(SignalPhase, "signal_phase"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    signs: Mapped[str] = mapped_column(Text)
+    own_actions: Mapped[str] = mapped_column(Text, default="")
+    network_actions: Mapped[str] = mapped_column(Text, default="")
+    professional_actions: Mapped[str] = mapped_column(Text, default="")
+    whom_to_call: Mapped[str] = mapped_column(Text, default="")
+
+
+class Observation(Versioned, Base):
+    """A signal seen on a date, by someone (a signalering)."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        Index("ix_observations_client_observed", "client_id", "observed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    signal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signals.id", ondelete="SET NULL"), index=True
+    )
+    phase: Mapped[SignalPhase] = mapped_column(code_enum(SignalPhase, "signal_phase"))
+    observed_on: Mapped[date] = mapped_column(Date)
+    observed_by: Mapped[str] = mapped_column(String(160), default="")
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_members.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Threshold(Versioned, Base):
+    """A signaalgrens: a team default (client_id NULL) or a client's override."""
+
+    __tablename__ = "thresholds"
+    __table_args__ = (UniqueConstraint("client_id", "rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[ThresholdRule] = mapped_column(
+        code_enum(ThresholdRule, "threshold_rule")
+    )
+    days: Mapped[int | None] = mapped_column(Integer)
+    count: Mapped[int | None] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Alert(Versioned, Base):
+    """An aandachtspunt raised by a threshold: open → bevestigd → opgelost."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("client_id", "fingerprint"),
+        Index("ix_alerts_status_client", "status", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    rule: Mapped[ThresholdRule] = mapped_column(
+        code_enum(ThresholdRule, "threshold_rule")
+    )
+    fingerprint: Mapped[str] = mapped_column(String(120))
+    status: Mapped[AlertStatus] = mapped_column(
+        code_enum(AlertStatus, "alert_status"), default=AlertStatus.OPEN
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    raised_on: Mapped[date] = mapped_column(Date)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PhaseChange(Base):
+    """A recorded move between phases: who, when, why, and the teamleider's sign-off."""
+
+    __tablename__ = "phase_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    from_phase: Mapped[Phase | None] = mapped_column(code_enum(Phase, "phase"))
+    to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
+    changed_on: Mapped[date] = mapped_column(Date)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """An access-log event (NEN 7513). `client_id` is no foreign key: the event outlives an
+    erased client. `detail` names fields, never their contents. `mac` chains the events."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_client", "client_id"),)
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(24))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[str] = mapped_column(String(40), default="")
+    client_id: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(24), default="ok")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    mac: Mapped[str] = mapped_column(String(64))
