@@ -327,7 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    init = add("init", "nieuw register; de eerste gebruiker is teamleider", cmd_init, parents=[common])
+    init = add(
+        "init", "nieuw register; de eerste gebruiker is teamleider", cmd_init, parents=[common]
+    )
     init.add_argument("--name", metavar="TEKST", help="naam van het team")
 
     user = commands.add_parser("user", help="gebruikers beheren", description="gebruikers beheren")

@@ -116,9 +116,7 @@ class KeyFile:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def user_slot(self, user: str) -> Slot | None:
-        return next(
-            (s for s in self.slots if s.kind == USER_KIND and s.user == user), None
-        )
+        return next((s for s in self.slots if s.kind == USER_KIND and s.user == user), None)
 
     def recovery_slot(self) -> Slot | None:
         return next((s for s in self.slots if s.kind == RECOVERY_KIND), None)
@@ -126,16 +124,12 @@ class KeyFile:
     def users(self) -> list[tuple[str, Role]]:
         """(name, role) of every user who has a slot, in the order they were added."""
         return [
-            (s.user, Role(s.role))
-            for s in self.slots
-            if s.kind == USER_KIND and s.user and s.role
+            (s.user, Role(s.role)) for s in self.slots if s.kind == USER_KIND and s.user and s.role
         ]
 
     def with_slot(self, slot: Slot) -> KeyFile:
         """A copy with `slot` replacing the slot of the same kind and user, or added."""
-        kept = tuple(
-            s for s in self.slots if (s.kind, s.user) != (slot.kind, slot.user)
-        )
+        kept = tuple(s for s in self.slots if (s.kind, s.user) != (slot.kind, slot.user))
         return dataclasses.replace(self, slots=(*kept, slot))
 
     def with_extra(self, **values: Any) -> KeyFile:
@@ -219,9 +213,7 @@ def new_key_file(
     db_key = new_database_key()
     recovery_key = new_recovery_key()
     slots = (
-        make_slot(
-            register_id, db_key, passphrase, kind=USER_KIND, user=user, role=role
-        ),
+        make_slot(register_id, db_key, passphrase, kind=USER_KIND, user=user, role=role),
         make_slot(
             register_id,
             db_key,
@@ -271,7 +263,7 @@ def set_user_passphrase(
         new_passphrase,
         kind=USER_KIND,
         user=user,
-        role=Role(current.role),
+        role=Role(current.role) if current.role else None,
     )
     key_file = unlocked.key_file.with_slot(slot)
     write_key_file(db_path, key_file, unlocked.db_key)
@@ -302,11 +294,7 @@ def add_user_slot(
 
 
 def validate_user_name(user: str) -> None:
-    if (
-        not user
-        or len(user) > 64
-        or not all(ch.isalnum() or ch in "._-" for ch in user)
-    ):
+    if not user or len(user) > 64 or not all(ch.isalnum() or ch in "._-" for ch in user):
         raise UsageError(
             "Een gebruikersnaam bestaat uit 1 tot 64 letters, cijfers, punten, streepjes of"
             " lage streepjes."
@@ -338,9 +326,7 @@ def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked
     candidates = [(kf, path) for kf, path in ((main, main_path), (bak, bak_path)) if kf]
     if not candidates:
         if not main_path.exists() and not bak_path.exists():
-            raise KeyFileError(
-                f"Geen sleutelbestand gevonden naast het register ({main_path})."
-            )
+            raise KeyFileError(f"Geen sleutelbestand gevonden naast het register ({main_path}).")
         raise KeyFileError(
             f"Het sleutelbestand {main_path} is {main_problem} en er is geen bruikbare"
             " reservekopie; herstel het uit een back-up."
@@ -357,7 +343,14 @@ def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked
             db_key = _open_slot(slot, key_file.register_id, secret)
         except InvalidTag:
             continue
-        return _verified(db_path, key_file, path, db_key, slot, main_problem)
+        return _verified(
+            db_path=db_path,
+            key_file=key_file,
+            used_path=path,
+            db_key=db_key,
+            slot=slot,
+            main_problem=main_problem,
+        )
     if not tried:
         if user is None:
             raise KeyFileError("Dit sleutelbestand heeft geen herstelsleutel.")
@@ -379,6 +372,7 @@ def unlocked_with_key(db_path: Path, db_key: bytes, user: str | None) -> Unlocke
 
 
 def _verified(
+    *,
     db_path: Path,
     key_file: KeyFile,
     used_path: Path,
@@ -414,9 +408,7 @@ def _verified(
         trusted = key_file
         reason = main_problem or "gewijzigd buiten wijkteam om"
     write_key_file(db_path, trusted, db_key)
-    warning = (
-        f"Het sleutelbestand was {reason}; de reservekopie is gebruikt en teruggezet."
-    )
+    warning = f"Het sleutelbestand was {reason}; de reservekopie is gebruikt en teruggezet."
     return Unlocked(db_key, trusted, slot.user, role, (warning,))
 
 
@@ -537,14 +529,9 @@ def _try_load(path: Path) -> tuple[KeyFile | None, str | None]:
         document = json.loads(raw.decode("utf-8"))
         checksum = document.pop("checksum")
         document.pop("mac")
-        if (
-            document.get("format") != FORMAT
-            or document.get("version") != FORMAT_VERSION
-        ):
+        if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
             return None, "geen wijkteam-sleutelbestand van een bekende versie"
-        if not hmac.compare_digest(
-            hashlib.sha256(_canonical(document)).hexdigest(), checksum
-        ):
+        if not hmac.compare_digest(hashlib.sha256(_canonical(document)).hexdigest(), checksum):
             return None, "beschadigd"
         slots = tuple(_slot_from_json(s) for s in document["slots"])
         key_file = KeyFile(
@@ -565,9 +552,7 @@ def _mac_ok(path: Path, db_key: bytes) -> bool:
         mac = document.pop("mac")
     except (OSError, ValueError, KeyError, AttributeError):
         return False
-    expected = hmac.new(
-        _mac_key(db_key), _canonical(document), hashlib.sha256
-    ).hexdigest()
+    expected = hmac.new(_mac_key(db_key), _canonical(document), hashlib.sha256).hexdigest()
     return isinstance(mac, str) and hmac.compare_digest(expected, mac)
 
 
@@ -580,9 +565,7 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
         user=data["user"],
         role=data["role"],
         salt=_unb64(kdf["salt"]),
-        cost=KdfCost(
-            int(kdf["iterations"]), int(kdf["lanes"]), int(kdf["memory_cost"])
-        ),
+        cost=KdfCost(int(kdf["iterations"]), int(kdf["lanes"]), int(kdf["memory_cost"])),
         nonce=_unb64(data["nonce"]),
         wrapped_key=_unb64(data["wrapped_key"]),
     )
@@ -600,9 +583,9 @@ def _kdf_json(salt: bytes, cost: KdfCost) -> dict[str, Any]:
 
 def derive_subkey(db_key: bytes, purpose: str) -> bytes:
     """A key for one purpose (the key file MAC, the audit chain), derived from the database key."""
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()
-    ).derive(db_key)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        db_key
+    )
 
 
 def _mac_key(db_key: bytes) -> bytes:
@@ -610,9 +593,7 @@ def _mac_key(db_key: bytes) -> bytes:
 
 
 def _canonical(value: Any) -> bytes:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True
-    ).encode()
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def _b64(data: bytes) -> str:

@@ -45,9 +45,7 @@ def utc_now() -> datetime:
 # --- raw connections ---------------------------------------------------------------------------
 
 
-def connect_keyed(
-    path: Path, db_key: bytes, *, wal: bool = True
-) -> sqlcipher.Connection:
+def connect_keyed(path: Path, db_key: bytes, *, wal: bool = True) -> sqlcipher.Connection:
     """A SQLCipher connection keyed with the raw database key and set up for safe writing.
 
     The key is checked by reading the schema; a wrong key or a damaged file raises
@@ -180,7 +178,7 @@ class Register:
     def raw(self) -> Iterator[sqlcipher.Connection]:
         """The keyed DBAPI connection, for backup and checks."""
         with self.engine.connect() as conn:
-            yield conn.connection.dbapi_connection  # type: ignore[misc]
+            yield conn.connection.dbapi_connection
 
     def check(self) -> list[str]:
         """Integrity problems of the database (empty when sound)."""
@@ -253,9 +251,7 @@ def create_register(
     key_path = crypto.key_file_path(path)
     for existing in (path, key_path):
         if existing.exists():
-            raise RegisterError(
-                f"Er staat al een register op {existing}; kies een andere plek."
-            )
+            raise RegisterError(f"Er staat al een register op {existing}; kies een andere plek.")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     check_location(path)
     created = [path, key_path, crypto.backup_key_file_path(path)]
@@ -263,31 +259,31 @@ def create_register(
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        db_key, recovery_key, _ = crypto.new_key_file(
-            path, user, Role.TEAMLEIDER, passphrase
-        )
+        db_key, recovery_key, _ = crypto.new_key_file(path, user, Role.TEAMLEIDER, passphrase)
         unlocked = crypto.unlocked_with_key(path, db_key, user)
         engine = _make_engine(path, db_key)
         try:
             _run_migrations(engine, path, db_key, None)
-            with Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as s:
-                with s.begin():
-                    s.add(
-                        TeamSettings(
-                            id=1,
-                            register_id=unlocked.key_file.register_id,
-                            team_name=team_name.strip() or default_team_name(),
-                            created_at=utc_now(),
-                        )
+            with (
+                Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as s,
+                s.begin(),
+            ):
+                s.add(
+                    TeamSettings(
+                        id=1,
+                        register_id=unlocked.key_file.register_id,
+                        team_name=team_name.strip() or default_team_name(),
+                        created_at=utc_now(),
                     )
-                    s.add(
-                        User(
-                            name=user,
-                            display_name=display_name.strip() or user,
-                            role=Role.TEAMLEIDER,
-                            created_at=utc_now(),
-                        )
+                )
+                s.add(
+                    User(
+                        name=user,
+                        display_name=display_name.strip() or user,
+                        role=Role.TEAMLEIDER,
+                        created_at=utc_now(),
                     )
+                )
         finally:
             engine.dispose()
         register = open_unlocked(path, unlocked)
@@ -375,9 +371,7 @@ def migration_config(script_location: Path | None = None) -> Config:
 
 
 def head_revision(script_location: Path | None = None) -> str:
-    head = ScriptDirectory.from_config(
-        migration_config(script_location)
-    ).get_current_head()
+    head = ScriptDirectory.from_config(migration_config(script_location)).get_current_head()
     assert head is not None, "the migrations folder has no revision"
     return head
 
@@ -389,10 +383,12 @@ def current_revision(engine: Engine) -> str | None:
 
 def run_alembic(engine: Engine, cfg: Config, action: Any, *args: Any) -> None:
     """Run an Alembic command over the keyed connection inside one write transaction."""
-    with engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).connect() as conn:
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            action(cfg, *args)
+    with (
+        engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).connect() as conn,
+        conn.begin(),
+    ):
+        cfg.attributes["connection"] = conn
+        action(cfg, *args)
 
 
 def _run_migrations(
@@ -406,17 +402,15 @@ def _run_migrations(
     if before is not None:
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            problems = integrity_problems(raw)  # type: ignore[arg-type]
+            problems = integrity_problems(raw)
             if problems:
                 raise MigrationError(
                     "Het register is beschadigd en wordt daarom niet bijgewerkt: "
                     f"{problems[0]}. Zet een back-up terug met 'wijkteam restore'."
                 )
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            backup_path = path.with_name(
-                f"{path.stem}-voor-bijwerken-{stamp}{path.suffix}"
-            )
-            copy_database(raw, backup_path, db_key)  # type: ignore[arg-type]
+            backup_path = path.with_name(f"{path.stem}-voor-bijwerken-{stamp}{path.suffix}")
+            copy_database(raw, backup_path, db_key)
     try:
         run_alembic(engine, migration_config(script_location), command.upgrade, "head")
     except Exception as exc:

@@ -82,9 +82,7 @@ def check_location(path: Path, mounts_text: str | None = None) -> None:
             " Kies een map op de eigen schijf."
         )
     fs_type = filesystem_type(folder, mounts_text)
-    if fs_type and (
-        fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("fuse.rclone")
-    ):
+    if fs_type and (fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("fuse.rclone")):
         raise UnsafeLocationError(
             f"Het register staat op een netwerkschijf ({fs_type}); dat kan gegevens beschadigen."
             " Kies een map op de eigen schijf."
@@ -114,9 +112,7 @@ def filesystem_type(folder: Path, mounts_text: str | None = None) -> str | None:
         if len(fields) < 3:
             continue
         mount_point = fields[1].replace("\\040", " ")
-        inside = target == mount_point or target.startswith(
-            mount_point.rstrip("/") + "/"
-        )
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
         if inside and (best is None or len(mount_point) > best[0]):
             best = (len(mount_point), fields[2])
     return best[1] if best else None

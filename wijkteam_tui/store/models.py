@@ -149,15 +149,9 @@ class Client(Versioned, Base):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    casemanager_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id"), index=True
-    )
-    phase: Mapped[Phase] = mapped_column(
-        code_enum(Phase, "phase"), default=Phase.INTENSIVE
-    )
-    regime: Mapped[Regime] = mapped_column(
-        code_enum(Regime, "regime"), default=Regime.WMO
-    )
+    casemanager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"), default=Phase.INTENSIVE)
+    regime: Mapped[Regime] = mapped_column(code_enum(Regime, "regime"), default=Regime.WMO)
     own_words: Mapped[str] = mapped_column(Text, default="")
     strengths: Mapped[str] = mapped_column(Text, default="")
     meaningful: Mapped[str] = mapped_column(Text, default="")
@@ -180,9 +174,7 @@ class NetworkMember(Versioned, Base):
     __tablename__ = "network_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(160))
     relation: Mapped[str] = mapped_column(String(60), default="")
     kind: Mapped[MemberKind] = mapped_column(code_enum(MemberKind, "member_kind"))
@@ -206,20 +198,14 @@ class ContactAgreement(Versioned, Base):
 
     __tablename__ = "contact_agreements"
     __table_args__ = (
-        CheckConstraint(
-            "(interval_days IS NULL) <> (rrule IS NULL)", name="interval_or_rrule"
-        ),
-        CheckConstraint(
-            "interval_days IS NULL OR interval_days > 0", name="interval_positive"
-        ),
+        CheckConstraint("(interval_days IS NULL) <> (rrule IS NULL)", name="interval_or_rrule"),
+        CheckConstraint("interval_days IS NULL OR interval_days > 0", name="interval_positive"),
         CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
         Index("ix_contact_agreements_active_next_due", "active", "next_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("network_members.id", ondelete="CASCADE"), index=True
     )
@@ -268,9 +254,7 @@ class Signal(Versioned, Base):
     __tablename__ = "signals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     phase: Mapped[SignalPhase] = mapped_column(code_enum(SignalPhase, "signal_phase"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     signs: Mapped[str] = mapped_column(Text)
@@ -284,9 +268,7 @@ class Observation(Versioned, Base):
     """A signal seen on a date, by someone (a signalering)."""
 
     __tablename__ = "observations"
-    __table_args__ = (
-        Index("ix_observations_client_observed", "client_id", "observed_on"),
-    )
+    __table_args__ = (Index("ix_observations_client_observed", "client_id", "observed_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
@@ -314,9 +296,7 @@ class Threshold(Versioned, Base):
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), index=True
     )
-    rule: Mapped[ThresholdRule] = mapped_column(
-        code_enum(ThresholdRule, "threshold_rule")
-    )
+    rule: Mapped[ThresholdRule] = mapped_column(code_enum(ThresholdRule, "threshold_rule"))
     days: Mapped[int | None] = mapped_column(Integer)
     count: Mapped[int | None] = mapped_column(Integer)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -333,9 +313,7 @@ class Alert(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
-    rule: Mapped[ThresholdRule] = mapped_column(
-        code_enum(ThresholdRule, "threshold_rule")
-    )
+    rule: Mapped[ThresholdRule] = mapped_column(code_enum(ThresholdRule, "threshold_rule"))
     fingerprint: Mapped[str] = mapped_column(String(120))
     status: Mapped[AlertStatus] = mapped_column(
         code_enum(AlertStatus, "alert_status"), default=AlertStatus.OPEN
@@ -354,9 +332,7 @@ class PhaseChange(Base):
     __tablename__ = "phase_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     from_phase: Mapped[Phase | None] = mapped_column(code_enum(Phase, "phase"))
     to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
     changed_on: Mapped[date] = mapped_column(Date)

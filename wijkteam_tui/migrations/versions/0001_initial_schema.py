@@ -154,9 +154,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_clients_last_contact_on"), ["last_contact_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_clients_next_due"), ["next_due"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_clients_next_due"), ["next_due"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_clients_retention_until"), ["retention_until"], unique=False
         )
@@ -217,9 +215,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_alerts_status_client", ["status", "client_id"], unique=False
-        )
+        batch_op.create_index("ix_alerts_status_client", ["status", "client_id"], unique=False)
 
     op.create_table(
         "network_members",
@@ -328,9 +324,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_phase_changes")),
     )
     with op.batch_alter_table("phase_changes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_phase_changes_client_id"), ["client_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_phase_changes_client_id"), ["client_id"], unique=False)
 
     op.create_table(
         "signals",
@@ -365,9 +359,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signals")),
     )
     with op.batch_alter_table("signals", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_signals_client_id"), ["client_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_signals_client_id"), ["client_id"], unique=False)
 
     op.create_table(
         "thresholds",
@@ -398,14 +390,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_thresholds")),
-        sa.UniqueConstraint(
-            "client_id", "rule", name=op.f("uq_thresholds_client_id_rule")
-        ),
+        sa.UniqueConstraint("client_id", "rule", name=op.f("uq_thresholds_client_id_rule")),
     )
     with op.batch_alter_table("thresholds", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_thresholds_client_id"), ["client_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_thresholds_client_id"), ["client_id"], unique=False)
 
     op.create_table(
         "contact_agreements",
@@ -538,9 +526,7 @@ def upgrade() -> None:
             ["client_id", "observed_on"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_observations_signal_id"), ["signal_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_observations_signal_id"), ["signal_id"], unique=False)
 
     op.create_table(
         "contact_moments",

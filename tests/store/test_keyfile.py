@@ -1,0 +1,243 @@
+"""The key file: passphrases, recovery, damage and tampering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSPHRASE, NewRegister
+from tests.helpers import fingerprint, make_client
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import AuthenticationError, KeyFileError, UsageError
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import create_register, open_register
+from wijkteam_tui.store.models import User
+
+
+def _files(path: Path) -> list[Path]:
+    return [
+        path,
+        crypto.key_file_path(path),
+        crypto.backup_key_file_path(path),
+        path.with_name(path.name + "-wal"),
+    ]
+
+
+def _edit_key_file(path: Path, change, *, fix_checksum: bool) -> None:
+    document = json.loads(path.read_text())
+    change(document)
+    if fix_checksum:
+        body = {k: v for k, v in document.items() if k not in {"checksum", "mac"}}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        document["checksum"] = hashlib.sha256(canonical.encode()).hexdigest()
+    path.write_text(json.dumps(document, indent=2, sort_keys=True))
+
+
+def test_wrong_passphrase_is_refused_at_the_slot_and_changes_nothing(new_register: NewRegister):
+    new_register.register.close()
+    before = fingerprint(*_files(new_register.path))
+    with pytest.raises(AuthenticationError, match="Wachtwoord onjuist voor gebruiker 'anna'"):
+        open_register(new_register.path, "anna", "verkeerd wachtwoord")
+    assert fingerprint(*_files(new_register.path)) == before
+
+
+def test_unknown_user_is_refused(new_register: NewRegister):
+    with pytest.raises(AuthenticationError, match="bestaat niet"):
+        crypto.unlock(new_register.path, "onbekend", PASSPHRASE)
+
+
+def test_changing_a_passphrase_leaves_the_database_bytes_unchanged(new_register: NewRegister):
+    path = new_register.path
+    new_register.register.close()
+    db_before = fingerprint(path)
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    crypto.set_user_passphrase(path, unlocked, "anna", "een heel nieuw wachtwoord")
+    assert fingerprint(path) == db_before
+    with pytest.raises(AuthenticationError):
+        crypto.unlock(path, "anna", PASSPHRASE)
+    register = open_register(path, "anna", "een heel nieuw wachtwoord")
+    assert register.user is not None and register.user.role is Role.TEAMLEIDER
+    register.close()
+    assert crypto.unlock_with_recovery_key(path, new_register.recovery_key).db_key
+
+
+def test_adding_a_user_leaves_the_database_bytes_unchanged(new_register: NewRegister):
+    path = new_register.path
+    new_register.register.close()
+    db_before = fingerprint(path)
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    crypto.add_user_slot(path, unlocked, "bram", Role.MEDEWERKER, "wachtwoord van bram")
+    assert fingerprint(path) == db_before
+
+    register = open_register(path, "bram", "wachtwoord van bram")
+    assert register.user is not None
+    assert (register.user.name, register.user.role) == ("bram", Role.MEDEWERKER)
+    with register.read() as session:
+        assert session.query(User).filter_by(name="bram").one().role is Role.MEDEWERKER
+    register.close()
+
+
+def test_a_medewerker_cannot_add_users(new_register: NewRegister):
+    path = new_register.path
+    crypto.add_user_slot(
+        path, crypto.unlock(path, "anna", PASSPHRASE), "bram", Role.MEDEWERKER, "bram1234"
+    )
+    bram = crypto.unlock(path, "bram", "bram1234")
+    with pytest.raises(AuthenticationError, match="Alleen een teamleider"):
+        crypto.add_user_slot(path, bram, "cem", Role.TEAMLEIDER, "cem12345")
+
+
+def test_a_user_name_is_used_once_and_must_be_plain(new_register: NewRegister):
+    unlocked = crypto.unlock(new_register.path, "anna", PASSPHRASE)
+    with pytest.raises(UsageError, match="bestaat al"):
+        crypto.add_user_slot(new_register.path, unlocked, "anna", Role.MEDEWERKER, "abcdefgh")
+    with pytest.raises(UsageError, match="gebruikersnaam"):
+        crypto.add_user_slot(new_register.path, unlocked, "", Role.MEDEWERKER, "abcdefgh")
+
+
+def test_the_recovery_key_opens_and_sets_a_new_passphrase(new_register: NewRegister):
+    path = new_register.path
+    key = new_register.recovery_key.lower().replace("-", " ")
+    unlocked = crypto.unlock_with_recovery_key(path, key)
+    crypto.set_user_passphrase(path, unlocked, "anna", "vergeten en hersteld")
+    assert crypto.unlock(path, "anna", "vergeten en hersteld").role is Role.TEAMLEIDER
+    with pytest.raises(AuthenticationError, match="Herstelsleutel onjuist"):
+        crypto.unlock_with_recovery_key(path, crypto.new_recovery_key())
+    with pytest.raises(AuthenticationError, match="juiste vorm"):
+        crypto.unlock_with_recovery_key(path, "ABCD-EFGH")
+
+
+def test_a_flipped_byte_in_the_key_file_falls_back_to_the_backup_copy(
+    new_register: NewRegister,
+):
+    path = new_register.path
+    key_path = crypto.key_file_path(path)
+    good = key_path.read_bytes()
+    damaged = bytearray(good)
+    middle = good.index(b'"wrapped_key"') + 20
+    damaged[middle] ^= 0x01
+    key_path.write_bytes(bytes(damaged))
+
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    assert unlocked.warnings and "beschadigd" in unlocked.warnings[0]
+    assert "reservekopie is gebruikt" in unlocked.warnings[0]
+    assert key_path.read_bytes() == good
+
+
+def test_a_key_file_damaged_in_both_copies_is_refused(new_register: NewRegister):
+    path = new_register.path
+    for copy in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
+        _edit_key_file(
+            copy, lambda d: d["slots"][0]["kdf"].update(iterations=2), fix_checksum=False
+        )
+    with pytest.raises(KeyFileError, match="beschadigd en er is geen bruikbare reservekopie"):
+        crypto.unlock(path, "anna", PASSPHRASE)
+
+
+def test_edited_slot_parameters_are_refused_and_the_backup_copy_is_used(
+    new_register: NewRegister,
+):
+    path = new_register.path
+    key_path = crypto.key_file_path(path)
+    good = key_path.read_bytes()
+    # A careful edit: lower the cost and recompute the checksum. The slot header is the AES-GCM
+    # associated data, so the tag fails; the untouched backup copy is used and restores the file.
+    _edit_key_file(key_path, lambda d: d["slots"][0]["kdf"].update(lanes=2), fix_checksum=True)
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    assert "gewijzigd buiten wijkteam om" in unlocked.warnings[0]
+    assert key_path.read_bytes() == good
+
+
+def test_an_edited_role_cannot_make_a_medewerker_teamleider(new_register: NewRegister):
+    path = new_register.path
+    crypto.add_user_slot(
+        path, crypto.unlock(path, "anna", PASSPHRASE), "bram", Role.MEDEWERKER, "bram1234"
+    )
+
+    def promote(document: dict) -> None:
+        for slot in document["slots"]:
+            if slot["user"] == "bram":
+                slot["role"] = "teamleider"
+
+    for copy in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
+        _edit_key_file(copy, promote, fix_checksum=True)
+    with pytest.raises(AuthenticationError):
+        crypto.unlock(path, "bram", "bram1234")
+
+
+def test_absurd_slot_parameters_are_refused_before_any_work(new_register: NewRegister):
+    path = new_register.path
+    for copy in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
+        _edit_key_file(
+            copy,
+            lambda d: d["slots"][0]["kdf"].update(memory_cost=100 * 1024 * 1024),
+            fix_checksum=True,
+        )
+    started = time.perf_counter()
+    with pytest.raises(KeyFileError, match="ongeldige sleutelparameters"):
+        crypto.unlock(path, "anna", PASSPHRASE)
+    assert time.perf_counter() - started < 1
+
+
+def test_an_edit_to_the_user_list_is_caught_by_the_file_mac(new_register: NewRegister):
+    path = new_register.path
+    key_path = crypto.key_file_path(path)
+    # Removing the recovery slot keeps every remaining slot valid; only the MAC notices.
+    _edit_key_file(key_path, lambda d: d["slots"].pop(), fix_checksum=True)
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    assert unlocked.key_file.recovery_slot() is not None
+    assert unlocked.warnings
+
+
+def test_a_stale_backup_copy_does_not_bring_back_an_old_passphrase(new_register: NewRegister):
+    path = new_register.path
+    old_copy = crypto.key_file_path(path).read_bytes()
+    crypto.set_user_passphrase(
+        path, crypto.unlock(path, "anna", PASSPHRASE), "anna", "het nieuwe wachtwoord"
+    )
+    # As if the write stopped between the main file and its backup copy.
+    crypto.backup_key_file_path(path).write_bytes(old_copy)
+    with pytest.raises(AuthenticationError, match="Wachtwoord onjuist"):
+        crypto.unlock(path, "anna", PASSPHRASE)
+    assert crypto.backup_key_file_path(path).read_bytes() == crypto.key_file_path(path).read_bytes()
+    assert crypto.unlock(path, "anna", "het nieuwe wachtwoord").warnings == ()
+
+
+def test_a_missing_key_file_is_named(new_register: NewRegister):
+    path = new_register.path
+    crypto.key_file_path(path).unlink()
+    crypto.backup_key_file_path(path).unlink()
+    with pytest.raises(KeyFileError, match="Geen sleutelbestand gevonden"):
+        crypto.unlock(path, "anna", PASSPHRASE)
+
+
+def test_production_parameters_unlock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("WIJKTEAM_KDF")
+    path = tmp_path / "register.db"
+    register, _ = create_register(path, "anna", PASSPHRASE)
+    register.close()
+    key_file = crypto.read_key_file(crypto.key_file_path(path))
+    assert {slot.cost for slot in key_file.slots} == {crypto.PRODUCTION_KDF}
+    started = time.perf_counter()
+    register = open_register(path, "anna", PASSPHRASE)
+    unlock_seconds = time.perf_counter() - started
+    with register.write() as session:
+        session.add(make_client("P1", "Productie Proef"))
+    register.close()
+    assert 0.1 < unlock_seconds < 5
+
+
+def test_short_passphrases_are_refused(tmp_path: Path):
+    with pytest.raises(UsageError, match="minstens 4 tekens"):
+        create_register(tmp_path / "register.db", "anna", "abc")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_passphrase_strength_hint():
+    assert crypto.passphrase_strength("abc123").startswith("zwak")
+    assert crypto.passphrase_strength("Zomer2026Zomer") == "redelijk"
+    assert crypto.passphrase_strength("paard batterij nietje correct") == "sterk"
