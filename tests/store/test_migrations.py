@@ -167,14 +167,17 @@ def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_a_register(t
         check=True,
         capture_output=True,
     )
+    target = tmp_path / "r" / "register.db"
     script = textwrap.dedent(
         f"""
         import pathlib, wijkteam_tui
         from wijkteam_tui.store.engine import create_register, open_register
-        assert pathlib.Path(wijkteam_tui.__file__).is_relative_to({str(site)!r}), wijkteam_tui.__file__
-        register, _ = create_register(pathlib.Path({str(tmp_path / "r" / "register.db")!r}), "anna", "pw123456")
+        installed = pathlib.Path(wijkteam_tui.__file__)
+        assert installed.is_relative_to({str(site)!r}), installed
+        target = pathlib.Path({str(target)!r})
+        register, _ = create_register(target, "anna", "pw123456")
         register.close()
-        register = open_register(pathlib.Path({str(tmp_path / "r" / "register.db")!r}), "anna", "pw123456")
+        register = open_register(target, "anna", "pw123456")
         print(register.check() == [] and "ok")
         """
     )

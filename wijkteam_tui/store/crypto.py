@@ -66,7 +66,7 @@ class KdfCost:
 
 #: ~0.5 s on the 2-core reference machine (see README, "Gemeten"); 64 MiB keeps the TUI's
 #: peak memory low while the passes make guessing expensive.
-PRODUCTION_KDF = KdfCost(iterations=12, lanes=4, memory_cost=64 * 1024)
+PRODUCTION_KDF = KdfCost(iterations=16, lanes=4, memory_cost=64 * 1024)
 TEST_KDF = KdfCost(iterations=1, lanes=1, memory_cost=64)
 
 # Bounds a slot's parameters must lie within; an edited slot that asks for 100 GiB of memory or

@@ -34,6 +34,9 @@ from wijkteam_tui.store.models import TeamSettings, User
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+# Decrypted pages kept per connection: SQLCipher decrypts on every cache miss, so a cache that
+# holds the working set keeps reads close to plain SQLite. Allocated only as pages are read.
+CACHE_KIB = 16 * 1024
 _BEGIN_OPTION = "wijkteam_begin"
 
 
@@ -68,6 +71,7 @@ def connect_keyed(path: Path, db_key: bytes, *, wal: bool = True) -> sqlcipher.C
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlcipher.DatabaseError as exc:
         conn.close()
         raise RegisterError(
