@@ -1,0 +1,77 @@
+"""Network strength: how well the client's own network can keep them in view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from wijkteam_tui.domain.terms import MemberKind, Support
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    kind: MemberKind
+    supports: str
+    has_active_agreement: bool
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class NetworkStrength:
+    informal_members: int
+    formal_members: int
+    supports_covered: frozenset[Support]
+    members_with_agreement: int
+    days_since_contact: int | None
+    summary: str
+
+
+def network_strength(
+    members: Iterable[MemberFacts], last_contact_on: date | None, today: date
+) -> NetworkStrength:
+    """Count the network and describe its gaps in one Dutch sentence."""
+    active = [m for m in members if m.active]
+    informal = [m for m in active if m.kind is MemberKind.INFORMAL]
+    formal = [m for m in active if m.kind is not MemberKind.INFORMAL]
+    covered = frozenset(Support(ch) for m in informal for ch in m.supports if ch in "PGAE")
+    with_agreement = sum(1 for m in active if m.has_active_agreement)
+    days = (today - last_contact_on).days if last_contact_on else None
+
+    parts = []
+    if not informal:
+        parts.append("geen informeel netwerk")
+    else:
+        parts.append(
+            f"{len(informal)} informele {'netwerkleden' if len(informal) > 1 else 'netwerklid'}"
+        )
+        missing = [s for s in Support if s not in covered]
+        if missing:
+            labels = [
+                {"P": "praktische hulp", "G": "gezelschap", "A": "advies", "E": "emotionele steun"}[
+                    s.value
+                ]
+                for s in missing
+            ]
+            parts.append("geen informeel netwerk voor " + _join(labels))
+    if with_agreement == 0:
+        parts.append("niemand met een contactafspraak")
+    else:
+        parts.append(f"{with_agreement} met een contactafspraak")
+    if days is None:
+        parts.append("nog geen contact vastgelegd")
+    else:
+        parts.append(f"laatste contact {days} {'dag' if days == 1 else 'dagen'} geleden")
+    summary = "; ".join(parts)
+    return NetworkStrength(
+        informal_members=len(informal),
+        formal_members=len(formal),
+        supports_covered=covered,
+        members_with_agreement=with_agreement,
+        days_since_contact=days,
+        summary=summary[0].upper() + summary[1:] + ".",
+    )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

@@ -1,0 +1,161 @@
+"""Contact schedules: when an agreement is due, and whether it is overdue.
+
+Rules (DESIGN.md, "Domain rules"):
+- an interval agreement ("elke 14 dagen") is due `interval` days after the last real contact on
+  it, or after its start date when there has been none;
+- a calendar agreement ("elke dinsdag") follows an RFC 5545 RRULE and is due on the first
+  occurrence after the last real contact (or the first on or after its start date);
+- a real contact is one with outcome goed or zorgen: "niet bereikt" is an attempt, not contact;
+- nothing is due after the end date; a snooze (reason + end date) hides the agreement until it
+  ends, and an expired snooze is void;
+- overdue = today > due + the team's grace days; binnenkort = due within 7 days.
+
+All functions are pure: `today` is a parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+from dateutil.rrule import rrule, rrulestr
+
+SOON_DAYS = 7
+
+
+class DueState(StrEnum):
+    OVERDUE = "te_laat"
+    SOON = "binnenkort"
+    LATER = "later"
+    SNOOZED = "uitgesteld"
+    ENDED = "beeindigd"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the schedule of one agreement depends on."""
+
+    start_on: date
+    interval_days: int | None = None
+    rrule: str | None = None
+    end_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if (self.interval_days is None) == (self.rrule is None):
+            raise ValueError("a schedule has either an interval or an RRULE")
+        if self.interval_days is not None and self.interval_days <= 0:
+            raise ValueError("interval must be positive")
+
+
+@lru_cache(maxsize=256)
+def _parsed_rule(text: str, start_on: date) -> rrule:
+    parsed = rrulestr(text, dtstart=datetime(start_on.year, start_on.month, start_on.day))
+    assert isinstance(parsed, rrule)
+    return parsed
+
+
+def validate_rrule(text: str, start_on: date) -> None:
+    """Raise ValueError when `text` is not a usable RRULE (the store turns it into Dutch)."""
+    rule = _parsed_rule(text, start_on)
+    if rule.after(datetime(start_on.year, start_on.month, start_on.day), inc=True) is None:
+        raise ValueError("RRULE has no occurrence on or after the start date")
+
+
+def next_due(schedule: Schedule, last_contact_on: date | None) -> date | None:
+    """The date the next contact is due, or None when the agreement has ended by then."""
+    if schedule.interval_days is not None:
+        base = (
+            schedule.start_on
+            if last_contact_on is None
+            else max(last_contact_on, schedule.start_on)
+        )
+        due: date | None = base + timedelta(days=schedule.interval_days)
+    else:
+        assert schedule.rrule is not None
+        rule = _parsed_rule(schedule.rrule, schedule.start_on)
+        if last_contact_on is None or last_contact_on < schedule.start_on:
+            start = schedule.start_on
+            found = rule.after(datetime(start.year, start.month, start.day), inc=True)
+        else:
+            found = rule.after(
+                datetime(last_contact_on.year, last_contact_on.month, last_contact_on.day),
+                inc=False,
+            )
+            # Every occurrence on the contact's own day counts as done.
+            while found is not None and found.date() <= last_contact_on:
+                found = rule.after(found, inc=False)
+        due = found.date() if found is not None else None
+    if due is not None and schedule.end_on is not None and due > schedule.end_on:
+        return None
+    return due
+
+
+def occurrences_missed(
+    schedule: Schedule, last_contact_on: date | None, today: date, grace_days: int
+) -> int:
+    """How many due moments have passed (beyond the grace days) since the last real contact."""
+    missed = 0
+    last = last_contact_on
+    limit = today - timedelta(days=grace_days)
+    while missed < 1000:
+        due = next_due(schedule, last)
+        if due is None or due >= limit:
+            return missed
+        missed += 1
+        last = due
+    return missed
+
+
+def is_snoozed(snoozed_until: date | None, today: date) -> bool:
+    """A snooze holds through its end date; after that it is void."""
+    return snoozed_until is not None and today <= snoozed_until
+
+
+def due_state(
+    due: date | None,
+    today: date,
+    grace_days: int,
+    snoozed_until: date | None = None,
+) -> DueState:
+    """The state of an agreement on `today`."""
+    if due is None:
+        return DueState.ENDED
+    if is_snoozed(snoozed_until, today):
+        return DueState.SNOOZED
+    if today > due + timedelta(days=grace_days):
+        return DueState.OVERDUE
+    if due <= today + timedelta(days=SOON_DAYS):
+        return DueState.SOON
+    return DueState.LATER
+
+
+def days_overdue(due: date, today: date) -> int:
+    """Days past the due date (0 when not yet due)."""
+    return max(0, (today - due).days)
+
+
+def interval_text(interval_days: int | None, rule: str | None) -> str:
+    """A short Dutch description of how often: "elke 14 dagen", "wekelijks op di"."""
+    if interval_days is not None:
+        if interval_days % 7 == 0 and interval_days >= 7:
+            weeks = interval_days // 7
+            return "elke week" if weeks == 1 else f"elke {weeks} weken"
+        return "elke dag" if interval_days == 1 else f"elke {interval_days} dagen"
+    assert rule is not None
+    parts = dict(p.split("=", 1) for p in rule.upper().replace("RRULE:", "").split(";") if "=" in p)
+    freq = {"DAILY": "dagelijks", "WEEKLY": "wekelijks", "MONTHLY": "maandelijks"}.get(
+        parts.get("FREQ", ""), "volgens rooster"
+    )
+    interval = int(parts.get("INTERVAL", "1"))
+    if interval > 1:
+        unit = {"DAILY": "dagen", "WEEKLY": "weken", "MONTHLY": "maanden"}.get(
+            parts.get("FREQ", ""), "keer"
+        )
+        freq = f"elke {interval} {unit}"
+    days = parts.get("BYDAY")
+    if days:
+        names = {"MO": "ma", "TU": "di", "WE": "wo", "TH": "do", "FR": "vr", "SA": "za", "SU": "zo"}
+        freq += " op " + ", ".join(names.get(d[-2:], d) for d in days.split(","))
+    return freq
