@@ -160,6 +160,11 @@ class Client(Versioned, Base):
     retention_until: Mapped[date | None] = mapped_column(Date, index=True)
     last_contact_on: Mapped[date | None] = mapped_column(Date, index=True)
     next_due: Mapped[date | None] = mapped_column(Date, index=True)
+    # Lower-case, accent-free name, number, address and network member names: one LIKE over
+    # this column finds a client by any of them.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # The day alerts were last evaluated; the daily sweep re-evaluates clients not seen today.
+    evaluated_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -1,0 +1,326 @@
+"""Read models: what a screen or command shows, as plain dataclasses.
+
+Every list reads the stored, indexed current state (`next_due`, `last_contact_on`, open alerts)
+and never walks history, so its cost follows the size of the answer, not of the register.
+Queries are SQLAlchemy Core selects: typed, cached, and the same on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any, Unpack
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from wijkteam_tui.domain.schedules import SOON_DAYS, days_overdue
+from wijkteam_tui.domain.terms import AlertStatus, Outcome, Phase, ThresholdRule
+from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.models import (
+    Alert,
+    Client,
+    ContactAgreement,
+    ContactMoment,
+    NetworkMember,
+    Observation,
+    PhaseChange,
+    TeamSettings,
+    Threshold,
+    User,
+)
+from wijkteam_tui.store.records import (
+    AlertItem,
+    DueItem,
+    OutOfViewItem,
+    SearchHit,
+    TeamOverview,
+    TimelineEntry,
+    TodayList,
+)
+from wijkteam_tui.store.refresh import fold
+
+_Responsible = aliased(User, name="responsible")
+_Casemanager = aliased(User, name="casemanager")
+
+
+def _due_query() -> Select[Unpack[tuple[Any, ...]]]:
+    return (
+        select(
+            ContactAgreement.id,
+            Client.id,
+            Client.number,
+            Client.name,
+            NetworkMember.name,
+            NetworkMember.relation,
+            _Responsible.display_name,
+            ContactAgreement.channel,
+            ContactAgreement.next_due,
+            ContactAgreement.description,
+            _Casemanager.display_name,
+        )
+        .select_from(ContactAgreement)
+        .join(Client, Client.id == ContactAgreement.client_id)
+        .outerjoin(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
+        .outerjoin(_Responsible, _Responsible.id == ContactAgreement.user_id)
+        .outerjoin(_Casemanager, _Casemanager.id == Client.casemanager_id)
+    )
+
+
+def _not_snoozed(today: date) -> Any:
+    return or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today)
+
+
+def _due_item(row: Any, today: date) -> DueItem:
+    (aid, cid, number, name, member, relation, responsible, channel, due, text, cm) = row
+    if member:
+        who = f"{member} ({relation})" if relation else member
+    else:
+        who = responsible or "casemanager"
+    return DueItem(
+        agreement_id=aid,
+        client_id=cid,
+        client_number=number,
+        client_name=name,
+        who=who,
+        channel=channel,
+        next_due=due,
+        days_overdue=days_overdue(due, today),
+        description=text,
+        casemanager=cm or "",
+    )
+
+
+def _team(session: Session) -> TeamSettings:
+    settings = session.get(TeamSettings, 1)
+    assert settings is not None
+    return settings
+
+
+def today_list(register: Register, user_id: int, today: date) -> TodayList:
+    """What needs this medewerker today, for the clients they are casemanager of."""
+    with register.read() as session:
+        settings = _team(session)
+        grace = settings.grace_days
+        rows = session.execute(
+            _due_query()
+            .where(
+                Client.casemanager_id == user_id,
+                Client.phase != Phase.CLOSED,
+                ContactAgreement.active.is_(True),
+                ContactAgreement.next_due <= today + timedelta(days=SOON_DAYS),
+                _not_snoozed(today),
+            )
+            .order_by(ContactAgreement.next_due, Client.name)
+        ).all()
+        items = [_due_item(row, today) for row in rows]
+        overdue_limit = today - timedelta(days=grace)
+        overdue = [i for i in items if i.next_due < overdue_limit]
+        soon = [i for i in items if i.next_due >= overdue_limit]
+        alerts = _alerts(session, Client.casemanager_id == user_id)
+        out_of_view = _out_of_view(session, user_id, today)
+        return TodayList(
+            overdue=overdue,
+            due_soon=soon,
+            alerts=alerts,
+            out_of_view=out_of_view,
+            out_of_hours_contact=settings.out_of_hours_contact,
+        )
+
+
+def _alerts(session: Session, condition: Any) -> list[AlertItem]:
+    rows = session.execute(
+        select(
+            Alert.id,
+            Client.id,
+            Client.number,
+            Client.name,
+            Alert.rule,
+            Alert.reason,
+            Alert.raised_on,
+            Alert.status,
+        )
+        .join(Client, Client.id == Alert.client_id)
+        .where(condition, Alert.status != AlertStatus.RESOLVED)
+        .order_by(Alert.raised_on, Client.name)
+    ).all()
+    return [AlertItem(*row) for row in rows]
+
+
+def _out_of_view(session: Session, user_id: int, today: date) -> list[OutOfViewItem]:
+    team = session.scalars(
+        select(Threshold).where(
+            Threshold.client_id.is_(None), Threshold.rule == ThresholdRule.OUT_OF_VIEW
+        )
+    ).one_or_none()
+    default = DEFAULT_THRESHOLDS[ThresholdRule.OUT_OF_VIEW]
+    team_days = (team.days if team and team.days else default.days) or 42
+    team_enabled = team.enabled if team else True
+    since = Client.last_contact_on
+    override = aliased(Threshold)
+    rows = session.execute(
+        select(
+            Client.id,
+            Client.number,
+            Client.name,
+            Client.last_contact_on,
+            Client.opened_on,
+            override.enabled,
+            override.days,
+        )
+        .outerjoin(
+            override,
+            and_(override.client_id == Client.id, override.rule == ThresholdRule.OUT_OF_VIEW),
+        )
+        .where(
+            Client.casemanager_id == user_id,
+            Client.phase != Phase.CLOSED,
+            or_(
+                override.id.is_not(None),
+                since < today - timedelta(days=team_days),
+                and_(since.is_(None), Client.opened_on < today - timedelta(days=team_days)),
+            ),
+        )
+    ).all()
+    items = []
+    for cid, number, name, last, opened, enabled, days in rows:
+        limit = days or team_days
+        active = team_enabled if enabled is None else enabled
+        silent = (today - (last or opened)).days
+        if active and silent > limit:
+            items.append(OutOfViewItem(cid, number, name, last, silent))
+    return sorted(items, key=lambda item: -item.days_without_contact)
+
+
+def team_overview(register: Register, today: date) -> TeamOverview:
+    """Every overdue follow-up in the team, most overdue first, with counts per casemanager."""
+    with register.read() as session:
+        settings = _team(session)
+        rows = session.execute(
+            _due_query()
+            .where(
+                ContactAgreement.active.is_(True),
+                ContactAgreement.next_due < today - timedelta(days=settings.grace_days),
+                _not_snoozed(today),
+                Client.phase != Phase.CLOSED,
+            )
+            .order_by(ContactAgreement.next_due, Client.name)
+        ).all()
+        overdue = [_due_item(row, today) for row in rows]
+        open_alerts = session.scalar(
+            select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)
+        )
+    per_casemanager = Counter(item.casemanager or "(geen casemanager)" for item in overdue)
+    return TeamOverview(
+        overdue=overdue, per_casemanager=dict(per_casemanager), open_alerts=open_alerts or 0
+    )
+
+
+def search_clients(
+    register: Register,
+    fragment: str,
+    *,
+    limit: int = 50,
+    phase: Phase | None = None,
+    casemanager_id: int | None = None,
+    with_open_alert: bool = False,
+) -> list[SearchHit]:
+    """Clients whose name, number, address or network member name contains `fragment`
+    (case and accents ignored), ordered by name."""
+    open_alert = exists().where(Alert.client_id == Client.id, Alert.status != AlertStatus.RESOLVED)
+    query = (
+        select(
+            Client.id,
+            Client.number,
+            Client.name,
+            Client.street,
+            Client.house_number,
+            Client.phase,
+            User.display_name,
+            open_alert,
+        )
+        .outerjoin(User, User.id == Client.casemanager_id)
+        .order_by(Client.name, Client.id)
+        .limit(limit)
+    )
+    words = fold(fragment).split()
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Client.search_text.like(f"%{escaped}%", escape="\\"))
+    if phase is not None:
+        query = query.where(Client.phase == phase)
+    if casemanager_id is not None:
+        query = query.where(Client.casemanager_id == casemanager_id)
+    if with_open_alert:
+        query = query.where(open_alert)
+    with register.read() as session:
+        rows = session.execute(query).all()
+    return [
+        SearchHit(cid, number, name, street, house, phase_, cm or "", bool(alert))
+        for cid, number, name, street, house, phase_, cm, alert in rows
+    ]
+
+
+def client_timeline(register: Register, client_id: int, limit: int = 200) -> list[TimelineEntry]:
+    """Contact moments, signaleringen, phase changes and alerts of a client, newest first."""
+    entries: list[TimelineEntry] = []
+    with register.read() as session:
+        moments = session.execute(
+            select(
+                ContactMoment.occurred_on,
+                ContactMoment.channel,
+                ContactMoment.outcome,
+                ContactMoment.note,
+                NetworkMember.name,
+                User.display_name,
+            )
+            .outerjoin(NetworkMember, NetworkMember.id == ContactMoment.member_id)
+            .outerjoin(User, User.id == ContactMoment.user_id)
+            .where(ContactMoment.client_id == client_id)
+            .order_by(ContactMoment.occurred_on.desc(), ContactMoment.id.desc())
+            .limit(limit)
+        ).all()
+        for on, channel, outcome, note, member, user in moments:
+            text = f"{channel.label}: {Outcome(outcome).label}" + (f" — {note}" if note else "")
+            entries.append(TimelineEntry(on, "contact", text, member or user or ""))
+        observations = session.execute(
+            select(
+                Observation.observed_on,
+                Observation.phase,
+                Observation.note,
+                Observation.observed_by,
+            )
+            .where(Observation.client_id == client_id)
+            .order_by(Observation.observed_on.desc())
+            .limit(limit)
+        ).all()
+        for on, phase, note, by in observations:
+            text = f"Signalering {phase.label}" + (f" — {note}" if note else "")
+            entries.append(TimelineEntry(on, "signalering", text, by))
+        changes = session.execute(
+            select(
+                PhaseChange.changed_on,
+                PhaseChange.from_phase,
+                PhaseChange.to_phase,
+                PhaseChange.reason,
+                User.display_name,
+            )
+            .join(User, User.id == PhaseChange.changed_by_id)
+            .where(PhaseChange.client_id == client_id)
+        ).all()
+        for on, old, new, reason, by in changes:
+            move = f"{old.label} → {new.label}" if old else f"start in {new.label}"
+            entries.append(TimelineEntry(on, "fase", f"Fase {move}: {reason}", by))
+        alerts = session.execute(
+            select(Alert.raised_on, Alert.reason, Alert.resolved_on, Alert.resolution_note).where(
+                Alert.client_id == client_id
+            )
+        ).all()
+        for raised, reason, resolved, note in alerts:
+            entries.append(TimelineEntry(raised, "aandachtspunt", reason))
+            if resolved:
+                entries.append(TimelineEntry(resolved, "opgelost", note))
+    kinds = {"fase": 0, "aandachtspunt": 1, "opgelost": 2, "signalering": 3, "contact": 4}
+    entries.sort(key=lambda e: (e.on, -kinds[e.kind]), reverse=True)
+    return entries[:limit]

@@ -1,0 +1,209 @@
+"""Plain dataclasses going in and out of the store. Screens and the command line see only these,
+never ORM objects or sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from wijkteam_tui.domain.terms import (
+    AlertStatus,
+    Channel,
+    MemberKind,
+    Outcome,
+    Phase,
+    Regime,
+    SignalPhase,
+    ThresholdRule,
+)
+
+# --- input -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    name: str
+    opened_on: date
+    casemanager_id: int | None = None
+    birth_date: date | None = None
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    regime: Regime = Regime.WMO
+    own_words: str = ""
+    strengths: str = ""
+    meaningful: str = ""
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    name: str
+    kind: MemberKind
+    relation: str = ""
+    supports: str = ""
+    phone: str = ""
+    email: str = ""
+    availability: str = ""
+    consent_to_share: bool = False
+    resource_id: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ResourceInput:
+    name: str
+    category: str
+    address: str = ""
+    phone: str = ""
+    opening_hours: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    channel: Channel
+    start_on: date
+    member_id: int | None = None
+    user_id: int | None = None
+    interval_days: int | None = None
+    rrule: str | None = None
+    end_on: date | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    client_id: int
+    occurred_on: date
+    channel: Channel
+    outcome: Outcome
+    agreement_id: int | None = None
+    member_id: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ObservationInput:
+    client_id: int
+    phase: SignalPhase
+    observed_on: date
+    signal_id: int | None = None
+    member_id: int | None = None
+    observed_by: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SignalInput:
+    phase: SignalPhase
+    signs: str
+    own_actions: str = ""
+    network_actions: str = ""
+    professional_actions: str = ""
+    whom_to_call: str = ""
+    position: int = 0
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    id: int
+    number: str
+    name: str
+    phase: Phase
+    casemanager: str
+    next_due: date | None
+    last_contact_on: date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Created:
+    """The id and version of a record just written."""
+
+    id: int
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class DueItem:
+    agreement_id: int
+    client_id: int
+    client_number: str
+    client_name: str
+    who: str
+    channel: Channel
+    next_due: date
+    days_overdue: int
+    description: str
+    casemanager: str = ""
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    alert_id: int
+    client_id: int
+    client_number: str
+    client_name: str
+    rule: ThresholdRule
+    reason: str
+    raised_on: date
+    status: AlertStatus
+
+
+@dataclass(frozen=True)
+class OutOfViewItem:
+    client_id: int
+    client_number: str
+    client_name: str
+    last_contact_on: date | None
+    days_without_contact: int
+
+
+@dataclass(frozen=True)
+class TodayList:
+    overdue: list[DueItem]
+    due_soon: list[DueItem]
+    alerts: list[AlertItem]
+    out_of_view: list[OutOfViewItem]
+    out_of_hours_contact: str
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    overdue: list[DueItem]
+    per_casemanager: dict[str, int]
+    open_alerts: int
+
+
+@dataclass(frozen=True)
+class ContactResult:
+    moment_id: int
+    agreement_next_due: date | None
+    client_next_due: date | None
+    raised: list[str] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    kind: str
+    text: str
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    number: str
+    name: str
+    street: str
+    house_number: str
+    phase: Phase
+    casemanager: str
+    has_open_alert: bool

@@ -1,0 +1,619 @@
+"""Write services: each call is one transaction, validates its input with Dutch messages, updates
+the stored `next_due` and re-evaluates the client's alerts before it commits. Nothing is ever
+half-saved: a refused call writes nothing.
+
+`today` is always a parameter (the clock is injected by the caller).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wijkteam_tui.domain.phases import PhaseChangeRefused, PhaseRequest, check_phase_change
+from wijkteam_tui.domain.retention import retention_until
+from wijkteam_tui.domain.schedules import validate_rrule
+from wijkteam_tui.domain.terms import AlertStatus, Phase, Regime, Role, ThresholdRule
+from wijkteam_tui.errors import ConflictError, ValidationError
+from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.models import (
+    Alert,
+    Client,
+    ContactAgreement,
+    ContactMoment,
+    NetworkMember,
+    Observation,
+    PhaseChange,
+    Resource,
+    Signal,
+    TeamSettings,
+    Threshold,
+    User,
+)
+from wijkteam_tui.store.records import (
+    AgreementInput,
+    ClientInput,
+    ClientSummary,
+    ContactInput,
+    ContactResult,
+    Created,
+    MemberInput,
+    ObservationInput,
+    ResourceInput,
+    SignalInput,
+)
+from wijkteam_tui.store.refresh import (
+    REAL_CONTACT,
+    informal_members_with_agreement,
+    refresh_client,
+    search_text_for,
+)
+
+FIRST_CLIENT_NUMBER = 100001
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _settings(session: Session) -> TeamSettings:
+    settings = session.get(TeamSettings, 1)
+    assert settings is not None, "a register always has team settings"
+    return settings
+
+
+def _client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise ValidationError(f"Cliënt {client_id} bestaat niet.", "client")
+    return client
+
+
+def _required(value: str, field: str, label: str, max_length: int = 160) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise ValidationError(f"{label} mag niet leeg zijn.", field)
+    if len(cleaned) > max_length:
+        raise ValidationError(f"{label} is te lang (hoogstens {max_length} tekens).", field)
+    return cleaned
+
+
+def _acting_user(register: Register) -> int:
+    if register.user is None:
+        raise ValidationError("Alleen een ingelogde gebruiker kan gegevens vastleggen.")
+    return register.user.id
+
+
+def _check_version(current: int, expected: int) -> None:
+    if current != expected:
+        raise ConflictError(
+            "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen; open het"
+            " opnieuw en probeer het nog eens."
+        )
+
+
+def _summary(session: Session, client: Client) -> ClientSummary:
+    casemanager = session.get(User, client.casemanager_id) if client.casemanager_id else None
+    return ClientSummary(
+        id=client.id,
+        number=client.number,
+        name=client.name,
+        phase=client.phase,
+        casemanager=(casemanager.display_name or casemanager.name) if casemanager else "",
+        next_due=client.next_due,
+        last_contact_on=client.last_contact_on,
+        version=client.version,
+    )
+
+
+def _member_names(session: Session, client_id: int) -> list[str]:
+    return list(
+        session.scalars(select(NetworkMember.name).where(NetworkMember.client_id == client_id))
+    )
+
+
+def _reindex(session: Session, client: Client) -> None:
+    session.flush()
+    client.search_text = search_text_for(client, _member_names(session, client.id))
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
+    client.name = _required(data.name, "name", "De naam")
+    if data.birth_date and data.birth_date > data.opened_on:
+        raise ValidationError("De geboortedatum ligt na de startdatum.", "birth_date")
+    if data.casemanager_id is not None and session.get(User, data.casemanager_id) is None:
+        raise ValidationError("Deze casemanager bestaat niet.", "casemanager")
+    client.birth_date = data.birth_date
+    client.street = data.street.strip()
+    client.house_number = data.house_number.strip()
+    client.postcode = data.postcode.strip().upper()
+    client.city = data.city.strip()
+    client.phone = data.phone.strip()
+    client.casemanager_id = data.casemanager_id
+    client.regime = data.regime
+    client.own_words = data.own_words.strip()
+    client.strengths = data.strengths.strip()
+    client.meaningful = data.meaningful.strip()
+    client.opened_on = data.opened_on
+    client.updated_at = utc_now()
+
+
+def create_client(register: Register, data: ClientInput, today: date) -> ClientSummary:
+    """Register a new client in phase intensief, with the next free client number."""
+    _acting_user(register)
+    if data.opened_on > today:
+        raise ValidationError("De startdatum ligt in de toekomst.", "opened_on")
+    with register.write() as session:
+        highest = session.scalar(select(func.max(Client.number)))
+        number = (
+            str(int(highest) + 1) if highest and highest.isdigit() else str(FIRST_CLIENT_NUMBER)
+        )
+        client = Client(number=number, phase=Phase.INTENSIVE, created_at=utc_now())
+        _apply_client(session, client, data)
+        session.add(client)
+        session.flush()
+        session.add(
+            PhaseChange(
+                client_id=client.id,
+                from_phase=None,
+                to_phase=Phase.INTENSIVE,
+                changed_on=data.opened_on,
+                changed_by_id=_acting_user(register),
+                reason="Aangemeld.",
+                recorded_at=utc_now(),
+            )
+        )
+        _reindex(session, client)
+        refresh_client(session, client, today, _settings(session))
+        return _summary(session, client)
+
+
+def update_client(
+    register: Register, client_id: int, version: int, data: ClientInput, today: date
+) -> ClientSummary:
+    """Change a client's details; refused when someone else changed them first."""
+    with register.write() as session:
+        client = _client(session, client_id)
+        _check_version(client.version, version)
+        _apply_client(session, client, data)
+        _reindex(session, client)
+        refresh_client(session, client, today, _settings(session))
+        return _summary(session, client)
+
+
+# --- network and sociale kaart -----------------------------------------------------------------
+
+
+def _apply_member(session: Session, member: NetworkMember, data: MemberInput, today: date) -> None:
+    member.name = _required(data.name, "name", "De naam")
+    supports = "".join(ch for ch in "PGAE" if ch in data.supports.upper())
+    if any(ch not in "PGAE " for ch in data.supports.upper()):
+        raise ValidationError("Steunvormen zijn P, G, A en E.", "supports")
+    if data.resource_id is not None and session.get(Resource, data.resource_id) is None:
+        raise ValidationError("Deze voorziening staat niet op de sociale kaart.", "resource")
+    member.kind = data.kind
+    member.relation = data.relation.strip()
+    member.supports = supports
+    member.phone = data.phone.strip()
+    member.email = data.email.strip()
+    member.availability = data.availability.strip()
+    if data.consent_to_share and not member.consent_to_share:
+        member.consent_recorded_on = today
+    member.consent_to_share = data.consent_to_share
+    member.resource_id = data.resource_id
+    member.notes = data.notes.strip()
+
+
+def add_member(register: Register, client_id: int, data: MemberInput, today: date) -> Created:
+    """Add someone to the client's network."""
+    with register.write() as session:
+        client = _client(session, client_id)
+        member = NetworkMember(client_id=client.id)
+        _apply_member(session, member, data, today)
+        session.add(member)
+        _reindex(session, client)
+        return Created(member.id)
+
+
+def update_member(
+    register: Register, member_id: int, version: int, data: MemberInput, today: date
+) -> Created:
+    with register.write() as session:
+        member = session.get(NetworkMember, member_id)
+        if member is None:
+            raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+        _check_version(member.version, version)
+        _apply_member(session, member, data, today)
+        client = _client(session, member.client_id)
+        _reindex(session, client)
+        refresh_client(session, client, today, _settings(session))
+        return Created(member.id, member.version)
+
+
+def add_resource(register: Register, data: ResourceInput) -> Created:
+    """Add an entry to the sociale kaart."""
+    with register.write() as session:
+        resource = Resource(
+            name=_required(data.name, "name", "De naam"),
+            category=_required(data.category, "category", "De soort", 60),
+            address=data.address.strip(),
+            phone=data.phone.strip(),
+            opening_hours=data.opening_hours.strip(),
+            notes=data.notes.strip(),
+        )
+        session.add(resource)
+        session.flush()
+        return Created(resource.id)
+
+
+# --- agreements --------------------------------------------------------------------------------
+
+
+def _validate_agreement(session: Session, client: Client, data: AgreementInput) -> None:
+    if (data.interval_days is None) == (data.rrule is None or not data.rrule.strip()):
+        raise ValidationError(
+            "Kies een vaste tussenpoos (elke N dagen) of een rooster, niet allebei.", "interval"
+        )
+    if data.interval_days is not None and not 1 <= data.interval_days <= 366:
+        raise ValidationError("De tussenpoos is 1 tot 366 dagen.", "interval")
+    if data.rrule is not None and data.rrule.strip():
+        try:
+            validate_rrule(data.rrule.strip(), data.start_on)
+        except (ValueError, TypeError):
+            raise ValidationError(
+                "Dit rooster wordt niet begrepen (voorbeeld: FREQ=WEEKLY;BYDAY=TU).", "rrule"
+            ) from None
+    if data.end_on is not None and data.end_on < data.start_on:
+        raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
+    if data.member_id is not None:
+        member = session.get(NetworkMember, data.member_id)
+        if member is None or member.client_id != client.id:
+            raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+    if data.user_id is not None and session.get(User, data.user_id) is None:
+        raise ValidationError("Deze medewerker bestaat niet.", "user")
+
+
+def add_agreement(register: Register, client_id: int, data: AgreementInput, today: date) -> Created:
+    """Agree who checks in with the client, how and how often."""
+    with register.write() as session:
+        client = _client(session, client_id)
+        _validate_agreement(session, client, data)
+        user_id = data.user_id
+        if data.member_id is None and user_id is None:
+            user_id = client.casemanager_id
+        agreement = ContactAgreement(
+            client_id=client.id,
+            member_id=data.member_id,
+            user_id=user_id,
+            channel=data.channel,
+            description=data.description.strip(),
+            interval_days=data.interval_days,
+            rrule=data.rrule.strip() if data.rrule else None,
+            start_on=data.start_on,
+            end_on=data.end_on,
+            active=True,
+        )
+        session.add(agreement)
+        session.flush()
+        refresh_client(session, client, today, _settings(session))
+        return Created(agreement.id, agreement.version)
+
+
+def end_agreement(register: Register, agreement_id: int, end_on: date, today: date) -> None:
+    """End an agreement on `end_on`; nothing is due after it."""
+    with register.write() as session:
+        agreement = _agreement(session, agreement_id)
+        if end_on < agreement.start_on:
+            raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
+        agreement.end_on = end_on
+        if end_on <= today:
+            agreement.active = False
+        refresh_client(session, _client(session, agreement.client_id), today, _settings(session))
+
+
+def snooze_agreement(
+    register: Register, agreement_id: int, until: date, reason: str, today: date
+) -> None:
+    """Put an agreement aside until `until` (inclusive), with a reason."""
+    reason = _required(reason, "reason", "De reden", 200)
+    if until < today:
+        raise ValidationError("De einddatum van het uitstel ligt in het verleden.", "until")
+    if until > today + timedelta(days=366):
+        raise ValidationError("Uitstellen kan hoogstens een jaar.", "until")
+    with register.write() as session:
+        agreement = _agreement(session, agreement_id)
+        agreement.snoozed_until = until
+        agreement.snooze_reason = reason
+        refresh_client(session, _client(session, agreement.client_id), today, _settings(session))
+
+
+def _agreement(session: Session, agreement_id: int) -> ContactAgreement:
+    agreement = session.get(ContactAgreement, agreement_id)
+    if agreement is None:
+        raise ValidationError(f"Contactafspraak {agreement_id} bestaat niet.", "agreement")
+    return agreement
+
+
+# --- contact and signals -----------------------------------------------------------------------
+
+
+def log_contact(register: Register, data: ContactInput, today: date) -> ContactResult:
+    """Log a contact moment; advances the agreement's due date when contact was made."""
+    user_id = _acting_user(register)
+    if data.occurred_on > today:
+        raise ValidationError("Een contactmoment kan niet in de toekomst liggen.", "occurred_on")
+    with register.write() as session:
+        client = _client(session, data.client_id)
+        if client.phase is Phase.CLOSED:
+            raise ValidationError("Deze cliënt is afgesloten; heropen eerst het dossier.", "client")
+        if data.occurred_on < client.opened_on - timedelta(days=366):
+            raise ValidationError(
+                "Deze datum ligt ver voor de start van het dossier.", "occurred_on"
+            )
+        agreement = _agreement(session, data.agreement_id) if data.agreement_id else None
+        if agreement is not None and agreement.client_id != client.id:
+            raise ValidationError("Deze afspraak hoort niet bij deze cliënt.", "agreement")
+        member_id = data.member_id or (agreement.member_id if agreement else None)
+        if member_id is not None:
+            member = session.get(NetworkMember, member_id)
+            if member is None or member.client_id != client.id:
+                raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+        moment = ContactMoment(
+            client_id=client.id,
+            agreement_id=agreement.id if agreement else None,
+            member_id=member_id,
+            user_id=user_id,
+            occurred_on=data.occurred_on,
+            channel=data.channel,
+            outcome=data.outcome,
+            note=data.note.strip(),
+            logged_at=utc_now(),
+        )
+        session.add(moment)
+        if data.outcome in REAL_CONTACT:
+            if agreement is not None and (
+                agreement.last_contact_on is None or data.occurred_on > agreement.last_contact_on
+            ):
+                agreement.last_contact_on = data.occurred_on
+            if client.last_contact_on is None or data.occurred_on > client.last_contact_on:
+                client.last_contact_on = data.occurred_on
+        session.flush()
+        result = refresh_client(session, client, today, _settings(session))
+        return ContactResult(
+            moment_id=moment.id,
+            agreement_next_due=agreement.next_due if agreement else None,
+            client_next_due=client.next_due,
+            raised=result.raised,
+            resolved=result.resolved,
+        )
+
+
+def record_observation(register: Register, data: ObservationInput, today: date) -> ContactResult:
+    """Record a signalering (a signal seen on a date) and re-evaluate the client's alerts."""
+    user_id = _acting_user(register)
+    if data.observed_on > today:
+        raise ValidationError("Een signalering kan niet in de toekomst liggen.", "observed_on")
+    with register.write() as session:
+        client = _client(session, data.client_id)
+        if data.signal_id is not None:
+            signal = session.get(Signal, data.signal_id)
+            if signal is None or signal.client_id != client.id:
+                raise ValidationError("Dit signaal hoort niet bij deze cliënt.", "signal")
+        observation = Observation(
+            client_id=client.id,
+            signal_id=data.signal_id,
+            phase=data.phase,
+            observed_on=data.observed_on,
+            observed_by=data.observed_by.strip(),
+            member_id=data.member_id,
+            user_id=user_id,
+            note=data.note.strip(),
+            created_at=utc_now(),
+        )
+        session.add(observation)
+        session.flush()
+        result = refresh_client(session, client, today, _settings(session))
+        return ContactResult(
+            moment_id=observation.id,
+            agreement_next_due=None,
+            client_next_due=client.next_due,
+            raised=result.raised,
+            resolved=result.resolved,
+        )
+
+
+def add_signal(register: Register, client_id: int, data: SignalInput) -> Created:
+    """Add a row to the client's signaleringsplan."""
+    with register.write() as session:
+        client = _client(session, client_id)
+        signal = Signal(
+            client_id=client.id,
+            phase=data.phase,
+            position=data.position,
+            signs=_required(data.signs, "signs", "De signalen", 2000),
+            own_actions=data.own_actions.strip(),
+            network_actions=data.network_actions.strip(),
+            professional_actions=data.professional_actions.strip(),
+            whom_to_call=data.whom_to_call.strip(),
+        )
+        session.add(signal)
+        session.flush()
+        return Created(signal.id)
+
+
+def set_threshold(
+    register: Register,
+    client_id: int | None,
+    rule: ThresholdRule,
+    *,
+    enabled: bool = True,
+    days: int | None = None,
+    count: int | None = None,
+    today: date,
+) -> None:
+    """Set a team default (client_id None, teamleider only) or a client's override."""
+    if client_id is None and (register.user is None or register.user.role is not Role.TEAMLEIDER):
+        raise ValidationError("Alleen een teamleider stelt de teamgrenzen in.")
+    if days is not None and not 1 <= days <= 366:
+        raise ValidationError("Het aantal dagen is 1 tot 366.", "days")
+    if count is not None and not 1 <= count <= 50:
+        raise ValidationError("Het aantal is 1 tot 50.", "count")
+    with register.write() as session:
+        client = _client(session, client_id) if client_id is not None else None
+        row = session.scalars(
+            select(Threshold).where(
+                Threshold.client_id.is_(None)
+                if client_id is None
+                else Threshold.client_id == client_id,
+                Threshold.rule == rule,
+            )
+        ).one_or_none()
+        if row is None:
+            row = Threshold(client_id=client_id, rule=rule)
+            session.add(row)
+        row.enabled, row.days, row.count = enabled, days, count
+        session.flush()
+        if client is not None:
+            refresh_client(session, client, today, _settings(session))
+
+
+# --- phases and alerts -------------------------------------------------------------------------
+
+
+def change_phase(
+    register: Register,
+    client_id: int,
+    target: Phase,
+    reason: str,
+    today: date,
+    *,
+    signed_off_by: str | None = None,
+) -> ClientSummary:
+    """Move a client to another phase, recorded with who, when and why.
+
+    Into 'duurzaam in beeld' needs a teamleider's sign-off (the acting teamleider, or one named
+    in `signed_off_by`) and an informal network member with an active agreement. Closing sets
+    the retention date; reopening clears it."""
+    user_id = _acting_user(register)
+    assert register.user is not None
+    with register.write() as session:
+        client = _client(session, client_id)
+        signer: User | None = None
+        if signed_off_by:
+            signer = session.scalars(select(User).where(User.name == signed_off_by)).one_or_none()
+            if signer is None:
+                raise ValidationError(f"Gebruiker '{signed_off_by}' bestaat niet.", "signed_off_by")
+        elif register.user.role is Role.TEAMLEIDER:
+            signer = session.get(User, user_id)
+        try:
+            check_phase_change(
+                PhaseRequest(
+                    current=client.phase,
+                    target=target,
+                    reason=reason,
+                    acting_role=register.user.role,
+                    signed_off_by_role=signer.role if signer else None,
+                    informal_members_with_agreement=informal_members_with_agreement(
+                        session, client.id, today
+                    ),
+                )
+            )
+        except PhaseChangeRefused as refused:
+            raise ValidationError(str(refused), "phase") from None
+        session.add(
+            PhaseChange(
+                client_id=client.id,
+                from_phase=client.phase,
+                to_phase=target,
+                changed_on=today,
+                changed_by_id=user_id,
+                signed_off_by_id=signer.id if signer and target is Phase.IN_VIEW else None,
+                reason=reason.strip(),
+                recorded_at=utc_now(),
+            )
+        )
+        settings = _settings(session)
+        if target is Phase.CLOSED:
+            client.closed_on = today
+            client.retention_until = retention_until(today, client.regime, _terms(settings))
+        elif client.phase is Phase.CLOSED:
+            client.closed_on = None
+            client.retention_until = None
+        client.phase = target
+        client.updated_at = utc_now()
+        refresh_client(session, client, today, settings)
+        return _summary(session, client)
+
+
+def _terms(settings: TeamSettings) -> dict[Regime, int]:
+    return {
+        Regime.WMO: settings.retention_years_wmo,
+        Regime.WMO_NO_PROVISION: settings.retention_years_wmo_no_provision,
+        Regime.YOUTH_ACT: settings.retention_years_youth_act,
+    }
+
+
+def confirm_alert(register: Register, alert_id: int) -> None:
+    """A medewerker has seen the alert and acts on it (open → bevestigd)."""
+    user_id = _acting_user(register)
+    with register.write() as session:
+        alert = session.get(Alert, alert_id)
+        if alert is None:
+            raise ValidationError(f"Aandachtspunt {alert_id} bestaat niet.", "alert")
+        if alert.status is AlertStatus.OPEN:
+            alert.status = AlertStatus.CONFIRMED
+            alert.confirmed_by_id = user_id
+            alert.confirmed_at = utc_now()
+
+
+def evaluate_stale_clients(register: Register, today: date, batch: int = 500) -> int:
+    """Re-evaluate every open client not evaluated today, so that alerts which only the passing
+    of time raises (uit beeld, missed contacts) are there. Runs in batches of short
+    transactions so that others can write in between. Returns how many were evaluated."""
+    done = 0
+    while True:
+        with register.write() as session:
+            clients = session.scalars(
+                select(Client)
+                .where(
+                    (Client.evaluated_on.is_(None)) | (Client.evaluated_on < today),
+                )
+                .limit(batch)
+            ).all()
+            if not clients:
+                return done
+            settings = _settings(session)
+            for client in clients:
+                refresh_client(session, client, today, settings)
+            done += len(clients)
+
+
+def update_team_settings(
+    register: Register,
+    *,
+    team_name: str | None = None,
+    grace_days: int | None = None,
+    idle_lock_minutes: int | None = None,
+    out_of_hours_contact: str | None = None,
+) -> None:
+    """Change the team's settings (teamleider only)."""
+    if register.user is None or register.user.role is not Role.TEAMLEIDER:
+        raise ValidationError("Alleen een teamleider wijzigt de teaminstellingen.")
+    if grace_days is not None and not 0 <= grace_days <= 30:
+        raise ValidationError("De coulance is 0 tot 30 dagen.", "grace_days")
+    if idle_lock_minutes is not None and not 1 <= idle_lock_minutes <= 120:
+        raise ValidationError("Vergrendelen na 1 tot 120 minuten.", "idle_lock_minutes")
+    with register.write() as session:
+        settings = _settings(session)
+        if team_name is not None:
+            settings.team_name = _required(team_name, "team_name", "De teamnaam", 120)
+        if grace_days is not None:
+            settings.grace_days = grace_days
+        if idle_lock_minutes is not None:
+            settings.idle_lock_minutes = idle_lock_minutes
+        if out_of_hours_contact is not None:
+            settings.out_of_hours_contact = out_of_hours_contact.strip()
