@@ -264,6 +264,101 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_USER = "demo"
+DEMO_PASSPHRASE = "demo"
+DEMO_CLIENTS = 400
+
+
+def default_demo_path() -> Path:
+    """The demo register lives apart from a real one: `demo.db` in the data folder."""
+    return default_db_path().with_name("demo.db")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wijkteam_tui.store.engine import create_register, open_register
+    from wijkteam_tui.store.generator import generate
+    from wijkteam_tui.store.services import evaluate_stale_clients
+
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
+    today = date.today()
+    if args.clients is not None and args.clients < 1:
+        raise UsageError("--clients moet minstens 1 zijn.")
+    if path.exists():
+        register = open_register(path, DEMO_USER, DEMO_PASSPHRASE)
+        if args.clients is not None:
+            print(f"Er staat al een demoregister op {path}; --clients wordt genegeerd.")
+    else:
+        clients = args.clients or DEMO_CLIENTS
+        print(f"Demoregister opbouwen op {path} met {clients} fictieve cliënten…", file=sys.stderr)
+        register, _ = create_register(
+            path, DEMO_USER, DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
+        )
+
+        def progress(done: int, total: int) -> None:
+            print(f"\r  {done}/{total} cliënten", end="", file=sys.stderr, flush=True)
+
+        try:
+            summary = generate(register, clients, today, progress=progress)
+        except BaseException:
+            register.close()
+            for leftover in path.parent.glob(path.stem + ".*"):
+                leftover.unlink(missing_ok=True)
+            raise
+        print(file=sys.stderr)
+        print(
+            f"Klaar in {summary.seconds:.1f} s: {summary.clients} cliënten,"
+            f" {summary.medewerkers} medewerkers, {summary.agreements} contactafspraken,"
+            f" {summary.contact_moments} contactmomenten, {summary.open_alerts} aandachtspunten."
+        )
+    try:
+        evaluate_stale_clients(register, today)
+        if not args.no_tui:
+            print(vandaag_text(register, today))
+    finally:
+        register.close()
+    print(f"DEMO — fictieve gegevens. Register: {path} (gebruiker demo, wachtwoord demo).")
+    return 0
+
+
+def vandaag_text(register: object, today: object) -> str:
+    """The demo user's Vandaag as plain text (the terminal screen follows in the TUI)."""
+    from datetime import date
+
+    from wijkteam_tui.domain.dates import format_date
+    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.queries import today_list
+
+    assert isinstance(register, Register) and isinstance(today, date)
+    assert register.user is not None
+    day = today_list(register, register.user.id, today)
+    lines = [f"Vandaag, {format_date(today)} — {register.user.name}", ""]
+    lines.append(f"Te laat ({len(day.overdue)}):")
+    for item in day.overdue[:10]:
+        lines.append(
+            f"  {item.days_overdue:>4} dg  {item.client_number}  {item.client_name:<28.28}"
+            f"  {item.channel.label:<11} {item.who}"
+        )
+    lines.append(f"Deze week ({len(day.due_soon)}):")
+    for item in day.due_soon[:10]:
+        lines.append(
+            f"  {format_date(item.next_due):<16} {item.client_number}  {item.client_name:<28.28}"
+            f"  {item.who}"
+        )
+    lines.append(f"Aandachtspunten ({len(day.alerts)}):")
+    for alert in day.alerts[:10]:
+        lines.append(f"  {alert.client_number}  {alert.client_name:<28.28}  {alert.reason}")
+    lines.append(f"Uit beeld ({len(day.out_of_view)}):")
+    for client in day.out_of_view[:10]:
+        lines.append(
+            f"  {client.client_number}  {client.client_name:<28.28}"
+            f"  {client.days_without_contact} dagen geen contact"
+        )
+    lines.append(f"Buiten kantoortijd: {day.out_of_hours_contact or '(niet ingesteld)'}")
+    return "\n".join(lines)
+
+
 def _require_register(path: Path) -> Path:
     if not path.exists():
         raise WijkteamError(
@@ -326,6 +421,15 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=helptext, description=helptext, **kw)
         sub.set_defaults(handler=handler)
         return sub
+
+    demo = add(
+        "demo",
+        "demoregister met fictieve gegevens bouwen (als het er niet is) en openen",
+        cmd_demo,
+        parents=[common],
+    )
+    demo.add_argument("--clients", type=int, metavar="N", help=f"aantal cliënten ({DEMO_CLIENTS})")
+    demo.add_argument("--no-tui", action="store_true", help="alleen bouwen, niet openen")
 
     init = add(
         "init", "nieuw register; de eerste gebruiker is teamleider", cmd_init, parents=[common]

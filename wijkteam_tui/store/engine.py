@@ -244,6 +244,7 @@ def create_register(
     *,
     team_name: str = "",
     display_name: str = "",
+    demo: bool = False,
 ) -> tuple[Register, str]:
     """Create a new register with `user` as its first teamleider: (register, recovery key).
 
@@ -277,6 +278,7 @@ def create_register(
                         id=1,
                         register_id=unlocked.key_file.register_id,
                         team_name=team_name.strip() or default_team_name(),
+                        demo=demo,
                         created_at=utc_now(),
                     )
                 )

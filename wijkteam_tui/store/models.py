@@ -96,6 +96,8 @@ class TeamSettings(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     register_id: Mapped[str] = mapped_column(String(32))
     team_name: Mapped[str] = mapped_column(String(120))
+    # A demo register holds only generated, fictitious people; screens say so.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
     grace_days: Mapped[int] = mapped_column(Integer, default=0)
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
     out_of_hours_contact: Mapped[str] = mapped_column(Text, default="")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -45,7 +45,7 @@ _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")
 
 
-def _due_query() -> Select[Unpack[tuple[Any, ...]]]:
+def _due_query() -> Select[*tuple[Any, ...]]:
     return (
         select(
             ContactAgreement.id,

@@ -40,10 +40,16 @@ class RefreshResult:
     resolved: list[str]
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, for search: 'Özdemir' → 'ozdemir'."""
+    """Lower case without accents, for search: 'Özdemir' → 'ozdemir', 'Yılmaz' → 'yilmaz'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(
+        _UNDECOMPOSED
+    )
 
 
 def search_text_for(client: Client, member_names: Iterable[str]) -> str:

@@ -1,4 +1,4 @@
-"""client search text and evaluation date
+"""client search text, evaluation date, demo flag
 
 Revision ID: 0002
 Revises: 0001
@@ -17,6 +17,10 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("team_settings", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("demo", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("evaluated_on", sa.Date(), nullable=True))
@@ -26,3 +30,5 @@ def downgrade() -> None:
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_column("evaluated_on")
         batch_op.drop_column("search_text")
+    with op.batch_alter_table("team_settings", schema=None) as batch_op:
+        batch_op.drop_column("demo")
