@@ -1,19 +1,23 @@
-"""Run the benchmarks: `python -m benchmarks [--only storage]`."""
+"""Run the benchmarks: `python -m benchmarks [--only storage|domain] [--clients N]`."""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import storage
+from benchmarks import domain, storage
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", choices=["storage"], help="run one benchmark")
-    parser.add_argument("--clients", type=int, help="register size for the domain benchmark")
+    parser.add_argument("--only", choices=["storage", "domain"], help="run one benchmark")
+    parser.add_argument(
+        "--clients", type=int, help="one register size for the domain benchmark (quick run)"
+    )
     args = parser.parse_args()
     if args.only in (None, "storage"):
         storage.main()
+    if args.only in (None, "domain"):
+        domain.main((args.clients,) if args.clients else domain.SIZES)
 
 
 if __name__ == "__main__":

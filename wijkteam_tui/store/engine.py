@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -170,6 +170,12 @@ class Register:
             yield session
 
     @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A Core connection in a deferred read transaction: the fast path for read models."""
+        with self.engine.connect() as conn, _translated_errors(), conn.begin():
+            yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (`BEGIN IMMEDIATE`), committed when the block ends cleanly.
 
@@ -190,6 +196,14 @@ class Register:
             return integrity_problems(raw)
 
     def close(self) -> None:
+        # SQLite's advice for connections that wrote: refresh planner statistics where they
+        # went stale (bounded by analysis_limit, so it stays quick).
+        try:
+            with self.raw() as raw:
+                raw.execute("PRAGMA analysis_limit = 400")
+                raw.execute("PRAGMA optimize")
+        except (sqlcipher.Error, DBAPIError):
+            pass  # another process holds the lock; statistics can wait for the next close
         self.engine.dispose()
 
 
@@ -212,10 +226,15 @@ def _translated_errors() -> Iterator[None]:
 
 
 def _make_engine(path: Path, db_key: bytes) -> Engine:
+    return make_engine(lambda: connect_keyed(path, db_key))
+
+
+def make_engine(connect: Callable[[], sqlcipher.Connection]) -> Engine:
+    """An engine over connections made by `connect`, with our pool and transaction rules."""
     engine = create_engine(
         "sqlite+pysqlite://",
         module=sqlcipher,
-        creator=lambda: connect_keyed(path, db_key),
+        creator=connect,
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,

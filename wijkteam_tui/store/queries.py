@@ -11,10 +11,10 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Connection, Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
-from wijkteam_tui.domain.schedules import SOON_DAYS, days_overdue
+from wijkteam_tui.domain.schedules import SOON_DAYS
 from wijkteam_tui.domain.terms import AlertStatus, Outcome, Phase, ThresholdRule
 from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS
 from wijkteam_tui.store.engine import Register
@@ -72,38 +72,37 @@ def _not_snoozed(today: date) -> Any:
     return or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today)
 
 
-def _due_item(row: Any, today: date) -> DueItem:
-    (aid, cid, number, name, member, relation, responsible, channel, due, text, cm) = row
-    if member:
-        who = f"{member} ({relation})" if relation else member
-    else:
-        who = responsible or "casemanager"
-    return DueItem(
-        agreement_id=aid,
-        client_id=cid,
-        client_number=number,
-        client_name=name,
-        who=who,
-        channel=channel,
-        next_due=due,
-        days_overdue=days_overdue(due, today),
-        description=text,
-        casemanager=cm or "",
-    )
+def _due_items(rows: Any, today: date) -> list[DueItem]:
+    items = []
+    for aid, cid, number, name, member, relation, responsible, channel, due, text, cm in rows:
+        if member:
+            who = f"{member} ({relation})" if relation else member
+        else:
+            who = responsible or "casemanager"
+        late = (today - due).days
+        items.append(
+            DueItem(
+                aid, cid, number, name, who, channel, due, late if late > 0 else 0, text, cm or ""
+            )
+        )
+    return items
 
 
-def _team(session: Session) -> TeamSettings:
-    settings = session.get(TeamSettings, 1)
-    assert settings is not None
-    return settings
+def _team(conn: Connection) -> tuple[int, str]:
+    """(grace days, out-of-hours contact) of the team."""
+    row = conn.execute(
+        select(TeamSettings.grace_days, TeamSettings.out_of_hours_contact).where(
+            TeamSettings.id == 1
+        )
+    ).one()
+    return row[0], row[1]
 
 
 def today_list(register: Register, user_id: int, today: date) -> TodayList:
     """What needs this medewerker today, for the clients they are casemanager of."""
-    with register.read() as session:
-        settings = _team(session)
-        grace = settings.grace_days
-        rows = session.execute(
+    with register.read_connection() as conn:
+        grace, out_of_hours = _team(conn)
+        rows = conn.execute(
             _due_query()
             .where(
                 Client.casemanager_id == user_id,
@@ -114,23 +113,23 @@ def today_list(register: Register, user_id: int, today: date) -> TodayList:
             )
             .order_by(ContactAgreement.next_due, Client.name)
         ).all()
-        items = [_due_item(row, today) for row in rows]
+        items = _due_items(rows, today)
         overdue_limit = today - timedelta(days=grace)
         overdue = [i for i in items if i.next_due < overdue_limit]
         soon = [i for i in items if i.next_due >= overdue_limit]
-        alerts = _alerts(session, Client.casemanager_id == user_id)
-        out_of_view = _out_of_view(session, user_id, today)
+        alerts = _alerts(conn, Client.casemanager_id == user_id)
+        out_of_view = _out_of_view(conn, user_id, today)
         return TodayList(
             overdue=overdue,
             due_soon=soon,
             alerts=alerts,
             out_of_view=out_of_view,
-            out_of_hours_contact=settings.out_of_hours_contact,
+            out_of_hours_contact=out_of_hours,
         )
 
 
-def _alerts(session: Session, condition: Any) -> list[AlertItem]:
-    rows = session.execute(
+def _alerts(conn: Connection, condition: Any) -> list[AlertItem]:
+    rows = conn.execute(
         select(
             Alert.id,
             Client.id,
@@ -148,9 +147,9 @@ def _alerts(session: Session, condition: Any) -> list[AlertItem]:
     return [AlertItem(*row) for row in rows]
 
 
-def _out_of_view(session: Session, user_id: int, today: date) -> list[OutOfViewItem]:
-    team = session.scalars(
-        select(Threshold).where(
+def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewItem]:
+    team = conn.execute(
+        select(Threshold.enabled, Threshold.days).where(
             Threshold.client_id.is_(None), Threshold.rule == ThresholdRule.OUT_OF_VIEW
         )
     ).one_or_none()
@@ -159,7 +158,7 @@ def _out_of_view(session: Session, user_id: int, today: date) -> list[OutOfViewI
     team_enabled = team.enabled if team else True
     since = Client.last_contact_on
     override = aliased(Threshold)
-    rows = session.execute(
+    rows = conn.execute(
         select(
             Client.id,
             Client.number,
@@ -195,26 +194,21 @@ def _out_of_view(session: Session, user_id: int, today: date) -> list[OutOfViewI
 
 def team_overview(register: Register, today: date) -> TeamOverview:
     """Every overdue follow-up in the team, most overdue first, with counts per casemanager."""
-    with register.read() as session:
-        settings = _team(session)
-        rows = session.execute(
+    with register.read_connection() as conn:
+        grace, _ = _team(conn)
+        rows = conn.execute(
             _due_query()
             .where(
                 ContactAgreement.active.is_(True),
-                ContactAgreement.next_due < today - timedelta(days=settings.grace_days),
+                ContactAgreement.next_due < today - timedelta(days=grace),
                 _not_snoozed(today),
                 Client.phase != Phase.CLOSED,
             )
             .order_by(ContactAgreement.next_due, Client.name)
         ).all()
-        overdue = [_due_item(row, today) for row in rows]
-        open_alerts = session.scalar(
-            select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)
-        )
+        overdue = _due_items(rows, today)
     per_casemanager = Counter(item.casemanager or "(geen casemanager)" for item in overdue)
-    return TeamOverview(
-        overdue=overdue, per_casemanager=dict(per_casemanager), open_alerts=open_alerts or 0
-    )
+    return TeamOverview(overdue=overdue, per_casemanager=dict(per_casemanager))
 
 
 def search_clients(
@@ -254,8 +248,8 @@ def search_clients(
         query = query.where(Client.casemanager_id == casemanager_id)
     if with_open_alert:
         query = query.where(open_alert)
-    with register.read() as session:
-        rows = session.execute(query).all()
+    with register.read_connection() as conn:
+        rows = conn.execute(query).all()
     return [
         SearchHit(cid, number, name, street, house, phase_, cm or "", bool(alert))
         for cid, number, name, street, house, phase_, cm, alert in rows
@@ -265,8 +259,8 @@ def search_clients(
 def client_timeline(register: Register, client_id: int, limit: int = 200) -> list[TimelineEntry]:
     """Contact moments, signaleringen, phase changes and alerts of a client, newest first."""
     entries: list[TimelineEntry] = []
-    with register.read() as session:
-        moments = session.execute(
+    with register.read_connection() as conn:
+        moments = conn.execute(
             select(
                 ContactMoment.occurred_on,
                 ContactMoment.channel,
@@ -284,7 +278,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
         for on, channel, outcome, note, member, user in moments:
             text = f"{channel.label}: {Outcome(outcome).label}" + (f" — {note}" if note else "")
             entries.append(TimelineEntry(on, "contact", text, member or user or ""))
-        observations = session.execute(
+        observations = conn.execute(
             select(
                 Observation.observed_on,
                 Observation.phase,
@@ -298,7 +292,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
         for on, phase, note, by in observations:
             text = f"Signalering {phase.label}" + (f" — {note}" if note else "")
             entries.append(TimelineEntry(on, "signalering", text, by))
-        changes = session.execute(
+        changes = conn.execute(
             select(
                 PhaseChange.changed_on,
                 PhaseChange.from_phase,
@@ -312,7 +306,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
         for on, old, new, reason, by in changes:
             move = f"{old.label} → {new.label}" if old else f"start in {new.label}"
             entries.append(TimelineEntry(on, "fase", f"Fase {move}: {reason}", by))
-        alerts = session.execute(
+        alerts = conn.execute(
             select(Alert.raised_on, Alert.reason, Alert.resolved_on, Alert.resolution_note).where(
                 Alert.client_id == client_id
             )

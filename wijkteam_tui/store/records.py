@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from wijkteam_tui.domain.terms import (
     AlertStatus,
@@ -20,7 +21,7 @@ from wijkteam_tui.domain.terms import (
 # --- input -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientInput:
     name: str
     opened_on: date
@@ -37,7 +38,7 @@ class ClientInput:
     meaningful: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberInput:
     name: str
     kind: MemberKind
@@ -51,7 +52,7 @@ class MemberInput:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceInput:
     name: str
     category: str
@@ -61,7 +62,7 @@ class ResourceInput:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgreementInput:
     channel: Channel
     start_on: date
@@ -73,7 +74,7 @@ class AgreementInput:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactInput:
     client_id: int
     occurred_on: date
@@ -84,7 +85,7 @@ class ContactInput:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObservationInput:
     client_id: int
     phase: SignalPhase
@@ -95,7 +96,7 @@ class ObservationInput:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignalInput:
     phase: SignalPhase
     signs: str
@@ -109,7 +110,7 @@ class SignalInput:
 # --- output ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientSummary:
     id: int
     number: str
@@ -121,7 +122,7 @@ class ClientSummary:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Created:
     """The id and version of a record just written."""
 
@@ -129,8 +130,9 @@ class Created:
     version: int = 1
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(NamedTuple):
+    """An agreement that is (nearly) due. A named tuple: lists hold thousands of these."""
+
     agreement_id: int
     client_id: int
     client_number: str
@@ -143,7 +145,7 @@ class DueItem:
     casemanager: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertItem:
     alert_id: int
     client_id: int
@@ -155,7 +157,7 @@ class AlertItem:
     status: AlertStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutOfViewItem:
     client_id: int
     client_number: str
@@ -164,7 +166,7 @@ class OutOfViewItem:
     days_without_contact: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TodayList:
     overdue: list[DueItem]
     due_soon: list[DueItem]
@@ -173,14 +175,13 @@ class TodayList:
     out_of_hours_contact: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamOverview:
     overdue: list[DueItem]
     per_casemanager: dict[str, int]
-    open_alerts: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactResult:
     moment_id: int
     agreement_next_due: date | None
@@ -189,7 +190,7 @@ class ContactResult:
     resolved: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     on: date
     kind: str
@@ -197,7 +198,7 @@ class TimelineEntry:
     who: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     id: int
     number: str

@@ -1,0 +1,299 @@
+"""Domain benchmark: the operations a team does all day, on registers of growing size.
+
+For 1,000, 5,000 and 20,000 clients (about 3 agreements and 20 contact moments each) it builds
+an encrypted register with the generator and times:
+
+- today-list for one medewerker, team overdue overview, client search by name fragment, and
+  logging one contact (write + alert re-evaluation);
+- each of these through our store on the encrypted register ("ours"), through our store on an
+  unencrypted copy of the same data ("plain": the ratio is the price of encryption), and as the
+  best hand-written, indexed SQL for the same rows on the encrypted register ("sql": the ratio
+  is the price of our code).
+
+Times are medians over repeated runs after a warm-up, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from benchmarks.results_file import save_section
+from wijkteam_tui.domain.terms import Channel, Outcome
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import (
+    BUSY_TIMEOUT_MS,
+    CACHE_KIB,
+    Register,
+    connect_keyed,
+    create_register,
+    make_engine,
+)
+from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.queries import search_clients, team_overview, today_list
+from wijkteam_tui.store.records import ContactInput
+from wijkteam_tui.store.services import log_contact
+
+TODAY = date(2026, 11, 22)
+SIZES = (1000, 5000, 20000)
+FRAGMENTS = ("jans", "yilm", "el am", "kerkgenoot", "vlierhof", "1001", "de vr", "nguy")
+OPERATIONS = ("today_list", "team_overview", "search", "log_contact")
+TARGETS_MS = {"today_list": 20, "team_overview": 50, "search": 16, "log_contact": 20}
+
+
+def _median_ms(action: Callable[[int], object], repeat: int) -> float:
+    action(0)  # warm-up: statement caches, page cache
+    times = []
+    for index in range(repeat):
+        started = time.perf_counter()
+        action(index)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _plain_copy(db: Path, key: bytes, target: Path) -> None:
+    conn = connect_keyed(db, key)
+    conn.execute(f"ATTACH DATABASE '{target}' AS plain KEY ''")
+    conn.execute("SELECT sqlcipher_export('plain')")
+    conn.execute("DETACH DATABASE plain")
+    conn.close()
+    plain = sqlcipher.connect(str(target))
+    plain.execute("ANALYZE")  # the same planner statistics as the encrypted register
+    plain.close()
+
+
+def _plain_connect(path: Path) -> Any:
+    conn = sqlcipher.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    for pragma in (
+        "journal_mode = WAL",
+        "synchronous = FULL",
+        "foreign_keys = ON",
+        "temp_store = MEMORY",
+        f"cache_size = -{CACHE_KIB}",
+    ):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def _plain_register(path: Path, encrypted: Register) -> Register:
+    engine = make_engine(lambda: _plain_connect(path))
+    return Register(path, engine, encrypted.unlocked, encrypted.user, None)
+
+
+# --- hand-written SQL baselines ----------------------------------------------------------------
+
+_SQL_DUE = """
+SELECT a.id, c.id, c.number, c.name, m.name, m.relation, u.display_name, a.channel, a.next_due,
+       a.description, cm.display_name
+FROM contact_agreements a
+JOIN clients c ON c.id = a.client_id
+LEFT JOIN network_members m ON m.id = a.member_id
+LEFT JOIN users u ON u.id = a.user_id
+LEFT JOIN users cm ON cm.id = c.casemanager_id
+WHERE {where} AND a.active = 1 AND c.phase != 'afgesloten'
+  AND (a.snoozed_until IS NULL OR a.snoozed_until < :today)
+ORDER BY a.next_due, c.name
+"""
+
+
+def _sql_today(conn: Any, user_id: int) -> list[Any]:
+    due = conn.execute(
+        _SQL_DUE.format(where="c.casemanager_id = :uid AND a.next_due <= :soon"),
+        {"uid": user_id, "today": TODAY.isoformat(), "soon": (TODAY + timedelta(7)).isoformat()},
+    ).fetchall()
+    alerts = conn.execute(
+        "SELECT al.id, c.id, c.number, c.name, al.rule, al.reason, al.raised_on, al.status"
+        " FROM alerts al JOIN clients c ON c.id = al.client_id"
+        " WHERE c.casemanager_id = ? AND al.status != 'opgelost' ORDER BY al.raised_on, c.name",
+        (user_id,),
+    ).fetchall()
+    out = conn.execute(
+        "SELECT c.id, c.number, c.name, c.last_contact_on FROM clients c"
+        " WHERE c.casemanager_id = ? AND c.phase != 'afgesloten'"
+        " AND COALESCE(c.last_contact_on, c.opened_on) < ?",
+        (user_id, (TODAY - timedelta(42)).isoformat()),
+    ).fetchall()
+    return [due, alerts, out]
+
+
+def _sql_overview(conn: Any) -> list[Any]:
+    return conn.execute(
+        _SQL_DUE.format(where="a.next_due < :today"), {"today": TODAY.isoformat()}
+    ).fetchall()
+
+
+def _sql_search(conn: Any, fragment: str) -> list[Any]:
+    return conn.execute(
+        "SELECT c.id, c.number, c.name, c.street, c.house_number, c.phase, u.display_name,"
+        " EXISTS (SELECT 1 FROM alerts al WHERE al.client_id = c.id AND al.status != 'opgelost')"
+        " FROM clients c LEFT JOIN users u ON u.id = c.casemanager_id"
+        " WHERE c.search_text LIKE ? ORDER BY c.name, c.id LIMIT 50",
+        (f"%{fragment}%",),
+    ).fetchall()
+
+
+def _sql_log(conn: Any, agreement: tuple[int, int, int | None]) -> None:
+    agreement_id, client_id, interval = agreement
+    day = TODAY.isoformat()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(
+        "INSERT INTO contact_moments (client_id, agreement_id, occurred_on, channel, outcome,"
+        " note, logged_at, version) VALUES (?, ?, ?, 'telefoon', 'goed', '', ?, 1)",
+        (client_id, agreement_id, day, f"{day} 09:00:00"),
+    )
+    conn.execute(
+        "UPDATE contact_agreements SET last_contact_on = ?, next_due = ?, version = version + 1"
+        " WHERE id = ?",
+        (day, (TODAY + timedelta(days=interval or 7)).isoformat(), agreement_id),
+    )
+    conn.execute(
+        "UPDATE clients SET last_contact_on = ?, next_due = (SELECT min(next_due) FROM"
+        " contact_agreements WHERE client_id = ? AND active = 1), version = version + 1"
+        " WHERE id = ?",
+        (day, client_id, client_id),
+    )
+    conn.execute("COMMIT")
+
+
+# --- one size ----------------------------------------------------------------------------------
+
+
+def measure(clients: int, repeat: int = 30, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory(prefix="wijkteam-bench-") as tmp:
+        db = Path(tmp) / "register.db"
+        started = time.perf_counter()
+        register, _ = create_register(db, "bench", "benchmark wachtwoord", demo=True)
+        generate(register, clients, TODAY)
+        build_seconds = time.perf_counter() - started
+        log(f"  {clients} cliënten opgebouwd in {build_seconds:.1f} s")
+        key = register.unlocked.db_key
+        plain_path = Path(tmp) / "plain.db"
+        _plain_copy(db, key, plain_path)
+        plain = _plain_register(plain_path, register)
+        raw = connect_keyed(db, key)
+
+        caseloads = raw.execute(
+            "SELECT casemanager_id, count(*) FROM clients GROUP BY casemanager_id ORDER BY 2"
+        ).fetchall()
+        medewerker = caseloads[len(caseloads) // 2][0]
+        agreements = raw.execute(
+            "SELECT a.id, a.client_id, a.interval_days FROM contact_agreements a"
+            " JOIN clients c ON c.id = a.client_id WHERE a.active = 1 AND c.phase != 'afgesloten'"
+        ).fetchall()
+        random.Random(3).shuffle(agreements)
+        picks = {"ours": agreements[: repeat + 1], "plain": agreements[repeat + 1 : 2 * repeat + 2]}
+        picks["sql"] = agreements[2 * repeat + 2 : 3 * repeat + 3]
+
+        def log_with(reg: Register, pool: list[Any]) -> Callable[[int], object]:
+            def action(index: int) -> object:
+                agreement_id, client_id, _ = pool[index]
+                return log_contact(
+                    reg,
+                    ContactInput(
+                        client_id=client_id,
+                        agreement_id=agreement_id,
+                        occurred_on=TODAY,
+                        channel=Channel.PHONE,
+                        outcome=Outcome.GOOD,
+                    ),
+                    TODAY,
+                )
+
+            return action
+
+        figures: dict[str, Any] = {"clients": clients, "build_seconds": round(build_seconds, 1)}
+        for name, reg in (("ours", register), ("plain", plain)):
+            figures[f"today_list_{name}_ms"] = _median_ms(
+                lambda _i, r=reg: today_list(r, medewerker, TODAY), repeat
+            )
+            figures[f"team_overview_{name}_ms"] = _median_ms(
+                lambda _i, r=reg: team_overview(r, TODAY), repeat
+            )
+            figures[f"search_{name}_ms"] = _median_ms(
+                lambda i, r=reg: search_clients(r, FRAGMENTS[i % len(FRAGMENTS)]), repeat
+            )
+            figures[f"log_contact_{name}_ms"] = _median_ms(log_with(reg, picks[name]), repeat)
+        figures["today_list_sql_ms"] = _median_ms(lambda _i: _sql_today(raw, medewerker), repeat)
+        figures["team_overview_sql_ms"] = _median_ms(lambda _i: _sql_overview(raw), repeat)
+        figures["search_sql_ms"] = _median_ms(
+            lambda i: _sql_search(raw, FRAGMENTS[i % len(FRAGMENTS)]), repeat
+        )
+        figures["log_contact_sql_ms"] = _median_ms(lambda i: _sql_log(raw, picks["sql"][i]), repeat)
+        figures["overdue_rows"] = len(_sql_overview(raw))
+        figures["medewerker_clients"] = caseloads[len(caseloads) // 2][1]
+        raw.close()
+        plain.close()
+        register.close()
+    for op in OPERATIONS:
+        for kind in ("ours", "plain", "sql"):
+            figures[f"{op}_{kind}_ms"] = round(figures[f"{op}_{kind}_ms"], 2)
+        figures[f"{op}_encryption_ratio"] = round(
+            figures[f"{op}_ours_ms"] / figures[f"{op}_plain_ms"], 2
+        )
+        figures[f"{op}_overhead_ratio"] = round(
+            figures[f"{op}_ours_ms"] / figures[f"{op}_sql_ms"], 2
+        )
+    return figures
+
+
+def run(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+    crypto_env = crypto.KDF_PROFILE_ENV
+    import os
+
+    os.environ.pop(crypto_env, None)
+    results = {str(size): measure(size) for size in sizes}
+    return {"sizes": results, "growth": _growth(results)}
+
+
+def _growth(results: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Time at the largest size divided by time at the smallest, against the size ratio."""
+    sizes = sorted(int(s) for s in results)
+    if len(sizes) < 2:
+        return {}
+    small, large = results[str(sizes[0])], results[str(sizes[-1])]
+    growth = {"size_ratio": sizes[-1] / sizes[0]}
+    for op in OPERATIONS:
+        growth[f"{op}_time_ratio"] = round(large[f"{op}_ours_ms"] / small[f"{op}_ours_ms"], 2)
+    return growth
+
+
+def print_table(report: dict[str, Any]) -> None:
+    print()
+    print(
+        f"{'cliënten':>9} {'bewerking':<14} {'ons':>8} {'onversl.':>9} {'SQL':>8}"
+        f" {'versl./onv.':>11} {'ons/SQL':>8} {'doel':>6}"
+    )
+    for size, figures in report["sizes"].items():
+        for op in OPERATIONS:
+            target = TARGETS_MS[op]
+            ours = figures[f"{op}_ours_ms"]
+            print(
+                f"{size:>9} {op:<14} {ours:>6.2f}ms {figures[f'{op}_plain_ms']:>7.2f}ms"
+                f" {figures[f'{op}_sql_ms']:>6.2f}ms {figures[f'{op}_encryption_ratio']:>10.2f}x"
+                f" {figures[f'{op}_overhead_ratio']:>7.2f}x {'≤' + str(target):>6}"
+            )
+        print(f"{size:>9} {'opbouw':<14} {figures['build_seconds']:>6.1f}s")
+    if report["growth"]:
+        growth = report["growth"]
+        print(
+            f"\nGroei van kleinste naar grootste register ({growth['size_ratio']:.0f}x cliënten):"
+        )
+        for op in OPERATIONS:
+            print(f"  {op:<14} {growth[f'{op}_time_ratio']:.2f}x zo lang")
+
+
+def main(sizes: tuple[int, ...] = SIZES) -> None:
+    print("Domein (versleuteld register, mediaan in ms)")
+    report = run(sizes)
+    print_table(report)
+    save_section("domain", report)
