@@ -137,12 +137,17 @@ class Resource(Versioned, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Client(Versioned, Base):
-    """The person kept in view."""
+class Client(Base):
+    """The person kept in view.
+
+    `version` counts edits of what people type (see services.update_client), not of the derived
+    columns (next_due, last_contact_on, search_text) that every logged contact rewrites: those
+    must not make someone's edit of the address fail as a conflict."""
 
     __tablename__ = "clients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     birth_date: Mapped[date | None] = mapped_column(Date)

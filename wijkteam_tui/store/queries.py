@@ -302,19 +302,21 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             )
             .join(User, User.id == PhaseChange.changed_by_id)
             .where(PhaseChange.client_id == client_id)
+            .order_by(PhaseChange.changed_on.desc(), PhaseChange.id.desc())
         ).all()
         for on, old, new, reason, by in changes:
             move = f"{old.label} → {new.label}" if old else f"start in {new.label}"
             entries.append(TimelineEntry(on, "fase", f"Fase {move}: {reason}", by))
         alerts = conn.execute(
-            select(Alert.raised_on, Alert.reason, Alert.resolved_on, Alert.resolution_note).where(
-                Alert.client_id == client_id
-            )
+            select(Alert.raised_on, Alert.reason, Alert.resolved_on, Alert.resolution_note)
+            .where(Alert.client_id == client_id)
+            .order_by(Alert.raised_on.desc(), Alert.id.desc())
         ).all()
         for raised, reason, resolved, note in alerts:
             entries.append(TimelineEntry(raised, "aandachtspunt", reason))
             if resolved:
                 entries.append(TimelineEntry(resolved, "opgelost", note))
     kinds = {"fase": 0, "aandachtspunt": 1, "opgelost": 2, "signalering": 3, "contact": 4}
+    # Stable sort: within a day and kind, the newest-first order of each query is kept.
     entries.sort(key=lambda e: (e.on, -kinds[e.kind]), reverse=True)
     return entries[:limit]

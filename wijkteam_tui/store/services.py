@@ -180,6 +180,7 @@ def update_client(
         client = _client(session, client_id)
         _check_version(client.version, version)
         _apply_client(session, client, data)
+        client.version += 1
         _reindex(session, client)
         refresh_client(session, client, today, _settings(session))
         return _summary(session, client)
@@ -540,6 +541,15 @@ def change_phase(
         if target is Phase.CLOSED:
             client.closed_on = today
             client.retention_until = retention_until(today, client.regime, _terms(settings))
+            # Closing ends every agreement; reopening means agreeing anew.
+            for agreement in session.scalars(
+                select(ContactAgreement).where(
+                    ContactAgreement.client_id == client.id, ContactAgreement.active.is_(True)
+                )
+            ):
+                agreement.active = False
+                if agreement.end_on is None or agreement.end_on > today:
+                    agreement.end_on = max(today, agreement.start_on)
         elif client.phase is Phase.CLOSED:
             client.closed_on = None
             client.retention_until = None

@@ -1,0 +1,383 @@
+"""Store services and read models, as a medewerker and a teamleider use them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import NewRegister
+from wijkteam_tui.domain.terms import (
+    AlertStatus,
+    Channel,
+    MemberKind,
+    Outcome,
+    Phase,
+    Regime,
+    SignalPhase,
+    ThresholdRule,
+)
+from wijkteam_tui.errors import ConflictError, ValidationError
+from wijkteam_tui.store import queries, services
+from wijkteam_tui.store.models import (
+    Alert,
+    Client,
+    ContactAgreement,
+    ContactMoment,
+    NetworkMember,
+    PhaseChange,
+)
+from wijkteam_tui.store.records import (
+    AgreementInput,
+    ClientInput,
+    ContactInput,
+    MemberInput,
+    ObservationInput,
+    SignalInput,
+)
+
+TODAY = date(2026, 11, 22)
+OPENED = date(2026, 9, 1)
+
+
+def _row_counts(register) -> dict[str, int]:
+    with register.read() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (
+                Client,
+                NetworkMember,
+                ContactAgreement,
+                ContactMoment,
+                Alert,
+                PhaseChange,
+            )
+        }
+
+
+@pytest.fixture
+def register(new_register: NewRegister):
+    return new_register.register
+
+
+@pytest.fixture
+def fatima(register):
+    client = services.create_client(
+        register,
+        ClientInput(
+            name="Fatima El Amrani",
+            opened_on=OPENED,
+            casemanager_id=register.user.id,
+            street="Vlierhof",
+            house_number="12",
+        ),
+        TODAY,
+    )
+    neighbour = services.add_member(
+        register,
+        client.id,
+        MemberInput(
+            name="Ayşe Yılmaz", kind=MemberKind.INFORMAL, relation="buurvrouw", supports="PG"
+        ),
+        TODAY,
+    )
+    visit = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            channel=Channel.VISIT, start_on=OPENED, member_id=neighbour.id, interval_days=14
+        ),
+        TODAY,
+    )
+    return client, neighbour, visit
+
+
+def test_a_new_client_gets_the_next_number_and_starts_intensief(register):
+    first = services.create_client(
+        register, ClientInput(name="A. de Vries", opened_on=OPENED), TODAY
+    )
+    second = services.create_client(
+        register, ClientInput(name="B. Bakker", opened_on=OPENED), TODAY
+    )
+    assert (first.number, second.number) == ("100001", "100002")
+    assert second.phase is Phase.INTENSIVE
+    timeline = queries.client_timeline(register, second.id)
+    assert timeline[-1].kind == "fase" and "Aangemeld" in timeline[-1].text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (ClientInput(name="   ", opened_on=OPENED), "De naam mag niet leeg zijn"),
+        (
+            ClientInput(name="X", opened_on=TODAY + timedelta(days=1)),
+            "startdatum ligt in de toekomst",
+        ),
+        (ClientInput(name="X", opened_on=OPENED, casemanager_id=999), "casemanager bestaat niet"),
+    ],
+)
+def test_bad_client_input_is_refused_in_dutch_and_nothing_is_written(register, data, message):
+    before = _row_counts(register)
+    with pytest.raises(ValidationError, match=message):
+        services.create_client(register, data, TODAY)
+    assert _row_counts(register) == before
+
+
+def test_bad_agreement_input_is_refused_and_nothing_is_written(register, fatima):
+    client, neighbour, _ = fatima
+    before = _row_counts(register)
+    bad = [
+        (
+            AgreementInput(Channel.PHONE, OPENED, interval_days=14, end_on=OPENED - timedelta(1)),
+            "einddatum ligt voor",
+        ),
+        (AgreementInput(Channel.PHONE, OPENED), "vaste tussenpoos"),
+        (
+            AgreementInput(Channel.PHONE, OPENED, interval_days=7, rrule="FREQ=WEEKLY"),
+            "niet allebei",
+        ),
+        (
+            AgreementInput(Channel.PHONE, OPENED, rrule="elke dinsdag"),
+            "rooster wordt niet begrepen",
+        ),
+        (AgreementInput(Channel.PHONE, OPENED, interval_days=0), "1 tot 366"),
+        (
+            AgreementInput(Channel.PHONE, OPENED, interval_days=7, member_id=neighbour.id + 99),
+            "hoort niet bij",
+        ),
+    ]
+    for data, message in bad:
+        with pytest.raises(ValidationError, match=message):
+            services.add_agreement(register, client.id, data, TODAY)
+    with pytest.raises(ValidationError, match="Cliënt 4242 bestaat niet"):
+        services.add_agreement(
+            register, 4242, AgreementInput(Channel.PHONE, OPENED, interval_days=7), TODAY
+        )
+    assert _row_counts(register) == before
+
+
+def test_logging_a_visit_moves_next_due_two_weeks_on(register, fatima):
+    client, _, visit = fatima
+    result = services.log_contact(
+        register,
+        ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, agreement_id=visit.id),
+        TODAY,
+    )
+    assert result.agreement_next_due == TODAY + timedelta(days=14)
+    assert result.client_next_due == TODAY + timedelta(days=14)
+    day = queries.today_list(register, register.user.id, TODAY)
+    assert day.overdue == [] and day.out_of_view == []
+
+
+def test_not_reached_does_not_count_as_contact_and_twice_raises_an_alert(register, fatima):
+    client, _, visit = fatima
+    services.log_contact(
+        register,
+        ContactInput(client.id, TODAY - timedelta(3), Channel.VISIT, Outcome.GOOD, visit.id),
+        TODAY,
+    )
+    first = services.log_contact(
+        register,
+        ContactInput(client.id, TODAY - timedelta(1), Channel.PHONE, Outcome.NOT_REACHED, visit.id),
+        TODAY,
+    )
+    assert first.agreement_next_due == TODAY - timedelta(3) + timedelta(14)
+    second = services.log_contact(
+        register,
+        ContactInput(client.id, TODAY, Channel.PHONE, Outcome.NOT_REACHED, visit.id),
+        TODAY,
+    )
+    assert any("2x op rij niet bereikt" in reason for reason in second.raised)
+    reached = services.log_contact(
+        register, ContactInput(client.id, TODAY, Channel.PHONE, Outcome.CONCERNS, visit.id), TODAY
+    )
+    assert any("weer bereikt" in note for note in reached.resolved)
+
+
+def test_an_overdue_agreement_shows_on_vandaag_with_days_and_who(register, fatima):
+    client, _, visit = fatima
+    day = queries.today_list(register, register.user.id, TODAY)
+    (item,) = day.overdue
+    assert item.agreement_id == visit.id
+    assert item.days_overdue == (TODAY - (OPENED + timedelta(14))).days
+    assert item.who == "Ayşe Yılmaz (buurvrouw)"
+    reasons = [a.reason for a in day.alerts]
+    assert any("Uit beeld" in r for r in reasons)
+    assert any("op rij gemist" in r for r in reasons)
+    assert [c.client_name for c in day.out_of_view] == ["Fatima El Amrani"]
+
+
+def test_logging_a_contact_in_the_future_or_on_a_closed_file_is_refused(register, fatima):
+    client, _, visit = fatima
+    before = _row_counts(register)
+    with pytest.raises(ValidationError, match="toekomst"):
+        services.log_contact(
+            register,
+            ContactInput(client.id, TODAY + timedelta(1), Channel.VISIT, Outcome.GOOD, visit.id),
+            TODAY,
+        )
+    with pytest.raises(ValidationError, match="bestaat niet"):
+        services.log_contact(register, ContactInput(999, TODAY, Channel.VISIT, Outcome.GOOD), TODAY)
+    assert _row_counts(register) == before
+
+
+def test_time_passing_raises_uit_beeld_in_the_daily_sweep(register, fatima):
+    client, _, visit = fatima
+    services.log_contact(
+        register, ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, visit.id), TODAY
+    )
+    later = TODAY + timedelta(days=50)
+    assert services.evaluate_stale_clients(register, later) == 1
+    assert services.evaluate_stale_clients(register, later) == 0
+    day = queries.today_list(register, register.user.id, later)
+    assert any(a.rule is ThresholdRule.OUT_OF_VIEW for a in day.alerts)
+    assert day.out_of_view[0].days_without_contact == 50
+
+
+def test_a_client_threshold_override_is_used(register, fatima):
+    client, _, _ = fatima
+    services.set_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, days=200, today=TODAY)
+    day = queries.today_list(register, register.user.id, TODAY)
+    assert day.out_of_view == []
+    assert not any(
+        a.rule is ThresholdRule.OUT_OF_VIEW and a.client_id == client.id for a in day.alerts
+    )
+
+
+def test_a_snooze_needs_a_reason_and_hides_the_agreement_until_it_ends(register, fatima):
+    client, _, visit = fatima
+    with pytest.raises(ValidationError, match="reden mag niet leeg"):
+        services.snooze_agreement(register, visit.id, TODAY + timedelta(7), " ", TODAY)
+    with pytest.raises(ValidationError, match="verleden"):
+        services.snooze_agreement(register, visit.id, TODAY - timedelta(1), "ziek", TODAY)
+    services.snooze_agreement(
+        register, visit.id, TODAY + timedelta(7), "Buurvrouw op vakantie", TODAY
+    )
+    assert queries.today_list(register, register.user.id, TODAY).overdue == []
+    assert queries.today_list(register, register.user.id, TODAY + timedelta(8)).overdue
+
+
+def test_observations_raise_and_green_resolves(register, fatima):
+    client, _, _ = fatima
+    signal = services.add_signal(
+        register, client.id, SignalInput(SignalPhase.ORANGE, "Blijft binnen, neemt niet op")
+    )
+    raised = services.record_observation(
+        register, ObservationInput(client.id, SignalPhase.ORANGE, TODAY, signal_id=signal.id), TODAY
+    )
+    assert any("Signalering oranje" in r for r in raised.raised)
+    cleared = services.record_observation(
+        register, ObservationInput(client.id, SignalPhase.GREEN, TODAY), TODAY
+    )
+    assert any("groen" in note for note in cleared.resolved)
+
+
+def test_phase_changes_are_checked_and_recorded(register, fatima, new_register):
+    client, neighbour, visit = fatima
+    with pytest.raises(ValidationError, match="reden"):
+        services.change_phase(register, client.id, Phase.SCALING_BACK, "", TODAY)
+    moved = services.change_phase(register, client.id, Phase.SCALING_BACK, "Stabiel", TODAY)
+    assert moved.phase is Phase.SCALING_BACK
+
+    services.end_agreement(register, visit.id, TODAY, TODAY)
+    before = _row_counts(register)
+    with pytest.raises(ValidationError, match="informeel netwerklid"):
+        services.change_phase(register, client.id, Phase.IN_VIEW, "Netwerk draagt", TODAY)
+    assert _row_counts(register) == before
+
+    services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, TODAY, member_id=neighbour.id, interval_days=7),
+        TODAY,
+    )
+    in_view = services.change_phase(register, client.id, Phase.IN_VIEW, "Netwerk draagt", TODAY)
+    assert in_view.phase is Phase.IN_VIEW
+    closed = services.change_phase(register, client.id, Phase.CLOSED, "Doelen bereikt", TODAY)
+    assert closed.next_due is None
+    with register.read() as session:
+        row = session.get(Client, client.id)
+        assert row.retention_until == date(2041, 11, 22)
+        assert row.regime is Regime.WMO
+        open_alerts = session.scalar(
+            select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)
+        )
+        assert open_alerts == 0
+    kinds = [e.text for e in queries.client_timeline(register, client.id) if e.kind == "fase"]
+    assert kinds[0].startswith("Fase duurzaam in beeld → afgesloten")
+
+
+def test_a_medewerker_needs_a_named_teamleider_for_duurzaam_in_beeld(
+    register, fatima, new_register
+):
+    from tests.conftest import PASSPHRASE
+    from wijkteam_tui.domain.terms import Role
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.engine import open_register
+
+    client, _, _ = fatima
+    crypto.add_user_slot(
+        new_register.path,
+        crypto.unlock(new_register.path, "anna", PASSPHRASE),
+        "bram",
+        Role.MEDEWERKER,
+        "bram1234",
+    )
+    bram = open_register(new_register.path, "bram", "bram1234")
+    try:
+        with pytest.raises(ValidationError, match="akkoord van een teamleider"):
+            services.change_phase(bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY)
+        moved = services.change_phase(
+            bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY, signed_off_by="anna"
+        )
+        assert moved.phase is Phase.IN_VIEW
+    finally:
+        bram.close()
+
+
+def test_a_concurrent_edit_is_refused_not_overwritten(register, fatima):
+    client, _, _ = fatima
+    data = ClientInput(
+        name="Fatima El Amrani-Bouzid", opened_on=OPENED, casemanager_id=register.user.id
+    )
+    updated = services.update_client(register, client.id, client.version, data, TODAY)
+    with pytest.raises(ConflictError, match="intussen gewijzigd"):
+        services.update_client(register, client.id, client.version, data, TODAY)
+    assert updated.name == "Fatima El Amrani-Bouzid"
+
+
+def test_search_finds_names_numbers_streets_and_network_members_without_accents(register, fatima):
+    client, _, _ = fatima
+    for fragment in ("fatima", "EL AMR", "100001", "vlierhof 12", "ayse", "yilmaz", "amrani fat"):
+        assert [hit.id for hit in queries.search_clients(register, fragment)] == [client.id], (
+            fragment
+        )
+    assert queries.search_clients(register, "bakker") == []
+    assert queries.search_clients(register, "100%") == []
+    assert queries.search_clients(register, "fat", with_open_alert=True)[0].has_open_alert
+    assert queries.search_clients(register, "fat", phase=Phase.CLOSED) == []
+
+
+def test_team_overview_lists_every_overdue_follow_up(register, fatima):
+    client, _, _ = fatima
+    other = services.create_client(
+        register, ClientInput(name="Kees Bakker", opened_on=OPENED), TODAY
+    )
+    services.add_agreement(
+        register, other.id, AgreementInput(Channel.PHONE, OPENED, interval_days=28), TODAY
+    )
+    overview = queries.team_overview(register, TODAY)
+    assert [item.client_name for item in overview.overdue] == ["Fatima El Amrani", "Kees Bakker"]
+    assert overview.per_casemanager == {"anna": 1, "(geen casemanager)": 1}
+
+
+def test_team_settings_are_for_the_teamleider(register):
+    services.update_team_settings(
+        register, grace_days=2, out_of_hours_contact="Crisisdienst 0900-1"
+    )
+    with pytest.raises(ValidationError, match="0 tot 30"):
+        services.update_team_settings(register, grace_days=99)
+    assert queries.today_list(register, register.user.id, TODAY).out_of_hours_contact == (
+        "Crisisdienst 0900-1"
+    )
