@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/wijkteam --help
+	$(BIN)/wijkteam demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

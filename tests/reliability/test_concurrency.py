@@ -28,6 +28,5 @@ def test_two_processes_writing_500_transactions_each_lose_nothing(shared_registe
         shared = session.scalars(select(Client).where(Client.number == "SHARED")).one()
     assert written == 2 * PER_PROCESS
     assert shared.house_number == str(2 * PER_PROCESS), "an increment was lost"
-    assert shared.version == 2 * PER_PROCESS + 1
     assert register.check() == []
     register.close()

@@ -196,7 +196,7 @@ def test_not_reached_does_not_count_as_contact_and_twice_raises_an_alert(registe
 
 
 def test_an_overdue_agreement_shows_on_vandaag_with_days_and_who(register, fatima):
-    client, _, visit = fatima
+    _client, _, visit = fatima
     day = queries.today_list(register, register.user.id, TODAY)
     (item,) = day.overdue
     assert item.agreement_id == visit.id
@@ -246,7 +246,7 @@ def test_a_client_threshold_override_is_used(register, fatima):
 
 
 def test_a_snooze_needs_a_reason_and_hides_the_agreement_until_it_ends(register, fatima):
-    client, _, visit = fatima
+    _client, _, visit = fatima
     with pytest.raises(ValidationError, match="reden mag niet leeg"):
         services.snooze_agreement(register, visit.id, TODAY + timedelta(7), " ", TODAY)
     with pytest.raises(ValidationError, match="verleden"):
@@ -360,7 +360,7 @@ def test_search_finds_names_numbers_streets_and_network_members_without_accents(
 
 
 def test_team_overview_lists_every_overdue_follow_up(register, fatima):
-    client, _, _ = fatima
+    _client, _, _ = fatima
     other = services.create_client(
         register, ClientInput(name="Kees Bakker", opened_on=OPENED), TODAY
     )

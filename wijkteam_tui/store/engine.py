@@ -35,8 +35,9 @@ from wijkteam_tui.store.models import TeamSettings, User
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 # Decrypted pages kept per connection: SQLCipher decrypts on every cache miss, so a cache that
-# holds the working set keeps reads close to plain SQLite. Allocated only as pages are read.
-CACHE_KIB = 16 * 1024
+# holds the working set (agreements, clients, network of a 20,000-client register) keeps reads
+# close to plain SQLite. Allocated only as pages are read; the pool keeps connections few.
+CACHE_KIB = 48 * 1024
 _BEGIN_OPTION = "wijkteam_begin"
 
 
@@ -236,7 +237,7 @@ def make_engine(connect: Callable[[], sqlcipher.Connection]) -> Engine:
         module=sqlcipher,
         creator=connect,
         poolclass=QueuePool,
-        pool_size=4,
+        pool_size=2,
         max_overflow=4,
         pool_timeout=30,
         hide_parameters=True,
