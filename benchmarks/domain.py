@@ -94,7 +94,7 @@ def _plain_register(path: Path, encrypted: Register) -> Register:
 
 _SQL_DUE = """
 SELECT a.id, c.id, c.number, c.name, m.name, m.relation, u.display_name, a.channel, a.next_due,
-       a.description, cm.display_name
+       {description}, cm.display_name
 FROM contact_agreements a
 JOIN clients c ON c.id = a.client_id
 LEFT JOIN network_members m ON m.id = a.member_id
@@ -102,13 +102,17 @@ LEFT JOIN users u ON u.id = a.user_id
 LEFT JOIN users cm ON cm.id = c.casemanager_id
 WHERE {where} AND a.active = 1 AND c.phase != 'afgesloten'
   AND (a.snoozed_until IS NULL OR a.snoozed_until < :today)
-ORDER BY a.next_due, c.name
+ORDER BY a.next_due, {order}
 """
 
 
 def _sql_today(conn: Any, user_id: int) -> list[Any]:
     due = conn.execute(
-        _SQL_DUE.format(where="c.casemanager_id = :uid AND a.next_due <= :soon"),
+        _SQL_DUE.format(
+            where="c.casemanager_id = :uid AND a.next_due <= :soon",
+            description="a.description",
+            order="c.name",
+        ),
         {"uid": user_id, "today": TODAY.isoformat(), "soon": (TODAY + timedelta(7)).isoformat()},
     ).fetchall()
     alerts = conn.execute(
@@ -128,7 +132,8 @@ def _sql_today(conn: Any, user_id: int) -> list[Any]:
 
 def _sql_overview(conn: Any) -> list[Any]:
     return conn.execute(
-        _SQL_DUE.format(where="a.next_due < :today"), {"today": TODAY.isoformat()}
+        _SQL_DUE.format(where="a.next_due < :today", description="''", order="a.id"),
+        {"today": TODAY.isoformat()},
     ).fetchall()
 
 

@@ -11,12 +11,18 @@ import getpass
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError, WijkteamError
+
+if TYPE_CHECKING:  # the store is imported lazily so that `--help` starts fast
+    from wijkteam_tui.store.engine import Register
 
 DB_ENV = "WIJKTEAM_DB"
 USER_ENV = "WIJKTEAM_USER"
@@ -275,8 +281,6 @@ def default_demo_path() -> Path:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from wijkteam_tui.store.engine import create_register, open_register
     from wijkteam_tui.store.generator import generate
     from wijkteam_tui.store.services import evaluate_stale_clients
@@ -322,16 +326,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def vandaag_text(register: object, today: object) -> str:
-    """The demo user's Vandaag as plain text (the terminal screen follows in the TUI)."""
-    from datetime import date
-
+def vandaag_text(register: Register, today: date) -> str:
+    """The logged-in user's Vandaag as plain text (the terminal screen follows in the TUI)."""
     from wijkteam_tui.domain.dates import format_date
-    from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.queries import today_list
 
-    assert isinstance(register, Register) and isinstance(today, date)
-    assert register.user is not None
+    if register.user is None:
+        return "Vandaag: geen ingelogde gebruiker."
     day = today_list(register, register.user.id, today)
     lines = [f"Vandaag, {format_date(today)} — {register.user.name}", ""]
     lines.append(f"Te laat ({len(day.overdue)}):")
@@ -367,22 +368,17 @@ def _require_register(path: Path) -> Path:
     return path
 
 
-class _opened:
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Register]:
     """Open the register for a command and close it afterwards."""
+    from wijkteam_tui.store.engine import open_register
 
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        from wijkteam_tui.store.engine import open_register
-
-        path = _require_register(db_path(self.args))
-        user = user_name(self.args)
-        self.register = open_register(path, user, current_passphrase(self.args))
-        return self.register
-
-    def __exit__(self, *exc: object) -> None:
-        self.register.close()
+    path = _require_register(db_path(args))
+    register = open_register(path, user_name(args), current_passphrase(args))
+    try:
+        yield register
+    finally:
+        register.close()
 
 
 # --- parser ------------------------------------------------------------------------------------

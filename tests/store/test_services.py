@@ -227,6 +227,8 @@ def test_time_passing_raises_uit_beeld_in_the_daily_sweep(register, fatima):
     services.log_contact(
         register, ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, visit.id), TODAY
     )
+    # The next day nothing can have changed by time alone: the client is not even read.
+    assert services.evaluate_stale_clients(register, TODAY + timedelta(days=1)) == 0
     later = TODAY + timedelta(days=50)
     assert services.evaluate_stale_clients(register, later) == 1
     assert services.evaluate_stale_clients(register, later) == 0

@@ -239,6 +239,8 @@ def make_engine(connect: Callable[[], sqlcipher.Connection]) -> Engine:
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=4,
+        # Reuse the most recently used connection: its page cache is the warm one.
+        pool_use_lifo=True,
         pool_timeout=30,
         hide_parameters=True,
     )
@@ -253,8 +255,7 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def default_team_name() -> str:
-    return "Wijkteam"
+DEFAULT_TEAM_NAME = "Wijkteam"
 
 
 def create_register(
@@ -297,7 +298,7 @@ def create_register(
                     TeamSettings(
                         id=1,
                         register_id=unlocked.key_file.register_id,
-                        team_name=team_name.strip() or default_team_name(),
+                        team_name=team_name.strip() or DEFAULT_TEAM_NAME,
                         demo=demo,
                         created_at=utc_now(),
                     )

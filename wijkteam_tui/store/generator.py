@@ -11,6 +11,7 @@ rules the services use, and written with bulk inserts in batches.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -155,8 +156,6 @@ def generate(
     progress: Progress | None = None,
 ) -> GeneratedSummary:
     """Fill an empty register with `clients` fictitious clients (and medewerkers for them)."""
-    import time
-
     started = time.perf_counter()
     rng = random.Random(seed)
     with register.write() as session:

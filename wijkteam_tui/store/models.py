@@ -213,7 +213,17 @@ class ContactAgreement(Versioned, Base):
         CheckConstraint("(interval_days IS NULL) <> (rrule IS NULL)", name="interval_or_rrule"),
         CheckConstraint("interval_days IS NULL OR interval_days > 0", name="interval_positive"),
         CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
-        Index("ix_contact_agreements_active_next_due", "active", "next_due"),
+        # Covers the team's overdue list: it never has to read the agreement rows themselves.
+        Index(
+            "ix_contact_agreements_due",
+            "active",
+            "next_due",
+            "snoozed_until",
+            "client_id",
+            "member_id",
+            "user_id",
+            "channel",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

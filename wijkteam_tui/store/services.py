@@ -8,8 +8,9 @@ half-saved: a refused call writes nothing.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.phases import PhaseChangeRefused, PhaseRequest, check_phase_change
@@ -581,25 +582,58 @@ def confirm_alert(register: Register, alert_id: int) -> None:
 
 
 def evaluate_stale_clients(register: Register, today: date, batch: int = 500) -> int:
-    """Re-evaluate every open client not evaluated today, so that alerts which only the passing
-    of time raises (uit beeld, missed contacts) are there. Runs in batches of short
-    transactions so that others can write in between. Returns how many were evaluated."""
+    """Re-evaluate the clients whose alerts the passing of time alone can change, so that
+    uit beeld, missed contacts and lapsed frequency windows are current today.
+
+    Only candidates are read: open clients not yet evaluated today that are silent for longer
+    than the shortest uit-beeld limit, have an overdue agreement or a snooze that ended, or have
+    an open frequency alert. Runs in batches of short transactions so that others can write in
+    between. Returns how many clients were evaluated."""
     done = 0
     while True:
         with register.write() as session:
+            settings = _settings(session)
             clients = session.scalars(
-                select(Client)
-                .where(
-                    (Client.evaluated_on.is_(None)) | (Client.evaluated_on < today),
-                )
-                .limit(batch)
+                select(Client).where(_stale_candidate(session, today, settings)).limit(batch)
             ).all()
             if not clients:
                 return done
-            settings = _settings(session)
             for client in clients:
                 refresh_client(session, client, today, settings)
             done += len(clients)
+
+
+def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> Any:
+    limits = [
+        row.days or 42
+        for row in session.scalars(
+            select(Threshold).where(Threshold.rule == ThresholdRule.OUT_OF_VIEW)
+        )
+        if row.enabled
+    ]
+    shortest = min([*limits, 42])
+    snooze_ended = exists().where(
+        ContactAgreement.client_id == Client.id,
+        ContactAgreement.snoozed_until.is_not(None),
+        ContactAgreement.snoozed_until < today,
+        or_(Client.evaluated_on.is_(None), ContactAgreement.snoozed_until >= Client.evaluated_on),
+    )
+    frequency_alert = exists().where(
+        Alert.client_id == Client.id,
+        Alert.rule == ThresholdRule.OBSERVATION_FREQUENCY,
+        Alert.status != AlertStatus.RESOLVED,
+    )
+    return and_(
+        Client.phase != Phase.CLOSED,
+        or_(Client.evaluated_on.is_(None), Client.evaluated_on < today),
+        or_(
+            func.coalesce(Client.last_contact_on, Client.opened_on)
+            < today - timedelta(days=shortest),
+            Client.next_due < today - timedelta(days=settings.grace_days),
+            snooze_ended,
+            frequency_alert,
+        ),
+    )
 
 
 def update_team_settings(
