@@ -383,3 +383,32 @@ def test_team_settings_are_for_the_teamleider(register):
     assert queries.today_list(register, register.user.id, TODAY).out_of_hours_contact == (
         "Crisisdienst 0900-1"
     )
+
+
+def test_the_client_file_holds_overview_network_agreements_and_plan(register, fatima):
+    client, neighbour, visit = fatima
+    services.add_signal(
+        register,
+        client.id,
+        SignalInput(SignalPhase.RED, "Eet niet meer", whom_to_call="Huisarts 010-1234567"),
+    )
+    services.add_signal(register, client.id, SignalInput(SignalPhase.GREEN, "Gaat naar de inloop"))
+    services.log_contact(
+        register,
+        ContactInput(client.id, TODAY - timedelta(2), Channel.VISIT, Outcome.GOOD, visit.id),
+        TODAY,
+    )
+    file = queries.client_file(register, client.id, TODAY)
+    assert file.name == "Fatima El Amrani" and file.address == "Vlierhof 12"
+    assert file.casemanager == "anna"
+    assert "1 informeel netwerklid" in file.network_summary
+    assert "geen informeel netwerk voor advies en emotionele steun" in file.network_summary
+    (member,) = file.members
+    assert (member.id, member.last_contact_on) == (neighbour.id, TODAY - timedelta(2))
+    (agreement,) = file.agreements
+    assert agreement.how_often == "elke 2 weken"
+    assert agreement.next_due == TODAY + timedelta(12)
+    assert agreement.state.value == "later"
+    assert [s.phase for s in file.signals] == [SignalPhase.GREEN, SignalPhase.RED]
+    with pytest.raises(ValidationError, match="bestaat niet"):
+        queries.client_file(register, 999, TODAY)

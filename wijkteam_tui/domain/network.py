@@ -42,9 +42,8 @@ def network_strength(
     if not informal:
         parts.append("geen informeel netwerk")
     else:
-        parts.append(
-            f"{len(informal)} informele {'netwerkleden' if len(informal) > 1 else 'netwerklid'}"
-        )
+        count = len(informal)
+        parts.append("1 informeel netwerklid" if count == 1 else f"{count} informele netwerkleden")
         missing = [s for s in Support if s not in covered]
         if missing:
             labels = [

@@ -11,12 +11,21 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Date, and_, bindparam, exists, literal, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Date, and_, bindparam, exists, func, literal, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
-from wijkteam_tui.domain.schedules import SOON_DAYS
-from wijkteam_tui.domain.terms import AlertStatus, Channel, Outcome, Phase, ThresholdRule
+from wijkteam_tui.domain.network import MemberFacts, network_strength
+from wijkteam_tui.domain.schedules import SOON_DAYS, DueState, due_state, interval_text, is_snoozed
+from wijkteam_tui.domain.terms import (
+    AlertStatus,
+    Channel,
+    Outcome,
+    Phase,
+    SignalPhase,
+    ThresholdRule,
+)
 from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS
+from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
@@ -26,20 +35,27 @@ from wijkteam_tui.store.models import (
     NetworkMember,
     Observation,
     PhaseChange,
+    Signal,
     TeamSettings,
     Threshold,
     User,
 )
 from wijkteam_tui.store.records import (
+    AgreementRow,
     AlertItem,
+    ClientFile,
     DueItem,
+    MemberRow,
     OutOfViewItem,
     SearchHit,
+    SignalRow,
+    TeamInfo,
     TeamOverview,
     TimelineEntry,
     TodayList,
+    UserItem,
 )
-from wijkteam_tui.store.refresh import fold
+from wijkteam_tui.store.refresh import REAL_CONTACT, agreement_who, fold
 
 _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")
@@ -367,3 +383,161 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
     # Stable sort: within a day and kind, the newest-first order of each query is kept.
     entries.sort(key=lambda e: (e.on, -kinds[e.kind]), reverse=True)
     return entries[:limit]
+
+
+def team_info(register: Register) -> TeamInfo:
+    """The team's name and the settings screens need."""
+    with register.read_connection() as conn:
+        row = conn.execute(
+            select(
+                TeamSettings.team_name,
+                TeamSettings.demo,
+                TeamSettings.idle_lock_minutes,
+                TeamSettings.out_of_hours_contact,
+                TeamSettings.grace_days,
+            ).where(TeamSettings.id == 1)
+        ).one()
+    return TeamInfo(*row)
+
+
+def list_users(register: Register) -> list[UserItem]:
+    """Active medewerkers and teamleiders, by display name."""
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(User.id, User.name, User.display_name, User.role)
+            .where(User.active.is_(True))
+            .order_by(User.display_name, User.name)
+        ).all()
+    return [UserItem(uid, name, display or name, role) for uid, name, display, role in rows]
+
+
+def client_file(register: Register, client_id: int, today: date) -> ClientFile:
+    """The whole client file: overview, network, agreements, signaleringsplan, open alerts."""
+    with register.read() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ValidationError(f"Cliënt {client_id} bestaat niet.", "client")
+        grace = session.scalar(select(TeamSettings.grace_days).where(TeamSettings.id == 1)) or 0
+        casemanager = session.get(User, client.casemanager_id) if client.casemanager_id else None
+        members = session.scalars(
+            select(NetworkMember)
+            .where(NetworkMember.client_id == client_id)
+            .order_by(NetworkMember.kind, NetworkMember.name)
+        ).all()
+        member_contact = dict(
+            session.execute(
+                select(ContactMoment.member_id, func.max(ContactMoment.occurred_on))
+                .where(
+                    ContactMoment.client_id == client_id,
+                    ContactMoment.outcome.in_(REAL_CONTACT),
+                    ContactMoment.member_id.is_not(None),
+                )
+                .group_by(ContactMoment.member_id)
+            ).all()
+        )
+        agreements = session.scalars(
+            select(ContactAgreement)
+            .where(ContactAgreement.client_id == client_id)
+            .order_by(ContactAgreement.active.desc(), ContactAgreement.next_due)
+        ).all()
+        by_member = {m.id: m for m in members}
+        agreement_rows = [_agreement_row(session, a, by_member, today, grace) for a in agreements]
+        signals = session.scalars(
+            select(Signal)
+            .where(Signal.client_id == client_id)
+            .order_by(Signal.phase, Signal.position, Signal.id)
+        ).all()
+        active_member_ids = {a.member_id for a in agreements if a.active and a.member_id}
+        strength = network_strength(
+            [MemberFacts(m.kind, m.supports, m.id in active_member_ids, m.active) for m in members],
+            client.last_contact_on,
+            today,
+        )
+        alerts = _alerts(session.connection(), Client.id == client_id)
+        address = " ".join(p for p in (client.street, client.house_number) if p)
+        place = " ".join(p for p in (client.postcode, client.city) if p)
+        phase_order = {SignalPhase.GREEN: 0, SignalPhase.ORANGE: 1, SignalPhase.RED: 2}
+        return ClientFile(
+            id=client.id,
+            number=client.number,
+            name=client.name,
+            phase=client.phase,
+            regime=client.regime,
+            casemanager=(casemanager.display_name or casemanager.name) if casemanager else "",
+            birth_date=client.birth_date,
+            address=", ".join(p for p in (address, place) if p),
+            phone=client.phone,
+            own_words=client.own_words,
+            strengths=client.strengths,
+            meaningful=client.meaningful,
+            opened_on=client.opened_on,
+            closed_on=client.closed_on,
+            retention_until=client.retention_until,
+            last_contact_on=client.last_contact_on,
+            next_due=client.next_due,
+            network_summary=strength.summary,
+            version=client.version,
+            alerts=alerts,
+            members=[
+                MemberRow(
+                    m.id,
+                    m.name,
+                    m.relation,
+                    m.kind,
+                    m.supports,
+                    m.phone,
+                    m.availability,
+                    m.consent_to_share,
+                    member_contact.get(m.id),
+                )
+                for m in members
+                if m.active
+            ],
+            agreements=agreement_rows,
+            signals=[
+                SignalRow(
+                    s.id,
+                    s.phase,
+                    s.signs,
+                    s.own_actions,
+                    s.network_actions,
+                    s.professional_actions,
+                    s.whom_to_call,
+                )
+                for s in sorted(signals, key=lambda s: (phase_order[s.phase], s.position, s.id))
+            ],
+        )
+
+
+def _agreement_row(
+    session: Session,
+    agreement: ContactAgreement,
+    members: dict[int, NetworkMember],
+    today: date,
+    grace: int,
+) -> AgreementRow:
+    member = members.get(agreement.member_id) if agreement.member_id else None
+    if member is not None:
+        who = f"{member.name} ({member.relation})" if member.relation else member.name
+    else:
+        who = agreement_who(session, agreement)
+    due = agreement.next_due if agreement.active else None
+    state = due_state(due, today, grace, agreement.snoozed_until)
+    return AgreementRow(
+        id=agreement.id,
+        who=who,
+        member_id=agreement.member_id,
+        channel=agreement.channel,
+        how_often=interval_text(agreement.interval_days, agreement.rrule),
+        start_on=agreement.start_on,
+        end_on=agreement.end_on,
+        last_contact_on=agreement.last_contact_on,
+        next_due=due,
+        state=state,
+        days_overdue=(today - due).days if due and state is DueState.OVERDUE else 0,
+        snoozed_until=agreement.snoozed_until
+        if is_snoozed(agreement.snoozed_until, today)
+        else None,
+        snooze_reason=agreement.snooze_reason,
+        description=agreement.description,
+    )

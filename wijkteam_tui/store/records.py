@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import (
     AlertStatus,
     Channel,
@@ -14,6 +15,7 @@ from wijkteam_tui.domain.terms import (
     Outcome,
     Phase,
     Regime,
+    Role,
     SignalPhase,
     ThresholdRule,
 )
@@ -208,3 +210,91 @@ class SearchHit:
     phase: Phase
     casemanager: str
     has_open_alert: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TeamInfo:
+    name: str
+    demo: bool
+    idle_lock_minutes: int
+    out_of_hours_contact: str
+    grace_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserItem:
+    id: int
+    name: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    id: int
+    name: str
+    relation: str
+    kind: MemberKind
+    supports: str
+    phone: str
+    availability: str
+    consent_to_share: bool
+    last_contact_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    id: int
+    who: str
+    member_id: int | None
+    channel: Channel
+    how_often: str
+    start_on: date
+    end_on: date | None
+    last_contact_on: date | None
+    next_due: date | None
+    state: DueState
+    days_overdue: int
+    snoozed_until: date | None
+    snooze_reason: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    id: int
+    phase: SignalPhase
+    signs: str
+    own_actions: str
+    network_actions: str
+    professional_actions: str
+    whom_to_call: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFile:
+    """Everything the client file shows, read in one transaction."""
+
+    id: int
+    number: str
+    name: str
+    phase: Phase
+    regime: Regime
+    casemanager: str
+    birth_date: date | None
+    address: str
+    phone: str
+    own_words: str
+    strengths: str
+    meaningful: str
+    opened_on: date
+    closed_on: date | None
+    retention_until: date | None
+    last_contact_on: date | None
+    next_due: date | None
+    network_summary: str
+    version: int
+    alerts: list[AlertItem]
+    members: list[MemberRow]
+    agreements: list[AgreementRow]
+    signals: list[SignalRow]
