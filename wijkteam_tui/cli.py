@@ -318,12 +318,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     try:
         evaluate_stale_clients(register, today)
-        if not args.no_tui:
+        if args.no_tui:
             print(vandaag_text(register, today))
-    finally:
+    except BaseException:
         register.close()
-    print(f"DEMO — fictieve gegevens. Register: {path} (gebruiker demo, wachtwoord demo).")
+        raise
+    if args.no_tui:
+        register.close()
+        print(f"DEMO — fictieve gegevens. Register: {path} (gebruiker demo, wachtwoord demo).")
+        return 0
+    return run_tui(path, register=register)
+
+
+def run_tui(path: Path, *, register: Register | None = None, user: str = "") -> int:
+    """Open the terminal screens on the register at `path` (already open for the demo)."""
+    from wijkteam_tui.app import WijkteamApp
+
+    app = WijkteamApp(path, register=register, user_hint=user)
+    try:
+        app.run()
+    finally:
+        if app.register is not None:
+            app.register.close()
     return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    user = getattr(args, "user", None) or os.environ.get(USER_ENV, "")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return run_tui(path, user=user)
 
 
 def vandaag_text(register: Register, today: date) -> str:
@@ -407,7 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="wijkteam",
-        description="Wijkteam-register: houdt bewoners duurzaam in beeld (versleuteld).",
+        description="Wijkteam-register: houdt bewoners duurzaam in beeld (versleuteld)."
+        " Zonder opdracht opent het scherm.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"wijkteam {__version__}")
@@ -425,7 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     demo.add_argument("--clients", type=int, metavar="N", help=f"aantal cliënten ({DEMO_CLIENTS})")
-    demo.add_argument("--no-tui", action="store_true", help="alleen bouwen, niet openen")
+    demo.add_argument(
+        "--no-tui", action="store_true", help="geen scherm openen; Vandaag als tekst tonen"
+    )
 
     init = add(
         "init", "nieuw register; de eerste gebruiker is teamleider", cmd_init, parents=[common]
@@ -486,10 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        handler = getattr(args, "handler", None)
-        if handler is None:
-            parser.print_help()
-            return 0
+        handler = getattr(args, "handler", cmd_tui)
         return int(handler(args))
     except WijkteamError as error:
         print(f"wijkteam: {error.message}", file=sys.stderr)

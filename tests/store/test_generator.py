@@ -55,6 +55,6 @@ def test_demo_builds_a_register_for_user_demo(tmp_path: Path):
         "db", "check", "--db", str(db), "--user", "demo", env={"WIJKTEAM_PASSPHRASE": "demo"}
     )
     assert check.returncode == 0, check.stderr
-    again = run_cli("demo", "--db", str(db))
+    again = run_cli("demo", "--no-tui", "--db", str(db))
     assert again.returncode == 0, again.stderr
     assert "Vandaag" in again.stdout and "Te laat" in again.stdout

@@ -1,0 +1,145 @@
+"""Cliënten: every client, with live search and filters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select
+from textual.worker import get_current_worker
+
+from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.store.queries import list_users, search_clients
+from wijkteam_tui.views.messages import SearchDone, UsersLoaded
+from wijkteam_tui.views.text import literal
+from wijkteam_tui.views.topbar import TopBar
+
+if TYPE_CHECKING:
+    from wijkteam_tui.app import WijkteamApp
+
+RESULT_LIMIT = 200
+
+
+class ClientsScreen(Screen[None]):
+    """Search by name, number, street or network member; filter on phase, casemanager, alerts."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="clients.back", tooltip="Terug naar Vandaag"),
+        Binding("ctrl+f", "focus_search", "Zoek", id="clients.search", tooltip="Naar zoekveld"),
+        Binding("down", "focus_results", "Resultaten", show=False, id="clients.results"),
+    ]
+
+    @property
+    def wijkteam(self) -> WijkteamApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield Input(placeholder="Zoek op naam, nummer, straat of netwerklid", id="search")
+        with Horizontal(id="filters"):
+            yield Select(
+                [(phase.label, phase.value) for phase in Phase],
+                prompt="Alle fasen",
+                id="phase",
+            )
+            yield Select([], prompt="Alle casemanagers", id="casemanager")
+            yield Checkbox("Heeft open aandachtspunt", id="with-alert")
+        yield Label("", id="result-count")
+        table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Nr", "Naam", "Adres", "Fase", "Casemanager", "!")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        team = self.wijkteam.team
+        if team is not None:
+            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.query_one("#search", Input).focus()
+        self._load_users()
+        self._search()
+
+    @work(thread=True, exclusive=True, group="users", exit_on_error=False)
+    def _load_users(self) -> None:
+        register = self.wijkteam.register
+        if register is not None:
+            self.post_message(UsersLoaded(list_users(register)))
+
+    @on(UsersLoaded)
+    def _users(self, event: UsersLoaded) -> None:
+        self.query_one("#casemanager", Select).set_options(
+            [(user.display_name, user.id) for user in event.users]
+        )
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self._search()
+
+    def _search(self) -> None:
+        phase = self.query_one("#phase", Select).value
+        casemanager = self.query_one("#casemanager", Select).value
+        self._run_search(
+            self.query_one("#search", Input).value,
+            Phase(phase) if isinstance(phase, str) else None,
+            casemanager if isinstance(casemanager, int) else None,
+            self.query_one("#with-alert", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(
+        self, text: str, phase: Phase | None, casemanager: int | None, with_alert: bool
+    ) -> None:
+        register = self.wijkteam.register
+        if register is None:
+            return
+        hits = search_clients(
+            register,
+            text,
+            limit=RESULT_LIMIT + 1,
+            phase=phase,
+            casemanager_id=casemanager,
+            with_open_alert=with_alert,
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchDone(text, hits))
+
+    @on(SearchDone)
+    def _show(self, event: SearchDone) -> None:
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for hit in event.hits[:RESULT_LIMIT]:
+            table.add_row(
+                hit.number,
+                literal(hit.name),
+                literal(f"{hit.street} {hit.house_number}".strip()),
+                hit.phase.label,
+                literal(hit.casemanager),
+                Text("!", style="bold red") if hit.has_open_alert else "",
+                key=str(hit.id),
+            )
+        shown = min(len(event.hits), RESULT_LIMIT)
+        more = " (verfijn de zoekopdracht voor meer)" if len(event.hits) > RESULT_LIMIT else ""
+        self.query_one("#result-count", Label).update(f"{shown} cliënten{more}")
+
+    @on(Input.Submitted, "#search")
+    def action_focus_results(self) -> None:
+        self.query_one("#results", DataTable).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.RowSelected, "#results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from wijkteam_tui.views.client_file import ClientFileScreen
+
+        if event.row_key.value:
+            self.app.push_screen(ClientFileScreen(int(event.row_key.value)))

@@ -1,0 +1,36 @@
+"""Showing what people typed exactly as they typed it.
+
+User text never goes to the screen as markup: names like `[bold]Jan[/]` or with escape
+sequences are shown literally, and control characters become visible symbols so they cannot
+drive the terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from wijkteam_tui.domain.dates import format_date, format_short
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
+_CONTROL[0x1B] = "␛"
+_CONTROL[0x09] = " "
+
+
+def clean(value: object) -> str:
+    """The text with control characters made visible."""
+    return str(value).translate(_CONTROL)
+
+
+def literal(value: object, style: str = "") -> Text:
+    """A Rich Text that shows `value` exactly, never parsed as markup."""
+    return Text(clean(value), style=style, no_wrap=False)
+
+
+def day(value: date | None) -> str:
+    return format_date(value) if value else "—"
+
+
+def short_day(value: date | None) -> str:
+    return format_short(value) if value else "—"
