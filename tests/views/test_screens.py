@@ -242,7 +242,7 @@ async def test_every_tab_of_the_client_file(demo_register):
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
         stands = [
-            row[5].plain
+            row[1].plain
             for row in (
                 screen.query_one("#agreements", DataTable).get_row_at(i)
                 for i in range(screen.query_one("#agreements", DataTable).row_count)

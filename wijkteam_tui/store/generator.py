@@ -47,7 +47,7 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
-from wijkteam_tui.store.refresh import fold
+from wijkteam_tui.store.refresh import fold, search_text
 
 FIRST_NAMES = (
     "Anna Bram Cor Daan Els Fenna Gerrit Henk Ilse Joke Kees Lotte Marieke Niels Ria Sanne Tom"
@@ -593,17 +593,8 @@ def _client(
             else None,
             "last_contact_on": client_last,
             "next_due": client_due if phase is not Phase.CLOSED else None,
-            "search_text": fold(
-                " | ".join(
-                    [
-                        name,
-                        number,
-                        f"{street} {house}",
-                        postcode.replace(" ", ""),
-                        TOWN,
-                        *member_names,
-                    ]
-                )
+            "search_text": search_text(
+                name, number, street, house, postcode, member_names=member_names
             ),
             "evaluated_on": today,
             "created_at": now,

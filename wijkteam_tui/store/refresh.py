@@ -52,16 +52,29 @@ def fold(text: str) -> str:
     )
 
 
+def search_text(
+    name: str,
+    number: str,
+    street: str,
+    house_number: str,
+    postcode: str,
+    *,
+    member_names: Iterable[str],
+) -> str:
+    """What a client is found by: name, number, address, postcode and network member names."""
+    parts = [name, number, f"{street} {house_number}", postcode.replace(" ", ""), *member_names]
+    return fold(" | ".join(p for p in parts if p.strip()))
+
+
 def search_text_for(client: Client, member_names: Iterable[str]) -> str:
-    parts = [
+    return search_text(
         client.name,
         client.number,
-        f"{client.street} {client.house_number}",
-        client.postcode.replace(" ", ""),
-        client.city,
-        *member_names,
-    ]
-    return fold(" | ".join(p for p in parts if p))
+        client.street,
+        client.house_number,
+        client.postcode,
+        member_names=member_names,
+    )
 
 
 def schedule_of(agreement: ContactAgreement) -> Schedule:

@@ -159,11 +159,11 @@ class ClientFileScreen(Screen[None]):
                 state = f"uitgesteld tot {day(agreement.snoozed_until)}"
             agreements.add_row(
                 literal(agreement.who),
+                Text(state, style=STATE_STYLE[agreement.state]),
+                day(agreement.next_due),
                 agreement.channel.label,
                 agreement.how_often,
                 day(agreement.last_contact_on),
-                day(agreement.next_due),
-                Text(state, style=STATE_STYLE[agreement.state]),
                 key=f"{agreement.id}|{agreement.channel.value}",
             )
         signals = self._cleared("signals")

@@ -40,15 +40,18 @@ class ClientsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar()
-        yield Input(placeholder="Zoek op naam, nummer, straat of netwerklid", id="search")
+        yield Input(
+            placeholder="Zoek op naam, nummer, straat of netwerklid", id="search", compact=True
+        )
         with Horizontal(id="filters"):
             yield Select(
                 [(phase.label, phase.value) for phase in Phase],
                 prompt="Alle fasen",
                 id="phase",
+                compact=True,
             )
-            yield Select([], prompt="Alle casemanagers", id="casemanager")
-            yield Checkbox("Heeft open aandachtspunt", id="with-alert")
+            yield Select([], prompt="Alle casemanagers", id="casemanager", compact=True)
+            yield Checkbox("Open aandachtspunt", id="with-alert", compact=True)
         yield Label("", id="result-count")
         table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_columns("Nr", "Naam", "Adres", "Fase", "Casemanager", "!")

@@ -90,9 +90,13 @@ class LogContactScreen(ModalScreen[bool]):
             yield Static("", id="outcome")
             yield Static("", id="channel")
             yield Label("Datum (d)")
-            yield Input(value="vandaag", id="when")
+            yield Input(value="vandaag", id="when", compact=True)
             yield Label("Opmerking (o), niet verplicht")
-            yield Input(placeholder="bijvoorbeeld: ging goed, samen koffie gedronken", id="note")
+            yield Input(
+                placeholder="bijvoorbeeld: ging goed, samen koffie gedronken",
+                id="note",
+                compact=True,
+            )
             yield Static("", id="contact-message", classes="field-message")
         yield Footer()
 

@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
                 descriptions.setdefault(binding.action, binding)
         for action, keys in lines.items():
             binding = descriptions[action]
-            text.append(f"{' / '.join(dict.fromkeys(keys)):>14}  ", style="bold")
+            text.append(f"{', '.join(dict.fromkeys(keys)):>14}  ", style="bold")
             text.append(binding.description)
             if binding.tooltip and binding.tooltip != binding.description:
                 text.append(f" — {binding.tooltip}", style="dim")

@@ -20,13 +20,15 @@ class TopBar(Static):
     def show(self, team: TeamInfo, register: Register | None, today: date) -> None:
         user = register.user.name if register and register.user else ""
         role = register.user.role.label if register and register.user else ""
-        parts: list[Text | tuple[str, str]] = [
+        parts: list[Text | tuple[str, str]] = []
+        if team.demo:
+            # First, so that it is visible in the narrowest terminal too.
+            parts += [(" DEMO — fictieve gegevens ", "bold white on dark_red"), ("  ", "")]
+        parts += [
             literal(team.name, "bold"),
             ("  ·  ", "dim"),
             literal(f"{user} ({role})"),
             ("  ·  ", "dim"),
             (day(today), ""),
         ]
-        if team.demo:
-            parts += [("  ", ""), (" DEMO — fictieve gegevens ", "bold white on dark_red")]
         self.update(Text.assemble(*parts))

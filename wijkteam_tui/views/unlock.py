@@ -37,7 +37,7 @@ class UnlockScreen(Screen[None]):
     """User and passphrase; a wrong passphrase is told at the field."""
 
     BINDINGS = [
-        Binding("escape", "app.quit", "Afsluiten", id="unlock.quit", tooltip="Stoppen"),
+        Binding("escape", "app.quit", "Afsluiten", id="unlock.quit", show=False),
     ]
 
     def __init__(self, user: str = "", *, locked: bool = False) -> None:
@@ -61,9 +61,9 @@ class UnlockScreen(Screen[None]):
                     classes="hint",
                 )
             yield Label("Gebruiker")
-            yield Input(value=self.user, placeholder="gebruikersnaam", id="user")
+            yield Input(value=self.user, placeholder="gebruikersnaam", id="user", compact=True)
             yield Label("Wachtwoord")
-            yield Input(password=True, placeholder="wachtwoord", id="passphrase")
+            yield Input(password=True, placeholder="wachtwoord", id="passphrase", compact=True)
             yield Static("", id="unlock-message", classes="field-message")
             yield Button("Openen", id="open", variant="primary")
         yield Footer()
@@ -135,7 +135,7 @@ class SetupScreen(Screen[None]):
     """A new register: team name, first user (teamleider), passphrase twice."""
 
     BINDINGS = [
-        Binding("escape", "app.quit", "Afsluiten", id="setup.quit", tooltip="Stoppen"),
+        Binding("escape", "app.quit", "Afsluiten", id="setup.quit", show=False),
     ]
 
     def __init__(self, db_path: Path) -> None:
@@ -147,14 +147,14 @@ class SetupScreen(Screen[None]):
             yield Label("Nieuw wijkteam-register", classes="dialog-title")
             yield Static(literal(f"Er is nog geen register op {self.db_path}."), classes="hint")
             yield Label("Naam van het team")
-            yield Input(placeholder="bijvoorbeeld Wijkteam Noord", id="team")
+            yield Input(placeholder="bijvoorbeeld Wijkteam Noord", id="team", compact=True)
             yield Label("Uw gebruikersnaam (u wordt teamleider)")
-            yield Input(placeholder="bijvoorbeeld anna", id="user")
+            yield Input(placeholder="bijvoorbeeld anna", id="user", compact=True)
             yield Label("Wachtwoord")
-            yield Input(password=True, id="passphrase")
+            yield Input(password=True, id="passphrase", compact=True)
             yield Static("", id="strength", classes="hint")
             yield Label("Wachtwoord nogmaals")
-            yield Input(password=True, id="repeat")
+            yield Input(password=True, id="repeat", compact=True)
             yield Static("", id="setup-message", classes="field-message")
             yield Button("Register aanmaken", id="create", variant="primary")
         yield Footer()

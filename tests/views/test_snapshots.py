@@ -1,0 +1,153 @@
+"""Snapshots of every screen at 80x24 and 120x35 (pytest-textual-snapshot).
+
+Update after a deliberate change with `pytest tests/views --snapshot-update`, then look at
+the pictures in `tests/views/__snapshots__/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.views.conftest import TODAY, build_demo, make_app, settle
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import create_register, open_register
+from wijkteam_tui.store.queries import today_list
+from wijkteam_tui.views.client_file import ClientFileScreen
+from wijkteam_tui.views.clients import ClientsScreen
+
+SIZES = [(80, 24), (120, 35)]
+FIXED_RECOVERY_KEY = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
+
+
+async def _steady(pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from the temp folder so that paths on screen are the same every time."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def demo_app(in_tmp: Path):  # type: ignore[no-untyped-def]
+    build_demo(Path("demo.db"))
+    register = open_register(Path("demo.db"), "demo", "demo")
+    yield make_app(Path("demo.db"), register=register)
+    register.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_setup_screen(snap_compare, in_tmp, size):
+    app = make_app(Path("nieuw") / "register.db")
+
+    async def fill(pilot):  # type: ignore[no-untyped-def]
+        for name, value in (("team", "Wijkteam Noord"), ("user", "anna")):
+            pilot.app.screen.query_one(f"#{name}", Input).value = value
+        pilot.app.screen.query_one("#passphrase", Input).value = "kort"
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=fill)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_recovery_key_screen(snap_compare, in_tmp, size, monkeypatch):
+    monkeypatch.setattr(crypto, "new_recovery_key", lambda: FIXED_RECOVERY_KEY)
+    app = make_app(Path("nieuw") / "register.db")
+
+    async def create(pilot):  # type: ignore[no-untyped-def]
+        screen = pilot.app.screen
+        for name, value in (
+            ("team", "Wijkteam Noord"),
+            ("user", "anna"),
+            ("passphrase", "paard batterij nietje"),
+            ("repeat", "paard batterij nietje"),
+        ):
+            screen.query_one(f"#{name}", Input).value = value
+        screen.query_one("#repeat", Input).focus()
+        await pilot.press("enter")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=create)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_unlock_screen_after_a_wrong_passphrase(snap_compare, in_tmp, size):
+    register, _ = create_register(Path("register.db"), "anna", "het goede wachtwoord")
+    register.close()
+    app = make_app(Path("register.db"), user_hint="anna")
+
+    async def wrong(pilot):  # type: ignore[no-untyped-def]
+        pilot.app.screen.query_one("#passphrase", Input).value = "fout"
+        await pilot.press("enter")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=wrong)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_vandaag(snap_compare, demo_app, size):
+    assert snap_compare(demo_app, terminal_size=size, run_before=_steady)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_clients_with_a_search(snap_compare, demo_app, size):
+    async def search(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientsScreen())
+        await settle(pilot)
+        pilot.app.screen.query_one("#search", Input).value = "de"
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=search)
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
+@pytest.mark.parametrize("size", SIZES)
+def test_client_file_tabs(snap_compare, demo_app, size, tab):
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def open_file(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press(tab)
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=open_file)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contact_dialog(snap_compare, demo_app, size):
+    async def contact(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("c", "b", "z")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=contact)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, demo_app, size):
+    async def help_screen(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("f1")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=help_screen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_locked(snap_compare, demo_app, size):
+    async def lock(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=lock)
