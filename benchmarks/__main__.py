@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import domain, storage
+from benchmarks import domain, storage, tui
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", choices=["storage", "domain"], help="run one benchmark")
+    parser.add_argument("--only", choices=["storage", "domain", "tui"], help="run one benchmark")
     parser.add_argument(
         "--clients", type=int, help="one register size for the domain benchmark (quick run)"
     )
@@ -18,6 +18,8 @@ def main() -> None:
         storage.main()
     if args.only in (None, "domain"):
         domain.main((args.clients,) if args.clients else domain.SIZES)
+    if args.only in (None, "tui"):
+        tui.main(args.clients or 20_000)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -20,11 +21,14 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.errors import WijkteamError
-from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.queries import team_info
-from wijkteam_tui.store.records import TeamInfo
 from wijkteam_tui.views.help import HelpScreen
+from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.records import TeamInfo
+    from wijkteam_tui.views.messages import TodayLoaded
 
 
 class WijkteamApp(App[None]):
@@ -70,6 +74,11 @@ class WijkteamApp(App[None]):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.set_interval(self.idle_check_seconds, self._check_idle)
+        if self.register is None:
+            # After the first screen is drawn, so that the import work does not delay it.
+            self.call_after_refresh(
+                self.run_worker, preload, thread=True, group="preload", exit_on_error=False
+            )
         if self.register is not None:
             self.register_opened(self.register)
         elif self.db_path.exists():
@@ -77,16 +86,18 @@ class WijkteamApp(App[None]):
         else:
             self.push_screen(SetupScreen(self.db_path))
 
-    def register_opened(self, register: Register) -> None:
-        """Called once a register is unlocked: show Vandaag."""
+    def register_opened(self, register: Register, first_day: TodayLoaded | None = None) -> None:
+        """Called once a register is unlocked: show Vandaag (with its data, when read already)."""
+        preload()
+        from wijkteam_tui.store.queries import team_info
         from wijkteam_tui.views.today import TodayScreen
 
         self.register = register
-        self.team = team_info(register)
+        self.team = first_day.team if first_day else team_info(register)
         self.idle_limit_seconds = self.team.idle_lock_minutes * 60
         self._last_activity = time.monotonic()
         self._clear_stack()
-        self.push_screen(TodayScreen())
+        self.push_screen(TodayScreen(first_day))
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
 

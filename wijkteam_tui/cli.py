@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wijkteam_tui import __version__
+from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError, WijkteamError
 
@@ -111,7 +112,7 @@ def new_passphrase(
         return read_secret_file(getattr(args, file_attr))
     if os.environ.get(env):
         return os.environ[env]
-    from wijkteam_tui.store.crypto import passphrase_strength, validate_passphrase
+    from wijkteam_tui.domain.accounts import passphrase_strength, validate_passphrase
 
     first = _prompt(label)
     validate_passphrase(first)
@@ -162,7 +163,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     path = _require_register(db_path(args))
     acting = user_name(args)
     unlocked = crypto.unlock(path, acting, current_passphrase(args, f"Wachtwoord van {acting}"))
-    crypto.validate_user_name(args.name)
+    validate_user_name(args.name)
     if unlocked.key_file.user_slot(args.name) is not None:
         raise UsageError(f"Gebruiker '{args.name}' bestaat al.")
     if unlocked.role is not Role.TEAMLEIDER:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import fingerprint, make_client
+from wijkteam_tui.domain.accounts import passphrase_strength
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, UsageError
 from wijkteam_tui.store import crypto
@@ -238,6 +239,6 @@ def test_short_passphrases_are_refused(tmp_path: Path):
 
 
 def test_passphrase_strength_hint():
-    assert crypto.passphrase_strength("abc123").startswith("zwak")
-    assert crypto.passphrase_strength("Zomer2026Zomer") == "redelijk"
-    assert crypto.passphrase_strength("paard batterij nietje correct") == "sterk"
+    assert passphrase_strength("abc123").startswith("zwak")
+    assert passphrase_strength("Zomer2026Zomer") == "redelijk"
+    assert passphrase_strength("paard batterij nietje correct") == "sterk"

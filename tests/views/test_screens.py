@@ -8,14 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent
 
 from tests.views.conftest import TODAY, make_app, settle
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import ContactAgreement
-from wijkteam_tui.store.queries import today_list
+from wijkteam_tui.store.queries import search_clients, today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.services import add_agreement, add_member, create_client
 from wijkteam_tui.views.client_file import ClientFileScreen
@@ -135,13 +135,12 @@ async def test_vandaag_shows_the_medewerkers_day(demo_register):
             "alerts": len(expected.alerts),
             "out-of-view": len(expected.out_of_view),
         }
-        for table_id, count in counts.items():
-            assert screen.query_one(f"#{table_id}", DataTable).row_count == count, table_id
-        overdue = screen.query_one("#overdue", DataTable)
-        first = overdue.get_row_at(0)
+        for list_id, count in counts.items():
+            assert screen.query_one(f"#{list_id}", OptionList).option_count == count, list_id
+        first = str(screen.query_one("#overdue", OptionList).get_option_at_index(0).prompt)
         most_overdue = max(expected.overdue, key=lambda item: item.days_overdue)
-        assert first[0].plain.strip() == str(most_overdue.days_overdue)
-        assert first[1].plain == most_overdue.client_name
+        assert first.split(maxsplit=1)[0] == str(most_overdue.days_overdue)
+        assert most_overdue.client_name[:22] in first
         assert "DEMO — fictieve gegevens" in _screen_text(app)
         assert "Buiten kantoortijd" in _screen_text(app)
         await pilot.press("enter")
@@ -156,13 +155,13 @@ async def test_logging_gebeld_ging_goed_takes_four_keystrokes(demo_register):
     app = make_app(demo_register.path, register=demo_register)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        before = app.screen.query_one("#overdue", DataTable).row_count
+        overdue = app.screen.query_one("#overdue", OptionList)
+        before = overdue.option_count
         await pilot.press("c", "t", "g", "enter")  # contact, telefoon, goed, opslaan
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
-        overdue = app.screen.query_one("#overdue", DataTable)
-        assert overdue.row_count == before - 1
-        keys = [row.value for row in overdue.rows]
+        assert overdue.option_count == before - 1
+        keys = [overdue.get_option_at_index(i).id for i in range(overdue.option_count)]
         assert not any(key.endswith(f":{item.agreement_id}") for key in keys)
     with demo_register.read() as session:
         agreement = session.get(ContactAgreement, item.agreement_id)
@@ -197,19 +196,23 @@ async def test_search_narrows_and_clearing_brings_everyone_back(demo_register):
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, ClientsScreen)
-        results = app.screen.query_one("#results", DataTable)
-        everyone = results.row_count
+        results = app.screen.query_one("#results", OptionList)
+        everyone = results.option_count
         assert everyone == 40
-        first_name = results.get_row_at(0)[1].plain
+        assert results.border_title == "40 cliënten"
+        first_name = str(results.get_option_at_index(0).prompt).split(maxsplit=2)[1]
         await _type(pilot, first_name.lower())
         await settle(pilot)
-        narrowed = results.row_count
+        narrowed = results.option_count
         assert 1 <= narrowed < everyone
-        assert all(first_name in results.get_row_at(i)[1].plain for i in range(narrowed))
+        shown = [results.get_option_at_index(i).id for i in range(narrowed)]
+        expected = [str(hit.id) for hit in search_clients(demo_register, first_name)]
+        assert shown == expected
+        assert first_name in str(results.get_option_at_index(0).prompt)
         search = app.screen.query_one("#search", Input)
         search.value = ""
         await settle(pilot)
-        assert results.row_count == everyone
+        assert results.option_count == everyone
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
@@ -298,20 +301,28 @@ async def test_markup_escape_codes_and_rtl_text_are_shown_literally(tmp_path: Pa
     app = make_app(path, register=register)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        cell = app.screen.query_one("#overdue", DataTable).get_row_at(0)[1]
-        assert isinstance(cell, Text)
-        assert cell.plain == HOSTILE_NAME.replace("\x1b", "␛")
-        assert not cell.spans, "no style from the name itself"
+        line = app.screen.query_one("#overdue", OptionList).get_option_at_index(0).prompt
+        assert isinstance(line, Text)
+        shown = HOSTILE_NAME.replace("\x1b", "␛")[:19]
+        assert shown in line.plain
+        name_at = line.plain.index(shown)
+        assert not [
+            span for span in line.spans if span.start >= name_at and span.end <= name_at + 20
+        ], "no style from the name itself"
         screen_text = _screen_text(app)
-        assert "[bold red]Piet[/]" in screen_text
-        assert "\x1b[31m" not in screen_text
-        await pilot.click("#overdue", offset=(12, 1))
+        assert "[@click=app.quit]Kl" in screen_text
+        assert "[reverse…" in screen_text
+        assert "\x1b" not in screen_text
+        await pilot.click("#overdue", offset=(12, 0))
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen, ClientFileScreen)
         overview = app.screen.query_one("#overview-text", Static).render()
         assert "[link=https://voorbeeld.invalid]klik hier[/link]" in str(overview)
+        file_text = _screen_text(app)
+        assert "[bold red]Piet[/] ␛[31mrood" in file_text
+        assert "محمد العلي" in file_text
     register.close()
 
 

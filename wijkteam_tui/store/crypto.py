@@ -39,6 +39,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from wijkteam_tui.domain.accounts import (
+    validate_passphrase,
+    validate_user_name,
+)
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, UsageError
 
@@ -229,26 +233,6 @@ def new_key_file(
     return db_key, recovery_key, key_file
 
 
-def validate_passphrase(passphrase: str) -> None:
-    """Refuse passphrases that cannot protect anything."""
-    if len(passphrase) < 4:
-        raise UsageError("Het wachtwoord moet minstens 4 tekens lang zijn.")
-
-
-def passphrase_strength(passphrase: str) -> str:
-    """A short Dutch hint on how hard a passphrase is to guess."""
-    classes = sum(
-        any(test(ch) for ch in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    words = len(passphrase.split())
-    if len(passphrase) >= 20 or (words >= 4 and len(passphrase) >= 16):
-        return "sterk"
-    if len(passphrase) >= 12 and classes >= 2:
-        return "redelijk"
-    return "zwak: gebruik een zin van minstens vier woorden"
-
-
 def set_user_passphrase(
     db_path: Path, unlocked: Unlocked, user: str, new_passphrase: str
 ) -> KeyFile:
@@ -291,14 +275,6 @@ def add_user_slot(
     key_file = unlocked.key_file.with_slot(slot)
     write_key_file(db_path, key_file, unlocked.db_key)
     return key_file
-
-
-def validate_user_name(user: str) -> None:
-    if not user or len(user) > 64 or not all(ch.isalnum() or ch in "._-" for ch in user):
-        raise UsageError(
-            "Een gebruikersnaam bestaat uit 1 tot 64 letters, cijfers, punten, streepjes of"
-            " lage streepjes."
-        )
 
 
 # --- opening slots ---------------------------------------------------------------------------

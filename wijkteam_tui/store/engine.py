@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 
+from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError
 from wijkteam_tui.store import crypto
@@ -272,8 +273,8 @@ def create_register(
     Nothing is left behind when any step fails.
     """
     path = path.expanduser()
-    crypto.validate_user_name(user)
-    crypto.validate_passphrase(passphrase)
+    validate_user_name(user)
+    validate_passphrase(passphrase)
     key_path = crypto.key_file_path(path)
     for existing in (path, key_path):
         if existing.exists():

@@ -37,6 +37,34 @@ STATE_STYLE = {
     DueState.SNOOZED: "dim",
     DueState.ENDED: "dim",
 }
+# Fixed column widths (label, cells): the table need not measure every cell.
+NETWORK_COLUMNS = (
+    ("Naam", 24),
+    ("Relatie", 14),
+    ("Soort", 11),
+    ("Steun", 7),
+    ("Telefoon", 12),
+    ("Bereikbaar", 12),
+    ("Toestemming", 11),
+    ("Laatste contact", 16),
+)
+AGREEMENT_COLUMNS = (
+    ("Wie", 28),
+    ("Stand", 18),
+    ("Volgende", 16),
+    ("Hoe", 11),
+    ("Hoe vaak", 18),
+    ("Laatste", 16),
+)
+SIGNAL_COLUMNS = (
+    ("Fase", 6),
+    ("Signalen", 30),
+    ("Wat doe ik", 24),
+    ("Netwerk", 24),
+    ("Professional", 24),
+    ("Wie bellen", 24),
+)
+TIMELINE_COLUMNS = (("Datum", 16), ("Soort", 13), ("Wat", 60), ("Wie", 20))
 PHASE_STYLE = {"groen": "bold green", "oranje": "bold dark_orange", "rood": "bold red"}
 
 
@@ -69,39 +97,20 @@ class ClientFileScreen(Screen[None]):
             with TabPane("1 Overzicht", id="overzicht"), VerticalScroll(id="overview"):
                 yield Static("", id="overview-text")
             with TabPane("2 Netwerk", id="netwerk"):
-                yield self._table(
-                    "network",
-                    "Naam",
-                    "Relatie",
-                    "Soort",
-                    "Steun",
-                    "Telefoon",
-                    "Bereikbaar",
-                    "Toestemming",
-                    "Laatste contact",
-                )
+                yield self._table("network", NETWORK_COLUMNS)
             with TabPane("3 Afspraken", id="afspraken"):
-                yield self._table(
-                    "agreements", "Wie", "Hoe", "Hoe vaak", "Laatste", "Volgende", "Stand"
-                )
+                yield self._table("agreements", AGREEMENT_COLUMNS)
             with TabPane("4 Signaleringsplan", id="plan"):
-                yield self._table(
-                    "signals",
-                    "Fase",
-                    "Signalen",
-                    "Wat doe ik",
-                    "Netwerk",
-                    "Professional",
-                    "Wie bellen",
-                )
+                yield self._table("signals", SIGNAL_COLUMNS)
             with TabPane("5 Tijdlijn", id="tijdlijn"):
-                yield self._table("timeline", "Datum", "Soort", "Wat", "Wie")
+                yield self._table("timeline", TIMELINE_COLUMNS)
         yield Footer()
 
     @staticmethod
-    def _table(table_id: str, *columns: str) -> DataTable[object]:
+    def _table(table_id: str, columns: tuple[tuple[str, int], ...]) -> DataTable[object]:
         table: DataTable[object] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-        table.add_columns(*columns)
+        for label, width in columns:
+            table.add_column(label, width=width)
         return table
 
     def on_mount(self) -> None:
@@ -142,12 +151,12 @@ class ClientFileScreen(Screen[None]):
             network.add_row(
                 literal(member.name),
                 literal(member.relation),
-                member.kind.label,
-                " ".join(member.supports) or "—",
+                literal(member.kind.label),
+                literal(" ".join(member.supports) or "—"),
                 literal(member.phone),
                 literal(member.availability),
-                "ja" if member.consent_to_share else "nee",
-                day(member.last_contact_on),
+                literal("ja" if member.consent_to_share else "nee"),
+                literal(day(member.last_contact_on)),
                 key=str(member.id),
             )
         agreements = self._cleared("agreements")
@@ -160,10 +169,10 @@ class ClientFileScreen(Screen[None]):
             agreements.add_row(
                 literal(agreement.who),
                 Text(state, style=STATE_STYLE[agreement.state]),
-                day(agreement.next_due),
-                agreement.channel.label,
-                agreement.how_often,
-                day(agreement.last_contact_on),
+                literal(day(agreement.next_due)),
+                literal(agreement.channel.label),
+                literal(agreement.how_often),
+                literal(day(agreement.last_contact_on)),
                 key=f"{agreement.id}|{agreement.channel.value}",
             )
         signals = self._cleared("signals")
@@ -180,7 +189,11 @@ class ClientFileScreen(Screen[None]):
         timeline = self._cleared("timeline")
         for index, entry in enumerate(event.timeline):
             timeline.add_row(
-                day(entry.on), entry.kind, literal(entry.text), literal(entry.who), key=str(index)
+                literal(day(entry.on)),
+                literal(entry.kind),
+                literal(entry.text),
+                literal(entry.who),
+                key=str(index),
             )
 
     def _cleared(self, table_id: str) -> DataTable[object]:

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.records import (
-    ClientFile,
-    ContactResult,
-    SearchHit,
-    TeamInfo,
-    TimelineEntry,
-    TodayList,
-    UserItem,
-)
+if TYPE_CHECKING:  # the store loads in the background while the unlock screen is up
+    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.records import (
+        ClientFile,
+        ContactResult,
+        SearchHit,
+        TeamInfo,
+        TimelineEntry,
+        TodayList,
+        UserItem,
+    )
+
+
+@dataclass
+class TodayLoaded(Message):
+    today: TodayList
+    team: TeamInfo
 
 
 @dataclass
 class RegisterOpened(Message):
     register: Register
     recovery_key: str | None = None
+    # Vandaag, read in the same worker that opened the register, so it shows at once.
+    first_day: TodayLoaded | None = None
 
 
 @dataclass
@@ -29,12 +39,6 @@ class OpenFailed(Message):
     message: str
     field: str | None = None
     wrong_passphrase: bool = False
-
-
-@dataclass
-class TodayLoaded(Message):
-    today: TodayList
-    team: TeamInfo
 
 
 @dataclass

@@ -34,3 +34,19 @@ def day(value: date | None) -> str:
 
 def short_day(value: date | None) -> str:
     return format_short(value) if value else "—"
+
+
+def columns_line(cells: tuple[Text | str, ...], widths: tuple[int, ...]) -> Text:
+    """One row of fixed-width columns as a single line (one renderable, cheap to draw)."""
+    line = Text(no_wrap=True)
+    for cell, width in zip(cells, widths, strict=False):
+        text = cell.copy() if isinstance(cell, Text) else literal(cell)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        line.append_text(text)
+        line.append(" ")
+    return line
+
+
+def header(columns: tuple[tuple[str, int], ...]) -> Text:
+    """The column titles for `columns_line` rows."""
+    return Text(" ".join(label.ljust(width) for label, width in columns), style="bold")

@@ -10,23 +10,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from wijkteam_tui.store.queries import team_info, today_list
+from wijkteam_tui.store.records import DueItem
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.messages import TodayLoaded
-from wijkteam_tui.views.text import day, literal
+from wijkteam_tui.views.text import columns_line, day, header, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
 
 if TYPE_CHECKING:
     from wijkteam_tui.app import WijkteamApp
 
+# Each list is drawn as lines of fixed-width columns: on a caseload of hundreds of rows a
+# cell-by-cell table costs more than the whole database read.
 SECTIONS = (
-    ("overdue", "Te laat", ("Dagen", "Cliënt", "Nr", "Wie", "Hoe")),
-    ("soon", "Deze week", ("Datum", "Cliënt", "Nr", "Wie", "Hoe")),
-    ("alerts", "Aandachtspunten", ("Sinds", "Cliënt", "Reden")),
-    ("out-of-view", "Uit beeld", ("Dagen", "Cliënt", "Laatste contact")),
+    ("overdue", "Te laat", (("Dagen", 5), ("Cliënt", 20), ("Nr", 6), ("Hoe", 11), ("Wie", 28))),
+    ("soon", "Deze week", (("Datum", 9), ("Cliënt", 20), ("Nr", 6), ("Hoe", 11), ("Wie", 28))),
+    ("alerts", "Aandachtspunten", (("Sinds", 10), ("Cliënt", 20), ("Reden", 70))),
+    ("out-of-view", "Uit beeld", (("Dagen", 5), ("Cliënt", 24), ("Laatste contact", 16))),
 )
+#: (option id, cells) of one line in a list.
+Row = tuple[str, tuple[Text | str, ...]]
+WIDTHS = {section_id: tuple(w for _, w in columns) for section_id, _, columns in SECTIONS}
 
 
 def row_key(kind: str, client_id: int, item_id: int = 0) -> str:
@@ -49,6 +56,11 @@ class TodayScreen(Screen[None]):
         Binding("tab", "app.focus_next", "Volgende lijst", show=False, id="today.next"),
     ]
 
+    def __init__(self, first_day: TodayLoaded | None = None) -> None:
+        super().__init__()
+        self._first_day = first_day
+        self._due: dict[str, DueItem] = {}
+
     @property
     def wijkteam(self) -> WijkteamApp:
         return self.app  # type: ignore[return-value]
@@ -58,21 +70,21 @@ class TodayScreen(Screen[None]):
         with Container(id="sections"):
             for section_id, title, columns in SECTIONS:
                 with Vertical(classes="section", id=f"section-{section_id}"):
-                    yield Label(title, classes="section-title", id=f"title-{section_id}")
-                    table: DataTable[object] = DataTable(
-                        id=section_id, cursor_type="row", zebra_stripes=True
+                    yield Label(
+                        f"{title} (laden…)", classes="section-title", id=f"title-{section_id}"
                     )
-                    table.add_columns(*columns)
-                    table.loading = True
-                    yield table
+                    yield Static(header(columns), classes="list-header")
+                    yield OptionList(id=section_id, classes="day-list")
         yield Static("", id="out-of-hours")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.action_reload()
-
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        # Also when first shown; then the unlocking worker may have read the day already.
+        first_day, self._first_day = self._first_day, None
+        if first_day is not None:
+            self._show(first_day)
+        else:
+            self.action_reload()
 
     def action_reload(self) -> None:
         self._load()
@@ -91,79 +103,72 @@ class TodayScreen(Screen[None]):
     def _show(self, event: TodayLoaded) -> None:
         data = event.today
         self.query_one(TopBar).show(event.team, self.wijkteam.register, self.wijkteam.clock())
-        counts = {
-            "overdue": len(data.overdue),
-            "soon": len(data.due_soon),
-            "alerts": len(data.alerts),
-            "out-of-view": len(data.out_of_view),
-        }
-        for section_id, title, _ in SECTIONS:
-            self.query_one(f"#title-{section_id}", Label).update(f"{title} ({counts[section_id]})")
-        overdue = self._table("overdue")
+        self._due = {}
+        overdue: list[Row] = []
         for item in data.overdue:
-            overdue.add_row(
-                Text(f"{item.days_overdue:>4}", style="bold red"),
-                literal(item.client_name),
-                item.client_number,
-                literal(item.who),
-                item.channel.label,
-                key=row_key("a", item.client_id, item.agreement_id),
+            key = row_key("a", item.client_id, item.agreement_id)
+            self._due[key] = item
+            late = Text(f"{item.days_overdue:>4}", style="bold red")
+            overdue.append(
+                (key, (late, item.client_name, item.client_number, item.channel.label, item.who))
             )
-        soon = self._table("soon")
+        soon: list[Row] = []
         for item in data.due_soon:
-            soon.add_row(
-                day(item.next_due)[:-5],
-                literal(item.client_name),
-                item.client_number,
-                literal(item.who),
-                item.channel.label,
-                key=row_key("a", item.client_id, item.agreement_id),
+            key = row_key("a", item.client_id, item.agreement_id)
+            self._due[key] = item
+            when = day(item.next_due)[:-5]
+            soon.append(
+                (key, (when, item.client_name, item.client_number, item.channel.label, item.who))
             )
-        alerts = self._table("alerts")
-        for alert in data.alerts:
-            alerts.add_row(
-                day(alert.raised_on),
-                literal(alert.client_name),
-                literal(alert.reason),
-                key=row_key("x", alert.client_id, alert.alert_id),
+        alerts: list[Row] = [
+            (
+                row_key("x", alert.client_id, alert.alert_id),
+                (short_day(alert.raised_on), alert.client_name, alert.reason),
             )
-        silent = self._table("out-of-view")
-        for client in data.out_of_view:
-            silent.add_row(
-                Text(f"{client.days_without_contact:>4}", style="bold yellow"),
-                literal(client.client_name),
-                day(client.last_contact_on),
-                key=row_key("c", client.client_id),
+            for alert in data.alerts
+        ]
+        silent: list[Row] = [
+            (
+                row_key("c", client.client_id),
+                (
+                    Text(f"{client.days_without_contact:>4}", style="bold yellow"),
+                    client.client_name,
+                    day(client.last_contact_on),
+                ),
             )
-        if not isinstance(self.focused, DataTable):
-            self.query_one("#overdue", DataTable).focus()
+            for client in data.out_of_view
+        ]
+        rows = {"overdue": overdue, "soon": soon, "alerts": alerts, "out-of-view": silent}
+        for section_id, title, _ in SECTIONS:
+            self.query_one(f"#title-{section_id}", Label).update(
+                f"{title} ({len(rows[section_id])})"
+            )
+            self._fill(section_id, rows[section_id])
+        if not isinstance(self.focused, OptionList):
+            self.query_one("#overdue", OptionList).focus()
         contact = data.out_of_hours_contact or "(nog niet ingesteld door de teamleider)"
         self.query_one("#out-of-hours", Static).update(
             Text.assemble(("Buiten kantoortijd: ", "bold"), literal(contact))
         )
 
-    def _table(self, table_id: str) -> DataTable[object]:
-        table: DataTable[object] = self.query_one(f"#{table_id}", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        table.loading = False
-        table.call_after_refresh(self._restore_cursor, table, cursor)
-        return table
-
-    @staticmethod
-    def _restore_cursor(table: DataTable[object], row: int) -> None:
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+    def _fill(self, section_id: str, rows: list[Row]) -> None:
+        listing = self.query_one(f"#{section_id}", OptionList)
+        place = listing.highlighted or 0
+        listing.clear_options()
+        widths = WIDTHS[section_id]
+        listing.add_options(Option(columns_line(cells, widths), id=key) for key, cells in rows)
+        if listing.option_count:
+            listing.highlighted = min(place, listing.option_count - 1)
 
     def _selected(self) -> tuple[str, int, int] | None:
         focused = self.focused
-        if not isinstance(focused, DataTable) or focused.row_count == 0:
+        if not isinstance(focused, OptionList) or focused.highlighted is None:
             return None
-        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        key = focused.get_option_at_index(focused.highlighted).id
         return parse_row_key(key) if key else None
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def _row_selected(self) -> None:
         self.action_open_client()
 
     def action_open_client(self) -> None:
@@ -179,14 +184,15 @@ class TodayScreen(Screen[None]):
             self.notify("Kies eerst een regel in een van de lijsten.")
             return
         kind, client_id, item_id = selected
-        table = self.focused
-        assert isinstance(table, DataTable)
-        row = table.get_row_at(table.cursor_row)
-        name = row[1].plain if isinstance(row[1], Text) else str(row[1])
-        if kind == "a":
-            who = row[3].plain if isinstance(row[3], Text) else str(row[3])
-            request = ContactRequest(client_id, name, item_id, who, str(row[4]))
+        item = self._due.get(row_key(kind, client_id, item_id))
+        if item is not None:
+            request = ContactRequest(
+                client_id, item.client_name, item.agreement_id, item.who, item.channel.value
+            )
         else:
+            listing = self.focused
+            assert isinstance(listing, OptionList) and listing.highlighted is not None
+            name = str(listing.get_option_at_index(listing.highlighted).prompt)
             request = ContactRequest(client_id, name)
         self.app.push_screen(LogContactScreen(request), self._contact_done)
 

@@ -13,10 +13,14 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
+from wijkteam_tui.domain.accounts import (
+    passphrase_strength,
+    validate_passphrase,
+    validate_user_name,
+)
 from wijkteam_tui.errors import AuthenticationError, UsageError, WijkteamError
-from wijkteam_tui.store import crypto
-from wijkteam_tui.store.engine import create_register, open_unlocked
-from wijkteam_tui.views.messages import OpenFailed, RegisterOpened
+from wijkteam_tui.views.messages import OpenFailed, RegisterOpened, TodayLoaded
+from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.text import literal
 
 if TYPE_CHECKING:
@@ -31,6 +35,18 @@ def failure_delay(failures: int) -> float:
     if failures < FREE_ATTEMPTS:
         return 0.0
     return float(min(60, 2 ** (failures - FREE_ATTEMPTS + 1)))
+
+
+def first_day(register: object, app: WijkteamApp) -> TodayLoaded | None:
+    """Vandaag of the user who just unlocked, read in the unlocking worker."""
+    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.queries import team_info, today_list
+
+    assert isinstance(register, Register)
+    if register.user is None:
+        return None
+    today = today_list(register, register.user.id, app.clock())
+    return TodayLoaded(today, team_info(register))
 
 
 class UnlockScreen(Screen[None]):
@@ -98,6 +114,10 @@ class UnlockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def _open(self, user: str, passphrase: str) -> None:
+        preload()
+        from wijkteam_tui.store import crypto
+        from wijkteam_tui.store.engine import open_unlocked
+
         path = self.wijkteam.db_path
         try:
             unlocked = crypto.unlock(path, user, passphrase)
@@ -108,7 +128,7 @@ class UnlockScreen(Screen[None]):
         except WijkteamError as error:
             self.post_message(OpenFailed(error.message))
             return
-        self.post_message(RegisterOpened(register))
+        self.post_message(RegisterOpened(register, first_day=first_day(register, self.wijkteam)))
 
     @on(OpenFailed)
     def _failed(self, event: OpenFailed) -> None:
@@ -128,7 +148,7 @@ class UnlockScreen(Screen[None]):
     @on(RegisterOpened)
     def _opened(self, event: RegisterOpened) -> None:
         self.failures = 0
-        self.wijkteam.register_opened(event.register)
+        self.wijkteam.register_opened(event.register, event.first_day)
 
 
 class SetupScreen(Screen[None]):
@@ -164,7 +184,7 @@ class SetupScreen(Screen[None]):
 
     @on(Input.Changed, "#passphrase")
     def _strength(self, event: Input.Changed) -> None:
-        hint = crypto.passphrase_strength(event.value) if event.value else ""
+        hint = passphrase_strength(event.value) if event.value else ""
         self.query_one("#strength", Static).update(f"Sterkte: {hint}" if hint else "")
 
     @on(Input.Submitted)
@@ -184,8 +204,8 @@ class SetupScreen(Screen[None]):
         repeat = self.query_one("#repeat", Input).value
         message = self.query_one("#setup-message", Static)
         try:
-            crypto.validate_user_name(user)
-            crypto.validate_passphrase(passphrase)
+            validate_user_name(user)
+            validate_passphrase(passphrase)
         except UsageError as error:
             message.update(error.message)
             return
@@ -199,6 +219,9 @@ class SetupScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
     def _make(self, team: str, user: str, passphrase: str) -> None:
+        preload()
+        from wijkteam_tui.store.engine import create_register
+
         try:
             register, recovery_key = create_register(self.db_path, user, passphrase, team_name=team)
         except WijkteamError as error:

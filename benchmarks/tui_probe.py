@@ -1,0 +1,102 @@
+"""One run of the TUI, headless, in its own process, timed from inside:
+`python -m benchmarks.tui_probe DB PASSPHRASE START_EPOCH`.
+
+Prints one JSON line: seconds from process start to the unlock screen drawn, Vandaag drawn after
+the passphrase (minus the key derivation), per-keystroke search times, and the peak memory of
+the process. Only the register's own code runs; nothing in the app is changed for this."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+async def _drawn(screen: object) -> float:
+    """The wall-clock time at which `screen` has next been drawn."""
+    done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    screen.call_after_refresh(lambda: done.set_result(time.time()))  # type: ignore[attr-defined]
+    return await done
+
+
+async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
+    # Only what `wijkteam` itself loads before the unlock screen; the rest after it is drawn.
+    from wijkteam_tui.app import WijkteamApp
+    from wijkteam_tui.views.unlock import UnlockScreen
+
+    app = WijkteamApp(db, user_hint="bench")
+    async with app.run_test(size=(120, 35)) as pilot:
+        while not isinstance(app.screen, UnlockScreen):
+            await asyncio.sleep(0.002)
+        unlock_drawn = await _drawn(app.screen) - started
+
+        from textual import events
+        from textual.widgets import Input, OptionList
+
+        from wijkteam_tui.views.preload import preload
+
+        preload()  # what the app loads while a person types the passphrase
+        from wijkteam_tui.store import crypto
+        from wijkteam_tui.views.clients import ClientsScreen
+        from wijkteam_tui.views.today import TodayScreen
+
+        kdf_runs = []
+        for _ in range(3):
+            kdf_started = time.perf_counter()
+            crypto.unlock(db, "bench", passphrase)
+            kdf_runs.append(time.perf_counter() - kdf_started)
+        kdf = statistics.median(kdf_runs)
+
+        app.screen.query_one("#passphrase", Input).value = passphrase
+        # The Enter key as the terminal delivers it (Pilot's press would also wait for idle).
+        entered_epoch = time.time()
+        app.post_message(events.Key("enter", "\r"))
+        while True:
+            await asyncio.sleep(0.002)
+            screen = app.screen
+            if (
+                isinstance(screen, TodayScreen)
+                and screen.query("#overdue")
+                and screen.query_one("#overdue", OptionList).option_count
+            ):
+                break
+        vandaag = await _drawn(app.screen) - entered_epoch
+
+        app.push_screen(ClientsScreen())
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        keystrokes = []
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        for key in [*"jansen", *["backspace"] * 6, *"yilm", *["backspace"] * 4]:
+            screen.last_update_seconds = None
+            await pilot.press(key)
+            while screen.last_update_seconds is None:
+                await asyncio.sleep(0.001)
+            # From the changed search text to the new list drawn on the screen.
+            keystrokes.append(screen.last_update_seconds)
+        rows = app.screen.query_one("#results", OptionList).option_count
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "unlock_screen_seconds": round(unlock_drawn, 3),
+        "kdf_seconds": round(kdf, 3),
+        "vandaag_after_passphrase_seconds": round(vandaag - kdf, 3),
+        "vandaag_including_kdf_seconds": round(vandaag, 3),
+        "search_keystroke_ms_median": round(statistics.median(keystrokes) * 1000, 1),
+        "search_keystroke_ms_max": round(max(keystrokes) * 1000, 1),
+        "search_rows_after_clearing": rows,
+        "peak_memory_mb": round(peak_kib / 1024, 1),
+    }
+
+
+def main() -> None:
+    db, passphrase, started = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    print(json.dumps(asyncio.run(probe(db, passphrase, started))))
+
+
+if __name__ == "__main__":
+    main()
