@@ -54,6 +54,8 @@ class UnlockScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.quit", "Afsluiten", id="unlock.quit", show=False),
+        # A priority binding moves the focus at once, so that fast typing lands in the next field.
+        Binding("enter", "next", "Verder", id="unlock.next", priority=True, show=False),
     ]
 
     def __init__(self, user: str = "", *, locked: bool = False) -> None:
@@ -87,11 +89,12 @@ class UnlockScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#passphrase" if self.user else "#user", Input).focus()
 
-    @on(Input.Submitted, "#user")
-    def _user_entered(self) -> None:
-        self.query_one("#passphrase", Input).focus()
+    def action_next(self) -> None:
+        if self.focused is self.query_one("#user", Input):
+            self.set_focus(self.query_one("#passphrase", Input))  # at once, not scheduled
+        else:
+            self._try()
 
-    @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#open")
     def _try(self) -> None:
         user = self.query_one("#user", Input).value.strip()
@@ -156,7 +159,9 @@ class SetupScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.quit", "Afsluiten", id="setup.quit", show=False),
+        Binding("enter", "next", "Verder", id="setup.next", priority=True, show=False),
     ]
+    FIELDS = ("team", "user", "passphrase", "repeat")
 
     def __init__(self, db_path: Path) -> None:
         super().__init__()
@@ -187,12 +192,11 @@ class SetupScreen(Screen[None]):
         hint = passphrase_strength(event.value) if event.value else ""
         self.query_one("#strength", Static).update(f"Sterkte: {hint}" if hint else "")
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        order = ["team", "user", "passphrase", "repeat"]
-        current = event.input.id or ""
-        if current in order[:-1]:
-            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+    def action_next(self) -> None:
+        current = self.focused.id if self.focused else ""
+        if current in self.FIELDS[:-1]:
+            following = self.FIELDS[self.FIELDS.index(current) + 1]
+            self.set_focus(self.query_one(f"#{following}", Input))  # at once, not scheduled
         else:
             self._create()
 
