@@ -311,7 +311,7 @@ async def test_markup_escape_codes_and_rtl_text_are_shown_literally(tmp_path: Pa
         ], "no style from the name itself"
         screen_text = _screen_text(app)
         assert "[@click=app.quit]Kl" in screen_text
-        assert "[reverse…" in screen_text
+        assert "[reverse]Buur" in screen_text
         assert "\x1b" not in screen_text
         await pilot.click("#overdue", offset=(12, 0))
         await pilot.press("enter")

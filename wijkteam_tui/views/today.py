@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 # Each list is drawn as lines of fixed-width columns: on a caseload of hundreds of rows a
 # cell-by-cell table costs more than the whole database read.
 SECTIONS = (
-    ("overdue", "Te laat", (("Dagen", 5), ("Cliënt", 20), ("Nr", 6), ("Hoe", 11), ("Wie", 28))),
-    ("soon", "Deze week", (("Datum", 9), ("Cliënt", 20), ("Nr", 6), ("Hoe", 11), ("Wie", 28))),
+    ("overdue", "Te laat", (("Dagen", 5), ("Cliënt", 22), ("Hoe", 11), ("Wie", 30))),
+    ("soon", "Deze week", (("Datum", 9), ("Cliënt", 22), ("Hoe", 11), ("Wie", 30))),
     ("alerts", "Aandachtspunten", (("Sinds", 10), ("Cliënt", 20), ("Reden", 70))),
     ("out-of-view", "Uit beeld", (("Dagen", 5), ("Cliënt", 24), ("Laatste contact", 16))),
 )
@@ -109,17 +109,13 @@ class TodayScreen(Screen[None]):
             key = row_key("a", item.client_id, item.agreement_id)
             self._due[key] = item
             late = Text(f"{item.days_overdue:>4}", style="bold red")
-            overdue.append(
-                (key, (late, item.client_name, item.client_number, item.channel.label, item.who))
-            )
+            overdue.append((key, (late, item.client_name, item.channel.label, item.who)))
         soon: list[Row] = []
         for item in data.due_soon:
             key = row_key("a", item.client_id, item.agreement_id)
             self._due[key] = item
             when = day(item.next_due)[:-5]
-            soon.append(
-                (key, (when, item.client_name, item.client_number, item.channel.label, item.who))
-            )
+            soon.append((key, (when, item.client_name, item.channel.label, item.who)))
         alerts: list[Row] = [
             (
                 row_key("x", alert.client_id, alert.alert_id),
