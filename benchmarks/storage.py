@@ -104,7 +104,7 @@ def run(repeat: int = 3) -> dict[str, Any]:
             row[0]
             for row in connect_keyed(db, key)
             .execute(
-                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'sqlite_sequence'"
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
             )
             .fetchall()
         ]

@@ -89,17 +89,21 @@ class WijkteamApp(App[None]):
     def register_opened(self, register: Register, first_day: TodayLoaded | None = None) -> None:
         """Called once a register is unlocked: show Vandaag (with its data, when read already)."""
         preload()
-        from wijkteam_tui.store.queries import team_info
         from wijkteam_tui.views.today import TodayScreen
 
         self.register = register
-        self.team = first_day.team if first_day else team_info(register)
-        self.idle_limit_seconds = self.team.idle_lock_minutes * 60
         self._last_activity = time.monotonic()
+        if first_day is not None:
+            self.team_known(first_day.team)
         self._clear_stack()
         self.push_screen(TodayScreen(first_day))
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
+
+    def team_known(self, team: TeamInfo) -> None:
+        """The team's settings as last read: name for the top bar, minutes for the idle lock."""
+        self.team = team
+        self.idle_limit_seconds = team.idle_lock_minutes * 60
 
     def action_lock(self) -> None:
         """Cover the screen, close the register; unlocking needs the passphrase again."""
@@ -108,8 +112,8 @@ class WijkteamApp(App[None]):
         user = self.register.user.name if self.register.user else self.user_hint
         register, self.register = self.register, None
         self._clear_stack()
-        register.close()
         self.push_screen(UnlockScreen(user, locked=True))
+        self.run_worker(register.close, thread=True, group="close", exit_on_error=False)
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:

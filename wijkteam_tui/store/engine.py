@@ -238,8 +238,9 @@ def make_engine(connect: Callable[[], sqlcipher.Connection]) -> Engine:
         module=sqlcipher,
         creator=connect,
         poolclass=QueuePool,
+        # Few connections: each keeps its own page cache (CACHE_KIB), so memory stays bounded.
         pool_size=2,
-        max_overflow=4,
+        max_overflow=2,
         # Reuse the most recently used connection: its page cache is the warm one.
         pool_use_lifo=True,
         pool_timeout=30,

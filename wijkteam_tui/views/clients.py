@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,10 @@ class ClientsScreen(Screen[None]):
         super().__init__()
         self._changed_at = time.perf_counter()
         self.last_update_seconds: float | None = None
+        # One search at a time: a thread worker cannot be stopped, so a search that a newer
+        # keystroke has overtaken waits here and then gives up without touching the database.
+        self._search_lock = threading.Lock()
+        self._search_number = 0
 
     @property
     def wijkteam(self) -> WijkteamApp:
@@ -111,9 +116,11 @@ class ClientsScreen(Screen[None]):
 
     def _search(self) -> None:
         self._changed_at = time.perf_counter()
+        self._search_number += 1
         phase = self.query_one("#phase", Select).value
         casemanager = self.query_one("#casemanager", Select).value
         self._run_search(
+            self._search_number,
             self.query_one("#search", Input).value,
             Phase(phase) if isinstance(phase, str) else None,
             casemanager if isinstance(casemanager, int) else None,
@@ -122,20 +129,28 @@ class ClientsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(
-        self, text: str, phase: Phase | None, casemanager: int | None, with_alert: bool
+        self,
+        number: int,
+        text: str,
+        phase: Phase | None,
+        casemanager: int | None,
+        with_alert: bool,
     ) -> None:
         register = self.wijkteam.register
         if register is None:
             return
-        hits = search_clients(
-            register,
-            text,
-            limit=RESULT_LIMIT + 1,
-            phase=phase,
-            casemanager_id=casemanager,
-            with_open_alert=with_alert,
-        )
-        if not get_current_worker().is_cancelled:
+        with self._search_lock:
+            if number != self._search_number:
+                return
+            hits = search_clients(
+                register,
+                text,
+                limit=RESULT_LIMIT + 1,
+                phase=phase,
+                casemanager_id=casemanager,
+                with_open_alert=with_alert,
+            )
+        if not get_current_worker().is_cancelled and number == self._search_number:
             self.post_message(SearchDone(text, hits))
 
     @on(SearchDone)

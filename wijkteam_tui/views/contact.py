@@ -22,7 +22,7 @@ from wijkteam_tui.domain.dates import DateInputError, format_date, parse_date
 from wijkteam_tui.domain.terms import Channel, Outcome
 from wijkteam_tui.store.records import ContactInput
 from wijkteam_tui.store.services import log_contact
-from wijkteam_tui.views.messages import ContactLogged, OpenFailed
+from wijkteam_tui.views.messages import ActionFailed, ContactLogged
 from wijkteam_tui.views.text import literal
 
 if TYPE_CHECKING:
@@ -172,12 +172,12 @@ class LogContactScreen(ModalScreen[bool]):
         try:
             result = log_contact(register, data, self.wijkteam.clock())
         except WijkteamError as error:
-            self.post_message(OpenFailed(error.message))
+            self.post_message(ActionFailed(error.message))
             return
         self.post_message(ContactLogged(result))
 
-    @on(OpenFailed)
-    def _failed(self, event: OpenFailed) -> None:
+    @on(ActionFailed)
+    def _failed(self, event: ActionFailed) -> None:
         self.query_one("#contact-message", Static).update(literal(event.message))
 
     @on(ContactLogged)

@@ -35,7 +35,9 @@ class RegisterOpened(Message):
 
 
 @dataclass
-class OpenFailed(Message):
+class ActionFailed(Message):
+    """A person's error from a worker (wrong passphrase, bad input), in Dutch."""
+
     message: str
     field: str | None = None
     wrong_passphrase: bool = False

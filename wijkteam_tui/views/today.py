@@ -102,6 +102,7 @@ class TodayScreen(Screen[None]):
     @on(TodayLoaded)
     def _show(self, event: TodayLoaded) -> None:
         data = event.today
+        self.wijkteam.team_known(event.team)
         self.query_one(TopBar).show(event.team, self.wijkteam.register, self.wijkteam.clock())
         self._due = {}
         overdue: list[Row] = []

@@ -19,12 +19,13 @@ from wijkteam_tui.domain.accounts import (
     validate_user_name,
 )
 from wijkteam_tui.errors import AuthenticationError, UsageError, WijkteamError
-from wijkteam_tui.views.messages import OpenFailed, RegisterOpened, TodayLoaded
+from wijkteam_tui.views.messages import ActionFailed, RegisterOpened, TodayLoaded
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.text import literal
 
 if TYPE_CHECKING:
     from wijkteam_tui.app import WijkteamApp
+    from wijkteam_tui.store.engine import Register
 
 #: After this many wrong passphrases in a row, each further try waits longer (2, 4, 8 … 60 s).
 FREE_ATTEMPTS = 3
@@ -37,12 +38,10 @@ def failure_delay(failures: int) -> float:
     return float(min(60, 2 ** (failures - FREE_ATTEMPTS + 1)))
 
 
-def first_day(register: object, app: WijkteamApp) -> TodayLoaded | None:
+def first_day(register: Register, app: WijkteamApp) -> TodayLoaded | None:
     """Vandaag of the user who just unlocked, read in the unlocking worker."""
-    from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.queries import team_info, today_list
 
-    assert isinstance(register, Register)
     if register.user is None:
         return None
     today = today_list(register, register.user.id, app.clock())
@@ -126,15 +125,15 @@ class UnlockScreen(Screen[None]):
             unlocked = crypto.unlock(path, user, passphrase)
             register = open_unlocked(path, unlocked)
         except AuthenticationError as error:
-            self.post_message(OpenFailed(error.message, "passphrase", wrong_passphrase=True))
+            self.post_message(ActionFailed(error.message, "passphrase", wrong_passphrase=True))
             return
         except WijkteamError as error:
-            self.post_message(OpenFailed(error.message))
+            self.post_message(ActionFailed(error.message))
             return
         self.post_message(RegisterOpened(register, first_day=first_day(register, self.wijkteam)))
 
-    @on(OpenFailed)
-    def _failed(self, event: OpenFailed) -> None:
+    @on(ActionFailed)
+    def _failed(self, event: ActionFailed) -> None:
         self.query_one("#open", Button).disabled = False
         passphrase = self.query_one("#passphrase", Input)
         passphrase.value = ""
@@ -229,12 +228,12 @@ class SetupScreen(Screen[None]):
         try:
             register, recovery_key = create_register(self.db_path, user, passphrase, team_name=team)
         except WijkteamError as error:
-            self.post_message(OpenFailed(error.message))
+            self.post_message(ActionFailed(error.message))
             return
         self.post_message(RegisterOpened(register, recovery_key))
 
-    @on(OpenFailed)
-    def _failed(self, event: OpenFailed) -> None:
+    @on(ActionFailed)
+    def _failed(self, event: ActionFailed) -> None:
         self.query_one("#create", Button).disabled = False
         self.query_one("#setup-message", Static).update(literal(event.message))
 
@@ -247,7 +246,7 @@ class SetupScreen(Screen[None]):
 class RecoveryKeyScreen(Screen[None]):
     """The recovery key, shown once; going on needs 'ik heb hem opgeschreven'."""
 
-    def __init__(self, register: object, recovery_key: str) -> None:
+    def __init__(self, register: Register, recovery_key: str) -> None:
         super().__init__()
         self.register = register
         self.recovery_key = recovery_key
@@ -278,7 +277,4 @@ class RecoveryKeyScreen(Screen[None]):
 
     @on(Button.Pressed, "#continue")
     def _continue(self) -> None:
-        from wijkteam_tui.store.engine import Register
-
-        assert isinstance(self.register, Register)
         self.app.register_opened(self.register)  # type: ignore[attr-defined]
