@@ -412,3 +412,49 @@ def test_the_client_file_holds_overview_network_agreements_and_plan(register, fa
     assert [s.phase for s in file.signals] == [SignalPhase.GREEN, SignalPhase.RED]
     with pytest.raises(ValidationError, match="bestaat niet"):
         queries.client_file(register, 999, TODAY)
+
+
+def test_resources_members_and_confirming_an_alert(register, fatima):
+    from wijkteam_tui.store.records import ResourceInput
+
+    client, neighbour, _ = fatima
+    with pytest.raises(ValidationError, match="De soort mag niet leeg zijn"):
+        services.add_resource(register, ResourceInput(name="Buurthuis De Vlier", category=" "))
+    resource = services.add_resource(
+        register, ResourceInput(name="Buurthuis De Vlier", category="buurthuis")
+    )
+    changed = services.update_member(
+        register,
+        neighbour.id,
+        1,
+        MemberInput(
+            name="Ayşe Yılmaz",
+            kind=MemberKind.INFORMAL,
+            relation="buurvrouw",
+            supports="pge",
+            consent_to_share=True,
+            resource_id=resource.id,
+        ),
+        TODAY,
+    )
+    assert changed.version == 2
+    with pytest.raises(ConflictError):
+        services.update_member(
+            register, neighbour.id, 1, MemberInput(name="X", kind=MemberKind.INFORMAL), TODAY
+        )
+    with pytest.raises(ValidationError, match="Steunvormen"):
+        services.add_member(
+            register,
+            client.id,
+            MemberInput(name="Y", kind=MemberKind.INFORMAL, supports="PX"),
+            TODAY,
+        )
+    (member,) = queries.client_file(register, client.id, TODAY).members
+    assert (member.supports, member.consent_to_share) == ("PGE", True)
+
+    alert = queries.today_list(register, register.user.id, TODAY).alerts[0]
+    services.confirm_alert(register, alert.alert_id)
+    confirmed = queries.today_list(register, register.user.id, TODAY).alerts[0]
+    assert confirmed.status is AlertStatus.CONFIRMED
+    with pytest.raises(ValidationError, match="bestaat niet"):
+        services.confirm_alert(register, 9999)
