@@ -308,7 +308,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             summary = generate(register, clients, today, progress=progress)
         except BaseException:
             register.close()
-            for leftover in path.parent.glob(path.stem + ".*"):
+            from wijkteam_tui.store.crypto import backup_key_file_path, key_file_path
+
+            made = [path, key_file_path(path), backup_key_file_path(path)]
+            made += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+            for leftover in made:  # only what this command created: nothing is half-built
                 leftover.unlink(missing_ok=True)
             raise
         print(file=sys.stderr)
