@@ -140,10 +140,12 @@ def _sql_overview(conn: Any) -> list[Any]:
 def _sql_search(conn: Any, fragment: str) -> list[Any]:
     return conn.execute(
         "SELECT c.id, c.number, c.name, c.street, c.house_number, c.phase, u.display_name,"
-        " EXISTS (SELECT 1 FROM alerts al WHERE al.client_id = c.id AND al.status != 'opgelost')"
+        " EXISTS (SELECT 1 FROM alerts al WHERE al.client_id = c.id AND al.status != 'opgelost'),"
+        " c.search_text LIKE :p AS direct"
         " FROM clients c LEFT JOIN users u ON u.id = c.casemanager_id"
-        " WHERE c.search_text LIKE ? ORDER BY c.name, c.id LIMIT 50",
-        (f"%{fragment}%",),
+        " WHERE c.search_text LIKE :p OR c.network_search_text LIKE :p"
+        " ORDER BY direct DESC, c.name, c.id LIMIT 50",
+        {"p": f"%{fragment}%"},
     ).fetchall()
 
 

@@ -1,15 +1,20 @@
 """TUI benchmark: start-up, Vandaag after the passphrase, search keystrokes and peak memory,
-on a 20,000-client register, each run a separate whole process (benchmarks/tui_probe.py)."""
+on a 20,000-client register, each run a separate whole process (benchmarks/tui_probe.py).
+
+Run on a quiet machine and again while two other processes keep both cores busy, because a
+person's desk machine is rarely idle: memory and keystroke figures must hold in both."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +29,56 @@ RUNS = 3
 TARGETS = {
     "unlock_screen_seconds": 0.8,
     "vandaag_after_passphrase_seconds": 0.5,
-    "search_keystroke_ms_median": 50,
-    "peak_memory_mb": 250,
+    "search_keystroke_ms_median": 25,
+    "search_keystroke_ms_max": 50,
+    "peak_memory_mb": 200,
 }
+
+
+def _spin(stop_at: float) -> None:
+    while time.time() < stop_at:
+        pass
+
+
+@contextmanager
+def _busy_machine(processes: int = 2, seconds: float = 600.0):  # type: ignore[no-untyped-def]
+    """Other work on every core (bounded in time, ended when the block ends)."""
+    workers = [
+        multiprocessing.Process(target=_spin, args=(time.time() + seconds,), daemon=True)
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        yield
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.join()
+
+
+def _probe(db: Path, env: dict[str, str]) -> dict[str, Any]:
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.tui_probe", str(db), PASSPHRASE, str(started)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"tui_probe failed:\n{result.stderr[-3000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for key in runs[0]:
+        values = [r[key] for r in runs]
+        worst = key in ("peak_memory_mb", "search_keystroke_ms_max")
+        figures[key] = max(values) if worst else statistics.median(values)
+    return figures
 
 
 def run(clients: int = 20_000) -> dict[str, Any]:
@@ -37,32 +89,17 @@ def run(clients: int = 20_000) -> dict[str, Any]:
         register, _ = create_register(db, "bench", PASSPHRASE, demo=True)
         generate(register, clients, date.today())
         register.close()
-        runs = []
-        for _ in range(RUNS):
-            started = time.time()
-            result = subprocess.run(
-                [sys.executable, "-m", "benchmarks.tui_probe", str(db), PASSPHRASE, str(started)],
-                capture_output=True,
-                text=True,
-                check=False,
-                env=env,
-                cwd=Path(__file__).resolve().parent.parent,
-            )
-            if result.returncode != 0:
-                raise RuntimeError(f"tui_probe failed:\n{result.stderr[-3000:]}")
-            runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
-    figures: dict[str, Any] = {"clients": clients, "runs": RUNS}
-    for key in runs[0]:
-        values = [r[key] for r in runs]
-        figures[key] = statistics.median(values) if key != "peak_memory_mb" else max(values)
-    return figures
+        quiet = [_probe(db, env) for _ in range(RUNS)]
+        with _busy_machine():
+            busy = [_probe(db, env) for _ in range(RUNS)]
+    return {"clients": clients, "runs": RUNS, "quiet": _summary(quiet), "busy": _summary(busy)}
 
 
 def main(clients: int = 20_000) -> None:
-    print(f"TUI ({clients} cliënten, {RUNS} losse processen; mediaan, geheugen: hoogste)")
+    print(f"TUI ({clients} cliënten, {RUNS} losse processen per meting; mediaan, maxima: hoogste)")
     figures = run(clients)
+    print(f"  {'':<36} {'stil':>8} {'druk':>8}")
     for key, target in TARGETS.items():
-        print(f"  {key:<36} {figures[key]:>8}   doel ≤ {target}")
-    print(f"  {'kdf_seconds':<36} {figures['kdf_seconds']:>8}")
-    print(f"  {'search_keystroke_ms_max':<36} {figures['search_keystroke_ms_max']:>8}")
+        print(f"  {key:<36} {figures['quiet'][key]:>8} {figures['busy'][key]:>8}   doel ≤ {target}")
+    print(f"  {'kdf_seconds':<36} {figures['quiet']['kdf_seconds']:>8}")
     save_section("tui", figures)

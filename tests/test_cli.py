@@ -280,3 +280,30 @@ def test_a_register_in_a_sync_folder_is_refused(tmp_path: Path):
     assert result.returncode == 1
     assert "synchronisatiemap" in result.stderr
     assert not db.exists()
+
+
+def test_wrong_passphrases_make_the_next_try_wait_on_the_command_line_too(db: Path):
+    from wijkteam_tui.store import attempts
+
+    _init(db)
+    for _ in range(3):
+        wrong = run_cli(
+            "db", "check", "--db", str(db), "--user", "anna", env={"WIJKTEAM_PASSPHRASE": "fout"}
+        )
+        assert wrong.returncode == 3
+    assert attempts.wait_seconds(db, "anna") > 0, "three wrong tries on the command line count"
+    # Wrong tries made in the screens count here too: the same file beside the register.
+    for _ in range(3):
+        attempts.record_failure(db, "anna")
+    right = run_cli(
+        "db",
+        "check",
+        "--db",
+        str(db),
+        "--user",
+        "anna",
+        env={"WIJKTEAM_PASSPHRASE": "geheim wachtwoord"},
+    )
+    assert right.returncode == 3
+    _assert_one_dutch_line(right.stderr)
+    assert re.search(r"Probeer het over \d+ seconden? opnieuw", right.stderr), right.stderr

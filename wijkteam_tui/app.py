@@ -1,4 +1,4 @@
-"""The Textual application: screens, bindings, theme and the idle lock.
+"""The Textual application: screens, bindings, theme, the idle lock and the daily sweep.
 
 `WijkteamApp(db_path, register=None, clock=date.today)` receives where the register lives
 and, optionally, an already opened register (the demo, tests). Everything that touches the
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -20,15 +20,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.views.base import failure_text
+from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
+from wijkteam_tui.views.keys import KeySequencer
+from wijkteam_tui.views.palette import DutchCommandPalette
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.records import TeamInfo
-    from wijkteam_tui.views.messages import TodayLoaded
+    from wijkteam_tui.views.day import Day
 
 
 class WijkteamApp(App[None]):
@@ -38,7 +41,15 @@ class WijkteamApp(App[None]):
     TITLE = "wijkteam"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("ctrl+l", "lock", "Vergrendel", id="lock", tooltip="Scherm nu vergrendelen"),
+        # Priority: they work in every dialog and field too.
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Vergrendel",
+            id="lock",
+            tooltip="Scherm nu vergrendelen",
+            priority=True,
+        ),
         Binding(
             "question_mark,f1",
             "help",
@@ -47,7 +58,23 @@ class WijkteamApp(App[None]):
             tooltip="Alle toetsen van dit scherm",
             key_display="?",
         ),
-        Binding("ctrl+q", "quit", "Afsluiten", id="quit", tooltip="Register sluiten en stoppen"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Afsluiten",
+            id="quit",
+            tooltip="Register sluiten en stoppen",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Opdrachten",
+            id="palette",
+            tooltip="Alle opdrachten, doorzoekbaar",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -68,12 +95,16 @@ class WijkteamApp(App[None]):
         self.idle_check_seconds = idle_check_seconds
         self.idle_limit_seconds: float | None = None
         self._last_activity = time.monotonic()
+        self._day = clock()
+        self._keys = KeySequencer(self, partial(App.on_event, self))
+        # A dialog with typed text that the idle lock closed: (user, rebuild), memory only.
+        self._draft: tuple[str, Callable[[], Screen[Any]]] | None = None
 
     # --- start, unlock, lock -------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.set_interval(self.idle_check_seconds, self._check_idle)
+        self.set_interval(self.idle_check_seconds, self._tick)
         if self.register is None:
             # After the first screen is drawn, so that the import work does not delay it.
             self.call_after_refresh(
@@ -86,7 +117,7 @@ class WijkteamApp(App[None]):
         else:
             self.push_screen(SetupScreen(self.db_path))
 
-    def register_opened(self, register: Register, first_day: TodayLoaded | None = None) -> None:
+    def register_opened(self, register: Register, first_day: Day | None = None) -> None:
         """Called once a register is unlocked: show Vandaag (with its data, when read already)."""
         preload()
         from wijkteam_tui.views.today import TodayScreen
@@ -97,8 +128,25 @@ class WijkteamApp(App[None]):
             self.team_known(first_day.team)
         self._clear_stack()
         self.push_screen(TodayScreen(first_day))
+        draft, self._draft = self._draft, None
+        if draft is not None and register.user is not None and draft[0] == register.user.name:
+            self.push_screen(draft[1](), self._draft_closed)
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
+
+    def _draft_closed(self, saved: object) -> None:
+        reload = getattr(self.screen, "action_reload", None)
+        if saved and callable(reload):
+            reload()
+
+    def sweep(self, register: Register) -> None:
+        """The daily sweep, once per day (call from a worker thread before reading lists).
+
+        Alerts that only the passing of time raises (uit beeld, missed contacts) are raised
+        whenever a register is opened and again when an open session passes midnight."""
+        from wijkteam_tui.store.services import sweep_if_new_day
+
+        sweep_if_new_day(register, self.clock())
 
     def team_known(self, team: TeamInfo) -> None:
         """The team's settings as last read: name for the top bar, minutes for the idle lock."""
@@ -109,7 +157,14 @@ class WijkteamApp(App[None]):
         """Cover the screen, close the register; unlocking needs the passphrase again."""
         if self.register is None:
             return
+        warning = self._leave_warning()
+        if warning:
+            self.notify(warning, severity="warning")
+            return
         user = self.register.user.name if self.register.user else self.user_hint
+        draft = getattr(self.screen, "draft", None)
+        rebuild = draft() if callable(draft) else None
+        self._draft = (user, rebuild) if rebuild is not None else None
         register, self.register = self.register, None
         self._clear_stack()
         self.push_screen(UnlockScreen(user, locked=True))
@@ -122,15 +177,50 @@ class WijkteamApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
             self._last_activity = time.monotonic()
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            await self._keys.feed(event)
+            return
         await super().on_event(event)
 
-    def _check_idle(self) -> None:
+    @property
+    def keys_settled(self) -> bool:
+        """Every key and paste received so far has been handled (for tests and benchmarks)."""
+        return self._keys.idle
+
+    def _tick(self) -> None:
+        """Every few seconds: lock when idle, and start a new day after midnight."""
         limit = self.idle_limit_seconds
         idle = time.monotonic() - self._last_activity
         if self.register is not None and limit is not None and idle >= limit:
             self.action_lock()
+            return
+        today = self.clock()
+        if today != self._day:
+            self._day = today
+            if self.register is not None:
+                for screen in self.screen_stack:
+                    new_day = getattr(screen, "new_day", None)
+                    if callable(new_day):
+                        new_day()
+
+    def _leave_warning(self) -> str:
+        warning = getattr(self.screen, "leave_warning", None)
+        return str(warning()) if callable(warning) else ""
 
     async def action_quit(self) -> None:
+        warning = self._leave_warning()
+        if warning:
+            self.push_screen(
+                ConfirmDialog(warning, yes="Toch afsluiten", no="Terug"), self._quit_confirmed
+            )
+            return
+        self._quit_now()
+
+    def _quit_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self._quit_now()
+
+    def _quit_now(self) -> None:
         if self.register is not None:
             self.register.close()
             self.register = None
@@ -138,13 +228,24 @@ class WijkteamApp(App[None]):
 
     # --- help, palette, errors -----------------------------------------------------------------
 
+    def action_help_quit(self) -> None:
+        # Textual's own answer to Ctrl+C is English.
+        self.notify("Afsluiten doet u met Ctrl+Q.", title="Afsluiten?")
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_command_palette(self) -> None:
+        if not DutchCommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(DutchCommandPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        self.push_screen(DutchCommandPalette.for_themes())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every binding of the current screen is in the command palette too."""
-        seen = set()
+        seen = {"command_palette"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if binding.action in seen or not binding.description or not active.enabled:
@@ -161,15 +262,6 @@ class WijkteamApp(App[None]):
         self.call_later(self.run_action, action, node)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Worker failures land here: a person's error as its Dutch message, a bug as one line."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, WijkteamError):
-            self.notify(error.message, severity="error", timeout=10)
-        else:
-            self.notify(
-                f"Onverwachte fout ({type(error).__name__}); er is niets half opgeslagen.",
-                severity="error",
-                timeout=10,
-            )
+        """The app's own workers (loading, closing): a failure is told, never swallowed."""
+        if event.state is WorkerState.ERROR:
+            self.notify(failure_text(event.worker.error), severity="error", timeout=10)

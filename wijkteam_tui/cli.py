@@ -284,7 +284,7 @@ def default_demo_path() -> Path:
 def cmd_demo(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.engine import create_register, open_register
     from wijkteam_tui.store.generator import generate
-    from wijkteam_tui.store.services import evaluate_stale_clients
+    from wijkteam_tui.store.services import sweep_if_new_day
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
     today = date.today()
@@ -322,7 +322,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f" {summary.contact_moments} contactmomenten, {summary.open_alerts} aandachtspunten."
         )
     try:
-        evaluate_stale_clients(register, today)
+        # The daily sweep, as whenever a register is opened to show lists.
+        sweep_if_new_day(register, today)
         if args.no_tui:
             print(vandaag_text(register, today))
     except BaseException:

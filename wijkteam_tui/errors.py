@@ -30,6 +30,23 @@ class AuthenticationError(WijkteamError):
     exit_code = EXIT_AUTH
 
 
+class WrongPassphraseError(AuthenticationError):
+    """A wrong passphrase or recovery key. `wait_seconds`: how long the next try must wait."""
+
+    def __init__(self, message: str, wait_seconds: float = 0.0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class TooManyAttemptsError(AuthenticationError):
+    """Refused before trying: too many wrong passphrases in a row, and the wait
+    (`wait_seconds`) is not over yet."""
+
+    def __init__(self, message: str, wait_seconds: float) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
 class KeyFileError(WijkteamError):
     """The key file is missing, damaged or edited."""
 

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wijkteam_tui.domain.schedules import (
+    REAL_CONTACT,
     DueState,
     Schedule,
     due_state,
@@ -17,6 +18,7 @@ from wijkteam_tui.domain.schedules import (
     occurrences_missed,
     validate_rrule,
 )
+from wijkteam_tui.domain.terms import Outcome
 
 START = date(2026, 1, 5)
 RULES = (
@@ -97,6 +99,21 @@ def test_missed_occurrences_are_counted_since_the_last_contact():
     assert occurrences_missed(schedule, date(2026, 3, 1), date(2026, 3, 16), 0) == 1
     assert occurrences_missed(schedule, date(2026, 3, 1), date(2026, 4, 20), 0) == 3
     assert occurrences_missed(schedule, date(2026, 3, 1), date(2026, 4, 20), 9) == 2
+
+
+def test_due_states_have_dutch_labels_for_the_screen():
+    assert [state.label for state in DueState] == [
+        "te laat",
+        "binnenkort",
+        "later",
+        "uitgesteld",
+        "beëindigd",
+    ]
+
+
+def test_only_goed_and_zorgen_count_as_contact():
+    assert set(REAL_CONTACT) == {Outcome.GOOD, Outcome.CONCERNS}
+    assert Outcome.NOT_REACHED not in REAL_CONTACT
 
 
 def test_a_bad_rrule_is_refused():

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from wijkteam_tui.domain.schedules import Schedule
 from wijkteam_tui.domain.terms import Outcome, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
+    DEFAULT_THRESHOLDS,
     AgreementFacts,
     ClientFacts,
     MomentFacts,
@@ -18,7 +19,12 @@ from wijkteam_tui.domain.thresholds import (
     ThresholdSetting,
     effective_thresholds,
     evaluate,
+    is_out_of_view,
+    limit_count,
+    limit_days,
+    out_of_view_cutoff,
     reconcile,
+    silent_days,
 )
 
 TODAY = date(2026, 11, 22)
@@ -47,6 +53,28 @@ def test_a_client_without_contact_for_more_than_42_days_is_out_of_view():
     assert condition.rule is ThresholdRule.OUT_OF_VIEW
     assert "43 dagen geen contact" in condition.reason
     assert evaluate(_facts(last_contact_on=TODAY - timedelta(days=42)), TODAY, DEFAULTS, 0) == []
+
+
+def test_uit_beeld_means_silent_for_more_than_the_limit_since_the_last_contact_or_opening():
+    opened = date(2026, 1, 5)
+    assert silent_days(TODAY - timedelta(days=43), opened, TODAY) == 43
+    assert silent_days(None, opened, TODAY) == (TODAY - opened).days
+    assert is_out_of_view(TODAY - timedelta(days=43), opened, TODAY, 42)
+    assert not is_out_of_view(TODAY - timedelta(days=42), opened, TODAY, 42)
+    assert is_out_of_view(None, TODAY - timedelta(days=43), TODAY, 42)
+    # The cutoff a query uses selects exactly the same clients.
+    cutoff = out_of_view_cutoff(TODAY, 42)
+    assert TODAY - timedelta(days=43) < cutoff <= TODAY - timedelta(days=42)
+
+
+def test_a_setting_without_its_own_numbers_uses_the_defaults_table():
+    for rule, default in DEFAULT_THRESHOLDS.items():
+        bare = ThresholdSetting(rule)
+        if default.days is not None:
+            assert limit_days(bare) == default.days
+        if default.count is not None:
+            assert limit_count(bare) == default.count
+    assert limit_days(ThresholdSetting(ThresholdRule.OUT_OF_VIEW, days=10)) == 10
 
 
 def test_a_client_override_changes_the_limit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PASSPHRASE
@@ -12,6 +13,8 @@ from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
 
 PER_PROCESS = 500
+
+pytestmark = pytest.mark.slow
 
 
 def test_two_processes_writing_500_transactions_each_lose_nothing(shared_register: Path):

@@ -8,10 +8,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.helpers import run_cli
+from wijkteam_tui.domain.terms import AlertStatus, Phase, ThresholdRule
 from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.generator import generate
-from wijkteam_tui.store.models import Alert, Client, ContactMoment, TeamSettings
+from wijkteam_tui.store.models import Alert, Client, ContactAgreement, ContactMoment, TeamSettings
 from wijkteam_tui.store.queries import search_clients, team_overview
+from wijkteam_tui.store.refresh import refresh_client
 
 TODAY = date(2026, 11, 22)
 
@@ -58,3 +60,38 @@ def test_demo_builds_a_register_for_user_demo(tmp_path: Path):
     again = run_cli("demo", "--no-tui", "--db", str(db))
     assert again.returncode == 0, again.stderr
     assert "Vandaag" in again.stdout and "Te laat" in again.stdout
+
+
+def test_alert_reasons_of_a_generated_register_stay_the_same_when_clients_are_re_evaluated(
+    tmp_path: Path,
+):
+    register, _ = create_register(tmp_path / "register.db", "demo", "demo", demo=True)
+    try:
+        generate(register, 150, TODAY, seed=7, batch=50)
+
+        def open_alerts() -> dict[int, tuple[ThresholdRule, str, str]]:
+            with register.read() as session:
+                rows = session.execute(
+                    select(Alert.id, Alert.rule, Alert.fingerprint, Alert.reason).where(
+                        Alert.status != AlertStatus.RESOLVED
+                    )
+                ).all()
+            return {aid: (rule, fingerprint, reason) for aid, rule, fingerprint, reason in rows}
+
+        before = open_alerts()
+        missed_by_medewerker = []
+        with register.read() as session:
+            for rule, fingerprint, _ in before.values():
+                if rule is ThresholdRule.MISSED_IN_ROW:
+                    agreement = session.get(ContactAgreement, int(fingerprint.split(":")[1]))
+                    if agreement.member_id is None:
+                        missed_by_medewerker.append(fingerprint)
+        assert missed_by_medewerker, "the register has gemiste contacten of a medewerker"
+
+        with register.write() as session:
+            settings = session.get(TeamSettings, 1)
+            for client in session.scalars(select(Client).where(Client.phase != Phase.CLOSED)):
+                refresh_client(session, client, TODAY, settings)
+        assert open_alerts() == before
+    finally:
+        register.close()

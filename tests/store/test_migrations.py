@@ -7,16 +7,19 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, fingerprint, make_client
+from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.errors import MigrationError
+from wijkteam_tui.store import queries, services
 from wijkteam_tui.store.engine import (
     MIGRATIONS_DIR,
     connect_keyed,
@@ -27,6 +30,7 @@ from wijkteam_tui.store.engine import (
     run_alembic,
 )
 from wijkteam_tui.store.models import Base, Client
+from wijkteam_tui.store.records import ClientInput, MemberInput
 
 
 def _tables(register) -> set[str]:
@@ -69,6 +73,36 @@ def test_upgrade_downgrade_upgrade(new_register: NewRegister):
     run_alembic(engine, migration_config(), command.upgrade, "head")
     assert _tables(register) >= set(Base.metadata.tables)
     assert current_revision(engine) == head_revision()
+
+
+def test_an_older_register_gets_its_search_text_split_and_a_downgrade_joins_it_again(
+    new_register: NewRegister,
+):
+    register = new_register.register
+    today = date(2026, 11, 22)
+    client = services.create_client(
+        register,
+        ClientInput(name="Anna Bakker", opened_on=today, street="Merelpad", house_number="3"),
+        today,
+    )
+    services.add_member(
+        register, client.id, MemberInput(name="Kees de Vries", kind=MemberKind.INFORMAL), today
+    )
+
+    def texts() -> list[tuple[str, ...]]:
+        with register.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("clients")}
+            wanted = [c for c in ("search_text", "network_search_text") if c in columns]
+            return [
+                tuple(row) for row in conn.execute(text(f"SELECT {', '.join(wanted)} FROM clients"))
+            ]
+
+    run_alembic(register.engine, migration_config(), command.downgrade, "0003")
+    assert texts() == [("anna bakker | 100001 | merelpad 3 | kees de vries",)]
+    run_alembic(register.engine, migration_config(), command.upgrade, "head")
+    assert texts() == [("anna bakker | 100001 | merelpad 3", "kees de vries")]
+    (hit,) = queries.search_clients(register, "vries")
+    assert (hit.name, hit.via_member) == ("Anna Bakker", "Kees de Vries")
 
 
 def test_models_and_migrations_agree(new_register: NewRegister):

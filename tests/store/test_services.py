@@ -458,3 +458,221 @@ def test_resources_members_and_confirming_an_alert(register, fatima):
     assert confirmed.status is AlertStatus.CONFIRMED
     with pytest.raises(ValidationError, match="bestaat niet"):
         services.confirm_alert(register, 9999)
+
+
+# --- one home per rule -------------------------------------------------------------------------
+
+
+def _silent_client(register, name: str, last_contact_on: date):
+    """A client of the acting user whose only contact was on `last_contact_on`, entered that day."""
+    client = services.create_client(
+        register,
+        ClientInput(name=name, opened_on=date(2025, 1, 6), casemanager_id=register.user.id),
+        last_contact_on,
+    )
+    services.log_contact(
+        register,
+        ContactInput(client.id, last_contact_on, Channel.PHONE, Outcome.GOOD),
+        last_contact_on,
+    )
+    return client
+
+
+def _uit_beeld_alerts(register, today: date) -> list[str]:
+    day = queries.today_list(register, register.user.id, today)
+    return [a.client_name for a in day.alerts if a.rule is ThresholdRule.OUT_OF_VIEW]
+
+
+def test_the_uit_beeld_default_is_read_from_the_one_defaults_table(register, monkeypatch):
+    from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, ThresholdSetting
+
+    monkeypatch.setitem(
+        DEFAULT_THRESHOLDS,
+        ThresholdRule.OUT_OF_VIEW,
+        ThresholdSetting(ThresholdRule.OUT_OF_VIEW, days=30),
+    )
+    _silent_client(register, "Henk Bakker", TODAY - timedelta(days=35))
+    services.evaluate_stale_clients(register, TODAY)
+    assert _uit_beeld_alerts(register, TODAY) == ["Henk Bakker"]
+    (item,) = queries.today_list(register, register.user.id, TODAY).out_of_view
+    assert (item.client_name, item.days_without_contact) == ("Henk Bakker", 35)
+
+
+def test_a_client_kept_in_view_while_the_team_switched_uit_beeld_off_is_still_swept(register):
+    logged = TODAY - timedelta(days=35)
+    services.set_threshold(
+        register, None, ThresholdRule.OUT_OF_VIEW, enabled=False, days=30, today=logged
+    )
+    client = _silent_client(register, "Henk Bakker", logged)
+    # On for this client, with the team's 30 days.
+    services.set_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, today=logged)
+    quiet = _silent_client(register, "Ria Smit", logged)
+    services.evaluate_stale_clients(register, TODAY)
+    assert _uit_beeld_alerts(register, TODAY) == ["Henk Bakker"]
+    listed = queries.today_list(register, register.user.id, TODAY).out_of_view
+    assert [item.client_id for item in listed] == [client.id]
+    assert quiet.id not in [item.client_id for item in listed]
+
+
+# --- the daily sweep -----------------------------------------------------------------------------
+
+
+def _client_last_seen_43_days_ago(register, today: date):
+    logged = today - timedelta(days=43)
+    client = services.create_client(
+        register,
+        ClientInput(
+            name="Kees Bakker", opened_on=date(2025, 3, 3), casemanager_id=register.user.id
+        ),
+        logged,
+    )
+    daughter = services.add_member(
+        register,
+        client.id,
+        MemberInput(name="Fenna Bakker", kind=MemberKind.INFORMAL, relation="dochter"),
+        logged,
+    )
+    visit = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.VISIT, date(2025, 3, 3), member_id=daughter.id, interval_days=28),
+        logged,
+    )
+    services.log_contact(
+        register, ContactInput(client.id, logged, Channel.VISIT, Outcome.GOOD, visit.id), logged
+    )
+    return client
+
+
+def test_the_daily_sweep_raises_uit_beeld_once_a_day_for_an_open_register(register):
+    _client_last_seen_43_days_ago(register, TODAY)
+    assert _uit_beeld_alerts(register, TODAY) == [], "nothing has looked at the client yet"
+
+    assert services.sweep_if_new_day(register, TODAY) == 1
+    (alert,) = [
+        a
+        for a in queries.today_list(register, register.user.id, TODAY).alerts
+        if a.rule is ThresholdRule.OUT_OF_VIEW
+    ]
+    assert alert.reason.startswith("Uit beeld: 43 dagen geen contact")
+    assert services.sweep_if_new_day(register, TODAY) == 0, "once a day"
+    assert services.sweep_if_new_day(register, TODAY + timedelta(days=1)) == 1, "the next day"
+
+
+def test_screens_asking_for_the_sweep_at_the_same_moment_share_one(register, monkeypatch):
+    import threading
+    import time
+
+    _client_last_seen_43_days_ago(register, TODAY)
+    sweeps = []
+    real_sweep = services.evaluate_stale_clients
+
+    def slow_sweep(register_, today):
+        sweeps.append(today)
+        # Long enough for every other screen to arrive while this sweep still runs.
+        time.sleep(0.2)
+        return real_sweep(register_, today)
+
+    monkeypatch.setattr(services, "evaluate_stale_clients", slow_sweep)
+    start = threading.Barrier(4)
+    results = []
+
+    def screen() -> None:
+        start.wait()
+        results.append(services.sweep_if_new_day(register, TODAY))
+
+    threads = [threading.Thread(target=screen) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sweeps == [TODAY]
+    assert sorted(results) == [0, 0, 0, 1]
+
+
+# --- the contact dialog --------------------------------------------------------------------------
+
+
+def test_the_contact_dialog_offers_active_agreements_most_overdue_first(register, fatima):
+    client, _, visit = fatima
+    phone = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, TODAY - timedelta(days=10), interval_days=7),
+        TODAY,
+    )
+    fenna = services.add_member(
+        register, client.id, MemberInput(name="Fenna de Vries", kind=MemberKind.INFORMAL), TODAY
+    )
+    app = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.APP, TODAY, member_id=fenna.id, interval_days=28),
+        TODAY,
+    )
+    ended = services.add_agreement(
+        register, client.id, AgreementInput(Channel.PHONE, OPENED, interval_days=7), TODAY
+    )
+    services.end_agreement(register, ended.id, TODAY, TODAY)
+
+    choices = queries.contact_choices(register, client.id, TODAY)
+    assert [(c.agreement_id, c.who, c.channel, c.days_overdue, c.how_often) for c in choices] == [
+        (visit.id, "Ayşe Yılmaz (buurvrouw)", Channel.VISIT, 68, "elke 2 weken"),
+        (phone.id, "anna", Channel.PHONE, 3, "elke week"),
+        (app.id, "Fenna de Vries", Channel.APP, 0, "elke 4 weken"),
+    ]
+    assert choices[2].next_due == TODAY + timedelta(days=28)
+    # The same words as Vandaag uses for the same agreements.
+    vandaag = queries.today_list(register, register.user.id, TODAY)
+    assert {i.agreement_id: i.who for i in vandaag.overdue} == {
+        visit.id: "Ayşe Yılmaz (buurvrouw)",
+        phone.id: "anna",
+    }
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+def test_search_lists_direct_matches_first_and_says_through_whom_the_others_were_found(register):
+    def client(name: str, *members: str) -> int:
+        created = services.create_client(register, ClientInput(name=name, opened_on=OPENED), TODAY)
+        for member in members:
+            services.add_member(
+                register, created.id, MemberInput(name=member, kind=MemberKind.INFORMAL), TODAY
+            )
+        return created.id
+
+    client("Anna Bakker", "Kees de Vries")
+    client("Fenna de Vries")
+    client("Bram de Vries", "Ria de Vries")
+    client("Cor Smit")
+
+    hits = queries.search_clients(register, "vries")
+    assert [(h.name, h.via_member) for h in hits] == [
+        ("Bram de Vries", ""),
+        ("Fenna de Vries", ""),
+        ("Anna Bakker", "Kees de Vries"),
+    ]
+    # Every word must match; here one in the client's own name and one in the network.
+    assert [(h.name, h.via_member) for h in queries.search_clients(register, "anna vries")] == [
+        ("Anna Bakker", "Kees de Vries")
+    ]
+    assert queries.search_clients(register, "cor vries") == []
+    assert [h.name for h in queries.search_clients(register, "vries", limit=2)] == [
+        "Bram de Vries",
+        "Fenna de Vries",
+    ]
+
+
+def test_renaming_a_network_member_updates_how_the_client_is_found(register, fatima):
+    client, neighbour, _ = fatima
+    services.update_member(
+        register,
+        neighbour.id,
+        1,
+        MemberInput(name="Ayşe Demir", kind=MemberKind.INFORMAL, relation="buurvrouw"),
+        TODAY,
+    )
+    assert queries.search_clients(register, "yilmaz") == []
+    (hit,) = queries.search_clients(register, "demir")
+    assert (hit.id, hit.via_member) == (client.id, "Ayşe Demir")

@@ -1,14 +1,19 @@
-"""A small, fixed demo register and a fixed clock for the screens."""
+"""A small, fixed demo register (built once per session, copied per test), a fixed clock, and
+keys at machine speed."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 
 from wijkteam_tui.app import WijkteamApp
+from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.generator import generate
 
@@ -22,11 +27,28 @@ def build_demo(path: Path) -> None:
     register.close()
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
+def copy_register(source: Path, dest: Path) -> Path:
+    """The database and both key files of a closed register, copied to `dest`."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for src, dst in (
+        (source, dest),
+        (crypto.key_file_path(source), crypto.key_file_path(dest)),
+        (crypto.backup_key_file_path(source), crypto.backup_key_file_path(dest)),
+    ):
+        shutil.copy2(src, dst)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.db"
     build_demo(path)
     return path
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path, demo_template: Path) -> Path:
+    return copy_register(demo_template, tmp_path / "demo.db")
 
 
 @pytest.fixture
@@ -37,7 +59,8 @@ def demo_register(demo_path: Path) -> Iterator[Register]:
 
 
 def make_app(path: Path, register: Register | None = None, **kwargs: object) -> WijkteamApp:
-    return WijkteamApp(path, register=register, clock=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("clock", lambda: TODAY)
+    return WijkteamApp(path, register=register, **kwargs)  # type: ignore[arg-type]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -45,3 +68,26 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def burst(app: WijkteamApp, *keys: str) -> None:
+    """Keys as a terminal delivers a paste or auto-type: all at once, nothing waits in between.
+
+    Each argument is a key name ("enter", "ctrl+l") or a text typed character by character."""
+    for item in keys:
+        if item in ("enter", "escape", "tab", "backspace", "down", "up") or "+" in item[1:]:
+            character = {"enter": "\r", "tab": "\t", "escape": "\x1b"}.get(item)
+            app.post_message(events.Key(item, character))
+            continue
+        for character in item:
+            app.post_message(events.Key(_character_to_key(character), character))
+
+
+async def drain(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until a burst has been handled completely (keys, workers, screens)."""
+    for _ in range(200):
+        await settle(pilot)
+        if pilot.app.keys_settled:
+            await settle(pilot)
+            return
+    raise AssertionError("the keys were never all handled")

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent
 
 from tests.views.conftest import TODAY, make_app, settle
+from wijkteam_tui.domain.accounts import failure_delay
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register, open_register
@@ -23,7 +24,7 @@ from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import LogContactScreen
 from wijkteam_tui.views.help import HelpScreen
 from wijkteam_tui.views.today import TodayScreen
-from wijkteam_tui.views.unlock import RecoveryKeyScreen, SetupScreen, UnlockScreen, failure_delay
+from wijkteam_tui.views.unlock import RecoveryKeyScreen, SetupScreen, UnlockScreen
 
 RECOVERY_KEY = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){7}$")
 
@@ -229,7 +230,7 @@ async def test_every_tab_of_the_client_file(demo_register):
         tabs = screen.query_one(TabbedContent)
         overview = str(screen.query_one("#overview-text", Static).render())
         assert "In eigen woorden" in overview and "Netwerk" in overview
-        for key, tab_id, table_id in (
+        for key, tab_id, list_id in (
             ("2", "netwerk", "network"),
             ("3", "afspraken", "agreements"),
             ("4", "plan", "signals"),
@@ -238,20 +239,21 @@ async def test_every_tab_of_the_client_file(demo_register):
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == tab_id
-            assert screen.query_one(f"#{table_id}", DataTable).row_count > 0, tab_id
+            shown = screen.query_one(f"#{list_id}")
+            assert screen.focused is shown, "the tab's list takes the focus"
+            rows = shown.option_count if isinstance(shown, OptionList) else shown.row_count
+            assert rows > 0, tab_id
         await pilot.press("1")
         assert tabs.active == "overzicht"
-        await pilot.press("3", "c", "enter")
+        await pilot.press("3")
+        agreements = screen.query_one("#agreements", DataTable)
+        chosen = screen.file.agreements[agreements.cursor_row]
+        await pilot.press("c", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
-        stands = [
-            row[1].plain
-            for row in (
-                screen.query_one("#agreements", DataTable).get_row_at(i)
-                for i in range(screen.query_one("#agreements", DataTable).row_count)
-            )
-        ]
-        assert stands, "agreements are listed"
+        after = next(a for a in screen.file.agreements if a.id == chosen.id)
+        assert after.last_contact_on == TODAY, "the contact was logged on the chosen agreement"
+        assert after.next_due > TODAY
 
 
 async def test_help_lists_every_binding_of_the_screen(demo_register):

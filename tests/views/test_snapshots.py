@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.views.conftest import TODAY, build_demo, make_app, settle
+from tests.views.conftest import TODAY, copy_register, make_app, settle
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.queries import today_list
@@ -36,8 +36,8 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def demo_app(in_tmp: Path):  # type: ignore[no-untyped-def]
-    build_demo(Path("demo.db"))
+def demo_app(in_tmp: Path, demo_template: Path):  # type: ignore[no-untyped-def]
+    copy_register(demo_template, Path("demo.db"))
     register = open_register(Path("demo.db"), "demo", "demo")
     yield make_app(Path("demo.db"), register=register)
     register.close()
@@ -151,3 +151,61 @@ def test_locked(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=lock)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contact_from_an_aandachtspunt_offers_the_agreements(snap_compare, demo_app, size):
+    async def contact(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.screen.query_one("#alerts").focus()
+        await pilot.press("c")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=contact)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_row_in_full(snap_compare, demo_app, size):
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def detail(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press("5", "enter")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=detail)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_leaving_before_the_recovery_key_is_written_down(snap_compare, in_tmp, size, monkeypatch):
+    monkeypatch.setattr(crypto, "new_recovery_key", lambda: FIXED_RECOVERY_KEY)
+    app = make_app(Path("nieuw") / "register.db")
+
+    async def leave(pilot):  # type: ignore[no-untyped-def]
+        screen = pilot.app.screen
+        for name, value in (
+            ("team", "Wijkteam Noord"),
+            ("user", "anna"),
+            ("passphrase", "paard batterij nietje"),
+            ("repeat", "paard batterij nietje"),
+        ):
+            screen.query_one(f"#{name}", Input).value = value
+        screen.query_one("#repeat", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=leave)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_command_palette(snap_compare, demo_app, size):
+    async def palette(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=palette)

@@ -22,15 +22,36 @@ from functools import lru_cache
 
 from dateutil.rrule import rrule, rrulestr
 
+from wijkteam_tui.domain.terms import Outcome
+
 SOON_DAYS = 7
+
+#: Outcomes that count as contact; "niet bereikt" is an attempt, not contact.
+REAL_CONTACT = (Outcome.GOOD, Outcome.CONCERNS)
 
 
 class DueState(StrEnum):
+    """Where an agreement stands today. Never stored: computed for the screen."""
+
     OVERDUE = "te_laat"
     SOON = "binnenkort"
     LATER = "later"
     SNOOZED = "uitgesteld"
     ENDED = "beeindigd"
+
+    @property
+    def label(self) -> str:
+        """The Dutch word for the screen."""
+        return _DUE_LABELS[self]
+
+
+_DUE_LABELS = {
+    DueState.OVERDUE: "te laat",
+    DueState.SOON: "binnenkort",
+    DueState.LATER: "later",
+    DueState.SNOOZED: "uitgesteld",
+    DueState.ENDED: "beëindigd",
+}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ Evaluation is a pure function. Each condition carries a stable fingerprint, rule
 (for example the date of the last contact for "uit beeld"), so that evaluating twice raises
 nothing new, and a condition that clears and later returns is a new episode with a new alert.
 
-Rules and their defaults (team defaults, overridable per client):
-- uit beeld: no real contact of any kind for `days` (42) days;
+Rules and their defaults (DEFAULT_THRESHOLDS; team defaults, overridable per client):
+- uit beeld: no real contact of any kind for more than `days` (42) days;
 - gemiste contacten: `count` (3) due moments of one agreement passed without contact;
 - signalering oranje of rood: the latest signalering is oranje or rood (until a groen one);
 - veel signaleringen: `count` (3) non-green signaleringen within `days` (14) days;
@@ -43,6 +43,36 @@ DEFAULT_THRESHOLDS: Mapping[ThresholdRule, ThresholdSetting] = {
 
 #: How far back evaluation needs observations: the longest frequency window anyone may set.
 MAX_WINDOW_DAYS = 366
+
+
+def limit_days(setting: ThresholdSetting) -> int:
+    """The setting's number of days, or the rule's default when the setting names none."""
+    days = setting.days if setting.days is not None else DEFAULT_THRESHOLDS[setting.rule].days
+    assert days is not None, f"{setting.rule} has no days"
+    return days
+
+
+def limit_count(setting: ThresholdSetting) -> int:
+    """The setting's count, or the rule's default when the setting names none."""
+    count = setting.count if setting.count is not None else DEFAULT_THRESHOLDS[setting.rule].count
+    assert count is not None, f"{setting.rule} has no count"
+    return count
+
+
+def silent_days(last_contact_on: date | None, opened_on: date, today: date) -> int:
+    """Days without real contact: since the last one, or since the file was opened."""
+    return (today - (last_contact_on or opened_on)).days
+
+
+def out_of_view_cutoff(today: date, limit: int) -> date:
+    """A client whose last real contact (or, without one, opening) lies before this date has
+    been silent for more than `limit` days: for a query that selects the clients out of view."""
+    return today - timedelta(days=limit)
+
+
+def is_out_of_view(last_contact_on: date | None, opened_on: date, today: date, limit: int) -> bool:
+    """Uit beeld: no real contact for more than `limit` days."""
+    return silent_days(last_contact_on, opened_on, today) > limit
 
 
 def effective_thresholds(
@@ -131,11 +161,10 @@ def evaluate(
 def _out_of_view(
     facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
 ) -> list[AlertCondition]:
-    days = setting.days or 42
-    since = facts.last_contact_on or facts.opened_on
-    silent = (today - since).days
-    if silent <= days:
+    if not is_out_of_view(facts.last_contact_on, facts.opened_on, today, limit_days(setting)):
         return []
+    since = facts.last_contact_on or facts.opened_on
+    silent = silent_days(facts.last_contact_on, facts.opened_on, today)
     episode = facts.last_contact_on.isoformat() if facts.last_contact_on else "geen"
     if facts.last_contact_on:
         reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_date(since)})."
@@ -147,7 +176,7 @@ def _out_of_view(
 def _missed_in_row(
     facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
 ) -> list[AlertCondition]:
-    count = setting.count or 3
+    count = limit_count(setting)
     found = []
     for agreement in facts.agreements:
         if not agreement.active or (
@@ -201,8 +230,8 @@ def _orange_or_red(
 def _observation_frequency(
     facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
 ) -> list[AlertCondition]:
-    window = setting.days or 14
-    needed = setting.count or 3
+    window = limit_days(setting)
+    needed = limit_count(setting)
     dates = sorted(
         o.observed_on
         for o in facts.observations
@@ -246,7 +275,7 @@ def _episode_start(dates: Sequence[date], window: int, needed: int, today: date)
 def _not_reached(
     facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
 ) -> list[AlertCondition]:
-    count = setting.count or 2
+    count = limit_count(setting)
     newest = sorted(
         (m for m in facts.recent_moments if m.occurred_on <= today),
         key=lambda m: (m.occurred_on, m.id),

@@ -13,7 +13,9 @@ memory unwrapped; the key file beside the database (`register.keys`) holds it on
 - it is written atomically (temp file, fsync, rename) and then copied the same way to
   `register.keys.bak`, which is used when the main file turns out damaged.
 
-A wrong passphrase fails at the slot's tag: the database is never touched.
+A wrong passphrase fails at the slot's tag: the database is never touched. Wrong tries in a row
+are counted per user beside the register (`store.attempts`); after a few, the next try must
+wait, and is refused before any key is derived.
 """
 
 from __future__ import annotations
@@ -26,8 +28,7 @@ import hmac
 import json
 import os
 import secrets
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,11 +41,20 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from wijkteam_tui.domain.accounts import (
+    seconds_text,
     validate_passphrase,
     validate_user_name,
 )
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import AuthenticationError, KeyFileError, UsageError
+from wijkteam_tui.errors import (
+    AuthenticationError,
+    KeyFileError,
+    TooManyAttemptsError,
+    UsageError,
+    WrongPassphraseError,
+)
+from wijkteam_tui.store import attempts
+from wijkteam_tui.store.files import atomic_write
 
 FORMAT = "wijkteam-sleutelbestand"
 FORMAT_VERSION = 1
@@ -283,16 +293,46 @@ def add_user_slot(
 def unlock(db_path: Path, user: str, passphrase: str) -> Unlocked:
     """Open the slot of `user` with `passphrase`.
 
-    Raises AuthenticationError for an unknown user or a wrong passphrase (nothing is written),
-    KeyFileError when neither the key file nor its backup copy can be trusted.
+    Raises AuthenticationError for an unknown user, WrongPassphraseError for a wrong passphrase
+    (the register's files are not touched; the try is counted beside them), TooManyAttemptsError
+    while the user must still wait after wrong tries, KeyFileError when neither the key file nor
+    its backup copy can be trusted.
     """
-    return _unlock(db_path, user, lambda kf: kf.user_slot(user), passphrase)
+    return _counted(
+        db_path,
+        user,
+        f"een verkeerd wachtwoord voor {user}",
+        lambda: _unlock(db_path, user, lambda kf: kf.user_slot(user), passphrase),
+    )
 
 
 def unlock_with_recovery_key(db_path: Path, recovery_key: str) -> Unlocked:
-    """Open the recovery slot; the caller then sets a new passphrase for a user."""
+    """Open the recovery slot; the caller then sets a new passphrase for a user.
+
+    Wrong recovery keys are counted and make the next try wait, as wrong passphrases do."""
     secret = normalise_recovery_key(recovery_key)
-    return _unlock(db_path, None, lambda kf: kf.recovery_slot(), secret)
+    return _counted(
+        db_path,
+        attempts.RECOVERY_KEY,
+        "een verkeerde herstelsleutel",
+        lambda: _unlock(db_path, None, lambda kf: kf.recovery_slot(), secret),
+    )
+
+
+def _counted(db_path: Path, name: str, mistake: str, open_slot: Callable[[], Unlocked]) -> Unlocked:
+    """Refuse while `name` must wait; count a wrong secret; forget the count on success."""
+    wait = attempts.wait_seconds(db_path, name)
+    if wait > 0:
+        raise TooManyAttemptsError(
+            f"Te vaak {mistake}. Probeer het over {seconds_text(wait)} opnieuw.", wait
+        )
+    try:
+        unlocked = open_slot()
+    except WrongPassphraseError as wrong:
+        wrong.wait_seconds = attempts.record_failure(db_path, name)
+        raise
+    attempts.forget(db_path, name)
+    return unlocked
 
 
 def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked:
@@ -332,8 +372,8 @@ def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked
             raise KeyFileError("Dit sleutelbestand heeft geen herstelsleutel.")
         raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
     if user is None:
-        raise AuthenticationError("Herstelsleutel onjuist.")
-    raise AuthenticationError(f"Wachtwoord onjuist voor {who}.")
+        raise WrongPassphraseError("Herstelsleutel onjuist.")
+    raise WrongPassphraseError(f"Wachtwoord onjuist voor {who}.")
 
 
 def unlocked_with_key(db_path: Path, db_key: bytes, user: str | None) -> Unlocked:
@@ -378,9 +418,9 @@ def _verified(
         if main_problem is None and _mac_ok(main_path, db_key):
             # The main file is authentic and newer (a write stopped between the two copies):
             # the secret opens only the outdated copy, so it is no longer valid.
-            _atomic_write(bak_path, main_path.read_bytes())
+            atomic_write(bak_path, main_path.read_bytes())
             who = f"gebruiker '{slot.user}'" if slot.user else "de herstelsleutel"
-            raise AuthenticationError(f"Wachtwoord onjuist voor {who}.")
+            raise WrongPassphraseError(f"Wachtwoord onjuist voor {who}.")
         trusted = key_file
         reason = main_problem or "gewijzigd buiten wijkteam om"
     write_key_file(db_path, trusted, db_key)
@@ -431,34 +471,8 @@ def read_key_file(path: Path) -> KeyFile:
 def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> None:
     """Write the key file and then its backup copy, each atomically."""
     data = _serialise(key_file, db_key)
-    _atomic_write(key_file_path(db_path), data)
-    _atomic_write(backup_key_file_path(db_path), data)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # not possible on every platform; the rename is still atomic
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic_write(key_file_path(db_path), data)
+    atomic_write(backup_key_file_path(db_path), data)
 
 
 def _serialise(key_file: KeyFile, db_key: bytes) -> bytes:

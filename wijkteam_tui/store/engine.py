@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,10 @@ class Register:
         self.unlocked = unlocked
         self.user = user
         self.migration = migration
+        # The day the daily sweep last ran for this opened register (services.sweep_if_new_day),
+        # and the lock that makes screens asking at the same moment share one sweep.
+        self.swept_on: date | None = None
+        self.sweep_lock = threading.Lock()
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             bind=engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}),

@@ -21,8 +21,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
+from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.retention import DEFAULT_TERMS, retention_until
-from wijkteam_tui.domain.schedules import Schedule, next_due
+from wijkteam_tui.domain.schedules import REAL_CONTACT, Schedule, next_due
+from wijkteam_tui.domain.search import client_search_text, fold, network_search_text
 from wijkteam_tui.domain.terms import (
     AlertStatus,
     Channel,
@@ -47,7 +49,6 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
-from wijkteam_tui.store.refresh import fold, search_text
 
 FIRST_NAMES = (
     "Anna Bram Cor Daan Els Fenna Gerrit Henk Ilse Joke Kees Lotte Marieke Niels Ria Sanne Tom"
@@ -161,7 +162,7 @@ def generate(
     with register.write() as session:
         if session.scalar(select(func.count()).select_from(Client)):
             raise ValueError("the generator fills only an empty register")
-        user_ids = _medewerkers(session, rng, clients, register)
+        user_names = _medewerkers(session, rng, clients, register)
         resource_ids = _resources(session)
         settings = session.get(TeamSettings, 1)
         assert settings is not None
@@ -175,7 +176,7 @@ def generate(
         size = min(batch, clients - done)
         rows = _Rows()
         for _ in range(size):
-            _client(rng, rows, ids, today, user_ids, resource_ids, thresholds, grace)
+            _client(rng, rows, ids, today, user_names, resource_ids, thresholds, grace)
         with register.write() as session:
             rows.write(session)
         totals["agreements"] += len(rows.agreements)
@@ -188,7 +189,7 @@ def generate(
         raw.execute("ANALYZE")  # statistics, so that the planner picks the selective index
     return GeneratedSummary(
         clients=clients,
-        medewerkers=len(user_ids),
+        medewerkers=len(user_names),
         agreements=totals["agreements"],
         contact_moments=totals["moments"],
         open_alerts=totals["alerts"],
@@ -198,14 +199,17 @@ def generate(
 
 def _medewerkers(
     session: Session, rng: random.Random, clients: int, register: Register
-) -> list[int]:
+) -> dict[int, str]:
+    """The medewerkers who are casemanager of the generated clients: id → display name."""
     count = max(3, round(clients / 250))
-    ids = []
+    names: dict[int, str] = {}
     if register.user is not None:
-        ids.append(register.user.id)
+        user = session.get(User, register.user.id)
+        assert user is not None
+        names[user.id] = user.display_name or user.name
     now = utc_now()
     used = set()
-    for index in range(count - len(ids)):
+    for index in range(count - len(names)):
         first = rng.choice(FIRST_NAMES)
         last = rng.choice(LAST_NAMES)
         login = fold(f"{first}.{last}".replace(" ", "").replace("'", ""))[:40] + f"{index}"
@@ -220,8 +224,8 @@ def _medewerkers(
         )
         session.add(user)
         session.flush()
-        ids.append(user.id)
-    return ids
+        names[user.id] = user.display_name
+    return names
 
 
 def _resources(session: Session) -> list[int]:
@@ -282,12 +286,13 @@ def _client(
     rows: _Rows,
     ids: _Ids,
     today: date,
-    user_ids: list[int],
+    user_names: dict[int, str],
     resource_ids: list[int],
     thresholds: dict[Any, rules.ThresholdSetting],
     grace: int,
 ) -> None:
     now = utc_now()
+    user_ids = list(user_names)
     client_id = ids.next("clients")
     casemanager = rng.choice(user_ids)
     old_file = rng.random() < 0.01
@@ -411,7 +416,7 @@ def _client(
                 }
             )
             all_moments.append(rules.MomentFacts(on, outcome, moment_id))
-            if outcome is not Outcome.NOT_REACHED:
+            if outcome in REAL_CONTACT:
                 last_real = on if last_real is None else max(last_real, on)
                 client_last = on if client_last is None else max(client_last, on)
                 due = next_due(schedule, last_real)
@@ -419,7 +424,10 @@ def _client(
                 due = due + timedelta(days=2)
         end_on = closed_on
         active = phase is not Phase.CLOSED
-        who = f"{member[2]} ({member[3]})" if member else "casemanager"
+        if member:
+            who = performer_text(member[2], member[3], None)
+        else:
+            who = performer_text(None, None, user_names[casemanager])
         stored_due = next_due(schedule, last_real) if active else None
         rows.agreements.append(
             {
@@ -593,9 +601,8 @@ def _client(
             else None,
             "last_contact_on": client_last,
             "next_due": client_due if phase is not Phase.CLOSED else None,
-            "search_text": search_text(
-                name, number, street, house, postcode, member_names=member_names
-            ),
+            "search_text": client_search_text(name, number, street, house, postcode),
+            "network_search_text": network_search_text(member_names),
             "evaluated_on": today,
             "created_at": now,
             "updated_at": now,

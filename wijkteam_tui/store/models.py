@@ -141,8 +141,8 @@ class Client(Base):
     """The person kept in view.
 
     `version` counts edits of what people type (see services.update_client), not of the derived
-    columns (next_due, last_contact_on, search_text) that every logged contact rewrites: those
-    must not make someone's edit of the address fail as a conflict."""
+    columns (next_due, last_contact_on, the search texts) that every logged contact rewrites:
+    those must not make someone's edit of the address fail as a conflict."""
 
     __tablename__ = "clients"
 
@@ -167,9 +167,11 @@ class Client(Base):
     retention_until: Mapped[date | None] = mapped_column(Date, index=True)
     last_contact_on: Mapped[date | None] = mapped_column(Date, index=True)
     next_due: Mapped[date | None] = mapped_column(Date, index=True)
-    # Lower-case, accent-free name, number, address and network member names: one LIKE over
-    # this column finds a client by any of them.
+    # Folded (domain.search) name, number, address and postcode: what a client is found by
+    # directly. The names of their network members are kept apart, so that a search can list
+    # direct matches first and say through whom the others were found.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    network_search_text: Mapped[str] = mapped_column(Text, default="")
     # The day alerts were last evaluated; the daily sweep re-evaluates clients not seen today.
     evaluated_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)

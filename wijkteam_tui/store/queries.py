@@ -11,11 +11,35 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Date, and_, bindparam, exists, func, literal, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Date,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
+from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.network import MemberFacts, network_strength
-from wijkteam_tui.domain.schedules import SOON_DAYS, DueState, due_state, interval_text, is_snoozed
+from wijkteam_tui.domain.schedules import (
+    REAL_CONTACT,
+    SOON_DAYS,
+    DueState,
+    days_overdue,
+    due_state,
+    interval_text,
+    is_snoozed,
+)
+from wijkteam_tui.domain.search import matched_members, search_words
 from wijkteam_tui.domain.terms import (
     AlertStatus,
     Channel,
@@ -24,7 +48,14 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
     ThresholdRule,
 )
-from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS
+from wijkteam_tui.domain.thresholds import (
+    ThresholdSetting,
+    effective_thresholds,
+    is_out_of_view,
+    limit_days,
+    out_of_view_cutoff,
+    silent_days,
+)
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
@@ -41,6 +72,7 @@ from wijkteam_tui.store.models import (
     User,
 )
 from wijkteam_tui.store.records import (
+    AgreementChoice,
     AgreementRow,
     AlertItem,
     ClientFile,
@@ -55,17 +87,26 @@ from wijkteam_tui.store.records import (
     TodayList,
     UserItem,
 )
-from wijkteam_tui.store.refresh import REAL_CONTACT, agreement_who, fold
+from wijkteam_tui.store.refresh import agreement_who
 
 _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")
+
+
+def _user_name(user: Any) -> Any:
+    """A user's display name, or their login name when they have none."""
+    return func.coalesce(func.nullif(user.display_name, ""), user.name)
 
 
 def _due_query(condition: Any, *, team: bool) -> Any:
     """Agreements with their client and who should make contact, due before `:limit`.
 
     The team list reads only the agreements' covering index (no description, index order): it
-    runs to thousands of rows, and every table page it does not touch keeps it linear."""
+    runs to thousands of rows, and every table page it does not touch keeps it linear.
+
+    The due date and channel come back as plain text (`type_coerce` to String) and `_fetch_due`
+    converts them: SQLAlchemy's per-row Date and Enum processing cost more than the query
+    itself on a list of thousands."""
     return (
         select(
             ContactAgreement.id,
@@ -74,11 +115,11 @@ def _due_query(condition: Any, *, team: bool) -> Any:
             Client.name,
             NetworkMember.name,
             NetworkMember.relation,
-            _Responsible.display_name,
-            ContactAgreement.channel,
-            ContactAgreement.next_due,
+            _user_name(_Responsible),
+            type_coerce(ContactAgreement.channel, String),
+            type_coerce(ContactAgreement.next_due, String),
             literal("") if team else ContactAgreement.description,
-            _Casemanager.display_name,
+            _user_name(_Casemanager),
         )
         .select_from(ContactAgreement)
         .join(Client, Client.id == ContactAgreement.client_id)
@@ -104,66 +145,39 @@ _MEDEWERKER_DUE = _due_query(Client.casemanager_id == bindparam("user_id"), team
 _CHANNELS = {channel.value: channel for channel in Channel}
 
 
-def _fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
-    """Run a due-list query straight on the DBAPI cursor and build DueItems.
+def _as_date(value: date | str) -> date:
+    # SQLite hands back the stored ISO text; PostgreSQL's driver a date.
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
-    Lists run to thousands of rows; SQLAlchemy's per-row result processing cost more than
-    SQLite itself, so this one hot path binds and converts by hand. The SQL is still compiled
-    by SQLAlchemy for the connection's dialect."""
-    compiled = _compiled(conn, statement)
-    values = compiled.construct_params(params)
-    if compiled.positiontup is not None:
-        bound: Any = [_bind(values[name]) for name in compiled.positiontup]
-    else:
-        bound = {name: _bind(value) for name, value in values.items()}
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, bound)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+
+def _fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
+    """Run a due-list query and build DueItems."""
     today: date = params["today"]
+    # all(): one fetchall, where iterating the result would fetch row by row.
+    rows = conn.execute(statement, params).all()
+    # Thousands of rows share a few hundred due dates: convert each date once.
+    dates: dict[date | str, tuple[date, int]] = {}
     items = []
     for aid, cid, number, name, member, relation, responsible, channel, due, text, cm in rows:
-        if member:
-            who = f"{member} ({relation})" if relation else member
-        else:
-            who = responsible or "casemanager"
-        due_on = date.fromisoformat(due) if isinstance(due, str) else due
-        late = (today - due_on).days
+        if due not in dates:
+            due_on = _as_date(due)
+            dates[due] = (due_on, days_overdue(due_on, today))
+        due_on, late = dates[due]
         items.append(
             DueItem(
                 aid,
                 cid,
                 number,
                 name,
-                who,
+                performer_text(member, relation, responsible),
                 _CHANNELS[channel],
                 due_on,
-                late if late > 0 else 0,
+                late,
                 text,
                 cm or "",
             )
         )
     return items
-
-
-_COMPILED: dict[tuple[str, int], Any] = {}
-
-
-def _compiled(conn: Connection, statement: Any) -> Any:
-    key = (conn.dialect.name, id(statement))
-    if key not in _COMPILED:
-        _COMPILED[key] = statement.compile(dialect=conn.dialect)
-    return _COMPILED[key]
-
-
-def _bind(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def _team(conn: Connection) -> tuple[int, str]:
@@ -221,15 +235,13 @@ def _alerts(conn: Connection, condition: Any) -> list[AlertItem]:
 
 
 def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewItem]:
-    team = conn.execute(
+    team_row = conn.execute(
         select(Threshold.enabled, Threshold.days).where(
             Threshold.client_id.is_(None), Threshold.rule == ThresholdRule.OUT_OF_VIEW
         )
     ).one_or_none()
-    default = DEFAULT_THRESHOLDS[ThresholdRule.OUT_OF_VIEW]
-    team_days = (team.days if team and team.days else default.days) or 42
-    team_enabled = team.enabled if team else True
-    since = Client.last_contact_on
+    team = [ThresholdSetting(ThresholdRule.OUT_OF_VIEW, *team_row)] if team_row else []
+    team_limit = limit_days(effective_thresholds(team)[ThresholdRule.OUT_OF_VIEW])
     override = aliased(Threshold)
     rows = conn.execute(
         select(
@@ -250,18 +262,21 @@ def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewI
             Client.phase != Phase.CLOSED,
             or_(
                 override.id.is_not(None),
-                since < today - timedelta(days=team_days),
-                and_(since.is_(None), Client.opened_on < today - timedelta(days=team_days)),
+                func.coalesce(Client.last_contact_on, Client.opened_on)
+                < out_of_view_cutoff(today, team_limit),
             ),
         )
     ).all()
     items = []
     for cid, number, name, last, opened, enabled, days in rows:
-        limit = days or team_days
-        active = team_enabled if enabled is None else enabled
-        silent = (today - (last or opened)).days
-        if active and silent > limit:
-            items.append(OutOfViewItem(cid, number, name, last, silent))
+        own = (
+            [ThresholdSetting(ThresholdRule.OUT_OF_VIEW, enabled, days)]
+            if enabled is not None
+            else []
+        )
+        setting = effective_thresholds(team, own)[ThresholdRule.OUT_OF_VIEW]
+        if setting.enabled and is_out_of_view(last, opened, today, limit_days(setting)):
+            items.append(OutOfViewItem(cid, number, name, last, silent_days(last, opened, today)))
     return sorted(items, key=lambda item: -item.days_without_contact)
 
 
@@ -283,9 +298,16 @@ def search_clients(
     casemanager_id: int | None = None,
     with_open_alert: bool = False,
 ) -> list[SearchHit]:
-    """Clients whose name, number, address or network member name contains `fragment`
-    (case and accents ignored), ordered by name."""
+    """Clients matching every word of `fragment` (case and accents ignored) in their name,
+    number, address or postcode, or in the name of someone in their network.
+
+    Direct matches (every word in the client's own details) come first, then clients found
+    through their network; each group by name. A hit found through the network names the
+    member(s) it was found through in `via_member`."""
     open_alert = exists().where(Alert.client_id == Client.id, Alert.status != AlertStatus.RESOLVED)
+    words = search_words(fragment)
+    own_matches = [_contains(Client.search_text, word) for word in words]
+    direct = (case((and_(*own_matches), 1), else_=0) if words else literal(1)).label("direct")
     query = (
         select(
             Client.id,
@@ -296,15 +318,15 @@ def search_clients(
             Client.phase,
             User.display_name,
             open_alert,
+            direct,
+            Client.search_text,
         )
         .outerjoin(User, User.id == Client.casemanager_id)
-        .order_by(Client.name, Client.id)
+        .order_by(direct.desc(), Client.name, Client.id)
         .limit(limit)
     )
-    words = fold(fragment).split()
-    for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Client.search_text.like(f"%{escaped}%", escape="\\"))
+    for word, own_match in zip(words, own_matches, strict=True):
+        query = query.where(or_(own_match, _contains(Client.network_search_text, word)))
     if phase is not None:
         query = query.where(Client.phase == phase)
     if casemanager_id is not None:
@@ -313,10 +335,67 @@ def search_clients(
         query = query.where(open_alert)
     with register.read_connection() as conn:
         rows = conn.execute(query).all()
+        indirect = [row.id for row in rows if not row.direct]
+        members: dict[int, list[str]] = {}
+        if indirect:
+            for client_id, member in conn.execute(
+                select(NetworkMember.client_id, NetworkMember.name)
+                .where(NetworkMember.client_id.in_(indirect))
+                .order_by(NetworkMember.name, NetworkMember.id)
+            ):
+                members.setdefault(client_id, []).append(member)
     return [
-        SearchHit(cid, number, name, street, house, phase_, cm or "", bool(alert))
-        for cid, number, name, street, house, phase_, cm, alert in rows
+        SearchHit(
+            cid,
+            number,
+            name,
+            street,
+            house,
+            phase_,
+            cm or "",
+            bool(alert),
+            "" if is_direct else matched_members(words, own_text, members.get(cid, [])),
+        )
+        for cid, number, name, street, house, phase_, cm, alert, is_direct, own_text in rows
     ]
+
+
+def _contains(column: Any, word: str) -> Any:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+def contact_choices(register: Register, client_id: int, today: date) -> list[AgreementChoice]:
+    """The client's active agreements to log a contact on: most overdue (earliest due) first,
+    those with nothing due any more last."""
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(
+                ContactAgreement.id,
+                NetworkMember.name,
+                NetworkMember.relation,
+                _user_name(_Responsible),
+                ContactAgreement.channel,
+                ContactAgreement.next_due,
+                ContactAgreement.interval_days,
+                ContactAgreement.rrule,
+            )
+            .outerjoin(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
+            .outerjoin(_Responsible, _Responsible.id == ContactAgreement.user_id)
+            .where(ContactAgreement.client_id == client_id, ContactAgreement.active.is_(True))
+        ).all()
+    choices = [
+        AgreementChoice(
+            agreement_id=aid,
+            who=performer_text(member, relation, responsible),
+            channel=channel,
+            next_due=due,
+            days_overdue=days_overdue(due, today) if due else 0,
+            how_often=interval_text(interval, rule),
+        )
+        for aid, member, relation, responsible, channel, due, interval, rule in rows
+    ]
+    return sorted(choices, key=lambda c: (c.next_due is None, c.next_due or today, c.agreement_id))
 
 
 def client_timeline(register: Register, client_id: int, limit: int = 200) -> list[TimelineEntry]:
@@ -440,8 +519,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             .where(ContactAgreement.client_id == client_id)
             .order_by(ContactAgreement.active.desc(), ContactAgreement.next_due)
         ).all()
-        by_member = {m.id: m for m in members}
-        agreement_rows = [_agreement_row(session, a, by_member, today, grace) for a in agreements]
+        agreement_rows = [_agreement_row(session, a, today, grace) for a in agreements]
         signals = session.scalars(
             select(Signal)
             .where(Signal.client_id == client_id)
@@ -512,20 +590,14 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
 def _agreement_row(
     session: Session,
     agreement: ContactAgreement,
-    members: dict[int, NetworkMember],
     today: date,
     grace: int,
 ) -> AgreementRow:
-    member = members.get(agreement.member_id) if agreement.member_id else None
-    if member is not None:
-        who = f"{member.name} ({member.relation})" if member.relation else member.name
-    else:
-        who = agreement_who(session, agreement)
     due = agreement.next_due if agreement.active else None
     state = due_state(due, today, grace, agreement.snoozed_until)
     return AgreementRow(
         id=agreement.id,
-        who=who,
+        who=agreement_who(session, agreement),
         member_id=agreement.member_id,
         channel=agreement.channel,
         how_often=interval_text(agreement.interval_days, agreement.rrule),

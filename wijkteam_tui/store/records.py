@@ -210,6 +210,8 @@ class SearchHit:
     phase: Phase
     casemanager: str
     has_open_alert: bool
+    #: The network member(s) through whom the client was found; "" for a direct match.
+    via_member: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,18 @@ class AgreementRow:
     snoozed_until: date | None
     snooze_reason: str
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementChoice:
+    """An active agreement to log a contact on, as the contact dialog offers it."""
+
+    agreement_id: int
+    who: str
+    channel: Channel
+    next_due: date | None
+    days_overdue: int
+    how_often: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,6 @@ agreements, the contact moments since the last real contact, the observations of
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,8 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
+from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.schedules import Schedule, is_snoozed, next_due
-from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Outcome, Phase, ThresholdRule
+from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Phase, ThresholdRule
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -31,50 +30,11 @@ from wijkteam_tui.store.models import (
     User,
 )
 
-REAL_CONTACT = (Outcome.GOOD, Outcome.CONCERNS)
-
 
 @dataclass(frozen=True)
 class RefreshResult:
     raised: list[str]
     resolved: list[str]
-
-
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for search: 'Özdemir' → 'ozdemir', 'Yılmaz' → 'yilmaz'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(
-        _UNDECOMPOSED
-    )
-
-
-def search_text(
-    name: str,
-    number: str,
-    street: str,
-    house_number: str,
-    postcode: str,
-    *,
-    member_names: Iterable[str],
-) -> str:
-    """What a client is found by: name, number, address, postcode and network member names."""
-    parts = [name, number, f"{street} {house_number}", postcode.replace(" ", ""), *member_names]
-    return fold(" | ".join(p for p in parts if p.strip()))
-
-
-def search_text_for(client: Client, member_names: Iterable[str]) -> str:
-    return search_text(
-        client.name,
-        client.number,
-        client.street,
-        client.house_number,
-        client.postcode,
-        member_names=member_names,
-    )
 
 
 def schedule_of(agreement: ContactAgreement) -> Schedule:
@@ -87,15 +47,14 @@ def schedule_of(agreement: ContactAgreement) -> Schedule:
 
 
 def agreement_who(session: Session, agreement: ContactAgreement) -> str:
-    if agreement.member_id is not None:
-        member = session.get(NetworkMember, agreement.member_id)
-        if member is not None:
-            return f"{member.name} ({member.relation})" if member.relation else member.name
-    if agreement.user_id is not None:
-        user = session.get(User, agreement.user_id)
-        if user is not None:
-            return user.display_name or user.name
-    return "casemanager"
+    """Who performs the agreement, as every list and alert reason shows it."""
+    member = session.get(NetworkMember, agreement.member_id) if agreement.member_id else None
+    user = session.get(User, agreement.user_id) if agreement.user_id else None
+    return performer_text(
+        member.name if member else None,
+        member.relation if member else None,
+        (user.display_name or user.name) if user else None,
+    )
 
 
 def thresholds_for(session: Session, client_id: int) -> dict[ThresholdRule, rules.ThresholdSetting]:

@@ -15,8 +15,15 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.phases import PhaseChangeRefused, PhaseRequest, check_phase_change
 from wijkteam_tui.domain.retention import retention_until
-from wijkteam_tui.domain.schedules import validate_rrule
+from wijkteam_tui.domain.schedules import REAL_CONTACT, validate_rrule
+from wijkteam_tui.domain.search import client_search_text, network_search_text
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Regime, Role, ThresholdRule
+from wijkteam_tui.domain.thresholds import (
+    ThresholdSetting,
+    effective_thresholds,
+    limit_days,
+    out_of_view_cutoff,
+)
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
@@ -45,12 +52,7 @@ from wijkteam_tui.store.records import (
     ResourceInput,
     SignalInput,
 )
-from wijkteam_tui.store.refresh import (
-    REAL_CONTACT,
-    informal_members_with_agreement,
-    refresh_client,
-    search_text_for,
-)
+from wijkteam_tui.store.refresh import informal_members_with_agreement, refresh_client
 
 FIRST_CLIENT_NUMBER = 100001
 
@@ -116,7 +118,10 @@ def _member_names(session: Session, client_id: int) -> list[str]:
 
 def _reindex(session: Session, client: Client) -> None:
     session.flush()
-    client.search_text = search_text_for(client, _member_names(session, client.id))
+    client.search_text = client_search_text(
+        client.name, client.number, client.street, client.house_number, client.postcode
+    )
+    client.network_search_text = network_search_text(_member_names(session, client.id))
 
 
 # --- clients -----------------------------------------------------------------------------------
@@ -603,15 +608,34 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
             done += len(clients)
 
 
+def sweep_if_new_day(register: Register, today: date) -> int:
+    """The daily sweep (`evaluate_stale_clients`), run at most once per calendar day for this
+    opened register, however many screens ask for it.
+
+    Screens call it from worker threads before they read alerts; whoever comes while the sweep
+    runs waits for it, so that nobody reads yesterday's alerts. Returns how many clients this
+    call evaluated (0 when the day was already swept)."""
+    with register.sweep_lock:
+        if register.swept_on == today:
+            return 0
+        done = evaluate_stale_clients(register, today)
+        register.swept_on = today
+        return done
+
+
 def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> Any:
-    limits = [
-        row.days or 42
-        for row in session.scalars(
-            select(Threshold).where(Threshold.rule == ThresholdRule.OUT_OF_VIEW)
-        )
-        if row.enabled
+    rows = session.scalars(
+        select(Threshold).where(Threshold.rule == ThresholdRule.OUT_OF_VIEW)
+    ).all()
+    team = effective_thresholds(
+        ThresholdSetting(r.rule, r.enabled, r.days) for r in rows if r.client_id is None
+    )[ThresholdRule.OUT_OF_VIEW]
+    # The team's limit counts even when the team switched the rule off: a client may switch it
+    # back on for themselves without naming days of their own.
+    overrides = [
+        r.days for r in rows if r.client_id is not None and r.enabled and r.days is not None
     ]
-    shortest = min([*limits, 42])
+    shortest = min([limit_days(team), *overrides])
     snooze_ended = exists().where(
         ContactAgreement.client_id == Client.id,
         ContactAgreement.snoozed_until.is_not(None),
@@ -628,7 +652,7 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
         or_(Client.evaluated_on.is_(None), Client.evaluated_on < today),
         or_(
             func.coalesce(Client.last_contact_on, Client.opened_on)
-            < today - timedelta(days=shortest),
+            < out_of_view_cutoff(today, shortest),
             Client.next_due < today - timedelta(days=settings.grace_days),
             snooze_ended,
             frequency_alert,

@@ -1,34 +1,39 @@
-"""Cliëntdossier: Overzicht, Netwerk, Afspraken, Signaleringsplan, Tijdlijn."""
+"""Cliëntdossier: Overzicht, Netwerk, Afspraken, Signaleringsplan, Tijdlijn.
+
+Tables cut long text to their columns with "…"; Enter on a row shows every field in full. The
+signaleringsplan is shown as one block per row, grouped per phase, so that every field, whom to
+call above all, can be read in an 80×24 terminal."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
 
+from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.schedules import DueState
+from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.store.queries import client_file, client_timeline
-from wijkteam_tui.store.records import ClientFile
+from wijkteam_tui.store.records import AgreementRow, ClientFile, SignalRow, TimelineEntry
+from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
-from wijkteam_tui.views.messages import ClientFileLoaded
-from wijkteam_tui.views.text import day, literal
+from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
+from wijkteam_tui.views.text import counted, day, due_text, fit, literal
 from wijkteam_tui.views.topbar import TopBar
 
-if TYPE_CHECKING:
-    from wijkteam_tui.app import WijkteamApp
-
 TABS = (
-    ("overzicht", "Overzicht"),
-    ("netwerk", "Netwerk"),
-    ("afspraken", "Afspraken"),
-    ("plan", "Signaleringsplan"),
-    ("tijdlijn", "Tijdlijn"),
+    ("overzicht", "Overzicht", "overview"),
+    ("netwerk", "Netwerk", "network"),
+    ("afspraken", "Afspraken", "agreements"),
+    ("plan", "Signaleringsplan", "signals"),
+    ("tijdlijn", "Tijdlijn", "timeline"),
 )
 STATE_STYLE = {
     DueState.OVERDUE: "bold red",
@@ -56,19 +61,41 @@ AGREEMENT_COLUMNS = (
     ("Hoe vaak", 18),
     ("Laatste", 16),
 )
-SIGNAL_COLUMNS = (
-    ("Fase", 6),
-    ("Signalen", 30),
-    ("Wat doe ik", 24),
-    ("Netwerk", 24),
-    ("Professional", 24),
-    ("Wie bellen", 24),
-)
 TIMELINE_COLUMNS = (("Datum", 16), ("Soort", 13), ("Wat", 60), ("Wie", 20))
-PHASE_STYLE = {"groen": "bold green", "oranje": "bold dark_orange", "rood": "bold red"}
+PHASE_STYLE = {
+    SignalPhase.GREEN: "bold green",
+    SignalPhase.ORANGE: "bold dark_orange",
+    SignalPhase.RED: "bold red",
+}
 
 
-class ClientFileScreen(Screen[None]):
+def agreement_state(agreement: AgreementRow) -> str:
+    """The state of an agreement in words: '12 dagen te laat', 'uitgesteld tot …'."""
+    if agreement.state is DueState.OVERDUE:
+        return f"{counted(agreement.days_overdue, 'dag', 'dagen')} te laat"
+    if agreement.state is DueState.SNOOZED:
+        return f"uitgesteld tot {day(agreement.snoozed_until)}"
+    return agreement.state.label
+
+
+def signal_block(signal: SignalRow) -> Group:
+    """One row of the signaleringsplan, every field wrapped in full."""
+    return Group(
+        field_table(
+            (
+                ("Signalen", signal.signs),
+                ("Wat doe ik", signal.own_actions),
+                ("Mijn netwerk", signal.network_actions),
+                ("Professional", signal.professional_actions),
+                ("Wie bellen", signal.whom_to_call),
+            ),
+            label_width=13,
+        ),
+        Text(""),
+    )
+
+
+class ClientFileScreen(WijkteamScreen[None]):
     """One client's file; `c` logs a contact (on the selected agreement in Afspraken)."""
 
     BINDINGS = [
@@ -77,7 +104,7 @@ class ClientFileScreen(Screen[None]):
         Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden"),
         *(
             Binding(str(i), f"tab('{tab_id}')", title, id=f"file.tab.{tab_id}", show=False)
-            for i, (tab_id, title) in enumerate(TABS, start=1)
+            for i, (tab_id, title, _) in enumerate(TABS, start=1)
         ),
     ]
 
@@ -85,10 +112,8 @@ class ClientFileScreen(Screen[None]):
         super().__init__()
         self.client_id = client_id
         self.file: ClientFile | None = None
-
-    @property
-    def wijkteam(self) -> WijkteamApp:
-        return self.app  # type: ignore[return-value]
+        # Every field of each table row, for Enter (the table shows them cut to width).
+        self._details: dict[str, dict[str, tuple[Text, Fields]]] = {}
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -101,7 +126,7 @@ class ClientFileScreen(Screen[None]):
             with TabPane("3 Afspraken", id="afspraken"):
                 yield self._table("agreements", AGREEMENT_COLUMNS)
             with TabPane("4 Signaleringsplan", id="plan"):
-                yield self._table("signals", SIGNAL_COLUMNS)
+                yield OptionList(id="signals")
             with TabPane("5 Tijdlijn", id="tijdlijn"):
                 yield self._table("timeline", TIMELINE_COLUMNS)
         yield Footer()
@@ -114,28 +139,43 @@ class ClientFileScreen(Screen[None]):
         return table
 
     def on_mount(self) -> None:
+        self._show_top_bar()
+        self.action_reload()
+
+    def _show_top_bar(self) -> None:
         team = self.wijkteam.team
         if team is not None:
             self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
-        self.query_one("#tabs").loading = True
-        self.action_reload()
 
     def action_reload(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="file", exit_on_error=False)
-    def _load(self) -> None:
         register = self.wijkteam.register
         if register is None:
             return
-        today = self.wijkteam.clock()
-        file = client_file(register, self.client_id, today)
-        self.post_message(ClientFileLoaded(file, client_timeline(register, self.client_id)))
+        app, client_id = self.wijkteam, self.client_id
 
-    @on(ClientFileLoaded)
-    def _show(self, event: ClientFileLoaded) -> None:
-        file = self.file = event.file
-        self.query_one("#tabs").loading = False
+        def load() -> tuple[ClientFile, list[TimelineEntry], date]:
+            app.sweep(register)
+            today = app.clock()
+            return (
+                client_file(register, client_id, today),
+                client_timeline(register, client_id),
+                today,
+            )
+
+        self.run_store(
+            load,
+            self._show,
+            group="file",
+            busy=None if self.file else self.query_one("#tabs"),
+        )
+
+    def new_day(self) -> None:
+        self._show_top_bar()
+        self.action_reload()
+
+    def _show(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:
+        file, timeline_entries, today = loaded
+        self.file = file
         self.query_one("#file-title", Static).update(
             Text.assemble(
                 literal(file.name, "bold"),
@@ -145,67 +185,105 @@ class ClientFileScreen(Screen[None]):
                 literal(file.casemanager or "—"),
             )
         )
-        self.query_one("#overview-text", Static).update(self._overview(file))
+        self.query_one("#overview-text", Static).update(self._overview(file, today))
         network = self._cleared("network")
         for member in file.members:
-            network.add_row(
-                literal(member.name),
-                literal(member.relation),
-                literal(member.kind.label),
-                literal(" ".join(member.supports) or "—"),
-                literal(member.phone),
-                literal(member.availability),
-                literal("ja" if member.consent_to_share else "nee"),
-                literal(day(member.last_contact_on)),
-                key=str(member.id),
+            fields: Fields = (
+                ("Naam", member.name),
+                ("Relatie", member.relation),
+                ("Soort", member.kind.label),
+                ("Steun", " ".join(member.supports) or "—"),
+                ("Telefoon", member.phone),
+                ("Bereikbaar", member.availability),
+                ("Toestemming", "ja" if member.consent_to_share else "nee"),
+                ("Laatste contact", day(member.last_contact_on)),
+            )
+            self._add_row(
+                network, str(member.id), literal(member.name), fields, columns=NETWORK_COLUMNS
             )
         agreements = self._cleared("agreements")
         for agreement in file.agreements:
-            state = agreement.state.value.replace("_", " ")
-            if agreement.state is DueState.OVERDUE:
-                state = f"{agreement.days_overdue} dagen te laat"
-            elif agreement.state is DueState.SNOOZED:
-                state = f"uitgesteld tot {day(agreement.snoozed_until)}"
-            agreements.add_row(
+            state = agreement_state(agreement)
+            fields = (
+                ("Wie", agreement.who),
+                ("Stand", Text(state, style=STATE_STYLE[agreement.state])),
+                ("Volgende", day(agreement.next_due)),
+                ("Hoe", agreement.channel.label),
+                ("Hoe vaak", agreement.how_often),
+                ("Laatste", day(agreement.last_contact_on)),
+            )
+            detail = (
+                *fields[:2],
+                ("Volgende", due_text(agreement.next_due, today)),
+                *fields[3:],
+                ("Afspraak", agreement.description),
+                ("Van – tot", f"{day(agreement.start_on)} – {day(agreement.end_on)}"),
+                ("Uitgesteld", agreement.snooze_reason if agreement.snoozed_until else ""),
+            )
+            key = f"{agreement.id}|{agreement.channel.value}"
+            self._add_row(
+                agreements,
+                key,
                 literal(agreement.who),
-                Text(state, style=STATE_STYLE[agreement.state]),
-                literal(day(agreement.next_due)),
-                literal(agreement.channel.label),
-                literal(agreement.how_often),
-                literal(day(agreement.last_contact_on)),
-                key=f"{agreement.id}|{agreement.channel.value}",
+                fields,
+                columns=AGREEMENT_COLUMNS,
+                detail=detail,
             )
-        signals = self._cleared("signals")
-        for signal in file.signals:
-            signals.add_row(
-                Text(signal.phase.label, style=PHASE_STYLE[signal.phase.value]),
-                literal(signal.signs),
-                literal(signal.own_actions),
-                literal(signal.network_actions),
-                literal(signal.professional_actions),
-                literal(signal.whom_to_call),
-                key=str(signal.id),
-            )
+        self._fill_plan(file.signals)
         timeline = self._cleared("timeline")
-        for index, entry in enumerate(event.timeline):
-            timeline.add_row(
-                literal(day(entry.on)),
-                literal(entry.kind),
-                literal(entry.text),
-                literal(entry.who),
-                key=str(index),
+        for index, entry in enumerate(timeline_entries):
+            fields = (
+                ("Datum", day(entry.on)),
+                ("Soort", entry.kind),
+                ("Wat", entry.text),
+                ("Wie", entry.who),
             )
+            title = Text.assemble(entry.kind, " op ", day(entry.on))
+            self._add_row(timeline, str(index), title, fields, columns=TIMELINE_COLUMNS)
+
+    def _add_row(
+        self,
+        table: DataTable[object],
+        key: str,
+        title: Text,
+        fields: Fields,
+        *,
+        columns: tuple[tuple[str, int], ...],
+        detail: Fields | None = None,
+    ) -> None:
+        cells = [fit(value, width) for (_, value), (_, width) in zip(fields, columns, strict=True)]
+        table.add_row(*cells, key=key)
+        assert table.id is not None
+        self._details.setdefault(table.id, {})[key] = (title, detail or fields)
+
+    def _fill_plan(self, signals: list[SignalRow]) -> None:
+        plan = self.query_one("#signals", OptionList)
+        plan.clear_options()
+        options: list[Option] = []
+        for phase in SignalPhase:
+            rows = [s for s in signals if s.phase is phase]
+            if not rows:
+                continue
+            options.append(
+                Option(Text(phase.label.upper(), style=PHASE_STYLE[phase]), disabled=True)
+            )
+            options.extend(Option(signal_block(row), id=str(row.id)) for row in rows)
+        if not options:
+            options.append(Option("Nog geen signaleringsplan.", disabled=True))
+        plan.add_options(options)
 
     def _cleared(self, table_id: str) -> DataTable[object]:
         table: DataTable[object] = self.query_one(f"#{table_id}", DataTable)
         table.clear()
+        self._details[table_id] = {}
         return table
 
     @staticmethod
-    def _overview(file: ClientFile) -> Text:
-        def line(label: str, value: object) -> Text:
-            return Text.assemble((f"{label:<22}", "bold"), literal(value or "—"), "\n")
+    def _overview(file: ClientFile, today: date) -> Text:
+        def line(label: str, value: object, style: str = "") -> Text:
+            return Text.assemble((f"{label:<22}", "bold"), literal(value or "—", style), "\n")
 
+        late = file.next_due is not None and file.next_due < today
         text = Text()
         text.append_text(line("Fase", file.phase.label))
         text.append_text(line("Casemanager", file.casemanager))
@@ -213,7 +291,9 @@ class ClientFileScreen(Screen[None]):
         text.append_text(line("Telefoon", file.phone))
         text.append_text(line("In beeld sinds", day(file.opened_on)))
         text.append_text(line("Laatste contact", day(file.last_contact_on)))
-        text.append_text(line("Volgende contact", day(file.next_due)))
+        text.append_text(
+            line("Volgende contact", due_text(file.next_due, today), "bold red" if late else "")
+        )
         text.append("\n")
         text.append_text(line("In eigen woorden", file.own_words))
         text.append_text(line("Sterke kanten", file.strengths))
@@ -227,7 +307,26 @@ class ClientFileScreen(Screen[None]):
         return text
 
     def action_tab(self, tab_id: str) -> None:
+        """Show the tab and give its list the focus, so that the arrow keys work at once."""
         self.query_one("#tabs", TabbedContent).active = tab_id
+        widget_id = next(widget for tab, _, widget in TABS if tab == tab_id)
+        self.query_one(f"#{widget_id}", Widget).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # Also when the tab is chosen with the mouse.
+        pane_id = event.pane.id
+        widget_id = next((widget for tab, _, widget in TABS if tab == pane_id), None)
+        if widget_id is not None and not isinstance(self.focused, DataTable | OptionList):
+            self.query_one(f"#{widget_id}", Widget).focus()
+
+    @on(DataTable.RowSelected)
+    def _row_details(self, event: DataTable.RowSelected) -> None:
+        table_id = event.data_table.id or ""
+        key = event.row_key.value or ""
+        found = self._details.get(table_id, {}).get(key)
+        if found is not None:
+            self.app.push_screen(DetailScreen(*found))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,32 +1,36 @@
-"""Logging a contact moment: outcome, channel, date and an optional note.
+"""Logging a contact moment: outcome, channel, date, an optional note, and on which agreement.
 
 Keyboard first: the outcome is preset to goed and the channel to the agreement's, so "gebeld,
 ging goed" on a phone agreement is `c` then Enter; letters change outcome (g, z, n) and channel
-(t, b, v, a, i) when no field is being typed in.
+(t, b, v, a, i) when no field is being typed in. Opened from a line that is not an agreement (an
+aandachtspunt, uit beeld), the dialog offers the client's agreements: digits choose one, `0`
+logs a contact outside any agreement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from wijkteam_tui.domain.dates import DateInputError, format_date, parse_date
-from wijkteam_tui.domain.terms import Channel, Outcome
-from wijkteam_tui.store.records import ContactInput
+from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
+from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.queries import contact_choices
+from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.services import log_contact
-from wijkteam_tui.views.messages import ActionFailed, ContactLogged
-from wijkteam_tui.views.text import literal
+from wijkteam_tui.views.base import WijkteamDialog
+from wijkteam_tui.views.text import counted, day, literal
 
 if TYPE_CHECKING:
-    from wijkteam_tui.app import WijkteamApp
+    from textual.screen import Screen
 
 OUTCOME_KEYS = {"g": Outcome.GOOD, "z": Outcome.CONCERNS, "n": Outcome.NOT_REACHED}
 CHANNEL_KEYS = {
@@ -36,10 +40,14 @@ CHANNEL_KEYS = {
     "a": Channel.APP,
     "i": Channel.WALK_IN,
 }
+#: Agreements offered to choose from by digit (1–9); more are reached from the client file.
+MAX_CHOICES = 9
 
 
 @dataclass(frozen=True)
 class ContactRequest:
+    """Whom the contact is with, and on which agreement when that is known already."""
+
     client_id: int
     client_name: str
     agreement_id: int | None = None
@@ -47,7 +55,18 @@ class ContactRequest:
     channel: str = ""
 
 
-class LogContactScreen(ModalScreen[bool]):
+@dataclass(frozen=True)
+class ContactDraft:
+    """What the person has chosen and typed so far (kept in memory over an idle lock)."""
+
+    outcome: Outcome = Outcome.GOOD
+    channel: Channel | None = None
+    when: str = "vandaag"
+    note: str = ""
+    agreement_id: int | None = None
+
+
+class LogContactScreen(WijkteamDialog[bool]):
     """Dismisses with True when a contact was saved."""
 
     # No field has focus at first, so that the letter keys choose outcome and channel.
@@ -66,20 +85,29 @@ class LogContactScreen(ModalScreen[bool]):
         Binding("i", "channel('i')", "Inloop", id="contact.walk_in", show=False),
         Binding("o", "note", "Opmerking", id="contact.note", tooltip="Opmerking typen"),
         Binding("d", "date", "Datum", id="contact.date", tooltip="Andere datum"),
+        # One line in help and palette for the ten digits.
+        *(
+            Binding(
+                str(n),
+                f"agreement({n})",
+                "Afspraak kiezen (0–9)" if n == 1 else "",
+                id=f"contact.agreement.{n}",
+                show=False,
+            )
+            for n in range(MAX_CHOICES + 1)
+        ),
     ]
 
-    def __init__(self, request: ContactRequest) -> None:
+    def __init__(self, request: ContactRequest, draft: ContactDraft | None = None) -> None:
         super().__init__()
         self.request = request
-        self.outcome = Outcome.GOOD
-        try:
-            self.channel = Channel(request.channel)
-        except ValueError:
-            self.channel = Channel.PHONE
-
-    @property
-    def wijkteam(self) -> WijkteamApp:
-        return self.app  # type: ignore[return-value]
+        draft = draft or ContactDraft(agreement_id=request.agreement_id)
+        self.outcome = draft.outcome
+        self.channel = draft.channel or _channel(request.channel)
+        self.agreement_id = draft.agreement_id
+        self._typed = (draft.when, draft.note)
+        # None until loaded: the agreements to choose from, when the request named none.
+        self.choices: list[AgreementChoice] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="contact-box", classes="dialog"):
@@ -87,12 +115,15 @@ class LogContactScreen(ModalScreen[bool]):
             if self.request.who:
                 title.append_text(Text.assemble(" — ", literal(self.request.who)))
             yield Label(title, classes="dialog-title")
+            if self.request.agreement_id is None:
+                yield Static("Afspraken laden…", id="contact-agreements")
             yield Static("", id="outcome")
             yield Static("", id="channel")
             yield Label("Datum (d)")
-            yield Input(value="vandaag", id="when", compact=True)
+            yield Input(value=self._typed[0], id="when", compact=True)
             yield Label("Opmerking (o), niet verplicht")
             yield Input(
+                value=self._typed[1],
                 placeholder="bijvoorbeeld: ging goed, samen koffie gedronken",
                 id="note",
                 compact=True,
@@ -103,22 +134,66 @@ class LogContactScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self._render_choices()
         self.set_focus(None)
+        if self.request.agreement_id is None:
+            register = self.wijkteam.register
+            if register is not None:
+                client_id, today = self.request.client_id, self.wijkteam.clock()
+                self.run_store(
+                    lambda: contact_choices(register, client_id, today),
+                    self._choices_loaded,
+                    group="choices",
+                )
+
+    def _choices_loaded(self, choices: list[AgreementChoice]) -> None:
+        self.choices = choices[:MAX_CHOICES]
+        if self.agreement_id is None and self.choices:
+            self._choose(self.choices[0])
+        self._render_choices()
+
+    def _choose(self, choice: AgreementChoice | None) -> None:
+        self.agreement_id = choice.agreement_id if choice else None
+        if choice is not None:
+            self.channel = choice.channel
 
     def _render_choices(self) -> None:
-        def choices(options: dict[str, object], chosen: object) -> Text:
+        def options(keys: dict[str, LabelledEnum], chosen: object) -> Text:
             text = Text()
-            for key, value in options.items():
-                label = f" {key} {value.label} " if hasattr(value, "label") else f" {key} "
-                text.append(label, style="reverse bold" if value is chosen else "")
+            for key, value in keys.items():
+                text.append(
+                    f" {key} {value.label} ", style="reverse bold" if value is chosen else ""
+                )
                 text.append(" ")
             return text
 
         self.query_one("#outcome", Static).update(
-            Text.assemble(("Uitkomst  ", "bold"), choices(OUTCOME_KEYS, self.outcome))  # type: ignore[arg-type]
+            Text.assemble(("Uitkomst  ", "bold"), options(dict(OUTCOME_KEYS), self.outcome))
         )
         self.query_one("#channel", Static).update(
-            Text.assemble(("Kanaal    ", "bold"), choices(CHANNEL_KEYS, self.channel))  # type: ignore[arg-type]
+            Text.assemble(("Kanaal    ", "bold"), options(dict(CHANNEL_KEYS), self.channel))
         )
+        if self.choices is not None:
+            self.query_one("#contact-agreements", Static).update(
+                self._agreement_lines(self.choices)
+            )
+
+    def _agreement_lines(self, choices: list[AgreementChoice]) -> Text:
+        text = Text.assemble(("Op afspraak (cijfer kiest)\n", "bold"))
+        for number, choice in enumerate(choices, start=1):
+            due = day(choice.next_due)
+            if choice.days_overdue:
+                due += f", {counted(choice.days_overdue, 'dag', 'dagen')} te laat"
+            line = Text.assemble(
+                f" {number} ", literal(choice.who), f" · {choice.channel.label} · {due} "
+            )
+            if choice.agreement_id == self.agreement_id:
+                line.stylize("reverse bold")
+            text.append_text(line)
+            text.append("\n")
+        loose = Text(" 0 geen afspraak: los contact ")
+        if self.agreement_id is None:
+            loose.stylize("reverse bold")
+        text.append_text(loose)
+        return text
 
     def action_outcome(self, key: str) -> None:
         self.outcome = OUTCOME_KEYS[key]
@@ -127,6 +202,21 @@ class LogContactScreen(ModalScreen[bool]):
     def action_channel(self, key: str) -> None:
         self.channel = CHANNEL_KEYS[key]
         self._render_choices()
+
+    def action_agreement(self, number: int) -> None:
+        if self.choices is None:
+            return
+        if number == 0:
+            self._choose(None)
+        elif number <= len(self.choices):
+            self._choose(self.choices[number - 1])
+        self._render_choices()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Digits choose an agreement only where there is a list to choose from.
+        if action == "agreement":
+            return self.choices is not None
+        return True
 
     def action_note(self) -> None:
         self.query_one("#note", Input).focus()
@@ -137,52 +227,57 @@ class LogContactScreen(ModalScreen[bool]):
     def action_cancel(self) -> None:
         self.dismiss(False)
 
+    def draft(self) -> Callable[[], Screen[bool]]:
+        """Rebuild this dialog as it is now (after an idle lock, for the same user)."""
+        state = ContactDraft(
+            outcome=self.outcome,
+            channel=self.channel,
+            when=self.query_one("#when", Input).value,
+            note=self.query_one("#note", Input).value,
+            agreement_id=self.agreement_id,
+        )
+        request = self.request
+        return lambda: LogContactScreen(request, state)
+
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
+        message = self.query_one("#contact-message", Static)
+        if self.request.agreement_id is None and self.choices is None:
+            message.update("Een moment: de afspraken worden nog geladen.")
+            return
         today = self.wijkteam.clock()
         try:
             when = parse_date(self.query_one("#when", Input).value, today)
         except DateInputError as error:
-            self.query_one("#contact-message", Static).update(str(error))
+            message.update(str(error))
             self.query_one("#when", Input).focus()
             return
-        note = self.query_one("#note", Input).value
-        self.query_one("#contact-message", Static).update("Opslaan…")
-        self._save(
-            ContactInput(
-                client_id=self.request.client_id,
-                occurred_on=when,
-                channel=self.channel,
-                outcome=self.outcome,
-                agreement_id=self.request.agreement_id,
-                note=note,
-            )
-        )
-
-    @work(thread=True, exclusive=True, group="contact", exit_on_error=False)
-    def _save(self, data: ContactInput) -> None:
-        from wijkteam_tui.errors import WijkteamError
-
         register = self.wijkteam.register
         if register is None:
             return
-        try:
-            result = log_contact(register, data, self.wijkteam.clock())
-        except WijkteamError as error:
-            self.post_message(ActionFailed(error.message))
-            return
-        self.post_message(ContactLogged(result))
+        data = ContactInput(
+            client_id=self.request.client_id,
+            occurred_on=when,
+            channel=self.channel,
+            outcome=self.outcome,
+            agreement_id=self.agreement_id,
+            note=self.query_one("#note", Input).value,
+        )
+        message.update("Opslaan…")
+        self.run_store(
+            lambda: log_contact(register, data, today),
+            self._logged,
+            group="save",
+            failed=self._failed,
+        )
 
-    @on(ActionFailed)
-    def _failed(self, event: ActionFailed) -> None:
-        self.query_one("#contact-message", Static).update(literal(event.message))
+    def _failed(self, text: str, error: WijkteamError | None) -> None:
+        self.query_one("#contact-message", Static).update(literal(text))
 
-    @on(ContactLogged)
-    def _logged(self, event: ContactLogged) -> None:
-        result = event.result
+    def _logged(self, result: ContactResult) -> None:
         text = "Contact vastgelegd."
         if result.agreement_next_due:
             text += f" Volgende keer: {format_date(result.agreement_next_due)}."
@@ -190,3 +285,10 @@ class LogContactScreen(ModalScreen[bool]):
             self.app.notify(reason, title="Nieuw aandachtspunt", severity="warning")
         self.app.notify(text)
         self.dismiss(True)
+
+
+def _channel(value: str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        return Channel.PHONE

@@ -1,4 +1,4 @@
-"""Loading the store in the background while the first screen is up.
+"""Loading the store and the working screens in the background while the first screen is up.
 
 Python must not import one package from two threads at once (a half-initialised module
 raises), so every place that needs the store first calls `preload()`: the first caller
@@ -9,15 +9,8 @@ from __future__ import annotations
 import importlib
 import threading
 
-MODULES = (
-    "wijkteam_tui.store.crypto",
-    "wijkteam_tui.store.engine",
-    "wijkteam_tui.store.queries",
-    "wijkteam_tui.store.services",
-    "wijkteam_tui.views.today",
-    "wijkteam_tui.views.clients",
-    "wijkteam_tui.views.client_file",
-)
+#: The one module that imports everything the working screens need.
+ENTRY = "wijkteam_tui.views.working"
 
 _lock = threading.Lock()
 _done = threading.Event()
@@ -29,6 +22,5 @@ def preload() -> None:
         return
     with _lock:
         if not _done.is_set():
-            for module in MODULES:
-                importlib.import_module(module)
+            importlib.import_module(ENTRY)
             _done.set()

@@ -50,3 +50,29 @@ def columns_line(cells: tuple[Text | str, ...], widths: tuple[int, ...]) -> Text
 def header(columns: tuple[tuple[str, int], ...]) -> Text:
     """The column titles for `columns_line` rows."""
     return Text(" ".join(label.ljust(width) for label, width in columns), style="bold")
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """`1 cliënt`, `2 cliënten`, `0 cliënten`."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def fit(value: object, width: int, style: str = "") -> Text:
+    """The text cut to `width` cells, ending in "…" when something was cut off."""
+    text = value.copy() if isinstance(value, Text) else literal(value, style)
+    text.no_wrap = True
+    if text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def due_text(due: date | None, today: date) -> str:
+    """A due date as a person needs it: a date in the past always says how late it is."""
+    if due is None:
+        return "—"
+    late = (today - due).days
+    if late > 0:
+        return f"{format_date(due)} ({counted(late, 'dag', 'dagen')} te laat)"
+    if late == 0:
+        return f"{format_date(due)} (vandaag)"
+    return format_date(due)

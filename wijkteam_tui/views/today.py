@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wijkteam_tui.store.queries import team_info, today_list
 from wijkteam_tui.store.records import DueItem
+from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
-from wijkteam_tui.views.messages import TodayLoaded
+from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.text import columns_line, day, header, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
-
-if TYPE_CHECKING:
-    from wijkteam_tui.app import WijkteamApp
 
 # Each list is drawn as lines of fixed-width columns: on a caseload of hundreds of rows a
 # cell-by-cell table costs more than the whole database read.
@@ -40,12 +36,16 @@ def row_key(kind: str, client_id: int, item_id: int = 0) -> str:
     return f"{kind}:{client_id}:{item_id}"
 
 
-def parse_row_key(key: str) -> tuple[str, int, int]:
-    kind, client_id, item_id = key.split(":")
-    return kind, int(client_id), int(item_id)
+@dataclass(frozen=True)
+class RowTarget:
+    """What a line in one of the lists is about: the client, and the agreement if it is one."""
+
+    client_id: int
+    client_name: str
+    due: DueItem | None = None
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(WijkteamScreen[None]):
     """Overdue contacts, due this week, open alerts, out of view, and the out-of-hours number."""
 
     BINDINGS = [
@@ -56,14 +56,10 @@ class TodayScreen(Screen[None]):
         Binding("tab", "app.focus_next", "Volgende lijst", show=False, id="today.next"),
     ]
 
-    def __init__(self, first_day: TodayLoaded | None = None) -> None:
+    def __init__(self, first_day: Day | None = None) -> None:
         super().__init__()
         self._first_day = first_day
-        self._due: dict[str, DueItem] = {}
-
-    @property
-    def wijkteam(self) -> WijkteamApp:
-        return self.app  # type: ignore[return-value]
+        self._rows: dict[str, RowTarget] = {}
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -87,46 +83,68 @@ class TodayScreen(Screen[None]):
             self.action_reload()
 
     def action_reload(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="today", exit_on_error=False)
-    def _load(self) -> None:
         register = self.wijkteam.register
-        if register is None or register.user is None:
+        if register is None:
             return
-        today = self.wijkteam.clock()
-        self.post_message(
-            TodayLoaded(today_list(register, register.user.id, today), team_info(register))
+        app = self.wijkteam
+        self.run_store(
+            lambda: read_day(register, app),
+            self._show,
+            group="today",
+            # The indicator only while nothing is shown yet: a reload keeps the lists in view.
+            busy=None if self._rows else self.query_one("#sections"),
         )
 
-    @on(TodayLoaded)
-    def _show(self, event: TodayLoaded) -> None:
-        data = event.today
-        self.wijkteam.team_known(event.team)
-        self.query_one(TopBar).show(event.team, self.wijkteam.register, self.wijkteam.clock())
-        self._due = {}
+    def new_day(self) -> None:
+        """Midnight passed with the register open: the sweep runs and the lists are read anew."""
+        self.action_reload()
+
+    def _show(self, loaded: Day | None) -> None:
+        if loaded is None:
+            return
+        data = loaded.today
+        self.wijkteam.team_known(loaded.team)
+        self.query_one(TopBar).show(loaded.team, self.wijkteam.register, self.wijkteam.clock())
+        self._rows = {}
+
+        def target(key: str, client_id: int, name: str, due: DueItem | None = None) -> str:
+            self._rows[key] = RowTarget(client_id, name, due)
+            return key
+
         overdue: list[Row] = []
         for item in data.overdue:
-            key = row_key("a", item.client_id, item.agreement_id)
-            self._due[key] = item
+            key = target(
+                row_key("a", item.client_id, item.agreement_id),
+                item.client_id,
+                item.client_name,
+                item,
+            )
             late = Text(f"{item.days_overdue:>4}", style="bold red")
             overdue.append((key, (late, item.client_name, item.channel.label, item.who)))
         soon: list[Row] = []
         for item in data.due_soon:
-            key = row_key("a", item.client_id, item.agreement_id)
-            self._due[key] = item
+            key = target(
+                row_key("a", item.client_id, item.agreement_id),
+                item.client_id,
+                item.client_name,
+                item,
+            )
             when = day(item.next_due)[:-5]
             soon.append((key, (when, item.client_name, item.channel.label, item.who)))
         alerts: list[Row] = [
             (
-                row_key("x", alert.client_id, alert.alert_id),
+                target(
+                    row_key("x", alert.client_id, alert.alert_id),
+                    alert.client_id,
+                    alert.client_name,
+                ),
                 (short_day(alert.raised_on), alert.client_name, alert.reason),
             )
             for alert in data.alerts
         ]
         silent: list[Row] = [
             (
-                row_key("c", client.client_id),
+                target(row_key("c", client.client_id), client.client_id, client.client_name),
                 (
                     Text(f"{client.days_without_contact:>4}", style="bold yellow"),
                     client.client_name,
@@ -141,8 +159,11 @@ class TodayScreen(Screen[None]):
                 f"{title} ({len(rows[section_id])})"
             )
             self._fill(section_id, rows[section_id])
-        if not isinstance(self.focused, OptionList):
-            self.query_one("#overdue", OptionList).focus()
+        focused = self.focused
+        if not isinstance(focused, OptionList) or not focused.option_count:
+            # The first list with something in it, so that `c` and Enter work at once.
+            lists = [self.query_one(f"#{section_id}", OptionList) for section_id, _, _ in SECTIONS]
+            next((lst for lst in lists if lst.option_count), lists[0]).focus()
         contact = data.out_of_hours_contact or "(nog niet ingesteld door de teamleider)"
         self.query_one("#out-of-hours", Static).update(
             Text.assemble(("Buiten kantoortijd: ", "bold"), literal(contact))
@@ -157,12 +178,12 @@ class TodayScreen(Screen[None]):
         if listing.option_count:
             listing.highlighted = min(place, listing.option_count - 1)
 
-    def _selected(self) -> tuple[str, int, int] | None:
+    def _selected(self) -> RowTarget | None:
         focused = self.focused
         if not isinstance(focused, OptionList) or focused.highlighted is None:
             return None
         key = focused.get_option_at_index(focused.highlighted).id
-        return parse_row_key(key) if key else None
+        return self._rows.get(key) if key else None
 
     @on(OptionList.OptionSelected)
     def _row_selected(self) -> None:
@@ -173,24 +194,21 @@ class TodayScreen(Screen[None]):
 
         selected = self._selected()
         if selected:
-            self.app.push_screen(ClientFileScreen(selected[1]))
+            self.app.push_screen(ClientFileScreen(selected.client_id))
 
     def action_log_contact(self) -> None:
         selected = self._selected()
         if not selected:
             self.notify("Kies eerst een regel in een van de lijsten.")
             return
-        kind, client_id, item_id = selected
-        item = self._due.get(row_key(kind, client_id, item_id))
+        item = selected.due
         if item is not None:
             request = ContactRequest(
-                client_id, item.client_name, item.agreement_id, item.who, item.channel.value
+                item.client_id, item.client_name, item.agreement_id, item.who, item.channel.value
             )
         else:
-            listing = self.focused
-            assert isinstance(listing, OptionList) and listing.highlighted is not None
-            name = str(listing.get_option_at_index(listing.highlighted).prompt)
-            request = ContactRequest(client_id, name)
+            # An aandachtspunt or uit beeld: the dialog offers the client's agreements.
+            request = ContactRequest(selected.client_id, selected.client_name)
         self.app.push_screen(LogContactScreen(request), self._contact_done)
 
     def _contact_done(self, logged: bool | None) -> None:

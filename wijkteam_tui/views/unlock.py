@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from wijkteam_tui.domain.accounts import (
@@ -18,41 +19,23 @@ from wijkteam_tui.domain.accounts import (
     validate_passphrase,
     validate_user_name,
 )
-from wijkteam_tui.errors import AuthenticationError, UsageError, WijkteamError
-from wijkteam_tui.views.messages import ActionFailed, RegisterOpened, TodayLoaded
+from wijkteam_tui.errors import TooManyAttemptsError, UsageError, WijkteamError
+from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.preload import preload
-from wijkteam_tui.views.text import literal
+from wijkteam_tui.views.text import counted, literal
 
 if TYPE_CHECKING:
-    from wijkteam_tui.app import WijkteamApp
     from wijkteam_tui.store.engine import Register
 
-#: After this many wrong passphrases in a row, each further try waits longer (2, 4, 8 … 60 s).
-FREE_ATTEMPTS = 3
 
+class UnlockScreen(WijkteamScreen[None]):
+    """User and passphrase; a wrong passphrase is told at the field.
 
-def failure_delay(failures: int) -> float:
-    """Seconds to wait before the next try after `failures` wrong passphrases in a row."""
-    if failures < FREE_ATTEMPTS:
-        return 0.0
-    return float(min(60, 2 ** (failures - FREE_ATTEMPTS + 1)))
-
-
-def first_day(register: Register, app: WijkteamApp) -> TodayLoaded | None:
-    """Vandaag of the user who just unlocked, read in the unlocking worker."""
-    from wijkteam_tui.store.queries import team_info, today_list
-
-    if register.user is None:
-        return None
-    today = today_list(register, register.user.id, app.clock())
-    return TodayLoaded(today, team_info(register))
-
-
-class UnlockScreen(Screen[None]):
-    """User and passphrase; a wrong passphrase is told at the field."""
+    After a few wrong passphrases each next try waits longer; the wait is kept beside the
+    register, so it holds after a restart and on the command line too."""
 
     BINDINGS = [
-        Binding("escape", "app.quit", "Afsluiten", id="unlock.quit", show=False),
         # A priority binding moves the focus at once, so that fast typing lands in the next field.
         Binding("enter", "next", "Verder", id="unlock.next", priority=True, show=False),
     ]
@@ -61,12 +44,9 @@ class UnlockScreen(Screen[None]):
         super().__init__()
         self.user = user
         self.locked = locked
-        self.failures = 0
         self.wait_until = 0.0
-
-    @property
-    def wijkteam(self) -> WijkteamApp:
-        return self.app  # type: ignore[return-value]
+        self._lead = ""
+        self._countdown: Timer | None = None
 
     def compose(self) -> ComposeResult:
         title = "Vergrendeld" if self.locked else "Wijkteam-register openen"
@@ -99,10 +79,8 @@ class UnlockScreen(Screen[None]):
         user = self.query_one("#user", Input).value.strip()
         passphrase = self.query_one("#passphrase", Input).value
         message = self.query_one("#unlock-message", Static)
-        wait = self.wait_until - time.monotonic()
-        if wait > 0:
-            message.update(f"Te vaak een verkeerd wachtwoord. Wacht nog {wait:.0f} seconden.")
-            return
+        if self.wait_until > time.monotonic():
+            return  # the countdown under the fields says how long
         if not user:
             message.update("Vul uw gebruikersnaam in.")
             self.query_one("#user", Input).focus()
@@ -112,52 +90,68 @@ class UnlockScreen(Screen[None]):
             return
         message.update("Bezig met openen…")
         self.query_one("#open", Button).disabled = True
-        self._open(user, passphrase)
+        path = self.wijkteam.db_path
+        self.run_store(
+            lambda: self._open(path, user, passphrase),
+            self._opened,
+            group="unlock",
+            failed=self._failed,
+        )
 
-    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
-    def _open(self, user: str, passphrase: str) -> None:
+    def _open(self, path: Path, user: str, passphrase: str) -> tuple[Register, Day | None]:
         preload()
         from wijkteam_tui.store import crypto
         from wijkteam_tui.store.engine import open_unlocked
 
-        path = self.wijkteam.db_path
+        unlocked = crypto.unlock(path, user, passphrase)
+        register = open_unlocked(path, unlocked)
         try:
-            unlocked = crypto.unlock(path, user, passphrase)
-            register = open_unlocked(path, unlocked)
-        except AuthenticationError as error:
-            self.post_message(ActionFailed(error.message, "passphrase", wrong_passphrase=True))
-            return
-        except WijkteamError as error:
-            self.post_message(ActionFailed(error.message))
-            return
-        self.post_message(RegisterOpened(register, first_day=first_day(register, self.wijkteam)))
+            return register, read_day(register, self.wijkteam)
+        except BaseException:
+            register.close()
+            raise
 
-    @on(ActionFailed)
-    def _failed(self, event: ActionFailed) -> None:
+    def _failed(self, text: str, error: WijkteamError | None) -> None:
         self.query_one("#open", Button).disabled = False
         passphrase = self.query_one("#passphrase", Input)
         passphrase.value = ""
         passphrase.focus()
-        text = event.message
-        if event.wrong_passphrase:
-            self.failures += 1
-            delay = failure_delay(self.failures)
-            if delay:
-                self.wait_until = time.monotonic() + delay
-                text += f" Volgende poging over {delay:.0f} seconden."
+        # A wrong passphrase says how long the next try must wait (nothing after the first few).
+        wait = float(getattr(error, "wait_seconds", 0.0))
+        if wait > 0:
+            self._lead = (
+                "Te vaak een verkeerd wachtwoord."
+                if isinstance(error, TooManyAttemptsError)
+                else text
+            )
+            self.wait_until = time.monotonic() + wait
+            self._show_wait()
+            if self._countdown is None:
+                self._countdown = self.set_interval(1.0, self._show_wait)
+            return
         self.query_one("#unlock-message", Static).update(literal(text))
 
-    @on(RegisterOpened)
-    def _opened(self, event: RegisterOpened) -> None:
-        self.failures = 0
-        self.wijkteam.register_opened(event.register, event.first_day)
+    def _show_wait(self) -> None:
+        """The wait, counted down each second, in the message under the fields."""
+        left = math.ceil(self.wait_until - time.monotonic())
+        message = self.query_one("#unlock-message", Static)
+        if left <= 0:
+            if self._countdown is not None:
+                self._countdown.stop()
+                self._countdown = None
+            message.update("U kunt het opnieuw proberen.")
+            return
+        message.update(literal(f"{self._lead} Wacht nog {counted(left, 'seconde', 'seconden')}."))
+
+    def _opened(self, opened: tuple[Register, Day | None]) -> None:
+        register, day = opened
+        self.wijkteam.register_opened(register, day)
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(WijkteamScreen[None]):
     """A new register: team name, first user (teamleider), passphrase twice."""
 
     BINDINGS = [
-        Binding("escape", "app.quit", "Afsluiten", id="setup.quit", show=False),
         Binding("enter", "next", "Verder", id="setup.next", priority=True, show=False),
     ]
     FIELDS = ("team", "user", "passphrase", "repeat")
@@ -218,32 +212,34 @@ class SetupScreen(Screen[None]):
             return
         message.update("Register wordt aangemaakt…")
         self.query_one("#create", Button).disabled = True
-        self._make(team, user, passphrase)
+        path = self.db_path
+        self.run_store(
+            lambda: self._make(path, team, user, passphrase),
+            self._created,
+            group="setup",
+            failed=self._failed,
+        )
 
-    @work(thread=True, exclusive=True, group="setup", exit_on_error=False)
-    def _make(self, team: str, user: str, passphrase: str) -> None:
+    @staticmethod
+    def _make(path: Path, team: str, user: str, passphrase: str) -> tuple[Register, str]:
         preload()
         from wijkteam_tui.store.engine import create_register
 
-        try:
-            register, recovery_key = create_register(self.db_path, user, passphrase, team_name=team)
-        except WijkteamError as error:
-            self.post_message(ActionFailed(error.message))
-            return
-        self.post_message(RegisterOpened(register, recovery_key))
+        return create_register(path, user, passphrase, team_name=team)
 
-    @on(ActionFailed)
-    def _failed(self, event: ActionFailed) -> None:
+    def _failed(self, text: str, error: WijkteamError | None) -> None:
         self.query_one("#create", Button).disabled = False
-        self.query_one("#setup-message", Static).update(literal(event.message))
+        self.query_one("#setup-message", Static).update(literal(text))
 
-    @on(RegisterOpened)
-    def _created(self, event: RegisterOpened) -> None:
-        assert event.recovery_key is not None
-        self.app.switch_screen(RecoveryKeyScreen(event.register, event.recovery_key))
+    def _created(self, made: tuple[Register, str]) -> None:
+        register, recovery_key = made
+        # The app holds the register from now on, so that quitting closes it; Vandaag comes
+        # only after the recovery key has been written down.
+        self.wijkteam.register = register
+        self.app.switch_screen(RecoveryKeyScreen(register, recovery_key))
 
 
-class RecoveryKeyScreen(Screen[None]):
+class RecoveryKeyScreen(WijkteamScreen[None]):
     """The recovery key, shown once; going on needs 'ik heb hem opgeschreven'."""
 
     def __init__(self, register: Register, recovery_key: str) -> None:
@@ -268,6 +264,16 @@ class RecoveryKeyScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#written", Checkbox).focus()
 
+    def leave_warning(self) -> str:
+        """Asked before quitting or locking while the key has not been confirmed."""
+        if self.query_one("#written", Checkbox).value:
+            return ""
+        return (
+            "U heeft nog niet bevestigd dat u de herstelsleutel heeft opgeschreven. Na het"
+            " afsluiten wordt hij nooit meer getoond: wie dan een wachtwoord vergeet, komt"
+            " niet meer in het register. Het register zelf blijft bewaard."
+        )
+
     @on(Checkbox.Changed, "#written")
     def _written(self, event: Checkbox.Changed) -> None:
         button = self.query_one("#continue", Button)
@@ -277,4 +283,4 @@ class RecoveryKeyScreen(Screen[None]):
 
     @on(Button.Pressed, "#continue")
     def _continue(self) -> None:
-        self.app.register_opened(self.register)  # type: ignore[attr-defined]
+        self.wijkteam.register_opened(self.register)

@@ -1,0 +1,17 @@
+"""Contact agreements as people read them: who checks in with the client."""
+
+from __future__ import annotations
+
+#: Who performs an agreement that names neither a network member nor a medewerker.
+CASEMANAGER = "casemanager"
+
+
+def performer_text(member_name: str | None, relation: str | None, user_name: str | None) -> str:
+    """Who performs an agreement: "Fenna de Vries (dochter)", "Fenna de Vries", the
+    medewerker's display name, or "casemanager".
+
+    Lists, the client file and alert reasons all call this, so that one agreement reads the
+    same everywhere and an alert's reason does not change when its client is re-evaluated."""
+    if member_name:
+        return f"{member_name} ({relation})" if relation else member_name
+    return user_name or CASEMANAGER

@@ -1,0 +1,133 @@
+"""The base of every screen: a typed handle on the app, store calls in workers, and failures that
+always reach the person.
+
+Textual's `Worker.StateChanged` goes to the node that started the worker and does not bubble,
+so an app-level handler never sees a screen's workers. Screens therefore start their store calls
+with `run_store`, and `StoreWorkers` ends the loading state and shows a Dutch message whatever
+the outcome: a result goes to the screen's callback, a person's error (`WijkteamError`) to its
+error callback or a notification, and a bug to a notification that says nothing was half-saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from wijkteam_tui.errors import WijkteamError
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.records import TeamInfo
+    from wijkteam_tui.views.day import Day
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+UNEXPECTED = "Er ging iets mis ({name}); er is niets half opgeslagen. Probeer het opnieuw."
+
+
+class WijkteamAppLike(Protocol):
+    """What screens may ask of the app (`WijkteamApp` satisfies it)."""
+
+    db_path: Path
+    register: Register | None
+    team: TeamInfo | None
+    clock: Callable[[], date]
+
+    def team_known(self, team: TeamInfo) -> None: ...
+
+    def register_opened(self, register: Register, first_day: Day | None = None) -> None: ...
+
+    def sweep(self, register: Register) -> None: ...
+
+
+def failure_text(error: BaseException | None) -> str:
+    """The Dutch sentence for a failed store call."""
+    if isinstance(error, WijkteamError):
+        return error.message
+    return UNEXPECTED.format(name=type(error).__name__ if error else "onbekend")
+
+
+@dataclass
+class _StoreCall:
+    done: Callable[[Any], None]
+    failed: Callable[[str, WijkteamError | None], None] | None
+    busy: Widget | None
+
+
+class StoreWorkers:
+    """Mixin for screens: store calls in thread workers, with one place for their outcome."""
+
+    _store_calls: dict[Worker[Any], _StoreCall]
+
+    @property
+    def wijkteam(self) -> WijkteamAppLike:
+        return cast("WijkteamAppLike", cast(Screen[Any], self).app)
+
+    def run_store(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None],
+        *,
+        group: str,
+        busy: Widget | None = None,
+        failed: Callable[[str, WijkteamError | None], None] | None = None,
+        exclusive: bool = True,
+    ) -> Worker[T]:
+        """Run `work` (a store call) in a thread; `done(result)` runs on the screen afterwards.
+
+        `busy` shows a loading indicator until the call ends, however it ends. `failed(message,
+        error)` gets the Dutch message of a failure (error is None for a bug); without it the
+        message is shown as a notification."""
+        screen = cast(Screen[Any], self)
+        if busy is not None:
+            busy.loading = True
+        worker = screen.run_worker(
+            work, name=group, group=group, thread=True, exclusive=exclusive, exit_on_error=False
+        )
+        if not hasattr(self, "_store_calls"):
+            self._store_calls = {}
+        self._store_calls[worker] = _StoreCall(done, failed, busy)
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker of this screen ends here: result, failure or cancellation."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        calls = getattr(self, "_store_calls", {})
+        call = calls.pop(event.worker, None)
+        # Another call may have taken over the same indicator (a reload while loading).
+        if (
+            call is not None
+            and call.busy is not None
+            and not any(other.busy is call.busy for other in calls.values())
+        ):
+            call.busy.loading = False
+        if event.state is WorkerState.SUCCESS:
+            if call is not None:
+                call.done(event.worker.result)
+            return
+        if event.state is WorkerState.CANCELLED:
+            return
+        error = event.worker.error
+        message = failure_text(error)
+        known = error if isinstance(error, WijkteamError) else None
+        if call is not None and call.failed is not None:
+            call.failed(message, known)
+        else:
+            cast(Screen[Any], self).notify(message, severity="error", timeout=10)
+
+
+class WijkteamScreen(StoreWorkers, Screen[R]):
+    """A full screen of the register."""
+
+
+class WijkteamDialog(StoreWorkers, ModalScreen[R]):
+    """A dialog over a screen of the register."""

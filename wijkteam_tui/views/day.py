@@ -1,0 +1,30 @@
+"""One read of a medewerker's day: the daily sweep first, then Vandaag and the team's settings.
+
+Kept apart from the Vandaag screen so that the unlock screen can read the day in its own worker
+without importing the screens (they load in the background while the passphrase is typed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.records import TeamInfo, TodayList
+    from wijkteam_tui.views.base import WijkteamAppLike
+
+
+@dataclass(frozen=True)
+class Day:
+    today: TodayList
+    team: TeamInfo
+
+
+def read_day(register: Register, app: WijkteamAppLike) -> Day | None:
+    """Vandaag of the user who is logged in (None for a register without that user's row)."""
+    from wijkteam_tui.store.queries import team_info, today_list
+
+    if register.user is None:
+        return None
+    app.sweep(register)
+    return Day(today_list(register, register.user.id, app.clock()), team_info(register))

@@ -1,0 +1,92 @@
+"""Every keystroke lands where the person meant it, however fast the keys arrive.
+
+Textual decides where a key goes (the focused widget, or a priority binding) when the app takes
+it from its queue, but the widget handles it later, in its own queue, and a key that a widget
+does not use travels back up to the app before a screen's binding runs. Keys that arrive in one
+burst (a password manager's auto-type, a paste, a slow SSH link) are therefore all routed before
+the first has moved the focus or opened a dialog: `d` + a date + Enter saved today's date, and
+the passphrase typed after Enter went into the user field.
+
+`KeySequencer` gives the app one key at a time: the next key is routed only when the previous one
+has been through every widget on its way up (and whatever that posted on the same way), and any
+screen it opened is mounted. A slow typist notices nothing; a burst behaves like slow typing.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
+#: A key whose way through the widgets has not ended after this long is let go anyway (a widget
+#: that was removed halfway drops the marker we sent after the key).
+STUCK_SECONDS = 0.5
+#: Rounds through the key's widgets: the second carries what the first posted (Input.Submitted).
+ROUNDS = 2
+
+
+class KeySequencer:
+    """Feeds key and paste events to `route` one at a time, each after the last has settled."""
+
+    def __init__(self, app: App[Any], route: Callable[[events.Event], Awaitable[None]]) -> None:
+        self._app = app
+        self._route = route
+        self._pending: deque[events.Event] = deque()
+        self._busy = False
+        self._turn = 0
+
+    @property
+    def idle(self) -> bool:
+        """Every key received has been routed and has settled."""
+        return not self._busy and not self._pending
+
+    async def feed(self, event: events.Event) -> None:
+        """Take a key or paste event from the terminal."""
+        self._pending.append(event)
+        if not self._busy:
+            await self._next()
+
+    async def _next(self) -> None:
+        if self._busy or not self._pending:
+            return
+        if not self._screen_ready():
+            # A screen is still being built (just opened by the previous key, or the first one).
+            self._app.set_timer(0.005, self._next)
+            return
+        event = self._pending.popleft()
+        self._busy = True
+        self._turn += 1
+        turn = self._turn
+        target: DOMNode = self._app.focused or self._app.screen
+        await self._route(event)
+        path = [node for _ in range(ROUNDS) for node in target.ancestors_with_self]
+        self._walk(path, turn)
+        self._app.set_timer(STUCK_SECONDS, lambda: self._settled(turn))
+
+    def _screen_ready(self) -> bool:
+        screen = self._app.screen
+        return screen.is_mounted and screen.id != "_default"
+
+    def _walk(self, path: list[DOMNode], turn: int) -> None:
+        """Post a marker to each node in turn; it runs after everything queued there before it."""
+        while path:
+            node, rest = path[0], path[1:]
+            if node.call_later(self._walk, rest, turn):
+                return
+            path = rest  # that node is closed: nothing more can happen there
+        # Last: the screen that is current now (a new one handles its own opening first).
+        if not self._app.screen.call_later(self._settled, turn):
+            self._settled(turn)
+
+    def _settled(self, turn: int) -> None:
+        if turn != self._turn or not self._busy:
+            return
+        self._busy = False
+        if self._pending:
+            self._app.call_later(self._next)

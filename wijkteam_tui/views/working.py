@@ -1,0 +1,22 @@
+"""Everything the working screens need, in one import (loaded in the background by preload).
+
+Unlocking shows only the unlock screen; while the passphrase is typed, `views.preload` imports
+this module, so that Vandaag, Cliënten, the dossier and the dialogs open without import work.
+A test checks that opening any screen after this import loads nothing new."""
+
+from __future__ import annotations
+
+from wijkteam_tui.store import crypto, engine, queries, services
+from wijkteam_tui.views import client_file, clients, contact, detail, today
+
+__all__ = [
+    "client_file",
+    "clients",
+    "contact",
+    "crypto",
+    "detail",
+    "engine",
+    "queries",
+    "services",
+    "today",
+]
