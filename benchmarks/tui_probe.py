@@ -80,7 +80,11 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
                 break
         vandaag = await _drawn(app.screen) - entered_epoch
 
-        app.push_screen(ClientsScreen())
+        # The key a person presses, so that the screen is made inside the app (where Textual's
+        # message hook, which the timing relies on, is in effect).
+        app.post_message(events.Key("slash", "/"))
+        while not isinstance(app.screen, ClientsScreen):
+            await asyncio.sleep(0.002)
         await app.workers.wait_for_complete()
         await pilot.pause()
         keystrokes = []

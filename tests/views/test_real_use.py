@@ -56,6 +56,13 @@ def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
     return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
 
 
+def _newest_contact(register: Register) -> ContactMoment:
+    with register.read() as session:
+        return session.scalars(
+            select(ContactMoment).order_by(ContactMoment.id.desc()).limit(1)
+        ).one()
+
+
 @dataclass
 class Street:
     """A register made by hand, not the demo: one medewerker's clients in a quiet street."""
@@ -208,10 +215,7 @@ async def test_a_date_typed_fast_after_d_is_the_date_saved(street: Street, opene
         burst(app, "c", "d", "20-11-2026", "enter")
         await drain(pilot)
         assert isinstance(app.screen, TodayScreen)
-    with opened.read() as session:
-        newest = session.scalars(
-            select(ContactMoment).order_by(ContactMoment.id.desc()).limit(1)
-        ).one()
+    newest = _newest_contact(opened)
     assert newest.occurred_on == date(2026, 11, 20)
     assert newest.agreement_id == street.agreement_id
 
@@ -225,10 +229,7 @@ async def test_a_note_pasted_after_o_is_saved(street: Street, opened: Register):
         burst(app, "enter")
         await drain(pilot)
         assert isinstance(app.screen, TodayScreen)
-    with opened.read() as session:
-        newest = session.scalars(
-            select(ContactMoment).order_by(ContactMoment.id.desc()).limit(1)
-        ).one()
+    newest = _newest_contact(opened)
     assert newest.note == "klinkt somber, bel morgen terug"
     assert newest.outcome is Outcome.CONCERNS
 
@@ -300,10 +301,7 @@ async def test_contact_from_aandachtspunten_names_the_client_and_offers_her_agre
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
-    with opened.read() as session:
-        newest = session.scalars(
-            select(ContactMoment).order_by(ContactMoment.id.desc()).limit(1)
-        ).one()
+    newest = _newest_contact(opened)
     assert newest.agreement_id == street.agreement_id
 
 
@@ -318,10 +316,7 @@ async def test_contact_from_uit_beeld_can_be_logged_outside_any_agreement(
         await settle(pilot)
         await pilot.press("0", "b", "enter")
         await settle(pilot)
-    with opened.read() as session:
-        newest = session.scalars(
-            select(ContactMoment).order_by(ContactMoment.id.desc()).limit(1)
-        ).one()
+    newest = _newest_contact(opened)
     assert newest.agreement_id is None
     assert newest.channel is Channel.VISIT
     assert newest.client_id == street.silent_id

@@ -43,6 +43,20 @@ def demo_app(in_tmp: Path, demo_template: Path):  # type: ignore[no-untyped-def]
     register.close()
 
 
+async def _create_register(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Set-up filled in and sent: the recovery key is shown next."""
+    screen = pilot.app.screen
+    for name, value in (
+        ("team", "Wijkteam Noord"),
+        ("user", "anna"),
+        ("passphrase", "paard batterij nietje"),
+        ("repeat", "paard batterij nietje"),
+    ):
+        screen.query_one(f"#{name}", Input).value = value
+    screen.query_one("#repeat", Input).focus()
+    await pilot.press("enter")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_setup_screen(snap_compare, in_tmp, size):
     app = make_app(Path("nieuw") / "register.db")
@@ -62,16 +76,7 @@ def test_recovery_key_screen(snap_compare, in_tmp, size, monkeypatch):
     app = make_app(Path("nieuw") / "register.db")
 
     async def create(pilot):  # type: ignore[no-untyped-def]
-        screen = pilot.app.screen
-        for name, value in (
-            ("team", "Wijkteam Noord"),
-            ("user", "anna"),
-            ("passphrase", "paard batterij nietje"),
-            ("repeat", "paard batterij nietje"),
-        ):
-            screen.query_one(f"#{name}", Input).value = value
-        screen.query_one("#repeat", Input).focus()
-        await pilot.press("enter")
+        await _create_register(pilot)
         await _steady(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=create)
@@ -184,16 +189,7 @@ def test_leaving_before_the_recovery_key_is_written_down(snap_compare, in_tmp, s
     app = make_app(Path("nieuw") / "register.db")
 
     async def leave(pilot):  # type: ignore[no-untyped-def]
-        screen = pilot.app.screen
-        for name, value in (
-            ("team", "Wijkteam Noord"),
-            ("user", "anna"),
-            ("passphrase", "paard batterij nietje"),
-            ("repeat", "paard batterij nietje"),
-        ):
-            screen.query_one(f"#{name}", Input).value = value
-        screen.query_one("#repeat", Input).focus()
-        await pilot.press("enter")
+        await _create_register(pilot)
         await settle(pilot)
         await pilot.press("ctrl+q")
         await _steady(pilot)

@@ -150,8 +150,8 @@ class ClientsScreen(WijkteamScreen[None]):
         if hits is None:
             return
         results = self.query_one("#results", OptionList)
-        results.clear_options()
-        results.add_options(Option(result_line(hit), id=str(hit.id)) for hit in hits[:RESULT_LIMIT])
+        # In one go: the list's height changes (a new layout) only when the number of hits does.
+        results.set_options(Option(result_line(hit), id=str(hit.id)) for hit in hits[:RESULT_LIMIT])
         if results.option_count:
             results.highlighted = 0
         shown = min(len(hits), RESULT_LIMIT)

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from wijkteam_tui.domain.accounts import (
     passphrase_strength,
+    seconds_text,
     validate_passphrase,
     validate_user_name,
 )
@@ -23,7 +24,7 @@ from wijkteam_tui.errors import TooManyAttemptsError, UsageError, WijkteamError
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.preload import preload
-from wijkteam_tui.views.text import counted, literal
+from wijkteam_tui.views.text import literal
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
@@ -141,7 +142,7 @@ class UnlockScreen(WijkteamScreen[None]):
                 self._countdown = None
             message.update("U kunt het opnieuw proberen.")
             return
-        message.update(literal(f"{self._lead} Wacht nog {counted(left, 'seconde', 'seconden')}."))
+        message.update(literal(f"{self._lead} Wacht nog {seconds_text(left)}."))
 
     def _opened(self, opened: tuple[Register, Day | None]) -> None:
         register, day = opened

@@ -27,8 +27,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.drop_column("evaluated_on")
-        batch_op.drop_column("search_text")
+    # Not in batch mode: on SQLite that copies `clients` to a new table and drops the old one,
+    # and with foreign keys on, dropping it deletes every row that cascades from a client.
+    op.drop_column("clients", "evaluated_on")
+    op.drop_column("clients", "search_text")
     with op.batch_alter_table("team_settings", schema=None) as batch_op:
         batch_op.drop_column("demo")
