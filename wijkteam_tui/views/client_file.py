@@ -25,7 +25,7 @@ from wijkteam_tui.store.records import AgreementRow, ClientFile, SignalRow, Time
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
-from wijkteam_tui.views.text import counted, day, due_text, fit, literal
+from wijkteam_tui.views.text import day, due_text, fit, late_text, literal
 from wijkteam_tui.views.topbar import TopBar
 
 TABS = (
@@ -72,7 +72,7 @@ PHASE_STYLE = {
 def agreement_state(agreement: AgreementRow) -> str:
     """The state of an agreement in words: '12 dagen te laat', 'uitgesteld tot …'."""
     if agreement.state is DueState.OVERDUE:
-        return f"{counted(agreement.days_overdue, 'dag', 'dagen')} te laat"
+        return late_text(agreement.days_overdue)
     if agreement.state is DueState.SNOOZED:
         return f"uitgesteld tot {day(agreement.snoozed_until)}"
     return agreement.state.label

@@ -27,7 +27,7 @@ from wijkteam_tui.store.queries import contact_choices
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.services import log_contact
 from wijkteam_tui.views.base import WijkteamDialog
-from wijkteam_tui.views.text import counted, day, literal
+from wijkteam_tui.views.text import day, late_text, literal
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -181,7 +181,7 @@ class LogContactScreen(WijkteamDialog[bool]):
         for number, choice in enumerate(choices, start=1):
             due = day(choice.next_due)
             if choice.days_overdue:
-                due += f", {counted(choice.days_overdue, 'dag', 'dagen')} te laat"
+                due += f", {late_text(choice.days_overdue)}"
             line = Text.assemble(
                 f" {number} ", literal(choice.who), f" · {choice.channel.label} · {due} "
             )

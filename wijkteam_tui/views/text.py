@@ -66,13 +66,18 @@ def fit(value: object, width: int, style: str = "") -> Text:
     return text
 
 
+def late_text(days: int) -> str:
+    """`1 dag te laat`, `12 dagen te laat`."""
+    return f"{counted(days, 'dag', 'dagen')} te laat"
+
+
 def due_text(due: date | None, today: date) -> str:
     """A due date as a person needs it: a date in the past always says how late it is."""
     if due is None:
         return "—"
     late = (today - due).days
     if late > 0:
-        return f"{format_date(due)} ({counted(late, 'dag', 'dagen')} te laat)"
+        return f"{format_date(due)} ({late_text(late)})"
     if late == 0:
         return f"{format_date(due)} (vandaag)"
     return format_date(due)
