@@ -100,7 +100,9 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
                 await asyncio.sleep(0.0005)
             keystrokes.append(drawn[0] - pressed)
             await app.workers.wait_for_complete()
-        rows = app.screen.query_one("#results", OptionList).option_count
+        from wijkteam_tui.views.result_list import ResultList
+
+        rows = app.screen.query_one("#results", ResultList).row_count
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "unlock_screen_seconds": round(unlock_drawn, 3),

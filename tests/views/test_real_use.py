@@ -39,6 +39,7 @@ from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.contact import LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen
+from wijkteam_tui.views.result_list import ResultList
 from wijkteam_tui.views.today import TodayScreen
 from wijkteam_tui.views.unlock import RecoveryKeyScreen, SetupScreen, UnlockScreen
 
@@ -335,8 +336,8 @@ async def test_search_lists_direct_matches_first_and_says_who_led_to_the_others(
         await settle(pilot)
         await pilot.press(*"wolters")
         await settle(pilot)
-        results = app.screen.query_one("#results", OptionList)
-        lines = [results.get_option_at_index(i).prompt.plain for i in range(results.option_count)]
+        results = app.screen.query_one("#results", ResultList)
+        lines = [results.text_at(i) for i in range(results.row_count)]
         direct = " ".join(lines[:2])
         assert "Anton Bakker" in direct and "Wolterslaan" in direct
         assert "Grietje Wolters" in direct and "Lindelaan" in direct

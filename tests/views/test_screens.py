@@ -23,6 +23,7 @@ from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import LogContactScreen
 from wijkteam_tui.views.help import HelpScreen
+from wijkteam_tui.views.result_list import ResultList
 from wijkteam_tui.views.today import TodayScreen
 from wijkteam_tui.views.unlock import RecoveryKeyScreen, SetupScreen, UnlockScreen
 
@@ -197,26 +198,47 @@ async def test_search_narrows_and_clearing_brings_everyone_back(demo_register):
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, ClientsScreen)
-        results = app.screen.query_one("#results", OptionList)
-        everyone = results.option_count
+        results = app.screen.query_one("#results", ResultList)
+        everyone = results.row_count
         assert everyone == 40
         assert results.border_title == "40 cliënten"
-        first_name = str(results.get_option_at_index(0).prompt).split(maxsplit=2)[1]
+        first_name = results.text_at(0).split(maxsplit=2)[1]
         await _type(pilot, first_name.lower())
         await settle(pilot)
-        narrowed = results.option_count
+        narrowed = results.row_count
         assert 1 <= narrowed < everyone
-        shown = [results.get_option_at_index(i).id for i in range(narrowed)]
-        expected = [str(hit.id) for hit in search_clients(demo_register, first_name)]
-        assert shown == expected
-        assert first_name in str(results.get_option_at_index(0).prompt)
+        expected = [hit.id for hit in search_clients(demo_register, first_name)]
+        assert results.keys == expected
+        assert first_name in results.text_at(0)
         search = app.screen.query_one("#search", Input)
         search.value = ""
         await settle(pilot)
-        assert results.option_count == everyone
-        await pilot.press("down", "enter")
+        assert results.row_count == everyone
+        await pilot.press("down", "down", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
+        assert app.screen.client_id == results.keys[2]
+
+
+async def test_the_result_list_scrolls_with_the_cursor_and_opens_a_clicked_row(demo_register):
+    app = make_app(demo_register.path, register=demo_register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        results = app.screen.query_one("#results", ResultList)
+        visible = results.size.height
+        assert results.row_count > visible
+        await pilot.press("down", "end")
+        assert results.cursor == results.row_count - 1
+        assert results.top == results.row_count - visible
+        assert results.border_subtitle == f"{results.row_count}/{results.row_count}"
+        await pilot.press("home")
+        assert (results.cursor, results.top) == (0, 0)
+        await pilot.click(results, offset=(5, 3), times=2)
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert app.screen.client_id == results.keys[2]
 
 
 async def test_every_tab_of_the_client_file(demo_register):

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import threading
 
+from rich.console import Console
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Checkbox, Footer, Input, Select, Static
 
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.queries import list_users, search_clients
 from wijkteam_tui.store.records import SearchHit, UserItem
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.result_list import ResultList, Row, rows
 from wijkteam_tui.views.text import columns_line, counted, header
 from wijkteam_tui.views.topbar import TopBar
 
@@ -38,6 +41,15 @@ def result_line(hit: SearchHit) -> Text:
     return columns_line(cells, WIDTHS)
 
 
+class SearchInput(Input):
+    """An input whose growing text repaints it without laying out the whole screen again.
+
+    Input keeps its scroll width in `virtual_size`, which by default asks for a new layout of
+    the screen on every keystroke; this field's own size never changes, so a repaint is enough."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class ClientsScreen(WijkteamScreen[None]):
     """Search by name, number, street or network member; filter on phase, casemanager, alerts."""
 
@@ -57,7 +69,7 @@ class ClientsScreen(WijkteamScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar()
-        yield Input(
+        yield SearchInput(
             placeholder="Zoek op naam, nummer, straat of netwerklid", id="search", compact=True
         )
         with Horizontal(id="filters"):
@@ -70,7 +82,7 @@ class ClientsScreen(WijkteamScreen[None]):
             yield Select([], prompt="Alle casemanagers", id="casemanager", compact=True)
             yield Checkbox("Open aandachtspunt", id="with-alert", compact=True)
         yield Static(header(COLUMNS), id="results-header")
-        yield OptionList(id="results")
+        yield ResultList(empty_text="Geen cliënten gevonden.", id="results")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,8 +123,11 @@ class ClientsScreen(WijkteamScreen[None]):
         text = self.query_one("#search", Input).value
         with_alert = self.query_one("#with-alert", Checkbox).value
 
-        def search() -> list[SearchHit] | None:
+        console = self.app.console
+
+        def search() -> tuple[list[Row], bool] | None:
             return self._run_search(
+                console,
                 register,
                 number,
                 text,
@@ -125,6 +140,7 @@ class ClientsScreen(WijkteamScreen[None]):
 
     def _run_search(
         self,
+        console: Console,
         register: Register,
         number: int,
         text: str,
@@ -132,12 +148,13 @@ class ClientsScreen(WijkteamScreen[None]):
         phase: Phase | None,
         casemanager: int | None,
         with_alert: bool,
-    ) -> list[SearchHit] | None:
-        """The hits, or None when a newer keystroke has overtaken this search."""
+    ) -> tuple[list[Row], bool] | None:
+        """The rows ready to draw and whether there are more, or None when a newer keystroke
+        has overtaken this search. Runs in the worker, so the main thread only repaints."""
         with self._search_lock:
             if number != self._search_number:
                 return None
-            return search_clients(
+            hits = search_clients(
                 register,
                 text,
                 limit=RESULT_LIMIT + 1,
@@ -145,23 +162,23 @@ class ClientsScreen(WijkteamScreen[None]):
                 casemanager_id=casemanager,
                 with_open_alert=with_alert,
             )
+        found = rows(console, ((hit.id, result_line(hit)) for hit in hits[:RESULT_LIMIT]))
+        return found, len(hits) > RESULT_LIMIT
 
-    def _show(self, hits: list[SearchHit] | None) -> None:
-        if hits is None:
+    def _show(self, found: tuple[list[Row], bool] | None) -> None:
+        if found is None:
             return
-        results = self.query_one("#results", OptionList)
-        # In one go: the list's height changes (a new layout) only when the number of hits does.
-        results.set_options(Option(result_line(hit), id=str(hit.id)) for hit in hits[:RESULT_LIMIT])
-        if results.option_count:
-            results.highlighted = 0
-        shown = min(len(hits), RESULT_LIMIT)
-        more = " (verfijn de zoekopdracht voor meer)" if len(hits) > RESULT_LIMIT else ""
+        shown, more = found
+        results = self.query_one("#results", ResultList)
+        results.show(shown)
         # In the border: a new count then repaints one line instead of redoing the layout.
-        results.border_title = counted(shown, "cliënt", "cliënten") + more
+        results.border_title = counted(len(shown), "cliënt", "cliënten") + (
+            " (verfijn de zoekopdracht voor meer)" if more else ""
+        )
 
     @on(Input.Submitted, "#search")
     def action_focus_results(self) -> None:
-        self.query_one("#results", OptionList).focus()
+        self.query_one("#results", ResultList).focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -169,9 +186,8 @@ class ClientsScreen(WijkteamScreen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @on(OptionList.OptionSelected, "#results")
-    def _open(self, event: OptionList.OptionSelected) -> None:
+    @on(ResultList.Chosen, "#results")
+    def _open(self, event: ResultList.Chosen) -> None:
         from wijkteam_tui.views.client_file import ClientFileScreen
 
-        if event.option.id:
-            self.app.push_screen(ClientFileScreen(int(event.option.id)))
+        self.app.push_screen(ClientFileScreen(event.key))
