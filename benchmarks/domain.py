@@ -49,14 +49,20 @@ OPERATIONS = ("today_list", "team_overview", "search", "log_contact")
 TARGETS_MS = {"today_list": 20, "team_overview": 50, "search": 16, "log_contact": 20}
 
 
-def _median_ms(action: Callable[[int], object], repeat: int) -> float:
-    action(0)  # warm-up: statement caches, page cache
-    times = []
+def _medians_ms(actions: dict[str, Callable[[int], object]], repeat: int) -> dict[str, float]:
+    """The median time of each action, run in turn (a, b, c, a, b, c, …) after a warm-up.
+
+    Taking turns gives every variant the same machine: on a shared, noisy machine a block of
+    one variant followed by a block of another measures the neighbours as much as the code."""
+    for action in actions.values():
+        action(0)  # warm-up: statement caches, page cache
+    times: dict[str, list[float]] = {name: [] for name in actions}
     for index in range(repeat):
-        started = time.perf_counter()
-        action(index)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action(index)
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(spent) for name, spent in times.items()}
 
 
 def _plain_copy(db: Path, key: bytes, target: Path) -> None:
@@ -219,23 +225,31 @@ def measure(clients: int, repeat: int = 30, log=print) -> dict[str, Any]:  # typ
             return action
 
         figures: dict[str, Any] = {"clients": clients, "build_seconds": round(build_seconds, 1)}
-        for name, reg in (("ours", register), ("plain", plain)):
-            figures[f"today_list_{name}_ms"] = _median_ms(
-                lambda _i, r=reg: today_list(r, medewerker, TODAY), repeat
-            )
-            figures[f"team_overview_{name}_ms"] = _median_ms(
-                lambda _i, r=reg: team_overview(r, TODAY), repeat
-            )
-            figures[f"search_{name}_ms"] = _median_ms(
-                lambda i, r=reg: search_clients(r, FRAGMENTS[i % len(FRAGMENTS)]), repeat
-            )
-            figures[f"log_contact_{name}_ms"] = _median_ms(log_with(reg, picks[name]), repeat)
-        figures["today_list_sql_ms"] = _median_ms(lambda _i: _sql_today(raw, medewerker), repeat)
-        figures["team_overview_sql_ms"] = _median_ms(lambda _i: _sql_overview(raw), repeat)
-        figures["search_sql_ms"] = _median_ms(
-            lambda i: _sql_search(raw, FRAGMENTS[i % len(FRAGMENTS)]), repeat
-        )
-        figures["log_contact_sql_ms"] = _median_ms(lambda i: _sql_log(raw, picks["sql"][i]), repeat)
+        regs = {"ours": register, "plain": plain}
+        operations: dict[str, dict[str, Callable[[int], object]]] = {
+            "today_list": {
+                **{k: (lambda _i, r=r: today_list(r, medewerker, TODAY)) for k, r in regs.items()},
+                "sql": lambda _i: _sql_today(raw, medewerker),
+            },
+            "team_overview": {
+                **{k: (lambda _i, r=r: team_overview(r, TODAY)) for k, r in regs.items()},
+                "sql": lambda _i: _sql_overview(raw),
+            },
+            "search": {
+                **{
+                    k: (lambda i, r=r: search_clients(r, FRAGMENTS[i % len(FRAGMENTS)]))
+                    for k, r in regs.items()
+                },
+                "sql": lambda i: _sql_search(raw, FRAGMENTS[i % len(FRAGMENTS)]),
+            },
+            "log_contact": {
+                **{k: log_with(r, picks[k]) for k, r in regs.items()},
+                "sql": lambda i: _sql_log(raw, picks["sql"][i]),
+            },
+        }
+        for op, actions in operations.items():
+            for kind, spent in _medians_ms(actions, repeat).items():
+                figures[f"{op}_{kind}_ms"] = spent
         figures["overdue_rows"] = len(_sql_overview(raw))
         figures["medewerker_clients"] = caseloads[len(caseloads) // 2][1]
         raw.close()

@@ -151,42 +151,41 @@ def _as_date(value: date | str) -> date:
 
 
 def _fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
-    """Run a due-list query and build DueItems."""
+    """Run a due-list query and build DueItems.
+
+    The team list runs to thousands of rows, so the loop is kept lean: each due date is
+    converted once, and a DueItem is made as the tuple it is (no keyword parsing per row)."""
     today: date = params["today"]
     # all(): one fetchall, where iterating the result would fetch row by row.
     rows = conn.execute(statement, params).all()
-    # Thousands of rows share a few hundred due dates: convert each date once.
     dates: dict[date | str, tuple[date, int]] = {}
-    items = []
+    make = tuple.__new__
+    channels = _CHANNELS
+    items: list[DueItem] = []
+    append = items.append
     for aid, cid, number, name, member, relation, responsible, channel, due, text, cm in rows:
-        if due not in dates:
+        known = dates.get(due)
+        if known is None:
             due_on = _as_date(due)
-            dates[due] = (due_on, days_overdue(due_on, today))
-        due_on, late = dates[due]
-        items.append(
-            DueItem(
-                aid,
-                cid,
-                number,
-                name,
-                performer_text(member, relation, responsible),
-                _CHANNELS[channel],
-                due_on,
-                late,
-                text,
-                cm or "",
+            known = dates[due] = (due_on, days_overdue(due_on, today))
+        who = performer_text(member, relation, responsible)
+        append(
+            make(
+                DueItem,
+                (aid, cid, number, name, who, channels[channel], *known, text, cm or ""),
             )
         )
     return items
 
 
+_TEAM = select(TeamSettings.grace_days, TeamSettings.out_of_hours_contact).where(
+    TeamSettings.id == 1
+)
+
+
 def _team(conn: Connection) -> tuple[int, str]:
     """(grace days, out-of-hours contact) of the team."""
-    row = conn.execute(
-        select(TeamSettings.grace_days, TeamSettings.out_of_hours_contact).where(
-            TeamSettings.id == 1
-        )
-    ).one()
+    row = conn.execute(_TEAM).one()
     return row[0], row[1]
 
 
