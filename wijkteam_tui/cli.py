@@ -237,25 +237,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_db_check(args: argparse.Namespace) -> int:
-    from wijkteam_tui.store import crypto
-    from wijkteam_tui.store.engine import current_revision, head_revision
+    """Check the register by reading only: nothing is written, migrated or repaired."""
+    from wijkteam_tui.store.check import check_register
 
-    with _opened(args) as register:
-        problems = register.check()
-        revision = current_revision(register.engine)
-        head = head_revision()
-    backup_copy = crypto.backup_key_file_path(register.path)
-    for warning in register.warnings:
+    path = _require_register(db_path(args))
+    report = check_register(path, user_name(args), current_passphrase(args))
+    print(f"Register: {report.path}")
+    if report.revision:
+        print(f"Structuurversie: {report.revision} (nieuwste: {report.head})")
+    for warning in report.warnings:
         print(f"Let op: {warning}")
-    print(f"Register: {register.path}")
-    print(f"Structuurversie: {revision} (nieuwste: {head})")
-    print(f"Reservekopie sleutelbestand: {'aanwezig' if backup_copy.exists() else 'ONTBREEKT'}")
-    if problems:
-        for problem in problems:
-            print(f"FOUT: {problem}")
-        print(f"{len(problems)} probleem/problemen gevonden.", file=sys.stderr)
+    for problem in report.problems:
+        print(f"FOUT: {problem}")
+    if report.problems:
+        count = len(report.problems)
+        found = f"{count} {'probleem' if count == 1 else 'problemen'}"
+        print(
+            f"{found} gevonden. Er is niets gewijzigd. Zet een back-up terug met"
+            " 'wijkteam restore --force' (het huidige register wordt eerst bewaard).",
+            file=sys.stderr,
+        )
         return 1
-    print("Controle: in orde (integrity_check, cipher_integrity_check, foreign_key_check).")
+    print(
+        "Controle: in orde (elke pagina, integrity_check, foreign_key_check, sleutelbestand"
+        " en reservekopie)."
+    )
     return 0
 
 

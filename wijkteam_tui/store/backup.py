@@ -19,13 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import crypto, faults
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
     copy_database,
     current_revision,
     integrity_problems,
+    verify_identity,
 )
 from wijkteam_tui.store.location import check_location
 
@@ -105,11 +106,19 @@ def restore_backup(
         staged_db = Path(tmp) / db_path.name
         _extract_checked(bundle_path, staged_db)
         unlocked = crypto.unlock(staged_db, user, passphrase)
-        conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
         try:
-            problems = integrity_problems(conn)
-        finally:
-            conn.close()
+            conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
+            try:
+                problems = integrity_problems(conn)
+                if not problems:
+                    verify_identity(conn, staged_db, unlocked.key_file.register_id)
+            finally:
+                conn.close()
+        except faults.FileFault as exc:
+            raise RegisterError(
+                f"De back-up {bundle_path} is niet terug te zetten: {exc.reason}. Er is niets"
+                " gewijzigd."
+            ) from exc
         if problems:
             raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
         kept = _set_aside(db_path) if exists else None

@@ -290,19 +290,20 @@ def add_user_slot(
 # --- opening slots ---------------------------------------------------------------------------
 
 
-def unlock(db_path: Path, user: str, passphrase: str) -> Unlocked:
+def unlock(db_path: Path, user: str, passphrase: str, *, repair: bool = True) -> Unlocked:
     """Open the slot of `user` with `passphrase`.
 
     Raises AuthenticationError for an unknown user, WrongPassphraseError for a wrong passphrase
     (the register's files are not touched; the try is counted beside them), TooManyAttemptsError
     while the user must still wait after wrong tries, KeyFileError when neither the key file nor
-    its backup copy can be trusted.
+    its backup copy can be trusted. With `repair=False` (for `db check`) a damaged main file is
+    reported in the warnings but not rewritten from its backup copy.
     """
     return _counted(
         db_path,
         user,
         f"een verkeerd wachtwoord voor {user}",
-        lambda: _unlock(db_path, user, lambda kf: kf.user_slot(user), passphrase),
+        lambda: _unlock(db_path, user, lambda kf: kf.user_slot(user), passphrase, repair),
     )
 
 
@@ -335,7 +336,9 @@ def _counted(db_path: Path, name: str, mistake: str, open_slot: Callable[[], Unl
     return unlocked
 
 
-def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked:
+def _unlock(
+    db_path: Path, user: str | None, pick: Any, secret: str, repair: bool = True
+) -> Unlocked:
     main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
     main, main_problem = _try_load(main_path)
     bak, _ = _try_load(bak_path)
@@ -366,6 +369,7 @@ def _unlock(db_path: Path, user: str | None, pick: Any, secret: str) -> Unlocked
             db_key=db_key,
             slot=slot,
             main_problem=main_problem,
+            repair=repair,
         )
     if not tried:
         if user is None:
@@ -395,6 +399,7 @@ def _verified(
     db_key: bytes,
     slot: Slot,
     main_problem: str | None,
+    repair: bool,
 ) -> Unlocked:
     """Check the whole-file MAC of the copy the slot came from; repair the main file if needed."""
     main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
@@ -418,11 +423,18 @@ def _verified(
         if main_problem is None and _mac_ok(main_path, db_key):
             # The main file is authentic and newer (a write stopped between the two copies):
             # the secret opens only the outdated copy, so it is no longer valid.
-            atomic_write(bak_path, main_path.read_bytes())
+            if repair:
+                atomic_write(bak_path, main_path.read_bytes())
             who = f"gebruiker '{slot.user}'" if slot.user else "de herstelsleutel"
             raise WrongPassphraseError(f"Wachtwoord onjuist voor {who}.")
         trusted = key_file
         reason = main_problem or "gewijzigd buiten wijkteam om"
+    if not repair:
+        warning = (
+            f"Het sleutelbestand is {reason}; de reservekopie is bruikbaar en wordt teruggezet"
+            " zodra het register gewoon wordt geopend."
+        )
+        return Unlocked(db_key, trusted, slot.user, role, (warning,))
     write_key_file(db_path, trusted, db_key)
     warning = f"Het sleutelbestand was {reason}; de reservekopie is gebruikt en teruggezet."
     return Unlocked(db_key, trusted, slot.user, role, (warning,))
@@ -466,6 +478,19 @@ def read_key_file(path: Path) -> KeyFile:
     if key_file is None:
         raise KeyFileError(f"Het sleutelbestand {path} is {problem}.")
     return key_file
+
+
+def key_file_problem(path: Path, db_key: bytes, register_id: str) -> str | None:
+    """What is wrong with the key file at `path` as a key file of this register (a Dutch
+    phrase), or None when it is sound: readable, intact, of this register and authentic."""
+    key_file, problem = _try_load(path)
+    if key_file is None:
+        return problem
+    if key_file.register_id != register_id:
+        return "van een ander register"
+    if not _mac_ok(path, db_key):
+        return "gewijzigd buiten wijkteam om"
+    return None
 
 
 def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> None:

@@ -7,6 +7,7 @@ PostgreSQL later with the same models and migrations.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from sqlalchemy.pool import QueuePool
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import crypto, faults
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
 
@@ -51,53 +52,75 @@ def utc_now() -> datetime:
 # --- raw connections ---------------------------------------------------------------------------
 
 
-def connect_keyed(path: Path, db_key: bytes, *, wal: bool = True) -> sqlcipher.Connection:
+def connect_keyed(
+    path: Path, db_key: bytes, *, wal: bool = True, new: bool = False, read_only: bool = False
+) -> sqlcipher.Connection:
     """A SQLCipher connection keyed with the raw database key and set up for safe writing.
 
-    The key is checked by reading the schema; a wrong key or a damaged file raises
-    RegisterError. SQLCipher's own logging is switched off before anything else, so it never
-    writes to the terminal.
+    The key is checked by reading the schema before anything is written. Unless the database is
+    `new` (being created or copied into), a database without any table is refused: SQLCipher
+    accepts any key for an empty file, and setting WAL mode would then write a header to it.
+    `read_only` opens it so that nothing in it can change (for `db check`). SQLCipher's own
+    logging is switched off before anything else, so it never writes to the terminal.
     """
-    conn = sqlcipher.connect(
-        str(path),
-        isolation_level=None,
-        check_same_thread=False,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-    )
+    target = f"file:{path}?mode=ro" if read_only else str(path)
+    try:
+        conn = sqlcipher.connect(
+            target,
+            uri=read_only,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+    except sqlcipher.Error as exc:
+        raise faults.from_sqlite(exc, path) or faults.no_permission(path) from exc
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if wal:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if not tables and not new:
+            raise faults.not_a_register(path, "het bestand bevat geen tabellen")
+        if wal and not read_only:
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    except sqlcipher.DatabaseError as exc:
+    except sqlcipher.Error as exc:
         conn.close()
-        raise RegisterError(
-            f"Het register {path} kan niet worden geopend: het bestand is beschadigd of hoort"
-            " niet bij dit sleutelbestand."
-        ) from exc
+        raise faults.from_sqlite(exc, path) or faults.damaged(path) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
+_DAMAGED_PAGE = re.compile(r"page (\d+)")
+
+
 def integrity_problems(conn: sqlcipher.Connection) -> list[str]:
-    """What SQLite and SQLCipher find wrong with a database; empty when it is sound."""
-    problems: list[str] = []
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
-    if rows != [("ok",)]:
-        problems += [f"integrity_check: {row[0]}" for row in rows[:10]]
-    problems += [
-        f"cipher_integrity_check: {row[0]}"
-        for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()[:10]
-    ]
-    problems += [
-        f"foreign_key_check: {row[0]} rij {row[1]}"
-        for row in conn.execute("PRAGMA foreign_key_check").fetchall()[:10]
-    ]
+    """What SQLite and SQLCipher find wrong with a database; empty when it is sound.
+
+    Damaged pages (SQLCipher's check of every page's authentication code) are listed one by
+    one; SQLite's own checks run only when every page is intact, since they stop at the first
+    page they cannot decrypt."""
+    problems = []
+    for (row,) in conn.execute("PRAGMA cipher_integrity_check").fetchall()[:50]:
+        page = _DAMAGED_PAGE.search(str(row))
+        problems.append(f"pagina {page.group(1)} is beschadigd" if page else str(row))
+    if problems:
+        return problems
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        if rows != [("ok",)]:
+            problems += [f"integrity_check: {row[0]}" for row in rows[:10]]
+        problems += [
+            f"foreign_key_check: {row[0]} rij {row[1]}"
+            for row in conn.execute("PRAGMA foreign_key_check").fetchall()[:10]
+        ]
+    except sqlcipher.DatabaseError as exc:
+        problems.append(f"de structuur is beschadigd ({exc})")
     return problems
 
 
@@ -108,7 +131,7 @@ def copy_database(source: sqlcipher.Connection, dest_path: Path, db_key: bytes) 
     """
     tmp_path = dest_path.with_name(dest_path.name + ".tmp")
     tmp_path.unlink(missing_ok=True)
-    dest = connect_keyed(tmp_path, db_key, wal=False)
+    dest = connect_keyed(tmp_path, db_key, wal=False, new=True)
     try:
         source.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE").fetchone()
@@ -159,6 +182,7 @@ class Register:
         # The day the daily sweep last ran for this opened register (services.sweep_if_new_day),
         # and the lock that makes screens asking at the same moment share one sweep.
         self.swept_on: date | None = None
+        self.closed = False
         self.sweep_lock = threading.Lock()
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
@@ -173,13 +197,13 @@ class Register:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only session (deferred transaction, rolled back at the end)."""
-        with self._read_sessions() as session, _translated_errors():
+        with self._read_sessions() as session, _translated_errors(self.path):
             yield session
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
         """A Core connection in a deferred read transaction: the fast path for read models."""
-        with self.engine.connect() as conn, _translated_errors(), conn.begin():
+        with self.engine.connect() as conn, _translated_errors(self.path), conn.begin():
             yield conn
 
     @contextmanager
@@ -188,7 +212,7 @@ class Register:
 
         A version conflict raises ConflictError; any error rolls everything back.
         """
-        with _translated_errors(), self._write_sessions.begin() as session:
+        with _translated_errors(self.path), self._write_sessions.begin() as session:
             yield session
 
     @contextmanager
@@ -203,19 +227,23 @@ class Register:
             return integrity_problems(raw)
 
     def close(self) -> None:
+        """Close the register (again: nothing happens)."""
+        if self.closed:
+            return
+        self.closed = True
         # SQLite's advice for connections that wrote: refresh planner statistics where they
         # went stale (bounded by analysis_limit, so it stays quick).
         try:
             with self.raw() as raw:
                 raw.execute("PRAGMA analysis_limit = 400")
                 raw.execute("PRAGMA optimize")
-        except (sqlcipher.Error, DBAPIError):
-            pass  # another process holds the lock; statistics can wait for the next close
+        except (sqlcipher.Error, DBAPIError, RegisterError):
+            pass  # busy, or the file is gone: statistics can wait for the next close
         self.engine.dispose()
 
 
 @contextmanager
-def _translated_errors() -> Iterator[None]:
+def _translated_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except StaleDataError as exc:
@@ -224,16 +252,14 @@ def _translated_errors() -> Iterator[None]:
             " opnieuw en probeer het nog eens."
         ) from exc
     except DBAPIError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise RegisterError(
-                "Het register is bezet door een andere gebruiker; er is niets opgeslagen."
-                " Probeer het zo opnieuw."
-            ) from exc
+        fault = faults.from_sqlite(exc.orig, path)
+        if fault is not None:
+            raise fault from exc
         raise
 
 
-def _make_engine(path: Path, db_key: bytes) -> Engine:
-    return make_engine(lambda: connect_keyed(path, db_key))
+def _make_engine(path: Path, db_key: bytes, *, new: bool = False) -> Engine:
+    return make_engine(lambda: connect_keyed(path, db_key, new=new))
 
 
 def make_engine(connect: Callable[[], sqlcipher.Connection]) -> Engine:
@@ -294,7 +320,7 @@ def create_register(
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         db_key, recovery_key, _ = crypto.new_key_file(path, user, Role.TEAMLEIDER, passphrase)
         unlocked = crypto.unlocked_with_key(path, db_key, user)
-        engine = _make_engine(path, db_key)
+        engine = _make_engine(path, db_key, new=True)
         try:
             _run_migrations(engine, path, db_key, None)
             with (
@@ -332,27 +358,38 @@ def open_register(
     path: Path, user: str, passphrase: str, *, script_location: Path | None = None
 ) -> Register:
     """Unlock the slot of `user` and open the register, migrating it if needed."""
-    path = _existing_register(path)
+    path = existing_register(path)
     unlocked = crypto.unlock(path, user, passphrase)
     return open_unlocked(path, unlocked, script_location=script_location)
 
 
-def _existing_register(path: Path) -> Path:
+def existing_register(path: Path, *, write: bool = True) -> Path:
+    """The register's path, once it exists, lies in a safe place and looks like a register
+    (see `faults.preflight`); otherwise a RegisterError that says what is wrong."""
     path = path.expanduser()
     if not path.exists():
         raise RegisterError(
             f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
         )
     check_location(path)
+    faults.preflight(path, write=write)
     return path
 
 
 def open_unlocked(
     path: Path, unlocked: crypto.Unlocked, *, script_location: Path | None = None
 ) -> Register:
-    """Open the register with an already unlocked key, migrate it and sync its users."""
-    path = _existing_register(path)
-    connect_keyed(path, unlocked.db_key).close()
+    """Open the register with an already unlocked key, migrate it and sync its users.
+
+    Before anything is written the database must show itself to be this key file's register:
+    an empty file, another program's database or another register's file is refused, never
+    turned into an empty register by the migrations."""
+    path = existing_register(path)
+    conn = connect_keyed(path, unlocked.db_key, read_only=True)
+    try:
+        verify_identity(conn, path, unlocked.key_file.register_id, script_location)
+    finally:
+        conn.close()
     engine = _make_engine(path, unlocked.db_key)
     try:
         report = _run_migrations(engine, path, unlocked.db_key, script_location)
@@ -361,6 +398,40 @@ def open_unlocked(
         engine.dispose()
         raise
     return Register(path, engine, unlocked, current, report)
+
+
+def verify_identity(
+    conn: sqlcipher.Connection,
+    path: Path,
+    register_id: str,
+    script_location: Path | None = None,
+) -> str:
+    """Check, reading only, that the database is the register of `register_id` with a
+    structure this program knows; return its structure revision."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"alembic_version", "team_settings"} <= tables:
+            raise faults.not_a_register(path, "de tabellen van een register ontbreken")
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        stored = conn.execute("SELECT register_id FROM team_settings WHERE id = 1").fetchone()
+    except sqlcipher.Error as exc:
+        raise faults.from_sqlite(exc, path) or faults.damaged(path) from exc
+    if revision is None or stored is None:
+        raise faults.not_a_register(path, "het register is nooit afgemaakt")
+    if stored[0] != register_id:
+        raise faults.foreign_register(path)
+    script = ScriptDirectory.from_config(migration_config(script_location))
+    if not _known(script, revision[0]):
+        raise faults.FileFault(
+            f"{path} is gemaakt of bijgewerkt door een nieuwere versie van wijkteam"
+            f" (structuurversie {revision[0]}). Werk wijkteam bij; er is niets gewijzigd.",
+            "het register is van een nieuwere versie van wijkteam",
+        )
+    return str(revision[0])
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    return revision in {rev.revision for rev in script.walk_revisions()}
 
 
 def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None:

@@ -1,0 +1,99 @@
+"""`wijkteam db check`: everything that can be found wrong with a register, found by reading.
+
+Nothing here writes: the database is opened read-only (SQLite's `mode=ro`), it is never
+migrated, its users are not synced, and a damaged key file is reported but not repaired from
+its backup copy. What a normal opening would change is said instead.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import (
+    connect_keyed,
+    existing_register,
+    head_revision,
+    integrity_problems,
+    verify_identity,
+)
+
+#: The widest each of the register's files and its folder may be.
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    revision: str = ""
+    head: str = ""
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+
+def check_register(path: Path, user: str, passphrase: str) -> CheckReport:
+    """Check the register at `path` with `user`'s passphrase, reading only.
+
+    A file that is not this key file's register raises the same RegisterError as opening it
+    would; damage inside the register is listed in `problems`."""
+    path = existing_register(path, write=False)
+    unlocked = crypto.unlock(path, user, passphrase, repair=False)
+    report = CheckReport(path, head=head_revision())
+    report.warnings += unlocked.warnings
+    conn = connect_keyed(path, unlocked.db_key, read_only=True)
+    try:
+        report.problems += integrity_problems(conn)
+        if report.sound:
+            report.revision = verify_identity(conn, path, unlocked.key_file.register_id)
+    finally:
+        conn.close()
+    if report.revision and report.revision != report.head:
+        report.warnings.append(
+            f"Structuurversie {report.revision}; wordt bijgewerkt naar {report.head} zodra het"
+            " register gewoon wordt geopend (eerst wordt een kopie gemaakt)."
+        )
+    report.problems += _key_backup_problems(path, unlocked)
+    report.warnings += mode_warnings(path)
+    return report
+
+
+def _key_backup_problems(path: Path, unlocked: crypto.Unlocked) -> list[str]:
+    """The backup copy of the key file must be a valid key file of this register."""
+    backup = crypto.backup_key_file_path(path)
+    if not backup.exists():
+        return [f"De reservekopie van het sleutelbestand ontbreekt ({backup})."]
+    problem = crypto.key_file_problem(backup, unlocked.db_key, unlocked.key_file.register_id)
+    if problem:
+        return [f"De reservekopie van het sleutelbestand ({backup}) is {problem}."]
+    return []
+
+
+def mode_warnings(path: Path) -> list[str]:
+    """The register's files and folder that others than the owner may read or enter."""
+    warnings = []
+    folder = path.parent
+    files = [
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+        crypto.key_file_path(path),
+        crypto.backup_key_file_path(path),
+    ]
+    for target, widest in [(folder, FOLDER_MODE), *((f, FILE_MODE) for f in files)]:
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & ~widest & 0o777:
+            warnings.append(
+                f"{target} staat open voor anderen ({mode:04o}); alleen de eigenaar hoort erbij"
+                f" te kunnen: chmod {widest:o} {target}"
+            )
+    return warnings
