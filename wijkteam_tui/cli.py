@@ -537,6 +537,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("wijkteam: afgebroken; er is niets half opgeslagen.", file=sys.stderr)
         return 1
     except Exception as error:  # a bug: one line, the traceback only on request
+        from wijkteam_tui.store.faults import from_os
+
+        # ... unless a disk or a permission caused it: then say which.
+        fault = from_os(error) if isinstance(error, OSError) else None
+        if fault is not None:
+            print(f"wijkteam: {fault.message}", file=sys.stderr)
+            return fault.exit_code
         if os.environ.get("WIJKTEAM_DEBUG"):
             traceback.print_exc()
         print(

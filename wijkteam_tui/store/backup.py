@@ -137,7 +137,13 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
             keys = archive.read(_KEYS_NAME)
             with archive.open(_DB_NAME) as source, staged_db.open("wb") as target:
                 shutil.copyfileobj(source, target)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except OSError as exc:
+        # Reading the back-up or writing beside the register: a full disk is not damage.
+        fault = faults.from_os(exc, Path(exc.filename) if exc.filename else staged_db.parent)
+        if fault is not None:
+            raise fault from exc
+        raise damaged from exc
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise damaged from exc
     expected = manifest.get("files", {})
     if expected.get(_KEYS_NAME) != _sha256(keys) or expected.get(_DB_NAME) != _sha256_file(

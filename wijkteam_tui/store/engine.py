@@ -63,7 +63,14 @@ def connect_keyed(
     `read_only` opens it so that nothing in it can change (for `db check`). SQLCipher's own
     logging is switched off before anything else, so it never writes to the terminal.
     """
-    target = f"file:{path}?mode=ro" if read_only else str(path)
+    target = str(path)
+    if read_only:
+        # On a location nobody can write (a read-only mount, a folder without write rights)
+        # SQLite cannot make the -shm it needs for a WAL database; with no -wal to read, the
+        # file cannot change under us there, so it is read as immutable.
+        wal_file = path.with_name(path.name + "-wal")
+        frozen = not os.access(path.parent, os.W_OK) and not wal_file.exists()
+        target = f"file:{path}?{'immutable=1' if frozen else 'mode=ro'}"
     try:
         conn = sqlcipher.connect(
             target,
@@ -136,6 +143,14 @@ def copy_database(source: sqlcipher.Connection, dest_path: Path, db_key: bytes) 
         source.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE").fetchone()
         problems = integrity_problems(dest)
+    except sqlcipher.Error as exc:
+        dest.close()
+        tmp_path.unlink(missing_ok=True)
+        # The driver's backup() carries no SQLite error code: ask the disk what it lacks.
+        pages = source.execute("PRAGMA page_count").fetchone()[0]
+        page_size = source.execute("PRAGMA page_size").fetchone()[0]
+        needed = int(pages) * int(page_size)
+        raise faults.from_sqlite(exc, tmp_path) or faults.write_failed(dest_path, needed) from exc
     finally:
         dest.close()
     if problems:
@@ -308,13 +323,15 @@ def create_register(
     validate_user_name(user)
     validate_passphrase(passphrase)
     key_path = crypto.key_file_path(path)
-    for existing in (path, key_path):
+    ours = [path, key_path, crypto.backup_key_file_path(path)]
+    ours += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    for existing in ours:
         if existing.exists():
+            # A leftover -wal or key file of an earlier register would be taken for this one's.
             raise RegisterError(f"Er staat al een register op {existing}; kies een andere plek.")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     check_location(path)
-    created = [path, key_path, crypto.backup_key_file_path(path)]
-    created += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    created = ours  # none of them was there: a failure removes only what this call made
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

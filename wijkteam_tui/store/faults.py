@@ -74,8 +74,8 @@ class BusyError(RegisterError):
 
 def read_only(where: Path) -> ReadOnlyError:
     return ReadOnlyError(
-        f"In {where} kan niet worden geschreven (alleen-lezen). Er is niets gewijzigd."
-        " Zet de rechten goed of werk op een schrijfbare plek; gebruik geen 'restore'."
+        f"In {where} kan niet worden geschreven (alleen-lezen). Er is niets gewijzigd en het"
+        " register is niet beschadigd: zet de rechten goed of werk op een schrijfbare plek."
     )
 
 
@@ -187,6 +187,18 @@ def _why_not_open(path: Path) -> OSError | None:
             code = errno.EROFS if readonly_fs else errno.EACCES
             return OSError(code, os.strerror(code), str(target))
     return None
+
+
+def write_failed(path: Path, needed: int) -> RegisterError:
+    """Why writing `needed` bytes to `path` failed, when the error itself does not say."""
+    folder = path.parent
+    stats = os.statvfs(folder)
+    if stats.f_bavail * stats.f_frsize < needed:
+        return disk_full(folder)
+    return from_os(_why_not_open(path), path) or RegisterError(
+        f"Schrijven van {path} mislukte. Er is niets half opgeslagen; controleer de schijf en"
+        " probeer het opnieuw."
+    )
 
 
 def preflight(path: Path, *, write: bool) -> None:

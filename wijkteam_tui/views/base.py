@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store import faults
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
@@ -52,6 +53,9 @@ def failure_text(error: BaseException | None) -> str:
     """The Dutch sentence for a failed store call."""
     if isinstance(error, WijkteamError):
         return error.message
+    fault = faults.from_os(error) if isinstance(error, OSError) else None
+    if fault is not None:
+        return fault.message
     return UNEXPECTED.format(name=type(error).__name__ if error else "onbekend")
 
 
