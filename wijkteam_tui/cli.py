@@ -359,7 +359,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     path = db_path(args)
     user = getattr(args, "user", None) or os.environ.get(USER_ENV, "")
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from wijkteam_tui.store.files import private_folder
+
+        private_folder(path.parent)
     return run_tui(path, user=user)
 
 
@@ -523,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # Whatever the program creates is for this account only (a register holds special
+    # categories of personal data); the store also sets each file's mode itself.
+    os.umask(0o077)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

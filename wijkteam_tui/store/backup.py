@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store import crypto, faults
+from wijkteam_tui.store import crypto, faults, files
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
@@ -28,6 +28,7 @@ from wijkteam_tui.store.engine import (
     integrity_problems,
     verify_identity,
 )
+from wijkteam_tui.store.files import atomic_write
 from wijkteam_tui.store.location import check_location
 
 BACKUP_FORMAT = "wijkteam-back-up"
@@ -93,7 +94,7 @@ def restore_backup(
     db_path = db_path.expanduser()
     if not bundle_path.is_file():
         raise RegisterError(f"Back-up {bundle_path} niet gevonden.")
-    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    files.private_folder(db_path.parent)
     check_location(db_path)
     key_path = crypto.key_file_path(db_path)
     exists = db_path.exists() or key_path.exists()
@@ -135,8 +136,11 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
             if manifest.get("format") != BACKUP_FORMAT:
                 raise damaged
             keys = archive.read(_KEYS_NAME)
+            files.new_private_file(staged_db)
             with archive.open(_DB_NAME) as source, staged_db.open("wb") as target:
                 shutil.copyfileobj(source, target)
+                target.flush()
+                os.fsync(target.fileno())
     except OSError as exc:
         # Reading the back-up or writing beside the register: a full disk is not damage.
         fault = faults.from_os(exc, Path(exc.filename) if exc.filename else staged_db.parent)
@@ -150,7 +154,7 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
         staged_db
     ):
         raise damaged
-    crypto.key_file_path(staged_db).write_bytes(keys)
+    atomic_write(crypto.key_file_path(staged_db), keys)
 
 
 def _set_aside(db_path: Path) -> Path:

@@ -31,7 +31,7 @@ from sqlalchemy.pool import QueuePool
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError
-from wijkteam_tui.store import crypto, faults
+from wijkteam_tui.store import crypto, faults, files
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
 
@@ -138,6 +138,7 @@ def copy_database(source: sqlcipher.Connection, dest_path: Path, db_key: bytes) 
     """
     tmp_path = dest_path.with_name(dest_path.name + ".tmp")
     tmp_path.unlink(missing_ok=True)
+    files.new_private_file(tmp_path)
     dest = connect_keyed(tmp_path, db_key, wal=False, new=True)
     try:
         source.backup(dest)
@@ -329,12 +330,12 @@ def create_register(
         if existing.exists():
             # A leftover -wal or key file of an earlier register would be taken for this one's.
             raise RegisterError(f"Er staat al een register op {existing}; kies een andere plek.")
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    files.private_folder(path.parent)
     check_location(path)
     created = ours  # none of them was there: a failure removes only what this call made
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        files.new_private_file(path)
         db_key, recovery_key, _ = crypto.new_key_file(path, user, Role.TEAMLEIDER, passphrase)
         unlocked = crypto.unlocked_with_key(path, db_key, user)
         engine = _make_engine(path, db_key, new=True)
@@ -553,4 +554,5 @@ def _restore_file(copy: Path, path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     tmp = path.with_name(path.name + ".herstel.tmp")
     shutil.copyfile(copy, tmp)
+    os.chmod(tmp, files.FILE_MODE)
     tmp.replace(path)
