@@ -13,9 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import fingerprint, run_cli
+from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store import crypto, faults
 from wijkteam_tui.store.backup import _sha256, write_backup
 from wijkteam_tui.store.engine import (
@@ -184,3 +186,40 @@ def test_a_backup_without_a_register_is_never_restored_over_a_good_one(
     assert "is niet terug te zetten" in result.stderr
     assert _folder(path) == before
     assert open_register(path, "anna", PASSPHRASE).check() == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["register.db", "register.db-wal", "register.db-shm", "register.keys", "register.keys.bak"],
+)
+def test_a_back_up_is_never_written_over_the_registers_own_files(
+    new_register: NewRegister, name: str
+):
+    register = new_register.register
+    with register.write() as session:  # the -wal and -shm exist while it is open
+        session.execute(text("UPDATE team_settings SET team_name = 'Wijkteam Noord'"))
+    target = register.path.with_name(name)
+    files = [
+        register.path.with_name(n) for n in ("register.db", "register.keys", "register.keys.bak")
+    ]
+    before = fingerprint(*files)
+    with pytest.raises(RegisterError, match="bestand van het register zelf"):
+        write_backup(register, target)
+    link = register.path.parent.parent / "koppeling.wkb"
+    link.hardlink_to(register.path.with_name("register.keys.bak"))
+    with pytest.raises(RegisterError, match="bestand van het register zelf"):
+        write_backup(register, link)
+    assert fingerprint(*files) == before
+
+
+@pytest.mark.parametrize("leftover", ["register.keys.bak", "register.db-wal", "register.db-shm"])
+def test_init_beside_files_it_did_not_make_refuses_and_deletes_none(tmp_path: Path, leftover: str):
+    folder = tmp_path / "team"
+    folder.mkdir()
+    theirs = folder / leftover
+    theirs.write_bytes(b"van iemand anders")
+    result = run_cli("init", "--db", str(folder / "register.db"), env=ENV)
+    assert result.returncode == 1
+    assert "Er staat al een register" in result.stderr
+    assert theirs.read_bytes() == b"van iemand anders"
+    assert sorted(p.name for p in folder.iterdir()) == [leftover]

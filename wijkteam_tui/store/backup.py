@@ -49,8 +49,14 @@ class BackupInfo:
 def write_backup(register: Register, out_path: Path) -> BackupInfo:
     """Write a back-up of the open register to `out_path` (atomically; never over the register)."""
     out_path = out_path.expanduser().resolve()
-    if out_path in {register.path.resolve(), crypto.key_file_path(register.path).resolve()}:
-        raise RegisterError("Een back-up kan niet over het register zelf worden geschreven.")
+    own = own_files(register.path)
+    if out_path in own or (
+        out_path.exists() and any(out_path.samefile(f) for f in own if f.exists())
+    ):
+        raise RegisterError(
+            f"{out_path} is een bestand van het register zelf; een back-up erover zou het"
+            " register vernielen. Kies een andere naam of plek."
+        )
     if out_path.is_dir():
         raise RegisterError(f"{out_path} is een map; geef een bestandsnaam op.")
     if not out_path.parent.is_dir():
@@ -80,6 +86,20 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
         os.chmod(bundle, 0o600)
         os.replace(bundle, out_path)
     return BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
+
+
+def own_files(db_path: Path) -> set[Path]:
+    """Every file that is part of the register at `db_path` (resolved, also through links)."""
+    db_path = db_path.expanduser().resolve()
+    names = [
+        db_path,
+        db_path.with_name(db_path.name + "-wal"),
+        db_path.with_name(db_path.name + "-shm"),
+        db_path.with_name(db_path.name + "-journal"),
+        crypto.key_file_path(db_path),
+        crypto.backup_key_file_path(db_path),
+    ]
+    return {name.resolve() for name in names}
 
 
 def restore_backup(
