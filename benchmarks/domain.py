@@ -189,7 +189,7 @@ def measure(clients: int, repeat: int = 30, log=print) -> dict[str, Any]:  # typ
         generate(register, clients, TODAY)
         build_seconds = time.perf_counter() - started
         log(f"  {clients} cliënten opgebouwd in {build_seconds:.1f} s")
-        key = register.unlocked.db_key
+        key = bytes(register.unlocked.db_key)
         plain_path = Path(tmp) / "plain.db"
         _plain_copy(db, key, plain_path)
         plain = _plain_register(plain_path, register)

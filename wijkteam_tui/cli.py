@@ -528,6 +528,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Whatever the program creates is for this account only (a register holds special
     # categories of personal data); the store also sets each file's mode itself.
     os.umask(0o077)
+    from wijkteam_tui.store.process import harden
+
+    harden()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

@@ -97,7 +97,7 @@ def test_another_registers_database_is_refused_untouched(new_register: NewRegist
 def test_a_database_with_this_key_but_without_a_register_in_it_is_refused(
     new_register: NewRegister,
 ):
-    key = new_register.register.unlocked.db_key
+    key = bytes(new_register.register.unlocked.db_key)
     path = _closed(new_register)
     path.unlink()
     conn = connect_keyed(path, key, new=True, wal=False)

@@ -145,9 +145,11 @@ def test_opening_an_older_register_migrates_it_after_a_checked_backup(
     assert backup is not None and backup.exists()
     with register.read() as session:
         assert session.query(Client).one().name == "Ilse de Boer"
+    key = bytes(register.unlocked.db_key)
     register.close()
+    assert not any(register.unlocked.db_key), "closing overwrites the key in memory"
 
-    copy = connect_keyed(backup, register.unlocked.db_key, wal=False)
+    copy = connect_keyed(backup, key, wal=False)
     assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [
         (head_revision(),)
     ]

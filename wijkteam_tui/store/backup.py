@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store import crypto, faults, files
+from wijkteam_tui.errors import RegisterError, WijkteamError
+from wijkteam_tui.store import crypto, faults, files, journal, lock
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
@@ -28,7 +28,7 @@ from wijkteam_tui.store.engine import (
     integrity_problems,
     verify_identity,
 )
-from wijkteam_tui.store.files import atomic_write
+from wijkteam_tui.store.files import atomic_write, fsync_dir
 from wijkteam_tui.store.location import check_location
 
 BACKUP_FORMAT = "wijkteam-back-up"
@@ -98,6 +98,8 @@ def own_files(db_path: Path) -> set[Path]:
         db_path.with_name(db_path.name + "-journal"),
         crypto.key_file_path(db_path),
         crypto.backup_key_file_path(db_path),
+        lock.lock_file_path(db_path),
+        journal.journal_path(db_path),
     ]
     return {name.resolve() for name in names}
 
@@ -108,43 +110,126 @@ def restore_backup(
     """Put the back-up in place at `db_path`.
 
     The back-up is checked completely first (manifest hashes, the passphrase against its key
-    file, the database's integrity); only then is anything moved. An existing register is kept
-    beside it as `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+    file, that it holds this register, the database's integrity); only then is anything moved.
+    It refuses while any process has the register open. An existing register is kept beside it
+    as `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+
+    At no moment is there no database at `db_path`: the old files are first linked to their
+    kept names, and the staged files (fsynced) then replace them one rename at a time. A journal
+    beside the register lists those renames, so that a restore stopped half-way (power cut,
+    kill) is finished by the next program that opens the register.
     """
     db_path = db_path.expanduser()
     if not bundle_path.is_file():
         raise RegisterError(f"Back-up {bundle_path} niet gevonden.")
     files.private_folder(db_path.parent)
     check_location(db_path)
-    key_path = crypto.key_file_path(db_path)
-    exists = db_path.exists() or key_path.exists()
-    if exists and not force:
+    held = lock.hold_alone(db_path)
+    if held is None:
         raise RegisterError(
-            f"Er staat al een register op {db_path}. Gebruik --force om het te vervangen;"
-            " het huidige register wordt dan eerst bewaard."
+            f"Het register {db_path} is nog geopend (in wijkteam, door u, een collega of een"
+            " script). Sluit het overal af en probeer het opnieuw; er is niets gewijzigd."
         )
-    with tempfile.TemporaryDirectory(prefix="wijkteam-restore-", dir=db_path.parent) as tmp:
-        staged_db = Path(tmp) / db_path.name
-        _extract_checked(bundle_path, staged_db)
-        unlocked = crypto.unlock(staged_db, user, passphrase)
-        try:
-            conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
-            try:
-                problems = integrity_problems(conn)
-                if not problems:
-                    verify_identity(conn, staged_db, unlocked.key_file.register_id)
-            finally:
-                conn.close()
-        except faults.FileFault as exc:
+    try:
+        journal.finish_interrupted_restore(db_path)
+        key_path = crypto.key_file_path(db_path)
+        exists = db_path.exists() or key_path.exists()
+        if exists and not force:
             raise RegisterError(
-                f"De back-up {bundle_path} is niet terug te zetten: {exc.reason}. Er is niets"
-                " gewijzigd."
-            ) from exc
-        if problems:
-            raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
-        kept = _set_aside(db_path) if exists else None
-        crypto.write_key_file(db_path, unlocked.key_file, unlocked.db_key)
-        os.replace(staged_db, db_path)
+                f"Er staat al een register op {db_path}. Gebruik --force om het te vervangen;"
+                " het huidige register wordt dan eerst bewaard."
+            )
+        if exists:
+            _fold_in_wal(db_path, user, passphrase)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f"{journal.STAGING_PREFIX}{os.getpid()}-", dir=db_path.parent)
+        )
+        try:
+            staged_db = staging / db_path.name
+            _stage(bundle_path, staged_db, user, passphrase)
+            kept = _keep(db_path) if exists else None
+            moves = [
+                (crypto.key_file_path(staged_db), crypto.key_file_path(db_path)),
+                (crypto.backup_key_file_path(staged_db), crypto.backup_key_file_path(db_path)),
+                (staged_db, db_path),
+            ]
+            journal.write(db_path, staging, moves)
+            journal.finish_interrupted_restore(db_path)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        held.release()
+    return kept
+
+
+def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> None:
+    """Extract the back-up beside the register and check it completely."""
+    _extract_checked(bundle_path, staged_db)
+    unlocked = crypto.unlock(staged_db, user, passphrase)
+    try:
+        conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
+        try:
+            problems = integrity_problems(conn)
+            if not problems:
+                verify_identity(conn, staged_db, unlocked.key_file.register_id)
+        finally:
+            conn.close()
+    except faults.FileFault as exc:
+        raise RegisterError(
+            f"De back-up {bundle_path} is niet terug te zetten: {exc.reason}. Er is niets"
+            " gewijzigd."
+        ) from exc
+    if problems:
+        raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
+    crypto.write_key_file(staged_db, unlocked.key_file, unlocked.db_key)
+    fsync_dir(staged_db.parent)
+
+
+def _fold_in_wal(db_path: Path, user: str, passphrase: str) -> None:
+    """Bring what the live register's -wal holds into its database file before it is kept.
+
+    The -wal outlives its database only after a crash; it holds committed transactions. It
+    needs the live register's key, so the passphrase must also open the live register."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return
+    try:
+        unlocked = crypto.unlock(db_path, user, passphrase, repair=False)
+    except WijkteamError as exc:
+        raise RegisterError(
+            f"Het huidige register {db_path} is niet netjes afgesloten en zijn laatste"
+            " wijzigingen staan nog apart (-wal). Open het eerst één keer met wijkteam en sluit"
+            " het af, of geef het wachtwoord dat op dit register past. Er is niets gewijzigd."
+        ) from exc
+    conn = connect_keyed(db_path, unlocked.db_key)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.close()
+
+
+def _keep(db_path: Path) -> Path:
+    """Link the current register's files to `<naam>-voor-herstel-<tijd>`; the live names stay."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    sources = [db_path, crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)]
+
+    def named(kept: Path, source: Path) -> Path:
+        return kept.with_name(kept.stem + source.name[len(db_path.stem) :])
+
+    for number in range(1, 1000):  # never over a copy kept earlier (in the same second)
+        extra = f"-{number}" if number > 1 else ""
+        kept = db_path.with_name(f"{db_path.stem}-voor-herstel-{stamp}{extra}{db_path.suffix}")
+        if not any(named(kept, source).exists() for source in sources):
+            break
+    for source in sources:
+        if source.exists():
+            target = named(kept, source)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+                os.chmod(target, files.FILE_MODE)
+    fsync_dir(db_path.parent)
     return kept
 
 
@@ -175,21 +260,6 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
     ):
         raise damaged
     atomic_write(crypto.key_file_path(staged_db), keys)
-
-
-def _set_aside(db_path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    kept = db_path.with_name(f"{db_path.stem}-voor-herstel-{stamp}{db_path.suffix}")
-    for suffix in ("-wal", "-shm"):
-        side = db_path.with_name(db_path.name + suffix)
-        if side.exists():
-            side.replace(kept.with_name(kept.name + suffix))
-    if db_path.exists():
-        db_path.replace(kept)
-    for source in (crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)):
-        if source.exists():
-            source.replace(kept.with_name(kept.stem + source.name[len(db_path.stem) :]))
-    return kept
 
 
 def _sha256(data: bytes) -> str:

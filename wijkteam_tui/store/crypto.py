@@ -152,13 +152,26 @@ class KeyFile:
 
 @dataclass(frozen=True)
 class Unlocked:
-    """The result of opening a slot: the database key and what the key file says of the user."""
+    """The result of opening a slot: the database key and what the key file says of the user.
+
+    The key is held in a mutable buffer of its own that `forget()` overwrites when the register
+    is closed or locked. (Python cannot wipe the immutable copies that the decryption and the
+    driver's key statement briefly make; see the README, "Wat er in het geheugen staat".)"""
 
     db_key: bytes
     key_file: KeyFile
     user: str | None
     role: Role | None
     warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "db_key", bytearray(self.db_key))
+
+    def forget(self) -> None:
+        """Overwrite the key in memory; nothing can be opened with this object afterwards."""
+        key = self.db_key
+        if isinstance(key, bytearray):
+            key[:] = bytes(len(key))
 
 
 def key_file_path(db_path: Path) -> Path:

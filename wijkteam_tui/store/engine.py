@@ -31,7 +31,7 @@ from sqlalchemy.pool import QueuePool
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError
-from wijkteam_tui.store import crypto, faults, files
+from wijkteam_tui.store import crypto, faults, files, journal, lock
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
 
@@ -189,8 +189,12 @@ class Register:
         unlocked: crypto.Unlocked,
         user: CurrentUser | None,
         migration: MigrationReport | None,
+        *,
+        held: lock.RegisterLock | None = None,
     ) -> None:
         self.path = path
+        # The shared lock that tells `restore` this register is open here (store/lock.py).
+        self._held = held
         self.engine = engine
         self.unlocked = unlocked
         self.user = user
@@ -256,6 +260,9 @@ class Register:
         except (sqlcipher.Error, DBAPIError, RegisterError):
             pass  # busy, or the file is gone: statistics can wait for the next close
         self.engine.dispose()
+        self.unlocked.forget()
+        if self._held is not None:
+            self._held.release()
 
 
 @contextmanager
@@ -332,7 +339,8 @@ def create_register(
             raise RegisterError(f"Er staat al een register op {existing}; kies een andere plek.")
     files.private_folder(path.parent)
     check_location(path)
-    created = ours  # none of them was there: a failure removes only what this call made
+    # None of them was there: a failure removes only what this call made.
+    created = ours + [lock.lock_file_path(path)] * (not lock.lock_file_path(path).exists())
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
         files.new_private_file(path)
@@ -402,20 +410,26 @@ def open_unlocked(
     Before anything is written the database must show itself to be this key file's register:
     an empty file, another program's database or another register's file is refused, never
     turned into an empty register by the migrations."""
-    path = existing_register(path)
-    conn = connect_keyed(path, unlocked.db_key, read_only=True)
+    held = lock.hold_open(path.expanduser())
     try:
-        verify_identity(conn, path, unlocked.key_file.register_id, script_location)
-    finally:
-        conn.close()
-    engine = _make_engine(path, unlocked.db_key)
-    try:
-        report = _run_migrations(engine, path, unlocked.db_key, script_location)
-        current = _sync_users(engine, unlocked)
+        journal.finish_interrupted_restore(path.expanduser())
+        path = existing_register(path)
+        conn = connect_keyed(path, unlocked.db_key, read_only=True)
+        try:
+            verify_identity(conn, path, unlocked.key_file.register_id, script_location)
+        finally:
+            conn.close()
+        engine = _make_engine(path, unlocked.db_key)
+        try:
+            report = _run_migrations(engine, path, unlocked.db_key, script_location)
+            current = _sync_users(engine, unlocked)
+        except BaseException:
+            engine.dispose()
+            raise
     except BaseException:
-        engine.dispose()
+        held.release()
         raise
-    return Register(path, engine, unlocked, current, report)
+    return Register(path, engine, unlocked, current, report, held=held)
 
 
 def verify_identity(

@@ -146,6 +146,7 @@ class UnlockScreen(WijkteamScreen[None]):
 
     def _opened(self, opened: tuple[Register, Day | None]) -> None:
         register, day = opened
+        self.query_one("#passphrase", Input).value = ""  # not kept once it has done its work
         self.wijkteam.register_opened(register, day)
 
 
@@ -234,6 +235,8 @@ class SetupScreen(WijkteamScreen[None]):
 
     def _created(self, made: tuple[Register, str]) -> None:
         register, recovery_key = made
+        for field in ("#passphrase", "#repeat"):
+            self.query_one(field, Input).value = ""  # not kept once it has done its work
         # The app holds the register from now on, so that quitting closes it; Vandaag comes
         # only after the recovery key has been written down.
         self.wijkteam.register = register

@@ -1,0 +1,171 @@
+"""Restore is safe: never while the register is open, never without a database at the live path,
+and a restore killed at any moment is finished (or was never started) at the next opening."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSPHRASE, NewRegister
+from tests.helpers import REPO, make_client, run_cli
+from tests.reliability.conftest import start_writer
+from wijkteam_tui.store import crypto, journal
+from wijkteam_tui.store.backup import _keep, _stage, write_backup
+from wijkteam_tui.store.engine import Register, open_register
+from wijkteam_tui.store.models import Client
+
+ENV = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
+
+
+def _numbers(register: Register) -> set[str]:
+    with register.read() as session:
+        return {client.number for client in session.query(Client)}
+
+
+def test_restore_refuses_while_another_process_writes_and_no_write_is_lost(
+    shared_register: Path, tmp_path: Path
+):
+    register = open_register(shared_register, "anna", PASSPHRASE)
+    bundle = tmp_path / "zondag.wkb"
+    write_backup(register, bundle)
+    register.close()
+    writer = start_writer(shared_register, "W", 1500)
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "READY"
+    for _ in range(20):  # the writer is well under way
+        writer.stdout.readline()
+    refused = run_cli("restore", str(bundle), "--force", "--db", str(shared_register), env=ENV)
+    assert writer.poll() is None, "the writer was still writing while restore ran"
+    rest = writer.communicate(timeout=120)[0].split()
+    assert writer.returncode == 0
+    assert refused.returncode == 1
+    assert "nog geopend" in refused.stderr
+    assert len(rest) == 1480
+    reopened = open_register(shared_register, "anna", PASSPHRASE)
+    try:
+        assert {f"W-{i}" for i in range(1500)} <= _numbers(reopened)
+    finally:
+        reopened.close()
+    assert not list(shared_register.parent.glob("*voor-herstel*"))
+
+
+def _restore_process(bundle: Path, db: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKTEAM_")}
+    env.update(ENV, WIJKTEAM_KDF="test")
+    return subprocess.Popen(
+        [sys.executable, "-m", "wijkteam_tui", "restore", str(bundle), "--force", "--db", str(db)],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.slow
+def test_a_restore_killed_at_any_moment_leaves_the_old_or_the_new_register(
+    new_register: NewRegister, tmp_path: Path
+):
+    register = new_register.register
+    path = new_register.path
+    with register.write() as session:
+        session.add(make_client("1", "Ilse de Boer"))
+    bundle = tmp_path / "zondag.wkb"
+    write_backup(register, bundle)
+    backed_up = _numbers(register)
+    with register.write() as session:
+        session.add(make_client("2", "Kees Jansen"))
+    current = _numbers(register)
+    register.close()
+
+    started = time.monotonic()
+    whole = _restore_process(bundle, path)
+    assert whole.wait(timeout=60) == 0
+    duration = time.monotonic() - started
+    outcomes = []
+    for step in range(10):
+        reopened = open_register(path, "anna", PASSPHRASE)
+        if _numbers(reopened) == backed_up:  # make the live register differ from the back-up
+            with reopened.write() as session:
+                session.add(make_client("2", "Kees Jansen"))
+        reopened.close()
+        restore = _restore_process(bundle, path)
+        time.sleep(duration * (0.35 + 0.65 * step / 10))
+        restore.send_signal(signal.SIGKILL)
+        restore.wait()
+        assert path.exists(), "there is always a database at the live path"
+        reopened = open_register(path, "anna", PASSPHRASE)
+        try:
+            numbers = _numbers(reopened)
+            assert numbers in (backed_up, current)
+            assert reopened.check() == []
+        finally:
+            reopened.close()
+        outcomes.append("nieuw" if numbers == backed_up else "oud")
+        assert not journal.journal_path(path).exists()
+        assert not list(path.parent.glob(f"{journal.STAGING_PREFIX}*"))
+    assert "oud" in outcomes, outcomes
+
+
+@pytest.mark.parametrize("moves_done", [0, 1, 2, 3])
+def test_a_restore_stopped_between_its_renames_is_finished_by_the_next_opening(
+    new_register: NewRegister, tmp_path: Path, moves_done: int
+):
+    """The state a kill leaves after the journal is written and `moves_done` renames are done
+    (made with restore's own steps), then opened the normal way."""
+    register = new_register.register
+    path = new_register.path
+    with register.write() as session:
+        session.add(make_client("1", "Ilse de Boer"))
+    bundle = tmp_path / "zondag.wkb"
+    write_backup(register, bundle)
+    backed_up = _numbers(register)
+    with register.write() as session:
+        session.add(make_client("2", "Kees Jansen"))
+    register.close()
+
+    staging = path.parent / f"{journal.STAGING_PREFIX}999999-test"
+    staging.mkdir()
+    staged = staging / path.name
+    _stage(bundle, staged, "anna", PASSPHRASE)
+    _keep(path)
+    moves = [
+        (crypto.key_file_path(staged), crypto.key_file_path(path)),
+        (crypto.backup_key_file_path(staged), crypto.backup_key_file_path(path)),
+        (staged, path),
+    ]
+    journal.write(path, staging, moves)
+    for source, target in moves[:moves_done]:
+        os.replace(source, target)
+    assert path.exists()
+
+    reopened = open_register(path, "anna", PASSPHRASE)
+    try:
+        assert _numbers(reopened) == backed_up
+        assert reopened.check() == []
+    finally:
+        reopened.close()
+    assert not journal.journal_path(path).exists()
+    assert not staging.exists()
+
+
+def test_staging_left_by_a_restore_that_died_before_its_journal_is_removed_at_opening(
+    new_register: NewRegister,
+):
+    path = new_register.path
+    new_register.register.close()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    leftover = path.parent / f"{journal.STAGING_PREFIX}{gone.pid}-abc"
+    leftover.mkdir()
+    (leftover / "register.db").write_bytes(b"\0" * 4096)
+    alive = path.parent / f"{journal.STAGING_PREFIX}{os.getpid()}-def"
+    alive.mkdir()
+    open_register(path, "anna", PASSPHRASE).close()
+    assert not leftover.exists()
+    assert alive.exists(), "a restore that is still running keeps its staging folder"
