@@ -58,6 +58,14 @@ def _dutch(message: str) -> str:
 argparse._ = _dutch  # type: ignore[attr-defined]
 
 
+def printable(text: object) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`), so that what someone
+    passes as an argument can never steer the terminal it is echoed to."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message} (zie '{self.prog} --help')")
@@ -242,13 +250,13 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 
     path = _require_register(db_path(args))
     report = check_register(path, user_name(args), current_passphrase(args))
-    print(f"Register: {report.path}")
+    print(f"Register: {printable(report.path)}")
     if report.revision:
         print(f"Structuurversie: {report.revision} (nieuwste: {report.head})")
     for warning in report.warnings:
-        print(f"Let op: {warning}")
+        print(f"Let op: {printable(warning)}")
     for problem in report.problems:
-        print(f"FOUT: {problem}")
+        print(f"FOUT: {printable(problem)}")
     if report.problems:
         count = len(report.problems)
         found = f"{count} {'probleem' if count == 1 else 'problemen'}"
@@ -280,6 +288,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 DEMO_USER = "demo"
 DEMO_PASSPHRASE = "demo"
 DEMO_CLIENTS = 400
+#: The largest demo register `demo --clients` builds (20,000 take about 30 s and 120 MB).
+DEMO_MAX_CLIENTS = 50_000
+DEMO_STAGING = "wijkteam-demo-bouw-"
 
 
 def default_demo_path() -> Path:
@@ -288,45 +299,19 @@ def default_demo_path() -> Path:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from wijkteam_tui.store.engine import create_register, open_register
-    from wijkteam_tui.store.generator import generate
+    from wijkteam_tui.store.engine import open_register
     from wijkteam_tui.store.services import sweep_if_new_day
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
     today = date.today()
-    if args.clients is not None and args.clients < 1:
-        raise UsageError("--clients moet minstens 1 zijn.")
+    if args.clients is not None and not 1 <= args.clients <= DEMO_MAX_CLIENTS:
+        raise UsageError(f"--clients moet tussen 1 en {DEMO_MAX_CLIENTS} liggen.")
     if path.exists():
         register = open_register(path, DEMO_USER, DEMO_PASSPHRASE)
         if args.clients is not None:
             print(f"Er staat al een demoregister op {path}; --clients wordt genegeerd.")
     else:
-        clients = args.clients or DEMO_CLIENTS
-        print(f"Demoregister opbouwen op {path} met {clients} fictieve cliënten…", file=sys.stderr)
-        register, _ = create_register(
-            path, DEMO_USER, DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
-        )
-
-        def progress(done: int, total: int) -> None:
-            print(f"\r  {done}/{total} cliënten", end="", file=sys.stderr, flush=True)
-
-        try:
-            summary = generate(register, clients, today, progress=progress)
-        except BaseException:
-            register.close()
-            from wijkteam_tui.store.crypto import backup_key_file_path, key_file_path
-
-            made = [path, key_file_path(path), backup_key_file_path(path)]
-            made += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-            for leftover in made:  # only what this command created: nothing is half-built
-                leftover.unlink(missing_ok=True)
-            raise
-        print(file=sys.stderr)
-        print(
-            f"Klaar in {summary.seconds:.1f} s: {summary.clients} cliënten,"
-            f" {summary.medewerkers} medewerkers, {summary.agreements} contactafspraken,"
-            f" {summary.contact_moments} contactmomenten, {summary.open_alerts} aandachtspunten."
-        )
+        register = _build_demo(path, args.clients or DEMO_CLIENTS, today)
     try:
         # The daily sweep, as whenever a register is opened to show lists.
         sweep_if_new_day(register, today)
@@ -340,6 +325,67 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"DEMO — fictieve gegevens. Register: {path} (gebruiker demo, wachtwoord demo).")
         return 0
     return run_tui(path, register=register)
+
+
+def _build_demo(path: Path, clients: int, today: date) -> Register:
+    """Build the demo register in a folder of its own beside `path` and move it in place only
+    when it is complete (the database last), so that a build that is stopped, however it is
+    stopped, leaves nothing that opens as a register."""
+    import shutil
+    import tempfile
+
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.engine import create_register, open_register
+    from wijkteam_tui.store.files import private_folder
+    from wijkteam_tui.store.generator import generate
+
+    private_folder(path.parent)
+    _remove_demo_leftovers(path)
+    print(f"Demoregister opbouwen op {path} met {clients} fictieve cliënten…", file=sys.stderr)
+    building = Path(tempfile.mkdtemp(prefix=f"{DEMO_STAGING}{os.getpid()}-", dir=path.parent))
+    try:
+        staged = building / path.name
+        register, _ = create_register(
+            staged, DEMO_USER, DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
+        )
+
+        def progress(done: int, total: int) -> None:
+            print(f"\r  {done}/{total} cliënten", end="", file=sys.stderr, flush=True)
+
+        try:
+            summary = generate(register, clients, today, progress=progress)
+        finally:
+            register.close()
+        for name in (crypto.backup_key_file_path, crypto.key_file_path, lambda p: p):
+            os.replace(name(staged), name(path))
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    print(file=sys.stderr)
+    print(
+        f"Klaar in {summary.seconds:.1f} s: {summary.clients} cliënten,"
+        f" {summary.medewerkers} medewerkers, {summary.agreements} contactafspraken,"
+        f" {summary.contact_moments} contactmomenten, {summary.open_alerts} aandachtspunten."
+    )
+    return open_register(path, DEMO_USER, DEMO_PASSPHRASE)
+
+
+def _remove_demo_leftovers(path: Path) -> None:
+    """Key files at `path` without their database, left by a demo build stopped while moving
+    in place, are removed, but only when the demo's own user and passphrase open them: a real
+    register's key file is never touched."""
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.journal import remove_abandoned
+
+    remove_abandoned(path.parent, DEMO_STAGING)
+    keys = [crypto.key_file_path(path), crypto.backup_key_file_path(path)]
+    if path.exists() or not any(key.exists() for key in keys):
+        return
+    try:
+        crypto.unlock(path, DEMO_USER, DEMO_PASSPHRASE, repair=False).forget()
+    except WijkteamError:
+        return  # not the demo's: create_register will refuse and name the file
+    for key in keys:
+        key.unlink(missing_ok=True)
 
 
 def run_tui(path: Path, *, register: Register | None = None, user: str = "") -> int:
@@ -414,6 +460,8 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
 
     path = _require_register(db_path(args))
     register = open_register(path, user_name(args), current_passphrase(args))
+    for warning in register.warnings:
+        print(f"Let op: {printable(warning)}", file=sys.stderr)
     try:
         yield register
     finally:
@@ -537,7 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", cmd_tui)
         return int(handler(args))
     except WijkteamError as error:
-        print(f"wijkteam: {error.message}", file=sys.stderr)
+        print(f"wijkteam: {printable(error.message)}", file=sys.stderr)
         return error.exit_code
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
@@ -550,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # ... unless a disk or a permission caused it: then say which.
         fault = from_os(error) if isinstance(error, OSError) else None
         if fault is not None:
-            print(f"wijkteam: {fault.message}", file=sys.stderr)
+            print(f"wijkteam: {printable(fault.message)}", file=sys.stderr)
             return fault.exit_code
         if os.environ.get("WIJKTEAM_DEBUG"):
             traceback.print_exc()

@@ -154,7 +154,7 @@ def test_init_on_a_read_only_location_says_so(small_disk: Path):
 
 def _as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
     command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    env = {"PATH": os.environ["PATH"], "WIJKTEAM_KDF": "test", **ENV}
+    env = {"PATH": os.environ["PATH"], "WIJKTEAM_KDF": "test", "PYTEST_CURRENT_TEST": "x", **ENV}
     return subprocess.run(
         [*command, sys.executable, "-m", "wijkteam_tui", *args],
         capture_output=True,

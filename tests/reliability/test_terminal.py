@@ -93,7 +93,12 @@ def register_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def terminal(register_path: Path) -> Iterator[Terminal]:
-    env = {"WIJKTEAM_KDF": "test", "PYTHONPATH": str(REPO), "TERM": "xterm-256color"}
+    env = {
+        "WIJKTEAM_KDF": "test",
+        "PYTEST_CURRENT_TEST": "terminal",
+        "PYTHONPATH": str(REPO),
+        "TERM": "xterm-256color",
+    }
     command = [sys.executable, "-m", "wijkteam_tui", "--db", str(register_path)]
     shown = Terminal(command, {**env, "HOME": os.environ.get("HOME", "/tmp")})
     yield shown

@@ -85,19 +85,27 @@ def test_adding_a_user_leaves_the_database_bytes_unchanged(new_register: NewRegi
 def test_a_medewerker_cannot_add_users(new_register: NewRegister):
     path = new_register.path
     crypto.add_user_slot(
-        path, crypto.unlock(path, "anna", PASSPHRASE), "bram", Role.MEDEWERKER, "bram1234"
+        path,
+        crypto.unlock(path, "anna", PASSPHRASE),
+        "bram",
+        Role.MEDEWERKER,
+        "bram zijn wachtwoord",
     )
-    bram = crypto.unlock(path, "bram", "bram1234")
+    bram = crypto.unlock(path, "bram", "bram zijn wachtwoord")
     with pytest.raises(AuthenticationError, match="Alleen een teamleider"):
-        crypto.add_user_slot(path, bram, "cem", Role.TEAMLEIDER, "cem12345")
+        crypto.add_user_slot(path, bram, "cem", Role.TEAMLEIDER, "cem zijn wachtwoord")
 
 
 def test_a_user_name_is_used_once_and_must_be_plain(new_register: NewRegister):
     unlocked = crypto.unlock(new_register.path, "anna", PASSPHRASE)
     with pytest.raises(UsageError, match="bestaat al"):
-        crypto.add_user_slot(new_register.path, unlocked, "anna", Role.MEDEWERKER, "abcdefgh")
+        crypto.add_user_slot(
+            new_register.path, unlocked, "anna", Role.MEDEWERKER, "een goed wachtwoord"
+        )
     with pytest.raises(UsageError, match="gebruikersnaam"):
-        crypto.add_user_slot(new_register.path, unlocked, "", Role.MEDEWERKER, "abcdefgh")
+        crypto.add_user_slot(
+            new_register.path, unlocked, "", Role.MEDEWERKER, "een goed wachtwoord"
+        )
 
 
 def test_the_recovery_key_opens_and_sets_a_new_passphrase(new_register: NewRegister):
@@ -156,7 +164,11 @@ def test_edited_slot_parameters_are_refused_and_the_backup_copy_is_used(
 def test_an_edited_role_cannot_make_a_medewerker_teamleider(new_register: NewRegister):
     path = new_register.path
     crypto.add_user_slot(
-        path, crypto.unlock(path, "anna", PASSPHRASE), "bram", Role.MEDEWERKER, "bram1234"
+        path,
+        crypto.unlock(path, "anna", PASSPHRASE),
+        "bram",
+        Role.MEDEWERKER,
+        "bram zijn wachtwoord",
     )
 
     def promote(document: dict) -> None:
@@ -167,7 +179,7 @@ def test_an_edited_role_cannot_make_a_medewerker_teamleider(new_register: NewReg
     for copy in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
         _edit_key_file(copy, promote, fix_checksum=True)
     with pytest.raises(AuthenticationError):
-        crypto.unlock(path, "bram", "bram1234")
+        crypto.unlock(path, "bram", "bram zijn wachtwoord")
 
 
 def test_absurd_slot_parameters_are_refused_before_any_work(new_register: NewRegister):
@@ -233,12 +245,13 @@ def test_production_parameters_unlock(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_short_passphrases_are_refused(tmp_path: Path):
-    with pytest.raises(UsageError, match="minstens 4 tekens"):
+    with pytest.raises(UsageError, match="minstens 12 tekens"):
         create_register(tmp_path / "register.db", "anna", "abc")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_passphrase_strength_hint():
-    assert passphrase_strength("abc123").startswith("zwak")
-    assert passphrase_strength("Zomer2026Zomer") == "redelijk"
+    assert passphrase_strength("abc123").startswith("te zwak")
+    assert passphrase_strength("aaaaaaaaaaaaaaaa").startswith("te zwak")
+    assert passphrase_strength("Zomer2026Zomer").startswith("voldoende")
     assert passphrase_strength("paard batterij nietje correct") == "sterk"

@@ -228,15 +228,20 @@ def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_a_register(t
         installed = pathlib.Path(wijkteam_tui.__file__)
         assert installed.is_relative_to({str(site)!r}), installed
         target = pathlib.Path({str(target)!r})
-        register, _ = create_register(target, "anna", "pw123456")
+        register, _ = create_register(target, "anna", "een lang wachtwoord")
         register.close()
-        register = open_register(target, "anna", "pw123456")
+        register = open_register(target, "anna", "een lang wachtwoord")
         print(register.check() == [] and "ok")
         """
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
-        env={"PYTHONPATH": str(site), "WIJKTEAM_KDF": "test", "PATH": "/usr/bin:/bin"},
+        env={
+            "PYTHONPATH": str(site),
+            "WIJKTEAM_KDF": "test",
+            "PYTEST_CURRENT_TEST": "wheel",
+            "PATH": "/usr/bin:/bin",
+        },
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -324,9 +324,9 @@ def test_a_medewerker_needs_a_named_teamleider_for_duurzaam_in_beeld(
         crypto.unlock(new_register.path, "anna", PASSPHRASE),
         "bram",
         Role.MEDEWERKER,
-        "bram1234",
+        "bram zijn wachtwoord",
     )
-    bram = open_register(new_register.path, "bram", "bram1234")
+    bram = open_register(new_register.path, "bram", "bram zijn wachtwoord")
     try:
         with pytest.raises(ValidationError, match="akkoord van een teamleider"):
             services.change_phase(bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY)

@@ -297,7 +297,7 @@ HOSTILE_NAME = "[@click=app.quit]Klik[/] [bold red]Piet[/] \x1b[31mrood \u200fم
 
 async def test_markup_escape_codes_and_rtl_text_are_shown_literally(tmp_path: Path):
     path = tmp_path / "register.db"
-    register, _ = create_register(path, "anna", "wachtwoord1")
+    register, _ = create_register(path, "anna", "een goed wachtwoord")
     client = create_client(
         register,
         ClientInput(

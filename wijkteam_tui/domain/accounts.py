@@ -4,6 +4,7 @@ how long someone waits after wrong passphrases."""
 from __future__ import annotations
 
 import math
+import re
 
 from wijkteam_tui.errors import UsageError
 
@@ -12,33 +13,57 @@ FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 60
 
 
+#: User names: ASCII letters and digits, and `.`, `_` or `-` inside, 1 to 64 characters.
+#: Only ASCII, so that no two names look alike (a Cyrillic "а" or a full-width "ａ" in a name
+#: would look like a colleague's name but be another user).
+USER_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,63})")
+
+#: A new passphrase needs at least this many characters, of at least MIN_DISTINCT kinds.
+MIN_PASSPHRASE = 12
+MIN_DISTINCT = 5
+
+
 def validate_user_name(user: str) -> None:
-    """Refuse names that would not work as a login."""
-    if not user or len(user) > 64 or not all(ch.isalnum() or ch in "._-" for ch in user):
+    """Refuse names that would not work as a login or could be mistaken for another."""
+    if not USER_NAME.fullmatch(user):
         raise UsageError(
-            "Een gebruikersnaam bestaat uit 1 tot 64 letters, cijfers, punten, streepjes of"
-            " lage streepjes."
+            "Een gebruikersnaam bestaat uit 1 tot 64 tekens: letters a-z of A-Z, cijfers, en"
+            " daartussen punten, streepjes of lage streepjes (geen letters met accenten of uit"
+            " andere schriften)."
         )
 
 
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why a new passphrase is too weak (Dutch), or None when it is strong enough.
+
+    Length is what makes a passphrase hard to guess offline: a sentence of four ordinary words
+    is longer, and easier to remember, than a short word with digits and signs."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        return (
+            f"Het wachtwoord moet minstens {MIN_PASSPHRASE} tekens lang zijn (nu"
+            f" {len(passphrase)}); een zin van vier woorden is sterk en goed te onthouden."
+        )
+    if len(set(passphrase.casefold())) < MIN_DISTINCT:
+        return "Het wachtwoord herhaalt te veel dezelfde tekens; gebruik een zin van vier woorden."
+    return None
+
+
 def validate_passphrase(passphrase: str) -> None:
-    """Refuse passphrases that cannot protect anything."""
-    if len(passphrase) < 4:
-        raise UsageError("Het wachtwoord moet minstens 4 tekens lang zijn.")
+    """Refuse a new passphrase that is too weak, saying why."""
+    problem = passphrase_problem(passphrase)
+    if problem:
+        raise UsageError(problem)
 
 
 def passphrase_strength(passphrase: str) -> str:
-    """A short Dutch hint on how hard a passphrase is to guess."""
-    classes = sum(
-        any(test(ch) for ch in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
+    """A short Dutch hint on how hard a passphrase is to guess, as it is typed."""
+    problem = passphrase_problem(passphrase)
+    if problem:
+        return f"te zwak: minstens {MIN_PASSPHRASE} tekens nodig"
     words = len(passphrase.split())
     if len(passphrase) >= 20 or (words >= 4 and len(passphrase) >= 16):
         return "sterk"
-    if len(passphrase) >= 12 and classes >= 2:
-        return "redelijk"
-    return "zwak: gebruik een zin van minstens vier woorden"
+    return "voldoende; een langere zin is sterker"
 
 
 def failure_delay(failures: int) -> float:

@@ -57,6 +57,9 @@ from wijkteam_tui.store import attempts
 from wijkteam_tui.store.files import atomic_write
 
 FORMAT = "wijkteam-sleutelbestand"
+#: The documented passphrase of the demo register (`wijkteam demo`), which holds only
+#: generated, fictitious people.
+DEMO_PASSPHRASE = "demo"
 FORMAT_VERSION = 1
 DB_KEY_BYTES = 32
 RECOVERY_KEY_BYTES = 20
@@ -91,8 +94,17 @@ _MAX_LANES = 64
 
 
 def new_slot_cost() -> KdfCost:
-    """The Argon2id cost for slots written now (production unless the test setting is on)."""
-    return TEST_KDF if os.environ.get(KDF_PROFILE_ENV) == "test" else PRODUCTION_KDF
+    """The Argon2id cost for slots written now: production, unless the test suite runs.
+
+    The light test setting is honoured only while pytest drives the program (it sets
+    PYTEST_CURRENT_TEST, also for the processes a test starts), so that a stray
+    WIJKTEAM_KDF=test in someone's environment cannot make a register with weak slots."""
+    under_tests = "PYTEST_CURRENT_TEST" in os.environ
+    return TEST_KDF if under_tests and os.environ.get(KDF_PROFILE_ENV) == "test" else PRODUCTION_KDF
+
+
+def _weaker(cost: KdfCost, than: KdfCost) -> bool:
+    return cost.iterations < than.iterations or cost.memory_cost < than.memory_cost
 
 
 @dataclass(frozen=True)
@@ -232,10 +244,14 @@ def make_slot(
 
 
 def new_key_file(
-    db_path: Path, user: str, role: Role, passphrase: str
+    db_path: Path, user: str, role: Role, passphrase: str, *, demo: bool = False
 ) -> tuple[bytes, str, KeyFile]:
-    """Create and write the key file of a new register: (database key, recovery key, file)."""
-    validate_passphrase(passphrase)
+    """Create and write the key file of a new register: (database key, recovery key, file).
+
+    Only the demo register (fictitious by construction) may keep its documented passphrase
+    `demo`; every other passphrase must be strong."""
+    if not (demo and passphrase == DEMO_PASSPHRASE):
+        validate_passphrase(passphrase)
     register_id = secrets.token_hex(16)
     db_key = new_database_key()
     recovery_key = new_recovery_key()
@@ -375,7 +391,7 @@ def _unlock(
             db_key = _open_slot(slot, key_file.register_id, secret)
         except InvalidTag:
             continue
-        return _verified(
+        unlocked = _verified(
             db_path=db_path,
             key_file=key_file,
             used_path=path,
@@ -384,6 +400,9 @@ def _unlock(
             main_problem=main_problem,
             repair=repair,
         )
+        if repair and _weaker(slot.cost, new_slot_cost()):
+            return _strengthened(db_path, unlocked, slot, secret)
+        return unlocked
     if not tried:
         if user is None:
             raise KeyFileError("Dit sleutelbestand heeft geen herstelsleutel.")
@@ -391,6 +410,28 @@ def _unlock(
     if user is None:
         raise WrongPassphraseError("Herstelsleutel onjuist.")
     raise WrongPassphraseError(f"Wachtwoord onjuist voor {who}.")
+
+
+def _strengthened(db_path: Path, unlocked: Unlocked, slot: Slot, secret: str) -> Unlocked:
+    """Re-wrap a slot made with lighter key-derivation settings than today's, with today's."""
+    key_file = unlocked.key_file
+    stronger = make_slot(
+        key_file.register_id,
+        unlocked.db_key,
+        secret,
+        kind=slot.kind,
+        user=slot.user,
+        role=Role(slot.role) if slot.role else None,
+    )
+    key_file = key_file.with_slot(stronger)
+    write_key_file(db_path, key_file, unlocked.db_key)
+    notice = (
+        "Uw wachtwoord was met lichtere instellingen beveiligd dan nu gelden; het is opnieuw"
+        " versleuteld met de huidige, sterkere instellingen."
+    )
+    result = dataclasses.replace(unlocked, key_file=key_file, warnings=(*unlocked.warnings, notice))
+    unlocked.forget()
+    return result
 
 
 def unlocked_with_key(db_path: Path, db_key: bytes, user: str | None) -> Unlocked:

@@ -329,7 +329,8 @@ def create_register(
     """
     path = path.expanduser()
     validate_user_name(user)
-    validate_passphrase(passphrase)
+    if not (demo and passphrase == crypto.DEMO_PASSPHRASE):
+        validate_passphrase(passphrase)
     key_path = crypto.key_file_path(path)
     ours = [path, key_path, crypto.backup_key_file_path(path)]
     ours += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
@@ -344,7 +345,9 @@ def create_register(
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
         files.new_private_file(path)
-        db_key, recovery_key, _ = crypto.new_key_file(path, user, Role.TEAMLEIDER, passphrase)
+        db_key, recovery_key, _ = crypto.new_key_file(
+            path, user, Role.TEAMLEIDER, passphrase, demo=demo
+        )
         unlocked = crypto.unlocked_with_key(path, db_key, user)
         engine = _make_engine(path, db_key, new=True)
         try:

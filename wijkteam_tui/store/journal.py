@@ -48,8 +48,13 @@ def finish_interrupted_restore(db_path: Path) -> None:
         fsync_dir(folder)
         written.unlink()
         shutil.rmtree(folder / journal["staging"], ignore_errors=True)
-    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
-        pid = leftover.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+    remove_abandoned(folder, STAGING_PREFIX)
+
+
+def remove_abandoned(folder: Path, prefix: str) -> None:
+    """Remove the folders `<prefix><pid>-…` in `folder` whose process no longer runs."""
+    for leftover in folder.glob(f"{prefix}*"):
+        pid = leftover.name[len(prefix) :].split("-", 1)[0]
         if leftover.is_dir() and pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)
 
