@@ -120,6 +120,15 @@ def test_the_recovery_key_opens_and_sets_a_new_passphrase(new_register: NewRegis
         crypto.unlock_with_recovery_key(path, "ABCD-EFGH")
 
 
+def _assert_repaired(path: Path, good: bytes) -> None:
+    """The main key file holds the good contents again (one generation on), like its copy."""
+    key_path = crypto.key_file_path(path)
+    assert key_path.read_bytes() == crypto.backup_key_file_path(path).read_bytes()
+    repaired, original = crypto.read_key_file(key_path), crypto._parse(good)
+    assert repaired.slots == original.slots
+    assert repaired.generation == original.generation + 1
+
+
 def test_a_flipped_byte_in_the_key_file_falls_back_to_the_backup_copy(
     new_register: NewRegister,
 ):
@@ -134,7 +143,7 @@ def test_a_flipped_byte_in_the_key_file_falls_back_to_the_backup_copy(
     unlocked = crypto.unlock(path, "anna", PASSPHRASE)
     assert unlocked.warnings and "beschadigd" in unlocked.warnings[0]
     assert "reservekopie is gebruikt" in unlocked.warnings[0]
-    assert key_path.read_bytes() == good
+    _assert_repaired(path, good)
 
 
 def test_a_key_file_damaged_in_both_copies_is_refused(new_register: NewRegister):
@@ -158,7 +167,7 @@ def test_edited_slot_parameters_are_refused_and_the_backup_copy_is_used(
     _edit_key_file(key_path, lambda d: d["slots"][0]["kdf"].update(lanes=2), fix_checksum=True)
     unlocked = crypto.unlock(path, "anna", PASSPHRASE)
     assert "gewijzigd buiten wijkteam om" in unlocked.warnings[0]
-    assert key_path.read_bytes() == good
+    _assert_repaired(path, good)
 
 
 def test_an_edited_role_cannot_make_a_medewerker_teamleider(new_register: NewRegister):

@@ -86,11 +86,14 @@ class KdfCost:
 PRODUCTION_KDF = KdfCost(iterations=16, lanes=4, memory_cost=64 * 1024)
 TEST_KDF = KdfCost(iterations=1, lanes=1, memory_cost=64)
 
-# Bounds a slot's parameters must lie within; an edited slot that asks for 100 GiB of memory or
-# zero passes is refused before any work is done.
-_MAX_MEMORY_KIB = 4 * 1024 * 1024
-_MAX_ITERATIONS = 1000
-_MAX_LANES = 64
+#: The most a slot may ask of the key derivation: an edited key file that asks for 4 GiB and
+#: 1000 passes would keep the program busy for hours. At most 1 GiB, 64 passes and 16 lanes,
+#: and at most 4x the work (passes x memory) of the production setting: about 2 s here.
+MAX_KDF = KdfCost(iterations=64, lanes=16, memory_cost=1024 * 1024)
+MAX_KDF_WORK = 4 * PRODUCTION_KDF.iterations * PRODUCTION_KDF.memory_cost
+#: Limits on the file itself, checked before and while it is parsed.
+MAX_KEY_FILE_BYTES = 256 * 1024
+MAX_SLOTS = 256
 
 
 def new_slot_cost() -> KdfCost:
@@ -160,6 +163,12 @@ class KeyFile:
 
     def with_extra(self, **values: Any) -> KeyFile:
         return dataclasses.replace(self, extra={**self.extra, **values})
+
+    @property
+    def generation(self) -> int:
+        """How many times this key file has been written; the newer of two copies is higher."""
+        value = self.extra.get("generation", 0)
+        return value if type(value) is int and value >= 0 else 0
 
 
 @dataclass(frozen=True)
@@ -371,6 +380,10 @@ def _unlock(
     main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
     main, main_problem = _try_load(main_path)
     bak, _ = _try_load(bak_path)
+    if main and bak and bak.generation > main.generation:
+        # An older key file put back over the main one: it may still hold an old passphrase
+        # or user. The newer copy decides, and the old one is never written over it.
+        main, main_problem = None, "ouder dan de reservekopie (een oud bestand teruggezet?)"
     candidates = [(kf, path) for kf, path in ((main, main_path), (bak, bak_path)) if kf]
     if not candidates:
         if not main_path.exists() and not bak_path.exists():
@@ -386,7 +399,6 @@ def _unlock(
         if slot is None or slot in tried:
             continue
         tried.add(slot)
-        _check_cost(slot, path)
         try:
             db_key = _open_slot(slot, key_file.register_id, secret)
         except InvalidTag:
@@ -499,20 +511,6 @@ def _open_slot(slot: Slot, register_id: str, secret: str) -> bytes:
     return AESGCM(kek).decrypt(slot.nonce, slot.wrapped_key, slot.header(register_id))
 
 
-def _check_cost(slot: Slot, path: Path) -> None:
-    cost = slot.cost
-    sane = (
-        1 <= cost.iterations <= _MAX_ITERATIONS
-        and 1 <= cost.lanes <= _MAX_LANES
-        and 8 * cost.lanes <= cost.memory_cost <= _MAX_MEMORY_KIB
-        and len(slot.salt) >= 16
-    )
-    if not sane:
-        raise KeyFileError(
-            f"Het sleutelbestand {path} bevat ongeldige sleutelparameters en is geweigerd."
-        )
-
-
 def _derive(secret: str, salt: bytes, cost: KdfCost) -> bytes:
     return Argon2id(
         salt=salt,
@@ -548,7 +546,8 @@ def key_file_problem(path: Path, db_key: bytes, register_id: str) -> str | None:
 
 
 def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> None:
-    """Write the key file and then its backup copy, each atomically."""
+    """Write the key file and then its backup copy, each atomically, one generation on."""
+    key_file = key_file.with_extra(generation=key_file.generation + 1)
     data = _serialise(key_file, db_key)
     atomic_write(key_file_path(db_path), data)
     atomic_write(backup_key_file_path(db_path), data)
@@ -589,29 +588,71 @@ def _body(key_file: KeyFile) -> dict[str, Any]:
 def _try_load(path: Path) -> tuple[KeyFile | None, str | None]:
     """(key file, None) or (None, a Dutch description of what is wrong with it)."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, "niet gevonden"
-    except OSError:
-        return None, "niet leesbaar"
+        return _parse(_read_limited(path)), None
+    except _Unusable as unusable:
+        return None, unusable.reason
+
+
+class _Unusable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _read_limited(path: Path) -> bytes:
     try:
-        document = json.loads(raw.decode("utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise _Unusable("niet gevonden") from None
+    except OSError:
+        raise _Unusable("niet leesbaar") from None
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        raise _Unusable("te groot voor een sleutelbestand")
+    return raw
+
+
+def _parse(raw: bytes) -> KeyFile:
+    """The key file in `raw`, every part of it checked; raises _Unusable with the reason."""
+    damaged = _Unusable("beschadigd")
+    try:
+        document = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
         checksum = document.pop("checksum")
         document.pop("mac")
         if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
-            return None, "geen wijkteam-sleutelbestand van een bekende versie"
+            raise _Unusable("geen wijkteam-sleutelbestand van een bekende versie")
         if not hmac.compare_digest(hashlib.sha256(_canonical(document)).hexdigest(), checksum):
-            return None, "beschadigd"
-        slots = tuple(_slot_from_json(s) for s in document["slots"])
-        key_file = KeyFile(
+            raise damaged
+        if not isinstance(document["slots"], list) or len(document["slots"]) > MAX_SLOTS:
+            raise damaged
+        return KeyFile(
             register_id=str(document["register_id"]),
             created_at=str(document["created_at"]),
-            slots=slots,
+            slots=tuple(_slot_from_json(s) for s in document["slots"]),
             extra=dict(document.get("extra") or {}),
         )
-    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
-        return None, "beschadigd"
-    return key_file, None
+    except _UnsafeSlot:
+        raise _Unusable("voorzien van ongeldige sleutelparameters") from None
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        binascii.Error,
+        OverflowError,
+        RecursionError,
+        MemoryError,
+    ):
+        # Deep nesting, huge numbers, NaN/Infinity and wrong types are damage, like any other.
+        raise damaged from None
+
+
+class _UnsafeSlot(ValueError):
+    """A slot whose parameters lie outside what the program will attempt."""
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is geen getal in een sleutelbestand")
 
 
 def _mac_ok(path: Path, db_key: bytes) -> bool:
@@ -626,18 +667,41 @@ def _mac_ok(path: Path, db_key: bytes) -> bool:
 
 
 def _slot_from_json(data: Mapping[str, Any]) -> Slot:
+    """One slot, with every field's type and range checked (a key file may be hostile)."""
     kdf = data["kdf"]
     if kdf["name"] != "argon2id":
         raise ValueError("unknown kdf")
-    return Slot(
-        kind=str(data["kind"]),
-        user=data["user"],
-        role=data["role"],
+    numbers = [kdf["iterations"], kdf["lanes"], kdf["memory_cost"]]
+    if not all(type(n) is int for n in numbers):
+        raise TypeError("kdf parameters must be integers")
+    cost = KdfCost(*numbers)
+    sane = (
+        1 <= cost.iterations <= MAX_KDF.iterations
+        and 1 <= cost.lanes <= MAX_KDF.lanes
+        and 8 * cost.lanes <= cost.memory_cost <= MAX_KDF.memory_cost
+        and cost.iterations * cost.memory_cost <= MAX_KDF_WORK
+    )
+    if not sane:
+        raise _UnsafeSlot("kdf parameters out of range")
+    kind, user, role = data["kind"], data["user"], data["role"]
+    if kind not in (USER_KIND, RECOVERY_KIND) or not (user is None or isinstance(user, str)):
+        raise ValueError("bad slot kind or user")
+    if role is not None and role not in {r.value for r in Role}:
+        raise ValueError("bad role")
+    slot = Slot(
+        kind=kind,
+        user=user,
+        role=role,
         salt=_unb64(kdf["salt"]),
-        cost=KdfCost(int(kdf["iterations"]), int(kdf["lanes"]), int(kdf["memory_cost"])),
+        cost=cost,
         nonce=_unb64(data["nonce"]),
         wrapped_key=_unb64(data["wrapped_key"]),
     )
+    if not 16 <= len(slot.salt) <= 64 or len(slot.nonce) != 12:
+        raise ValueError("bad salt or nonce")
+    if len(slot.wrapped_key) != DB_KEY_BYTES + 16:
+        raise ValueError("bad wrapped key")
+    return slot
 
 
 def _kdf_json(salt: bytes, cost: KdfCost) -> dict[str, Any]:
