@@ -8,6 +8,7 @@ database runs in thread workers of the screens; the app owns the open register a
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -128,6 +129,7 @@ class WijkteamApp(App[None]):
         # collector's full passes, which otherwise stall a keystroke for ~100 ms now and then.
         gc.freeze()
         self.register = register
+        register.on_wait = self._waiting_for_a_colleague
         self._last_activity = time.monotonic()
         if first_day is not None:
             self.team_known(first_day.team)
@@ -138,6 +140,14 @@ class WijkteamApp(App[None]):
             self.push_screen(draft[1](), self._draft_closed)
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
+
+    def _waiting_for_a_colleague(self) -> None:
+        """A write has waited 2 s for another process's write lock: say so (from its thread)."""
+        message = "Wacht op een collega die het register bijwerkt; uw wijziging volgt."
+        if threading.current_thread() is threading.main_thread():
+            self.notify(message, title="Even geduld", timeout=8)
+        else:
+            self.call_from_thread(self.notify, message, title="Even geduld", timeout=8)
 
     def _draft_closed(self, saved: object) -> None:
         reload = getattr(self.screen, "action_reload", None)

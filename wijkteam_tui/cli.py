@@ -285,6 +285,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+WAITING = "Wacht op een collega die het register bijwerkt…"
 DEMO_USER = "demo"
 DEMO_PASSPHRASE = "demo"
 DEMO_CLIENTS = 400
@@ -462,6 +463,7 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
     register = open_register(path, user_name(args), current_passphrase(args))
     for warning in register.warnings:
         print(f"Let op: {printable(warning)}", file=sys.stderr)
+    register.on_wait = lambda: print(WAITING, file=sys.stderr, flush=True)
     try:
         yield register
     finally:

@@ -41,7 +41,15 @@ BUSY_TIMEOUT_MS = 30_000
 # holds the working set (agreements, clients, network of a 20,000-client register) keeps reads
 # close to plain SQLite. Allocated only as pages are read; the pool keeps connections few.
 CACHE_KIB = 48 * 1024
+# The WAL grows while a reader holds an old snapshot (a slow export, a colleague's long query):
+# every commit must be kept until that reader is done. Once it is, the automatic checkpoint
+# starts the WAL over; this limit then truncates the file, so it does not stay at its peak.
+WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
 _BEGIN_OPTION = "wijkteam_begin"
+_WAITING_OPTION = "wijkteam_waiting"
+_SQLITE_BUSY = 5
+#: After this long waiting for another writer, the person is told that the program waits.
+WAIT_NOTICE_MS = 2_000
 
 
 def utc_now() -> datetime:
@@ -90,6 +98,7 @@ def connect_keyed(
             raise faults.not_a_register(path, "het bestand bevat geen tabellen")
         if wal and not read_only:
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}").fetchone()
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
@@ -205,10 +214,19 @@ class Register:
         self.closed = False
         self.sweep_lock = threading.Lock()
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        #: Called (from the writing thread) when a write has waited WAIT_NOTICE_MS for another
+        #: process's write lock; the screen or the command line says that it is waiting.
+        self.on_wait: Callable[[], None] | None = None
         self._write_sessions = sessionmaker(
-            bind=engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}),
+            bind=engine.execution_options(
+                **{_BEGIN_OPTION: "IMMEDIATE", _WAITING_OPTION: self._waiting}
+            ),
             expire_on_commit=False,
         )
+
+    def _waiting(self) -> None:
+        if self.on_wait is not None:
+            self.on_wait()
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -307,8 +325,29 @@ def make_engine(connect: Callable[[], sqlcipher.Connection]) -> Engine:
 def _begin(conn: Connection) -> None:
     # pysqlite's own BEGIN is off (isolation_level=None); we issue ours so that writers take
     # the write lock up front (IMMEDIATE) and wait in busy_timeout instead of failing later.
-    mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    mode = options.get(_BEGIN_OPTION, "DEFERRED")
+    waiting = options.get(_WAITING_OPTION)
+    if mode != "IMMEDIATE" or waiting is None:
+        conn.exec_driver_sql(f"BEGIN {mode}")
+        return
+    # A writer that waits for a colleague's write lock longer than WAIT_NOTICE_MS is told so
+    # (the screen or the terminal says it is waiting), then waits out the rest of the timeout.
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA busy_timeout = {WAIT_NOTICE_MS}")
+    try:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlcipher.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _SQLITE_BUSY:
+                raise
+        waiting()
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS - WAIT_NOTICE_MS}")
+        raw.execute("BEGIN IMMEDIATE")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 DEFAULT_TEAM_NAME = "Wijkteam"
