@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import (
@@ -38,7 +40,9 @@ class CheckReport:
         return not self.problems
 
 
-def check_register(path: Path, user: str, passphrase: str) -> CheckReport:
+def check_register(
+    path: Path, user: str, passphrase: str, *, today: date | None = None
+) -> CheckReport:
     """Check the register at `path` with `user`'s passphrase, reading only.
 
     A file that is not this key file's register raises the same RegisterError as opening it
@@ -52,6 +56,7 @@ def check_register(path: Path, user: str, passphrase: str) -> CheckReport:
         report.problems += integrity_problems(conn)
         if report.sound:
             report.revision = verify_identity(conn, path, unlocked.key_file.register_id)
+            report.warnings += clock_warnings(conn, today or date.today())
     finally:
         conn.close()
     if report.revision and report.revision != report.head:
@@ -62,6 +67,20 @@ def check_register(path: Path, user: str, passphrase: str) -> CheckReport:
     report.problems += _key_backup_problems(path, unlocked)
     report.warnings += mode_warnings(path)
     return report
+
+
+def clock_warnings(conn: Any, today: date) -> list[str]:
+    """The computer's clock stands earlier than days the register has already seen (it was set
+    back, or its battery failed): the rules keep using the later day, but a person should know."""
+    row = conn.execute("SELECT max(evaluated_on) FROM clients").fetchone()
+    latest = date.fromisoformat(row[0]) if row and row[0] else None
+    if latest is None or latest <= today:
+        return []
+    return [
+        f"De klok van deze computer staat op {today.isoformat()}, maar het register is al"
+        f" bijgewerkt op {latest.isoformat()}: de klok is teruggezet of loopt achter. Afspraken"
+        " en aandachtspunten gaan niet terug in de tijd; zet de klok goed."
+    ]
 
 
 def _key_backup_problems(path: Path, unlocked: crypto.Unlocked) -> list[str]:

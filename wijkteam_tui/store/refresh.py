@@ -77,7 +77,13 @@ def thresholds_for(session: Session, client_id: int) -> dict[ThresholdRule, rule
 def refresh_client(
     session: Session, client: Client, today: date, settings: TeamSettings
 ) -> RefreshResult:
-    """Recompute next_due and alerts of one client in the current transaction."""
+    """Recompute next_due and alerts of one client in the current transaction.
+
+    Time never runs backwards for a client: when the computer's clock has been set back since
+    the client was last evaluated, the rules still see the later day, so that no alert is
+    resolved and raised again as a new episode, and no due date moves earlier."""
+    if client.evaluated_on is not None and client.evaluated_on > today:
+        today = client.evaluated_on
     agreements = session.scalars(
         select(ContactAgreement).where(ContactAgreement.client_id == client.id)
     ).all()
