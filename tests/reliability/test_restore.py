@@ -55,6 +55,24 @@ def test_restore_refuses_while_another_process_writes_and_no_write_is_lost(
     assert not list(shared_register.parent.glob("*voor-herstel*"))
 
 
+def _backed_up_then_changed(
+    new_register: NewRegister, tmp_path: Path
+) -> tuple[Path, set[str], set[str]]:
+    """A back-up of a register with one client, then a second client added and the register
+    closed: (back-up, client numbers in the back-up, client numbers now)."""
+    register = new_register.register
+    with register.write() as session:
+        session.add(make_client("1", "Ilse de Boer"))
+    bundle = tmp_path / "zondag.wkb"
+    write_backup(register, bundle)
+    backed_up = _numbers(register)
+    with register.write() as session:
+        session.add(make_client("2", "Kees Jansen"))
+    current = _numbers(register)
+    register.close()
+    return bundle, backed_up, current
+
+
 def _restore_process(bundle: Path, db: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKTEAM_")}
     env.update(ENV, WIJKTEAM_KDF="test")
@@ -71,17 +89,8 @@ def _restore_process(bundle: Path, db: Path) -> subprocess.Popen[bytes]:
 def test_a_restore_killed_at_any_moment_leaves_the_old_or_the_new_register(
     new_register: NewRegister, tmp_path: Path
 ):
-    register = new_register.register
     path = new_register.path
-    with register.write() as session:
-        session.add(make_client("1", "Ilse de Boer"))
-    bundle = tmp_path / "zondag.wkb"
-    write_backup(register, bundle)
-    backed_up = _numbers(register)
-    with register.write() as session:
-        session.add(make_client("2", "Kees Jansen"))
-    current = _numbers(register)
-    register.close()
+    bundle, backed_up, current = _backed_up_then_changed(new_register, tmp_path)
 
     started = time.monotonic()
     whole = _restore_process(bundle, path)
@@ -118,16 +127,8 @@ def test_a_restore_stopped_between_its_renames_is_finished_by_the_next_opening(
 ):
     """The state a kill leaves after the journal is written and `moves_done` renames are done
     (made with restore's own steps), then opened the normal way."""
-    register = new_register.register
     path = new_register.path
-    with register.write() as session:
-        session.add(make_client("1", "Ilse de Boer"))
-    bundle = tmp_path / "zondag.wkb"
-    write_backup(register, bundle)
-    backed_up = _numbers(register)
-    with register.write() as session:
-        session.add(make_client("2", "Kees Jansen"))
-    register.close()
+    bundle, backed_up, _ = _backed_up_then_changed(new_register, tmp_path)
 
     staging = path.parent / f"{journal.STAGING_PREFIX}999999-test"
     staging.mkdir()
