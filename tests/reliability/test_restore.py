@@ -144,6 +144,9 @@ def test_a_restore_stopped_between_its_renames_is_finished_by_the_next_opening(
     for source, target in moves[:moves_done]:
         os.replace(source, target)
     assert path.exists()
+    check = run_cli("db", "check", "--db", str(path), env=ENV)
+    assert "'restore' is onderbroken" in check.stdout, check.stdout + check.stderr
+    assert journal.journal_path(path).exists(), "db check only reads"
 
     reopened = open_register(path, "anna", PASSPHRASE)
     try:

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import crypto, journal
 from wijkteam_tui.store.engine import (
     connect_keyed,
     existing_register,
@@ -63,6 +63,11 @@ def check_register(
         report.warnings.append(
             f"Structuurversie {report.revision}; wordt bijgewerkt naar {report.head} zodra het"
             " register gewoon wordt geopend (eerst wordt een kopie gemaakt)."
+        )
+    if journal.journal_path(path).exists():
+        report.warnings.append(
+            "Een 'restore' is onderbroken; het wordt afgemaakt zodra het register gewoon wordt"
+            " geopend."
         )
     report.problems += _key_backup_problems(path, unlocked)
     report.warnings += mode_warnings(path)
