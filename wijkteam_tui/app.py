@@ -172,7 +172,10 @@ class WijkteamApp(App[None]):
         """Cover the screen, close the register; unlocking needs the passphrase again."""
         if self.register is None:
             return
-        warning = self._leave_warning()
+        # Only a screen that must not be covered refuses (the recovery key, shown once); a
+        # form with typed text is kept as a draft instead and comes back after unlocking.
+        refuse = getattr(self.screen, "lock_warning", None)
+        warning = str(refuse()) if callable(refuse) else ""
         if warning:
             self.notify(warning, severity="warning")
             return

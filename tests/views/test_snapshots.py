@@ -205,3 +205,34 @@ def test_command_palette(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=palette)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_client_form(snap_compare, demo_app, size):
+    async def new_client(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientsScreen())
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=new_client)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_client_form_with_wrong_fields(snap_compare, demo_app, size):
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def edit(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#birth_date", Input).value = "31-02-1950"
+        form.query_one("#postcode", Input).value = "12AB"
+        await pilot.press("ctrl+s")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=edit)

@@ -76,6 +76,7 @@ from wijkteam_tui.store.records import (
     AgreementRow,
     AlertItem,
     ClientFile,
+    ClientInput,
     DueItem,
     MemberRow,
     OutOfViewItem,
@@ -505,6 +506,32 @@ def list_users(register: Register) -> list[UserItem]:
             .order_by(User.display_name, User.name)
         ).all()
     return [UserItem(uid, name, display or name, role) for uid, name, display, role in rows]
+
+
+def client_for_edit(register: Register, client_id: int) -> tuple[ClientInput, int]:
+    """A client's details as the client form edits them, and the version they have now."""
+    with register.read() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ValidationError(f"Cliënt {client_id} bestaat niet.", "client")
+        return (
+            ClientInput(
+                name=client.name,
+                opened_on=client.opened_on,
+                casemanager_id=client.casemanager_id,
+                birth_date=client.birth_date,
+                street=client.street,
+                house_number=client.house_number,
+                postcode=client.postcode,
+                city=client.city,
+                phone=client.phone,
+                regime=client.regime,
+                own_words=client.own_words,
+                strengths=client.strengths,
+                meaningful=client.meaningful,
+            ),
+            client.version,
+        )
 
 
 def client_file(register: Register, client_id: int, today: date) -> ClientFile:

@@ -20,8 +20,15 @@ from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import SignalPhase
-from wijkteam_tui.store.queries import client_file, client_timeline
-from wijkteam_tui.store.records import AgreementRow, ClientFile, SignalRow, TimelineEntry
+from wijkteam_tui.store.queries import client_file, client_for_edit, client_timeline, list_users
+from wijkteam_tui.store.records import (
+    AgreementRow,
+    ClientFile,
+    ClientInput,
+    SignalRow,
+    TimelineEntry,
+    UserItem,
+)
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
@@ -102,6 +109,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         Binding("escape", "back", "Terug", id="file.back", tooltip="Vorig scherm"),
         Binding("c", "log_contact", "Contact", id="file.contact", tooltip="Contact vastleggen"),
         Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden"),
+        Binding("e", "edit_client", "Wijzigen", id="file.edit", tooltip="Gegevens wijzigen"),
         *(
             Binding(str(i), f"tab('{tab_id}')", title, id=f"file.tab.{tab_id}", show=False)
             for i, (tab_id, title, _) in enumerate(TABS, start=1)
@@ -327,6 +335,32 @@ class ClientFileScreen(WijkteamScreen[None]):
         found = self._details.get(table_id, {}).get(key)
         if found is not None:
             self.app.push_screen(DetailScreen(*found))
+
+    def action_edit_client(self) -> None:
+        """The client form with the client's details as they are now (read fresh)."""
+        register = self.wijkteam.register
+        if register is None:
+            return
+        client_id = self.client_id
+
+        def load() -> tuple[list[UserItem], ClientInput, int]:
+            details, version = client_for_edit(register, client_id)
+            return list_users(register), details, version
+
+        self.run_store(load, self._edit_loaded, group="form")
+
+    def _edit_loaded(self, loaded: tuple[list[UserItem], ClientInput, int]) -> None:
+        from wijkteam_tui.views.forms.client import ClientForm
+
+        users, details, version = loaded
+        self.app.push_screen(
+            ClientForm(users, (self.client_id, details, version)), self._form_closed
+        )
+
+    def _form_closed(self, saved: object) -> None:
+        if saved is not None:
+            self.app.notify("Opgeslagen.")
+            self.action_reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

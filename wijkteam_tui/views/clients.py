@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Footer, Input, Select, Static
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.queries import list_users, search_clients
-from wijkteam_tui.store.records import SearchHit, UserItem
+from wijkteam_tui.store.records import ClientSummary, SearchHit, UserItem
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.result_list import ResultList, Row, rows
 from wijkteam_tui.views.text import columns_line, counted, header
@@ -58,6 +58,9 @@ class ClientsScreen(WijkteamScreen[None]):
         Binding("ctrl+f", "focus_search", "Zoek", id="clients.search", tooltip="Naar zoekveld"),
         Binding("down", "focus_results", "Resultaten", show=False, id="clients.results"),
         Binding("r", "reload", "Vernieuw", show=False, id="clients.reload"),
+        Binding(
+            "ctrl+n", "new_client", "Nieuwe cliënt", id="clients.new", tooltip="Cliënt aanmelden"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -66,6 +69,7 @@ class ClientsScreen(WijkteamScreen[None]):
         # keystroke has overtaken waits here and then gives up without touching the database.
         self._search_lock = threading.Lock()
         self._search_number = 0
+        self.users: list[UserItem] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -96,12 +100,29 @@ class ClientsScreen(WijkteamScreen[None]):
         self._search()
 
     def _users(self, users: list[UserItem]) -> None:
+        self.users = users
         self.query_one("#casemanager", Select).set_options(
             [(user.display_name, user.id) for user in users]
         )
 
     def action_reload(self) -> None:
         self._search()
+
+    def action_new_client(self) -> None:
+        from wijkteam_tui.views.forms.client import ClientForm
+
+        if self.users is None:
+            self.notify("Een moment: de casemanagers worden nog geladen.")
+            return
+        self.app.push_screen(ClientForm(self.users), self._registered)
+
+    def _registered(self, summary: ClientSummary | None) -> None:
+        from wijkteam_tui.views.client_file import ClientFileScreen
+
+        if summary is not None:
+            self.notify(f"{summary.name} is aangemeld als cliënt {summary.number}.")
+            self._search()
+            self.app.push_screen(ClientFileScreen(summary.id))
 
     def new_day(self) -> None:
         self._search()

@@ -268,6 +268,10 @@ class RecoveryKeyScreen(WijkteamScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#written", Checkbox).focus()
 
+    def lock_warning(self) -> str:
+        """Asked before locking: the same as before quitting."""
+        return self.leave_warning()
+
     def leave_warning(self) -> str:
         """Asked before quitting or locking while the key has not been confirmed."""
         if self.query_one("#written", Checkbox).value:

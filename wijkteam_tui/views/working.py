@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from wijkteam_tui.store import crypto, engine, queries, services
 from wijkteam_tui.views import client_file, clients, contact, detail, today
+from wijkteam_tui.views.forms import client as client_form
 
 __all__ = [
     "client_file",
+    "client_form",
     "clients",
     "contact",
     "crypto",

@@ -1,0 +1,246 @@
+"""The recording forms, driven as a person would: typed keys, Ctrl+S, Escape, a colleague's
+change in between. Checked in the store afterwards."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from textual.widgets import Input, Static, TextArea
+
+from tests.conftest import PASSPHRASE
+from tests.views.conftest import TODAY, make_app, settle
+from wijkteam_tui.domain.terms import Regime
+from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.queries import client_for_edit
+from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.services import create_client, update_client
+from wijkteam_tui.views.client_file import ClientFileScreen
+from wijkteam_tui.views.clients import ClientsScreen
+from wijkteam_tui.views.confirm import ConfirmDialog
+from wijkteam_tui.views.forms.client import ClientForm
+from wijkteam_tui.views.unlock import UnlockScreen
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Iterator[Register]:
+    made, _ = create_register(tmp_path / "wijk" / "register.db", "anna", PASSPHRASE)
+    yield made
+    made.close()
+
+
+def _clients(register: Register) -> int:
+    with register.read() as session:
+        return session.scalar(select(func.count()).select_from(Client)) or 0
+
+
+def _message(app, name: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(f"#{name}-message", Static).render())
+
+
+def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+async def _open_new_client_form(pilot) -> ClientForm:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    pilot.app.push_screen(ClientsScreen())
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ClientForm)
+    return pilot.app.screen
+
+
+async def test_a_new_client_typed_in_and_saved_is_in_the_store_and_its_file_opens(register):
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _open_new_client_form(pilot)
+        await pilot.press(*"Sevgi Yılmaz", "enter")  # Enter goes on to the next field
+        await pilot.press(*"3-4-1951", "enter")
+        await pilot.press(*"Lindelaan", "enter", *"4a", "enter", *"1234ab", "enter")
+        await pilot.press(*"Middelwijk", "enter", *"06 1234 5678")
+        app.screen.query_one("#own_words", TextArea).text = "Zelf blijven koken."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "Sevgi Yılmaz" in _screen_text(app)
+        details, version = client_for_edit(register, app.screen.client_id)
+    assert details == ClientInput(
+        name="Sevgi Yılmaz",
+        opened_on=TODAY,
+        casemanager_id=register.user.id,
+        birth_date=TODAY.replace(year=1951, month=4, day=3),
+        street="Lindelaan",
+        house_number="4a",
+        postcode="1234 AB",
+        city="Middelwijk",
+        phone="06 1234 5678",
+        regime=Regime.WMO,
+        own_words="Zelf blijven koken.",
+    )
+    assert version == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("name", "", "Naam is verplicht."),
+        ("birth_date", "31-02-1950", "bestaat niet"),
+        ("birth_date", "morgen", "in de toekomst"),
+        ("postcode", "12AB", "vier cijfers en twee letters"),
+        ("phone", "06-123", "10 tot 15 cijfers"),
+        ("phone", "bel me", "cijfers"),
+        ("street", "x" * 121, "Hoogstens 120 tekens"),
+    ],
+)
+async def test_each_wrong_field_gets_its_message_and_nothing_is_written(
+    register, field: str, typed: str, message: str
+):
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        form = await _open_new_client_form(pilot)
+        form.query_one("#name", Input).value = "Kees Bakker"
+        form.query_one(f"#{field}", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form, "the form stays open"
+        assert message in _message(app, field)
+        assert form.query_one(f"#{field}", Input).has_focus
+        assert form.query_one(f"#{field}", Input).value == typed, "what was typed stays"
+    assert _clients(register) == 0
+
+
+async def test_escape_on_a_changed_form_asks_before_throwing_it_away(register):
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        form = await _open_new_client_form(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen), "an untouched form just closes"
+        form = await _open_new_client_form(pilot)
+        await pilot.press(*"Kees")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#name", Input).value == "Kees"
+        await pilot.press("escape", "j")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+    assert _clients(register) == 0
+
+
+async def test_a_colleagues_change_in_between_is_refused_and_the_typed_values_stay(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientFileScreen(client.id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        form.query_one("#phone", Input).value = "06-11112222"
+
+        colleague = open_register(register.path, "anna", PASSPHRASE)
+        details, version = client_for_edit(colleague, client.id)
+        update_client(
+            colleague,
+            client.id,
+            version,
+            ClientInput(details.name, details.opened_on, phone="020-1234567"),
+            TODAY,
+        )
+        colleague.close()
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        shown = str(form.query_one("#form-message", Static).render())
+        assert "Iemand anders heeft dit intussen gewijzigd" in shown
+        assert "Wat u typte staat er nog" in shown
+        assert form.query_one("#phone", Input).value == "06-11112222"
+    details, _ = client_for_edit(register, client.id)
+    assert details.phone == "020-1234567", "the colleague's change is not overwritten"
+
+
+async def test_a_saved_edit_shows_in_the_reloaded_client_file(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientFileScreen(client.id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#phone", Input).value = "06-99998888"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "06-99998888" in _screen_text(app)
+
+
+async def test_the_idle_lock_keeps_a_half_filled_form(register):
+    app = make_app(register.path, register=register, user_hint="anna")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _open_new_client_form(pilot)
+        await pilot.press(*"Half ingevuld")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientForm)
+        assert app.screen.query_one("#name", Input).value == "Half ingevuld"
+
+
+FREE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"),
+    max_size=2000,
+).map(lambda text: text.strip())
+TRICKY = ["[bold]vet[/bold] en [link=x]y[/link]", "\x1b[31mrood", "عبد الله", "Zoë 👩‍👩‍👧 ❤️"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(own_words=FREE_TEXT, strengths=st.sampled_from(TRICKY), name=st.sampled_from(TRICKY))
+def test_any_free_text_survives_save_and_reload_unchanged(register, own_words, strengths, name):
+    name = name.replace("\x1b", "").strip() or "x"
+    saved = create_client(
+        register,
+        ClientInput(name, TODAY - timedelta(days=1), own_words=own_words, strengths=strengths),
+        TODAY,
+    )
+    details, _ = client_for_edit(register, saved.id)
+    assert (details.name, details.own_words, details.strengths) == (name, own_words, strengths)
+
+
+async def test_markup_and_escapes_in_a_form_are_saved_and_shown_literally(register):
+    text = "[bold]niet vet[/bold] \x1b[31m عبد الله 👩‍👩‍👧"
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        form = await _open_new_client_form(pilot)
+        form.query_one("#name", Input).value = "Zoë [red]Jansen[/red]"
+        form.query_one("#own_words", TextArea).text = text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        shown = _screen_text(app)
+        assert "Zoë [red]Jansen[/red]" in shown
+        assert "[bold]niet vet[/bold]" in shown
+        details, _ = client_for_edit(register, app.screen.client_id)
+    assert details.own_words == text.strip()

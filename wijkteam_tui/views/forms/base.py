@@ -1,0 +1,273 @@
+"""One small form framework for everything a medewerker records.
+
+A form is a list of `Field`s. The framework:
+- lays them out (label, input, a message line under each);
+- keeps what was typed;
+- checks every field on saving and puts each message at its field;
+- asks before Escape throws typed text away;
+- saves in a store worker, so that nothing is half-saved;
+- on a refusal by the store (a field, or someone else's change in the meantime) keeps every
+  typed value on screen and says why;
+- rebuilds itself as it was after an idle lock.
+
+A form module only says which fields it has, how the checked values become the store's input,
+and which service saves them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from wijkteam_tui.domain.fields import FieldError
+from wijkteam_tui.errors import ConflictError, ValidationError, WijkteamError
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.views.base import WijkteamDialog
+from wijkteam_tui.views.confirm import ConfirmDialog
+from wijkteam_tui.views.text import literal
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+R = TypeVar("R")
+
+#: What a field's `clean` gets: the typed text (or chosen value) and today; it returns the value
+#: to save or raises FieldError.
+Clean = Callable[[Any, date], Any]
+
+
+def _as_is(value: Any, _today: date) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form.
+
+    `kind` is "text" (one line), "area" (several lines) or "choice" (`choices` as (label,
+    value) pairs; `None` stands for "not chosen"). `store_name` is the name the store uses in a
+    ValidationError for this field, when it differs from `name`."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    clean: Clean = _as_is
+    placeholder: str = ""
+    choices: Sequence[tuple[str, Any]] = field(default_factory=tuple)
+    store_name: str = ""
+
+
+class FormScreen(WijkteamDialog[R | None], Generic[R]):
+    """A dialog of fields; dismisses with what the store returned, or None when left."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Opslaan", id="form.save", tooltip="Opslaan en sluiten"),
+        Binding("escape", "leave", "Annuleren", id="form.cancel", tooltip="Sluiten"),
+    ]
+
+    #: The title above the fields.
+    title_text = ""
+
+    def __init__(self, typed: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._typed = typed
+        self._initial: dict[str, Any] = {}
+
+    # --- what a form says of itself ----------------------------------------------------------
+
+    def fields(self) -> Sequence[Field]:
+        raise NotImplementedError
+
+    def initial(self) -> dict[str, Any]:
+        """The values the fields start with (an edit form: the record as it is)."""
+        return {}
+
+    def save(self, register: Register, values: dict[str, Any], today: date) -> R:
+        """Save the checked values (runs in a worker); raise ValidationError or ConflictError."""
+        raise NotImplementedError
+
+    def rebuild(self, typed: dict[str, Any]) -> FormScreen[R]:
+        """The same form again with `typed` in its fields (after an idle lock)."""
+        raise NotImplementedError
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Checks that involve more than one field: {field name: message}."""
+        return {}
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._initial = {name: self._raw(value) for name, value in self.initial().items()}
+        start = {**self._initial, **(self._typed or {})}
+        with Vertical(id="form-box", classes="dialog"):
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static("", id="form-message")
+            with VerticalScroll(id="form-fields"):
+                for spec in self.fields():
+                    label = spec.label + ("" if spec.required else " (niet verplicht)")
+                    yield Label(label, id=f"{spec.name}-label")
+                    yield self._widget(spec, start.get(spec.name))
+                    yield Static("", id=f"{spec.name}-message", classes="field-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # The first field, not the scrolling box around the fields, so typing starts at once.
+        for box in self.query(VerticalScroll):
+            box.can_focus = False
+        first = self.fields()[0]
+        self.query_one(f"#{first.name}").focus()
+
+    def _widget(self, spec: Field, value: Any) -> Widget:
+        if spec.kind == "area":
+            return TextArea(str(value or ""), id=spec.name, soft_wrap=True, show_line_numbers=False)
+        if spec.kind == "choice":
+            options = [(label, choice) for label, choice in spec.choices if choice is not None]
+            none = next((label for label, choice in spec.choices if choice is None), None)
+            chosen = value if any(value == choice for _, choice in options) else Select.NULL
+            return Select(
+                options,
+                value=chosen,
+                prompt=none or "Kies…",
+                allow_blank=none is not None or chosen is Select.NULL,
+                id=spec.name,
+                compact=True,
+            )
+        return Input(str(value or ""), placeholder=spec.placeholder, id=spec.name, compact=True)
+
+    # --- values -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _raw(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.strftime("%d-%m-%Y")
+        return value
+
+    def typed(self) -> dict[str, Any]:
+        """What is in the fields now, as typed (text) or chosen (values)."""
+        values: dict[str, Any] = {}
+        for spec in self.fields():
+            widget = self.query_one(f"#{spec.name}")
+            if isinstance(widget, TextArea):
+                values[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                values[spec.name] = None if widget.value is Select.NULL else widget.value
+            else:
+                values[spec.name] = widget.value  # type: ignore[attr-defined]
+        return values
+
+    def changed(self) -> bool:
+        if not self.is_mounted:
+            return False
+        typed = self.typed()
+        return any((typed[name] or "") != (self._initial.get(name) or "") for name in typed)
+
+    def _checked(self, today: date) -> dict[str, Any] | None:
+        """The cleaned values, or None after putting a message at every field that is wrong."""
+        typed = self.typed()
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for spec in self.fields():
+            raw = typed[spec.name]
+            empty = raw is None or (isinstance(raw, str) and not raw.strip())
+            if spec.required and empty:
+                problems[spec.name] = f"{spec.label} is verplicht."
+                continue
+            try:
+                values[spec.name] = spec.clean(raw, today)
+            except FieldError as error:
+                problems[spec.name] = str(error)
+        if not problems:
+            problems = self.check(values)
+        self._show_problems(problems)
+        return None if problems else values
+
+    def _show_problems(self, problems: dict[str, str], general: str = "") -> None:
+        for spec in self.fields():
+            message = problems.get(spec.name, "")
+            line = self.query_one(f"#{spec.name}-message", Static)
+            line.update(literal(message))
+            line.set_class(bool(message), "-shown")
+        self._say(literal(general))
+        first = next((spec for spec in self.fields() if spec.name in problems), None)
+        if first is not None:
+            self.query_one(f"#{first.name}").focus()
+
+    def _say(self, text: Text) -> None:
+        """The line above the fields: saving, or why the store refused."""
+        line = self.query_one("#form-message", Static)
+        line.update(text)
+        line.set_class(bool(text.plain), "-shown")
+
+    # --- saving and leaving -------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        register = self.wijkteam.register
+        today = self.wijkteam.clock()
+        values = self._checked(today)
+        if values is None or register is None:
+            return
+        self._say(Text("Opslaan…", style="italic"))
+        self.run_store(
+            lambda: self.save(register, values, today),
+            self._saved,
+            group="save",
+            failed=self._refused,
+        )
+
+    def _saved(self, result: R) -> None:
+        self.dismiss(result)
+
+    def _refused(self, text: str, error: WijkteamError | None) -> None:
+        """Keep everything typed; say why, at the field when the store names one."""
+        if isinstance(error, ValidationError) and error.field:
+            name = next(
+                (s.name for s in self.fields() if error.field in (s.name, s.store_name)), None
+            )
+            if name is not None:
+                self._show_problems({name: text})
+                return
+        if isinstance(error, ConflictError):
+            text += " Wat u typte staat er nog; sluit het formulier (Esc) en open het opnieuw."
+        self._show_problems({}, text)
+
+    def leave_warning(self) -> str:
+        """Asked by the app before quitting or locking: typed text would be lost."""
+        return "Er zijn wijzigingen die nog niet zijn opgeslagen." if self.changed() else ""
+
+    def action_leave(self) -> None:
+        if not self.changed():
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                "Wijzigingen weggooien? Wat u typte wordt niet opgeslagen.",
+                yes="Weggooien",
+                no="Verder bewerken",
+            ),
+            self._leave_confirmed,
+        )
+
+    def _leave_confirmed(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
+
+    def draft(self) -> Callable[[], Screen[R | None]] | None:
+        """Rebuild this form as it is now (after an idle lock, for the same user)."""
+        typed = self.typed()
+        return lambda: self.rebuild(typed)
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        """Enter in a one-line field goes on to the next field; Ctrl+S saves."""
+        self.focus_next()
