@@ -13,20 +13,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
-from wijkteam_tui.domain.terms import Regime
+from wijkteam_tui.domain.terms import MemberKind, Regime
 from wijkteam_tui.store.engine import Register, create_register, open_register
-from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.models import Client, NetworkMember
 from wijkteam_tui.store.queries import client_for_edit
-from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.services import create_client, update_client
+from wijkteam_tui.store.records import ClientInput, MemberInput
+from wijkteam_tui.store.services import add_member, create_client, update_client
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.client import ClientForm
+from wijkteam_tui.views.forms.member import MemberForm
 from wijkteam_tui.views.unlock import UnlockScreen
 
 
@@ -244,3 +245,112 @@ async def test_markup_and_escapes_in_a_form_are_saved_and_shown_literally(regist
         assert "[bold]niet vet[/bold]" in shown
         details, _ = client_for_edit(register, app.screen.client_id)
     assert details.own_words == text.strip()
+
+
+# --- the network member form ----------------------------------------------------------------------
+
+
+async def _client_file(pilot, client_id: int) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    pilot.app.push_screen(ClientFileScreen(client_id))
+    await settle(pilot)
+
+
+async def test_a_new_network_member_is_saved_with_consent_and_its_review_date(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MemberForm)
+        await pilot.press(*"Fenna Bakker", "enter", *"dochter")
+        form.query_one("#supports", Input).value = "pg"
+        form.query_one("#phone", Input).value = "06-12345678"
+        form.query_one("#consent_to_share", Select).value = True
+        form.query_one("#ring", Select).value = 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Fenna Bakker" in _screen_text(app)
+    with register.read() as session:
+        member = session.scalars(select(NetworkMember)).one()
+        assert (member.name, member.relation, member.kind) == (
+            "Fenna Bakker",
+            "dochter",
+            MemberKind.INFORMAL,
+        )
+        assert (member.supports, member.ring, member.phone) == ("PG", 1, "06-12345678")
+        assert member.consent_recorded_on == TODAY
+        assert member.consent_review_on == TODAY + timedelta(days=365)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("supports", "XYZ", "P (praktisch)"),
+        ("email", "fenna@", "geen e-mailadres"),
+        ("phone", "12", "10 tot 15 cijfers"),
+        ("consent_on", "morgen", "in de toekomst"),
+    ],
+)
+async def test_each_wrong_member_field_gets_its_message(register, field, typed, message):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#name", Input).value = "Fenna Bakker"
+        form.query_one(f"#{field}", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert message in _message(app, field)
+    with register.read() as session:
+        assert session.scalars(select(NetworkMember)).all() == []
+
+
+async def test_e_on_the_netwerk_tab_changes_the_chosen_member_and_old_consent_is_to_be_renewed(
+    register,
+):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    for name in ("Anton Bakker", "Fenna Bakker"):
+        add_member(
+            register,
+            client.id,
+            MemberInput(
+                name,
+                MemberKind.INFORMAL,
+                consent_to_share=True,
+                consent_on=TODAY - timedelta(days=400),
+                consent_review_on=TODAY - timedelta(days=35),
+            ),
+            TODAY,
+        )
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "vernieuwen" in _screen_text(app)
+        await pilot.press("down", "e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MemberForm)
+        assert form.query_one("#name", Input).value == "Fenna Bakker"
+        form.query_one("#consent_review_on", Input).value = "+1j"
+        form.query_one("#availability", Input).value = "na 17:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    with register.read() as session:
+        fenna = session.scalars(
+            select(NetworkMember).where(NetworkMember.name == "Fenna Bakker")
+        ).one()
+        assert fenna.availability == "na 17:00"
+        assert fenna.version == 2

@@ -236,3 +236,17 @@ def test_client_form_with_wrong_fields(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=edit)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_member_form(snap_compare, demo_app, size):
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def new_member(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press("2", "e")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=new_member)

@@ -74,3 +74,17 @@ def network_strength(
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+#: Consent to appear in the shared agreements is asked again after a year unless a review date
+#: is given: people's lives and networks change.
+CONSENT_REVIEW_DAYS = 365
+
+
+def consent_text(given: bool, review_on: date | None, today: date) -> str:
+    """How a member's consent stands: "ja", "vernieuwen" (past its review date) or "nee"."""
+    if not given:
+        return "nee"
+    if review_on is not None and review_on < today:
+        return "vernieuwen"
+    return "ja"

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -215,6 +216,12 @@ class NetworkMember(Versioned, Base):
     availability: Mapped[str] = mapped_column(String(200), default="")
     consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_recorded_on: Mapped[date | None] = mapped_column(Date)
+    # Consent is asked again on this date; past it, the member is left out of what is shared.
+    consent_review_on: Mapped[date | None] = mapped_column(Date)
+    # Closeness in the netwerkkaart: 1 closest, 3 furthest.
+    ring: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Can be called outside office hours (evenings, weekends): matters in the signaleringsplan.
+    out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -66,6 +66,7 @@ from wijkteam_tui.store.models import (
     NetworkMember,
     Observation,
     PhaseChange,
+    Resource,
     Signal,
     TeamSettings,
     Threshold,
@@ -78,6 +79,7 @@ from wijkteam_tui.store.records import (
     ClientFile,
     ClientInput,
     DueItem,
+    MemberInput,
     MemberRow,
     OutOfViewItem,
     SearchHit,
@@ -534,6 +536,43 @@ def client_for_edit(register: Register, client_id: int) -> tuple[ClientInput, in
         )
 
 
+def member_for_edit(register: Register, member_id: int) -> tuple[int, MemberInput, int]:
+    """(client id, the member as the member form edits it, its version now)."""
+    with register.read() as session:
+        member = session.get(NetworkMember, member_id)
+        if member is None:
+            raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+        return (
+            member.client_id,
+            MemberInput(
+                name=member.name,
+                kind=member.kind,
+                relation=member.relation,
+                supports=member.supports,
+                phone=member.phone,
+                email=member.email,
+                availability=member.availability,
+                consent_to_share=member.consent_to_share,
+                resource_id=member.resource_id,
+                notes=member.notes,
+                ring=member.ring,
+                out_of_hours=member.out_of_hours,
+                consent_on=member.consent_recorded_on,
+                consent_review_on=member.consent_review_on,
+            ),
+            member.version,
+        )
+
+
+def list_resources(register: Register) -> list[tuple[int, str]]:
+    """The sociale kaart's entries as (id, "name (category)"), by name."""
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(Resource.id, Resource.name, Resource.category).order_by(Resource.name)
+        ).all()
+    return [(rid, f"{name} ({category})" if category else name) for rid, name, category in rows]
+
+
 def client_file(register: Register, client_id: int, today: date) -> ClientFile:
     """The whole client file: overview, network, agreements, signaleringsplan, open alerts."""
     with register.read() as session:
@@ -611,6 +650,9 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
                     m.availability,
                     m.consent_to_share,
                     member_contact.get(m.id),
+                    m.ring,
+                    m.out_of_hours,
+                    m.consent_review_on,
                 )
                 for m in members
                 if m.active

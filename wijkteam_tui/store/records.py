@@ -52,6 +52,11 @@ class MemberInput:
     consent_to_share: bool = False
     resource_id: int | None = None
     notes: str = ""
+    ring: int = 2
+    out_of_hours: bool = False
+    # When consent was given (None: today, when it is given now) and when to ask again.
+    consent_on: date | None = None
+    consent_review_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +247,9 @@ class MemberRow:
     availability: str
     consent_to_share: bool
     last_contact_on: date | None
+    ring: int = 2
+    out_of_hours: bool = False
+    consent_review_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

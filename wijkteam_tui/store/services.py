@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.phases import PhaseChangeRefused, PhaseRequest, check_phase_change
 from wijkteam_tui.domain.retention import retention_until
 from wijkteam_tui.domain.schedules import REAL_CONTACT, validate_rrule
@@ -208,8 +209,29 @@ def _apply_member(session: Session, member: NetworkMember, data: MemberInput, to
     member.phone = data.phone.strip()
     member.email = data.email.strip()
     member.availability = data.availability.strip()
-    if data.consent_to_share and not member.consent_to_share:
-        member.consent_recorded_on = today
+    if data.ring not in (1, 2, 3):
+        raise ValidationError("De kring is 1 (dichtbij), 2 of 3 (verder weg).", "ring")
+    member.ring = data.ring
+    member.out_of_hours = data.out_of_hours
+    if data.consent_to_share:
+        given = (
+            data.consent_on
+            or (member.consent_recorded_on if member.consent_to_share else None)
+            or today
+        )
+        if given > today:
+            raise ValidationError(
+                "De toestemming kan niet in de toekomst gegeven zijn.", "consent_on"
+            )
+        review = data.consent_review_on or given + timedelta(days=CONSENT_REVIEW_DAYS)
+        if review <= given:
+            raise ValidationError(
+                "De datum om opnieuw te vragen ligt na de datum van de toestemming.",
+                "consent_review_on",
+            )
+        member.consent_recorded_on, member.consent_review_on = given, review
+    else:
+        member.consent_recorded_on = member.consent_review_on = None
     member.consent_to_share = data.consent_to_share
     member.resource_id = data.resource_id
     member.notes = data.notes.strip()

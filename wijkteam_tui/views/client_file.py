@@ -18,13 +18,22 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import SignalPhase
-from wijkteam_tui.store.queries import client_file, client_for_edit, client_timeline, list_users
+from wijkteam_tui.store.queries import (
+    client_file,
+    client_for_edit,
+    client_timeline,
+    list_resources,
+    list_users,
+    member_for_edit,
+)
 from wijkteam_tui.store.records import (
     AgreementRow,
     ClientFile,
     ClientInput,
+    MemberInput,
     SignalRow,
     TimelineEntry,
     UserItem,
@@ -109,7 +118,10 @@ class ClientFileScreen(WijkteamScreen[None]):
         Binding("escape", "back", "Terug", id="file.back", tooltip="Vorig scherm"),
         Binding("c", "log_contact", "Contact", id="file.contact", tooltip="Contact vastleggen"),
         Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden"),
-        Binding("e", "edit_client", "Wijzigen", id="file.edit", tooltip="Gegevens wijzigen"),
+        Binding("e", "edit", "Wijzigen", id="file.edit", tooltip="Cliënt of gekozen netwerklid"),
+        Binding(
+            "n", "new_member", "Netwerklid", id="file.new_member", tooltip="Netwerklid toevoegen"
+        ),
         *(
             Binding(str(i), f"tab('{tab_id}')", title, id=f"file.tab.{tab_id}", show=False)
             for i, (tab_id, title, _) in enumerate(TABS, start=1)
@@ -203,7 +215,10 @@ class ClientFileScreen(WijkteamScreen[None]):
                 ("Steun", " ".join(member.supports) or "—"),
                 ("Telefoon", member.phone),
                 ("Bereikbaar", member.availability),
-                ("Toestemming", "ja" if member.consent_to_share else "nee"),
+                (
+                    "Toestemming",
+                    consent_text(member.consent_to_share, member.consent_review_on, today),
+                ),
                 ("Laatste contact", day(member.last_contact_on)),
             )
             self._add_row(
@@ -335,6 +350,49 @@ class ClientFileScreen(WijkteamScreen[None]):
         found = self._details.get(table_id, {}).get(key)
         if found is not None:
             self.app.push_screen(DetailScreen(*found))
+
+    def action_edit(self) -> None:
+        """On the Netwerk tab the chosen member, elsewhere the client."""
+        if self.query_one("#tabs", TabbedContent).active == "netwerk":
+            member_id = self._chosen_row("network")
+            if member_id is not None:
+                self._open_member_form(member_id)
+                return
+        self.action_edit_client()
+
+    def _chosen_row(self, table_id: str) -> int | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None and key.isdigit() else None
+
+    def action_new_member(self) -> None:
+        self._open_member_form(None)
+
+    def _open_member_form(self, member_id: int | None) -> None:
+        register = self.wijkteam.register
+        if register is None or self.file is None:
+            return
+
+        def load() -> tuple[list[tuple[int, str]], tuple[int, MemberInput, int] | None]:
+            current = None
+            if member_id is not None:
+                _, details, version = member_for_edit(register, member_id)
+                current = (member_id, details, version)
+            return list_resources(register), current
+
+        self.run_store(load, self._member_loaded, group="form")
+
+    def _member_loaded(
+        self, loaded: tuple[list[tuple[int, str]], tuple[int, MemberInput, int] | None]
+    ) -> None:
+        from wijkteam_tui.views.forms.member import MemberForm
+
+        resources, current = loaded
+        assert self.file is not None
+        form = MemberForm(self.client_id, self.file.name, resources, current)
+        self.app.push_screen(form, self._form_closed)
 
     def action_edit_client(self) -> None:
         """The client form with the client's details as they are now (read fresh)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from wijkteam_tui.store import crypto, engine, queries, services
 from wijkteam_tui.views import client_file, clients, contact, detail, today
 from wijkteam_tui.views.forms import client as client_form
+from wijkteam_tui.views.forms import member as member_form
 
 __all__ = [
     "client_file",
@@ -18,6 +19,7 @@ __all__ = [
     "crypto",
     "detail",
     "engine",
+    "member_form",
     "queries",
     "services",
     "today",
