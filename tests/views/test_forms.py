@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,13 +19,14 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from wijkteam_tui.domain.terms import MemberKind, Regime
 from wijkteam_tui.store.engine import Register, create_register, open_register
-from wijkteam_tui.store.models import Client, NetworkMember
+from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember
 from wijkteam_tui.store.queries import client_for_edit
 from wijkteam_tui.store.records import ClientInput, MemberInput
 from wijkteam_tui.store.services import add_member, create_client, update_client
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
+from wijkteam_tui.views.forms.agreement import AgreementForm
 from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.forms.member import MemberForm
 from wijkteam_tui.views.unlock import UnlockScreen
@@ -247,7 +248,7 @@ async def test_markup_and_escapes_in_a_form_are_saved_and_shown_literally(regist
     assert details.own_words == text.strip()
 
 
-# --- the network member form ----------------------------------------------------------------------
+# --- the network member form --------------------------------------------------------------------
 
 
 async def _client_file(pilot, client_id: int) -> None:  # type: ignore[no-untyped-def]
@@ -354,3 +355,60 @@ async def test_e_on_the_netwerk_tab_changes_the_chosen_member_and_old_consent_is
         ).one()
         assert fenna.availability == "na 17:00"
         assert fenna.version == 2
+
+
+# --- the agreement form -------------------------------------------------------------------------
+
+
+async def test_a_new_agreement_shows_its_next_dates_before_saving_and_saves_them(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    fenna = add_member(register, client.id, MemberInput("Fenna Bakker", MemberKind.INFORMAL), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AgreementForm)
+        form.query_one("#performer", Select).value = ("lid", fenna.id)
+        form.query_one("#how_often", Input).focus()
+        await pilot.press(*"elke dinsdag")
+        await settle(pilot)
+        hint = str(form.query_one("#how_often-hint", Static).render())
+        assert hint.startswith("Volgende keren: di 24 nov 2026, di 1 dec 2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    with register.read() as session:
+        agreement = session.scalars(select(ContactAgreement)).one()
+        assert (agreement.member_id, agreement.rrule, agreement.shared) == (
+            fenna.id,
+            "FREQ=WEEKLY;BYDAY=TU",
+            True,
+        )
+        assert agreement.next_due == date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("how_often", "soms", "begrijp ik niet"),
+        ("end_on", "1-1-2020", "voor de begindatum"),
+    ],
+)
+async def test_a_wrong_agreement_field_gets_its_message(register, field, typed, message):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#how_often", Input).value = "elke 14 dagen"
+        form.query_one(f"#{field}", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert message in _message(app, field)
+    with register.read() as session:
+        assert session.scalars(select(ContactAgreement)).all() == []

@@ -250,3 +250,19 @@ def test_member_form(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=new_member)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agreement_form_with_its_preview(snap_compare, demo_app, size):
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def new_agreement(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        pilot.app.screen.query_one("#how_often", Input).value = "eerste maandag van de maand"
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=new_agreement)

@@ -257,6 +257,8 @@ class ContactAgreement(Versioned, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     channel: Mapped[Channel] = mapped_column(code_enum(Channel, "channel"))
     description: Mapped[str] = mapped_column(String(200), default="")
+    # Shown in the shared agreements that the client and their network take home.
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     interval_days: Mapped[int | None] = mapped_column(Integer)
     rrule: Mapped[str | None] = mapped_column(String(200))
     start_on: Mapped[date] = mapped_column(Date)

@@ -79,6 +79,7 @@ class AgreementInput:
     rrule: str | None = None
     end_on: date | None = None
     description: str = ""
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)

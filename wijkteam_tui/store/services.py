@@ -325,6 +325,7 @@ def add_agreement(register: Register, client_id: int, data: AgreementInput, toda
             start_on=data.start_on,
             end_on=data.end_on,
             active=True,
+            shared=data.shared,
         )
         session.add(agreement)
         session.flush()

@@ -120,7 +120,11 @@ class ClientFileScreen(WijkteamScreen[None]):
         Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden"),
         Binding("e", "edit", "Wijzigen", id="file.edit", tooltip="Cliënt of gekozen netwerklid"),
         Binding(
-            "n", "new_member", "Netwerklid", id="file.new_member", tooltip="Netwerklid toevoegen"
+            "n",
+            "new",
+            "Nieuw",
+            id="file.new",
+            tooltip="Afspraak (op Afspraken) of netwerklid toevoegen",
         ),
         *(
             Binding(str(i), f"tab('{tab_id}')", title, id=f"file.tab.{tab_id}", show=False)
@@ -367,8 +371,31 @@ class ClientFileScreen(WijkteamScreen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None and key.isdigit() else None
 
-    def action_new_member(self) -> None:
-        self._open_member_form(None)
+    def action_new(self) -> None:
+        """On the Afspraken tab a new agreement, elsewhere someone new in the network."""
+        if self.query_one("#tabs", TabbedContent).active == "afspraken":
+            self._open_agreement_form()
+        else:
+            self._open_member_form(None)
+
+    def _open_agreement_form(self) -> None:
+        register = self.wijkteam.register
+        if register is None or self.file is None:
+            return
+        self.run_store(lambda: list_users(register), self._agreement_loaded, group="form")
+
+    def _agreement_loaded(self, users: list[UserItem]) -> None:
+        from wijkteam_tui.views.forms.agreement import AgreementForm, Performer
+
+        assert self.file is not None
+        performers: list[tuple[str, Performer]] = [("de casemanager", None)]
+        performers += [
+            (f"{m.name} ({m.relation})" if m.relation else m.name, ("lid", m.id))
+            for m in self.file.members
+        ]
+        performers += [(f"{u.display_name} (medewerker)", ("medewerker", u.id)) for u in users]
+        form = AgreementForm(self.client_id, self.file.name, performers)
+        self.app.push_screen(form, self._form_closed)
 
     def _open_member_form(self, member_id: int | None) -> None:
         register = self.wijkteam.register

@@ -66,6 +66,9 @@ class Field:
     placeholder: str = ""
     choices: Sequence[tuple[str, Any]] = field(default_factory=tuple)
     store_name: str = ""
+    #: A line under the field, recomputed from everything typed as the person types (a preview
+    #: of what saving would do); gets (typed values, today).
+    hint: Callable[[dict[str, Any], date], str] | None = None
 
 
 class FormScreen(WijkteamDialog[R | None], Generic[R]):
@@ -118,6 +121,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
                     label = spec.label + ("" if spec.required else " (niet verplicht)")
                     yield Label(label, id=f"{spec.name}-label")
                     yield self._widget(spec, start.get(spec.name))
+                    if spec.hint is not None:
+                        yield Static("", id=f"{spec.name}-hint", classes="field-hint")
                     yield Static("", id=f"{spec.name}-message", classes="field-message")
         yield Footer()
 
@@ -127,6 +132,18 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
             box.can_focus = False
         first = self.fields()[0]
         self.query_one(f"#{first.name}").focus()
+        self._update_hints()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _update_hints(self) -> None:
+        specs = [spec for spec in self.fields() if spec.hint is not None]
+        if not specs or not self.is_mounted:
+            return
+        typed, today = self.typed(), self.wijkteam.clock()
+        for spec in specs:
+            assert spec.hint is not None
+            self.query_one(f"#{spec.name}-hint", Static).update(literal(spec.hint(typed, today)))
 
     def _widget(self, spec: Field, value: Any) -> Widget:
         if spec.kind == "area":

@@ -1,0 +1,131 @@
+"""A contact agreement: who checks in, how, how often (in Dutch words), from when to when,
+and whether it goes into the shared agreements. `n` on the Afspraken tab of the client file.
+
+Before saving, the form shows the next five due dates the agreement will produce, computed by
+the engine itself, so the person sees what they agreed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.fields import FieldError, clean_date, clean_text
+from wijkteam_tui.domain.phrases import EXAMPLES, HowOften, PhraseError, parse_how_often, preview
+from wijkteam_tui.domain.terms import Channel
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.records import AgreementInput, Created
+from wijkteam_tui.store.services import add_agreement
+from wijkteam_tui.views.forms.base import Field, FormScreen
+
+YES_NO = [("nee", False), ("ja", True)]
+#: A performer is ("lid", member id), ("medewerker", user id), or None for the casemanager.
+Performer = tuple[str, int] | None
+
+
+def _how_often(value: str, _today: date) -> HowOften:
+    try:
+        return parse_how_often(value or "")
+    except PhraseError as error:
+        raise FieldError(str(error)) from error
+
+
+def _start(value: str, today: date) -> date:
+    return clean_date(value or "", today) or today
+
+
+def _end(value: str, today: date) -> date | None:
+    return clean_date(value or "", today)
+
+
+def _description(value: str, _today: date) -> str:
+    return clean_text(value or "", 200)
+
+
+def _preview(typed: dict[str, Any], today: date) -> str:
+    """The next five due dates, or why there are none yet."""
+    try:
+        how = parse_how_often(typed.get("how_often") or "")
+        start = _start(typed.get("start_on") or "", today)
+        end = _end(typed.get("end_on") or "", today)
+    except (PhraseError, FieldError):
+        return EXAMPLES
+    dates = preview(how, start, end)
+    if not dates:
+        return "Deze afspraak levert geen enkel contactmoment op vóór de einddatum."
+    return "Volgende keren: " + ", ".join(format_date(day) for day in dates)
+
+
+class AgreementForm(FormScreen[Created]):
+    """Performer, channel, how often, start, end, shared, what it is about."""
+
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        performers: Sequence[tuple[str, Performer]],
+        typed: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(typed)
+        self.client_id = client_id
+        self.client_name = client_name
+        self.performers = list(performers)
+        self.title_text = f"Contactafspraak voor {client_name}"
+
+    def fields(self) -> Sequence[Field]:
+        return (
+            Field("performer", "Wie neemt contact op", kind="choice", choices=self.performers),
+            Field(
+                "channel",
+                "Hoe",
+                kind="choice",
+                required=True,
+                choices=[(channel.label, channel) for channel in Channel],
+            ),
+            Field(
+                "how_often",
+                "Hoe vaak",
+                required=True,
+                clean=_how_often,
+                placeholder="elke dinsdag",
+                hint=_preview,
+                store_name="schedule",
+            ),
+            Field("start_on", "Vanaf", clean=_start, placeholder="vandaag"),
+            Field("end_on", "Tot en met", clean=_end, placeholder="geen einddatum"),
+            Field("shared", "In de gedeelde afspraken", kind="choice", choices=YES_NO),
+            Field(
+                "description", "Waarover", clean=_description, placeholder="koffie, boodschappen"
+            ),
+        )
+
+    def initial(self) -> dict[str, Any]:
+        return {"performer": None, "channel": Channel.PHONE, "shared": True}
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        start, end = values.get("start_on"), values.get("end_on")
+        if start is not None and end is not None and end < start:
+            return {"end_on": "De einddatum ligt voor de begindatum."}
+        if start is not None and not preview(values["how_often"], start, end, count=1):
+            return {"end_on": "Voor deze einddatum valt geen enkel contactmoment."}
+        return {}
+
+    def save(self, register: Register, values: dict[str, Any], today: date) -> Created:
+        performer: Performer = values["performer"]
+        how: HowOften = values["how_often"]
+        data = AgreementInput(
+            channel=values["channel"],
+            start_on=values["start_on"],
+            member_id=performer[1] if performer and performer[0] == "lid" else None,
+            user_id=performer[1] if performer and performer[0] == "medewerker" else None,
+            interval_days=how.interval_days,
+            rrule=how.rrule,
+            end_on=values["end_on"],
+            description=values["description"],
+            shared=values["shared"],
+        )
+        return add_agreement(register, self.client_id, data, today)
+
+    def rebuild(self, typed: dict[str, Any]) -> AgreementForm:
+        return AgreementForm(self.client_id, self.client_name, self.performers, typed)
