@@ -13,22 +13,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
-from wijkteam_tui.domain.terms import MemberKind, Regime
+from wijkteam_tui.domain.terms import MemberKind, Regime, SignalPhase
 from wijkteam_tui.store.engine import Register, create_register, open_register
-from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember
+from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, Signal
 from wijkteam_tui.store.queries import client_for_edit
-from wijkteam_tui.store.records import ClientInput, MemberInput
-from wijkteam_tui.store.services import add_member, create_client, update_client
+from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
+from wijkteam_tui.store.services import add_member, add_signal, create_client, update_client
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.agreement import AgreementForm
 from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.forms.member import MemberForm
+from wijkteam_tui.views.forms.signal import SignalForm
 from wijkteam_tui.views.unlock import UnlockScreen
 
 
@@ -412,3 +413,76 @@ async def test_a_wrong_agreement_field_gets_its_message(register, field, typed, 
         assert message in _message(app, field)
     with register.read() as session:
         assert session.scalars(select(ContactAgreement)).all() == []
+
+
+# --- the signaleringsplan ------------------------------------------------------------------------
+
+
+def _plan(register, client_id: int) -> list[tuple[SignalPhase, str]]:
+    with register.read() as session:
+        rows = session.scalars(
+            select(Signal)
+            .where(Signal.client_id == client_id)
+            .order_by(Signal.phase, Signal.position)
+        )
+        return [(row.phase, row.signs) for row in rows]
+
+
+async def test_a_plan_row_is_added_changed_and_moved_within_its_phase(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    ids = [
+        add_signal(register, client.id, SignalInput(SignalPhase.ORANGE, signs)).id
+        for signs in ("Slaapt slecht", "Eet niet")
+    ]
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("4", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SignalForm)
+        form.query_one("#phase", Select).value = SignalPhase.RED
+        form.query_one("#signs", TextArea).text = "Laat de deur dicht"
+        form.query_one("#whom_to_call", TextArea).text = "Zoon Karim 06-12345678"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert _plan(register, client.id)[-1] == (SignalPhase.RED, "Laat de deur dicht")
+
+        plan = app.screen.query_one("#signals", OptionList)
+        plan.focus()
+        plan.highlighted = 2  # ORANJE header, "Slaapt slecht", "Eet niet"
+        await pilot.press("ctrl+up")
+        await settle(pilot)
+        assert _plan(register, client.id)[:2] == [
+            (SignalPhase.ORANGE, "Eet niet"),
+            (SignalPhase.ORANGE, "Slaapt slecht"),
+        ]
+        assert plan.highlighted_option is not None
+        assert plan.highlighted_option.id == str(ids[1]), "the moved row stays chosen"
+
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SignalForm)
+        assert form.query_one("#signs", TextArea).text == "Eet niet"
+        form.query_one("#signs", TextArea).text = "Eet niet meer"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert _plan(register, client.id)[0] == (SignalPhase.ORANGE, "Eet niet meer")
+
+
+async def test_a_plan_row_without_signals_is_refused_at_the_field(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("4", "n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#own_actions", TextArea).text = "Ik bel mijn zoon"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "is verplicht" in _message(app, "signs")
+    assert _plan(register, client.id) == []

@@ -266,3 +266,17 @@ def test_agreement_form_with_its_preview(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=new_agreement)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_signal_form(snap_compare, demo_app, size):
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def edit_row(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press("4", "e")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=edit_row)

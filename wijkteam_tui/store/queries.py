@@ -83,6 +83,7 @@ from wijkteam_tui.store.records import (
     MemberRow,
     OutOfViewItem,
     SearchHit,
+    SignalInput,
     SignalRow,
     TeamInfo,
     TeamOverview,
@@ -561,6 +562,26 @@ def member_for_edit(register: Register, member_id: int) -> tuple[int, MemberInpu
                 consent_review_on=member.consent_review_on,
             ),
             member.version,
+        )
+
+
+def signal_for_edit(register: Register, signal_id: int) -> tuple[SignalInput, int]:
+    """A row of the signaleringsplan as the signal form edits it, and its version now."""
+    with register.read() as session:
+        signal = session.get(Signal, signal_id)
+        if signal is None:
+            raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
+        return (
+            SignalInput(
+                phase=signal.phase,
+                signs=signal.signs,
+                own_actions=signal.own_actions,
+                network_actions=signal.network_actions,
+                professional_actions=signal.professional_actions,
+                whom_to_call=signal.whom_to_call,
+                position=signal.position,
+            ),
+            signal.version,
         )
 
 

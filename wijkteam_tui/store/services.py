@@ -18,7 +18,7 @@ from wijkteam_tui.domain.phases import PhaseChangeRefused, PhaseRequest, check_p
 from wijkteam_tui.domain.retention import retention_until
 from wijkteam_tui.domain.schedules import REAL_CONTACT, validate_rrule
 from wijkteam_tui.domain.search import client_search_text, network_search_text
-from wijkteam_tui.domain.terms import AlertStatus, Phase, Regime, Role, ThresholdRule
+from wijkteam_tui.domain.terms import AlertStatus, Phase, Regime, Role, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
     ThresholdSetting,
     effective_thresholds,
@@ -456,23 +456,74 @@ def record_observation(register: Register, data: ObservationInput, today: date) 
         )
 
 
+def _apply_signal(signal: Signal, data: SignalInput) -> None:
+    signal.phase = data.phase
+    signal.signs = _required(data.signs, "signs", "De signalen", 2000)
+    signal.own_actions = data.own_actions.strip()
+    signal.network_actions = data.network_actions.strip()
+    signal.professional_actions = data.professional_actions.strip()
+    signal.whom_to_call = data.whom_to_call.strip()
+
+
+def _last_position(session: Session, client_id: int, phase: SignalPhase) -> int:
+    highest = session.scalar(
+        select(func.max(Signal.position)).where(
+            Signal.client_id == client_id, Signal.phase == phase
+        )
+    )
+    return -1 if highest is None else highest
+
+
 def add_signal(register: Register, client_id: int, data: SignalInput) -> Created:
-    """Add a row to the client's signaleringsplan."""
+    """Add a row to the client's signaleringsplan (last in its phase unless a position is
+    given)."""
     with register.write() as session:
         client = _client(session, client_id)
-        signal = Signal(
-            client_id=client.id,
-            phase=data.phase,
-            position=data.position,
-            signs=_required(data.signs, "signs", "De signalen", 2000),
-            own_actions=data.own_actions.strip(),
-            network_actions=data.network_actions.strip(),
-            professional_actions=data.professional_actions.strip(),
-            whom_to_call=data.whom_to_call.strip(),
-        )
+        position = data.position or _last_position(session, client.id, data.phase) + 1
+        signal = Signal(client_id=client.id, position=position)
+        _apply_signal(signal, data)
         session.add(signal)
         session.flush()
         return Created(signal.id)
+
+
+def update_signal(register: Register, signal_id: int, version: int, data: SignalInput) -> Created:
+    """Change a row of the signaleringsplan; refused when someone else changed it first. A row
+    moved to another phase goes last in that phase."""
+    with register.write() as session:
+        signal = session.get(Signal, signal_id)
+        if signal is None:
+            raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
+        _check_version(signal.version, version)
+        if data.phase is not signal.phase:
+            signal.position = _last_position(session, signal.client_id, data.phase) + 1
+        _apply_signal(signal, data)
+        signal.version += 1
+        return Created(signal.id, signal.version)
+
+
+def move_signal(register: Register, signal_id: int, step: int) -> None:
+    """Move a row up (-1) or down (+1) within its phase."""
+    with register.write() as session:
+        signal = session.get(Signal, signal_id)
+        if signal is None:
+            raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
+        rows = list(
+            session.scalars(
+                select(Signal)
+                .where(Signal.client_id == signal.client_id, Signal.phase == signal.phase)
+                .order_by(Signal.position, Signal.id)
+            )
+        )
+        index = rows.index(signal)
+        other = index + step
+        if not 0 <= other < len(rows):
+            return
+        rows[index], rows[other] = rows[other], rows[index]
+        for position, row in enumerate(rows):
+            if row.position != position:
+                row.position = position
+                row.version += 1
 
 
 def set_threshold(

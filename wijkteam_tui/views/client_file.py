@@ -28,16 +28,19 @@ from wijkteam_tui.store.queries import (
     list_resources,
     list_users,
     member_for_edit,
+    signal_for_edit,
 )
 from wijkteam_tui.store.records import (
     AgreementRow,
     ClientFile,
     ClientInput,
     MemberInput,
+    SignalInput,
     SignalRow,
     TimelineEntry,
     UserItem,
 )
+from wijkteam_tui.store.services import move_signal
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
@@ -124,8 +127,10 @@ class ClientFileScreen(WijkteamScreen[None]):
             "new",
             "Nieuw",
             id="file.new",
-            tooltip="Afspraak (op Afspraken) of netwerklid toevoegen",
+            tooltip="Netwerklid, afspraak of planregel toevoegen (per tab)",
         ),
+        Binding("ctrl+up", "move_signal(-1)", "Regel omhoog", id="file.plan.up", show=False),
+        Binding("ctrl+down", "move_signal(1)", "Regel omlaag", id="file.plan.down", show=False),
         *(
             Binding(str(i), f"tab('{tab_id}')", title, id=f"file.tab.{tab_id}", show=False)
             for i, (tab_id, title, _) in enumerate(TABS, start=1)
@@ -136,6 +141,8 @@ class ClientFileScreen(WijkteamScreen[None]):
         super().__init__()
         self.client_id = client_id
         self.file: ClientFile | None = None
+        # The plan row to keep chosen when the plan is filled again (after moving it).
+        self._keep_signal: int | None = None
         # Every field of each table row, for Enter (the table shows them cut to width).
         self._details: dict[str, dict[str, tuple[Text, Fields]]] = {}
 
@@ -298,6 +305,11 @@ class ClientFileScreen(WijkteamScreen[None]):
         if not options:
             options.append(Option("Nog geen signaleringsplan.", disabled=True))
         plan.add_options(options)
+        # After a move or an edit the same row stays chosen.
+        keep = str(self._keep_signal) if self._keep_signal is not None else None
+        index = next((i for i, option in enumerate(options) if keep and option.id == keep), None)
+        if index is not None:
+            plan.highlighted = index
 
     def _cleared(self, table_id: str) -> DataTable[object]:
         table: DataTable[object] = self.query_one(f"#{table_id}", DataTable)
@@ -337,7 +349,19 @@ class ClientFileScreen(WijkteamScreen[None]):
         """Show the tab and give its list the focus, so that the arrow keys work at once."""
         self.query_one("#tabs", TabbedContent).active = tab_id
         widget_id = next(widget for tab, _, widget in TABS if tab == tab_id)
-        self.query_one(f"#{widget_id}", Widget).focus()
+        widget = self.query_one(f"#{widget_id}", Widget)
+        widget.focus()
+        if isinstance(widget, OptionList) and widget.highlighted is None:
+            # The plan starts with a phase header, which cannot be chosen: the first row is.
+            first = next(
+                (
+                    i
+                    for i in range(widget.option_count)
+                    if not widget.get_option_at_index(i).disabled
+                ),
+                None,
+            )
+            widget.highlighted = first
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
@@ -356,13 +380,64 @@ class ClientFileScreen(WijkteamScreen[None]):
             self.app.push_screen(DetailScreen(*found))
 
     def action_edit(self) -> None:
-        """On the Netwerk tab the chosen member, elsewhere the client."""
-        if self.query_one("#tabs", TabbedContent).active == "netwerk":
+        """The chosen member (Netwerk) or plan row (Signaleringsplan); elsewhere the client."""
+        tab = self.query_one("#tabs", TabbedContent).active
+        if tab == "netwerk":
             member_id = self._chosen_row("network")
             if member_id is not None:
                 self._open_member_form(member_id)
                 return
+        if tab == "plan":
+            signal_id = self._chosen_signal()
+            if signal_id is not None:
+                self._open_signal_form(signal_id)
+            else:
+                self.notify("Kies eerst een regel van het plan (↑ ↓), of voeg er een toe (n).")
+            return
         self.action_edit_client()
+
+    def _chosen_signal(self) -> int | None:
+        plan = self.query_one("#signals", OptionList)
+        option = plan.highlighted_option
+        return int(option.id) if option is not None and option.id else None
+
+    def _open_signal_form(self, signal_id: int | None) -> None:
+        register = self.wijkteam.register
+        if register is None or self.file is None:
+            return
+        if signal_id is None:
+            self._signal_loaded(None)
+            return
+
+        def load() -> tuple[int, SignalInput, int]:
+            row, version = signal_for_edit(register, signal_id)
+            return signal_id, row, version
+
+        self.run_store(load, self._signal_loaded, group="form")
+
+    def _signal_loaded(self, current: tuple[int, SignalInput, int] | None) -> None:
+        from wijkteam_tui.views.forms.signal import SignalForm
+
+        assert self.file is not None
+        self.app.push_screen(SignalForm(self.client_id, self.file.name, current), self._form_closed)
+
+    def action_move_signal(self, step: int) -> None:
+        """Ctrl+↑ / Ctrl+↓ on the Signaleringsplan tab: the chosen row up or down its phase."""
+        register = self.wijkteam.register
+        signal_id = self._chosen_signal()
+        if register is None or signal_id is None:
+            return
+        self._keep_signal = signal_id
+        self.run_store(
+            lambda: move_signal(register, signal_id, step),
+            lambda _none: self.action_reload(),
+            group="move",
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move_signal":
+            return self.query_one("#tabs", TabbedContent).active == "plan"
+        return True
 
     def _chosen_row(self, table_id: str) -> int | None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -372,9 +447,12 @@ class ClientFileScreen(WijkteamScreen[None]):
         return int(key) if key is not None and key.isdigit() else None
 
     def action_new(self) -> None:
-        """On the Afspraken tab a new agreement, elsewhere someone new in the network."""
-        if self.query_one("#tabs", TabbedContent).active == "afspraken":
+        """A new agreement (Afspraken), plan row (Signaleringsplan), or network member."""
+        tab = self.query_one("#tabs", TabbedContent).active
+        if tab == "afspraken":
             self._open_agreement_form()
+        elif tab == "plan":
+            self._open_signal_form(None)
         else:
             self._open_member_form(None)
 

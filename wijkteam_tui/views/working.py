@@ -10,6 +10,7 @@ from wijkteam_tui.store import crypto, engine, queries, services
 from wijkteam_tui.views import client_file, clients, contact, detail, today
 from wijkteam_tui.views.forms import client as client_form
 from wijkteam_tui.views.forms import member as member_form
+from wijkteam_tui.views.forms import signal as signal_form
 
 __all__ = [
     "client_file",
@@ -22,5 +23,6 @@ __all__ = [
     "member_form",
     "queries",
     "services",
+    "signal_form",
     "today",
 ]

@@ -147,7 +147,13 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     def _widget(self, spec: Field, value: Any) -> Widget:
         if spec.kind == "area":
-            return TextArea(str(value or ""), id=spec.name, soft_wrap=True, show_line_numbers=False)
+            return TextArea(
+                str(value or ""),
+                id=spec.name,
+                soft_wrap=True,
+                show_line_numbers=False,
+                placeholder=spec.placeholder,
+            )
         if spec.kind == "choice":
             options = [(label, choice) for label, choice in spec.choices if choice is not None]
             none = next((label for label, choice in spec.choices if choice is None), None)

@@ -1,0 +1,87 @@
+"""A row of the signaleringsplan: in which phase, which signals, what I do, what my network does,
+what the professional does, and whom to call (with their number). `n` and `e` on the
+Signaleringsplan tab of the client file; Ctrl+↑ / Ctrl+↓ there move a row within its phase."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from wijkteam_tui.domain.fields import clean_text
+from wijkteam_tui.domain.terms import SignalPhase
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.records import Created, SignalInput
+from wijkteam_tui.store.services import add_signal, update_signal
+from wijkteam_tui.views.forms.base import Field, FormScreen
+
+LONG = 2000
+
+
+def _text(value: str, _today: date) -> str:
+    return clean_text(value or "", LONG)
+
+
+class SignalForm(FormScreen[Created]):
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        current: tuple[int, SignalInput, int] | None = None,
+        phase: SignalPhase = SignalPhase.GREEN,
+        typed: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(typed)
+        self.client_id = client_id
+        self.client_name = client_name
+        # (signal id, row, version) when changing a row that exists.
+        self.current = current
+        self.phase = phase
+        verb = "wijzigen" if current else "toevoegen"
+        self.title_text = f"Signaleringsplan van {client_name}: rij {verb}"
+
+    def fields(self) -> Sequence[Field]:
+        return (
+            Field(
+                "phase",
+                "Fase",
+                kind="choice",
+                required=True,
+                choices=[(phase.label, phase) for phase in SignalPhase],
+            ),
+            Field("signs", "Signalen: wat zie je", kind="area", required=True, clean=_text),
+            Field("own_actions", "Wat doe ik zelf", kind="area", clean=_text),
+            Field("network_actions", "Wat doet mijn netwerk", kind="area", clean=_text),
+            Field("professional_actions", "Wat doet de professional", kind="area", clean=_text),
+            Field(
+                "whom_to_call",
+                "Wie bellen (met nummer)",
+                kind="area",
+                clean=_text,
+                placeholder="Zoon Karim 06-12345678, daarna de huisarts",
+            ),
+        )
+
+    def initial(self) -> dict[str, Any]:
+        if self.current is None:
+            return {"phase": self.phase}
+        row = self.current[1]
+        return {
+            "phase": row.phase,
+            "signs": row.signs,
+            "own_actions": row.own_actions,
+            "network_actions": row.network_actions,
+            "professional_actions": row.professional_actions,
+            "whom_to_call": row.whom_to_call,
+        }
+
+    def save(self, register: Register, values: dict[str, Any], today: date) -> Created:
+        if self.current is None:
+            return add_signal(register, self.client_id, SignalInput(**values))
+        signal_id, row, version = self.current
+        return update_signal(
+            register, signal_id, version, SignalInput(**values, position=row.position)
+        )
+
+    def rebuild(self, typed: dict[str, Any]) -> SignalForm:
+        return SignalForm(self.client_id, self.client_name, self.current, self.phase, typed)
