@@ -26,9 +26,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Two workers (pytest-xdist): the reference machine has two cores.
+# Three workers (pytest-xdist) on the two-core reference machine: many tests wait on other
+# processes and timers, so a third worker keeps both cores busy (116 s against 155 s for two).
 test: lint
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n 3
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(CLIENTS),--clients $(CLIENTS))
