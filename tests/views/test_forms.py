@@ -17,19 +17,33 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
-from wijkteam_tui.domain.terms import MemberKind, Regime, SignalPhase
+from wijkteam_tui.domain.terms import Channel, MemberKind, Regime, SignalPhase
 from wijkteam_tui.store.engine import Register, create_register, open_register
-from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, Signal
+from wijkteam_tui.store.models import (
+    Client,
+    ContactAgreement,
+    NetworkMember,
+    Observation,
+    Signal,
+)
 from wijkteam_tui.store.queries import client_for_edit
-from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
-from wijkteam_tui.store.services import add_member, add_signal, create_client, update_client
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
+from wijkteam_tui.store.services import (
+    add_agreement,
+    add_member,
+    add_signal,
+    create_client,
+    update_client,
+)
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.agreement import AgreementForm
 from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.forms.member import MemberForm
+from wijkteam_tui.views.forms.observation import ObservationForm
 from wijkteam_tui.views.forms.signal import SignalForm
+from wijkteam_tui.views.forms.snooze import EndAgreementForm, SnoozeForm
 from wijkteam_tui.views.unlock import UnlockScreen
 
 
@@ -486,3 +500,89 @@ async def test_a_plan_row_without_signals_is_refused_at_the_field(register):
         assert app.screen is form
         assert "is verplicht" in _message(app, "signs")
     assert _plan(register, client.id) == []
+
+
+# --- putting aside, ending, signalering ----------------------------------------------------------
+
+
+def _client_with_agreement(register) -> tuple[int, int]:
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    fenna = add_member(register, client.id, MemberInput("Fenna Bakker", MemberKind.INFORMAL), TODAY)
+    agreement = add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, TODAY, member_id=fenna.id, interval_days=7),
+        TODAY,
+    )
+    return client.id, agreement.id
+
+
+async def test_an_agreement_put_aside_needs_a_reason_and_shows_uitgesteld_tot(register):
+    client_id, agreement_id = _client_with_agreement(register)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client_id)
+        await pilot.press("3", "u")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SnoozeForm)
+        form.query_one("#until", Input).value = "+2w"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Reden is verplicht." in _message(app, "reason")
+        form.query_one("#reason", Input).value = "Opname in het ziekenhuis"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "uitgesteld tot 6 dec" in _screen_text(app)
+    with register.read() as session:
+        agreement = session.get(ContactAgreement, agreement_id)
+        assert (agreement.snoozed_until, agreement.snooze_reason) == (
+            TODAY + timedelta(days=14),
+            "Opname in het ziekenhuis",
+        )
+
+
+async def test_an_agreement_is_ended_from_the_afspraken_tab(register):
+    client_id, agreement_id = _client_with_agreement(register)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client_id)
+        await pilot.press("3", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, EndAgreementForm)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    with register.read() as session:
+        agreement = session.get(ContactAgreement, agreement_id)
+        assert (agreement.end_on, agreement.active) == (TODAY, False)
+
+
+async def test_a_red_signalering_is_recorded_and_raises_an_alert(register):
+    client_id, _ = _client_with_agreement(register)
+    red = add_signal(register, client_id, SignalInput(SignalPhase.RED, "Deur blijft dicht")).id
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client_id)
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ObservationForm)
+        form.query_one("#signal_id", Select).value = red
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Dit signaal staat in het plan bij rood." in _message(app, "signal_id")
+        form.query_one("#phase", Select).value = SignalPhase.RED
+        form.query_one("#observed_by", Input).value = "buurvrouw Els"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert any("rood" in n.message.lower() for n in app._notifications)
+    with register.read() as session:
+        seen = session.scalars(select(Observation)).one()
+        assert (seen.phase, seen.signal_id, seen.observed_by) == (
+            SignalPhase.RED,
+            red,
+            "buurvrouw Els",
+        )

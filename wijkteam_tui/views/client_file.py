@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import SignalPhase
@@ -34,6 +35,7 @@ from wijkteam_tui.store.records import (
     AgreementRow,
     ClientFile,
     ClientInput,
+    ContactResult,
     MemberInput,
     SignalInput,
     SignalRow,
@@ -73,8 +75,8 @@ NETWORK_COLUMNS = (
     ("Laatste contact", 16),
 )
 AGREEMENT_COLUMNS = (
-    ("Wie", 28),
-    ("Stand", 18),
+    ("Wie", 26),
+    ("Stand", 20),
     ("Volgende", 16),
     ("Hoe", 11),
     ("Hoe vaak", 18),
@@ -92,8 +94,10 @@ def agreement_state(agreement: AgreementRow) -> str:
     """The state of an agreement in words: '12 dagen te laat', 'uitgesteld tot …'."""
     if agreement.state is DueState.OVERDUE:
         return late_text(agreement.days_overdue)
-    if agreement.state is DueState.SNOOZED:
-        return f"uitgesteld tot {day(agreement.snoozed_until)}"
+    if agreement.state is DueState.SNOOZED and agreement.snoozed_until is not None:
+        # Short enough for its column; the full date is in the row's details (Enter).
+        until = agreement.snoozed_until
+        return f"uitgesteld tot {until.day} {MONTHS[until.month - 1]}"
     return agreement.state.label
 
 
@@ -120,7 +124,7 @@ class ClientFileScreen(WijkteamScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Terug", id="file.back", tooltip="Vorig scherm"),
         Binding("c", "log_contact", "Contact", id="file.contact", tooltip="Contact vastleggen"),
-        Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden"),
+        Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden", show=False),
         Binding("e", "edit", "Wijzigen", id="file.edit", tooltip="Cliënt of gekozen netwerklid"),
         Binding(
             "n",
@@ -129,6 +133,11 @@ class ClientFileScreen(WijkteamScreen[None]):
             id="file.new",
             tooltip="Netwerklid, afspraak of planregel toevoegen (per tab)",
         ),
+        Binding("s", "observe", "Signalering", id="file.observe", tooltip="Signalering vastleggen"),
+        Binding(
+            "u", "snooze", "Uitstellen", id="file.snooze", tooltip="Gekozen afspraak uitstellen"
+        ),
+        Binding("x", "end", "Beëindigen", id="file.end", tooltip="Gekozen afspraak beëindigen"),
         Binding("ctrl+up", "move_signal(-1)", "Regel omhoog", id="file.plan.up", show=False),
         Binding("ctrl+down", "move_signal(1)", "Regel omlaag", id="file.plan.down", show=False),
         *(
@@ -435,16 +444,58 @@ class ClientFileScreen(WijkteamScreen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tab = self.query_one("#tabs", TabbedContent).active
         if action == "move_signal":
-            return self.query_one("#tabs", TabbedContent).active == "plan"
+            return tab == "plan"
+        if action in ("snooze", "end"):
+            return tab == "afspraken"
         return True
+
+    def _chosen_agreement(self) -> tuple[int, str] | None:
+        agreement_id = self._chosen_row("agreements")
+        if agreement_id is None or self.file is None:
+            self.notify("Kies eerst een afspraak (↑ ↓).")
+            return None
+        row = next((a for a in self.file.agreements if a.id == agreement_id), None)
+        return (agreement_id, row.who) if row is not None else None
+
+    def action_snooze(self) -> None:
+        from wijkteam_tui.views.forms.snooze import SnoozeForm
+
+        chosen = self._chosen_agreement()
+        if chosen is not None:
+            self.app.push_screen(SnoozeForm(*chosen), self._form_closed)
+
+    def action_end(self) -> None:
+        from wijkteam_tui.views.forms.snooze import EndAgreementForm
+
+        chosen = self._chosen_agreement()
+        if chosen is not None:
+            self.app.push_screen(EndAgreementForm(*chosen), self._form_closed)
+
+    def action_observe(self) -> None:
+        from wijkteam_tui.views.forms.observation import ObservationForm
+
+        if self.file is None:
+            return
+        form = ObservationForm(self.client_id, self.file.name, self.file.signals)
+        self.app.push_screen(form, self._observed)
+
+    def _observed(self, result: ContactResult | None) -> None:
+        if result is None:
+            return
+        for reason in result.raised:
+            self.app.notify(reason, title="Nieuw aandachtspunt", severity="warning")
+        self._form_closed(result)
 
     def _chosen_row(self, table_id: str) -> int | None:
         table = self.query_one(f"#{table_id}", DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None and key.isdigit() else None
+        # Row keys are the record's id, with "|…" after it where more is needed (agreements).
+        head = (key or "").split("|", 1)[0]
+        return int(head) if head.isdigit() else None
 
     def action_new(self) -> None:
         """A new agreement (Afspraken), plan row (Signaleringsplan), or network member."""

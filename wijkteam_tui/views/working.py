@@ -10,7 +10,9 @@ from wijkteam_tui.store import crypto, engine, queries, services
 from wijkteam_tui.views import client_file, clients, contact, detail, today
 from wijkteam_tui.views.forms import client as client_form
 from wijkteam_tui.views.forms import member as member_form
+from wijkteam_tui.views.forms import observation as observation_form
 from wijkteam_tui.views.forms import signal as signal_form
+from wijkteam_tui.views.forms import snooze as snooze_form
 
 __all__ = [
     "client_file",
@@ -21,8 +23,10 @@ __all__ = [
     "detail",
     "engine",
     "member_form",
+    "observation_form",
     "queries",
     "services",
     "signal_form",
+    "snooze_form",
     "today",
 ]
