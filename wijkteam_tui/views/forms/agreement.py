@@ -11,13 +11,13 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.domain.dates import format_date
-from wijkteam_tui.domain.fields import FieldError, clean_date, clean_text
+from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.phrases import EXAMPLES, HowOften, PhraseError, parse_how_often, preview
 from wijkteam_tui.domain.terms import Channel
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import AgreementInput, Created
 from wijkteam_tui.store.services import add_agreement
-from wijkteam_tui.views.forms.base import Field, FormScreen
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 YES_NO = [("nee", False), ("ja", True)]
 #: A performer is ("lid", member id), ("medewerker", user id), or None for the casemanager.
@@ -37,10 +37,6 @@ def _start(value: str, today: date) -> date:
 
 def _end(value: str, today: date) -> date | None:
     return clean_date(value or "", today)
-
-
-def _description(value: str, _today: date) -> str:
-    return clean_text(value or "", 200)
 
 
 def _preview(typed: dict[str, Any], today: date) -> str:
@@ -81,7 +77,7 @@ class AgreementForm(FormScreen[Created]):
                 "Hoe",
                 kind="choice",
                 required=True,
-                choices=[(channel.label, channel) for channel in Channel],
+                choices=labelled(Channel),
             ),
             Field(
                 "how_often",
@@ -95,9 +91,7 @@ class AgreementForm(FormScreen[Created]):
             Field("start_on", "Vanaf", clean=_start, placeholder="vandaag"),
             Field("end_on", "Tot en met", clean=_end, placeholder="geen einddatum"),
             Field("shared", "In de gedeelde afspraken", kind="choice", choices=YES_NO),
-            Field(
-                "description", "Waarover", clean=_description, placeholder="koffie, boodschappen"
-            ),
+            Field("description", "Waarover", clean=text(200), placeholder="koffie, boodschappen"),
         )
 
     def initial(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ and which service saves them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -28,7 +28,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from wijkteam_tui.domain.fields import FieldError
+from wijkteam_tui.domain.fields import FieldError, clean_text
+from wijkteam_tui.domain.terms import LabelledEnum
 from wijkteam_tui.errors import ConflictError, ValidationError, WijkteamError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.views.base import WijkteamDialog
@@ -48,6 +49,16 @@ Clean = Callable[[Any, date], Any]
 
 def _as_is(value: Any, _today: date) -> Any:
     return value
+
+
+def text(max_length: int) -> Clean:
+    """A one-line or free-text field of at most `max_length` characters."""
+    return lambda value, _today: clean_text(value or "", max_length)
+
+
+def labelled(members: Iterable[LabelledEnum]) -> list[tuple[str, Any]]:
+    """Choices for a field: each member of an enum under its Dutch label."""
+    return [(member.label, member) for member in members]
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,15 @@ from wijkteam_tui.domain.fields import (
     clean_date,
     clean_phone,
     clean_postcode,
-    clean_text,
 )
 from wijkteam_tui.domain.terms import Regime
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ClientInput, ClientSummary, UserItem
 from wijkteam_tui.store.services import create_client, update_client
-from wijkteam_tui.views.forms.base import Field, FormScreen
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 #: Free text (in eigen woorden, krachten, van betekenis): long enough for a real story.
 LONG_TEXT = 4000
-
-
-def _text(max_length: int) -> Any:
-    return lambda value, _today: clean_text(value or "", max_length)
 
 
 def _past_date(value: str, today: date) -> date | None:
@@ -64,20 +59,20 @@ class ClientForm(FormScreen[ClientSummary]):
     def fields(self) -> Sequence[Field]:
         return (
             Field(
-                "name", "Naam", required=True, clean=_text(160), placeholder="voor- en achternaam"
+                "name", "Naam", required=True, clean=text(160), placeholder="voor- en achternaam"
             ),
             Field("birth_date", "Geboortedatum", clean=_past_date, placeholder="dd-mm-jjjj"),
-            Field("street", "Straat", clean=_text(120)),
-            Field("house_number", "Huisnummer", clean=_text(20), placeholder="12, 12a, 12-2"),
+            Field("street", "Straat", clean=text(120)),
+            Field("house_number", "Huisnummer", clean=text(20), placeholder="12, 12a, 12-2"),
             Field("postcode", "Postcode", clean=_postcode, placeholder="1234 AB"),
-            Field("city", "Plaats", clean=_text(80)),
+            Field("city", "Plaats", clean=text(80)),
             Field("phone", "Telefoon", clean=_phone, placeholder="06-12345678"),
             Field(
                 "regime",
                 "Regime",
                 kind="choice",
                 required=True,
-                choices=[(regime.label, regime) for regime in Regime],
+                choices=labelled(Regime),
             ),
             Field(
                 "casemanager_id",
@@ -98,14 +93,14 @@ class ClientForm(FormScreen[ClientSummary]):
                 "own_words",
                 "In eigen woorden: wat wil de cliënt zelf",
                 kind="area",
-                clean=_text(LONG_TEXT),
+                clean=text(LONG_TEXT),
             ),
-            Field("strengths", "Krachten", kind="area", clean=_text(LONG_TEXT)),
+            Field("strengths", "Krachten", kind="area", clean=text(LONG_TEXT)),
             Field(
                 "meaningful",
                 "Van betekenis: wat de cliënt voor anderen doet",
                 kind="area",
-                clean=_text(LONG_TEXT),
+                clean=text(LONG_TEXT),
             ),
         )
 

@@ -7,20 +7,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.domain.fields import FieldError, clean_date, clean_email, clean_phone, clean_text
+from wijkteam_tui.domain.fields import FieldError, clean_date, clean_email, clean_phone
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, MemberInput
 from wijkteam_tui.store.services import add_member, update_member
-from wijkteam_tui.views.forms.base import Field, FormScreen
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 RINGS = [("1 · dichtbij", 1), ("2", 2), ("3 · verder weg", 3)]
 YES_NO = [("nee", False), ("ja", True)]
 SUPPORT_LETTERS = "PGAE"
-
-
-def _text(max_length: int) -> Any:
-    return lambda value, _today: clean_text(value or "", max_length)
 
 
 def _supports(value: str, _today: date) -> str:
@@ -75,20 +71,20 @@ class MemberForm(FormScreen[Created]):
 
     def fields(self) -> Sequence[Field]:
         return (
-            Field("name", "Naam", required=True, clean=_text(160)),
-            Field("relation", "Relatie", clean=_text(60), placeholder="dochter, buurman, huisarts"),
+            Field("name", "Naam", required=True, clean=text(160)),
+            Field("relation", "Relatie", clean=text(60), placeholder="dochter, buurman, huisarts"),
             Field(
                 "kind",
                 "Soort",
                 kind="choice",
                 required=True,
-                choices=[(kind.label, kind) for kind in MemberKind],
+                choices=labelled(MemberKind),
             ),
             Field("ring", "Kring", kind="choice", required=True, choices=RINGS),
             Field("supports", "Steun: P, G, A, E", clean=_supports, placeholder="bijv. PG"),
             Field("phone", "Telefoon", clean=_phone),
             Field("email", "E-mail", clean=_email),
-            Field("availability", "Bereikbaar", clean=_text(200), placeholder="ma-vr na 17:00"),
+            Field("availability", "Bereikbaar", clean=text(200), placeholder="ma-vr na 17:00"),
             Field("out_of_hours", "Bereikbaar buiten kantoortijd", kind="choice", choices=YES_NO),
             Field(
                 "consent_to_share",
@@ -110,7 +106,7 @@ class MemberForm(FormScreen[Created]):
                 choices=[("geen", None), *((name, rid) for rid, name in self.resources)],
                 store_name="resource",
             ),
-            Field("notes", "Notities", kind="area", clean=_text(4000)),
+            Field("notes", "Notities", kind="area", clean=text(4000)),
         )
 
     def initial(self) -> dict[str, Any]:

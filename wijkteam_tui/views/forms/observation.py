@@ -7,20 +7,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.domain.fields import clean_date, clean_text
+from wijkteam_tui.domain.fields import clean_date
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ContactResult, ObservationInput, SignalRow
 from wijkteam_tui.store.services import record_observation
-from wijkteam_tui.views.forms.base import Field, FormScreen
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 
 def _seen_on(value: str, today: date) -> date:
     return clean_date(value or "", today, not_after=today) or today
-
-
-def _text(max_length: int) -> Any:
-    return lambda value, _today: clean_text(value or "", max_length)
 
 
 class ObservationForm(FormScreen[ContactResult]):
@@ -45,7 +41,7 @@ class ObservationForm(FormScreen[ContactResult]):
                 "Fase",
                 kind="choice",
                 required=True,
-                choices=[(phase.label, phase) for phase in SignalPhase],
+                choices=labelled(SignalPhase),
             ),
             Field(
                 "signal_id",
@@ -55,8 +51,8 @@ class ObservationForm(FormScreen[ContactResult]):
                 store_name="signal",
             ),
             Field("observed_on", "Gezien op", clean=_seen_on, placeholder="vandaag"),
-            Field("observed_by", "Gezien door", clean=_text(120), placeholder="buurvrouw Els"),
-            Field("note", "Notitie", kind="area", clean=_text(4000)),
+            Field("observed_by", "Gezien door", clean=text(120), placeholder="buurvrouw Els"),
+            Field("note", "Notitie", kind="area", clean=text(4000)),
         )
 
     def initial(self) -> dict[str, Any]:

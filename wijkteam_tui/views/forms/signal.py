@@ -8,18 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.domain.fields import clean_text
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, SignalInput
 from wijkteam_tui.store.services import add_signal, update_signal
-from wijkteam_tui.views.forms.base import Field, FormScreen
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 LONG = 2000
-
-
-def _text(value: str, _today: date) -> str:
-    return clean_text(value or "", LONG)
 
 
 class SignalForm(FormScreen[Created]):
@@ -47,17 +42,19 @@ class SignalForm(FormScreen[Created]):
                 "Fase",
                 kind="choice",
                 required=True,
-                choices=[(phase.label, phase) for phase in SignalPhase],
+                choices=labelled(SignalPhase),
             ),
-            Field("signs", "Signalen: wat zie je", kind="area", required=True, clean=_text),
-            Field("own_actions", "Wat doe ik zelf", kind="area", clean=_text),
-            Field("network_actions", "Wat doet mijn netwerk", kind="area", clean=_text),
-            Field("professional_actions", "Wat doet de professional", kind="area", clean=_text),
+            Field("signs", "Signalen: wat zie je", kind="area", required=True, clean=text(LONG)),
+            Field("own_actions", "Wat doe ik zelf", kind="area", clean=text(LONG)),
+            Field("network_actions", "Wat doet mijn netwerk", kind="area", clean=text(LONG)),
+            Field(
+                "professional_actions", "Wat doet de professional", kind="area", clean=text(LONG)
+            ),
             Field(
                 "whom_to_call",
                 "Wie bellen (met nummer)",
                 kind="area",
-                clean=_text,
+                clean=text(LONG),
                 placeholder="Zoon Karim 06-12345678, daarna de huisarts",
             ),
         )

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from wijkteam_tui.domain.fields import FieldError, clean_date, clean_text
+from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.services import end_agreement, snooze_agreement
-from wijkteam_tui.views.forms.base import Field, FormScreen
+from wijkteam_tui.views.forms.base import Field, FormScreen, text
 
 
 def _until(value: str, today: date) -> date | None:
@@ -20,10 +20,6 @@ def _until(value: str, today: date) -> date | None:
     if until is not None and until > today + timedelta(days=366):
         raise FieldError("Uitstellen kan hoogstens een jaar.")
     return until
-
-
-def _reason(value: str, _today: date) -> str:
-    return clean_text(value or "", 200)
 
 
 def _end_on(value: str, today: date) -> date:
@@ -46,7 +42,7 @@ class SnoozeForm(FormScreen[bool]):
                 "reason",
                 "Reden",
                 required=True,
-                clean=_reason,
+                clean=text(200),
                 placeholder="opname, vakantie van de dochter",
             ),
         )
