@@ -32,6 +32,8 @@ TARGETS = {
     "search_keystroke_ms_median": 25,
     "search_keystroke_ms_max": 50,
     "peak_memory_mb": 200,
+    "form_open_ms": 100,
+    "form_save_to_file_drawn_ms": 150,
 }
 
 

@@ -24,6 +24,47 @@ async def _drawn(screen: object) -> float:
     return await done
 
 
+async def _until(app: object, ready: object) -> float:
+    """Wait (as the terminal would: nothing else sent) until `ready()` holds, then until that
+    screen has been drawn; the wall-clock time of the drawing."""
+    while not ready():  # type: ignore[operator]
+        await asyncio.sleep(0.001)
+    return await _drawn(app.screen)  # type: ignore[attr-defined]
+
+
+async def _forms(app: object, pilot: object) -> tuple[float, float]:
+    """From the client list: open the first client's file, then time `e` until the client form
+    is drawn, and Ctrl+S (one field changed) until the reloaded client file is drawn."""
+    from textual import events
+    from textual.widgets import Input
+
+    from wijkteam_tui.views.client_file import ClientFileScreen
+    from wijkteam_tui.views.forms.client import ClientForm
+
+    app.post_message(events.Key("down", None))  # type: ignore[attr-defined]
+    app.post_message(events.Key("enter", "\r"))  # type: ignore[attr-defined]
+    await _until(app, lambda: isinstance(app.screen, ClientFileScreen) and app.screen.file)  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    file_screen = app.screen  # type: ignore[attr-defined]
+    pressed = time.time()
+    app.post_message(events.Key("e", "e"))  # type: ignore[attr-defined]
+    opened = await _until(
+        app,
+        lambda: isinstance(app.screen, ClientForm) and app.screen.query("#name"),  # type: ignore[attr-defined]
+    )
+    app.screen.query_one("#city", Input).value = "Middelwijk-Noord"  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    shown = file_screen.file
+    pressed_save = time.time()
+    app.post_message(events.Key("ctrl+s", None))  # type: ignore[attr-defined]
+    # Saved, the form closed, and the client file read again (a new ClientFile) and drawn.
+    saved = await _until(
+        app,
+        lambda: app.screen is file_screen and file_screen.file is not shown,  # type: ignore[attr-defined]
+    )
+    return opened - pressed, saved - pressed_save
+
+
 async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
     # Only what `wijkteam` itself loads before the unlock screen; the rest after it is drawn.
     from wijkteam_tui.app import WijkteamApp
@@ -103,6 +144,7 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         from wijkteam_tui.views.result_list import ResultList
 
         rows = app.screen.query_one("#results", ResultList).row_count
+        form_open, form_saved = await _forms(app, pilot)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "unlock_screen_seconds": round(unlock_drawn, 3),
@@ -112,6 +154,8 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         "search_keystroke_ms_median": round(statistics.median(keystrokes) * 1000, 1),
         "search_keystroke_ms_max": round(max(keystrokes) * 1000, 1),
         "search_rows_after_clearing": rows,
+        "form_open_ms": round(form_open * 1000, 1),
+        "form_save_to_file_drawn_ms": round(form_saved * 1000, 1),
         "peak_memory_mb": round(peak_kib / 1024, 1),
     }
 

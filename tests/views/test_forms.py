@@ -60,7 +60,7 @@ def _clients(register: Register) -> int:
 
 
 def _message(app, name: str) -> str:  # type: ignore[no-untyped-def]
-    return str(app.screen.query_one(f"#{name}-message", Static).render())
+    return app.screen.message(name)
 
 
 def _screen_text(app) -> str:  # type: ignore[no-untyped-def]

@@ -129,12 +129,12 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
             yield Static("", id="form-message")
             with VerticalScroll(id="form-fields"):
                 for spec in self.fields():
-                    label = spec.label + ("" if spec.required else " (niet verplicht)")
-                    yield Label(label, id=f"{spec.name}-label")
+                    # One line above the field: its label, or its label and what is wrong
+                    # (fewer widgets make the form open faster).
+                    yield Label(self._label(spec), id=f"{spec.name}-label")
                     yield self._widget(spec, start.get(spec.name))
                     if spec.hint is not None:
                         yield Static("", id=f"{spec.name}-hint", classes="field-hint")
-                    yield Static("", id=f"{spec.name}-message", classes="field-message")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,6 +155,17 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         for spec in specs:
             assert spec.hint is not None
             self.query_one(f"#{spec.name}-hint", Static).update(literal(spec.hint(typed, today)))
+
+    @staticmethod
+    def _label(spec: Field, problem: str = "") -> Text:
+        label = spec.label + ("" if spec.required else " (niet verplicht)")
+        if not problem:
+            return Text(label)
+        return Text.assemble(label, ": ", literal(problem, "bold"))
+
+    def message(self, name: str) -> str:
+        """What is said above field `name` now (its label, and what is wrong with it)."""
+        return str(self.query_one(f"#{name}-label", Label).render())
 
     def _widget(self, spec: Field, value: Any) -> Widget:
         if spec.kind == "area":
@@ -229,9 +240,9 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
     def _show_problems(self, problems: dict[str, str], general: str = "") -> None:
         for spec in self.fields():
             message = problems.get(spec.name, "")
-            line = self.query_one(f"#{spec.name}-message", Static)
-            line.update(literal(message))
-            line.set_class(bool(message), "-shown")
+            label = self.query_one(f"#{spec.name}-label", Label)
+            label.update(self._label(spec, message))
+            label.set_class(bool(message), "-wrong")
         self._say(literal(general))
         first = next((spec for spec in self.fields() if spec.name in problems), None)
         if first is not None:
