@@ -586,3 +586,18 @@ async def test_a_red_signalering_is_recorded_and_raises_an_alert(register):
             red,
             "buurvrouw Els",
         )
+
+
+async def test_names_in_a_choice_field_are_shown_literally(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    add_member(register, client.id, MemberInput("[bold]Fenna[/bold]", MemberKind.INFORMAL), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#performer", Select).focus()
+        await pilot.press("enter")  # open the list of performers
+        await settle(pilot)
+        assert "[bold]Fenna[/bold]" in _screen_text(app)

@@ -177,7 +177,10 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
                 placeholder=spec.placeholder,
             )
         if spec.kind == "choice":
-            options = [(label, choice) for label, choice in spec.choices if choice is not None]
+            # Labels can hold what people typed (a member's name): never markup.
+            options = [
+                (literal(label), choice) for label, choice in spec.choices if choice is not None
+            ]
             none = next((label for label, choice in spec.choices if choice is None), None)
             chosen = value if any(value == choice for _, choice in options) else Select.NULL
             return Select(
