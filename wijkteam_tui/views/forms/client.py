@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -109,22 +110,8 @@ class ClientForm(FormScreen[ClientSummary]):
             register = self.wijkteam.register
             mine = register.user.id if register is not None and register.user else None
             return {"regime": Regime.WMO, "casemanager_id": mine, "opened_on": "vandaag"}
-        details = self.current[1]
-        return {
-            "name": details.name,
-            "birth_date": details.birth_date,
-            "street": details.street,
-            "house_number": details.house_number,
-            "postcode": details.postcode,
-            "city": details.city,
-            "phone": details.phone,
-            "regime": details.regime,
-            "casemanager_id": details.casemanager_id,
-            "opened_on": details.opened_on,
-            "own_words": details.own_words,
-            "strengths": details.strengths,
-            "meaningful": details.meaningful,
-        }
+        # The store's input record has the form's field names.
+        return asdict(self.current[1])
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         born, opened = values.get("birth_date"), values.get("opened_on")

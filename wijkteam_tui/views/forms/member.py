@@ -4,6 +4,7 @@ Netwerk tab)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -117,23 +118,8 @@ class MemberForm(FormScreen[Created]):
                 "out_of_hours": False,
                 "consent_to_share": False,
             }
-        details = self.current[1]
-        return {
-            "name": details.name,
-            "relation": details.relation,
-            "kind": details.kind,
-            "ring": details.ring,
-            "supports": details.supports,
-            "phone": details.phone,
-            "email": details.email,
-            "availability": details.availability,
-            "out_of_hours": details.out_of_hours,
-            "consent_to_share": details.consent_to_share,
-            "consent_on": details.consent_on,
-            "consent_review_on": details.consent_review_on,
-            "resource_id": details.resource_id,
-            "notes": details.notes,
-        }
+        # The store's input record has the form's field names.
+        return asdict(self.current[1])
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         given, review = values.get("consent_on"), values.get("consent_review_on")

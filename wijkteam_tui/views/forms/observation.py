@@ -12,7 +12,8 @@ from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ContactResult, ObservationInput, SignalRow
 from wijkteam_tui.store.services import record_observation
-from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
+from wijkteam_tui.views.forms.base import Field, FormScreen, text
+from wijkteam_tui.views.forms.signal import PHASE
 
 
 def _seen_on(value: str, today: date) -> date:
@@ -36,13 +37,7 @@ class ObservationForm(FormScreen[ContactResult]):
     def fields(self) -> Sequence[Field]:
         plan = [(f"{row.phase.label}: {row.signs[:60]}", row.id) for row in self.signals]
         return (
-            Field(
-                "phase",
-                "Fase",
-                kind="choice",
-                required=True,
-                choices=labelled(SignalPhase),
-            ),
+            PHASE,
             Field(
                 "signal_id",
                 "Welk signaal uit het plan",

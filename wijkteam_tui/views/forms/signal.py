@@ -5,6 +5,7 @@ Signaleringsplan tab of the client file; Ctrl+↑ / Ctrl+↓ there move a row wi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,8 @@ from wijkteam_tui.store.services import add_signal, update_signal
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 LONG = 2000
+#: Groen, oranje or rood: for a row of the plan and for a signalering alike.
+PHASE = Field("phase", "Fase", kind="choice", required=True, choices=labelled(SignalPhase))
 
 
 class SignalForm(FormScreen[Created]):
@@ -37,13 +40,7 @@ class SignalForm(FormScreen[Created]):
 
     def fields(self) -> Sequence[Field]:
         return (
-            Field(
-                "phase",
-                "Fase",
-                kind="choice",
-                required=True,
-                choices=labelled(SignalPhase),
-            ),
+            PHASE,
             Field("signs", "Signalen: wat zie je", kind="area", required=True, clean=text(LONG)),
             Field("own_actions", "Wat doe ik zelf", kind="area", clean=text(LONG)),
             Field("network_actions", "Wat doet mijn netwerk", kind="area", clean=text(LONG)),
@@ -62,15 +59,8 @@ class SignalForm(FormScreen[Created]):
     def initial(self) -> dict[str, Any]:
         if self.current is None:
             return {"phase": self.phase}
-        row = self.current[1]
-        return {
-            "phase": row.phase,
-            "signs": row.signs,
-            "own_actions": row.own_actions,
-            "network_actions": row.network_actions,
-            "professional_actions": row.professional_actions,
-            "whom_to_call": row.whom_to_call,
-        }
+        # The store's input record has the form's field names.
+        return asdict(self.current[1])
 
     def save(self, register: Register, values: dict[str, Any], today: date) -> Created:
         if self.current is None:
