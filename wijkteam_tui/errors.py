@@ -8,6 +8,7 @@ from __future__ import annotations
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
+EXIT_ROLE = 4
 
 
 class WijkteamError(Exception):
@@ -69,6 +70,12 @@ class ValidationError(WijkteamError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class RoleError(WijkteamError):
+    """The acting user's role may not do this (a medewerker asking for a teamleider's task)."""
+
+    exit_code = EXIT_ROLE
 
 
 class ConflictError(WijkteamError):

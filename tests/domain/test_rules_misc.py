@@ -8,7 +8,13 @@ import pytest
 
 from wijkteam_tui.domain.dates import DateInputError, format_date, format_short, parse_date
 from wijkteam_tui.domain.network import MemberFacts, network_strength
-from wijkteam_tui.domain.phases import PhaseChangeRefused, PhaseRequest, check_phase_change
+from wijkteam_tui.domain.phases import (
+    InformalMember,
+    PhaseChangeRefused,
+    PhaseRequest,
+    check_phase_change,
+    what_is_missing,
+)
 from wijkteam_tui.domain.retention import (
     DEFAULT_TERMS,
     RetentionItem,
@@ -27,7 +33,7 @@ def _request(**values) -> PhaseRequest:
         "reason": "Gaat goed, netwerk is sterk.",
         "acting_role": Role.MEDEWERKER,
         "signed_off_by_role": Role.TEAMLEIDER,
-        "informal_members_with_agreement": 1,
+        "informal_members": (InformalMember("Marja", "buurvrouw", True),),
     }
     base.update(values)
     return PhaseRequest(**base)
@@ -39,8 +45,19 @@ def test_duurzaam_in_beeld_needs_a_teamleider_and_an_informal_agreement():
         check_phase_change(_request(signed_off_by_role=None))
     with pytest.raises(PhaseChangeRefused, match="akkoord van een teamleider"):
         check_phase_change(_request(signed_off_by_role=Role.MEDEWERKER))
-    with pytest.raises(PhaseChangeRefused, match="informeel netwerklid"):
-        check_phase_change(_request(informal_members_with_agreement=0))
+    with pytest.raises(PhaseChangeRefused, match="nog geen informele netwerkleden"):
+        check_phase_change(_request(informal_members=()))
+
+
+def test_the_refusal_names_the_informal_members_without_an_agreement():
+    marja = InformalMember("Marja", "buurvrouw", False)
+    kees = InformalMember("Kees", "", False)
+    assert what_is_missing([marja, kees]).endswith(
+        "De informele netwerkleden Marja (buurvrouw), Kees hebben geen actieve"
+        " contactafspraak: maak er een op de tab Afspraken (n)."
+    )
+    assert "Het informele netwerklid Kees heeft geen" in what_is_missing([kees])
+    assert what_is_missing([kees, InformalMember("Piet", "broer", True)]) == ""
 
 
 def test_other_changes_need_a_reason_and_a_different_phase():

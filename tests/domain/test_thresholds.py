@@ -12,6 +12,7 @@ from wijkteam_tui.domain.terms import Outcome, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
     DEFAULT_THRESHOLDS,
     AgreementFacts,
+    AlertCondition,
     ClientFacts,
     MomentFacts,
     ObservationFacts,
@@ -224,3 +225,19 @@ def test_moving_today_forward_never_resolves_a_no_contact_alert_without_a_contac
     ]
     if before:
         assert [c.fingerprint for c in after] == [c.fingerprint for c in before]
+
+
+def test_an_episode_resolved_by_hand_reopens_only_when_it_escalates():
+    days = AlertCondition(
+        ThresholdRule.OUT_OF_VIEW, "uit_beeld:2026-10-01", "Uit beeld: 50 dagen", escalates=False
+    )
+    by_hand = StoredAlert(1, days.fingerprint, True, "Uit beeld: 43 dagen", by_hand=True)
+    assert reconcile([by_hand], [days]).reopen == []
+    # Cleared by itself: the same episode returning opens the alert again.
+    automatic = StoredAlert(1, days.fingerprint, True, "Uit beeld: 43 dagen")
+    assert reconcile([automatic], [days]).reopen == [(1, days)]
+    same = AlertCondition(ThresholdRule.ORANGE_OR_RED, "signaal_oranje_rood:7", "oranje (1x)")
+    worse = AlertCondition(ThresholdRule.ORANGE_OR_RED, "signaal_oranje_rood:7", "rood (2x)")
+    signal = StoredAlert(2, same.fingerprint, True, same.reason, by_hand=True)
+    assert reconcile([signal], [same]).reopen == []
+    assert reconcile([signal], [worse]).reopen == [(2, worse)]

@@ -18,7 +18,7 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
     ThresholdRule,
 )
-from wijkteam_tui.errors import ConflictError, ValidationError
+from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
 from wijkteam_tui.store import queries, services
 from wijkteam_tui.store.models import (
     Alert,
@@ -310,15 +310,14 @@ def test_phase_changes_are_checked_and_recorded(register, fatima, new_register):
     assert kinds[0].startswith("Fase duurzaam in beeld → afgesloten")
 
 
-def test_a_medewerker_needs_a_named_teamleider_for_duurzaam_in_beeld(
-    register, fatima, new_register
-):
+@pytest.fixture
+def bram(new_register):
+    """A second user of the same register: a medewerker."""
     from tests.conftest import PASSPHRASE
     from wijkteam_tui.domain.terms import Role
     from wijkteam_tui.store import crypto
     from wijkteam_tui.store.engine import open_register
 
-    client, _, _ = fatima
     crypto.add_user_slot(
         new_register.path,
         crypto.unlock(new_register.path, "anna", PASSPHRASE),
@@ -326,16 +325,156 @@ def test_a_medewerker_needs_a_named_teamleider_for_duurzaam_in_beeld(
         Role.MEDEWERKER,
         "bram zijn wachtwoord",
     )
-    bram = open_register(new_register.path, "bram", "bram zijn wachtwoord")
-    try:
-        with pytest.raises(ValidationError, match="akkoord van een teamleider"):
-            services.change_phase(bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY)
-        moved = services.change_phase(
-            bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY, signed_off_by="anna"
+    opened = open_register(new_register.path, "bram", "bram zijn wachtwoord")
+    yield opened
+    opened.close()
+
+
+def test_duurzaam_in_beeld_is_requested_refused_requested_again_and_approved(
+    register, bram, fatima
+):
+    """Bram (medewerker) asks, Anna (teamleider) refuses with a reason; Bram asks again and
+    Anna approves: the phase change is Bram's, signed off by Anna."""
+    client, neighbour, visit = fatima
+    with pytest.raises(ValidationError, match="akkoord van een teamleider"):
+        services.change_phase(bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY)
+    with pytest.raises(RoleError, match="Alleen een teamleider"):
+        services.decide_sign_off(bram, 1, True, "", TODAY)
+
+    first = services.request_sign_off(bram, client.id, "Netwerk draagt, buurvrouw komt", TODAY)
+    with pytest.raises(ValidationError, match="wacht al een aanvraag"):
+        services.request_sign_off(bram, client.id, "Nog eens", TODAY)
+    assert [s.client_id for s in queries.pending_sign_offs(register)] == [client.id]
+    assert queries.client_file(bram, client.id, TODAY).sign_off.request_id == first.id
+    with pytest.raises(ValidationError, match="reden"):
+        services.decide_sign_off(register, first.id, False, "  ", TODAY)
+    services.decide_sign_off(register, first.id, False, "Eerst een tweede informeel lid", TODAY)
+    assert queries.pending_sign_offs(register) == []
+    assert queries.client_file(register, client.id, TODAY).phase is Phase.INTENSIVE
+    with pytest.raises(ConflictError, match="al beslist: afgewezen"):
+        services.decide_sign_off(register, first.id, True, "", TODAY)
+
+    second = services.request_sign_off(bram, client.id, "Broer doet nu ook mee", TODAY)
+    moved = services.decide_sign_off(register, second.id, True, "Goed onderbouwd", TODAY)
+    assert moved.phase is Phase.IN_VIEW
+    with register.read() as session:
+        change = session.scalars(select(PhaseChange).order_by(PhaseChange.id.desc())).first()
+        assert (change.changed_by_id, change.signed_off_by_id) == (bram.user.id, register.user.id)
+    texts = [e.text for e in queries.client_timeline(register, client.id)]
+    assert "Aanvraag afgewezen: Eerst een tweede informeel lid" in texts
+    assert "Aanvraag goedgekeurd: Goed onderbouwd" in texts
+
+
+def test_a_request_without_an_informal_agreement_is_refused_naming_who_lacks_one(
+    register, bram, fatima
+):
+    client, neighbour, visit = fatima
+    services.end_agreement(register, visit.id, TODAY, TODAY)
+    services.add_agreement(
+        register, client.id, AgreementInput(Channel.PHONE, TODAY, interval_days=7), TODAY
+    )
+    before = _row_counts(register)
+    with pytest.raises(ValidationError) as refused:
+        services.request_sign_off(bram, client.id, "Gaat goed", TODAY)
+    assert "Het informele netwerklid Ayşe Yılmaz (buurvrouw) heeft geen actieve" in str(
+        refused.value
+    )
+    assert _row_counts(register) == before
+    assert "Ayşe Yılmaz" in queries.client_file(register, client.id, TODAY).in_view_missing
+
+
+def test_approval_is_refused_when_the_network_no_longer_carries_it(register, bram, fatima):
+    client, neighbour, visit = fatima
+    request = services.request_sign_off(bram, client.id, "Gaat goed", TODAY)
+    services.end_agreement(register, visit.id, TODAY - timedelta(days=1), TODAY)
+    with pytest.raises(ValidationError, match="Ayşe Yılmaz"):
+        services.decide_sign_off(register, request.id, True, "", TODAY)
+    # The request waits on; another phase change lets it lapse.
+    assert len(queries.pending_sign_offs(register)) == 1
+    services.change_phase(bram, client.id, Phase.SCALING_BACK, "Minder vaak nodig", TODAY)
+    assert queries.pending_sign_offs(register) == []
+    texts = [e.text for e in queries.client_timeline(register, client.id)]
+    assert "Aanvraag vervallen: De fase is intussen gewijzigd naar afschalen." in texts
+
+
+def test_closing_on_a_date_with_a_corrected_regime_sets_retention_and_reopening_clears_it(
+    register, fatima
+):
+    client, _, visit = fatima
+    closed_on = date(2026, 11, 1)
+    with pytest.raises(ValidationError, match="toekomst"):
+        services.change_phase(
+            register, client.id, Phase.CLOSED, "Klaar", TODAY, on=TODAY + timedelta(days=1)
         )
-        assert moved.phase is Phase.IN_VIEW
-    finally:
-        bram.close()
+    with pytest.raises(ValidationError, match="voor de opening"):
+        services.change_phase(
+            register, client.id, Phase.CLOSED, "Klaar", TODAY, on=OPENED - timedelta(days=1)
+        )
+    services.change_phase(
+        register,
+        client.id,
+        Phase.CLOSED,
+        "Doelen bereikt",
+        TODAY,
+        on=closed_on,
+        regime=Regime.WMO_NO_PROVISION,
+    )
+    file = queries.client_file(register, client.id, TODAY)
+    assert (file.closed_on, file.retention_until) == (closed_on, date(2031, 11, 1))
+    assert file.regime is Regime.WMO_NO_PROVISION
+    assert all(a.end_on == closed_on for a in file.agreements)
+
+    with pytest.raises(ValidationError, match="reden"):
+        services.change_phase(register, client.id, Phase.INTENSIVE, " ", TODAY)
+    reopened = services.change_phase(register, client.id, Phase.INTENSIVE, "Terugval", TODAY)
+    assert reopened.phase is Phase.INTENSIVE
+    file = queries.client_file(register, client.id, TODAY)
+    assert (file.closed_on, file.retention_until) == (None, None)
+
+
+def test_a_file_past_its_retention_date_cannot_be_reopened(register, fatima):
+    client, _, _ = fatima
+    services.change_phase(
+        register, client.id, Phase.CLOSED, "Klaar", TODAY, regime=Regime.WMO_NO_PROVISION
+    )
+    later = date(2031, 11, 23)
+    with pytest.raises(ValidationError, match="bewaartermijn .* verstreken op za 22 nov 2031"):
+        services.change_phase(register, client.id, Phase.INTENSIVE, "Terug", later)
+
+
+def test_an_alert_is_confirmed_and_resolved_by_hand_with_notes_and_stays_resolved(register, fatima):
+    client, _, _ = fatima
+    services.record_observation(
+        register, ObservationInput(client.id, SignalPhase.ORANGE, TODAY), TODAY
+    )
+
+    def signal_alerts():
+        alerts = queries.client_file(register, client.id, TODAY).alerts
+        return [a for a in alerts if a.rule is ThresholdRule.ORANGE_OR_RED]
+
+    (alert,) = signal_alerts()
+    services.confirm_alert(register, alert.alert_id, "Ik bel vanmiddag de dochter")
+    with pytest.raises(ValidationError, match="Wat er is gedaan mag niet leeg zijn"):
+        services.resolve_alert(register, alert.alert_id, " ", TODAY)
+    services.resolve_alert(register, alert.alert_id, "Dochter gaat dagelijks langs", TODAY)
+    assert signal_alerts() == []
+    # The signalering is still the latest and still oranje: the episode stays resolved.
+    services.log_contact(
+        register,
+        ContactInput(client.id, TODAY, Channel.PHONE, Outcome.GOOD),
+        TODAY,
+    )
+    assert signal_alerts() == []
+    with pytest.raises(ConflictError, match="al opgelost"):
+        services.resolve_alert(register, alert.alert_id, "Nog eens", TODAY)
+    entries = {(e.kind, e.text) for e in queries.client_timeline(register, client.id)}
+    assert ("bevestigd", "Ik bel vanmiddag de dochter") in entries
+    assert ("opgelost", "Dochter gaat dagelijks langs") in entries
+    # A new oranje signalering is a new episode: a new alert.
+    services.record_observation(
+        register, ObservationInput(client.id, SignalPhase.RED, TODAY), TODAY
+    )
+    assert len(signal_alerts()) == 1
 
 
 def test_a_concurrent_edit_is_refused_not_overwritten(register, fatima):

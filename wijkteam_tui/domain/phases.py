@@ -7,6 +7,7 @@ member with an active contact agreement: without that, nobody would keep the cli
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wijkteam_tui.domain.terms import Phase, Role
@@ -17,13 +18,49 @@ class PhaseChangeRefused(ValueError):
 
 
 @dataclass(frozen=True)
+class InformalMember:
+    """An informal network member, as far as 'duurzaam in beeld' asks about them."""
+
+    name: str
+    relation: str
+    has_active_agreement: bool
+
+    @property
+    def named(self) -> str:
+        return f"{self.name} ({self.relation})" if self.relation else self.name
+
+
+@dataclass(frozen=True)
 class PhaseRequest:
     current: Phase
     target: Phase
     reason: str
     acting_role: Role
     signed_off_by_role: Role | None
-    informal_members_with_agreement: int
+    informal_members: Sequence[InformalMember]
+
+
+def what_is_missing(informal: Sequence[InformalMember]) -> str:
+    """Why the network cannot yet carry 'duurzaam in beeld', naming the people concerned;
+    "" when at least one informal member has an active agreement."""
+    if any(member.has_active_agreement for member in informal):
+        return ""
+    head = (
+        "Naar 'duurzaam in beeld' kan pas als minstens één informeel netwerklid een actieve"
+        " contactafspraak heeft."
+    )
+    if not informal:
+        return (
+            f"{head} Deze cliënt heeft nog geen informele netwerkleden: voeg familie, een buur"
+            " of een vrijwilliger toe (Netwerk, n) en maak met hen een afspraak (Afspraken, n)."
+        )
+    names = ", ".join(member.named for member in informal)
+    one = len(informal) == 1
+    return (
+        f"{head} {'Het informele netwerklid' if one else 'De informele netwerkleden'} {names}"
+        f" {'heeft' if one else 'hebben'} geen actieve contactafspraak: maak er een op de tab"
+        " Afspraken (n)."
+    )
 
 
 def check_phase_change(request: PhaseRequest) -> None:
@@ -37,8 +74,6 @@ def check_phase_change(request: PhaseRequest) -> None:
             raise PhaseChangeRefused(
                 "Naar 'duurzaam in beeld' kan alleen met akkoord van een teamleider."
             )
-        if request.informal_members_with_agreement < 1:
-            raise PhaseChangeRefused(
-                "Naar 'duurzaam in beeld' kan pas als minstens één informeel netwerklid een"
-                " actieve contactafspraak heeft."
-            )
+        missing = what_is_missing(request.informal_members)
+        if missing:
+            raise PhaseChangeRefused(missing)

@@ -70,6 +70,16 @@ class AlertStatus(LabelledEnum):
     RESOLVED = "opgelost"
 
 
+class SignOffStatus(LabelledEnum):
+    """A request to move a client to 'duurzaam in beeld', as the teamleider decides it."""
+
+    PENDING = "aangevraagd"
+    APPROVED = "goedgekeurd"
+    REFUSED = "afgewezen"
+    #: The client's phase changed otherwise before a teamleider decided.
+    LAPSED = "vervallen"
+
+
 class ThresholdRule(LabelledEnum):
     OUT_OF_VIEW = "uit_beeld"
     MISSED_IN_ROW = "gemiste_contacten"

@@ -139,6 +139,10 @@ class AlertCondition:
     rule: ThresholdRule
     fingerprint: str
     reason: str
+    #: Whether a changed reason within one episode means new facts (another oranje
+    #: signalering, another missed contact), which reopens an episode resolved by hand. Not for
+    #: uit beeld, whose reason only counts the days.
+    escalates: bool = True
 
 
 def evaluate(
@@ -170,7 +174,9 @@ def _out_of_view(
         reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_date(since)})."
     else:
         reason = f"Uit beeld: nog geen contact sinds de start op {format_date(since)}."
-    return [AlertCondition(ThresholdRule.OUT_OF_VIEW, f"uit_beeld:{episode}", reason)]
+    return [
+        AlertCondition(ThresholdRule.OUT_OF_VIEW, f"uit_beeld:{episode}", reason, escalates=False)
+    ]
 
 
 def _missed_in_row(
@@ -313,6 +319,9 @@ class StoredAlert:
     fingerprint: str
     resolved: bool
     reason: str
+    #: Resolved by a person, with a note: the episode stays resolved while it lasts, unless it
+    #: escalates.
+    by_hand: bool = False
 
 
 @dataclass(frozen=True)
@@ -326,7 +335,9 @@ class AlertChanges:
 def reconcile(
     stored: Iterable[StoredAlert], conditions: Iterable[AlertCondition], closed: bool = False
 ) -> AlertChanges:
-    """What to change so that exactly the holding conditions have an unresolved alert."""
+    """What to change so that exactly the holding conditions have an unresolved alert, except
+    an episode that a person resolved by hand: that stays resolved while it lasts, unless new
+    facts make it worse (a second oranje signalering, another missed contact)."""
     by_fingerprint = {a.fingerprint: a for a in stored}
     holding = {c.fingerprint: c for c in conditions}
     raise_new, reopen, update_reason, resolve = [], [], [], []
@@ -335,7 +346,10 @@ def reconcile(
         if existing is None:
             raise_new.append(condition)
         elif existing.resolved:
-            reopen.append((existing.id, condition))
+            if not existing.by_hand or (
+                condition.escalates and condition.reason != existing.reason
+            ):
+                reopen.append((existing.id, condition))
         elif existing.reason != condition.reason:
             update_reason.append((existing.id, condition.reason))
     note = "Cliënt afgesloten." if closed else "Voorwaarde geldt niet meer."

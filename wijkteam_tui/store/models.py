@@ -49,6 +49,7 @@ from wijkteam_tui.domain.terms import (
     Regime,
     Role,
     SignalPhase,
+    SignOffStatus,
     ThresholdRule,
 )
 
@@ -369,8 +370,12 @@ class Alert(Versioned, Base):
     raised_on: Mapped[date] = mapped_column(Date)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmation_note: Mapped[str] = mapped_column(Text, default="")
     resolved_on: Mapped[date | None] = mapped_column(Date)
     resolution_note: Mapped[str] = mapped_column(Text, default="")
+    #: Who resolved it by hand (with a note); NULL when the condition cleared by itself. An
+    #: episode resolved by hand stays resolved while its condition lasts.
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class PhaseChange(Base):
@@ -386,6 +391,29 @@ class PhaseChange(Base):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SignOffRequest(Versioned, Base):
+    """A medewerker's request to move a client to 'duurzaam in beeld', until a teamleider
+    approves it (a PhaseChange is recorded) or refuses it with a reason."""
+
+    __tablename__ = "sign_off_requests"
+    __table_args__ = (Index("ix_sign_off_requests_status_client", "status", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    from_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
+    to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_on: Mapped[date] = mapped_column(Date)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[SignOffStatus] = mapped_column(
+        code_enum(SignOffStatus, "sign_off_status"), default=SignOffStatus.PENDING
+    )
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.network import MemberFacts, network_strength
+from wijkteam_tui.domain.phases import what_is_missing
 from wijkteam_tui.domain.schedules import (
     REAL_CONTACT,
     SOON_DAYS,
@@ -46,6 +47,7 @@ from wijkteam_tui.domain.terms import (
     Outcome,
     Phase,
     SignalPhase,
+    SignOffStatus,
     ThresholdRule,
 )
 from wijkteam_tui.domain.thresholds import (
@@ -68,6 +70,7 @@ from wijkteam_tui.store.models import (
     PhaseChange,
     Resource,
     Signal,
+    SignOffRequest,
     TeamSettings,
     Threshold,
     User,
@@ -85,13 +88,14 @@ from wijkteam_tui.store.records import (
     SearchHit,
     SignalInput,
     SignalRow,
+    SignOffItem,
     TeamInfo,
     TeamOverview,
     TimelineEntry,
     TodayList,
     UserItem,
 )
-from wijkteam_tui.store.refresh import agreement_who
+from wijkteam_tui.store.refresh import agreement_who, informal_members
 
 _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")
@@ -193,8 +197,11 @@ def _team(conn: Connection) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def today_list(register: Register, user_id: int, today: date) -> TodayList:
-    """What needs this medewerker today, for the clients they are casemanager of."""
+def today_list(
+    register: Register, user_id: int, today: date, *, teamleider: bool = False
+) -> TodayList:
+    """What needs this medewerker today, for the clients they are casemanager of; for a
+    teamleider also every request for 'duurzaam in beeld' waiting for a decision."""
     with register.read_connection() as conn:
         grace, out_of_hours = _team(conn)
         items = _fetch_due(
@@ -215,7 +222,38 @@ def today_list(register: Register, user_id: int, today: date) -> TodayList:
             alerts=alerts,
             out_of_view=out_of_view,
             out_of_hours_contact=out_of_hours,
+            sign_offs=_sign_offs(conn, true()) if teamleider else [],
         )
+
+
+_Requester = aliased(User, name="requester")
+
+
+def _sign_offs(conn: Connection, condition: Any) -> list[SignOffItem]:
+    rows = conn.execute(
+        select(
+            SignOffRequest.id,
+            SignOffRequest.version,
+            Client.id,
+            Client.number,
+            Client.name,
+            SignOffRequest.from_phase,
+            SignOffRequest.reason,
+            SignOffRequest.requested_on,
+            _user_name(_Requester),
+        )
+        .join(Client, Client.id == SignOffRequest.client_id)
+        .join(_Requester, _Requester.id == SignOffRequest.requested_by_id)
+        .where(condition, SignOffRequest.status == SignOffStatus.PENDING)
+        .order_by(SignOffRequest.requested_on, SignOffRequest.id)
+    ).all()
+    return [SignOffItem(*row) for row in rows]
+
+
+def pending_sign_offs(register: Register) -> list[SignOffItem]:
+    """Every request for 'duurzaam in beeld' waiting for a teamleider, oldest first."""
+    with register.read_connection() as conn:
+        return _sign_offs(conn, true())
 
 
 def _alerts(conn: Connection, condition: Any) -> list[AlertItem]:
@@ -470,16 +508,70 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
         for on, old, new, reason, by in changes:
             move = f"{old.label} → {new.label}" if old else f"start in {new.label}"
             entries.append(TimelineEntry(on, "fase", f"Fase {move}: {reason}", by))
+        _Decider = aliased(User)
+        requests = conn.execute(
+            select(
+                SignOffRequest.requested_on,
+                SignOffRequest.reason,
+                _user_name(_Requester),
+                SignOffRequest.status,
+                SignOffRequest.decided_on,
+                SignOffRequest.decision_reason,
+                _user_name(_Decider),
+            )
+            .join(_Requester, _Requester.id == SignOffRequest.requested_by_id)
+            .outerjoin(_Decider, _Decider.id == SignOffRequest.decided_by_id)
+            .where(SignOffRequest.client_id == client_id)
+            .order_by(SignOffRequest.requested_on.desc(), SignOffRequest.id.desc())
+        ).all()
+        for on, reason, by, status, decided_on, decision, decider in requests:
+            text = f"Aanvraag duurzaam in beeld: {reason}"
+            entries.append(TimelineEntry(on, "aanvraag", text, by))
+            if decided_on is not None:
+                text = f"Aanvraag {status.label}" + (f": {decision}" if decision else "")
+                entries.append(TimelineEntry(decided_on, "aanvraag", text, decider or ""))
+        _Confirmer, _Resolver = aliased(User), aliased(User)
         alerts = conn.execute(
-            select(Alert.raised_on, Alert.reason, Alert.resolved_on, Alert.resolution_note)
+            select(
+                Alert.raised_on,
+                Alert.reason,
+                Alert.confirmed_at,
+                Alert.confirmation_note,
+                _user_name(_Confirmer),
+                Alert.resolved_on,
+                Alert.resolution_note,
+                _user_name(_Resolver),
+            )
+            .outerjoin(_Confirmer, _Confirmer.id == Alert.confirmed_by_id)
+            .outerjoin(_Resolver, _Resolver.id == Alert.resolved_by_id)
             .where(Alert.client_id == client_id)
             .order_by(Alert.raised_on.desc(), Alert.id.desc())
         ).all()
-        for raised, reason, resolved, note in alerts:
+        for (
+            raised,
+            reason,
+            confirmed_at,
+            confirmation,
+            confirmer,
+            resolved,
+            note,
+            resolver,
+        ) in alerts:
             entries.append(TimelineEntry(raised, "aandachtspunt", reason))
+            if confirmation:
+                confirmed_on = confirmed_at.date() if confirmed_at else raised
+                entries.append(TimelineEntry(confirmed_on, "bevestigd", confirmation, confirmer))
             if resolved:
-                entries.append(TimelineEntry(resolved, "opgelost", note))
-    kinds = {"fase": 0, "aandachtspunt": 1, "opgelost": 2, "signalering": 3, "contact": 4}
+                entries.append(TimelineEntry(resolved, "opgelost", note, resolver or ""))
+    kinds = {
+        "fase": 0,
+        "aanvraag": 1,
+        "aandachtspunt": 2,
+        "bevestigd": 3,
+        "opgelost": 4,
+        "signalering": 5,
+        "contact": 6,
+    }
     # Stable sort: within a day and kind, the newest-first order of each query is kept.
     entries.sort(key=lambda e: (e.on, -kinds[e.kind]), reverse=True)
     return entries[:limit]
@@ -636,6 +728,10 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             today,
         )
         alerts = _alerts(session.connection(), Client.id == client_id)
+        waiting = _sign_offs(session.connection(), SignOffRequest.client_id == client_id)
+        missing = ""
+        if client.phase in (Phase.INTENSIVE, Phase.SCALING_BACK):
+            missing = what_is_missing(informal_members(session, client_id, today))
         address = " ".join(p for p in (client.street, client.house_number) if p)
         place = " ".join(p for p in (client.postcode, client.city) if p)
         phase_order = {SignalPhase.GREEN: 0, SignalPhase.ORANGE: 1, SignalPhase.RED: 2}
@@ -691,6 +787,8 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
                 )
                 for s in sorted(signals, key=lambda s: (phase_order[s.phase], s.position, s.id))
             ],
+            sign_off=waiting[0] if waiting else None,
+            in_view_missing=missing,
         )
 
 

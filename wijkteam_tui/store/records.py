@@ -166,6 +166,21 @@ class AlertItem:
 
 
 @dataclass(frozen=True, slots=True)
+class SignOffItem:
+    """A request for 'duurzaam in beeld' waiting for a teamleider."""
+
+    request_id: int
+    version: int
+    client_id: int
+    client_number: str
+    client_name: str
+    from_phase: Phase
+    reason: str
+    requested_on: date
+    requested_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class OutOfViewItem:
     client_id: int
     client_number: str
@@ -181,6 +196,8 @@ class TodayList:
     alerts: list[AlertItem]
     out_of_view: list[OutOfViewItem]
     out_of_hours_contact: str
+    #: Requests waiting for a teamleider: every one for a teamleider, none for a medewerker.
+    sign_offs: list[SignOffItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,3 +338,7 @@ class ClientFile:
     members: list[MemberRow]
     agreements: list[AgreementRow]
     signals: list[SignalRow]
+    #: The request for 'duurzaam in beeld' waiting for a teamleider, if any.
+    sign_off: SignOffItem | None = None
+    #: Why the network cannot yet carry 'duurzaam in beeld' ("" when it can).
+    in_view_missing: str = ""

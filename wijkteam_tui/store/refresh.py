@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
 from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.phases import InformalMember
 from wijkteam_tui.domain.schedules import Schedule, is_snoozed, next_due
 from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Phase, ThresholdRule
 from wijkteam_tui.store.models import (
@@ -142,7 +143,13 @@ def refresh_client(
     by_id = {a.id: a for a in stored}
     changes = rules.reconcile(
         [
-            rules.StoredAlert(a.id, a.fingerprint, a.status is AlertStatus.RESOLVED, a.reason)
+            rules.StoredAlert(
+                a.id,
+                a.fingerprint,
+                a.status is AlertStatus.RESOLVED,
+                a.reason,
+                by_hand=a.resolved_by_id is not None,
+            )
             for a in stored
         ],
         conditions,
@@ -164,6 +171,7 @@ def refresh_client(
         alert.status = AlertStatus.OPEN
         alert.reason = condition.reason
         alert.resolved_on = None
+        alert.resolved_by_id = None
     for alert_id, reason in changes.update_reason:
         by_id[alert_id].reason = reason
     for alert_id, note in changes.resolve:
@@ -190,18 +198,29 @@ def _moments_since_last_real_contact(session: Session, client: Client) -> list[r
     return [rules.MomentFacts(occurred_on=on, outcome=outcome, id=mid) for mid, on, outcome in rows]
 
 
-def informal_members_with_agreement(session: Session, client_id: int, today: date) -> int:
-    """Informal network members of the client with an active, not yet ended agreement."""
-    rows = session.execute(
-        select(ContactAgreement.member_id)
-        .join(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
+def informal_members(session: Session, client_id: int, today: date) -> list[InformalMember]:
+    """The client's active informal network members, and whether each has an active, not yet
+    ended contact agreement."""
+    with_agreement = set(
+        session.scalars(
+            select(ContactAgreement.member_id).where(
+                ContactAgreement.client_id == client_id,
+                ContactAgreement.member_id.is_not(None),
+                ContactAgreement.active.is_(True),
+                or_(ContactAgreement.end_on.is_(None), ContactAgreement.end_on >= today),
+            )
+        )
+    )
+    members = session.execute(
+        select(NetworkMember.id, NetworkMember.name, NetworkMember.relation)
         .where(
-            ContactAgreement.client_id == client_id,
-            ContactAgreement.active.is_(True),
-            or_(ContactAgreement.end_on.is_(None), ContactAgreement.end_on >= today),
+            NetworkMember.client_id == client_id,
             NetworkMember.kind == MemberKind.INFORMAL,
             NetworkMember.active.is_(True),
         )
-        .distinct()
+        .order_by(NetworkMember.name, NetworkMember.id)
     ).all()
-    return len(rows)
+    return [
+        InformalMember(name, relation, member_id in with_agreement)
+        for member_id, name, relation in members
+    ]

@@ -22,9 +22,12 @@ class Day:
 
 def read_day(register: Register, app: WijkteamAppLike) -> Day | None:
     """Vandaag of the user who is logged in (None for a register without that user's row)."""
+    from wijkteam_tui.domain.terms import Role
     from wijkteam_tui.store.queries import team_info, today_list
 
     if register.user is None:
         return None
     app.sweep(register)
-    return Day(today_list(register, register.user.id, app.clock()), team_info(register))
+    teamleider = register.user.role is Role.TEAMLEIDER
+    today = today_list(register, register.user.id, app.clock(), teamleider=teamleider)
+    return Day(today, team_info(register))
