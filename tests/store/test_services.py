@@ -335,7 +335,7 @@ def test_duurzaam_in_beeld_is_requested_refused_requested_again_and_approved(
 ):
     """Bram (medewerker) asks, Anna (teamleider) refuses with a reason; Bram asks again and
     Anna approves: the phase change is Bram's, signed off by Anna."""
-    client, neighbour, visit = fatima
+    client, _neighbour, _visit = fatima
     with pytest.raises(ValidationError, match="akkoord van een teamleider"):
         services.change_phase(bram, client.id, Phase.IN_VIEW, "Gaat goed", TODAY)
     with pytest.raises(RoleError, match="Alleen een teamleider"):
@@ -368,7 +368,7 @@ def test_duurzaam_in_beeld_is_requested_refused_requested_again_and_approved(
 def test_a_request_without_an_informal_agreement_is_refused_naming_who_lacks_one(
     register, bram, fatima
 ):
-    client, neighbour, visit = fatima
+    client, _neighbour, visit = fatima
     services.end_agreement(register, visit.id, TODAY, TODAY)
     services.add_agreement(
         register, client.id, AgreementInput(Channel.PHONE, TODAY, interval_days=7), TODAY
@@ -384,7 +384,7 @@ def test_a_request_without_an_informal_agreement_is_refused_naming_who_lacks_one
 
 
 def test_approval_is_refused_when_the_network_no_longer_carries_it(register, bram, fatima):
-    client, neighbour, visit = fatima
+    client, _neighbour, visit = fatima
     request = services.request_sign_off(bram, client.id, "Gaat goed", TODAY)
     services.end_agreement(register, visit.id, TODAY - timedelta(days=1), TODAY)
     with pytest.raises(ValidationError, match="Ayşe Yılmaz"):
@@ -400,7 +400,7 @@ def test_approval_is_refused_when_the_network_no_longer_carries_it(register, bra
 def test_closing_on_a_date_with_a_corrected_regime_sets_retention_and_reopening_clears_it(
     register, fatima
 ):
-    client, _, visit = fatima
+    client, _, _visit = fatima
     closed_on = date(2026, 11, 1)
     with pytest.raises(ValidationError, match="toekomst"):
         services.change_phase(
@@ -438,7 +438,7 @@ def test_a_file_past_its_retention_date_cannot_be_reopened(register, fatima):
         register, client.id, Phase.CLOSED, "Klaar", TODAY, regime=Regime.WMO_NO_PROVISION
     )
     later = date(2031, 11, 23)
-    with pytest.raises(ValidationError, match="bewaartermijn .* verstreken op za 22 nov 2031"):
+    with pytest.raises(ValidationError, match=r"bewaartermijn .* verstreken op za 22 nov 2031"):
         services.change_phase(register, client.id, Phase.INTENSIVE, "Terug", later)
 
 
