@@ -280,3 +280,73 @@ def test_signal_form(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=edit_row)
+
+
+def _first_overdue_client(app) -> int:  # type: ignore[no-untyped-def]
+    return today_list(app.register, app.register.user.id, TODAY).overdue[0].client_id
+
+
+async def _open_file_and_press(pilot, client_id: int, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    pilot.app.push_screen(ClientFileScreen(client_id))
+    await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_phase_form_closing_shows_the_retention_date(snap_compare, demo_app, size):
+    from textual.widgets import Select
+
+    from wijkteam_tui.domain.terms import Phase
+
+    client_id = _first_overdue_client(demo_app)
+
+    async def closing(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, client_id, "f")
+        pilot.app.screen.query_one("#target", Select).value = Phase.CLOSED
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=closing)
+
+
+def _with_request(app) -> int:  # type: ignore[no-untyped-def]
+    """A client of the demo with an informal agreement, and a request for it waiting."""
+    from wijkteam_tui.domain.terms import Phase
+    from wijkteam_tui.store.queries import client_file
+    from wijkteam_tui.store.services import request_sign_off
+
+    for item in today_list(app.register, app.register.user.id, TODAY).overdue:
+        file = client_file(app.register, item.client_id, TODAY)
+        if file.phase is not Phase.IN_VIEW and not file.in_view_missing and not file.sign_off:
+            request_sign_off(app.register, file.id, "Dochter en buurman bellen elke week.", TODAY)
+            return file.id
+    raise AssertionError("the demo has a client that can go to duurzaam in beeld")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_vandaag_of_a_teamleider_with_a_request_waiting(snap_compare, demo_app, size):
+    _with_request(demo_app)
+    assert snap_compare(demo_app, terminal_size=size, run_before=_steady)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sign_off_form(snap_compare, demo_app, size):
+    client_id = _with_request(demo_app)
+
+    async def decide(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, client_id, "k")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=decide)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_alert_form(snap_compare, demo_app, size):
+    alert = today_list(demo_app.register, demo_app.register.user.id, TODAY).alerts[0]
+
+    async def resolve(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, alert.client_id, "a")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=resolve)

@@ -587,6 +587,9 @@ def team_info(register: Register) -> TeamInfo:
                 TeamSettings.idle_lock_minutes,
                 TeamSettings.out_of_hours_contact,
                 TeamSettings.grace_days,
+                TeamSettings.retention_years_wmo,
+                TeamSettings.retention_years_wmo_no_provision,
+                TeamSettings.retention_years_youth_act,
             ).where(TeamSettings.id == 1)
         ).one()
     return TeamInfo(*row)

@@ -244,6 +244,18 @@ class TeamInfo:
     idle_lock_minutes: int
     out_of_hours_contact: str
     grace_days: int
+    retention_years_wmo: int = 15
+    retention_years_wmo_no_provision: int = 5
+    retention_years_youth_act: int = 20
+
+    @property
+    def retention_terms(self) -> dict[Regime, int]:
+        """Years a closed file is kept, per regime, as the team set them."""
+        return {
+            Regime.WMO: self.retention_years_wmo,
+            Regime.WMO_NO_PROVISION: self.retention_years_wmo_no_provision,
+            Regime.YOUTH_ACT: self.retention_years_youth_act,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
-from wijkteam_tui.domain.terms import SignalPhase
+from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase
 from wijkteam_tui.store.queries import (
     client_file,
     client_for_edit,
@@ -36,6 +36,7 @@ from wijkteam_tui.store.records import (
     ClientFile,
     ClientInput,
     ContactResult,
+    Created,
     MemberInput,
     SignalInput,
     SignalRow,
@@ -138,6 +139,23 @@ class ClientFileScreen(WijkteamScreen[None]):
             "u", "snooze", "Uitstellen", id="file.snooze", tooltip="Gekozen afspraak uitstellen"
         ),
         Binding("x", "end", "Beëindigen", id="file.end", tooltip="Gekozen afspraak beëindigen"),
+        Binding(
+            "f", "phase", "Fase", id="file.phase", tooltip="Fase wijzigen, afsluiten, heropenen"
+        ),
+        Binding(
+            "a",
+            "alert",
+            "Aandachtspunt",
+            id="file.alert",
+            tooltip="Aandachtspunt bevestigen of oplossen",
+        ),
+        Binding(
+            "k",
+            "decide",
+            "Beslissen",
+            id="file.decide",
+            tooltip="Aanvraag duurzaam in beeld goedkeuren of afwijzen (teamleider)",
+        ),
         Binding("ctrl+up", "move_signal(-1)", "Regel omhoog", id="file.plan.up", show=False),
         Binding("ctrl+down", "move_signal(1)", "Regel omlaag", id="file.plan.down", show=False),
         *(
@@ -216,6 +234,8 @@ class ClientFileScreen(WijkteamScreen[None]):
     def _show(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:
         file, timeline_entries, today = loaded
         self.file = file
+        # Which of `a` and `k` apply depends on what was read.
+        self.refresh_bindings()
         self.query_one("#file-title", Static).update(
             Text.assemble(
                 literal(file.name, "bold"),
@@ -223,6 +243,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 (file.phase.label, "bold"),
                 "  ·  casemanager ",
                 literal(file.casemanager or "—"),
+                ("  ·  aanvraag duurzaam in beeld wacht", "bold yellow") if file.sign_off else "",
             )
         )
         self.query_one("#overview-text", Static).update(self._overview(file, today))
@@ -347,11 +368,32 @@ class ClientFileScreen(WijkteamScreen[None]):
         text.append_text(line("Sterke kanten", file.strengths))
         text.append_text(line("Van betekenis", file.meaningful))
         text.append_text(line("Netwerk", file.network_summary))
+        if file.closed_on is not None:
+            text.append_text(line("Afgesloten op", day(file.closed_on)))
+            text.append_text(
+                line("Bewaren tot", f"{day(file.retention_until)} ({file.regime.label})")
+            )
+        if file.sign_off is not None:
+            request = file.sign_off
+            text.append("\nAanvraag duurzaam in beeld\n", style="bold")
+            text.append_text(
+                Text.assemble(
+                    "  ",
+                    literal(request.requested_by),
+                    f" op {day(request.requested_on)}: ",
+                    literal(request.reason),
+                    "\n  Wacht op een teamleider.\n",
+                )
+            )
+        if file.in_view_missing and file.phase is Phase.SCALING_BACK:
+            text.append("\nNog nodig voor duurzaam in beeld\n", style="bold")
+            text.append_text(Text.assemble("  ", literal(file.in_view_missing), "\n"))
         text.append("\nOpen aandachtspunten\n", style="bold")
         if not file.alerts:
             text.append("  geen\n")
         for alert in file.alerts:
-            text.append_text(Text.assemble("  • ", literal(alert.reason), "\n"))
+            seen = " (bevestigd)" if alert.status is AlertStatus.CONFIRMED else ""
+            text.append_text(Text.assemble("  • ", literal(alert.reason), seen, "\n"))
         return text
 
     def action_tab(self, tab_id: str) -> None:
@@ -445,6 +487,11 @@ class ClientFileScreen(WijkteamScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         tab = self.query_one("#tabs", TabbedContent).active
+        file = self.file
+        if action == "decide":
+            return file is not None and file.sign_off is not None and self._teamleider()
+        if action == "alert":
+            return file is not None and bool(file.alerts)
         if action == "move_signal":
             return tab == "plan"
         if action in ("snooze", "end"):
@@ -570,6 +617,48 @@ class ClientFileScreen(WijkteamScreen[None]):
         self.app.push_screen(
             ClientForm(users, (self.client_id, details, version)), self._form_closed
         )
+
+    def _teamleider(self) -> bool:
+        register = self.wijkteam.register
+        return (
+            register is not None
+            and register.user is not None
+            and register.user.role is Role.TEAMLEIDER
+        )
+
+    def action_phase(self) -> None:
+        from wijkteam_tui.views.forms.phase import PhaseContext, PhaseForm
+
+        file, team = self.file, self.wijkteam.team
+        if file is None:
+            return
+        terms = team.retention_terms if team is not None else {}
+        form = PhaseForm(PhaseContext.of(file, self._teamleider(), terms))
+        self.app.push_screen(form, self._phase_changed)
+
+    def _phase_changed(self, saved: object) -> None:
+        if isinstance(saved, Created):
+            self.app.notify("Aanvraag verstuurd; een teamleider beslist erover.")
+            self.action_reload()
+        else:
+            self._form_closed(saved)
+
+    def action_decide(self) -> None:
+        from wijkteam_tui.views.forms.phase import SignOffForm
+
+        file = self.file
+        if file is None or file.sign_off is None:
+            return
+        form = SignOffForm(file.sign_off, file.in_view_missing)
+        self.app.push_screen(form, self._form_closed)
+
+    def action_alert(self) -> None:
+        from wijkteam_tui.views.forms.alert import AlertForm
+
+        file = self.file
+        if file is None or not file.alerts:
+            return
+        self.app.push_screen(AlertForm(file.name, file.alerts), self._form_closed)
 
     def _form_closed(self, saved: object) -> None:
         if saved is not None:

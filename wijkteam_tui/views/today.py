@@ -27,9 +27,12 @@ SECTIONS = (
     ("alerts", "Aandachtspunten", (("Sinds", 10), ("Cliënt", 20), ("Reden", 70))),
     ("out-of-view", "Uit beeld", (("Dagen", 5), ("Cliënt", 24), ("Laatste contact", 16))),
 )
+#: Requests for 'duurzaam in beeld' waiting for a decision: shown to a teamleider only.
+SIGN_OFF_COLUMNS = (("Sinds", 10), ("Cliënt", 22), ("Aangevraagd door", 20), ("Reden", 60))
 #: (option id, cells) of one line in a list.
 Row = tuple[str, tuple[Text | str, ...]]
 WIDTHS = {section_id: tuple(w for _, w in columns) for section_id, _, columns in SECTIONS}
+WIDTHS["sign-offs"] = tuple(w for _, w in SIGN_OFF_COLUMNS)
 
 
 def row_key(kind: str, client_id: int, item_id: int = 0) -> str:
@@ -71,6 +74,10 @@ class TodayScreen(WijkteamScreen[None]):
                     )
                     yield Static(header(columns), classes="list-header")
                     yield OptionList(id=section_id, classes="day-list")
+        with Vertical(classes="section", id="section-sign-offs"):
+            yield Label("", classes="section-title", id="title-sign-offs")
+            yield Static(header(SIGN_OFF_COLUMNS), classes="list-header")
+            yield OptionList(id="sign-offs", classes="day-list")
         yield Static("", id="out-of-hours")
         yield Footer()
 
@@ -153,16 +160,34 @@ class TodayScreen(WijkteamScreen[None]):
             )
             for client in data.out_of_view
         ]
+        requests: list[Row] = [
+            (
+                target(
+                    row_key("s", item.client_id, item.request_id), item.client_id, item.client_name
+                ),
+                (short_day(item.requested_on), item.client_name, item.requested_by, item.reason),
+            )
+            for item in data.sign_offs
+        ]
         rows = {"overdue": overdue, "soon": soon, "alerts": alerts, "out-of-view": silent}
         for section_id, title, _ in SECTIONS:
             self.query_one(f"#title-{section_id}", Label).update(
                 f"{title} ({len(rows[section_id])})"
             )
             self._fill(section_id, rows[section_id])
+        # A teamleider sees the requests waiting for them; Enter opens the client, `k` there
+        # decides.
+        self.query_one("#section-sign-offs").display = bool(requests)
+        self.query_one("#title-sign-offs", Label).update(
+            f"Aanvragen duurzaam in beeld ({len(requests)}): Enter opent de cliënt, k beslist"
+        )
+        self._fill("sign-offs", requests)
         focused = self.focused
         if not isinstance(focused, OptionList) or not focused.option_count:
             # The first list with something in it, so that `c` and Enter work at once.
             lists = [self.query_one(f"#{section_id}", OptionList) for section_id, _, _ in SECTIONS]
+            if requests:
+                lists.insert(0, self.query_one("#sign-offs", OptionList))
             next((lst for lst in lists if lst.option_count), lists[0]).focus()
         contact = data.out_of_hours_contact or "(nog niet ingesteld door de teamleider)"
         self.query_one("#out-of-hours", Static).update(

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from wijkteam_tui.store import crypto, engine, queries, services
 from wijkteam_tui.views import client_file, clients, contact, detail, today
+from wijkteam_tui.views.forms import agreement as agreement_form
+from wijkteam_tui.views.forms import alert as alert_form
 from wijkteam_tui.views.forms import client as client_form
 from wijkteam_tui.views.forms import member as member_form
 from wijkteam_tui.views.forms import observation as observation_form
+from wijkteam_tui.views.forms import phase as phase_form
 from wijkteam_tui.views.forms import signal as signal_form
 from wijkteam_tui.views.forms import snooze as snooze_form
 
 __all__ = [
+    "agreement_form",
+    "alert_form",
     "client_file",
     "client_form",
     "clients",
@@ -24,6 +29,7 @@ __all__ = [
     "engine",
     "member_form",
     "observation_form",
+    "phase_form",
     "queries",
     "services",
     "signal_form",

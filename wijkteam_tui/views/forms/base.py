@@ -80,6 +80,8 @@ class Field:
     #: A line under the field, recomputed from everything typed as the person types (a preview
     #: of what saving would do); gets (typed values, today).
     hint: Callable[[dict[str, Any], date], str] | None = None
+    #: Said after the label of a field that is not required ("verplicht bij afwijzen").
+    optional: str = "niet verplicht"
 
 
 class FormScreen(WijkteamDialog[R | None], Generic[R]):
@@ -92,6 +94,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     #: The title above the fields.
     title_text = ""
+    #: What the form is about, under the title (a request to decide on, an alert to resolve).
+    intro_text = ""
 
     def __init__(self, typed: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -126,6 +130,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         start = {**self._initial, **(self._typed or {})}
         with Vertical(id="form-box", classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
+            if self.intro_text:
+                yield Static(literal(self.intro_text), id="form-intro")
             yield Static("", id="form-message")
             with VerticalScroll(id="form-fields"):
                 for spec in self.fields():
@@ -158,7 +164,7 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     @staticmethod
     def _label(spec: Field, problem: str = "") -> Text:
-        label = spec.label + ("" if spec.required else " (niet verplicht)")
+        label = spec.label + ("" if spec.required or not spec.optional else f" ({spec.optional})")
         if not problem:
             return Text(label)
         return Text.assemble(label, ": ", literal(problem, "bold"))

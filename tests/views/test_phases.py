@@ -1,0 +1,212 @@
+"""Phase changes from the client file: a medewerker's request for 'duurzaam in beeld' that a
+teamleider refuses and later approves (two sessions on one register), closing with the retention
+date shown before saving, reopening, and an alert resolved with a note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList, Select, Static, TextArea
+
+from tests.conftest import PASSPHRASE
+from tests.views.conftest import TODAY, make_app, settle
+from tests.views.test_forms import _client_file, _message, _screen_text
+from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime, Role, SignalPhase
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.queries import client_file, client_timeline, pending_sign_offs
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, ObservationInput
+from wijkteam_tui.store.services import (
+    add_agreement,
+    add_member,
+    create_client,
+    record_observation,
+)
+from wijkteam_tui.views.client_file import ClientFileScreen
+from wijkteam_tui.views.forms.alert import AlertForm
+from wijkteam_tui.views.forms.phase import PhaseForm, SignOffForm
+from wijkteam_tui.views.today import TodayScreen
+
+
+@pytest.fixture
+def anna(tmp_path: Path) -> Iterator[Register]:
+    made, _ = create_register(tmp_path / "wijk" / "register.db", "anna", PASSPHRASE)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def bram(anna: Register) -> Iterator[Register]:
+    crypto.add_user_slot(
+        anna.path,
+        crypto.unlock(anna.path, "anna", PASSPHRASE),
+        "bram",
+        Role.MEDEWERKER,
+        "bram zijn wachtwoord",
+    )
+    opened = open_register(anna.path, "bram", "bram zijn wachtwoord")
+    yield opened
+    opened.close()
+
+
+def _kees(register: Register, *, with_agreement: bool = True) -> int:
+    client = create_client(register, ClientInput("Kees Bakker", TODAY - timedelta(days=30)), TODAY)
+    fenna = add_member(
+        register,
+        client.id,
+        MemberInput("Fenna Bakker", MemberKind.INFORMAL, relation="dochter"),
+        TODAY,
+    )
+    if with_agreement:
+        add_agreement(
+            register,
+            client.id,
+            AgreementInput(Channel.PHONE, TODAY, member_id=fenna.id, interval_days=7),
+            TODAY,
+        )
+    return client.id
+
+
+async def _phase_form(pilot, client_id: int) -> PhaseForm:  # type: ignore[no-untyped-def]
+    await _client_file(pilot, client_id)
+    await pilot.press("f")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PhaseForm)
+    return pilot.app.screen
+
+
+def _hint(form, name: str) -> str:  # type: ignore[no-untyped-def]
+    return str(form.query_one(f"#{name}-hint", Static).render())
+
+
+async def _request(register: Register, client_id: int, reason: str) -> None:
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        form = await _phase_form(pilot, client_id)
+        form.query_one("#target", Select).value = Phase.IN_VIEW
+        await settle(pilot)
+        assert "Dit wordt een aanvraag" in _hint(form, "target")
+        form.query_one("#reason", TextArea).text = reason
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "aanvraag duurzaam in beeld wacht" in _screen_text(app)
+
+
+async def _decide(register: Register, approve: bool, reason: str) -> None:
+    """The teamleider finds the request on Vandaag, opens the client and decides."""
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        requests = app.screen.query_one("#sign-offs", OptionList)
+        assert requests.display and requests.option_count == 1
+        assert "Aanvragen duurzaam in beeld (1)" in _screen_text(app)
+        requests.focus()
+        requests.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SignOffForm)
+        form.query_one("#approve", Select).value = approve
+        if not approve:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "Zeg waarom" in _message(app, "reason")
+        form.query_one("#reason", TextArea).text = reason
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+
+
+async def test_request_refuse_request_approve_with_two_users(anna, bram):
+    client_id = _kees(anna)
+    await _request(bram, client_id, "Dochter belt elke week")
+    await _decide(anna, False, "Eerst een tweede informeel lid")
+    assert client_file(anna, client_id, TODAY).phase is Phase.INTENSIVE
+    assert pending_sign_offs(anna) == []
+    await _request(bram, client_id, "Buurman doet nu ook mee")
+    await _decide(anna, True, "Goed onderbouwd")
+    assert client_file(bram, client_id, TODAY).phase is Phase.IN_VIEW
+    texts = [e.text for e in client_timeline(anna, client_id)]
+    assert "Aanvraag afgewezen: Eerst een tweede informeel lid" in texts
+    assert "Aanvraag goedgekeurd: Goed onderbouwd" in texts
+
+
+async def test_a_request_without_an_informal_agreement_names_who_lacks_one(anna, bram):
+    client_id = _kees(anna, with_agreement=False)
+    app = make_app(bram.path, register=bram)
+    async with app.run_test(size=(120, 35)) as pilot:
+        form = await _phase_form(pilot, client_id)
+        form.query_one("#target", Select).value = Phase.IN_VIEW
+        await settle(pilot)
+        missing = "Het informele netwerklid Fenna Bakker (dochter) heeft geen actieve"
+        assert missing in _hint(form, "target"), "said before saving"
+        form.query_one("#reason", TextArea).text = "Gaat goed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert missing in _message(app, "target")
+    assert pending_sign_offs(anna) == []
+
+
+async def test_closing_shows_the_retention_date_first_and_reopening_clears_it(anna):
+    client_id = _kees(anna)
+    app = make_app(anna.path, register=anna)
+    async with app.run_test(size=(120, 35)) as pilot:
+        form = await _phase_form(pilot, client_id)
+        form.query_one("#target", Select).value = Phase.CLOSED
+        form.query_one("#on", Input).value = "1-11-2026"
+        form.query_one("#regime", Select).value = Regime.YOUTH_ACT
+        await settle(pilot)
+        assert "bewaard tot do 1 nov 2046 (Jeugdwet, 20 jaar)" in _hint(form, "target")
+        form.query_one("#reason", TextArea).text = "Doelen bereikt"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "Bewaren tot" in _screen_text(app)
+        file = client_file(anna, client_id, TODAY)
+        assert (file.phase, file.retention_until) == (Phase.CLOSED, TODAY.replace(year=2046, day=1))
+
+        await pilot.press("f")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PhaseForm)
+        assert "bewaard tot" in str(form.query_one("#form-intro", Static).render())
+        form.query_one("#target", Select).value = Phase.INTENSIVE
+        await settle(pilot)
+        assert "heropend" in _hint(form, "target")
+        form.query_one("#reason", TextArea).text = "Terugval na verhuizing"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    file = client_file(anna, client_id, TODAY)
+    assert (file.phase, file.closed_on, file.retention_until) == (Phase.INTENSIVE, None, None)
+
+
+async def test_an_alert_is_resolved_with_a_note_from_the_client_file(anna):
+    client_id = _kees(anna)
+    record_observation(anna, ObservationInput(client_id, SignalPhase.ORANGE, TODAY), TODAY)
+    app = make_app(anna.path, register=anna)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client_id)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AlertForm)
+        form.query_one("#action", Select).value = "oplossen"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Zeg wat er is gedaan" in _message(app, "note")
+        form.query_one("#note", TextArea).text = "Dochter komt dagelijks"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    assert client_file(anna, client_id, TODAY).alerts == []
+    assert any(e.text == "Dochter komt dagelijks" for e in client_timeline(anna, client_id))
