@@ -6,16 +6,25 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import NewRegister
-from wijkteam_tui.domain.phrases import HowOften, PhraseError, parse_how_often, preview
+from wijkteam_tui.domain.phrases import (
+    HowOften,
+    PhraseError,
+    parse_how_often,
+    phrase_of,
+    preview,
+)
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store.models import ContactAgreement
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
 
 MONDAY = date(2026, 11, 23)
+WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
 @pytest.mark.parametrize(
@@ -104,3 +113,39 @@ def test_the_previewed_dates_are_the_dates_the_engine_makes_due(
             due,
         )
     assert seen == expected
+
+
+@given(
+    st.one_of(
+        st.integers(1, 366).map(lambda days: HowOften(interval_days=days)),
+        st.builds(
+            lambda weeks, days: HowOften(
+                rrule="FREQ=WEEKLY"
+                + (f";INTERVAL={weeks}" if weeks > 1 else "")
+                + ";BYDAY="
+                + ",".join(sorted(days, key=WEEK.index))
+            ),
+            st.integers(1, 52),
+            st.sets(st.sampled_from(WEEK), min_size=1),
+        ),
+        st.builds(
+            lambda ordinal, day: HowOften(rrule=f"FREQ=MONTHLY;BYDAY={ordinal}{day}"),
+            st.sampled_from(["1", "2", "3", "4", "-1"]),
+            st.sampled_from(WEEK),
+        ),
+        st.just(HowOften(rrule="FREQ=MONTHLY")),
+        st.just(HowOften(rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")),
+    )
+)
+def test_a_stored_schedule_said_in_words_reads_back_the_same(how: HowOften):
+    """An edit form starts from the phrase of the stored schedule; saving it unchanged must
+    store the same schedule."""
+    assert parse_how_often(phrase_of(how)) == how
+
+
+def test_stored_schedules_in_words():
+    assert phrase_of(HowOften(interval_days=14)) == "elke 2 weken"
+    assert phrase_of(HowOften(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")) == (
+        "elke 2 weken op ma en do"
+    )
+    assert phrase_of(HowOften(rrule="FREQ=MONTHLY;BYDAY=1MO")) == "eerste maandag van de maand"

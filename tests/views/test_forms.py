@@ -33,6 +33,7 @@ from wijkteam_tui.store.services import (
     add_member,
     add_signal,
     create_client,
+    end_agreement,
     update_client,
 )
 from wijkteam_tui.views.client_file import ClientFileScreen
@@ -402,6 +403,60 @@ async def test_a_new_agreement_shows_its_next_dates_before_saving_and_saves_them
             True,
         )
         assert agreement.next_due == date(2026, 11, 24)
+
+
+async def test_e_on_the_afspraken_tab_changes_the_chosen_agreement_unless_a_colleague_did(
+    register,
+):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    fenna = add_member(register, client.id, MemberInput("Fenna Bakker", MemberKind.INFORMAL), TODAY)
+    made = add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            Channel.PHONE, TODAY, member_id=fenna.id, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"
+        ),
+        TODAY,
+    )
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("3", "e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AgreementForm)
+        assert form.query_one("#how_often", Input).value == "elke 2 weken op ma en do"
+        assert form.query_one("#performer", Select).value == ("lid", fenna.id)
+        form.query_one("#how_often", Input).value = "elke vrijdag"
+        # A colleague changes the same agreement in between.
+        other = open_register(register.path, "anna", PASSPHRASE)
+        try:
+            end_agreement(other, made.id, TODAY + timedelta(days=30), TODAY)
+        finally:
+            other.close()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Iemand anders heeft dit intussen gewijzigd" in _screen_text(app)
+        assert form.query_one("#how_often", Input).value == "elke vrijdag"
+        await pilot.press("escape", "j")  # throw away what was typed, and open it anew
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#end_on", Input).value == "22-12-2026"
+        form.query_one("#how_often", Input).value = "elke vrijdag"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    with register.read() as session:
+        agreement = session.get(ContactAgreement, made.id)
+        assert (agreement.rrule, agreement.end_on, agreement.next_due) == (
+            "FREQ=WEEKLY;BYDAY=FR",
+            date(2026, 12, 22),
+            date(2026, 11, 27),
+        )
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,48 @@ def _weekly(words: list[str]) -> HowOften | None:
     return HowOften(rrule=f"FREQ=WEEKLY{every};BYDAY={','.join(days)}")
 
 
+ORDINAL_WORDS = {number: word for word, number in ORDINALS.items()}
+DAY_WORDS = {code: word for word, code in DAYS.items() if len(word) > 2}
+SHORT_DAY_WORDS = {code: word for word, code in DAYS.items() if len(word) == 2}
+
+
+def phrase_of(how: HowOften) -> str:
+    """The Dutch phrase for a stored schedule, which `parse_how_often` reads back to the same
+    schedule (an edit form starts from it). A rule no phrase says is given as the RRULE."""
+    if how.interval_days is not None:
+        days = how.interval_days
+        if days % 7 == 0:
+            return "elke week" if days == 7 else f"elke {days // 7} weken"
+        return "elke dag" if days == 1 else f"elke {days} dagen"
+    rule = (how.rrule or "").upper().removeprefix("RRULE:")
+    return _rule_phrase(rule) or rule
+
+
+def _rule_phrase(rule: str) -> str:
+    """The phrase for a weekly or monthly RRULE; "" when no phrase says it."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    freq, interval, by_day = parts.get("FREQ"), parts.get("INTERVAL", "1"), parts.get("BYDAY", "")
+    if set(parts) - {"FREQ", "INTERVAL", "BYDAY"} or not interval.isdigit():
+        return ""
+    if freq == "MONTHLY" and interval == "1":
+        if not by_day:
+            return "elke maand"
+        found = re.fullmatch(r"(-1|[1-4])([A-Z]{2})", by_day)
+        if found and found[2] in DAY_WORDS:
+            return f"{ORDINAL_WORDS[int(found[1])]} {DAY_WORDS[found[2]]} van de maand"
+    if freq == "WEEKLY" and by_day and all(d in SHORT_DAY_WORDS for d in by_day.split(",")):
+        names = [SHORT_DAY_WORDS[d] for d in by_day.split(",")]
+        # One day in full ("elke dinsdag"), several short ("elke ma, wo en vr").
+        days = DAY_WORDS[by_day] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
+        weeks = int(interval)
+        return f"elke {days}" if weeks == 1 else f"elke {weeks} weken op {days}"
+    return ""
+
+
 def _unknown(text: str) -> HowOften:
+    if text.strip().upper().startswith(("FREQ=", "RRULE:")):
+        # A rule no phrase says (as `phrase_of` gives it): taken as it is; the store checks it.
+        return HowOften(rrule=text.strip().upper().removeprefix("RRULE:"))
     raise PhraseError(f"'{text.strip()}' begrijp ik niet als hoe vaak ({EXAMPLES}).")
 
 

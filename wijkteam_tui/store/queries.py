@@ -77,6 +77,7 @@ from wijkteam_tui.store.models import (
 )
 from wijkteam_tui.store.records import (
     AgreementChoice,
+    AgreementInput,
     AgreementRow,
     AlertItem,
     ClientFile,
@@ -657,6 +658,31 @@ def member_for_edit(register: Register, member_id: int) -> tuple[int, MemberInpu
                 consent_review_on=member.consent_review_on,
             ),
             member.version,
+        )
+
+
+def agreement_for_edit(register: Register, agreement_id: int) -> tuple[AgreementInput, int]:
+    """An agreement as the agreement form edits it, and the version it has now."""
+    with register.read() as session:
+        agreement = session.get(ContactAgreement, agreement_id)
+        if agreement is None:
+            raise ValidationError(f"Contactafspraak {agreement_id} bestaat niet.", "agreement")
+        client = session.get(Client, agreement.client_id)
+        # The casemanager performs an agreement that names nobody else.
+        casemanager = client is not None and agreement.user_id == client.casemanager_id
+        return (
+            AgreementInput(
+                channel=agreement.channel,
+                start_on=agreement.start_on,
+                member_id=agreement.member_id,
+                user_id=None if casemanager else agreement.user_id,
+                interval_days=agreement.interval_days,
+                rrule=agreement.rrule,
+                end_on=agreement.end_on,
+                description=agreement.description,
+                shared=agreement.shared,
+            ),
+            agreement.version,
         )
 
 

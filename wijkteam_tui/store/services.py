@@ -357,6 +357,39 @@ def add_agreement(register: Register, client_id: int, data: AgreementInput, toda
         return Created(agreement.id, agreement.version)
 
 
+def update_agreement(
+    register: Register, agreement_id: int, version: int, data: AgreementInput, today: date
+) -> Created:
+    """Change an agreement (performer, channel, how often, dates, shared). Refused when someone
+    else changed it since `version` was read, and for an afgesloten file."""
+    with register.write() as session:
+        agreement = _agreement(session, agreement_id)
+        _check_version(agreement.version, version)
+        client = _client(session, agreement.client_id)
+        if client.phase is Phase.CLOSED:
+            raise ValidationError(
+                "Het dossier is afgesloten; heropen het eerst (f) om afspraken te wijzigen.",
+                "agreement",
+            )
+        _validate_agreement(session, client, data)
+        user_id = data.user_id
+        if data.member_id is None and user_id is None:
+            user_id = client.casemanager_id
+        agreement.member_id = data.member_id
+        agreement.user_id = user_id
+        agreement.channel = data.channel
+        agreement.description = data.description.strip()
+        agreement.interval_days = data.interval_days
+        agreement.rrule = data.rrule.strip() if data.rrule else None
+        agreement.start_on = data.start_on
+        agreement.end_on = data.end_on
+        agreement.shared = data.shared
+        agreement.active = data.end_on is None or data.end_on > today
+        session.flush()
+        refresh_client(session, client, today, _settings(session))
+        return Created(agreement.id, agreement.version)
+
+
 def end_agreement(register: Register, agreement_id: int, end_on: date, today: date) -> None:
     """End an agreement on `end_on`; nothing is due after it."""
     with register.write() as session:

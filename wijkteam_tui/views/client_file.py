@@ -23,6 +23,7 @@ from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase
 from wijkteam_tui.store.queries import (
+    agreement_for_edit,
     client_file,
     client_for_edit,
     client_timeline,
@@ -32,6 +33,7 @@ from wijkteam_tui.store.queries import (
     signal_for_edit,
 )
 from wijkteam_tui.store.records import (
+    AgreementInput,
     AgreementRow,
     ClientFile,
     ClientInput,
@@ -126,7 +128,13 @@ class ClientFileScreen(WijkteamScreen[None]):
         Binding("escape", "back", "Terug", id="file.back", tooltip="Vorig scherm"),
         Binding("c", "log_contact", "Contact", id="file.contact", tooltip="Contact vastleggen"),
         Binding("r", "reload", "Vernieuw", id="file.reload", tooltip="Opnieuw laden", show=False),
-        Binding("e", "edit", "Wijzigen", id="file.edit", tooltip="Cliënt of gekozen netwerklid"),
+        Binding(
+            "e",
+            "edit",
+            "Wijzigen",
+            id="file.edit",
+            tooltip="Cliënt, of het gekozen netwerklid, de gekozen afspraak of planregel",
+        ),
         Binding(
             "n",
             "new",
@@ -431,13 +439,19 @@ class ClientFileScreen(WijkteamScreen[None]):
             self.app.push_screen(DetailScreen(*found))
 
     def action_edit(self) -> None:
-        """The chosen member (Netwerk) or plan row (Signaleringsplan); elsewhere the client."""
+        """The chosen member (Netwerk), agreement (Afspraken) or plan row (Signaleringsplan);
+        elsewhere the client."""
         tab = self.query_one("#tabs", TabbedContent).active
         if tab == "netwerk":
             member_id = self._chosen_row("network")
             if member_id is not None:
                 self._open_member_form(member_id)
                 return
+        if tab == "afspraken":
+            chosen = self._chosen_agreement()
+            if chosen is not None:
+                self._open_agreement_form(chosen[0])
+            return
         if tab == "plan":
             signal_id = self._chosen_signal()
             if signal_id is not None:
@@ -548,21 +562,31 @@ class ClientFileScreen(WijkteamScreen[None]):
         """A new agreement (Afspraken), plan row (Signaleringsplan), or network member."""
         tab = self.query_one("#tabs", TabbedContent).active
         if tab == "afspraken":
-            self._open_agreement_form()
+            self._open_agreement_form(None)
         elif tab == "plan":
             self._open_signal_form(None)
         else:
             self._open_member_form(None)
 
-    def _open_agreement_form(self) -> None:
+    def _open_agreement_form(self, agreement_id: int | None) -> None:
         register = self.wijkteam.register
         if register is None or self.file is None:
             return
-        self.run_store(lambda: list_users(register), self._agreement_loaded, group="form")
 
-    def _agreement_loaded(self, users: list[UserItem]) -> None:
+        def load() -> tuple[list[UserItem], tuple[int, AgreementInput, int] | None]:
+            if agreement_id is None:
+                return list_users(register), None
+            details, version = agreement_for_edit(register, agreement_id)
+            return list_users(register), (agreement_id, details, version)
+
+        self.run_store(load, self._agreement_loaded, group="form")
+
+    def _agreement_loaded(
+        self, loaded: tuple[list[UserItem], tuple[int, AgreementInput, int] | None]
+    ) -> None:
         from wijkteam_tui.views.forms.agreement import AgreementForm, Performer
 
+        users, current = loaded
         assert self.file is not None
         performers: list[tuple[str, Performer]] = [("de casemanager", None)]
         performers += [
@@ -570,7 +594,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             for m in self.file.members
         ]
         performers += [(f"{u.display_name} (medewerker)", ("medewerker", u.id)) for u in users]
-        form = AgreementForm(self.client_id, self.file.name, performers)
+        form = AgreementForm(self.client_id, self.file.name, performers, current)
         self.app.push_screen(form, self._form_closed)
 
     def _open_member_form(self, member_id: int | None) -> None:

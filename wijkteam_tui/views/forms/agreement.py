@@ -1,5 +1,6 @@
 """A contact agreement: who checks in, how, how often (in Dutch words), from when to when,
-and whether it goes into the shared agreements. `n` on the Afspraken tab of the client file.
+and whether it goes into the shared agreements. `n` on the Afspraken tab of the client file
+makes one, `e` changes the chosen one (its schedule shown in words again).
 
 Before saving, the form shows the next five due dates the agreement will produce, computed by
 the engine itself, so the person sees what they agreed."""
@@ -12,16 +13,25 @@ from typing import Any
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.fields import FieldError, clean_date
-from wijkteam_tui.domain.phrases import EXAMPLES, HowOften, PhraseError, parse_how_often, preview
+from wijkteam_tui.domain.phrases import (
+    EXAMPLES,
+    HowOften,
+    PhraseError,
+    parse_how_often,
+    phrase_of,
+    preview,
+)
 from wijkteam_tui.domain.terms import Channel
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import AgreementInput, Created
-from wijkteam_tui.store.services import add_agreement
+from wijkteam_tui.store.services import add_agreement, update_agreement
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 YES_NO = [("nee", False), ("ja", True)]
 #: A performer is ("lid", member id), ("medewerker", user id), or None for the casemanager.
 Performer = tuple[str, int] | None
+#: An agreement being changed: (its id, as it is now, the version read).
+Current = tuple[int, AgreementInput, int]
 
 
 def _how_often(value: str, _today: date) -> HowOften:
@@ -61,13 +71,16 @@ class AgreementForm(FormScreen[Created]):
         client_id: int,
         client_name: str,
         performers: Sequence[tuple[str, Performer]],
+        current: Current | None = None,
         typed: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(typed)
         self.client_id = client_id
         self.client_name = client_name
         self.performers = list(performers)
-        self.title_text = f"Contactafspraak voor {client_name}"
+        self.current = current
+        verb = "wijzigen" if current else "voor"
+        self.title_text = f"Contactafspraak {verb} {client_name}"
 
     def fields(self) -> Sequence[Field]:
         return (
@@ -95,7 +108,23 @@ class AgreementForm(FormScreen[Created]):
         )
 
     def initial(self) -> dict[str, Any]:
-        return {"performer": None, "channel": Channel.PHONE, "shared": True}
+        if self.current is None:
+            return {"performer": None, "channel": Channel.PHONE, "shared": True}
+        _, now, _ = self.current
+        performer: Performer = None
+        if now.member_id is not None:
+            performer = ("lid", now.member_id)
+        elif now.user_id is not None:
+            performer = ("medewerker", now.user_id)
+        return {
+            "performer": performer,
+            "channel": now.channel,
+            "how_often": phrase_of(HowOften(now.interval_days, now.rrule)),
+            "start_on": now.start_on,
+            "end_on": now.end_on,
+            "shared": now.shared,
+            "description": now.description,
+        }
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         start, end = values.get("start_on"), values.get("end_on")
@@ -119,7 +148,10 @@ class AgreementForm(FormScreen[Created]):
             description=values["description"],
             shared=values["shared"],
         )
+        if self.current is not None:
+            agreement_id, _, version = self.current
+            return update_agreement(register, agreement_id, version, data, today)
         return add_agreement(register, self.client_id, data, today)
 
     def rebuild(self, typed: dict[str, Any]) -> AgreementForm:
-        return AgreementForm(self.client_id, self.client_name, self.performers, typed)
+        return AgreementForm(self.client_id, self.client_name, self.performers, self.current, typed)
