@@ -239,12 +239,26 @@ def test_time_passing_raises_uit_beeld_in_the_daily_sweep(register, fatima):
 
 def test_a_client_threshold_override_is_used(register, fatima):
     client, _, _ = fatima
-    services.set_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, days=200, today=TODAY)
+    with pytest.raises(ValidationError, match="reden"):
+        services.set_threshold(
+            register, client.id, ThresholdRule.OUT_OF_VIEW, days=200, today=TODAY
+        )
+    services.set_threshold(
+        register,
+        client.id,
+        ThresholdRule.OUT_OF_VIEW,
+        days=200,
+        reason="Woont half jaar in Marokko",
+        today=TODAY,
+    )
     day = queries.today_list(register, register.user.id, TODAY)
     assert day.out_of_view == []
     assert not any(
         a.rule is ThresholdRule.OUT_OF_VIEW and a.client_id == client.id for a in day.alerts
     )
+    services.clear_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, TODAY)
+    day = queries.today_list(register, register.user.id, TODAY)
+    assert [item.client_id for item in day.out_of_view] == [client.id]
 
 
 def test_a_snooze_needs_a_reason_and_hides_the_agreement_until_it_ends(register, fatima):
@@ -644,7 +658,9 @@ def test_a_client_kept_in_view_while_the_team_switched_uit_beeld_off_is_still_sw
     )
     client = _silent_client(register, "Henk Bakker", logged)
     # On for this client, with the team's 30 days.
-    services.set_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, today=logged)
+    services.set_threshold(
+        register, client.id, ThresholdRule.OUT_OF_VIEW, reason="Valt snel terug", today=logged
+    )
     quiet = _silent_client(register, "Ria Smit", logged)
     services.evaluate_stale_clients(register, TODAY)
     assert _uit_beeld_alerts(register, TODAY) == ["Henk Bakker"]

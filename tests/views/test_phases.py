@@ -210,3 +210,49 @@ async def test_an_alert_is_resolved_with_a_note_from_the_client_file(anna):
         assert isinstance(app.screen, ClientFileScreen)
     assert client_file(anna, client_id, TODAY).alerts == []
     assert any(e.text == "Dochter komt dagelijks" for e in client_timeline(anna, client_id))
+
+
+async def test_a_client_threshold_is_set_with_a_reason_and_set_back_to_the_team(anna):
+    from wijkteam_tui.domain.terms import ThresholdRule
+    from wijkteam_tui.views.forms.threshold import ThresholdForm
+
+    client_id = _kees(anna)
+    app = make_app(anna.path, register=anna)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, client_id)
+        await pilot.press("g")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ThresholdForm)
+        form.query_one("#rule", Select).value = ThresholdRule.OUT_OF_VIEW
+        await settle(pilot)
+        assert "Team: na 42 dagen zonder contact" in _hint(form, "rule")
+        form.query_one("#days", Input).value = "400"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Een getal van 1 tot 366." in _message(app, "days")
+        form.query_one("#days", Input).value = "21"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Zeg waarom" in _message(app, "reason")
+        form.query_one("#reason", Input).value = "Valt snel terug na een opname"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "uit beeld: na 21 dagen zonder contact (team: na 42 dagen" in _screen_text(app)
+        (row,) = [r for r in client_file(anna, client_id, TODAY).thresholds if r.own]
+        assert (row.rule, row.own.days, row.reason) == (
+            ThresholdRule.OUT_OF_VIEW,
+            21,
+            "Valt snel terug na een opname",
+        )
+
+        await pilot.press("g")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#days", Input).value == "21", "the form starts from the override"
+        form.query_one("#state", Select).value = "team"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    assert not any(r.own for r in client_file(anna, client_id, TODAY).thresholds)

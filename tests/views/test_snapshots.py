@@ -350,3 +350,14 @@ def test_alert_form(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=resolve)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_threshold_form(snap_compare, demo_app, size):
+    client_id = _first_overdue_client(demo_app)
+
+    async def threshold(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, client_id, "g")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=threshold)

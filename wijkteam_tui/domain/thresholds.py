@@ -59,6 +59,32 @@ def limit_count(setting: ThresholdSetting) -> int:
     return count
 
 
+#: Which numbers each rule reads: (days, count).
+USES = {
+    ThresholdRule.OUT_OF_VIEW: (True, False),
+    ThresholdRule.MISSED_IN_ROW: (False, True),
+    ThresholdRule.ORANGE_OR_RED: (False, False),
+    ThresholdRule.OBSERVATION_FREQUENCY: (True, True),
+    ThresholdRule.NOT_REACHED_IN_ROW: (False, True),
+}
+
+
+def describe(setting: ThresholdSetting) -> str:
+    """A threshold in words: "uit beeld na 42 dagen zonder contact", or "uit"."""
+    if not setting.enabled:
+        return "uit"
+    rule = setting.rule
+    if rule is ThresholdRule.OUT_OF_VIEW:
+        return f"na {limit_days(setting)} dagen zonder contact"
+    if rule is ThresholdRule.MISSED_IN_ROW:
+        return f"na {limit_count(setting)} gemiste contacten op rij"
+    if rule is ThresholdRule.OBSERVATION_FREQUENCY:
+        return f"bij {limit_count(setting)} signaleringen binnen {limit_days(setting)} dagen"
+    if rule is ThresholdRule.NOT_REACHED_IN_ROW:
+        return f"na {limit_count(setting)}x op rij niet bereikt"
+    return "bij elke signalering oranje of rood"
+
+
 def silent_days(last_contact_on: date | None, opened_on: date, today: date) -> int:
     """Days without real contact: since the last one, or since the file was opened."""
     return (today - (last_contact_on or opened_on)).days

@@ -348,6 +348,8 @@ class Threshold(Versioned, Base):
     days: Mapped[int | None] = mapped_column(Integer)
     count: Mapped[int | None] = mapped_column(Integer)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why a client's threshold differs from the team's (required for a client's override).
+    reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class Alert(Versioned, Base):

@@ -92,6 +92,7 @@ from wijkteam_tui.store.records import (
     SignOffItem,
     TeamInfo,
     TeamOverview,
+    ThresholdRow,
     TimelineEntry,
     TodayList,
     UserItem,
@@ -758,6 +759,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
         )
         alerts = _alerts(session.connection(), Client.id == client_id)
         waiting = _sign_offs(session.connection(), SignOffRequest.client_id == client_id)
+        thresholds = _client_thresholds(session, client_id)
         missing = ""
         if client.phase in (Phase.INTENSIVE, Phase.SCALING_BACK):
             missing = what_is_missing(informal_members(session, client_id, today))
@@ -818,7 +820,30 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             ],
             sign_off=waiting[0] if waiting else None,
             in_view_missing=missing,
+            thresholds=thresholds,
         )
+
+
+def _client_thresholds(session: Session, client_id: int) -> list[ThresholdRow]:
+    rows = session.scalars(
+        select(Threshold).where(
+            or_(Threshold.client_id.is_(None), Threshold.client_id == client_id)
+        )
+    ).all()
+    team = effective_thresholds(
+        [ThresholdSetting(r.rule, r.enabled, r.days, r.count) for r in rows if r.client_id is None]
+    )
+    own = {r.rule: r for r in rows if r.client_id is not None}
+    result = []
+    for rule in ThresholdRule:
+        row = own.get(rule)
+        mine = None
+        if row is not None:
+            mine = effective_thresholds(
+                team.values(), [ThresholdSetting(rule, row.enabled, row.days, row.count)]
+            )[rule]
+        result.append(ThresholdRow(rule, team[rule], mine, row.reason if row else ""))
+    return result
 
 
 def _agreement_row(

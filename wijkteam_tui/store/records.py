@@ -19,6 +19,7 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
     ThresholdRule,
 )
+from wijkteam_tui.domain.thresholds import ThresholdSetting
 
 # --- input -------------------------------------------------------------------------------------
 
@@ -324,6 +325,16 @@ class SignalRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ThresholdRow:
+    """One signal rule for a client: the team's setting, and the client's own if it has one."""
+
+    rule: ThresholdRule
+    team: ThresholdSetting
+    own: ThresholdSetting | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClientFile:
     """Everything the client file shows, read in one transaction."""
 
@@ -354,3 +365,5 @@ class ClientFile:
     sign_off: SignOffItem | None = None
     #: Why the network cannot yet carry 'duurzaam in beeld' ("" when it can).
     in_view_missing: str = ""
+    #: Every signal rule, with the client's own setting where it has one.
+    thresholds: list[ThresholdRow] = field(default_factory=list)

@@ -591,32 +591,58 @@ def set_threshold(
     enabled: bool = True,
     days: int | None = None,
     count: int | None = None,
+    reason: str = "",
     today: date,
 ) -> None:
-    """Set a team default (client_id None, teamleider only) or a client's override."""
-    if client_id is None and (register.user is None or register.user.role is not Role.TEAMLEIDER):
-        raise ValidationError("Alleen een teamleider stelt de teamgrenzen in.")
+    """Set a team default (client_id None, teamleider only) or a client's override, which
+    needs a reason. The client's alerts are re-evaluated at once."""
+    if client_id is None:
+        _teamleider(register, "Alleen een teamleider stelt de teamgrenzen in.")
+    reason = reason.strip()
+    if client_id is not None and not reason:
+        raise ValidationError(
+            "Geef een reden waarom deze cliënt een eigen signaalgrens heeft.", "reason"
+        )
+    if len(reason) > 500:
+        raise ValidationError("De reden is te lang (hoogstens 500 tekens).", "reason")
     if days is not None and not 1 <= days <= 366:
         raise ValidationError("Het aantal dagen is 1 tot 366.", "days")
     if count is not None and not 1 <= count <= 50:
         raise ValidationError("Het aantal is 1 tot 50.", "count")
     with register.write() as session:
         client = _client(session, client_id) if client_id is not None else None
-        row = session.scalars(
-            select(Threshold).where(
-                Threshold.client_id.is_(None)
-                if client_id is None
-                else Threshold.client_id == client_id,
-                Threshold.rule == rule,
-            )
-        ).one_or_none()
+        row = _threshold_row(session, client_id, rule)
         if row is None:
             row = Threshold(client_id=client_id, rule=rule)
             session.add(row)
-        row.enabled, row.days, row.count = enabled, days, count
+        row.enabled, row.days, row.count, row.reason = enabled, days, count, reason
         session.flush()
         if client is not None:
             refresh_client(session, client, today, _settings(session))
+
+
+def clear_threshold(register: Register, client_id: int, rule: ThresholdRule, today: date) -> None:
+    """Remove a client's override: the team's threshold applies again."""
+    with register.write() as session:
+        client = _client(session, client_id)
+        row = _threshold_row(session, client_id, rule)
+        if row is not None:
+            session.delete(row)
+            session.flush()
+        refresh_client(session, client, today, _settings(session))
+
+
+def _threshold_row(
+    session: Session, client_id: int | None, rule: ThresholdRule
+) -> Threshold | None:
+    return session.scalars(
+        select(Threshold).where(
+            Threshold.client_id.is_(None)
+            if client_id is None
+            else Threshold.client_id == client_id,
+            Threshold.rule == rule,
+        )
+    ).one_or_none()
 
 
 # --- phases and alerts -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase
+from wijkteam_tui.domain.thresholds import describe
 from wijkteam_tui.store.queries import (
     agreement_for_edit,
     client_file,
@@ -156,6 +157,13 @@ class ClientFileScreen(WijkteamScreen[None]):
             "Aandachtspunt",
             id="file.alert",
             tooltip="Aandachtspunt bevestigen of oplossen",
+        ),
+        Binding(
+            "g",
+            "threshold",
+            "Signaalgrens",
+            id="file.threshold",
+            tooltip="Eigen signaalgrens voor deze cliënt (met reden)",
         ),
         Binding(
             "k",
@@ -396,6 +404,18 @@ class ClientFileScreen(WijkteamScreen[None]):
         if file.in_view_missing and file.phase is Phase.SCALING_BACK:
             text.append("\nNog nodig voor duurzaam in beeld\n", style="bold")
             text.append_text(Text.assemble("  ", literal(file.in_view_missing), "\n"))
+        own = [row for row in file.thresholds if row.own is not None]
+        if own:
+            text.append("\nEigen signaalgrenzen\n", style="bold")
+        for row in own:
+            assert row.own is not None
+            text.append_text(
+                Text.assemble(
+                    f"  • {row.rule.label}: {describe(row.own)} (team: {describe(row.team)}) — ",
+                    literal(row.reason),
+                    "\n",
+                )
+            )
         text.append("\nOpen aandachtspunten\n", style="bold")
         if not file.alerts:
             text.append("  geen\n")
@@ -675,6 +695,14 @@ class ClientFileScreen(WijkteamScreen[None]):
             return
         form = SignOffForm(file.sign_off, file.in_view_missing)
         self.app.push_screen(form, self._form_closed)
+
+    def action_threshold(self) -> None:
+        from wijkteam_tui.views.forms.threshold import ThresholdForm
+
+        file = self.file
+        if file is not None:
+            form = ThresholdForm(file.id, file.name, file.thresholds)
+            self.app.push_screen(form, self._form_closed)
 
     def action_alert(self) -> None:
         from wijkteam_tui.views.forms.alert import AlertForm

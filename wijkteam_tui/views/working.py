@@ -16,6 +16,7 @@ from wijkteam_tui.views.forms import observation as observation_form
 from wijkteam_tui.views.forms import phase as phase_form
 from wijkteam_tui.views.forms import signal as signal_form
 from wijkteam_tui.views.forms import snooze as snooze_form
+from wijkteam_tui.views.forms import threshold as threshold_form
 
 __all__ = [
     "agreement_form",
@@ -34,5 +35,6 @@ __all__ = [
     "services",
     "signal_form",
     "snooze_form",
+    "threshold_form",
     "today",
 ]
