@@ -100,9 +100,21 @@ def test_network_strength_names_the_gaps():
     assert strength.members_with_agreement == 2
     assert strength.days_since_contact == 5
     assert "geen informeel netwerk voor emotionele steun" in strength.summary
+    assert strength.warnings == ()
     lonely = network_strength([], None, TODAY)
     assert lonely.summary.startswith("Geen informeel netwerk")
     assert "niemand met een contactafspraak" in lonely.summary
+
+
+def test_a_network_resting_on_one_person_is_warned_about():
+    only_fenna = [MemberFacts(MemberKind.INFORMAL, "PGAE", has_active_agreement=True)]
+    strength = network_strength(only_fenna, None, TODAY, [("fenna", None), ("fenna", None)])
+    assert strength.warnings == (
+        "alle informele steun rust op één persoon",
+        "alle afspraken rusten op één persoon",
+    )
+    two = [*only_fenna, MemberFacts(MemberKind.INFORMAL, "G", has_active_agreement=True)]
+    assert network_strength(two, None, TODAY, [(1, None), (2, None)]).warnings == ()
 
 
 @pytest.mark.parametrize(

@@ -361,3 +361,46 @@ def test_threshold_form(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=threshold)
+
+
+def _network_app(folder: Path, members: int):  # type: ignore[no-untyped-def]
+    """A register with one client and `members` network members (some with an agreement)."""
+    from tests.conftest import PASSPHRASE
+    from tests.views.test_ecogram import KINDS, NAMES
+    from wijkteam_tui.domain.terms import Channel
+    from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+    from wijkteam_tui.store.services import add_agreement, add_member, create_client
+
+    register, _ = create_register(folder / "kaart.db", "anna", PASSPHRASE, team_name="Noord")
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    for i, name in enumerate(NAMES[:members]):
+        kind = KINDS[i] if members > 3 else KINDS[i * 5]
+        made = add_member(
+            register,
+            client.id,
+            MemberInput(name, kind, supports="PGAE"[: i % 4 + 1], ring=i % 3 + 1),
+            TODAY,
+        )
+        if i % 3 == 0:
+            add_agreement(
+                register,
+                client.id,
+                AgreementInput(Channel.PHONE, TODAY, member_id=made.id, interval_days=7),
+                TODAY,
+            )
+    return register, make_app(register.path, register=register), client.id
+
+
+@pytest.mark.parametrize("members", [0, 3, 15])
+@pytest.mark.parametrize("size", SIZES)
+def test_netwerkkaart(snap_compare, in_tmp, size, members):
+    register, app, client_id = _network_app(in_tmp, members)
+
+    async def kaart(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, client_id, "6")
+        await _steady(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=kaart)
+    finally:
+        register.close()

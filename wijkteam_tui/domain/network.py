@@ -25,12 +25,21 @@ class NetworkStrength:
     members_with_agreement: int
     days_since_contact: int | None
     summary: str
+    #: What makes the network fragile: everything resting on one person.
+    warnings: tuple[str, ...] = ()
 
 
 def network_strength(
-    members: Iterable[MemberFacts], last_contact_on: date | None, today: date
+    members: Iterable[MemberFacts],
+    last_contact_on: date | None,
+    today: date,
+    agreement_performers: Iterable[object] = (),
 ) -> NetworkStrength:
-    """Count the network and describe its gaps in one Dutch sentence."""
+    """Count the network and describe its gaps in one Dutch sentence, with a warning when all
+    informal support or all agreements rest on one person.
+
+    `agreement_performers` has one entry per active agreement: who performs it (any value that
+    is equal for the same person)."""
     active = [m for m in members if m.active]
     informal = [m for m in active if m.kind is MemberKind.INFORMAL]
     formal = [m for m in active if m.kind is not MemberKind.INFORMAL]
@@ -62,6 +71,12 @@ def network_strength(
     else:
         parts.append(f"laatste contact {days} {'dag' if days == 1 else 'dagen'} geleden")
     summary = "; ".join(parts)
+    warnings = []
+    if len(informal) == 1:
+        warnings.append("alle informele steun rust op één persoon")
+    performers = list(agreement_performers)
+    if performers and len(set(performers)) == 1:
+        warnings.append("alle afspraken rusten op één persoon")
     return NetworkStrength(
         informal_members=len(informal),
         formal_members=len(formal),
@@ -69,6 +84,7 @@ def network_strength(
         members_with_agreement=with_agreement,
         days_since_contact=days,
         summary=summary[0].upper() + summary[1:] + ".",
+        warnings=tuple(warnings),
     )
 
 

@@ -756,6 +756,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             [MemberFacts(m.kind, m.supports, m.id in active_member_ids, m.active) for m in members],
             client.last_contact_on,
             today,
+            [(a.member_id, a.user_id) for a in agreements if a.active],
         )
         alerts = _alerts(session.connection(), Client.id == client_id)
         waiting = _sign_offs(session.connection(), SignOffRequest.client_id == client_id)
@@ -785,6 +786,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             last_contact_on=client.last_contact_on,
             next_due=client.next_due,
             network_summary=strength.summary,
+            network_warnings=list(strength.warnings),
             version=client.version,
             alerts=alerts,
             members=[

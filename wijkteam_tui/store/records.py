@@ -365,5 +365,7 @@ class ClientFile:
     sign_off: SignOffItem | None = None
     #: Why the network cannot yet carry 'duurzaam in beeld' ("" when it can).
     in_view_missing: str = ""
+    #: "alle afspraken rusten op één persoon", and the like.
+    network_warnings: list[str] = field(default_factory=list)
     #: Every signal rule, with the client's own setting where it has one.
     thresholds: list[ThresholdRow] = field(default_factory=list)

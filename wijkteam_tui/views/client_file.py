@@ -21,8 +21,8 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
-from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase
-from wijkteam_tui.domain.thresholds import describe
+from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase, ThresholdRule
+from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, describe, limit_days
 from wijkteam_tui.store.queries import (
     agreement_for_edit,
     client_file,
@@ -50,6 +50,7 @@ from wijkteam_tui.store.services import move_signal
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
+from wijkteam_tui.views.ecogram import LEGEND, NetworkMap, map_members
 from wijkteam_tui.views.text import day, due_text, fit, late_text, literal
 from wijkteam_tui.views.topbar import TopBar
 
@@ -59,6 +60,7 @@ TABS = (
     ("afspraken", "Afspraken", "agreements"),
     ("plan", "Signaleringsplan", "signals"),
     ("tijdlijn", "Tijdlijn", "timeline"),
+    ("kaart", "Kaart", "ecogram"),
 )
 STATE_STYLE = {
     DueState.OVERDUE: "bold red",
@@ -203,6 +205,10 @@ class ClientFileScreen(WijkteamScreen[None]):
                 yield OptionList(id="signals")
             with TabPane("5 Tijdlijn", id="tijdlijn"):
                 yield self._table("timeline", TIMELINE_COLUMNS)
+            with TabPane("6 Kaart", id="kaart"):
+                yield NetworkMap(id="ecogram")
+                yield Static("", id="ecogram-legend")
+                yield Static("", id="ecogram-strength")
         yield Footer()
 
     @staticmethod
@@ -310,6 +316,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 detail=detail,
             )
         self._fill_plan(file.signals)
+        self._draw_map(file, today)
         timeline = self._cleared("timeline")
         for index, entry in enumerate(timeline_entries):
             fields = (
@@ -320,6 +327,50 @@ class ClientFileScreen(WijkteamScreen[None]):
             )
             title = Text.assemble(entry.kind, " op ", day(entry.on))
             self._add_row(timeline, str(index), title, fields, columns=TIMELINE_COLUMNS)
+
+    def _draw_map(self, file: ClientFile, today: date) -> None:
+        rule = next((r for r in file.thresholds if r.rule is ThresholdRule.OUT_OF_VIEW), None)
+        setting = (
+            (rule.own or rule.team)
+            if rule is not None
+            else DEFAULT_THRESHOLDS[ThresholdRule.OUT_OF_VIEW]
+        )
+        limit = limit_days(setting)
+        with_agreement = {
+            a.member_id for a in file.agreements if a.member_id and a.state is not DueState.ENDED
+        }
+        members = map_members(
+            [
+                (
+                    m.id,
+                    m.name,
+                    m.kind,
+                    m.ring,
+                    m.supports,
+                    m.id in with_agreement,
+                    m.last_contact_on,
+                )
+                for m in file.members
+            ],
+            today,
+            limit,
+        )
+        self.query_one("#ecogram", NetworkMap).show(file.name, members)
+        self.query_one("#ecogram-legend", Static).update(
+            Text(f"{LEGEND} │ ! langer dan {limit} dagen geen contact", style="dim")
+        )
+        strength = Text.assemble(("Netwerk: ", "bold"), file.network_summary)
+        for warning in file.network_warnings:
+            strength.append_text(Text.assemble("\n", ("Let op: ", "bold"), (warning, "bold")))
+        if not file.members:
+            strength.append("\nNog geen netwerkleden: voeg ze toe met n.")
+        else:
+            strength.append("\n← → ↑ ↓ kiest een netwerklid, Enter wijzigt het.", style="dim")
+        self.query_one("#ecogram-strength", Static).update(strength)
+
+    @on(NetworkMap.Chosen)
+    def _map_member_chosen(self, event: NetworkMap.Chosen) -> None:
+        self._open_member_form(event.member_id)
 
     def _add_row(
         self,
@@ -462,15 +513,20 @@ class ClientFileScreen(WijkteamScreen[None]):
         """The chosen member (Netwerk), agreement (Afspraken) or plan row (Signaleringsplan);
         elsewhere the client."""
         tab = self.query_one("#tabs", TabbedContent).active
+        if tab == "kaart":
+            on_map = self.query_one("#ecogram", NetworkMap).chosen
+            if on_map is not None:
+                self._open_member_form(on_map)
+                return
         if tab == "netwerk":
             member_id = self._chosen_row("network")
             if member_id is not None:
                 self._open_member_form(member_id)
                 return
         if tab == "afspraken":
-            chosen = self._chosen_agreement()
-            if chosen is not None:
-                self._open_agreement_form(chosen[0])
+            agreement = self._chosen_agreement()
+            if agreement is not None:
+                self._open_agreement_form(agreement[0])
             return
         if tab == "plan":
             signal_id = self._chosen_signal()

@@ -1,0 +1,163 @@
+"""The netwerkkaart: every member placed on its ring without covering another, markers that
+read without colour, arrow keys between members and Enter to edit one."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import PASSPHRASE
+from tests.views.conftest import TODAY, make_app, settle
+from wijkteam_tui.domain.terms import Channel, MemberKind
+from wijkteam_tui.store.engine import create_register
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+from wijkteam_tui.store.services import add_agreement, add_member, create_client
+from wijkteam_tui.views.client_file import ClientFileScreen
+from wijkteam_tui.views.ecogram import MapMember, NetworkMap, draw, label_text, layout
+from wijkteam_tui.views.forms.member import MemberForm
+
+NAMES = [
+    "Fenna Bakker", "Marja de Vries", "Kees Jansen", "Şükrü Yılmaz", "Łukasz Nowak",
+    "Nguyễn Văn An", "Zoë Peeters", "عبد الله", "Huisarts Visser", "Buurthuis De Schakel",
+    "Wijkverpleging Noord", "Maatschappelijk werk", "Voedselbank", "陈小明", "Els",
+]  # fmt: skip
+KINDS = [MemberKind.INFORMAL] * 8 + [MemberKind.FORMAL] * 4 + [MemberKind.RESOURCE] * 3
+
+
+def fifteen() -> list[MapMember]:
+    return [
+        MapMember(i + 1, name, KINDS[i], i % 3 + 1, "PGAE"[: i % 4 + 1], i % 3 == 0, i % 5 == 0)
+        for i, name in enumerate(NAMES)
+    ]
+
+
+def _overlaps(plan) -> list[tuple[int | None, int | None]]:  # type: ignore[no-untyped-def]
+    found = []
+    for a, b in itertools.combinations(plan.labels, 2):
+        if a.y == b.y and a.x < b.x + b.width and b.x < a.x + a.width:
+            found.append((a.member_id, b.member_id))
+    return found
+
+
+@pytest.mark.parametrize(("width", "height"), [(78, 14), (118, 25), (200, 50)])
+def test_fifteen_members_are_all_placed_inside_the_map_and_none_covers_another(width, height):
+    plan = layout("Kees Bakker", fifteen(), width, height)
+    assert sorted(p.member_id or 0 for p in plan.labels) == list(range(16))
+    assert _overlaps(plan) == []
+    assert all(p.x >= 0 and p.x + p.width <= width and 0 <= p.y < height for p in plan.labels)
+    assert layout("Kees Bakker", fifteen(), width, height) == plan, "the same map every time"
+
+
+def test_closer_members_are_drawn_closer_to_the_client():
+    plan = layout("Kees Bakker", fifteen(), 118, 25)
+    centre = next(p for p in plan.labels if p.member_id is None)
+    ring = {m.id: m.ring for m in fifteen()}
+
+    def distance(p) -> float:  # type: ignore[no-untyped-def]
+        (x, y), (cx, cy) = p.centre, centre.centre
+        return ((x - cx) / 59) ** 2 + ((y - cy) / 12.5) ** 2
+
+    by_ring = {
+        r: [distance(p) for p in plan.labels if p.member_id and ring[p.member_id] == r]
+        for r in (1, 2, 3)
+    }
+    assert max(by_ring[1]) < min(by_ring[3])
+
+
+def test_kind_agreement_and_silence_read_without_colour():
+    fenna = MapMember(1, "Fenna", MemberKind.INFORMAL, 1, "GP", True, True)
+    assert label_text(fenna, 14) == "● Fenna GP✓!"
+    huisarts = MapMember(2, "Huisarts Dr. Visser", MemberKind.FORMAL, 2, "", False, False)
+    assert label_text(huisarts, 10) == "■ Huisarts…"
+    assert label_text(MapMember(3, "Buurthuis", MemberKind.RESOURCE, 3, "", False, False), 14) == (
+        "▲ Buurthuis"
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            MapMember,
+            st.integers(1, 10_000),
+            st.text(min_size=0, max_size=40),
+            st.sampled_from(list(MemberKind)),
+            st.integers(-1, 5),
+            st.sampled_from(["", "P", "GA", "PGAE"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=15,
+        unique_by=lambda m: m.id,
+    ),
+    st.integers(20, 140),
+    st.integers(5, 40),
+)
+def test_any_names_at_any_size_draw_exactly_the_map_size(members, width, height):
+    """Markup, escapes, wide and right-to-left names: every line is exactly as wide as the
+    map, so that nothing spills into the next line or the next screen."""
+    plan = layout("[bold]x\x1b[31m", members, width, height)
+    lines = draw(plan, members[0].id if members else None)
+    assert len(lines) == plan.height
+    assert {line.cell_len for line in lines} == {plan.width}
+    assert all("\x1b" not in line.plain for line in lines)
+
+
+async def test_arrows_move_between_members_and_enter_edits_the_chosen_one(tmp_path: Path):
+    register, _ = create_register(tmp_path / "r.db", "anna", PASSPHRASE)
+    try:
+        client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+        ids = {}
+        for name, kind, ring in (
+            ("Fenna Bakker", MemberKind.INFORMAL, 1),
+            ("Huisarts Visser", MemberKind.FORMAL, 2),
+            ("Buurthuis", MemberKind.RESOURCE, 3),
+        ):
+            made = add_member(register, client.id, MemberInput(name, kind, ring=ring), TODAY)
+            ids[name] = made.id
+        add_agreement(
+            register,
+            client.id,
+            AgreementInput(Channel.PHONE, TODAY, member_id=ids["Fenna Bakker"], interval_days=7),
+            TODAY,
+        )
+        app = make_app(register.path, register=register)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.push_screen(ClientFileScreen(client.id))
+            await settle(pilot)
+            await pilot.press("6")
+            await settle(pilot)
+            ecogram = app.screen.query_one(NetworkMap)
+            assert ecogram.has_focus
+            assert ecogram.chosen == ids["Fenna Bakker"]
+            text = "\n".join(line.plain for line in ecogram._lines)
+            assert "● Fenna Bak… ✓!" in text and "■ Huisarts…" in text
+            # Fenna (ring 1) is below the client, the huisarts (ring 2) above, the buurthuis
+            # (ring 3) lowest.
+            await pilot.press("up")
+            assert ecogram.chosen == ids["Huisarts Visser"]
+            await pilot.press("down")
+            assert ecogram.chosen == ids["Fenna Bakker"]
+            await pilot.press("down")
+            assert ecogram.chosen == ids["Buurthuis"]
+            visited = set()
+            for _ in ids:
+                await pilot.press("right")  # nothing to the right: the next member
+                visited.add(ecogram.chosen)
+            assert visited == set(ids.values()), "every member can be reached"
+            ecogram.chosen = ids["Huisarts Visser"]
+            await pilot.press("enter")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, MemberForm)
+            assert form.current is not None and form.current[0] == ids["Huisarts Visser"]
+            strength = str(app.screen_stack[-2].query_one("#ecogram-strength").render())
+            assert "alle informele steun rust op één persoon" in strength
+            assert "alle afspraken rusten op één persoon" in strength
+    finally:
+        register.close()

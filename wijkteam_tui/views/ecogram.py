@@ -1,0 +1,335 @@
+"""Netwerkkaart: the client's ecogram drawn in the terminal.
+
+The client is in the middle; network members sit on rings 1–3 by closeness. Each member's
+kind shows by colour *and* a symbol, so the map reads in black and white and for people who
+cannot tell the colours apart: ● informeel, ■ formeel, ▲ voorziening (colours from the
+Okabe–Ito palette). After the name: the support types (P G A E), ✓ when the member has an
+active contact agreement, ! when there has been no contact with them for longer than the
+client's uit-beeld limit.
+
+`layout` is plain geometry (no widgets): it places the labels on their rings, moving a label
+a little along its ring when it would cover another, and shortening names when space is
+short. `NetworkMap` draws the result and lets the arrow keys move between members; Enter
+asks to edit the chosen one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+
+from wijkteam_tui.domain.terms import MemberKind
+from wijkteam_tui.views.text import clean
+
+SYMBOL = {MemberKind.INFORMAL: "●", MemberKind.FORMAL: "■", MemberKind.RESOURCE: "▲"}
+COLOUR = {
+    MemberKind.INFORMAL: "#e69f00",  # orange
+    MemberKind.FORMAL: "#56b4e9",  # sky blue
+    MemberKind.RESOURCE: "#cc79a7",  # reddish purple
+}
+LEGEND = "● informeel ■ formeel ▲ voorziening │ P G A E steun │ ✓ afspraak"
+
+
+@dataclass(frozen=True, slots=True)
+class MapMember:
+    id: int
+    name: str
+    kind: MemberKind
+    ring: int
+    supports: str
+    has_agreement: bool
+    #: No contact for longer than the client's uit-beeld limit (or none at all).
+    silent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A label on the map: which member (None for the client), where, and its text."""
+
+    member_id: int | None
+    x: int
+    y: int
+    text: str
+    style: str
+
+    @property
+    def width(self) -> int:
+        return cell_len(self.text)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x + self.width / 2, self.y)
+
+
+@dataclass(frozen=True, slots=True)
+class MapLayout:
+    width: int
+    height: int
+    labels: list[Placed]
+    #: Cells of the rings (x, y) that no label covers.
+    ring_dots: list[tuple[int, int]]
+
+
+def label_text(member: MapMember, name_cells: int) -> str:
+    name = clean(member.name).strip() or "?"
+    if cell_len(name) > name_cells:
+        name = set_cell_size(name, name_cells - 1).rstrip() + "…"
+    marks = "".join(sorted(member.supports))
+    marks += "✓" if member.has_agreement else ""
+    marks += "!" if member.silent else ""
+    return f"{SYMBOL[member.kind]} {name}" + (f" {marks}" if marks else "")
+
+
+def _ring(member: MapMember) -> int:
+    return min(max(member.ring, 1), 3)
+
+
+def _map_order(member: MapMember) -> tuple[int, int, str, int]:
+    return (_ring(member), list(MemberKind).index(member.kind), member.name.lower(), member.id)
+
+
+# Where to try a label, near its place on the ring: (dx, dy), cheapest first.
+_NUDGES = sorted(
+    ((dx, dy) for dx in range(-16, 17) for dy in range(-3, 4)),
+    key=lambda d: abs(d[0]) + 4 * abs(d[1]),
+)
+
+
+def layout(client_name: str, members: list[MapMember], width: int, height: int) -> MapLayout:
+    """Place the client in the middle and every member on its ring, without overlaps where
+    the space allows. Deterministic: the same input gives the same map."""
+    width, height = max(width, 20), max(height, 5)
+    taken = [[False] * width for _ in range(height)]
+    labels: list[Placed] = []
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    unit_x, unit_y = (width / 2 - 1) / 3.3, (height / 2 - 0.5) / 3.2
+
+    def free(x: int, y: int, w: int) -> bool:
+        if y < 0 or y >= height or x < 0 or x + w > width:
+            return False
+        row = taken[y]
+        # One empty cell on either side, so that two labels never run together.
+        return not any(row[max(0, x - 1) : min(width, x + w + 1)])
+
+    def put(label: Placed) -> None:
+        labels.append(label)
+        for i in range(label.x, min(width, label.x + label.width)):
+            taken[label.y][i] = True
+
+    centre_name = clean(client_name).strip() or "cliënt"
+    centre_text = "◉ " + set_cell_size(centre_name, min(cell_len(centre_name), width // 3))
+    cw = cell_len(centre_text.rstrip())
+    put(Placed(None, max(0, round(cx - cw / 2)), round(cy), centre_text.rstrip(), "bold reverse"))
+
+    # Narrow maps get shorter names; a crowded ring shortens them further.
+    name_cells = 14 if width >= 100 else 10
+    for ring in (1, 2, 3):
+        on_ring = sorted(
+            (m for m in members if _ring(m) == ring),
+            key=_map_order,
+        )
+        count = len(on_ring)
+        for index, member in enumerate(on_ring):
+            # Spread evenly, each ring turned a little so that labels do not line up.
+            angle = -math.pi / 2 + 2 * math.pi * (index + 0.5 * (ring % 2)) / max(count, 1)
+            px = cx + math.cos(angle) * unit_x * ring
+            py = cy + math.sin(angle) * unit_y * ring
+            style = COLOUR[member.kind] + (" bold" if ring == 1 else "")
+            placed = None
+            for cells in (name_cells, 8, 5):
+                text = label_text(member, cells)
+                w = cell_len(text)
+                left = round(px - w / 2)
+                top = round(py)
+                spot = next(
+                    ((left + dx, top + dy) for dx, dy in _NUDGES if free(left + dx, top + dy, w)),
+                    None,
+                )
+                if spot is not None:
+                    placed = Placed(member.id, spot[0], spot[1], text, style)
+                    break
+            if placed is None:
+                # No room anywhere near: put it where it belongs, clipped to the map.
+                text = label_text(member, 5)
+                x = min(max(0, round(px - cell_len(text) / 2)), max(0, width - cell_len(text)))
+                y = min(max(0, round(py)), height - 1)
+                placed = Placed(member.id, x, y, text, style)
+            put(placed)
+
+    return MapLayout(width, height, labels, _ring_dots(width, height, unit_x, unit_y, taken))
+
+
+def _ring_dots(
+    width: int, height: int, unit_x: float, unit_y: float, taken: list[list[bool]]
+) -> list[tuple[int, int]]:
+    """The cells of rings 1–3 as a dotted line, leaving out the cells under labels."""
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    dots: set[tuple[int, int]] = set()
+    for ring in (1, 2, 3):
+        rx, ry = unit_x * ring, unit_y * ring
+        # Both ways round, so that the steep and the flat parts of the ring are drawn.
+        for x in range(0, width, 2):
+            t = (x - cx) / rx
+            if abs(t) <= 1:
+                dy = ry * math.sqrt(1 - t * t)
+                dots.update((x, round(cy + sign * dy)) for sign in (-1, 1))
+        for y in range(height):
+            t = (y - cy) / ry
+            if abs(t) <= 1:
+                dx = rx * math.sqrt(1 - t * t)
+                dots.update((round(cx + sign * dx), y) for sign in (-1, 1))
+    free_dots: list[tuple[int, int]] = []
+    for x, y in sorted(dots, key=lambda d: (d[1], d[0])):
+        if not (0 <= x < width and 0 <= y < height) or taken[y][x]:
+            continue
+        # A dotted line: never two dots side by side.
+        if free_dots and free_dots[-1] == (x - 1, y):
+            continue
+        free_dots.append((x, y))
+    return free_dots
+
+
+def draw(plan: MapLayout, chosen: int | None) -> list[Text]:
+    """The map as one Text per row; the chosen member's label is reversed."""
+    rows: list[list[tuple[str, str]]] = [[(" ", "")] * plan.width for _ in range(plan.height)]
+    for x, y in plan.ring_dots:
+        rows[y][x] = ("·", "dim")
+    for label in plan.labels:
+        style = label.style + (" reverse" if label.member_id == chosen and chosen else "")
+        x = label.x
+        for char in label.text:
+            size = get_character_cell_size(char)
+            if x + size > plan.width:
+                break
+            rows[label.y][x] = (char, style)
+            if size == 2:
+                rows[label.y][x + 1] = ("", style)
+            x += size
+    lines = []
+    for row in rows:
+        line = Text(no_wrap=True, overflow="crop")
+        for char, style in row:
+            if char:
+                line.append(char, style or None)
+        lines.append(line)
+    return lines
+
+
+class NetworkMap(Widget, can_focus=True):
+    """The ecogram of one client; arrows move between members, Enter edits the chosen one."""
+
+    DEFAULT_CSS = """
+    NetworkMap { height: 1fr; background: $surface; }
+    NetworkMap:focus { background-tint: $foreground 3%; }
+    """
+
+    BINDINGS = [
+        Binding("left", "move(-1, 0)", show=False),
+        Binding("right", "move(1, 0)", show=False),
+        Binding("up", "move(0, -1)", show=False),
+        Binding("down", "move(0, 1)", show=False),
+        Binding("enter", "choose", "Wijzigen", show=False),
+    ]
+
+    class Chosen(Message):
+        """Enter on a member: edit them."""
+
+        def __init__(self, member_id: int) -> None:
+            super().__init__()
+            self.member_id = member_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.client_name = ""
+        self.members: list[MapMember] = []
+        self.chosen: int | None = None
+        self._plan: MapLayout | None = None
+        self._lines: list[Text] = []
+
+    def show(self, client_name: str, members: list[MapMember]) -> None:
+        self.client_name, self.members = client_name, members
+        ids = [m.id for m in members]
+        if self.chosen not in ids:
+            # The closest member first.
+            first = min(members, key=_map_order, default=None)
+            self.chosen = first.id if first else None
+        self._plan = None
+        self.refresh()
+
+    def _laid_out(self) -> MapLayout:
+        width, height = self.size.width, self.size.height
+        plan = self._plan
+        if plan is None or (plan.width, plan.height) != (max(width, 20), max(height, 5)):
+            plan = layout(self.client_name, self.members, width, height)
+            self._plan, self._lines = plan, []
+        if not self._lines:
+            self._lines = draw(plan, self.chosen)
+        return plan
+
+    def render(self) -> Text:
+        if not self.client_name:
+            return Text("")
+        self._laid_out()
+        return Text("\n").join(self._lines)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        """To the nearest member in that direction (rows count double: cells are tall); when
+        there is none that way, to the next (→ ↓) or previous (← ↑) member."""
+        plan = self._laid_out()
+        here = next((p for p in plan.labels if p.member_id == self.chosen), None)
+        if here is None or here.member_id is None:
+            return
+        hx, hy = here.centre
+        best, best_score = None, math.inf
+        for label in plan.labels:
+            if label.member_id is None or label is here:
+                continue
+            lx, ly = label.centre
+            ddx, ddy = lx - hx, (ly - hy) * 2
+            along = ddx * dx + ddy * dy
+            if along <= 0:
+                continue
+            across = abs(ddx * dy) + abs(ddy * dx)
+            score = along + 2 * across
+            if score < best_score:
+                best, best_score = label.member_id, score
+        if best is None:
+            # Nothing that way: on to the next member in map order (or the one before).
+            order = [m.id for m in sorted(self.members, key=_map_order)]
+            step = 1 if dx + dy > 0 else -1
+            best = order[(order.index(here.member_id) + step) % len(order)]
+        if best is not None:
+            self.chosen = best
+            self._lines = []
+            self.refresh()
+
+    def action_choose(self) -> None:
+        if self.chosen is not None:
+            self.post_message(self.Chosen(self.chosen))
+
+
+def map_members(
+    members: list[tuple[int, str, MemberKind, int, str, bool, date | None]],
+    today: date,
+    silent_after_days: int,
+) -> list[MapMember]:
+    """MapMembers from (id, name, kind, ring, supports, has agreement, last contact)."""
+    return [
+        MapMember(
+            member_id,
+            name,
+            kind,
+            ring,
+            supports,
+            agreement,
+            last is None or (today - last).days > silent_after_days,
+        )
+        for member_id, name, kind, ring, supports, agreement, last in members
+    ]
