@@ -65,6 +65,33 @@ async def _forms(app: object, pilot: object) -> tuple[float, float]:
     return opened - pressed, saved - pressed_save
 
 
+async def _netwerkkaart(app: object) -> tuple[float, int]:
+    """On the open client file: give the client 15 network members (as a medewerker would
+    have recorded them), then time `6` until the netwerkkaart is drawn."""
+    from textual import events
+
+    from wijkteam_tui.domain.terms import MemberKind
+    from wijkteam_tui.store.records import MemberInput
+    from wijkteam_tui.store.services import add_member
+    from wijkteam_tui.views.ecogram import NetworkMap
+
+    screen = app.screen  # type: ignore[attr-defined]
+    register, today = app.register, app.clock()  # type: ignore[attr-defined]
+    kinds = [MemberKind.INFORMAL] * 8 + [MemberKind.FORMAL] * 4 + [MemberKind.RESOURCE] * 3
+    for i in range(max(0, 15 - len(screen.file.members))):
+        data = MemberInput(f"Netwerklid {i + 1}", kinds[i], supports="PG", ring=i % 3 + 1)
+        await asyncio.to_thread(add_member, register, screen.client_id, data, today)
+    shown = screen.file
+    screen.action_reload()
+    await _until(app, lambda: screen.file is not shown)
+    await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    ecogram = screen.query_one(NetworkMap)
+    pressed = time.time()
+    app.post_message(events.Key("6", "6"))  # type: ignore[attr-defined]
+    drawn = await _until(app, lambda: ecogram.has_focus and ecogram._lines)
+    return drawn - pressed, len(ecogram.members)
+
+
 async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
     # Only what `wijkteam` itself loads before the unlock screen; the rest after it is drawn.
     from wijkteam_tui.app import WijkteamApp
@@ -145,6 +172,7 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
 
         rows = app.screen.query_one("#results", ResultList).row_count
         form_open, form_saved = await _forms(app, pilot)
+        kaart, kaart_members = await _netwerkkaart(app)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "unlock_screen_seconds": round(unlock_drawn, 3),
@@ -156,6 +184,8 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         "search_rows_after_clearing": rows,
         "form_open_ms": round(form_open * 1000, 1),
         "form_save_to_file_drawn_ms": round(form_saved * 1000, 1),
+        "netwerkkaart_drawn_ms": round(kaart * 1000, 1),
+        "netwerkkaart_members": kaart_members,
         "peak_memory_mb": round(peak_kib / 1024, 1),
     }
 

@@ -23,6 +23,7 @@ from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from wijkteam_tui.domain.terms import MemberKind
@@ -215,9 +216,15 @@ def draw(plan: MapLayout, chosen: int | None) -> list[Text]:
     lines = []
     for row in rows:
         line = Text(no_wrap=True, overflow="crop")
+        # One span per run of cells in the same style.
+        run, run_style = "", ""
         for char, style in row:
-            if char:
-                line.append(char, style or None)
+            if style != run_style and run:
+                line.append(run, run_style or None)
+                run = ""
+            run, run_style = run + char, style
+        if run:
+            line.append(run, run_style or None)
         lines.append(line)
     return lines
 
@@ -252,6 +259,7 @@ class NetworkMap(Widget, can_focus=True):
         self.chosen: int | None = None
         self._plan: MapLayout | None = None
         self._lines: list[Text] = []
+        self._strips: list[Strip] = []
 
     def show(self, client_name: str, members: list[MapMember]) -> None:
         self.client_name, self.members = client_name, members
@@ -271,13 +279,21 @@ class NetworkMap(Widget, can_focus=True):
             self._plan, self._lines = plan, []
         if not self._lines:
             self._lines = draw(plan, self.chosen)
+            # Drawn as strips (the line API): Textual need not lay out a rich text.
+            console, base = self.app.console, self.rich_style
+            self._strips = [
+                Strip(list(line.render(console)), plan.width).apply_style(base)
+                for line in self._lines
+            ]
         return plan
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
         if not self.client_name:
-            return Text("")
+            return Strip.blank(self.size.width, self.rich_style)
         self._laid_out()
-        return Text("\n").join(self._lines)
+        if y >= len(self._strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        return self._strips[y].crop_extend(0, self.size.width, self.rich_style)
 
     def action_move(self, dx: int, dy: int) -> None:
         """To the nearest member in that direction (rows count double: cells are tall); when
