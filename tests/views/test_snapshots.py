@@ -404,3 +404,25 @@ def test_netwerkkaart(snap_compare, in_tmp, size, members):
         assert snap_compare(app, terminal_size=size, run_before=kaart)
     finally:
         register.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sociale_kaart(snap_compare, demo_app, size):
+    async def social(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("k")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=social)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_resource_form(snap_compare, demo_app, size):
+    async def new(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=new)

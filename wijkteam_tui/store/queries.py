@@ -86,6 +86,8 @@ from wijkteam_tui.store.records import (
     MemberInput,
     MemberRow,
     OutOfViewItem,
+    ResourceInput,
+    ResourceRow,
     SearchHit,
     SignalInput,
     SignalRow,
@@ -714,6 +716,46 @@ def list_resources(register: Register) -> list[tuple[int, str]]:
             select(Resource.id, Resource.name, Resource.category).order_by(Resource.name)
         ).all()
     return [(rid, f"{name} ({category})" if category else name) for rid, name, category in rows]
+
+
+def resources(register: Register) -> list[ResourceRow]:
+    """Every active entry of the sociale kaart, by name (a team has tens to hundreds)."""
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(
+                Resource.id,
+                Resource.name,
+                Resource.category,
+                Resource.address,
+                Resource.opening_hours,
+                Resource.contact_person,
+                Resource.phone,
+                Resource.notes,
+            )
+            .where(Resource.active.is_(True))
+            .order_by(func.lower(Resource.name), Resource.id)
+        ).all()
+    return [ResourceRow(*row) for row in rows]
+
+
+def resource_for_edit(register: Register, resource_id: int) -> tuple[ResourceInput, int]:
+    """An entry of the sociale kaart as its form edits it, and its version now."""
+    with register.read() as session:
+        resource = session.get(Resource, resource_id)
+        if resource is None:
+            raise ValidationError(f"Voorziening {resource_id} bestaat niet.", "resource")
+        return (
+            ResourceInput(
+                name=resource.name,
+                category=resource.category,
+                address=resource.address,
+                phone=resource.phone,
+                opening_hours=resource.opening_hours,
+                notes=resource.notes,
+                contact_person=resource.contact_person,
+            ),
+            resource.version,
+        )
 
 
 def client_file(register: Register, client_id: int, today: date) -> ClientFile:

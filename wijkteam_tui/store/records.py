@@ -68,6 +68,21 @@ class ResourceInput:
     phone: str = ""
     opening_hours: str = ""
     notes: str = ""
+    contact_person: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRow:
+    """An entry of the sociale kaart as its screen lists it."""
+
+    id: int
+    name: str
+    category: str
+    address: str
+    opening_hours: str
+    contact_person: str
+    phone: str
+    notes: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,20 +287,44 @@ def update_member(
         return Created(member.id, member.version)
 
 
+def _apply_resource(resource: Resource, data: ResourceInput) -> None:
+    resource.name = _required(data.name, "name", "De naam", 120)
+    resource.category = _required(data.category, "category", "De soort", 60)
+    for field, label, limit in (
+        ("address", "Het adres", 200),
+        ("phone", "Het telefoonnummer", 40),
+        ("opening_hours", "De openingstijden", 200),
+        ("contact_person", "De contactpersoon", 120),
+        ("notes", "De notitie", 4000),
+    ):
+        value = getattr(data, field).strip()
+        if len(value) > limit:
+            raise ValidationError(f"{label} is te lang (hoogstens {limit} tekens).", field)
+        setattr(resource, field, value)
+
+
 def add_resource(register: Register, data: ResourceInput) -> Created:
     """Add an entry to the sociale kaart."""
     with register.write() as session:
-        resource = Resource(
-            name=_required(data.name, "name", "De naam"),
-            category=_required(data.category, "category", "De soort", 60),
-            address=data.address.strip(),
-            phone=data.phone.strip(),
-            opening_hours=data.opening_hours.strip(),
-            notes=data.notes.strip(),
-        )
+        resource = Resource()
+        _apply_resource(resource, data)
         session.add(resource)
         session.flush()
-        return Created(resource.id)
+        return Created(resource.id, resource.version)
+
+
+def update_resource(
+    register: Register, resource_id: int, version: int, data: ResourceInput
+) -> Created:
+    """Change an entry of the sociale kaart; refused when someone else changed it meanwhile."""
+    with register.write() as session:
+        resource = session.get(Resource, resource_id)
+        if resource is None:
+            raise ValidationError(f"Voorziening {resource_id} bestaat niet.", "resource")
+        _check_version(resource.version, version)
+        _apply_resource(resource, data)
+        session.flush()
+        return Created(resource.id, resource.version)
 
 
 # --- agreements --------------------------------------------------------------------------------

@@ -56,6 +56,13 @@ class TodayScreen(WijkteamScreen[None]):
         Binding("c", "log_contact", "Contact", id="today.contact", tooltip="Contact vastleggen"),
         Binding("slash,ctrl+f", "clients", "Cliënten", id="today.clients", tooltip="Zoeken"),
         Binding("r", "reload", "Vernieuw", id="today.reload", tooltip="Opnieuw laden"),
+        Binding(
+            "k",
+            "social_map",
+            "Sociale kaart",
+            id="today.social",
+            tooltip="Voorzieningen in de wijk zoeken, toevoegen, wijzigen",
+        ),
         Binding("tab", "app.focus_next", "Volgende lijst", show=False, id="today.next"),
     ]
 
@@ -239,6 +246,11 @@ class TodayScreen(WijkteamScreen[None]):
     def _contact_done(self, logged: bool | None) -> None:
         if logged:
             self.action_reload()
+
+    def action_social_map(self) -> None:
+        from wijkteam_tui.views.social_map import SocialMapScreen
+
+        self.app.push_screen(SocialMapScreen())
 
     def action_clients(self) -> None:
         from wijkteam_tui.views.clients import ClientsScreen

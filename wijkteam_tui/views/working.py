@@ -7,13 +7,14 @@ A test checks that opening any screen after this import loads nothing new."""
 from __future__ import annotations
 
 from wijkteam_tui.store import crypto, engine, queries, services
-from wijkteam_tui.views import client_file, clients, contact, detail, today
+from wijkteam_tui.views import client_file, clients, contact, detail, ecogram, social_map, today
 from wijkteam_tui.views.forms import agreement as agreement_form
 from wijkteam_tui.views.forms import alert as alert_form
 from wijkteam_tui.views.forms import client as client_form
 from wijkteam_tui.views.forms import member as member_form
 from wijkteam_tui.views.forms import observation as observation_form
 from wijkteam_tui.views.forms import phase as phase_form
+from wijkteam_tui.views.forms import resource as resource_form
 from wijkteam_tui.views.forms import signal as signal_form
 from wijkteam_tui.views.forms import snooze as snooze_form
 from wijkteam_tui.views.forms import threshold as threshold_form
@@ -27,14 +28,17 @@ __all__ = [
     "contact",
     "crypto",
     "detail",
+    "ecogram",
     "engine",
     "member_form",
     "observation_form",
     "phase_form",
     "queries",
+    "resource_form",
     "services",
     "signal_form",
     "snooze_form",
+    "social_map",
     "threshold_form",
     "today",
 ]
