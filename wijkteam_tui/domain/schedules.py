@@ -176,7 +176,11 @@ def interval_text(interval_days: int | None, rule: str | None) -> str:
         )
         freq = f"elke {interval} {unit}"
     days = parts.get("BYDAY")
+    names = {"MO": "ma", "TU": "di", "WE": "wo", "TH": "do", "FR": "vr", "SA": "za", "SU": "zo"}
+    ordinal = {"1": "eerste", "2": "tweede", "3": "derde", "4": "vierde", "-1": "laatste"}
+    if days and parts.get("FREQ") == "MONTHLY" and days[:-2] in ordinal and interval == 1:
+        # "eerste ma van de maand", not "maandelijks op ma".
+        return f"{ordinal[days[:-2]]} {names.get(days[-2:], days[-2:])} van de maand"
     if days:
-        names = {"MO": "ma", "TU": "di", "WE": "wo", "TH": "do", "FR": "vr", "SA": "za", "SU": "zo"}
         freq += " op " + ", ".join(names.get(d[-2:], d) for d in days.split(","))
     return freq

@@ -529,11 +529,12 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             .order_by(SignOffRequest.requested_on.desc(), SignOffRequest.id.desc())
         ).all()
         for on, reason, by, status, decided_on, decision, decider in requests:
-            text = f"Aanvraag duurzaam in beeld: {reason}"
-            entries.append(TimelineEntry(on, "aanvraag", text, by))
+            # Newest first: the decision above the request it answers.
             if decided_on is not None:
                 text = f"Aanvraag {status.label}" + (f": {decision}" if decision else "")
                 entries.append(TimelineEntry(decided_on, "aanvraag", text, decider or ""))
+            text = f"Aanvraag duurzaam in beeld: {reason}"
+            entries.append(TimelineEntry(on, "aanvraag", text, by))
         _Confirmer, _Resolver = aliased(User), aliased(User)
         alerts = conn.execute(
             select(

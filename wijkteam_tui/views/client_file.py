@@ -354,6 +354,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             ],
             today,
             limit,
+            file.opened_on,
         )
         self.query_one("#ecogram", NetworkMap).show(file.name, members)
         self.query_one("#ecogram-legend", Static).update(
@@ -669,7 +670,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             (f"{m.name} ({m.relation})" if m.relation else m.name, ("lid", m.id))
             for m in self.file.members
         ]
-        performers += [(f"{u.display_name} (medewerker)", ("medewerker", u.id)) for u in users]
+        performers += [(f"{u.display_name} ({u.role.label})", ("medewerker", u.id)) for u in users]
         form = AgreementForm(self.client_id, self.file.name, performers, current)
         self.app.push_screen(form, self._form_closed)
 

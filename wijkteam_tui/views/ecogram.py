@@ -82,7 +82,7 @@ def label_text(member: MapMember, name_cells: int) -> str:
     name = clean(member.name).strip() or "?"
     if cell_len(name) > name_cells:
         name = set_cell_size(name, name_cells - 1).rstrip() + "…"
-    marks = "".join(sorted(member.supports))
+    marks = "".join(kind for kind in "PGAE" if kind in member.supports)
     marks += "✓" if member.has_agreement else ""
     marks += "!" if member.silent else ""
     return f"{SYMBOL[member.kind]} {name}" + (f" {marks}" if marks else "")
@@ -335,8 +335,11 @@ def map_members(
     members: list[tuple[int, str, MemberKind, int, str, bool, date | None]],
     today: date,
     silent_after_days: int,
+    opened_on: date,
 ) -> list[MapMember]:
-    """MapMembers from (id, name, kind, ring, supports, has agreement, last contact)."""
+    """MapMembers from (id, name, kind, ring, supports, has agreement, last contact). Silent is
+    a member with no contact for longer than the limit since the last one, or since the file
+    was opened when there has been none."""
     return [
         MapMember(
             member_id,
@@ -345,7 +348,7 @@ def map_members(
             ring,
             supports,
             agreement,
-            last is None or (today - last).days > silent_after_days,
+            (today - (last or opened_on)).days > silent_after_days,
         )
         for member_id, name, kind, ring, supports, agreement, last in members
     ]

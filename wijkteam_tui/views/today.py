@@ -70,6 +70,7 @@ class TodayScreen(WijkteamScreen[None]):
         super().__init__()
         self._first_day = first_day
         self._rows: dict[str, RowTarget] = {}
+        self._placed = False
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -186,12 +187,15 @@ class TodayScreen(WijkteamScreen[None]):
         # decides.
         self.query_one("#section-sign-offs").display = bool(requests)
         self.query_one("#title-sign-offs", Label).update(
-            f"Aanvragen duurzaam in beeld ({len(requests)}): Enter opent de cliënt, k beslist"
+            f"Aanvragen duurzaam in beeld ({len(requests)}):"
+            " Enter opent de cliënt, daar beslist u met k"
         )
         self._fill("sign-offs", requests)
         focused = self.focused
-        if not isinstance(focused, OptionList) or not focused.option_count:
-            # The first list with something in it, so that `c` and Enter work at once.
+        if not self._placed or not isinstance(focused, OptionList) or not focused.option_count:
+            # The first list with something in it, so that `c` and Enter work at once (for a
+            # teamleider the requests waiting for them); later reloads keep the person's place.
+            self._placed = True
             lists = [self.query_one(f"#{section_id}", OptionList) for section_id, _, _ in SECTIONS]
             if requests:
                 lists.insert(0, self.query_one("#sign-offs", OptionList))
