@@ -256,3 +256,52 @@ async def test_a_client_threshold_is_set_with_a_reason_and_set_back_to_the_team(
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
     assert not any(r.own for r in client_file(anna, client_id, TODAY).thresholds)
+
+
+def test_free_text_of_requests_alerts_thresholds_and_the_sociale_kaart_survives_unchanged(
+    anna, bram
+):
+    """Markup, escapes, right-to-left, emoji and 2,000 characters in every new free field
+    come back exactly as typed."""
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.views.test_forms import FREE_TEXT
+    from wijkteam_tui.domain.terms import ThresholdRule
+    from wijkteam_tui.store.queries import resource_for_edit
+    from wijkteam_tui.store.records import ResourceInput
+    from wijkteam_tui.store.services import (
+        add_resource,
+        change_phase,
+        confirm_alert,
+        decide_sign_off,
+        request_sign_off,
+        resolve_alert,
+        set_threshold,
+    )
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=FREE_TEXT.filter(bool))
+    def round_trip(text: str) -> None:
+        client_id = _kees(anna)
+        request = request_sign_off(bram, client_id, text, TODAY)
+        decide_sign_off(anna, request.id, False, text, TODAY)
+        timeline = {e.text for e in client_timeline(anna, client_id)}
+        assert f"Aanvraag duurzaam in beeld: {text}" in timeline
+        assert f"Aanvraag afgewezen: {text}" in timeline
+        record_observation(anna, ObservationInput(client_id, SignalPhase.RED, TODAY), TODAY)
+        (alert,) = [a for a in client_file(anna, client_id, TODAY).alerts]
+        confirm_alert(anna, alert.alert_id, text)
+        resolve_alert(anna, alert.alert_id, text[:2000], TODAY)
+        entries = [(e.kind, e.text) for e in client_timeline(anna, client_id)]
+        assert ("bevestigd", text) in entries and ("opgelost", text) in entries
+        set_threshold(
+            anna, client_id, ThresholdRule.OUT_OF_VIEW, days=10, reason=text[:500], today=TODAY
+        )
+        (row,) = [r for r in client_file(anna, client_id, TODAY).thresholds if r.own]
+        assert row.reason == text[:500]
+        made = add_resource(anna, ResourceInput(text[:120].strip() or "x", "inloop", notes=text))
+        details, _ = resource_for_edit(anna, made.id)
+        assert (details.name, details.notes) == (text[:120].strip() or "x", text)
+        change_phase(anna, client_id, Phase.CLOSED, text, TODAY)
+
+    round_trip()
