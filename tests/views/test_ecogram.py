@@ -158,3 +158,12 @@ async def test_arrows_move_between_members_and_enter_edits_the_chosen_one(tmp_pa
             assert "alle afspraken rusten op één persoon" in strength
     finally:
         register.close()
+
+
+def test_a_label_over_half_a_wide_character_leaves_no_half_behind():
+    from wijkteam_tui.views.ecogram import MapLayout, Placed
+
+    plan = MapLayout(10, 1, [Placed(1, 0, 0, "陈小明", "red"), Placed(2, 1, 0, "ab", "blue")], [])
+    (line,) = draw(plan, None)
+    assert line.cell_len == 10
+    assert line.plain.startswith(" ab")

@@ -8,6 +8,7 @@ Queries are SQLAlchemy Core selects: typed, cached, and the same on PostgreSQL.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -690,33 +691,22 @@ def agreement_for_edit(register: Register, agreement_id: int) -> tuple[Agreement
         )
 
 
+def _for_edit(
+    register: Register, model: type[Any], record_id: int, form: type[Any], missing: str
+) -> tuple[Any, int]:
+    """A record as its form edits it (the input record's fields, read from the same-named
+    columns), and the version it has now."""
+    with register.read() as session:
+        row = session.get(model, record_id)
+        if row is None:
+            raise ValidationError(missing, model.__tablename__)
+        values = {field.name: getattr(row, field.name) for field in dataclass_fields(form)}
+        return form(**values), row.version
+
+
 def signal_for_edit(register: Register, signal_id: int) -> tuple[SignalInput, int]:
     """A row of the signaleringsplan as the signal form edits it, and its version now."""
-    with register.read() as session:
-        signal = session.get(Signal, signal_id)
-        if signal is None:
-            raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
-        return (
-            SignalInput(
-                phase=signal.phase,
-                signs=signal.signs,
-                own_actions=signal.own_actions,
-                network_actions=signal.network_actions,
-                professional_actions=signal.professional_actions,
-                whom_to_call=signal.whom_to_call,
-                position=signal.position,
-            ),
-            signal.version,
-        )
-
-
-def list_resources(register: Register) -> list[tuple[int, str]]:
-    """The sociale kaart's entries as (id, "name (category)"), by name."""
-    with register.read_connection() as conn:
-        rows = conn.execute(
-            select(Resource.id, Resource.name, Resource.category).order_by(Resource.name)
-        ).all()
-    return [(rid, f"{name} ({category})" if category else name) for rid, name, category in rows]
+    return _for_edit(register, Signal, signal_id, SignalInput, f"Signaal {signal_id} bestaat niet.")
 
 
 def resources(register: Register) -> list[ResourceRow]:
@@ -739,24 +729,19 @@ def resources(register: Register) -> list[ResourceRow]:
     return [ResourceRow(*row) for row in rows]
 
 
+def list_resources(register: Register) -> list[tuple[int, str]]:
+    """The sociale kaart's entries as (id, "name (category)"), by name: the member form's
+    choices."""
+    return [
+        (row.id, f"{row.name} ({row.category})" if row.category else row.name)
+        for row in resources(register)
+    ]
+
+
 def resource_for_edit(register: Register, resource_id: int) -> tuple[ResourceInput, int]:
     """An entry of the sociale kaart as its form edits it, and its version now."""
-    with register.read() as session:
-        resource = session.get(Resource, resource_id)
-        if resource is None:
-            raise ValidationError(f"Voorziening {resource_id} bestaat niet.", "resource")
-        return (
-            ResourceInput(
-                name=resource.name,
-                category=resource.category,
-                address=resource.address,
-                phone=resource.phone,
-                opening_hours=resource.opening_hours,
-                notes=resource.notes,
-                contact_person=resource.contact_person,
-            ),
-            resource.version,
-        )
+    missing = f"Voorziening {resource_id} bestaat niet."
+    return _for_edit(register, Resource, resource_id, ResourceInput, missing)
 
 
 def client_file(register: Register, client_id: int, today: date) -> ClientFile:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.dates import MONTHS
@@ -51,6 +51,7 @@ from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
 from wijkteam_tui.views.ecogram import LEGEND, NetworkMap, map_members
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import day, due_text, fit, late_text, literal
 from wijkteam_tui.views.topbar import TopBar
 
@@ -209,7 +210,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 yield NetworkMap(id="ecogram")
                 yield Static("", id="ecogram-legend")
                 yield Static("", id="ecogram-strength")
-        yield Footer()
+        yield KeyBar()
 
     @staticmethod
     def _table(table_id: str, columns: tuple[tuple[str, int], ...]) -> DataTable[object]:

@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.queries import list_users, search_clients
 from wijkteam_tui.store.records import ClientSummary, SearchHit, UserItem
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.result_list import ResultList, Row, rows
 from wijkteam_tui.views.text import columns_line, counted, header
 from wijkteam_tui.views.topbar import TopBar
@@ -87,7 +88,7 @@ class ClientsScreen(WijkteamScreen[None]):
             yield Checkbox("Open aandachtspunt", id="with-alert", compact=True)
         yield Static(header(COLUMNS), id="results-header")
         yield ResultList(empty_text="Geen cliënten gevonden.", id="results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         team = self.wijkteam.team

@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from wijkteam_tui.domain.dates import DateInputError, format_date, parse_date
 from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
@@ -27,6 +27,7 @@ from wijkteam_tui.store.queries import contact_choices
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.services import log_contact
 from wijkteam_tui.views.base import WijkteamDialog
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import day, late_text, literal
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class LogContactScreen(WijkteamDialog[bool]):
                 compact=True,
             )
             yield Static("", id="contact-message", classes="field-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._render_choices()

@@ -205,13 +205,16 @@ def draw(plan: MapLayout, chosen: int | None) -> list[Text]:
     for label in plan.labels:
         style = label.style + (" reverse" if label.member_id == chosen and chosen else "")
         x = label.x
+        row = rows[label.y]
         for char in label.text:
             size = get_character_cell_size(char)
             if x + size > plan.width:
                 break
-            rows[label.y][x] = (char, style)
+            for cell in range(x, x + size):
+                _clear(row, cell)
+            row[x] = (char, style)
             if size == 2:
-                rows[label.y][x + 1] = ("", style)
+                row[x + 1] = ("", style)
             x += size
     lines = []
     for row in rows:
@@ -227,6 +230,17 @@ def draw(plan: MapLayout, chosen: int | None) -> list[Text]:
             line.append(run, run_style or None)
         lines.append(line)
     return lines
+
+
+def _clear(row: list[tuple[str, str]], x: int) -> None:
+    """Make cell `x` free to write in: a wide character it is half of becomes a space (a label
+    that had to be put over another must not leave half a character behind)."""
+    char, style = row[x]
+    if char == "" and x > 0:
+        row[x - 1] = (" ", row[x - 1][1])
+    elif char and get_character_cell_size(char) == 2 and x + 1 < len(row):
+        row[x + 1] = (" ", style)
+    row[x] = (" ", style)
 
 
 class NetworkMap(Widget, can_focus=True):

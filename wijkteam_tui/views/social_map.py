@@ -8,13 +8,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from wijkteam_tui.domain.search import fold, search_words
 from wijkteam_tui.store.queries import resource_for_edit, resources
 from wijkteam_tui.store.records import ResourceInput, ResourceRow
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.clients import SearchInput
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import fit
 from wijkteam_tui.views.topbar import TopBar
 
@@ -59,7 +60,7 @@ class SocialMapScreen(WijkteamScreen[None]):
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         team = self.wijkteam.team

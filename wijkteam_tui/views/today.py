@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkteam_tui.store.records import DueItem
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import columns_line, day, header, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
 
@@ -87,7 +88,7 @@ class TodayScreen(WijkteamScreen[None]):
             yield Static(header(SIGN_OFF_COLUMNS), classes="list-header")
             yield OptionList(id="sign-offs", classes="day-list")
         yield Static("", id="out-of-hours")
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         # Also when first shown; then the unlocking worker may have read the day already.

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from wijkteam_tui.domain.accounts import (
     passphrase_strength,
@@ -23,6 +23,7 @@ from wijkteam_tui.domain.accounts import (
 from wijkteam_tui.errors import TooManyAttemptsError, UsageError, WijkteamError
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.day import Day, read_day
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.text import literal
 
@@ -64,7 +65,7 @@ class UnlockScreen(WijkteamScreen[None]):
             yield Input(password=True, placeholder="wachtwoord", id="passphrase", compact=True)
             yield Static("", id="unlock-message", classes="field-message")
             yield Button("Openen", id="open", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#passphrase" if self.user else "#user", Input).focus()
@@ -177,7 +178,7 @@ class SetupScreen(WijkteamScreen[None]):
             yield Input(password=True, id="repeat", compact=True)
             yield Static("", id="setup-message", classes="field-message")
             yield Button("Register aanmaken", id="create", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#team", Input).focus()
@@ -263,7 +264,7 @@ class RecoveryKeyScreen(WijkteamScreen[None]):
             yield Static(self.recovery_key, id="recovery-key")
             yield Checkbox("Ik heb de herstelsleutel opgeschreven", id="written")
             yield Button("Verder", id="continue", variant="primary", disabled=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#written", Checkbox).focus()

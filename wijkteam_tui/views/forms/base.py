@@ -26,7 +26,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from wijkteam_tui.domain.fields import FieldError, clean_text
 from wijkteam_tui.domain.terms import LabelledEnum
@@ -34,6 +34,7 @@ from wijkteam_tui.errors import ConflictError, ValidationError, WijkteamError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.views.base import WijkteamDialog
 from wijkteam_tui.views.confirm import ConfirmDialog
+from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import literal
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
                     yield self._widget(spec, start.get(spec.name))
                     if spec.hint is not None:
                         yield Static("", id=f"{spec.name}-hint", classes="field-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # The first field, not the scrolling box around the fields, so typing starts at once.
