@@ -85,6 +85,9 @@ async def _netwerkkaart(app: object) -> tuple[float, int]:
     screen.action_reload()
     await _until(app, lambda: screen.file is not shown)
     await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    # The reloaded file on screen, as the person sees it before pressing 6.
+    await _drawn(screen)
+    await asyncio.sleep(0.2)
     ecogram = screen.query_one(NetworkMap)
     pressed = time.time()
     app.post_message(events.Key("6", "6"))  # type: ignore[attr-defined]
