@@ -656,3 +656,31 @@ async def test_names_in_a_choice_field_are_shown_literally(register):
         await pilot.press("enter")  # open the list of performers
         await settle(pilot)
         assert "[bold]Fenna[/bold]" in _screen_text(app)
+
+
+async def test_a_burst_of_keys_into_a_just_opened_form_lands_in_the_right_fields(register):
+    """The fields below the first screenful are added just after the form is drawn; keys sent
+    in the same burst as the one that opened it wait for them and land where they were meant."""
+    from tests.views.conftest import burst, drain
+
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientsScreen())
+        await settle(pilot)
+        burst(
+            app,
+            "ctrl+n",
+            "Kees Bakker", "enter", "3-4-1951", "enter", "Lindelaan", "enter", "4a", "enter",
+            "1234ab", "enter", "Middelwijk", "enter", "06 1234 5678",
+            "ctrl+s",
+        )  # fmt: skip
+        await drain(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        details, _ = client_for_edit(register, app.screen.client_id)
+    assert (details.name, details.postcode, details.city, details.phone) == (
+        "Kees Bakker",
+        "1234 AB",
+        "Middelwijk",
+        "06 1234 5678",
+    )

@@ -71,7 +71,10 @@ class KeySequencer:
 
     def _screen_ready(self) -> bool:
         screen = self._app.screen
-        return screen.is_mounted and screen.id != "_default"
+        # A form adds its lower fields just after it is drawn (`building`).
+        return (
+            screen.is_mounted and screen.id != "_default" and not getattr(screen, "building", False)
+        )
 
     def _walk(self, path: list[DOMNode], turn: int) -> None:
         """Post a marker to each node in turn; it runs after everything queued there before it."""

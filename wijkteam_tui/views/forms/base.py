@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
+#: Fields drawn with the form itself; the rest follow right after (a form opens faster).
+FIRST_FIELDS = 5
+
 #: What a field's `clean` gets: the typed text (or chosen value) and today; it returns the value
 #: to save or raises FieldError.
 Clean = Callable[[Any, date], Any]
@@ -102,6 +105,9 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         super().__init__()
         self._typed = typed
         self._initial: dict[str, Any] = {}
+        self._start: dict[str, Any] = {}
+        #: True while the fields below the first screenful are still being added.
+        self.building = False
 
     # --- what a form says of itself ----------------------------------------------------------
 
@@ -128,21 +134,27 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     def compose(self) -> ComposeResult:
         self._initial = {name: self._raw(value) for name, value in self.initial().items()}
-        start = {**self._initial, **(self._typed or {})}
+        self._start = {**self._initial, **(self._typed or {})}
         with Vertical(id="form-box", classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
             if self.intro_text:
                 yield Static(literal(self.intro_text), id="form-intro")
             yield Static("", id="form-message")
             with VerticalScroll(id="form-fields"):
-                for spec in self.fields():
-                    # One line above the field: its label, or its label and what is wrong
-                    # (fewer widgets make the form open faster).
-                    yield Label(self._label(spec), id=f"{spec.name}-label")
-                    yield self._widget(spec, start.get(spec.name))
-                    if spec.hint is not None:
-                        yield Static("", id=f"{spec.name}-hint", classes="field-hint")
+                for spec in self.fields()[:FIRST_FIELDS]:
+                    yield from self._field(spec)
         yield KeyBar()
+
+    def _field(self, spec: Field) -> list[Widget]:
+        """One line above the field: its label, or its label and what is wrong (fewer widgets
+        make the form open faster); the field; a hint line if it has one."""
+        widgets = [
+            Label(self._label(spec), id=f"{spec.name}-label"),
+            self._widget(spec, self._start.get(spec.name)),
+        ]
+        if spec.hint is not None:
+            widgets.append(Static("", id=f"{spec.name}-hint", classes="field-hint"))
+        return widgets
 
     def on_mount(self) -> None:
         # The first field, not the scrolling box around the fields, so typing starts at once.
@@ -150,6 +162,17 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
             box.can_focus = False
         first = self.fields()[0]
         self.query_one(f"#{first.name}").focus()
+        self._update_hints()
+        if len(self.fields()) > FIRST_FIELDS:
+            # The fields below the first screenful come right after it is drawn. Keys wait
+            # until they are there (`building`, see views.keys), so none lands in a wrong field.
+            self.building = True
+            self.call_after_refresh(self._add_the_other_fields)
+
+    async def _add_the_other_fields(self) -> None:
+        widgets = [w for spec in self.fields()[FIRST_FIELDS:] for w in self._field(spec)]
+        await self.query_one("#form-fields", VerticalScroll).mount_all(widgets)
+        self.building = False
         self._update_hints()
 
     @on(Input.Changed)
@@ -161,7 +184,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         typed, today = self.typed(), self.wijkteam.clock()
         for spec in specs:
             assert spec.hint is not None
-            self.query_one(f"#{spec.name}-hint", Static).update(literal(spec.hint(typed, today)))
+            for line in self.query(f"#{spec.name}-hint").results(Static):
+                line.update(literal(spec.hint(typed, today)))
 
     @staticmethod
     def _label(spec: Field, problem: str = "") -> Text:
@@ -212,7 +236,12 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         """What is in the fields now, as typed (text) or chosen (values)."""
         values: dict[str, Any] = {}
         for spec in self.fields():
-            widget = self.query_one(f"#{spec.name}")
+            found = self.query(f"#{spec.name}")
+            if not found:
+                # Not on screen yet (just opened): what it will start with.
+                values[spec.name] = self._start.get(spec.name)
+                continue
+            widget = found.first()
             if isinstance(widget, TextArea):
                 values[spec.name] = widget.text
             elif isinstance(widget, Select):
@@ -267,6 +296,9 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
     # --- saving and leaving -------------------------------------------------------------------
 
     def action_save(self) -> None:
+        if self.building:
+            self.set_timer(0.01, self.action_save)
+            return
         register = self.wijkteam.register
         today = self.wijkteam.clock()
         values = self._checked(today)
