@@ -33,6 +33,8 @@ TARGETS = {
     "search_keystroke_ms_max": 50,
     "peak_memory_mb": 200,
     "form_open_ms": 100,
+    "member_form_open_ms": 100,
+    "phase_form_open_ms": 100,
     "netwerkkaart_drawn_ms": 50,
     "form_save_to_file_drawn_ms": 150,
 }

@@ -65,6 +65,30 @@ async def _forms(app: object, pilot: object) -> tuple[float, float]:
     return opened - pressed, saved - pressed_save
 
 
+async def _other_forms(app: object) -> dict[str, float]:
+    """On the open client file: `2` `n` (the member form, the most fields) and `f` (the phase
+    form), each from the key until the form is drawn, then closed untouched with Esc."""
+    from textual import events
+
+    from wijkteam_tui.views.forms.base import FormScreen
+
+    screen = app.screen  # type: ignore[attr-defined]
+    app.post_message(events.Key("2", "2"))  # type: ignore[attr-defined]
+    await _until(app, lambda: screen.query_one("#tabs").active == "netwerk")
+    timings = {}
+    for name, key in (("member_form_open_ms", "n"), ("phase_form_open_ms", "f")):
+        await asyncio.sleep(0.2)
+        pressed = time.time()
+        app.post_message(events.Key(key, key))  # type: ignore[attr-defined]
+        opened = await _until(app, lambda: isinstance(app.screen, FormScreen))  # type: ignore[attr-defined]
+        timings[name] = round((opened - pressed) * 1000, 1)
+        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await asyncio.sleep(0.1)
+        app.post_message(events.Key("escape", None))  # type: ignore[attr-defined]
+        await _until(app, lambda: app.screen is screen)  # type: ignore[attr-defined]
+    return timings
+
+
 async def _netwerkkaart(app: object) -> tuple[float, int]:
     """On the open client file: give the client 15 network members (as a medewerker would
     have recorded them), then time `6` until the netwerkkaart is drawn."""
@@ -175,6 +199,7 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
 
         rows = app.screen.query_one("#results", ResultList).row_count
         form_open, form_saved = await _forms(app, pilot)
+        other_forms = await _other_forms(app)
         kaart, kaart_members = await _netwerkkaart(app)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
@@ -187,6 +212,7 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         "search_rows_after_clearing": rows,
         "form_open_ms": round(form_open * 1000, 1),
         "form_save_to_file_drawn_ms": round(form_saved * 1000, 1),
+        **other_forms,
         "netwerkkaart_drawn_ms": round(kaart * 1000, 1),
         "netwerkkaart_members": kaart_members,
         "peak_memory_mb": round(peak_kib / 1024, 1),
