@@ -100,7 +100,7 @@ from wijkteam_tui.store.records import (
     TodayList,
     UserItem,
 )
-from wijkteam_tui.store.refresh import agreement_who, informal_members
+from wijkteam_tui.store.refresh import agreement_who, informal_members_of
 
 _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")
@@ -791,7 +791,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
         thresholds = _client_thresholds(session, client_id)
         missing = ""
         if client.phase in (Phase.INTENSIVE, Phase.SCALING_BACK):
-            missing = what_is_missing(informal_members(session, client_id, today))
+            missing = what_is_missing(informal_members_of(members, agreements, today))
         address = " ".join(p for p in (client.street, client.house_number) if p)
         place = " ".join(p for p in (client.postcode, client.city) if p)
         phase_order = {SignalPhase.GREEN: 0, SignalPhase.ORANGE: 1, SignalPhase.RED: 2}

@@ -8,6 +8,7 @@ agreements, the contact moments since the last real contact, the observations of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -201,26 +202,30 @@ def _moments_since_last_real_contact(session: Session, client: Client) -> list[r
 def informal_members(session: Session, client_id: int, today: date) -> list[InformalMember]:
     """The client's active informal network members, and whether each has an active, not yet
     ended contact agreement."""
-    with_agreement = set(
-        session.scalars(
-            select(ContactAgreement.member_id).where(
-                ContactAgreement.client_id == client_id,
-                ContactAgreement.member_id.is_not(None),
-                ContactAgreement.active.is_(True),
-                or_(ContactAgreement.end_on.is_(None), ContactAgreement.end_on >= today),
-            )
+    members = session.scalars(
+        select(NetworkMember).where(
+            NetworkMember.client_id == client_id, NetworkMember.kind == MemberKind.INFORMAL
         )
-    )
-    members = session.execute(
-        select(NetworkMember.id, NetworkMember.name, NetworkMember.relation)
-        .where(
-            NetworkMember.client_id == client_id,
-            NetworkMember.kind == MemberKind.INFORMAL,
-            NetworkMember.active.is_(True),
-        )
-        .order_by(NetworkMember.name, NetworkMember.id)
     ).all()
-    return [
-        InformalMember(name, relation, member_id in with_agreement)
-        for member_id, name, relation in members
-    ]
+    agreements = session.scalars(
+        select(ContactAgreement).where(
+            ContactAgreement.client_id == client_id, ContactAgreement.member_id.is_not(None)
+        )
+    ).all()
+    return informal_members_of(members, agreements, today)
+
+
+def informal_members_of(
+    members: Iterable[NetworkMember], agreements: Iterable[ContactAgreement], today: date
+) -> list[InformalMember]:
+    """The same from a client's members and agreements already read (the client file)."""
+    with_agreement = {
+        a.member_id
+        for a in agreements
+        if a.member_id is not None and a.active and (a.end_on is None or a.end_on >= today)
+    }
+    informal = sorted(
+        (m for m in members if m.active and m.kind is MemberKind.INFORMAL),
+        key=lambda m: (m.name, m.id),
+    )
+    return [InformalMember(m.name, m.relation, m.id in with_agreement) for m in informal]
