@@ -189,6 +189,26 @@ async def test_user_enter_passphrase_enter_in_one_burst_unlocks(street: Street):
         assert app.register is not None and app.register.user.name == "anna"
 
 
+async def test_keys_typed_after_the_passphrase_wait_for_vandaag_and_are_not_lost(street: Street):
+    """Passphrase, Enter, and straight on: a new client with a wrong date, saved. The keys
+    after Enter wait while the register opens instead of going into the passphrase field (a
+    second Enter there used to start a second unlock with the wrong passphrase)."""
+    from wijkteam_tui.views.forms.client import ClientForm
+
+    app = make_app(street.path, user_hint="anna")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst(
+            app,
+            PASSPHRASE, "enter", "/", "ctrl+n", "Joke Smit", "enter", "31-02-1950", "ctrl+s",
+        )  # fmt: skip
+        await drain(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm), "the form is open and keeps what was typed"
+        assert form.query_one("#name", Input).value == "Joke Smit"
+        assert "bestaat niet" in form.message("birth_date")
+
+
 async def test_set_up_typed_in_one_burst_keeps_every_field_apart(tmp_path: Path):
     app = make_app(tmp_path / "nieuw" / "register.db")
     async with app.run_test(size=(100, 40)) as pilot:

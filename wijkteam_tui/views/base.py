@@ -64,12 +64,17 @@ class _StoreCall:
     done: Callable[[Any], None]
     failed: Callable[[str, WijkteamError | None], None] | None
     busy: Widget | None
+    hold_keys: bool = False
 
 
 class StoreWorkers:
     """Mixin for screens: store calls in thread workers, with one place for their outcome."""
 
     _store_calls: dict[Worker[Any], _StoreCall]
+    #: While True, keys wait before they are routed (views.keys): the screen is not ready for
+    #: them yet (a form adding its lower fields, an unlock or set-up in progress), and a key
+    #: now would land in the wrong place or start the same thing twice.
+    holding_keys: bool = False
 
     @property
     def wijkteam(self) -> WijkteamAppLike:
@@ -84,12 +89,14 @@ class StoreWorkers:
         busy: Widget | None = None,
         failed: Callable[[str, WijkteamError | None], None] | None = None,
         exclusive: bool = True,
+        hold_keys: bool = False,
     ) -> Worker[T]:
         """Run `work` (a store call) in a thread; `done(result)` runs on the screen afterwards.
 
         `busy` shows a loading indicator until the call ends, however it ends. `failed(message,
         error)` gets the Dutch message of a failure (error is None for a bug); without it the
-        message is shown as a notification."""
+        message is shown as a notification. `hold_keys`: keys wait until the call has ended and
+        what it opens is there (what the person types next is meant for that)."""
         screen = cast(Screen[Any], self)
         if busy is not None:
             busy.loading = True
@@ -98,7 +105,9 @@ class StoreWorkers:
         )
         if not hasattr(self, "_store_calls"):
             self._store_calls = {}
-        self._store_calls[worker] = _StoreCall(done, failed, busy)
+        self._store_calls[worker] = _StoreCall(done, failed, busy, hold_keys)
+        if hold_keys:
+            self.holding_keys = True
         return worker
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -114,6 +123,8 @@ class StoreWorkers:
             and not any(other.busy is call.busy for other in calls.values())
         ):
             call.busy.loading = False
+        if call is not None and call.hold_keys:
+            self.holding_keys = any(other.hold_keys for other in calls.values())
         if event.state is WorkerState.SUCCESS:
             if call is not None:
                 call.done(event.worker.result)

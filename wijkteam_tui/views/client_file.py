@@ -556,7 +556,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             row, version = signal_for_edit(register, signal_id)
             return signal_id, row, version
 
-        self.run_store(load, self._signal_loaded, group="form")
+        self.run_store(load, self._signal_loaded, group="form", hold_keys=True)
 
     def _signal_loaded(self, current: tuple[int, SignalInput, int] | None) -> None:
         from wijkteam_tui.views.forms.signal import SignalForm
@@ -657,7 +657,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             details, version = agreement_for_edit(register, agreement_id)
             return list_users(register), (agreement_id, details, version)
 
-        self.run_store(load, self._agreement_loaded, group="form")
+        self.run_store(load, self._agreement_loaded, group="form", hold_keys=True)
 
     def _agreement_loaded(
         self, loaded: tuple[list[UserItem], tuple[int, AgreementInput, int] | None]
@@ -687,7 +687,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 current = (member_id, details, version)
             return list_resources(register), current
 
-        self.run_store(load, self._member_loaded, group="form")
+        self.run_store(load, self._member_loaded, group="form", hold_keys=True)
 
     def _member_loaded(
         self, loaded: tuple[list[tuple[int, str]], tuple[int, MemberInput, int] | None]
@@ -710,7 +710,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             details, version = client_for_edit(register, client_id)
             return list_users(register), details, version
 
-        self.run_store(load, self._edit_loaded, group="form")
+        self.run_store(load, self._edit_loaded, group="form", hold_keys=True)
 
     def _edit_loaded(self, loaded: tuple[list[UserItem], ClientInput, int]) -> None:
         from wijkteam_tui.views.forms.client import ClientForm

@@ -97,7 +97,8 @@ class ClientsScreen(WijkteamScreen[None]):
         self.query_one("#search", Input).focus()
         register = self.wijkteam.register
         if register is not None:
-            self.run_store(lambda: list_users(register), self._users, group="users")
+            # Ctrl+N needs the casemanagers: keys wait for them.
+            self.run_store(lambda: list_users(register), self._users, group="users", hold_keys=True)
         self._search()
 
     def _users(self, users: list[UserItem]) -> None:

@@ -71,9 +71,11 @@ class KeySequencer:
 
     def _screen_ready(self) -> bool:
         screen = self._app.screen
-        # A form adds its lower fields just after it is drawn (`building`).
+        # A screen that is busy with what the last key started holds the next ones.
         return (
-            screen.is_mounted and screen.id != "_default" and not getattr(screen, "building", False)
+            screen.is_mounted
+            and screen.id != "_default"
+            and not getattr(screen, "holding_keys", False)
         )
 
     def _walk(self, path: list[DOMNode], turn: int) -> None:

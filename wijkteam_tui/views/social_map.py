@@ -140,7 +140,7 @@ class SocialMapScreen(WijkteamScreen[None]):
             details, version = resource_for_edit(register, resource_id)
             return resource_id, details, version
 
-        self.run_store(load, self._edit_loaded, group="form")
+        self.run_store(load, self._edit_loaded, group="form", hold_keys=True)
 
     def _edit_loaded(self, current: tuple[int, ResourceInput, int]) -> None:
         from wijkteam_tui.views.forms.resource import ResourceForm

@@ -81,8 +81,8 @@ class UnlockScreen(WijkteamScreen[None]):
         user = self.query_one("#user", Input).value.strip()
         passphrase = self.query_one("#passphrase", Input).value
         message = self.query_one("#unlock-message", Static)
-        if self.wait_until > time.monotonic():
-            return  # the countdown under the fields says how long
+        if self.holding_keys or self.wait_until > time.monotonic():
+            return  # opening already, or the countdown under the fields says how long
         if not user:
             message.update("Vul uw gebruikersnaam in.")
             self.query_one("#user", Input).focus()
@@ -92,6 +92,8 @@ class UnlockScreen(WijkteamScreen[None]):
             return
         message.update("Bezig met openen…")
         self.query_one("#open", Button).disabled = True
+        # Keys typed after Enter are for the screen that comes next, not the passphrase field.
+        self.holding_keys = True
         path = self.wijkteam.db_path
         self.run_store(
             lambda: self._open(path, user, passphrase),
@@ -114,6 +116,7 @@ class UnlockScreen(WijkteamScreen[None]):
             raise
 
     def _failed(self, text: str, error: WijkteamError | None) -> None:
+        self.holding_keys = False
         self.query_one("#open", Button).disabled = False
         passphrase = self.query_one("#passphrase", Input)
         passphrase.value = ""
@@ -148,6 +151,7 @@ class UnlockScreen(WijkteamScreen[None]):
     def _opened(self, opened: tuple[Register, Day | None]) -> None:
         register, day = opened
         self.query_one("#passphrase", Input).value = ""  # not kept once it has done its work
+        self.holding_keys = False
         self.wijkteam.register_opened(register, day)
 
 
@@ -198,6 +202,8 @@ class SetupScreen(WijkteamScreen[None]):
 
     @on(Button.Pressed, "#create")
     def _create(self) -> None:
+        if self.holding_keys:
+            return  # being made already
         team = self.query_one("#team", Input).value.strip()
         user = self.query_one("#user", Input).value.strip()
         passphrase = self.query_one("#passphrase", Input).value
@@ -215,6 +221,7 @@ class SetupScreen(WijkteamScreen[None]):
             return
         message.update("Register wordt aangemaakt…")
         self.query_one("#create", Button).disabled = True
+        self.holding_keys = True
         path = self.db_path
         self.run_store(
             lambda: self._make(path, team, user, passphrase),
@@ -231,11 +238,13 @@ class SetupScreen(WijkteamScreen[None]):
         return create_register(path, user, passphrase, team_name=team)
 
     def _failed(self, text: str, error: WijkteamError | None) -> None:
+        self.holding_keys = False
         self.query_one("#create", Button).disabled = False
         self.query_one("#setup-message", Static).update(literal(text))
 
     def _created(self, made: tuple[Register, str]) -> None:
         register, recovery_key = made
+        self.holding_keys = False
         for field in ("#passphrase", "#repeat"):
             self.query_one(field, Input).value = ""  # not kept once it has done its work
         # The app holds the register from now on, so that quitting closes it; Vandaag comes

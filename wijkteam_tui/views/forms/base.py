@@ -106,8 +106,6 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         self._typed = typed
         self._initial: dict[str, Any] = {}
         self._start: dict[str, Any] = {}
-        #: True while the fields below the first screenful are still being added.
-        self.building = False
 
     # --- what a form says of itself ----------------------------------------------------------
 
@@ -165,14 +163,14 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         self._update_hints()
         if len(self.fields()) > FIRST_FIELDS:
             # The fields below the first screenful come right after it is drawn. Keys wait
-            # until they are there (`building`, see views.keys), so none lands in a wrong field.
-            self.building = True
+            # until they are there (`holding_keys`, see views.keys), so none lands in a wrong field.
+            self.holding_keys = True
             self.call_after_refresh(self._add_the_other_fields)
 
     async def _add_the_other_fields(self) -> None:
         widgets = [w for spec in self.fields()[FIRST_FIELDS:] for w in self._field(spec)]
         await self.query_one("#form-fields", VerticalScroll).mount_all(widgets)
-        self.building = False
+        self.holding_keys = False
         self._update_hints()
 
     @on(Input.Changed)
@@ -296,7 +294,7 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
     # --- saving and leaving -------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.building:
+        if self.holding_keys:
             self.set_timer(0.01, self.action_save)
             return
         register = self.wijkteam.register
