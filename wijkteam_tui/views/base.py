@@ -143,6 +143,12 @@ class StoreWorkers:
 class WijkteamScreen(StoreWorkers, Screen[R]):
     """A full screen of the register."""
 
+    #: Only a screen whose layout changes with the width says so (Vandaag): a -narrow / -wide
+    #: class given on a screen's first resize restyles all of it once more as it opens.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
+
 
 class WijkteamDialog(StoreWorkers, ModalScreen[R]):
     """A dialog over a screen of the register."""
+
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []

@@ -52,6 +52,9 @@ class RowTarget:
 class TodayScreen(WijkteamScreen[None]):
     """Overdue contacts, due this week, open alerts, out of view, and the out-of-hours number."""
 
+    # Side by side in a wide terminal, one under the other in a narrow one (app.tcss).
+    HORIZONTAL_BREAKPOINTS = None
+
     BINDINGS = [
         Binding("enter", "open_client", "Open cliënt", id="today.open", tooltip="Dossier openen"),
         Binding("c", "log_contact", "Contact", id="today.contact", tooltip="Contact vastleggen"),

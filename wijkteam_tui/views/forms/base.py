@@ -26,6 +26,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from wijkteam_tui.domain.fields import FieldError, clean_text
@@ -46,6 +47,27 @@ R = TypeVar("R")
 #: Fields drawn with the form itself; the rest follow right after (a form opens faster).
 FIRST_FIELDS = 5
 
+#: Textual's class for a compact field (no border).
+COMPACT = "-textual-compact"
+
+
+class FieldInput(Input):
+    """A one-line field, compact from the start: Textual's Input switches its compact class on
+    after it is made, and each switch restyles the field before it is even mounted; in a long
+    form that was most of its opening time."""
+
+    compact = reactive(True, toggle_class=COMPACT)
+
+    def __init__(self, value: str, *, placeholder: str, id: str) -> None:
+        super().__init__(value, placeholder=placeholder, id=id, compact=True, classes=COMPACT)
+
+
+class FieldSelect(Select[Any]):
+    """A choice field, compact from the start (see FieldInput)."""
+
+    compact = reactive(True, toggle_class=COMPACT)
+
+
 #: What a field's `clean` gets: the typed text (or chosen value) and today; it returns the value
 #: to save or raises FieldError.
 Clean = Callable[[Any, date], Any]
@@ -63,6 +85,11 @@ def text(max_length: int) -> Clean:
 def labelled(members: Iterable[LabelledEnum]) -> list[tuple[str, Any]]:
     """Choices for a field: each member of an enum under its Dutch label."""
     return [(member.label, member) for member in members]
+
+
+class FieldBox(VerticalScroll, can_focus=False):
+    """The scrolling box around the fields: never focused itself, so typing starts in the first
+    field at once (and no focus moves, each restyling the box, happen as the form opens)."""
 
 
 @dataclass(frozen=True)
@@ -133,12 +160,14 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
     def compose(self) -> ComposeResult:
         self._initial = {name: self._raw(value) for name, value in self.initial().items()}
         self._start = {**self._initial, **(self._typed or {})}
+        # Textual's own first focus goes straight to the first field.
+        self.AUTO_FOCUS = f"#{self.fields()[0].name}"
         with Vertical(id="form-box", classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
             if self.intro_text:
                 yield Static(literal(self.intro_text), id="form-intro")
             yield Static("", id="form-message")
-            with VerticalScroll(id="form-fields"):
+            with FieldBox(id="form-fields"):
                 for spec in self.fields()[:FIRST_FIELDS]:
                     yield from self._field(spec)
         yield KeyBar()
@@ -155,11 +184,6 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         return widgets
 
     def on_mount(self) -> None:
-        # The first field, not the scrolling box around the fields, so typing starts at once.
-        for box in self.query(VerticalScroll):
-            box.can_focus = False
-        first = self.fields()[0]
-        self.query_one(f"#{first.name}").focus()
         self._update_hints()
         if len(self.fields()) > FIRST_FIELDS:
             # The fields below the first screenful come right after it is drawn. Keys wait
@@ -212,15 +236,16 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
             ]
             none = next((label for label, choice in spec.choices if choice is None), None)
             chosen = value if any(value == choice for _, choice in options) else Select.NULL
-            return Select(
+            return FieldSelect(
                 options,
                 value=chosen,
                 prompt=none or "Kies…",
                 allow_blank=none is not None or chosen is Select.NULL,
                 id=spec.name,
                 compact=True,
+                classes=COMPACT,
             )
-        return Input(str(value or ""), placeholder=spec.placeholder, id=spec.name, compact=True)
+        return FieldInput(str(value or ""), placeholder=spec.placeholder, id=spec.name)
 
     # --- values -----------------------------------------------------------------------------------
 
