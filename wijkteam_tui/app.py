@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from wijkteam_tui.views.day import Day
 
 
+#: Full garbage collections wait for a moment without keys (checked every GC_CHECK_SECONDS),
+#: but never longer than GC_LONGEST_SECONDS; NEVER is a threshold no count reaches.
+GC_CHECK_SECONDS = 0.5
+GC_IDLE_SECONDS = 1.0
+GC_LONGEST_SECONDS = 60.0
+NEVER = 1 << 30
+
+
 class WijkteamApp(App[None]):
     """The register for a medewerker's day."""
 
@@ -98,6 +106,9 @@ class WijkteamApp(App[None]):
         self.idle_check_seconds = idle_check_seconds
         self.idle_limit_seconds: float | None = None
         self._last_activity = time.monotonic()
+        # The collector's thresholds before `_collect_when_idle` changed them.
+        self._gc_thresholds: tuple[int, int, int] | None = None
+        self._collected_at = time.monotonic()
         self._day = clock()
         self._keys = KeySequencer(self, partial(App.on_event, self))
         # A dialog with typed text that the idle lock closed: (user, rebuild), memory only.
@@ -108,6 +119,7 @@ class WijkteamApp(App[None]):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.set_interval(self.idle_check_seconds, self._tick)
+        self.set_interval(GC_CHECK_SECONDS, self._full_collection_if_idle)
         if self.register is None:
             # After the first screen is drawn, so that the import work does not delay it.
             self.call_after_refresh(
@@ -128,6 +140,7 @@ class WijkteamApp(App[None]):
         # Everything loaded so far lives as long as the program: keep it out of the cyclic
         # collector's full passes, which otherwise stall a keystroke for ~100 ms now and then.
         gc.freeze()
+        self._collect_when_idle()
         self.register = register
         register.on_wait = self._waiting_for_a_colleague
         self._last_activity = time.monotonic()
@@ -204,6 +217,32 @@ class WijkteamApp(App[None]):
     def keys_settled(self) -> bool:
         """Every key and paste received so far has been handled (for tests and benchmarks)."""
         return self._keys.idle
+
+    def _collect_when_idle(self) -> None:
+        """The cyclic collector's full passes (20–100 ms each, at random moments) run only when
+        nobody has pressed a key for a moment; its quick young-generation passes stay as they
+        are. While the app runs; Textual's own exit restores the thresholds (on_unmount)."""
+        if self._gc_thresholds is None:
+            self._gc_thresholds = gc.get_threshold()
+            young, middle, _ = self._gc_thresholds
+            gc.set_threshold(young, middle, NEVER)
+        self._collected_at = time.monotonic()
+
+    def _full_collection_if_idle(self) -> None:
+        if self._gc_thresholds is None:
+            return
+        now = time.monotonic()
+        idle = now - self._last_activity >= GC_IDLE_SECONDS
+        busy_since_last = self._last_activity > self._collected_at
+        overdue = now - self._collected_at >= GC_LONGEST_SECONDS
+        if (idle and busy_since_last) or overdue:
+            gc.collect()
+            self._collected_at = time.monotonic()
+
+    def on_unmount(self) -> None:
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
 
     def _tick(self) -> None:
         """Every few seconds: lock when idle, and start a new day after midnight."""

@@ -160,8 +160,6 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
     def compose(self) -> ComposeResult:
         self._initial = {name: self._raw(value) for name, value in self.initial().items()}
         self._start = {**self._initial, **(self._typed or {})}
-        # Textual's own first focus goes straight to the first field.
-        self.AUTO_FOCUS = f"#{self.fields()[0].name}"
         with Vertical(id="form-box", classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
             if self.intro_text:
