@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import NewRegister
 from wijkteam_tui.domain.terms import (
     AlertStatus,
     Channel,
@@ -54,43 +53,6 @@ def _row_counts(register) -> dict[str, int]:
                 PhaseChange,
             )
         }
-
-
-@pytest.fixture
-def register(new_register: NewRegister):
-    return new_register.register
-
-
-@pytest.fixture
-def fatima(register):
-    client = services.create_client(
-        register,
-        ClientInput(
-            name="Fatima El Amrani",
-            opened_on=OPENED,
-            casemanager_id=register.user.id,
-            street="Vlierhof",
-            house_number="12",
-        ),
-        TODAY,
-    )
-    neighbour = services.add_member(
-        register,
-        client.id,
-        MemberInput(
-            name="Ayşe Yılmaz", kind=MemberKind.INFORMAL, relation="buurvrouw", supports="PG"
-        ),
-        TODAY,
-    )
-    visit = services.add_agreement(
-        register,
-        client.id,
-        AgreementInput(
-            channel=Channel.VISIT, start_on=OPENED, member_id=neighbour.id, interval_days=14
-        ),
-        TODAY,
-    )
-    return client, neighbour, visit
 
 
 def test_a_new_client_gets_the_next_number_and_starts_intensief(register):
@@ -324,26 +286,6 @@ def test_phase_changes_are_checked_and_recorded(register, fatima, new_register):
     assert kinds[0].startswith("Fase duurzaam in beeld → afgesloten")
 
 
-@pytest.fixture
-def bram(new_register):
-    """A second user of the same register: a medewerker."""
-    from tests.conftest import PASSPHRASE
-    from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.store import crypto
-    from wijkteam_tui.store.engine import open_register
-
-    crypto.add_user_slot(
-        new_register.path,
-        crypto.unlock(new_register.path, "anna", PASSPHRASE),
-        "bram",
-        Role.MEDEWERKER,
-        "bram zijn wachtwoord",
-    )
-    opened = open_register(new_register.path, "bram", "bram zijn wachtwoord")
-    yield opened
-    opened.close()
-
-
 def test_duurzaam_in_beeld_is_requested_refused_requested_again_and_approved(
     register, bram, fatima
 ):
@@ -525,17 +467,6 @@ def test_team_overview_lists_every_overdue_follow_up(register, fatima):
     overview = queries.team_overview(register, TODAY)
     assert [item.client_name for item in overview.overdue] == ["Fatima El Amrani", "Kees Bakker"]
     assert overview.per_casemanager == {"anna": 1, "(geen casemanager)": 1}
-
-
-def test_team_settings_are_for_the_teamleider(register):
-    services.update_team_settings(
-        register, grace_days=2, out_of_hours_contact="Crisisdienst 0900-1"
-    )
-    with pytest.raises(ValidationError, match="0 tot 30"):
-        services.update_team_settings(register, grace_days=99)
-    assert queries.today_list(register, register.user.id, TODAY).out_of_hours_contact == (
-        "Crisisdienst 0900-1"
-    )
 
 
 def test_the_client_file_holds_overview_network_agreements_and_plan(register, fatima):

@@ -166,7 +166,10 @@ def generate(
         resource_ids = _resources(session)
         settings = session.get(TeamSettings, 1)
         assert settings is not None
-        settings.out_of_hours_contact = "Crisisdienst Middelwijk: 0900-1234567 (24/7, fictief)"
+        settings.wijk = "Middelwijk"
+        settings.out_of_hours_name = "Crisisdienst Middelwijk (fictief)"
+        settings.out_of_hours_phone = "0900-1234567"
+        settings.out_of_hours_hours = "24/7"
         grace = settings.grace_days
     ids = _Ids()
     totals = {"agreements": 0, "moments": 0, "alerts": 0}

@@ -100,9 +100,14 @@ class TeamSettings(Versioned, Base):
     team_name: Mapped[str] = mapped_column(String(120))
     # A demo register holds only generated, fictitious people; screens say so.
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The neighbourhood the team works in ("Middelwijk-Noord").
+    wijk: Mapped[str] = mapped_column(String(80), default="", server_default="")
     grace_days: Mapped[int] = mapped_column(Integer, default=0)
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
-    out_of_hours_contact: Mapped[str] = mapped_column(Text, default="")
+    #: Whom the client and their network call outside office hours: name, number and when.
+    out_of_hours_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    out_of_hours_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    out_of_hours_hours: Mapped[str] = mapped_column(String(80), default="", server_default="")
     retention_years_wmo: Mapped[int] = mapped_column(Integer, default=15)
     retention_years_wmo_no_provision: Mapped[int] = mapped_column(Integer, default=5)
     retention_years_youth_act: Mapped[int] = mapped_column(Integer, default=20)
@@ -219,7 +224,7 @@ class NetworkMember(Versioned, Base):
     consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_recorded_on: Mapped[date | None] = mapped_column(Date)
     # Consent is asked again on this date; past it, the member is left out of what is shared.
-    consent_review_on: Mapped[date | None] = mapped_column(Date)
+    consent_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Closeness in the netwerkkaart: 1 closest, 3 furthest.
     ring: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     # Can be called outside office hours (evenings, weekends): matters in the signaleringsplan.
@@ -418,6 +423,54 @@ class SignOffRequest(Versioned, Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SettingChange(Base):
+    """A change of a team setting or team threshold: which, from what to what, who, when."""
+
+    __tablename__ = "setting_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setting: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class CasemanagerChange(Base):
+    """A client moved to another casemanager by a teamleider, with the reason (the timeline
+    shows it) and how many agreements the old casemanager performed that moved along."""
+
+    __tablename__ = "casemanager_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    moved_agreements: Mapped[int] = mapped_column(Integer, default=0)
+    changed_on: Mapped[date] = mapped_column(Date)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DailySnapshot(Base):
+    """The team's figures per casemanager as the day began (written by the daily sweep), so
+    that the trend is true for days nobody opened the Team screen. `user_id` NULL: clients
+    without a casemanager."""
+
+    __tablename__ = "daily_snapshots"
+    __table_args__ = (UniqueConstraint("day", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    caseload: Mapped[int] = mapped_column(Integer, default=0)
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    open_alerts: Mapped[int] = mapped_column(Integer, default=0)
+    urgent_alerts: Mapped[int] = mapped_column(Integer, default=0)
+    out_of_view: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditEvent(Base):

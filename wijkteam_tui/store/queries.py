@@ -63,6 +63,7 @@ from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
+    CasemanagerChange,
     Client,
     ContactAgreement,
     ContactMoment,
@@ -99,6 +100,7 @@ from wijkteam_tui.store.records import (
     TimelineEntry,
     TodayList,
     UserItem,
+    out_of_hours_text,
 )
 from wijkteam_tui.store.refresh import agreement_who, informal_members_of
 
@@ -191,15 +193,18 @@ def _fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]
     return items
 
 
-_TEAM = select(TeamSettings.grace_days, TeamSettings.out_of_hours_contact).where(
-    TeamSettings.id == 1
-)
+_TEAM = select(
+    TeamSettings.grace_days,
+    TeamSettings.out_of_hours_name,
+    TeamSettings.out_of_hours_phone,
+    TeamSettings.out_of_hours_hours,
+).where(TeamSettings.id == 1)
 
 
 def _team(conn: Connection) -> tuple[int, str]:
-    """(grace days, out-of-hours contact) of the team."""
-    row = conn.execute(_TEAM).one()
-    return row[0], row[1]
+    """(grace days, out-of-hours contact as one line) of the team."""
+    grace, *out_of_hours = conn.execute(_TEAM).one()
+    return grace, out_of_hours_text(*out_of_hours)
 
 
 def today_list(
@@ -281,6 +286,15 @@ def _alerts(conn: Connection, condition: Any) -> list[AlertItem]:
 
 
 def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewItem]:
+    items = [item for _, item in out_of_view_rows(conn, Client.casemanager_id == user_id, today)]
+    return sorted(items, key=lambda item: -item.days_without_contact)
+
+
+def out_of_view_rows(
+    conn: Connection, condition: Any, today: date
+) -> list[tuple[int | None, OutOfViewItem]]:
+    """The open clients matching `condition` that are out of view today (by the team's limit
+    or their own), each with their casemanager's id."""
     team_row = conn.execute(
         select(Threshold.enabled, Threshold.days).where(
             Threshold.client_id.is_(None), Threshold.rule == ThresholdRule.OUT_OF_VIEW
@@ -298,13 +312,14 @@ def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewI
             Client.opened_on,
             override.enabled,
             override.days,
+            Client.casemanager_id,
         )
         .outerjoin(
             override,
             and_(override.client_id == Client.id, override.rule == ThresholdRule.OUT_OF_VIEW),
         )
         .where(
-            Client.casemanager_id == user_id,
+            condition,
             Client.phase != Phase.CLOSED,
             or_(
                 override.id.is_not(None),
@@ -313,8 +328,8 @@ def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewI
             ),
         )
     ).all()
-    items = []
-    for cid, number, name, last, opened, enabled, days in rows:
+    found = []
+    for cid, number, name, last, opened, enabled, days, casemanager_id in rows:
         own = (
             [ThresholdSetting(ThresholdRule.OUT_OF_VIEW, enabled, days)]
             if enabled is not None
@@ -322,8 +337,9 @@ def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewI
         )
         setting = effective_thresholds(team, own)[ThresholdRule.OUT_OF_VIEW]
         if setting.enabled and is_out_of_view(last, opened, today, limit_days(setting)):
-            items.append(OutOfViewItem(cid, number, name, last, silent_days(last, opened, today)))
-    return sorted(items, key=lambda item: -item.days_without_contact)
+            item = OutOfViewItem(cid, number, name, last, silent_days(last, opened, today))
+            found.append((casemanager_id, item))
+    return found
 
 
 def team_overview(register: Register, today: date) -> TeamOverview:
@@ -536,6 +552,27 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 entries.append(TimelineEntry(decided_on, "aanvraag", text, decider or ""))
             text = f"Aanvraag duurzaam in beeld: {reason}"
             entries.append(TimelineEntry(on, "aanvraag", text, by))
+        _From, _To, _By = aliased(User), aliased(User), aliased(User)
+        handovers = conn.execute(
+            select(
+                CasemanagerChange.changed_on,
+                _user_name(_From),
+                _user_name(_To),
+                CasemanagerChange.reason,
+                CasemanagerChange.moved_agreements,
+                _user_name(_By),
+            )
+            .outerjoin(_From, _From.id == CasemanagerChange.from_user_id)
+            .join(_To, _To.id == CasemanagerChange.to_user_id)
+            .join(_By, _By.id == CasemanagerChange.changed_by_id)
+            .where(CasemanagerChange.client_id == client_id)
+            .order_by(CasemanagerChange.changed_on.desc(), CasemanagerChange.id.desc())
+        ).all()
+        for on, old, new, reason, moved, by in handovers:
+            text = f"Casemanager {old or '(geen)'} → {new}: {reason}"
+            if moved:
+                text += f" ({moved} {'afspraak' if moved == 1 else 'afspraken'} mee over)"
+            entries.append(TimelineEntry(on, "overdracht", text, by))
         _Confirmer, _Resolver = aliased(User), aliased(User)
         alerts = conn.execute(
             select(
@@ -571,6 +608,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 entries.append(TimelineEntry(resolved, "opgelost", note, resolver or ""))
     kinds = {
         "fase": 0,
+        "overdracht": 0,
         "aanvraag": 1,
         "aandachtspunt": 2,
         "bevestigd": 3,
@@ -591,11 +629,14 @@ def team_info(register: Register) -> TeamInfo:
                 TeamSettings.team_name,
                 TeamSettings.demo,
                 TeamSettings.idle_lock_minutes,
-                TeamSettings.out_of_hours_contact,
                 TeamSettings.grace_days,
                 TeamSettings.retention_years_wmo,
                 TeamSettings.retention_years_wmo_no_provision,
                 TeamSettings.retention_years_youth_act,
+                TeamSettings.wijk,
+                TeamSettings.out_of_hours_name,
+                TeamSettings.out_of_hours_phone,
+                TeamSettings.out_of_hours_hours,
             ).where(TeamSettings.id == 1)
         ).one()
     return TeamInfo(*row)

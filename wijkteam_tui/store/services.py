@@ -35,6 +35,7 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.domain.thresholds import (
     ThresholdSetting,
+    describe,
     effective_thresholds,
     limit_days,
     out_of_view_cutoff,
@@ -50,6 +51,7 @@ from wijkteam_tui.store.models import (
     Observation,
     PhaseChange,
     Resource,
+    SettingChange,
     Signal,
     SignOffRequest,
     TeamSettings,
@@ -620,8 +622,11 @@ def set_threshold(
 ) -> None:
     """Set a team default (client_id None, teamleider only) or a client's override, which
     needs a reason. The client's alerts are re-evaluated at once."""
-    if client_id is None:
+    acting = (
         _teamleider(register, "Alleen een teamleider stelt de teamgrenzen in.")
+        if client_id is None
+        else None
+    )
     reason = reason.strip()
     if client_id is not None and not reason:
         raise ValidationError(
@@ -639,10 +644,21 @@ def set_threshold(
         if row is None:
             row = Threshold(client_id=client_id, rule=rule)
             session.add(row)
+        before = _threshold_text(rule, row)
         row.enabled, row.days, row.count, row.reason = enabled, days, count, reason
+        if acting is not None and _threshold_text(rule, row) != before:
+            record_change(
+                session, acting, f"teamgrens {rule.label}", before, _threshold_text(rule, row)
+            )
         session.flush()
         if client is not None:
             refresh_client(session, client, today, _settings(session))
+
+
+def _threshold_text(rule: ThresholdRule, row: Threshold) -> str:
+    """A team threshold in words, for the settings' history ("na 42 dagen zonder contact")."""
+    enabled = True if row.enabled is None else row.enabled
+    return describe(ThresholdSetting(rule, enabled, row.days, row.count))
 
 
 def clear_threshold(register: Register, client_id: int, rule: ThresholdRule, today: date) -> None:
@@ -977,6 +993,11 @@ def sweep_if_new_day(register: Register, today: date) -> int:
         if register.swept_on == today:
             return 0
         done = evaluate_stale_clients(register, today)
+        # The Team screen's trend: today's figures per casemanager (once a day, whoever opens
+        # the register first). Imported here: the team module builds on this one.
+        from wijkteam_tui.store.team import write_daily_snapshot
+
+        write_daily_snapshot(register, today)
         register.swept_on = today
         return done
 
@@ -1018,28 +1039,14 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
     )
 
 
-def update_team_settings(
-    register: Register,
-    *,
-    team_name: str | None = None,
-    grace_days: int | None = None,
-    idle_lock_minutes: int | None = None,
-    out_of_hours_contact: str | None = None,
-) -> None:
-    """Change the team's settings (teamleider only)."""
-    if register.user is None or register.user.role is not Role.TEAMLEIDER:
-        raise ValidationError("Alleen een teamleider wijzigt de teaminstellingen.")
-    if grace_days is not None and not 0 <= grace_days <= 30:
-        raise ValidationError("De coulance is 0 tot 30 dagen.", "grace_days")
-    if idle_lock_minutes is not None and not 1 <= idle_lock_minutes <= 120:
-        raise ValidationError("Vergrendelen na 1 tot 120 minuten.", "idle_lock_minutes")
-    with register.write() as session:
-        settings = _settings(session)
-        if team_name is not None:
-            settings.team_name = _required(team_name, "team_name", "De teamnaam", 120)
-        if grace_days is not None:
-            settings.grace_days = grace_days
-        if idle_lock_minutes is not None:
-            settings.idle_lock_minutes = idle_lock_minutes
-        if out_of_hours_contact is not None:
-            settings.out_of_hours_contact = out_of_hours_contact.strip()
+def record_change(session: Session, user_id: int, setting: str, old: object, new: object) -> None:
+    """One line of the team settings' history, in the transaction of the change itself."""
+    session.add(
+        SettingChange(
+            setting=setting,
+            old_value=str(old),
+            new_value=str(new),
+            changed_by_id=user_id,
+            changed_at=utc_now(),
+        )
+    )

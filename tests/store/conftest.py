@@ -1,0 +1,73 @@
+"""Fixtures of the store tests: an open register with teamleider anna, a client with a
+neighbour who visits, and a second user (medewerker bram)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import NewRegister
+from wijkteam_tui.domain.terms import Channel, MemberKind
+from wijkteam_tui.store import services
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+
+TODAY = date(2026, 11, 22)
+OPENED = date(2026, 9, 1)
+
+
+@pytest.fixture
+def register(new_register: NewRegister):
+    return new_register.register
+
+
+@pytest.fixture
+def fatima(register):
+    client = services.create_client(
+        register,
+        ClientInput(
+            name="Fatima El Amrani",
+            opened_on=OPENED,
+            casemanager_id=register.user.id,
+            street="Vlierhof",
+            house_number="12",
+        ),
+        TODAY,
+    )
+    neighbour = services.add_member(
+        register,
+        client.id,
+        MemberInput(
+            name="Ayşe Yılmaz", kind=MemberKind.INFORMAL, relation="buurvrouw", supports="PG"
+        ),
+        TODAY,
+    )
+    visit = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            channel=Channel.VISIT, start_on=OPENED, member_id=neighbour.id, interval_days=14
+        ),
+        TODAY,
+    )
+    return client, neighbour, visit
+
+
+@pytest.fixture
+def bram(new_register):
+    """A second user of the same register: a medewerker."""
+    from tests.conftest import PASSPHRASE
+    from wijkteam_tui.domain.terms import Role
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.engine import open_register
+
+    crypto.add_user_slot(
+        new_register.path,
+        crypto.unlock(new_register.path, "anna", PASSPHRASE),
+        "bram",
+        Role.MEDEWERKER,
+        "bram zijn wachtwoord",
+    )
+    opened = open_register(new_register.path, "bram", "bram zijn wachtwoord")
+    yield opened
+    opened.close()

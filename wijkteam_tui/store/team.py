@@ -1,0 +1,522 @@
+"""The teamleider's review: the Team screen's figures, the trend from daily snapshots,
+reassigning clients, and the team's settings with their history.
+
+Every call here is for a teamleider only and says so with a RoleError (exit code 4 on the
+command line), whatever the screen showed. Figures are aggregates over indexed current state
+(GROUP BY the client's casemanager), so their cost follows the number of clients, not history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, fields
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.fields import FieldError, clean_phone
+from wijkteam_tui.domain.schedules import interval_text
+from wijkteam_tui.domain.team import is_urgent, trend_weeks, weekly
+from wijkteam_tui.domain.terms import AlertStatus, Phase, SignOffStatus, ThresholdRule
+from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.models import (
+    Alert,
+    CasemanagerChange,
+    Client,
+    ContactAgreement,
+    DailySnapshot,
+    NetworkMember,
+    SettingChange,
+    SignOffRequest,
+    TeamSettings,
+    User,
+)
+from wijkteam_tui.store.queries import out_of_view_rows
+from wijkteam_tui.store.records import (
+    AgreementToMove,
+    ReassignResult,
+    SettingChangeItem,
+    TeamFilter,
+    TeamReview,
+    TeamRow,
+    TeamSettingsInput,
+    TeamTrend,
+    TrendSeries,
+)
+from wijkteam_tui.store.services import (
+    _acting_user,
+    _check_version,
+    _settings,
+    _teamleider,
+    record_change,
+)
+
+NO_CASEMANAGER = "(geen casemanager)"
+
+#: How each setting is named in its history.
+SETTING_LABELS = {
+    "team_name": "teamnaam",
+    "wijk": "wijk",
+    "grace_days": "coulance (dagen)",
+    "idle_lock_minutes": "vergrendelen na (minuten)",
+    "out_of_hours_name": "buiten kantoortijd: naam",
+    "out_of_hours_phone": "buiten kantoortijd: nummer",
+    "out_of_hours_hours": "buiten kantoortijd: wanneer",
+    "retention_years_wmo": "bewaartermijn Wmo (jaren)",
+    "retention_years_wmo_no_provision": "bewaartermijn Wmo zonder voorziening (jaren)",
+    "retention_years_youth_act": "bewaartermijn Jeugdwet (jaren)",
+}
+
+#: The Jeugdwet (art. 7.3.10) keeps a youth file at least 20 years.
+YOUTH_ACT_MINIMUM_YEARS = 20
+
+REVIEW_REFUSAL = "Alleen een teamleider ziet het teamoverzicht."
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _client_condition(filters: TeamFilter) -> Any:
+    """Which clients count, as a condition on Client."""
+    conditions: list[Any] = []
+    if filters.phase is None:
+        conditions.append(Client.phase != Phase.CLOSED)
+    else:
+        conditions.append(Client.phase == filters.phase)
+    if filters.postcode_area:
+        conditions.append(Client.postcode.startswith(filters.postcode_area, autoescape=True))
+    if filters.casemanager_id is not None:
+        conditions.append(Client.casemanager_id == filters.casemanager_id)
+    if filters.rule is not None:
+        # Its own name for the alerts table: the alert counts read that table as well.
+        alert = aliased(Alert)
+        conditions.append(
+            exists().where(
+                alert.client_id == Client.id,
+                alert.rule == filters.rule,
+                alert.status != AlertStatus.RESOLVED,
+            )
+        )
+    return and_(*conditions)
+
+
+class _Counts:
+    __slots__ = (
+        "caseload",
+        "consents",
+        "oldest_due",
+        "open_alerts",
+        "out_of_view",
+        "overdue",
+        "sign_offs",
+        "urgent_alerts",
+    )
+
+    def __init__(self) -> None:
+        self.caseload: dict[Phase, int] = {}
+        self.overdue = 0
+        self.oldest_due: date | None = None
+        self.open_alerts = 0
+        self.urgent_alerts = 0
+        self.out_of_view = 0
+        self.sign_offs = 0
+        self.consents = 0
+
+
+def _counts(conn: Connection, condition: Any, today: date, grace: int) -> dict[int | None, _Counts]:
+    """Per casemanager id (None: no casemanager) the figures of the clients in `condition`."""
+    counts: defaultdict[int | None, _Counts] = defaultdict(_Counts)
+    for user_id, phase, n in conn.execute(
+        select(Client.casemanager_id, Client.phase, func.count())
+        .where(condition)
+        .group_by(Client.casemanager_id, Client.phase)
+    ):
+        counts[user_id].caseload[Phase(phase)] = n
+    overdue_before = today - timedelta(days=grace)
+    for user_id, n, oldest in conn.execute(
+        select(Client.casemanager_id, func.count(), func.min(ContactAgreement.next_due))
+        .select_from(ContactAgreement)
+        .join(Client, Client.id == ContactAgreement.client_id)
+        .where(
+            condition,
+            Client.phase != Phase.CLOSED,
+            ContactAgreement.active.is_(True),
+            ContactAgreement.next_due < overdue_before,
+            or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today),
+        )
+        .group_by(Client.casemanager_id)
+    ):
+        counts[user_id].overdue = n
+        counts[user_id].oldest_due = oldest
+    for user_id, rule, n in conn.execute(
+        select(Client.casemanager_id, Alert.rule, func.count())
+        .select_from(Alert)
+        .join(Client, Client.id == Alert.client_id)
+        .where(condition, Alert.status != AlertStatus.RESOLVED)
+        .group_by(Client.casemanager_id, Alert.rule)
+    ):
+        counts[user_id].open_alerts += n
+        if is_urgent(ThresholdRule(rule)):
+            counts[user_id].urgent_alerts += n
+    for user_id, _ in out_of_view_rows(conn, condition, today):
+        counts[user_id].out_of_view += 1
+    for user_id, n in conn.execute(
+        select(Client.casemanager_id, func.count())
+        .select_from(SignOffRequest)
+        .join(Client, Client.id == SignOffRequest.client_id)
+        .where(condition, SignOffRequest.status == SignOffStatus.PENDING)
+        .group_by(Client.casemanager_id)
+    ):
+        counts[user_id].sign_offs = n
+    for user_id, n in conn.execute(
+        select(Client.casemanager_id, func.count())
+        .select_from(NetworkMember)
+        .join(Client, Client.id == NetworkMember.client_id)
+        .where(
+            condition,
+            Client.phase != Phase.CLOSED,
+            NetworkMember.active.is_(True),
+            NetworkMember.consent_to_share.is_(True),
+            NetworkMember.consent_review_on < today,
+        )
+        .group_by(Client.casemanager_id)
+    ):
+        counts[user_id].consents = n
+    return counts
+
+
+def _grace(conn: Connection) -> int:
+    return int(conn.execute(select(TeamSettings.grace_days).where(TeamSettings.id == 1)).one()[0])
+
+
+def _days_since(day: date | str | None, today: date) -> int:
+    if day is None:
+        return 0
+    due = date.fromisoformat(day) if isinstance(day, str) else day
+    return max(0, (today - due).days)
+
+
+def _row(user_id: int | None, name: str, active: bool, c: _Counts, today: date) -> TeamRow:
+    return TeamRow(
+        user_id,
+        name,
+        active,
+        dict(c.caseload),
+        c.overdue,
+        _days_since(c.oldest_due, today),
+        c.open_alerts,
+        c.urgent_alerts,
+        c.out_of_view,
+        c.sign_offs,
+        c.consents,
+    )
+
+
+def team_review(register: Register, today: date, filters: TeamFilter | None = None) -> TeamReview:
+    """Per medewerker: caseload by phase, overdue contact moments (network members' agreements
+    count for the client's casemanager) and the longest overdue, open and urgent alerts,
+    clients uit beeld, requests for sign-off, consents to renew; and the team's total."""
+    _teamleider(register, REVIEW_REFUSAL)
+    filters = filters or TeamFilter()
+    with register.read_connection() as conn:
+        counts = _counts(conn, _client_condition(filters), today, _grace(conn))
+        users = conn.execute(
+            select(
+                User.id, func.coalesce(func.nullif(User.display_name, ""), User.name), User.active
+            )
+        ).all()
+    rows = []
+    for user_id, name, active in users:
+        if filters.casemanager_id is not None and user_id != filters.casemanager_id:
+            continue
+        if not active and user_id not in counts:
+            continue
+        rows.append(_row(user_id, name, active, counts.get(user_id, _Counts()), today))
+    if None in counts and filters.casemanager_id is None:
+        rows.append(_row(None, NO_CASEMANAGER, True, counts[None], today))
+    rows.sort(key=lambda r: (r.user_id is None, r.name.casefold()))
+    total = _Counts()
+    for c in counts.values():
+        for phase, n in c.caseload.items():
+            total.caseload[phase] = total.caseload.get(phase, 0) + n
+        total.overdue += c.overdue
+        if c.oldest_due is not None:
+            oldest = c.oldest_due
+            total.oldest_due = oldest if total.oldest_due is None else min(total.oldest_due, oldest)
+        total.open_alerts += c.open_alerts
+        total.urgent_alerts += c.urgent_alerts
+        total.out_of_view += c.out_of_view
+        total.sign_offs += c.sign_offs
+        total.consents += c.consents
+    return TeamReview(rows, _row(None, "Team", True, total, today), today)
+
+
+# --- the daily snapshot and the trend ----------------------------------------------------------
+
+
+def write_daily_snapshot(register: Register, today: date) -> bool:
+    """Store today's figures per casemanager, once a day (the daily sweep calls this after
+    re-evaluating the alerts). Returns whether it wrote them now."""
+    with register.write() as session:
+        if session.scalar(select(func.count()).where(DailySnapshot.day == today)):
+            return False
+        conn = session.connection()
+        counts = _counts(conn, Client.phase != Phase.CLOSED, today, _grace(conn))
+        for user_id, c in counts.items():
+            session.add(
+                DailySnapshot(
+                    day=today,
+                    user_id=user_id,
+                    caseload=sum(c.caseload.values()),
+                    overdue=c.overdue,
+                    open_alerts=c.open_alerts,
+                    urgent_alerts=c.urgent_alerts,
+                    out_of_view=c.out_of_view,
+                )
+            )
+        if not counts:
+            # An empty register still has a day: a row for "nobody" so the day is known.
+            session.add(DailySnapshot(day=today, user_id=None))
+        return True
+
+
+def team_trend(register: Register, today: date, weeks: int = 12) -> TeamTrend:
+    """Overdue contact moments and open alerts per week for the last `weeks` weeks, per
+    medewerker and for the team, from the daily snapshots (a week without any: None)."""
+    _teamleider(register, REVIEW_REFUSAL)
+    mondays = trend_weeks(today, weeks)
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(
+                DailySnapshot.day,
+                DailySnapshot.user_id,
+                DailySnapshot.overdue,
+                DailySnapshot.open_alerts,
+            ).where(DailySnapshot.day >= mondays[0], DailySnapshot.day <= today)
+        ).all()
+        names: dict[int, str] = dict(
+            conn.execute(
+                select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.name))
+            ).all()
+        )
+    overdue: defaultdict[int | None, dict[date, int]] = defaultdict(dict)
+    alerts: defaultdict[int | None, dict[date, int]] = defaultdict(dict)
+    team_overdue: defaultdict[date, int] = defaultdict(int)
+    team_alerts: defaultdict[date, int] = defaultdict(int)
+    for stored_day, user_id, n_overdue, n_alerts in rows:
+        day = date.fromisoformat(stored_day) if isinstance(stored_day, str) else stored_day
+        overdue[user_id][day] = n_overdue
+        alerts[user_id][day] = n_alerts
+        team_overdue[day] += n_overdue
+        team_alerts[day] += n_alerts
+    per_user = [
+        TrendSeries(
+            user_id,
+            names.get(user_id, NO_CASEMANAGER) if user_id is not None else NO_CASEMANAGER,
+            weekly(overdue[user_id], mondays),
+            weekly(alerts[user_id], mondays),
+        )
+        for user_id in overdue
+    ]
+    per_user.sort(key=lambda s: (s.user_id is None, s.name.casefold()))
+    team = TrendSeries(None, "Team", weekly(team_overdue, mondays), weekly(team_alerts, mondays))
+    return TeamTrend(mondays, per_user, team)
+
+
+# --- reassigning -----------------------------------------------------------------------------
+
+
+def _clients(session: Session, client_ids: Iterable[int]) -> list[Client]:
+    ids = sorted(set(client_ids))
+    if not ids:
+        raise ValidationError("Kies ten minste één cliënt.", "clients")
+    found = session.scalars(select(Client).where(Client.id.in_(ids))).all()
+    if len(found) != len(ids):
+        raise ValidationError("Een van de gekozen cliënten bestaat niet meer.", "clients")
+    return list(found)
+
+
+def _movable(session: Session, clients: Sequence[Client]) -> list[ContactAgreement]:
+    """Active agreements performed by the client's own casemanager."""
+    by_client = {c.id: c.casemanager_id for c in clients if c.casemanager_id is not None}
+    if not by_client:
+        return []
+    agreements = session.scalars(
+        select(ContactAgreement)
+        .where(
+            ContactAgreement.client_id.in_(by_client),
+            ContactAgreement.active.is_(True),
+            ContactAgreement.user_id.is_not(None),
+        )
+        .order_by(ContactAgreement.client_id, ContactAgreement.id)
+    ).all()
+    return [a for a in agreements if a.user_id == by_client[a.client_id]]
+
+
+def agreements_to_move(register: Register, client_ids: Iterable[int]) -> list[AgreementToMove]:
+    """What reassigning these clients moves along: the agreements their present casemanager
+    performs (shown for confirmation before `reassign_clients`)."""
+    _teamleider(register, "Alleen een teamleider draagt cliënten over.")
+    with register.read() as session:
+        clients = _clients(session, client_ids)
+        names = {c.id: c.name for c in clients}
+        users: dict[int, str] = dict(
+            session.execute(
+                select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.name))
+            ).all()
+        )
+        return [
+            AgreementToMove(
+                a.id,
+                a.client_id,
+                names[a.client_id],
+                performer_text(None, None, users.get(a.user_id or 0)),
+                interval_text(a.interval_days, a.rrule),
+            )
+            for a in _movable(session, clients)
+        ]
+
+
+def reassign_clients(
+    register: Register,
+    client_ids: Iterable[int],
+    to_user_id: int,
+    reason: str,
+    today: date,
+    *,
+    move_agreements: bool = True,
+) -> ReassignResult:
+    """Give clients another casemanager, with a reason each client's timeline shows; the
+    agreements the old casemanager performed move to the new one (unless told not to).
+    Clients already with `to_user_id` are left as they are."""
+    acting = _teamleider(register, "Alleen een teamleider draagt cliënten over.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Geef een reden voor de overdracht.", "reason")
+    if len(reason) > 500:
+        raise ValidationError("De reden is te lang (hoogstens 500 tekens).", "reason")
+    with register.write() as session:
+        target = session.get(User, to_user_id)
+        if target is None or not target.active:
+            raise ValidationError("Kies een actieve medewerker om aan over te dragen.", "to_user")
+        clients = [c for c in _clients(session, client_ids) if c.casemanager_id != to_user_id]
+        movable = _movable(session, clients) if move_agreements else []
+        moved: defaultdict[int, int] = defaultdict(int)
+        for agreement in movable:
+            agreement.user_id = to_user_id
+            moved[agreement.client_id] += 1
+        now = utc_now()
+        for client in clients:
+            session.add(
+                CasemanagerChange(
+                    client_id=client.id,
+                    from_user_id=client.casemanager_id,
+                    to_user_id=to_user_id,
+                    reason=reason,
+                    moved_agreements=moved[client.id],
+                    changed_on=today,
+                    changed_by_id=acting,
+                    recorded_at=now,
+                )
+            )
+            client.casemanager_id = to_user_id
+            # Someone with this client's form open must not put the old casemanager back.
+            client.version += 1
+            client.updated_at = now
+        return ReassignResult(len(clients), len(movable))
+
+
+# --- team settings -----------------------------------------------------------------------------
+
+
+def team_settings_for_edit(register: Register) -> tuple[TeamSettingsInput, int]:
+    """The team's settings as they are, and their version (for a later update)."""
+    with register.read() as session:
+        settings = _settings(session)
+        values = {f.name: getattr(settings, f.name) for f in fields(TeamSettingsInput)}
+        return TeamSettingsInput(**values), settings.version
+
+
+def _checked(data: TeamSettingsInput) -> TeamSettingsInput:
+    def text(name: str, label: str, limit: int, required: bool = False) -> str:
+        value = " ".join(str(getattr(data, name)).split())
+        if required and not value:
+            raise ValidationError(f"{label} mag niet leeg zijn.", name)
+        if len(value) > limit:
+            raise ValidationError(f"{label} is te lang (hoogstens {limit} tekens).", name)
+        return value
+
+    def number(name: str, low: int, high: int, message: str) -> int:
+        value = getattr(data, name)
+        if not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(message, name)
+        return value
+
+    try:
+        phone = clean_phone(data.out_of_hours_phone)
+    except FieldError as error:
+        raise ValidationError(str(error), "out_of_hours_phone") from error
+    return TeamSettingsInput(
+        team_name=text("team_name", "De teamnaam", 120, required=True),
+        wijk=text("wijk", "De wijk", 80),
+        grace_days=number("grace_days", 0, 30, "De coulance is 0 tot 30 dagen."),
+        idle_lock_minutes=number("idle_lock_minutes", 1, 120, "Vergrendelen na 1 tot 120 minuten."),
+        out_of_hours_name=text("out_of_hours_name", "De naam", 120),
+        out_of_hours_phone=phone,
+        out_of_hours_hours=text("out_of_hours_hours", "Wanneer", 80),
+        retention_years_wmo=number(
+            "retention_years_wmo", 1, 99, "Een bewaartermijn is 1 tot 99 jaar."
+        ),
+        retention_years_wmo_no_provision=number(
+            "retention_years_wmo_no_provision", 1, 99, "Een bewaartermijn is 1 tot 99 jaar."
+        ),
+        retention_years_youth_act=number(
+            "retention_years_youth_act",
+            YOUTH_ACT_MINIMUM_YEARS,
+            99,
+            f"De Jeugdwet bewaart een dossier ten minste {YOUTH_ACT_MINIMUM_YEARS} jaar"
+            f" (art. 7.3.10); kies {YOUTH_ACT_MINIMUM_YEARS} tot 99.",
+        ),
+    )
+
+
+def update_team_settings(register: Register, version: int, data: TeamSettingsInput) -> list[str]:
+    """Change the team's settings (teamleider only); each changed setting is recorded with who
+    and when. Returns the labels of what changed (nothing: an empty list, nothing written)."""
+    user_id = _teamleider(register, "Alleen een teamleider wijzigt de teaminstellingen.")
+    checked = _checked(data)
+    with register.write() as session:
+        settings = _settings(session)
+        _check_version(settings.version, version)
+        changed = []
+        for name, new in asdict(checked).items():
+            old = getattr(settings, name)
+            if old != new:
+                record_change(session, user_id, SETTING_LABELS[name], old, new)
+                setattr(settings, name, new)
+                changed.append(SETTING_LABELS[name])
+        return changed
+
+
+def setting_history(register: Register, limit: int = 50) -> list[SettingChangeItem]:
+    """The latest changes of the team's settings and thresholds, newest first."""
+    _acting_user(register)
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(
+                SettingChange.changed_at,
+                SettingChange.setting,
+                SettingChange.old_value,
+                SettingChange.new_value,
+                func.coalesce(func.nullif(User.display_name, ""), User.name),
+            )
+            .join(User, User.id == SettingChange.changed_by_id)
+            .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())
+            .limit(limit)
+        ).all()
+    return [SettingChangeItem(*row) for row in rows]
