@@ -1,7 +1,8 @@
 """The command line (`wijkteam`). The contract is in DESIGN.md, "Command line".
 
 Errors: one Dutch line on stderr, never a traceback; exit 1 for errors, 2 for usage errors, 3 for
-a wrong passphrase. Set WIJKTEAM_DEBUG=1 to see the traceback of an unexpected error.
+a wrong passphrase, 4 when the user's role may not do it (a medewerker asking for the team).
+Set WIJKTEAM_DEBUG=1 to see the traceback of an unexpected error.
 """
 
 from __future__ import annotations
@@ -241,6 +242,75 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"Back-up teruggezet in {path}.")
     if kept:
         print(f"Het vorige register is bewaard als {kept}.")
+    return 0
+
+
+# --- the team's figures for scripts ----------------------------------------------------------
+
+
+def iso_date(text: str) -> date:
+    """A --date argument: YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{printable(text)}' is geen datum; gebruik JJJJ-MM-DD, bijv. 2026-11-23"
+        ) from None
+
+
+def _report_day(args: argparse.Namespace, register: Register) -> date:
+    """The day a report is about. On the real today, the daily sweep runs first, so that
+    alerts are current and today's snapshot for the trend is written (a cron job keeps the
+    trend complete on days nobody opens the screen)."""
+    today = date.today()
+    day: date = args.date or today
+    if day == today:
+        from wijkteam_tui.store.services import sweep_if_new_day
+
+        sweep_if_new_day(register, today)
+    return day
+
+
+def cmd_overdue(args: argparse.Namespace) -> int:
+    from wijkteam_tui.export.overdue import to_csv, to_json, to_table
+    from wijkteam_tui.store.queries import team_info
+    from wijkteam_tui.store.team import overdue_items
+
+    with _opened(args) as register:
+        day = _report_day(args, register)
+        items = overdue_items(register, day, args.medewerker)
+        team = team_info(register).name
+    if args.format == "csv":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv(items))
+        sys.stdout.buffer.flush()
+    elif args.format == "json":
+        sys.stdout.write(to_json(items, day, team=team, medewerker=args.medewerker))
+    else:
+        sys.stdout.write(to_table(items, day, printable=printable))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from wijkteam_tui.export.digest import digest_text
+    from wijkteam_tui.store.queries import team_info
+    from wijkteam_tui.store.team import digest_data
+
+    with _opened(args) as register:
+        day = _report_day(args, register)
+        review, trend = digest_data(register, day)
+        info = team_info(register)
+        whole_team = register.user is not None and register.user.role is Role.TEAMLEIDER
+    text = digest_text(
+        review,
+        {series.user_id: series for series in trend.per_user},
+        trend.team if whole_team else None,
+        team_name=info.name,
+        wijk=info.wijk,
+        today=day,
+        whole_team=whole_team,
+    )
+    sys.stdout.write("\n".join(printable(line) for line in text.splitlines()) + "\n")
     return 0
 
 
@@ -547,6 +617,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--recovery-key-file",
         metavar="BESTAND",
         help=f"lees de herstelsleutel uit BESTAND (anders ${RECOVERY_KEY_ENV} of een vraag)",
+    )
+
+    overdue = add(
+        "overdue",
+        "te late contactmomenten (van het team of van één medewerker)",
+        cmd_overdue,
+        parents=[common],
+    )
+    overdue.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    overdue.add_argument(
+        "--medewerker",
+        metavar="NAAM",
+        help="alleen de cliënten van deze medewerker (gebruikersnaam); een medewerker ziet"
+        " alleen de eigen lijst",
+    )
+    overdue.add_argument(
+        "--date", type=iso_date, metavar="JJJJ-MM-DD", help="te laat op deze dag (anders vandaag)"
+    )
+    digest = add(
+        "digest",
+        "weekoverzicht per medewerker in cijfers, zonder namen (voor een mail uit cron)",
+        cmd_digest,
+        parents=[common],
+    )
+    digest.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="JJJJ-MM-DD",
+        help="laatste dag van de week (anders vandaag)",
     )
 
     backup = add("backup", "versleutelde back-up maken", cmd_backup, parents=[common])

@@ -460,6 +460,8 @@ class TeamRow:
     out_of_view: int
     sign_offs: int
     consents_to_renew: int
+    #: Contact moments due in the coming week (not yet overdue).
+    due_soon: int = 0
 
     @property
     def clients(self) -> int:

@@ -14,15 +14,15 @@ from dataclasses import asdict, fields
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.fields import FieldError, clean_phone
-from wijkteam_tui.domain.schedules import interval_text
+from wijkteam_tui.domain.schedules import SOON_DAYS, interval_text
 from wijkteam_tui.domain.team import is_urgent, trend_weeks, weekly
-from wijkteam_tui.domain.terms import AlertStatus, Phase, SignOffStatus, ThresholdRule
-from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
+from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
     Alert,
@@ -36,9 +36,10 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
-from wijkteam_tui.store.queries import out_of_view_rows
+from wijkteam_tui.store.queries import out_of_view_rows, team_overview, today_list
 from wijkteam_tui.store.records import (
     AgreementToMove,
+    DueItem,
     ReassignResult,
     SettingChangeItem,
     TeamFilter,
@@ -109,6 +110,7 @@ class _Counts:
     __slots__ = (
         "caseload",
         "consents",
+        "due_soon",
         "oldest_due",
         "open_alerts",
         "out_of_view",
@@ -126,6 +128,7 @@ class _Counts:
         self.out_of_view = 0
         self.sign_offs = 0
         self.consents = 0
+        self.due_soon = 0
 
 
 def _counts(conn: Connection, condition: Any, today: date, grace: int) -> dict[int | None, _Counts]:
@@ -153,6 +156,21 @@ def _counts(conn: Connection, condition: Any, today: date, grace: int) -> dict[i
     ):
         counts[user_id].overdue = n
         counts[user_id].oldest_due = oldest
+    for user_id, n in conn.execute(
+        select(Client.casemanager_id, func.count())
+        .select_from(ContactAgreement)
+        .join(Client, Client.id == ContactAgreement.client_id)
+        .where(
+            condition,
+            Client.phase != Phase.CLOSED,
+            ContactAgreement.active.is_(True),
+            ContactAgreement.next_due >= overdue_before,
+            ContactAgreement.next_due < today + timedelta(days=SOON_DAYS + 1),
+            or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today),
+        )
+        .group_by(Client.casemanager_id)
+    ):
+        counts[user_id].due_soon = n
     for user_id, rule, n in conn.execute(
         select(Client.casemanager_id, Alert.rule, func.count())
         .select_from(Alert)
@@ -214,6 +232,7 @@ def _row(user_id: int | None, name: str, active: bool, c: _Counts, today: date) 
         c.out_of_view,
         c.sign_offs,
         c.consents,
+        c.due_soon,
     )
 
 
@@ -222,7 +241,10 @@ def team_review(register: Register, today: date, filters: TeamFilter | None = No
     count for the client's casemanager) and the longest overdue, open and urgent alerts,
     clients uit beeld, requests for sign-off, consents to renew; and the team's total."""
     _teamleider(register, REVIEW_REFUSAL)
-    filters = filters or TeamFilter()
+    return _review(register, today, filters or TeamFilter())
+
+
+def _review(register: Register, today: date, filters: TeamFilter) -> TeamReview:
     with register.read_connection() as conn:
         counts = _counts(conn, _client_condition(filters), today, _grace(conn))
         users = conn.execute(
@@ -253,6 +275,7 @@ def team_review(register: Register, today: date, filters: TeamFilter | None = No
         total.out_of_view += c.out_of_view
         total.sign_offs += c.sign_offs
         total.consents += c.consents
+        total.due_soon += c.due_soon
     return TeamReview(rows, _row(None, "Team", True, total, today), today)
 
 
@@ -289,6 +312,11 @@ def team_trend(register: Register, today: date, weeks: int = 12) -> TeamTrend:
     """Overdue contact moments and open alerts per week for the last `weeks` weeks, per
     medewerker and for the team, from the daily snapshots (a week without any: None)."""
     _teamleider(register, REVIEW_REFUSAL)
+    return _trend(register, today, weeks, None)
+
+
+def _trend(register: Register, today: date, weeks: int, only: int | None) -> TeamTrend:
+    """The trend of everyone, or `only` one casemanager's."""
     mondays = trend_weeks(today, weeks)
     with register.read_connection() as conn:
         rows = conn.execute(
@@ -297,7 +325,11 @@ def team_trend(register: Register, today: date, weeks: int = 12) -> TeamTrend:
                 DailySnapshot.user_id,
                 DailySnapshot.overdue,
                 DailySnapshot.open_alerts,
-            ).where(DailySnapshot.day >= mondays[0], DailySnapshot.day <= today)
+            ).where(
+                DailySnapshot.day >= mondays[0],
+                DailySnapshot.day <= today,
+                DailySnapshot.user_id == only if only is not None else true(),
+            )
         ).all()
         names: dict[int, str] = dict(
             conn.execute(
@@ -520,3 +552,51 @@ def setting_history(register: Register, limit: int = 50) -> list[SettingChangeIt
             .limit(limit)
         ).all()
     return [SettingChangeItem(*row) for row in rows]
+
+
+# --- for scripts: `wijkteam overdue` and `wijkteam digest` ----------------------------------------
+
+OWN_ONLY = (
+    "Een medewerker ziet alleen de eigen lijst; het hele team of een collega is voor een"
+    " teamleider."
+)
+
+
+def _user_named(session: Session, name: str) -> User:
+    user = session.scalars(select(User).where(User.name == name)).one_or_none()
+    if user is None:
+        raise ValidationError(f"Er is geen medewerker met de gebruikersnaam '{name}'.", "user")
+    return user
+
+
+def whose(register: Register, medewerker: str | None) -> int | None:
+    """The casemanager a script asks about: a medewerker only themselves (RoleError for
+    anyone else, including the whole team), a teamleider anyone, or everyone (None)."""
+    acting = _acting_user(register)
+    assert register.user is not None
+    teamleider = register.user.role is Role.TEAMLEIDER
+    if medewerker is None:
+        return None if teamleider else acting
+    with register.read() as session:
+        user_id = _user_named(session, medewerker).id
+    if not teamleider and user_id != acting:
+        raise RoleError(OWN_ONLY)
+    return user_id
+
+
+def overdue_items(register: Register, today: date, medewerker: str | None = None) -> list[DueItem]:
+    """Every overdue contact moment of the team (teamleider) or of one medewerker, most
+    overdue first; for a medewerker by default their own."""
+    user_id = whose(register, medewerker)
+    if user_id is None:
+        return team_overview(register, today).overdue
+    items = today_list(register, user_id, today).overdue
+    return sorted(items, key=lambda item: (-item.days_overdue, item.client_name))
+
+
+def digest_data(register: Register, today: date) -> tuple[TeamReview, TeamTrend]:
+    """The figures and trend of the weekly digest: every medewerker's (teamleider) or one's
+    own (medewerker)."""
+    user_id = whose(register, None)
+    review = _review(register, today, TeamFilter(casemanager_id=user_id))
+    return review, _trend(register, today, 12, user_id)

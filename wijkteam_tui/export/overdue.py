@@ -1,0 +1,123 @@
+"""`wijkteam overdue`: the overdue contact moments as a table (80 columns), CSV or JSON.
+
+CSV follows RFC 4180 (CRLF line ends, fields with a comma, quote or line break in double
+quotes), is UTF-8 with a byte-order mark so spreadsheet programs show accents, and every cell
+that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage
+return) gets a leading apostrophe, so that a name such as `=cmd|' /C calc'!A0` stays text.
+
+JSON follows `overdue.schema.json` (next to this module), version 1: a new version number
+means a field was removed or changed meaning; fields may be added within a version."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from wijkteam_tui.store.records import DueItem
+
+SCHEMA_NAME = "wijkteam-overdue"
+SCHEMA_VERSION = 1
+SCHEMA_FILE = Path(__file__).with_name("overdue.schema.json")
+
+COLUMNS = (
+    "dagen te laat",
+    "gepland",
+    "cliëntnummer",
+    "cliënt",
+    "wie maakt contact",
+    "hoe",
+    "casemanager",
+)
+
+#: What a spreadsheet program reads as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """A cell no spreadsheet evaluates: a leading apostrophe before a formula character."""
+    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
+
+
+def _cells(item: DueItem) -> list[str]:
+    return [
+        str(item.days_overdue),
+        item.next_due.isoformat(),
+        item.client_number,
+        item.client_name,
+        item.who,
+        item.channel.label,
+        item.casemanager,
+    ]
+
+
+def to_csv(items: Iterable[DueItem]) -> bytes:
+    """RFC 4180 CSV in UTF-8 with a byte-order mark, every cell neutralised."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for item in items:
+        writer.writerow([neutralised(cell) for cell in _cells(item)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_json(items: Sequence[DueItem], today: date, *, team: str, medewerker: str | None) -> str:
+    document = {
+        "schema": SCHEMA_NAME,
+        "version": SCHEMA_VERSION,
+        "date": today.isoformat(),
+        "team": team,
+        "medewerker": medewerker,
+        "count": len(items),
+        "items": [
+            {
+                "client_number": item.client_number,
+                "client": item.client_name,
+                "who": item.who,
+                "channel": item.channel.value,
+                "channel_label": item.channel.label,
+                "due": item.next_due.isoformat(),
+                "days_overdue": item.days_overdue,
+                "casemanager": item.casemanager,
+            }
+            for item in items
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` in exactly `width` columns: cut with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+#: (header, width) of the table's columns; with the spaces between them 80 columns.
+TABLE = (("Dagen", 5), ("Nr", 6), ("Cliënt", 20), ("Wie", 21), ("Hoe", 11), ("Casemanager", 11))
+
+
+def to_table(items: Sequence[DueItem], today: date, *, printable: object = str) -> str:
+    """A plain-text table that fits 80 columns; `printable` makes text safe for a terminal."""
+    show = printable if callable(printable) else str
+    lines = [
+        f"Te laat op {today.isoformat()}: {len(items)} contactmoment"
+        + ("" if len(items) == 1 else "en"),
+        " ".join(_fit(header, width) for header, width in TABLE).rstrip(),
+    ]
+    for item in items:
+        days = str(item.days_overdue).rjust(TABLE[0][1])
+        cells = [
+            item.client_number,
+            item.client_name,
+            item.who,
+            item.channel.label,
+            item.casemanager or "(geen)",
+        ]
+        row = " ".join(
+            _fit(str(show(cell)), width) for cell, (_, width) in zip(cells, TABLE[1:], strict=True)
+        )
+        lines.append(f"{days} {row}".rstrip())
+    return "\n".join(lines) + "\n"
