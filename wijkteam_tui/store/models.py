@@ -164,7 +164,7 @@ class Client(Base):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    casemanager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    casemanager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"), default=Phase.INTENSIVE)
     regime: Mapped[Regime] = mapped_column(code_enum(Regime, "regime"), default=Regime.WMO)
     own_words: Mapped[str] = mapped_column(Text, default="")
@@ -201,6 +201,9 @@ class Client(Base):
             "phase",
             "casemanager_id",
         ),
+        # A medewerker's clients, and the Team screen's caseload per phase without reading
+        # the client rows.
+        Index("ix_clients_casemanager_phase", "casemanager_id", "phase"),
     )
 
 

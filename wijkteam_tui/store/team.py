@@ -131,8 +131,12 @@ class _Counts:
         self.due_soon = 0
 
 
-def _counts(conn: Connection, condition: Any, today: date, grace: int) -> dict[int | None, _Counts]:
-    """Per casemanager id (None: no casemanager) the figures of the clients in `condition`."""
+def _counts(
+    conn: Connection, condition: Any, today: date, grace: int, *, due_soon: bool = False
+) -> dict[int | None, _Counts]:
+    """Per casemanager id (None: no casemanager) the figures of the clients in `condition`;
+    with `due_soon` also the contact moments of the coming week (the digest: thousands of
+    agreements to read, which the Team screen does without)."""
     counts: defaultdict[int | None, _Counts] = defaultdict(_Counts)
     for user_id, phase, n in conn.execute(
         select(Client.casemanager_id, Client.phase, func.count())
@@ -156,21 +160,8 @@ def _counts(conn: Connection, condition: Any, today: date, grace: int) -> dict[i
     ):
         counts[user_id].overdue = n
         counts[user_id].oldest_due = oldest
-    for user_id, n in conn.execute(
-        select(Client.casemanager_id, func.count())
-        .select_from(ContactAgreement)
-        .join(Client, Client.id == ContactAgreement.client_id)
-        .where(
-            condition,
-            Client.phase != Phase.CLOSED,
-            ContactAgreement.active.is_(True),
-            ContactAgreement.next_due >= overdue_before,
-            ContactAgreement.next_due < today + timedelta(days=SOON_DAYS + 1),
-            or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today),
-        )
-        .group_by(Client.casemanager_id)
-    ):
-        counts[user_id].due_soon = n
+    if due_soon:
+        _count_due_soon(conn, condition, today, overdue_before, counts)
     for user_id, rule, n in conn.execute(
         select(Client.casemanager_id, Alert.rule, func.count())
         .select_from(Alert)
@@ -191,21 +182,51 @@ def _counts(conn: Connection, condition: Any, today: date, grace: int) -> dict[i
         .group_by(Client.casemanager_id)
     ):
         counts[user_id].sign_offs = n
+    # The few members whose consent has lapsed first (their own index), then their clients:
+    # driven from the clients, this read every member of every client.
+    lapsed = (
+        select(NetworkMember.client_id, func.count().label("n"))
+        .where(
+            NetworkMember.consent_review_on < today,
+            NetworkMember.consent_to_share.is_(True),
+            NetworkMember.active.is_(True),
+        )
+        .group_by(NetworkMember.client_id)
+        .subquery()
+    )
+    for user_id, n in conn.execute(
+        select(Client.casemanager_id, func.sum(lapsed.c.n))
+        .select_from(lapsed)
+        .join(Client, Client.id == lapsed.c.client_id)
+        .where(condition, Client.phase != Phase.CLOSED)
+        .group_by(Client.casemanager_id)
+    ):
+        counts[user_id].consents = int(n)
+    return counts
+
+
+def _count_due_soon(
+    conn: Connection,
+    condition: Any,
+    today: date,
+    overdue_before: date,
+    counts: defaultdict[int | None, _Counts],
+) -> None:
     for user_id, n in conn.execute(
         select(Client.casemanager_id, func.count())
-        .select_from(NetworkMember)
-        .join(Client, Client.id == NetworkMember.client_id)
+        .select_from(ContactAgreement)
+        .join(Client, Client.id == ContactAgreement.client_id)
         .where(
             condition,
             Client.phase != Phase.CLOSED,
-            NetworkMember.active.is_(True),
-            NetworkMember.consent_to_share.is_(True),
-            NetworkMember.consent_review_on < today,
+            ContactAgreement.active.is_(True),
+            ContactAgreement.next_due >= overdue_before,
+            ContactAgreement.next_due < today + timedelta(days=SOON_DAYS + 1),
+            or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today),
         )
         .group_by(Client.casemanager_id)
     ):
-        counts[user_id].consents = n
-    return counts
+        counts[user_id].due_soon = n
 
 
 def _grace(conn: Connection) -> int:
@@ -244,9 +265,12 @@ def team_review(register: Register, today: date, filters: TeamFilter | None = No
     return _review(register, today, filters or TeamFilter())
 
 
-def _review(register: Register, today: date, filters: TeamFilter) -> TeamReview:
+def _review(
+    register: Register, today: date, filters: TeamFilter, *, due_soon: bool = False
+) -> TeamReview:
     with register.read_connection() as conn:
-        counts = _counts(conn, _client_condition(filters), today, _grace(conn))
+        condition = _client_condition(filters)
+        counts = _counts(conn, condition, today, _grace(conn), due_soon=due_soon)
         users = conn.execute(
             select(
                 User.id, func.coalesce(func.nullif(User.display_name, ""), User.name), User.active
@@ -598,5 +622,5 @@ def digest_data(register: Register, today: date) -> tuple[TeamReview, TeamTrend]
     """The figures and trend of the weekly digest: every medewerker's (teamleider) or one's
     own (medewerker)."""
     user_id = whose(register, None)
-    review = _review(register, today, TeamFilter(casemanager_id=user_id))
+    review = _review(register, today, TeamFilter(casemanager_id=user_id), due_soon=True)
     return review, _trend(register, today, 12, user_id)
