@@ -426,3 +426,39 @@ def test_resource_form(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=new)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_team_screen(snap_compare, demo_app, size):
+    async def team(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("down")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=team)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_team_settings_form(snap_compare, demo_app, size):
+    async def settings(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("i")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=settings)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reassign_form(snap_compare, demo_app, size):
+    async def reassign(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("o")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=reassign)

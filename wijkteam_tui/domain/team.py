@@ -18,7 +18,7 @@ URGENT_RULES = frozenset({ThresholdRule.ORANGE_OR_RED, ThresholdRule.OBSERVATION
 #: Weeks shown in the trend.
 TREND_WEEKS = 12
 
-_AREA = re.compile(r"^\d{1,4}(\s?[A-Za-z]{0,2})?$")
+_AREA = re.compile(r"^(\d{1,3}|\d{4}(\s?[A-Za-z]{1,2})?)$")
 
 
 def is_urgent(rule: ThresholdRule) -> bool:

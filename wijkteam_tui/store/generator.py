@@ -41,6 +41,7 @@ from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
     ContactMoment,
+    DailySnapshot,
     NetworkMember,
     Observation,
     PhaseChange,
@@ -188,6 +189,7 @@ def generate(
         done += size
         if progress:
             progress(done, clients)
+    _trend_history(register, rng, today)
     with register.raw() as raw:
         raw.execute("ANALYZE")  # statistics, so that the planner picks the selective index
     return GeneratedSummary(
@@ -198,6 +200,31 @@ def generate(
         open_alerts=totals["alerts"],
         seconds=time.perf_counter() - started,
     )
+
+
+def _trend_history(register: Register, rng: random.Random, today: date, days: int = 84) -> None:
+    """Twelve weeks of daily snapshots before today, so that the demo's Team screen shows a
+    trend at once: each medewerker's figures of today, walked back with a random drift (as
+    fictitious as the rest). A real register builds its history one sweep a day."""
+    from wijkteam_tui.store.team import snapshot_counts
+
+    with register.write() as session:
+        counts = snapshot_counts(session, today)
+        for user_id, (caseload, overdue, alerts, urgent, out_of_view) in counts.items():
+            factor = 1.0
+            for back in range(1, days + 1):
+                factor = min(2.0, max(0.3, factor + rng.uniform(-0.08, 0.1)))
+                session.add(
+                    DailySnapshot(
+                        day=today - timedelta(days=back),
+                        user_id=user_id,
+                        caseload=caseload,
+                        overdue=round(overdue * factor),
+                        open_alerts=round(alerts * factor),
+                        urgent_alerts=round(urgent * factor),
+                        out_of_view=round(out_of_view * factor),
+                    )
+                )
 
 
 def _medewerkers(

@@ -119,7 +119,7 @@ def _due_query(condition: Any, *, team: bool) -> Any:
     The team list reads only the agreements' covering index (no description, index order): it
     runs to thousands of rows, and every table page it does not touch keeps it linear.
 
-    The due date and channel come back as plain text (`type_coerce` to String) and `_fetch_due`
+    The due date and channel come back as plain text (`type_coerce` to String) and `fetch_due`
     converts them: SQLAlchemy's per-row Date and Enum processing cost more than the query
     itself on a list of thousands."""
     return (
@@ -155,6 +155,9 @@ def _due_query(condition: Any, *, team: bool) -> Any:
     )
 
 
+#: For the team module (the Team screen's lists of one casemanager).
+due_query = _due_query
+
 _TEAM_DUE = _due_query(true(), team=True)
 _MEDEWERKER_DUE = _due_query(Client.casemanager_id == bindparam("user_id"), team=False)
 _CHANNELS = {channel.value: channel for channel in Channel}
@@ -165,7 +168,7 @@ def _as_date(value: date | str) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
+def fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
     """Run a due-list query and build DueItems.
 
     The team list runs to thousands of rows, so the loop is kept lean: each due date is
@@ -214,7 +217,7 @@ def today_list(
     teamleider also every request for 'duurzaam in beeld' waiting for a decision."""
     with register.read_connection() as conn:
         grace, out_of_hours = _team(conn)
-        items = _fetch_due(
+        items = fetch_due(
             conn,
             _MEDEWERKER_DUE,
             user_id=user_id,
@@ -224,7 +227,7 @@ def today_list(
         overdue_limit = today - timedelta(days=grace)
         overdue = [i for i in items if i.next_due < overdue_limit]
         soon = [i for i in items if i.next_due >= overdue_limit]
-        alerts = _alerts(conn, Client.casemanager_id == user_id)
+        alerts = open_alerts(conn, Client.casemanager_id == user_id)
         out_of_view = _out_of_view(conn, user_id, today)
         return TodayList(
             overdue=overdue,
@@ -266,7 +269,8 @@ def pending_sign_offs(register: Register) -> list[SignOffItem]:
         return _sign_offs(conn, true())
 
 
-def _alerts(conn: Connection, condition: Any) -> list[AlertItem]:
+def open_alerts(conn: Connection, condition: Any) -> list[AlertItem]:
+    """The open and confirmed alerts of the clients in `condition`, oldest first."""
     rows = conn.execute(
         select(
             Alert.id,
@@ -346,7 +350,7 @@ def team_overview(register: Register, today: date) -> TeamOverview:
     """Every overdue follow-up in the team, most overdue first, with counts per casemanager."""
     with register.read_connection() as conn:
         grace, _ = _team(conn)
-        overdue = _fetch_due(conn, _TEAM_DUE, limit=today - timedelta(days=grace), today=today)
+        overdue = fetch_due(conn, _TEAM_DUE, limit=today - timedelta(days=grace), today=today)
     per_casemanager = Counter(item.casemanager or "(geen casemanager)" for item in overdue)
     return TeamOverview(overdue=overdue, per_casemanager=dict(per_casemanager))
 
@@ -827,7 +831,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             today,
             [(a.member_id, a.user_id) for a in agreements if a.active],
         )
-        alerts = _alerts(session.connection(), Client.id == client_id)
+        alerts = open_alerts(session.connection(), Client.id == client_id)
         waiting = _sign_offs(session.connection(), SignOffRequest.client_id == client_id)
         thresholds = _client_thresholds(session, client_id)
         missing = ""

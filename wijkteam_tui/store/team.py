@@ -36,9 +36,17 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
-from wijkteam_tui.store.queries import out_of_view_rows, team_overview, today_list
+from wijkteam_tui.store.queries import (
+    due_query,
+    fetch_due,
+    open_alerts,
+    out_of_view_rows,
+    team_overview,
+    today_list,
+)
 from wijkteam_tui.store.records import (
     AgreementToMove,
+    AlertItem,
     DueItem,
     ReassignResult,
     SettingChangeItem,
@@ -306,24 +314,39 @@ def _review(
 # --- the daily snapshot and the trend ----------------------------------------------------------
 
 
+def snapshot_counts(session: Session, today: date) -> dict[int | None, tuple[int, ...]]:
+    """Per casemanager: (caseload, overdue, open alerts, urgent alerts, uit beeld) today."""
+    conn = session.connection()
+    counts = _counts(conn, Client.phase != Phase.CLOSED, today, _grace(conn))
+    return {
+        user_id: (
+            sum(c.caseload.values()),
+            c.overdue,
+            c.open_alerts,
+            c.urgent_alerts,
+            c.out_of_view,
+        )
+        for user_id, c in counts.items()
+    }
+
+
 def write_daily_snapshot(register: Register, today: date) -> bool:
     """Store today's figures per casemanager, once a day (the daily sweep calls this after
     re-evaluating the alerts). Returns whether it wrote them now."""
     with register.write() as session:
         if session.scalar(select(func.count()).where(DailySnapshot.day == today)):
             return False
-        conn = session.connection()
-        counts = _counts(conn, Client.phase != Phase.CLOSED, today, _grace(conn))
-        for user_id, c in counts.items():
+        counts = snapshot_counts(session, today)
+        for user_id, (caseload, overdue, alerts, urgent, out_of_view) in counts.items():
             session.add(
                 DailySnapshot(
                     day=today,
                     user_id=user_id,
-                    caseload=sum(c.caseload.values()),
-                    overdue=c.overdue,
-                    open_alerts=c.open_alerts,
-                    urgent_alerts=c.urgent_alerts,
-                    out_of_view=c.out_of_view,
+                    caseload=caseload,
+                    overdue=overdue,
+                    open_alerts=alerts,
+                    urgent_alerts=urgent,
+                    out_of_view=out_of_view,
                 )
             )
         if not counts:
@@ -624,3 +647,37 @@ def digest_data(register: Register, today: date) -> tuple[TeamReview, TeamTrend]
     user_id = whose(register, None)
     review = _review(register, today, TeamFilter(casemanager_id=user_id), due_soon=True)
     return review, _trend(register, today, 12, user_id)
+
+
+def team_detail(
+    register: Register, user_id: int | None, today: date
+) -> tuple[list[DueItem], list[AlertItem]]:
+    """One medewerker's overdue contact moments (most overdue first) and open alerts (urgent
+    first, then oldest), or those of the clients without a casemanager (None)."""
+    _teamleider(register, REVIEW_REFUSAL)
+    mine = Client.casemanager_id.is_(None) if user_id is None else Client.casemanager_id == user_id
+    with register.read_connection() as conn:
+        overdue = fetch_due(
+            conn,
+            due_query(mine, team=False),
+            limit=today - timedelta(days=_grace(conn)),
+            today=today,
+        )
+        alerts = open_alerts(conn, mine)
+    overdue.sort(key=lambda item: (-item.days_overdue, item.client_name))
+    alerts.sort(key=lambda alert: (not is_urgent(alert.rule), alert.raised_on))
+    return overdue, alerts
+
+
+def clients_of(register: Register, user_id: int | None) -> list[tuple[int, str]]:
+    """(id, "name (number, phase)") of the open clients of one casemanager (None: the clients
+    without one), by name: what the reassign form offers."""
+    _teamleider(register, "Alleen een teamleider draagt cliënten over.")
+    mine = Client.casemanager_id.is_(None) if user_id is None else Client.casemanager_id == user_id
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(Client.id, Client.name, Client.number, Client.phase)
+            .where(mine, Client.phase != Phase.CLOSED)
+            .order_by(Client.name, Client.id)
+        ).all()
+    return [(cid, f"{name} ({number}, {Phase(phase).label})") for cid, name, number, phase in rows]

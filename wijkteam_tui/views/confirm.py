@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +29,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
-            yield Static(literal(self.question), id="confirm-question")
+            # Line by line: a question may list what it concerns, one item a line.
+            lines = [literal(line) for line in self.question.splitlines()]
+            yield Static(Text("\n").join(lines), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"n  {self.no}", id="no", variant="primary")
                 yield Button(f"j  {self.yes}", id="yes", variant="error")

@@ -12,6 +12,7 @@ from textual.containers import Container, Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store.records import DueItem
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
@@ -66,6 +67,13 @@ class TodayScreen(WijkteamScreen[None]):
             "Sociale kaart",
             id="today.social",
             tooltip="Voorzieningen in de wijk zoeken, toevoegen, wijzigen",
+        ),
+        Binding(
+            "t",
+            "team",
+            "Team",
+            id="today.team",
+            tooltip="Teamoverzicht: te laat en aandacht per medewerker (teamleider)",
         ),
         Binding("tab", "app.focus_next", "Volgende lijst", show=False, id="today.next"),
     ]
@@ -254,6 +262,22 @@ class TodayScreen(WijkteamScreen[None]):
     def _contact_done(self, logged: bool | None) -> None:
         if logged:
             self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "team":
+            # Shown to a teamleider only; the store refuses the team's figures to anyone else.
+            register = self.wijkteam.register
+            return (
+                register is not None
+                and register.user is not None
+                and (register.user.role is Role.TEAMLEIDER)
+            )
+        return True
+
+    def action_team(self) -> None:
+        from wijkteam_tui.views.team import TeamScreen
+
+        self.app.push_screen(TeamScreen())
 
     def action_social_map(self) -> None:
         from wijkteam_tui.views.social_map import SocialMapScreen

@@ -7,14 +7,26 @@ A test checks that opening any screen after this import loads nothing new."""
 from __future__ import annotations
 
 from wijkteam_tui.store import crypto, engine, queries, services
-from wijkteam_tui.views import client_file, clients, contact, detail, ecogram, social_map, today
+from wijkteam_tui.store import team as team_store
+from wijkteam_tui.views import (
+    client_file,
+    clients,
+    contact,
+    detail,
+    ecogram,
+    social_map,
+    team,
+    today,
+)
 from wijkteam_tui.views.forms import agreement as agreement_form
 from wijkteam_tui.views.forms import alert as alert_form
 from wijkteam_tui.views.forms import client as client_form
 from wijkteam_tui.views.forms import member as member_form
 from wijkteam_tui.views.forms import observation as observation_form
 from wijkteam_tui.views.forms import phase as phase_form
+from wijkteam_tui.views.forms import reassign as reassign_form
 from wijkteam_tui.views.forms import resource as resource_form
+from wijkteam_tui.views.forms import settings as settings_form
 from wijkteam_tui.views.forms import signal as signal_form
 from wijkteam_tui.views.forms import snooze as snooze_form
 from wijkteam_tui.views.forms import threshold as threshold_form
@@ -34,11 +46,15 @@ __all__ = [
     "observation_form",
     "phase_form",
     "queries",
+    "reassign_form",
     "resource_form",
     "services",
+    "settings_form",
     "signal_form",
     "snooze_form",
     "social_map",
+    "team",
+    "team_store",
     "threshold_form",
     "today",
 ]

@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from wijkteam_tui.domain.fields import FieldError, clean_text
 from wijkteam_tui.domain.terms import LabelledEnum
@@ -73,6 +73,13 @@ class FieldSelect(Select[Any]):
 Clean = Callable[[Any, date], Any]
 
 
+def _comparable(value: Any) -> Any:
+    """A field's value for "has it changed": nothing typed, None and no ticks are alike."""
+    if isinstance(value, list):
+        return sorted(map(str, value))
+    return value or ""
+
+
 def _as_is(value: Any, _today: date) -> Any:
     return value
 
@@ -96,9 +103,10 @@ class FieldBox(VerticalScroll, can_focus=False):
 class Field:
     """One field of a form.
 
-    `kind` is "text" (one line), "area" (several lines) or "choice" (`choices` as (label,
-    value) pairs; `None` stands for "not chosen"). `store_name` is the name the store uses in a
-    ValidationError for this field, when it differs from `name`."""
+    `kind` is "text" (one line), "area" (several lines), "choice" (`choices` as (label,
+    value) pairs; `None` stands for "not chosen") or "many" (any number of `choices`, ticked
+    with the space bar; the value is the list of ticked values). `store_name` is the name the
+    store uses in a ValidationError for this field, when it differs from `name`."""
 
     name: str
     label: str
@@ -219,6 +227,13 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         return str(self.query_one(f"#{name}-label", Label).render())
 
     def _widget(self, spec: Field, value: Any) -> Widget:
+        if spec.kind == "many":
+            ticked = set(value or ())
+            return SelectionList[Any](
+                *((literal(label), choice, choice in ticked) for label, choice in spec.choices),
+                id=spec.name,
+                compact=True,
+            )
         if spec.kind == "area":
             return TextArea(
                 str(value or ""),
@@ -265,6 +280,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
             widget = found.first()
             if isinstance(widget, TextArea):
                 values[spec.name] = widget.text
+            elif isinstance(widget, SelectionList):
+                values[spec.name] = list(widget.selected)
             elif isinstance(widget, Select):
                 values[spec.name] = None if widget.value is Select.NULL else widget.value
             else:
@@ -275,7 +292,9 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         if not self.is_mounted:
             return False
         typed = self.typed()
-        return any((typed[name] or "") != (self._initial.get(name) or "") for name in typed)
+        return any(
+            _comparable(typed[name]) != _comparable(self._initial.get(name)) for name in typed
+        )
 
     def _checked(self, today: date) -> dict[str, Any] | None:
         """The cleaned values, or None after putting a message at every field that is wrong."""
@@ -284,7 +303,7 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         problems: dict[str, str] = {}
         for spec in self.fields():
             raw = typed[spec.name]
-            empty = raw is None or (isinstance(raw, str) and not raw.strip())
+            empty = raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
             if spec.required and empty:
                 problems[spec.name] = f"{spec.label} is verplicht."
                 continue

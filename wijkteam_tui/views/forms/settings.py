@@ -1,0 +1,127 @@
+"""Teaminstellingen (`i` on the Team screen, teamleider): the team's name and wijk, the
+coulance, the out-of-hours contact, the idle lock and the retention terms. Every change is
+recorded with who and when; the last ones are shown above the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
+from datetime import date
+from typing import Any
+
+from wijkteam_tui.domain.fields import FieldError, clean_phone
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.records import SettingChangeItem, TeamSettingsInput
+from wijkteam_tui.store.team import YOUTH_ACT_MINIMUM_YEARS, update_team_settings
+from wijkteam_tui.views.forms.base import Field, FormScreen, text
+
+
+def number(low: int, high: int, why: str = "") -> Any:
+    """A whole number from `low` to `high` (required)."""
+
+    def clean(value: str, _today: date) -> int:
+        cleaned = (value or "").strip()
+        if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+            raise FieldError(why or f"Een getal van {low} tot {high}.")
+        return int(cleaned)
+
+    return clean
+
+
+def _phone(value: str, _today: date) -> str:
+    return clean_phone(value or "")
+
+
+def history_text(history: Sequence[SettingChangeItem]) -> str:
+    if not history:
+        return "Nog niets gewijzigd sinds het register werd gemaakt."
+    lines = ["Laatst gewijzigd:"]
+    for change in history:
+        when = change.changed_at.strftime("%d-%m-%Y %H:%M")
+        lines.append(
+            f"• {when} door {change.changed_by}: {change.setting}"
+            f" van '{change.old_value}' naar '{change.new_value}'"
+        )
+    return "\n".join(lines)
+
+
+class TeamSettingsForm(FormScreen[list[str]]):
+    def __init__(
+        self,
+        current: TeamSettingsInput,
+        version: int,
+        history: Sequence[SettingChangeItem],
+        typed: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(typed)
+        self.current = current
+        self.version = version
+        self.history = list(history)
+        self.title_text = "Teaminstellingen"
+        self.intro_text = history_text(self.history)
+
+    def fields(self) -> Sequence[Field]:
+        return (
+            Field("team_name", "Teamnaam", required=True, clean=text(120)),
+            Field("wijk", "Wijk", clean=text(80), placeholder="bijv. Middelwijk-Noord"),
+            Field(
+                "grace_days",
+                "Coulance: dagen na de afgesproken datum voordat iets te laat is",
+                required=True,
+                clean=number(0, 30, "De coulance is 0 tot 30 dagen."),
+            ),
+            Field(
+                "out_of_hours_name",
+                "Buiten kantoortijd: wie",
+                clean=text(120),
+                placeholder="bijv. Crisisdienst Middelwijk",
+            ),
+            Field("out_of_hours_phone", "Buiten kantoortijd: nummer", clean=_phone),
+            Field(
+                "out_of_hours_hours",
+                "Buiten kantoortijd: wanneer",
+                clean=text(80),
+                placeholder="bijv. 24/7, of werkdagen 17-9 en het weekend",
+            ),
+            Field(
+                "idle_lock_minutes",
+                "Vergrendelen na (minuten zonder toetsen)",
+                required=True,
+                clean=number(1, 120, "Vergrendelen na 1 tot 120 minuten."),
+            ),
+            Field(
+                "retention_years_wmo",
+                "Bewaartermijn Wmo (jaren)",
+                required=True,
+                clean=number(1, 99, "Een bewaartermijn is 1 tot 99 jaar."),
+            ),
+            Field(
+                "retention_years_wmo_no_provision",
+                "Bewaartermijn Wmo zonder voorziening (jaren)",
+                required=True,
+                clean=number(1, 99, "Een bewaartermijn is 1 tot 99 jaar."),
+            ),
+            Field(
+                "retention_years_youth_act",
+                "Bewaartermijn Jeugdwet (jaren)",
+                required=True,
+                clean=number(
+                    YOUTH_ACT_MINIMUM_YEARS,
+                    99,
+                    f"De Jeugdwet bewaart ten minste {YOUTH_ACT_MINIMUM_YEARS} jaar"
+                    f" (art. 7.3.10): {YOUTH_ACT_MINIMUM_YEARS} tot 99.",
+                ),
+            ),
+        )
+
+    def initial(self) -> dict[str, Any]:
+        return {
+            f.name: str(value) if isinstance(value := getattr(self.current, f.name), int) else value
+            for f in dataclass_fields(TeamSettingsInput)
+        }
+
+    def save(self, register: Register, values: dict[str, Any], today: date) -> list[str]:
+        return update_team_settings(register, self.version, TeamSettingsInput(**values))
+
+    def rebuild(self, typed: dict[str, Any]) -> TeamSettingsForm:
+        return TeamSettingsForm(self.current, self.version, self.history, typed)

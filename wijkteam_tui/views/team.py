@@ -1,0 +1,477 @@
+"""Team (teamleider): the weekly review in one screen.
+
+Per medewerker what is late and what needs attention, the team's total, and for the chosen
+medewerker the trend of 12 weeks and the list of their overdue contact moments and alerts
+(Enter opens the client). Filters narrow which clients count; `s` sorts; `o` hands clients over
+to a colleague; `i` opens the team settings. The store refuses all of it to a medewerker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from wijkteam_tui.domain.team import is_urgent, postcode_area, sparkline
+from wijkteam_tui.domain.terms import Phase, ThresholdRule
+from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.queries import list_users, team_info
+from wijkteam_tui.store.records import (
+    AlertItem,
+    DueItem,
+    ReassignResult,
+    TeamFilter,
+    TeamReview,
+    TeamRow,
+    TeamTrend,
+    TrendSeries,
+    UserItem,
+)
+from wijkteam_tui.store.team import (
+    clients_of,
+    setting_history,
+    team_detail,
+    team_review,
+    team_settings_for_edit,
+    team_trend,
+)
+from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.text import columns_line, counted, fit, literal, short_day
+from wijkteam_tui.views.topbar import TopBar
+
+#: The review's columns, most telling first: at 80 columns the first six are in view.
+COLUMNS = (
+    ("Medewerker", 18),
+    ("Te laat", 7),
+    ("Langst", 6),
+    ("Aandacht", 8),
+    ("Uit beeld", 9),
+    ("Aftekenen", 9),
+    ("Toestemming", 11),
+    ("Cliënten", 8),
+    ("int·afs·dib", 11),
+    ("Trend te laat", 12),
+)
+DETAIL_WIDTHS = (8, 22, 10, 60)
+TEAM_KEY = "team"
+NOBODY_KEY = "geen"
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: str
+    key: Callable[[TeamRow], Any]
+
+
+SORTS = (
+    Sort("te laat", lambda r: (-r.overdue, -r.longest_overdue_days, r.name.casefold())),
+    Sort("langst te laat", lambda r: (-r.longest_overdue_days, r.name.casefold())),
+    Sort("aandacht", lambda r: (-r.urgent_alerts, -r.open_alerts, r.name.casefold())),
+    Sort("uit beeld", lambda r: (-r.out_of_view, r.name.casefold())),
+    Sort("naam", lambda r: (r.user_id is None, r.name.casefold())),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    review: TeamReview
+    trend: TeamTrend
+    users: list[UserItem]
+
+
+def _alerts_cell(row: TeamRow) -> str:
+    if not row.open_alerts:
+        return "0"
+    return (
+        f"{row.open_alerts} ({row.urgent_alerts}!)" if row.urgent_alerts else str(row.open_alerts)
+    )
+
+
+def _phases_cell(row: TeamRow) -> str:
+    c = row.caseload
+    return f"{c.get(Phase.INTENSIVE, 0)}·{c.get(Phase.SCALING_BACK, 0)}·{c.get(Phase.IN_VIEW, 0)}"
+
+
+def _row_key(row: TeamRow) -> str:
+    return NOBODY_KEY if row.user_id is None else str(row.user_id)
+
+
+class TeamScreen(WijkteamScreen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="team.back", tooltip="Vorig scherm"),
+        Binding("s", "sort", "Sorteer", id="team.sort", tooltip="Andere volgorde"),
+        Binding(
+            "o",
+            "reassign",
+            "Overdragen",
+            id="team.reassign",
+            tooltip="Cliënten van de gekozen medewerker aan een collega overdragen",
+        ),
+        Binding("i", "settings", "Instellingen", id="team.settings", tooltip="Teaminstellingen"),
+        Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
+        Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
+        Binding("tab", "app.focus_next", "Volgende", show=False, id="team.next"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: Loaded | None = None
+        self.sort = SORTS[0]
+        #: Why the store refused to show the team (a medewerker), "" when it did not.
+        self.refusal = ""
+        self._detail: dict[str, int] = {}
+        self._detail_for: int | str | None = "nog niet"
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with Horizontal(id="team-filters"):
+            yield Input(placeholder="Postcodegebied", id="area", compact=True)
+            yield Select(
+                [(p.label, p) for p in Phase], prompt="Alle fasen", id="phase", compact=True
+            )
+            yield Select(
+                [(r.label, r) for r in ThresholdRule],
+                prompt="Alle aandachtspunten",
+                id="rule",
+                compact=True,
+            )
+            yield Select([], prompt="Iedereen", id="casemanager", compact=True)
+        yield Static("Laden…", id="team-summary")
+        table: DataTable[object] = DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
+        yield table
+        with Vertical(id="team-detail"):
+            yield Label("", id="team-detail-title")
+            yield Static("", id="team-detail-trend")
+            yield OptionList(id="team-detail-list")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        team = self.wijkteam.team
+        if team is not None:
+            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.query_one("#team-table", DataTable).focus()
+        self.action_reload()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def filters(self) -> TeamFilter | None:
+        """The filters as set now; None (and why, above the table) when the postcode area is
+        no postcode area."""
+        area_text = self.query_one("#area", Input).value
+        try:
+            area = postcode_area(area_text)
+        except ValueError as error:
+            self.query_one("#team-summary", Static).update(literal(str(error), "bold"))
+            return None
+
+        def chosen(select_id: str) -> Any:
+            value = self.query_one(f"#{select_id}", Select).value
+            return None if value is Select.NULL else value
+
+        return TeamFilter(area, chosen("phase"), chosen("rule"), chosen("casemanager"))
+
+    def action_reload(self) -> None:
+        register = self.wijkteam.register
+        if register is None:
+            return
+        filters, today = self.filters(), self.wijkteam.clock()
+        if filters is None:
+            return
+
+        def load() -> Loaded:
+            return Loaded(
+                team_review(register, today, filters),
+                team_trend(register, today),
+                list_users(register),
+            )
+
+        # No loading indicator on the table: it would take the focus away from it.
+        self.run_store(load, self._show, group="team", failed=self._refused)
+
+    def _refused(self, message: str, _error: WijkteamError | None) -> None:
+        """A medewerker (or a broken read): say why, show nothing."""
+        self.refusal = message
+        self.query_one("#team-summary", Static).update(literal(message, "bold"))
+        self.notify(message, severity="error", timeout=10)
+
+    @on(Input.Submitted, "#area")
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        if self.is_mounted:
+            self.action_reload()
+
+    def action_filters(self) -> None:
+        self.query_one("#area", Input).focus()
+
+    # --- showing ----------------------------------------------------------------------------
+
+    def _show(self, loaded: Loaded) -> None:
+        first = self.loaded is None
+        self.loaded = loaded
+        self._fill_casemanagers(loaded.users, first)
+        self._fill_table()
+        total = loaded.review.total
+        summary = Text.assemble(
+            ("Team: ", "bold"),
+            counted(total.clients, "cliënt", "cliënten"),
+            " · ",
+            (f"{total.overdue} te laat ", "bold" if total.overdue else ""),
+            f"(langste {counted(total.longest_overdue_days, 'dag', 'dagen')})"
+            if total.overdue
+            else "",
+            " · ",
+            f"{counted(total.open_alerts, 'aandachtspunt', 'aandachtspunten')}",
+            (f" ({total.urgent_alerts} urgent)", "bold") if total.urgent_alerts else "",
+            f" · {total.out_of_view} uit beeld · {total.sign_offs} wacht op aftekenen",
+            f" · {total.consents_to_renew} toestemming te vragen",
+            (f"   gesorteerd op {self.sort.label}", "dim"),
+            no_wrap=False,
+        )
+        self.query_one("#team-summary", Static).update(summary)
+        self._load_detail()
+
+    def _fill_casemanagers(self, users: list[UserItem], first: bool) -> None:
+        if not first:
+            return
+        select = self.query_one("#casemanager", Select)
+        with select.prevent(Select.Changed):
+            select.set_options([(literal(u.display_name or u.name), u.id) for u in users])
+
+    def _series(self, user_id: int | None) -> TrendSeries | None:
+        assert self.loaded is not None
+        return next((s for s in self.loaded.trend.per_user if s.user_id == user_id), None)
+
+    def _fill_table(self) -> None:
+        assert self.loaded is not None
+        table = self.query_one("#team-table", DataTable)
+        keep = self._chosen_key()
+        table.clear()
+        rows = sorted(self.loaded.review.rows, key=self.sort.key)
+        for row in [*rows, self.loaded.review.total]:
+            series = self.loaded.trend.team if row is self.loaded.review.total else None
+            series = series or self._series(row.user_id)
+            name = row.name if row.active else f"{row.name} (niet actief)"
+            style = "bold" if row is self.loaded.review.total else ""
+            cells = (
+                name,
+                str(row.overdue),
+                f"{row.longest_overdue_days} dg" if row.overdue else "—",
+                _alerts_cell(row),
+                str(row.out_of_view),
+                str(row.sign_offs),
+                str(row.consents_to_renew),
+                str(row.clients),
+                _phases_cell(row),
+                sparkline(series.overdue) if series else "",
+            )
+            table.add_row(
+                *(fit(cell, width, style) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
+                key=TEAM_KEY if row is self.loaded.review.total else _row_key(row),
+            )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+
+    def _chosen_key(self) -> str | None:
+        table = self.query_one("#team-table", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _chosen_user(self) -> tuple[bool, int | None]:
+        """(a medewerker row is chosen, their id or None for the clients without one)."""
+        key = self._chosen_key()
+        if key is None or key == TEAM_KEY:
+            return False, None
+        return True, None if key == NOBODY_KEY else int(key)
+
+    def _chosen_row(self) -> TeamRow | None:
+        if self.loaded is None:
+            return None
+        key = self._chosen_key()
+        if key == TEAM_KEY:
+            return self.loaded.review.total
+        return next((r for r in self.loaded.review.rows if _row_key(r) == key), None)
+
+    @on(DataTable.RowHighlighted, "#team-table")
+    def _load_detail(self) -> None:
+        register = self.wijkteam.register
+        row = self._chosen_row()
+        if register is None or row is None:
+            return
+        chosen, user_id = self._chosen_user()
+        title = self.query_one("#team-detail-title", Label)
+        series = (
+            self._series(user_id) if chosen else (self.loaded.trend.team if self.loaded else None)
+        )
+        self._show_trend(series)
+        if not chosen:
+            title.update(Text("Kies een medewerker (↑ ↓) voor de lijst.", style="dim"))
+            self.query_one("#team-detail-list", OptionList).clear_options()
+            self._detail_for = TEAM_KEY
+            return
+        if self._detail_for == user_id:
+            return
+        title.update(literal(f"{row.name}: laden…", "bold"))
+        today = self.wijkteam.clock()
+        self.run_store(
+            lambda: (user_id, team_detail(register, user_id, today)),
+            self._detail_loaded,
+            group="team-detail",
+        )
+
+    def _show_trend(self, series: TrendSeries | None) -> None:
+        line = self.query_one("#team-detail-trend", Static)
+        if series is None or self.loaded is None:
+            line.update("")
+            return
+        weeks = self.loaded.trend.weeks
+        line.update(
+            Text.assemble(
+                ("12 weken ", "dim"),
+                (f"(vanaf {short_day(weeks[0])}): ", "dim"),
+                "te laat ",
+                (sparkline(series.overdue), "bold"),
+                "   aandachtspunten ",
+                (sparkline(series.open_alerts), "bold"),
+            )
+        )
+
+    def _detail_loaded(
+        self, loaded: tuple[int | None, tuple[list[DueItem], list[AlertItem]]]
+    ) -> None:
+        user_id, (overdue, alerts) = loaded
+        chosen, now = self._chosen_user()
+        if not chosen or now != user_id:
+            return  # the person moved on; their new choice is loading
+        self._detail_for = user_id
+        row = self._chosen_row()
+        name = row.name if row else ""
+        self.query_one("#team-detail-title", Label).update(
+            Text.assemble(
+                literal(name, "bold"),
+                f": {counted(len(overdue), 'contactmoment', 'contactmomenten')} te laat, "
+                f"{counted(len(alerts), 'aandachtspunt', 'aandachtspunten')}",
+                ("   Enter opent de cliënt", "dim"),
+            )
+        )
+        options: list[Option] = []
+        self._detail = {}
+        for index, alert in enumerate(alerts):
+            key = f"a{index}"
+            self._detail[key] = alert.client_id
+            mark = "! urgent" if is_urgent(alert.rule) else "sinds"
+            cells = (mark, alert.client_name, short_day(alert.raised_on), alert.reason)
+            options.append(Option(columns_line(cells, DETAIL_WIDTHS), id=key))
+        for index, item in enumerate(overdue):
+            key = f"d{index}"
+            self._detail[key] = item.client_id
+            cells = (f"{item.days_overdue} dg", item.client_name, item.channel.label, item.who)
+            options.append(Option(columns_line(cells, DETAIL_WIDTHS), id=key))
+        listing = self.query_one("#team-detail-list", OptionList)
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = 0
+
+    # --- actions -----------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#team-table")
+    def _to_detail(self) -> None:
+        listing = self.query_one("#team-detail-list", OptionList)
+        if listing.option_count:
+            listing.focus()
+
+    @on(OptionList.OptionSelected, "#team-detail-list")
+    def _open_client(self, event: OptionList.OptionSelected) -> None:
+        from wijkteam_tui.views.client_file import ClientFileScreen
+
+        client_id = self._detail.get(event.option.id or "")
+        if client_id is not None:
+            self.app.push_screen(ClientFileScreen(client_id))
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        if self.loaded is not None:
+            self._show(self.loaded)
+        self.notify(f"Gesorteerd op {self.sort.label}.", timeout=2)
+
+    def action_reassign(self) -> None:
+        register = self.wijkteam.register
+        chosen, user_id = self._chosen_user()
+        row = self._chosen_row()
+        if register is None or not chosen or row is None or self.loaded is None:
+            self.notify("Kies eerst een medewerker in de lijst (↑ ↓).")
+            return
+        users = self.loaded.users
+        self.run_store(
+            lambda: clients_of(register, user_id),
+            lambda clients: self._reassign_loaded(row, users, clients),
+            group="form",
+            hold_keys=True,
+        )
+
+    def _reassign_loaded(
+        self, row: TeamRow, users: list[UserItem], clients: list[tuple[int, str]]
+    ) -> None:
+        from wijkteam_tui.views.forms.reassign import ReassignForm
+
+        if not clients:
+            self.notify(f"{row.name} heeft geen open cliënten om over te dragen.")
+            return
+        targets = [u for u in users if u.id != row.user_id]
+        self.app.push_screen(ReassignForm(row.user_id, row.name, clients, targets), self._saved)
+
+    def action_settings(self) -> None:
+        register = self.wijkteam.register
+        if register is None:
+            return
+
+        def load() -> tuple[Any, ...]:
+            settings, version = team_settings_for_edit(register)
+            return settings, version, setting_history(register, limit=5)
+
+        self.run_store(load, self._settings_loaded, group="form", hold_keys=True)
+
+    def _settings_loaded(self, loaded: tuple[Any, ...]) -> None:
+        from wijkteam_tui.views.forms.settings import TeamSettingsForm
+
+        settings, version, history = loaded
+        self.app.push_screen(TeamSettingsForm(settings, version, history), self._saved)
+
+    def _saved(self, saved: object) -> None:
+        """After the reassign form (a ReassignResult) or the settings form (what changed)."""
+        if saved is None:
+            return
+        if isinstance(saved, ReassignResult):
+            self.notify(
+                f"{counted(saved.clients, 'cliënt', 'cliënten')} overgedragen,"
+                f" {counted(saved.agreements, 'afspraak', 'afspraken')} mee over."
+            )
+        elif isinstance(saved, list):
+            changed = ", ".join(str(label) for label in saved)
+            self.notify(f"Gewijzigd: {changed}." if changed else "Niets gewijzigd.")
+            register = self.wijkteam.register
+            if register is not None:
+                self.run_store(lambda: team_info(register), self._team_changed, group="team-info")
+        self._detail_for = "nog niet"
+        self.action_reload()
+
+    def _team_changed(self, team: Any) -> None:
+        self.wijkteam.team_known(team)
+        self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def new_day(self) -> None:
+        self.action_reload()
