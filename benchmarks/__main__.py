@@ -1,15 +1,17 @@
-"""Run the benchmarks: `python -m benchmarks [--only storage|domain] [--clients N]`."""
+"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team] [--clients N]`."""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import domain, storage, tui
+from benchmarks import domain, storage, team, tui
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--only", choices=["storage", "domain", "tui"], help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=["storage", "domain", "tui", "team"], help="run one benchmark"
+    )
     parser.add_argument(
         "--clients", type=int, help="one register size for the domain benchmark (quick run)"
     )
@@ -20,6 +22,8 @@ def main() -> None:
         domain.main((args.clients,) if args.clients else domain.SIZES)
     if args.only in (None, "tui"):
         tui.main(args.clients or 20_000)
+    if args.only in (None, "team"):
+        team.main(args.clients or 20_000)
 
 
 if __name__ == "__main__":

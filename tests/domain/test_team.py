@@ -8,6 +8,7 @@ import pytest
 
 from wijkteam_tui.domain.team import (
     is_urgent,
+    latest_days,
     postcode_area,
     sparkline,
     trend_weeks,
@@ -45,6 +46,7 @@ def test_twelve_weeks_end_with_this_week_and_take_the_latest_day_of_each():
     assert all(monday.weekday() == 0 for monday in weeks)
     daily = {date(2026, 11, 16): 4, date(2026, 11, 19): 6, date(2026, 11, 10): 3}
     assert weekly(daily, weeks)[-3:] == [None, 3, 6]
+    assert latest_days(daily, weeks)[-3:] == [None, date(2026, 11, 10), date(2026, 11, 19)]
 
 
 def test_a_sparkline_scales_to_the_highest_and_shows_gaps():

@@ -21,6 +21,7 @@ from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.errors import MigrationError
 from wijkteam_tui.store import queries, services
 from wijkteam_tui.store.engine import (
+    HEAD_REVISION,
     MIGRATIONS_DIR,
     connect_keyed,
     current_revision,
@@ -59,8 +60,23 @@ def _extra_revision(tmp_path: Path, body: str) -> Path:
     return location
 
 
-def test_there_is_one_head():
+def test_there_is_one_head_and_the_program_knows_it_without_alembic():
     assert len(ScriptDirectory.from_config(migration_config()).get_heads()) == 1
+    assert head_revision() == HEAD_REVISION, "set engine.HEAD_REVISION to the new migration"
+
+
+def test_a_command_on_an_up_to_date_register_does_not_load_alembic(new_register: NewRegister):
+    new_register.register.close()
+    script = (
+        "import sys; from wijkteam_tui.store.engine import open_register;"
+        f" r = open_register(__import__('pathlib').Path({str(new_register.path)!r}), 'anna',"
+        f" {PASSPHRASE!r}); r.close();"
+        " print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_upgrade_downgrade_upgrade(new_register: NewRegister):

@@ -5,7 +5,7 @@ sparkline that reads in any terminal."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from wijkteam_tui.domain.terms import ThresholdRule
@@ -49,6 +49,16 @@ def trend_weeks(today: date, weeks: int = TREND_WEEKS) -> list[date]:
     """The Mondays of the last `weeks` weeks, oldest first, this week last."""
     this_week = week_start(today)
     return [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def latest_days(days: Iterable[date], weeks: Sequence[date]) -> list[date | None]:
+    """Per week: the latest of `days` in it, or None when none is."""
+    latest: dict[date, date] = {}
+    for day in days:
+        monday = week_start(day)
+        if monday not in latest or day > latest[monday]:
+            latest[monday] = day
+    return [latest.get(monday) for monday in weeks]
 
 
 def weekly(daily: Mapping[date, int], weeks: Sequence[date]) -> list[int | None]:

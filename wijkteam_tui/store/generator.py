@@ -156,14 +156,18 @@ def generate(
     seed: int = 2026,
     batch: int = 1000,
     progress: Progress | None = None,
+    medewerkers: int | None = None,
 ) -> GeneratedSummary:
-    """Fill an empty register with `clients` fictitious clients (and medewerkers for them)."""
+    """Fill an empty register with `clients` fictitious clients, and medewerkers for them (one
+    per 250 clients unless `medewerkers` says how many)."""
     started = time.perf_counter()
     rng = random.Random(seed)
     with register.write() as session:
         if session.scalar(select(func.count()).select_from(Client)):
             raise ValueError("the generator fills only an empty register")
-        user_names = _medewerkers(session, rng, clients, register)
+        user_names = _medewerkers(
+            session, rng, medewerkers or max(3, round(clients / 250)), register
+        )
         resource_ids = _resources(session)
         settings = session.get(TeamSettings, 1)
         assert settings is not None
@@ -228,10 +232,10 @@ def _trend_history(register: Register, rng: random.Random, today: date, days: in
 
 
 def _medewerkers(
-    session: Session, rng: random.Random, clients: int, register: Register
+    session: Session, rng: random.Random, count: int, register: Register
 ) -> dict[int, str]:
-    """The medewerkers who are casemanager of the generated clients: id → display name."""
-    count = max(3, round(clients / 250))
+    """The `count` medewerkers who are casemanager of the generated clients (the register's
+    own user among them): id → display name."""
     names: dict[int, str] = {}
     if register.user is not None:
         user = session.get(User, register.user.id)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.domain.schedules import SOON_DAYS, interval_text
-from wijkteam_tui.domain.team import is_urgent, trend_weeks, weekly
+from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
 from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.store.engine import Register, utc_now
@@ -363,9 +363,19 @@ def team_trend(register: Register, today: date, weeks: int = 12) -> TeamTrend:
 
 
 def _trend(register: Register, today: date, weeks: int, only: int | None) -> TeamTrend:
-    """The trend of everyone, or `only` one casemanager's."""
+    """The trend of everyone, or `only` one casemanager's. Each week's figure is that of the
+    week's latest snapshot day; a casemanager without a row that day had nothing (0)."""
     mondays = trend_weeks(today, weeks)
     with register.read_connection() as conn:
+        days = [
+            date.fromisoformat(d) if isinstance(d, str) else d
+            for (d,) in conn.execute(
+                select(DailySnapshot.day)
+                .where(DailySnapshot.day >= mondays[0], DailySnapshot.day <= today)
+                .distinct()
+            )
+        ]
+        chosen = latest_days(days, mondays)
         rows = conn.execute(
             select(
                 DailySnapshot.day,
@@ -373,8 +383,7 @@ def _trend(register: Register, today: date, weeks: int, only: int | None) -> Tea
                 DailySnapshot.overdue,
                 DailySnapshot.open_alerts,
             ).where(
-                DailySnapshot.day >= mondays[0],
-                DailySnapshot.day <= today,
+                DailySnapshot.day.in_([d for d in chosen if d is not None]),
                 DailySnapshot.user_id == only if only is not None else true(),
             )
         ).all()
@@ -383,28 +392,31 @@ def _trend(register: Register, today: date, weeks: int, only: int | None) -> Tea
                 select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.name))
             ).all()
         )
-    overdue: defaultdict[int | None, dict[date, int]] = defaultdict(dict)
-    alerts: defaultdict[int | None, dict[date, int]] = defaultdict(dict)
-    team_overdue: defaultdict[date, int] = defaultdict(int)
-    team_alerts: defaultdict[date, int] = defaultdict(int)
+    figures: defaultdict[int | None, dict[date, tuple[int, int]]] = defaultdict(dict)
     for stored_day, user_id, n_overdue, n_alerts in rows:
         day = date.fromisoformat(stored_day) if isinstance(stored_day, str) else stored_day
-        overdue[user_id][day] = n_overdue
-        alerts[user_id][day] = n_alerts
-        team_overdue[day] += n_overdue
-        team_alerts[day] += n_alerts
-    per_user = [
-        TrendSeries(
+        figures[user_id][day] = (n_overdue, n_alerts)
+
+    def series(user_id: int | None, name: str, by_day: dict[date, tuple[int, int]]) -> TrendSeries:
+        values = [by_day.get(day, (0, 0)) if day is not None else None for day in chosen]
+        return TrendSeries(
             user_id,
-            names.get(user_id, NO_CASEMANAGER) if user_id is not None else NO_CASEMANAGER,
-            weekly(overdue[user_id], mondays),
-            weekly(alerts[user_id], mondays),
+            name,
+            [v[0] if v is not None else None for v in values],
+            [v[1] if v is not None else None for v in values],
         )
-        for user_id in overdue
+
+    per_user = [
+        series(user_id, names.get(user_id, NO_CASEMANAGER) if user_id else NO_CASEMANAGER, by_day)
+        for user_id, by_day in figures.items()
     ]
     per_user.sort(key=lambda s: (s.user_id is None, s.name.casefold()))
-    team = TrendSeries(None, "Team", weekly(team_overdue, mondays), weekly(team_alerts, mondays))
-    return TeamTrend(mondays, per_user, team)
+    team_by_day: defaultdict[date, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for by_day in figures.values():
+        for day, (n_overdue, n_alerts) in by_day.items():
+            before = team_by_day[day]
+            team_by_day[day] = (before[0] + n_overdue, before[1] + n_alerts)
+    return TeamTrend(mondays, per_user, series(None, "Team", dict(team_by_day)))
 
 
 # --- reassigning -----------------------------------------------------------------------------
