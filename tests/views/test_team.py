@@ -214,3 +214,33 @@ async def test_team_settings_are_checked_at_the_field_saved_and_recorded(registe
         "wijk",
         "bewaartermijn Jeugdwet (jaren)",
     }
+
+
+async def test_the_teams_signal_thresholds_are_set_from_the_team_screen(register):
+    from wijkteam_tui.domain.terms import ThresholdRule
+    from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm
+
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _team(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TeamThresholdForm)
+        assert "Nu: na 42 dagen zonder contact. Standaard: na 42 dagen" in _screen_text(app)
+        form.query_one("#days", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "1 tot 366" in _message(form, "days")
+        form.query_one("#days", Input).value = "30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TeamScreen)
+    (row,) = [r for r in team.team_thresholds(register) if r.rule is ThresholdRule.OUT_OF_VIEW]
+    assert row.team.days == 30
+    (change,) = team.setting_history(register)
+    assert (change.setting, change.old_value, change.new_value) == (
+        "teamgrens uit beeld",
+        "na 42 dagen zonder contact",
+        "na 30 dagen zonder contact",
+    )

@@ -22,6 +22,7 @@ from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.domain.schedules import SOON_DAYS, interval_text
 from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
+from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
@@ -34,6 +35,7 @@ from wijkteam_tui.store.models import (
     SettingChange,
     SignOffRequest,
     TeamSettings,
+    Threshold,
     User,
 )
 from wijkteam_tui.store.queries import (
@@ -55,6 +57,7 @@ from wijkteam_tui.store.records import (
     TeamRow,
     TeamSettingsInput,
     TeamTrend,
+    ThresholdRow,
     TrendSeries,
 )
 from wijkteam_tui.store.services import (
@@ -693,3 +696,14 @@ def clients_of(register: Register, user_id: int | None) -> list[tuple[int, str]]
             .order_by(Client.name, Client.id)
         ).all()
     return [(cid, f"{name} ({number}, {Phase(phase).label})") for cid, name, number, phase in rows]
+
+
+def team_thresholds(register: Register) -> list[ThresholdRow]:
+    """The team's signal thresholds, one per rule (the default where the team set none)."""
+    _acting_user(register)
+    with register.read() as session:
+        rows = session.scalars(select(Threshold).where(Threshold.client_id.is_(None))).all()
+    team = effective_thresholds(
+        [ThresholdSetting(r.rule, r.enabled, r.days, r.count) for r in rows]
+    )
+    return [ThresholdRow(rule, team[rule], None, "") for rule in ThresholdRule]

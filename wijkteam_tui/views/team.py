@@ -31,6 +31,7 @@ from wijkteam_tui.store.records import (
     TeamReview,
     TeamRow,
     TeamTrend,
+    ThresholdRow,
     TrendSeries,
     UserItem,
 )
@@ -40,6 +41,7 @@ from wijkteam_tui.store.team import (
     team_detail,
     team_review,
     team_settings_for_edit,
+    team_thresholds,
     team_trend,
 )
 from wijkteam_tui.views.base import WijkteamScreen
@@ -116,6 +118,13 @@ class TeamScreen(WijkteamScreen[None]):
             tooltip="Cliënten van de gekozen medewerker aan een collega overdragen",
         ),
         Binding("i", "settings", "Instellingen", id="team.settings", tooltip="Teaminstellingen"),
+        Binding(
+            "g",
+            "thresholds",
+            "Teamgrenzen",
+            id="team.thresholds",
+            tooltip="Signaalgrenzen van het team",
+        ),
         Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
         Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
         Binding("tab", "app.focus_next", "Volgende", show=False, id="team.next"),
@@ -447,6 +456,25 @@ class TeamScreen(WijkteamScreen[None]):
 
         settings, version, history = loaded
         self.app.push_screen(TeamSettingsForm(settings, version, history), self._saved)
+
+    def action_thresholds(self) -> None:
+        register = self.wijkteam.register
+        if register is not None:
+            self.run_store(
+                lambda: team_thresholds(register),
+                self._thresholds_loaded,
+                group="form",
+                hold_keys=True,
+            )
+
+    def _thresholds_loaded(self, rows: list[ThresholdRow]) -> None:
+        from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm
+
+        self.app.push_screen(TeamThresholdForm(rows), self._threshold_saved)
+
+    def _threshold_saved(self, saved: bool | None) -> None:
+        if saved:
+            self.notify("Teamgrens opgeslagen; geldt vanaf de volgende dagelijkse controle.")
 
     def _saved(self, saved: object) -> None:
         """After the reassign form (a ReassignResult) or the settings form (what changed)."""

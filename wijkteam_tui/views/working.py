@@ -29,6 +29,7 @@ from wijkteam_tui.views.forms import resource as resource_form
 from wijkteam_tui.views.forms import settings as settings_form
 from wijkteam_tui.views.forms import signal as signal_form
 from wijkteam_tui.views.forms import snooze as snooze_form
+from wijkteam_tui.views.forms import team_threshold as team_threshold_form
 from wijkteam_tui.views.forms import threshold as threshold_form
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "social_map",
     "team",
     "team_store",
+    "team_threshold_form",
     "threshold_form",
     "today",
 ]

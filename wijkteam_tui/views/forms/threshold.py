@@ -26,7 +26,9 @@ STATES = [
 ]
 
 
-def _number(low: int, high: int) -> Any:
+def optional_number(low: int, high: int) -> Any:
+    """A whole number from `low` to `high`, or nothing typed (None)."""
+
     def clean(value: str, _today: date) -> int | None:
         value = (value or "").strip()
         if not value:
@@ -63,8 +65,12 @@ class ThresholdForm(FormScreen[bool]):
                 hint=self._now,
             ),
             Field("state", "Voor deze cliënt", kind="choice", required=True, choices=STATES),
-            Field("days", "Aantal dagen", clean=_number(1, 366), placeholder="zoals het team"),
-            Field("count", "Aantal keer", clean=_number(1, 50), placeholder="zoals het team"),
+            Field(
+                "days", "Aantal dagen", clean=optional_number(1, 366), placeholder="zoals het team"
+            ),
+            Field(
+                "count", "Aantal keer", clean=optional_number(1, 50), placeholder="zoals het team"
+            ),
             Field(
                 "reason",
                 "Reden",
