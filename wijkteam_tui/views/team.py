@@ -60,7 +60,7 @@ COLUMNS = (
     ("Toestemming", 11),
     ("Cliënten", 8),
     ("int·afs·dib", 11),
-    ("Trend te laat", 12),
+    ("Te laat 12 wk", 13),
 )
 DETAIL_WIDTHS = (8, 22, 10, 60)
 TEAM_KEY = "team"
