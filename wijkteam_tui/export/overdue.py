@@ -86,7 +86,9 @@ def to_json(items: Sequence[DueItem], today: date, *, team: str, medewerker: str
             for item in items
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # One line: for scripts (`jq` shows it indented); indenting thousands of items costs more
+    # than reading them.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _fit(text: str, width: int) -> str:

@@ -989,14 +989,19 @@ def sweep_if_new_day(register: Register, today: date) -> int:
     Screens call it from worker threads before they read alerts; whoever comes while the sweep
     runs waits for it, so that nobody reads yesterday's alerts. Returns how many clients this
     call evaluated (0 when the day was already swept)."""
+    # The Team screen's trend: today's figures per casemanager, written once a day right after
+    # the sweep by whoever opens the register first. Imported here: the team module builds on
+    # this one.
+    from wijkteam_tui.store.team import snapshot_written, write_daily_snapshot
+
     with register.sweep_lock:
         if register.swept_on == today:
             return 0
+        if snapshot_written(register, today):
+            # Another process (a colleague, a cron job) has swept today already.
+            register.swept_on = today
+            return 0
         done = evaluate_stale_clients(register, today)
-        # The Team screen's trend: today's figures per casemanager (once a day, whoever opens
-        # the register first). Imported here: the team module builds on this one.
-        from wijkteam_tui.store.team import write_daily_snapshot
-
         write_daily_snapshot(register, today)
         register.swept_on = today
         return done

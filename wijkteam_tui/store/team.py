@@ -333,6 +333,15 @@ def snapshot_counts(session: Session, today: date) -> dict[int | None, tuple[int
     }
 
 
+def snapshot_written(register: Register, today: date) -> bool:
+    """Whether today's snapshot is there: the daily sweep ran to its end today."""
+    with register.read_connection() as conn:
+        found = conn.execute(
+            select(DailySnapshot.id).where(DailySnapshot.day == today).limit(1)
+        ).first()
+    return found is not None
+
+
 def write_daily_snapshot(register: Register, today: date) -> bool:
     """Store today's figures per casemanager, once a day (the daily sweep calls this after
     re-evaluating the alerts). Returns whether it wrote them now."""
