@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.accounts import validate_user_name
@@ -314,6 +314,65 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_private(path: Path, content: bytes, *, force: bool) -> Path:
+    """Write `content` as a file only this account can read (0600), completely or not at all;
+    an existing file is replaced only with --force. Returns the temporary file to move."""
+    target = path.expanduser()
+    if target.exists() and not force:
+        raise UsageError(f"{target} bestaat al; kies een andere naam of geef --force.")
+    if not target.parent.is_dir():
+        raise UsageError(f"De map {target.parent} bestaat niet.")
+    temporary = target.with_name(f".{target.name}.wijkteam-tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def cmd_export_agreements(args: argparse.Namespace) -> int:
+    from wijkteam_tui.export import document, markdown
+    from wijkteam_tui.store.sharing import client_by_number, record_export, sharing_facts
+
+    target = Path(args.output).expanduser()
+    print(
+        f"Let op: {printable(target)} wordt een leesbaar, onversleuteld document met"
+        " persoonsgegevens (alleen voor u leesbaar: 0600). Geef het alleen aan de cliënt en"
+        " de mensen die erin staan.",
+        file=sys.stderr,
+    )
+    written: list[Path] = []
+    with _opened(args) as register:
+        client_id = client_by_number(register, args.client)
+        facts = sharing_facts(register, client_id)
+        today = date.today()
+        built: list[document.SharedDocument] = []
+
+        def write(version: int) -> None:
+            doc = document.build(facts, today, version)
+            built.append(doc)
+            content = markdown.render(doc).encode("utf-8")
+            written.append(write_private(target, content, force=args.force))
+
+        try:
+            record_export(register, client_id, args.format, write)
+        except BaseException:
+            for temporary in written:
+                temporary.unlink(missing_ok=True)
+            raise
+    os.replace(written[0], target)
+    doc = built[0]
+    for reason in doc.left_out:
+        print(f"Niet gedeeld: {reason}", file=sys.stderr)
+    print(f"Afspraken van {printable(doc.client_name)}, versie {doc.version}: {printable(target)}")
+    return 0
+
+
 def cmd_db_check(args: argparse.Namespace) -> int:
     """Check the register by reading only: nothing is written, migrated or repaired."""
     from wijkteam_tui.store.check import check_register
@@ -543,6 +602,56 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
 # --- parser ------------------------------------------------------------------------------------
 
 
+def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.ArgumentParser) -> None:
+    """`overdue`, `digest` and `export`: what leaves the register for scripts and people."""
+    overdue = add(
+        "overdue",
+        "te late contactmomenten (van het team of van één medewerker)",
+        cmd_overdue,
+        parents=[common],
+    )
+    overdue.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    overdue.add_argument(
+        "--medewerker",
+        metavar="NAAM",
+        help="alleen de cliënten van deze medewerker (gebruikersnaam); een medewerker ziet"
+        " alleen de eigen lijst",
+    )
+    overdue.add_argument(
+        "--date", type=iso_date, metavar="JJJJ-MM-DD", help="te laat op deze dag (anders vandaag)"
+    )
+    digest = add(
+        "digest",
+        "weekoverzicht per medewerker in cijfers, zonder namen (voor een mail uit cron)",
+        cmd_digest,
+        parents=[common],
+    )
+    digest.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="JJJJ-MM-DD",
+        help="laatste dag van de week (anders vandaag)",
+    )
+
+    export = commands.add_parser(
+        "export", help="gegevens naar een bestand", description="gegevens naar een bestand"
+    )
+    export_commands = export.add_subparsers(
+        dest="export_command", metavar="OPDRACHT", required=True
+    )
+    agreements = export_commands.add_parser(
+        "agreements",
+        help="de gedeelde afspraken van een cliënt, voor de cliënt en het netwerk",
+        description="de gedeelde afspraken van een cliënt (alleen netwerkleden met toestemming)",
+        parents=[common],
+    )
+    agreements.add_argument("client", metavar="CLIËNTNUMMER")
+    agreements.add_argument("--format", choices=["md"], default="md")
+    agreements.add_argument("-o", "--output", required=True, metavar="BESTAND")
+    agreements.add_argument("--force", action="store_true", help="een bestaand bestand vervangen")
+    agreements.set_defaults(handler=cmd_export_agreements)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument(
@@ -619,34 +728,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"lees de herstelsleutel uit BESTAND (anders ${RECOVERY_KEY_ENV} of een vraag)",
     )
 
-    overdue = add(
-        "overdue",
-        "te late contactmomenten (van het team of van één medewerker)",
-        cmd_overdue,
-        parents=[common],
-    )
-    overdue.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    overdue.add_argument(
-        "--medewerker",
-        metavar="NAAM",
-        help="alleen de cliënten van deze medewerker (gebruikersnaam); een medewerker ziet"
-        " alleen de eigen lijst",
-    )
-    overdue.add_argument(
-        "--date", type=iso_date, metavar="JJJJ-MM-DD", help="te laat op deze dag (anders vandaag)"
-    )
-    digest = add(
-        "digest",
-        "weekoverzicht per medewerker in cijfers, zonder namen (voor een mail uit cron)",
-        cmd_digest,
-        parents=[common],
-    )
-    digest.add_argument(
-        "--date",
-        type=iso_date,
-        metavar="JJJJ-MM-DD",
-        help="laatste dag van de week (anders vandaag)",
-    )
+    _add_team_and_export_commands(add, commands, common)
 
     backup = add("backup", "versleutelde back-up maken", cmd_backup, parents=[common])
     backup.add_argument("-o", "--output", required=True, metavar="BESTAND")

@@ -476,6 +476,22 @@ class DailySnapshot(Base):
     out_of_view: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SharedExport(Base):
+    """An export of a client's shared agreements: its version number (one more each time),
+    the format, who and when. Until the audit log (NEN 7513) records exports, this is where
+    they are recorded."""
+
+    __tablename__ = "shared_exports"
+    __table_args__ = (UniqueConstraint("client_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    file_format: Mapped[str] = mapped_column(String(10))
+    exported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    exported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEvent(Base):
     """An access-log event (NEN 7513). `client_id` is no foreign key: the event outlives an
     erased client. `detail` names fields, never their contents. `mac` chains the events."""

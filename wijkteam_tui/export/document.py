@@ -1,0 +1,226 @@
+"""The shared agreements of one client as a document model: only what may be shared.
+
+- Network members appear only with consent to be shared that is not past its review date. The
+  others are left out of every field of every format. That includes free text of the
+  signaleringsplan, where their name or number is replaced by "(niet gedeeld)". The person
+  exporting is told how many were left out, and why.
+- Only agreements marked shared, with who performs them. A member left out is "iemand uit
+  het netwerk".
+- The signaleringsplan per phase (groen, oranje, rood), the casemanager and how to reach them,
+  the team's out-of-hours contact, the date and the export's version number.
+- Never internal notes, alerts, observations or anything of another client.
+
+Ended agreements are kept apart (`ended`): a calendar export cancels them so calendars remove
+them; the readable formats leave them out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.schedules import interval_text
+from wijkteam_tui.domain.terms import MemberKind, SignalPhase
+from wijkteam_tui.store.sharing import AgreementFacts, MemberFacts, SharingFacts
+
+NOT_SHARED = "(niet gedeeld)"
+SOMEONE = "iemand uit het netwerk"
+NOT_YET = "nog niet afgesproken"
+SUPPORT_WORDS = {"P": "praktisch", "G": "gezelschap", "A": "advies", "E": "emotioneel"}
+
+
+@dataclass(frozen=True)
+class SharedMember:
+    name: str
+    relation: str
+    kind: MemberKind
+    phone: str
+    supports: str
+    out_of_hours: bool
+
+
+@dataclass(frozen=True)
+class SharedAgreement:
+    id: int
+    #: Raised each time the agreement was changed (calendar SEQUENCE).
+    version: int
+    who: str
+    channel: str
+    how_often: str
+    interval_days: int | None
+    rrule: str | None
+    start_on: date
+    end_on: date | None
+    next_due: date | None
+    #: The performer may be named (a consented member, a medewerker, the casemanager).
+    named: bool
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    signs: str
+    own_actions: str
+    network_actions: str
+    professional_actions: str
+    whom_to_call: str
+
+
+@dataclass(frozen=True)
+class SharedDocument:
+    client_name: str
+    team_name: str
+    casemanager: str
+    casemanager_phone: str
+    out_of_hours_name: str
+    out_of_hours_phone: str
+    out_of_hours_hours: str
+    made_on: date
+    version: int
+    members: list[SharedMember]
+    agreements: list[SharedAgreement]
+    ended: list[SharedAgreement]
+    plan: dict[SignalPhase, list[PlanLine]]
+    #: Why members were left out, one sentence each (told to the person exporting).
+    left_out: list[str] = field(default_factory=list)
+
+    @property
+    def made_on_text(self) -> str:
+        return format_date(self.made_on)
+
+
+def may_be_shared(member: MemberFacts, today: date) -> bool:
+    """Consent recorded, not past its review date, and still in the network."""
+    return (
+        member.active
+        and member.consent_to_share
+        and (member.consent_review_on is None or member.consent_review_on >= today)
+    )
+
+
+def _why_left_out(members: list[MemberFacts], today: date) -> list[str]:
+    without = [m for m in members if m.active and not m.consent_to_share]
+    lapsed = [m for m in members if m.active and m.consent_to_share and not may_be_shared(m, today)]
+    reasons = []
+    if without:
+        n = len(without)
+        reasons.append(
+            f"{n} {'netwerklid staat' if n == 1 else 'netwerkleden staan'} er niet in: geen"
+            " toestemming om in de gedeelde afspraken te staan."
+        )
+    if lapsed:
+        n = len(lapsed)
+        reasons.append(
+            f"{n} {'netwerklid staat' if n == 1 else 'netwerkleden staan'} er niet in: de"
+            " toestemming moest opnieuw gevraagd worden (vervallen)."
+        )
+    return reasons
+
+
+def _redactor(hidden: list[MemberFacts]) -> re.Pattern[str] | None:
+    """What must not appear in free text: the names and numbers of members left out."""
+    words = sorted(
+        {w for m in hidden for w in (m.name.strip(), m.phone.strip()) if len(w) >= 3},
+        key=len,
+        reverse=True,
+    )
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def _agreement(
+    a: AgreementFacts, members: dict[int, MemberFacts], shared_ids: set[int]
+) -> SharedAgreement:
+    member = members.get(a.member_id) if a.member_id is not None else None
+    if member is not None and member.id not in shared_ids:
+        who, named = SOMEONE, False
+    else:
+        who = performer_text(
+            member.name if member else None, member.relation if member else None, a.medewerker
+        )
+        named = True
+    return SharedAgreement(
+        id=a.id,
+        version=a.version,
+        who=who,
+        channel=a.channel.label,
+        how_often=interval_text(a.interval_days, a.rrule),
+        interval_days=a.interval_days,
+        rrule=a.rrule,
+        start_on=a.start_on,
+        end_on=a.end_on,
+        next_due=a.next_due,
+        named=named,
+    )
+
+
+def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
+    """The document for `facts` on `today`, as export number `version` of this client."""
+    shared = [m for m in facts.members if may_be_shared(m, today)]
+    hidden = [m for m in facts.members if not may_be_shared(m, today)]
+    shared_ids = {m.id for m in shared}
+    by_id = {m.id: m for m in facts.members}
+    pattern = _redactor(hidden)
+
+    def clean(text: str) -> str:
+        text = text.strip()
+        return pattern.sub(NOT_SHARED, text) if pattern is not None else text
+
+    agreements: list[SharedAgreement] = []
+    ended: list[SharedAgreement] = []
+    for a in facts.agreements:
+        if not a.shared:
+            continue
+        item = _agreement(a, by_id, shared_ids)
+        over = not a.active or (a.end_on is not None and a.end_on < today)
+        (ended if over else agreements).append(item)
+    plan: dict[SignalPhase, list[PlanLine]] = {phase: [] for phase in SignalPhase}
+    for row in facts.plan:
+        plan[row.phase].append(
+            PlanLine(
+                clean(row.signs),
+                clean(row.own_actions),
+                clean(row.network_actions),
+                clean(row.professional_actions),
+                clean(row.whom_to_call),
+            )
+        )
+    return SharedDocument(
+        client_name=facts.client_name,
+        team_name=facts.team_name,
+        casemanager=facts.casemanager,
+        casemanager_phone=facts.casemanager_phone,
+        out_of_hours_name=facts.out_of_hours_name,
+        out_of_hours_phone=facts.out_of_hours_phone,
+        out_of_hours_hours=facts.out_of_hours_hours,
+        made_on=today,
+        version=version,
+        members=[
+            SharedMember(
+                m.name,
+                m.relation,
+                m.kind,
+                m.phone,
+                ", ".join(SUPPORT_WORDS[ch] for ch in m.supports if ch in SUPPORT_WORDS),
+                m.out_of_hours,
+            )
+            for m in shared
+        ],
+        agreements=agreements,
+        ended=ended,
+        plan=plan,
+        left_out=_why_left_out(facts.members, today) + _unshared(facts),
+    )
+
+
+def _unshared(facts: SharingFacts) -> list[str]:
+    n = sum(1 for a in facts.agreements if a.active and not a.shared)
+    if not n:
+        return []
+    return [
+        f"{n} {'afspraak is' if n == 1 else 'afspraken zijn'} niet als gedeeld gemarkeerd"
+        " (tab Afspraken, e) en staan er niet in."
+    ]

@@ -1,0 +1,220 @@
+"""What a client's shared agreements are made from, read in one transaction, and the record of
+each export (who, when, which client, which format) with its version number.
+
+Everything the client file holds is read here, also what may not be shared: deciding what is
+left out is the document model's job (`export.document`), where it is tested for every format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from wijkteam_tui.domain.terms import Channel, MemberKind, SignalPhase
+from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.models import (
+    Client,
+    ContactAgreement,
+    NetworkMember,
+    SharedExport,
+    Signal,
+    TeamSettings,
+    User,
+)
+from wijkteam_tui.store.services import _acting_user, _client
+
+#: The formats an export is recorded under.
+FORMATS = ("md", "pdf", "kaart", "ics")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    id: int
+    name: str
+    relation: str
+    kind: MemberKind
+    phone: str
+    supports: str
+    out_of_hours: bool
+    consent_to_share: bool
+    consent_review_on: date | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementFacts:
+    id: int
+    version: int
+    member_id: int | None
+    #: The medewerker who performs it ("" for a network member or the casemanager).
+    medewerker: str
+    channel: Channel
+    interval_days: int | None
+    rrule: str | None
+    start_on: date
+    end_on: date | None
+    last_contact_on: date | None
+    next_due: date | None
+    shared: bool
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    phase: SignalPhase
+    position: int
+    signs: str
+    own_actions: str
+    network_actions: str
+    professional_actions: str
+    whom_to_call: str
+
+
+@dataclass(frozen=True, slots=True)
+class SharingFacts:
+    client_id: int
+    client_name: str
+    client_number: str
+    casemanager: str
+    casemanager_phone: str
+    team_name: str
+    out_of_hours_name: str
+    out_of_hours_phone: str
+    out_of_hours_hours: str
+    members: list[MemberFacts]
+    agreements: list[AgreementFacts]
+    plan: list[PlanRow]
+
+
+def _name(user: User | None) -> str:
+    return (user.display_name or user.name) if user is not None else ""
+
+
+def sharing_facts(register: Register, client_id: int) -> SharingFacts:
+    """Everything the shared agreements of one client can be made from."""
+    _acting_user(register)
+    with register.read() as session:
+        client = _client(session, client_id)
+        settings = session.get(TeamSettings, 1)
+        assert settings is not None
+        casemanager = session.get(User, client.casemanager_id) if client.casemanager_id else None
+        members = session.scalars(
+            select(NetworkMember)
+            .where(NetworkMember.client_id == client_id)
+            .order_by(NetworkMember.ring, NetworkMember.name, NetworkMember.id)
+        ).all()
+        agreements = session.scalars(
+            select(ContactAgreement)
+            .where(ContactAgreement.client_id == client_id)
+            .order_by(ContactAgreement.id)
+        ).all()
+        users = {u.id: u for u in session.scalars(select(User))}
+        signals = session.scalars(
+            select(Signal)
+            .where(Signal.client_id == client_id)
+            .order_by(Signal.phase, Signal.position, Signal.id)
+        ).all()
+        return SharingFacts(
+            client_id=client.id,
+            client_name=client.name,
+            client_number=client.number,
+            casemanager=_name(casemanager),
+            casemanager_phone=casemanager.phone if casemanager else "",
+            team_name=settings.team_name,
+            out_of_hours_name=settings.out_of_hours_name,
+            out_of_hours_phone=settings.out_of_hours_phone,
+            out_of_hours_hours=settings.out_of_hours_hours,
+            members=[
+                MemberFacts(
+                    m.id,
+                    m.name,
+                    m.relation,
+                    m.kind,
+                    m.phone,
+                    m.supports,
+                    m.out_of_hours,
+                    m.consent_to_share,
+                    m.consent_review_on,
+                    m.active,
+                )
+                for m in members
+            ],
+            agreements=[
+                AgreementFacts(
+                    a.id,
+                    a.version,
+                    a.member_id,
+                    _name(users.get(a.user_id)) if a.user_id else "",
+                    a.channel,
+                    a.interval_days,
+                    a.rrule,
+                    a.start_on,
+                    a.end_on,
+                    a.last_contact_on,
+                    a.next_due,
+                    a.shared,
+                    a.active,
+                )
+                for a in agreements
+            ],
+            plan=[
+                PlanRow(
+                    s.phase,
+                    s.position,
+                    s.signs,
+                    s.own_actions,
+                    s.network_actions,
+                    s.professional_actions,
+                    s.whom_to_call,
+                )
+                for s in signals
+            ],
+        )
+
+
+def record_export(
+    register: Register,
+    client_id: int,
+    file_format: str,
+    write: Callable[[int], None] = lambda _version: None,
+) -> int:
+    """Record that this user exports this client's shared agreements now, in `file_format`,
+    and return the export's version number (one more than the client's last).
+
+    `write(version)` makes the file inside the same transaction: when it fails (a full disk),
+    the export is not recorded and the version is not used up."""
+    if file_format not in FORMATS:
+        raise ValidationError(f"Onbekend formaat '{file_format}'.", "format")
+    user_id = _acting_user(register)
+    with register.write() as session:
+        _client(session, client_id)
+        last = session.scalar(
+            select(func.max(SharedExport.version)).where(SharedExport.client_id == client_id)
+        )
+        version = (last or 0) + 1
+        session.add(
+            SharedExport(
+                client_id=client_id,
+                version=version,
+                file_format=file_format,
+                exported_by_id=user_id,
+                exported_at=utc_now(),
+            )
+        )
+        session.flush()
+        write(version)
+        return version
+
+
+def client_by_number(register: Register, number: str) -> int:
+    """The id of the client with this client number (as the screens show it)."""
+    _acting_user(register)
+    with register.read() as session:
+        found = session.scalar(select(Client.id).where(Client.number == number.strip()))
+    if found is None:
+        raise ValidationError(f"Er is geen cliënt met nummer {number.strip()}.", "client")
+    return found
