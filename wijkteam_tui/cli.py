@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -336,7 +336,8 @@ def write_private(path: Path, content: bytes, *, force: bool) -> Path:
 
 
 def cmd_export_agreements(args: argparse.Namespace) -> int:
-    from wijkteam_tui.export import document, markdown
+    from wijkteam_tui.export import document, ical, markdown
+    from wijkteam_tui.store.engine import utc_now
     from wijkteam_tui.store.sharing import client_by_number, record_export, sharing_facts
 
     target = Path(args.output).expanduser()
@@ -356,7 +357,10 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
         def write(version: int) -> None:
             doc = document.build(facts, today, version)
             built.append(doc)
-            content = markdown.render(doc).encode("utf-8")
+            if args.format == "ics":
+                content = ical.render(doc, utc_now().replace(tzinfo=UTC))
+            else:
+                content = markdown.render(doc).encode("utf-8")
             written.append(write_private(target, content, force=args.force))
 
         try:
@@ -646,7 +650,13 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
         parents=[common],
     )
     agreements.add_argument("client", metavar="CLIËNTNUMMER")
-    agreements.add_argument("--format", choices=["md"], default="md")
+    agreements.add_argument(
+        "--format",
+        choices=["md", "ics"],
+        default="md",
+        help="md: leesbaar document; ics: agenda (iCalendar) met een terugkerende afspraak per"
+        " gedeelde afspraak",
+    )
     agreements.add_argument("-o", "--output", required=True, metavar="BESTAND")
     agreements.add_argument("--force", action="store_true", help="een bestaand bestand vervangen")
     agreements.set_defaults(handler=cmd_export_agreements)

@@ -137,3 +137,100 @@ def test_the_command_warns_writes_0600_and_never_overwrites_unasked(register, cl
     assert forced.returncode == 0, forced.stderr
     assert "versie 2" in out.read_text(encoding="utf-8"), "the refused run used no version"
     assert not list(tmp_path.glob(".*wijkteam-tmp")), "no temporary file left behind"
+    agenda = tmp_path / "truus.ics"
+    ics = run_cli(*args[:4], str(agenda), *args[5:], "--format", "ics", env=env)
+    assert ics.returncode == 0, ics.stderr
+    assert stat.S_IMODE(agenda.stat().st_mode) == 0o600
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(agenda.read_bytes()).walk("VEVENT")
+    assert {int(e.get("sequence")) for e in events} == {3}, "the third export of this client"
+
+
+def _calendar(register, client_id, version):
+    from datetime import UTC, datetime
+
+    from icalendar import Calendar
+
+    from wijkteam_tui.export import ical
+
+    doc = _document(register, client_id, version)
+    return Calendar.from_ical(ical.render(doc, datetime(2026, 11, 22, 9, tzinfo=UTC)))
+
+
+def test_the_calendar_repeats_each_shared_agreement_on_the_dates_the_engine_makes_due(register):
+    from dateutil.rrule import rrulestr
+
+    from wijkteam_tui.domain.schedules import Schedule, next_due
+
+    made = services.create_client(register, ClientInput("Truus Smit", OPENED), TODAY)
+    fenna = services.add_member(
+        register,
+        made.id,
+        MemberInput("Fenna de Vries", MemberKind.INFORMAL, consent_to_share=True),
+        TODAY,
+    )
+    schedules = [
+        AgreementInput(Channel.VISIT, OPENED, member_id=fenna.id, interval_days=10, shared=True),
+        AgreementInput(
+            Channel.PHONE,
+            OPENED,
+            rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",
+            end_on=date(2027, 3, 1),
+            shared=True,
+        ),
+        AgreementInput(Channel.APP, OPENED, rrule="FREQ=MONTHLY;BYDAY=1MO", shared=True),
+    ]
+    for data in schedules:
+        services.add_agreement(register, made.id, data, TODAY)
+    events = list(_calendar(register, made.id, 1).walk("VEVENT"))
+    assert len(events) == 3
+    for data, event in zip(schedules, events, strict=True):
+        start = event.decoded("dtstart")
+        rule = event.get("rrule").to_ical().decode()
+        expanded = [d.date() for d in rrulestr(rule, dtstart=datetime_of(start))[:8]]
+        schedule = Schedule(data.start_on, data.interval_days, data.rrule, data.end_on)
+        engine, last = [], None
+        while len(engine) < 8:
+            due = next_due(schedule, last)
+            if due is None:
+                break
+            engine.append(due)
+            last = due
+        assert expanded == engine[: len(expanded)], rule
+        assert expanded[0] == start
+
+
+def datetime_of(day: date):
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day)
+
+
+def test_a_new_export_updates_the_same_events_and_cancels_ended_ones(register, client):
+    first = _calendar(register, client, 1)
+    uids = [str(e.get("uid")) for e in first.walk("VEVENT")]
+    assert len(uids) == 3 and len(set(uids)) == 3
+    assert first.walk("VTIMEZONE")[0].get("tzid") == "Europe/Amsterdam"
+    summaries = " ".join(str(e.get("summary")) for e in first.walk("VEVENT"))
+    assert "Fenna de Vries" in summaries
+    assert "Kees" not in summaries and "Ria" not in summaries
+    assert summaries.count("iemand uit het netwerk") == 2
+
+    agreement = next(a for a in sharing.sharing_facts(register, client).agreements)
+    services.end_agreement(register, agreement.id, TODAY, TODAY)
+    second = _calendar(register, client, 2)
+    again = {str(e.get("uid")): e for e in second.walk("VEVENT")}
+    assert set(again) == set(uids), "the same UIDs: a re-import updates"
+    assert all(int(e.get("sequence")) == 2 for e in again.values())
+    assert all(int(e.get("sequence")) == 1 for e in first.walk("VEVENT"))
+    ended = [e for e in again.values() if str(e.get("status")) == "CANCELLED"]
+    expected = f"afspraak-{agreement.id}-{_register_id(register)}@wijkteam"
+    assert [str(e.get("uid")) for e in ended] == [expected]
+
+
+def _register_id(register) -> str:
+    from wijkteam_tui.store.models import TeamSettings
+
+    with register.read() as session:
+        return session.get(TeamSettings, 1).register_id

@@ -70,6 +70,7 @@ class PlanLine:
 
 @dataclass(frozen=True)
 class SharedDocument:
+    register_id: str
     client_name: str
     team_name: str
     casemanager: str
@@ -189,6 +190,7 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
             )
         )
     return SharedDocument(
+        register_id=facts.register_id,
         client_name=facts.client_name,
         team_name=facts.team_name,
         casemanager=facts.casemanager,

@@ -76,6 +76,9 @@ class PlanRow:
 
 @dataclass(frozen=True, slots=True)
 class SharingFacts:
+    #: The register's own id: with an agreement's id it makes a calendar UID that stays the
+    #: same across exports (a re-import updates instead of duplicating).
+    register_id: str
     client_id: int
     client_name: str
     client_number: str
@@ -119,6 +122,7 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
             .order_by(Signal.phase, Signal.position, Signal.id)
         ).all()
         return SharingFacts(
+            register_id=settings.register_id,
             client_id=client.id,
             client_name=client.name,
             client_number=client.number,
