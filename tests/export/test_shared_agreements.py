@@ -234,3 +234,56 @@ def _register_id(register) -> str:
 
     with register.read() as session:
         return session.get(TeamSettings, 1).register_id
+
+
+SCRIPTS = ["Şükrü Yılmaz", "Łukasz Nowak", "Nguyễn Văn An", "Zoë Peeters", "عبد الله"]
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    import subprocess
+
+    path = tmp_path / "afspraken.pdf"
+    path.write_bytes(data)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def test_the_pdf_holds_every_script_exactly_and_no_member_without_consent(
+    register, client, tmp_path
+):
+    from wijkteam_tui.export import pdf
+
+    for name in SCRIPTS:
+        services.add_member(
+            register,
+            client,
+            MemberInput(
+                name,
+                MemberKind.INFORMAL,
+                consent_to_share=True,
+                consent_on=date(2025, 11, 1),
+                consent_review_on=date(2027, 11, 1),
+            ),
+            TODAY,
+        )
+    data = pdf.render(_document(register, client, 4))
+    assert data.startswith(b"%PDF")
+    text = _pdf_text(data, tmp_path)
+    for name in [*SCRIPTS, "Fenna de Vries"]:
+        assert name in text, name
+    for secret in ("Kees", "Geheim", "9999", "Ria", "Verlopen", "7777"):
+        assert secret not in text
+    pages = text.count("pagina ")
+    assert pages >= 1 and f"pagina 1 van {pages}" in text
+    assert text.count("versie 4 · zo 22 nov 2026") >= pages, "version and date on every page"
+    assert "ROOD: het gaat niet goed, nu handelen" in text, "the phase in words, not colour only"
+
+
+def test_an_empty_client_gets_a_pdf_that_says_what_is_not_agreed_yet(register, tmp_path):
+    from wijkteam_tui.export import pdf
+
+    made = services.create_client(register, ClientInput("Nieuw Mens", TODAY), TODAY)
+    text = _pdf_text(pdf.render(_document(register, made.id)), tmp_path)
+    assert text.count("nog niet afgesproken") == 7

@@ -1,0 +1,222 @@
+"""The shared agreements as a PDF (A4) to print and hand over.
+
+Made for reading, also by people with poor eyesight and on a black-and-white printer:
+- body text 12 pt, headings 16 pt;
+- the phases of the plan named in words as well as shaded (GROEN, ORANJE, ROOD);
+- on every page the client's name, the version and the date, and "pagina 2 van 3".
+
+Text is set in DejaVu Sans, shipped in `fonts/` (its licence, included there, allows that). It
+covers Latin with every accent (Şükrü, Łukasz, Nguyễn, Zoë) and Arabic; right-to-left text is
+shaped with HarfBuzz (uharfbuzz), as fpdf2 supports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from wijkteam_tui.domain.terms import SignalPhase
+from wijkteam_tui.export.document import NOT_YET, SharedDocument
+
+FONTS = Path(__file__).with_name("fonts")
+FONT = "DejaVu"
+BODY_PT = 12
+HEADING_PT = 16
+#: Shades of grey per phase: readable in black and white, never the only sign of the phase.
+PHASE_SHADE = {SignalPhase.GREEN: 235, SignalPhase.ORANGE: 205, SignalPhase.RED: 170}
+PHASE_TITLES = {
+    SignalPhase.GREEN: "GROEN: het gaat goed",
+    SignalPhase.ORANGE: "ORANJE: het gaat minder",
+    SignalPhase.RED: "ROOD: het gaat niet goed, nu handelen",
+}
+
+
+class _Pages(FPDF):
+    def __init__(self, doc: SharedDocument) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.doc = doc
+        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        # HarfBuzz shaping only where a script needs it (Arabic, Hebrew): it triples the time.
+        self.set_text_shaping(_needs_shaping(doc))
+        self.set_margins(20, 20, 20)
+        self.set_auto_page_break(auto=True, margin=22)
+        self.alias_nb_pages()
+        self.set_title(f"Afspraken rond {doc.client_name}")
+        self.set_creator("wijkteam")
+
+    def header(self) -> None:
+        self.set_font(FONT, "", 9)
+        self.set_text_color(60)
+        width = self.epw / 2
+        self.cell(width, 5, f"Afspraken rond {self.doc.client_name}")
+        self.cell(
+            width,
+            5,
+            f"versie {self.doc.version} · {self.doc.made_on_text}",
+            align="R",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.set_draw_color(150)
+        self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+        self.ln(5)
+        self.set_text_color(0)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font(FONT, "", 9)
+        self.set_text_color(60)
+        self.cell(
+            0,
+            5,
+            f"pagina {self.page_no()} van {{nb}} · versie {self.doc.version}"
+            f" · {self.doc.made_on_text}",
+            align="C",
+        )
+        self.set_text_color(0)
+
+
+_COMPLEX = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _needs_shaping(doc: SharedDocument) -> bool:
+    texts = [doc.client_name, doc.casemanager, doc.out_of_hours_name]
+    texts += [f"{m.name} {m.relation}" for m in doc.members]
+    texts += [a.who for a in doc.agreements]
+    texts += [
+        " ".join(
+            (r.signs, r.own_actions, r.network_actions, r.professional_actions, r.whom_to_call)
+        )
+        for rows in doc.plan.values()
+        for r in rows
+    ]
+    return any(_COMPLEX.search(text) for text in texts)
+
+
+def _heading(pdf: _Pages, text: str) -> None:
+    if pdf.get_y() > pdf.h - 60:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", HEADING_PT)
+    pdf.multi_cell(0, 8, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _para(pdf: _Pages, text: str, *, bold: bool = False, indent: float = 0) -> None:
+    pdf.set_font(FONT, "B" if bold else "", BODY_PT)
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.multi_cell(pdf.epw - indent, 6.2, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _line_count(pdf: _Pages, width: float, text: str) -> int:
+    """How many lines `text` takes in a column `width` wide, in the current font."""
+    lines = pdf.multi_cell(width, 6.2, text, dry_run=True, output="LINES")
+    assert isinstance(lines, list)
+    return len(lines)
+
+
+def _labelled(pdf: _Pages, label: str, text: str, indent: float = 4) -> None:
+    """A label and its text side by side, as high as the taller of the two; on one page."""
+    width = 62
+    body = text or NOT_YET
+    pdf.set_font(FONT, "B", BODY_PT)
+    label_lines = _line_count(pdf, width, label)
+    pdf.set_font(FONT, "", BODY_PT)
+    text_lines = _line_count(pdf, pdf.epw - indent - width, body)
+    height = max(label_lines, text_lines) * 6.2
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.set_font(FONT, "B", BODY_PT)
+    pdf.multi_cell(width, 6.2, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.set_font(FONT, "", BODY_PT)
+    pdf.multi_cell(pdf.epw - indent - width, 6.2, body, align="L")
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def render(doc: SharedDocument) -> bytes:
+    pdf = _Pages(doc)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 22)
+    pdf.multi_cell(
+        0, 11, f"Afspraken rond {doc.client_name}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    _para(pdf, f"{doc.team_name} · gemaakt op {doc.made_on_text} · versie {doc.version}")
+
+    _heading(pdf, "Wie bel ik?")
+    pdf.set_fill_color(235)
+    casemanager = (
+        f"{doc.casemanager}, {doc.casemanager_phone}"
+        if doc.casemanager and doc.casemanager_phone
+        else doc.casemanager or NOT_YET
+    )
+    _labelled(pdf, "Casemanager", casemanager, indent=0)
+    night = ", ".join(
+        part
+        for part in (
+            doc.out_of_hours_name,
+            doc.out_of_hours_phone,
+            f"({doc.out_of_hours_hours})" if doc.out_of_hours_hours else "",
+        )
+        if part
+    )
+    _labelled(pdf, "Dag en nacht", night or NOT_YET, indent=0)
+
+    _heading(pdf, "Mijn netwerk")
+    if not doc.members:
+        _para(pdf, NOT_YET)
+    for m in doc.members:
+        name = f"{m.name} ({m.relation})" if m.relation else m.name
+        _para(pdf, name, bold=True)
+        details = [
+            f"tel. {m.phone}" if m.phone else "",
+            f"steun: {m.supports}" if m.supports else "",
+            "ook buiten kantoortijd te bellen" if m.out_of_hours else "",
+        ]
+        text = ", ".join(d for d in details if d)
+        if text:
+            _para(pdf, text, indent=4)
+
+    _heading(pdf, "Wie houdt contact, en wanneer")
+    if not doc.agreements:
+        _para(pdf, NOT_YET)
+    for a in doc.agreements:
+        nxt = f"; volgende keer {_day(a.next_due)}" if a.next_due else ""
+        until = f", tot {_day(a.end_on)}" if a.end_on else ""
+        _para(pdf, a.who, bold=True)
+        _para(pdf, f"{a.channel}, {a.how_often} (sinds {_day(a.start_on)}{until}){nxt}", indent=4)
+
+    _heading(pdf, "Signaleringsplan")
+    for phase in SignalPhase:
+        if pdf.get_y() > pdf.h - 60:
+            pdf.add_page()
+        pdf.set_fill_color(PHASE_SHADE[phase])
+        pdf.set_font(FONT, "B", 14)
+        pdf.cell(0, 9, f"  {PHASE_TITLES[phase]}", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+        rows = doc.plan.get(phase, [])
+        if not rows:
+            _para(pdf, NOT_YET, indent=4)
+        for row in rows:
+            if pdf.get_y() > pdf.h - 70:
+                pdf.add_page()
+            _labelled(pdf, "Signalen", row.signs)
+            _labelled(pdf, "Wat ik zelf doe", row.own_actions)
+            _labelled(pdf, "Wat mijn netwerk doet", row.network_actions)
+            _labelled(pdf, "Wat de professional doet", row.professional_actions)
+            _labelled(pdf, "Wie bel ik", row.whom_to_call)
+            pdf.ln(2)
+        pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def _day(value: object) -> str:
+    from datetime import date
+
+    from wijkteam_tui.domain.dates import format_date
+
+    return format_date(value) if isinstance(value, date) else ""
