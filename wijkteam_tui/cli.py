@@ -336,7 +336,7 @@ def write_private(path: Path, content: bytes, *, force: bool) -> Path:
 
 
 def cmd_export_agreements(args: argparse.Namespace) -> int:
-    from wijkteam_tui.export import document, ical, markdown, pdf
+    from wijkteam_tui.export import card, document, ical, markdown, pdf
     from wijkteam_tui.store.engine import utc_now
     from wijkteam_tui.store.sharing import client_by_number, record_export, sharing_facts
 
@@ -361,6 +361,8 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
                 content = ical.render(doc, utc_now().replace(tzinfo=UTC))
             elif args.format == "pdf":
                 content = pdf.render(doc)
+            elif args.format == "kaart":
+                content = card.render(doc)
             else:
                 content = markdown.render(doc).encode("utf-8")
             written.append(write_private(target, content, force=args.force))
@@ -654,10 +656,11 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
     agreements.add_argument("client", metavar="CLIËNTNUMMER")
     agreements.add_argument(
         "--format",
-        choices=["md", "pdf", "ics"],
+        choices=["md", "pdf", "kaart", "ics"],
         default="md",
-        help="md: leesbaar document; pdf: om te printen (A4); ics: agenda (iCalendar) met een"
-        " terugkerende afspraak per gedeelde afspraak",
+        help="md: leesbaar document; pdf: om te printen (A4); kaart: crisiskaart (A7, PDF) voor"
+        " in de portemonnee; ics: agenda (iCalendar) met een terugkerende afspraak per gedeelde"
+        " afspraak",
     )
     agreements.add_argument("-o", "--output", required=True, metavar="BESTAND")
     agreements.add_argument("--force", action="store_true", help="een bestaand bestand vervangen")

@@ -287,3 +287,22 @@ def test_an_empty_client_gets_a_pdf_that_says_what_is_not_agreed_yet(register, t
     made = services.create_client(register, ClientInput("Nieuw Mens", TODAY), TODAY)
     text = _pdf_text(pdf.render(_document(register, made.id)), tmp_path)
     assert text.count("nog niet afgesproken") == 7
+
+
+def test_the_wallet_card_is_one_a7_page_with_whom_to_call(register, client, tmp_path):
+    import subprocess
+
+    from wijkteam_tui.export import card
+
+    data = card.render(_document(register, client, 2))
+    path = tmp_path / "kaart.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    assert "Pages:           1" in info.stdout
+    assert "Page size:       209.76 x 297.64 pts" in info.stdout, "A7: 74 x 105 mm"
+    text = _pdf_text(data, tmp_path)
+    assert "CRISISKAART" in text and "Truus Smit" in text
+    assert "ROOD: (niet gedeeld) ((niet gedeeld))\nof Fenna de Vries" in text
+    assert "Dag en nacht (24/7):" in text and "nog niet afgesproken" in text
+    for secret in ("Kees", "Geheim", "9999", "Ria", "Verlopen", "7777"):
+        assert secret not in text

@@ -40,7 +40,7 @@ class _Pages(FPDF):
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         # HarfBuzz shaping only where a script needs it (Arabic, Hebrew): it triples the time.
-        self.set_text_shaping(_needs_shaping(doc))
+        self.set_text_shaping(needs_shaping(doc))
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(auto=True, margin=22)
         self.alias_nb_pages()
@@ -82,7 +82,7 @@ class _Pages(FPDF):
 _COMPLEX = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def _needs_shaping(doc: SharedDocument) -> bool:
+def needs_shaping(doc: SharedDocument) -> bool:
     texts = [doc.client_name, doc.casemanager, doc.out_of_hours_name]
     texts += [f"{m.name} {m.relation}" for m in doc.members]
     texts += [a.who for a in doc.agreements]
