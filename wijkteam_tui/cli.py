@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -314,70 +314,23 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_private(path: Path, content: bytes, *, force: bool) -> Path:
-    """Write `content` as a file only this account can read (0600), completely or not at all;
-    an existing file is replaced only with --force. Returns the temporary file to move."""
-    target = path.expanduser()
-    if target.exists() and not force:
-        raise UsageError(f"{target} bestaat al; kies een andere naam of geef --force.")
-    if not target.parent.is_dir():
-        raise UsageError(f"De map {target.parent} bestaat niet.")
-    temporary = target.with_name(f".{target.name}.wijkteam-tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
 def cmd_export_agreements(args: argparse.Namespace) -> int:
-    from wijkteam_tui.export import card, document, ical, markdown, pdf
-    from wijkteam_tui.store.engine import utc_now
-    from wijkteam_tui.store.sharing import client_by_number, record_export, sharing_facts
+    from wijkteam_tui.export.files import READABLE_WARNING, export_agreements
+    from wijkteam_tui.store.sharing import client_by_number
 
     target = Path(args.output).expanduser()
-    print(
-        f"Let op: {printable(target)} wordt een leesbaar, onversleuteld document met"
-        " persoonsgegevens (alleen voor u leesbaar: 0600). Geef het alleen aan de cliënt en"
-        " de mensen die erin staan.",
-        file=sys.stderr,
-    )
-    written: list[Path] = []
+    print(f"Let op: {printable(target)} {READABLE_WARNING}", file=sys.stderr)
     with _opened(args) as register:
         client_id = client_by_number(register, args.client)
-        facts = sharing_facts(register, client_id)
-        today = date.today()
-        built: list[document.SharedDocument] = []
-
-        def write(version: int) -> None:
-            doc = document.build(facts, today, version)
-            built.append(doc)
-            if args.format == "ics":
-                content = ical.render(doc, utc_now().replace(tzinfo=UTC))
-            elif args.format == "pdf":
-                content = pdf.render(doc)
-            elif args.format == "kaart":
-                content = card.render(doc)
-            else:
-                content = markdown.render(doc).encode("utf-8")
-            written.append(write_private(target, content, force=args.force))
-
-        try:
-            record_export(register, client_id, args.format, write)
-        except BaseException:
-            for temporary in written:
-                temporary.unlink(missing_ok=True)
-            raise
-    os.replace(written[0], target)
-    doc = built[0]
-    for reason in doc.left_out:
+        done = export_agreements(
+            register, client_id, args.format, target, date.today(), force=args.force
+        )
+    for reason in done.left_out:
         print(f"Niet gedeeld: {reason}", file=sys.stderr)
-    print(f"Afspraken van {printable(doc.client_name)}, versie {doc.version}: {printable(target)}")
+    print(
+        f"Afspraken van {printable(done.client_name)}, versie {done.version}:"
+        f" {printable(done.path)}"
+    )
     return 0
 
 

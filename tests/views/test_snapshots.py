@@ -462,3 +462,18 @@ def test_reassign_form(snap_compare, demo_app, size):
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=reassign)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_export_dialog(snap_compare, demo_app, size, monkeypatch):
+    monkeypatch.setenv("HOME", "/home/medewerker")
+    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+
+    async def share(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        await pilot.press("d")
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=share)

@@ -152,6 +152,13 @@ class ClientFileScreen(WijkteamScreen[None]):
         ),
         Binding("x", "end", "Beëindigen", id="file.end", tooltip="Gekozen afspraak beëindigen"),
         Binding(
+            "d",
+            "share",
+            "Delen",
+            id="file.share",
+            tooltip="Gedeelde afspraken naar een bestand: PDF, crisiskaart, tekst of agenda",
+        ),
+        Binding(
             "f", "phase", "Fase", id="file.phase", tooltip="Fase wijzigen, afsluiten, heropenen"
         ),
         Binding(
@@ -769,6 +776,38 @@ class ClientFileScreen(WijkteamScreen[None]):
         if file is None or not file.alerts:
             return
         self.app.push_screen(AlertForm(file.name, file.alerts), self._form_closed)
+
+    def action_share(self) -> None:
+        """The export form, with who will be left out said before anything is written."""
+        register, file = self.wijkteam.register, self.file
+        if register is None or file is None:
+            return
+        from wijkteam_tui.export.document import build
+        from wijkteam_tui.store.sharing import sharing_facts
+
+        client_id, today = self.client_id, self.wijkteam.clock()
+        self.run_store(
+            lambda: build(sharing_facts(register, client_id), today, 0).left_out,
+            self._share_loaded,
+            group="form",
+            hold_keys=True,
+        )
+
+    def _share_loaded(self, left_out: list[str]) -> None:
+        from pathlib import Path
+
+        from wijkteam_tui.views.forms.export import ExportForm
+
+        assert self.file is not None
+        default = Path.home() / f"afspraken-{self.file.number}.pdf"
+        form = ExportForm(self.client_id, self.file.name, default, left_out)
+        self.app.push_screen(form, self._shared)
+
+    def _shared(self, done: object) -> None:
+        if done is None:
+            return
+        path, version = getattr(done, "path", ""), getattr(done, "version", 0)
+        self.app.notify(f"Versie {version} staat in {path}.", title="Gedeeld", timeout=12)
 
     def _form_closed(self, saved: object) -> None:
         if saved is not None:

@@ -171,7 +171,9 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         with Vertical(id="form-box", classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
             if self.intro_text:
-                yield Static(literal(self.intro_text), id="form-intro")
+                # Line by line: an intro may list things, one a line.
+                lines = [literal(line) for line in self.intro_text.splitlines()]
+                yield Static(Text("\n").join(lines), id="form-intro")
             yield Static("", id="form-message")
             with FieldBox(id="form-fields"):
                 for spec in self.fields()[:FIRST_FIELDS]:
