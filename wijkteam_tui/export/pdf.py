@@ -120,7 +120,7 @@ def _line_count(pdf: _Pages, width: float, text: str) -> int:
 
 def _labelled(pdf: _Pages, label: str, text: str, indent: float = 4) -> None:
     """A label and its text side by side, as high as the taller of the two; on one page."""
-    width = 62
+    width = 66
     body = text or NOT_YET
     pdf.set_font(FONT, "B", BODY_PT)
     label_lines = _line_count(pdf, width, label)
@@ -155,15 +155,9 @@ def render(doc: SharedDocument) -> bytes:
         else doc.casemanager or NOT_YET
     )
     _labelled(pdf, "Casemanager", casemanager, indent=0)
-    night = ", ".join(
-        part
-        for part in (
-            doc.out_of_hours_name,
-            doc.out_of_hours_phone,
-            f"({doc.out_of_hours_hours})" if doc.out_of_hours_hours else "",
-        )
-        if part
-    )
+    night = ", ".join(part for part in (doc.out_of_hours_name, doc.out_of_hours_phone) if part)
+    if night and doc.out_of_hours_hours:
+        night += f" ({doc.out_of_hours_hours})"
     _labelled(pdf, "Dag en nacht", night or NOT_YET, indent=0)
 
     _heading(pdf, "Mijn netwerk")
