@@ -1,16 +1,17 @@
-"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team] [--clients N]`."""
+"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|export]
+[--clients N]`."""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import domain, storage, team, tui
+from benchmarks import domain, export, storage, team, tui
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
-        "--only", choices=["storage", "domain", "tui", "team"], help="run one benchmark"
+        "--only", choices=["storage", "domain", "tui", "team", "export"], help="run one benchmark"
     )
     parser.add_argument(
         "--clients", type=int, help="one register size for the domain benchmark (quick run)"
@@ -24,6 +25,8 @@ def main() -> None:
         tui.main(args.clients or 20_000)
     if args.only in (None, "team"):
         team.main(args.clients or 20_000)
+    if args.only in (None, "export"):
+        export.main()
 
 
 if __name__ == "__main__":

@@ -5,12 +5,11 @@ for day and night, and the casemanager. Large, plain type; nothing in colour onl
 
 from __future__ import annotations
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.export.document import NOT_YET, SharedDocument
-from wijkteam_tui.export.pdf import FONT, FONTS, needs_shaping
+from wijkteam_tui.export.pdf import FONT, ShapingPDF
 
 WIDTH_MM, HEIGHT_MM = 74, 105
 #: How much of a plan's "whom to call" fits the card; the rest is in the full document.
@@ -34,10 +33,7 @@ def _first_calls(doc: SharedDocument) -> list[tuple[str, str]]:
 
 
 def render(doc: SharedDocument) -> bytes:
-    pdf = FPDF(orientation="portrait", unit="mm", format=(WIDTH_MM, HEIGHT_MM))
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_text_shaping(needs_shaping(doc))
+    pdf = ShapingPDF(orientation="portrait", unit="mm", format=(WIDTH_MM, HEIGHT_MM))
     pdf.set_margins(5, 5, 5)
     pdf.set_auto_page_break(auto=False)
     pdf.set_title(f"Crisiskaart {doc.client_name}")

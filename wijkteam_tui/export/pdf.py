@@ -7,12 +7,13 @@ Made for reading, also by people with poor eyesight and on a black-and-white pri
 
 Text is set in DejaVu Sans, shipped in `fonts/` (its licence, included there, allows that). It
 covers Latin with every accent (Şükrü, Łukasz, Nguyễn, Zoë) and Arabic; right-to-left text is
-shaped with HarfBuzz (uharfbuzz), as fpdf2 supports."""
+shaped with HarfBuzz (uharfbuzz), as fpdf2 supports, text by text where it is needed."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -33,14 +34,35 @@ PHASE_TITLES = {
 }
 
 
-class _Pages(FPDF):
+class ShapingPDF(FPDF):
+    """A PDF in DejaVu Sans that shapes text with HarfBuzz only where a script needs it
+    (Arabic, Hebrew): shaping every Latin line as well took most of the time of a document."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self._shaping = False
+
+    def _shape_for(self, text: object) -> None:
+        wanted = bool(_COMPLEX.search(str(text)))
+        if wanted != self._shaping:
+            self.set_text_shaping(wanted)
+            self._shaping = wanted
+
+    def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+        self._shape_for(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
+        self._shape_for(text)
+        return super().multi_cell(w, h, text, *args, **kwargs)
+
+
+class _Pages(ShapingPDF):
     def __init__(self, doc: SharedDocument) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.doc = doc
-        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        # HarfBuzz shaping only where a script needs it (Arabic, Hebrew): it triples the time.
-        self.set_text_shaping(needs_shaping(doc))
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(auto=True, margin=22)
         self.alias_nb_pages()
@@ -82,20 +104,6 @@ class _Pages(FPDF):
 _COMPLEX = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def needs_shaping(doc: SharedDocument) -> bool:
-    texts = [doc.client_name, doc.casemanager, doc.out_of_hours_name]
-    texts += [f"{m.name} {m.relation}" for m in doc.members]
-    texts += [a.who for a in doc.agreements]
-    texts += [
-        " ".join(
-            (r.signs, r.own_actions, r.network_actions, r.professional_actions, r.whom_to_call)
-        )
-        for rows in doc.plan.values()
-        for r in rows
-    ]
-    return any(_COMPLEX.search(text) for text in texts)
-
-
 def _heading(pdf: _Pages, text: str) -> None:
     if pdf.get_y() > pdf.h - 60:
         pdf.add_page()
@@ -113,6 +121,8 @@ def _para(pdf: _Pages, text: str, *, bold: bool = False, indent: float = 0) -> N
 
 def _line_count(pdf: _Pages, width: float, text: str) -> int:
     """How many lines `text` takes in a column `width` wide, in the current font."""
+    if "\n" not in text and pdf.get_string_width(text) < width - 2 * pdf.c_margin:
+        return 1
     lines = pdf.multi_cell(width, 6.2, text, dry_run=True, output="LINES")
     assert isinstance(lines, list)
     return len(lines)

@@ -1,0 +1,116 @@
+"""Export benchmark: the PDF of one client with 15 network members (names in five scripts,
+Arabic among them, so HarfBuzz shaping is on), 10 shared agreements and a full
+signaleringsplan (two rows in each phase), from the stored records to the finished file.
+Median of 15 runs after a warm-up, in ms; the Markdown, card and calendar for comparison."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.results_file import save_section
+from wijkteam_tui.domain.terms import Channel, MemberKind, SignalPhase
+from wijkteam_tui.export import card, document, ical, markdown, pdf
+from wijkteam_tui.store.engine import create_register
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
+from wijkteam_tui.store.services import add_agreement, add_member, add_signal, create_client
+from wijkteam_tui.store.sharing import sharing_facts
+
+TODAY = date(2026, 11, 22)
+TARGETS = {"pdf_ms": 300}
+NAMES = [
+    "Şükrü Yılmaz", "Łukasz Nowak", "Nguyễn Văn An", "Zoë Peeters", "عبد الله",
+    "Fenna de Vries", "Kees Bakker", "Ayşe Demir", "Jan Jansen", "Marja de Vries",
+    "Els Smit", "Piet Post", "Henk Wit", "Ria Zwart", "Tom Groen",
+]  # fmt: skip
+
+
+def _median_ms(action: Callable[[], object], repeat: int = 15) -> float:
+    action()
+    spent = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        spent.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(spent), 1)
+
+
+def run() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="wijkteam-export-bench-") as tmp:
+        register, _ = create_register(Path(tmp) / "register.db", "bench", "benchmark wachtwoord")
+        try:
+            client = create_client(register, ClientInput("Truus Smit", date(2026, 9, 1)), TODAY).id
+            members = [
+                add_member(
+                    register,
+                    client,
+                    MemberInput(
+                        name,
+                        MemberKind.INFORMAL,
+                        relation="buur",
+                        phone=f"06 1234 56{i:02d}",
+                        supports="PG",
+                        consent_to_share=True,
+                        consent_on=date(2026, 1, 1),
+                        out_of_hours=i % 2 == 0,
+                    ),
+                    TODAY,
+                ).id
+                for i, name in enumerate(NAMES)
+            ]
+            for i in range(10):
+                add_agreement(
+                    register,
+                    client,
+                    AgreementInput(
+                        Channel.VISIT, date(2026, 9, 1), member_id=members[i],
+                        interval_days=7 + i, shared=True,
+                    ),
+                    TODAY,
+                )  # fmt: skip
+            for phase in SignalPhase:
+                for k in range(2):
+                    add_signal(
+                        register,
+                        client,
+                        SignalInput(
+                            phase,
+                            f"Teken {k + 1} in {phase.label}: slaapt slecht, eet weinig",
+                            own_actions="Ik bel mijn dochter of de buurvrouw.",
+                            network_actions="Łukasz komt langs en kookt samen.",
+                            professional_actions="Casemanager belt dezelfde dag terug.",
+                            whom_to_call="عبد الله 06 1234 5604, of Fenna de Vries",
+                        ),
+                    )
+
+            def build() -> document.SharedDocument:
+                return document.build(sharing_facts(register, client), TODAY, 1)
+
+            doc = build()
+            stamp = datetime(2026, 11, 22, 9, tzinfo=UTC)
+            return {
+                "members": len(doc.members),
+                "agreements": len(doc.agreements),
+                "plan_rows": sum(len(rows) for rows in doc.plan.values()),
+                "pdf_ms": _median_ms(lambda: pdf.render(build())),
+                "records_to_document_ms": _median_ms(build),
+                "card_ms": _median_ms(lambda: card.render(build())),
+                "markdown_ms": _median_ms(lambda: markdown.render(build())),
+                "ics_ms": _median_ms(lambda: ical.render(build(), stamp)),
+            }
+        finally:
+            register.close()
+
+
+def main() -> None:
+    print("Export (1 cliënt: 15 netwerkleden, 10 afspraken, volledig plan; mediaan van 15)")
+    figures = run()
+    for key, value in figures.items():
+        target = TARGETS.get(key)
+        print(f"  {key:<28} {value:>8}" + (f"   doel ≤ {target}" if target else ""))
+    save_section("export", figures)
