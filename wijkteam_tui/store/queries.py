@@ -108,7 +108,7 @@ _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")
 
 
-def _user_name(user: Any) -> Any:
+def user_name(user: Any) -> Any:
     """A user's display name, or their login name when they have none."""
     return func.coalesce(func.nullif(user.display_name, ""), user.name)
 
@@ -130,11 +130,11 @@ def _due_query(condition: Any, *, team: bool) -> Any:
             Client.name,
             NetworkMember.name,
             NetworkMember.relation,
-            _user_name(_Responsible),
+            user_name(_Responsible),
             type_coerce(ContactAgreement.channel, String),
             type_coerce(ContactAgreement.next_due, String),
             literal("") if team else ContactAgreement.description,
-            _user_name(_Casemanager),
+            user_name(_Casemanager),
         )
         .select_from(ContactAgreement)
         .join(Client, Client.id == ContactAgreement.client_id)
@@ -253,7 +253,7 @@ def _sign_offs(conn: Connection, condition: Any) -> list[SignOffItem]:
             SignOffRequest.from_phase,
             SignOffRequest.reason,
             SignOffRequest.requested_on,
-            _user_name(_Requester),
+            user_name(_Requester),
         )
         .join(Client, Client.id == SignOffRequest.client_id)
         .join(_Requester, _Requester.id == SignOffRequest.requested_by_id)
@@ -458,7 +458,7 @@ def contact_choices(register: Register, client_id: int, today: date) -> list[Agr
                 ContactAgreement.id,
                 NetworkMember.name,
                 NetworkMember.relation,
-                _user_name(_Responsible),
+                user_name(_Responsible),
                 ContactAgreement.channel,
                 ContactAgreement.next_due,
                 ContactAgreement.interval_days,
@@ -538,11 +538,11 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             select(
                 SignOffRequest.requested_on,
                 SignOffRequest.reason,
-                _user_name(_Requester),
+                user_name(_Requester),
                 SignOffRequest.status,
                 SignOffRequest.decided_on,
                 SignOffRequest.decision_reason,
-                _user_name(_Decider),
+                user_name(_Decider),
             )
             .join(_Requester, _Requester.id == SignOffRequest.requested_by_id)
             .outerjoin(_Decider, _Decider.id == SignOffRequest.decided_by_id)
@@ -560,11 +560,11 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
         handovers = conn.execute(
             select(
                 CasemanagerChange.changed_on,
-                _user_name(_From),
-                _user_name(_To),
+                user_name(_From),
+                user_name(_To),
                 CasemanagerChange.reason,
                 CasemanagerChange.moved_agreements,
-                _user_name(_By),
+                user_name(_By),
             )
             .outerjoin(_From, _From.id == CasemanagerChange.from_user_id)
             .join(_To, _To.id == CasemanagerChange.to_user_id)
@@ -584,10 +584,10 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 Alert.reason,
                 Alert.confirmed_at,
                 Alert.confirmation_note,
-                _user_name(_Confirmer),
+                user_name(_Confirmer),
                 Alert.resolved_on,
                 Alert.resolution_note,
-                _user_name(_Resolver),
+                user_name(_Resolver),
             )
             .outerjoin(_Confirmer, _Confirmer.id == Alert.confirmed_by_id)
             .outerjoin(_Resolver, _Resolver.id == Alert.resolved_by_id)

@@ -45,6 +45,7 @@ from wijkteam_tui.store.queries import (
     out_of_view_rows,
     team_overview,
     today_list,
+    user_name,
 )
 from wijkteam_tui.store.records import (
     AgreementToMove,
@@ -282,11 +283,7 @@ def _review(
     with register.read_connection() as conn:
         condition = _client_condition(filters)
         counts = _counts(conn, condition, today, _grace(conn), due_soon=due_soon)
-        users = conn.execute(
-            select(
-                User.id, func.coalesce(func.nullif(User.display_name, ""), User.name), User.active
-            )
-        ).all()
+        users = conn.execute(select(User.id, user_name(User), User.active)).all()
     rows = []
     for user_id, name, active in users:
         if filters.casemanager_id is not None and user_id != filters.casemanager_id:
@@ -399,11 +396,7 @@ def _trend(register: Register, today: date, weeks: int, only: int | None) -> Tea
                 DailySnapshot.user_id == only if only is not None else true(),
             )
         ).all()
-        names: dict[int, str] = dict(
-            conn.execute(
-                select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.name))
-            ).all()
-        )
+        names: dict[int, str] = dict(conn.execute(select(User.id, user_name(User))).all())
     figures: defaultdict[int | None, dict[date, tuple[int, int]]] = defaultdict(dict)
     for stored_day, user_id, n_overdue, n_alerts in rows:
         day = date.fromisoformat(stored_day) if isinstance(stored_day, str) else stored_day
@@ -468,11 +461,7 @@ def agreements_to_move(register: Register, client_ids: Iterable[int]) -> list[Ag
     with register.read() as session:
         clients = _clients(session, client_ids)
         names = {c.id: c.name for c in clients}
-        users: dict[int, str] = dict(
-            session.execute(
-                select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.name))
-            ).all()
-        )
+        users: dict[int, str] = dict(session.execute(select(User.id, user_name(User))).all())
         return [
             AgreementToMove(
                 a.id,
@@ -616,7 +605,7 @@ def setting_history(register: Register, limit: int = 50) -> list[SettingChangeIt
                 SettingChange.setting,
                 SettingChange.old_value,
                 SettingChange.new_value,
-                func.coalesce(func.nullif(User.display_name, ""), User.name),
+                user_name(User),
             )
             .join(User, User.id == SettingChange.changed_by_id)
             .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())

@@ -14,7 +14,7 @@ from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ThresholdRow
 from wijkteam_tui.store.services import set_threshold
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
-from wijkteam_tui.views.forms.threshold import OFF, ON, optional_number
+from wijkteam_tui.views.forms.threshold import OFF, ON, numbers_used, optional_number
 
 TEAM_STATES = [("aan, met de aantallen hieronder", ON), ("uit voor het hele team", OFF)]
 
@@ -63,12 +63,7 @@ class TeamThresholdForm(FormScreen[bool]):
         return f"Nu: {describe(row.team)}. Standaard: {describe(DEFAULT_THRESHOLDS[row.rule])}."
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
-        uses_days, uses_count = USES[values["rule"]]
-        if values["state"] == ON and values["days"] is not None and not uses_days:
-            return {"days": "Deze regel telt geen dagen; laat dit leeg."}
-        if values["state"] == ON and values["count"] is not None and not uses_count:
-            return {"count": "Deze regel telt geen aantal keer; laat dit leeg."}
-        return {}
+        return numbers_used(values)
 
     def save(self, register: Register, values: dict[str, Any], today: date) -> bool:
         set_threshold(

@@ -40,6 +40,16 @@ def optional_number(low: int, high: int) -> Any:
     return clean
 
 
+def numbers_used(values: dict[str, Any]) -> dict[str, str]:
+    """A rule switched on takes only the numbers it counts (days, times)."""
+    uses_days, uses_count = USES[values["rule"]]
+    if values["state"] == ON and values["days"] is not None and not uses_days:
+        return {"days": "Deze regel telt geen dagen; laat dit leeg."}
+    if values["state"] == ON and values["count"] is not None and not uses_count:
+        return {"count": "Deze regel telt geen aantal keer; laat dit leeg."}
+    return {}
+
+
 class ThresholdForm(FormScreen[bool]):
     def __init__(
         self,
@@ -117,12 +127,7 @@ class ThresholdForm(FormScreen[bool]):
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         if values["state"] != TEAM and not values["reason"]:
             return {"reason": "Zeg waarom deze cliënt een eigen grens heeft."}
-        uses_days, uses_count = USES[values["rule"]]
-        if values["state"] == ON and values["days"] is not None and not uses_days:
-            return {"days": "Deze regel telt geen dagen; laat dit leeg."}
-        if values["state"] == ON and values["count"] is not None and not uses_count:
-            return {"count": "Deze regel telt geen aantal keer; laat dit leeg."}
-        return {}
+        return numbers_used(values)
 
     def save(self, register: Register, values: dict[str, Any], today: date) -> bool:
         rule = values["rule"]
