@@ -67,6 +67,31 @@ def printable(text: object) -> str:
     )
 
 
+def progress_bar(stream: Any, unit: str) -> Callable[..., None]:
+    """A progress bar for a long run: `show(done, total)` redraws one line on a terminal
+    (with the time left), and writes a line per tenth when stderr goes to a log."""
+    import time
+
+    started = time.monotonic()
+    on_terminal = stream.isatty()
+
+    def show(done: int, total: int, *_: object) -> None:
+        if not on_terminal and done != total and done * 10 // total == (done - 1) * 10 // total:
+            return
+        spent = time.monotonic() - started
+        filled = 30 * done // total
+        line = f"  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {unit}, {spent:.0f} s"
+        if done < total and done:
+            line += f", nog ongeveer {spent / done * (total - done):.0f} s"
+        if on_terminal:
+            end = "\n" if done == total else ""
+            print(f"\r{line}\x1b[K", end=end, file=stream, flush=True)
+        else:
+            print(line, file=stream, flush=True)
+
+    return show
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message} (zie '{self.prog} --help')")
@@ -318,6 +343,10 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
     from wijkteam_tui.export.files import READABLE_WARNING, export_agreements
     from wijkteam_tui.store.sharing import client_by_number
 
+    if (args.client is None) == (args.medewerker is None):
+        raise UsageError("Geef een cliëntnummer of --medewerker NAAM (niet allebei).")
+    if args.medewerker is not None:
+        return _export_clients_of(args)
     target = Path(args.output).expanduser()
     print(f"Let op: {printable(target)} {READABLE_WARNING}", file=sys.stderr)
     with _opened(args) as register:
@@ -331,6 +360,43 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
         f"Afspraken van {printable(done.client_name)}, versie {done.version}:"
         f" {printable(done.path)}"
     )
+    return 0
+
+
+def _export_clients_of(args: argparse.Namespace) -> int:
+    """The shared agreements of every open client of one medewerker, a file each in one
+    folder, with a progress bar on stderr."""
+    from wijkteam_tui.export.files import READABLE_WARNING, export_clients, file_name
+    from wijkteam_tui.store.sharing import clients_to_export
+
+    folder = Path(args.output).expanduser()
+    with _opened(args) as register:
+        clients = clients_to_export(register, args.medewerker)
+        if not clients:
+            print(f"{printable(args.medewerker)} heeft geen open cliënten; er is niets gemaakt.")
+            return 0
+        example = printable(folder / file_name(clients[0].number, args.format))
+        print(
+            f"Let op: elk bestand (zoals {example}) {READABLE_WARNING}",
+            file=sys.stderr,
+        )
+        done = export_clients(
+            register,
+            clients,
+            args.format,
+            folder,
+            date.today(),
+            force=args.force,
+            progress=progress_bar(sys.stderr, "bestanden"),
+        )
+    if done.with_left_out:
+        print(
+            f"Bij {done.with_left_out} van de {done.written} cliënten is iemand of iets niet"
+            " gedeeld (geen of verlopen toestemming, of niet gedeelde afspraken); 'wijkteam"
+            " export agreements NUMMER' zegt per cliënt wat.",
+            file=sys.stderr,
+        )
+    print(f"{done.written} bestanden in {printable(done.folder)}")
     return 0
 
 
@@ -440,18 +506,15 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
             staged, DEMO_USER, DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
         )
 
-        def progress(done: int, total: int) -> None:
-            print(f"\r  {done}/{total} cliënten", end="", file=sys.stderr, flush=True)
-
         try:
-            summary = generate(register, clients, today, progress=progress)
+            shown = progress_bar(sys.stderr, "cliënten")
+            summary = generate(register, clients, today, progress=shown)
         finally:
             register.close()
         for name in (crypto.backup_key_file_path, crypto.key_file_path, lambda p: p):
             os.replace(name(staged), name(path))
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    print(file=sys.stderr)
     print(
         f"Klaar in {summary.seconds:.1f} s: {summary.clients} cliënten,"
         f" {summary.medewerkers} medewerkers, {summary.agreements} contactafspraken,"
@@ -606,7 +669,13 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
         description="de gedeelde afspraken van een cliënt (alleen netwerkleden met toestemming)",
         parents=[common],
     )
-    agreements.add_argument("client", metavar="CLIËNTNUMMER")
+    agreements.add_argument("client", metavar="CLIËNTNUMMER", nargs="?")
+    agreements.add_argument(
+        "--medewerker",
+        metavar="NAAM",
+        help="in plaats van één cliënt: alle open cliënten van deze medewerker, een bestand per"
+        " cliënt in de map van -o (een medewerker: alleen de eigen cliënten)",
+    )
     agreements.add_argument(
         "--format",
         choices=["md", "pdf", "kaart", "ics"],
@@ -615,8 +684,16 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
         " in de portemonnee; ics: agenda (iCalendar) met een terugkerende afspraak per gedeelde"
         " afspraak",
     )
-    agreements.add_argument("-o", "--output", required=True, metavar="BESTAND")
-    agreements.add_argument("--force", action="store_true", help="een bestaand bestand vervangen")
+    agreements.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="BESTAND",
+        help="het bestand (met --medewerker: de map)",
+    )
+    agreements.add_argument(
+        "--force", action="store_true", help="een bestaand bestand (of bestanden) vervangen"
+    )
     agreements.set_defaults(handler=cmd_export_agreements)
 
 

@@ -79,6 +79,12 @@ def test_a_member_without_valid_consent_appears_nowhere(register, client):
         "1 netwerklid staat er niet in: geen toestemming om in de gedeelde afspraken te staan.",
         "1 netwerklid staat er niet in: de toestemming moest opnieuw gevraagd worden (vervallen).",
     ]
+    services.add_agreement(
+        register, client, AgreementInput(Channel.PHONE, OPENED, interval_days=14), TODAY
+    )
+    assert _document(register, client).left_out[-1] == (
+        "1 afspraak is niet als gedeeld gemarkeerd (tab Afspraken, e) en staat er niet in."
+    )
 
 
 def test_markdown_in_names_is_shown_literally(register):

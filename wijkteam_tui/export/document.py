@@ -224,5 +224,5 @@ def _unshared(facts: SharingFacts) -> list[str]:
         return []
     return [
         f"{n} {'afspraak is' if n == 1 else 'afspraken zijn'} niet als gedeeld gemarkeerd"
-        " (tab Afspraken, e) en staan er niet in."
+        f" (tab Afspraken, e) en {'staat' if n == 1 else 'staan'} er niet in."
     ]

@@ -19,12 +19,16 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from wijkteam_tui.domain.terms import SignalPhase
-from wijkteam_tui.export.document import NOT_YET, SharedDocument
+from wijkteam_tui.export.document import NOT_YET, PlanLine, SharedDocument
 
 FONTS = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
 BODY_PT = 12
 HEADING_PT = 16
+BANNER_MM = 10
+LINE_MM = 6.2
+LABEL_WIDTH = 66
+ROW_GAP_MM = 2
 #: Shades of grey per phase: readable in black and white, never the only sign of the phase.
 PHASE_SHADE = {SignalPhase.GREEN: 235, SignalPhase.ORANGE: 205, SignalPhase.RED: 170}
 PHASE_TITLES = {
@@ -116,36 +120,83 @@ def _heading(pdf: _Pages, text: str) -> None:
 def _para(pdf: _Pages, text: str, *, bold: bool = False, indent: float = 0) -> None:
     pdf.set_font(FONT, "B" if bold else "", BODY_PT)
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(pdf.epw - indent, 6.2, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(pdf.epw - indent, LINE_MM, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _line_count(pdf: _Pages, width: float, text: str) -> int:
     """How many lines `text` takes in a column `width` wide, in the current font."""
     if "\n" not in text and pdf.get_string_width(text) < width - 2 * pdf.c_margin:
         return 1
-    lines = pdf.multi_cell(width, 6.2, text, dry_run=True, output="LINES")
+    lines = pdf.multi_cell(width, LINE_MM, text, dry_run=True, output="LINES")
     assert isinstance(lines, list)
     return len(lines)
 
 
+PLAN_LABELS = (
+    ("Signalen", "signs"),
+    ("Wat ik zelf doe", "own_actions"),
+    ("Wat mijn netwerk doet", "network_actions"),
+    ("Wat de professional doet", "professional_actions"),
+    ("Wie bel ik", "whom_to_call"),
+)
+
+
+def _labelled_height(pdf: _Pages, label: str, text: str, indent: float) -> float:
+    pdf.set_font(FONT, "B", BODY_PT)
+    label_lines = _line_count(pdf, LABEL_WIDTH, label)
+    pdf.set_font(FONT, "", BODY_PT)
+    text_lines = _line_count(pdf, pdf.epw - indent - LABEL_WIDTH, text or NOT_YET)
+    return max(label_lines, text_lines) * LINE_MM
+
+
 def _labelled(pdf: _Pages, label: str, text: str, indent: float = 4) -> None:
     """A label and its text side by side, as high as the taller of the two; on one page."""
-    width = 66
-    body = text or NOT_YET
-    pdf.set_font(FONT, "B", BODY_PT)
-    label_lines = _line_count(pdf, width, label)
-    pdf.set_font(FONT, "", BODY_PT)
-    text_lines = _line_count(pdf, pdf.epw - indent - width, body)
-    height = max(label_lines, text_lines) * 6.2
+    height = _labelled_height(pdf, label, text, indent)
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
     top = pdf.get_y()
     pdf.set_x(pdf.l_margin + indent)
     pdf.set_font(FONT, "B", BODY_PT)
-    pdf.multi_cell(width, 6.2, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.multi_cell(LABEL_WIDTH, LINE_MM, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
     pdf.set_font(FONT, "", BODY_PT)
-    pdf.multi_cell(pdf.epw - indent - width, 6.2, body, align="L")
+    pdf.multi_cell(pdf.epw - indent - LABEL_WIDTH, LINE_MM, text or NOT_YET, align="L")
     pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _plan_row_height(pdf: _Pages, row: PlanLine) -> float:
+    return (
+        sum(_labelled_height(pdf, label, getattr(row, field), 4) for label, field in PLAN_LABELS)
+        + ROW_GAP_MM
+    )
+
+
+def _phase_banner(pdf: _Pages, phase: SignalPhase, *, continued: bool = False) -> None:
+    pdf.set_fill_color(PHASE_SHADE[phase])
+    pdf.set_font(FONT, "B", 14)
+    title = f"  {PHASE_TITLES[phase]}" + (" (vervolg)" if continued else "")
+    pdf.cell(0, BANNER_MM - 1, title, fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _plan(pdf: _Pages, doc: SharedDocument) -> None:
+    """Each phase under its shaded banner; a row of the plan never split over two pages, and
+    a phase that goes on on the next page says so there."""
+    for phase in SignalPhase:
+        rows = doc.plan.get(phase, [])
+        first = _plan_row_height(pdf, rows[0]) if rows else LINE_MM
+        if pdf.get_y() + BANNER_MM + first > pdf.page_break_trigger:
+            pdf.add_page()
+        _phase_banner(pdf, phase)
+        if not rows:
+            _para(pdf, NOT_YET, indent=4)
+        for row in rows:
+            if pdf.get_y() + _plan_row_height(pdf, row) > pdf.page_break_trigger:
+                pdf.add_page()
+                _phase_banner(pdf, phase, continued=True)
+            for label, field in PLAN_LABELS:
+                _labelled(pdf, label, getattr(row, field))
+            pdf.ln(ROW_GAP_MM)
+        pdf.ln(2)
 
 
 def render(doc: SharedDocument) -> bytes:
@@ -195,26 +246,7 @@ def render(doc: SharedDocument) -> bytes:
         _para(pdf, f"{a.channel}, {a.how_often} (sinds {_day(a.start_on)}{until}){nxt}", indent=4)
 
     _heading(pdf, "Signaleringsplan")
-    for phase in SignalPhase:
-        if pdf.get_y() > pdf.h - 60:
-            pdf.add_page()
-        pdf.set_fill_color(PHASE_SHADE[phase])
-        pdf.set_font(FONT, "B", 14)
-        pdf.cell(0, 9, f"  {PHASE_TITLES[phase]}", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1)
-        rows = doc.plan.get(phase, [])
-        if not rows:
-            _para(pdf, NOT_YET, indent=4)
-        for row in rows:
-            if pdf.get_y() > pdf.h - 70:
-                pdf.add_page()
-            _labelled(pdf, "Signalen", row.signs)
-            _labelled(pdf, "Wat ik zelf doe", row.own_actions)
-            _labelled(pdf, "Wat mijn netwerk doet", row.network_actions)
-            _labelled(pdf, "Wat de professional doet", row.professional_actions)
-            _labelled(pdf, "Wie bel ik", row.whom_to_call)
-            pdf.ln(2)
-        pdf.ln(2)
+    _plan(pdf, doc)
     return bytes(pdf.output())
 
 

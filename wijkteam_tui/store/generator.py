@@ -117,6 +117,24 @@ SIGNALS = {
         "Deurwaarder aan de deur",
     ),
 }
+#: What the client, the network and the professional do in each phase of the plan.
+PLAN_ACTIONS = {
+    SignalPhase.GREEN: {
+        "own_actions": "Ik houd mijn weekritme aan en ga op dinsdag naar de inloop.",
+        "network_actions": "Even langsgaan en samen koffie drinken.",
+        "professional_actions": "Eens per kwartaal een belafspraak.",
+    },
+    SignalPhase.ORANGE: {
+        "own_actions": "Ik bel mijn dochter of de buurvrouw.",
+        "network_actions": "Vaker langsgaan, samen boodschappen doen.",
+        "professional_actions": "Casemanager belt binnen twee werkdagen.",
+    },
+    SignalPhase.RED: {
+        "own_actions": "Ik bel de huisarts.",
+        "network_actions": "Dezelfde dag langsgaan en de casemanager bellen.",
+        "professional_actions": "Casemanager komt dezelfde dag; zo nodig de crisisdienst.",
+    },
+}
 NOTES = (
     "Ging goed, samen koffie gedronken.",
     "Wat somber door het weer, wel aanspreekbaar.",
@@ -254,6 +272,8 @@ def _medewerkers(
             name=login,
             display_name=f"{first} {last}",
             role=Role.MEDEWERKER,
+            # The wijkteam's (fictitious) numbers, one extension each.
+            phone=f"0800-555 {index + 100:04d}",
             created_at=now,
         )
         session.add(user)
@@ -353,6 +373,7 @@ def _client(
 
     # Network.
     members: list[tuple[int, MemberKind, str, str]] = []
+    first_call: str | None = None  # whom the plan names to call first
     for _ in range(rng.randint(1, 5)):
         kind = rng.choices(list(MemberKind), weights=(70, 22, 8))[0]
         member_id = ids.next("members")
@@ -387,6 +408,9 @@ def _client(
                 "version": 1,
             }
         )
+        if kind is MemberKind.INFORMAL and first_call is None:
+            first_call = f"{member_name} ({relation}, {rows.members[-1]['phone']})"
+    first_call = first_call or "de casemanager"
 
     # Contact agreements and the contacts made on them.
     closed_on = None
@@ -480,6 +504,9 @@ def _client(
                 "snoozed_until": None,
                 "snooze_reason": "",
                 "active": active,
+                # Most agreements are on the client's shared agreements (without drawing from
+                # the random stream, so the rest of the demo stays as it was).
+                "shared": agreement_id % 5 != 0,
                 "version": 1,
             }
         )
@@ -500,12 +527,12 @@ def _client(
                     "phase": signal_phase,
                     "position": position,
                     "signs": text,
-                    "own_actions": "Ik bel mijn dochter of de buurvrouw."
-                    if signal_phase is not SignalPhase.RED
-                    else "Ik bel de huisarts.",
-                    "network_actions": "Even langsgaan en samen koffie drinken.",
-                    "professional_actions": "Casemanager belt binnen twee werkdagen.",
-                    "whom_to_call": "Casemanager, of buiten kantoortijd de crisisdienst.",
+                    **PLAN_ACTIONS[signal_phase],
+                    "whom_to_call": (
+                        f"{first_call}; of de casemanager"
+                        if signal_phase is not SignalPhase.RED
+                        else f"De casemanager, of buiten kantoortijd de crisisdienst; en {first_call}"
+                    ),
                     "version": 1,
                 }
             )

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from wijkteam_tui.domain.terms import Channel, MemberKind, SignalPhase
+from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
@@ -26,6 +26,7 @@ from wijkteam_tui.store.models import (
     User,
 )
 from wijkteam_tui.store.services import _acting_user, _client
+from wijkteam_tui.store.team import whose
 
 #: The formats an export is recorded under.
 FORMATS = ("md", "pdf", "kaart", "ics")
@@ -91,6 +92,8 @@ class SharingFacts:
     members: list[MemberFacts]
     agreements: list[AgreementFacts]
     plan: list[PlanRow]
+    #: The version of this client's last export (0: never exported).
+    last_version: int = 0
 
 
 def _name(user: User | None) -> str:
@@ -121,6 +124,9 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
             .where(Signal.client_id == client_id)
             .order_by(Signal.phase, Signal.position, Signal.id)
         ).all()
+        last_version = session.scalar(
+            select(func.max(SharedExport.version)).where(SharedExport.client_id == client_id)
+        )
         return SharingFacts(
             register_id=settings.register_id,
             client_id=client.id,
@@ -177,6 +183,7 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
                 )
                 for s in signals
             ],
+            last_version=last_version or 0,
         )
 
 
@@ -212,6 +219,30 @@ def record_export(
         session.flush()
         write(version)
         return version
+
+
+@dataclass(frozen=True, slots=True)
+class ClientToExport:
+    id: int
+    number: str
+    name: str
+
+
+def clients_to_export(register: Register, medewerker: str) -> list[ClientToExport]:
+    """The open clients of one casemanager, by client number: whose shared agreements a
+    medewerker exports in one go (their own; a teamleider anyone's)."""
+    user_id = whose(
+        register,
+        medewerker,
+        "Een medewerker exporteert alleen de afspraken van de eigen cliënten.",
+    )
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(Client.id, Client.number, Client.name)
+            .where(Client.casemanager_id == user_id, Client.phase != Phase.CLOSED)
+            .order_by(Client.number, Client.id)
+        ).all()
+    return [ClientToExport(*row) for row in rows]
 
 
 def client_by_number(register: Register, number: str) -> int:

@@ -629,9 +629,10 @@ def _user_named(session: Session, name: str) -> User:
     return user
 
 
-def whose(register: Register, medewerker: str | None) -> int | None:
-    """The casemanager a script asks about: a medewerker only themselves (RoleError for
-    anyone else, including the whole team), a teamleider anyone, or everyone (None)."""
+def whose(register: Register, medewerker: str | None, refusal: str = OWN_ONLY) -> int | None:
+    """The casemanager a script asks about: a medewerker only themselves (RoleError with
+    `refusal` for anyone else, including the whole team), a teamleider anyone, or everyone
+    (None)."""
     acting = _acting_user(register)
     assert register.user is not None
     teamleider = register.user.role is Role.TEAMLEIDER
@@ -640,7 +641,7 @@ def whose(register: Register, medewerker: str | None) -> int | None:
     with register.read() as session:
         user_id = _user_named(session, medewerker).id
     if not teamleider and user_id != acting:
-        raise RoleError(OWN_ONLY)
+        raise RoleError(refusal)
     return user_id
 
 

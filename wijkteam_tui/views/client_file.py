@@ -796,10 +796,11 @@ class ClientFileScreen(WijkteamScreen[None]):
     def _share_loaded(self, left_out: list[str]) -> None:
         from pathlib import Path
 
+        from wijkteam_tui.export.files import file_name
         from wijkteam_tui.views.forms.export import ExportForm
 
         assert self.file is not None
-        default = Path.home() / f"afspraken-{self.file.number}.pdf"
+        default = Path.home() / file_name(self.file.number, "pdf")
         form = ExportForm(self.client_id, self.file.name, default, left_out)
         self.app.push_screen(form, self._shared)
 
