@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.cells import cell_len, set_cell_size, split_graphemes
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -206,13 +206,18 @@ def draw(plan: MapLayout, chosen: int | None) -> list[Text]:
         style = label.style + (" reverse" if label.member_id == chosen and chosen else "")
         x = label.x
         row = rows[label.y]
-        for char in label.text:
-            size = get_character_cell_size(char)
+        for start, end, size in split_graphemes(label.text)[0]:
+            # One grapheme a cell (two when wide), as Rich measures it; one without width
+            # (a stray joiner or mark at the start) is dropped, and a joiner at the end of a
+            # grapheme, with nothing to join, too: it would join the next cell's character.
+            grapheme = label.text[start:end].rstrip("\u200d")
+            if not size or not grapheme:
+                continue
             if x + size > plan.width:
                 break
             for cell in range(x, x + size):
                 _clear(row, cell)
-            row[x] = (char, style)
+            row[x] = (grapheme, style)
             if size == 2:
                 row[x + 1] = ("", style)
             x += size
@@ -238,7 +243,7 @@ def _clear(row: list[tuple[str, str]], x: int) -> None:
     char, style = row[x]
     if char == "" and x > 0:
         row[x - 1] = (" ", row[x - 1][1])
-    elif char and get_character_cell_size(char) == 2 and x + 1 < len(row):
+    elif char and cell_len(char) == 2 and x + 1 < len(row):
         row[x + 1] = (" ", style)
     row[x] = (" ", style)
 
