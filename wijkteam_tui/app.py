@@ -31,6 +31,7 @@ from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
 
 if TYPE_CHECKING:
+    from wijkteam_tui.store.audit import Event
     from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.records import TeamInfo
     from wijkteam_tui.views.base import WijkteamAppLike
@@ -176,6 +177,16 @@ class WijkteamApp(App[None]):
 
         sweep_if_new_day(register, self.clock())
 
+    def log_access(self, *events: Event) -> None:
+        """Append `events` to the audit log in a worker (a failure is told, see below)."""
+        from wijkteam_tui.store.audit import record
+
+        register = self.register
+        if register is not None:
+            self.run_worker(
+                lambda: record(register, *events), thread=True, group="audit", exit_on_error=False
+            )
+
     def team_known(self, team: TeamInfo) -> None:
         """The team's settings as last read: name for the top bar, minutes for the idle lock."""
         self.team = team
@@ -199,7 +210,16 @@ class WijkteamApp(App[None]):
         register, self.register = self.register, None
         self._clear_stack()
         self.push_screen(UnlockScreen(user, locked=True))
-        self.run_worker(register.close, thread=True, group="close", exit_on_error=False)
+
+        from wijkteam_tui.store.audit import Event, record
+
+        def lock_and_close() -> None:
+            try:
+                record(register, Event("lock", "users", user or ""))
+            finally:
+                register.close()
+
+        self.run_worker(lock_and_close, thread=True, group="close", exit_on_error=False)
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:

@@ -298,6 +298,7 @@ def _report_day(args: argparse.Namespace, register: Register) -> date:
 
 def cmd_overdue(args: argparse.Namespace) -> int:
     from wijkteam_tui.export.overdue import to_csv, to_json, to_table
+    from wijkteam_tui.store.audit import listed, record
     from wijkteam_tui.store.queries import team_info
     from wijkteam_tui.store.team import overdue_items
 
@@ -305,6 +306,8 @@ def cmd_overdue(args: argparse.Namespace) -> int:
         day = _report_day(args, register)
         items = overdue_items(register, day, args.medewerker)
         team = team_info(register).name
+        what = f"lijst te late contactmomenten ({args.format})"
+        record(register, *listed([(i.client_id, i.client_number) for i in items], what))
     if args.format == "csv":
         sys.stdout.flush()
         sys.stdout.buffer.write(to_csv(items))
@@ -397,6 +400,50 @@ def _export_clients_of(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"{done.written} bestanden in {printable(done.folder)}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.audit import verify
+
+    with _opened(args) as register:
+        verdict = verify(register)
+    if verdict.ok:
+        print(
+            f"Auditlog: in orde ({verdict.events} gebeurtenissen; keten en sleutelbestand kloppen)"
+        )
+        return 0
+    print(f"Auditlog: BREUK bij volgnummer {verdict.broken_at}: {verdict.reason}.")
+    print(
+        f"De {verdict.events} gebeurtenissen daarvoor kloppen. Er is niets gewijzigd.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_audit_show(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.audit import events
+
+    with _opened(args) as register:
+        shown = events(
+            register,
+            client_number=args.client,
+            user_name=args.about_user,
+            since=args.since,
+            limit=args.last,
+        )
+    header = f"{'Nr':>7}  {'Tijd (UTC)':<16}  {'Gebruiker':<20} Code {'Wat':<26} {'Cliënt':<8}"
+    print(f"{header} Details")
+    for e in shown:
+        who = f"{e.user_name} ({e.role})" if e.role else e.user_name
+        outcome = "" if e.outcome == "ok" else f"[{e.outcome}] "
+        print(
+            printable(
+                f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M}  {who:<20.20} {e.code:^4} {e.what:<26.26}"
+                f" {e.client_number:<8} {outcome}{e.detail}"
+            )
+        )
+    print(f"{len(shown)} gebeurtenissen", file=sys.stderr)
     return 0
 
 
@@ -796,7 +843,45 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    _add_audit_commands(commands, common)
     return parser
+
+
+def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="het auditlog: wie deed wat, wanneer (teamleider)",
+        description="het auditlog (NEN 7513): wie deed wat met wiens gegevens, wanneer",
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="OPDRACHT", required=True)
+    verify = audit_commands.add_parser(
+        "verify",
+        help="de keten van het auditlog controleren",
+        description="controleer elke gebeurtenis tegen de keten en het sleutelbestand;"
+        " exit 1 bij een breuk",
+        parents=[common],
+    )
+    verify.set_defaults(handler=cmd_audit_verify)
+    show = audit_commands.add_parser(
+        "show",
+        help="gebeurtenissen tonen",
+        description="gebeurtenissen tonen, oudste eerst",
+        parents=[common],
+    )
+    show.add_argument("--client", metavar="CLIËNTNUMMER", help="alleen over deze cliënt")
+    show.add_argument(
+        "--medewerker",
+        dest="about_user",
+        metavar="NAAM",
+        help="alleen wat deze gebruiker deed (--user is wie het log bekijkt)",
+    )
+    show.add_argument(
+        "--from", dest="since", type=iso_date, metavar="JJJJ-MM-DD", help="vanaf deze dag (UTC)"
+    )
+    show.add_argument(
+        "--last", type=int, metavar="N", help="alleen de laatste N (na de andere filters)"
+    )
+    show.set_defaults(handler=cmd_audit_show)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,6 +50,11 @@ def wait_seconds(db_path: Path, name: str) -> float:
     return max(0.0, min(delay, last + delay - time.time()))
 
 
+def failures(db_path: Path, name: str) -> tuple[int, float] | None:
+    """(wrong tries in a row, time of the last) of `name`, None when there are none."""
+    return _load(attempts_file_path(db_path)).get(name)
+
+
 def record_failure(db_path: Path, name: str) -> float:
     """Count a wrong try of `name`; returns how long the next try must wait."""
     path = attempts_file_path(db_path)

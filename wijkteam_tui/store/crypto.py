@@ -184,6 +184,8 @@ class Unlocked:
     user: str | None
     role: Role | None
     warnings: tuple[str, ...] = ()
+    #: Wrong tries in a row before this unlock, and when the last was (for the audit log).
+    failed_tries: tuple[int, datetime | None] = (0, None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db_key", bytearray(self.db_key))
@@ -365,12 +367,17 @@ def _counted(db_path: Path, name: str, mistake: str, open_slot: Callable[[], Unl
         raise TooManyAttemptsError(
             f"Te vaak {mistake}. Probeer het over {seconds_text(wait)} opnieuw.", wait
         )
+    before = attempts.failures(db_path, name)
     try:
         unlocked = open_slot()
     except WrongPassphraseError as wrong:
         wrong.wait_seconds = attempts.record_failure(db_path, name)
         raise
     attempts.forget(db_path, name)
+    if before is not None:
+        # Not dataclasses.replace: that would copy the key into a buffer never wiped.
+        when = datetime.fromtimestamp(before[1], UTC).replace(tzinfo=None)
+        object.__setattr__(unlocked, "failed_tries", (before[0], when))
     return unlocked
 
 

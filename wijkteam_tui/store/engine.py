@@ -11,7 +11,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,8 +26,8 @@ from sqlalchemy.pool import QueuePool
 
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError
-from wijkteam_tui.store import crypto, faults, files, journal, lock
+from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError, WijkteamError
+from wijkteam_tui.store import audit, crypto, faults, files, journal, lock
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
 
@@ -39,7 +39,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: The newest revision in `migrations/versions` (a test keeps the two in step). A register at
 #: this revision opens without loading Alembic or reading the migration scripts: a command
 #: such as `wijkteam overdue` starts that much faster.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 BUSY_TIMEOUT_MS = 30_000
 # Decrypted pages kept per connection: SQLCipher decrypts on every cache miss, so a cache that
 # holds the working set (agreements, clients, network of a 20,000-client register) keeps reads
@@ -221,12 +221,20 @@ class Register:
         #: Called (from the writing thread) when a write has waited WAIT_NOTICE_MS for another
         #: process's write lock; the screen or the command line says that it is waiting.
         self.on_wait: Callable[[], None] | None = None
+        # Every change made in a write session is logged in the same transaction.
+        context = audit.Context(
+            user.name if user else "systeem",
+            user.role.value if user else "",
+            audit.chain_key(unlocked.db_key),
+        )
         self._write_sessions = sessionmaker(
             bind=engine.execution_options(
                 **{_BEGIN_OPTION: "IMMEDIATE", _WAITING_OPTION: self._waiting}
             ),
             expire_on_commit=False,
+            info={audit.CONTEXT: context},
         )
+        audit.install(self._write_sessions)
 
     def _waiting(self) -> None:
         if self.on_wait is not None:
@@ -273,6 +281,10 @@ class Register:
         if self.closed:
             return
         self.closed = True
+        # The newest audit event goes into the key file, so that cutting off the log's tail
+        # is caught; a busy or full disk must not stop the closing (the next close writes it).
+        with suppress(OSError, sqlcipher.Error, DBAPIError, WijkteamError):
+            audit.keep_head(self)
         # SQLite's advice for connections that wrote: refresh planner statistics where they
         # went stale (bounded by analysis_limit, so it stays quick).
         try:
@@ -419,6 +431,12 @@ def create_register(
         finally:
             engine.dispose()
         register = open_unlocked(path, unlocked)
+        try:
+            made = f"register aangemaakt, teamleider {user}"
+            audit.record(register, audit.Event("create", "register", detail=made))
+        except BaseException:
+            register.close()
+            raise
     except BaseException:
         for leftover in created:
             leftover.unlink(missing_ok=True)
@@ -449,9 +467,14 @@ def existing_register(path: Path, *, write: bool = True) -> Path:
 
 
 def open_unlocked(
-    path: Path, unlocked: crypto.Unlocked, *, script_location: Path | None = None
+    path: Path,
+    unlocked: crypto.Unlocked,
+    *,
+    script_location: Path | None = None,
+    how: str = "login",
 ) -> Register:
-    """Open the register with an already unlocked key, migrate it and sync its users.
+    """Open the register with an already unlocked key, migrate it and sync its users; the
+    audit log gets a `how` ("login", or "unlock" after a lock) and the failed tries before it.
 
     Before anything is written the database must show itself to be this key file's register:
     an empty file, another program's database or another register's file is refused, never
@@ -475,7 +498,15 @@ def open_unlocked(
     except BaseException:
         held.release()
         raise
-    return Register(path, engine, unlocked, current, report, held=held)
+    register = Register(path, engine, unlocked, current, report, held=held)
+    try:
+        tries, last = unlocked.failed_tries
+        failed = audit.logins_failed(tries, last, unlocked.user or "") if tries else []
+        audit.record(register, *failed, audit.Event(how, "users", unlocked.user or ""))
+    except BaseException:
+        register.close()
+        raise
+    return register
 
 
 def verify_identity(

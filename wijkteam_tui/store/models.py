@@ -493,20 +493,27 @@ class SharedExport(Base):
 
 
 class AuditEvent(Base):
-    """An access-log event (NEN 7513). `client_id` is no foreign key: the event outlives an
-    erased client. `detail` names fields, never their contents. `mac` chains the events."""
+    """An access-log event (NEN 7513), see `store.audit`. `client_id` is no foreign key, and
+    the client's number is kept as well: the event outlives an erased client. `detail` names
+    fields, never their contents. `mac` chains each event to the one before."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_client", "client_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_client", "client_id"),
+        Index("ix_audit_events_user_name", "user_name"),
+    )
 
-    seq: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(DateTime)
     user_name: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(24))
+    #: NEN 7513 EventActionCode: C(reate), R(ead), U(pdate), D(elete), E(xecute).
+    code: Mapped[str] = mapped_column(String(1), default="E", server_default="E")
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[str] = mapped_column(String(40), default="")
     client_id: Mapped[int | None] = mapped_column(Integer)
+    client_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
     outcome: Mapped[str] = mapped_column(String(24), default="ok")
     detail: Mapped[str] = mapped_column(Text, default="")
     mac: Mapped[str] = mapped_column(String(64))

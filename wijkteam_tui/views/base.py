@@ -24,6 +24,7 @@ from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store import faults
 
 if TYPE_CHECKING:
+    from wijkteam_tui.store.audit import Event
     from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.records import TeamInfo
     from wijkteam_tui.views.day import Day
@@ -47,6 +48,8 @@ class WijkteamAppLike(Protocol):
     def register_opened(self, register: Register, first_day: Day | None = None) -> None: ...
 
     def sweep(self, register: Register) -> None: ...
+
+    def log_access(self, *events: Event) -> None: ...
 
 
 def failure_text(error: BaseException | None) -> str:

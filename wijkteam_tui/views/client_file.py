@@ -23,6 +23,7 @@ from wijkteam_tui.domain.network import consent_text
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, describe, limit_days
+from wijkteam_tui.store.audit import Event, record
 from wijkteam_tui.store.queries import (
     agreement_for_edit,
     client_file,
@@ -190,10 +191,13 @@ class ClientFileScreen(WijkteamScreen[None]):
         ),
     ]
 
-    def __init__(self, client_id: int) -> None:
+    def __init__(self, client_id: int, found_by: Event | None = None) -> None:
         super().__init__()
         self.client_id = client_id
         self.file: ClientFile | None = None
+        # Logged with the first read of the file: the search it was found by, if any.
+        self._unlogged: list[Event] = [e for e in (found_by,) if e is not None]
+        self._unlogged.append(Event("read", "clients", str(client_id), client_id))
         # The plan row to keep chosen when the plan is filled again (after moving it).
         self._keep_signal: int | None = None
         # Every field of each table row, for Enter (the table shows them cut to width).
@@ -240,15 +244,21 @@ class ClientFileScreen(WijkteamScreen[None]):
         if register is None:
             return
         app, client_id = self.wijkteam, self.client_id
+        # The audit log: the file counts as read once per time it is opened (the reloads
+        # after one's own changes show nothing new to this person).
+        unlogged, self._unlogged = self._unlogged, []
 
         def load() -> tuple[ClientFile, list[TimelineEntry], date]:
             app.sweep(register)
             today = app.clock()
-            return (
+            loaded = (
                 client_file(register, client_id, today),
                 client_timeline(register, client_id),
                 today,
             )
+            if unlogged:
+                record(register, *unlogged)
+            return loaded
 
         self.run_store(
             load,

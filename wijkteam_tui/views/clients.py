@@ -15,6 +15,7 @@ from textual.reactive import Reactive
 from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.store.audit import Event
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.queries import list_users, search_clients
 from wijkteam_tui.store.records import ClientSummary, SearchHit, UserItem
@@ -71,6 +72,11 @@ class ClientsScreen(WijkteamScreen[None]):
         self._search_lock = threading.Lock()
         self._search_number = 0
         self.users: list[UserItem] | None = None
+        # The audit log: what the last search looked in (field names, never the words),
+        # and (hits, more than shown) once it is shown; logged when a result is opened or
+        # the screen is left.
+        self._looked_in = ""
+        self._searched: tuple[int, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -145,6 +151,9 @@ class ClientsScreen(WijkteamScreen[None]):
         casemanager = self.query_one("#casemanager", Select).value
         text = self.query_one("#search", Input).value
         with_alert = self.query_one("#with-alert", Checkbox).value
+        used = [("zoekwoorden", bool(text.strip())), ("fase", isinstance(phase, str))]
+        used += [("casemanager", isinstance(casemanager, int)), ("aandachtspunt", with_alert)]
+        self._looked_in = ", ".join(name for name, on in used if on)
 
         console = self.app.console
 
@@ -192,6 +201,7 @@ class ClientsScreen(WijkteamScreen[None]):
         if found is None:
             return
         shown, more = found
+        self._searched = (len(shown), more) if self._looked_in else None
         results = self.query_one("#results", ResultList)
         results.show(shown)
         # In the border: a new count then repaints one line instead of redoing the layout.
@@ -207,10 +217,23 @@ class ClientsScreen(WijkteamScreen[None]):
         self.query_one("#search", Input).focus()
 
     def action_back(self) -> None:
+        found = self._search_event()
+        if found is not None:
+            self.wijkteam.log_access(found)
         self.app.pop_screen()
+
+    def _search_event(self) -> Event | None:
+        """The last search as an audit event (None when nothing was searched since)."""
+        if self._searched is None:
+            return None
+        hits, more = self._searched
+        self._searched = None
+        count = f"meer dan {hits}" if more else str(hits)
+        return Event("search", "clients", detail=f"{count} treffers; gezocht op {self._looked_in}")
 
     @on(ResultList.Chosen, "#results")
     def _open(self, event: ResultList.Chosen) -> None:
         from wijkteam_tui.views.client_file import ClientFileScreen
 
-        self.app.push_screen(ClientFileScreen(event.key))
+        self.app.push_screen(ClientFileScreen(event.key, found_by=self._search_event()))
+        self._searched = None

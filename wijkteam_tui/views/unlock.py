@@ -108,7 +108,7 @@ class UnlockScreen(WijkteamScreen[None]):
         from wijkteam_tui.store.engine import open_unlocked
 
         unlocked = crypto.unlock(path, user, passphrase)
-        register = open_unlocked(path, unlocked)
+        register = open_unlocked(path, unlocked, how="unlock" if self.locked else "login")
         try:
             return register, read_day(register, self.wijkteam)
         except BaseException:

@@ -1,0 +1,206 @@
+"""The audit log (NEN 7513): every change is logged in its own transaction, naming fields and
+never their contents; logins and the failed tries before them; and `verify` catches an edited,
+deleted, swapped or inserted event and a cut-off tail, found by editing the database directly
+with the real key."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import PASSPHRASE, NewRegister
+from tests.helpers import run_cli
+from wijkteam_tui.domain.terms import Channel, Outcome, ThresholdRule
+from wijkteam_tui.errors import ConflictError, RoleError, WrongPassphraseError
+from wijkteam_tui.store import audit, crypto, services, sharing
+from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.records import ClientInput, ContactInput
+
+TODAY = date(2026, 11, 22)
+
+
+def _renamed(register) -> ClientInput:
+    return ClientInput(
+        name="Fatima Geheimnaam",
+        opened_on=date(2026, 9, 1),
+        casemanager_id=register.user.id,
+        street="Vlierhof",
+        house_number="12",
+    )
+
+
+def _kinds(register) -> set[tuple[str, str]]:
+    return {(e.action, e.object_type) for e in audit.events(register)}
+
+
+def test_every_change_is_logged_with_its_fields_and_never_their_contents(register, fatima):
+    client, neighbour, visit = fatima
+    services.log_contact(
+        register,
+        ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, visit.id, neighbour.id,
+                     note="Geheime notitie over de schulden"),
+        TODAY,
+    )  # fmt: skip
+    file = services.update_client(register, client.id, client.version, _renamed(register), TODAY)
+    services.set_threshold(
+        register, client.id, ThresholdRule.OUT_OF_VIEW, days=10, reason="Op vakantie.", today=TODAY
+    )
+    services.clear_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, TODAY)
+    sharing.record_export(register, client.id, "pdf")
+    kinds = _kinds(register)
+    for kind in [
+        ("create", "register"),
+        ("login", "users"),
+        ("create", "clients"),
+        ("create", "network_members"),
+        ("create", "contact_moments"),
+        ("update", "contact_agreements"),
+        ("update", "clients"),
+        ("create", "thresholds"),
+        ("delete", "thresholds"),
+        ("export", "clients"),
+    ]:
+        assert kind in kinds
+    shown = audit.events(register, client_number=file.number)
+    renamed = [e for e in shown if e.action == "update" and e.object_type == "clients"]
+    assert any("name" in e.detail.split("velden: ")[-1].split(", ") for e in renamed)
+    export = next(e for e in shown if e.action == "export")
+    assert (export.code, export.detail) == ("E", "gedeelde afspraken, formaat pdf, versie 1")
+    assert {e.user_name for e in shown} == {"anna"} and {e.role for e in shown} == {"teamleider"}
+    text = repr(audit.events(register))
+    for secret in ("Geheim", "schulden", "Ayşe", "Fatima", "Vlierhof"):
+        assert secret not in text
+    assert audit.verify(register).ok
+
+
+def test_a_failed_change_leaves_no_event(register, fatima):
+    client, *_ = fatima
+    before = len(audit.events(register))
+    with pytest.raises(ConflictError):
+        services.update_client(register, client.id, client.version + 5, _renamed(register), TODAY)
+    assert len(audit.events(register)) == before
+
+
+def test_failed_logins_are_logged_at_the_next_login(new_register: NewRegister):
+    path = new_register.path
+    new_register.register.close()
+    for _ in range(2):
+        with pytest.raises(WrongPassphraseError):
+            crypto.unlock(path, "anna", "fout wachtwoord")
+    register = open_register(path, "anna", PASSPHRASE)
+    try:
+        last = audit.events(register)[-3:]
+        assert [(e.action, e.outcome) for e in last] == [
+            ("login-failed", "mislukt"),
+            ("login-failed", "mislukt"),
+            ("login", "ok"),
+        ]
+        assert last[0].detail.startswith("poging 1 van 2, de laatste op ")
+    finally:
+        register.close()
+
+
+def test_only_a_teamleider_reads_or_checks_the_log(bram):
+    with pytest.raises(RoleError):
+        audit.events(bram)
+    with pytest.raises(RoleError):
+        audit.verify(bram)
+
+
+@pytest.fixture
+def logged(new_register: NewRegister, fatima):
+    """A register with some twenty events, closed (the head is in the key file) and opened
+    again."""
+    register = new_register.register
+    client, neighbour, visit = fatima
+    for day in range(1, 6):
+        services.log_contact(
+            register,
+            ContactInput(client.id, date(2026, 11, day), Channel.VISIT, Outcome.GOOD,
+                         visit.id, neighbour.id),
+            TODAY,
+        )  # fmt: skip
+    register.close()
+    opened = open_register(new_register.path, "anna", PASSPHRASE)
+    yield opened
+    opened.close()
+
+
+def _tamper(register, *statements: str) -> None:
+    with register.raw() as raw:
+        for statement in statements:
+            raw.execute(statement)
+
+
+def _count(register) -> int:
+    with register.raw() as raw:
+        return int(raw.execute("SELECT max(seq) FROM audit_events").fetchone()[0])
+
+
+def test_verify_passes_an_untouched_log(logged):
+    verdict = audit.verify(logged)
+    assert verdict.ok and verdict.events == _count(logged) >= 20
+
+
+def test_verify_catches_an_edited_field(logged):
+    _tamper(logged, "UPDATE audit_events SET user_name = 'bram' WHERE seq = 7")
+    verdict = audit.verify(logged)
+    assert (verdict.broken_at, verdict.events) == (7, 6)
+    assert "past niet in de keten" in verdict.reason
+
+
+def test_verify_catches_a_deleted_event(logged):
+    _tamper(logged, "DELETE FROM audit_events WHERE seq = 9")
+    verdict = audit.verify(logged)
+    assert verdict.broken_at == 9 and verdict.reason == "volgnummer 9 ontbreekt"
+
+
+def test_verify_catches_two_swapped_events(logged):
+    _tamper(
+        logged,
+        "UPDATE audit_events SET seq = -1 WHERE seq = 10",
+        "UPDATE audit_events SET seq = 10 WHERE seq = 11",
+        "UPDATE audit_events SET seq = 11 WHERE seq = -1",
+    )
+    assert audit.verify(logged).broken_at == 10
+
+
+def test_verify_catches_an_inserted_event(logged):
+    newest = _count(logged)
+    _tamper(
+        logged,
+        *[
+            f"UPDATE audit_events SET seq = {seq + 1} WHERE seq = {seq}"
+            for seq in range(newest, 11, -1)
+        ],
+        "INSERT INTO audit_events (seq, at, user_name, role, code, action, object_type,"
+        " object_id, client_id, client_number, outcome, detail, mac) SELECT 12, at, user_name,"
+        " role, code, action, object_type, object_id, client_id, client_number, outcome,"
+        " detail, mac FROM audit_events WHERE seq = 11",
+    )
+    assert audit.verify(logged).broken_at == 12
+
+
+def test_verify_catches_the_last_ten_events_cut_off(logged, new_register: NewRegister):
+    newest = _count(logged)
+    # The events of opening this time come after the head kept at the last close.
+    kept = crypto.read_key_file(crypto.key_file_path(new_register.path)).extra[audit.HEAD_KEY][0]
+    assert kept == newest - 1
+    _tamper(logged, f"DELETE FROM audit_events WHERE seq > {kept - 10}")
+    verdict = audit.verify(logged)
+    assert verdict.broken_at == kept - 9
+    assert verdict.reason.startswith("de laatste 10 gebeurtenissen ontbreken")
+
+
+def test_the_command_says_ok_or_where_it_broke(logged, new_register: NewRegister):
+    env = {"WIJKTEAM_PASSPHRASE": PASSPHRASE, "WIJKTEAM_USER": "anna"}
+    db = ["--db", str(new_register.path)]
+    _tamper(logged, "UPDATE audit_events SET detail = 'velden: name' WHERE seq = 5")
+    logged.close()
+    broken = run_cli("audit", "verify", *db, env=env)
+    assert broken.returncode == 1
+    assert broken.stdout.startswith("Auditlog: BREUK bij volgnummer 5: de gebeurtenis past niet")
+    shown = run_cli("audit", "show", "--medewerker", "anna", "--last", "3", *db, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count("anna (teamleider)") == 3

@@ -1,0 +1,474 @@
+"""The audit log, modelled on NEN 7513: who did what to whose data, when, in which role.
+
+- Every create, update and delete of a record is logged by itself: the register's write
+  sessions collect what each flush changed (`_collect`) and append the events just before the
+  transaction commits (`_append`), so an event exists exactly when its change does. A change
+  names the fields it touched, never their contents.
+- What is not a change is logged by the code that does it, with `record`: reading a client's
+  file, a search (that it happened and its hit count, never the terms), an export, logging in
+  (and the failed tries since the last success), locking and unlocking.
+- Each event carries a sequence number and an HMAC-SHA256 over its fields and the previous
+  event's MAC, keyed from the database key: an edited, deleted, swapped or inserted event
+  breaks the chain at that point (`verify`). The newest sequence number and MAC are also kept
+  in the key file, written when the register is closed, so cutting off the newest events is
+  caught as well.
+
+Someone holding the database key and this code can rewrite the whole chain; the log makes
+tampering detectable for everyone else (see "Trust model" in the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from wijkteam_tui.store.models import AuditEvent, Client, DailySnapshot, SharedExport
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import Register
+
+#: session.info keys.
+CONTEXT = "wijkteam_audit_context"
+_PENDING = "wijkteam_audit_pending"
+_NUMBERS = "wijkteam_audit_numbers"
+#: The MAC before the first event.
+GENESIS = bytes(32)
+KEY_PURPOSE = "wijkteam audit chain"
+#: The key file's record of the newest event: [sequence number, MAC in hex].
+HEAD_KEY = "audit_head"
+
+#: NEN 7513 EventActionCode of each action; every other action is E (execute).
+CODES = {"create": "C", "read": "R", "update": "U", "delete": "D", "erase": "D"}
+#: How each action reads in Dutch (`audit show`, the Audit screen, the inzage summary).
+ACTION_LABELS = {
+    "create": "aangemaakt",
+    "read": "ingezien",
+    "update": "gewijzigd",
+    "delete": "verwijderd",
+    "search": "gezocht",
+    "export": "geëxporteerd",
+    "login": "ingelogd",
+    "login-failed": "inloggen mislukt",
+    "lock": "vergrendeld",
+    "unlock": "ontgrendeld",
+    "user": "gebruiker gewijzigd",
+    "erase": "gewist",
+}
+OBJECT_LABELS = {
+    "clients": "cliënt",
+    "network_members": "netwerklid",
+    "contact_agreements": "contactafspraak",
+    "contact_moments": "contactmoment",
+    "signals": "signaleringsplan",
+    "observations": "signalering",
+    "thresholds": "drempel",
+    "alerts": "aandachtspunt",
+    "phase_changes": "fasewissel",
+    "sign_off_requests": "aftekenverzoek",
+    "casemanager_changes": "casemanagerwissel",
+    "setting_changes": "teaminstelling",
+    "team_settings": "teaminstellingen",
+    "users": "gebruiker",
+    "resources": "voorziening",
+    "register": "register",
+}
+#: Rows that hold no one's data (team figures per day): not logged.
+_NOT_LOGGED = (AuditEvent, DailySnapshot)
+#: Columns that change along with every change and say nothing about it.
+_BOOKKEEPING = {"version", "updated_at", "search_text", "search_key", "network_search_text"}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who the register's write sessions log as, and the chain's key."""
+
+    user_name: str
+    role: str
+    key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    action: str
+    object_type: str = ""
+    object_id: str = ""
+    client_id: int | None = None
+    outcome: str = "ok"
+    detail: str = ""
+
+
+def chain_key(db_key: bytes | bytearray) -> bytes:
+    from wijkteam_tui.store.crypto import derive_subkey
+
+    return derive_subkey(bytes(db_key), KEY_PURPOSE)
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Log every change made in a session of `sessions` (whose info holds a Context)."""
+    sa_event.listen(sessions, "after_flush", _collect)
+    sa_event.listen(sessions, "before_commit", _append)
+
+
+def note(session: Session, *events: Event) -> None:
+    """Append `events` to the log when `session` commits."""
+    pending = session.info.setdefault(_PENDING, {})
+    for event in events:
+        pending[("", str(len(pending)), event.action)] = event
+
+
+def record(register: Register, *events: Event) -> None:
+    """Log `events` now, in a transaction of their own (after a read, a login, a lock)."""
+    with register.write() as session:
+        note(session, *events)
+
+
+# --- collecting what a flush changed -----------------------------------------------------------
+
+
+def _client_of(row: Any) -> int | None:
+    if isinstance(row, Client):
+        return row.id
+    value = getattr(row, "client_id", None)
+    return value if isinstance(value, int) else None
+
+
+def _key_of(row: Any) -> str:
+    state = inspect(row)
+    identity = state.mapper.primary_key_from_instance(row)
+    return ",".join(str(part) for part in identity if part is not None)
+
+
+def _changed_fields(row: Any) -> list[str]:
+    state = inspect(row)
+    return [
+        attr.key
+        for attr in state.attrs
+        if attr.key not in _BOOKKEEPING and attr.history.has_changes()
+    ]
+
+
+def _collect(session: Session, _flush_context: object) -> None:
+    pending: dict[tuple[int | str, str, str], Event] = session.info.setdefault(_PENDING, {})
+    numbers: dict[int, str] = session.info.setdefault(_NUMBERS, {})
+
+    def add(action: str, row: Any, detail: str = "") -> None:
+        if isinstance(row, Client):
+            numbers[row.id] = row.number
+        table = row.__tablename__
+        key = _key_of(row)
+        if isinstance(row, SharedExport):
+            action, table, key = "export", "clients", str(row.client_id)
+            detail = f"gedeelde afspraken, formaat {row.file_format}, versie {row.version}"
+        slot = (table, key, action)
+        if action == "update" and ((table, key, "create") in pending):
+            return  # made and changed in one transaction: one event, "aangemaakt"
+        earlier = pending.get(slot)
+        if earlier is not None and action == "update":
+            fields = sorted(
+                set(earlier.detail.removeprefix("velden: ").split(", "))
+                | set(detail.removeprefix("velden: ").split(", "))
+            )
+            detail = "velden: " + ", ".join(f for f in fields if f)
+        pending[slot] = Event(action, table, key, _client_of(row), "ok", detail)
+
+    for row in session.new:
+        if not isinstance(row, _NOT_LOGGED):
+            add("create", row)
+    for row in session.dirty:
+        if isinstance(row, _NOT_LOGGED) or not session.is_modified(row):
+            continue
+        fields = _changed_fields(row)
+        if fields:
+            add("update", row, "velden: " + ", ".join(sorted(fields)))
+    for row in session.deleted:
+        if not isinstance(row, _NOT_LOGGED):
+            add("delete", row)
+
+
+# --- appending to the chain --------------------------------------------------------------------
+
+
+def _message(row: dict[str, Any]) -> bytes:
+    """The fields of an event, each length-prefixed, as the MAC covers them."""
+    parts = (
+        str(row["seq"]),
+        row["at"].strftime("%Y-%m-%dT%H:%M:%S"),
+        row["user_name"],
+        row["role"],
+        row["code"],
+        row["action"],
+        row["object_type"],
+        row["object_id"],
+        "" if row["client_id"] is None else str(row["client_id"]),
+        row["client_number"],
+        row["outcome"],
+        row["detail"],
+    )
+    out = bytearray()
+    for part in parts:
+        data = part.encode("utf-8")
+        out += len(data).to_bytes(4, "big") + data
+    return bytes(out)
+
+
+def chain_mac(key: bytes, previous: bytes, row: dict[str, Any]) -> bytes:
+    return hmac.new(key, previous + _message(row), hashlib.sha256).digest()
+
+
+def _append(session: Session) -> None:
+    if session.info.get(_PENDING):
+        session.flush()  # the changes still waiting are collected first
+    pending: dict[Any, Event] = session.info.pop(_PENDING, {})
+    numbers: dict[int, str] = session.info.pop(_NUMBERS, {})
+    if not pending:
+        return
+    context: Context = session.info[CONTEXT]
+    conn = session.connection()
+    wanted = {e.client_id for e in pending.values() if e.client_id is not None} - set(numbers)
+    if wanted:
+        numbers.update(
+            conn.execute(select(Client.id, Client.number).where(Client.id.in_(wanted))).all()
+        )
+    last = conn.execute(
+        select(AuditEvent.seq, AuditEvent.mac).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, previous = (last[0], bytes.fromhex(last[1])) if last else (0, GENESIS)
+    at = _now()
+    rows = []
+    for event in pending.values():
+        seq += 1
+        row = {
+            "seq": seq,
+            "at": at,
+            "user_name": context.user_name,
+            "role": context.role,
+            "code": CODES.get(event.action, "E"),
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "client_id": event.client_id,
+            "client_number": numbers.get(event.client_id, "") if event.client_id else "",
+            "outcome": event.outcome,
+            "detail": event.detail,
+        }
+        previous = chain_mac(context.key, previous, row)
+        row["mac"] = previous.hex()
+        rows.append(row)
+    conn.execute(insert(AuditEvent), rows)
+
+
+def _now() -> datetime:
+    from wijkteam_tui.store.engine import utc_now
+
+    return utc_now()
+
+
+# --- the head in the key file ------------------------------------------------------------------
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """(sequence number, MAC) of the newest event, or None for an empty log."""
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.mac).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def keep_head(register: Register) -> None:
+    """Write the newest event's number and MAC into the key file (when it changed), under
+    the register's write lock so two closing processes cannot write an older head last."""
+    from wijkteam_tui.store import crypto
+
+    with register.write() as session:
+        newest = head(session)
+        if newest is None:
+            return
+        key_path = crypto.key_file_path(register.path)
+        key_file = crypto.read_key_file(key_path)
+        if key_file.extra.get(HEAD_KEY) == list(newest):
+            return
+        crypto.write_key_file(
+            register.path,
+            key_file.with_extra(**{HEAD_KEY: list(newest)}),
+            bytes(register.unlocked.db_key),
+        )
+
+
+# --- checking the chain ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    events: int
+    #: The first sequence number where the chain is broken, None when it is whole.
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+_COLUMNS = (
+    AuditEvent.seq,
+    AuditEvent.at,
+    AuditEvent.user_name,
+    AuditEvent.role,
+    AuditEvent.code,
+    AuditEvent.action,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.client_id,
+    AuditEvent.client_number,
+    AuditEvent.outcome,
+    AuditEvent.detail,
+    AuditEvent.mac,
+)
+_NAMES = tuple(c.key for c in _COLUMNS)
+
+
+REFUSAL = "Alleen een teamleider bekijkt en controleert het auditlog."
+
+
+def _teamleider(register: Register) -> None:
+    from wijkteam_tui.domain.terms import Role
+    from wijkteam_tui.errors import RoleError
+
+    if register.user is None or register.user.role is not Role.TEAMLEIDER:
+        raise RoleError(REFUSAL)
+
+
+def verify(register: Register) -> Verdict:
+    """Check every event against the chain and the key file's head (teamleider)."""
+    from wijkteam_tui.store import crypto
+
+    _teamleider(register)
+    key = chain_key(register.unlocked.db_key)
+    kept = crypto.read_key_file(crypto.key_file_path(register.path)).extra.get(HEAD_KEY)
+    kept_seq, kept_mac = (
+        (int(kept[0]), str(kept[1])) if isinstance(kept, list) and _is_head(kept) else (0, "")
+    )
+    previous, expected, count = GENESIS, 1, 0
+    with register.read_connection() as conn:
+        result = conn.execution_options(yield_per=20_000).execute(
+            select(*_COLUMNS).order_by(AuditEvent.seq)
+        )
+        for values in result:
+            row = dict(zip(_NAMES, values, strict=True))
+            seq = row["seq"]
+            if seq != expected:
+                return Verdict(count, expected, _gap(expected, seq))
+            mac = chain_mac(key, previous, row)
+            if not hmac.compare_digest(mac.hex(), row["mac"]):
+                return Verdict(
+                    count,
+                    seq,
+                    "de gebeurtenis past niet in de keten: gewijzigd, verwisseld of ertussen gezet",
+                )
+            if seq == kept_seq and not hmac.compare_digest(row["mac"], kept_mac):
+                return Verdict(
+                    count, seq, "de gebeurtenis is een andere dan het sleutelbestand kent"
+                )
+            previous, expected, count = mac, expected + 1, count + 1
+    if kept_seq >= expected:
+        return Verdict(
+            count,
+            expected,
+            f"de laatste {kept_seq - expected + 1} gebeurtenissen ontbreken: het sleutelbestand"
+            f" kent volgnummer {kept_seq}, het log eindigt bij {expected - 1}",
+        )
+    return Verdict(count)
+
+
+def _is_head(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and type(value[0]) is int
+        and isinstance(value[1], str)
+    )
+
+
+def _gap(expected: int, seq: int) -> str:
+    if seq < expected:
+        return f"volgnummer {seq} staat er dubbel of op de verkeerde plek"
+    missing = seq - expected
+    return f"volgnummer {expected} ontbreekt" + (
+        f" (en de {missing - 1} daarna)" if missing > 1 else ""
+    )
+
+
+# --- reading the log ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShownEvent:
+    seq: int
+    at: datetime
+    user_name: str
+    role: str
+    code: str
+    action: str
+    object_type: str
+    object_id: str
+    client_number: str
+    outcome: str
+    detail: str
+
+    @property
+    def what(self) -> str:
+        label = ACTION_LABELS.get(self.action, self.action)
+        thing = OBJECT_LABELS.get(self.object_type, self.object_type)
+        return f"{thing} {label}" if thing else label
+
+
+def events(
+    register: Register,
+    *,
+    client_number: str | None = None,
+    user_name: str | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[ShownEvent]:
+    """The log, oldest first, filtered by client, user and first day (teamleider)."""
+    _teamleider(register)
+    query = select(*_COLUMNS[:-1]).order_by(AuditEvent.seq)
+    if client_number is not None:
+        query = query.where(AuditEvent.client_number == client_number.strip())
+    if user_name is not None:
+        query = query.where(AuditEvent.user_name == user_name)
+    if since is not None:
+        query = query.where(AuditEvent.at >= datetime.combine(since, datetime.min.time()))
+    with register.read_connection() as conn:
+        rows = conn.execute(query).all()
+    if limit is not None:
+        rows = rows[-limit:]
+    return [
+        ShownEvent(seq, at, user, role, code, action, otype, oid, number or "", outcome, detail)
+        for seq, at, user, role, code, action, otype, oid, _cid, number, outcome, detail in rows
+    ]
+
+
+def listed(clients: Sequence[tuple[int, str]], what: str) -> list[Event]:
+    """One export event per client in a list that leaves the register (`what` says which
+    list and format), so each client's inzage shows it."""
+    seen: dict[int, str] = dict(clients)
+    return [Event("export", "clients", str(cid), cid, "ok", what) for cid in sorted(seen)]
+
+
+def logins_failed(count: int, last: datetime | None, user: str) -> Sequence[Event]:
+    """The failed tries since the last success, as events (they could not be written while
+    the register was locked)."""
+    when = f", de laatste op {last:%Y-%m-%d %H:%M} UTC" if last else ""
+    return [
+        Event("login-failed", "users", user, None, "mislukt", f"poging {n + 1} van {count}{when}")
+        for n in range(count)
+    ]
