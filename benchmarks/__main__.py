@@ -1,17 +1,19 @@
-"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|export]
+"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|export|audit]
 [--clients N]`."""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import domain, export, storage, team, tui
+from benchmarks import audit, domain, export, storage, team, tui
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
-        "--only", choices=["storage", "domain", "tui", "team", "export"], help="run one benchmark"
+        "--only",
+        choices=["storage", "domain", "tui", "team", "export", "audit"],
+        help="run one benchmark",
     )
     parser.add_argument(
         "--clients", type=int, help="one register size for the domain benchmark (quick run)"
@@ -27,6 +29,8 @@ def main() -> None:
         team.main(args.clients or 20_000)
     if args.only in (None, "export"):
         export.main()
+    if args.only in (None, "audit"):
+        audit.main()
 
 
 if __name__ == "__main__":

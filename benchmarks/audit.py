@@ -1,0 +1,143 @@
+"""Audit benchmark.
+
+- The audit log's overhead on logging a contact: `log_contact` with the log on and with its
+  session hooks taken off, in alternating blocks of one run, medians in ms.
+- `audit verify` over 1,000,000 events (a chain built directly in the table), in seconds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from benchmarks.results_file import save_section
+from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
+from wijkteam_tui.store import audit
+from wijkteam_tui.store.engine import Register, create_register
+from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
+from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
+
+TODAY = date(2026, 11, 22)
+TARGETS = {"contact_overhead_percent": 25, "verify_1m_seconds": 10}
+EVENTS = 1_000_000
+
+
+def _hooks(register: Register, on: bool) -> None:
+    sessions = register._write_sessions
+    for name, hook in (("after_flush", audit._collect), ("before_commit", audit._append)):
+        if on and not event.contains(sessions, name, hook):
+            event.listen(sessions, name, hook)
+        if not on and event.contains(sessions, name, hook):
+            event.remove(sessions, name, hook)
+
+
+def _contact_overhead(register: Register) -> dict[str, float]:
+    client = create_client(register, ClientInput("Truus Smit", date(2026, 1, 5)), TODAY).id
+    member = add_member(
+        register, client, MemberInput("Fenna de Vries", MemberKind.INFORMAL, relation="buur"), TODAY
+    ).id
+    agreement = add_agreement(
+        register,
+        client,
+        AgreementInput(Channel.VISIT, date(2026, 1, 5), member_id=member, interval_days=7),
+        TODAY,
+    ).id
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    day = date(2026, 1, 6)
+    for block in range(12):
+        on = block % 2 == 0
+        _hooks(register, on)
+        for _ in range(25):
+            day += timedelta(days=1)
+            data = ContactInput(client, day, Channel.VISIT, Outcome.GOOD, agreement, member)
+            started = time.perf_counter()
+            log_contact(register, data, TODAY)
+            timings[on].append((time.perf_counter() - started) * 1000)
+    _hooks(register, True)
+    with_log, without = statistics.median(timings[True]), statistics.median(timings[False])
+    return {
+        "contact_with_log_ms": round(with_log, 2),
+        "contact_without_log_ms": round(without, 2),
+        "contact_overhead_percent": round((with_log / without - 1) * 100, 1),
+    }
+
+
+def _fill(register: Register, count: int) -> float:
+    """`count` more events, chained on from the newest; returns the seconds it took."""
+    started = time.perf_counter()
+    key = audit.chain_key(register.unlocked.db_key)
+    with register.read() as session:
+        newest = audit.head(session)
+    seq, previous = (newest[0], bytes.fromhex(newest[1])) if newest else (0, audit.GENESIS)
+    at = datetime(2021, 11, 22, 9, 0)
+    columns = [c.key for c in audit._COLUMNS]
+    placeholders = ", ".join("?" * len(columns))
+    statement = f"INSERT INTO audit_events ({', '.join(columns)}) VALUES ({placeholders})"
+    with register.raw() as raw:
+        batch: list[tuple[Any, ...]] = []
+        for n in range(count):
+            seq += 1
+            row = {
+                "seq": seq,
+                "at": at + timedelta(seconds=n * 150),
+                "user_name": f"medewerker{n % 20}",
+                "role": "medewerker",
+                "code": "C" if n % 3 else "R",
+                "action": "create" if n % 3 else "read",
+                "object_type": "contact_moments" if n % 3 else "clients",
+                "object_id": str(n),
+                "client_id": n % 20_000,
+                "client_number": str(100_000 + n % 20_000),
+                "outcome": "ok",
+                "detail": "" if n % 3 else "velden: next_due",
+            }
+            previous = audit.chain_mac(key, previous, row)
+            row["mac"] = previous.hex()
+            row["at"] = row["at"].strftime("%Y-%m-%d %H:%M:%S.000000")
+            batch.append(tuple(row[c] for c in columns))
+            if len(batch) == 50_000:
+                raw.execute("BEGIN IMMEDIATE")
+                raw.executemany(statement, batch)
+                raw.execute("COMMIT")
+                batch.clear()
+        if batch:
+            raw.execute("BEGIN IMMEDIATE")
+            raw.executemany(statement, batch)
+            raw.execute("COMMIT")
+    return time.perf_counter() - started
+
+
+def run(events: int = EVENTS) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="wijkteam-audit-bench-") as tmp:
+        register, _ = create_register(Path(tmp) / "register.db", "bench", "benchmark wachtwoord")
+        try:
+            figures: dict[str, Any] = _contact_overhead(register)
+            figures["fill_seconds"] = round(_fill(register, events - audit.head_count(register)), 1)
+            spent = []
+            for _ in range(3):
+                started = time.perf_counter()
+                verdict = audit.verify(register)
+                spent.append(time.perf_counter() - started)
+                assert verdict.ok, verdict
+            figures["verify_events"] = verdict.events
+            figures["verify_1m_seconds"] = round(statistics.median(spent), 2)
+        finally:
+            register.close()
+    return figures
+
+
+def main() -> None:
+    print(
+        f"Audit (contact vastleggen met en zonder log; audit verify over {EVENTS} gebeurtenissen)"
+    )
+    figures = run()
+    for key, value in figures.items():
+        target = TARGETS.get(key)
+        print(f"  {key:<28} {value:>10}" + (f"   doel ≤ {target}" if target else ""))
+    save_section("audit", figures)
