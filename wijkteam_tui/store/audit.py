@@ -81,8 +81,19 @@ OBJECT_LABELS = {
 }
 #: Rows that hold no one's data (team figures per day): not logged.
 _NOT_LOGGED = (AuditEvent, DailySnapshot)
-#: Columns that change along with every change and say nothing about it.
-_BOOKKEEPING = {"version", "updated_at", "search_text", "search_key", "network_search_text"}
+#: Columns that change along with every change and say nothing about it, and the ones the
+#: domain engine derives from other records (when the next contact is due, when the last
+#: was, when the client was last evaluated): the change that caused them is the one logged.
+_BOOKKEEPING = {
+    "version",
+    "updated_at",
+    "search_text",
+    "search_key",
+    "network_search_text",
+    "next_due",
+    "last_contact_on",
+    "evaluated_on",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +198,8 @@ def _collect(session: Session, _flush_context: object) -> None:
     for row in session.dirty:
         if isinstance(row, _NOT_LOGGED):
             continue
+        if isinstance(row, Client):
+            numbers[row.id] = row.number  # the other events of this flush need it
         fields = _changed_fields(row)
         if fields:
             add("update", row, "velden: " + ", ".join(sorted(fields)))

@@ -498,10 +498,7 @@ class AuditEvent(Base):
     fields, never their contents. `mac` chains each event to the one before."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (
-        Index("ix_audit_events_client", "client_id"),
-        Index("ix_audit_events_user_name", "user_name"),
-    )
+    __table_args__ = (Index("ix_audit_events_client", "client_id"),)
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(DateTime)

@@ -25,11 +25,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("client_number", sa.String(20), nullable=False, server_default="")
         )
-        batch_op.create_index("ix_audit_events_user_name", ["user_name"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.drop_index("ix_audit_events_user_name")
         batch_op.drop_column("client_number")
         batch_op.drop_column("code")
