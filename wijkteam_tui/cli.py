@@ -366,6 +366,26 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_client(args: argparse.Namespace) -> int:
+    from wijkteam_tui.export.inzage import summary_path, write_inzage
+    from wijkteam_tui.store.inzage import client_inzage
+    from wijkteam_tui.store.sharing import client_by_number
+
+    target = Path(args.output).expanduser()
+    print(
+        f"Let op: {printable(target)} en {printable(summary_path(target))} worden leesbare,"
+        " onversleutelde documenten met alle gegevens van de cliënt (alleen voor u leesbaar:"
+        " 0600). Geef ze alleen aan de cliënt die erom vroeg.",
+        file=sys.stderr,
+    )
+    with _opened(args) as register:
+        inzage = client_inzage(register, client_by_number(register, args.client))
+        written = write_inzage(inzage, target, force=args.force)
+    json_file, summary = (printable(path) for path in written)
+    print(f"Inzage voor {printable(inzage.client_name)}: {json_file} en {summary}")
+    return 0
+
+
 def _export_clients_of(args: argparse.Namespace) -> int:
     """The shared agreements of every open client of one medewerker, a file each in one
     folder, with a progress bar on stderr."""
@@ -742,6 +762,19 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
         "--force", action="store_true", help="een bestaand bestand (of bestanden) vervangen"
     )
     agreements.set_defaults(handler=cmd_export_agreements)
+    inzage = export_commands.add_parser(
+        "client",
+        help="inzage (AVG art. 15): alles over een cliënt, met wie het inzag (teamleider)",
+        description="inzage (AVG art. 15): alles wat het register over een cliënt bewaart, als"
+        " JSON, en een leesbare samenvatting (.md ernaast) met wie het dossier inzag of wijzigde",
+        parents=[common],
+    )
+    inzage.add_argument("client", metavar="CLIËNTNUMMER")
+    inzage.add_argument(
+        "-o", "--output", required=True, metavar="BESTAND", help="het JSON-bestand (.json)"
+    )
+    inzage.add_argument("--force", action="store_true", help="bestaande bestanden vervangen")
+    inzage.set_defaults(handler=cmd_export_client)
 
 
 def build_parser() -> argparse.ArgumentParser:

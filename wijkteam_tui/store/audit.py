@@ -438,6 +438,13 @@ def _gap(expected: int, seq: int) -> str:
 # --- reading the log ---------------------------------------------------------------------------
 
 
+def what(object_type: str, action: str) -> str:
+    """An event in Dutch words: "cliënt ingezien", "contactmoment aangemaakt"."""
+    label = ACTION_LABELS.get(action, action)
+    thing = OBJECT_LABELS.get(object_type, object_type)
+    return f"{thing} {label}" if thing else label
+
+
 @dataclass(frozen=True, slots=True)
 class ShownEvent:
     seq: int
@@ -454,9 +461,7 @@ class ShownEvent:
 
     @property
     def what(self) -> str:
-        label = ACTION_LABELS.get(self.action, self.action)
-        thing = OBJECT_LABELS.get(self.object_type, self.object_type)
-        return f"{thing} {label}" if thing else label
+        return what(self.object_type, self.action)
 
 
 def events(
