@@ -467,6 +467,71 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.erasure import erase_client, erasure_facts
+    from wijkteam_tui.store.sharing import client_by_number
+
+    with _opened(args) as register:
+        client_id = client_by_number(register, args.client)
+        facts = erasure_facts(register, client_id, date.today())
+        print(
+            f"Wissen: {printable(facts.name)} ({facts.number}) met {facts.members} netwerkleden,"
+            f" {facts.contact_moments} contactmomenten en alles wat erbij hoort. Dit kan niet"
+            " ongedaan worden gemaakt.",
+            file=sys.stderr,
+        )
+        if facts.kept_because:
+            print(f"Let op: {facts.kept_because}", file=sys.stderr)
+        confirm = args.confirm if args.confirm is not None else _ask_confirmation()
+        done = erase_client(
+            register,
+            client_id,
+            confirm_number=confirm,
+            reason=args.reason,
+            override=args.override or "",
+            today=date.today(),
+        )
+    print(f"Cliënt {done.number} is gewist ({done.seconds:.2f} s).")
+    for copy in done.copies:
+        print(f"Ook gewist in de kopie {printable(copy)}.")
+    for copy in done.copies_not_cleaned:
+        print(f"Let op: de kopie {printable(copy)} heeft een andere sleutel; verwijder die zelf.")
+    if not done.log_emptied:
+        print(
+            "Let op: een ander venster leest het register nog; de oude gegevens verdwijnen uit"
+            " het logbestand zodra dat is gesloten ('wijkteam db check' meldt het tot dan).",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _ask_confirmation() -> str:
+    if not sys.stdin.isatty():
+        raise UsageError("Bevestig met --confirm CLIËNTNUMMER (er is geen terminal om te vragen).")
+    return input("Typ het cliëntnummer ter bevestiging: ")
+
+
+def cmd_retention_list(args: argparse.Namespace) -> int:
+    from wijkteam_tui.domain.dates import format_date
+    from wijkteam_tui.store.erasure import past_retention
+
+    with _opened(args) as register:
+        past = past_retention(register, date.today())
+    if not past:
+        print("Geen dossiers voorbij hun bewaartermijn.")
+        return 0
+    print(f"{len(past)} dossiers voorbij hun bewaartermijn (vernietigen met 'wijkteam erase'):")
+    for item in past:
+        closed = format_date(item.closed_on) if item.closed_on else "—"
+        print(
+            printable(
+                f"  {item.number:<8} {item.name:<28.28} {item.regime:<24.24} gesloten {closed},"
+                f" bewaren t/m {format_date(item.retention_until)}"
+            )
+        )
+    return 0
+
+
 def cmd_db_check(args: argparse.Namespace) -> int:
     """Check the register by reading only: nothing is written, migrated or repaired."""
     from wijkteam_tui.store.check import check_register
@@ -877,7 +942,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
     _add_audit_commands(commands, common)
+    _add_erasure_commands(add, commands, common)
     return parser
+
+
+def _add_erasure_commands(add: Any, commands: Any, common: argparse.ArgumentParser) -> None:
+    erase = add(
+        "erase",
+        "een cliënt wissen (AVG art. 17; teamleider): alles, voorgoed",
+        cmd_erase,
+        parents=[common],
+    )
+    erase.add_argument("client", metavar="CLIËNTNUMMER")
+    erase.add_argument("--reason", required=True, metavar="TEKST", help="waarom (geen namen)")
+    erase.add_argument(
+        "--override",
+        metavar="TEKST",
+        help="waarom het toch moet terwijl de wettelijke bewaartermijn nog loopt (art. 17 lid 3)",
+    )
+    erase.add_argument(
+        "--confirm", metavar="CLIËNTNUMMER", help="het cliëntnummer nog eens (anders gevraagd)"
+    )
+    retention = commands.add_parser(
+        "retention", help="bewaartermijnen", description="bewaartermijnen (teamleider)"
+    )
+    retention_commands = retention.add_subparsers(
+        dest="retention_command", metavar="OPDRACHT", required=True
+    )
+    listing = retention_commands.add_parser(
+        "list",
+        help="dossiers voorbij hun bewaartermijn",
+        description="gesloten dossiers voorbij hun bewaartermijn, oudste eerst",
+        parents=[common],
+    )
+    listing.set_defaults(handler=cmd_retention_list)
 
 
 def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:

@@ -57,6 +57,7 @@ def check_register(
         if report.sound:
             report.revision = verify_identity(conn, path, unlocked.key_file.register_id)
             report.warnings += clock_warnings(conn, today or date.today())
+            report.warnings += retention_warnings(conn, today or date.today())
     finally:
         conn.close()
     if report.revision and report.revision != report.head:
@@ -72,6 +73,21 @@ def check_register(
     report.problems += _key_backup_problems(path, unlocked)
     report.warnings += mode_warnings(path)
     return report
+
+
+def retention_warnings(conn: Any, today: date) -> list[str]:
+    """Closed files past their retention date: the law says they must be destroyed."""
+    row = conn.execute(
+        "SELECT count(*), min(retention_until) FROM clients WHERE retention_until < ?",
+        (today.isoformat(),),
+    ).fetchone()
+    if not row or not row[0]:
+        return []
+    return [
+        f"{row[0]} {'dossier is' if row[0] == 1 else 'dossiers zijn'} voorbij de bewaartermijn"
+        f" (de oudste sinds {row[1]}) en {'moet' if row[0] == 1 else 'moeten'} worden"
+        " vernietigd: zie 'wijkteam retention list' en 'wijkteam erase'."
+    ]
 
 
 def clock_warnings(conn: Any, today: date) -> list[str]:

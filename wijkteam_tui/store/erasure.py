@@ -1,0 +1,207 @@
+"""Erasure (AVG art. 17) and the retention list: a client's records destroyed for good.
+
+A teamleider erases a client on request, with a reason and the client's number typed as
+confirmation. While a legal retention term still runs (the file is open, or closed and not
+yet past `retention_until`), erasure needs an explicit reason to override it (art. 17(3)(b)).
+
+In one transaction the client row is deleted and the database removes everything that refers
+to it (network, agreements, contact moments, plan, signaleringen, alerts, phase changes, …:
+every foreign key to clients cascades). The audit log keeps its events, which name the client
+by number and never hold contents, and gains one "gewist" event.
+
+Afterwards nothing of the client may be found in any file of the register:
+- every connection runs with `secure_delete`, so deleted rows are overwritten with zeros, in
+  the database and in the pages the write-ahead log receives;
+- the write-ahead log, which still holds older copies of those pages, is checkpointed into the
+  database and truncated (only possible when no other process is reading; otherwise it is said);
+- the encrypted copies kept beside the register (before an upgrade, before a restore) get the
+  same deletion.
+Back-ups written elsewhere with `wijkteam backup` are out of reach; the README says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+
+from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.terms import Phase, Role
+from wijkteam_tui.errors import RoleError, ValidationError, WijkteamError
+from wijkteam_tui.store import audit
+from wijkteam_tui.store.engine import Register, connect_keyed
+from wijkteam_tui.store.models import Client, ContactMoment, NetworkMember
+
+REFUSAL = "Alleen een teamleider wist een cliënt of beslist over de bewaartermijn."
+#: Copies of the register kept beside it, holding the same data under the same key.
+COPY_PATTERNS = ("{stem}-voor-bijwerken-*.db", "{stem}-voor-herstel-*.db")
+
+
+@dataclass(frozen=True)
+class ErasureFacts:
+    client_id: int
+    number: str
+    name: str
+    members: int
+    contact_moments: int
+    retention_until: date | None
+    #: Why the file must still be kept by law ("" when no term runs any more).
+    kept_because: str
+
+
+@dataclass(frozen=True)
+class Erased:
+    number: str
+    #: Copies beside the register that were cleaned too.
+    copies: list[Path]
+    #: Copies that could not be opened with this register's key (their own key file).
+    copies_not_cleaned: list[Path]
+    #: Whether the write-ahead log could be emptied now (no other process reading).
+    log_emptied: bool
+    seconds: float
+
+
+def _teamleider(register: Register) -> None:
+    if register.user is None or register.user.role is not Role.TEAMLEIDER:
+        raise RoleError(REFUSAL)
+
+
+def erasure_facts(register: Register, client_id: int, today: date) -> ErasureFacts:
+    """What erasing this client destroys, and whether a retention term still runs."""
+    _teamleider(register)
+    with register.read() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ValidationError(f"Cliënt {client_id} bestaat niet (meer).", "client")
+        members = session.scalar(select(func.count()).where(NetworkMember.client_id == client_id))
+        moments = session.scalar(select(func.count()).where(ContactMoment.client_id == client_id))
+        if client.phase is not Phase.CLOSED:
+            kept = "Het dossier is nog open: de wettelijke bewaartermijn is nog niet eens begonnen."
+        elif client.retention_until is not None and client.retention_until >= today:
+            kept = (
+                f"De wettelijke bewaartermijn ({client.regime.label}) loopt tot en met"
+                f" {format_date(client.retention_until)}."
+            )
+        else:
+            kept = ""
+        return ErasureFacts(
+            client.id,
+            client.number,
+            client.name,
+            int(members or 0),
+            int(moments or 0),
+            client.retention_until,
+            kept,
+        )
+
+
+def erase_client(
+    register: Register,
+    client_id: int,
+    *,
+    confirm_number: str,
+    reason: str,
+    today: date,
+    override: str = "",
+) -> Erased:
+    """Destroy the client's records (see the module's description)."""
+    started = time.perf_counter()
+    facts = erasure_facts(register, client_id, today)
+    if confirm_number.strip() != facts.number:
+        raise ValidationError(
+            f"Typ ter bevestiging het cliëntnummer {facts.number}; er is niets gewist.", "confirm"
+        )
+    if not reason.strip():
+        raise ValidationError(
+            "Geef de reden (bijvoorbeeld: verzoek van de cliënt op 20 november).", "reason"
+        )
+    if facts.kept_because and not override.strip():
+        raise ValidationError(
+            f"{facts.kept_because} Wissen kan dan alleen met een reden waarom het toch moet"
+            " (AVG art. 17 lid 3 sub b); er is niets gewist.",
+            "override",
+        )
+    detail = f"gewist (AVG art. 17); reden: {' '.join(reason.split())}"
+    if facts.kept_because:
+        detail += f"; bewaartermijn doorbroken: {' '.join(override.split())}"
+    with register.write() as session:
+        session.execute(delete(Client).where(Client.id == client_id))
+        audit.note(
+            session,
+            audit.Event("erase", "clients", str(client_id), client_id, "ok", detail, facts.number),
+        )
+    log_emptied = _empty_the_log(register)
+    cleaned, not_cleaned = _clean_copies(register, client_id)
+    return Erased(facts.number, cleaned, not_cleaned, log_emptied, time.perf_counter() - started)
+
+
+def _empty_the_log(register: Register) -> bool:
+    """Checkpoint the write-ahead log into the database and truncate it."""
+    with register.raw() as raw:
+        busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
+def copies_of(path: Path) -> list[Path]:
+    return sorted(
+        copy
+        for pattern in COPY_PATTERNS
+        for copy in path.parent.glob(pattern.format(stem=path.stem))
+    )
+
+
+def _clean_copies(register: Register, client_id: int) -> tuple[list[Path], list[Path]]:
+    cleaned, not_cleaned = [], []
+    key = bytes(register.unlocked.db_key)
+    for copy in copies_of(register.path):
+        try:
+            conn = connect_keyed(copy, key, wal=False)
+        except (WijkteamError, OSError):  # another key (a replaced register), or damaged
+            not_cleaned.append(copy)
+            continue
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM clients WHERE id = ?", (client_id,))
+            conn.execute("COMMIT")
+            cleaned.append(copy)
+        finally:
+            conn.close()
+    return cleaned, not_cleaned
+
+
+@dataclass(frozen=True)
+class PastRetention:
+    client_id: int
+    number: str
+    name: str
+    regime: str
+    closed_on: date | None
+    retention_until: date
+
+
+def past_retention(register: Register, today: date) -> list[PastRetention]:
+    """Closed clients whose retention date has passed: to destroy (or to keep longer, with a
+    reason), oldest first (teamleider)."""
+    _teamleider(register)
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(
+                Client.id,
+                Client.number,
+                Client.name,
+                Client.regime,
+                Client.closed_on,
+                Client.retention_until,
+            )
+            .where(Client.retention_until < today)
+            .order_by(Client.retention_until, Client.number)
+        ).all()
+    past = []
+    for cid, number, name, regime, closed_on, until in rows:
+        assert until is not None  # the query compared it
+        past.append(PastRetention(cid, number, name, regime.label, closed_on, until))
+    return past
