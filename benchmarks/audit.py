@@ -3,6 +3,8 @@
 - The audit log's overhead on logging a contact: `log_contact` with the log on and with its
   session hooks taken off, in alternating blocks of one run, medians in ms.
 - `audit verify` over 1,000,000 events (a chain built directly in the table), in seconds.
+- Erasing a client with 15 network members and two years of weekly contacts on two
+  agreements, in a register of 2,000 generated clients, in seconds (median of 3).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
 from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
 
 TODAY = date(2026, 11, 22)
-TARGETS = {"contact_overhead_percent": 25, "verify_1m_seconds": 10}
+TARGETS = {"contact_overhead_percent": 25, "verify_1m_seconds": 10, "erase_seconds": 1}
 EVENTS = 1_000_000
 
 
@@ -113,6 +115,64 @@ def _fill(register: Register, count: int) -> float:
     return time.perf_counter() - started
 
 
+def _heavy_client(register: Register, name: str) -> tuple[int, str]:
+    opened = date(2024, 11, 1)
+    made = create_client(register, ClientInput(name, opened), TODAY)
+    for i in range(15):
+        member = add_member(
+            register,
+            made.id,
+            MemberInput(f"Lid {i} van {name}", MemberKind.INFORMAL, relation="buur",
+                        phone=f"06 1234 56{i:02d}"),
+            TODAY,
+        ).id  # fmt: skip
+        if i < 2:
+            agreement = add_agreement(
+                register,
+                made.id,
+                AgreementInput(Channel.VISIT, opened, member_id=member, interval_days=7),
+                TODAY,
+            ).id
+            day = opened
+            while day < TODAY:
+                log_contact(
+                    register,
+                    ContactInput(made.id, day, Channel.VISIT, Outcome.GOOD, agreement, member,
+                                 "Samen koffie gedronken."),
+                    TODAY,
+                )  # fmt: skip
+                day += timedelta(days=7)
+    return made.id, made.number
+
+
+def _erasure(tmp: Path) -> dict[str, Any]:
+    from wijkteam_tui.store.erasure import erase_client
+    from wijkteam_tui.store.generator import generate
+
+    register, _ = create_register(tmp / "erase.db", "bench", "benchmark wachtwoord", demo=True)
+    try:
+        generate(register, 2000, TODAY)
+        spent, moments = [], 0
+        for n in range(3):
+            client, number = _heavy_client(register, f"Wis Mij {n}")
+            moments = erasure_facts_moments(register, client)
+            started = time.perf_counter()
+            erase_client(
+                register, client, confirm_number=number, reason="Benchmark.",
+                override="Benchmark.", today=TODAY,
+            )  # fmt: skip
+            spent.append(time.perf_counter() - started)
+    finally:
+        register.close()
+    return {"erase_seconds": round(statistics.median(spent), 2), "erase_contact_moments": moments}
+
+
+def erasure_facts_moments(register: Register, client: int) -> int:
+    from wijkteam_tui.store.erasure import erasure_facts
+
+    return erasure_facts(register, client, TODAY).contact_moments
+
+
 def run(events: int = EVENTS) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="wijkteam-audit-bench-") as tmp:
         register, _ = create_register(Path(tmp) / "register.db", "bench", "benchmark wachtwoord")
@@ -129,6 +189,7 @@ def run(events: int = EVENTS) -> dict[str, Any]:
             figures["verify_1m_seconds"] = round(statistics.median(spent), 2)
         finally:
             register.close()
+        figures |= _erasure(Path(tmp))
     return figures
 
 
