@@ -209,7 +209,33 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         label=f"Wachtwoord voor {args.name}",
     )
     crypto.add_user_slot(path, unlocked, args.name, Role(args.role), passphrase)
+    from wijkteam_tui.store.engine import open_unlocked
+    from wijkteam_tui.store.users import log_user_added
+
+    register = open_unlocked(path, unlocked)
+    try:
+        log_user_added(register, args.name, Role(args.role))
+    finally:
+        register.close()
     print(f"Gebruiker {args.name} toegevoegd als {Role(args.role).label}.")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.users import user_overview
+
+    with _opened(args) as register:
+        rows = user_overview(register)
+    header = f"{'Gebruiker':<20} {'Naam':<24} {'Rol':<12} {'Inloggen':<9} {'Cliënten':>8}"
+    print(f"{header}  Laatst ingelogd (UTC)")
+    for row in rows:
+        last = f"{row.last_login:%Y-%m-%d %H:%M}" if row.last_login else "—"
+        print(
+            printable(
+                f"{row.name:<20.20} {row.display_name:<24.24} {row.role.label:<12}"
+                f" {'ja' if row.can_log_in else 'nee':<9} {row.open_clients:>8}  {last}"
+            )
+        )
     return 0
 
 
@@ -904,6 +930,13 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("name", metavar="NAAM", help="naam van de nieuwe gebruiker")
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.set_defaults(handler=cmd_user_add)
+    user_list = user_commands.add_parser(
+        "list",
+        help="gebruikers tonen (teamleider)",
+        description="alle gebruikers: rol, of ze kunnen inloggen, open cliënten, laatst ingelogd",
+        parents=[common],
+    )
+    user_list.set_defaults(handler=cmd_user_list)
 
     add("passwd", "eigen wachtwoord wijzigen", cmd_passwd, parents=[common, new_secret])
     recover = add(

@@ -58,7 +58,7 @@ ACTION_LABELS = {
     "login-failed": "inloggen mislukt",
     "lock": "vergrendeld",
     "unlock": "ontgrendeld",
-    "user": "gebruiker gewijzigd",
+    "user": "gewijzigd",
     "erase": "gewist",
 }
 OBJECT_LABELS = {
@@ -367,19 +367,11 @@ _NAMES = tuple(c.key for c in _COLUMNS)
 REFUSAL = "Alleen een teamleider bekijkt en controleert het auditlog."
 
 
-def _teamleider(register: Register) -> None:
-    from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.errors import RoleError
-
-    if register.user is None or register.user.role is not Role.TEAMLEIDER:
-        raise RoleError(REFUSAL)
-
-
 def verify(register: Register) -> Verdict:
     """Check every event against the chain and the key file's head (teamleider)."""
     from wijkteam_tui.store import crypto
 
-    _teamleider(register)
+    register.require_teamleider(REFUSAL)
     key = chain_key(register.unlocked.db_key)
     kept = crypto.read_key_file(crypto.key_file_path(register.path)).extra.get(HEAD_KEY)
     kept_seq, kept_mac = (
@@ -473,7 +465,7 @@ def events(
     limit: int | None = None,
 ) -> list[ShownEvent]:
     """The log, oldest first, filtered by client, user and first day (teamleider)."""
-    _teamleider(register)
+    register.require_teamleider(REFUSAL)
     query = select(*_COLUMNS[:-1]).order_by(AuditEvent.seq)
     if client_number is not None:
         query = query.where(AuditEvent.client_number == client_number.strip())

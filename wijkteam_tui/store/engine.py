@@ -26,7 +26,13 @@ from sqlalchemy.pool import QueuePool
 
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import ConflictError, MigrationError, RegisterError, WijkteamError
+from wijkteam_tui.errors import (
+    ConflictError,
+    MigrationError,
+    RegisterError,
+    RoleError,
+    WijkteamError,
+)
 from wijkteam_tui.store import audit, crypto, faults, files, journal, lock
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
@@ -237,6 +243,13 @@ class Register:
             info={audit.CONTEXT: context},
         )
         audit.install(self._write_sessions)
+
+    def require_teamleider(self, refusal: str) -> int:
+        """The acting user's id when they are a teamleider; RoleError (`refusal`) otherwise.
+        Every teamleider-only service asks this, so the role holds whatever screen calls."""
+        if self.user is None or self.user.role is not Role.TEAMLEIDER:
+            raise RoleError(refusal)
+        return self.user.id
 
     def _waiting(self) -> None:
         if self.on_wait is not None:

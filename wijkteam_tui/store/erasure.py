@@ -29,8 +29,8 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from wijkteam_tui.domain.dates import format_date
-from wijkteam_tui.domain.terms import Phase, Role
-from wijkteam_tui.errors import RoleError, ValidationError, WijkteamError
+from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.errors import ValidationError, WijkteamError
 from wijkteam_tui.store import audit
 from wijkteam_tui.store.engine import Register, connect_keyed
 from wijkteam_tui.store.models import Client, ContactMoment, NetworkMember
@@ -64,14 +64,9 @@ class Erased:
     seconds: float
 
 
-def _teamleider(register: Register) -> None:
-    if register.user is None or register.user.role is not Role.TEAMLEIDER:
-        raise RoleError(REFUSAL)
-
-
 def erasure_facts(register: Register, client_id: int, today: date) -> ErasureFacts:
     """What erasing this client destroys, and whether a retention term still runs."""
-    _teamleider(register)
+    register.require_teamleider(REFUSAL)
     with register.read() as session:
         client = session.get(Client, client_id)
         if client is None:
@@ -186,7 +181,7 @@ class PastRetention:
 def past_retention(register: Register, today: date) -> list[PastRetention]:
     """Closed clients whose retention date has passed: to destroy (or to keep longer, with a
     reason), oldest first (teamleider)."""
-    _teamleider(register)
+    register.require_teamleider(REFUSAL)
     with register.read_connection() as conn:
         rows = conn.execute(
             select(

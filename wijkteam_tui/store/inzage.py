@@ -17,8 +17,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import RoleError
 from wijkteam_tui.store import audit
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
@@ -96,8 +94,7 @@ def _row(row: Base, users: dict[int, str]) -> dict[str, Any]:
 def client_inzage(register: Register, client_id: int) -> Inzage:
     """Everything stored about the client, and their access history (teamleider)."""
     _acting_user(register)
-    if register.user is None or register.user.role is not Role.TEAMLEIDER:
-        raise RoleError(REFUSAL)
+    register.require_teamleider(REFUSAL)
     with register.read() as session:
         client = _client(session, client_id)
         users = {u.id: (u.display_name or u.name) for u in session.scalars(select(User))}
@@ -105,7 +102,7 @@ def client_inzage(register: Register, client_id: int) -> Inzage:
             "schema": SCHEMA_NAME,
             "version": SCHEMA_VERSION,
             "made_at": _plain(_now()),
-            "made_by": register.user.name,
+            "made_by": register.user.name if register.user else "",
             "client": _row(client, users),
         }
         for key, model, _title in SECTIONS:

@@ -40,7 +40,7 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     out_of_view_cutoff,
 )
-from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
+from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
     Alert,
@@ -102,11 +102,8 @@ def _required(value: str, field: str, label: str, max_length: int = 160) -> str:
 
 def _teamleider(register: Register, refusal: str) -> int:
     """The acting user's id when they are a teamleider; RoleError (`refusal`) otherwise."""
-    user_id = _acting_user(register)
-    assert register.user is not None
-    if register.user.role is not Role.TEAMLEIDER:
-        raise RoleError(refusal)
-    return user_id
+    _acting_user(register)
+    return register.require_teamleider(refusal)
 
 
 def _acting_user(register: Register) -> int:

@@ -1,0 +1,49 @@
+"""Every teamleider-only service refuses a medewerker in the store itself, whatever screen or
+script calls it: the role is not only hidden in the interface."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from wijkteam_tui.domain.terms import ThresholdRule
+from wijkteam_tui.errors import RoleError
+from wijkteam_tui.store import audit, erasure, inzage, services, team, users
+
+TODAY = date(2026, 11, 22)
+
+#: Each teamleider-only service, called as a medewerker would call it.
+SERVICES: dict[str, Callable[[Any, int], object]] = {
+    "team_review": lambda r, _c: team.team_review(r, TODAY),
+    "team_trend": lambda r, _c: team.team_trend(r, TODAY),
+    "team_detail": lambda r, _c: team.team_detail(r, None, TODAY),
+    "clients_of": lambda r, _c: team.clients_of(r, None),
+    "agreements_to_move": lambda r, c: team.agreements_to_move(r, [c]),
+    "reassign_clients": lambda r, c: team.reassign_clients(r, [c], r.user.id, "Zomaar.", TODAY),
+    "update_team_settings": lambda r, _c: team.update_team_settings(
+        r, *reversed(team.team_settings_for_edit(r))
+    ),
+    "team threshold": lambda r, _c: services.set_threshold(
+        r, None, ThresholdRule.OUT_OF_VIEW, days=10, reason="x", today=TODAY
+    ),
+    "decide_sign_off": lambda r, _c: services.decide_sign_off(r, 1, True, "Goed.", TODAY),
+    "audit events": lambda r, _c: audit.events(r),
+    "audit verify": lambda r, _c: audit.verify(r),
+    "inzage": inzage.client_inzage,
+    "erasure facts": lambda r, c: erasure.erasure_facts(r, c, TODAY),
+    "erase": lambda r, c: erasure.erase_client(
+        r, c, confirm_number="100001", reason="x", override="x", today=TODAY
+    ),
+    "retention list": lambda r, _c: erasure.past_retention(r, TODAY),
+    "user list": lambda r, _c: users.user_overview(r),
+}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_medewerker_is_refused_by_the_store(name, bram, fatima):
+    client, *_ = fatima
+    with pytest.raises(RoleError):
+        SERVICES[name](bram, client.id)
