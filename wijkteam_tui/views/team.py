@@ -125,6 +125,7 @@ class TeamScreen(WijkteamScreen[None]):
             id="team.thresholds",
             tooltip="Signaalgrenzen van het team",
         ),
+        Binding("a", "audit", "Auditlog", id="team.audit", tooltip="Wie deed wat, wanneer"),
         Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
         Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
         Binding("tab", "app.focus_next", "Volgende", show=False, id="team.next"),
@@ -221,6 +222,11 @@ class TeamScreen(WijkteamScreen[None]):
 
     def action_filters(self) -> None:
         self.query_one("#area", Input).focus()
+
+    def action_audit(self) -> None:
+        from wijkteam_tui.views.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen())
 
     # --- showing ----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from wijkteam_tui.store import crypto, engine, queries, services
 from wijkteam_tui.store import team as team_store
 from wijkteam_tui.views import (
+    audit,
     client_file,
     clients,
     contact,
@@ -36,6 +37,7 @@ from wijkteam_tui.views.forms import threshold as threshold_form
 __all__ = [
     "agreement_form",
     "alert_form",
+    "audit",
     "client_file",
     "client_form",
     "clients",
