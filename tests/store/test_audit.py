@@ -203,3 +203,32 @@ def test_the_command_says_ok_or_where_it_broke(logged, new_register: NewRegister
     shown = run_cli("audit", "show", "--medewerker", "anna", "--last", "3", *db, env=env)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.count("anna (teamleider)") == 3
+
+
+def test_events_past_five_years_are_pruned_behind_a_verifiable_checkpoint(tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from wijkteam_tui.store.engine import create_register
+
+    monkeypatch.setattr(audit, "_now", lambda: datetime(2020, 3, 1, 10, 0))
+    register, _ = create_register(tmp_path / "register.db", "anna", PASSPHRASE)
+    try:
+        services.create_client(register, ClientInput("Oud Mens", date(2020, 3, 1)), TODAY)
+        old = audit.events(register)
+        monkeypatch.setattr(audit, "_now", lambda: datetime(2026, 11, 20, 10, 0))
+        services.create_client(register, ClientInput("Nieuw Mens", date(2026, 11, 1)), TODAY)
+        assert audit.prune(register, TODAY) == len(old)
+        assert audit.prune(register, TODAY) == 0, "once"
+        after = audit.events(register)
+        assert after[0].seq == old[-1].seq + 1
+        assert after[-1].action == "prune" and after[-1].object_id == str(old[-1].seq)
+        assert audit.verify(register).ok
+        with register.raw() as raw:
+            raw.execute("UPDATE audit_checkpoints SET through_mac = ?", ("00" * 32,))
+        verdict = audit.verify(register)
+        assert verdict.broken_at == old[-1].seq + 1 and "past niet" in verdict.reason
+        with register.raw() as raw:
+            raw.execute("DELETE FROM audit_events WHERE action = 'prune'")
+        assert "controlepunt" in audit.verify(register).reason
+    finally:
+        register.close()

@@ -25,11 +25,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import delete, func, insert, inspect, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkteam_tui.store.models import AuditEvent, Client, DailySnapshot, SharedExport
+from wijkteam_tui.store.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    Client,
+    DailySnapshot,
+    SharedExport,
+)
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
@@ -60,6 +66,7 @@ ACTION_LABELS = {
     "unlock": "ontgrendeld",
     "user": "gewijzigd",
     "erase": "gewist",
+    "prune": "ingekort",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",
@@ -78,9 +85,12 @@ OBJECT_LABELS = {
     "users": "gebruiker",
     "resources": "voorziening",
     "register": "register",
+    "audit_events": "auditlog",
 }
-#: Rows that hold no one's data (team figures per day): not logged.
-_NOT_LOGGED = (AuditEvent, DailySnapshot)
+#: Rows that hold no one's data (team figures per day, the log's own bookkeeping).
+_NOT_LOGGED = (AuditEvent, AuditCheckpoint, DailySnapshot)
+#: How long events are kept (NEN 7513 asks for at least five years).
+KEEP_YEARS = 5
 #: Columns that change along with every change and say nothing about it, and the ones the
 #: domain engine derives from other records (when the next contact is due, when the last
 #: was, when the client was last evaluated): the change that caused them is the one logged.
@@ -331,6 +341,52 @@ def keep_head(register: Register) -> None:
         )
 
 
+# --- pruning ----------------------------------------------------------------------------------
+
+
+def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
+    """Remove the events older than `years` (from the oldest on), leaving a checkpoint with
+    the last removed event's number and MAC so that what remains still verifies, and an event
+    that says so. Returns how many were removed. Part of the daily sweep."""
+    from dateutil.relativedelta import relativedelta
+
+    cutoff = datetime.combine(today - relativedelta(years=years), datetime.min.time())
+    with register.write() as session:
+        # Only the oldest events, up to the first one inside the term (a clock that was set
+        # back must not take younger events with it).
+        oldest = session.execute(
+            select(AuditEvent.seq, AuditEvent.at).order_by(AuditEvent.seq).limit(1)
+        ).first()
+        if oldest is None or oldest[1] >= cutoff:
+            return 0  # the daily case: one look at the oldest event
+        first = oldest[0]
+        first_kept = session.scalar(select(func.min(AuditEvent.seq)).where(AuditEvent.at >= cutoff))
+        through = (
+            first_kept - 1
+            if first_kept is not None
+            else session.scalar(select(func.max(AuditEvent.seq)))
+        )
+        if through is None or through < first:
+            return 0
+        mac = session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == through))
+        pruned = int(through) - int(first) + 1
+        session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))
+        session.add(
+            AuditCheckpoint(through_seq=through, through_mac=mac, pruned=pruned, made_at=_now())
+        )
+        note(
+            session,
+            Event(
+                "prune",
+                "audit_events",
+                str(through),
+                detail=f"{pruned} gebeurtenissen ouder dan {years} jaar verwijderd, tot en met"
+                f" volgnummer {through}; het controlepunt bewaart de MAC daarvan",
+            ),
+        )
+    return pruned
+
+
 # --- checking the chain ------------------------------------------------------------------------
 
 
@@ -378,6 +434,25 @@ def verify(register: Register) -> Verdict:
         (int(kept[0]), str(kept[1])) if isinstance(kept, list) and _is_head(kept) else (0, "")
     )
     previous, expected, count = GENESIS, 1, 0
+    with register.read() as session:
+        checkpoint = session.execute(
+            select(AuditCheckpoint.through_seq, AuditCheckpoint.through_mac)
+            .order_by(AuditCheckpoint.through_seq.desc())
+            .limit(1)
+        ).first()
+        if checkpoint is not None:
+            recorded = session.scalar(
+                select(AuditEvent.seq).where(
+                    AuditEvent.action == "prune", AuditEvent.object_id == str(checkpoint[0])
+                )
+            )
+            if recorded is None:
+                return Verdict(
+                    0,
+                    checkpoint[0] + 1,
+                    f"het controlepunt na volgnummer {checkpoint[0]} staat niet in de keten",
+                )
+            previous, expected = bytes.fromhex(checkpoint[1]), checkpoint[0] + 1
     columns = ", ".join(c.key for c in _COLUMNS)
     with register.raw() as raw:
         cursor = raw.execute(f"SELECT {columns} FROM audit_events ORDER BY seq")  # noqa: S608

@@ -514,3 +514,16 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(24), default="ok")
     detail: Mapped[str] = mapped_column(Text, default="")
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """Where the audit log starts after events older than the retention term were pruned: the
+    last pruned event's number and MAC, so the chain of what remains can still be verified."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    through_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    through_mac: Mapped[str] = mapped_column(String(64))
+    pruned: Mapped[int] = mapped_column(Integer)
+    made_at: Mapped[datetime] = mapped_column(DateTime)

@@ -41,6 +41,7 @@ from wijkteam_tui.domain.thresholds import (
     out_of_view_cutoff,
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
+from wijkteam_tui.store import audit
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
     Alert,
@@ -1000,6 +1001,8 @@ def sweep_if_new_day(register: Register, today: date) -> int:
             return 0
         done = evaluate_stale_clients(register, today)
         write_daily_snapshot(register, today)
+        # Audit events past their term (5 years) go, behind a verifiable checkpoint.
+        audit.prune(register, today)
         register.swept_on = today
         return done
 
