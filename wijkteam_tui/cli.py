@@ -208,17 +208,39 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         env=NEW_PASSPHRASE_ENV,
         label=f"Wachtwoord voor {args.name}",
     )
-    crypto.add_user_slot(path, unlocked, args.name, Role(args.role), passphrase)
-    from wijkteam_tui.store.engine import open_unlocked
     from wijkteam_tui.store.users import log_user_added
 
-    register = open_unlocked(path, unlocked)
-    try:
-        log_user_added(register, args.name, Role(args.role))
-    finally:
-        register.close()
+    def add() -> int:
+        added = crypto.add_user_slot(path, unlocked, args.name, Role(args.role), passphrase)
+        return added.generation
+
+    _change_key_file(
+        path, unlocked, acting, add, lambda r: log_user_added(r, args.name, Role(args.role))
+    )
     print(f"Gebruiker {args.name} toegevoegd als {Role(args.role).label}.")
     return 0
+
+
+def _change_key_file(
+    path: Path,
+    unlocked: Any,
+    user: str | None,
+    change: Callable[[], int],
+    log: Callable[[Any], None],
+) -> None:
+    """Change the key file with the register open: opening first refuses a key file older
+    than the register (a copy put back), so it can never be rewritten into a newer one; the
+    register then records the new generation and the change is logged."""
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.engine import open_unlocked
+
+    key = bytes(unlocked.db_key)
+    register = open_unlocked(path, crypto.unlocked_with_key(path, key, user))
+    try:
+        register.saw_key_generation(change())
+        log(register)
+    finally:
+        register.close()
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
@@ -246,9 +268,21 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     user = user_name(args)
     unlocked = crypto.unlock(path, user, current_passphrase(args, "Huidig wachtwoord"))
     passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
-    crypto.set_user_passphrase(path, unlocked, user, passphrase)
+    _change_key_file(
+        path,
+        unlocked,
+        user,
+        lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
+        lambda r: _log_user(r, user, "wachtwoord gewijzigd"),
+    )
     print(f"Wachtwoord van {user} gewijzigd.")
     return 0
+
+
+def _log_user(register: Any, user: str, detail: str) -> None:
+    from wijkteam_tui.store.audit import Event, record
+
+    record(register, Event("user", "users", user, detail=detail))
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
@@ -266,7 +300,13 @@ def cmd_recover(args: argparse.Namespace) -> int:
     if unlocked.key_file.user_slot(user) is None:
         raise WijkteamError(f"Gebruiker '{user}' bestaat niet in dit register.")
     passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
-    crypto.set_user_passphrase(path, unlocked, user, passphrase)
+    _change_key_file(
+        path,
+        unlocked,
+        user,
+        lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
+        lambda r: _log_user(r, user, "nieuw wachtwoord met de herstelsleutel"),
+    )
     print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
     return 0
 

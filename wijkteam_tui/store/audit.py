@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, inspect, select
+from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -323,21 +323,24 @@ def head_count(register: Register) -> int:
 
 def keep_head(register: Register) -> None:
     """Write the newest event's number and MAC into the key file (when it changed), under
-    the register's write lock so two closing processes cannot write an older head last."""
+    the register's write lock, and record the key file's new generation in the register."""
     from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.models import TeamSettings
 
     with register.write() as session:
         newest = head(session)
         if newest is None:
             return
-        key_path = crypto.key_file_path(register.path)
-        key_file = crypto.read_key_file(key_path)
-        if key_file.extra.get(HEAD_KEY) == list(newest):
+        kept = crypto.read_key_file(crypto.key_file_path(register.path)).extra.get(HEAD_KEY)
+        if kept == list(newest):
             return
-        crypto.write_key_file(
+        _, generation = crypto.rewrite_key_file(
             register.path,
-            key_file.with_extra(**{HEAD_KEY: list(newest)}),
             bytes(register.unlocked.db_key),
+            lambda key_file: key_file.with_extra(**{HEAD_KEY: list(newest)}),
+        )
+        session.execute(
+            update(TeamSettings).where(TeamSettings.id == 1).values(key_generation=generation)
         )
 
 

@@ -58,6 +58,7 @@ def check_register(
             report.revision = verify_identity(conn, path, unlocked.key_file.register_id)
             report.warnings += clock_warnings(conn, today or date.today())
             report.warnings += retention_warnings(conn, today or date.today())
+            report.problems += generation_problems(conn, unlocked.key_file.generation)
     finally:
         conn.close()
     if report.revision and report.revision != report.head:
@@ -73,6 +74,21 @@ def check_register(
     report.problems += _key_backup_problems(path, unlocked)
     report.warnings += mode_warnings(path)
     return report
+
+
+def generation_problems(conn: Any, on_disk: int) -> list[str]:
+    """The key file is older than the newest the register has seen: a copy put back."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(team_settings)")}
+    if "key_generation" not in columns:
+        return []  # a register from before generations were kept (it gains them on opening)
+    row = conn.execute("SELECT key_generation FROM team_settings WHERE id = 1").fetchone()
+    seen = int(row[0]) if row and row[0] is not None else 0
+    if on_disk >= seen:
+        return []
+    return [
+        f"het sleutelbestand (generatie {on_disk}) is ouder dan het register (generatie {seen}):"
+        " een oude kopie is teruggezet; zet het nieuwste sleutelbestand terug"
+    ]
 
 
 def retention_warnings(conn: Any, today: date) -> list[str]:

@@ -23,12 +23,14 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -288,20 +290,23 @@ def set_user_passphrase(
 ) -> KeyFile:
     """Rewrite the slot of `user` under a new passphrase; the database is not touched."""
     validate_passphrase(new_passphrase)
-    current = unlocked.key_file.user_slot(user)
-    if current is None:
-        raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
-    slot = make_slot(
-        unlocked.key_file.register_id,
-        unlocked.db_key,
-        new_passphrase,
-        kind=USER_KIND,
-        user=user,
-        role=Role(current.role) if current.role else None,
-    )
-    key_file = unlocked.key_file.with_slot(slot)
-    write_key_file(db_path, key_file, unlocked.db_key)
-    return key_file
+
+    def change(key_file: KeyFile) -> KeyFile:
+        current = key_file.user_slot(user)
+        if current is None:
+            raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
+        return key_file.with_slot(
+            make_slot(
+                key_file.register_id,
+                unlocked.db_key,
+                new_passphrase,
+                kind=USER_KIND,
+                user=user,
+                role=Role(current.role) if current.role else None,
+            )
+        )
+
+    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
 
 
 def add_user_slot(
@@ -312,19 +317,16 @@ def add_user_slot(
         raise AuthenticationError("Alleen een teamleider kan gebruikers toevoegen.")
     validate_user_name(user)
     validate_passphrase(passphrase)
-    if unlocked.key_file.user_slot(user) is not None:
-        raise UsageError(f"Gebruiker '{user}' bestaat al.")
-    slot = make_slot(
-        unlocked.key_file.register_id,
-        unlocked.db_key,
-        passphrase,
-        kind=USER_KIND,
-        user=user,
-        role=role,
-    )
-    key_file = unlocked.key_file.with_slot(slot)
-    write_key_file(db_path, key_file, unlocked.db_key)
-    return key_file
+
+    def change(key_file: KeyFile) -> KeyFile:
+        if key_file.user_slot(user) is not None:
+            raise UsageError(f"Gebruiker '{user}' bestaat al.")
+        slot = make_slot(
+            key_file.register_id, unlocked.db_key, passphrase, kind=USER_KIND, user=user, role=role
+        )
+        return key_file.with_slot(slot)
+
+    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
 
 
 # --- opening slots ---------------------------------------------------------------------------
@@ -552,12 +554,50 @@ def key_file_problem(path: Path, db_key: bytes, register_id: str) -> str | None:
     return None
 
 
-def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> None:
-    """Write the key file and then its backup copy, each atomically, one generation on."""
-    key_file = key_file.with_extra(generation=key_file.generation + 1)
+def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> int:
+    """Write the key file and then its backup copy, each atomically, one generation on from
+    both this one and the one on disk (generations only go up); returns the new generation."""
+    on_disk, _problem = _try_load(key_file_path(db_path))
+    newest = max(key_file.generation, on_disk.generation if on_disk else 0)
+    key_file = key_file.with_extra(generation=newest + 1)
     data = _serialise(key_file, db_key)
     atomic_write(key_file_path(db_path), data)
     atomic_write(backup_key_file_path(db_path), data)
+    return newest + 1
+
+
+def key_lock_path(db_path: Path) -> Path:
+    """`register.db` → `register.keys.lock`: held while the key file is read and rewritten."""
+    return db_path.with_name(db_path.stem + ".keys.lock")
+
+
+@contextmanager
+def _key_file_locked(db_path: Path) -> Iterator[None]:
+    """Exclusive: one process at a time reads, changes and writes the key file (two people
+    changing it at once would otherwise each write over the other's change)."""
+    fd = os.open(key_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # lets go of the lock
+
+
+def rewrite_key_file(
+    db_path: Path, db_key: bytes, change: Callable[[KeyFile], KeyFile]
+) -> tuple[KeyFile, int]:
+    """Apply `change` to the key file as it is on disk now (not as it was when it was
+    unlocked), under the lock, and write it; returns the new file and its generation."""
+    with _key_file_locked(db_path):
+        current, problem = _try_load(key_file_path(db_path))
+        if current is None or not _mac_ok(key_file_path(db_path), db_key):
+            raise KeyFileError(
+                f"Het sleutelbestand is {problem or 'gewijzigd buiten wijkteam om'}; er is niets"
+                " gewijzigd. Open het register eerst gewoon (de reservekopie wordt dan gebruikt)."
+            )
+        changed = change(current)
+        generation = write_key_file(db_path, changed, db_key)
+    return changed.with_extra(generation=generation), generation
 
 
 def _serialise(key_file: KeyFile, db_key: bytes) -> bytes:

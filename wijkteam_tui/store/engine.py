@@ -28,6 +28,7 @@ from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
     ConflictError,
+    KeyFileError,
     MigrationError,
     RegisterError,
     RoleError,
@@ -45,7 +46,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: The newest revision in `migrations/versions` (a test keeps the two in step). A register at
 #: this revision opens without loading Alembic or reading the migration scripts: a command
 #: such as `wijkteam overdue` starts that much faster.
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 BUSY_TIMEOUT_MS = 30_000
 # Decrypted pages kept per connection: SQLCipher decrypts on every cache miss, so a cache that
 # holds the working set (agreements, clients, network of a 20,000-client register) keeps reads
@@ -243,6 +244,13 @@ class Register:
             info={audit.CONTEXT: context},
         )
         audit.install(self._write_sessions)
+
+    def saw_key_generation(self, generation: int) -> None:
+        """Record that the key file was rewritten to `generation` (see `_check_generation`)."""
+        with self.write() as session:
+            settings = session.get(TeamSettings, 1)
+            if settings is not None and settings.key_generation < generation:
+                settings.key_generation = generation
 
     def require_teamleider(self, refusal: str) -> int:
         """The acting user's id when they are a teamleider; RoleError (`refusal`) otherwise.
@@ -506,6 +514,7 @@ def open_unlocked(
         engine = _make_engine(path, unlocked.db_key)
         try:
             report = _run_migrations(engine, path, unlocked.db_key, script_location)
+            _check_generation(engine, path)
             current = _sync_users(engine, unlocked)
         except BaseException:
             engine.dispose()
@@ -560,6 +569,28 @@ def verify_identity(
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
     return revision in {rev.revision for rev in script.walk_revisions()}
+
+
+def _check_generation(engine: Engine, path: Path) -> None:
+    """A key file older than the newest the register has seen is a copy put back (to bring
+    an old passphrase or a removed user back): refused. A newer one is recorded."""
+    on_disk = crypto.read_key_file(crypto.key_file_path(path)).generation
+    with Session(engine) as session:
+        seen = session.scalar(select(TeamSettings.key_generation).where(TeamSettings.id == 1))
+    seen = int(seen or 0)
+    if on_disk < seen:
+        raise KeyFileError(
+            f"Het sleutelbestand (generatie {on_disk}) is ouder dan het register (dat kent"
+            f" generatie {seen}): een oude kopie is teruggezet. Die opent dit register niet meer."
+            " Zet het nieuwste sleutelbestand terug, of vraag de teamleider om een nieuw"
+            " wachtwoord."
+        )
+    if on_disk > seen:
+        writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+        with writing, writing.begin():
+            settings = writing.get(TeamSettings, 1)
+            if settings is not None and settings.key_generation < on_disk:
+                settings.key_generation = on_disk
 
 
 def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None:

@@ -111,6 +111,9 @@ class TeamSettings(Versioned, Base):
     retention_years_wmo: Mapped[int] = mapped_column(Integer, default=15)
     retention_years_wmo_no_provision: Mapped[int] = mapped_column(Integer, default=5)
     retention_years_youth_act: Mapped[int] = mapped_column(Integer, default=20)
+    #: The newest key file generation this register has seen: an older key file (a copy put
+    #: back to bring an old passphrase back) is refused.
+    key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

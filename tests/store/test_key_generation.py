@@ -1,0 +1,72 @@
+"""A key file older than the register is refused: putting back an old copy does not bring an
+old passphrase back, and cannot be rewritten into a newer one. Two changes of the key file at
+the same moment both land."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSPHRASE, NewRegister
+from tests.helpers import run_cli
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import KeyFileError
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.engine import open_register
+
+NEW = "een heel nieuw wachtwoord"
+
+
+def _keep(path: Path, into: Path) -> None:
+    into.mkdir()
+    for key_file in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
+        shutil.copy2(key_file, into / key_file.name)
+
+
+def _put_back(path: Path, kept: Path) -> None:
+    for key_file in kept.iterdir():
+        shutil.copy2(key_file, path.with_name(key_file.name))
+
+
+def test_an_old_key_file_put_back_is_refused(new_register: NewRegister, tmp_path: Path):
+    path = new_register.path
+    new_register.register.close()
+    _keep(path, tmp_path / "oud")
+    env = {"WIJKTEAM_PASSPHRASE": PASSPHRASE, "WIJKTEAM_NEW_PASSPHRASE": NEW}
+    changed = run_cli("passwd", "--db", str(path), "--user", "anna", env=env)
+    assert changed.returncode == 0, changed.stderr
+    open_register(path, "anna", NEW).close()
+    _put_back(path, tmp_path / "oud")
+    with pytest.raises(KeyFileError, match="ouder dan het register"):
+        open_register(path, "anna", PASSPHRASE)
+    # Nor can the old file be rewritten, generation by generation, into a newer one.
+    for _ in range(3):
+        again = run_cli("passwd", "--db", str(path), "--user", "anna", env=env)
+        assert again.returncode != 0
+        assert "ouder dan het register" in again.stderr
+    with pytest.raises(KeyFileError):
+        open_register(path, "anna", PASSPHRASE)
+    checked = run_cli("db", "check", "--db", str(path), "--user", "anna", env=env)
+    assert checked.returncode == 1
+    assert "is ouder dan het register" in checked.stdout
+
+
+def test_two_changes_at_once_both_land(new_register: NewRegister):
+    path = new_register.path
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    start = threading.Barrier(2)
+
+    def add(name: str) -> None:
+        start.wait()
+        crypto.add_user_slot(path, unlocked, name, Role.MEDEWERKER, f"{name} zijn wachtwoord")
+
+    threads = [threading.Thread(target=add, args=(name,)) for name in ("bram", "cees")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    users = dict(crypto.read_key_file(crypto.key_file_path(path)).users())
+    assert {"anna", "bram", "cees"} <= set(users)
