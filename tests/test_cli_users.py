@@ -34,3 +34,46 @@ def test_adding_is_logged_and_the_list_shows_who_can_log_in(tmp_path: Path):
     )
     assert refused.returncode == 4
     assert "Alleen een teamleider beheert de gebruikers." in refused.stderr
+
+
+def test_a_deactivated_user_cannot_log_in_and_their_history_stays(tmp_path: Path):
+    import shutil
+
+    db = str(tmp_path / "register.db")
+    anna = {"WIJKTEAM_PASSPHRASE": ANNA}
+    bram = {"WIJKTEAM_PASSPHRASE": BRAM}
+    assert run_cli("init", "--db", db, "--user", "anna", env=anna).returncode == 0
+    run_cli(
+        "user", "add", "bram", "--role", "medewerker", "--db", db, "--user", "anna",
+        env={**anna, "WIJKTEAM_NEW_PASSPHRASE": BRAM},
+    )  # fmt: skip
+    assert run_cli("overdue", "--db", db, "--user", "bram", env=bram).returncode == 0
+    kept = tmp_path / "oud"
+    kept.mkdir()
+    for name in ("register.keys", "register.keys.bak"):
+        shutil.copy2(tmp_path / name, kept / name)
+    refused = run_cli("user", "deactivate", "bram", "--db", db, "--user", "bram", env=bram)
+    assert refused.returncode == 4
+    done = run_cli("user", "deactivate", "bram", "--db", db, "--user", "anna", env=anna)
+    assert done.returncode == 0, done.stderr
+    assert "bram is uitgeschakeld" in done.stdout
+    gone = run_cli("overdue", "--db", db, "--user", "bram", env=bram)
+    assert gone.returncode != 0
+    newest = tmp_path / "nieuw"
+    newest.mkdir()
+    for name in ("register.keys", "register.keys.bak"):
+        shutil.copy2(tmp_path / name, newest / name)
+    # The key file from before brings bram back to the program no more.
+    for name in ("register.keys", "register.keys.bak"):
+        shutil.copy2(kept / name, tmp_path / name)
+    replayed = run_cli("overdue", "--db", db, "--user", "bram", env=bram)
+    assert replayed.returncode != 0 and "ouder dan het register" in replayed.stderr
+    for name in ("register.keys", "register.keys.bak"):
+        shutil.copy2(newest / name, tmp_path / name)
+    listed = run_cli("user", "list", "--db", db, "--user", "anna", env=anna)
+    bram_line = next(line for line in listed.stdout.splitlines() if line.startswith("bram "))
+    assert " nee " in bram_line and bram_line.split()[-2].startswith("20"), "history stays"
+    shown = run_cli("audit", "show", "--medewerker", "bram", "--db", db, "--user", "anna", env=anna)
+    assert "bram (medewerker)" in shown.stdout, "the log still names bram"
+    self_refused = run_cli("user", "deactivate", "anna", "--db", db, "--user", "anna", env=anna)
+    assert self_refused.returncode != 0 and "uzelf" in self_refused.stderr

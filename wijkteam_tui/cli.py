@@ -243,6 +243,18 @@ def _change_key_file(
         register.close()
 
 
+def cmd_user_deactivate(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.users import deactivate_user
+
+    with _opened(args) as register:
+        deactivate_user(register, args.name)
+    print(
+        f"{args.name} is uitgeschakeld: de toegang is verwijderd, de geschiedenis blijft. Draag"
+        " de cliënten over op het Team-scherm (o)."
+    )
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.users import user_overview
 
@@ -977,6 +989,14 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     user_list.set_defaults(handler=cmd_user_list)
+    deactivate = user_commands.add_parser(
+        "deactivate",
+        help="gebruiker uitschakelen (teamleider)",
+        description="de toegang van een gebruiker verwijderen; de geschiedenis blijft",
+        parents=[common],
+    )
+    deactivate.add_argument("name", metavar="NAAM")
+    deactivate.set_defaults(handler=cmd_user_deactivate)
 
     add("passwd", "eigen wachtwoord wijzigen", cmd_passwd, parents=[common, new_secret])
     recover = add(

@@ -39,6 +39,7 @@ SERVICES: dict[str, Callable[[Any, int], object]] = {
     ),
     "retention list": lambda r, _c: erasure.past_retention(r, TODAY),
     "user list": lambda r, _c: users.user_overview(r),
+    "user deactivate": lambda r, _c: users.deactivate_user(r, "anna"),
 }
 
 

@@ -163,6 +163,11 @@ class KeyFile:
         kept = tuple(s for s in self.slots if (s.kind, s.user) != (slot.kind, slot.user))
         return dataclasses.replace(self, slots=(*kept, slot))
 
+    def without_user(self, user: str) -> KeyFile:
+        """A copy without the slot of `user`."""
+        kept = tuple(s for s in self.slots if not (s.kind == USER_KIND and s.user == user))
+        return dataclasses.replace(self, slots=kept)
+
     def with_extra(self, **values: Any) -> KeyFile:
         return dataclasses.replace(self, extra={**self.extra, **values})
 

@@ -605,7 +605,11 @@ def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None
         if settings is not None and settings.register_id != unlocked.key_file.register_id:
             raise RegisterError("Het sleutelbestand hoort niet bij dit register.")
         rows = {u.name: (u.id, u.role) for u in session.scalars(select(User))}
-    stale = {n: r for n, r in slots.items() if n not in rows or rows[n][1] is not r}
+        inactive = {u.name for u in session.scalars(select(User).where(User.active.is_(False)))}
+    # A slot makes a user: new, with another role, or given access again after leaving.
+    stale = {
+        n: r for n, r in slots.items() if n not in rows or rows[n][1] is not r or n in inactive
+    }
     if stale:
         with Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as session:
             with session.begin():
@@ -613,6 +617,7 @@ def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None
                 for name, role in stale.items():
                     if name in existing:
                         existing[name].role = role
+                        existing[name].active = True
                     else:
                         session.add(
                             User(name=name, display_name=name, role=role, created_at=utc_now())

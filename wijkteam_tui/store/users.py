@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from wijkteam_tui.domain.terms import Phase, Role
+from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store import crypto
-from wijkteam_tui.store.audit import Event, record
+from wijkteam_tui.store.audit import Event, note, record
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.models import AuditEvent, Client, User
+from wijkteam_tui.store.models import AuditEvent, Client, TeamSettings, User
 
 REFUSAL = "Alleen een teamleider beheert de gebruikers."
 
@@ -63,6 +64,34 @@ def user_overview(register: Register) -> list[UserRow]:
         )
         for uid, name, display, role in users
     ]
+
+
+def deactivate_user(register: Register, name: str) -> None:
+    """Take `name`'s key slot away (they cannot open the register any more) and mark them
+    not active; their history stays and still names them (teamleider)."""
+    register.require_teamleider(REFUSAL)
+    assert register.user is not None
+    if name == register.user.name:
+        raise ValidationError(
+            "U kunt uzelf niet uitschakelen; laat een andere teamleider dat doen.", "name"
+        )
+    key = bytes(register.unlocked.db_key)
+    with register.write() as session:
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise ValidationError(f"Er is geen gebruiker '{name}'.", "name")
+
+        def without(key_file: crypto.KeyFile) -> crypto.KeyFile:
+            if key_file.user_slot(name) is None and not user.active:
+                raise ValidationError(f"{name} is al uitgeschakeld.", "name")
+            return key_file.without_user(name)
+
+        _, generation = crypto.rewrite_key_file(register.path, key, without)
+        user.active = False
+        settings = session.get(TeamSettings, 1)
+        if settings is not None:
+            settings.key_generation = max(settings.key_generation, generation)
+        note(session, Event("user", "users", name, detail="uitgeschakeld: kan niet meer inloggen"))
 
 
 def log_user_added(register: Register, name: str, role: Role) -> None:
