@@ -126,6 +126,7 @@ class TeamScreen(WijkteamScreen[None]):
             tooltip="Signaalgrenzen van het team",
         ),
         Binding("a", "audit", "Auditlog", id="team.audit", tooltip="Wie deed wat, wanneer"),
+        Binding("u", "users", "Gebruikers", id="team.users", tooltip="Wie het register opent"),
         Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
         Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
         Binding("tab", "app.focus_next", "Volgende", show=False, id="team.next"),
@@ -222,6 +223,11 @@ class TeamScreen(WijkteamScreen[None]):
 
     def action_filters(self) -> None:
         self.query_one("#area", Input).focus()
+
+    def action_users(self) -> None:
+        from wijkteam_tui.views.users import UsersScreen
+
+        self.app.push_screen(UsersScreen())
 
     def action_audit(self) -> None:
         from wijkteam_tui.views.audit import AuditScreen

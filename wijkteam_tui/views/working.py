@@ -18,6 +18,7 @@ from wijkteam_tui.views import (
     social_map,
     team,
     today,
+    users,
 )
 from wijkteam_tui.views.forms import agreement as agreement_form
 from wijkteam_tui.views.forms import alert as alert_form
@@ -63,4 +64,5 @@ __all__ = [
     "team_threshold_form",
     "threshold_form",
     "today",
+    "users",
 ]

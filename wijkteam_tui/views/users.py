@@ -1,0 +1,144 @@
+"""Gebruikers (teamleider, `u` on the Team screen): who can open the register, their role, their
+open caseload and when they last logged in. `x` takes a user's access away after a question;
+their history stays. Adding a user or a passphrase goes by the command line (a passphrase is
+typed by the person themselves). The store refuses all of it to a medewerker."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.users import UserRow, deactivate_user, user_overview
+from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.confirm import ConfirmDialog
+from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.text import counted, fit, literal
+from wijkteam_tui.views.topbar import TopBar
+
+#: All in view at 80 columns.
+COLUMNS = (
+    ("Gebruiker", 12),
+    ("Naam", 14),
+    ("Rol", 10),
+    ("Toegang", 7),
+    ("Cliënten", 8),
+    ("Laatst in (UTC)", 16),
+)
+
+
+class UsersScreen(WijkteamScreen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="users.back", tooltip="Vorig scherm"),
+        Binding(
+            "x",
+            "deactivate",
+            "Uitschakelen",
+            id="users.deactivate",
+            tooltip="De toegang van de gekozen gebruiker verwijderen",
+        ),
+        Binding("r", "reload", "Vernieuw", id="users.reload", tooltip="Opnieuw laden"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[UserRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield Static("Laden…", id="users-summary")
+        table: DataTable[object] = DataTable(
+            id="users-table", cursor_type="row", zebra_stripes=True
+        )
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
+        yield table
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        team = self.wijkteam.team
+        if team is not None:
+            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.query_one("#users-table", DataTable).focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        register = self.wijkteam.register
+        if register is None:
+            return
+        self.run_store(lambda: user_overview(register), self._show, group="users",
+                       failed=self._refused)  # fmt: skip
+
+    def _refused(self, message: str, _error: WijkteamError | None) -> None:
+        self.query_one("#users-summary", Static).update(literal(message, "bold"))
+        self.notify(message, severity="error", timeout=10)
+
+    def _show(self, rows: list[UserRow]) -> None:
+        self.rows = rows
+        table = self.query_one("#users-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for row in rows:
+            cells = (
+                row.name,
+                row.display_name,
+                row.role.label,
+                "ja" if row.can_log_in else "nee",
+                str(row.open_clients),
+                f"{row.last_login:%Y-%m-%d %H:%M}" if row.last_login else "—",
+            )
+            dim = "" if row.can_log_in else "dim"
+            table.add_row(
+                *(fit(cell, width, dim) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
+                key=row.name,
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        can = sum(row.can_log_in for row in rows)
+        self.query_one("#users-summary", Static).update(
+            f"{counted(len(rows), 'gebruiker', 'gebruikers')}, van wie {can} kan inloggen."
+            " Toevoegen en wachtwoorden: 'wijkteam user add' en 'wijkteam passwd'."
+        )
+
+    def _chosen(self) -> UserRow | None:
+        table = self.query_one("#users-table", DataTable)
+        if not table.row_count:
+            return None
+        return self.rows[table.cursor_row] if table.cursor_row < len(self.rows) else None
+
+    def action_deactivate(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+        if not row.can_log_in:
+            self.notify(f"{row.name} kan al niet meer inloggen.")
+            return
+        question = (
+            f"{row.display_name} ({row.name}) uitschakelen?\n"
+            "De toegang wordt verwijderd; de geschiedenis blijft en noemt deze gebruiker.\n"
+            + (
+                f"Draag daarna {counted(row.open_clients, 'cliënt', 'cliënten')} over (Team, o)."
+                if row.open_clients
+                else "Er zijn geen open cliënten over te dragen."
+            )
+        )
+
+        def answered(yes: bool | None) -> None:
+            register = self.wijkteam.register
+            if not yes or register is None:
+                return
+            self.run_store(
+                lambda: deactivate_user(register, row.name),
+                lambda _none: self._deactivated(row.name),
+                group="users-change",
+            )
+
+        self.app.push_screen(ConfirmDialog(question, yes="Uitschakelen"), answered)
+
+    def _deactivated(self, name: str) -> None:
+        self.notify(f"{name} is uitgeschakeld.")
+        self.action_reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
