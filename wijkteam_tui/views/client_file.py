@@ -183,6 +183,14 @@ class ClientFileScreen(WijkteamScreen[None]):
             id="file.decide",
             tooltip="Aanvraag duurzaam in beeld goedkeuren of afwijzen (teamleider)",
         ),
+        Binding(
+            "w",
+            "erase",
+            "Wissen",
+            id="file.erase",
+            tooltip="Cliënt voorgoed wissen op verzoek (AVG art. 17; teamleider)",
+            show=False,
+        ),
         Binding("ctrl+up", "move_signal(-1)", "Regel omhoog", id="file.plan.up", show=False),
         Binding("ctrl+down", "move_signal(1)", "Regel omlaag", id="file.plan.down", show=False),
         *(
@@ -786,6 +794,43 @@ class ClientFileScreen(WijkteamScreen[None]):
         if file is None or not file.alerts:
             return
         self.app.push_screen(AlertForm(file.name, file.alerts), self._form_closed)
+
+    def action_erase(self) -> None:
+        """What erasing would destroy, then the form (the store refuses a medewerker)."""
+        register = self.wijkteam.register
+        if register is None or self.file is None:
+            return
+        from wijkteam_tui.store.erasure import erasure_facts
+
+        client_id, today = self.client_id, self.wijkteam.clock()
+        self.run_store(
+            lambda: erasure_facts(register, client_id, today),
+            self._erase_loaded,
+            group="form",
+            hold_keys=True,
+        )
+
+    def _erase_loaded(self, facts: object) -> None:
+        from wijkteam_tui.store.erasure import ErasureFacts
+        from wijkteam_tui.views.forms.erase import EraseForm
+
+        assert isinstance(facts, ErasureFacts)
+        self.app.push_screen(EraseForm(facts), self._erased)
+
+    def _erased(self, done: object) -> None:
+        if done is None:
+            return
+        number = getattr(done, "number", "")
+        note = (
+            ""
+            if getattr(done, "log_emptied", True)
+            else (
+                " Een ander venster leest nog; de oude gegevens verdwijnen uit het logbestand zodra"
+                " dat is gesloten."
+            )
+        )
+        self.app.pop_screen()
+        self.app.notify(f"Cliënt {number} is gewist.{note}", title="Gewist", timeout=12)
 
     def action_share(self) -> None:
         """The export form, with who will be left out said before anything is written."""

@@ -23,6 +23,7 @@ from wijkteam_tui.views import (
 from wijkteam_tui.views.forms import agreement as agreement_form
 from wijkteam_tui.views.forms import alert as alert_form
 from wijkteam_tui.views.forms import client as client_form
+from wijkteam_tui.views.forms import erase as erase_form
 from wijkteam_tui.views.forms import export as export_form
 from wijkteam_tui.views.forms import member as member_form
 from wijkteam_tui.views.forms import observation as observation_form
@@ -47,6 +48,7 @@ __all__ = [
     "detail",
     "ecogram",
     "engine",
+    "erase_form",
     "export_form",
     "member_form",
     "observation_form",
