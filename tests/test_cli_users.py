@@ -77,3 +77,41 @@ def test_a_deactivated_user_cannot_log_in_and_their_history_stays(tmp_path: Path
     assert "bram (medewerker)" in shown.stdout, "the log still names bram"
     self_refused = run_cli("user", "deactivate", "anna", "--db", db, "--user", "anna", env=anna)
     assert self_refused.returncode != 0 and "uzelf" in self_refused.stderr
+
+
+def test_a_reset_gives_a_one_time_passphrase_that_must_be_changed(tmp_path: Path):
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.engine import open_register
+
+    db = str(tmp_path / "register.db")
+    anna = {"WIJKTEAM_PASSPHRASE": ANNA}
+    assert run_cli("init", "--db", db, "--user", "anna", env=anna).returncode == 0
+    run_cli(
+        "user", "add", "bram", "--role", "medewerker", "--db", db, "--user", "anna",
+        env={**anna, "WIJKTEAM_NEW_PASSPHRASE": BRAM},
+    )  # fmt: skip
+    refused = run_cli(
+        "user", "reset", "anna", "--db", db, "--user", "bram", env={"WIJKTEAM_PASSPHRASE": BRAM}
+    )
+    assert refused.returncode == 4
+    reset = run_cli("user", "reset", "bram", "--db", db, "--user", "anna", env=anna)
+    assert reset.returncode == 0, reset.stderr
+    one_time = reset.stdout.strip().rsplit(" ", 1)[-1]
+    assert len(one_time) == 24 and one_time.count("-") == 4
+    old = run_cli("overdue", "--db", db, "--user", "bram", env={"WIJKTEAM_PASSPHRASE": BRAM})
+    assert old.returncode == 3, "the old passphrase opens nothing any more"
+    once = run_cli("overdue", "--db", db, "--user", "bram", env={"WIJKTEAM_PASSPHRASE": one_time})
+    assert once.returncode != 0 and "eenmalig wachtwoord" in once.stderr
+    chosen = "bram kiest zelf een nieuw wachtwoord"
+    changed = run_cli(
+        "passwd", "--db", db, "--user", "bram",
+        env={"WIJKTEAM_PASSPHRASE": one_time, "WIJKTEAM_NEW_PASSPHRASE": chosen},
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    open_register(Path(db), "bram", chosen).close()
+    slot = crypto.read_key_file(crypto.key_file_path(Path(db))).user_slot("bram")
+    assert slot is not None and not slot.must_change
+    # The flag is part of the authenticated header: editing it away breaks the slot.
+    shown = run_cli("audit", "show", "--db", db, "--user", "anna", env=anna)
+    assert "eenmalig wachtwoord gegeven door de teamleider" in shown.stdout
+    assert "wachtwoord gewijzigd" in shown.stdout

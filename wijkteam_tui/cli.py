@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import UsageError, WijkteamError
+from wijkteam_tui.errors import RoleError, UsageError, WijkteamError
 
 if TYPE_CHECKING:  # the store is imported lazily so that `--help` starts fast
     from wijkteam_tui.store.engine import Register
@@ -243,6 +243,39 @@ def _change_key_file(
         register.close()
 
 
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store import crypto
+
+    path = _require_register(db_path(args))
+    acting = user_name(args)
+    unlocked = crypto.unlock(path, acting, current_passphrase(args, f"Wachtwoord van {acting}"))
+    if unlocked.role is not Role.TEAMLEIDER:
+        raise RoleError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
+    if unlocked.key_file.user_slot(args.name) is None:
+        raise UsageError(f"Gebruiker '{args.name}' heeft geen toegang (meer).")
+    given: list[str] = []
+
+    def reset() -> int:
+        key_file, passphrase = crypto.reset_user_passphrase(path, unlocked, args.name)
+        given.append(passphrase)
+        return key_file.generation
+
+    _change_key_file(
+        path,
+        unlocked,
+        acting,
+        reset,
+        lambda r: _log_user(r, args.name, "eenmalig wachtwoord gegeven door de teamleider"),
+    )
+    print(f"Eenmalig wachtwoord voor {args.name}: {given[0]}")
+    print(
+        f"Geef het persoonlijk door. Bij de volgende keer vraagt wijkteam {args.name} eerst een"
+        " eigen wachtwoord te kiezen ('wijkteam passwd').",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_user_deactivate(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.users import deactivate_user
 
@@ -278,7 +311,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
     path = _require_register(db_path(args))
     user = user_name(args)
-    unlocked = crypto.unlock(path, user, current_passphrase(args, "Huidig wachtwoord"))
+    unlocked = crypto.unlock(
+        path, user, current_passphrase(args, "Huidig wachtwoord"), one_time_ok=True
+    )
     passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
     _change_key_file(
         path,
@@ -997,6 +1032,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deactivate.add_argument("name", metavar="NAAM")
     deactivate.set_defaults(handler=cmd_user_deactivate)
+    reset = user_commands.add_parser(
+        "reset",
+        help="eenmalig wachtwoord geven (teamleider)",
+        description="een gebruiker een eenmalig wachtwoord geven dat bij de volgende keer"
+        " vervangen moet worden (het oude werkt dan niet meer)",
+        parents=[common],
+    )
+    reset.add_argument("name", metavar="NAAM")
+    reset.set_defaults(handler=cmd_user_reset)
 
     add("passwd", "eigen wachtwoord wijzigen", cmd_passwd, parents=[common, new_secret])
     recover = add(

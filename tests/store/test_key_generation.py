@@ -70,3 +70,24 @@ def test_two_changes_at_once_both_land(new_register: NewRegister):
         thread.join()
     users = dict(crypto.read_key_file(crypto.key_file_path(path)).users())
     assert {"anna", "bram", "cees"} <= set(users)
+
+
+def test_the_one_time_flag_cannot_be_edited_away_even_with_the_key(new_register: NewRegister):
+    import dataclasses
+
+    from wijkteam_tui.errors import WrongPassphraseError
+    from wijkteam_tui.store.files import atomic_write
+
+    path = new_register.path
+    anna = crypto.unlock(path, "anna", PASSPHRASE)
+    crypto.add_user_slot(path, anna, "bram", Role.MEDEWERKER, "bram zijn wachtwoord")
+    _, one_time = crypto.reset_user_passphrase(path, anna, "bram")
+    key_file = crypto.read_key_file(crypto.key_file_path(path))
+    slot = key_file.user_slot("bram")
+    assert slot is not None and slot.must_change
+    edited = key_file.with_slot(dataclasses.replace(slot, must_change=False))
+    data = crypto._serialise(edited, bytes(anna.db_key))  # a valid file MAC: the key is known
+    atomic_write(crypto.key_file_path(path), data)
+    atomic_write(crypto.backup_key_file_path(path), data)
+    with pytest.raises(WrongPassphraseError):
+        crypto.unlock(path, "bram", one_time)

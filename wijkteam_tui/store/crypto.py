@@ -123,18 +123,22 @@ class Slot:
     cost: KdfCost
     nonce: bytes
     wrapped_key: bytes
+    #: A one-time passphrase set by a teamleider: the user must choose their own before the
+    #: register opens (part of the authenticated header, so it cannot be edited away).
+    must_change: bool = False
 
     def header(self, register_id: str) -> bytes:
         """The authenticated header: everything about the slot but the ciphertext itself."""
-        return _canonical(
-            {
-                "register_id": register_id,
-                "kind": self.kind,
-                "user": self.user,
-                "role": self.role,
-                "kdf": _kdf_json(self.salt, self.cost),
-            }
-        )
+        fields: dict[str, Any] = {
+            "register_id": register_id,
+            "kind": self.kind,
+            "user": self.user,
+            "role": self.role,
+            "kdf": _kdf_json(self.salt, self.cost),
+        }
+        if self.must_change:
+            fields["must_change"] = True
+        return _canonical(fields)
 
 
 @dataclass(frozen=True)
@@ -250,12 +254,13 @@ def make_slot(
     user: str | None,
     role: Role | None,
     cost: KdfCost | None = None,
+    must_change: bool = False,
 ) -> Slot:
     """Wrap `db_key` under `secret` (a passphrase, or a normalised recovery key)."""
     cost = cost or new_slot_cost()
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
-    draft = Slot(kind, user, role.value if role else None, salt, cost, nonce, b"")
+    draft = Slot(kind, user, role.value if role else None, salt, cost, nonce, b"", must_change)
     kek = _derive(secret, salt, cost)
     wrapped = AESGCM(kek).encrypt(nonce, db_key, draft.header(register_id))
     return dataclasses.replace(draft, wrapped_key=wrapped)
@@ -314,6 +319,38 @@ def set_user_passphrase(
     return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
 
 
+def one_time_passphrase() -> str:
+    """A passphrase for once, to read out to a colleague: 5 groups of 4 (100 bits, base32)."""
+    raw = base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
+    return "-".join(raw[i : i + 4] for i in range(0, 20, 4))
+
+
+def reset_user_passphrase(db_path: Path, unlocked: Unlocked, user: str) -> tuple[KeyFile, str]:
+    """A teamleider gives `user` a new slot with a one-time passphrase, which must be changed
+    at the next unlock; returns the key file and that passphrase (shown once)."""
+    if unlocked.role is not Role.TEAMLEIDER:
+        raise AuthenticationError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
+    passphrase = one_time_passphrase()
+
+    def change(key_file: KeyFile) -> KeyFile:
+        current = key_file.user_slot(user)
+        if current is None:
+            raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
+        return key_file.with_slot(
+            make_slot(
+                key_file.register_id,
+                unlocked.db_key,
+                passphrase,
+                kind=USER_KIND,
+                user=user,
+                role=Role(current.role) if current.role else None,
+                must_change=True,
+            )
+        )
+
+    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0], passphrase
+
+
 def add_user_slot(
     db_path: Path, unlocked: Unlocked, user: str, role: Role, passphrase: str
 ) -> KeyFile:
@@ -337,7 +374,20 @@ def add_user_slot(
 # --- opening slots ---------------------------------------------------------------------------
 
 
-def unlock(db_path: Path, user: str, passphrase: str, *, repair: bool = True) -> Unlocked:
+ONE_TIME_REFUSAL = (
+    "Dit is een eenmalig wachtwoord van de teamleider. Kies eerst uw eigen wachtwoord:"
+    " 'wijkteam passwd' (het eenmalige wachtwoord is dan het huidige)."
+)
+
+
+def unlock(
+    db_path: Path,
+    user: str,
+    passphrase: str,
+    *,
+    repair: bool = True,
+    one_time_ok: bool = False,
+) -> Unlocked:
     """Open the slot of `user` with `passphrase`.
 
     Raises AuthenticationError for an unknown user, WrongPassphraseError for a wrong passphrase
@@ -346,12 +396,17 @@ def unlock(db_path: Path, user: str, passphrase: str, *, repair: bool = True) ->
     its backup copy can be trusted. With `repair=False` (for `db check`) a damaged main file is
     reported in the warnings but not rewritten from its backup copy.
     """
-    return _counted(
+    unlocked = _counted(
         db_path,
         user,
         f"een verkeerd wachtwoord voor {user}",
         lambda: _unlock(db_path, user, lambda kf: kf.user_slot(user), passphrase, repair),
     )
+    slot = unlocked.key_file.user_slot(user)
+    if slot is not None and slot.must_change and not one_time_ok:
+        unlocked.forget()
+        raise AuthenticationError(ONE_TIME_REFUSAL)
+    return unlocked
 
 
 def unlock_with_recovery_key(db_path: Path, recovery_key: str) -> Unlocked:
@@ -448,6 +503,7 @@ def _strengthened(db_path: Path, unlocked: Unlocked, slot: Slot, secret: str) ->
         kind=slot.kind,
         user=slot.user,
         role=Role(slot.role) if slot.role else None,
+        must_change=slot.must_change,
     )
     key_file = key_file.with_slot(stronger)
     write_key_file(db_path, key_file, unlocked.db_key)
@@ -630,6 +686,7 @@ def _body(key_file: KeyFile) -> dict[str, Any]:
                 "kdf": _kdf_json(s.salt, s.cost),
                 "nonce": _b64(s.nonce),
                 "wrapped_key": _b64(s.wrapped_key),
+                **({"must_change": True} if s.must_change else {}),
             }
             for s in key_file.slots
         ],
@@ -740,6 +797,9 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
         raise ValueError("bad slot kind or user")
     if role is not None and role not in {r.value for r in Role}:
         raise ValueError("bad role")
+    must_change = data.get("must_change", False)
+    if type(must_change) is not bool:
+        raise TypeError("must_change must be true or false")
     slot = Slot(
         kind=kind,
         user=user,
@@ -748,6 +808,7 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
         cost=cost,
         nonce=_unb64(data["nonce"]),
         wrapped_key=_unb64(data["wrapped_key"]),
+        must_change=must_change,
     )
     if not 16 <= len(slot.salt) <= 64 or len(slot.nonce) != 12:
         raise ValueError("bad salt or nonce")
