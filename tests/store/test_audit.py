@@ -232,3 +232,15 @@ def test_events_past_five_years_are_pruned_behind_a_verifiable_checkpoint(tmp_pa
         assert "controlepunt" in audit.verify(register).reason
     finally:
         register.close()
+
+
+def test_the_daily_sweep_is_one_event_not_one_per_alert(register, fatima):
+    from datetime import timedelta
+
+    before = len(audit.events(register))
+    later = TODAY + timedelta(days=60)
+    assert services.sweep_if_new_day(register, later) >= 1
+    new = audit.events(register)[before:]
+    assert [(e.action, e.object_type) for e in new] == [("sweep", "register")]
+    assert new[0].detail.endswith("cliënten opnieuw beoordeeld")
+    assert audit.verify(register).ok

@@ -24,7 +24,7 @@ from datetime import UTC, date
 from pathlib import Path
 
 from wijkteam_tui.errors import UsageError
-from wijkteam_tui.export import card, document, ical, markdown, pdf
+from wijkteam_tui.export import document
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.process import harden
 from wijkteam_tui.store.sharing import ClientToExport, SharingFacts, record_export, sharing_facts
@@ -70,6 +70,10 @@ def file_name(number: str, file_format: str) -> str:
 
 
 def render(doc: document.SharedDocument, file_format: str) -> bytes:
+    # The renderers load fpdf2 and fontTools (about 30 MB): only when a document is made,
+    # not with the screens.
+    from wijkteam_tui.export import card, ical, markdown, pdf
+
     if file_format == "ics":
         return ical.render(doc, utc_now().replace(tzinfo=UTC))
     if file_format == "pdf":

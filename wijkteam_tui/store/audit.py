@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 CONTEXT = "wijkteam_audit_context"
 _PENDING = "wijkteam_audit_pending"
 _NUMBERS = "wijkteam_audit_numbers"
+_QUIET = "wijkteam_audit_quiet"
 #: The MAC before the first event.
 GENESIS = bytes(32)
 KEY_PURPOSE = "wijkteam audit chain"
@@ -67,6 +68,7 @@ ACTION_LABELS = {
     "user": "gewijzigd",
     "erase": "gewist",
     "prune": "ingekort",
+    "sweep": "dagelijks nagelopen",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",
@@ -146,6 +148,13 @@ def note(session: Session, *events: Event) -> None:
         pending[("", str(len(pending)), event.action)] = event
 
 
+def quiet(session: Session) -> None:
+    """The changes of this session are the system's own upkeep (the daily sweep re-evaluating
+    alerts), not a person's action: they are not logged one by one; the caller logs one
+    event for the whole run."""
+    session.info[_QUIET] = True
+
+
 def record(register: Register, *events: Event) -> None:
     """Log `events` now, in a transaction of their own (after a read, a login, a lock)."""
     with register.write() as session:
@@ -179,6 +188,8 @@ def _changed_fields(row: Any) -> list[str]:
 
 
 def _collect(session: Session, _flush_context: object) -> None:
+    if session.info.get(_QUIET):
+        return
     pending: dict[tuple[int | str, str, str], Event] = session.info.setdefault(_PENDING, {})
     numbers: dict[int, str] = session.info.setdefault(_NUMBERS, {})
 

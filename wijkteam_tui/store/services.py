@@ -969,6 +969,7 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
     done = 0
     while True:
         with register.write() as session:
+            audit.quiet(session)  # the system's upkeep: one event for the run (see below)
             settings = _settings(session)
             clients = session.scalars(
                 select(Client).where(_stale_candidate(session, today, settings)).limit(batch)
@@ -1000,6 +1001,11 @@ def sweep_if_new_day(register: Register, today: date) -> int:
             register.swept_on = today
             return 0
         done = evaluate_stale_clients(register, today)
+        if done:
+            audit.record(
+                register,
+                audit.Event("sweep", "register", detail=f"{done} cliënten opnieuw beoordeeld"),
+            )
         write_daily_snapshot(register, today)
         # Audit events past their term (5 years) go, behind a verifiable checkpoint.
         audit.prune(register, today)
