@@ -645,6 +645,18 @@ def cmd_retention_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention_extend(args: argparse.Namespace) -> int:
+    from wijkteam_tui.domain.dates import format_date
+    from wijkteam_tui.store.erasure import extend_retention
+    from wijkteam_tui.store.sharing import client_by_number
+
+    with _opened(args) as register:
+        client_id = client_by_number(register, args.client)
+        extend_retention(register, client_id, args.until, args.reason, date.today())
+    print(f"Dossier {args.client} wordt bewaard tot en met {format_date(args.until)}.")
+    return 0
+
+
 def cmd_db_check(args: argparse.Namespace) -> int:
     """Check the register by reading only: nothing is written, migrated or repaired."""
     from wijkteam_tui.store.check import check_register
@@ -1113,6 +1125,16 @@ def _add_erasure_commands(add: Any, commands: Any, common: argparse.ArgumentPars
         parents=[common],
     )
     listing.set_defaults(handler=cmd_retention_list)
+    extend = retention_commands.add_parser(
+        "extend",
+        help="een dossier langer bewaren, met reden",
+        description="een gesloten dossier langer bewaren dan de bewaartermijn, met reden",
+        parents=[common],
+    )
+    extend.add_argument("client", metavar="CLIËNTNUMMER")
+    extend.add_argument("--until", required=True, type=iso_date, metavar="JJJJ-MM-DD")
+    extend.add_argument("--reason", required=True, metavar="TEKST", help="waarom (geen namen)")
+    extend.set_defaults(handler=cmd_retention_extend)
 
 
 def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:

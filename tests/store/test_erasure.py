@@ -146,3 +146,20 @@ def test_the_retention_list_and_the_command(new_register: NewRegister):
         assert audit.verify(reopened).ok
     finally:
         reopened.close()
+
+
+def test_a_file_past_retention_is_kept_longer_only_with_a_reason(register):
+    old = services.create_client(register, ClientInput("Oud Dossier", date(2000, 1, 3)), TODAY)
+    services.change_phase(register, old.id, Phase.CLOSED, "Afgerond.", TODAY, on=date(2005, 6, 1))
+    open_file = services.create_client(register, ClientInput("Open Dossier", OPENED), TODAY)
+    with pytest.raises(ValidationError, match="reden"):
+        erasure.extend_retention(register, old.id, date(2030, 1, 1), " ", TODAY)
+    with pytest.raises(ValidationError, match="Kies een datum na"):
+        erasure.extend_retention(register, old.id, date(2026, 1, 1), "Rechtszaak.", TODAY)
+    with pytest.raises(ValidationError, match="nog open"):
+        erasure.extend_retention(register, open_file.id, date(2030, 1, 1), "x", TODAY)
+    erasure.extend_retention(register, old.id, date(2030, 1, 1), "Lopende rechtszaak.", TODAY)
+    assert erasure.past_retention(register, TODAY) == []
+    kept = {e.action: e for e in audit.events(register, client_number=old.number)[-2:]}
+    assert kept["update"].detail == "velden: retention_until"
+    assert kept["retention"].detail == "bewaren tot en met 2030-01-01; reden: Lopende rechtszaak."

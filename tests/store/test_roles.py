@@ -38,6 +38,7 @@ SERVICES: dict[str, Callable[[Any, int], object]] = {
         r, c, confirm_number="100001", reason="x", override="x", today=TODAY
     ),
     "retention list": lambda r, _c: erasure.past_retention(r, TODAY),
+    "retention extend": lambda r, c: erasure.extend_retention(r, c, date(2040, 1, 1), "x", TODAY),
     "user list": lambda r, _c: users.user_overview(r),
     "user deactivate": lambda r, _c: users.deactivate_user(r, "anna"),
 }

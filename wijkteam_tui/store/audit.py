@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "erase": "gewist",
     "prune": "ingekort",
     "sweep": "dagelijks nagelopen",
+    "retention": "langer bewaard",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",

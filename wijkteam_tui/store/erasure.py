@@ -168,6 +168,41 @@ def _clean_copies(register: Register, client_id: int) -> tuple[list[Path], list[
     return cleaned, not_cleaned
 
 
+def extend_retention(
+    register: Register, client_id: int, until: date, reason: str, today: date
+) -> None:
+    """Keep a closed file longer than its retention date, with a reason (teamleider); the
+    reason and the new date are in the audit log."""
+    register.require_teamleider(REFUSAL)
+    if not reason.strip():
+        raise ValidationError("Geef de reden om het dossier langer te bewaren.", "reason")
+    with register.write() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ValidationError(f"Cliënt {client_id} bestaat niet (meer).", "client")
+        if client.phase is not Phase.CLOSED or client.retention_until is None:
+            raise ValidationError(
+                "Dit dossier is nog open; een bewaartermijn loopt pas na afsluiten.", "client"
+            )
+        if until <= max(client.retention_until, today):
+            raise ValidationError(
+                f"Kies een datum na {format_date(max(client.retention_until, today))}.", "until"
+            )
+        client.retention_until = until
+        audit.note(
+            session,
+            audit.Event(
+                "retention",
+                "clients",
+                str(client_id),
+                client_id,
+                "ok",
+                f"bewaren tot en met {until.isoformat()}; reden: {' '.join(reason.split())}",
+                client.number,
+            ),
+        )
+
+
 @dataclass(frozen=True)
 class PastRetention:
     client_id: int
