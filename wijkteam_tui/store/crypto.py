@@ -300,6 +300,14 @@ def set_user_passphrase(
 ) -> KeyFile:
     """Rewrite the slot of `user` under a new passphrase; the database is not touched."""
     validate_passphrase(new_passphrase)
+    change = _new_secret_for(user, unlocked.db_key, new_passphrase, must_change=False)
+    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
+
+
+def _new_secret_for(
+    user: str, db_key: bytes, secret: str, *, must_change: bool
+) -> Callable[[KeyFile], KeyFile]:
+    """The change that gives `user`'s existing slot (same role) a new secret."""
 
     def change(key_file: KeyFile) -> KeyFile:
         current = key_file.user_slot(user)
@@ -308,15 +316,16 @@ def set_user_passphrase(
         return key_file.with_slot(
             make_slot(
                 key_file.register_id,
-                unlocked.db_key,
-                new_passphrase,
+                db_key,
+                secret,
                 kind=USER_KIND,
                 user=user,
                 role=Role(current.role) if current.role else None,
+                must_change=must_change,
             )
         )
 
-    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
+    return change
 
 
 def one_time_passphrase() -> str:
@@ -331,23 +340,7 @@ def reset_user_passphrase(db_path: Path, unlocked: Unlocked, user: str) -> tuple
     if unlocked.role is not Role.TEAMLEIDER:
         raise AuthenticationError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
     passphrase = one_time_passphrase()
-
-    def change(key_file: KeyFile) -> KeyFile:
-        current = key_file.user_slot(user)
-        if current is None:
-            raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
-        return key_file.with_slot(
-            make_slot(
-                key_file.register_id,
-                unlocked.db_key,
-                passphrase,
-                kind=USER_KIND,
-                user=user,
-                role=Role(current.role) if current.role else None,
-                must_change=True,
-            )
-        )
-
+    change = _new_secret_for(user, unlocked.db_key, passphrase, must_change=True)
     return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0], passphrase
 
 

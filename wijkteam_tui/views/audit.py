@@ -23,6 +23,7 @@ from wijkteam_tui.store.queries import list_users
 from wijkteam_tui.store.records import UserItem
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.tables import row_table
 from wijkteam_tui.views.text import counted, fit, literal
 from wijkteam_tui.views.topbar import TopBar
 
@@ -67,18 +68,11 @@ class AuditScreen(WijkteamScreen[None]):
             yield Select([], prompt="Alle gebruikers", id="audit-user", compact=True)
             yield Input(placeholder="Vanaf (dd-mm-jjjj)", id="audit-from", compact=True)
         yield Static("Laden…", id="audit-summary")
-        table: DataTable[object] = DataTable(
-            id="audit-table", cursor_type="row", zebra_stripes=True
-        )
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        yield table
+        yield row_table("audit-table", COLUMNS)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        team = self.wijkteam.team
-        if team is not None:
-            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.show_top_bar()
         self.query_one("#audit-table", DataTable).focus()
         self.action_reload()
 
@@ -113,8 +107,7 @@ class AuditScreen(WijkteamScreen[None]):
         self.run_store(load, self._show, group="audit", failed=self._refused)
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
-        self.query_one("#audit-summary", Static).update(literal(message, "bold"))
-        self.notify(message, severity="error", timeout=10)
+        self.tell_refusal("audit-summary", message)
 
     @on(Input.Submitted)
     @on(Select.Changed)

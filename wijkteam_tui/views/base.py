@@ -150,6 +150,24 @@ class WijkteamScreen(StoreWorkers, Screen[R]):
     #: class given on a screen's first resize restyles all of it once more as it opens.
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
 
+    def show_top_bar(self) -> None:
+        """The team, the user and the day in the screen's top bar, once the team is known."""
+        from wijkteam_tui.views.topbar import TopBar  # imports the store: not at start-up
+
+        team = self.wijkteam.team
+        if team is not None:
+            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+
+    def tell_refusal(self, summary_id: str, message: str) -> None:
+        """The store refused (a medewerker on a teamleider's screen): say why above the
+        table, which stays empty, and as a notification."""
+        from textual.widgets import Static
+
+        from wijkteam_tui.views.text import literal
+
+        self.query_one(f"#{summary_id}", Static).update(literal(message, "bold"))
+        self.notify(message, severity="error", timeout=10)
+
 
 class WijkteamDialog(StoreWorkers, ModalScreen[R]):
     """A dialog over a screen of the register."""

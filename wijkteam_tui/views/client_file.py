@@ -239,13 +239,8 @@ class ClientFileScreen(WijkteamScreen[None]):
         return table
 
     def on_mount(self) -> None:
-        self._show_top_bar()
+        self.show_top_bar()
         self.action_reload()
-
-    def _show_top_bar(self) -> None:
-        team = self.wijkteam.team
-        if team is not None:
-            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
 
     def action_reload(self) -> None:
         register = self.wijkteam.register
@@ -276,7 +271,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         )
 
     def new_day(self) -> None:
-        self._show_top_bar()
+        self.show_top_bar()
         self.action_reload()
 
     def _show(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:

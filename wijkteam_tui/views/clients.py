@@ -97,9 +97,7 @@ class ClientsScreen(WijkteamScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        team = self.wijkteam.team
-        if team is not None:
-            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.show_top_bar()
         self.query_one("#search", Input).focus()
         register = self.wijkteam.register
         if register is not None:

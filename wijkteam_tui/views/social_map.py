@@ -63,9 +63,7 @@ class SocialMapScreen(WijkteamScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        team = self.wijkteam.team
-        if team is not None:
-            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.show_top_bar()
         self.query_one("#social-search").focus()
         self.action_reload()
 

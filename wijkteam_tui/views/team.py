@@ -46,6 +46,7 @@ from wijkteam_tui.store.team import (
 )
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.tables import row_table
 from wijkteam_tui.views.text import columns_line, counted, fit, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
 
@@ -156,10 +157,7 @@ class TeamScreen(WijkteamScreen[None]):
             )
             yield Select([], prompt="Iedereen", id="casemanager", compact=True)
         yield Static("Laden…", id="team-summary")
-        table: DataTable[object] = DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        yield table
+        yield row_table("team-table", COLUMNS)
         with Vertical(id="team-detail"):
             yield Label("", id="team-detail-title")
             yield Static("", id="team-detail-trend")
@@ -167,9 +165,7 @@ class TeamScreen(WijkteamScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        team = self.wijkteam.team
-        if team is not None:
-            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.show_top_bar()
         self.query_one("#team-table", DataTable).focus()
         self.action_reload()
 
@@ -212,8 +208,7 @@ class TeamScreen(WijkteamScreen[None]):
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
         """A medewerker (or a broken read): say why, show nothing."""
         self.refusal = message
-        self.query_one("#team-summary", Static).update(literal(message, "bold"))
-        self.notify(message, severity="error", timeout=10)
+        self.tell_refusal("team-summary", message)
 
     @on(Input.Submitted, "#area")
     @on(Select.Changed)

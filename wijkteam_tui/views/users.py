@@ -14,7 +14,8 @@ from wijkteam_tui.store.users import UserRow, deactivate_user, user_overview
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
-from wijkteam_tui.views.text import counted, fit, literal
+from wijkteam_tui.views.tables import row_table
+from wijkteam_tui.views.text import counted, fit
 from wijkteam_tui.views.topbar import TopBar
 
 #: All in view at 80 columns.
@@ -48,18 +49,11 @@ class UsersScreen(WijkteamScreen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield Static("Laden…", id="users-summary")
-        table: DataTable[object] = DataTable(
-            id="users-table", cursor_type="row", zebra_stripes=True
-        )
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        yield table
+        yield row_table("users-table", COLUMNS)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        team = self.wijkteam.team
-        if team is not None:
-            self.query_one(TopBar).show(team, self.wijkteam.register, self.wijkteam.clock())
+        self.show_top_bar()
         self.query_one("#users-table", DataTable).focus()
         self.action_reload()
 
@@ -71,8 +65,7 @@ class UsersScreen(WijkteamScreen[None]):
                        failed=self._refused)  # fmt: skip
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
-        self.query_one("#users-summary", Static).update(literal(message, "bold"))
-        self.notify(message, severity="error", timeout=10)
+        self.tell_refusal("users-summary", message)
 
     def _show(self, rows: list[UserRow]) -> None:
         self.rows = rows
