@@ -73,7 +73,7 @@ def _contact_overhead(register: Register) -> dict[str, float]:
 def _fill(register: Register, count: int) -> float:
     """`count` more events, chained on from the newest; returns the seconds it took."""
     started = time.perf_counter()
-    key = audit.chain_key(register.unlocked.db_key)
+    key = register.audit_key
     with register.read() as session:
         newest = audit.head(session)
     seq, previous = (newest[0], bytes.fromhex(newest[1])) if newest else (0, audit.GENESIS)

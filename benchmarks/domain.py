@@ -93,7 +93,9 @@ def _plain_connect(path: Path) -> Any:
 
 def _plain_register(path: Path, encrypted: Register) -> Register:
     engine = make_engine(lambda: _plain_connect(path))
-    return Register(path, engine, encrypted.unlocked, encrypted.user, None)
+    return Register(
+        path, engine, encrypted.unlocked, encrypted.user, None, audit_key=encrypted.audit_key
+    )
 
 
 # --- hand-written SQL baselines ----------------------------------------------------------------

@@ -155,6 +155,14 @@ class WijkteamApp(App[None]):
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
 
+    def register_reopened(self, register: Register) -> None:
+        """The register was closed and opened again under a new database key (after a user
+        was deactivated): the screens go on with it where they were."""
+        self.register = register
+        register.on_wait = self._waiting_for_a_colleague
+        for warning in register.warnings:
+            self.notify(warning, severity="warning", timeout=15)
+
     def _waiting_for_a_colleague(self) -> None:
         """A write has waited 2 s for another process's write lock: say so (from its thread)."""
         message = "Wacht op een collega die het register bijwerkt; uw wijziging volgt."

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import RoleError, UsageError, WijkteamError
+from wijkteam_tui.errors import RegisterError, RoleError, UsageError, WijkteamError
 
 if TYPE_CHECKING:  # the store is imported lazily so that `--help` starts fast
     from wijkteam_tui.store.engine import Register
@@ -281,10 +281,34 @@ def cmd_user_deactivate(args: argparse.Namespace) -> int:
 
     with _opened(args) as register:
         deactivate_user(register, args.name)
+        pending = _renew_key(register, f"na het uitschakelen van {args.name}")
     print(
         f"{args.name} is uitgeschakeld: de toegang is verwijderd, de geschiedenis blijft. Draag"
         " de cliënten over op het Team-scherm (o)."
     )
+    if pending:
+        print(f"Let op: {pending}", file=sys.stderr)
+    else:
+        print("De databasesleutel is vernieuwd: wat zij wisten, opent het register niet meer.")
+    return 0
+
+
+def _renew_key(register: Register, reason: str) -> str | None:
+    """Renew the database key of the register `_opened` gave; it is closed again afterwards
+    (by `_opened`: the register object closes itself once, the reopened one here)."""
+    from wijkteam_tui.store.rekey import renew_key
+
+    reopened, pending = renew_key(register, reason)
+    reopened.close()
+    return pending
+
+
+def cmd_db_rekey(args: argparse.Namespace) -> int:
+    with _opened(args) as register:
+        pending = _renew_key(register, "op verzoek van de teamleider")
+    if pending:
+        raise RegisterError(pending)
+    print("De databasesleutel is vernieuwd; alle gebruikers openen het register als voorheen.")
     return 0
 
 
@@ -687,6 +711,11 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store import crypto
+
+    path = _require_register(db_path(args))
+    if crypto.is_legacy_key_file(path):
+        _upgrade_key_file(path, user_name(args), current_passphrase(args))
     with _opened(args) as register:
         report = register.migration
     if report is None:
@@ -696,6 +725,26 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         if report.backup_path:
             print(f"Reservekopie van daarvoor: {report.backup_path}")
     return 0
+
+
+def _upgrade_key_file(path: Path, user: str, passphrase: str) -> None:
+    """Convert a key file of version 1 (see store/rekey.py) and hand out what it makes."""
+    from wijkteam_tui.store.rekey import upgrade_legacy
+
+    done = upgrade_legacy(path, user, passphrase)
+    print("Sleutelbestand omgezet naar versie 2: rollen zijn nu ondertekend en de")
+    print("databasesleutel is vernieuwd. Oude kopieën van het sleutelbestand openen niets meer.")
+    print()
+    print("NIEUWE HERSTELSLEUTEL (de oude vervalt; schrijf hem op en bewaar hem veilig):")
+    print(f"    {done.recovery_key}")
+    for name, one_time in done.one_time.items():
+        print(f"Eenmalig wachtwoord voor {name}: {one_time}")
+    if done.one_time:
+        print(
+            "Geef elk eenmalig wachtwoord persoonlijk door; bij de volgende keer kiest ieder een"
+            " eigen wachtwoord ('wijkteam passwd').",
+            file=sys.stderr,
+        )
 
 
 WAITING = "Wacht op een collega die het register bijwerkt…"
@@ -721,6 +770,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.clients is not None and not 1 <= args.clients <= DEMO_MAX_CLIENTS:
         raise UsageError(f"--clients moet tussen 1 en {DEMO_MAX_CLIENTS} liggen.")
     if path.exists():
+        from wijkteam_tui.store import crypto
+
+        if crypto.is_legacy_key_file(path):
+            from wijkteam_tui.store.rekey import upgrade_legacy
+
+            upgrade_legacy(path, DEMO_USER, DEMO_PASSPHRASE)
+            print("Demoregister omgezet naar sleutelbestand versie 2.", file=sys.stderr)
         register = open_register(path, DEMO_USER, DEMO_PASSPHRASE)
         if args.clients is not None:
             print(f"Er staat al een demoregister op {path}; --clients wordt genegeerd.")
@@ -1090,6 +1146,14 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    rekey = db_commands.add_parser(
+        "rekey",
+        help="databasesleutel vernieuwen (teamleider)",
+        description="het register opnieuw versleutelen met een nieuwe sleutel; nodig na het"
+        " uitschakelen van een gebruiker terwijl het register nog open was",
+        parents=[common],
+    )
+    rekey.set_defaults(handler=cmd_db_rekey)
     _add_audit_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser

@@ -31,13 +31,13 @@ def closed(new_register: NewRegister) -> Path:
 def derivations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts Argon2id derivations: a refused try must not run one."""
     calls: list[int] = []
-    derive = crypto._derive
+    derive = crypto.derive_key
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return derive(*args, **kwargs)
 
-    monkeypatch.setattr(crypto, "_derive", counted)
+    monkeypatch.setattr(crypto, "derive_key", counted)
     return calls
 
 

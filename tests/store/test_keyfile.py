@@ -136,7 +136,7 @@ def test_a_flipped_byte_in_the_key_file_falls_back_to_the_backup_copy(
     key_path = crypto.key_file_path(path)
     good = key_path.read_bytes()
     damaged = bytearray(good)
-    middle = good.index(b'"wrapped_key"') + 20
+    middle = good.index(b'"sealed_key"') + 20
     damaged[middle] ^= 0x01
     key_path.write_bytes(bytes(damaged))
 

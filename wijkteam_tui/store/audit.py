@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "prune": "ingekort",
     "sweep": "dagelijks nagelopen",
     "retention": "langer bewaard",
+    "rekey": "herversleuteld",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",
@@ -131,6 +132,8 @@ class Event:
 
 
 def chain_key(db_key: bytes | bytearray) -> bytes:
+    """The chain key of a register made before migration 0017, which derived it from the
+    database key; since then it is kept in team_settings (`Register.audit_key`)."""
     from wijkteam_tui.store.crypto import derive_subkey
 
     return derive_subkey(bytes(db_key), KEY_PURPOSE)
@@ -443,7 +446,7 @@ def verify(register: Register) -> Verdict:
     from wijkteam_tui.store import crypto
 
     register.require_teamleider(REFUSAL)
-    key = chain_key(register.unlocked.db_key)
+    key = register.audit_key
     kept = crypto.read_key_file(crypto.key_file_path(register.path)).extra.get(HEAD_KEY)
     kept_seq, kept_mac = (
         (int(kept[0]), str(kept[1])) if isinstance(kept, list) and _is_head(kept) else (0, "")

@@ -156,7 +156,10 @@ def restore_backup(
             journal.write(db_path, staging, moves)
             journal.finish_interrupted_restore(db_path)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            # Once the journal is written, the staged files are what it puts in place: they
+            # stay until the moves are finished (by the next opening, if not here).
+            if not journal.journal_path(db_path).exists():
+                shutil.rmtree(staging, ignore_errors=True)
     finally:
         held.release()
     return kept

@@ -71,6 +71,12 @@ def check_register(
             "Een 'restore' is onderbroken; het wordt afgemaakt zodra het register gewoon wordt"
             " geopend."
         )
+    if due := unlocked.key_file.rekey_due:
+        report.warnings.append(
+            f"Uitgeschakeld terwijl het register open was: {', '.join(due)}."
+            " De databasesleutel is nog niet vernieuwd, dus wat zij wisten opent het register"
+            " nog: 'wijkteam db rekey' (als niemand het open heeft)."
+        )
     report.problems += _key_backup_problems(path, unlocked)
     report.warnings += mode_warnings(path)
     return report

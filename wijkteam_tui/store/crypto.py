@@ -1,13 +1,19 @@
-"""The key file: the database key wrapped once per user and once for the recovery key.
+"""The key file: the database key, sealed once per user and once for the recovery key.
 
 `register.db` is encrypted by SQLCipher with a random 256-bit raw key. That key never leaves
-memory unwrapped; the key file beside the database (`register.keys`) holds it once per *slot*:
+memory unsealed; the key file beside the database (`register.keys`) holds it once per *slot*:
 
 - a slot per user, opened by that user's passphrase, and one recovery slot, opened by the
   recovery key shown once at `init`;
-- each slot derives a key-encryption key with Argon2id (its parameters and salt stored in the
-  slot) and unwraps the database key with AES-256-GCM; the slot's header (register id, kind,
-  user, role, KDF parameters) is the associated data, so editing any of it fails at the tag;
+- each slot has its own X25519 key pair. The database key is sealed to the slot's public key
+  (so a teamleider can give every remaining slot a new database key without knowing anyone's
+  passphrase: see `store.rekey`), and the private key is encrypted under a key derived from the
+  passphrase with Argon2id (parameters and salt in the slot) with AES-256-GCM; the slot's
+  header (register id, signer, kind, user, role, public key, KDF parameters) is the associated
+  data, so editing any of it fails at the tag;
+- every slot's role is *granted*: signed with the register's Ed25519 key, whose private half is
+  kept only in teamleider slots and the recovery slot. A role without a valid grant is refused
+  at unlock, so someone who holds the database key still cannot raise their own role;
 - the whole file carries a SHA-256 checksum (finds a damaged file before any passphrase is
   asked) and an HMAC keyed from the database key (finds an edited file once a slot is open);
 - it is written atomically (temp file, fsync, rename) and then copied the same way to
@@ -16,6 +22,9 @@ memory unwrapped; the key file beside the database (`register.keys`) holds it on
 A wrong passphrase fails at the slot's tag: the database is never touched. Wrong tries in a row
 are counted per user beside the register (`store.attempts`); after a few, the next try must
 wait, and is refused before any key is derived.
+
+Version 1 of the file (before signed roles) wrapped the database key directly under each
+passphrase; it is converted once by a teamleider with `wijkteam db upgrade` (`store.rekey`).
 """
 
 from __future__ import annotations
@@ -36,8 +45,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -55,18 +66,29 @@ from wijkteam_tui.errors import (
     UsageError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import attempts
+from wijkteam_tui.store import attempts, journal, lock
 from wijkteam_tui.store.files import atomic_write
 
 FORMAT = "wijkteam-sleutelbestand"
 #: The documented passphrase of the demo register (`wijkteam demo`), which holds only
 #: generated, fictitious people.
 DEMO_PASSPHRASE = "demo"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The version before signed roles and sealed slots; only `db upgrade` reads it (store/rekey.py).
+LEGACY_VERSION = 1
 DB_KEY_BYTES = 32
 RECOVERY_KEY_BYTES = 20
+#: A slot's private keys: its X25519 key, and for a teamleider or the recovery slot also the
+#: seed of the register's Ed25519 signing key.
+BOX_KEY_BYTES = 32
+SIGNING_SEED_BYTES = 32
+#: A sealed database key: ephemeral X25519 public key, nonce, AES-GCM ciphertext and tag.
+SEALED_BYTES = 32 + 12 + DB_KEY_BYTES + 16
+GRANT_BYTES = 64
 RECOVERY_KIND = "recovery"
 USER_KIND = "user"
+#: Key file extra: who was deactivated since the database key last changed.
+REKEY_DUE = "rekey_due"
 
 #: The one test setting: `WIJKTEAM_KDF=test` makes new slots use very light Argon2id
 #: parameters so that the test suite stays fast. Slots keep their own parameters, so a
@@ -114,31 +136,59 @@ def _weaker(cost: KdfCost, than: KdfCost) -> bool:
 
 @dataclass(frozen=True)
 class Slot:
-    """One wrapped copy of the database key."""
+    """One sealed copy of the database key, with the private key that opens it."""
 
     kind: str
     user: str | None
     role: str | None
     salt: bytes
     cost: KdfCost
-    nonce: bytes
-    wrapped_key: bytes
+    #: The slot's X25519 public key; the database key is sealed to it.
+    box_public: bytes
+    #: The database key sealed to `box_public`: ephemeral public key, nonce, ciphertext.
+    sealed_key: bytes
+    #: The slot's private keys (see BOX_KEY_BYTES), AES-GCM under the key derived from the
+    #: passphrase, with the header as associated data: nonce, then ciphertext.
+    secret: bytes
+    #: The register's Ed25519 signature over the slot's register, kind, user, role and public
+    #: key: the role holds only with it.
+    grant: bytes
     #: A one-time passphrase set by a teamleider: the user must choose their own before the
     #: register opens (part of the authenticated header, so it cannot be edited away).
     must_change: bool = False
 
-    def header(self, register_id: str) -> bytes:
-        """The authenticated header: everything about the slot but the ciphertext itself."""
+    def header(self, register_id: str, signer: bytes) -> bytes:
+        """The authenticated header: everything about the slot but its ciphertexts."""
         fields: dict[str, Any] = {
             "register_id": register_id,
+            "signer": _b64(signer),
             "kind": self.kind,
             "user": self.user,
             "role": self.role,
+            "box_public": _b64(self.box_public),
             "kdf": _kdf_json(self.salt, self.cost),
         }
         if self.must_change:
             fields["must_change"] = True
         return _canonical(fields)
+
+    def grant_message(self, register_id: str) -> bytes:
+        """What the register's signing key signs to grant this slot its role."""
+        return _canonical(
+            {
+                "purpose": "wijkteam rol",
+                "register_id": register_id,
+                "kind": self.kind,
+                "user": self.user,
+                "role": self.role,
+                "box_public": _b64(self.box_public),
+            }
+        )
+
+    @property
+    def holds_signing_key(self) -> bool:
+        """Teamleider slots and the recovery slot keep the register's signing key."""
+        return self.kind == RECOVERY_KIND or self.role == Role.TEAMLEIDER.value
 
 
 @dataclass(frozen=True)
@@ -147,6 +197,8 @@ class KeyFile:
 
     register_id: str
     created_at: str
+    #: The register's Ed25519 public key: every slot's grant must verify under it.
+    signer: bytes
     slots: tuple[Slot, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -175,6 +227,36 @@ class KeyFile:
     def with_extra(self, **values: Any) -> KeyFile:
         return dataclasses.replace(self, extra={**self.extra, **values})
 
+    def resealed(self, db_key: bytes | bytearray) -> KeyFile:
+        """A copy in which every slot holds `db_key` (a new database key): sealed to each
+        slot's public key, so no passphrase is needed and every grant stays valid."""
+        slots = tuple(
+            dataclasses.replace(s, sealed_key=_seal(db_key, s.box_public, self.register_id))
+            for s in self.slots
+        )
+        return dataclasses.replace(self, slots=slots)
+
+    def grant_ok(self, slot: Slot) -> bool:
+        """Whether the slot's role is signed by this register's signing key."""
+        try:
+            Ed25519PublicKey.from_public_bytes(self.signer).verify(
+                slot.grant, slot.grant_message(self.register_id)
+            )
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def unsigned(self) -> list[str]:
+        """Who holds a slot whose role no teamleider of this register signed (an edit)."""
+        return [s.user or "herstelsleutel" for s in self.slots if not self.grant_ok(s)]
+
+    @property
+    def rekey_due(self) -> list[str]:
+        """Who was deactivated while the database key could not be renewed (store/rekey.py):
+        until it is, what they knew still opens the database."""
+        names = self.extra.get(REKEY_DUE)
+        return [str(n) for n in names] if isinstance(names, list) else []
+
     @property
     def generation(self) -> int:
         """How many times this key file has been written; the newer of two copies is higher."""
@@ -186,9 +268,10 @@ class KeyFile:
 class Unlocked:
     """The result of opening a slot: the database key and what the key file says of the user.
 
-    The key is held in a mutable buffer of its own that `forget()` overwrites when the register
-    is closed or locked. (Python cannot wipe the immutable copies that the decryption and the
-    driver's key statement briefly make; see the README, "Wat er in het geheugen staat".)"""
+    The key and the slot's private keys are held in mutable buffers of their own that
+    `forget()` overwrites when the register is closed or locked. (Python cannot wipe the
+    immutable copies that the decryption and the driver's key statement briefly make; see the
+    README, "Wat er in het geheugen staat".)"""
 
     db_key: bytes
     key_file: KeyFile
@@ -197,15 +280,25 @@ class Unlocked:
     warnings: tuple[str, ...] = ()
     #: Wrong tries in a row before this unlock, and when the last was (for the audit log).
     failed_tries: tuple[int, datetime | None] = (0, None)
+    #: The opened slot's private keys (empty when the key came from elsewhere, as at `init`
+    #: with the key in hand): the X25519 key, and for a teamleider the signing key's seed.
+    keys: bytes = b""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "db_key", bytearray(self.db_key))
+        object.__setattr__(self, "keys", bytearray(self.keys))
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        """The register's signing key, held by a teamleider and by the recovery key."""
+        if len(self.keys) != BOX_KEY_BYTES + SIGNING_SEED_BYTES:
+            raise AuthenticationError("Alleen een teamleider kent rollen toe.")
+        return Ed25519PrivateKey.from_private_bytes(bytes(self.keys[BOX_KEY_BYTES:]))
 
     def forget(self) -> None:
-        """Overwrite the key in memory; nothing can be opened with this object afterwards."""
-        key = self.db_key
-        if isinstance(key, bytearray):
-            key[:] = bytes(len(key))
+        """Overwrite the keys in memory; nothing can be opened with this object afterwards."""
+        for secret in (self.db_key, self.keys):
+            if isinstance(secret, bytearray):
+                secret[:] = bytes(len(secret))
 
 
 def key_file_path(db_path: Path) -> Path:
@@ -247,7 +340,8 @@ def normalise_recovery_key(text: str) -> str:
 
 def make_slot(
     register_id: str,
-    db_key: bytes,
+    signing_key: Ed25519PrivateKey,
+    db_key: bytes | bytearray,
     secret: str,
     *,
     kind: str,
@@ -255,33 +349,115 @@ def make_slot(
     role: Role | None,
     cost: KdfCost | None = None,
     must_change: bool = False,
+    box_private: X25519PrivateKey | None = None,
 ) -> Slot:
-    """Wrap `db_key` under `secret` (a passphrase, or a normalised recovery key)."""
-    cost = cost or new_slot_cost()
-    salt = secrets.token_bytes(16)
+    """A slot for `secret` (a passphrase, or a normalised recovery key): a key pair of its own
+    (or `box_private`), `db_key` sealed to it, and its role signed with `signing_key`."""
+    box_private = box_private or X25519PrivateKey.generate()
+    box_public = box_private.public_key().public_bytes_raw()
+    draft = Slot(
+        kind=kind,
+        user=user,
+        role=role.value if role else None,
+        salt=b"",
+        cost=cost or new_slot_cost(),
+        box_public=box_public,
+        sealed_key=_seal(db_key, box_public, register_id),
+        secret=b"",
+        grant=b"",
+        must_change=must_change,
+    )
+    draft = dataclasses.replace(draft, grant=signing_key.sign(draft.grant_message(register_id)))
+    signer = signing_key.public_key().public_bytes_raw()
+    keys = _private_keys(box_private, signing_key if draft.holds_signing_key else None)
+    return _locked(draft, register_id, signer, secret, keys)
+
+
+def _private_keys(box_private: X25519PrivateKey, signing_key: Ed25519PrivateKey | None) -> bytes:
+    raw = serialization.Encoding.Raw, serialization.PrivateFormat.Raw
+    none = serialization.NoEncryption()
+    box = box_private.private_bytes(*raw, none)
+    return box + (signing_key.private_bytes(*raw, none) if signing_key else b"")
+
+
+def _locked(
+    slot: Slot,
+    register_id: str,
+    signer: bytes,
+    secret: str,
+    keys: bytes | bytearray,
+    *,
+    cost: KdfCost | None = None,
+    must_change: bool | None = None,
+) -> Slot:
+    """`slot` with its private keys encrypted under `secret` (new salt; the public key, the
+    sealed database key and the grant stay as they are)."""
+    slot = dataclasses.replace(
+        slot,
+        salt=secrets.token_bytes(16),
+        cost=cost or slot.cost,
+        must_change=slot.must_change if must_change is None else must_change,
+    )
     nonce = secrets.token_bytes(12)
-    draft = Slot(kind, user, role.value if role else None, salt, cost, nonce, b"", must_change)
-    kek = _derive(secret, salt, cost)
-    wrapped = AESGCM(kek).encrypt(nonce, db_key, draft.header(register_id))
-    return dataclasses.replace(draft, wrapped_key=wrapped)
+    kek = derive_key(secret, slot.salt, slot.cost)
+    encrypted = AESGCM(kek).encrypt(nonce, bytes(keys), slot.header(register_id, signer))
+    return dataclasses.replace(slot, secret=nonce + encrypted)
+
+
+def _seal(db_key: bytes | bytearray, box_public: bytes, register_id: str) -> bytes:
+    """`db_key` sealed to an X25519 public key (ephemeral-static ECDH, HKDF, AES-256-GCM)."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(box_public))
+    nonce = secrets.token_bytes(12)
+    key = _seal_key(shared, ephemeral_public, box_public)
+    aad = _canonical({"register_id": register_id, "box_public": _b64(box_public)})
+    return ephemeral_public + nonce + AESGCM(key).encrypt(nonce, bytes(db_key), aad)
+
+
+def _unseal(sealed: bytes, box_private: X25519PrivateKey, register_id: str) -> bytes:
+    ephemeral_public, nonce, ciphertext = sealed[:32], sealed[32:44], sealed[44:]
+    box_public = box_private.public_key().public_bytes_raw()
+    shared = box_private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+    key = _seal_key(shared, ephemeral_public, box_public)
+    aad = _canonical({"register_id": register_id, "box_public": _b64(box_public)})
+    return AESGCM(key).decrypt(nonce, ciphertext, aad)
+
+
+def _seal_key(shared: bytes, ephemeral_public: bytes, box_public: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"wijkteam slot").derive(
+        shared + ephemeral_public + box_public
+    )
 
 
 def new_key_file(
     db_path: Path, user: str, role: Role, passphrase: str, *, demo: bool = False
-) -> tuple[bytes, str, KeyFile]:
-    """Create and write the key file of a new register: (database key, recovery key, file).
+) -> tuple[Unlocked, str]:
+    """Create and write the key file of a new register: (the first user unlocked, recovery key).
 
     Only the demo register (fictitious by construction) may keep its documented passphrase
     `demo`; every other passphrase must be strong."""
     if not (demo and passphrase == DEMO_PASSPHRASE):
         validate_passphrase(passphrase)
     register_id = secrets.token_hex(16)
+    signing_key = Ed25519PrivateKey.generate()
     db_key = new_database_key()
     recovery_key = new_recovery_key()
+    box_private = X25519PrivateKey.generate()
     slots = (
-        make_slot(register_id, db_key, passphrase, kind=USER_KIND, user=user, role=role),
         make_slot(
             register_id,
+            signing_key,
+            db_key,
+            passphrase,
+            kind=USER_KIND,
+            user=user,
+            role=role,
+            box_private=box_private,
+        ),
+        make_slot(
+            register_id,
+            signing_key,
             db_key,
             normalise_recovery_key(recovery_key),
             kind=RECOVERY_KIND,
@@ -290,40 +466,62 @@ def new_key_file(
         ),
     )
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    key_file = KeyFile(register_id=register_id, created_at=created, slots=slots)
-    write_key_file(db_path, key_file, db_key)
-    return db_key, recovery_key, key_file
+    signer = signing_key.public_key().public_bytes_raw()
+    key_file = KeyFile(register_id, created, signer, slots)
+    generation = write_key_file(db_path, key_file, db_key)
+    keys = _private_keys(box_private, signing_key if slots[0].holds_signing_key else None)
+    key_file = key_file.with_extra(generation=generation)
+    return Unlocked(db_key, key_file, user, role, keys=keys), recovery_key
 
 
 def set_user_passphrase(
     db_path: Path, unlocked: Unlocked, user: str, new_passphrase: str
 ) -> KeyFile:
-    """Rewrite the slot of `user` under a new passphrase; the database is not touched."""
+    """Give `user`'s slot a new passphrase: their own (their keys stay; the database is not
+    touched), or, opened with the recovery key, a new slot with the same role."""
     validate_passphrase(new_passphrase)
-    change = _new_secret_for(user, unlocked.db_key, new_passphrase, must_change=False)
+    change = _new_secret_for(user, unlocked, new_passphrase, must_change=False)
     return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
 
 
 def _new_secret_for(
-    user: str, db_key: bytes, secret: str, *, must_change: bool
+    user: str, unlocked: Unlocked, secret: str, *, must_change: bool
 ) -> Callable[[KeyFile], KeyFile]:
-    """The change that gives `user`'s existing slot (same role) a new secret."""
+    """The change that gives `user`'s existing slot (same role) a new secret: the same keys
+    under it when `user` is the one who unlocked, new keys granted by the signing key else."""
+    own = unlocked.user == user and len(unlocked.keys) >= BOX_KEY_BYTES
 
     def change(key_file: KeyFile) -> KeyFile:
         current = key_file.user_slot(user)
         if current is None:
             raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
-        return key_file.with_slot(
-            make_slot(
+        if own:
+            box = X25519PrivateKey.from_private_bytes(bytes(unlocked.keys[:BOX_KEY_BYTES]))
+            if box.public_key().public_bytes_raw() != current.box_public:
+                raise AuthenticationError(
+                    f"De toegang van {user} is intussen gewijzigd (door de teamleider?); er is"
+                    " niets gewijzigd. Open het register opnieuw."
+                )
+            slot = _locked(
+                current,
                 key_file.register_id,
-                db_key,
+                key_file.signer,
+                secret,
+                unlocked.keys,
+                must_change=must_change,
+            )
+        else:
+            slot = make_slot(
+                key_file.register_id,
+                unlocked.signing_key(),
+                unlocked.db_key,
                 secret,
                 kind=USER_KIND,
                 user=user,
                 role=Role(current.role) if current.role else None,
                 must_change=must_change,
             )
-        )
+        return key_file.with_slot(slot)
 
     return change
 
@@ -340,7 +538,7 @@ def reset_user_passphrase(db_path: Path, unlocked: Unlocked, user: str) -> tuple
     if unlocked.role is not Role.TEAMLEIDER:
         raise AuthenticationError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
     passphrase = one_time_passphrase()
-    change = _new_secret_for(user, unlocked.db_key, passphrase, must_change=True)
+    change = _new_secret_for(user, unlocked, passphrase, must_change=True)
     return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0], passphrase
 
 
@@ -352,12 +550,19 @@ def add_user_slot(
         raise AuthenticationError("Alleen een teamleider kan gebruikers toevoegen.")
     validate_user_name(user)
     validate_passphrase(passphrase)
+    signing_key = unlocked.signing_key()
 
     def change(key_file: KeyFile) -> KeyFile:
         if key_file.user_slot(user) is not None:
             raise UsageError(f"Gebruiker '{user}' bestaat al.")
         slot = make_slot(
-            key_file.register_id, unlocked.db_key, passphrase, kind=USER_KIND, user=user, role=role
+            key_file.register_id,
+            signing_key,
+            unlocked.db_key,
+            passphrase,
+            kind=USER_KIND,
+            user=user,
+            role=role,
         )
         return key_file.with_slot(slot)
 
@@ -371,6 +576,7 @@ ONE_TIME_REFUSAL = (
     "Dit is een eenmalig wachtwoord van de teamleider. Kies eerst uw eigen wachtwoord:"
     " 'wijkteam passwd' (het eenmalige wachtwoord is dan het huidige)."
 )
+OLD_VERSION = "van een oudere versie (1, zonder ondertekende rollen)"
 
 
 def unlock(
@@ -386,8 +592,9 @@ def unlock(
     Raises AuthenticationError for an unknown user, WrongPassphraseError for a wrong passphrase
     (the register's files are not touched; the try is counted beside them), TooManyAttemptsError
     while the user must still wait after wrong tries, KeyFileError when neither the key file nor
-    its backup copy can be trusted. With `repair=False` (for `db check`) a damaged main file is
-    reported in the warnings but not rewritten from its backup copy.
+    its backup copy can be trusted (also when the slot's role is not signed by the register).
+    With `repair=False` (for `db check`) a damaged main file is reported in the warnings but not
+    rewritten from its backup copy.
     """
     unlocked = _counted(
         db_path,
@@ -436,10 +643,16 @@ def _counted(db_path: Path, name: str, mistake: str, open_slot: Callable[[], Unl
     return unlocked
 
 
+class _Forged(Exception):
+    """A slot that opens with the secret but whose keys or role the register did not grant."""
+
+
 def _unlock(
     db_path: Path, user: str | None, pick: Any, secret: str, repair: bool = True
 ) -> Unlocked:
     main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
+    if repair:
+        _finish_interrupted_moves(db_path)
     main, main_problem = _try_load(main_path)
     bak, _ = _try_load(bak_path)
     if main and bak and bak.generation > main.generation:
@@ -448,35 +661,41 @@ def _unlock(
         main, main_problem = None, "ouder dan de reservekopie (een oud bestand teruggezet?)"
     candidates = [(kf, path) for kf, path in ((main, main_path), (bak, bak_path)) if kf]
     if not candidates:
-        if not main_path.exists() and not bak_path.exists():
-            raise KeyFileError(f"Geen sleutelbestand gevonden naast het register ({main_path}).")
-        raise KeyFileError(
-            f"Het sleutelbestand {main_path} is {main_problem} en er is geen bruikbare"
-            " reservekopie; herstel het uit een back-up."
-        )
+        raise _no_key_file(main_path, bak_path, main_problem)
     who = f"gebruiker '{user}'" if user else "de herstelsleutel"
     tried: set[Slot] = set()
+    forged = False
     for key_file, path in candidates:
         slot = pick(key_file)
         if slot is None or slot in tried:
             continue
         tried.add(slot)
         try:
-            db_key = _open_slot(slot, key_file.register_id, secret)
+            db_key, keys = _open_slot(slot, key_file, secret)
         except InvalidTag:
+            continue
+        except _Forged:
+            forged = True
             continue
         unlocked = _verified(
             db_path=db_path,
             key_file=key_file,
             used_path=path,
             db_key=db_key,
+            keys=keys,
             slot=slot,
             main_problem=main_problem,
             repair=repair,
         )
         if repair and _weaker(slot.cost, new_slot_cost()):
-            return _strengthened(db_path, unlocked, slot, secret)
-        return unlocked
+            unlocked = _strengthened(db_path, unlocked, slot, secret)
+        return _noting_unsigned(unlocked)
+    if forged:
+        raise KeyFileError(
+            f"De toegang van {who} in het sleutelbestand is niet ondertekend door een teamleider"
+            " van dit register: het bestand is buiten wijkteam om gewijzigd. Er is niets geopend;"
+            " vraag de teamleider om een nieuw wachtwoord ('wijkteam user reset')."
+        )
     if not tried:
         if user is None:
             raise KeyFileError("Dit sleutelbestand heeft geen herstelsleutel.")
@@ -486,17 +705,72 @@ def _unlock(
     raise WrongPassphraseError(f"Wachtwoord onjuist voor {who}.")
 
 
+def _finish_interrupted_moves(db_path: Path) -> None:
+    """A restore or a re-key stopped half-way put some new files in place and not yet the
+    rest: finish it first, so that the key file read is the one that fits the database."""
+    if not journal.journal_path(db_path).exists():
+        return
+    held = lock.hold_open(db_path)
+    try:
+        journal.finish_interrupted_restore(db_path)
+    finally:
+        held.release()
+
+
+def _no_key_file(main_path: Path, bak_path: Path, main_problem: str | None) -> KeyFileError:
+    if not main_path.exists() and not bak_path.exists():
+        return KeyFileError(f"Geen sleutelbestand gevonden naast het register ({main_path}).")
+    if main_problem == OLD_VERSION:
+        return KeyFileError(
+            f"Het sleutelbestand {main_path} is {OLD_VERSION}. De teamleider zet het één"
+            " keer om met 'wijkteam db upgrade'; er is niets gewijzigd."
+        )
+    return KeyFileError(
+        f"Het sleutelbestand {main_path} is {main_problem} en er is geen bruikbare"
+        " reservekopie; herstel het uit een back-up."
+    )
+
+
+def _noting_unsigned(unlocked: Unlocked) -> Unlocked:
+    """Warn when other slots carry a role no teamleider signed (someone edited the file)."""
+    unsigned = unlocked.key_file.unsigned()
+    if unsigned:
+        notice = (
+            "Het sleutelbestand bevat toegang zonder geldige ondertekening door een"
+            f" teamleider ({', '.join(unsigned)}): die opent niets. Meld het de teamleider."
+        )
+        object.__setattr__(unlocked, "warnings", (*unlocked.warnings, notice))
+    return unlocked
+
+
+def _open_slot(slot: Slot, key_file: KeyFile, secret: str) -> tuple[bytes, bytes]:
+    """(database key, the slot's private keys). InvalidTag for a wrong secret; _Forged when
+    the slot opens but its keys or its role are not what the register granted."""
+    kek = derive_key(secret, slot.salt, slot.cost)
+    header = slot.header(key_file.register_id, key_file.signer)
+    keys = AESGCM(kek).decrypt(slot.secret[:12], slot.secret[12:], header)
+    expected = BOX_KEY_BYTES + (SIGNING_SEED_BYTES if slot.holds_signing_key else 0)
+    if len(keys) != expected or not key_file.grant_ok(slot):
+        raise _Forged
+    box = X25519PrivateKey.from_private_bytes(keys[:BOX_KEY_BYTES])
+    if box.public_key().public_bytes_raw() != slot.box_public:
+        raise _Forged
+    if slot.holds_signing_key:
+        seed = keys[BOX_KEY_BYTES:]
+        signer = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+        if signer != key_file.signer:
+            raise _Forged
+    try:
+        return _unseal(slot.sealed_key, box, key_file.register_id), keys
+    except InvalidTag:
+        raise _Forged from None
+
+
 def _strengthened(db_path: Path, unlocked: Unlocked, slot: Slot, secret: str) -> Unlocked:
-    """Re-wrap a slot made with lighter key-derivation settings than today's, with today's."""
+    """Re-encrypt a slot made with lighter key-derivation settings than today's, with today's."""
     key_file = unlocked.key_file
-    stronger = make_slot(
-        key_file.register_id,
-        unlocked.db_key,
-        secret,
-        kind=slot.kind,
-        user=slot.user,
-        role=Role(slot.role) if slot.role else None,
-        must_change=slot.must_change,
+    stronger = _locked(
+        slot, key_file.register_id, key_file.signer, secret, unlocked.keys, cost=new_slot_cost()
     )
     key_file = key_file.with_slot(stronger)
     write_key_file(db_path, key_file, unlocked.db_key)
@@ -513,7 +787,7 @@ def unlocked_with_key(db_path: Path, db_key: bytes, user: str | None) -> Unlocke
     """An Unlocked for a key already in hand (just created), checked against the file's MAC."""
     path = key_file_path(db_path)
     key_file = read_key_file(path)
-    if not _mac_ok(path, db_key):
+    if not file_mac_ok(path, db_key):
         raise KeyFileError(f"Het sleutelbestand {path} hoort niet bij deze sleutel.")
     slot = key_file.user_slot(user) if user else None
     role = Role(slot.role) if slot and slot.role else None
@@ -526,6 +800,7 @@ def _verified(
     key_file: KeyFile,
     used_path: Path,
     db_key: bytes,
+    keys: bytes,
     slot: Slot,
     main_problem: str | None,
     repair: bool,
@@ -534,22 +809,22 @@ def _verified(
     main_path, bak_path = key_file_path(db_path), backup_key_file_path(db_path)
     role = Role(slot.role) if slot.role else None
     if used_path == main_path:
-        if _mac_ok(main_path, db_key):
-            return Unlocked(db_key, key_file, slot.user, role)
+        if file_mac_ok(main_path, db_key):
+            return Unlocked(db_key, key_file, slot.user, role, keys=keys)
         trusted, _ = _try_load(bak_path)
-        if trusted is None or not _mac_ok(bak_path, db_key):
+        if trusted is None or not file_mac_ok(bak_path, db_key):
             raise KeyFileError(
                 f"Het sleutelbestand {main_path} is gewijzigd buiten wijkteam om en de"
                 " reservekopie is niet bruikbaar; herstel het uit een back-up."
             )
         reason = "gewijzigd buiten wijkteam om"
     else:
-        if not _mac_ok(bak_path, db_key):
+        if not file_mac_ok(bak_path, db_key):
             raise KeyFileError(
                 f"Het sleutelbestand {main_path} is {main_problem or 'onbruikbaar'} en de"
                 " reservekopie is gewijzigd buiten wijkteam om; herstel het uit een back-up."
             )
-        if main_problem is None and _mac_ok(main_path, db_key):
+        if main_problem is None and file_mac_ok(main_path, db_key):
             # The main file is authentic and newer (a write stopped between the two copies):
             # the secret opens only the outdated copy, so it is no longer valid.
             if repair:
@@ -563,18 +838,13 @@ def _verified(
             f"Het sleutelbestand is {reason}; de reservekopie is bruikbaar en wordt teruggezet"
             " zodra het register gewoon wordt geopend."
         )
-        return Unlocked(db_key, trusted, slot.user, role, (warning,))
+        return Unlocked(db_key, trusted, slot.user, role, (warning,), keys=keys)
     write_key_file(db_path, trusted, db_key)
     warning = f"Het sleutelbestand was {reason}; de reservekopie is gebruikt en teruggezet."
-    return Unlocked(db_key, trusted, slot.user, role, (warning,))
+    return Unlocked(db_key, trusted, slot.user, role, (warning,), keys=keys)
 
 
-def _open_slot(slot: Slot, register_id: str, secret: str) -> bytes:
-    kek = _derive(secret, slot.salt, slot.cost)
-    return AESGCM(kek).decrypt(slot.nonce, slot.wrapped_key, slot.header(register_id))
-
-
-def _derive(secret: str, salt: bytes, cost: KdfCost) -> bytes:
+def derive_key(secret: str, salt: bytes, cost: KdfCost) -> bytes:
     return Argon2id(
         salt=salt,
         length=32,
@@ -595,6 +865,11 @@ def read_key_file(path: Path) -> KeyFile:
     return key_file
 
 
+def is_legacy_key_file(db_path: Path) -> bool:
+    """Whether the register's key file is of version 1 (to be converted by `db upgrade`)."""
+    return _try_load(key_file_path(db_path))[1] == OLD_VERSION
+
+
 def key_file_problem(path: Path, db_key: bytes, register_id: str) -> str | None:
     """What is wrong with the key file at `path` as a key file of this register (a Dutch
     phrase), or None when it is sound: readable, intact, of this register and authentic."""
@@ -603,7 +878,7 @@ def key_file_problem(path: Path, db_key: bytes, register_id: str) -> str | None:
         return problem
     if key_file.register_id != register_id:
         return "van een ander register"
-    if not _mac_ok(path, db_key):
+    if not file_mac_ok(path, db_key):
         return "gewijzigd buiten wijkteam om"
     return None
 
@@ -626,7 +901,7 @@ def key_lock_path(db_path: Path) -> Path:
 
 
 @contextmanager
-def _key_file_locked(db_path: Path) -> Iterator[None]:
+def key_file_locked(db_path: Path) -> Iterator[None]:
     """Exclusive: one process at a time reads, changes and writes the key file (two people
     changing it at once would otherwise each write over the other's change)."""
     fd = os.open(key_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)
@@ -642,9 +917,9 @@ def rewrite_key_file(
 ) -> tuple[KeyFile, int]:
     """Apply `change` to the key file as it is on disk now (not as it was when it was
     unlocked), under the lock, and write it; returns the new file and its generation."""
-    with _key_file_locked(db_path):
+    with key_file_locked(db_path):
         current, problem = _try_load(key_file_path(db_path))
-        if current is None or not _mac_ok(key_file_path(db_path), db_key):
+        if current is None or not file_mac_ok(key_file_path(db_path), db_key):
             raise KeyFileError(
                 f"Het sleutelbestand is {problem or 'gewijzigd buiten wijkteam om'}; er is niets"
                 " gewijzigd. Open het register eerst gewoon (de reservekopie wordt dan gebruikt)."
@@ -671,14 +946,17 @@ def _body(key_file: KeyFile) -> dict[str, Any]:
         "version": FORMAT_VERSION,
         "register_id": key_file.register_id,
         "created_at": key_file.created_at,
+        "signer": _b64(key_file.signer),
         "slots": [
             {
                 "kind": s.kind,
                 "user": s.user,
                 "role": s.role,
                 "kdf": _kdf_json(s.salt, s.cost),
-                "nonce": _b64(s.nonce),
-                "wrapped_key": _b64(s.wrapped_key),
+                "box_public": _b64(s.box_public),
+                "sealed_key": _b64(s.sealed_key),
+                "secret": _b64(s.secret),
+                "grant": _b64(s.grant),
                 **({"must_change": True} if s.must_change else {}),
             }
             for s in key_file.slots
@@ -721,15 +999,21 @@ def _parse(raw: bytes) -> KeyFile:
         document = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
         checksum = document.pop("checksum")
         document.pop("mac")
+        if document.get("format") == FORMAT and document.get("version") == LEGACY_VERSION:
+            raise _Unusable(OLD_VERSION)
         if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
             raise _Unusable("geen wijkteam-sleutelbestand van een bekende versie")
         if not hmac.compare_digest(hashlib.sha256(_canonical(document)).hexdigest(), checksum):
             raise damaged
         if not isinstance(document["slots"], list) or len(document["slots"]) > MAX_SLOTS:
             raise damaged
+        signer = _unb64(document["signer"])
+        if len(signer) != 32:
+            raise damaged
         return KeyFile(
             register_id=str(document["register_id"]),
             created_at=str(document["created_at"]),
+            signer=signer,
             slots=tuple(_slot_from_json(s) for s in document["slots"]),
             extra=dict(document.get("extra") or {}),
         )
@@ -757,7 +1041,7 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is geen getal in een sleutelbestand")
 
 
-def _mac_ok(path: Path, db_key: bytes) -> bool:
+def file_mac_ok(path: Path, db_key: bytes) -> bool:
     try:
         document = json.loads(path.read_bytes().decode("utf-8"))
         document.pop("checksum")
@@ -799,14 +1083,23 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
         role=role,
         salt=_unb64(kdf["salt"]),
         cost=cost,
-        nonce=_unb64(data["nonce"]),
-        wrapped_key=_unb64(data["wrapped_key"]),
+        box_public=_unb64(data["box_public"]),
+        sealed_key=_unb64(data["sealed_key"]),
+        secret=_unb64(data["secret"]),
+        grant=_unb64(data["grant"]),
         must_change=must_change,
     )
-    if not 16 <= len(slot.salt) <= 64 or len(slot.nonce) != 12:
-        raise ValueError("bad salt or nonce")
-    if len(slot.wrapped_key) != DB_KEY_BYTES + 16:
-        raise ValueError("bad wrapped key")
+    # Whether the keys fit the role is checked once they are decrypted (_open_slot).
+    keys = (BOX_KEY_BYTES, BOX_KEY_BYTES + SIGNING_SEED_BYTES)
+    sound = (
+        16 <= len(slot.salt) <= 64
+        and len(slot.box_public) == 32
+        and len(slot.sealed_key) == SEALED_BYTES
+        and len(slot.secret) - 12 - 16 in keys
+        and len(slot.grant) == GRANT_BYTES
+    )
+    if not sound:
+        raise ValueError("bad slot sizes")
     return slot
 
 

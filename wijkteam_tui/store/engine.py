@@ -6,8 +6,10 @@ PostgreSQL later with the same models and migrations.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
+import secrets
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -46,7 +48,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: The newest revision in `migrations/versions` (a test keeps the two in step). A register at
 #: this revision opens without loading Alembic or reading the migration scripts: a command
 #: such as `wijkteam overdue` starts that much faster.
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 BUSY_TIMEOUT_MS = 30_000
 # Decrypted pages kept per connection: SQLCipher decrypts on every cache miss, so a cache that
 # holds the working set (agreements, clients, network of a 20,000-client register) keeps reads
@@ -213,9 +215,12 @@ class Register:
         user: CurrentUser | None,
         migration: MigrationReport | None,
         *,
+        audit_key: bytes,
         held: lock.RegisterLock | None = None,
     ) -> None:
         self.path = path
+        #: The audit chain's key (kept in the database: see `register_keys`).
+        self.audit_key = audit_key
         # The shared lock that tells `restore` this register is open here (store/lock.py).
         self._held = held
         self.engine = engine
@@ -235,7 +240,7 @@ class Register:
         context = audit.Context(
             user.name if user else "systeem",
             user.role.value if user else "",
-            audit.chain_key(unlocked.db_key),
+            audit_key,
         )
         self._write_sessions = sessionmaker(
             bind=engine.execution_options(
@@ -424,10 +429,10 @@ def create_register(
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
         files.new_private_file(path)
-        db_key, recovery_key, _ = crypto.new_key_file(
+        unlocked, recovery_key = crypto.new_key_file(
             path, user, Role.TEAMLEIDER, passphrase, demo=demo
         )
-        unlocked = crypto.unlocked_with_key(path, db_key, user)
+        db_key = bytes(unlocked.db_key)
         engine = _make_engine(path, db_key, new=True)
         try:
             _run_migrations(engine, path, db_key, None)
@@ -439,6 +444,8 @@ def create_register(
                     TeamSettings(
                         id=1,
                         register_id=unlocked.key_file.register_id,
+                        audit_key=secrets.token_bytes(32).hex(),
+                        signer=base64.b64encode(unlocked.key_file.signer).decode("ascii"),
                         team_name=team_name.strip() or DEFAULT_TEAM_NAME,
                         demo=demo,
                         created_at=utc_now(),
@@ -516,6 +523,7 @@ def open_unlocked(
         try:
             report = _run_migrations(engine, path, unlocked.db_key, script_location)
             _check_generation(engine, path)
+            audit_key = register_keys(engine, unlocked)
             current = _sync_users(engine, unlocked)
         except BaseException:
             engine.dispose()
@@ -523,7 +531,7 @@ def open_unlocked(
     except BaseException:
         held.release()
         raise
-    register = Register(path, engine, unlocked, current, report, held=held)
+    register = Register(path, engine, unlocked, current, report, audit_key=audit_key, held=held)
     try:
         tries, last = unlocked.failed_tries
         failed = audit.logins_failed(tries, last, unlocked.user or "") if tries else []
@@ -592,6 +600,61 @@ def _check_generation(engine: Engine, path: Path) -> None:
             settings = writing.get(TeamSettings, 1)
             if settings is not None and settings.key_generation < on_disk:
                 settings.key_generation = on_disk
+
+
+def register_keys(engine: Engine, unlocked: crypto.Unlocked) -> bytes:
+    """The audit chain's key, and the check that the key file is signed by this register's key.
+
+    Both are kept in team_settings. A register from before they were kept (migration 0017) gets
+    them at this opening: the chain key its events were made with, and the key file's signer.
+    A key file signed by another key (its roles re-signed by someone who made their own
+    signing key) is refused."""
+    signer = base64.b64encode(unlocked.key_file.signer).decode("ascii")
+    with Session(engine) as session:
+        row = session.execute(
+            select(TeamSettings.audit_key, TeamSettings.signer).where(TeamSettings.id == 1)
+        ).first()
+    if row is None:
+        raise RegisterError("Het register is nooit afgemaakt (de teaminstellingen ontbreken).")
+    audit_key, known_signer = row
+    if known_signer is not None and known_signer != signer:
+        raise KeyFileError(
+            "Het sleutelbestand is ondertekend met een andere sleutel dan dit register kent: het"
+            " is buiten wijkteam om gemaakt of gewijzigd. Er is niets geopend; zet het"
+            " sleutelbestand terug uit een back-up."
+        )
+    if audit_key is None or known_signer is None:
+        audit_key = audit_key or audit.chain_key(unlocked.db_key).hex()
+        writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+        with writing, writing.begin():
+            settings = writing.get(TeamSettings, 1)
+            assert settings is not None
+            settings.audit_key = settings.audit_key or audit_key
+            settings.signer = settings.signer or signer
+            audit_key = settings.audit_key
+    return bytes.fromhex(audit_key)
+
+
+def prepare_for_new_key(path: Path, db_key: bytes, register_id: str, signer: str) -> None:
+    """Before a register made under a key file of version 1 gets a new database key: bring its
+    structure up to date and keep the chain key its audit events were made with (which was
+    derived from the old database key), and record the new signer."""
+    conn = connect_keyed(path, db_key, read_only=True)
+    try:
+        verify_identity(conn, path, register_id)
+    finally:
+        conn.close()
+    engine = _make_engine(path, db_key)
+    try:
+        _run_migrations(engine, path, db_key, None)
+        writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+        with writing, writing.begin():
+            settings = writing.get(TeamSettings, 1)
+            assert settings is not None
+            settings.audit_key = settings.audit_key or audit.chain_key(db_key).hex()
+            settings.signer = signer
+    finally:
+        engine.dispose()
 
 
 def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None:

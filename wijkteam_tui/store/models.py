@@ -114,6 +114,12 @@ class TeamSettings(Versioned, Base):
     #: The newest key file generation this register has seen: an older key file (a copy put
     #: back to bring an old passphrase back) is refused.
     key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The audit chain's HMAC key (hex). Kept here, in the encrypted database, so that the
+    #: chain survives a new database key; see store/audit.py.
+    audit_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The register's Ed25519 public key (base64), as in the key file: a key file signed by
+    #: another key is refused.
+    signer: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

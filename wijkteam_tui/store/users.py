@@ -68,7 +68,8 @@ def user_overview(register: Register) -> list[UserRow]:
 
 def deactivate_user(register: Register, name: str) -> None:
     """Take `name`'s key slot away (they cannot open the register any more) and mark them
-    not active; their history stays and still names them (teamleider)."""
+    not active; their history stays and still names them (teamleider). The database key is
+    then due to be renewed (`rekey.renew_key`), so that what they knew opens nothing."""
     register.require_teamleider(REFUSAL)
     assert register.user is not None
     if name == register.user.name:
@@ -84,7 +85,9 @@ def deactivate_user(register: Register, name: str) -> None:
         def without(key_file: crypto.KeyFile) -> crypto.KeyFile:
             if key_file.user_slot(name) is None and not user.active:
                 raise ValidationError(f"{name} is al uitgeschakeld.", "name")
-            return key_file.without_user(name)
+            # Until the database key is new, what they knew still opens it (store/rekey.py).
+            due = [n for n in key_file.rekey_due if n != name]
+            return key_file.without_user(name).with_extra(**{crypto.REKEY_DUE: [*due, name]})
 
         _, generation = crypto.rewrite_key_file(register.path, key, without)
         user.active = False

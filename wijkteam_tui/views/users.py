@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.rekey import renew_key
 from wijkteam_tui.store.users import UserRow, deactivate_user, user_overview
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
@@ -121,16 +123,32 @@ class UsersScreen(WijkteamScreen[None]):
             register = self.wijkteam.register
             if not yes or register is None:
                 return
+
+            def deactivate() -> tuple[Register | None, str | None]:
+                deactivate_user(register, row.name)
+                # The register is closed for the new key: no screen may use it meanwhile.
+                self.app.call_from_thread(setattr, self.wijkteam, "register", None)
+                return renew_key(register, f"na het uitschakelen van {row.name}")
+
             self.run_store(
-                lambda: deactivate_user(register, row.name),
-                lambda _none: self._deactivated(row.name),
+                deactivate,
+                lambda result: self._deactivated(row.name, *result),
                 group="users-change",
             )
 
         self.app.push_screen(ConfirmDialog(question, yes="Uitschakelen"), answered)
 
-    def _deactivated(self, name: str) -> None:
-        self.notify(f"{name} is uitgeschakeld.")
+    def _deactivated(self, name: str, reopened: Register | None, pending: str | None) -> None:
+        if reopened is not None:
+            self.wijkteam.register_reopened(reopened)
+        if pending:
+            self.notify(f"{name} is uitgeschakeld. {pending}", severity="warning", timeout=15)
+        else:
+            self.notify(
+                f"{name} is uitgeschakeld en de databasesleutel is vernieuwd: wat {name} wist,"
+                " opent het register niet meer.",
+                timeout=10,
+            )
         self.action_reload()
 
     def action_back(self) -> None:
