@@ -39,6 +39,11 @@ class WrongPassphraseError(AuthenticationError):
         self.wait_seconds = wait_seconds
 
 
+class OneTimePassphraseError(AuthenticationError):
+    """The passphrase is right, but it is a one-time passphrase from the teamleider: the user
+    must choose their own before the register opens."""
+
+
 class TooManyAttemptsError(AuthenticationError):
     """Refused before trying: too many wrong passphrases in a row, and the wait
     (`wait_seconds`) is not over yet."""

@@ -14,9 +14,9 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import make_app, settle
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import AuthenticationError
+from wijkteam_tui.errors import AuthenticationError, WijkteamError
 from wijkteam_tui.store import audit, crypto
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.engine import Register, connect_keyed, create_register, open_register
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.users import UsersScreen
 
@@ -49,6 +49,7 @@ async def _users(pilot) -> UsersScreen:  # type: ignore[no-untyped-def]
 
 
 async def test_x_takes_access_away_after_the_question(register):
+    old_key = bytes(register.unlocked.db_key)
     app = make_app(register.path, register=register)
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await _users(pilot)
@@ -61,6 +62,17 @@ async def test_x_takes_access_away_after_the_question(register):
         await pilot.press("j")
         await settle(pilot)
         assert [str(c).strip() for c in table.get_row_at(1)][3] == "nee"
+        # The screens go on with the register opened again under its new database key, and
+        # the teamleider can still grant roles (her slot's keys came along).
+        reopened = app.register
+        assert reopened is not None and reopened is not register
+        assert bytes(reopened.unlocked.db_key) != old_key
+        reopened.unlocked.signing_key()
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.row_count == 2
+    with pytest.raises(WijkteamError):
+        connect_keyed(register.path, old_key, read_only=True)
     with pytest.raises(AuthenticationError, match="bestaat niet in dit register"):
         crypto.unlock(register.path, "bram", BRAM)
 

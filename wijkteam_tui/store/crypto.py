@@ -62,6 +62,7 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
     AuthenticationError,
     KeyFileError,
+    OneTimePassphraseError,
     TooManyAttemptsError,
     UsageError,
     WrongPassphraseError,
@@ -605,7 +606,7 @@ def unlock(
     slot = unlocked.key_file.user_slot(user)
     if slot is not None and slot.must_change and not one_time_ok:
         unlocked.forget()
-        raise AuthenticationError(ONE_TIME_REFUSAL)
+        raise OneTimePassphraseError(ONE_TIME_REFUSAL)
     return unlocked
 
 

@@ -20,7 +20,12 @@ from wijkteam_tui.domain.accounts import (
     validate_passphrase,
     validate_user_name,
 )
-from wijkteam_tui.errors import TooManyAttemptsError, UsageError, WijkteamError
+from wijkteam_tui.errors import (
+    OneTimePassphraseError,
+    TooManyAttemptsError,
+    UsageError,
+    WijkteamError,
+)
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
@@ -119,6 +124,12 @@ class UnlockScreen(WijkteamScreen[None]):
         self.holding_keys = False
         self.query_one("#open", Button).disabled = False
         passphrase = self.query_one("#passphrase", Input)
+        if isinstance(error, OneTimePassphraseError):
+            # Right, but for once: the person chooses their own now (the field keeps the
+            # one-time passphrase until it has been replaced).
+            user = self.query_one("#user", Input).value.strip()
+            self.app.push_screen(ChoosePassphraseScreen(user, passphrase.value), self._chosen)
+            return
         passphrase.value = ""
         passphrase.focus()
         # A wrong passphrase says how long the next try must wait (nothing after the first few).
@@ -135,6 +146,53 @@ class UnlockScreen(WijkteamScreen[None]):
                 self._countdown = self.set_interval(1.0, self._show_wait)
             return
         self.query_one("#unlock-message", Static).update(literal(text))
+
+    def _chosen(self, chosen: str | None) -> None:
+        one_time = self.query_one("#passphrase", Input)
+        if chosen is None:
+            one_time.value = ""
+            one_time.focus()
+            self.query_one("#unlock-message", Static).update(
+                "Kies eerst een eigen wachtwoord; het eenmalige blijft tot dan geldig."
+            )
+            return
+        user = self.query_one("#user", Input).value.strip()
+        given = one_time.value
+        self.query_one("#unlock-message", Static).update("Wachtwoord instellen en openen…")
+        self.query_one("#open", Button).disabled = True
+        self.holding_keys = True
+        path = self.wijkteam.db_path
+        self.run_store(
+            lambda: self._replace(path, user, given, chosen),
+            self._opened,
+            group="unlock",
+            failed=self._failed,
+        )
+
+    def _replace(
+        self, path: Path, user: str, one_time: str, chosen: str
+    ) -> tuple[Register, Day | None]:
+        """Put the person's own passphrase in place of the one-time one, then open."""
+        preload()
+        from wijkteam_tui.store import crypto
+        from wijkteam_tui.store.audit import Event, record
+        from wijkteam_tui.store.engine import open_unlocked
+
+        given = crypto.unlock(path, user, one_time, one_time_ok=True)
+        try:
+            crypto.set_user_passphrase(path, given, user, chosen)
+        finally:
+            given.forget()
+        # Opened with the new passphrase, as every next time: the register records the key
+        # file's new generation as it opens.
+        register = open_unlocked(path, crypto.unlock(path, user, chosen), how="login")
+        try:
+            detail = "wachtwoord gewijzigd (eenmalig wachtwoord vervangen)"
+            record(register, Event("user", "users", user, detail=detail))
+            return register, read_day(register, self.wijkteam)
+        except BaseException:
+            register.close()
+            raise
 
     def _show_wait(self) -> None:
         """The wait, counted down each second, in the message under the fields."""
@@ -153,6 +211,78 @@ class UnlockScreen(WijkteamScreen[None]):
         self.query_one("#passphrase", Input).value = ""  # not kept once it has done its work
         self.holding_keys = False
         self.wijkteam.register_opened(register, day)
+
+
+class ChoosePassphraseScreen(WijkteamScreen[str | None]):
+    """After a reset by the teamleider: the person chooses their own passphrase, twice.
+    Returns it (not yet set: the unlock screen does that), or None on Escape."""
+
+    BINDINGS = [
+        Binding("enter", "next", "Verder", id="choose.next", priority=True, show=False),
+        Binding("escape", "cancel", "Annuleren", id="choose.cancel"),
+    ]
+
+    def __init__(self, user: str, one_time: str) -> None:
+        super().__init__()
+        self.user = user
+        self._one_time = one_time
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="choose-box", classes="dialog"):
+            yield Label("Kies uw eigen wachtwoord", classes="dialog-title")
+            yield Static(
+                literal(
+                    f"{self.user}, u opent met een eenmalig wachtwoord van de teamleider. Kies"
+                    " nu een eigen wachtwoord; daarna werkt het eenmalige niet meer."
+                ),
+                classes="hint",
+            )
+            yield Label("Nieuw wachtwoord")
+            yield Input(password=True, id="new", compact=True)
+            yield Static("", id="choose-strength", classes="hint")
+            yield Label("Nieuw wachtwoord nogmaals")
+            yield Input(password=True, id="again", compact=True)
+            yield Static("", id="choose-message", classes="field-message")
+            yield Button("Instellen en openen", id="set", variant="primary")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#new", Input).focus()
+
+    @on(Input.Changed, "#new")
+    def _strength(self, event: Input.Changed) -> None:
+        hint = passphrase_strength(event.value) if event.value else ""
+        self.query_one("#choose-strength", Static).update(f"Sterkte: {hint}" if hint else "")
+
+    def action_next(self) -> None:
+        if self.focused is self.query_one("#new", Input):
+            self.set_focus(self.query_one("#again", Input))  # at once, not scheduled
+        else:
+            self._set()
+
+    @on(Button.Pressed, "#set")
+    def _set(self) -> None:
+        chosen = self.query_one("#new", Input).value
+        again = self.query_one("#again", Input)
+        message = self.query_one("#choose-message", Static)
+        try:
+            validate_passphrase(chosen)
+        except UsageError as error:
+            message.update(literal(error.message))
+            self.query_one("#new", Input).focus()
+            return
+        if chosen == self._one_time:
+            message.update("Kies een ander wachtwoord dan het eenmalige.")
+            return
+        if chosen != again.value:
+            message.update("De wachtwoorden zijn niet gelijk.")
+            again.value = ""
+            again.focus()
+            return
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class SetupScreen(WijkteamScreen[None]):
