@@ -128,6 +128,13 @@ class TeamScreen(WijkteamScreen[None]):
         ),
         Binding("a", "audit", "Auditlog", id="team.audit", tooltip="Wie deed wat, wanneer"),
         Binding("u", "users", "Gebruikers", id="team.users", tooltip="Wie het register opent"),
+        Binding(
+            "b",
+            "retention",
+            "Bewaartermijn",
+            id="team.retention",
+            tooltip="Dossiers voorbij de bewaartermijn",
+        ),
         Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
         Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
         Binding("tab", "app.focus_next", "Volgende", show=False, id="team.next"),
@@ -223,6 +230,11 @@ class TeamScreen(WijkteamScreen[None]):
         from wijkteam_tui.views.users import UsersScreen
 
         self.app.push_screen(UsersScreen())
+
+    def action_retention(self) -> None:
+        from wijkteam_tui.views.retention import RetentionScreen
+
+        self.app.push_screen(RetentionScreen())
 
     def action_audit(self) -> None:
         from wijkteam_tui.views.audit import AuditScreen

@@ -15,6 +15,7 @@ from wijkteam_tui.views import (
     contact,
     detail,
     ecogram,
+    retention,
     social_map,
     team,
     today,
@@ -30,6 +31,7 @@ from wijkteam_tui.views.forms import observation as observation_form
 from wijkteam_tui.views.forms import phase as phase_form
 from wijkteam_tui.views.forms import reassign as reassign_form
 from wijkteam_tui.views.forms import resource as resource_form
+from wijkteam_tui.views.forms import retention as retention_form
 from wijkteam_tui.views.forms import settings as settings_form
 from wijkteam_tui.views.forms import signal as signal_form
 from wijkteam_tui.views.forms import snooze as snooze_form
@@ -56,6 +58,8 @@ __all__ = [
     "queries",
     "reassign_form",
     "resource_form",
+    "retention",
+    "retention_form",
     "services",
     "settings_form",
     "signal_form",
