@@ -148,6 +148,7 @@ def _heavy_client(register: Register, name: str) -> tuple[int, str]:
 def _erasure(tmp: Path) -> dict[str, Any]:
     from wijkteam_tui.store.erasure import erase_client
     from wijkteam_tui.store.generator import generate
+    from wijkteam_tui.store.rekey import rekey_after_deactivation
 
     register, _ = create_register(tmp / "erase.db", "bench", "benchmark wachtwoord", demo=True)
     try:
@@ -162,9 +163,19 @@ def _erasure(tmp: Path) -> dict[str, Any]:
                 override="Benchmark.", today=TODAY,
             )  # fmt: skip
             spent.append(time.perf_counter() - started)
+        key = bytes(register.unlocked.db_key)
     finally:
         register.close()
-    return {"erase_seconds": round(statistics.median(spent), 2), "erase_contact_moments": moments}
+    size_mb = (tmp / "erase.db").stat().st_size / 1e6
+    started = time.perf_counter()
+    rekey_after_deactivation(tmp / "erase.db", key)
+    return {
+        "erase_seconds": round(statistics.median(spent), 2),
+        "erase_contact_moments": moments,
+        # A new database key for the whole 2,000-client register (deactivating a user).
+        "rekey_seconds": round(time.perf_counter() - started, 2),
+        "rekey_database_mb": round(size_mb, 1),
+    }
 
 
 def erasure_facts_moments(register: Register, client: int) -> int:
