@@ -269,8 +269,8 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
     )
     print(f"Eenmalig wachtwoord voor {args.name}: {given[0]}")
     print(
-        f"Geef het persoonlijk door. Bij de volgende keer vraagt wijkteam {args.name} eerst een"
-        " eigen wachtwoord te kiezen ('wijkteam passwd').",
+        f"Geef het persoonlijk door. Bij de volgende keer kiest {args.name} eerst een eigen"
+        " wachtwoord: op het openingsscherm, of met 'wijkteam passwd'.",
         file=sys.stderr,
     )
     return 0

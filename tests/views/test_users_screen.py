@@ -85,3 +85,16 @@ def test_users_screen(snap_compare, register, size):
 
     assert snap_compare(make_app(register.path, register=register), terminal_size=size,
                         run_before=users)  # fmt: skip
+
+
+async def test_keys_typed_before_the_list_is_there_wait_for_it(register):
+    """t, u, down, x at machine speed: the question comes for bram, nothing is lost."""
+    from tests.views.conftest import burst, drain
+
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        burst(app, "t", "u", "down", "x")
+        await drain(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "(bram)" in str(app.screen.question)

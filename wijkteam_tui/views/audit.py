@@ -104,7 +104,7 @@ class AuditScreen(WijkteamScreen[None]):
             )
             return Loaded(shown, list_users(register))
 
-        self.run_store(load, self._show, group="audit", failed=self._refused)
+        self.run_store(load, self._show, group="audit", failed=self._refused, hold_keys=True)
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
         self.tell_refusal("audit-summary", message)

@@ -69,8 +69,9 @@ class RetentionScreen(WijkteamScreen[None]):
         if register is None:
             return
         today = self.wijkteam.clock()
+        # Keys typed before the list is there (down, w) wait for it instead of getting lost.
         self.run_store(lambda: past_retention(register, today), self._show, group="retention",
-                       failed=self._refused)  # fmt: skip
+                       failed=self._refused, hold_keys=True)  # fmt: skip
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
         self.tell_refusal("retention-summary", message)

@@ -63,8 +63,9 @@ class UsersScreen(WijkteamScreen[None]):
         register = self.wijkteam.register
         if register is None:
             return
+        # Keys typed before the list is there (down, x) wait for it instead of getting lost.
         self.run_store(lambda: user_overview(register), self._show, group="users",
-                       failed=self._refused)  # fmt: skip
+                       failed=self._refused, hold_keys=True)  # fmt: skip
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
         self.tell_refusal("users-summary", message)
