@@ -113,6 +113,7 @@ class UsersScreen(WijkteamScreen[None]):
         question = (
             f"{row.display_name} ({row.name}) uitschakelen?\n"
             "De toegang wordt verwijderd; de geschiedenis blijft en noemt deze gebruiker.\n"
+            "Het register krijgt een nieuwe sleutel: wat deze gebruiker wist, opent niets meer.\n"
             + (
                 f"Draag daarna {counted(row.open_clients, 'cliënt', 'cliënten')} over (Team, o)."
                 if row.open_clients
