@@ -185,3 +185,32 @@ def test_another_account_is_told_it_has_no_permission(tmp_path: Path):
         assert "Geen toestemming" in result.stderr, result.stderr
         assert "onverwachte" not in result.stderr
     assert fingerprint(path, crypto.key_file_path(path)) == before
+
+
+def test_a_full_disk_during_a_rekey_changes_nothing_and_says_so(small_disk: Path):
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.rekey import renew_key
+
+    path = small_disk / "team" / "register.db"
+    register, _ = create_register(path, "anna", PASSPHRASE)
+    for number in range(60):
+        create_client(register, _client(number), TODAY)
+    old_key = bytes(register.unlocked.db_key)
+    with register.raw() as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Room for the log to fold in, not for a whole second copy of the database.
+    _fill(small_disk, leave_kib=path.stat().st_size // 2048)
+    register, pending = renew_key(register, "test")
+    try:
+        assert pending is not None and "vol" in pending and "niet vernieuwd" in pending
+        assert bytes(register.unlocked.db_key) == old_key
+        assert len(_names(register)) == 60
+    finally:
+        register.close()
+    assert not list(path.parent.glob("wijkteam-herstel-*")), "no staging left behind"
+    assert not crypto.backup_key_file_path(path).with_suffix(".nieuw").exists()
+    reopened = open_register(path, "anna", PASSPHRASE)
+    try:
+        assert reopened.check() == []
+    finally:
+        reopened.close()

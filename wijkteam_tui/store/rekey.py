@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -46,7 +47,7 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import crypto, journal, lock
+from wijkteam_tui.store import crypto, faults, journal, lock
 from wijkteam_tui.store.audit import Event, record
 from wijkteam_tui.store.engine import (
     Register,
@@ -78,12 +79,12 @@ def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.
     try:
         journal.finish_interrupted_restore(db_path)
         new_key = crypto.new_database_key()
-        _fold_wal(db_path, old_key)
         staging = Path(
             tempfile.mkdtemp(prefix=f"{journal.STAGING_PREFIX}{os.getpid()}-", dir=db_path.parent)
         )
         try:
             staged = staging / db_path.name
+            _fold_wal(db_path, old_key)
             _export(db_path, old_key, staged, new_key)
             # Nobody changes the key file between reading it here and the new one in place.
             with crypto.key_file_locked(db_path):
@@ -97,6 +98,12 @@ def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.
                 ]
                 journal.write(db_path, staging, moves)
                 journal.finish_interrupted_restore(db_path)
+        except sqlcipher.Error as exc:
+            # Before the journal: nothing was moved (a full disk, most likely).
+            needed = db_path.stat().st_size
+            raise faults.from_sqlite(exc, db_path) or faults.write_failed(
+                staging / db_path.name, needed
+            ) from exc
         finally:
             # Once the journal is written, the staged files are what it puts in place: they
             # stay until the moves are finished (by the next opening, if not here).
@@ -212,7 +219,14 @@ def _rekey_copies(db_path: Path, old_key: bytes, new_key: bytes) -> None:
             continue  # another key: the copy of another register, or damaged
         staged = copy.with_name(copy.name + ".nieuw")
         staged.unlink(missing_ok=True)
-        _export(copy, old_key, staged, new_key)
+        try:
+            _export(copy, old_key, staged, new_key)
+        except (sqlcipher.Error, WijkteamError, OSError):
+            # No room for it (or it is damaged): a copy that the old key still opens must not
+            # stay. The live register is complete and newer than any copy.
+            staged.unlink(missing_ok=True)
+            copy.unlink()
+            continue
         staged.replace(copy)
         for kept in (crypto.key_file_path(copy), crypto.backup_key_file_path(copy)):
             if kept.exists():
