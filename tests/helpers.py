@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -86,3 +87,18 @@ def decrypted_pages(path: Path, key: bytes, page_size: int = 4096, reserve: int 
         decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
         out += decryptor.update(page[start : page_size - reserve]) + decryptor.finalize()
     return bytes(out)
+
+
+def keep_key_files(db_path: Path, into: Path) -> None:
+    """Copy both key files of the register at `db_path` into the new folder `into`."""
+    from wijkteam_tui.store import crypto
+
+    into.mkdir()
+    for key_file in (crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)):
+        shutil.copy2(key_file, into / key_file.name)
+
+
+def put_back_key_files(db_path: Path, kept: Path) -> None:
+    """Put key files kept by `keep_key_files` back beside the register."""
+    for key_file in kept.iterdir():
+        shutil.copy2(key_file, db_path.with_name(key_file.name))

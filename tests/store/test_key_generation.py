@@ -4,14 +4,13 @@ the same moment both land."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
-from tests.helpers import run_cli
+from tests.helpers import keep_key_files, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import KeyFileError
 from wijkteam_tui.store import crypto
@@ -20,26 +19,15 @@ from wijkteam_tui.store.engine import open_register
 NEW = "een heel nieuw wachtwoord"
 
 
-def _keep(path: Path, into: Path) -> None:
-    into.mkdir()
-    for key_file in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
-        shutil.copy2(key_file, into / key_file.name)
-
-
-def _put_back(path: Path, kept: Path) -> None:
-    for key_file in kept.iterdir():
-        shutil.copy2(key_file, path.with_name(key_file.name))
-
-
 def test_an_old_key_file_put_back_is_refused(new_register: NewRegister, tmp_path: Path):
     path = new_register.path
     new_register.register.close()
-    _keep(path, tmp_path / "oud")
+    keep_key_files(path, tmp_path / "oud")
     env = {"WIJKTEAM_PASSPHRASE": PASSPHRASE, "WIJKTEAM_NEW_PASSPHRASE": NEW}
     changed = run_cli("passwd", "--db", str(path), "--user", "anna", env=env)
     assert changed.returncode == 0, changed.stderr
     open_register(path, "anna", NEW).close()
-    _put_back(path, tmp_path / "oud")
+    put_back_key_files(path, tmp_path / "oud")
     with pytest.raises(KeyFileError, match="ouder dan het register"):
         open_register(path, "anna", PASSPHRASE)
     # Nor can the old file be rewritten, generation by generation, into a newer one.

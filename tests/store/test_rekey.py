@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
 from tests.conftest import PASSPHRASE, NewRegister
-from tests.helpers import make_client, run_cli
+from tests.helpers import keep_key_files, make_client, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, WijkteamError
 from wijkteam_tui.store import audit, crypto, journal, rekey
@@ -43,17 +42,6 @@ def _team(new_register: NewRegister) -> Path:
     return path
 
 
-def _keep_key_files(path: Path, into: Path) -> None:
-    into.mkdir()
-    for key_file in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
-        shutil.copy2(key_file, into / key_file.name)
-
-
-def _put_back(path: Path, kept: Path) -> None:
-    for key_file in kept.iterdir():
-        shutil.copy2(key_file, path.with_name(key_file.name))
-
-
 def _opens(path: Path, key: bytes) -> bool:
     try:
         connect_keyed(path, key, wal=False, read_only=True).close()
@@ -67,7 +55,7 @@ def test_deactivation_rekeys_so_nothing_the_person_knew_opens_the_register(
 ):
     path = _team(new_register)
     old_key = bytes(crypto.unlock(path, "bram", BRAM).db_key)
-    _keep_key_files(path, tmp_path / "bram-bewaard")
+    keep_key_files(path, tmp_path / "bram-bewaard")
     # A copy beside the register under the same key, as an upgrade leaves one.
     before_upgrade = path.with_name("register-voor-bijwerken-20261101T090000.db")
     source = connect_keyed(path, old_key)
@@ -99,7 +87,7 @@ def test_deactivation_rekeys_so_nothing_the_person_knew_opens_the_register(
     # bram's passphrase opens nothing; his kept key file does not bring him back.
     with pytest.raises(AuthenticationError):
         crypto.unlock(path, "bram", BRAM)
-    _put_back(path, tmp_path / "bram-bewaard")
+    put_back_key_files(path, tmp_path / "bram-bewaard")
     with pytest.raises(WijkteamError):
         open_register(path, "bram", BRAM)
 

@@ -784,15 +784,18 @@ def _strengthened(db_path: Path, unlocked: Unlocked, slot: Slot, secret: str) ->
     return result
 
 
-def unlocked_with_key(db_path: Path, db_key: bytes, user: str | None) -> Unlocked:
-    """An Unlocked for a key already in hand (just created), checked against the file's MAC."""
+def unlocked_with_key(
+    db_path: Path, db_key: bytes, user: str | None, keys: bytes = b""
+) -> Unlocked:
+    """An Unlocked for a key already in hand (just created, or just renewed: then `keys`, the
+    user's slot keys, come along), checked against the file's MAC."""
     path = key_file_path(db_path)
     key_file = read_key_file(path)
     if not file_mac_ok(path, db_key):
         raise KeyFileError(f"Het sleutelbestand {path} hoort niet bij deze sleutel.")
     slot = key_file.user_slot(user) if user else None
     role = Role(slot.role) if slot and slot.role else None
-    return Unlocked(db_key, key_file, user if slot else None, role)
+    return Unlocked(db_key, key_file, user if slot else None, role, keys=keys)
 
 
 def _verified(

@@ -140,7 +140,7 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     still due."""
     register.require_teamleider("Alleen een teamleider vernieuwt de databasesleutel.")
     path, unlocked = register.path, register.unlocked
-    user, role = unlocked.user, unlocked.role
+    user = unlocked.user
     # Copies outlive the close, which wipes the register's own buffers.
     old_key, keys = bytes(unlocked.db_key), bytes(unlocked.keys)
     register.close()
@@ -151,10 +151,7 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     except (WijkteamError, OSError) as exc:
         # Nothing was moved (a full disk, a damaged copy): the register stays as it was.
         key, pending = old_key, f"De databasesleutel is niet vernieuwd: {exc}"
-    key_file = crypto.read_key_file(crypto.key_file_path(path))
-    reopened = open_unlocked(
-        path, crypto.Unlocked(key, key_file, user, role, keys=keys), how="unlock"
-    )
+    reopened = open_unlocked(path, crypto.unlocked_with_key(path, key, user, keys), how="unlock")
     if pending is None:
         record(reopened, Event("rekey", "register", detail=f"databasesleutel vernieuwd {reason}"))
     return reopened, pending
