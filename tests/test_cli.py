@@ -142,7 +142,7 @@ def test_passphrase_file_user_add_passwd_and_recover(db: Path, tmp_path: Path):
         "--new-passphrase-file",
         str(anna_file),
     )
-    assert by_bram.returncode == 1
+    assert by_bram.returncode == 4  # refused: not a teamleider
     assert "Alleen een teamleider" in by_bram.stderr
 
     changed = run_cli(

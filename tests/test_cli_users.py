@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import run_cli
 
 ANNA = "anna haar wachtwoord"
@@ -117,3 +119,29 @@ def test_a_reset_gives_a_one_time_passphrase_that_must_be_changed(tmp_path: Path
     shown = run_cli("audit", "show", "--db", db, "--user", "anna", env=anna)
     assert "eenmalig wachtwoord gegeven door de teamleider" in shown.stdout
     assert "wachtwoord gewijzigd" in shown.stdout
+
+
+def test_add_with_a_one_time_passphrase_and_a_full_name(tmp_path: Path):
+    from wijkteam_tui.errors import OneTimePassphraseError
+    from wijkteam_tui.store import crypto
+
+    db = str(tmp_path / "register.db")
+    anna = {"WIJKTEAM_PASSPHRASE": ANNA}
+    assert run_cli("init", "--db", db, "--user", "anna", env=anna).returncode == 0
+    added = run_cli(
+        "user", "add", "cem", "--role", "teamleider", "--one-time", "--display-name", "Cem Demir",
+        "--db", db, "--user", "anna", env=anna,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "Gebruiker cem toegevoegd als teamleider." in added.stdout
+    one_time = added.stdout.strip().rsplit(" ", 1)[-1]
+    assert len(one_time) == 24 and one_time.count("-") == 4
+    with pytest.raises(OneTimePassphraseError):
+        crypto.unlock(Path(db), "cem", one_time)
+    listed = run_cli("user", "list", "--db", db, "--user", "anna", env=anna).stdout
+    assert "Cem Demir" in next(line for line in listed.splitlines() if line.startswith("cem "))
+    again = run_cli(
+        "user", "add", "cem", "--role", "medewerker", "--one-time", "--db", db, "--user", "anna",
+        env=anna,
+    )  # fmt: skip
+    assert again.returncode == 2 and "bestaat al" in again.stderr

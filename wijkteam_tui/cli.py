@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import RegisterError, RoleError, UsageError, WijkteamError
+from wijkteam_tui.errors import RegisterError, UsageError, WijkteamError
 
 if TYPE_CHECKING:  # the store is imported lazily so that `--help` starts fast
     from wijkteam_tui.store.engine import Register
@@ -193,32 +193,38 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.users import REFUSAL, add_user
 
-    path = _require_register(db_path(args))
-    acting = user_name(args)
-    unlocked = crypto.unlock(path, acting, current_passphrase(args, f"Wachtwoord van {acting}"))
     validate_user_name(args.name)
-    if unlocked.key_file.user_slot(args.name) is not None:
-        raise UsageError(f"Gebruiker '{args.name}' bestaat al.")
-    if unlocked.role is not Role.TEAMLEIDER:
-        raise WijkteamError("Alleen een teamleider kan gebruikers toevoegen.")
-    passphrase = new_passphrase(
-        args,
-        file_attr="new_passphrase_file",
-        env=NEW_PASSPHRASE_ENV,
-        label=f"Wachtwoord voor {args.name}",
-    )
-    from wijkteam_tui.store.users import log_user_added
-
-    def add() -> int:
-        added = crypto.add_user_slot(path, unlocked, args.name, Role(args.role), passphrase)
-        return added.generation
-
-    _change_key_file(
-        path, unlocked, acting, add, lambda r: log_user_added(r, args.name, Role(args.role))
-    )
-    print(f"Gebruiker {args.name} toegevoegd als {Role(args.role).label}.")
+    role = Role(args.role)
+    with _opened(args) as register:
+        register.require_teamleider(REFUSAL)
+        if crypto.read_key_file(crypto.key_file_path(register.path)).user_slot(args.name):
+            raise UsageError(f"Gebruiker '{args.name}' bestaat al.")
+        passphrase = None
+        if not args.one_time:
+            passphrase = new_passphrase(
+                args,
+                file_attr="new_passphrase_file",
+                env=NEW_PASSPHRASE_ENV,
+                label=f"Wachtwoord voor {args.name}",
+            )
+        given = add_user(
+            register, args.name, role, display_name=args.display_name, passphrase=passphrase
+        )
+    print(f"Gebruiker {args.name} toegevoegd als {role.label}.")
+    if passphrase is None:
+        _tell_one_time(args.name, given)
     return 0
+
+
+def _tell_one_time(name: str, passphrase: str) -> None:
+    print(f"Eenmalig wachtwoord voor {name}: {passphrase}")
+    print(
+        f"Geef het persoonlijk door. Bij de volgende keer kiest {name} eerst een eigen"
+        " wachtwoord: op het openingsscherm, of met 'wijkteam passwd'.",
+        file=sys.stderr,
+    )
 
 
 def _change_key_file(
@@ -244,35 +250,11 @@ def _change_key_file(
 
 
 def cmd_user_reset(args: argparse.Namespace) -> int:
-    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.users import reset_passphrase
 
-    path = _require_register(db_path(args))
-    acting = user_name(args)
-    unlocked = crypto.unlock(path, acting, current_passphrase(args, f"Wachtwoord van {acting}"))
-    if unlocked.role is not Role.TEAMLEIDER:
-        raise RoleError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
-    if unlocked.key_file.user_slot(args.name) is None:
-        raise UsageError(f"Gebruiker '{args.name}' heeft geen toegang (meer).")
-    given: list[str] = []
-
-    def reset() -> int:
-        key_file, passphrase = crypto.reset_user_passphrase(path, unlocked, args.name)
-        given.append(passphrase)
-        return key_file.generation
-
-    _change_key_file(
-        path,
-        unlocked,
-        acting,
-        reset,
-        lambda r: _log_user(r, args.name, "eenmalig wachtwoord gegeven door de teamleider"),
-    )
-    print(f"Eenmalig wachtwoord voor {args.name}: {given[0]}")
-    print(
-        f"Geef het persoonlijk door. Bij de volgende keer kiest {args.name} eerst een eigen"
-        " wachtwoord: op het openingsscherm, of met 'wijkteam passwd'.",
-        file=sys.stderr,
-    )
+    with _opened(args) as register:
+        passphrase = reset_passphrase(register, args.name)
+    _tell_one_time(args.name, passphrase)
     return 0
 
 
@@ -939,6 +921,56 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
 # --- parser ------------------------------------------------------------------------------------
 
 
+def _add_user_commands(
+    commands: Any, common: argparse.ArgumentParser, new_secret: argparse.ArgumentParser
+) -> None:
+    """`user add|list|deactivate|reset`: the teamleider's management of who has access."""
+    user = commands.add_parser("user", help="gebruikers beheren", description="gebruikers beheren")
+    user_commands = user.add_subparsers(dest="user_command", metavar="OPDRACHT", required=True)
+    user_add = user_commands.add_parser(
+        "add",
+        help="gebruiker toevoegen (door een teamleider)",
+        description="gebruiker toevoegen; --user is de teamleider die dat doet",
+        parents=[common, new_secret],
+    )
+    user_add.add_argument("name", metavar="NAAM", help="naam van de nieuwe gebruiker")
+    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user_add.add_argument(
+        "--display-name", default="", metavar="TEKST", help="volledige naam, zoals getoond"
+    )
+    user_add.add_argument(
+        "--one-time",
+        action="store_true",
+        help="een eenmalig wachtwoord geven (getoond; de gebruiker kiest bij de eerste keer"
+        " een eigen) in plaats van er een te typen",
+    )
+    user_add.set_defaults(handler=cmd_user_add)
+    user_list = user_commands.add_parser(
+        "list",
+        help="gebruikers tonen (teamleider)",
+        description="alle gebruikers: rol, of ze kunnen inloggen, open cliënten, laatst ingelogd",
+        parents=[common],
+    )
+    user_list.set_defaults(handler=cmd_user_list)
+    deactivate = user_commands.add_parser(
+        "deactivate",
+        help="gebruiker uitschakelen (teamleider)",
+        description="de toegang van een gebruiker verwijderen; de geschiedenis blijft",
+        parents=[common],
+    )
+    deactivate.add_argument("name", metavar="NAAM")
+    deactivate.set_defaults(handler=cmd_user_deactivate)
+    reset = user_commands.add_parser(
+        "reset",
+        help="eenmalig wachtwoord geven (teamleider)",
+        description="een gebruiker een eenmalig wachtwoord geven dat bij de volgende keer"
+        " vervangen moet worden (het oude werkt dan niet meer)",
+        parents=[common],
+    )
+    reset.add_argument("name", metavar="NAAM")
+    reset.set_defaults(handler=cmd_user_reset)
+
+
 def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.ArgumentParser) -> None:
     """`overdue`, `digest` and `export`: what leaves the register for scripts and people."""
     overdue = add(
@@ -1074,41 +1106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--name", metavar="TEKST", help="naam van het team")
 
-    user = commands.add_parser("user", help="gebruikers beheren", description="gebruikers beheren")
-    user_commands = user.add_subparsers(dest="user_command", metavar="OPDRACHT", required=True)
-    user_add = user_commands.add_parser(
-        "add",
-        help="gebruiker toevoegen (door een teamleider)",
-        description="gebruiker toevoegen; --user is de teamleider die dat doet",
-        parents=[common, new_secret],
-    )
-    user_add.add_argument("name", metavar="NAAM", help="naam van de nieuwe gebruiker")
-    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    user_add.set_defaults(handler=cmd_user_add)
-    user_list = user_commands.add_parser(
-        "list",
-        help="gebruikers tonen (teamleider)",
-        description="alle gebruikers: rol, of ze kunnen inloggen, open cliënten, laatst ingelogd",
-        parents=[common],
-    )
-    user_list.set_defaults(handler=cmd_user_list)
-    deactivate = user_commands.add_parser(
-        "deactivate",
-        help="gebruiker uitschakelen (teamleider)",
-        description="de toegang van een gebruiker verwijderen; de geschiedenis blijft",
-        parents=[common],
-    )
-    deactivate.add_argument("name", metavar="NAAM")
-    deactivate.set_defaults(handler=cmd_user_deactivate)
-    reset = user_commands.add_parser(
-        "reset",
-        help="eenmalig wachtwoord geven (teamleider)",
-        description="een gebruiker een eenmalig wachtwoord geven dat bij de volgende keer"
-        " vervangen moet worden (het oude werkt dan niet meer)",
-        parents=[common],
-    )
-    reset.add_argument("name", metavar="NAAM")
-    reset.set_defaults(handler=cmd_user_reset)
+    _add_user_commands(commands, common, new_secret)
 
     add("passwd", "eigen wachtwoord wijzigen", cmd_passwd, parents=[common, new_secret])
     recover = add(

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from wijkteam_tui.domain.terms import ThresholdRule
+from wijkteam_tui.domain.terms import Role, ThresholdRule
 from wijkteam_tui.errors import RoleError
-from wijkteam_tui.store import audit, erasure, inzage, services, team, users
+from wijkteam_tui.store import audit, crypto, erasure, inzage, rekey, services, team, users
 
 TODAY = date(2026, 11, 22)
 
@@ -41,11 +41,16 @@ SERVICES: dict[str, Callable[[Any, int], object]] = {
     "retention extend": lambda r, c: erasure.extend_retention(r, c, date(2040, 1, 1), "x", TODAY),
     "user list": lambda r, _c: users.user_overview(r),
     "user deactivate": lambda r, _c: users.deactivate_user(r, "anna"),
+    "user add": lambda r, _c: users.add_user(r, "cem", Role.TEAMLEIDER),
+    "user reset": lambda r, _c: users.reset_passphrase(r, "anna"),
+    "db rekey": lambda r, _c: rekey.renew_key(r, "zomaar"),
 }
 
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_a_medewerker_is_refused_by_the_store(name, bram, fatima):
     client, *_ = fatima
+    key_file = crypto.key_file_path(bram.path).read_bytes()
     with pytest.raises(RoleError):
         SERVICES[name](bram, client.id)
+    assert crypto.key_file_path(bram.path).read_bytes() == key_file

@@ -544,9 +544,16 @@ def reset_user_passphrase(db_path: Path, unlocked: Unlocked, user: str) -> tuple
 
 
 def add_user_slot(
-    db_path: Path, unlocked: Unlocked, user: str, role: Role, passphrase: str
+    db_path: Path,
+    unlocked: Unlocked,
+    user: str,
+    role: Role,
+    passphrase: str,
+    *,
+    must_change: bool = False,
 ) -> KeyFile:
-    """Give a new user a slot; only a teamleider may, and a name is used once."""
+    """Give a new user a slot; only a teamleider may, and a name is used once. With
+    `must_change` the passphrase is a one-time one, replaced at the user's first unlock."""
     if unlocked.role is not Role.TEAMLEIDER:
         raise AuthenticationError("Alleen een teamleider kan gebruikers toevoegen.")
     validate_user_name(user)
@@ -564,6 +571,7 @@ def add_user_slot(
             kind=USER_KIND,
             user=user,
             role=role,
+            must_change=must_change,
         )
         return key_file.with_slot(slot)
 

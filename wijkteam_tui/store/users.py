@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from wijkteam_tui.domain.accounts import validate_user_name
+from wijkteam_tui.domain.fields import FieldError, clean_text
 from wijkteam_tui.domain.terms import Phase, Role
-from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.errors import UsageError, ValidationError
 from wijkteam_tui.store import crypto
-from wijkteam_tui.store.audit import Event, note, record
-from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.audit import Event, note
+from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import AuditEvent, Client, TeamSettings, User
 
 REFUSAL = "Alleen een teamleider beheert de gebruikers."
@@ -91,12 +94,88 @@ def deactivate_user(register: Register, name: str) -> None:
 
         _, generation = crypto.rewrite_key_file(register.path, key, without)
         user.active = False
-        settings = session.get(TeamSettings, 1)
-        if settings is not None:
-            settings.key_generation = max(settings.key_generation, generation)
+        _saw_generation(session, generation)
         note(session, Event("user", "users", name, detail="uitgeschakeld: kan niet meer inloggen"))
 
 
-def log_user_added(register: Register, name: str, role: Role) -> None:
-    """A new key slot was written for `name`: say so in the audit log."""
-    record(register, Event("user", "users", name, detail=f"toegevoegd als {role.label}"))
+#: The longest name shown for a user (the column's length).
+DISPLAY_NAME_LENGTH = 120
+
+
+def add_user(
+    register: Register,
+    name: str,
+    role: Role,
+    *,
+    display_name: str = "",
+    passphrase: str | None = None,
+) -> str:
+    """Give `name` access with `role` (teamleider): a key slot and their row, in one step, and
+    an audit event. Without `passphrase` they get a one-time passphrase, which they replace by
+    their own at their first unlock; returns the passphrase to pass on (shown once).
+
+    A user who was switched off gets access again under the same name; their history was kept.
+    """
+    register.require_teamleider(REFUSAL)
+    try:
+        validate_user_name(name)
+        shown = clean_text(display_name, DISPLAY_NAME_LENGTH)
+    except (UsageError, FieldError) as error:
+        field = "display_name" if isinstance(error, FieldError) else "name"
+        raise ValidationError(str(error), field) from None
+    if _slot_of(register, name) is not None:
+        raise ValidationError(f"Gebruiker '{name}' bestaat al en kan inloggen.", "name")
+    secret = crypto.one_time_passphrase() if passphrase is None else passphrase
+    with register.write() as session:
+        user = session.scalar(select(User).where(User.name == name))
+        again = user is not None
+        key_file = crypto.add_user_slot(
+            register.path, register.unlocked, name, role, secret, must_change=passphrase is None
+        )
+        if user is None:
+            user = User(name=name, display_name=shown or name, role=role, created_at=utc_now())
+            session.add(user)
+        user.role, user.active = role, True
+        if shown:
+            user.display_name = shown
+        _saw_generation(session, key_file.generation)
+        detail = f"{'opnieuw toegang gegeven' if again else 'toegevoegd'} als {role.label}"
+        if passphrase is None:
+            detail += ", met een eenmalig wachtwoord"
+        note(session, Event("user", "users", name, detail=detail))
+    return secret
+
+
+def reset_passphrase(register: Register, name: str) -> str:
+    """Give `name` a one-time passphrase in place of theirs (teamleider), which they must
+    replace at their next unlock; their old passphrase opens nothing any more. Returns the
+    passphrase to pass on (shown once)."""
+    register.require_teamleider(REFUSAL)
+    assert register.user is not None
+    if name == register.user.name:
+        raise ValidationError("Uw eigen wachtwoord wijzigt u met 'wijkteam passwd'.", "name")
+    if _slot_of(register, name) is None:
+        raise ValidationError(
+            f"{name} heeft geen toegang (meer); geef {name} opnieuw toegang als nieuwe gebruiker.",
+            "name",
+        )
+    with register.write() as session:
+        key_file, passphrase = crypto.reset_user_passphrase(register.path, register.unlocked, name)
+        _saw_generation(session, key_file.generation)
+        note(
+            session,
+            Event("user", "users", name, detail="eenmalig wachtwoord gegeven door de teamleider"),
+        )
+    return passphrase
+
+
+def _slot_of(register: Register, name: str) -> crypto.Slot | None:
+    return crypto.read_key_file(crypto.key_file_path(register.path)).user_slot(name)
+
+
+def _saw_generation(session: Session, generation: int) -> None:
+    """The key file was rewritten to `generation` in this transaction (see
+    `Register.saw_key_generation`)."""
+    settings = session.get(TeamSettings, 1)
+    if settings is not None:
+        settings.key_generation = max(settings.key_generation, generation)

@@ -1,21 +1,30 @@
 """Gebruikers (teamleider, `u` on the Team screen): who can open the register, their role, their
-open caseload and when they last logged in. `x` takes a user's access away after a question;
-their history stays. Adding a user or a passphrase goes by the command line (a passphrase is
-typed by the person themselves). The store refuses all of it to a medewerker."""
+open caseload and when they last logged in.
+
+- `n` adds a user and `w` gives someone a new passphrase: either way a one-time passphrase,
+  shown once here, which the person replaces by their own at their next unlock (the teamleider
+  never knows the passphrase someone keeps);
+- `x` takes a user's access away after a question; their history stays, and the register gets
+  a new key.
+
+The store refuses all of it to a medewerker."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
 
 from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.rekey import renew_key
-from wijkteam_tui.store.users import UserRow, deactivate_user, user_overview
+from wijkteam_tui.store.users import UserRow, deactivate_user, reset_passphrase, user_overview
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.user import AddUserForm
 from wijkteam_tui.views.tables import row_table
 from wijkteam_tui.views.text import counted, fit
 from wijkteam_tui.views.topbar import TopBar
@@ -31,9 +40,56 @@ COLUMNS = (
 )
 
 
+class OneTimePassphraseDialog(ModalScreen[None]):
+    """A one-time passphrase, shown once; Enter or Esc closes (a lost one is simply given
+    again with `w`)."""
+
+    BINDINGS = [
+        Binding("enter,escape", "dismiss", "Klaar", id="one-time.close", tooltip="Sluiten"),
+    ]
+
+    def __init__(self, name: str, passphrase: str, *, new: bool) -> None:
+        super().__init__()
+        self.user_name = name
+        self.passphrase = passphrase
+        self.new = new
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="one-time-box", classes="dialog"):
+            yield Label(f"Eenmalig wachtwoord voor {self.user_name}", classes="dialog-title")
+            before = (
+                f"{self.user_name} is toegevoegd."
+                if self.new
+                else f"Het vorige wachtwoord van {self.user_name} werkt niet meer."
+            )
+            yield Static(
+                f"{before} Geef dit wachtwoord persoonlijk door (niet per e-mail of app). Het"
+                " wordt maar één keer getoond.",
+                classes="hint",
+            )
+            yield Static(self.passphrase, id="one-time-passphrase")
+            yield Static(
+                f"Bij de volgende keer openen kiest {self.user_name} eerst een eigen wachtwoord;"
+                " daarna werkt dit wachtwoord niet meer. Kwijtgeraakt? Geef dan met w een nieuw.",
+                classes="hint",
+            )
+        yield KeyBar()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
 class UsersScreen(WijkteamScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Terug", id="users.back", tooltip="Vorig scherm"),
+        Binding("n", "add", "Toevoegen", id="users.add", tooltip="Een gebruiker toegang geven"),
+        Binding(
+            "w",
+            "reset",
+            "Wachtwoord",
+            id="users.reset",
+            tooltip="De gekozen gebruiker een eenmalig wachtwoord geven",
+        ),
         Binding(
             "x",
             "deactivate",
@@ -94,7 +150,6 @@ class UsersScreen(WijkteamScreen[None]):
         can = sum(row.can_log_in for row in rows)
         self.query_one("#users-summary", Static).update(
             f"{counted(len(rows), 'gebruiker', 'gebruikers')}, van wie {can} kan inloggen."
-            " Toevoegen en wachtwoorden: 'wijkteam user add' en 'wijkteam passwd'."
         )
 
     def _chosen(self) -> UserRow | None:
@@ -102,6 +157,50 @@ class UsersScreen(WijkteamScreen[None]):
         if not table.row_count:
             return None
         return self.rows[table.cursor_row] if table.cursor_row < len(self.rows) else None
+
+    def action_add(self) -> None:
+        def added(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            name, passphrase = result
+            self.app.push_screen(OneTimePassphraseDialog(name, passphrase, new=True))
+            self.action_reload()
+
+        self.app.push_screen(AddUserForm(), added)
+
+    def action_reset(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+        if not row.can_log_in:
+            self.notify(
+                f"{row.name} heeft geen toegang meer. Geef opnieuw toegang met n (Toevoegen),"
+                " onder dezelfde gebruikersnaam.",
+                severity="warning",
+            )
+            return
+        question = (
+            f"{row.display_name} ({row.name}) een nieuw wachtwoord geven?\n"
+            f"Het huidige wachtwoord van {row.name} werkt daarna niet meer. U krijgt een"
+            f" eenmalig wachtwoord te zien; daarmee kiest {row.name} een eigen wachtwoord."
+        )
+
+        def answered(yes: bool | None) -> None:
+            register = self.wijkteam.register
+            if not yes or register is None:
+                return
+
+            def given(passphrase: str) -> None:
+                self.app.push_screen(OneTimePassphraseDialog(row.name, passphrase, new=False))
+
+            self.run_store(
+                lambda: reset_passphrase(register, row.name),
+                given,
+                group="users-change",
+                hold_keys=True,
+            )
+
+        self.app.push_screen(ConfirmDialog(question, yes="Nieuw wachtwoord"), answered)
 
     def action_deactivate(self) -> None:
         row = self._chosen()

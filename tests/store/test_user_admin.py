@@ -1,0 +1,119 @@
+"""A teamleider adds users and gives new passphrases in the store (the Gebruikers screen and
+`wijkteam user add/reset` call these): a key slot, the user's row, the key file's generation and
+an audit event in one step; a one-time passphrase must be replaced at the next unlock."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import (
+    AuthenticationError,
+    OneTimePassphraseError,
+    ValidationError,
+    WrongPassphraseError,
+)
+from wijkteam_tui.store import audit, crypto
+from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.models import TeamSettings, User
+from wijkteam_tui.store.users import add_user, deactivate_user, reset_passphrase, user_overview
+
+BRAM = "bram zijn wachtwoord"
+
+
+def _user_events(register, name: str) -> list[str]:
+    return [e.detail for e in audit.events(register) if e.action == "user" and e.object_id == name]
+
+
+def _generations(register) -> tuple[int, int]:
+    """(the register's recorded key file generation, the key file's own)."""
+    with register.read() as session:
+        settings = session.get(TeamSettings, 1)
+        assert settings is not None
+        recorded = settings.key_generation
+    return recorded, crypto.read_key_file(crypto.key_file_path(register.path)).generation
+
+
+def test_a_new_user_gets_a_one_time_passphrase_to_replace(register):
+    given = add_user(register, "cem", Role.MEDEWERKER, display_name="Cem Demir")
+    assert len(given) == 24 and given.count("-") == 4
+    recorded, own = _generations(register)
+    assert recorded == own
+    with pytest.raises(OneTimePassphraseError):
+        open_register(register.path, "cem", given)
+    cem = crypto.unlock(register.path, "cem", given, one_time_ok=True)
+    assert cem.role is Role.MEDEWERKER
+    crypto.set_user_passphrase(register.path, cem, "cem", "cem zijn eigen wachtwoord")
+    open_register(register.path, "cem", "cem zijn eigen wachtwoord").close()
+
+    rows = {row.name: row for row in user_overview(register)}
+    assert rows["cem"].display_name == "Cem Demir"
+    assert rows["cem"].role is Role.MEDEWERKER and rows["cem"].can_log_in
+    assert _user_events(register, "cem") == [
+        "toegevoegd als medewerker, met een eenmalig wachtwoord"
+    ]
+
+
+def test_the_register_records_the_key_file_it_wrote(register):
+    add_user(register, "cem", Role.TEAMLEIDER, passphrase="een wachtwoord voor cem")
+    assert _generations(register)[0] == _generations(register)[1]
+    # A typed passphrase is not a one-time one.
+    assert crypto.unlock(register.path, "cem", "een wachtwoord voor cem").role is Role.TEAMLEIDER
+
+
+@pytest.mark.parametrize(
+    ("name", "display_name", "field", "says"),
+    [
+        ("anna", "", "name", "bestaat al"),
+        ("ça", "", "name", "gebruikersnaam"),
+        ("", "", "name", "gebruikersnaam"),
+        ("cem", "x" * 121, "display_name", "Hoogstens 120"),
+    ],
+)
+def test_a_wrong_user_is_refused_at_its_field_and_nothing_changes(
+    register, name, display_name, field, says
+):
+    key_file = crypto.key_file_path(register.path).read_bytes()
+    with pytest.raises(ValidationError, match=says) as refused:
+        add_user(register, name, Role.MEDEWERKER, display_name=display_name)
+    assert refused.value.field == field
+    assert crypto.key_file_path(register.path).read_bytes() == key_file
+    assert [row.name for row in user_overview(register)] == ["anna"]
+
+
+def test_a_switched_off_user_gets_access_again_under_the_same_row(register, bram):
+    with register.read() as session:
+        before = session.scalar(select(User.id).where(User.name == "bram"))
+    deactivate_user(register, "bram")
+    with pytest.raises(AuthenticationError):
+        crypto.unlock(register.path, "bram", BRAM)
+    add_user(register, "bram", Role.MEDEWERKER)
+    with register.read() as session:
+        again = session.scalars(select(User).where(User.name == "bram")).all()
+    assert [(u.id, u.active) for u in again] == [(before, True)]
+    assert _user_events(register, "bram")[-1] == (
+        "opnieuw toegang gegeven als medewerker, met een eenmalig wachtwoord"
+    )
+
+
+def test_a_reset_ends_the_old_passphrase_and_forces_a_change(register, bram):
+    given = reset_passphrase(register, "bram")
+    with pytest.raises(WrongPassphraseError):
+        crypto.unlock(register.path, "bram", BRAM)
+    with pytest.raises(OneTimePassphraseError):
+        crypto.unlock(register.path, "bram", given)
+    slot = crypto.unlock(register.path, "bram", given, one_time_ok=True).key_file.user_slot("bram")
+    assert slot is not None and slot.must_change
+    assert _user_events(register, "bram") == ["eenmalig wachtwoord gegeven door de teamleider"]
+    assert _generations(register)[0] == _generations(register)[1]
+
+
+def test_a_reset_of_oneself_or_of_someone_without_access_is_refused(register, bram):
+    with pytest.raises(ValidationError, match="Uw eigen wachtwoord"):
+        reset_passphrase(register, "anna")
+    deactivate_user(register, "bram")
+    with pytest.raises(ValidationError, match="geen toegang"):
+        reset_passphrase(register, "bram")
+    with pytest.raises(ValidationError, match="geen toegang"):
+        reset_passphrase(register, "niemand")

@@ -1,0 +1,67 @@
+"""Gebruiker toevoegen (`n` on Gebruikers, teamleider): a login name, the name shown and a role.
+The new user gets a one-time passphrase, shown once to the teamleider, which they replace by
+their own at their first unlock. The store checks it all again and refuses a medewerker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from wijkteam_tui.domain.accounts import validate_user_name
+from wijkteam_tui.domain.fields import FieldError
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import UsageError
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
+
+
+def _login_name(value: str, _today: date) -> str:
+    name = (value or "").strip()
+    try:
+        validate_user_name(name)
+    except UsageError as error:
+        raise FieldError(str(error)) from None
+    return name
+
+
+class AddUserForm(FormScreen[tuple[str, str]]):
+    """Dismisses with (user name, one-time passphrase)."""
+
+    title_text = "Gebruiker toevoegen"
+    intro_text = (
+        "De nieuwe gebruiker krijgt een eenmalig wachtwoord, dat u hierna één keer ziet en"
+        " persoonlijk doorgeeft. Bij de eerste keer openen kiest hij of zij een eigen wachtwoord."
+    )
+
+    def fields(self) -> Sequence[Field]:
+        return [
+            Field(
+                "name",
+                "Gebruikersnaam (om mee in te loggen)",
+                required=True,
+                clean=_login_name,
+                placeholder="bijv. fatima.elamrani",
+            ),
+            Field(
+                "display_name",
+                "Naam",
+                clean=text(DISPLAY_NAME_LENGTH),
+                placeholder="bijv. Fatima El Amrani",
+            ),
+            Field("role", "Rol", kind="choice", required=True, choices=labelled(Role)),
+        ]
+
+    def initial(self) -> dict[str, Any]:
+        return {"role": Role.MEDEWERKER}
+
+    def save(self, register: Register, values: dict[str, Any], today: date) -> tuple[str, str]:
+        name = values["name"]
+        passphrase = add_user(
+            register, name, values["role"], display_name=values["display_name"] or ""
+        )
+        return name, passphrase
+
+    def rebuild(self, typed: dict[str, Any]) -> AddUserForm:
+        return AddUserForm(typed)
