@@ -227,3 +227,23 @@ def test_one_time_passphrase_dialog(snap_compare, register, size, monkeypatch):
 
     assert snap_compare(make_app(register.path, register=register), terminal_size=size,
                         run_before=reset)  # fmt: skip
+
+
+async def test_locking_takes_the_one_time_passphrase_off_the_screen_for_good(register):
+    from tests.conftest import PASSPHRASE
+    from wijkteam_tui.views.unlock import UnlockScreen
+
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _users(pilot)
+        await pilot.press("down", "w", "j")
+        await settle(pilot)
+        assert isinstance(app.screen, OneTimePassphraseDialog)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert not any(isinstance(s, OneTimePassphraseDialog) for s in app.screen_stack)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, UnlockScreen)
+        assert not any(isinstance(s, OneTimePassphraseDialog) for s in app.screen_stack)
