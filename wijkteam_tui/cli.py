@@ -178,10 +178,24 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = new_passphrase(
         args, file_attr="passphrase_file", env=PASSPHRASE_ENV, label="Wachtwoord"
     )
+    shared: list[str] | None = None
+    if args.group:
+        from wijkteam_tui.store.files import shared_folder
+
+        if path.exists():
+            raise UsageError(f"Er staat al een register op {path}; er is niets gewijzigd.")
+        shared = shared_folder(path.parent, args.group)
     register, recovery_key = create_register(path, user, passphrase, team_name=args.name or "")
     register.close()
     print(f"Register aangemaakt: {path}")
     print(f"Eerste gebruiker: {user} (teamleider)")
+    if shared is not None:
+        print(
+            f"Gedeeld met de groep '{args.group}': de map is 2770, de bestanden 0660. Collega's"
+            " openen het onder hun eigen account, met hun eigen wachtwoord ('wijkteam user add')."
+        )
+        for warning in shared:
+            print(f"Let op: {warning}", file=sys.stderr)
     print()
     print("HERSTELSLEUTEL (wordt maar één keer getoond; schrijf hem op en bewaar hem veilig):")
     print()
@@ -1105,6 +1119,12 @@ def build_parser() -> argparse.ArgumentParser:
         "init", "nieuw register; de eerste gebruiker is teamleider", cmd_init, parents=[common]
     )
     init.add_argument("--name", metavar="TEKST", help="naam van het team")
+    init.add_argument(
+        "--group",
+        metavar="GROEP",
+        help="het register delen met deze Unix-groep (een team op één computer): map 2770,"
+        " bestanden 0660; zonder --group blijft het van u alleen (0700/0600)",
+    )
 
     _add_user_commands(commands, common, new_secret)
 

@@ -231,7 +231,7 @@ def _keep(db_path: Path) -> Path:
                 os.link(source, target)
             except OSError:
                 shutil.copy2(source, target)
-                os.chmod(target, files.FILE_MODE)
+                os.chmod(target, files.file_mode(target.parent))
     fsync_dir(db_path.parent)
     return kept
 

@@ -7,13 +7,14 @@ its backup copy. What a normal opening would change is said instead.
 
 from __future__ import annotations
 
+import grp
 import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.store import crypto, journal
+from wijkteam_tui.store import crypto, files, journal
 from wijkteam_tui.store.engine import (
     connect_keyed,
     existing_register,
@@ -21,10 +22,7 @@ from wijkteam_tui.store.engine import (
     integrity_problems,
     verify_identity,
 )
-
-#: The widest each of the register's files and its folder may be.
-FILE_MODE = 0o600
-FOLDER_MODE = 0o700
+from wijkteam_tui.store.lock import lock_file_path
 
 
 @dataclass
@@ -138,24 +136,56 @@ def _key_backup_problems(path: Path, unlocked: crypto.Unlocked) -> list[str]:
 
 
 def mode_warnings(path: Path) -> list[str]:
-    """The register's files and folder that others than the owner may read or enter."""
-    warnings = []
+    """The register's files and folder that more people may read or enter than should: others
+    than the owner of a private register (0700/0600); in a shared register (`init --group`),
+    others than its group (2770/0660), or a file that does not belong to the folder's group
+    (its colleagues cannot open it)."""
     folder = path.parent
-    files = [
+    shared = files.is_shared(folder)
+    widest_file = files.GROUP_FILE_MODE if shared else files.FILE_MODE
+    widest_folder = files.GROUP_FOLDER_MODE if shared else files.FOLDER_MODE
+    beside = [
         path,
         path.with_name(path.name + "-wal"),
         path.with_name(path.name + "-shm"),
         crypto.key_file_path(path),
         crypto.backup_key_file_path(path),
+        crypto.key_lock_path(path),
+        lock_file_path(path),
     ]
-    for target, widest in [(folder, FOLDER_MODE), *((f, FILE_MODE) for f in files)]:
+    who = "alleen de groep van het register" if shared else "alleen de eigenaar"
+    warnings: list[str] = []
+    try:
+        group = folder.stat().st_gid
+    except OSError:
+        return warnings
+    for target, widest in [(folder, widest_folder), *((f, widest_file) for f in beside)]:
         try:
-            mode = stat.S_IMODE(target.stat().st_mode)
+            found = target.stat()
         except FileNotFoundError:
             continue
+        mode = stat.S_IMODE(found.st_mode)
         if mode & ~widest & 0o777:
             warnings.append(
-                f"{target} staat open voor anderen ({mode:04o}); alleen de eigenaar hoort erbij"
-                f" te kunnen: chmod {widest:o} {target}"
+                f"{target} staat open voor anderen ({mode:04o}); {who} hoort erbij te kunnen:"
+                f" chmod {widest:o} {target}"
+            )
+        elif shared and found.st_gid != group:
+            warnings.append(
+                f"{target} hoort niet bij de groep van het register ({_group_name(found.st_gid)}"
+                f" in plaats van {_group_name(group)}): collega's kunnen het niet openen."
+                f" chgrp {_group_name(group)} {target}"
+            )
+        elif shared and (mode & 0o060) != 0o060 and target != folder:
+            warnings.append(
+                f"{target} is niet te schrijven voor de groep van het register ({mode:04o}):"
+                f" collega's kunnen het niet openen. chmod 660 {target}"
             )
     return warnings
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)

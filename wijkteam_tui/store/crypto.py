@@ -68,7 +68,7 @@ from wijkteam_tui.errors import (
     WrongPassphraseError,
 )
 from wijkteam_tui.store import attempts, journal, lock
-from wijkteam_tui.store.files import atomic_write
+from wijkteam_tui.store.files import atomic_write, open_beside
 
 FORMAT = "wijkteam-sleutelbestand"
 #: The documented passphrase of the demo register (`wijkteam demo`), which holds only
@@ -916,7 +916,7 @@ def key_lock_path(db_path: Path) -> Path:
 def key_file_locked(db_path: Path) -> Iterator[None]:
     """Exclusive: one process at a time reads, changes and writes the key file (two people
     changing it at once would otherwise each write over the other's change)."""
-    fd = os.open(key_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)
+    fd = open_beside(key_lock_path(db_path), os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -488,7 +488,11 @@ def existing_register(path: Path, *, write: bool = True) -> Path:
     """The register's path, once it exists, lies in a safe place and looks like a register
     (see `faults.preflight`); otherwise a RegisterError that says what is wrong."""
     path = path.expanduser()
-    if not path.exists():
+    try:
+        found = path.exists()
+    except PermissionError:
+        raise faults.no_permission(path) from None
+    if not found:
         raise RegisterError(
             f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
         )
@@ -784,5 +788,5 @@ def _restore_file(copy: Path, path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     tmp = path.with_name(path.name + ".herstel.tmp")
     shutil.copyfile(copy, tmp)
-    os.chmod(tmp, files.FILE_MODE)
+    os.chmod(tmp, files.file_mode(tmp.parent))
     tmp.replace(path)

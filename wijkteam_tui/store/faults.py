@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
+from wijkteam_tui.store.files import shared_group
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIN_PAGE_SIZE = 512
@@ -87,6 +88,13 @@ def disk_full(where: Path) -> DiskFullError:
 
 
 def no_permission(path: Path) -> NoPermissionError:
+    group = shared_group(path if os.path.isdir(path) else path.parent)
+    if group:
+        return NoPermissionError(
+            f"Geen toestemming voor {path}. Dit register is gedeeld met de Unix-groep"
+            f" '{group}'; alleen leden daarvan kunnen het openen. Vraag de beheerder van deze"
+            " computer om u toe te voegen (en log daarna opnieuw in). Er is niets gewijzigd."
+        )
     return NoPermissionError(
         f"Geen toestemming voor {path}. Het register hoort bij het account dat het maakte;"
         " controleer eigenaar en rechten (ls -l). Er is niets gewijzigd."

@@ -6,8 +6,8 @@ window, no script) is still writing into a register it is about to set aside. Th
 `flock` locks on a file of their own: they vanish with the process that held them (also on a
 crash), and they cannot disturb SQLite's own locks on the database file.
 
-The lock file is empty, owner-only, and never removed (removing a lock file races with the next
-process opening it).
+The lock file is empty, private (see `files`), and never removed (removing a lock file races
+with the next process opening it).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store import faults
-from wijkteam_tui.store.files import FILE_MODE
+from wijkteam_tui.store.files import open_beside
 
 #: How long opening waits for a restore that is under way (restoring takes seconds).
 OPEN_WAIT_SECONDS = 30.0
@@ -45,7 +45,7 @@ class RegisterLock:
 def _open(db_path: Path) -> int:
     path = lock_file_path(db_path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        fd = open_beside(path, os.O_RDWR | os.O_CLOEXEC)
     except OSError as exc:
         if faults.from_os(exc, path) is None:
             raise

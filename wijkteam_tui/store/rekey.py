@@ -57,7 +57,7 @@ from wijkteam_tui.store.engine import (
     prepare_for_new_key,
 )
 from wijkteam_tui.store.erasure import copies_of
-from wijkteam_tui.store.files import fsync_dir
+from wijkteam_tui.store.files import file_mode, fsync_dir
 
 
 class OpenElsewhere(RegisterError):
@@ -181,7 +181,7 @@ def _export(source: Path, old_key: bytes, target: Path, new_key: bytes) -> None:
         conn.execute("DETACH DATABASE rekeyed")
     finally:
         conn.close()
-    os.chmod(target, 0o600)
+    os.chmod(target, file_mode(target.parent))
     copy = connect_keyed(target, new_key, wal=False)
     try:
         problems = integrity_problems(copy)
