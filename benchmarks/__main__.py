@@ -1,18 +1,18 @@
-"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|export|audit]
-[--clients N]`."""
+"""Run the benchmarks: `python -m benchmarks
+[--only storage|domain|tui|team|export|audit|freshness] [--clients N]`."""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import audit, domain, export, storage, team, tui
+from benchmarks import audit, domain, export, freshness, storage, team, tui
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
         "--only",
-        choices=["storage", "domain", "tui", "team", "export", "audit"],
+        choices=["storage", "domain", "tui", "team", "export", "audit", "freshness"],
         help="run one benchmark",
     )
     parser.add_argument(
@@ -31,6 +31,8 @@ def main() -> None:
         export.main()
     if args.only in (None, "audit"):
         audit.main()
+    if args.only in (None, "freshness"):
+        freshness.main()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ database runs in thread workers of the screens; the app owns the open register a
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -114,6 +115,9 @@ class WijkteamApp(App[None]):
         self._keys = KeySequencer(self, partial(App.on_event, self))
         # A dialog with typed text that the idle lock closed: (user, rebuild), memory only.
         self._draft: tuple[str, Callable[[], Screen[Any]]] | None = None
+        # Set to end the thread that shows colleagues' changes (see `_watch_changes`).
+        self._stop_watching = threading.Event()
+        self._watching: threading.Thread | None = None
 
     # --- start, unlock, lock -------------------------------------------------------------------
 
@@ -144,6 +148,7 @@ class WijkteamApp(App[None]):
         self._collect_when_idle()
         self.register = register
         register.on_wait = self._waiting_for_a_colleague
+        self._watch_changes(register)
         self._last_activity = time.monotonic()
         if first_day is not None:
             self.team_known(first_day.team)
@@ -160,8 +165,64 @@ class WijkteamApp(App[None]):
         was deactivated): the screens go on with it where they were."""
         self.register = register
         register.on_wait = self._waiting_for_a_colleague
+        self._watch_changes(register)
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
+
+    def _watch_changes(self, register: Register) -> None:
+        """Colleagues' changes show by themselves: a thread looks every half second whether
+        anyone else committed (store.freshness) and, if so, the screens show it (keeping each
+        person's place, see `WijkteamScreen.colleague_changed`). Ends when the register is
+        locked, closed or opened again."""
+        from wijkteam_tui.store.freshness import POLL_SECONDS, watch
+
+        self.stop_watching()
+        stop = self._stop_watching = threading.Event()
+
+        def look() -> None:
+            try:
+                watcher = watch(register)
+            except Exception:
+                self._cannot_watch(stop)
+                return
+            try:
+                while not stop.wait(POLL_SECONDS):
+                    if watcher.changed() and not stop.is_set():
+                        self.call_from_thread(self._colleague_changed)
+            except Exception:
+                self._cannot_watch(stop)
+            finally:
+                watcher.close()
+
+        # A thread of its own rather than a worker: it runs as long as the register is open,
+        # and waiting for the screens' workers to finish must not wait for it.
+        self._watching = threading.Thread(target=look, name="wijkteam-freshness", daemon=True)
+        self._watching.start()
+
+    def stop_watching(self) -> None:
+        """End the watching thread and wait until its connection is closed (before the
+        database is re-keyed, its files swapped under it). From any thread."""
+        self._stop_watching.set()
+        thread = self._watching
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+
+    def _cannot_watch(self, stop: threading.Event) -> None:
+        """Watching failed (the register was closed under it, a disk error): say once that
+        changes now show with `r`, unless it was stopped on purpose meanwhile."""
+        if stop.is_set():
+            return
+        message = (
+            "Wijzigingen van collega's verschijnen nu niet meer vanzelf; druk op r om ze te zien."
+        )
+        with contextlib.suppress(RuntimeError):  # the app has stopped meanwhile
+            self.call_from_thread(self.notify, message, severity="warning", timeout=15)
+
+    def _colleague_changed(self) -> None:
+        for screen in self.screen_stack:
+            changed = getattr(screen, "colleague_changed", None)
+            if callable(changed):
+                changed(in_front=screen is self.screen)
 
     def _waiting_for_a_colleague(self) -> None:
         """A write has waited 2 s for another process's write lock: say so (from its thread)."""
@@ -216,6 +277,7 @@ class WijkteamApp(App[None]):
         rebuild = draft() if callable(draft) else None
         self._draft = (user, rebuild) if rebuild is not None else None
         register, self.register = self.register, None
+        self._stop_watching.set()
         self._clear_stack()
         self.push_screen(UnlockScreen(user, locked=True))
 
@@ -268,6 +330,7 @@ class WijkteamApp(App[None]):
             self._collected_at = time.monotonic()
 
     def on_unmount(self) -> None:
+        self._stop_watching.set()
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)
             self._gc_thresholds = None

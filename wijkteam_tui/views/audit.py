@@ -23,7 +23,7 @@ from wijkteam_tui.store.queries import list_users
 from wijkteam_tui.store.records import UserItem
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
-from wijkteam_tui.views.tables import row_table
+from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import counted, fit, literal
 from wijkteam_tui.views.topbar import TopBar
 
@@ -127,22 +127,25 @@ class AuditScreen(WijkteamScreen[None]):
                     [(literal(u.display_name or u.name), u.name) for u in loaded.users]
                 )
         table = self.query_one("#audit-table", DataTable)
-        table.clear()
-        for event in reversed(loaded.events):
-            who = f"{event.user_name} ({event.role})" if event.role else event.user_name
-            detail = event.detail if event.outcome == "ok" else f"[{event.outcome}] {event.detail}"
-            cells = (
-                f"{event.at:%Y-%m-%d %H:%M}",
-                who,
-                event.what,
-                event.client_number,
-                detail,
-                str(event.seq),
-            )
-            table.add_row(
-                *(fit(cell, width) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
-                key=str(event.seq),
-            )
+        with place_kept(table):
+            table.clear()
+            for event in reversed(loaded.events):
+                who = f"{event.user_name} ({event.role})" if event.role else event.user_name
+                detail = (
+                    event.detail if event.outcome == "ok" else f"[{event.outcome}] {event.detail}"
+                )
+                cells = (
+                    f"{event.at:%Y-%m-%d %H:%M}",
+                    who,
+                    event.what,
+                    event.client_number,
+                    detail,
+                    str(event.seq),
+                )
+                table.add_row(
+                    *(fit(cell, width) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
+                    key=str(event.seq),
+                )
         more = " (de nieuwste; verfijn met de filters)" if len(loaded.events) >= SHOWN else ""
         self.query_one("#audit-summary", Static).update(
             Text.assemble(

@@ -49,6 +49,8 @@ class WijkteamAppLike(Protocol):
 
     def register_reopened(self, register: Register) -> None: ...
 
+    def stop_watching(self) -> None: ...
+
     def sweep(self, register: Register) -> None: ...
 
     def log_access(self, *events: Event) -> None: ...
@@ -151,6 +153,26 @@ class WijkteamScreen(StoreWorkers, Screen[R]):
     #: Only a screen whose layout changes with the width says so (Vandaag): a -narrow / -wide
     #: class given on a screen's first resize restyles all of it once more as it opens.
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
+
+    #: A colleague changed the register while another screen was in front of this one.
+    _stale = False
+
+    def colleague_changed(self, *, in_front: bool) -> None:
+        """Someone else changed the register: show it now when this screen is in front, else
+        as soon as it is again. Screens reload with `action_reload`, which keeps the person's
+        place (the chosen row and the scroll: views.tables.place_kept) and never writes, so
+        that showing a change is never a change itself."""
+        if in_front:
+            self._stale = False
+            reload = getattr(self, "action_reload", None)
+            if callable(reload):
+                reload()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self.colleague_changed(in_front=True)
 
     def show_top_bar(self) -> None:
         """The team, the user and the day in the screen's top bar, once the team is known."""

@@ -6,6 +6,7 @@ call above all, can be read in an 80×24 terminal."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 
 from rich.console import Group
@@ -53,6 +54,7 @@ from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
 from wijkteam_tui.views.ecogram import LEGEND, NetworkMap, map_members
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import day, due_text, fit, late_text, literal
 from wijkteam_tui.views.topbar import TopBar
 
@@ -275,6 +277,15 @@ class ClientFileScreen(WijkteamScreen[None]):
         self.action_reload()
 
     def _show(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:
+        # Every list keeps the row the person was on, and its scroll (also after a
+        # colleague's change, shown by itself).
+        with ExitStack() as kept:
+            for widget in self.query(DataTable):
+                kept.enter_context(place_kept(widget))
+            kept.enter_context(place_kept(self.query_one("#signals", OptionList)))
+            self._fill(loaded)
+
+    def _fill(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:
         file, timeline_entries, today = loaded
         self.file = file
         # Which of `a` and `k` apply depends on what was read.

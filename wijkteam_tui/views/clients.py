@@ -112,7 +112,7 @@ class ClientsScreen(WijkteamScreen[None]):
         )
 
     def action_reload(self) -> None:
-        self._search()
+        self._search(keep_place=True)
 
     def action_new_client(self) -> None:
         from wijkteam_tui.views.forms.client import ClientForm
@@ -139,7 +139,7 @@ class ClientsScreen(WijkteamScreen[None]):
     def _changed(self) -> None:
         self._search()
 
-    def _search(self) -> None:
+    def _search(self, *, keep_place: bool = False) -> None:
         register = self.wijkteam.register
         if register is None:
             return
@@ -166,7 +166,9 @@ class ClientsScreen(WijkteamScreen[None]):
                 with_alert=with_alert,
             )
 
-        self.run_store(search, self._show, group="search")
+        self.run_store(
+            search, lambda found: self._show(found, keep_place=keep_place), group="search"
+        )
 
     def _run_search(
         self,
@@ -195,13 +197,13 @@ class ClientsScreen(WijkteamScreen[None]):
         found = rows(console, ((hit.id, result_line(hit)) for hit in hits[:RESULT_LIMIT]))
         return found, len(hits) > RESULT_LIMIT
 
-    def _show(self, found: tuple[list[Row], bool] | None) -> None:
+    def _show(self, found: tuple[list[Row], bool] | None, *, keep_place: bool = False) -> None:
         if found is None:
             return
         shown, more = found
         self._searched = (len(shown), more) if self._looked_in else None
         results = self.query_one("#results", ResultList)
-        results.show(shown)
+        results.show(shown, keep_place=keep_place)
         # In the border: a new count then repaints one line instead of redoing the layout.
         results.border_title = counted(len(shown), "cliënt", "cliënten") + (
             " (verfijn de zoekopdracht voor meer)" if more else ""

@@ -112,11 +112,19 @@ class ResultList(Widget, can_focus=True):
     def chosen_key(self) -> int | None:
         return self._rows[self.cursor].key if self._rows else None
 
-    def show(self, rows: Sequence[Row]) -> None:
-        """New rows, the cursor on the first; only the visible lines are drawn again."""
+    def show(self, rows: Sequence[Row], *, keep_place: bool = False) -> None:
+        """New rows, the cursor on the first; only the visible lines are drawn again. With
+        `keep_place` (the same search again, after a colleague's change) the cursor stays on
+        the same client (or at the same position when that one is gone), on the same line of
+        the screen."""
+        chosen, cursor, top = self.chosen_key, self.cursor, self.top
         self._rows = rows
-        self.cursor = 0
-        self.top = 0
+        self.cursor = self.top = 0
+        if keep_place and rows:
+            keys = [row.key for row in rows]
+            self.cursor = keys.index(chosen) if chosen in keys else min(cursor, len(rows) - 1)
+            # The chosen row stays on the same line of the screen.
+            self.top = max(0, self.cursor - (cursor - top))
         self._moved()
 
     # Drawing.

@@ -15,7 +15,7 @@ from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store.erasure import ErasureFacts, PastRetention, erasure_facts, past_retention
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
-from wijkteam_tui.views.tables import row_table
+from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import counted, fit
 from wijkteam_tui.views.topbar import TopBar
 
@@ -79,22 +79,20 @@ class RetentionScreen(WijkteamScreen[None]):
     def _show(self, rows: list[PastRetention]) -> None:
         self.rows = rows
         table = self.query_one("#retention-table", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for row in rows:
-            cells = (
-                row.number,
-                row.name,
-                row.regime,
-                f"{row.closed_on:%d-%m-%Y}" if row.closed_on else "—",
-                f"{row.retention_until:%d-%m-%Y}",
-            )
-            table.add_row(
-                *(fit(cell, width) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
-                key=str(row.client_id),
-            )
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        with place_kept(table):
+            table.clear()
+            for row in rows:
+                cells = (
+                    row.number,
+                    row.name,
+                    row.regime,
+                    f"{row.closed_on:%d-%m-%Y}" if row.closed_on else "—",
+                    f"{row.retention_until:%d-%m-%Y}",
+                )
+                table.add_row(
+                    *(fit(cell, width) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
+                    key=str(row.client_id),
+                )
         summary = (
             f"{counted(len(rows), 'dossier', 'dossiers')} voorbij de bewaartermijn: de wet zegt"
             " vernietigen (w). Langer bewaren kan met een reden (v)."

@@ -16,6 +16,7 @@ from wijkteam_tui.store.records import ResourceInput, ResourceRow
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.clients import SearchInput
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import fit
 from wijkteam_tui.views.topbar import TopBar
 
@@ -81,26 +82,24 @@ class SocialMapScreen(WijkteamScreen[None]):
         words = search_words(self.query_one("#social-search", Input).value)
         shown = [row for row in self.rows if matches(row, words)]
         table = self.query_one("#social", DataTable)
-        keep = self._chosen()
-        table.clear()
-        for row in shown:
-            cells = (
-                row.name,
-                row.category,
-                row.address,
-                row.opening_hours,
-                row.contact_person,
-                row.phone,
-            )
-            table.add_row(
-                *(
-                    fit(value or "—", width)
-                    for value, (_, width) in zip(cells, COLUMNS, strict=True)
-                ),
-                key=str(row.id),
-            )
-        if keep is not None and str(keep) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        with place_kept(table):
+            table.clear()
+            for row in shown:
+                cells = (
+                    row.name,
+                    row.category,
+                    row.address,
+                    row.opening_hours,
+                    row.contact_person,
+                    row.phone,
+                )
+                table.add_row(
+                    *(
+                        fit(value or "—", width)
+                        for value, (_, width) in zip(cells, COLUMNS, strict=True)
+                    ),
+                    key=str(row.id),
+                )
         count = f"{len(shown)} van {len(self.rows)}" if words else f"{len(self.rows)}"
         empty = not self.rows
         self.query_one("#social-count", Static).update(

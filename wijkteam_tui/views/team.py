@@ -46,7 +46,7 @@ from wijkteam_tui.store.team import (
 )
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
-from wijkteam_tui.views.tables import row_table
+from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import columns_line, counted, fit, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
 
@@ -282,32 +282,33 @@ class TeamScreen(WijkteamScreen[None]):
     def _fill_table(self) -> None:
         assert self.loaded is not None
         table = self.query_one("#team-table", DataTable)
-        keep = self._chosen_key()
-        table.clear()
-        rows = sorted(self.loaded.review.rows, key=self.sort.key)
-        for row in [*rows, self.loaded.review.total]:
-            series = self.loaded.trend.team if row is self.loaded.review.total else None
-            series = series or self._series(row.user_id)
-            name = row.name if row.active else f"{row.name} (niet actief)"
-            style = "bold" if row is self.loaded.review.total else ""
-            cells = (
-                name,
-                str(row.overdue),
-                f"{row.longest_overdue_days} dg" if row.overdue else "—",
-                _alerts_cell(row),
-                str(row.out_of_view),
-                str(row.sign_offs),
-                str(row.consents_to_renew),
-                str(row.clients),
-                _phases_cell(row),
-                sparkline(series.overdue) if series else "",
-            )
-            table.add_row(
-                *(fit(cell, width, style) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
-                key=TEAM_KEY if row is self.loaded.review.total else _row_key(row),
-            )
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep))
+        with place_kept(table):
+            table.clear()
+            rows = sorted(self.loaded.review.rows, key=self.sort.key)
+            for row in [*rows, self.loaded.review.total]:
+                series = self.loaded.trend.team if row is self.loaded.review.total else None
+                series = series or self._series(row.user_id)
+                name = row.name if row.active else f"{row.name} (niet actief)"
+                style = "bold" if row is self.loaded.review.total else ""
+                cells = (
+                    name,
+                    str(row.overdue),
+                    f"{row.longest_overdue_days} dg" if row.overdue else "—",
+                    _alerts_cell(row),
+                    str(row.out_of_view),
+                    str(row.sign_offs),
+                    str(row.consents_to_renew),
+                    str(row.clients),
+                    _phases_cell(row),
+                    sparkline(series.overdue) if series else "",
+                )
+                table.add_row(
+                    *(
+                        fit(cell, width, style)
+                        for cell, (_, width) in zip(cells, COLUMNS, strict=True)
+                    ),
+                    key=TEAM_KEY if row is self.loaded.review.total else _row_key(row),
+                )
 
     def _chosen_key(self) -> str | None:
         table = self.query_one("#team-table", DataTable)

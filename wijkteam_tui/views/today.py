@@ -18,6 +18,7 @@ from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import columns_line, day, header, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
 
@@ -103,6 +104,8 @@ class TodayScreen(WijkteamScreen[None]):
 
     def on_screen_resume(self) -> None:
         # Also when first shown; then the unlocking worker may have read the day already.
+        # Vandaag reads anew whenever it comes back, so a colleague's change is in it anyway.
+        self._stale = False
         first_day, self._first_day = self._first_day, None
         if first_day is not None:
             self._show(first_day)
@@ -219,12 +222,12 @@ class TodayScreen(WijkteamScreen[None]):
 
     def _fill(self, section_id: str, rows: list[Row]) -> None:
         listing = self.query_one(f"#{section_id}", OptionList)
-        place = listing.highlighted or 0
-        listing.clear_options()
         widths = WIDTHS[section_id]
-        listing.add_options(Option(columns_line(cells, widths), id=key) for key, cells in rows)
-        if listing.option_count:
-            listing.highlighted = min(place, listing.option_count - 1)
+        with place_kept(listing):
+            listing.clear_options()
+            listing.add_options(Option(columns_line(cells, widths), id=key) for key, cells in rows)
+        if listing.highlighted is None and listing.option_count:
+            listing.highlighted = 0  # the first filling: `c` and Enter work at once
 
     def _selected(self) -> RowTarget | None:
         focused = self.focused

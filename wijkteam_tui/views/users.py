@@ -25,7 +25,7 @@ from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.user import AddUserForm
-from wijkteam_tui.views.tables import row_table
+from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import counted, fit
 from wijkteam_tui.views.topbar import TopBar
 
@@ -129,24 +129,25 @@ class UsersScreen(WijkteamScreen[None]):
     def _show(self, rows: list[UserRow]) -> None:
         self.rows = rows
         table = self.query_one("#users-table", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for row in rows:
-            cells = (
-                row.name,
-                row.display_name,
-                row.role.label,
-                "ja" if row.can_log_in else "nee",
-                str(row.open_clients),
-                f"{row.last_login:%Y-%m-%d %H:%M}" if row.last_login else "—",
-            )
-            dim = "" if row.can_log_in else "dim"
-            table.add_row(
-                *(fit(cell, width, dim) for cell, (_, width) in zip(cells, COLUMNS, strict=True)),
-                key=row.name,
-            )
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        with place_kept(table):
+            table.clear()
+            for row in rows:
+                cells = (
+                    row.name,
+                    row.display_name,
+                    row.role.label,
+                    "ja" if row.can_log_in else "nee",
+                    str(row.open_clients),
+                    f"{row.last_login:%Y-%m-%d %H:%M}" if row.last_login else "—",
+                )
+                dim = "" if row.can_log_in else "dim"
+                table.add_row(
+                    *(
+                        fit(cell, width, dim)
+                        for cell, (_, width) in zip(cells, COLUMNS, strict=True)
+                    ),
+                    key=row.name,
+                )
         can = sum(row.can_log_in for row in rows)
         self.query_one("#users-summary", Static).update(
             f"{counted(len(rows), 'gebruiker', 'gebruikers')}, van wie {can} kan inloggen."
@@ -227,8 +228,10 @@ class UsersScreen(WijkteamScreen[None]):
 
             def deactivate() -> tuple[Register | None, str | None]:
                 deactivate_user(register, row.name)
-                # The register is closed for the new key: no screen may use it meanwhile.
+                # The register is closed for the new key: no screen may use it meanwhile, and
+                # nothing may keep the old database open.
                 self.app.call_from_thread(setattr, self.wijkteam, "register", None)
+                self.wijkteam.stop_watching()
                 return renew_key(register, f"na het uitschakelen van {row.name}")
 
             self.run_store(

@@ -1,0 +1,42 @@
+"""Did someone else change the register? For screens that show a colleague's change by
+themselves, within 2 s, without the person pressing `r`.
+
+On SQLite the answer is `PRAGMA data_version` on a connection of its own: the number changes
+when any other connection (a colleague's process, a script, another window, or this process's
+own writes, which use other connections) has committed since the last look. Reading it costs
+microseconds and touches no page of the database, so looking twice a second costs nothing
+noticeable (see benchmarks: `--only freshness`)."""
+
+from __future__ import annotations
+
+from wijkteam_tui.store.engine import Register, connect_keyed
+
+#: How often a watcher looks: a change shows within this plus the screen's reload.
+POLL_SECONDS = 0.5
+
+
+class ChangeWatcher:
+    """Looks for commits by other connections (`changed`); one thread at a time."""
+
+    def __init__(self, register: Register) -> None:
+        self._conn = connect_keyed(register.path, bytes(register.unlocked.db_key), read_only=True)
+        self._seen = self._version()
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        """Whether another connection committed since the last look."""
+        version = self._version()
+        if version == self._seen:
+            return False
+        self._seen = version
+        return True
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def watch(register: Register) -> ChangeWatcher:
+    """A watcher for `register` (its own connection; close it when done)."""
+    return ChangeWatcher(register)
