@@ -86,6 +86,11 @@ class AuditScreen(WijkteamScreen[None]):
         except DateInputError as error:
             return str(error)
 
+    def colleague_changed(self, *, in_front: bool) -> None:
+        """Not by itself here: the log grows with everything anyone does (every file read),
+        and a reload would replace the outcome of `v` and the filters' message. `r` reads the
+        newest events."""
+
     def action_reload(self) -> None:
         register = self.wijkteam.register
         if register is None:

@@ -55,6 +55,10 @@ class KeySequencer:
     async def _next(self) -> None:
         if self._busy or not self._pending:
             return
+        if not self._app.screen_stack:
+            # The app is closing (its screens are gone): nothing is left to type into.
+            self._pending.clear()
+            return
         if not self._screen_ready():
             # A screen is still being built (just opened by the previous key, or the first one).
             self._app.set_timer(0.005, self._next)
