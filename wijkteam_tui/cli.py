@@ -206,14 +206,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from wijkteam_tui.store import crypto
-    from wijkteam_tui.store.users import REFUSAL, add_user
+    from wijkteam_tui.store.users import REFUSAL, add_user, can_log_in
 
     validate_user_name(args.name)
     role = Role(args.role)
     with _opened(args) as register:
         register.require_teamleider(REFUSAL)
-        if crypto.read_key_file(crypto.key_file_path(register.path)).user_slot(args.name):
+        if can_log_in(register, args.name):
             raise UsageError(f"Gebruiker '{args.name}' bestaat al.")
         passphrase = None
         if not args.one_time:

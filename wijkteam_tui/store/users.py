@@ -123,7 +123,7 @@ def add_user(
     except (UsageError, FieldError) as error:
         field = "display_name" if isinstance(error, FieldError) else "name"
         raise ValidationError(str(error), field) from None
-    if _slot_of(register, name) is not None:
+    if can_log_in(register, name):
         raise ValidationError(f"Gebruiker '{name}' bestaat al en kan inloggen.", "name")
     secret = crypto.one_time_passphrase() if passphrase is None else passphrase
     with register.write() as session:
@@ -154,7 +154,7 @@ def reset_passphrase(register: Register, name: str) -> str:
     assert register.user is not None
     if name == register.user.name:
         raise ValidationError("Uw eigen wachtwoord wijzigt u met 'wijkteam passwd'.", "name")
-    if _slot_of(register, name) is None:
+    if not can_log_in(register, name):
         raise ValidationError(
             f"{name} heeft geen toegang (meer); geef {name} opnieuw toegang als nieuwe gebruiker.",
             "name",
@@ -169,8 +169,9 @@ def reset_passphrase(register: Register, name: str) -> str:
     return passphrase
 
 
-def _slot_of(register: Register, name: str) -> crypto.Slot | None:
-    return crypto.read_key_file(crypto.key_file_path(register.path)).user_slot(name)
+def can_log_in(register: Register, name: str) -> bool:
+    """Whether `name` has a key slot (as the key file on disk says now)."""
+    return crypto.read_key_file(crypto.key_file_path(register.path)).user_slot(name) is not None
 
 
 def _saw_generation(session: Session, generation: int) -> None:
