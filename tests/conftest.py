@@ -21,16 +21,43 @@ for _name in (
 ):
     os.environ.pop(_name, None)
 
+from tests import pg  # noqa: E402
+from wijkteam_tui.store import crypto, server  # noqa: E402
+from wijkteam_tui.store.address import Location, server_address  # noqa: E402
+from wijkteam_tui.store.crypto import Unlocked  # noqa: E402
 from wijkteam_tui.store.engine import Register, create_register  # noqa: E402
 
 PASSPHRASE = "correct paard batterij"
+#: The two places a register can be: a SQLCipher file here, or a PostgreSQL server.
+BACKENDS = ("sqlite", "postgresql")
 
 
 @dataclass
 class NewRegister:
-    path: Path
+    #: The register's location: a path (sqlite) or a server address (postgresql).
+    path: Location
     register: Register
     recovery_key: str
+
+
+def unlock_as(
+    location: Location, user: str, passphrase: str, *, one_time_ok: bool = False
+) -> Unlocked:
+    """Open `user`'s key slot (signing in, on a server) without opening the register."""
+    if isinstance(location, Path):
+        return crypto.unlock(location, user, passphrase, one_time_ok=one_time_ok)
+    engine, _keys, unlocked = server.unlock(location, user, passphrase, one_time_ok=one_time_ok)
+    engine.dispose()
+    return unlocked
+
+
+def execute_raw(register: Register, *statements: str) -> None:
+    """Change the database behind the program's back, as someone with access to it could."""
+    with register.raw() as raw:
+        for statement in statements:
+            raw.execute(statement)
+        if register.server is not None:
+            raw.commit()
 
 
 @pytest.fixture
@@ -39,10 +66,46 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def new_register(db_path: Path) -> Iterator[NewRegister]:
-    """A fresh register with teamleider 'anna', open."""
+def backend() -> str:
+    """Where `new_register` makes its register: a local file, unless the tests of a folder
+    run on both backends (tests/store/conftest.py)."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg.Cluster]:
+    """A real PostgreSQL server for this test process, started in a temporary folder."""
+    cluster = pg.start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def server_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty database on the test server, prepared as the README tells the operator: its
+    address (anna's role may create roles and owns it; BOOTSTRAP_PASSWORD signs her in once)."""
+    cluster: pg.Cluster = request.getfixturevalue("postgres")
+    database = cluster.new_register_database("anna")
+    yield cluster.address(database)
+    cluster.drop(database)
+
+
+@pytest.fixture
+def register_location(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Location:
+    if backend == "postgresql":
+        return server_address(request.getfixturevalue("server_database"))
+    return db_path
+
+
+@pytest.fixture
+def new_register(register_location: Location) -> Iterator[NewRegister]:
+    """A fresh register with teamleider 'anna', open (on the test's backend)."""
     register, recovery_key = create_register(
-        db_path, "anna", PASSPHRASE, team_name="Wijkteam Testwijk"
+        register_location,
+        "anna",
+        PASSPHRASE,
+        team_name="Wijkteam Testwijk",
+        server_password=pg.BOOTSTRAP_PASSWORD,
     )
-    yield NewRegister(db_path, register, recovery_key)
+    yield NewRegister(register_location, register, recovery_key)
     register.close()

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import failure_text
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
@@ -92,7 +93,7 @@ class WijkteamApp(App[None]):
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Location,
         *,
         register: Register | None = None,
         clock: Callable[[], date] = date.today,
@@ -132,7 +133,8 @@ class WijkteamApp(App[None]):
             )
         if self.register is not None:
             self.register_opened(self.register)
-        elif self.db_path.exists():
+        elif not isinstance(self.db_path, Path) or self.db_path.exists():
+            # A team server's register is made with 'wijkteam init --db postgresql://…'.
             self.push_screen(UnlockScreen(self.user_hint))
         else:
             self.push_screen(SetupScreen(self.db_path))

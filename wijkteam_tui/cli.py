@@ -24,6 +24,7 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, UsageError, WijkteamError
 
 if TYPE_CHECKING:  # the store is imported lazily so that `--help` starts fast
+    from wijkteam_tui.store.address import Location
     from wijkteam_tui.store.engine import Register
 
 DB_ENV = "WIJKTEAM_DB"
@@ -98,9 +99,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def default_db_path() -> Path:
-    """$WIJKTEAM_DB, else `register.db` in the platform's data folder."""
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV]).expanduser()
+    """`register.db` in the platform's data folder."""
     from platformdirs import user_data_path
 
     return user_data_path("wijkteam", appauthor=False) / "register.db"
@@ -163,8 +162,24 @@ def user_name(args: argparse.Namespace) -> str:
     return str(name)
 
 
+def where(args: argparse.Namespace) -> Location:
+    """The register of this command: --db, $WIJKTEAM_DB or the default file; a
+    `postgresql://…` address is a register on a team server."""
+    from wijkteam_tui.store.address import location
+
+    text = getattr(args, "db", None) or os.environ.get(DB_ENV)
+    return location(text) if text else default_db_path()
+
+
 def db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+    """The local register of a command about its files (back-ups, checks, the key file)."""
+    found = where(args)
+    if not isinstance(found, Path):
+        raise UsageError(
+            f"Dit kan alleen bij een register op deze computer; {found} staat op een teamserver,"
+            " waarvan de beheerder de back-ups en controles doet."
+        )
+    return found
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -173,19 +188,29 @@ def db_path(args: argparse.Namespace) -> Path:
 def cmd_init(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.engine import create_register
 
-    path = db_path(args)
+    path = where(args)
     user = user_name(args)
+    if not isinstance(path, Path) and args.group:
+        raise UsageError("--group is voor een register op deze computer, niet op een teamserver.")
     passphrase = new_passphrase(
         args, file_attr="passphrase_file", env=PASSPHRASE_ENV, label="Wachtwoord"
     )
     shared: list[str] | None = None
-    if args.group:
+    if isinstance(path, Path) and args.group:
         from wijkteam_tui.store.files import shared_folder
 
         if path.exists():
             raise UsageError(f"Er staat al een register op {path}; er is niets gewijzigd.")
         shared = shared_folder(path.parent, args.group)
-    register, recovery_key = create_register(path, user, passphrase, team_name=args.name or "")
+    # On a team server the first teamleider signs in this once with the password the
+    # operator gave, in $PGPASSWORD (README, "Team op een server").
+    register, recovery_key = create_register(
+        path,
+        user,
+        passphrase,
+        team_name=args.name or "",
+        server_password=os.environ.get("PGPASSWORD") or None,
+    )
     register.close()
     print(f"Register aangemaakt: {path}")
     print(f"Eerste gebruiker: {user} (teamleider)")
@@ -328,6 +353,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 def cmd_passwd(args: argparse.Namespace) -> int:
     from wijkteam_tui.store import crypto
 
+    if not isinstance(where(args), Path):
+        return _server_passwd(args)
     path = _require_register(db_path(args))
     user = user_name(args)
     unlocked = crypto.unlock(
@@ -341,6 +368,27 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
         lambda r: _log_user(r, user, "wachtwoord gewijzigd"),
     )
+    print(f"Wachtwoord van {user} gewijzigd.")
+    return 0
+
+
+def _server_passwd(args: argparse.Namespace) -> int:
+    """`passwd` on a team server: the slot and the person's login change in one step."""
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.address import ServerAddress
+    from wijkteam_tui.store.server import open_server_register
+
+    address = where(args)
+    assert isinstance(address, ServerAddress)
+    user = user_name(args)
+    current = current_passphrase(args, "Huidig wachtwoord")
+    register = open_server_register(address, user, current, one_time_ok=True)
+    try:
+        passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+        crypto.set_user_passphrase(register.keys, register.unlocked, user, passphrase)
+        _log_user(register, user, "wachtwoord gewijzigd")
+    finally:
+        register.close()
     print(f"Wachtwoord van {user} gewijzigd.")
     return 0
 
@@ -752,8 +800,11 @@ DEMO_STAGING = "wijkteam-demo-bouw-"
 
 
 def default_demo_path() -> Path:
-    """The demo register lives apart from a real one: `demo.db` in the data folder."""
-    return default_db_path().with_name("demo.db")
+    """The demo register lives apart from a real one: `demo.db` beside it (in the data
+    folder, or beside $WIJKTEAM_DB when that is a local file)."""
+    text = os.environ.get(DB_ENV, "")
+    local = text and not text.lower().startswith(("postgresql:", "postgres:"))
+    return (Path(text).expanduser() if local else default_db_path()).with_name("demo.db")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -850,7 +901,7 @@ def _remove_demo_leftovers(path: Path) -> None:
         key.unlink(missing_ok=True)
 
 
-def run_tui(path: Path, *, register: Register | None = None, user: str = "") -> int:
+def run_tui(path: Location, *, register: Register | None = None, user: str = "") -> int:
     """Open the terminal screens on the register at `path` (already open for the demo)."""
     from wijkteam_tui.app import WijkteamApp
 
@@ -864,9 +915,9 @@ def run_tui(path: Path, *, register: Register | None = None, user: str = "") -> 
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    path = db_path(args)
+    path = where(args)
     user = getattr(args, "user", None) or os.environ.get(USER_ENV, "")
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         from wijkteam_tui.store.files import private_folder
 
         private_folder(path.parent)
@@ -920,8 +971,10 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
     """Open the register for a command and close it afterwards."""
     from wijkteam_tui.store.engine import open_register
 
-    path = _require_register(db_path(args))
-    register = open_register(path, user_name(args), current_passphrase(args))
+    found = where(args)
+    if isinstance(found, Path):
+        found = _require_register(found)
+    register = open_register(found, user_name(args), current_passphrase(args))
     for warning in register.warnings:
         print(f"Let op: {printable(warning)}", file=sys.stderr)
     register.on_wait = lambda: print(WAITING, file=sys.stderr, flush=True)
@@ -1071,7 +1124,10 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument(
-        "--db", default=argparse.SUPPRESS, metavar="PAD", help=f"register (anders ${DB_ENV})"
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="PAD|URL",
+        help=f"register: een bestand, of postgresql://server/database (anders ${DB_ENV})",
     )
     common.add_argument(
         "--user", default=argparse.SUPPRESS, metavar="NAAM", help=f"gebruiker (anders ${USER_ENV})"

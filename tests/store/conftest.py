@@ -1,5 +1,9 @@
 """Fixtures of the store tests: an open register with teamleider anna, a client with a
-neighbour who visits, and a second user (medewerker bram)."""
+neighbour who visits, and a second user (medewerker bram).
+
+Every store test that uses a register runs twice: on a local SQLCipher file and on a real
+PostgreSQL server (tests/pg.py), unless its module is about what only a local register has
+(`pytestmark = pytest.mark.local_only`: the key file, files beside it, SQLCipher itself)."""
 
 from __future__ import annotations
 
@@ -7,10 +11,18 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import NewRegister
+from tests.conftest import BACKENDS, NewRegister
 from wijkteam_tui.domain.terms import Channel, MemberKind
 from wijkteam_tui.store import services
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    both = not metafunc.definition.get_closest_marker("local_only")
+    # A module with a `backend` fixture of its own (test_server.py) chose its backend.
+    if "backend" in metafunc.fixturenames and both and not hasattr(metafunc.module, "backend"):
+        metafunc.parametrize("backend", BACKENDS)
+
 
 TODAY = date(2026, 11, 22)
 OPENED = date(2026, 9, 1)
@@ -56,18 +68,11 @@ def fatima(register):
 @pytest.fixture
 def bram(new_register):
     """A second user of the same register: a medewerker."""
-    from tests.conftest import PASSPHRASE
     from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.engine import open_register
+    from wijkteam_tui.store.users import add_user
 
-    crypto.add_user_slot(
-        new_register.path,
-        crypto.unlock(new_register.path, "anna", PASSPHRASE),
-        "bram",
-        Role.MEDEWERKER,
-        "bram zijn wachtwoord",
-    )
+    add_user(new_register.register, "bram", Role.MEDEWERKER, passphrase="bram zijn wachtwoord")
     opened = open_register(new_register.path, "bram", "bram zijn wachtwoord")
     yield opened
     opened.close()

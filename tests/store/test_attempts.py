@@ -18,6 +18,10 @@ from tests.helpers import REPO
 from wijkteam_tui.errors import TooManyAttemptsError, WrongPassphraseError
 from wijkteam_tui.store import attempts, crypto
 
+# Only on a local register: wrong tries are counted beside a local register's files; a server
+# refuses a wrong password itself.
+pytestmark = pytest.mark.local_only
+
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import make_client
 from wijkteam_tui.domain.terms import MemberKind
@@ -12,6 +14,10 @@ from wijkteam_tui.store import crypto
 from wijkteam_tui.store.backup import write_backup
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client, NetworkMember
+
+# Only on a local register: SQLCipher's encryption of the local file; a server's disks are the
+# operator's.
+pytestmark = pytest.mark.local_only
 
 
 def _markers(count: int) -> list[str]:

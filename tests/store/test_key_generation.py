@@ -16,6 +16,9 @@ from wijkteam_tui.errors import KeyFileError
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import open_register
 
+# Only on a local register: key file copies put back beside a local register.
+pytestmark = pytest.mark.local_only
+
 NEW = "een heel nieuw wachtwoord"
 
 

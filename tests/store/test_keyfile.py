@@ -18,6 +18,10 @@ from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import User
 
+# Only on a local register: the key file beside a local register (a server keeps the slots in a
+# table: test_server.py).
+pytestmark = pytest.mark.local_only
+
 
 def _files(path: Path) -> list[Path]:
     return [

@@ -9,6 +9,9 @@ import pytest
 from wijkteam_tui.errors import UnsafeLocationError
 from wijkteam_tui.store.location import check_location, filesystem_type
 
+# Only on a local register: where a local register's files may be.
+pytestmark = pytest.mark.local_only
+
 MOUNTS = """\
 /dev/sda1 / ext4 rw,relatime 0 0
 server:/export/teams /mnt/teams nfs4 rw,relatime 0 0

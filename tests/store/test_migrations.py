@@ -33,6 +33,10 @@ from wijkteam_tui.store.engine import (
 from wijkteam_tui.store.models import Base, Client
 from wijkteam_tui.store.records import ClientInput, MemberInput
 
+# Only on a local register: a local register's migration with a backup copy (the server's:
+# test_server.py).
+pytestmark = pytest.mark.local_only
+
 
 def _tables(register) -> set[str]:
     with register.engine.connect() as conn:

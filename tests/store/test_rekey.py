@@ -26,6 +26,9 @@ from wijkteam_tui.store.engine import connect_keyed, copy_database, open_registe
 from wijkteam_tui.store.models import AuditEvent, Client
 from wijkteam_tui.store.users import deactivate_user
 
+# Only on a local register: re-encrypting a local SQLCipher file with a new key.
+pytestmark = pytest.mark.local_only
+
 BRAM = "bram zijn wachtwoord"
 CEM = "cem zijn wachtwoord"
 

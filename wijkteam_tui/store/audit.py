@@ -339,18 +339,16 @@ def head_count(register: Register) -> int:
 def keep_head(register: Register) -> None:
     """Write the newest event's number and MAC into the key file (when it changed), under
     the register's write lock, and record the key file's new generation in the register."""
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.models import TeamSettings
 
     with register.write() as session:
         newest = head(session)
         if newest is None:
             return
-        kept = crypto.read_key_file(crypto.key_file_path(register.path)).extra.get(HEAD_KEY)
+        kept = register.keys.current().extra.get(HEAD_KEY)
         if kept == list(newest):
             return
-        _, generation = crypto.rewrite_key_file(
-            register.path,
+        _, generation = register.keys.rewrite(
             bytes(register.unlocked.db_key),
             lambda key_file: key_file.with_extra(**{HEAD_KEY: list(newest)}),
         )
@@ -443,11 +441,9 @@ REFUSAL = "Alleen een teamleider bekijkt en controleert het auditlog."
 
 def verify(register: Register) -> Verdict:
     """Check every event against the chain and the key file's head (teamleider)."""
-    from wijkteam_tui.store import crypto
-
     register.require_teamleider(REFUSAL)
     key = register.audit_key
-    kept = crypto.read_key_file(crypto.key_file_path(register.path)).extra.get(HEAD_KEY)
+    kept = register.keys.current().extra.get(HEAD_KEY)
     kept_seq, kept_mac = (
         (int(kept[0]), str(kept[1])) if isinstance(kept, list) and _is_head(kept) else (0, "")
     )

@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -432,7 +432,7 @@ def _seal_key(shared: bytes, ephemeral_public: bytes, box_public: bytes) -> byte
 
 
 def new_key_file(
-    db_path: Path, user: str, role: Role, passphrase: str, *, demo: bool = False
+    where: Path | KeyStore, user: str, role: Role, passphrase: str, *, demo: bool = False
 ) -> tuple[Unlocked, str]:
     """Create and write the key file of a new register: (the first user unlocked, recovery key).
 
@@ -469,20 +469,21 @@ def new_key_file(
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
     signer = signing_key.public_key().public_bytes_raw()
     key_file = KeyFile(register_id, created, signer, slots)
-    generation = write_key_file(db_path, key_file, db_key)
+    generation = keys_at(where).write_new(key_file, db_key)
     keys = _private_keys(box_private, signing_key if slots[0].holds_signing_key else None)
     key_file = key_file.with_extra(generation=generation)
     return Unlocked(db_key, key_file, user, role, keys=keys), recovery_key
 
 
 def set_user_passphrase(
-    db_path: Path, unlocked: Unlocked, user: str, new_passphrase: str
+    where: Path | KeyStore, unlocked: Unlocked, user: str, new_passphrase: str
 ) -> KeyFile:
     """Give `user`'s slot a new passphrase: their own (their keys stay; the database is not
     touched), or, opened with the recovery key, a new slot with the same role."""
     validate_passphrase(new_passphrase)
     change = _new_secret_for(user, unlocked, new_passphrase, must_change=False)
-    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
+    login = Login(user, secret=new_passphrase)
+    return keys_at(where).rewrite(bytes(unlocked.db_key), change, login=login)[0]
 
 
 def _new_secret_for(
@@ -533,18 +534,21 @@ def one_time_passphrase() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 20, 4))
 
 
-def reset_user_passphrase(db_path: Path, unlocked: Unlocked, user: str) -> tuple[KeyFile, str]:
+def reset_user_passphrase(
+    where: Path | KeyStore, unlocked: Unlocked, user: str
+) -> tuple[KeyFile, str]:
     """A teamleider gives `user` a new slot with a one-time passphrase, which must be changed
     at the next unlock; returns the key file and that passphrase (shown once)."""
     if unlocked.role is not Role.TEAMLEIDER:
         raise AuthenticationError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
     passphrase = one_time_passphrase()
     change = _new_secret_for(user, unlocked, passphrase, must_change=True)
-    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0], passphrase
+    login = Login(user, secret=passphrase)
+    return keys_at(where).rewrite(bytes(unlocked.db_key), change, login=login)[0], passphrase
 
 
 def add_user_slot(
-    db_path: Path,
+    where: Path | KeyStore,
     unlocked: Unlocked,
     user: str,
     role: Role,
@@ -575,7 +579,8 @@ def add_user_slot(
         )
         return key_file.with_slot(slot)
 
-    return rewrite_key_file(db_path, bytes(unlocked.db_key), change)[0]
+    login = Login(user, secret=passphrase, role=role)
+    return keys_at(where).rewrite(bytes(unlocked.db_key), change, login=login)[0]
 
 
 # --- opening slots ---------------------------------------------------------------------------
@@ -866,6 +871,116 @@ def derive_key(secret: str, salt: bytes, cost: KdfCost) -> bytes:
     ).derive(secret.encode("utf-8"))
 
 
+# --- where the key slots are kept -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Login:
+    """What a change of the key slots means for a person's login to a team server (their own
+    PostgreSQL role: store/server.py). A local register has no logins of its own: the key
+    file beside it ignores this."""
+
+    user: str
+    #: The person's passphrase from now on (new, reset or changed).
+    secret: str | None = None
+    #: Given when the person is new: teamleiders may add people, medewerkers may not.
+    role: Role | None = None
+    #: False when the person is switched off.
+    active: bool = True
+
+
+class KeyStore(Protocol):
+    """Where a register's key slots are kept: the key file beside a local register
+    (`FileKeys`), or a table in a team server's database (`store.server.ServerKeys`)."""
+
+    def current(self) -> KeyFile:
+        """The slots as they are kept now (checksum checked; authenticity needs the key)."""
+        ...
+
+    def write_new(self, key_file: KeyFile, db_key: bytes) -> int:
+        """Keep the slots of a register being made; returns the generation written."""
+        ...
+
+    def rewrite(
+        self,
+        db_key: bytes,
+        change: Callable[[KeyFile], KeyFile],
+        *,
+        login: Login | None = None,
+    ) -> tuple[KeyFile, int]:
+        """Apply `change` to the slots as they are now, one writer at a time, and keep the
+        result (with `login`, on a server, in the same step); returns it and its generation."""
+        ...
+
+
+class FileKeys:
+    """The key file beside a local register (`register.keys`, and `register.keys.bak`)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+
+    def current(self) -> KeyFile:
+        return read_key_file(key_file_path(self.db_path))
+
+    def write_new(self, key_file: KeyFile, db_key: bytes) -> int:
+        return write_key_file(self.db_path, key_file, db_key)
+
+    def rewrite(
+        self,
+        db_key: bytes,
+        change: Callable[[KeyFile], KeyFile],
+        *,
+        login: Login | None = None,
+    ) -> tuple[KeyFile, int]:
+        # Whoever can read the files beside a local register may open it: no login to change.
+        return rewrite_key_file(self.db_path, db_key, change)
+
+
+def keys_at(where: Path | KeyStore) -> KeyStore:
+    """The key store of a local register's path, or the store itself."""
+    return FileKeys(where) if isinstance(where, Path) else where
+
+
+def key_document(key_file: KeyFile, db_key: bytes | bytearray) -> bytes:
+    """The key file as kept: its body, a checksum and a MAC keyed from `db_key`."""
+    return _serialise(key_file, bytes(db_key))
+
+
+def parse_key_document(raw: bytes) -> tuple[KeyFile | None, str | None]:
+    """(key file, None), or (None, a Dutch description of what is wrong with `raw`)."""
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        return None, "te groot voor een sleutelbestand"
+    try:
+        return _parse(raw), None
+    except _Unusable as unusable:
+        return None, unusable.reason
+
+
+def open_user_slot(key_file: KeyFile, raw: bytes, user: str, secret: str) -> Unlocked:
+    """Open the slot of `user` in a key document kept elsewhere than in a file (a team
+    server's table): its grant and keys are checked as at a local unlock, and the whole
+    document's MAC once the key is known. WrongPassphraseError when `secret` does not open
+    it, KeyFileError when the slot or the document was not written by this register."""
+    slot = key_file.user_slot(user)
+    if slot is None:
+        raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
+    try:
+        db_key, keys = _open_slot(slot, key_file, secret)
+    except InvalidTag:
+        raise WrongPassphraseError(f"Wachtwoord onjuist voor gebruiker '{user}'.") from None
+    except _Forged:
+        raise KeyFileError(
+            f"De toegang van gebruiker '{user}' is niet ondertekend door een teamleider van dit"
+            " register: de sleutels zijn buiten wijkteam om gewijzigd. Er is niets geopend."
+        ) from None
+    if not mac_ok(raw, db_key):
+        raise KeyFileError(
+            "De sleutels van dit register zijn buiten wijkteam om gewijzigd. Er is niets geopend."
+        )
+    role = Role(slot.role) if slot.role else None
+    return _noting_unsigned(Unlocked(db_key, key_file, user, role, keys=keys))
+
+
 # --- reading and writing the file ------------------------------------------------------------
 
 
@@ -1055,12 +1170,21 @@ def _no_constant(name: str) -> None:
 
 def file_mac_ok(path: Path, db_key: bytes) -> bool:
     try:
-        document = json.loads(path.read_bytes().decode("utf-8"))
+        raw = path.read_bytes()
+    except OSError:
+        return False
+    return mac_ok(raw, db_key)
+
+
+def mac_ok(raw: bytes, db_key: bytes | bytearray) -> bool:
+    """Whether the key document `raw` was written by someone who holds `db_key`."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
         document.pop("checksum")
         mac = document.pop("mac")
-    except (OSError, ValueError, KeyError, AttributeError):
+    except (ValueError, KeyError, AttributeError):
         return False
-    expected = hmac.new(_mac_key(db_key), _canonical(document), hashlib.sha256).hexdigest()
+    expected = hmac.new(_mac_key(bytes(db_key)), _canonical(document), hashlib.sha256).hexdigest()
     return isinstance(mac, str) and hmac.compare_digest(expected, mac)
 
 

@@ -37,6 +37,7 @@ from wijkteam_tui.errors import (
     WijkteamError,
 )
 from wijkteam_tui.store import audit, crypto, faults, files, journal, lock
+from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
 
@@ -209,7 +210,7 @@ class Register:
 
     def __init__(
         self,
-        path: Path,
+        location: Location,
         engine: Engine,
         unlocked: crypto.Unlocked,
         user: CurrentUser | None,
@@ -217,8 +218,16 @@ class Register:
         *,
         audit_key: bytes,
         held: lock.RegisterLock | None = None,
+        keys: crypto.KeyStore | None = None,
+        fault: Callable[[BaseException | None], WijkteamError | None] | None = None,
     ) -> None:
-        self.path = path
+        #: A local register's path, or a team server's address (store/server.py).
+        self.location = location
+        self.server = location if isinstance(location, ServerAddress) else None
+        #: Where the key slots are kept: the key file beside the database, or a server table.
+        self.keys: crypto.KeyStore = keys or crypto.FileKeys(self.path)
+        # What a database error means, in Dutch (None: an error of the program itself).
+        self._fault = fault or (lambda exc: faults.from_sqlite(exc, self.path))
         #: The audit chain's key (kept in the database: see `register_keys`).
         self.audit_key = audit_key
         # The shared lock that tells `restore` this register is open here (store/lock.py).
@@ -251,6 +260,17 @@ class Register:
         )
         audit.install(self._write_sessions)
 
+    @property
+    def path(self) -> Path:
+        """The local register's database file; refused for a register on a team server,
+        which has no files on this computer to back up, restore, check or copy."""
+        if isinstance(self.location, Path):
+            return self.location
+        raise RegisterError(
+            f"Dit register staat op een teamserver ({self.location}). Dit kan alleen bij een"
+            " register op deze computer; de beheerder van de server maakt de back-ups."
+        )
+
     def saw_key_generation(self, generation: int) -> None:
         """Record that the key file was rewritten to `generation` (see `_check_generation`)."""
         with self.write() as session:
@@ -276,13 +296,13 @@ class Register:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only session (deferred transaction, rolled back at the end)."""
-        with self._read_sessions() as session, _translated_errors(self.path):
+        with self._read_sessions() as session, _translated_errors(self._fault):
             yield session
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
         """A Core connection in a deferred read transaction: the fast path for read models."""
-        with self.engine.connect() as conn, _translated_errors(self.path), conn.begin():
+        with self.engine.connect() as conn, _translated_errors(self._fault), conn.begin():
             yield conn
 
     @contextmanager
@@ -291,17 +311,18 @@ class Register:
 
         A version conflict raises ConflictError; any error rolls everything back.
         """
-        with _translated_errors(self.path), self._write_sessions.begin() as session:
+        with _translated_errors(self._fault), self._write_sessions.begin() as session:
             yield session
 
     @contextmanager
-    def raw(self) -> Iterator[sqlcipher.Connection]:
-        """The keyed DBAPI connection, for backup and checks."""
+    def raw(self) -> Iterator[Any]:
+        """The DBAPI connection (keyed, for a local register), for backup and checks."""
         with self.engine.connect() as conn:
             yield conn.connection.dbapi_connection
 
     def check(self) -> list[str]:
-        """Integrity problems of the database (empty when sound)."""
+        """Integrity problems of the local database (empty when sound)."""
+        self.path  # noqa: B018 (refuses a register on a server: its operator checks it)
         with self.raw() as raw:
             return integrity_problems(raw)
 
@@ -314,6 +335,10 @@ class Register:
         # is caught; a busy or full disk must not stop the closing (the next close writes it).
         with suppress(OSError, sqlcipher.Error, DBAPIError, WijkteamError):
             audit.keep_head(self)
+        if self.server is not None:
+            self.engine.dispose()
+            self.unlocked.forget()
+            return
         # SQLite's advice for connections that wrote: refresh planner statistics where they
         # went stale (bounded by analysis_limit, so it stays quick).
         try:
@@ -329,7 +354,9 @@ class Register:
 
 
 @contextmanager
-def _translated_errors(path: Path) -> Iterator[None]:
+def _translated_errors(
+    fault: Callable[[BaseException | None], WijkteamError | None],
+) -> Iterator[None]:
     try:
         yield
     except StaleDataError as exc:
@@ -338,9 +365,9 @@ def _translated_errors(path: Path) -> Iterator[None]:
             " opnieuw en probeer het nog eens."
         ) from exc
     except DBAPIError as exc:
-        fault = faults.from_sqlite(exc.orig, path)
-        if fault is not None:
-            raise fault from exc
+        meant = fault(exc.orig)
+        if meant is not None:
+            raise meant from exc
         raise
 
 
@@ -399,18 +426,41 @@ DEFAULT_TEAM_NAME = "Wijkteam"
 
 
 def create_register(
-    path: Path,
+    path: Location,
     user: str,
     passphrase: str,
     *,
     team_name: str = "",
     display_name: str = "",
     demo: bool = False,
+    server_password: str | None = None,
 ) -> tuple[Register, str]:
     """Create a new register with `user` as its first teamleider: (register, recovery key).
 
-    Nothing is left behind when any step fails.
-    """
+    Nothing is left behind when any step fails. On a team server `user` signs in the one time
+    with the password the operator gave (`server_password`, or what libpq finds)."""
+    if isinstance(path, ServerAddress):
+        from wijkteam_tui.store import server
+
+        if demo:
+            raise RegisterError("Het demoregister staat altijd op deze computer.")
+        unlocked, recovery_key = server.create_server_register(
+            path,
+            user,
+            passphrase,
+            team_name=team_name,
+            display_name=display_name,
+            bootstrap_password=server_password,
+        )
+        unlocked.forget()
+        register = server.open_server_register(path, user, passphrase)
+        try:
+            made = f"register aangemaakt, teamleider {user}"
+            audit.record(register, audit.Event("create", "register", detail=made))
+        except BaseException:
+            register.close()
+            raise
+        return register, recovery_key
     path = path.expanduser()
     validate_user_name(user)
     if not (demo and passphrase == crypto.DEMO_PASSPHRASE):
@@ -476,12 +526,45 @@ def create_register(
 
 
 def open_register(
-    path: Path, user: str, passphrase: str, *, script_location: Path | None = None
+    path: Location, user: str, passphrase: str, *, script_location: Path | None = None
 ) -> Register:
     """Unlock the slot of `user` and open the register, migrating it if needed."""
+    if isinstance(path, ServerAddress):
+        from wijkteam_tui.store.server import open_server_register
+
+        return open_server_register(path, user, passphrase)
     path = existing_register(path)
     unlocked = crypto.unlock(path, user, passphrase)
     return open_unlocked(path, unlocked, script_location=script_location)
+
+
+def unlock_and_open(location: Location, user: str, passphrase: str, *, how: str) -> Register:
+    """Open the slot of `user` and the register (for the unlock screen: `how` is "login", or
+    "unlock" after a lock)."""
+    if isinstance(location, ServerAddress):
+        from wijkteam_tui.store.server import open_server_register
+
+        return open_server_register(location, user, passphrase, how=how)
+    return open_unlocked(location, crypto.unlock(location, user, passphrase), how=how)
+
+
+def replace_one_time(location: Location, user: str, one_time: str, chosen: str) -> None:
+    """Put the passphrase `user` chose in place of the one-time one a teamleider gave."""
+    if isinstance(location, ServerAddress):
+        from wijkteam_tui.store import server
+
+        engine, keys, given = server.unlock(location, user, one_time, one_time_ok=True)
+        try:
+            crypto.set_user_passphrase(keys, given, user, chosen)
+        finally:
+            given.forget()
+            engine.dispose()
+        return
+    given = crypto.unlock(location, user, one_time, one_time_ok=True)
+    try:
+        crypto.set_user_passphrase(location, given, user, chosen)
+    finally:
+        given.forget()
 
 
 def existing_register(path: Path, *, write: bool = True) -> Path:
@@ -528,14 +611,53 @@ def open_unlocked(
             report = _run_migrations(engine, path, unlocked.db_key, script_location)
             _check_generation(engine, path)
             audit_key = register_keys(engine, unlocked)
-            current = _sync_users(engine, unlocked)
         except BaseException:
             engine.dispose()
             raise
     except BaseException:
         held.release()
         raise
-    register = Register(path, engine, unlocked, current, report, audit_key=audit_key, held=held)
+    return open_on_engine(
+        path, engine, unlocked, audit_key=audit_key, how=how, report=report, held=held
+    )
+
+
+def open_on_engine(
+    location: Location,
+    engine: Engine,
+    unlocked: crypto.Unlocked,
+    *,
+    audit_key: bytes,
+    how: str,
+    report: MigrationReport | None = None,
+    held: lock.RegisterLock | None = None,
+    keys: crypto.KeyStore | None = None,
+    fault: Callable[[BaseException | None], WijkteamError | None] | None = None,
+) -> Register:
+    """The part of opening shared by both backends, once the engine is made and the key is
+    open: a team server's structure brought up to date (a local one was, with a backup copy,
+    by `open_unlocked`), the users synced, and the opening logged."""
+    try:
+        if isinstance(location, ServerAddress):
+            report = _migrate_server(engine)
+            register_keys(engine, unlocked, audit_key=audit_key)
+        current = _sync_users(engine, unlocked)
+    except BaseException:
+        engine.dispose()
+        if held is not None:
+            held.release()
+        raise
+    register = Register(
+        location,
+        engine,
+        unlocked,
+        current,
+        report,
+        audit_key=audit_key,
+        held=held,
+        keys=keys,
+        fault=fault,
+    )
     try:
         tries, last = unlocked.failed_tries
         failed = audit.logins_failed(tries, last, unlocked.user or "") if tries else []
@@ -606,13 +728,16 @@ def _check_generation(engine: Engine, path: Path) -> None:
                 settings.key_generation = on_disk
 
 
-def register_keys(engine: Engine, unlocked: crypto.Unlocked) -> bytes:
+def register_keys(
+    engine: Engine, unlocked: crypto.Unlocked, *, audit_key: bytes | None = None
+) -> bytes:
     """The audit chain's key, and the check that the key file is signed by this register's key.
 
     Both are kept in team_settings. A register from before they were kept (migration 0017) gets
     them at this opening: the chain key its events were made with, and the key file's signer.
     A key file signed by another key (its roles re-signed by someone who made their own
-    signing key) is refused."""
+    signing key) is refused. A team server keeps the chain key sealed among its key slots
+    (store/server.py) and passes it as `audit_key`: only the signer is checked then."""
     signer = base64.b64encode(unlocked.key_file.signer).decode("ascii")
     with Session(engine) as session:
         row = session.execute(
@@ -620,23 +745,27 @@ def register_keys(engine: Engine, unlocked: crypto.Unlocked) -> bytes:
         ).first()
     if row is None:
         raise RegisterError("Het register is nooit afgemaakt (de teaminstellingen ontbreken).")
-    audit_key, known_signer = row
+    kept_key, known_signer = row
     if known_signer is not None and known_signer != signer:
         raise KeyFileError(
             "Het sleutelbestand is ondertekend met een andere sleutel dan dit register kent: het"
             " is buiten wijkteam om gemaakt of gewijzigd. Er is niets geopend; zet het"
             " sleutelbestand terug uit een back-up."
         )
-    if audit_key is None or known_signer is None:
-        audit_key = audit_key or audit.chain_key(unlocked.db_key).hex()
+    if audit_key is not None:
+        if known_signer is None:
+            raise KeyFileError("Het register kent de ondertekenaar van zijn sleutels niet.")
+        return audit_key
+    if kept_key is None or known_signer is None:
+        kept_key = kept_key or audit.chain_key(unlocked.db_key).hex()
         writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
         with writing, writing.begin():
             settings = writing.get(TeamSettings, 1)
             assert settings is not None
-            settings.audit_key = settings.audit_key or audit_key
+            settings.audit_key = settings.audit_key or kept_key
             settings.signer = settings.signer or signer
-            audit_key = settings.audit_key
-    return bytes.fromhex(audit_key)
+            kept_key = settings.audit_key
+    return bytes.fromhex(kept_key)
 
 
 def prepare_for_new_key(path: Path, db_key: bytes, register_id: str, signer: str) -> None:
@@ -740,8 +869,32 @@ def run_alembic(engine: Engine, cfg: Config, action: Any, *args: Any) -> None:
         engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).connect() as conn,
         conn.begin(),
     ):
-        cfg.attributes["connection"] = conn
-        action(cfg, *args)
+        run_alembic_on(conn, cfg, action, *args)
+
+
+def run_alembic_on(conn: Connection, cfg: Config, action: Any, *args: Any) -> None:
+    """Run an Alembic command on `conn`, inside the transaction it is in."""
+    cfg.attributes["connection"] = conn
+    action(cfg, *args)
+
+
+def _migrate_server(engine: Engine) -> MigrationReport | None:
+    """Bring a team server's register up to date, under the write lock: its DDL is
+    transactional, so a failure leaves it as it was (the server's operator keeps backups)."""
+    if _stored_revision(engine) == HEAD_REVISION:
+        return None
+    from alembic import command
+
+    head = head_revision()
+    before = current_revision(engine)
+    try:
+        run_alembic(engine, migration_config(), command.upgrade, "head")
+    except Exception as exc:
+        raise MigrationError(
+            f"Het bijwerken van het register naar versie {head} is mislukt ({type(exc).__name__})."
+            " Er is niets gewijzigd: het register werkt zoals voorheen."
+        ) from exc
+    return MigrationReport(before, head, None)
 
 
 def _run_migrations(

@@ -134,7 +134,12 @@ def erase_client(
 
 
 def _empty_the_log(register: Register) -> bool:
-    """Checkpoint the write-ahead log into the database and truncate it."""
+    """Checkpoint the write-ahead log into the database and truncate it; on a team server,
+    vacuum the tables, so that the deleted rows' space is free for reuse at once."""
+    if register.server is not None:
+        from wijkteam_tui.store.server import vacuum
+
+        return vacuum(register.engine)
     with register.raw() as raw:
         busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
@@ -149,7 +154,10 @@ def copies_of(path: Path) -> list[Path]:
 
 
 def _clean_copies(register: Register, client_id: int) -> tuple[list[Path], list[Path]]:
-    cleaned, not_cleaned = [], []
+    cleaned: list[Path] = []
+    not_cleaned: list[Path] = []
+    if register.server is not None:
+        return cleaned, not_cleaned  # no copies here: the server's backups are its operator's
     key = bytes(register.unlocked.db_key)
     for copy in copies_of(register.path):
         try:

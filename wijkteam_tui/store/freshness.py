@@ -5,9 +5,15 @@ On SQLite the answer is `PRAGMA data_version` on a connection of its own: the nu
 when any other connection (a colleague's process, a script, another window, or this process's
 own writes, which use other connections) has committed since the last look. Reading it costs
 microseconds and touches no page of the database, so looking twice a second costs nothing
-noticeable (see benchmarks: `--only freshness`)."""
+noticeable (see benchmarks: `--only freshness`).
+
+On a team server every transaction that wrote announces itself with `NOTIFY wijkteam` as it
+commits, and a watcher listens on a connection of its own (`server.ChangeListener`): looking
+reads what has arrived on that connection, without asking the server anything."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from wijkteam_tui.store.engine import Register, connect_keyed
 
@@ -37,6 +43,16 @@ class ChangeWatcher:
         self._conn.close()
 
 
-def watch(register: Register) -> ChangeWatcher:
+class Watcher(Protocol):
+    def changed(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def watch(register: Register) -> Watcher:
     """A watcher for `register` (its own connection; close it when done)."""
+    if register.server is not None:
+        from wijkteam_tui.store.server import ChangeListener
+
+        return ChangeListener(register.engine)
     return ChangeWatcher(register)

@@ -405,8 +405,8 @@ class PhaseChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
-    from_phase: Mapped[Phase | None] = mapped_column(code_enum(Phase, "phase"))
-    to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
+    from_phase: Mapped[Phase | None] = mapped_column(code_enum(Phase, "from_phase"))
+    to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "to_phase"))
     changed_on: Mapped[date] = mapped_column(Date)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -423,8 +423,8 @@ class SignOffRequest(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
-    from_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
-    to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "phase"))
+    from_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "from_phase"))
+    to_phase: Mapped[Phase] = mapped_column(code_enum(Phase, "to_phase"))
     reason: Mapped[str] = mapped_column(Text)
     requested_on: Mapped[date] = mapped_column(Date)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

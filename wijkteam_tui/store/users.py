@@ -35,9 +35,7 @@ class UserRow:
 def user_overview(register: Register) -> list[UserRow]:
     """Every user of the register, by name (teamleider)."""
     register.require_teamleider(REFUSAL)
-    slots = {
-        name for name, _role in crypto.read_key_file(crypto.key_file_path(register.path)).users()
-    }
+    slots = {name for name, _role in register.keys.current().users()}
     with register.read_connection() as conn:
         users = conn.execute(
             select(User.id, User.name, User.display_name, User.role).order_by(User.name)
@@ -92,7 +90,7 @@ def deactivate_user(register: Register, name: str) -> None:
             due = [n for n in key_file.rekey_due if n != name]
             return key_file.without_user(name).with_extra(**{crypto.REKEY_DUE: [*due, name]})
 
-        _, generation = crypto.rewrite_key_file(register.path, key, without)
+        _, generation = register.keys.rewrite(key, without, login=crypto.Login(name, active=False))
         user.active = False
         _saw_generation(session, generation)
         note(session, Event("user", "users", name, detail="uitgeschakeld: kan niet meer inloggen"))
@@ -130,7 +128,7 @@ def add_user(
         user = session.scalar(select(User).where(User.name == name))
         again = user is not None
         key_file = crypto.add_user_slot(
-            register.path, register.unlocked, name, role, secret, must_change=passphrase is None
+            register.keys, register.unlocked, name, role, secret, must_change=passphrase is None
         )
         if user is None:
             user = User(name=name, display_name=shown or name, role=role, created_at=utc_now())
@@ -160,7 +158,7 @@ def reset_passphrase(register: Register, name: str) -> str:
             "name",
         )
     with register.write() as session:
-        key_file, passphrase = crypto.reset_user_passphrase(register.path, register.unlocked, name)
+        key_file, passphrase = crypto.reset_user_passphrase(register.keys, register.unlocked, name)
         _saw_generation(session, key_file.generation)
         note(
             session,
@@ -170,8 +168,8 @@ def reset_passphrase(register: Register, name: str) -> str:
 
 
 def can_log_in(register: Register, name: str) -> bool:
-    """Whether `name` has a key slot (as the key file on disk says now)."""
-    return crypto.read_key_file(crypto.key_file_path(register.path)).user_slot(name) is not None
+    """Whether `name` has a key slot (as the register's key store says now)."""
+    return register.keys.current().user_slot(name) is not None
 
 
 def _saw_generation(session: Session, generation: int) -> None:

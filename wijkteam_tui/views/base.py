@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
@@ -22,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store import faults
+from wijkteam_tui.store.address import Location
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.audit import Event
@@ -38,7 +38,7 @@ UNEXPECTED = "Er ging iets mis ({name}); er is niets half opgeslagen. Probeer he
 class WijkteamAppLike(Protocol):
     """What screens may ask of the app (`WijkteamApp` satisfies it)."""
 
-    db_path: Path
+    db_path: Location
     register: Register | None
     team: TeamInfo | None
     clock: Callable[[], date]

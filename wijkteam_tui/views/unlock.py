@@ -26,6 +26,7 @@ from wijkteam_tui.errors import (
     UsageError,
     WijkteamError,
 )
+from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
@@ -107,13 +108,11 @@ class UnlockScreen(WijkteamScreen[None]):
             failed=self._failed,
         )
 
-    def _open(self, path: Path, user: str, passphrase: str) -> tuple[Register, Day | None]:
+    def _open(self, path: Location, user: str, passphrase: str) -> tuple[Register, Day | None]:
         preload()
-        from wijkteam_tui.store import crypto
-        from wijkteam_tui.store.engine import open_unlocked
+        from wijkteam_tui.store.engine import unlock_and_open
 
-        unlocked = crypto.unlock(path, user, passphrase)
-        register = open_unlocked(path, unlocked, how="unlock" if self.locked else "login")
+        register = unlock_and_open(path, user, passphrase, how="unlock" if self.locked else "login")
         try:
             return register, read_day(register, self.wijkteam)
         except BaseException:
@@ -170,22 +169,17 @@ class UnlockScreen(WijkteamScreen[None]):
         )
 
     def _replace(
-        self, path: Path, user: str, one_time: str, chosen: str
+        self, path: Location, user: str, one_time: str, chosen: str
     ) -> tuple[Register, Day | None]:
         """Put the person's own passphrase in place of the one-time one, then open."""
         preload()
-        from wijkteam_tui.store import crypto
         from wijkteam_tui.store.audit import Event, record
-        from wijkteam_tui.store.engine import open_unlocked
+        from wijkteam_tui.store.engine import replace_one_time, unlock_and_open
 
-        given = crypto.unlock(path, user, one_time, one_time_ok=True)
-        try:
-            crypto.set_user_passphrase(path, given, user, chosen)
-        finally:
-            given.forget()
+        replace_one_time(path, user, one_time, chosen)
         # Opened with the new passphrase, as every next time: the register records the key
         # file's new generation as it opens.
-        register = open_unlocked(path, crypto.unlock(path, user, chosen), how="login")
+        register = unlock_and_open(path, user, chosen, how="login")
         try:
             detail = "wachtwoord gewijzigd (eenmalig wachtwoord vervangen)"
             record(register, Event("user", "users", user, detail=detail))

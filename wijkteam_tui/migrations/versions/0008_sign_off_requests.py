@@ -18,8 +18,9 @@ depends_on: str | None = None
 PHASES = ("intensief", "afschalen", "duurzaam_in_beeld", "afgesloten")
 
 
-def _phase() -> sa.Enum:
-    return sa.Enum(*PHASES, name="phase", native_enum=False, create_constraint=True, length=24)
+def _phase(name: str) -> sa.Enum:
+    # Named after the column: PostgreSQL wants a constraint name once per table.
+    return sa.Enum(*PHASES, name=name, native_enum=False, create_constraint=True, length=24)
 
 
 def upgrade() -> None:
@@ -27,8 +28,8 @@ def upgrade() -> None:
         "sign_off_requests",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
-        sa.Column("from_phase", _phase(), nullable=False),
-        sa.Column("to_phase", _phase(), nullable=False),
+        sa.Column("from_phase", _phase("from_phase"), nullable=False),
+        sa.Column("to_phase", _phase("to_phase"), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("requested_on", sa.Date(), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=False),

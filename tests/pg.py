@@ -1,0 +1,169 @@
+"""A real PostgreSQL server for the tests: Debian's `postgresql` package, started by the test
+set-up itself in a temporary folder (`initdb`, `pg_ctl`), one per test process, listening on
+loopback and a socket folder of its own. Run as root (as CI is), the server runs under the
+`postgres` account that the package makes; `initdb` refuses root.
+
+Each test gets a database of its own and its first teamleider's role, made the way the README
+tells a server's operator to (`new_register_database`), and both are dropped afterwards, with
+every role the test's register made."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+SUPERUSER = "postgres"
+#: The first teamleider's password as the operator hands it out, used once by `init`.
+BOOTSTRAP_PASSWORD = "tijdelijk-van-de-beheerder"
+
+
+def _bin_dir() -> Path:
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(initdb).resolve().parent
+    raise RuntimeError(
+        "PostgreSQL ontbreekt: de tests draaien ook op een echte PostgreSQL-server. Installeer"
+        " Debian's pakket 'postgresql' (.ci/run doet dat zelf)."
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Cluster:
+    folder: Path
+    port: int
+    bin_dir: Path
+    account: str | None
+    databases: list[str] = field(default_factory=list)
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.folder / "socket"
+
+    def _run(self, *command: str) -> None:
+        argv = [str(self.bin_dir / command[0]), *command[1:]]
+        if self.account:
+            argv = ["runuser", "-u", self.account, "--", *argv]
+        subprocess.run(argv, check=True, capture_output=True, timeout=120, cwd="/")
+
+    def start(self) -> None:
+        data = self.folder / "data"
+        self._run(
+            "initdb",
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            " -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
+        )
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def admin(self) -> psycopg.Connection:
+        return psycopg.connect(
+            host=str(self.socket_dir),
+            port=self.port,
+            user=SUPERUSER,
+            dbname="postgres",
+            autocommit=True,
+        )
+
+    def address(self, database: str) -> str:
+        return f"postgresql://127.0.0.1:{self.port}/{database}"
+
+    def new_register_database(self, owner: str = "anna") -> str:
+        """What the operator does for a new register: a role for the first teamleider that
+        may create roles, with a password to use once, and an empty database it owns."""
+        database = f"t_{uuid.uuid4().hex[:10]}"
+        with self.admin() as admin:
+            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (owner,)).fetchone()
+            if exists is None:
+                admin.execute(
+                    f"CREATE ROLE \"{owner}\" LOGIN CREATEROLE PASSWORD '{BOOTSTRAP_PASSWORD}'"
+                )
+            admin.execute(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+        self.databases.append(database)
+        return database
+
+    def drop(self, database: str) -> None:
+        """Drop the database and every role its register made (its team role's members)."""
+        with self.admin() as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (database,),
+            )
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            # Every role of this test: the register's team role, its members and the first
+            # teamleider's (none of them owns anything once the database is gone).
+            roles = admin.execute(
+                "SELECT r.rolname FROM pg_roles r WHERE r.rolname !~ '^pg_' AND NOT r.rolsuper"
+                " AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)"
+            ).fetchall()
+            for (role,) in roles:
+                admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        if database in self.databases:
+            self.databases.remove(database)
+
+
+def start_cluster() -> Cluster:
+    """A new server in a folder of its own under /tmp (reachable by the `postgres` account)."""
+    account = None
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam(SUPERUSER)
+        except KeyError:
+            raise RuntimeError(
+                "Als root starten de tests PostgreSQL onder het account 'postgres', dat Debian's"
+                " pakket 'postgresql' aanmaakt; het ontbreekt."
+            ) from None
+        account = SUPERUSER
+    folder = Path(tempfile.mkdtemp(prefix="wijkteam-pg-", dir="/tmp"))
+    (folder / "socket").mkdir()
+    if account:
+        entry = pwd.getpwnam(account)
+        for path in (folder, folder / "socket"):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+    cluster = Cluster(folder, _free_port(), _bin_dir(), account)
+    try:
+        cluster.start()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return cluster

@@ -1,0 +1,218 @@
+"""What only a register on a team server has: the address and its TLS rule, a PostgreSQL role
+per person, the key slots in a table, the write lock, NOTIFY, and the database closed to
+everyone else on the server. All on a real PostgreSQL server (tests/pg.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import psycopg
+import pytest
+
+from tests.conftest import PASSPHRASE, NewRegister
+from tests.helpers import run_cli
+from tests.pg import BOOTSTRAP_PASSWORD, Cluster
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import (
+    KeyFileError,
+    RegisterError,
+    UsageError,
+    WrongPassphraseError,
+)
+from wijkteam_tui.store import server, services
+from wijkteam_tui.store.address import VERIFIED_TLS, location, server_address
+from wijkteam_tui.store.engine import create_register, open_register
+from wijkteam_tui.store.freshness import watch
+from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.users import add_user
+
+TODAY = date(2026, 11, 22)
+BRAM = "bram zijn wachtwoord"
+
+
+@pytest.fixture
+def backend() -> str:
+    return "postgresql"
+
+
+def test_a_server_elsewhere_is_reached_only_over_verified_tls():
+    remote = server_address("postgresql://db.gemeente.example/wijkteam")
+    assert remote.url.query["sslmode"] == VERIFIED_TLS
+    with pytest.raises(UsageError, match="sslmode=require"):
+        server_address("postgresql://db.gemeente.example/wijkteam?sslmode=require")
+    with pytest.raises(UsageError, match="sslmode=disable"):
+        server_address("postgresql://10.0.0.5:5432/wijkteam?sslmode=disable")
+    for here in (
+        "postgresql://localhost/wijkteam",
+        "postgresql://127.0.0.1:5433/wijkteam",
+        "postgresql://[::1]/wijkteam",
+        "postgresql:///wijkteam?host=/var/run/postgresql",
+    ):
+        assert "sslmode" not in server_address(here).url.query, here
+    with pytest.raises(UsageError, match="geen wachtwoord"):
+        server_address("postgresql://anna:geheim@localhost/wijkteam")
+    with pytest.raises(UsageError, match="database"):
+        server_address("postgresql://localhost")
+    assert not isinstance(location("~/register.db"), type(remote))
+
+
+def test_each_person_signs_in_with_a_role_of_their_own(new_register: NewRegister, postgres):
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    with postgres.admin() as admin:
+        roles = dict(
+            admin.execute(
+                "SELECT rolname, rolcreaterole FROM pg_roles WHERE rolname IN ('anna', 'bram')"
+            ).fetchall()
+        )
+        stored = dict(
+            admin.execute(
+                "SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('anna', 'bram')"
+            ).fetchall()
+        )
+    # A teamleider may add colleagues (create roles); a medewerker may not.
+    assert roles == {"anna": True, "bram": False}
+    for name, verifier in stored.items():
+        assert verifier.startswith("SCRAM-SHA-256$4096:"), name
+    assert PASSPHRASE not in str(stored) and BRAM not in str(stored)
+    # The operator's one-time password no longer signs anna in; her passphrase does.
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(
+            str(new_register.path.url.set(drivername="postgresql", username="anna")),
+            password=BOOTSTRAP_PASSWORD,
+        ).close()
+    opened = open_register(new_register.path, "bram", BRAM)
+    try:
+        assert opened.user is not None and opened.user.role is Role.MEDEWERKER
+    finally:
+        opened.close()
+    with pytest.raises(WrongPassphraseError, match="Wachtwoord onjuist"):
+        open_register(new_register.path, "bram", "niet het wachtwoord van bram")
+
+
+def test_nobody_else_on_the_server_can_connect(new_register: NewRegister, postgres: Cluster):
+    with postgres.admin() as admin:
+        admin.execute("CREATE ROLE buurman LOGIN PASSWORD 'buurman-wachtwoord'")
+    url = new_register.path.url.set(drivername="postgresql", username="buurman")
+    with pytest.raises(psycopg.OperationalError, match="permission denied"):
+        psycopg.connect(str(url), password="buurman-wachtwoord").close()
+
+
+def test_the_key_slots_live_in_a_table_and_an_edit_is_refused(
+    new_register: NewRegister, postgres: Cluster
+):
+    """Someone with the server's keys (the operator) edits a slot's role: refused, since the
+    role is signed, and an edit of the document breaks its MAC."""
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    database = new_register.path.database
+    with postgres.admin() as admin:
+        admin.execute(f'ALTER DATABASE "{database}" OWNER TO postgres')
+    with psycopg.connect(
+        host=str(postgres.socket_dir), port=postgres.port, user="postgres", dbname=database
+    ) as admin:
+        raw = bytes(admin.execute("SELECT document FROM wijkteam.key_store").fetchone()[0])
+        assert b"bram" in raw and BRAM.encode() not in raw and PASSPHRASE.encode() not in raw
+        edited = raw.replace(b'"role": "medewerker"', b'"role": "teamleider"')
+        admin.execute("UPDATE wijkteam.key_store SET document = %s", (edited,))
+    with pytest.raises(KeyFileError):
+        open_register(new_register.path, "bram", BRAM)
+
+
+def test_a_write_waits_for_a_colleagues_write_and_says_so(new_register: NewRegister):
+    register = new_register.register
+    waited: list[float] = []
+    register.on_wait = lambda: waited.append(time.monotonic())
+    holder = register.engine.raw_connection()
+    holder.dbapi_connection.execute(f"SELECT pg_advisory_xact_lock({server.WRITE_LOCK})")
+    release = threading.Timer(2.6, holder.dbapi_connection.rollback)
+    started = time.monotonic()
+    release.start()
+    try:
+        client = services.create_client(register, ClientInput("Wacht Even", TODAY), TODAY)
+    finally:
+        release.join()
+        holder.close()
+    took = time.monotonic() - started
+    assert client.id and 2.5 <= took < 10
+    assert len(waited) == 1 and waited[0] - started >= 1.9
+
+
+def test_a_colleagues_commit_is_announced_and_a_read_is_not(new_register: NewRegister):
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    watcher = watch(register)
+    try:
+        assert not watcher.changed()
+        bram = open_register(new_register.path, "bram", BRAM)
+        try:
+            deadline = time.monotonic() + 2
+            while not watcher.changed():  # bram's login is written to the audit log
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            services.create_client(bram, ClientInput("Nieuw Gezicht", TODAY), TODAY)
+            deadline = time.monotonic() + 2
+            while not watcher.changed():
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            with bram.read_connection() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM clients").scalar()
+            time.sleep(0.2)
+            assert not watcher.changed()
+        finally:
+            bram.close()
+    finally:
+        watcher.close()
+
+
+def test_making_a_register_twice_or_without_rights_changes_nothing(
+    server_database: str, postgres: Cluster
+):
+    address = server_address(server_database)
+    with postgres.admin() as admin:
+        admin.execute("ALTER ROLE anna NOCREATEROLE")
+    with pytest.raises(RegisterError, match="CREATEROLE"):
+        create_register(address, "anna", PASSPHRASE, server_password=BOOTSTRAP_PASSWORD)
+    with postgres.admin() as admin:
+        admin.execute("ALTER ROLE anna CREATEROLE")
+        assert admin.execute(
+            "SELECT count(*) FROM pg_roles WHERE rolname = %s", (address.team_role,)
+        ).fetchone() == (0,)
+    register, _ = create_register(address, "anna", PASSPHRASE, server_password=BOOTSTRAP_PASSWORD)
+    register.close()
+    with pytest.raises(RegisterError, match="Er staat al een register"):
+        create_register(address, "anna", PASSPHRASE)
+
+
+def test_the_command_line_on_a_server(server_database: str):
+    env = {
+        "WIJKTEAM_USER": "anna",
+        "WIJKTEAM_PASSPHRASE": PASSPHRASE,
+        "PGPASSWORD": BOOTSTRAP_PASSWORD,
+    }
+    db = ["--db", server_database]
+    made = run_cli("init", "--name", "Wijkteam Noord", *db, env=env)
+    assert made.returncode == 0, made.stderr
+    assert "HERSTELSLEUTEL" in made.stdout
+    env.pop("PGPASSWORD")
+    added = run_cli(
+        "user", "add", "bram", "--role", "medewerker", *db,
+        env={**env, "WIJKTEAM_NEW_PASSPHRASE": BRAM},
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    bram = {"WIJKTEAM_USER": "bram", "WIJKTEAM_PASSPHRASE": BRAM}
+    changed = run_cli(
+        "passwd", *db, env={**bram, "WIJKTEAM_NEW_PASSPHRASE": "bram kiest een eigen zin"}
+    )
+    assert changed.returncode == 0, changed.stderr
+    old = run_cli("overdue", *db, env=bram)
+    assert old.returncode == 3 and "Wachtwoord onjuist" in old.stderr
+    new = run_cli("overdue", *db, env={**bram, "WIJKTEAM_PASSPHRASE": "bram kiest een eigen zin"})
+    assert new.returncode == 0, new.stderr
+    refused = run_cli("backup", "-o", "/tmp/nergens.db", *db, env=env)
+    assert refused.returncode != 0 and "teamserver" in refused.stderr
+    listed = run_cli("user", "list", *db, env=env)
+    assert "bram" in listed.stdout and "medewerker" in listed.stdout

@@ -1,0 +1,112 @@
+"""Where a register is: a file on this computer, or a database on a team server.
+
+`--db` (or $WIJKTEAM_DB) is a path for a local register and a `postgresql://host/database`
+address for a register on a PostgreSQL server (store/server.py). A server on another machine is
+reached only over TLS with a verified certificate (`sslmode=verify-full`); over the local socket
+or loopback the connection never leaves this computer, so there it may go without TLS.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from wijkteam_tui.errors import UsageError
+
+SCHEMES = ("postgresql://", "postgres://")
+#: The one sslmode accepted for a server that is not this computer.
+VERIFIED_TLS = "verify-full"
+_PARAMETERS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "host", "port", "connect_timeout"}
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """A register on a PostgreSQL server: the address without user or password (every person
+    signs in as their own role, with a password derived from their passphrase)."""
+
+    url: URL
+
+    @property
+    def database(self) -> str:
+        return str(self.url.database)
+
+    @property
+    def team_role(self) -> str:
+        """The role that owns the register's tables; every person's role is a member."""
+        return f"{self.database}_team"
+
+    def __str__(self) -> str:
+        hosts = self.url.host or self.url.query.get("host") or "lokale socket"
+        port = f":{self.url.port}" if self.url.port else ""
+        return f"postgresql://{hosts}{port}/{self.database}"
+
+
+Location = Path | ServerAddress
+
+
+def is_server(text: str) -> bool:
+    return text.strip().lower().startswith(SCHEMES)
+
+
+def location(text: str) -> Location:
+    """A path, or a server address checked by `server_address`."""
+    return server_address(text) if is_server(text) else Path(text).expanduser()
+
+
+def server_address(text: str) -> ServerAddress:
+    """The server address in `text`, refused (UsageError, in Dutch) when it would send the
+    register over the network without a verified TLS connection, or carries a password."""
+    try:
+        url = make_url(text.strip())
+    except ArgumentError:
+        raise UsageError(
+            f"'{text}' is geen geldig serveradres (postgresql://server/database)."
+        ) from None
+    if url.password is not None:
+        raise UsageError(
+            "Zet geen wachtwoord in het serveradres: wijkteam leidt het wachtwoord van de"
+            " databaserol af van uw eigen wachtwoord."
+        )
+    if not url.database:
+        raise UsageError(f"In '{text}' ontbreekt de database (postgresql://server/database).")
+    unknown = set(url.query) - _PARAMETERS
+    if unknown:
+        raise UsageError(
+            f"Onbekende instelling in het serveradres: {', '.join(sorted(unknown))}."
+            f" wijkteam kent {', '.join(sorted(_PARAMETERS))}."
+        )
+    url = url.set(drivername="postgresql+psycopg", username=None)
+    hosts = _hosts(url)
+    if not all(_on_this_computer(host) for host in hosts):
+        mode = url.query.get("sslmode")
+        if mode is None:
+            url = url.update_query_dict({"sslmode": VERIFIED_TLS})
+        elif mode != VERIFIED_TLS:
+            raise UsageError(
+                f"De server {', '.join(hosts)} staat niet op deze computer: wijkteam verbindt"
+                f" daar alleen via TLS met een gecontroleerd certificaat (sslmode={VERIFIED_TLS}),"
+                f" niet met sslmode={mode}. Er is geen verbinding gemaakt."
+            )
+    return ServerAddress(url)
+
+
+def _hosts(url: URL) -> list[str]:
+    """Every host the address names: in the URL, or as `?host=` (a socket folder or names)."""
+    named = url.query.get("host")
+    extra = [named] if isinstance(named, str) else list(named or ())
+    hosts = [h for part in [url.host or "", *extra] for h in part.split(",") if h]
+    return hosts or [""]  # no host: libpq's default, the local socket
+
+
+def _on_this_computer(host: str) -> bool:
+    """A local socket (no host, or a folder), `localhost` or a loopback address."""
+    if not host or host.startswith("/") or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

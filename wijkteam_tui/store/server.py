@@ -1,0 +1,596 @@
+"""A register on a team server: PostgreSQL, with the same models, migrations and services.
+
+Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and SQLCipher).
+
+- **Who signs in.** Every person has their own PostgreSQL role (SCRAM-SHA-256), named as their
+  wijkteam user. Its password is derived from their passphrase with Argon2id (`login_secret`),
+  so the server keeps nothing that is cheaper to guess than the person's key slot, and the
+  passphrase itself never reaches the server: wijkteam sends a SCRAM verifier it computed
+  itself (`scram_verifier`). The roles are members of the register's team role
+  (`<database>_team`), which owns the schema `wijkteam` and every table in it; nobody else on
+  the server may connect to the database.
+- **The keys.** The key slots live in the table `key_store`, as the same signed document as
+  a local key file (store/crypto.py): the register key, which keys the audit chain, is still
+  unwrapped only with the person's passphrase. On a server that key encrypts no database (the
+  operator encrypts the server's disks); it seals the audit chain's key (`AUDIT_KEY`).
+- **Writing.** Every write transaction first takes the register's one advisory lock, as
+  `BEGIN IMMEDIATE` does locally: the audit log is one chain, so its events are written one
+  transaction at a time. A transaction runs READ COMMITTED from there, so the version column
+  still refuses an edit of a record someone changed in the meantime. Reading is REPEATABLE
+  READ: a screen reads one consistent state.
+- **Freshness.** A transaction that wrote sends `NOTIFY wijkteam` at its commit; a screen
+  listens on a connection of its own (`ChangeListener`, behind `freshness.watch`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
+
+from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import (
+    AuthenticationError,
+    KeyFileError,
+    OneTimePassphraseError,
+    RegisterError,
+    UsageError,
+    WijkteamError,
+    WrongPassphraseError,
+)
+from wijkteam_tui.store import crypto
+from wijkteam_tui.store.address import ServerAddress
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import Register
+
+SCHEMA = "wijkteam"
+CHANNEL = "wijkteam"
+#: The advisory lock every write transaction takes first (one register per database).
+WRITE_LOCK = 0x77696A6B  # "wijk"
+#: Key document extra: the audit chain's key, sealed with the register key.
+AUDIT_KEY = "audit_key_sealed"
+#: After this long waiting for a colleague's write, the person is told that the program waits;
+#: after LOCK_TIMEOUT_MS the write is given up (as BUSY_TIMEOUT_MS locally).
+WAIT_NOTICE_MS = 2_000
+LOCK_TIMEOUT_MS = 30_000
+SCRAM_ITERATIONS = 4096
+_LOGIN_SALT = b"wijkteam server login\x00"
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def login_secret(user: str, passphrase: str) -> str:
+    """The password of `user`'s PostgreSQL role: Argon2id of the passphrase (the cost of a new
+    key slot), so that the server's SCRAM verifier is no cheaper to guess than the slot."""
+    salt = hashlib.sha256(_LOGIN_SALT + user.encode("utf-8")).digest()[:16]
+    return base64.b64encode(crypto.derive_key(passphrase, salt, crypto.new_slot_cost())).decode()
+
+
+def scram_verifier(password: str, iterations: int = SCRAM_ITERATIONS) -> str:
+    """A SCRAM-SHA-256 verifier in PostgreSQL's format (RFC 5803): the server stores it, and
+    the password itself is never sent. `password` is ASCII (base64), so SASLprep leaves it."""
+    salt = secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("ascii"), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    b64 = base64.b64encode
+    return (
+        f"SCRAM-SHA-256${iterations}:{b64(salt).decode()}"
+        f"${b64(stored_key).decode()}:{b64(server_key).decode()}"
+    )
+
+
+def quoted(name: str) -> str:
+    """An SQL identifier, quoted (role names come from validated user names, but still)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def make_server_engine(
+    address: ServerAddress, user: str, password: str | None, *, team: bool = True
+) -> Engine:
+    """An engine signed in as `user` (with `password`; a local socket may check the account
+    instead), acting as the team role in the schema `wijkteam`.
+    The first connection is made here, so that a wrong password or an unreachable server is
+    reported at once and in Dutch."""
+    options = f"-c search_path={SCHEMA} -c timezone=UTC"
+    if team:
+        options += f" -c role={address.team_role}"
+    url = address.url.set(username=user, password=password)
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=3,
+        max_overflow=3,
+        pool_use_lifo=True,
+        pool_timeout=30,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"options": options, "application_name": "wijkteam", "connect_timeout": 10},
+    )
+    event.listen(engine, "begin", _begin)
+    event.listen(engine, "commit", _notify_if_written)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        raise connect_fault(exc.orig, address, user) from exc
+    return engine
+
+
+#: Execution option of write transactions (the same name as engine.py's, whose sessions set it).
+_BEGIN_OPTION = "wijkteam_begin"
+_WAITING_OPTION = "wijkteam_waiting"
+
+
+def _begin(conn: Connection) -> None:
+    options = conn.get_execution_options()
+    if options.get(_BEGIN_OPTION) != "IMMEDIATE":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return
+    # On the driver's connection, as engine.py does for SQLite: an error here must not make
+    # SQLAlchemy roll back a transaction it does not know has begun.
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    lock = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+    if raw.execute(f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK})").fetchone()[0]:
+        return
+    waiting = options.get(_WAITING_OPTION)
+    try:
+        # Wait for the colleague's write; after WAIT_NOTICE_MS the person is told so.
+        raw.execute(f"SET LOCAL lock_timeout = {WAIT_NOTICE_MS}")
+        raw.execute("SAVEPOINT wijkteam_wait")
+        try:
+            raw.execute(lock)
+        except psycopg.errors.LockNotAvailable:
+            raw.execute("ROLLBACK TO SAVEPOINT wijkteam_wait")
+            if waiting is not None:
+                waiting()
+            raw.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS - WAIT_NOTICE_MS}")
+            raw.execute(lock)
+        raw.execute("RELEASE SAVEPOINT wijkteam_wait")
+        raw.execute("SET LOCAL lock_timeout TO DEFAULT")
+    except psycopg.errors.LockNotAvailable:
+        raise server_fault(psycopg.errors.LockNotAvailable()) or RegisterError("bezet") from None
+
+
+def _notify_if_written(conn: Connection) -> None:
+    # Only a transaction that wrote has a transaction id: reads and empty writes stay quiet.
+    raw = conn.connection.dbapi_connection
+    if raw is not None:
+        raw.execute(
+            "SELECT pg_notify(%s, '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL",
+            (CHANNEL,),
+        )
+
+
+def connect_fault(exc: BaseException | None, address: ServerAddress, user: str) -> WijkteamError:
+    """What a failed connection means, in Dutch."""
+    state = getattr(exc, "sqlstate", None)
+    message = str(exc or "")
+    if state in ("28P01", "28000") or "password authentication failed" in message:
+        return WrongPassphraseError(
+            f"Wachtwoord onjuist voor gebruiker '{user}', of '{user}' heeft geen toegang tot"
+            f" {address}."
+        )
+    if "not permitted to log in" in message:
+        return AuthenticationError(
+            f"Gebruiker '{user}' heeft geen toegang (meer) tot {address}; vraag de teamleider."
+        )
+    refusals = (
+        (state == "3D000", f"De database van {address} bestaat niet (vraag de beheerder)."),
+        (
+            state in ("42704", "42501") or "does not exist" in message,
+            f"'{user}' heeft geen toegang tot de database van {address}. Vraag de teamleider om"
+            " u toe te voegen ('wijkteam user add').",
+        ),
+        (
+            "certificate" in message or "ssl" in message.lower(),
+            f"Er is geen veilige verbinding met {address}: het certificaat van de server kon"
+            f" niet worden gecontroleerd ({_first_line(message)}). Er is niets verzonden.",
+        ),
+    )
+    said = next((text for applies, text in refusals if applies), None)
+    return RegisterError(
+        said
+        or f"De server {address} is niet bereikbaar ({_first_line(message)}). Er is niets"
+        " gewijzigd."
+    )
+
+
+def server_fault(exc: BaseException | None) -> WijkteamError | None:
+    """What an error during work on the server means (None: an error of the program itself)."""
+    state = str(getattr(exc, "sqlstate", "") or "")
+    if state == "55P03" or isinstance(
+        exc, psycopg.errors.LockNotAvailable
+    ):  # lock_not_available: the write lock was not free in time
+        return RegisterError(
+            "Een collega is al lang bezig met opslaan; er is niets opgeslagen. Probeer het zo"
+            " nog eens."
+        )
+    if state.startswith("08") or state == "57P01":
+        return RegisterError(
+            "De verbinding met de server is verbroken; er is niets opgeslagen. Probeer het opnieuw."
+        )
+    if state == "53100":
+        return RegisterError("De schijf van de server is vol; er is niets opgeslagen.")
+    return None
+
+
+def _first_line(message: str) -> str:
+    line = message.strip().splitlines()[0] if message.strip() else "onbekende fout"
+    return line.removeprefix("connection failed: ")
+
+
+# --- the key slots ----------------------------------------------------------------------------
+
+
+_KEY_TABLE = f"""
+CREATE TABLE {SCHEMA}.key_store (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    document BYTEA NOT NULL,
+    generation INTEGER NOT NULL
+)"""
+
+
+class ServerKeys:
+    """The register's key slots in the table `key_store`: one signed document, as a local
+    key file holds it; changed one writer at a time under the row's lock, together with the
+    logins the change implies (`crypto.Login`)."""
+
+    def __init__(self, engine: Engine, address: ServerAddress) -> None:
+        self.engine = engine
+        self.address = address
+
+    def document(self) -> bytes:
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT document FROM key_store WHERE id = 1").first()
+        if row is None:
+            raise KeyFileError(f"De sleutels van {self.address} ontbreken; is het een register?")
+        return bytes(row[0])
+
+    def current(self) -> crypto.KeyFile:
+        key_file, problem = crypto.parse_key_document(self.document())
+        if key_file is None:
+            raise KeyFileError(f"De sleutels van {self.address} zijn {problem}.")
+        return key_file
+
+    def write_new(self, key_file: crypto.KeyFile, db_key: bytes) -> int:
+        raise AssertionError("a server register gets its keys from create_server_register")
+
+    def rewrite(
+        self,
+        db_key: bytes,
+        change: Callable[[crypto.KeyFile], crypto.KeyFile],
+        *,
+        login: crypto.Login | None = None,
+    ) -> tuple[crypto.KeyFile, int]:
+        with self.engine.begin() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
+            ).first()
+            if row is None:
+                raise KeyFileError(f"De sleutels van {self.address} ontbreken.")
+            raw, generation = bytes(row[0]), int(row[1])
+            current, problem = crypto.parse_key_document(raw)
+            if current is None or not crypto.mac_ok(raw, db_key):
+                what = problem or "gewijzigd buiten wijkteam om"
+                raise KeyFileError(
+                    f"De sleutels van {self.address} zijn {what}; er is niets gewijzigd."
+                )
+            changed = change(current).with_extra(generation=generation + 1)
+            conn.execute(
+                text("UPDATE key_store SET document = :d, generation = :g WHERE id = 1"),
+                {"d": crypto.key_document(changed, db_key), "g": generation + 1},
+            )
+            if login is not None:
+                _apply_login(conn, self.address, login)
+        return changed, generation + 1
+
+
+def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) -> None:
+    """Give `login` effect on the server: a new role, a new password or no login at all.
+    Role statements are made as the person signed in (a teamleider's role may create roles),
+    not as the team role the rest of the transaction acts as."""
+    conn.exec_driver_sql("SET LOCAL ROLE NONE")
+    name = quoted(login.user)
+    if not login.active:
+        conn.exec_driver_sql(f"ALTER ROLE {name} NOLOGIN")
+        return
+    assert login.secret is not None
+    password = _literal(scram_verifier(login_secret(login.user, login.secret)))
+    exists = conn.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login.user}
+    ).first()
+    if exists is not None:
+        member = conn.execute(
+            text("SELECT pg_has_role(:n, :team, 'MEMBER')"),
+            {"n": login.user, "team": address.team_role},
+        ).scalar()
+        if not member:
+            raise UsageError(
+                f"Op de server bestaat al een databaserol '{login.user}' die niet bij dit"
+                " register hoort. Kies een andere gebruikersnaam; er is niets gewijzigd."
+            )
+        own = conn.exec_driver_sql("SELECT session_user").scalar() == login.user
+        # Anyone may change their own password; only a teamleider may let someone log in.
+        conn.exec_driver_sql(f"ALTER ROLE {name} {'' if own else 'LOGIN '}PASSWORD {password}")
+    else:
+        if login.role is None:
+            raise AuthenticationError(f"Gebruiker '{login.user}' heeft geen rol op de server.")
+        conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD {password}")
+        conn.exec_driver_sql(f"GRANT {quoted(address.team_role)} TO {name}")
+    if login.role is not None:
+        # A teamleider adds colleagues: their role may create roles; a medewerker's may not.
+        may = "CREATEROLE" if login.role is Role.TEAMLEIDER else "NOCREATEROLE"
+        conn.exec_driver_sql(f"ALTER ROLE {name} {may}")
+
+
+def seal_audit_key(audit_key: bytes, db_key: bytes | bytearray) -> str:
+    """The audit chain's key, encrypted with a key derived from the register key."""
+    nonce = secrets.token_bytes(12)
+    box = AESGCM(crypto.derive_subkey(bytes(db_key), "wijkteam audit key seal"))
+    return base64.b64encode(nonce + box.encrypt(nonce, audit_key, b"audit")).decode("ascii")
+
+
+def unseal_audit_key(key_file: crypto.KeyFile, db_key: bytes | bytearray) -> bytes:
+    sealed = key_file.extra.get(AUDIT_KEY)
+    try:
+        raw = base64.b64decode(str(sealed), validate=True)
+        box = AESGCM(crypto.derive_subkey(bytes(db_key), "wijkteam audit key seal"))
+        return box.decrypt(raw[:12], raw[12:], b"audit")
+    except (ValueError, InvalidTag):
+        raise KeyFileError(
+            "De sleutel van het auditlog in de sleutels van dit register is onleesbaar of"
+            " gewijzigd. Er is niets geopend."
+        ) from None
+
+
+# --- making and opening -------------------------------------------------------------------------
+
+
+def unlock(
+    address: ServerAddress, user: str, passphrase: str, *, one_time_ok: bool = False
+) -> tuple[Engine, ServerKeys, crypto.Unlocked]:
+    """Sign in as `user` and open their key slot: (engine, key store, unlocked)."""
+    validate_user_name(user)
+    engine = make_server_engine(address, user, login_secret(user, passphrase))
+    try:
+        keys = ServerKeys(engine, address)
+        raw = keys.document()
+        key_file, problem = crypto.parse_key_document(raw)
+        if key_file is None:
+            raise KeyFileError(f"De sleutels van {address} zijn {problem}.")
+        unlocked = crypto.open_user_slot(key_file, raw, user, passphrase)
+        slot = key_file.user_slot(user)
+        if slot is not None and slot.must_change and not one_time_ok:
+            unlocked.forget()
+            raise OneTimePassphraseError(crypto.ONE_TIME_REFUSAL)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine, keys, unlocked
+
+
+def create_server_register(
+    address: ServerAddress,
+    user: str,
+    passphrase: str,
+    *,
+    team_name: str,
+    display_name: str = "",
+    bootstrap_password: str | None = None,
+) -> tuple[crypto.Unlocked, str]:
+    """Make the register in the (empty) database of `address`, with `user` as its first
+    teamleider: the team role, the schema, the tables, the key slots, and `user`'s password
+    from now on. `user` signs in with `bootstrap_password` the one time;
+    their role must be allowed to create roles and own the database (the operator's part,
+    see README). All in one transaction: a failure leaves the database as it was."""
+    from wijkteam_tui.store.engine import (
+        DEFAULT_TEAM_NAME,
+        migration_config,
+        run_alembic_on,
+        utc_now,
+    )
+    from wijkteam_tui.store.models import TeamSettings, User
+
+    validate_user_name(user)
+    validate_passphrase(passphrase)
+    # Without the operator's password, the user may already have their own (a second register
+    # on the same server): then the refusals below say what is wrong.
+    password = bootstrap_password or login_secret(user, passphrase)
+    engine = make_server_engine(address, user, password, team=False)
+    try:
+        with engine.connect() as conn, conn.begin():
+            found = conn.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": SCHEMA}
+            ).first()
+            if found is not None:
+                raise RegisterError(
+                    f"Er staat al een register in {address}; er is niets gewijzigd."
+                )
+            team = quoted(address.team_role)
+            conn.exec_driver_sql(f"CREATE ROLE {team} NOLOGIN")
+            conn.exec_driver_sql(f"GRANT {team} TO {quoted(user)} WITH ADMIN OPTION")
+            conn.exec_driver_sql(f"ALTER ROLE {quoted(user)} CREATEROLE")
+            database = quoted(address.database)
+            conn.exec_driver_sql(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC")
+            conn.exec_driver_sql(f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {team}")
+            conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA} AUTHORIZATION {team}")
+            conn.exec_driver_sql(f"SET LOCAL ROLE {team}")
+            conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
+            from alembic import command
+
+            run_alembic_on(conn, migration_config(), command.upgrade, "head")
+            conn.exec_driver_sql(_KEY_TABLE)
+            unlocked, recovery_key = _new_keys(user, passphrase)
+            audit_key = secrets.token_bytes(32)
+            key_file = unlocked.key_file.with_extra(
+                generation=1, **{AUDIT_KEY: seal_audit_key(audit_key, unlocked.db_key)}
+            )
+            conn.execute(
+                text("INSERT INTO key_store (id, document, generation) VALUES (1, :d, 1)"),
+                {"d": crypto.key_document(key_file, unlocked.db_key)},
+            )
+            with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+                session.add(
+                    TeamSettings(
+                        id=1,
+                        register_id=key_file.register_id,
+                        audit_key=None,
+                        signer=base64.b64encode(key_file.signer).decode("ascii"),
+                        team_name=team_name.strip() or DEFAULT_TEAM_NAME,
+                        demo=False,
+                        created_at=utc_now(),
+                        key_generation=1,
+                    )
+                )
+                session.add(
+                    User(
+                        name=user,
+                        display_name=display_name.strip() or user,
+                        role=Role.TEAMLEIDER,
+                        created_at=utc_now(),
+                    )
+                )
+                session.commit()
+            _apply_login(conn, address, crypto.Login(user, secret=passphrase))
+    except DBAPIError as exc:
+        raise server_fault(exc.orig) or _setup_fault(exc, address, user) from exc
+    finally:
+        engine.dispose()
+    return unlocked, recovery_key
+
+
+def _setup_fault(exc: DBAPIError, address: ServerAddress, user: str) -> WijkteamError:
+    state = getattr(exc.orig, "sqlstate", None)
+    if state == "42501":
+        return RegisterError(
+            f"'{user}' mag op {address} geen register maken: de rol moet rollen mogen maken"
+            " (CREATEROLE) en eigenaar zijn van de database. Zie de README, 'Team op een"
+            " server'. Er is niets gewijzigd."
+        )
+    if state == "42710":
+        return RegisterError(
+            f"De rol '{address.team_role}' bestaat al op de server; hoort die bij een ander"
+            " register? Er is niets gewijzigd."
+        )
+    return RegisterError(f"Het register op {address} kon niet worden gemaakt ({exc.orig}).")
+
+
+def _new_keys(user: str, passphrase: str) -> tuple[crypto.Unlocked, str]:
+    """The key slots of a new register, kept in memory until they are inserted."""
+    kept: list[crypto.KeyFile] = []
+
+    class _Memory:
+        def current(self) -> crypto.KeyFile:
+            return kept[-1]
+
+        def write_new(self, key_file: crypto.KeyFile, db_key: bytes) -> int:
+            kept.append(key_file)
+            return 1
+
+        def rewrite(self, *_: Any, **__: Any) -> tuple[crypto.KeyFile, int]:
+            raise AssertionError("not while making the register")
+
+    return crypto.new_key_file(_Memory(), user, Role.TEAMLEIDER, passphrase)
+
+
+def open_server_register(
+    address: ServerAddress,
+    user: str,
+    passphrase: str,
+    *,
+    how: str = "login",
+    one_time_ok: bool = False,
+) -> Register:
+    """Sign in, open the slot and open the register (migrating it if needed)."""
+    from wijkteam_tui.store.engine import open_on_engine
+
+    engine, keys, unlocked = unlock(address, user, passphrase, one_time_ok=one_time_ok)
+    try:
+        audit_key = unseal_audit_key(unlocked.key_file, unlocked.db_key)
+    except BaseException:
+        engine.dispose()
+        unlocked.forget()
+        raise
+    return open_on_engine(
+        address, engine, unlocked, keys=keys, audit_key=audit_key, how=how, fault=server_fault
+    )
+
+
+# --- seeing a colleague's change ----------------------------------------------------------------
+
+
+class ChangeListener:
+    """Listens for `NOTIFY wijkteam` on a connection of its own (`freshness.watch`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._conn = engine.raw_connection()
+        raw = self._conn.dbapi_connection
+        assert raw is not None
+        raw.autocommit = True
+        raw.execute(f"LISTEN {CHANNEL}")
+        self._raw = raw
+
+    def changed(self) -> bool:
+        """Whether a commit that wrote was announced since the last look."""
+        seen = False
+        for _ in self._raw.notifies(timeout=0, stop_after=1000):
+            seen = True
+        return seen
+
+    def close(self) -> None:
+        self._conn.invalidate()  # LISTEN belongs to this connection: never back in the pool
+        self._conn.close()
+
+
+@contextmanager
+def autocommit(engine: Engine) -> Iterator[Any]:
+    """A raw connection outside any transaction (VACUUM, ANALYZE)."""
+    conn = engine.raw_connection()
+    try:
+        raw = conn.dbapi_connection
+        assert raw is not None
+        raw.autocommit = True
+        yield raw
+        raw.autocommit = False
+    finally:
+        conn.close()
+
+
+def vacuum(engine: Engine) -> bool:
+    """VACUUM the tables that hold a client's rows (after an erasure): their dead rows are
+    cleared and the space is free for new rows. Whether the freed bytes are ever overwritten
+    is PostgreSQL's; the disks' encryption and the backups are the operator's (README)."""
+    from wijkteam_tui.store.models import Base
+
+    tables = [
+        t.name for t in Base.metadata.sorted_tables if "client_id" in t.c or t.name == "clients"
+    ]
+    try:
+        with autocommit(engine) as raw:
+            raw.execute(f"VACUUM {', '.join(quoted(t) for t in tables)}")
+    except (DBAPIError, psycopg.Error):
+        return False
+    return True
