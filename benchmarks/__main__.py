@@ -1,23 +1,27 @@
 """Run the benchmarks: `python -m benchmarks
-[--only storage|domain|tui|team|export|audit|freshness] [--clients N]`."""
+[--only storage|domain|tui|team|export|audit|freshness|load] [--clients N]`; the load
+benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S]."""
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import audit, domain, export, freshness, storage, team, tui
+from benchmarks import audit, domain, export, freshness, load, storage, team, tui
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
         "--only",
-        choices=["storage", "domain", "tui", "team", "export", "audit", "freshness"],
+        choices=["storage", "domain", "tui", "team", "export", "audit", "freshness", "load"],
         help="run one benchmark",
     )
     parser.add_argument(
         "--clients", type=int, help="one register size for the domain benchmark (quick run)"
     )
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], help="load: where")
+    parser.add_argument("--people", type=int, help="load: simulated people (30; 8 on sqlite)")
+    parser.add_argument("--seconds", type=float, default=300.0, help="load: how long")
     args = parser.parse_args()
     if args.only in (None, "storage"):
         storage.main()
@@ -33,6 +37,11 @@ def main() -> None:
         audit.main()
     if args.only in (None, "freshness"):
         freshness.main()
+    if args.only in (None, "load"):
+        for backend in [args.backend] if args.backend else ["postgresql", "sqlite"]:
+            people = args.people or (30 if backend == "postgresql" else 8)
+            clients = args.clients or (100_000 if backend == "postgresql" else 20_000)
+            load.main(backend, people, args.seconds, clients)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ class Cluster:
     port: int
     bin_dir: Path
     account: str | None
+    #: fsync and synchronous commits as a real server has them (the load benchmark); the
+    #: tests go without, which makes no difference to what they check.
+    durable: bool = False
     databases: list[str] = field(default_factory=list)
 
     @property
@@ -83,9 +86,12 @@ class Cluster:
         )
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             " -c max_connections=200"
         )
+        if self.durable:
+            options += " -c shared_buffers=256MB"
+        else:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
         )
@@ -142,7 +148,7 @@ class Cluster:
             self.databases.remove(database)
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
     """A new server in a folder of its own under /tmp (reachable by the `postgres` account)."""
     account = None
     if os.geteuid() == 0:
@@ -160,7 +166,7 @@ def start_cluster() -> Cluster:
         entry = pwd.getpwnam(account)
         for path in (folder, folder / "socket"):
             os.chown(path, entry.pw_uid, entry.pw_gid)
-    cluster = Cluster(folder, _free_port(), _bin_dir(), account)
+    cluster = Cluster(folder, _free_port(), _bin_dir(), account, durable)
     try:
         cluster.start()
     except BaseException:

@@ -770,6 +770,36 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.address import location
+    from wijkteam_tui.store.transfer import copy_register
+
+    source = where(args)
+    if isinstance(source, Path):
+        source = _require_register(source)
+    target = location(args.to)
+    done = copy_register(
+        source,
+        user_name(args),
+        current_passphrase(args),
+        target,
+        server_password=os.environ.get("PGPASSWORD") or None,
+    )
+    print(f"Register gekopieerd naar {printable(done.target)} in {done.seconds:.1f} s.")
+    width = max(len(name) for name in done.counts)
+    for name, count in done.counts.items():
+        print(f"  {name:<{width}}  {count:>9}  gelijk")
+    print(f"Auditlog: {done.events} gebeurtenissen, de keten klopt. De bron is niet gewijzigd.")
+    if done.closed_logins:
+        print(
+            f"Op de server kunnen {', '.join(done.closed_logins)} pas inloggen na een eenmalig"
+            " wachtwoord: 'wijkteam user reset NAAM --db …' (hun wachtwoord is hier niet"
+            " bekend).",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _upgrade_key_file(path: Path, user: str, passphrase: str) -> None:
     """Convert a key file of version 1 (see store/rekey.py) and hand out what it makes."""
     from wijkteam_tui.store.rekey import upgrade_legacy
@@ -1227,6 +1257,15 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     rekey.set_defaults(handler=cmd_db_rekey)
+    copy = db_commands.add_parser(
+        "copy",
+        help="register kopiëren naar een teamserver of terug (teamleider)",
+        description="het register (--db) kopiëren naar een lege database op een teamserver, of"
+        " van een teamserver naar een nieuw bestand hier; de bron blijft zoals hij was",
+        parents=[common],
+    )
+    copy.add_argument("--to", required=True, metavar="URL|PAD", help="waarheen")
+    copy.set_defaults(handler=cmd_db_copy)
     _add_audit_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser

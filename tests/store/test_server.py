@@ -216,3 +216,105 @@ def test_the_command_line_on_a_server(server_database: str):
     assert refused.returncode != 0 and "teamserver" in refused.stderr
     listed = run_cli("user", "list", *db, env=env)
     assert "bram" in listed.stdout and "medewerker" in listed.stdout
+
+
+def test_switching_someone_off_renews_the_key_and_closes_their_login(new_register: NewRegister):
+    from wijkteam_tui.errors import AuthenticationError
+    from wijkteam_tui.store import audit
+    from wijkteam_tui.store.rekey import renew_key
+    from wijkteam_tui.store.users import deactivate_user
+
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    old_key = bytes(register.unlocked.db_key)
+    deactivate_user(register, "bram")
+    assert register.keys.current().rekey_due == ["bram"]
+    same, pending = renew_key(register, "na het uitschakelen van bram")
+    assert same is register and pending is None
+    assert bytes(register.unlocked.db_key) != old_key
+    assert register.keys.current().rekey_due == []
+    with pytest.raises(AuthenticationError, match="geen toegang"):
+        open_register(new_register.path, "bram", BRAM)
+    # The register works on with the new key, and the chain still verifies after a reopen.
+    services.create_client(register, ClientInput("Na De Sleutel", TODAY), TODAY)
+    register.close()
+    again = open_register(new_register.path, "anna", PASSPHRASE)
+    try:
+        assert audit.verify(again).ok
+        assert audit.events(again)[-4].detail.startswith("registersleutel vernieuwd")
+    finally:
+        again.close()
+
+
+def _digest(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_register_moves_to_the_server_and_back_unchanged(tmp_path, server_database: str):
+    from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
+    from wijkteam_tui.errors import AuthenticationError
+    from wijkteam_tui.store import audit, crypto
+    from wijkteam_tui.store.records import AgreementInput, ContactInput, MemberInput
+    from wijkteam_tui.store.transfer import copy_register
+    from wijkteam_tui.store.users import reset_passphrase
+
+    here = tmp_path / "team" / "register.db"
+    local, _ = create_register(here, "anna", PASSPHRASE, team_name="Wijkteam Oost")
+    add_user(local, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    client = services.create_client(local, ClientInput("Fatima El Amrani", TODAY), TODAY)
+    member = services.add_member(
+        local, client.id, MemberInput(name="Ayşe Yılmaz", kind=MemberKind.INFORMAL), TODAY
+    )
+    visit = services.add_agreement(
+        local,
+        client.id,
+        AgreementInput(
+            channel=Channel.VISIT, start_on=TODAY, member_id=member.id, interval_days=14
+        ),
+        TODAY,
+    )
+    services.log_contact(
+        local,
+        ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, visit.id, member.id),
+        TODAY,
+    )
+    local.close()
+    before = {p.name: _digest(p) for p in (here, crypto.key_file_path(here))}
+
+    address = server_address(server_database)
+    done = copy_register(here, "anna", PASSPHRASE, address, server_password=BOOTSTRAP_PASSWORD)
+    assert done.counts["clients"] == 1 and done.counts["contact_moments"] == 1
+    assert done.closed_logins == ["bram"] and done.events > 5
+    assert {p.name: _digest(p) for p in (here, crypto.key_file_path(here))} == before
+
+    on_server = open_register(address, "anna", PASSPHRASE)
+    try:
+        assert audit.verify(on_server).ok
+        assert audit.events(on_server)[-2].detail.startswith("register gekopieerd van ")
+        # New ids go on after the copied ones.
+        second = services.create_client(on_server, ClientInput("Tweede Client", TODAY), TODAY)
+        assert second.id > client.id
+        with pytest.raises(AuthenticationError):
+            open_register(address, "bram", BRAM)  # no login until a teamleider resets
+        given = reset_passphrase(on_server, "bram")
+    finally:
+        on_server.close()
+    from wijkteam_tui.store.engine import replace_one_time
+
+    replace_one_time(address, "bram", given, "bram op de server")
+    open_register(address, "bram", "bram op de server").close()
+
+    back = tmp_path / "terug" / "register.db"
+    returned = copy_register(address, "anna", PASSPHRASE, back)
+    assert returned.counts["clients"] == 2
+    opened = open_register(back, "bram", "bram op de server")
+    opened.close()
+    again = open_register(back, "anna", PASSPHRASE)
+    try:
+        assert audit.verify(again).ok
+    finally:
+        again.close()
+    with pytest.raises(RegisterError, match="Er staat al een register"):
+        copy_register(here, "anna", PASSPHRASE, address)

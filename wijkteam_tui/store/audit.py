@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "sweep": "dagelijks nagelopen",
     "retention": "langer bewaard",
     "rekey": "herversleuteld",
+    "copy": "gekopieerd",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",

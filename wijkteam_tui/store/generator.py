@@ -211,9 +211,19 @@ def generate(
         done += size
         if progress:
             progress(done, clients)
+    if register.server is not None:
+        from wijkteam_tui.store.server import after_bulk_load
+
+        # The rows came with their ids: the server's id sequences go on after them.
+        after_bulk_load(register.engine)
     _trend_history(register, rng, today)
-    with register.raw() as raw:
-        raw.execute("ANALYZE")  # statistics, so that the planner picks the selective index
+    if register.server is not None:
+        from wijkteam_tui.store.server import analyze
+
+        analyze(register.engine)
+    else:
+        with register.raw() as raw:
+            raw.execute("ANALYZE")  # statistics, so that the planner picks the selective index
     return GeneratedSummary(
         clients=clients,
         medewerkers=len(user_names),

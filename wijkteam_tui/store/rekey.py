@@ -139,6 +139,10 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     open, it is opened again under the old key and the second part says that the re-key is
     still due."""
     register.require_teamleider("Alleen een teamleider vernieuwt de databasesleutel.")
+    if register.server is not None:
+        from wijkteam_tui.store import server
+
+        return server.renew_key(register, reason)
     path, unlocked = register.path, register.unlocked
     user = unlocked.user
     # Copies outlive the close, which wipes the register's own buffers.

@@ -143,9 +143,17 @@ _BEGIN_OPTION = "wijkteam_begin"
 _WAITING_OPTION = "wijkteam_waiting"
 
 
+#: A transaction that changes only the key slots, under the row's own lock (READ COMMITTED,
+#: without the write lock: a write transaction holding it may change the slots, as at close).
+ROW_LOCKED = "ROW"
+
+
 def _begin(conn: Connection) -> None:
     options = conn.get_execution_options()
-    if options.get(_BEGIN_OPTION) != "IMMEDIATE":
+    mode = options.get(_BEGIN_OPTION)
+    if mode == ROW_LOCKED:
+        return
+    if mode != "IMMEDIATE":
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return
     # On the driver's connection, as engine.py does for SQLite: an error here must not make
@@ -285,7 +293,7 @@ class ServerKeys:
         *,
         login: crypto.Login | None = None,
     ) -> tuple[crypto.KeyFile, int]:
-        with self.engine.begin() as conn:
+        with self.engine.execution_options(**{_BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
             row = conn.exec_driver_sql(
                 "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
             ).first()
@@ -403,16 +411,71 @@ def create_server_register(
 ) -> tuple[crypto.Unlocked, str]:
     """Make the register in the (empty) database of `address`, with `user` as its first
     teamleider: the team role, the schema, the tables, the key slots, and `user`'s password
-    from now on. `user` signs in with `bootstrap_password` the one time;
-    their role must be allowed to create roles and own the database (the operator's part,
-    see README). All in one transaction: a failure leaves the database as it was."""
-    from wijkteam_tui.store.engine import (
-        DEFAULT_TEAM_NAME,
-        migration_config,
-        run_alembic_on,
-        utc_now,
-    )
+    from now on. `user` signs in with `bootstrap_password` the one time; their role must be
+    allowed to create roles and own the database (the operator's part, see README). All in
+    one transaction: a failure leaves the database as it was."""
+    from wijkteam_tui.store.engine import DEFAULT_TEAM_NAME, utc_now
     from wijkteam_tui.store.models import TeamSettings, User
+
+    unlocked, recovery_key = _new_keys(user, passphrase)
+    audit_key = secrets.token_bytes(32)
+    key_file = unlocked.key_file.with_extra(generation=1)
+    with (
+        new_structure(
+            address,
+            user,
+            passphrase,
+            key_file=key_file,
+            db_key=unlocked.db_key,
+            audit_key=audit_key,
+            bootstrap_password=bootstrap_password,
+        ) as conn,
+        Session(bind=conn, join_transaction_mode="create_savepoint") as session,
+    ):
+        session.add(
+            TeamSettings(
+                id=1,
+                register_id=key_file.register_id,
+                audit_key=None,
+                signer=base64.b64encode(key_file.signer).decode("ascii"),
+                team_name=team_name.strip() or DEFAULT_TEAM_NAME,
+                demo=False,
+                created_at=utc_now(),
+                key_generation=1,
+            )
+        )
+        session.add(
+            User(
+                name=user,
+                display_name=display_name.strip() or user,
+                role=Role.TEAMLEIDER,
+                created_at=utc_now(),
+            )
+        )
+        session.commit()
+    return unlocked, recovery_key
+
+
+@contextmanager
+def new_structure(
+    address: ServerAddress,
+    user: str,
+    passphrase: str,
+    *,
+    key_file: crypto.KeyFile,
+    db_key: bytes | bytearray,
+    audit_key: bytes,
+    bootstrap_password: str | None,
+) -> Iterator[Connection]:
+    """One transaction that makes a register's structure in the empty database of `address`:
+    the team role (`user` may grant it), the schema and its tables, and the key slots of
+    `key_file` with the audit chain's key sealed in; the block fills the tables (acting as
+    the team role); then every user with a slot gets a login (`user`'s from `passphrase`, the
+    others' closed until a teamleider gives them a one-time passphrase). Committed when the
+    block ends cleanly; otherwise the database stays as it was."""
+    from alembic import command
+
+    from wijkteam_tui.store.engine import migration_config, run_alembic_on
 
     validate_user_name(user)
     validate_passphrase(passphrase)
@@ -439,47 +502,56 @@ def create_server_register(
             conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA} AUTHORIZATION {team}")
             conn.exec_driver_sql(f"SET LOCAL ROLE {team}")
             conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
-            from alembic import command
-
             run_alembic_on(conn, migration_config(), command.upgrade, "head")
             conn.exec_driver_sql(_KEY_TABLE)
-            unlocked, recovery_key = _new_keys(user, passphrase)
-            audit_key = secrets.token_bytes(32)
-            key_file = unlocked.key_file.with_extra(
-                generation=1, **{AUDIT_KEY: seal_audit_key(audit_key, unlocked.db_key)}
-            )
+            kept = key_file.with_extra(**{AUDIT_KEY: seal_audit_key(audit_key, db_key)})
             conn.execute(
-                text("INSERT INTO key_store (id, document, generation) VALUES (1, :d, 1)"),
-                {"d": crypto.key_document(key_file, unlocked.db_key)},
+                text("INSERT INTO key_store (id, document, generation) VALUES (1, :d, :g)"),
+                {"d": crypto.key_document(kept, db_key), "g": kept.generation},
             )
-            with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
-                session.add(
-                    TeamSettings(
-                        id=1,
-                        register_id=key_file.register_id,
-                        audit_key=None,
-                        signer=base64.b64encode(key_file.signer).decode("ascii"),
-                        team_name=team_name.strip() or DEFAULT_TEAM_NAME,
-                        demo=False,
-                        created_at=utc_now(),
-                        key_generation=1,
-                    )
-                )
-                session.add(
-                    User(
-                        name=user,
-                        display_name=display_name.strip() or user,
-                        role=Role.TEAMLEIDER,
-                        created_at=utc_now(),
-                    )
-                )
-                session.commit()
+            yield conn
+            sync_sequences(conn)
             _apply_login(conn, address, crypto.Login(user, secret=passphrase))
+            for name, role in key_file.users():
+                if name != user:
+                    _closed_login(conn, address, name, role)
     except DBAPIError as exc:
         raise server_fault(exc.orig) or _setup_fault(exc, address, user) from exc
     finally:
         engine.dispose()
-    return unlocked, recovery_key
+
+
+def _closed_login(conn: Connection, address: ServerAddress, name: str, role: Role) -> None:
+    """A role for a user whose passphrase is not known here (a register copied to the server):
+    a member of the team that may not log in until a teamleider resets their passphrase."""
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
+    if exists is not None:
+        raise UsageError(
+            f"Op de server bestaat al een databaserol '{name}'. Kies een andere database of"
+            " vraag de beheerder; er is niets gewijzigd."
+        )
+    may = "CREATEROLE" if role is Role.TEAMLEIDER else "NOCREATEROLE"
+    conn.exec_driver_sql(f"CREATE ROLE {quoted(name)} NOLOGIN {may}")
+    conn.exec_driver_sql(f"GRANT {quoted(address.team_role)} TO {quoted(name)}")
+
+
+def sync_sequences(conn: Connection) -> None:
+    """Set each table's id sequence past the highest id in it (rows were inserted with their
+    ids: a copied register, or the generator)."""
+    from wijkteam_tui.store.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        for column in table.primary_key.columns:
+            sequence = conn.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+            ).scalar()
+            if sequence:
+                # Names of our own tables and columns, quoted.
+                highest = f"SELECT max({quoted(column.name)}) FROM {quoted(table.name)}"  # noqa: S608
+                conn.execute(
+                    text(f"SELECT setval(:s, coalesce(({highest}), 0) + 1, false)"),
+                    {"s": sequence},
+                )
 
 
 def _setup_fault(exc: DBAPIError, address: ServerAddress, user: str) -> WijkteamError:
@@ -579,6 +651,18 @@ def autocommit(engine: Engine) -> Iterator[Any]:
         conn.close()
 
 
+def after_bulk_load(engine: Engine) -> None:
+    """After rows were inserted with their own ids (the generator): sequences past them."""
+    with engine.begin() as conn:
+        sync_sequences(conn)
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh planner statistics (outside a transaction, so that they are kept)."""
+    with autocommit(engine) as raw:
+        raw.execute("ANALYZE")
+
+
 def vacuum(engine: Engine) -> bool:
     """VACUUM the tables that hold a client's rows (after an erasure): their dead rows are
     cleared and the space is free for new rows. Whether the freed bytes are ever overwritten
@@ -594,3 +678,43 @@ def vacuum(engine: Engine) -> bool:
     except (DBAPIError, psycopg.Error):
         return False
     return True
+
+
+def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
+    """A new register key on a team server (after someone was switched off): every slot gets it
+    sealed in and the audit chain's key is sealed with it, in one transaction; the register
+    stays open, now holding the new key. What a switched-off person knew opens nothing: their
+    role may not log in, and the key they may remember no longer fits the slots."""
+    from wijkteam_tui.store.audit import Event, record
+
+    address = register.server
+    assert address is not None
+    old = register.unlocked
+    new_key = crypto.new_database_key()
+    with register.engine.execution_options(**{_BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
+        ).first()
+        if row is None:
+            raise KeyFileError(f"De sleutels van {address} ontbreken.")
+        raw, generation = bytes(row[0]), int(row[1])
+        current, problem = crypto.parse_key_document(raw)
+        if current is None or not crypto.mac_ok(raw, old.db_key):
+            what = problem or "gewijzigd buiten wijkteam om"
+            raise KeyFileError(f"De sleutels van {address} zijn {what}; er is niets gewijzigd.")
+        extra = {k: v for k, v in current.extra.items() if k != crypto.REKEY_DUE}
+        extra[AUDIT_KEY] = seal_audit_key(register.audit_key, new_key)
+        extra["generation"] = generation + 1
+        renewed = crypto.KeyFile(
+            current.register_id, current.created_at, current.signer, current.slots, extra
+        ).resealed(new_key)
+        conn.execute(
+            text("UPDATE key_store SET document = :d, generation = :g WHERE id = 1"),
+            {"d": crypto.key_document(renewed, new_key), "g": generation + 1},
+        )
+    register.unlocked = crypto.Unlocked(
+        new_key, renewed, old.user, old.role, old.warnings, keys=bytes(old.keys)
+    )
+    old.forget()
+    record(register, Event("rekey", "register", detail=f"registersleutel vernieuwd {reason}"))
+    return register, None
