@@ -212,8 +212,15 @@ def build(location: Any, clients: int, people: int) -> tuple[float, list[str]]:
     )
     try:
         started = time.perf_counter()
-        generate(register, clients, TODAY, seed=13, medewerkers=max(people + 1, clients // 250))
+        made = generate(
+            register, clients, TODAY, seed=13, medewerkers=max(people + 1, clients // 250)
+        )
         built = time.perf_counter() - started
+        print(
+            f"{made.clients:,} cliënten, {made.agreements:,} afspraken,"
+            f" {made.contact_moments:,} contactmomenten, {made.medewerkers} medewerkers",
+            flush=True,
+        )
         with register.read() as session:
             names = list(
                 session.scalars(

@@ -7,14 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, NewRegister
+from tests.conftest import PASSPHRASE, NewRegister, parametrise_backends
 from tests.helpers import make_client
+from wijkteam_tui.store.address import Location
 
 WRITER = Path(__file__).with_name("writer.py")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The reliability tests about concurrency, crashes and the clock run on both backends;
+    those about files, SQLCipher and the terminal are marked local_only."""
+    parametrise_backends(metafunc)
+
+
 @pytest.fixture
-def shared_register(new_register: NewRegister) -> Path:
+def shared_register(new_register: NewRegister) -> Location:
     """A closed register holding the shared counter client."""
     with new_register.register.write() as session:
         session.add(make_client("SHARED", "Gedeelde teller", house_number="0"))
@@ -22,7 +29,7 @@ def shared_register(new_register: NewRegister) -> Path:
     return new_register.path
 
 
-def start_writer(db: Path, tag: str, count: int) -> subprocess.Popen[str]:
+def start_writer(db: Location, tag: str, count: int) -> subprocess.Popen[str]:
     env = {**os.environ, "WIJKTEAM_KDF": "test"}
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(db), "anna", PASSPHRASE, tag, str(count)],

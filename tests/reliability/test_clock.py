@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSPHRASE, NewRegister
@@ -55,6 +56,7 @@ def test_a_clock_set_back_a_day_moves_no_due_date_and_no_alert_episode(new_regis
     assert _episodes(register, client.id) == raised, "no episode raised a second time"
 
 
+@pytest.mark.local_only  # db check reads a local register
 def test_db_check_reports_a_clock_that_stands_before_what_the_register_has_seen(
     new_register: NewRegister,
 ):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PASSPHRASE
 from tests.reliability.conftest import start_writer
+from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
 
@@ -17,7 +16,7 @@ PER_PROCESS = 500
 pytestmark = pytest.mark.slow
 
 
-def test_two_processes_writing_500_transactions_each_lose_nothing(shared_register: Path):
+def test_two_processes_writing_500_transactions_each_lose_nothing(shared_register: Location):
     writers = [start_writer(shared_register, tag, PER_PROCESS) for tag in ("A", "B")]
     outputs = [w.communicate(timeout=300) for w in writers]
     for writer, (stdout, stderr) in zip(writers, outputs, strict=True):
@@ -31,5 +30,6 @@ def test_two_processes_writing_500_transactions_each_lose_nothing(shared_registe
         shared = session.scalars(select(Client).where(Client.number == "SHARED")).one()
     assert written == 2 * PER_PROCESS
     assert shared.house_number == str(2 * PER_PROCESS), "an increment was lost"
-    assert register.check() == []
+    if register.server is None:  # a server's operator checks its pages (amcheck)
+        assert register.check() == []
     register.close()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 import signal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSPHRASE
 from tests.reliability.conftest import start_writer
+from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
 
@@ -19,7 +19,7 @@ KILLS = 24
 pytestmark = pytest.mark.slow
 
 
-def test_every_committed_row_survives_sigkill(shared_register: Path):
+def test_every_committed_row_survives_sigkill(shared_register: Location):
     rng = random.Random(20261122)
     committed: set[str] = set()
     for round_number in range(KILLS):
@@ -49,5 +49,6 @@ def test_every_committed_row_survives_sigkill(shared_register: Path):
     # Every stored row was committed; at most one per round was committed but not yet printed.
     assert len(stored - {"SHARED"} - committed) <= KILLS
     assert int(shared.house_number) == len(stored) - 1
-    assert register.check() == []
+    if register.server is None:  # a server's operator checks its pages (amcheck)
+        assert register.check() == []
     register.close()

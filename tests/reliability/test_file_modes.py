@@ -16,6 +16,9 @@ from tests.store.test_migrations import _extra_revision
 from wijkteam_tui.store.backup import restore_backup, write_backup
 from wijkteam_tui.store.engine import Register, create_register, open_register
 
+# Only on a local register: file modes of a local register.
+pytestmark = pytest.mark.local_only
+
 
 @pytest.fixture(autouse=True)
 def permissive_umask() -> Iterator[None]:

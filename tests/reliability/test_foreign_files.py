@@ -26,6 +26,9 @@ from wijkteam_tui.store.engine import (
     open_register,
 )
 
+# Only on a local register: files that are not this register's.
+pytestmark = pytest.mark.local_only
+
 ENV = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
 
 

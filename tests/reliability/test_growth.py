@@ -7,11 +7,13 @@ import subprocess
 import sys
 import time
 from datetime import date
-from pathlib import Path
+
+import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, make_client
 from tests.views.conftest import make_app, settle
+from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import WAL_SIZE_LIMIT_BYTES
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.services import create_client
@@ -22,10 +24,10 @@ TODAY = date(2026, 11, 23)
 # READY, and holds it until told to stop (or for the given seconds).
 HOLDER = """
 import sys, time
-from pathlib import Path
 from sqlalchemy import text
+from wijkteam_tui.store.address import location
 from wijkteam_tui.store.engine import open_register
-register = open_register(Path(sys.argv[1]), "anna", sys.argv[2])
+register = open_register(location(sys.argv[1]), "anna", sys.argv[2])
 if sys.argv[3] == "lezen":
     with register.read_connection() as conn:
         conn.execute(text("SELECT count(*) FROM clients")).all()
@@ -40,7 +42,7 @@ register.close()
 """
 
 
-def holder(path: Path, *args: str) -> subprocess.Popen[str]:
+def holder(path: Location, *args: str) -> subprocess.Popen[str]:
     process = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(path), PASSPHRASE, *args],
         cwd=REPO,
@@ -60,6 +62,7 @@ def _client(number: int) -> ClientInput:
     )
 
 
+@pytest.mark.local_only  # SQLite's WAL
 def test_the_wal_shrinks_back_once_a_long_reader_is_done(new_register: NewRegister):
     register = new_register.register
     wal = register.path.with_name(register.path.name + "-wal")
@@ -83,7 +86,7 @@ def test_a_write_that_waits_for_a_colleague_says_so_after_two_seconds(new_regist
     register = new_register.register
     told: list[float] = []
     register.on_wait = lambda: told.append(time.monotonic())
-    colleague = holder(register.path, "schrijven", "3.5")
+    colleague = holder(register.location, "schrijven", "3.5")
     started = time.monotonic()
     create_client(register, _client(1), TODAY)
     done = time.monotonic()
@@ -95,10 +98,10 @@ def test_a_write_that_waits_for_a_colleague_says_so_after_two_seconds(new_regist
 
 async def test_the_screen_says_it_waits_for_a_colleague(new_register: NewRegister):
     register = new_register.register
-    app = make_app(register.path, register=register)
+    app = make_app(register.location, register=register)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
-        colleague = holder(register.path, "schrijven", "3.5")
+        colleague = holder(register.location, "schrijven", "3.5")
         app.run_worker(lambda: create_client(register, _client(1), TODAY), thread=True)
         await pilot.pause(2.6)
         shown = [notice.message for notice in app._notifications]

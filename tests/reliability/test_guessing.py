@@ -19,6 +19,9 @@ from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register
 
+# Only on a local register: wrong tries counted beside a local register.
+pytestmark = pytest.mark.local_only
+
 ENV = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
 
 

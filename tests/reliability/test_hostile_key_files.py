@@ -17,6 +17,9 @@ from tests.store.test_keyfile import _edit_key_file
 from wijkteam_tui.errors import KeyFileError, WrongPassphraseError
 from wijkteam_tui.store import crypto
 
+# Only on a local register: the key file beside a local register.
+pytestmark = pytest.mark.local_only
+
 
 def _with_checksum(document: dict[str, Any]) -> str:
     body = {k: v for k, v in document.items() if k not in {"checksum", "mac"}}

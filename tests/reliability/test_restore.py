@@ -20,6 +20,9 @@ from wijkteam_tui.store.backup import _keep, _stage, write_backup
 from wijkteam_tui.store.engine import Register, open_register
 from wijkteam_tui.store.models import Client
 
+# Only on a local register: restoring a local back-up.
+pytestmark = pytest.mark.local_only
+
 ENV = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
 
 

@@ -2,6 +2,8 @@
 
     python writer.py DB USER PASSPHRASE TAG COUNT
 
+DB is a path or a team server's address.
+
 Opens the register, prints READY, then runs COUNT write transactions. Each inserts a client
 numbered TAG-i and increments a shared counter (client 'SHARED'), so that a lost update shows.
 After each commit it prints the number, so the parent knows exactly what was committed.
@@ -18,13 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.helpers import make_client
 from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.address import location
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
 
 
 def main() -> int:
     db, user, passphrase, tag, count = sys.argv[1:6]
-    register = open_register(Path(db), user, passphrase)
+    register = open_register(location(db), user, passphrase)
     print("READY", flush=True)
     try:
         for i in range(int(count)):

@@ -11,17 +11,14 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import BACKENDS, NewRegister
+from tests.conftest import NewRegister, parametrise_backends
 from wijkteam_tui.domain.terms import Channel, MemberKind
 from wijkteam_tui.store import services
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    both = not metafunc.definition.get_closest_marker("local_only")
-    # A module with a `backend` fixture of its own (test_server.py) chose its backend.
-    if "backend" in metafunc.fixturenames and both and not hasattr(metafunc.module, "backend"):
-        metafunc.parametrize("backend", BACKENDS)
+    parametrise_backends(metafunc)
 
 
 TODAY = date(2026, 11, 22)

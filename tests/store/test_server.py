@@ -318,3 +318,67 @@ def test_a_register_moves_to_the_server_and_back_unchanged(tmp_path, server_data
         again.close()
     with pytest.raises(RegisterError, match="Er staat al een register"):
         copy_register(here, "anna", PASSPHRASE, address)
+
+
+def _as_role(address, name: str, passphrase: str) -> psycopg.Connection:
+    """A connection of one's own, with one's own credentials: what anyone with a passphrase
+    could do with a tool other than wijkteam."""
+    url = address.url.set(drivername="postgresql", username=name)
+    return psycopg.connect(
+        str(url),
+        password=server.login_secret(name, passphrase),
+        options=f"-c role={address.team_role} -c search_path=wijkteam",
+    )
+
+
+def test_the_server_enforces_an_append_only_log_and_the_structure(new_register: NewRegister):
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    address = new_register.path
+    refused = [
+        "UPDATE audit_events SET detail = 'niets gebeurd'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "DELETE FROM audit_checkpoints",
+        "DELETE FROM key_store",
+        "UPDATE alembic_version SET version_num = '0001'",
+        "DROP TABLE clients",
+        "ALTER TABLE clients ADD COLUMN geheim TEXT",
+        f'SET ROLE "{address.owner_role}"',
+        "CREATE ROLE handlanger LOGIN",
+        # Young events do not go, not even through the sweep's own way out.
+        "SELECT prune_audit(1000000)",
+    ]
+    for name, passphrase in (("bram", BRAM), ("anna", PASSPHRASE)):
+        with _as_role(address, name, passphrase) as conn:
+            assert conn.execute("SELECT count(*) FROM audit_events").fetchone()[0] >= 4
+            for statement in refused if name == "bram" else refused[:6]:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+                conn.rollback()
+            # What the work needs stays allowed (and is logged by the program that does it).
+            conn.execute("UPDATE team_settings SET team_name = team_name")
+            conn.rollback()
+    opened = open_register(address, "bram", BRAM)
+    try:
+        services.create_client(opened, ClientInput("Gewoon Werk", TODAY), TODAY)
+    finally:
+        opened.close()
+
+
+def test_only_a_teamleider_brings_the_structure_up_to_date(
+    new_register: NewRegister, postgres: Cluster
+):
+    from wijkteam_tui.errors import MigrationError
+
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    database = new_register.path.database
+    with psycopg.connect(
+        host=str(postgres.socket_dir), port=postgres.port, user="postgres", dbname=database
+    ) as admin:
+        admin.execute("UPDATE wijkteam.alembic_version SET version_num = '0016'")
+    with pytest.raises(MigrationError, match="teamleider"):
+        open_register(new_register.path, "bram", BRAM)

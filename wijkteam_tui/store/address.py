@@ -36,8 +36,15 @@ class ServerAddress:
 
     @property
     def team_role(self) -> str:
-        """The role that owns the register's tables; every person's role is a member."""
+        """The role every person works as: it may read and change the register's rows, and
+        only add to its audit log."""
         return f"{self.database}_team"
+
+    @property
+    def owner_role(self) -> str:
+        """The role that owns the schema and its tables: only teamleiders are members (to
+        bring the structure up to date and to add colleagues)."""
+        return f"{self.database}_owner"
 
     def __str__(self) -> str:
         hosts = self.url.host or self.url.query.get("host") or "lokale socket"

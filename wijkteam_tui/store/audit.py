@@ -387,7 +387,12 @@ def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
             return 0
         mac = session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == through))
         pruned = int(through) - int(first) + 1
-        session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))
+        if register.server is not None:
+            from wijkteam_tui.store.server import prune_audit
+
+            prune_audit(session, through)  # the server lets events go only past their term
+        else:
+            session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))
         session.add(
             AuditCheckpoint(through_seq=through, through_mac=mac, pruned=pruned, made_at=_now())
         )

@@ -639,7 +639,9 @@ def open_on_engine(
     by `open_unlocked`), the users synced, and the opening logged."""
     try:
         if isinstance(location, ServerAddress):
-            report = _migrate_server(engine)
+            from wijkteam_tui.store.server import migrate
+
+            report = migrate(engine, location)
             register_keys(engine, unlocked, audit_key=audit_key)
         current = _sync_users(engine, unlocked)
     except BaseException:
@@ -876,25 +878,6 @@ def run_alembic_on(conn: Connection, cfg: Config, action: Any, *args: Any) -> No
     """Run an Alembic command on `conn`, inside the transaction it is in."""
     cfg.attributes["connection"] = conn
     action(cfg, *args)
-
-
-def _migrate_server(engine: Engine) -> MigrationReport | None:
-    """Bring a team server's register up to date, under the write lock: its DDL is
-    transactional, so a failure leaves it as it was (the server's operator keeps backups)."""
-    if _stored_revision(engine) == HEAD_REVISION:
-        return None
-    from alembic import command
-
-    head = head_revision()
-    before = current_revision(engine)
-    try:
-        run_alembic(engine, migration_config(), command.upgrade, "head")
-    except Exception as exc:
-        raise MigrationError(
-            f"Het bijwerken van het register naar versie {head} is mislukt ({type(exc).__name__})."
-            " Er is niets gewijzigd: het register werkt zoals voorheen."
-        ) from exc
-    return MigrationReport(before, head, None)
 
 
 def _run_migrations(

@@ -6,9 +6,13 @@ Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and 
   wijkteam user. Its password is derived from their passphrase with Argon2id (`login_secret`),
   so the server keeps nothing that is cheaper to guess than the person's key slot, and the
   passphrase itself never reaches the server: wijkteam sends a SCRAM verifier it computed
-  itself (`scram_verifier`). The roles are members of the register's team role
-  (`<database>_team`), which owns the schema `wijkteam` and every table in it; nobody else on
-  the server may connect to the database.
+  itself (`scram_verifier`). Nobody else on the server may connect to the database.
+- **What the server enforces.** Everyone works as the register's team role (`<database>_team`),
+  which may read and change the rows but only add to the audit log: no one can edit or delete
+  an audit event, not even with their own credentials and a tool of their own. Events past
+  their five years go only through `prune_audit`, which refuses younger ones. The schema and
+  its tables belong to `<database>_owner`, whose only members are teamleiders: a medewerker
+  cannot change the structure, and cannot add or change anyone's login.
 - **The keys.** The key slots live in the table `key_store`, as the same signed document as
   a local key file (store/crypto.py): the register key, which keys the audit chain, is still
   unwrapped only with the person's passphrase. On a server that key encrypts no database (the
@@ -261,6 +265,94 @@ CREATE TABLE {SCHEMA}.key_store (
 )"""
 
 
+#: The one way audit events leave the log on a server: only those past their five years (by
+#: the server's clock), as the daily sweep prunes them; run as the owner, for anyone.
+_PRUNE_FUNCTION = """
+CREATE FUNCTION wijkteam.prune_audit(through INTEGER) RETURNS INTEGER
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam AS $$
+DECLARE
+    removed INTEGER;
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM audit_events
+        WHERE seq <= through AND at >= (now() AT TIME ZONE 'UTC') - INTERVAL '5 years'
+    ) THEN
+        RAISE EXCEPTION 'alleen gebeurtenissen ouder dan vijf jaar gaan uit het auditlog'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM audit_events WHERE seq <= through;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    RETURN removed;
+END $$"""
+
+
+def grant_work(conn: Connection, address: ServerAddress) -> None:
+    """What the team role may do, after the structure was made or brought up to date (as the
+    owner): rows read and changed, the audit log and its checkpoints only added to, the key
+    slots only rewritten, the structure's version only read."""
+    team = quoted(address.team_role)
+    statements = (
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {team}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {team}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_checkpoints FROM {team}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {team}",
+        f"REVOKE INSERT, DELETE, TRUNCATE ON key_store FROM {team}",
+        "REVOKE ALL ON FUNCTION prune_audit(INTEGER) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION prune_audit(INTEGER) TO {team}",
+    )
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+def migrate(engine: Engine, address: ServerAddress) -> Any:
+    """Bring a server's register up to date, as the owner role under the write lock: only a
+    teamleider may (the structure is the owner's); its DDL is transactional, so a failure
+    leaves it as it was (the server's operator keeps backups)."""
+    from alembic import command
+
+    from wijkteam_tui.errors import MigrationError
+    from wijkteam_tui.store.engine import (
+        HEAD_REVISION,
+        MigrationReport,
+        _stored_revision,
+        current_revision,
+        head_revision,
+        migration_config,
+        run_alembic_on,
+    )
+
+    if _stored_revision(engine) == HEAD_REVISION:
+        return None
+    head = head_revision()
+    before = current_revision(engine)
+    writing = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    try:
+        with writing.connect() as conn, conn.begin():
+            try:
+                conn.exec_driver_sql(f"SET LOCAL ROLE {quoted(address.owner_role)}")
+            except DBAPIError:
+                raise MigrationError(
+                    f"Het register op {address} moet worden bijgewerkt naar versie {head}; dat"
+                    " doet een teamleider door het te openen. Er is niets gewijzigd."
+                ) from None
+            run_alembic_on(conn, migration_config(), command.upgrade, "head")
+            grant_work(conn, address)
+    except MigrationError:
+        raise
+    except Exception as exc:
+        raise MigrationError(
+            f"Het bijwerken van het register naar versie {head} is mislukt ({type(exc).__name__})."
+            " Er is niets gewijzigd: het register werkt zoals voorheen."
+        ) from exc
+    return MigrationReport(before, head, None)
+
+
+def prune_audit(session: Session, through: int) -> None:
+    """Remove the audit events up to `through` (all past their term) through the one function
+    that may (see `_PRUNE_FUNCTION`)."""
+    session.execute(text("SELECT prune_audit(:through)"), {"through": through})
+
+
 class ServerKeys:
     """The register's key slots in the table `key_store`: one signed document, as a local
     key file holds it; changed one writer at a time under the row's lock, together with the
@@ -347,11 +439,21 @@ def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) 
         if login.role is None:
             raise AuthenticationError(f"Gebruiker '{login.user}' heeft geen rol op de server.")
         conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD {password}")
-        conn.exec_driver_sql(f"GRANT {quoted(address.team_role)} TO {name}")
     if login.role is not None:
-        # A teamleider adds colleagues: their role may create roles; a medewerker's may not.
-        may = "CREATEROLE" if login.role is Role.TEAMLEIDER else "NOCREATEROLE"
-        conn.exec_driver_sql(f"ALTER ROLE {name} {may}")
+        _grant_role(conn, address, login.user, login.role)
+
+
+def _grant_role(conn: Connection, address: ServerAddress, user: str, role: Role) -> None:
+    """Membership of the team role; for a teamleider also of the owner role, and the right to
+    add colleagues (create roles, grant both); a medewerker has none of those."""
+    name = quoted(user)
+    team, owner = quoted(address.team_role), quoted(address.owner_role)
+    if role is Role.TEAMLEIDER:
+        conn.exec_driver_sql(f"ALTER ROLE {name} CREATEROLE")
+        conn.exec_driver_sql(f"GRANT {team}, {owner} TO {name} WITH ADMIN OPTION")
+    else:
+        conn.exec_driver_sql(f"ALTER ROLE {name} NOCREATEROLE")
+        conn.exec_driver_sql(f"GRANT {team} TO {name}")
 
 
 def seal_audit_key(audit_key: bytes, db_key: bytes | bytearray) -> str:
@@ -492,18 +594,21 @@ def new_structure(
                 raise RegisterError(
                     f"Er staat al een register in {address}; er is niets gewijzigd."
                 )
-            team = quoted(address.team_role)
+            team, owner = quoted(address.team_role), quoted(address.owner_role)
             conn.exec_driver_sql(f"CREATE ROLE {team} NOLOGIN")
-            conn.exec_driver_sql(f"GRANT {team} TO {quoted(user)} WITH ADMIN OPTION")
-            conn.exec_driver_sql(f"ALTER ROLE {quoted(user)} CREATEROLE")
+            conn.exec_driver_sql(f"CREATE ROLE {owner} NOLOGIN")
+            _grant_role(conn, address, user, Role.TEAMLEIDER)
             database = quoted(address.database)
             conn.exec_driver_sql(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC")
             conn.exec_driver_sql(f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {team}")
-            conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA} AUTHORIZATION {team}")
-            conn.exec_driver_sql(f"SET LOCAL ROLE {team}")
+            conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA} AUTHORIZATION {owner}")
+            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {team}")
+            conn.exec_driver_sql(f"SET LOCAL ROLE {owner}")
             conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
             run_alembic_on(conn, migration_config(), command.upgrade, "head")
             conn.exec_driver_sql(_KEY_TABLE)
+            conn.exec_driver_sql(_PRUNE_FUNCTION)
+            grant_work(conn, address)
             kept = key_file.with_extra(**{AUDIT_KEY: seal_audit_key(audit_key, db_key)})
             conn.execute(
                 text("INSERT INTO key_store (id, document, generation) VALUES (1, :d, :g)"),
@@ -530,9 +635,8 @@ def _closed_login(conn: Connection, address: ServerAddress, name: str, role: Rol
             f"Op de server bestaat al een databaserol '{name}'. Kies een andere database of"
             " vraag de beheerder; er is niets gewijzigd."
         )
-    may = "CREATEROLE" if role is Role.TEAMLEIDER else "NOCREATEROLE"
-    conn.exec_driver_sql(f"CREATE ROLE {quoted(name)} NOLOGIN {may}")
-    conn.exec_driver_sql(f"GRANT {quoted(address.team_role)} TO {quoted(name)}")
+    conn.exec_driver_sql(f"CREATE ROLE {quoted(name)} NOLOGIN")
+    _grant_role(conn, address, name, role)
 
 
 def sync_sequences(conn: Connection) -> None:
