@@ -57,6 +57,8 @@ class Cluster:
     #: fsync and synchronous commits as a real server has them (the load benchmark); the
     #: tests go without, which makes no difference to what they check.
     durable: bool = False
+    #: TLS with a certificate for `localhost` from a CA of the test's own (`tls_dir/ca.crt`).
+    tls: bool = False
     databases: list[str] = field(default_factory=list)
 
     @property
@@ -88,6 +90,12 @@ class Cluster:
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
             " -c max_connections=200"
         )
+        if self.tls:
+            self._make_certificates()
+            options += (
+                f" -c ssl=on -c ssl_cert_file={self.tls_dir / 'server.crt'}"
+                f" -c ssl_key_file={self.tls_dir / 'server.key'}"
+            )
         if self.durable:
             options += " -c shared_buffers=256MB"
         else:
@@ -95,6 +103,31 @@ class Cluster:
         self._run(
             "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
         )
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.folder / "tls"
+
+    def _make_certificates(self) -> None:
+        """A CA of this test's own and a server certificate it signed for `localhost` only."""
+        self.tls_dir.mkdir()
+        make_ca(self.tls_dir, "ca")
+        ssl = ["openssl"]
+        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        (self.tls_dir / "san.ext").write_text("subjectAltName=DNS:localhost\n")
+        run = [
+            [*ssl, "req", *key, "-keyout", "server.key", "-out", "server.csr",
+             "-subj", "/CN=localhost"],
+            [*ssl, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+             "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.ext"],
+        ]  # fmt: skip
+        for command in run:
+            subprocess.run(command, check=True, capture_output=True, cwd=self.tls_dir)
+        if self.account:
+            entry = pwd.getpwnam(self.account)
+            for path in (self.tls_dir, *self.tls_dir.iterdir()):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        os.chmod(self.tls_dir / "server.key", 0o600)
 
     def stop(self) -> None:
         try:
@@ -148,7 +181,18 @@ class Cluster:
             self.databases.remove(database)
 
 
-def start_cluster(*, durable: bool = False) -> Cluster:
+def make_ca(folder: Path, name: str) -> Path:
+    """A self-signed CA certificate `<name>.crt` (and its key) in `folder`."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.crt", "-days", "2",
+         "-subj", f"/CN=wijkteam test {name}"],
+        check=True, capture_output=True, cwd=folder,
+    )  # fmt: skip
+    return folder / f"{name}.crt"
+
+
+def start_cluster(*, durable: bool = False, tls: bool = False) -> Cluster:
     """A new server in a folder of its own under /tmp (reachable by the `postgres` account)."""
     account = None
     if os.geteuid() == 0:
@@ -166,7 +210,7 @@ def start_cluster(*, durable: bool = False) -> Cluster:
         entry = pwd.getpwnam(account)
         for path in (folder, folder / "socket"):
             os.chown(path, entry.pw_uid, entry.pw_gid)
-    cluster = Cluster(folder, _free_port(), _bin_dir(), account, durable)
+    cluster = Cluster(folder, _free_port(), _bin_dir(), account, durable, tls)
     try:
         cluster.start()
     except BaseException:

@@ -14,9 +14,17 @@ if connection is None:
         " gebruik 'wijkteam db upgrade'."
     )
 
+
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """What Alembic compares with the models: not the key slots a team server keeps in a
+    table of their own (store/server.py, beside the register's tables, as a key file is)."""
+    return not (type_ == "table" and name == "key_store")
+
+
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    include_object=_ours,
     render_as_batch=True,
     transactional_ddl=True,
     compare_type=True,

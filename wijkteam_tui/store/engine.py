@@ -453,14 +453,7 @@ def create_register(
             bootstrap_password=server_password,
         )
         unlocked.forget()
-        register = server.open_server_register(path, user, passphrase)
-        try:
-            made = f"register aangemaakt, teamleider {user}"
-            audit.record(register, audit.Event("create", "register", detail=made))
-        except BaseException:
-            register.close()
-            raise
-        return register, recovery_key
+        return _made(server.open_server_register(path, user, passphrase), user), recovery_key
     path = path.expanduser()
     validate_user_name(user)
     if not (demo and passphrase == crypto.DEMO_PASSPHRASE):
@@ -511,18 +504,23 @@ def create_register(
                 )
         finally:
             engine.dispose()
-        register = open_unlocked(path, unlocked)
-        try:
-            made = f"register aangemaakt, teamleider {user}"
-            audit.record(register, audit.Event("create", "register", detail=made))
-        except BaseException:
-            register.close()
-            raise
+        register = _made(open_unlocked(path, unlocked), user)
     except BaseException:
         for leftover in created:
             leftover.unlink(missing_ok=True)
         raise
     return register, recovery_key
+
+
+def _made(register: Register, user: str) -> Register:
+    """A register just made, with its making logged (closed again if that fails)."""
+    try:
+        made = f"register aangemaakt, teamleider {user}"
+        audit.record(register, audit.Event("create", "register", detail=made))
+    except BaseException:
+        register.close()
+        raise
+    return register
 
 
 def open_register(

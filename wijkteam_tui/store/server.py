@@ -385,6 +385,16 @@ class ServerKeys:
         *,
         login: crypto.Login | None = None,
     ) -> tuple[crypto.KeyFile, int]:
+        with self.locked(db_key) as (conn, current, generation):
+            changed = self.keep(conn, change(current), db_key, generation + 1)
+            if login is not None:
+                _apply_login(conn, self.address, login)
+        return changed, generation + 1
+
+    @contextmanager
+    def locked(self, db_key: bytes | bytearray) -> Iterator[tuple[Connection, crypto.KeyFile, int]]:
+        """(connection, slots, generation) as they are now, under the row's lock and checked
+        with `db_key`; the transaction is committed when the block ends cleanly."""
         with self.engine.execution_options(**{_BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
             row = conn.exec_driver_sql(
                 "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
@@ -398,14 +408,19 @@ class ServerKeys:
                 raise KeyFileError(
                     f"De sleutels van {self.address} zijn {what}; er is niets gewijzigd."
                 )
-            changed = change(current).with_extra(generation=generation + 1)
-            conn.execute(
-                text("UPDATE key_store SET document = :d, generation = :g WHERE id = 1"),
-                {"d": crypto.key_document(changed, db_key), "g": generation + 1},
-            )
-            if login is not None:
-                _apply_login(conn, self.address, login)
-        return changed, generation + 1
+            yield conn, current, generation
+
+    @staticmethod
+    def keep(
+        conn: Connection, key_file: crypto.KeyFile, db_key: bytes | bytearray, generation: int
+    ) -> crypto.KeyFile:
+        """Write `key_file` as the slots' `generation`, its MAC keyed with `db_key`."""
+        kept = key_file.with_extra(generation=generation)
+        conn.execute(
+            text("UPDATE key_store SET document = :d, generation = :g WHERE id = 1"),
+            {"d": crypto.key_document(kept, db_key), "g": generation},
+        )
+        return kept
 
 
 def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) -> None:
@@ -791,31 +806,17 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     role may not log in, and the key they may remember no longer fits the slots."""
     from wijkteam_tui.store.audit import Event, record
 
-    address = register.server
-    assert address is not None
+    keys = register.keys
+    assert isinstance(keys, ServerKeys)
     old = register.unlocked
     new_key = crypto.new_database_key()
-    with register.engine.execution_options(**{_BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
-        row = conn.exec_driver_sql(
-            "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
-        ).first()
-        if row is None:
-            raise KeyFileError(f"De sleutels van {address} ontbreken.")
-        raw, generation = bytes(row[0]), int(row[1])
-        current, problem = crypto.parse_key_document(raw)
-        if current is None or not crypto.mac_ok(raw, old.db_key):
-            what = problem or "gewijzigd buiten wijkteam om"
-            raise KeyFileError(f"De sleutels van {address} zijn {what}; er is niets gewijzigd.")
+    with keys.locked(old.db_key) as (conn, current, generation):
         extra = {k: v for k, v in current.extra.items() if k != crypto.REKEY_DUE}
         extra[AUDIT_KEY] = seal_audit_key(register.audit_key, new_key)
-        extra["generation"] = generation + 1
-        renewed = crypto.KeyFile(
+        resealed = crypto.KeyFile(
             current.register_id, current.created_at, current.signer, current.slots, extra
         ).resealed(new_key)
-        conn.execute(
-            text("UPDATE key_store SET document = :d, generation = :g WHERE id = 1"),
-            {"d": crypto.key_document(renewed, new_key), "g": generation + 1},
-        )
+        renewed = keys.keep(conn, resealed, new_key, generation + 1)
     register.unlocked = crypto.Unlocked(
         new_key, renewed, old.user, old.role, old.warnings, keys=bytes(old.keys)
     )
