@@ -402,7 +402,7 @@ def _log_user(register: Any, user: str, detail: str) -> None:
 def cmd_recover(args: argparse.Namespace) -> int:
     from wijkteam_tui.store import crypto
 
-    path = _require_register(db_path(args))
+    found = where(args)
     user = user_name(args)
     if args.recovery_key_file:
         recovery_key = read_secret_file(args.recovery_key_file)
@@ -410,6 +410,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
         recovery_key = os.environ[RECOVERY_KEY_ENV]
     else:
         recovery_key = _prompt("Herstelsleutel")
+    if not isinstance(found, Path):
+        return _server_recover(args, found, user, recovery_key)
+    path = _require_register(found)
     unlocked = crypto.unlock_with_recovery_key(path, recovery_key)
     if unlocked.key_file.user_slot(user) is None:
         raise WijkteamError(f"Gebruiker '{user}' bestaat niet in dit register.")
@@ -422,6 +425,33 @@ def cmd_recover(args: argparse.Namespace) -> int:
         lambda r: _log_user(r, user, "nieuw wachtwoord met de herstelsleutel"),
     )
     print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
+    return 0
+
+
+def _server_recover(args: argparse.Namespace, address: Any, user: str, recovery_key: str) -> int:
+    """`recover` on a team server: the person signs in this once with a temporary password
+    that the server's operator gave their role ($PGPASSWORD)."""
+    from wijkteam_tui.store import server
+    from wijkteam_tui.store.audit import Event, record
+
+    temporary = os.environ.get("PGPASSWORD")
+    if not temporary:
+        raise UsageError(
+            f"Op een teamserver kan {user} met een vergeten wachtwoord niet inloggen: vraag de"
+            " beheerder van de server om een tijdelijk wachtwoord voor uw databaserol en zet"
+            " het in $PGPASSWORD. Er is niets gewijzigd."
+        )
+    passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+    server.recover(address, user, recovery_key, passphrase, server_password=temporary)
+    register = server.open_server_register(address, user, passphrase)
+    try:
+        record(
+            register, Event("user", "users", user, detail="nieuw wachtwoord met de herstelsleutel")
+        )
+    finally:
+        register.close()
+    print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
+    print("Het tijdelijke wachtwoord van de beheerder opent niets meer.", file=sys.stderr)
     return 0
 
 

@@ -956,6 +956,28 @@ def parse_key_document(raw: bytes) -> tuple[KeyFile | None, str | None]:
         return None, unusable.reason
 
 
+def open_recovery_slot(key_file: KeyFile, raw: bytes, recovery_key: str) -> Unlocked:
+    """Open the recovery slot of a key document kept elsewhere than in a file (a team
+    server's table), checked as `open_user_slot` checks a user's."""
+    slot = key_file.recovery_slot()
+    if slot is None:
+        raise KeyFileError("Deze sleutels hebben geen herstelsleutel.")
+    try:
+        db_key, keys = _open_slot(slot, key_file, normalise_recovery_key(recovery_key))
+    except InvalidTag:
+        raise WrongPassphraseError("Herstelsleutel onjuist.") from None
+    except _Forged:
+        raise KeyFileError(
+            "De herstelsleutel in de sleutels van dit register is buiten wijkteam om gewijzigd."
+            " Er is niets geopend."
+        ) from None
+    if not mac_ok(raw, db_key):
+        raise KeyFileError(
+            "De sleutels van dit register zijn buiten wijkteam om gewijzigd. Er is niets geopend."
+        )
+    return Unlocked(db_key, key_file, None, None, keys=keys)
+
+
 def open_user_slot(key_file: KeyFile, raw: bytes, user: str, secret: str) -> Unlocked:
     """Open the slot of `user` in a key document kept elsewhere than in a file (a team
     server's table): its grant and keys are checked as at a local unlock, and the whole

@@ -517,6 +517,39 @@ def unlock(
     return engine, keys, unlocked
 
 
+def recover(
+    address: ServerAddress,
+    user: str,
+    recovery_key: str,
+    new_passphrase: str,
+    *,
+    server_password: str,
+) -> None:
+    """A new passphrase for `user` with the register's recovery key, when it is forgotten
+    (perhaps by the only teamleider). The person's role cannot sign in with a passphrase they
+    no longer know: the server's operator gives it a temporary password (`server_password`)
+    for this once. The slot and the login change in one transaction; afterwards only the new
+    passphrase opens either."""
+    validate_user_name(user)
+    validate_passphrase(new_passphrase)
+    engine = make_server_engine(address, user, server_password)
+    try:
+        keys = ServerKeys(engine, address)
+        raw = keys.document()
+        key_file, problem = crypto.parse_key_document(raw)
+        if key_file is None:
+            raise KeyFileError(f"De sleutels van {address} zijn {problem}.")
+        if key_file.user_slot(user) is None:
+            raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
+        unlocked = crypto.open_recovery_slot(key_file, raw, recovery_key)
+        try:
+            crypto.set_user_passphrase(keys, unlocked, user, new_passphrase)
+        finally:
+            unlocked.forget()
+    finally:
+        engine.dispose()
+
+
 def create_server_register(
     address: ServerAddress,
     user: str,
