@@ -104,3 +104,26 @@ async def drain(pilot) -> None:  # type: ignore[no-untyped-def]
             await settle(pilot)
             return
     raise AssertionError("the keys were never all handled")
+
+
+@pytest.fixture
+def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
+    """The plugin's `snap_compare`, with one more wait before the picture: a screen reads anew
+    when the watcher sees a commit (store/freshness.py), the test's own among them (opening a
+    client file logs that it was read), and the picture is of the screen once that is done."""
+    from inspect import isawaitable
+
+    from wijkteam_tui.store.freshness import POLL_SECONDS
+
+    def compare(app, *args, run_before=None, **kwargs):  # type: ignore[no-untyped-def]
+        async def before(pilot) -> None:  # type: ignore[no-untyped-def]
+            if run_before is not None:
+                result = run_before(pilot)
+                if isawaitable(result):
+                    await result
+            await pilot.pause(POLL_SECONDS + 0.2)
+            await settle(pilot)
+
+        return snap_compare(app, *args, run_before=before, **kwargs)
+
+    return compare
