@@ -60,8 +60,10 @@ CACHE_KIB = 32 * 1024
 # every commit must be kept until that reader is done. Once it is, the automatic checkpoint
 # starts the WAL over; this limit then truncates the file, so it does not stay at its peak.
 WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
-_BEGIN_OPTION = "wijkteam_begin"
-_WAITING_OPTION = "wijkteam_waiting"
+#: Execution options of write transactions, read by each backend's `begin` hook: the mode
+#: ("IMMEDIATE" for a write), and what to call when the write waited for a colleague.
+BEGIN_OPTION = "wijkteam_begin"
+WAITING_OPTION = "wijkteam_waiting"
 _SQLITE_BUSY = 5
 #: After this long waiting for another writer, the person is told that the program waits.
 WAIT_NOTICE_MS = 2_000
@@ -253,7 +255,7 @@ class Register:
         )
         self._write_sessions = sessionmaker(
             bind=engine.execution_options(
-                **{_BEGIN_OPTION: "IMMEDIATE", _WAITING_OPTION: self._waiting}
+                **{BEGIN_OPTION: "IMMEDIATE", WAITING_OPTION: self._waiting}
             ),
             expire_on_commit=False,
             info={audit.CONTEXT: context},
@@ -398,8 +400,8 @@ def _begin(conn: Connection) -> None:
     # pysqlite's own BEGIN is off (isolation_level=None); we issue ours so that writers take
     # the write lock up front (IMMEDIATE) and wait in busy_timeout instead of failing later.
     options = conn.get_execution_options()
-    mode = options.get(_BEGIN_OPTION, "DEFERRED")
-    waiting = options.get(_WAITING_OPTION)
+    mode = options.get(BEGIN_OPTION, "DEFERRED")
+    waiting = options.get(WAITING_OPTION)
     if mode != "IMMEDIATE" or waiting is None:
         conn.exec_driver_sql(f"BEGIN {mode}")
         return
@@ -480,7 +482,7 @@ def create_register(
         try:
             _run_migrations(engine, path, db_key, None)
             with (
-                Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as s,
+                Session(engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})) as s,
                 s.begin(),
             ):
                 s.add(
@@ -721,7 +723,7 @@ def _check_generation(engine: Engine, path: Path) -> None:
             " wachtwoord."
         )
     if on_disk > seen:
-        writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+        writing = Session(engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}))
         with writing, writing.begin():
             settings = writing.get(TeamSettings, 1)
             if settings is not None and settings.key_generation < on_disk:
@@ -758,7 +760,7 @@ def register_keys(
         return audit_key
     if kept_key is None or known_signer is None:
         kept_key = kept_key or audit.chain_key(unlocked.db_key).hex()
-        writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+        writing = Session(engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}))
         with writing, writing.begin():
             settings = writing.get(TeamSettings, 1)
             assert settings is not None
@@ -780,7 +782,7 @@ def prepare_for_new_key(path: Path, db_key: bytes, register_id: str, signer: str
     engine = _make_engine(path, db_key)
     try:
         _run_migrations(engine, path, db_key, None)
-        writing = Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+        writing = Session(engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}))
         with writing, writing.begin():
             settings = writing.get(TeamSettings, 1)
             assert settings is not None
@@ -808,7 +810,7 @@ def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None
         n: r for n, r in slots.items() if n not in rows or rows[n][1] is not r or n in inactive
     }
     if stale:
-        with Session(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as session:
+        with Session(engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})) as session:
             with session.begin():
                 existing = {u.name: u for u in session.scalars(select(User))}
                 for name, role in stale.items():
@@ -853,7 +855,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _stored_revision(engine: Engine) -> str | None:
+def stored_revision(engine: Engine) -> str | None:
     """The register's revision, read without Alembic (None for a register being made)."""
     try:
         with engine.connect() as conn:
@@ -866,7 +868,7 @@ def _stored_revision(engine: Engine) -> str | None:
 def run_alembic(engine: Engine, cfg: Config, action: Any, *args: Any) -> None:
     """Run an Alembic command over the keyed connection inside one write transaction."""
     with (
-        engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).connect() as conn,
+        engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).connect() as conn,
         conn.begin(),
     ):
         run_alembic_on(conn, cfg, action, *args)
@@ -881,7 +883,7 @@ def run_alembic_on(conn: Connection, cfg: Config, action: Any, *args: Any) -> No
 def _run_migrations(
     engine: Engine, path: Path, db_key: bytes, script_location: Path | None
 ) -> MigrationReport | None:
-    if script_location is None and _stored_revision(engine) == HEAD_REVISION:
+    if script_location is None and stored_revision(engine) == HEAD_REVISION:
         return None
     from alembic import command
 

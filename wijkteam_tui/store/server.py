@@ -57,6 +57,7 @@ from wijkteam_tui.errors import (
 )
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.address import ServerAddress
+from wijkteam_tui.store.engine import BEGIN_OPTION, WAITING_OPTION
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
@@ -142,11 +143,6 @@ def make_server_engine(
     return engine
 
 
-#: Execution option of write transactions (the same name as engine.py's, whose sessions set it).
-_BEGIN_OPTION = "wijkteam_begin"
-_WAITING_OPTION = "wijkteam_waiting"
-
-
 #: A transaction that changes only the key slots, under the row's own lock (READ COMMITTED,
 #: without the write lock: a write transaction holding it may change the slots, as at close).
 ROW_LOCKED = "ROW"
@@ -154,7 +150,7 @@ ROW_LOCKED = "ROW"
 
 def _begin(conn: Connection) -> None:
     options = conn.get_execution_options()
-    mode = options.get(_BEGIN_OPTION)
+    mode = options.get(BEGIN_OPTION)
     if mode == ROW_LOCKED:
         return
     if mode != "IMMEDIATE":
@@ -167,7 +163,7 @@ def _begin(conn: Connection) -> None:
     lock = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
     if raw.execute(f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK})").fetchone()[0]:
         return
-    waiting = options.get(_WAITING_OPTION)
+    waiting = options.get(WAITING_OPTION)
     try:
         # Wait for the colleague's write; after WAIT_NOTICE_MS the person is told so.
         raw.execute(f"SET LOCAL lock_timeout = {WAIT_NOTICE_MS}")
@@ -187,7 +183,10 @@ def _begin(conn: Connection) -> None:
 
 
 def _notify_if_written(conn: Connection) -> None:
-    # Only a transaction that wrote has a transaction id: reads and empty writes stay quiet.
+    # Reads commit without a word (no round trip on the hot path). Of the writes, only one
+    # that changed something has a transaction id: an empty write stays quiet too.
+    if conn.get_execution_options().get(BEGIN_OPTION) not in ("IMMEDIATE", ROW_LOCKED):
+        return
     raw = conn.connection.dbapi_connection
     if raw is not None:
         raw.execute(
@@ -314,18 +313,18 @@ def migrate(engine: Engine, address: ServerAddress) -> Any:
     from wijkteam_tui.store.engine import (
         HEAD_REVISION,
         MigrationReport,
-        _stored_revision,
         current_revision,
         head_revision,
         migration_config,
         run_alembic_on,
+        stored_revision,
     )
 
-    if _stored_revision(engine) == HEAD_REVISION:
+    if stored_revision(engine) == HEAD_REVISION:
         return None
     head = head_revision()
     before = current_revision(engine)
-    writing = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    writing = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
     try:
         with writing.connect() as conn, conn.begin():
             try:
@@ -362,18 +361,20 @@ class ServerKeys:
         self.engine = engine
         self.address = address
 
-    def document(self) -> bytes:
+    def read(self) -> tuple[bytes, crypto.KeyFile]:
+        """The key document as kept (for its MAC, once a slot is open) and parsed."""
         with self.engine.connect() as conn:
             row = conn.exec_driver_sql("SELECT document FROM key_store WHERE id = 1").first()
         if row is None:
             raise KeyFileError(f"De sleutels van {self.address} ontbreken; is het een register?")
-        return bytes(row[0])
-
-    def current(self) -> crypto.KeyFile:
-        key_file, problem = crypto.parse_key_document(self.document())
+        raw = bytes(row[0])
+        key_file, problem = crypto.parse_key_document(raw)
         if key_file is None:
             raise KeyFileError(f"De sleutels van {self.address} zijn {problem}.")
-        return key_file
+        return raw, key_file
+
+    def current(self) -> crypto.KeyFile:
+        return self.read()[1]
 
     def write_new(self, key_file: crypto.KeyFile, db_key: bytes) -> int:
         raise AssertionError("a server register gets its keys from create_server_register")
@@ -395,7 +396,7 @@ class ServerKeys:
     def locked(self, db_key: bytes | bytearray) -> Iterator[tuple[Connection, crypto.KeyFile, int]]:
         """(connection, slots, generation) as they are now, under the row's lock and checked
         with `db_key`; the transaction is committed when the block ends cleanly."""
-        with self.engine.execution_options(**{_BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
+        with self.engine.execution_options(**{BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
             row = conn.exec_driver_sql(
                 "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
             ).first()
@@ -502,10 +503,7 @@ def unlock(
     engine = make_server_engine(address, user, login_secret(user, passphrase))
     try:
         keys = ServerKeys(engine, address)
-        raw = keys.document()
-        key_file, problem = crypto.parse_key_document(raw)
-        if key_file is None:
-            raise KeyFileError(f"De sleutels van {address} zijn {problem}.")
+        raw, key_file = keys.read()
         unlocked = crypto.open_user_slot(key_file, raw, user, passphrase)
         slot = key_file.user_slot(user)
         if slot is not None and slot.must_change and not one_time_ok:
@@ -535,10 +533,7 @@ def recover(
     engine = make_server_engine(address, user, server_password)
     try:
         keys = ServerKeys(engine, address)
-        raw = keys.document()
-        key_file, problem = crypto.parse_key_document(raw)
-        if key_file is None:
-            raise KeyFileError(f"De sleutels van {address} zijn {problem}.")
+        raw, key_file = keys.read()
         if key_file.user_slot(user) is None:
             raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
         unlocked = crypto.open_recovery_slot(key_file, raw, recovery_key)

@@ -30,13 +30,13 @@ from wijkteam_tui.store import audit, crypto, files, server
 from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.engine import (
     HEAD_REVISION,
-    _stored_revision,
     connect_keyed,
     existing_register,
     make_engine,
     migration_config,
     open_register,
     run_alembic,
+    stored_revision,
     verify_identity,
 )
 from wijkteam_tui.store.models import Base, TeamSettings
@@ -122,7 +122,7 @@ def _opened_source(source: Location, user: str, passphrase: str) -> Iterator[_So
         try:
             key_file = keys.current()
             audit_key = server.unseal_audit_key(key_file, unlocked.db_key)
-            if _stored_revision(engine) != HEAD_REVISION:
+            if stored_revision(engine) != HEAD_REVISION:
                 raise RegisterError(
                     "Het register op de server is van een oudere versie; open het eerst"
                     " gewoon (dan wordt het bijgewerkt) en kopieer het daarna."
