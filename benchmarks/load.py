@@ -297,7 +297,7 @@ def main(backend: str, people: int, seconds: float, clients: int) -> dict[str, A
             from wijkteam_tui.store.address import server_address
 
             cluster = pg.start_cluster(durable=True)
-            location: Any = server_address(cluster.address(cluster.new_register_database("bench")))
+            location: Any = server_address(cluster.address(cluster.new_register_database()))
         else:
             location = Path(tmp) / "register.db"
         try:

@@ -52,16 +52,17 @@ def unlock_as(
 
 
 def execute_raw(register: Register, *statements: str) -> None:
-    """Change the database behind the program's back, as someone with access to it could: on
-    a server that takes the owner role (a teamleider's, or the operator's); the team role may
-    not change the audit log at all (tests/store/test_server.py)."""
+    """Change the database behind the program's back, as someone who holds it could: the
+    owner of a local file; on a server its superuser (no colleague's login may change the
+    audit log or the structure at all: tests/store/test_server.py)."""
+    if register.server is not None:
+        with pg.cluster_of(register.server.url).superuser(register.server.database) as admin:
+            for statement in statements:
+                admin.execute(statement)
+        return
     with register.raw() as raw:
-        if register.server is not None:
-            raw.execute(f'SET LOCAL ROLE "{register.server.owner_role}"')
         for statement in statements:
             raw.execute(statement)
-        if register.server is not None:
-            raw.commit()
 
 
 @pytest.fixture
@@ -95,9 +96,9 @@ def postgres() -> Iterator[pg.Cluster]:
 @pytest.fixture
 def server_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """An empty database on the test server, prepared as the README tells the operator: its
-    address (anna's role may create roles and owns it; BOOTSTRAP_PASSWORD signs her in once)."""
+    address (its set-up role may create roles and owns it; BOOTSTRAP_PASSWORD signs in once)."""
     cluster: pg.Cluster = request.getfixturevalue("postgres")
-    database = cluster.new_register_database("anna")
+    database = cluster.new_register_database()
     yield cluster.address(database)
     cluster.drop(database)
 

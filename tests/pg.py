@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -147,19 +148,33 @@ class Cluster:
     def address(self, database: str) -> str:
         return f"postgresql://127.0.0.1:{self.port}/{database}"
 
-    def new_register_database(self, owner: str = "anna") -> str:
-        """What the operator does for a new register: a role for the first teamleider that
-        may create roles, with a password to use once, and an empty database it owns."""
+    def new_register_database(self) -> str:
+        """What the operator does for a new register (README): a set-up role `<db>_beheer`
+        that may create roles, with a password to use once, and an empty database it owns."""
         database = f"t_{uuid.uuid4().hex[:10]}"
         with self.admin() as admin:
-            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (owner,)).fetchone()
-            if exists is None:
-                admin.execute(
-                    f"CREATE ROLE \"{owner}\" LOGIN CREATEROLE PASSWORD '{BOOTSTRAP_PASSWORD}'"
-                )
-            admin.execute(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+            admin.execute(
+                f'CREATE ROLE "{database}_beheer" LOGIN CREATEROLE'
+                f" PASSWORD '{BOOTSTRAP_PASSWORD}'"
+            )
+            admin.execute(f'CREATE DATABASE "{database}" OWNER "{database}_beheer"')
         self.databases.append(database)
         return database
+
+    def give_setup_password(self, database: str, password: str = BOOTSTRAP_PASSWORD) -> None:
+        """The operator gives the set-up role a one-time password again (for `db upgrade`)."""
+        with self.admin() as admin:
+            admin.execute(f"ALTER ROLE \"{database}_beheer\" PASSWORD '{password}'")
+
+    def superuser(self, database: str) -> psycopg.Connection:
+        """The server's superuser in `database`: someone who holds the server itself."""
+        return psycopg.connect(
+            host=str(self.socket_dir),
+            port=self.port,
+            user=SUPERUSER,
+            dbname=database,
+            options="-c search_path=wijkteam",
+        )
 
     def drop(self, database: str) -> None:
         """Drop the database and every role its register made (its team role's members)."""
@@ -169,11 +184,12 @@ class Cluster:
                 (database,),
             )
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            # Every role of this test: the register's team role, its members and the first
-            # teamleider's (none of them owns anything once the database is gone).
+            # Every role of this test's register: its set-up role, its three roles and its
+            # logins (named after the database; none owns anything once it is gone).
             roles = admin.execute(
-                "SELECT r.rolname FROM pg_roles r WHERE r.rolname !~ '^pg_' AND NOT r.rolsuper"
-                " AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)"
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s"
+                " ORDER BY rolname LIKE '%%_owner' DESC",
+                (f"{database}\\_%", f"%@{database}"),
             ).fetchall()
             for (role,) in roles:
                 admin.execute(f'DROP ROLE IF EXISTS "{role}"')
@@ -216,4 +232,14 @@ def start_cluster(*, durable: bool = False, tls: bool = False) -> Cluster:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    RUNNING[cluster.port] = cluster
     return cluster
+
+
+#: The servers this test process started, by port.
+RUNNING: dict[int, Cluster] = {}
+
+
+def cluster_of(url: Any) -> Cluster:
+    """The test server a register's address points at."""
+    return RUNNING[int(url.port)]

@@ -785,7 +785,20 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.address import ServerAddress
 
+    found = where(args)
+    if isinstance(found, ServerAddress):
+        # The structure on a server is its owner's: the operator's set-up role brings it up
+        # to date, with a one-time password in $PGPASSWORD (README).
+        from wijkteam_tui.store.server import upgrade
+
+        done = upgrade(found, os.environ.get("PGPASSWORD") or None)
+        if done is None:
+            print("Het register is al bijgewerkt; er was niets te doen.")
+        else:
+            print(f"Register bijgewerkt van versie {done.from_revision} naar {done.to_revision}.")
+        return 0
     path = _require_register(db_path(args))
     if crypto.is_legacy_key_file(path):
         _upgrade_key_file(path, user_name(args), current_passphrase(args))

@@ -16,6 +16,7 @@ from tests.helpers import run_cli
 from tests.pg import BOOTSTRAP_PASSWORD, Cluster
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
+    AuthenticationError,
     KeyFileError,
     RegisterError,
     UsageError,
@@ -60,27 +61,30 @@ def test_a_server_elsewhere_is_reached_only_over_verified_tls():
 
 def test_each_person_signs_in_with_a_role_of_their_own(new_register: NewRegister, postgres):
     register = new_register.register
+    address = new_register.path
     add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    logins = [address.login_role("anna"), address.login_role("bram")]
     with postgres.admin() as admin:
         roles = dict(
             admin.execute(
-                "SELECT rolname, rolcreaterole FROM pg_roles WHERE rolname IN ('anna', 'bram')"
+                "SELECT rolname, rolcreaterole FROM pg_roles WHERE rolname = ANY(%s)", (logins,)
             ).fetchall()
         )
         stored = dict(
             admin.execute(
-                "SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('anna', 'bram')"
+                "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY(%s)", (logins,)
             ).fetchall()
         )
-    # A teamleider may add colleagues (create roles); a medewerker may not.
-    assert roles == {"anna": True, "bram": False}
+    # Logins are named per register, and no daily login may create roles, a teamleider's
+    # neither: she adds colleagues through the register's own checked function.
+    assert roles == {f"anna@{address.database}": False, f"bram@{address.database}": False}
     for name, verifier in stored.items():
         assert verifier.startswith("SCRAM-SHA-256$4096:"), name
     assert PASSPHRASE not in str(stored) and BRAM not in str(stored)
-    # The operator's one-time password no longer signs anna in; her passphrase does.
+    # The operator's one-time password of the set-up role no longer signs anyone in.
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(
-            str(new_register.path.url.set(drivername="postgresql", username="anna")),
+            str(address.url.set(drivername="postgresql", username=address.setup_role)),
             password=BOOTSTRAP_PASSWORD,
         ).close()
     opened = open_register(new_register.path, "bram", BRAM)
@@ -108,12 +112,7 @@ def test_the_key_slots_live_in_a_table_and_an_edit_is_refused(
     register = new_register.register
     add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
     register.close()
-    database = new_register.path.database
-    with postgres.admin() as admin:
-        admin.execute(f'ALTER DATABASE "{database}" OWNER TO postgres')
-    with psycopg.connect(
-        host=str(postgres.socket_dir), port=postgres.port, user="postgres", dbname=database
-    ) as admin:
+    with postgres.superuser(new_register.path.database) as admin:
         raw = bytes(admin.execute("SELECT document FROM wijkteam.key_store").fetchone()[0])
         assert b"bram" in raw and BRAM.encode() not in raw and PASSPHRASE.encode() not in raw
         edited = raw.replace(b'"role": "medewerker"', b'"role": "teamleider"')
@@ -173,18 +172,21 @@ def test_making_a_register_twice_or_without_rights_changes_nothing(
 ):
     address = server_address(server_database)
     with postgres.admin() as admin:
-        admin.execute("ALTER ROLE anna NOCREATEROLE")
+        admin.execute(f'ALTER ROLE "{address.setup_role}" NOCREATEROLE')
     with pytest.raises(RegisterError, match="CREATEROLE"):
         create_register(address, "anna", PASSPHRASE, server_password=BOOTSTRAP_PASSWORD)
     with postgres.admin() as admin:
-        admin.execute("ALTER ROLE anna CREATEROLE")
+        admin.execute(f'ALTER ROLE "{address.setup_role}" CREATEROLE')
         assert admin.execute(
             "SELECT count(*) FROM pg_roles WHERE rolname = %s", (address.team_role,)
         ).fetchone() == (0,)
     register, _ = create_register(address, "anna", PASSPHRASE, server_password=BOOTSTRAP_PASSWORD)
     register.close()
+    with pytest.raises(AuthenticationError, match="eenmalig wachtwoord"):
+        create_register(address, "anna", PASSPHRASE)  # the set-up role's password was used
+    postgres.give_setup_password(address.database)
     with pytest.raises(RegisterError, match="Er staat al een register"):
-        create_register(address, "anna", PASSPHRASE)
+        create_register(address, "anna", PASSPHRASE, server_password=BOOTSTRAP_PASSWORD)
 
 
 def test_the_command_line_on_a_server(server_database: str):
@@ -252,7 +254,9 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_register_moves_to_the_server_and_back_unchanged(tmp_path, server_database: str):
+def test_a_register_moves_to_the_server_and_back_unchanged(
+    tmp_path, server_database: str, postgres: Cluster
+):
     from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
     from wijkteam_tui.errors import AuthenticationError
     from wijkteam_tui.store import audit, crypto
@@ -316,50 +320,70 @@ def test_a_register_moves_to_the_server_and_back_unchanged(tmp_path, server_data
         assert audit.verify(again).ok
     finally:
         again.close()
+    postgres.give_setup_password(address.database)
     with pytest.raises(RegisterError, match="Er staat al een register"):
-        copy_register(here, "anna", PASSPHRASE, address)
+        copy_register(here, "anna", PASSPHRASE, address, server_password=BOOTSTRAP_PASSWORD)
 
 
 def _as_role(address, name: str, passphrase: str) -> psycopg.Connection:
     """A connection of one's own, with one's own credentials: what anyone with a passphrase
     could do with a tool other than wijkteam."""
-    url = address.url.set(drivername="postgresql", username=name)
+    url = address.url.set(drivername="postgresql", username=address.login_role(name))
     return psycopg.connect(
-        str(url),
-        password=server.login_secret(name, passphrase),
-        options=f"-c role={address.team_role} -c search_path=wijkteam",
+        str(url), password=server.login_secret(name, passphrase), options="-c search_path=wijkteam"
     )
 
 
-def test_the_server_enforces_an_append_only_log_and_the_structure(new_register: NewRegister):
+def test_no_login_can_edit_the_log_the_structure_roles_or_others_keys(new_register: NewRegister):
+    """bram (medewerker) and anna (teamleider) each with their own credentials in a tool of
+    their own: what the program's checked operations do not do, the server refuses to both."""
     register = new_register.register
     add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
     register.close()
     address = new_register.path
-    refused = [
+    owner, setup = address.owner_role, address.setup_role
+    refused_to_both = [
         "UPDATE audit_events SET detail = 'niets gebeurd'",
         "DELETE FROM audit_events",
         "TRUNCATE audit_events",
         "DELETE FROM audit_checkpoints",
+        "UPDATE audit_checkpoints SET pruned = 0",
         "DELETE FROM key_store",
+        "UPDATE key_store SET generation = generation + 1",
+        "DELETE FROM key_history",
         "UPDATE alembic_version SET version_num = '0001'",
         "DROP TABLE clients",
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_event_check",
         "ALTER TABLE clients ADD COLUMN geheim TEXT",
-        f'SET ROLE "{address.owner_role}"',
+        "DROP FUNCTION keys_write(bytea, integer)",
+        "CREATE OR REPLACE FUNCTION caller_leads() RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+        f'SET ROLE "{owner}"',
+        f'GRANT "{owner}" TO "{address.login_role("bram")}"',
+        f'ALTER ROLE "{address.login_role("bram")}" CREATEROLE',
+        f"ALTER ROLE \"{setup}\" PASSWORD 'overgenomen'",
         "CREATE ROLE handlanger LOGIN",
         # Young events do not go, not even through the sweep's own way out.
         "SELECT prune_audit(1000000)",
     ]
+    refused_to_bram = [
+        "SELECT count(*) FROM audit_events",
+        "SELECT count(*) FROM key_history",
+        f"SELECT login_close('{address.login_role('anna')}')",
+        f"SELECT login_set('{address.login_role('anna')}', 'SCRAM-SHA-256$4096:x', NULL, true)",
+        f"SELECT login_set('{address.login_role('cem')}', 'SCRAM-SHA-256$4096:x', true, true)",
+        f"SELECT login_set('{address.login_role('bram')}', 'SCRAM-SHA-256$4096:x', true, true)",
+    ]
     for name, passphrase in (("bram", BRAM), ("anna", PASSPHRASE)):
         with _as_role(address, name, passphrase) as conn:
-            assert conn.execute("SELECT count(*) FROM audit_events").fetchone()[0] >= 4
-            for statement in refused if name == "bram" else refused[:6]:
+            for statement in refused_to_both + (refused_to_bram if name == "bram" else []):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     conn.execute(statement)
                 conn.rollback()
             # What the work needs stays allowed (and is logged by the program that does it).
             conn.execute("UPDATE team_settings SET team_name = team_name")
             conn.rollback()
+    with _as_role(address, "anna", PASSPHRASE) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_events").fetchone()[0] >= 4
     opened = open_register(address, "bram", BRAM)
     try:
         services.create_client(opened, ClientInput("Gewoon Werk", TODAY), TODAY)
@@ -367,7 +391,155 @@ def test_the_server_enforces_an_append_only_log_and_the_structure(new_register: 
         opened.close()
 
 
-def test_only_a_teamleider_brings_the_structure_up_to_date(
+def test_an_audit_event_is_in_the_name_of_whoever_writes_it(new_register: NewRegister):
+    """bram cannot write an event as anna, as a teamleider, or out of the chain's order; the
+    program's own events in his name go in."""
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    address = new_register.path
+    columns = "seq, at, user_name, role, code, action, object_type, object_id, outcome, detail, mac"
+    with _as_role(address, "bram", BRAM) as conn:
+        newest = conn.execute("SELECT seq FROM audit_head()").fetchone()[0]
+        for seq, user, role in (
+            (newest + 1, "anna", "teamleider"),  # in someone else's name
+            (newest + 1, "bram", "teamleider"),  # in a role that is not his
+            (newest + 5, "bram", "medewerker"),  # out of order
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(
+                    f"INSERT INTO audit_events ({columns}) VALUES"
+                    " (%s, now(), %s, %s, 'R', 'read', 'clients', '1', 'ok', '', 'ff')",
+                    (seq, user, role),
+                )
+            conn.rollback()
+    opened = open_register(address, "bram", BRAM)
+    opened.close()
+    again = open_register(address, "anna", PASSPHRASE)
+    try:
+        from wijkteam_tui.store import audit
+
+        assert audit.verify(again).ok
+        assert {e.user_name for e in audit.events(again, user_name="bram")} == {"bram"}
+    finally:
+        again.close()
+
+
+def test_a_medewerker_changes_only_his_own_key_slot_and_every_version_is_kept(
+    new_register: NewRegister,
+):
+    from wijkteam_tui.store import crypto
+
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    address = new_register.path
+    bram = open_register(address, "bram", BRAM)
+    try:
+        key = bytes(bram.unlocked.db_key)
+        keys = bram.keys
+        assert isinstance(keys, server.ServerKeys)
+        # Without anna's slot and the recovery slot: refused by the server, nothing changed.
+        with pytest.raises(AuthenticationError, match="eigen sleutel"):
+            keys.rewrite(key, lambda kf: kf.without_user("anna"))
+        with pytest.raises(AuthenticationError, match="eigen sleutel"):
+            keys.rewrite(
+                key,
+                lambda kf: crypto.KeyFile(
+                    kf.register_id, kf.created_at, kf.signer,
+                    tuple(s for s in kf.slots if s.kind != crypto.RECOVERY_KIND), kf.extra,
+                ),
+            )  # fmt: skip
+        assert keys.current().user_slot("anna") is not None
+        # His own passphrase he changes; the version before it is kept.
+        before = keys.current().generation
+        crypto.set_user_passphrase(keys, bram.unlocked, "bram", "bram kiest een eigen zin")
+    finally:
+        bram.close()
+    with _as_role(address, "anna", PASSPHRASE) as conn:
+        kept = [g for (g,) in conn.execute("SELECT generation FROM key_history ORDER BY 1")]
+    assert before in kept
+    open_register(address, "bram", "bram kiest een eigen zin").close()
+
+
+def test_two_registers_on_one_server_are_strangers(postgres: Cluster):
+    """anna is teamleider of two registers on one cluster, with one name in both: what her
+    login of one may do touches nothing of the other."""
+    first = server_address(postgres.address(postgres.new_register_database()))
+    second = server_address(postgres.address(postgres.new_register_database()))
+    try:
+        for address in (first, second):
+            made, _ = create_register(
+                address, "anna", PASSPHRASE, server_password=BOOTSTRAP_PASSWORD
+            )
+            add_user(made, "bram", Role.MEDEWERKER, passphrase=BRAM)
+            made.close()
+        other_anna = second.login_role("anna")
+        with _as_role(first, "anna", PASSPHRASE) as conn:
+            for statement in (
+                f"ALTER ROLE \"{other_anna}\" PASSWORD 'overgenomen'",
+                f'ALTER ROLE "{other_anna}" NOLOGIN',
+                f'GRANT "{second.owner_role}" TO "{first.login_role("anna")}"',
+                f'GRANT "{second.lead_role}" TO "{first.login_role("bram")}"',
+                f'SET ROLE "{second.team_role}"',
+                f"SELECT login_set('{other_anna}', 'SCRAM-SHA-256$4096:x', true, true)",
+                f"SELECT login_close('{second.login_role('bram')}')",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+                conn.rollback()
+        # Her login of the first register does not open the second database.
+        url = second.url.set(drivername="postgresql", username=first.login_role("anna"))
+        with pytest.raises(psycopg.OperationalError, match="permission denied"):
+            psycopg.connect(str(url), password=server.login_secret("anna", PASSPHRASE)).close()
+        open_register(second, "bram", BRAM).close()
+    finally:
+        postgres.drop(first.database)
+        postgres.drop(second.database)
+
+
+def test_switching_someone_off_ends_their_open_sessions(new_register: NewRegister):
+    from wijkteam_tui.store.users import deactivate_user
+
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    with _as_role(new_register.path, "bram", BRAM) as open_session:
+        open_session.execute("SELECT 1")
+        deactivate_user(register, "bram")
+        with pytest.raises(psycopg.OperationalError):
+            open_session.execute("SELECT 1")
+
+
+def test_an_erased_client_leaves_the_servers_statistics(new_register: NewRegister, postgres):
+    from wijkteam_tui.store.erasure import erase_client
+
+    register = new_register.register
+    for other in ("Anders Een", "Anders Twee", "Anders Drie"):
+        services.create_client(register, ClientInput(other, TODAY, street="Dorpsstraat"), TODAY)
+    client = services.create_client(
+        register,
+        ClientInput("Zzyzx Vergeetmij", TODAY, street="Wisstraat", house_number="9"),
+        TODAY,
+    )
+    database = new_register.path.database
+    with postgres.superuser(database) as admin:
+        admin.execute("ANALYZE wijkteam.clients")
+        sampled = admin.execute("SELECT string_agg(pg_stats::text, ' ') FROM pg_stats").fetchone()
+        assert "Vergeetmij" in sampled[0]
+    erase_client(
+        register,
+        client.id,
+        confirm_number=client.number,
+        reason="verzoek van de cliënt",
+        today=TODAY,
+        override="De cliënt trekt de hulp in; geen wettelijke plicht meer.",
+    )
+    with postgres.superuser(database) as admin:
+        sampled = admin.execute("SELECT string_agg(pg_stats::text, ' ') FROM pg_stats").fetchone()
+    assert "Vergeetmij" not in (sampled[0] or "") and "Wisstraat" not in (sampled[0] or "")
+
+
+def test_only_the_operator_brings_the_structure_up_to_date(
     new_register: NewRegister, postgres: Cluster
 ):
     from wijkteam_tui.errors import MigrationError
@@ -375,13 +547,29 @@ def test_only_a_teamleider_brings_the_structure_up_to_date(
     register = new_register.register
     add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
     register.close()
-    database = new_register.path.database
-    with psycopg.connect(
-        host=str(postgres.socket_dir), port=postgres.port, user="postgres", dbname=database
-    ) as admin:
-        admin.execute("UPDATE wijkteam.alembic_version SET version_num = '0016'")
-    with pytest.raises(MigrationError, match="teamleider"):
-        open_register(new_register.path, "bram", BRAM)
+    address = new_register.path
+    with postgres.superuser(address.database) as admin:
+        head = admin.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        admin.execute("UPDATE alembic_version SET version_num = '0016'")
+    for name, passphrase in (("bram", BRAM), ("anna", PASSPHRASE)):
+        with pytest.raises(MigrationError, match="beheerder"):
+            open_register(address, name, passphrase)
+    # The operator's set-up role signs in with a one-time password (the real migration as the
+    # owner is what `init` runs); afterwards that password opens nothing.
+    with postgres.superuser(address.database) as admin:
+        admin.execute("UPDATE alembic_version SET version_num = %s", (head,))
+    postgres.give_setup_password(address.database)
+    env = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
+    upgraded = run_cli(
+        "db", "upgrade", "--db", str(address), env={**env, "PGPASSWORD": BOOTSTRAP_PASSWORD}
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "al bijgewerkt" in upgraded.stdout
+    open_register(address, "bram", BRAM).close()
+    again = run_cli(
+        "db", "upgrade", "--db", str(address), env={**env, "PGPASSWORD": BOOTSTRAP_PASSWORD}
+    )
+    assert again.returncode != 0 and "eenmalig wachtwoord" in again.stderr
 
 
 @pytest.fixture(scope="module")
@@ -396,7 +584,7 @@ def tls_cluster():
 def test_a_verified_tls_connection_and_certificates_that_do_not_fit(tls_cluster, tmp_path):
     from tests.pg import make_ca
 
-    database = tls_cluster.new_register_database("anna")
+    database = tls_cluster.new_register_database()
     try:
         ca = tls_cluster.tls_dir / "ca.crt"
         port = tls_cluster.port
@@ -433,7 +621,6 @@ def test_models_and_migrations_agree_on_the_server(new_register: NewRegister):
     register = new_register.register
     writing = register.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
     with writing.connect() as conn, conn.begin():
-        conn.exec_driver_sql(f'SET LOCAL ROLE "{new_register.path.owner_role}"')
         # Raises AutogenerateDiffsDetected when the server's tables differ from the models.
         run_alembic_on(conn, migration_config(), command.check)
 
@@ -454,7 +641,9 @@ def test_a_forgotten_passphrase_comes_back_with_the_recovery_key(
     without = run_cli("recover", *db, env=env)
     assert without.returncode != 0 and "tijdelijk wachtwoord" in without.stderr
     with postgres.admin() as admin:
-        admin.execute("ALTER ROLE anna PASSWORD 'tijdelijk-van-de-beheerder-2'")
+        admin.execute(
+            f"ALTER ROLE \"{address.login_role('anna')}\" PASSWORD 'tijdelijk-van-de-beheerder-2'"
+        )
     wrong = run_cli(
         "recover", *db,
         env={**env, "PGPASSWORD": "tijdelijk-van-de-beheerder-2",
@@ -466,6 +655,6 @@ def test_a_forgotten_passphrase_comes_back_with_the_recovery_key(
     open_register(address, "anna", "anna weet het weer").close()
     with pytest.raises(WrongPassphraseError):
         open_register(address, "anna", PASSPHRASE)
-    url = address.url.set(drivername="postgresql", username="anna")
+    url = address.url.set(drivername="postgresql", username=address.login_role("anna"))
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(str(url), password="tijdelijk-van-de-beheerder-2").close()

@@ -9,6 +9,7 @@ or loopback the connection never leaves this computer, so there it may go withou
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from wijkteam_tui.errors import UsageError
 SCHEMES = ("postgresql://", "postgres://")
 #: The one sslmode accepted for a server that is not this computer.
 VERIFIED_TLS = "verify-full"
+#: PostgreSQL cuts longer role names off, which could make two logins one.
+MAX_ROLE_BYTES = 63
 _PARAMETERS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "host", "port", "connect_timeout"}
 
 
@@ -36,15 +39,39 @@ class ServerAddress:
 
     @property
     def team_role(self) -> str:
-        """The role every person works as: it may read and change the register's rows, and
-        only add to its audit log."""
+        """The role whose rights everyone has: read and change the register's rows, only add
+        to its audit log."""
         return f"{self.database}_team"
 
     @property
+    def lead_role(self) -> str:
+        """The teamleiders' role: the team's rights, reading the audit log, and the functions
+        that add, reset and switch off colleagues."""
+        return f"{self.database}_lead"
+
+    @property
     def owner_role(self) -> str:
-        """The role that owns the schema and its tables: only teamleiders are members (to
-        bring the structure up to date and to add colleagues)."""
+        """The role that owns the schema, its tables and its functions: nobody logs in as it
+        and no colleague is a member of it (only the operator's set-up role is)."""
         return f"{self.database}_owner"
+
+    @property
+    def setup_role(self) -> str:
+        """The operator's role that makes the register and brings its structure up to date:
+        `$PGUSER`, else `<database>_beheer` (README, "A team on a PostgreSQL server")."""
+        return os.environ.get("PGUSER") or f"{self.database}_beheer"
+
+    def login_role(self, user: str) -> str:
+        """The PostgreSQL role `user` signs in as: `<user>@<database>`, so that user names
+        are per register (anna may be in two registers on one server) and one register's
+        logins are recognisably its own."""
+        role = f"{user}@{self.database}"
+        if len(role.encode("utf-8")) > MAX_ROLE_BYTES:
+            raise UsageError(
+                f"De gebruikersnaam '{user}' is te lang voor het register {self}: met de naam"
+                f" van de database erbij mag die samen {MAX_ROLE_BYTES} tekens zijn."
+            )
+        return role
 
     def __str__(self) -> str:
         hosts = self.url.host or self.url.query.get("host") or "lokale socket"

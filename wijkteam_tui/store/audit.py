@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, inspect, select, text, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -287,7 +287,7 @@ def _append(session: Session) -> None:
         numbers.update(
             conn.execute(select(Client.id, Client.number).where(Client.id.in_(wanted))).all()
         )
-    last = conn.execute(_NEWEST).first()
+    last = conn.execute(_newest_of(conn)).first()
     seq, previous = (last[0], bytes.fromhex(last[1])) if last else (0, GENESIS)
     at = _now()
     rows = []
@@ -324,9 +324,17 @@ def _now() -> datetime:
 # --- the head in the key file ------------------------------------------------------------------
 
 
+def _newest_of(conn: Any) -> Any:
+    """The query for the newest event's number and MAC: on a team server through its
+    `audit_head`, since only teamleiders may read the log there."""
+    if conn.dialect.name == "postgresql":
+        return text("SELECT seq, mac FROM audit_head()")
+    return _NEWEST
+
+
 def head(session: Session) -> tuple[int, str] | None:
     """(sequence number, MAC) of the newest event, or None for an empty log."""
-    row = session.execute(_NEWEST).first()
+    row = session.execute(_newest_of(session.connection())).first()
     return (int(row[0]), str(row[1])) if row else None
 
 
@@ -369,6 +377,20 @@ def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
 
     cutoff = datetime.combine(today - relativedelta(years=years), datetime.min.time())
     with register.write() as session:
+        if register.server is not None:
+            plan = session.execute(
+                text("SELECT first_seq, through_seq, through_mac FROM audit_prunable(:cutoff)"),
+                {"cutoff": cutoff},
+            ).first()
+            if plan is None:
+                return 0
+            first, through, mac = plan
+            pruned = int(through) - int(first) + 1
+            from wijkteam_tui.store.server import prune_audit
+
+            prune_audit(session, through)  # the server lets events go only past their term
+            _checkpoint(session, through, mac, pruned, years)
+            return pruned
         # Only the oldest events, up to the first one inside the term (a clock that was set
         # back must not take younger events with it).
         oldest = session.execute(
@@ -387,26 +409,26 @@ def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
             return 0
         mac = session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == through))
         pruned = int(through) - int(first) + 1
-        if register.server is not None:
-            from wijkteam_tui.store.server import prune_audit
-
-            prune_audit(session, through)  # the server lets events go only past their term
-        else:
-            session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))
-        session.add(
-            AuditCheckpoint(through_seq=through, through_mac=mac, pruned=pruned, made_at=_now())
-        )
-        note(
-            session,
-            Event(
-                "prune",
-                "audit_events",
-                str(through),
-                detail=f"{pruned} gebeurtenissen ouder dan {years} jaar verwijderd, tot en met"
-                f" volgnummer {through}; het controlepunt bewaart de MAC daarvan",
-            ),
-        )
+        session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))
+        _checkpoint(session, through, str(mac), pruned, years)
     return pruned
+
+
+def _checkpoint(session: Session, through: int, mac: str, pruned: int, years: int) -> None:
+    """The checkpoint after events up to `through` were pruned, and the event that says so."""
+    session.add(
+        AuditCheckpoint(through_seq=through, through_mac=mac, pruned=pruned, made_at=_now())
+    )
+    note(
+        session,
+        Event(
+            "prune",
+            "audit_events",
+            str(through),
+            detail=f"{pruned} gebeurtenissen ouder dan {years} jaar verwijderd, tot en met"
+            f" volgnummer {through}; het controlepunt bewaart de MAC daarvan",
+        ),
+    )
 
 
 # --- checking the chain ------------------------------------------------------------------------

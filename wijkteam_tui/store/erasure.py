@@ -135,11 +135,11 @@ def erase_client(
 
 def _empty_the_log(register: Register) -> bool:
     """Checkpoint the write-ahead log into the database and truncate it; on a team server,
-    vacuum the tables, so that the deleted rows' space is free for reuse at once."""
+    analyse the client's tables anew, so that their statistics no longer show the client."""
     if register.server is not None:
-        from wijkteam_tui.store.server import vacuum
+        from wijkteam_tui.store.server import analyze
 
-        return vacuum(register.engine)
+        return analyze(register.engine, client_tables_only=True)
     with register.raw() as raw:
         busy, _frames, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy

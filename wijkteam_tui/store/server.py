@@ -2,17 +2,15 @@
 
 Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and SQLCipher).
 
-- **Who signs in.** Every person has their own PostgreSQL role (SCRAM-SHA-256), named as their
-  wijkteam user. Its password is derived from their passphrase with Argon2id (`login_secret`),
-  so the server keeps nothing that is cheaper to guess than the person's key slot, and the
-  passphrase itself never reaches the server: wijkteam sends a SCRAM verifier it computed
-  itself (`scram_verifier`). Nobody else on the server may connect to the database.
-- **What the server enforces.** Everyone works as the register's team role (`<database>_team`),
-  which may read and change the rows but only add to the audit log: no one can edit or delete
-  an audit event, not even with their own credentials and a tool of their own. Events past
-  their five years go only through `prune_audit`, which refuses younger ones. The schema and
-  its tables belong to `<database>_owner`, whose only members are teamleiders: a medewerker
-  cannot change the structure, and cannot add or change anyone's login.
+- **Who signs in.** Every person has their own PostgreSQL role (SCRAM-SHA-256), named
+  `<user>@<database>` (store/server_roles.py). Its password is derived from their passphrase
+  with Argon2id (`login_secret`), so the server keeps nothing that is cheaper to guess than
+  the person's key slot, and the passphrase itself never reaches the server: wijkteam sends
+  a SCRAM verifier it computed itself (`scram_verifier`). Nobody else on the server may
+  connect to the database.
+- **What the server enforces** is in store/server_roles.py: no login may edit the audit log,
+  the structure or anyone else's login or key slot except through the register's checked
+  functions.
 - **The keys.** The key slots live in the table `key_store`, as the same signed document as
   a local key file (store/crypto.py): the register key, which keys the audit chain, is still
   unwrapped only with the person's passphrase. On a server that key encrypts no database (the
@@ -51,18 +49,25 @@ from wijkteam_tui.errors import (
     KeyFileError,
     OneTimePassphraseError,
     RegisterError,
-    UsageError,
     WijkteamError,
     WrongPassphraseError,
 )
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.address import ServerAddress
 from wijkteam_tui.store.engine import BEGIN_OPTION, WAITING_OPTION
+from wijkteam_tui.store.server_roles import (
+    SCHEMA,
+    close_login,
+    grant_work,
+    make_roles,
+    make_server_objects,
+    quoted,
+    set_login,
+)
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
 
-SCHEMA = "wijkteam"
 CHANNEL = "wijkteam"
 #: The advisory lock every write transaction takes first (one register per database).
 WRITE_LOCK = 0x77696A6B  # "wijk"
@@ -101,26 +106,13 @@ def scram_verifier(password: str, iterations: int = SCRAM_ITERATIONS) -> str:
     )
 
 
-def quoted(name: str) -> str:
-    """An SQL identifier, quoted (role names come from validated user names, but still)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def make_server_engine(
-    address: ServerAddress, user: str, password: str | None, *, team: bool = True
-) -> Engine:
-    """An engine signed in as `user` (with `password`; a local socket may check the account
-    instead), acting as the team role in the schema `wijkteam`.
+def make_server_engine(address: ServerAddress, role: str, password: str | None) -> Engine:
+    """An engine signed in as the PostgreSQL `role` (with `password`; a local socket may
+    check the account instead), in the schema `wijkteam`.
     The first connection is made here, so that a wrong password or an unreachable server is
     reported at once and in Dutch."""
     options = f"-c search_path={SCHEMA} -c timezone=UTC"
-    if team:
-        options += f" -c role={address.team_role}"
-    url = address.url.set(username=user, password=password)
+    url = address.url.set(username=role, password=password)
     engine = create_engine(
         url,
         poolclass=QueuePool,
@@ -139,12 +131,13 @@ def make_server_engine(
             pass
     except DBAPIError as exc:
         engine.dispose()
-        raise connect_fault(exc.orig, address, user) from exc
+        raise connect_fault(exc.orig, address, role) from exc
     return engine
 
 
-#: A transaction that changes only the key slots, under the row's own lock (READ COMMITTED,
-#: without the write lock: a write transaction holding it may change the slots, as at close).
+#: A transaction that changes only the key slots (READ COMMITTED, without the write lock: a
+#: write transaction holding it may change the slots, as at close); `keys_write` on the server
+#: takes the row's lock and refuses a generation someone else already wrote.
 ROW_LOCKED = "ROW"
 
 
@@ -195,10 +188,19 @@ def _notify_if_written(conn: Connection) -> None:
         )
 
 
-def connect_fault(exc: BaseException | None, address: ServerAddress, user: str) -> WijkteamError:
-    """What a failed connection means, in Dutch."""
+def connect_fault(exc: BaseException | None, address: ServerAddress, role: str) -> WijkteamError:
+    """What a failed connection of `role` means, in Dutch (a person's login named as their
+    wijkteam user)."""
+    user = role.removesuffix(f"@{address.database}")
     state = getattr(exc, "sqlstate", None)
     message = str(exc or "")
+    if role == address.setup_role and (
+        "no password supplied" in message or "password authentication failed" in message
+    ):
+        return AuthenticationError(
+            f"De rol '{role}' van de beheerder van {address} heeft een eenmalig wachtwoord"
+            " nodig, in $PGPASSWORD: vraag de beheerder van de server. Er is niets gewijzigd."
+        )
     if state in ("28P01", "28000") or "password authentication failed" in message:
         return WrongPassphraseError(
             f"Wachtwoord onjuist voor gebruiker '{user}', of '{user}' heeft geen toegang tot"
@@ -256,57 +258,10 @@ def _first_line(message: str) -> str:
 # --- the key slots ----------------------------------------------------------------------------
 
 
-_KEY_TABLE = f"""
-CREATE TABLE {SCHEMA}.key_store (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    document BYTEA NOT NULL,
-    generation INTEGER NOT NULL
-)"""
-
-
-#: The one way audit events leave the log on a server: only those past their five years (by
-#: the server's clock), as the daily sweep prunes them; run as the owner, for anyone.
-_PRUNE_FUNCTION = """
-CREATE FUNCTION wijkteam.prune_audit(through INTEGER) RETURNS INTEGER
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam AS $$
-DECLARE
-    removed INTEGER;
-BEGIN
-    IF EXISTS (
-        SELECT 1 FROM audit_events
-        WHERE seq <= through AND at >= (now() AT TIME ZONE 'UTC') - INTERVAL '5 years'
-    ) THEN
-        RAISE EXCEPTION 'alleen gebeurtenissen ouder dan vijf jaar gaan uit het auditlog'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    DELETE FROM audit_events WHERE seq <= through;
-    GET DIAGNOSTICS removed = ROW_COUNT;
-    RETURN removed;
-END $$"""
-
-
-def grant_work(conn: Connection, address: ServerAddress) -> None:
-    """What the team role may do, after the structure was made or brought up to date (as the
-    owner): rows read and changed, the audit log and its checkpoints only added to, the key
-    slots only rewritten, the structure's version only read."""
-    team = quoted(address.team_role)
-    statements = (
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {team}",
-        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {team}",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_events, audit_checkpoints FROM {team}",
-        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {team}",
-        f"REVOKE INSERT, DELETE, TRUNCATE ON key_store FROM {team}",
-        "REVOKE ALL ON FUNCTION prune_audit(INTEGER) FROM PUBLIC",
-        f"GRANT EXECUTE ON FUNCTION prune_audit(INTEGER) TO {team}",
-    )
-    for statement in statements:
-        conn.exec_driver_sql(statement)
-
-
 def migrate(engine: Engine, address: ServerAddress) -> Any:
-    """Bring a server's register up to date, as the owner role under the write lock: only a
-    teamleider may (the structure is the owner's); its DDL is transactional, so a failure
-    leaves it as it was (the server's operator keeps backups)."""
+    """Bring a server's register up to date, as the owner role under the write lock: only the
+    operator's set-up role may (the structure is the owner's, and no colleague is a member of
+    it); its DDL is transactional, so a failure leaves it as it was."""
     from alembic import command
 
     from wijkteam_tui.errors import MigrationError
@@ -332,7 +287,8 @@ def migrate(engine: Engine, address: ServerAddress) -> Any:
             except DBAPIError:
                 raise MigrationError(
                     f"Het register op {address} moet worden bijgewerkt naar versie {head}; dat"
-                    " doet een teamleider door het te openen. Er is niets gewijzigd."
+                    " doet de beheerder van de server met 'wijkteam db upgrade' (zie de"
+                    " README). Er is niets gewijzigd."
                 ) from None
             run_alembic_on(conn, migration_config(), command.upgrade, "head")
             grant_work(conn, address)
@@ -348,14 +304,33 @@ def migrate(engine: Engine, address: ServerAddress) -> Any:
 
 def prune_audit(session: Session, through: int) -> None:
     """Remove the audit events up to `through` (all past their term) through the one function
-    that may (see `_PRUNE_FUNCTION`)."""
+    that may (store/server_roles.py)."""
     session.execute(text("SELECT prune_audit(:through)"), {"through": through})
+
+
+def upgrade(address: ServerAddress, password: str | None) -> Any:
+    """`db upgrade` on a server: the operator's set-up role brings the structure up to date
+    (signed in with `password`, which stops working afterwards, as at `init`)."""
+    engine = make_server_engine(address, address.setup_role, password)
+    try:
+        report = migrate(engine, address)
+        if password is not None:
+            with engine.begin() as conn:
+                end_one_time_password(conn)
+    finally:
+        engine.dispose()
+    return report
 
 
 class ServerKeys:
     """The register's key slots in the table `key_store`: one signed document, as a local
-    key file holds it; changed one writer at a time under the row's lock, together with the
-    logins the change implies (`crypto.Login`)."""
+    key file holds it. It changes only through the server's `keys_write`, which keeps every
+    earlier version in `key_history` and takes the next generation only: two people changing
+    the slots at once cannot both win, and the one who lost tries again on what the other
+    wrote. The logins a change implies (`crypto.Login`) change in the same transaction."""
+
+    #: How often a change is tried again after a colleague changed the slots first.
+    TRIES = 5
 
     def __init__(self, engine: Engine, address: ServerAddress) -> None:
         self.engine = engine
@@ -385,91 +360,71 @@ class ServerKeys:
         change: Callable[[crypto.KeyFile], crypto.KeyFile],
         *,
         login: crypto.Login | None = None,
+        new_key: bytes | None = None,
     ) -> tuple[crypto.KeyFile, int]:
-        with self.locked(db_key) as (conn, current, generation):
-            changed = self.keep(conn, change(current), db_key, generation + 1)
-            if login is not None:
-                _apply_login(conn, self.address, login)
-        return changed, generation + 1
+        """Apply `change` to the slots as they are now (checked with `db_key`) and keep the
+        result, its MAC keyed with `new_key` when the register key changes with it."""
+        for attempt in range(self.TRIES):
+            try:
+                with self.engine.execution_options(**{BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
+                    current, generation = self._checked(conn, db_key)
+                    changed = keep(conn, change(current), new_key or db_key, generation + 1)
+                    if login is not None:
+                        _apply_login(conn, self.address, login)
+                return changed, generation + 1
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "40001" or attempt == self.TRIES - 1:
+                    raise server_fault(exc.orig) or _refusal(exc) from exc
+        raise AssertionError("unreachable")
 
-    @contextmanager
-    def locked(self, db_key: bytes | bytearray) -> Iterator[tuple[Connection, crypto.KeyFile, int]]:
-        """(connection, slots, generation) as they are now, under the row's lock and checked
-        with `db_key`; the transaction is committed when the block ends cleanly."""
-        with self.engine.execution_options(**{BEGIN_OPTION: ROW_LOCKED}).begin() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT document, generation FROM key_store WHERE id = 1 FOR UPDATE"
-            ).first()
-            if row is None:
-                raise KeyFileError(f"De sleutels van {self.address} ontbreken.")
-            raw, generation = bytes(row[0]), int(row[1])
-            current, problem = crypto.parse_key_document(raw)
-            if current is None or not crypto.mac_ok(raw, db_key):
-                what = problem or "gewijzigd buiten wijkteam om"
-                raise KeyFileError(
-                    f"De sleutels van {self.address} zijn {what}; er is niets gewijzigd."
-                )
-            yield conn, current, generation
+    def _checked(self, conn: Connection, db_key: bytes | bytearray) -> tuple[crypto.KeyFile, int]:
+        row = conn.exec_driver_sql(
+            "SELECT document, generation FROM key_store WHERE id = 1"
+        ).first()
+        if row is None:
+            raise KeyFileError(f"De sleutels van {self.address} ontbreken.")
+        raw, generation = bytes(row[0]), int(row[1])
+        current, problem = crypto.parse_key_document(raw)
+        if current is None or not crypto.mac_ok(raw, db_key):
+            what = problem or "gewijzigd buiten wijkteam om"
+            raise KeyFileError(
+                f"De sleutels van {self.address} zijn {what}; er is niets gewijzigd."
+            )
+        return current, generation
 
-    @staticmethod
-    def keep(
-        conn: Connection, key_file: crypto.KeyFile, db_key: bytes | bytearray, generation: int
-    ) -> crypto.KeyFile:
-        """Write `key_file` as the slots' `generation`, its MAC keyed with `db_key`."""
-        kept = key_file.with_extra(generation=generation)
-        conn.execute(
-            text("UPDATE key_store SET document = :d, generation = :g WHERE id = 1"),
-            {"d": crypto.key_document(kept, db_key), "g": generation},
+
+def keep(
+    conn: Connection, key_file: crypto.KeyFile, db_key: bytes | bytearray, generation: int
+) -> crypto.KeyFile:
+    """Write `key_file` as the slots' `generation` through `keys_write`, its MAC keyed with
+    `db_key`."""
+    kept = key_file.with_extra(generation=generation)
+    conn.execute(
+        text("SELECT keys_write(:d, :g)"),
+        {"d": crypto.key_document(kept, db_key), "g": generation},
+    )
+    return kept
+
+
+def _refusal(exc: DBAPIError) -> WijkteamError:
+    """A change the server refused (a check in one of the register's functions)."""
+    if getattr(exc.orig, "sqlstate", None) == "42501":
+        primary = getattr(getattr(exc.orig, "diag", None), "message_primary", None)
+        return AuthenticationError(
+            f"De server weigert dit: {primary or 'geen recht'}. Er is niets gewijzigd."
         )
-        return kept
+    return RegisterError(f"De sleutels konden niet worden gewijzigd ({exc.orig}).")
 
 
 def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) -> None:
-    """Give `login` effect on the server: a new role, a new password or no login at all.
-    Role statements are made as the person signed in (a teamleider's role may create roles),
-    not as the team role the rest of the transaction acts as."""
-    conn.exec_driver_sql("SET LOCAL ROLE NONE")
-    name = quoted(login.user)
+    """Give `login` effect on the server: a new role, a new password or no login at all, each
+    through the register's own functions (store/server_roles.py)."""
     if not login.active:
-        conn.exec_driver_sql(f"ALTER ROLE {name} NOLOGIN")
+        close_login(conn, address, login.user)
         return
     assert login.secret is not None
-    password = _literal(scram_verifier(login_secret(login.user, login.secret)))
-    exists = conn.execute(
-        text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login.user}
-    ).first()
-    if exists is not None:
-        member = conn.execute(
-            text("SELECT pg_has_role(:n, :team, 'MEMBER')"),
-            {"n": login.user, "team": address.team_role},
-        ).scalar()
-        if not member:
-            raise UsageError(
-                f"Op de server bestaat al een databaserol '{login.user}' die niet bij dit"
-                " register hoort. Kies een andere gebruikersnaam; er is niets gewijzigd."
-            )
-        own = conn.exec_driver_sql("SELECT session_user").scalar() == login.user
-        # Anyone may change their own password; only a teamleider may let someone log in.
-        conn.exec_driver_sql(f"ALTER ROLE {name} {'' if own else 'LOGIN '}PASSWORD {password}")
-    else:
-        if login.role is None:
-            raise AuthenticationError(f"Gebruiker '{login.user}' heeft geen rol op de server.")
-        conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD {password}")
-    if login.role is not None:
-        _grant_role(conn, address, login.user, login.role)
-
-
-def _grant_role(conn: Connection, address: ServerAddress, user: str, role: Role) -> None:
-    """Membership of the team role; for a teamleider also of the owner role, and the right to
-    add colleagues (create roles, grant both); a medewerker has none of those."""
-    name = quoted(user)
-    team, owner = quoted(address.team_role), quoted(address.owner_role)
-    if role is Role.TEAMLEIDER:
-        conn.exec_driver_sql(f"ALTER ROLE {name} CREATEROLE")
-        conn.exec_driver_sql(f"GRANT {team}, {owner} TO {name} WITH ADMIN OPTION")
-    else:
-        conn.exec_driver_sql(f"ALTER ROLE {name} NOCREATEROLE")
-        conn.exec_driver_sql(f"GRANT {team} TO {name}")
+    verifier = scram_verifier(login_secret(login.user, login.secret))
+    set_login(conn, address, login.user, verifier, role=login.role)
 
 
 def seal_audit_key(audit_key: bytes, db_key: bytes | bytearray) -> str:
@@ -500,7 +455,7 @@ def unlock(
 ) -> tuple[Engine, ServerKeys, crypto.Unlocked]:
     """Sign in as `user` and open their key slot: (engine, key store, unlocked)."""
     validate_user_name(user)
-    engine = make_server_engine(address, user, login_secret(user, passphrase))
+    engine = make_server_engine(address, address.login_role(user), login_secret(user, passphrase))
     try:
         keys = ServerKeys(engine, address)
         raw, key_file = keys.read()
@@ -530,7 +485,7 @@ def recover(
     passphrase opens either."""
     validate_user_name(user)
     validate_passphrase(new_passphrase)
-    engine = make_server_engine(address, user, server_password)
+    engine = make_server_engine(address, address.login_role(user), server_password)
     try:
         keys = ServerKeys(engine, address)
         raw, key_file = keys.read()
@@ -612,22 +567,22 @@ def new_structure(
     audit_key: bytes,
     bootstrap_password: str | None,
 ) -> Iterator[Connection]:
-    """One transaction that makes a register's structure in the empty database of `address`:
-    the team role (`user` may grant it), the schema and its tables, and the key slots of
-    `key_file` with the audit chain's key sealed in; the block fills the tables (acting as
-    the team role); then every user with a slot gets a login (`user`'s from `passphrase`, the
-    others' closed until a teamleider gives them a one-time passphrase). Committed when the
-    block ends cleanly; otherwise the database stays as it was."""
+    """One transaction that makes a register's structure in the empty database of `address`,
+    signed in as the operator's set-up role (`address.setup_role`, with `bootstrap_password`):
+    the register's roles, the schema and its tables, the server's functions, and the key
+    slots of `key_file` with the audit chain's key sealed in; the block fills the tables (as
+    the owner); then every user with a slot gets a login (`user`'s from `passphrase`, the
+    others' closed until a teamleider gives them a one-time passphrase), and the set-up role's
+    password stops working. Committed when the block ends cleanly; otherwise the database
+    stays as it was."""
     from alembic import command
 
     from wijkteam_tui.store.engine import migration_config, run_alembic_on
 
     validate_user_name(user)
     validate_passphrase(passphrase)
-    # Without the operator's password, the user may already have their own (a second register
-    # on the same server): then the refusals below say what is wrong.
-    password = bootstrap_password or login_secret(user, passphrase)
-    engine = make_server_engine(address, user, password, team=False)
+    address.login_role(user)  # refuses a name too long for this database's logins
+    engine = make_server_engine(address, address.setup_role, bootstrap_password)
     try:
         with engine.connect() as conn, conn.begin():
             found = conn.execute(
@@ -637,20 +592,11 @@ def new_structure(
                 raise RegisterError(
                     f"Er staat al een register in {address}; er is niets gewijzigd."
                 )
-            team, owner = quoted(address.team_role), quoted(address.owner_role)
-            conn.exec_driver_sql(f"CREATE ROLE {team} NOLOGIN")
-            conn.exec_driver_sql(f"CREATE ROLE {owner} NOLOGIN")
-            _grant_role(conn, address, user, Role.TEAMLEIDER)
-            database = quoted(address.database)
-            conn.exec_driver_sql(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC")
-            conn.exec_driver_sql(f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {team}")
-            conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA} AUTHORIZATION {owner}")
-            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {team}")
-            conn.exec_driver_sql(f"SET LOCAL ROLE {owner}")
+            make_roles(conn, address)
+            conn.exec_driver_sql(f"SET LOCAL ROLE {quoted(address.owner_role)}")
             conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
             run_alembic_on(conn, migration_config(), command.upgrade, "head")
-            conn.exec_driver_sql(_KEY_TABLE)
-            conn.exec_driver_sql(_PRUNE_FUNCTION)
+            make_server_objects(conn)
             grant_work(conn, address)
             kept = key_file.with_extra(**{AUDIT_KEY: seal_audit_key(audit_key, db_key)})
             conn.execute(
@@ -659,10 +605,13 @@ def new_structure(
             )
             yield conn
             sync_sequences(conn)
-            _apply_login(conn, address, crypto.Login(user, secret=passphrase))
+            _apply_login(conn, address, crypto.Login(user, secret=passphrase, role=Role.TEAMLEIDER))
             for name, role in key_file.users():
                 if name != user:
                     _closed_login(conn, address, name, role)
+            conn.exec_driver_sql("SET LOCAL ROLE NONE")
+            if bootstrap_password is not None:
+                end_one_time_password(conn)
     except DBAPIError as exc:
         raise server_fault(exc.orig) or _setup_fault(exc, address, user) from exc
     finally:
@@ -670,16 +619,19 @@ def new_structure(
 
 
 def _closed_login(conn: Connection, address: ServerAddress, name: str, role: Role) -> None:
-    """A role for a user whose passphrase is not known here (a register copied to the server):
-    a member of the team that may not log in until a teamleider resets their passphrase."""
-    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
-    if exists is not None:
-        raise UsageError(
-            f"Op de server bestaat al een databaserol '{name}'. Kies een andere database of"
-            " vraag de beheerder; er is niets gewijzigd."
-        )
-    conn.exec_driver_sql(f"CREATE ROLE {quoted(name)} NOLOGIN")
-    _grant_role(conn, address, name, role)
+    """A login for a user whose passphrase is not known here (a register copied to the
+    server): a member of the team that may not log in until a teamleider resets their
+    passphrase (its password is a random one nobody knows)."""
+    verifier = scram_verifier(secrets.token_urlsafe(32))
+    set_login(conn, address, name, verifier, role=role, may_login=False)
+
+
+def end_one_time_password(conn: Connection) -> None:
+    """The operator's one-time password of the set-up role stops working (a superuser's
+    password is never touched: an operator who signed in as one keeps it)."""
+    superuser = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    if not conn.exec_driver_sql(superuser).scalar():
+        conn.exec_driver_sql("ALTER ROLE CURRENT_USER PASSWORD NULL")
 
 
 def sync_sequences(conn: Connection) -> None:
@@ -705,9 +657,9 @@ def _setup_fault(exc: DBAPIError, address: ServerAddress, user: str) -> Wijkteam
     state = getattr(exc.orig, "sqlstate", None)
     if state == "42501":
         return RegisterError(
-            f"'{user}' mag op {address} geen register maken: de rol moet rollen mogen maken"
-            " (CREATEROLE) en eigenaar zijn van de database. Zie de README, 'Team op een"
-            " server'. Er is niets gewijzigd."
+            f"'{address.setup_role}' mag op {address} geen register maken: die rol van de"
+            " beheerder moet rollen mogen maken (CREATEROLE) en eigenaar zijn van de database."
+            " Zie de README, 'A team on a PostgreSQL server'. Er is niets gewijzigd."
         )
     if state == "42710":
         return RegisterError(
@@ -784,45 +736,22 @@ class ChangeListener:
         self._conn.close()
 
 
-@contextmanager
-def autocommit(engine: Engine) -> Iterator[Any]:
-    """A raw connection outside any transaction (VACUUM, ANALYZE)."""
-    conn = engine.raw_connection()
-    try:
-        raw = conn.dbapi_connection
-        assert raw is not None
-        raw.autocommit = True
-        yield raw
-        raw.autocommit = False
-    finally:
-        conn.close()
-
-
 def after_bulk_load(engine: Engine) -> None:
     """After rows were inserted with their own ids (the generator): sequences past them."""
     with engine.begin() as conn:
         sync_sequences(conn)
 
 
-def analyze(engine: Engine) -> None:
-    """Fresh planner statistics (outside a transaction, so that they are kept)."""
-    with autocommit(engine) as raw:
-        raw.execute("ANALYZE")
-
-
-def vacuum(engine: Engine) -> bool:
-    """VACUUM the tables that hold a client's rows (after an erasure): their dead rows are
-    cleared and the space is free for new rows. Whether the freed bytes are ever overwritten
-    is PostgreSQL's; the disks' encryption and the backups are the operator's (README)."""
-    from wijkteam_tui.store.models import Base
-
-    tables = [
-        t.name for t in Base.metadata.sorted_tables if "client_id" in t.c or t.name == "clients"
-    ]
+def analyze(engine: Engine, *, client_tables_only: bool = False) -> bool:
+    """Fresh planner statistics, through the owner's `analyze_tables` (only a table's owner
+    may analyse it). After an erasure (`client_tables_only`) this is what takes the client's
+    name and address out of `pg_stats`, which samples the tables' values; the deleted rows
+    themselves are cleared by autovacuum, and what remains in the WAL and the operator's
+    backups is the README's ("Erasure on a server"). False when the server refused."""
     try:
-        with autocommit(engine) as raw:
-            raw.execute(f"VACUUM {', '.join(quoted(t) for t in tables)}")
-    except (DBAPIError, psycopg.Error):
+        with engine.begin() as conn:
+            conn.execute(text("SELECT analyze_tables(:only)"), {"only": client_tables_only})
+    except DBAPIError:
         return False
     return True
 
@@ -838,13 +767,15 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     assert isinstance(keys, ServerKeys)
     old = register.unlocked
     new_key = crypto.new_database_key()
-    with keys.locked(old.db_key) as (conn, current, generation):
+
+    def resealed(current: crypto.KeyFile) -> crypto.KeyFile:
         extra = {k: v for k, v in current.extra.items() if k != crypto.REKEY_DUE}
         extra[AUDIT_KEY] = seal_audit_key(register.audit_key, new_key)
-        resealed = crypto.KeyFile(
+        return crypto.KeyFile(
             current.register_id, current.created_at, current.signer, current.slots, extra
         ).resealed(new_key)
-        renewed = keys.keep(conn, resealed, new_key, generation + 1)
+
+    renewed, _ = keys.rewrite(bytes(old.db_key), resealed, new_key=new_key)
     register.unlocked = crypto.Unlocked(
         new_key, renewed, old.user, old.role, old.warnings, keys=bytes(old.keys)
     )
