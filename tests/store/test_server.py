@@ -59,6 +59,23 @@ def test_a_server_elsewhere_is_reached_only_over_verified_tls():
     assert not isinstance(location("~/register.db"), type(remote))
 
 
+def test_the_tls_rule_holds_for_a_server_named_by_the_environment(monkeypatch):
+    """`postgresql:///db` goes wherever libpq's environment says: that host decides."""
+    monkeypatch.setenv("PGSSLMODE", "disable")
+    monkeypatch.setenv("PGHOST", "db.gemeente.example")
+    assert server_address("postgresql:///wijkteam").url.query["sslmode"] == VERIFIED_TLS
+    monkeypatch.delenv("PGHOST")
+    monkeypatch.setenv("PGHOSTADDR", "10.0.0.5")
+    assert server_address("postgresql:///wijkteam").url.query["sslmode"] == VERIFIED_TLS
+    monkeypatch.delenv("PGHOSTADDR")
+    monkeypatch.setenv("PGHOST", "/var/run/postgresql")
+    assert "sslmode" not in server_address("postgresql:///wijkteam").url.query
+    monkeypatch.delenv("PGHOST")
+    monkeypatch.setenv("PGSERVICE", "wijkteam")
+    with pytest.raises(UsageError, match="PGSERVICE"):
+        server_address("postgresql:///wijkteam")
+
+
 def test_each_person_signs_in_with_a_role_of_their_own(new_register: NewRegister, postgres):
     register = new_register.register
     address = new_register.path

@@ -116,6 +116,8 @@ def server_address(text: str) -> ServerAddress:
     url = url.set(drivername="postgresql+psycopg", username=None)
     hosts = _hosts(url)
     if not all(_on_this_computer(host) for host in hosts):
+        # An sslmode in the address overrides $PGSSLMODE; without one the rule adds the only
+        # mode accepted, so the environment cannot weaken it.
         mode = url.query.get("sslmode")
         if mode is None:
             url = url.update_query_dict({"sslmode": VERIFIED_TLS})
@@ -129,11 +131,33 @@ def server_address(text: str) -> ServerAddress:
 
 
 def _hosts(url: URL) -> list[str]:
-    """Every host the address names: in the URL, or as `?host=` (a socket folder or names)."""
+    """Every host the connection will go to, as libpq resolves it: the URL's host or `?host=`
+    (a socket folder or names), else what the environment gives libpq ($PGHOST, $PGHOSTADDR,
+    a service from $PGSERVICE), else the local socket."""
     named = url.query.get("host")
     extra = [named] if isinstance(named, str) else list(named or ())
     hosts = [h for part in [url.host or "", *extra] for h in part.split(",") if h]
-    return hosts or [""]  # no host: libpq's default, the local socket
+    if hosts:
+        return hosts
+    defaults = _libpq_defaults()
+    if defaults.get("service"):
+        # A service file may name any host and sslmode: refused rather than guessed at.
+        raise UsageError(
+            "Een PostgreSQL-service ($PGSERVICE) kan wijkteam niet controleren: zet de server"
+            " in het adres (postgresql://server/database). Er is geen verbinding gemaakt."
+        )
+    found = [h for key in ("host", "hostaddr") for h in (defaults.get(key) or "").split(",") if h]
+    return found or [""]  # libpq's default: the local socket
+
+
+def _libpq_defaults() -> dict[str, str | None]:
+    """libpq's own defaults for a connection, the environment's $PG… variables included."""
+    from psycopg import pq
+
+    return {
+        item.keyword.decode(): item.val.decode() if item.val is not None else None
+        for item in pq.Conninfo.get_defaults()
+    }
 
 
 def _on_this_computer(host: str) -> bool:
