@@ -332,6 +332,43 @@ def cmd_db_rekey(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_keys(args: argparse.Namespace) -> int:
+    """The versions of a team server's key slots, or one put back (teamleider)."""
+    from wijkteam_tui.store import key_history
+    from wijkteam_tui.store.address import ServerAddress
+    from wijkteam_tui.store.audit import Event, record
+
+    address = where(args)
+    if not isinstance(address, ServerAddress):
+        raise UsageError(
+            "Eerdere versies van de sleutels houdt een teamserver bij; hier staat naast het"
+            " sleutelbestand één reservekopie (.keys.bak), die wijkteam zelf gebruikt."
+        )
+    user, passphrase = user_name(args), current_passphrase(args)
+    if args.restore is None:
+        print(f"{'Versie':>6}  {'Vervangen (UTC)':<16}  {'Door':<28}  Gebruikers met een sleutel")
+        for version in key_history.key_versions(address, user, passphrase):
+            at = f"{version.replaced_at:%Y-%m-%d %H:%M}" if version.replaced_at else "nu in gebruik"
+            who = version.problem or ", ".join(version.users)
+            print(
+                printable(f"{version.generation:>6}  {at:<16}  {version.replaced_by:<28.28}  {who}")
+            )
+        return 0
+    now = key_history.restore_key_version(address, user, passphrase, args.restore)
+    with _opened(args) as register:
+        record(
+            register,
+            Event("user", "register", detail=f"sleutels teruggezet: versie {args.restore} is"
+                  f" nu versie {now.generation}"),
+        )  # fmt: skip
+    print(
+        f"Versie {args.restore} van de sleutels is teruggezet als versie {now.generation};"
+        f" sleutels hebben nu: {', '.join(now.users)}. Wie na versie {args.restore} een ander"
+        " wachtwoord kreeg, krijgt van u een eenmalig wachtwoord ('wijkteam user reset')."
+    )
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.users import user_overview
 
@@ -1292,6 +1329,15 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    keys = db_commands.add_parser(
+        "keys",
+        help="eerdere versies van de sleutels op een teamserver (teamleider)",
+        description="de versies van de sleutels op een teamserver tonen, of een eerdere"
+        " terugzetten als de huidige beschadigd of verkeerd is",
+        parents=[common],
+    )
+    keys.add_argument("--restore", type=int, metavar="VERSIE", help="deze versie terugzetten")
+    keys.set_defaults(handler=cmd_db_keys)
     rekey = db_commands.add_parser(
         "rekey",
         help="databasesleutel vernieuwen (teamleider)",

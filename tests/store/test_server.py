@@ -675,3 +675,39 @@ def test_a_forgotten_passphrase_comes_back_with_the_recovery_key(
     url = address.url.set(drivername="postgresql", username=address.login_role("anna"))
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(str(url), password="tijdelijk-van-de-beheerder-2").close()
+
+
+def test_a_damaged_key_document_is_put_back_by_a_teamleider_with_wijkteam(
+    new_register: NewRegister, postgres: Cluster
+):
+    """Someone with the server's own tools overwrites the key slots: nobody can open the
+    register, and a teamleider puts the version before back with `db keys --restore`."""
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    address = new_register.path
+    with postgres.superuser(address.database) as admin:
+        admin.execute("UPDATE key_store SET document = 'kapot'::bytea")
+    with pytest.raises(KeyFileError):
+        open_register(address, "anna", PASSPHRASE)
+    db = ["--db", str(address)]
+    anna = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
+    refused = run_cli("db", "keys", *db, env={"WIJKTEAM_USER": "bram", "WIJKTEAM_PASSPHRASE": BRAM})
+    assert refused.returncode == 4 and "Alleen een teamleider" in refused.stderr
+    listed = run_cli("db", "keys", *db, env=anna)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()[1:]
+    assert "nu in gebruik" in lines[0] and "anna" not in lines[0]  # the damaged one
+    good = int(lines[1].split()[0])
+    assert "anna, bram" in lines[1]
+    restored = run_cli("db", "keys", "--restore", str(good), *db, env=anna)
+    assert restored.returncode == 0, restored.stderr
+    open_register(address, "bram", BRAM).close()
+    again = open_register(address, "anna", PASSPHRASE)
+    try:
+        from wijkteam_tui.store import audit
+
+        assert audit.verify(again).ok
+        assert any("sleutels teruggezet" in e.detail for e in audit.events(again))
+    finally:
+        again.close()

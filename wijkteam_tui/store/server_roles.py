@@ -198,9 +198,20 @@ BEGIN
             PERFORM refuse('een medewerker wijzigt alleen zijn eigen sleutel');
         END IF;
     END IF;
-    INSERT INTO key_history (generation, document) VALUES (old_generation, old_document);
     UPDATE key_store SET document = new_document, generation = new_generation WHERE id = 1;
 END $$;
+
+-- Whoever replaces the document (keys_write, or someone with the server's own tools), the
+-- one it replaces is kept; a generation already kept stays as it was first kept.
+CREATE FUNCTION key_store_kept() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+BEGIN
+    INSERT INTO key_history (generation, document) VALUES (OLD.generation, OLD.document)
+        ON CONFLICT (generation) DO NOTHING;
+    RETURN coalesce(NEW, OLD);
+END $$;
+CREATE TRIGGER key_store_kept BEFORE UPDATE OR DELETE ON key_store
+    FOR EACH ROW EXECUTE FUNCTION key_store_kept();
 """
 
 #: The audit log: its head for every writer, what pruning may remove, and the check of every
