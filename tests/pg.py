@@ -61,6 +61,8 @@ class Cluster:
     #: TLS with a certificate for `localhost` from a CA of the test's own (`tls_dir/ca.crt`).
     tls: bool = False
     databases: list[str] = field(default_factory=list)
+    #: The server's options (`start`), to start it again after `stop_server`.
+    options: str = ""
 
     @property
     def socket_dir(self) -> Path:
@@ -101,9 +103,19 @@ class Cluster:
             options += " -c shared_buffers=256MB"
         else:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self.options = options
+        self.start_server()
+
+    def start_server(self) -> None:
+        """Start the server (again, after `stop_server`), with the options it was made with."""
         self._run(
-            "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
-        )
+            "pg_ctl", "-D", str(self.folder / "data"), "-o", self.options,
+            "-l", str(self.folder / "log"), "-w", "start",
+        )  # fmt: skip
+
+    def stop_server(self) -> None:
+        """Stop the server as its operator would for a restart (its sessions are ended)."""
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
 
     @property
     def tls_dir(self) -> Path:

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import failure_text
 from wijkteam_tui.views.confirm import ConfirmDialog
@@ -176,25 +177,47 @@ class WijkteamApp(App[None]):
         anyone else committed (store.freshness) and, if so, the screens show it (keeping each
         person's place, see `WijkteamScreen.colleague_changed`). Ends when the register is
         locked, closed or opened again."""
-        from wijkteam_tui.store.freshness import POLL_SECONDS, watch
+        from wijkteam_tui.store.freshness import POLL_SECONDS, RETRY_SECONDS, Watcher, watch
 
         self.stop_watching()
         stop = self._stop_watching = threading.Event()
 
         def look() -> None:
+            watcher: Watcher | None = None
+            unreachable = False
             try:
-                watcher = watch(register)
-            except Exception:
-                self._cannot_watch(stop)
-                return
-            try:
-                while not stop.wait(POLL_SECONDS):
-                    if watcher.changed() and not stop.is_set():
-                        self.call_from_thread(self._colleague_changed)
-            except Exception:
-                self._cannot_watch(stop)
+                while not stop.is_set():
+                    try:
+                        if watcher is None:
+                            watcher = watch(register)
+                            if unreachable:
+                                unreachable = False
+                                self._from_watcher(stop, self._server_back)
+                        problem = register.access_problem()
+                        if problem:
+                            self._from_watcher(stop, self.access_ended, problem)
+                            return
+                        if watcher.changed():
+                            self._from_watcher(stop, self._colleague_changed)
+                    except Exception as exc:
+                        if watcher is not None:
+                            with contextlib.suppress(Exception):
+                                watcher.close()
+                            watcher = None
+                        meant = register.meaning(exc)
+                        if isinstance(meant, AccessEndedError):
+                            self._from_watcher(stop, self.access_ended, meant.message)
+                            return
+                        if not isinstance(meant, ServerUnreachableError):
+                            self._cannot_watch(stop)
+                            return
+                        if not unreachable:
+                            unreachable = True
+                            self._from_watcher(stop, self._server_gone, meant.message)
+                    stop.wait(RETRY_SECONDS if unreachable else POLL_SECONDS)
             finally:
-                watcher.close()
+                if watcher is not None:
+                    watcher.close()
 
         # A thread of its own rather than a worker: it runs as long as the register is open,
         # and waiting for the screens' workers to finish must not wait for it.
@@ -208,6 +231,36 @@ class WijkteamApp(App[None]):
         thread = self._watching
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
+
+    def _from_watcher(self, stop: threading.Event, act: Callable[..., Any], *args: Any) -> None:
+        """Run `act` on the app's thread, unless watching was stopped on purpose meanwhile."""
+        if stop.is_set():
+            return
+        with contextlib.suppress(RuntimeError):  # the app has stopped meanwhile
+            self.call_from_thread(act, *args)
+
+    def _server_gone(self, message: str) -> None:
+        """The team server went away: the screens keep what they show; saving is refused
+        (with the typed text kept) until it is back, which the watcher notices by itself."""
+        self.notify(message, title="Server niet bereikbaar", severity="error", timeout=30)
+
+    def _server_back(self) -> None:
+        self.notify("De server is weer bereikbaar; u kunt verder.", timeout=8)
+        self._colleague_changed()
+
+    def access_ended(self, message: str) -> None:
+        """The person was switched off (or got a new passphrase) while working here: close
+        the register without writing anything more and lock, saying why."""
+        register, self.register = self.register, None
+        if register is None:
+            return
+        self._stop_watching.set()
+        self._draft = None
+        self._clear_stack()
+        user = register.user.name if register.user else self.user_hint
+        self.push_screen(UnlockScreen(user, locked=True, reason=message))
+        self.notify(message, title="Geen toegang meer", severity="error", timeout=30)
+        self.run_worker(register.close, thread=True, group="close", exit_on_error=False)
 
     def _cannot_watch(self, stop: threading.Event) -> None:
         """Watching failed (the register was closed under it, a disk error): say once that

@@ -44,6 +44,11 @@ class OneTimePassphraseError(AuthenticationError):
     must choose their own before the register opens."""
 
 
+class AccessEndedError(AuthenticationError):
+    """The person was switched off (or their passphrase reset) while the register was open
+    here: nothing more is saved, and the screens lock."""
+
+
 class TooManyAttemptsError(AuthenticationError):
     """Refused before trying: too many wrong passphrases in a row, and the wait
     (`wait_seconds`) is not over yet."""
@@ -59,6 +64,11 @@ class KeyFileError(WijkteamError):
 
 class RegisterError(WijkteamError):
     """The register cannot be opened, created or used as asked."""
+
+
+class ServerUnreachableError(RegisterError):
+    """The team server cannot be reached (stopped, restarting, the network): nothing was
+    saved, and the work resumes when it is back."""
 
 
 class UnsafeLocationError(RegisterError):

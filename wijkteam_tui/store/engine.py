@@ -29,6 +29,7 @@ from sqlalchemy.pool import QueuePool
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
+    AccessEndedError,
     ConflictError,
     KeyFileError,
     MigrationError,
@@ -242,6 +243,9 @@ class Register:
         # and the lock that makes screens asking at the same moment share one sweep.
         self.swept_on: date | None = None
         self.closed = False
+        # The key file as last looked at ((inode, size, mtime)), to notice at the next write
+        # that a teamleider took this person's slot away (`access_problem`).
+        self._keys_looked_at: tuple[int, int, int] | None = None
         self.sweep_lock = threading.Lock()
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         #: Called (from the writing thread) when a write has waited WAIT_NOTICE_MS for another
@@ -311,10 +315,42 @@ class Register:
     def write(self) -> Iterator[Session]:
         """One write transaction (`BEGIN IMMEDIATE`), committed when the block ends cleanly.
 
-        A version conflict raises ConflictError; any error rolls everything back.
+        A version conflict raises ConflictError; any error rolls everything back. Someone
+        switched off meanwhile gets AccessEndedError and nothing is written.
         """
+        problem = self.access_problem()
+        if problem:
+            raise AccessEndedError(problem)
         with _translated_errors(self._fault), self._write_sessions.begin() as session:
             yield session
+
+    def meaning(self, exc: BaseException) -> WijkteamError | None:
+        """What an error of work on this register means for the person (None: a bug)."""
+        if isinstance(exc, WijkteamError):
+            return exc
+        return self._fault(exc.orig if isinstance(exc, DBAPIError) else exc)
+
+    def access_problem(self) -> str | None:
+        """Why the person who opened this register may no longer work in it (their key slot
+        was taken away, on a local register), or None. Costs a `stat` of the key file when it
+        did not change; on a team server the server itself refuses a closed login."""
+        if self.server is not None or self.user is None:
+            return None
+        try:
+            seen = crypto.key_file_path(self.path).stat()
+        except OSError:
+            return None  # a missing key file is the next open's to report
+        looked = (seen.st_ino, seen.st_size, seen.st_mtime_ns)
+        if looked == self._keys_looked_at:
+            return None
+        try:
+            slot = self.keys.current().user_slot(self.user.name)
+        except WijkteamError:
+            return None  # a damaged key file is the next open's to report
+        if slot is None:
+            return ended_access(self.user.name)
+        self._keys_looked_at = looked
+        return None
 
     @contextmanager
     def raw(self) -> Iterator[Any]:
@@ -353,6 +389,15 @@ class Register:
         self.unlocked.forget()
         if self._held is not None:
             self._held.release()
+
+
+def ended_access(user: str) -> str:
+    """What someone is told whose access ended while the register was open."""
+    return (
+        f"Gebruiker '{user}' heeft geen toegang meer tot dit register (uitgeschakeld of een"
+        " nieuw wachtwoord gekregen van de teamleider). Er is niets meer opgeslagen; het"
+        " register is gesloten."
+    )
 
 
 @contextmanager

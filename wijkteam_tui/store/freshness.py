@@ -19,6 +19,8 @@ from wijkteam_tui.store.engine import Register, connect_keyed
 
 #: How often a watcher looks: a change shows within this plus the screen's reload.
 POLL_SECONDS = 0.5
+#: How often a watcher tries again while the team server cannot be reached.
+RETRY_SECONDS = 2.0
 
 
 class ChangeWatcher:

@@ -45,10 +45,12 @@ from sqlalchemy.pool import QueuePool
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
+    AccessEndedError,
     AuthenticationError,
     KeyFileError,
     OneTimePassphraseError,
     RegisterError,
+    ServerUnreachableError,
     WijkteamError,
     WrongPassphraseError,
 )
@@ -231,9 +233,40 @@ def connect_fault(exc: BaseException | None, address: ServerAddress, role: str) 
     )
 
 
-def server_fault(exc: BaseException | None) -> WijkteamError | None:
+#: What someone is told whose login was closed (or got a new password) while they worked.
+ACCESS_ENDED = (
+    "Uw toegang tot dit register is beëindigd: u bent uitgeschakeld, of de teamleider gaf u een"
+    " nieuw wachtwoord. Er is niets meer opgeslagen; het register is gesloten."
+)
+#: What a libpq error says when the server cannot be reached (or went away).
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "connection is closed",
+    "connection timeout",
+    "timeout expired",
+    "no route to host",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "consuming input failed",
+)
+
+
+def server_fault(
+    exc: BaseException | None, address: ServerAddress | None = None
+) -> WijkteamError | None:
     """What an error during work on the server means (None: an error of the program itself)."""
     state = str(getattr(exc, "sqlstate", "") or "")
+    message = str(exc or "").lower()
+    if "not permitted to log in" in message or "password authentication failed" in message:
+        return AccessEndedError(ACCESS_ENDED)
+    if state in ("57P01", "57P02", "57P03") or any(m in message for m in _UNREACHABLE):
+        where = f"De server {address}" if address is not None else "De server"
+        return ServerUnreachableError(
+            f"{where} is niet bereikbaar; er is niets opgeslagen. Wat u typte blijft staan;"
+            " wijkteam gaat verder zodra de server er weer is."
+        )
     if state == "55P03" or isinstance(
         exc, psycopg.errors.LockNotAvailable
     ):  # lock_not_available: the write lock was not free in time
@@ -241,7 +274,7 @@ def server_fault(exc: BaseException | None) -> WijkteamError | None:
             "Een collega is al lang bezig met opslaan; er is niets opgeslagen. Probeer het zo"
             " nog eens."
         )
-    if state.startswith("08") or state == "57P01":
+    if state.startswith("08"):
         return RegisterError(
             "De verbinding met de server is verbroken; er is niets opgeslagen. Probeer het opnieuw."
         )
@@ -706,7 +739,13 @@ def open_server_register(
         unlocked.forget()
         raise
     return open_on_engine(
-        address, engine, unlocked, keys=keys, audit_key=audit_key, how=how, fault=server_fault
+        address,
+        engine,
+        unlocked,
+        keys=keys,
+        audit_key=audit_key,
+        how=how,
+        fault=lambda exc: server_fault(exc, address),
     )
 
 

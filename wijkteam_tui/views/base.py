@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.errors import AccessEndedError, WijkteamError
 from wijkteam_tui.store import faults
 from wijkteam_tui.store.address import Location
 
@@ -50,6 +50,8 @@ class WijkteamAppLike(Protocol):
     def register_reopened(self, register: Register) -> None: ...
 
     def stop_watching(self) -> None: ...
+
+    def access_ended(self, message: str) -> None: ...
 
     def sweep(self, register: Register) -> None: ...
 
@@ -140,6 +142,10 @@ class StoreWorkers:
             return
         error = event.worker.error
         message = failure_text(error)
+        if isinstance(error, AccessEndedError):
+            # Switched off while working here: the whole app locks, this screen with it.
+            self.wijkteam.access_ended(message)
+            return
         known = error if isinstance(error, WijkteamError) else None
         if call is not None and call.failed is not None:
             call.failed(message, known)

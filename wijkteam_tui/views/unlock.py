@@ -48,10 +48,12 @@ class UnlockScreen(WijkteamScreen[None]):
         Binding("enter", "next", "Verder", id="unlock.next", priority=True, show=False),
     ]
 
-    def __init__(self, user: str = "", *, locked: bool = False) -> None:
+    def __init__(self, user: str = "", *, locked: bool = False, reason: str = "") -> None:
         super().__init__()
         self.user = user
         self.locked = locked
+        #: Why the register was closed, when not by the idle lock or the person.
+        self.reason = reason
         self.wait_until = 0.0
         self._lead = ""
         self._countdown: Timer | None = None
@@ -62,8 +64,10 @@ class UnlockScreen(WijkteamScreen[None]):
             yield Label(title, id="unlock-title", classes="dialog-title")
             if self.locked:
                 yield Static(
-                    "Het scherm is vergrendeld en het register gesloten. Log opnieuw in.",
+                    self.reason
+                    or "Het scherm is vergrendeld en het register gesloten. Log opnieuw in.",
                     classes="hint",
+                    markup=False,
                 )
             yield Label("Gebruiker")
             yield Input(value=self.user, placeholder="gebruikersnaam", id="user", compact=True)

@@ -1,0 +1,95 @@
+"""A colleague switched off while working locks at once, and a team server that goes away and
+comes back is told and resumed: on a local register and on a real PostgreSQL server that the
+test stops and starts under an open app."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tests.conftest import PASSPHRASE, NewRegister
+from tests.helpers import run_cli
+from tests.views.conftest import TODAY, make_app, settle
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError
+from wijkteam_tui.store import services
+from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.queries import search_clients
+from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.users import add_user, deactivate_user
+from wijkteam_tui.views.today import TodayScreen
+from wijkteam_tui.views.unlock import UnlockScreen
+
+BRAM = "bram zijn wachtwoord"
+
+
+async def _until(pilot, condition, limit: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > limit:
+            raise AssertionError(f"not seen within {limit} s")
+        await pilot.pause(0.05)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_a_colleague_switched_off_while_working_is_locked_out_at_once(
+    new_register: NewRegister,
+):
+    anna = new_register.register
+    add_user(anna, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    bram = open_register(new_register.path, "bram", BRAM)
+    app = make_app(new_register.path, register=bram)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await asyncio.to_thread(deactivate_user, anna, "bram")
+        await _until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert app.register is None
+        assert "toegang" in str(app.screen.query_one(".hint").render())
+    # Whatever bram's program still tries, nothing more is written in his name.
+    with pytest.raises(AccessEndedError):
+        services.create_client(bram, ClientInput("Na Het Uitschakelen", TODAY), TODAY)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_a_server_that_goes_away_and_comes_back_is_told_and_resumed(
+    new_register: NewRegister, postgres
+):
+    register = new_register.register
+    app = make_app(new_register.path, register=register)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown: list[str] = []
+        app.notify = lambda message, **_: shown.append(str(message))  # type: ignore[method-assign]
+        await asyncio.to_thread(postgres.stop_server)
+        try:
+            await _until(pilot, lambda: any("niet bereikbaar" in m for m in shown))
+            assert str(new_register.path) in next(m for m in shown if "niet bereikbaar" in m)
+            assert isinstance(app.screen, TodayScreen) and app.register is register
+            # The command line says the same, in one line, without a traceback.
+            env = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
+            listed = await asyncio.to_thread(
+                run_cli, "overdue", "--db", str(new_register.path), env=env
+            )
+            assert listed.returncode == 1 and "niet bereikbaar" in listed.stderr
+            assert "Traceback" not in listed.stderr and len(listed.stderr.splitlines()) == 1
+            # A save while it is gone: refused in Dutch, nothing half-saved.
+            with pytest.raises(ServerUnreachableError, match="niet bereikbaar"):
+                await asyncio.to_thread(
+                    services.create_client, register, ClientInput("Tijdens Storing", TODAY), TODAY
+                )
+        finally:
+            await asyncio.to_thread(postgres.start_server)
+        await _until(pilot, lambda: any("weer bereikbaar" in m for m in shown))
+        made = await asyncio.to_thread(
+            services.create_client, register, ClientInput("Na De Storing", TODAY), TODAY
+        )
+        assert made.id
+    found = open_register(new_register.path, "anna", PASSPHRASE)
+    try:
+        names = {hit.name for hit in search_clients(found, "Storing")}
+    finally:
+        found.close()
+    assert names == {"Na De Storing"}
