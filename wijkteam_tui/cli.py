@@ -793,11 +793,19 @@ def cmd_retention_extend(args: argparse.Namespace) -> int:
 
 def cmd_db_check(args: argparse.Namespace) -> int:
     """Check the register by reading only: nothing is written, migrated or repaired."""
+    from wijkteam_tui.store.address import ServerAddress
     from wijkteam_tui.store.check import check_register
 
-    path = _require_register(db_path(args))
-    report = check_register(path, user_name(args), current_passphrase(args))
-    print(f"Register: {printable(report.path)}")
+    found = where(args)
+    if isinstance(found, ServerAddress):
+        from wijkteam_tui.store.server_check import check_server_register
+
+        report = check_server_register(found, user_name(args), current_passphrase(args))
+    else:
+        report = check_register(
+            _require_register(db_path(args)), user_name(args), current_passphrase(args)
+        )
+    print(f"Register: {printable(str(report.path))}")
     if report.revision:
         print(f"Structuurversie: {report.revision} (nieuwste: {report.head})")
     for warning in report.warnings:
@@ -806,17 +814,22 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         print(f"FOUT: {printable(problem)}")
     if report.problems:
         count = len(report.problems)
-        found = f"{count} {'probleem' if count == 1 else 'problemen'}"
-        print(
-            f"{found} gevonden. Er is niets gewijzigd. Zet een back-up terug met"
-            " 'wijkteam restore --force' (het huidige register wordt eerst bewaard).",
-            file=sys.stderr,
+        problems = f"{count} {'probleem' if count == 1 else 'problemen'}"
+        remedy = (
+            "Vraag de beheerder van de server; 'wijkteam db keys' zet eerdere sleutels terug."
+            if isinstance(found, ServerAddress)
+            else "Zet een back-up terug met 'wijkteam restore --force' (het huidige register"
+            " wordt eerst bewaard)."
         )
+        print(f"{problems} gevonden. Er is niets gewijzigd. {remedy}", file=sys.stderr)
         return 1
-    print(
-        "Controle: in orde (elke pagina, integrity_check, foreign_key_check, sleutelbestand"
-        " en reservekopie)."
-    )
+    if isinstance(found, ServerAddress):
+        print("Controle: in orde (sleutels, structuur, rechten op de server, auditlog).")
+    else:
+        print(
+            "Controle: in orde (elke pagina, integrity_check, foreign_key_check, sleutelbestand"
+            " en reservekopie)."
+        )
     return 0
 
 

@@ -711,3 +711,33 @@ def test_a_damaged_key_document_is_put_back_by_a_teamleider_with_wijkteam(
         assert any("sleutels teruggezet" in e.detail for e in audit.events(again))
     finally:
         again.close()
+
+
+def test_db_check_on_a_server_reads_only_and_names_what_the_server_allows_too_much(
+    new_register: NewRegister, postgres: Cluster
+):
+    register = new_register.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    register.close()
+    address = new_register.path
+    db = ["--db", str(address)]
+    anna = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
+    with postgres.superuser(address.database) as admin:
+        events = admin.execute("SELECT count(*) FROM audit_events").fetchone()
+    sound = run_cli("db", "check", *db, env=anna)
+    assert sound.returncode == 0, sound.stdout + sound.stderr
+    assert "in orde" in sound.stdout
+    medewerker = run_cli(
+        "db", "check", *db, env={"WIJKTEAM_USER": "bram", "WIJKTEAM_PASSPHRASE": BRAM}
+    )
+    assert medewerker.returncode == 4
+    with postgres.superuser(address.database) as admin:
+        assert admin.execute("SELECT count(*) FROM audit_events").fetchone() == events
+        admin.execute(f'GRANT UPDATE ON audit_events TO "{address.team_role}"')
+        admin.execute(f'ALTER ROLE "{address.login_role("bram")}" CREATEROLE')
+        admin.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_event_check")
+    found = run_cli("db", "check", *db, env=anna)
+    assert found.returncode == 1
+    assert "UPDATE op audit_events" in found.stdout
+    assert f"bram@{address.database} mag rollen" in found.stdout
+    assert "controle van nieuwe auditgebeurtenissen staat uit" in found.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkteam_tui.store import crypto, files, journal
+from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import (
     connect_keyed,
     existing_register,
@@ -27,7 +28,7 @@ from wijkteam_tui.store.lock import lock_file_path
 
 @dataclass
 class CheckReport:
-    path: Path
+    path: Location
     revision: str = ""
     head: str = ""
     problems: list[str] = field(default_factory=list)
