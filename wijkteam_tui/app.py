@@ -177,7 +177,13 @@ class WijkteamApp(App[None]):
         anyone else committed (store.freshness) and, if so, the screens show it (keeping each
         person's place, see `WijkteamScreen.colleague_changed`). Ends when the register is
         locked, closed or opened again."""
-        from wijkteam_tui.store.freshness import POLL_SECONDS, RETRY_SECONDS, Watcher, watch
+        from wijkteam_tui.store.freshness import (
+            POLL_SECONDS,
+            RETRY_SECONDS,
+            Throttle,
+            Watcher,
+            watch,
+        )
 
         self.stop_watching()
         stop = self._stop_watching = threading.Event()
@@ -185,6 +191,7 @@ class WijkteamApp(App[None]):
         def look() -> None:
             watcher: Watcher | None = None
             unreachable = False
+            throttle = Throttle()
             try:
                 while not stop.is_set():
                     try:
@@ -197,7 +204,7 @@ class WijkteamApp(App[None]):
                         if problem:
                             self._from_watcher(stop, self.access_ended, problem)
                             return
-                        if watcher.changed():
+                        if throttle.ready(watcher.changed(), time.monotonic()):
                             self._from_watcher(stop, self._colleague_changed)
                     except Exception as exc:
                         if watcher is not None:

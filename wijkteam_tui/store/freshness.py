@@ -23,6 +23,28 @@ POLL_SECONDS = 0.5
 RETRY_SECONDS = 2.0
 
 
+#: Screens read anew at most this often, however often commits are announced (a colleague's
+#: tool could send `NOTIFY wijkteam` in a loop; a busy team commits many times a second).
+MIN_RELOAD_SECONDS = 1.0
+
+
+class Throttle:
+    """Whether to read anew now: at once after a quiet spell, and at most once per
+    MIN_RELOAD_SECONDS while changes keep coming (the last of a burst is never lost)."""
+
+    def __init__(self) -> None:
+        self._last = -MIN_RELOAD_SECONDS
+        self._pending = False
+
+    def ready(self, changed: bool, now: float) -> bool:
+        """`changed`: whether the watcher saw a change this look; `now`: a monotonic time."""
+        self._pending = self._pending or changed
+        if not self._pending or now - self._last < MIN_RELOAD_SECONDS:
+            return False
+        self._pending, self._last = False, now
+        return True
+
+
 class ChangeWatcher:
     """Looks for commits by other connections (`changed`); one thread at a time."""
 
