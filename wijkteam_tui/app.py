@@ -7,8 +7,10 @@ database runs in thread workers of the screens; the app owns the open register a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -125,6 +127,13 @@ class WijkteamApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        # A terminal that is gone (an SSH session dropped, a closed window: SIGHUP) or a
+        # shutdown (SIGTERM) ends the program the orderly way: the register is closed (its
+        # audit head kept, its lock released) by whoever runs the app, once `run` returns.
+        loop = asyncio.get_running_loop()
+        for gone in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(gone, self._terminal_gone)
         self.set_interval(self.idle_check_seconds, self._tick)
         self.set_interval(GC_CHECK_SECONDS, self._full_collection_if_idle)
         if self.register is None:
@@ -238,6 +247,10 @@ class WijkteamApp(App[None]):
         thread = self._watching
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
+
+    def _terminal_gone(self) -> None:
+        self._stop_watching.set()
+        self.exit()
 
     def _from_watcher(self, stop: threading.Event, act: Callable[..., Any], *args: Any) -> None:
         """Run `act` on the app's thread, unless watching was stopped on purpose meanwhile."""

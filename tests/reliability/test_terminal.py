@@ -122,3 +122,44 @@ def test_a_pasted_login_and_a_contact_typed_at_machine_speed(
         ).one()
     register.close()
     assert newest.occurred_on == spoken
+
+
+def test_a_terminal_that_goes_away_closes_the_register(terminal: Terminal, register_path: Path):
+    """The SSH session drops (tmux ends the pane: SIGHUP): the program closes the register,
+    keeping the audit log's head and releasing its lock, and ends."""
+    from wijkteam_tui.store import crypto, lock
+
+    terminal.wait_for("Wachtwoord")
+    terminal.send("anna", "Enter", PASSPHRASE, "Enter")
+    terminal.wait_for("Te laat (1)")
+    pid = int(terminal._tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
+    assert lock.hold_alone(register_path) is None, "the open program holds its lock"
+    terminal.close()
+    deadline = time.monotonic() + 30
+    while _running(pid):
+        assert time.monotonic() < deadline, "the program did not end"
+        time.sleep(0.05)
+    alone = lock.hold_alone(register_path)
+    assert alone is not None, "its lock was released"
+    alone.release()
+    register = open_register(register_path, "anna", PASSPHRASE)
+    try:
+        from wijkteam_tui.store import audit
+
+        kept = crypto.read_key_file(crypto.key_file_path(register_path)).extra["audit_head"]
+        events = audit.events(register)
+        # The head the closing kept is the newest event before this opening's own login.
+        assert kept[0] == events[-2].seq
+        assert audit.verify(register).ok
+    finally:
+        register.close()
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` still runs (a process that ended but whose parent, the tmux server, is
+    gone stays a zombie until something reaps it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
