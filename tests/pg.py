@@ -43,6 +43,32 @@ def _bin_dir() -> Path:
     )
 
 
+def bundled_bin_dir() -> Path:
+    """PostgreSQL 16's binaries as the `pgserver` package bundles them: the team-server tests
+    also run there, since CREATEROLE and role grants work differently from 16 on."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Het pakket 'pgserver' (PostgreSQL 16 voor de tests) ontbreekt.")
+    # Copied to /tmp: the `postgres` account that runs the server may not be able to reach
+    # the virtual environment (a checkout under /root).
+    # The binaries find their libraries at $ORIGIN/../../../pgserver.libs: both are copied.
+    copy = Path(tempfile.gettempdir()) / f"wijkteam-pg16-{os.getuid()}-{os.getpid()}"
+    package = Path(spec.origin).parent
+    if not copy.exists():
+        shutil.copytree(
+            package / "pginstall",
+            copy / "pgserver" / "pginstall",
+            ignore=shutil.ignore_patterns("include", "*.a"),
+        )
+        shutil.copytree(package.parent / "pgserver.libs", copy / "pgserver.libs")
+        for path in (copy, *copy.rglob("*")):
+            executable = path.is_dir() or path.parent.name == "bin" or ".so" in path.name
+            path.chmod(0o755 if executable else 0o644)
+    return copy / "pgserver" / "pginstall" / "bin"
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -199,8 +225,11 @@ class Cluster:
             # Every role of this test's register: its set-up role, its three roles and its
             # logins (named after the database; none owns anything once it is gone).
             roles = admin.execute(
+                # Logins first, the set-up role last: from PostgreSQL 16 on, a grant made
+                # by a role must go before that role.
                 "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s"
-                " ORDER BY rolname LIKE '%%_owner' DESC",
+                " ORDER BY rolname LIKE '%%@%%' DESC, rolname LIKE '%%\\_owner',"
+                " rolname LIKE '%%\\_beheer'",
                 (f"{database}\\_%", f"%@{database}"),
             ).fetchall()
             for (role,) in roles:
@@ -220,7 +249,9 @@ def make_ca(folder: Path, name: str) -> Path:
     return folder / f"{name}.crt"
 
 
-def start_cluster(*, durable: bool = False, tls: bool = False) -> Cluster:
+def start_cluster(
+    *, durable: bool = False, tls: bool = False, bin_dir: Path | None = None
+) -> Cluster:
     """A new server in a folder of its own under /tmp (reachable by the `postgres` account)."""
     account = None
     if os.geteuid() == 0:
@@ -238,7 +269,7 @@ def start_cluster(*, durable: bool = False, tls: bool = False) -> Cluster:
         entry = pwd.getpwnam(account)
         for path in (folder, folder / "socket"):
             os.chown(path, entry.pw_uid, entry.pw_gid)
-    cluster = Cluster(folder, _free_port(), _bin_dir(), account, durable, tls)
+    cluster = Cluster(folder, _free_port(), bin_dir or _bin_dir(), account, durable, tls)
     try:
         cluster.start()
     except BaseException:
