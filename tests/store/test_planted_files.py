@@ -10,6 +10,7 @@ Real accounts (tests/accounts.py) in processes of their own, a real SQLCipher re
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -143,6 +144,36 @@ def test_a_link_at_the_wrong_passphrase_counts_is_refused_before_anything_is_tri
     assert f"{counts} {REFUSED}" in _refused(outcome)
     assert counts.is_symlink(), "left as bram made it, for the administrator to see"
     _untouched(cems_file, cem_account)
+
+
+def _plant_journal(folder: Path, target: Path) -> None:
+    """A journal as a restore writes one, but with renames and a staging folder that reach
+    outside the register's folder."""
+    (folder / "van-bram").write_bytes(b"bram zijn bestand\n")
+    outside = os.path.relpath(target, folder)
+    journal = {"staging": os.path.dirname(outside), "moves": [["van-bram", outside]]}
+    planted = folder / "register.herstel.json"
+    planted.write_text(json.dumps(journal))
+    os.chmod(planted, 0o660)
+
+
+def test_a_journal_planted_by_a_colleague_moves_and_removes_nothing_outside_the_folder(
+    shared, cems_file, bram_account, cem_account
+):
+    as_account(bram_account, _plant_journal, shared.parent, cems_file)
+    outcome = _run(cem_account, _find, shared, "cem", CEM, "Fatima")
+    _untouched(cems_file, cem_account)
+    assert "niet door wijkteam geschreven" in _refused(outcome, "RegisterError")
+    assert (shared.parent / "van-bram").exists()
+
+
+def test_a_link_at_the_journal_is_refused_and_what_it_points_at_untouched(
+    shared, cems_file, bram_account, cem_account
+):
+    as_account(bram_account, _plant_link, shared.with_name("register.herstel.json"), cems_file)
+    outcome = _run(cem_account, _find, shared, "cem", CEM, "Fatima")
+    _untouched(cems_file, cem_account)
+    assert REFUSED in _refused(outcome)
 
 
 @pytest.fixture
