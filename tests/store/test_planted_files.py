@@ -10,17 +10,22 @@ Real accounts (tests/accounts.py) in processes of their own, a real SQLCipher re
 
 from __future__ import annotations
 
+import encodings.cp437  # noqa: F401 (zipfile needs it in the child; see tests/accounts.py)
 import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.accounts import ANNA, CEM, MEMBERS, Account, FailedAs, as_account
-from wijkteam_tui.errors import WijkteamError
+from tests.store.test_migrations import _extra_revision
+from wijkteam_tui.errors import MigrationError, WijkteamError
 from wijkteam_tui.store import crypto, queries
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
+from wijkteam_tui.store.rekey import renew_key
+from wijkteam_tui.store.users import deactivate_user
 
 # Only on a local register: the files beside it.
 pytestmark = pytest.mark.local_only
@@ -221,6 +226,60 @@ def test_a_temporary_file_swapped_for_a_link_while_the_key_file_is_written_chang
     open_register(shared, "anna", ANNA).close()
 
 
+def _migrations(path: Path, extra: str) -> Path:
+    """Our migrations and one more, in a folder beside the register's."""
+    folder = path.parent.parent / "migraties"
+    folder.mkdir(exist_ok=True)
+    return _extra_revision(folder, extra)
+
+
+def _upgrade(path: Path) -> None:
+    """Open with one more migration: the register is copied beside itself first."""
+    added = 'op.add_column("clients", sa.Column("nickname", sa.String(40)))'
+    open_register(path, "anna", ANNA, script_location=_migrations(path, added)).close()
+
+
+def _failed_upgrade(path: Path) -> None:
+    """A migration that fails: the copy made before it is put back."""
+    broken = 'op.add_column("clients", sa.Column("nickname", sa.String(40)))\nraise RuntimeError'
+    with pytest.raises(MigrationError):
+        open_register(path, "anna", ANNA, script_location=_migrations(path, broken))
+
+
+def _rekey_with_a_copy(path: Path) -> None:
+    """A re-key after bram is switched off re-encrypts the copy beside the register too."""
+    key = bytes(crypto.unlock(path, "anna", ANNA).db_key)
+    source = connect_keyed(path, key)
+    copy_database(source, path.with_name("register-voor-herstel-20261101T090000.db"), key)
+    source.close()
+    register = open_register(path, "anna", ANNA)
+    deactivate_user(register, "bram")
+    renew_key(register, "na het uitschakelen van bram")[0].close()
+
+
+@pytest.mark.parametrize("step", [_upgrade, _failed_upgrade, _rekey_with_a_copy])
+def test_no_mode_is_set_through_a_name_a_colleague_could_swap(
+    shared, bram_account, anna_only, monkeypatch, step
+):
+    """Wherever the program would set a mode by a file's name in the register's folder, bram
+    swaps that name for a link to anna's file just before (the race, won): the program must
+    set modes on the files it made, not on what a name leads to a moment later."""
+    real_chmod = os.chmod
+
+    def chmod_after_bram(path: Any, mode: int, **options: Any) -> None:
+        if Path(path).parent == shared.parent and not Path(path).is_symlink():
+            as_account(bram_account, _plant_link, Path(path), anna_only)
+        real_chmod(path, mode, **options)
+
+    monkeypatch.setattr(os, "chmod", chmod_after_bram)
+    try:
+        step(shared)
+    finally:  # also when the step failed: what did it do to anna's file?
+        monkeypatch.undo()
+        assert _mode(anna_only) == "0600"
+        assert anna_only.read_bytes() == SECRET
+
+
 def test_a_link_at_the_key_file_is_not_read_through_but_replaced_from_its_copy(
     shared, bram_account, cem_account, cems_file
 ):
@@ -240,3 +299,51 @@ def _warnings_at_unlock(path: Path) -> tuple[str, ...]:
     unlocked = crypto.unlock(path, "cem", CEM)
     unlocked.forget()
     return unlocked.warnings
+
+
+def test_a_copys_key_file_swapped_for_a_link_is_replaced_not_written_through(
+    shared, cems_file, bram_account, cem_account
+):
+    """A re-key writes the register's new key file beside each copy it re-encrypts; a link
+    bram put in place of a copy's key file is replaced, its target not written."""
+    key = bytes(crypto.unlock(shared, "anna", ANNA).db_key)
+    copy = shared.with_name("register-voor-herstel-20261101T090000.db")
+    source = connect_keyed(shared, key)
+    copy_database(source, copy, key)
+    source.close()
+    as_account(bram_account, _plant_link, crypto.key_file_path(copy), cems_file)
+    register = open_register(shared, "anna", ANNA)
+    deactivate_user(register, "bram")
+    register, pending = renew_key(register, "na het uitschakelen van bram")
+    register.close()
+    assert pending is None
+    _untouched(cems_file, cem_account)
+    assert not crypto.key_file_path(copy).is_symlink()
+    kept = crypto.read_key_file(crypto.key_file_path(copy))
+    assert kept.register_id == crypto.read_key_file(crypto.key_file_path(shared)).register_id
+
+
+def test_a_link_at_the_key_files_backup_copy_makes_a_restore_refuse(
+    shared, cems_file, bram_account, cem_account, tmp_path
+):
+    """restore keeps the current register's files under another name first (a hard link, or
+    a copy on another file system); a link in place of one of them is refused, not followed
+    into cem's file."""
+    from wijkteam_tui.store.backup import write_backup
+
+    bundle = shared.parent.parent / "zondag.wkb"
+    register = open_register(shared, "anna", ANNA)
+    write_backup(register, bundle)
+    register.close()
+    os.chown(bundle, cem_account.uid, -1)
+    as_account(bram_account, _plant_link, crypto.backup_key_file_path(shared), cems_file)
+    outcome = _run(cem_account, _restore, bundle, shared)
+    _untouched(cems_file, cem_account)
+    assert not list(shared.parent.glob("*voor-herstel*"))
+    assert REFUSED in _refused(outcome)
+
+
+def _restore(bundle: Path, path: Path) -> None:
+    from wijkteam_tui.store.backup import restore_backup
+
+    restore_backup(bundle, path, "cem", CEM, force=True)
