@@ -14,6 +14,7 @@ import encodings.cp437  # noqa: F401 (zipfile needs it in the child; see tests/a
 import json
 import os
 import stat
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,11 @@ import pytest
 from tests.accounts import ANNA, CEM, MEMBERS, Account, FailedAs, as_account
 from tests.store.test_migrations import _extra_revision
 from wijkteam_tui.errors import MigrationError, WijkteamError
-from wijkteam_tui.store import crypto, queries
+from wijkteam_tui.export import card, ical, markdown, pdf  # noqa: F401 (see tests/accounts.py)
+from wijkteam_tui.export.files import export_agreements
+from wijkteam_tui.store import crypto, queries, services
 from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
+from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.rekey import renew_key
 from wijkteam_tui.store.users import deactivate_user
 
@@ -32,6 +36,7 @@ pytestmark = pytest.mark.local_only
 
 SECRET = b"cem zijn eigen aantekeningen\n"
 REFUSED = "is geen gewoon bestand (een symbolische koppeling?); er is niets geopend"
+TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
@@ -299,6 +304,47 @@ def _warnings_at_unlock(path: Path) -> tuple[str, ...]:
     unlocked = crypto.unlock(path, "cem", CEM)
     unlocked.forget()
     return unlocked.warnings
+
+
+def _export_own_client(path: Path, target: Path) -> tuple[int, int]:
+    register = open_register(path, "cem", CEM)
+    try:
+        assert register.user is not None
+        client = services.create_client(
+            register, ClientInput(name="Henk Dijkstra", opened_on=TODAY,
+                                  casemanager_id=register.user.id), TODAY,
+        )  # fmt: skip
+        export_agreements(register, client.id, "md", target, TODAY)
+    finally:
+        register.close()
+    st = target.lstat()
+    return st.st_uid, stat.S_IMODE(st.st_mode)
+
+
+def _plant_file(at: Path, _to: Path) -> None:
+    at.write_bytes(b"")
+    os.chmod(at, 0o666)
+
+
+@pytest.mark.parametrize("plant", [_plant_link, _plant_file], ids=["link", "file"])
+def test_an_export_never_writes_into_a_temporary_file_a_colleague_planted(
+    shared, cems_file, bram_account, cem_account, plant
+):
+    exchange = shared.parent.parent / "uitwisseling"
+    exchange.mkdir()
+    os.chown(exchange, -1, shared.parent.stat().st_gid)  # a folder the team shares
+    os.chmod(exchange, 0o2770)
+    target = exchange / "afspraken.md"
+    planted = exchange / ".afspraken.md.wijkteam-tmp"  # the name an export used to write
+    as_account(bram_account, plant, planted, cems_file)
+    owner, mode = as_account(cem_account, _export_own_client, shared, target)
+    assert (owner, f"{mode:04o}") == (cem_account.uid, "0600")
+    assert b"Henk Dijkstra" in target.read_bytes()
+    if planted.is_symlink():
+        _untouched(cems_file, cem_account)
+    else:
+        assert planted.read_bytes() == b"", "bram's file got the export"
+    assert not list(exchange.glob(".afspraken.md.*.wijkteam-tmp"))
 
 
 def test_a_copys_key_file_swapped_for_a_link_is_replaced_not_written_through(
