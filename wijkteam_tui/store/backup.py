@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError, WijkteamError
-from wijkteam_tui.store import crypto, faults, files, journal, lock
+from wijkteam_tui.store import attempts, crypto, faults, files, journal, lock
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
@@ -90,7 +90,9 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
 
 
 def own_files(db_path: Path) -> set[Path]:
-    """Every file that is part of the register at `db_path` (resolved, also through links)."""
+    """Every file that is part of the register at `db_path` (resolved, also through links):
+    the database and SQLite's files beside it, the key file and its copy, the lock files, the
+    wrong-passphrase counts and the restore journal."""
     db_path = db_path.expanduser().resolve()
     names = [
         db_path,
@@ -99,7 +101,9 @@ def own_files(db_path: Path) -> set[Path]:
         db_path.with_name(db_path.name + "-journal"),
         crypto.key_file_path(db_path),
         crypto.backup_key_file_path(db_path),
+        crypto.key_lock_path(db_path),
         lock.lock_file_path(db_path),
+        attempts.attempts_file_path(db_path),
         journal.journal_path(db_path),
     ]
     return {name.resolve() for name in names}
