@@ -55,6 +55,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from wijkteam_tui.domain.accounts import (
     seconds_text,
+    validate_new_user_name,
     validate_passphrase,
     validate_user_name,
 )
@@ -567,6 +568,9 @@ def add_user_slot(
     def change(key_file: KeyFile) -> KeyFile:
         if key_file.user_slot(user) is not None:
             raise UsageError(f"Gebruiker '{user}' bestaat al.")
+        # Here, under the key store's lock, two teamleiders adding "Anna" and "anna" at once
+        # cannot both succeed.
+        validate_new_user_name(user, (name for name, _role in key_file.users()))
         slot = make_slot(
             key_file.register_id,
             signing_key,
