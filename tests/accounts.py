@@ -29,6 +29,11 @@ T = TypeVar("T")
 GROUP = "wijkteam-t"
 MEMBERS = ("wijkteam-t1", "wijkteam-t2")
 OUTSIDER = "wijkteam-t3"
+#: The passphrases of the shared register's users (the `shared` fixture, tests/store/conftest.py):
+#: teamleider anna (the test process) and medewerkers bram and cem (MEMBERS, in that order).
+ANNA = "anna haar lange wachtwoord"
+BRAM = "bram zijn lange wachtwoord"
+CEM = "cem zijn lange wachtwoord"
 
 
 @dataclass(frozen=True)

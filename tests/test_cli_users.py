@@ -145,3 +145,18 @@ def test_add_with_a_one_time_passphrase_and_a_full_name(tmp_path: Path):
         env=anna,
     )  # fmt: skip
     assert again.returncode == 2 and "bestaat al" in again.stderr
+
+
+def test_user_add_refuses_a_name_that_differs_only_in_case(tmp_path: Path):
+    db = str(tmp_path / "register.db")
+    anna = {"WIJKTEAM_PASSPHRASE": ANNA}
+    assert run_cli("init", "--db", db, "--user", "anna", env=anna).returncode == 0
+    refused = run_cli(
+        "user", "add", "Anna", "--role", "medewerker", "--one-time", "--db", db, "--user", "anna",
+        env=anna,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "Er is al een gebruiker 'anna'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    listed = run_cli("user", "list", "--db", db, "--user", "anna", env=anna).stdout
+    assert not any(line.startswith("Anna ") for line in listed.splitlines())

@@ -215,6 +215,30 @@ def test_a_back_up_is_never_written_over_the_registers_own_files(
     assert fingerprint(*files) == before
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["register.pogingen", "register.keys.lock", "register.lock", "register.herstel.json"],
+)
+@pytest.mark.parametrize("reached", ["by its name", "through a link", "by another spelling"])
+def test_a_back_up_is_never_written_over_a_lock_journal_or_attempts_file(
+    new_register: NewRegister, name: str, reached: str
+):
+    register = new_register.register
+    own = register.path.with_name(name)
+    own.write_bytes(b"{}")  # as if there (a wrong passphrase, a restore under way)
+    target = {
+        "by its name": own,
+        "through a link": register.path.parent.parent / "koppeling.wkb",
+        "by another spelling": register.path.parent / ".." / register.path.parent.name / name,
+    }[reached]
+    if reached == "through a link":
+        target.symlink_to(own)
+    before = fingerprint(own)
+    with pytest.raises(RegisterError, match="bestand van het register zelf"):
+        write_backup(register, target)
+    assert fingerprint(own) == before
+
+
 @pytest.mark.parametrize("leftover", ["register.keys.bak", "register.db-wal", "register.db-shm"])
 def test_init_beside_files_it_did_not_make_refuses_and_deletes_none(tmp_path: Path, leftover: str):
     folder = tmp_path / "team"

@@ -9,64 +9,30 @@ from __future__ import annotations
 import grp
 import os
 import stat
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.accounts import (
+    ANNA,
+    BRAM,
+    CEM,
     GROUP,
     MEMBERS,
     OUTSIDER,
-    Account,
     FailedAs,
     as_account,
-    can_make_accounts,
-    make_accounts,
     passable_folder,
 )
 from tests.helpers import run_cli
-from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store import crypto, files, queries, services
 from wijkteam_tui.store.check import check_register, mode_warnings
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.users import add_user
 
-ANNA = "anna haar lange wachtwoord"
-BRAM = "bram zijn lange wachtwoord"
-CEM = "cem zijn lange wachtwoord"
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def accounts() -> dict[str, Account]:
-    reason = can_make_accounts()
-    if reason:
-        pytest.skip(reason)
-    return make_accounts()
-
-
-@pytest.fixture
-def shared(accounts) -> Iterator[Path]:
-    """A register made with `wijkteam init --group`, with medewerkers bram and cem."""
-    with passable_folder() as folder:
-        path = folder / "zuid" / "register.db"
-        made = run_cli(
-            "init", "--db", str(path), "--user", "anna", "--group", GROUP,
-            env={"WIJKTEAM_PASSPHRASE": ANNA},
-        )  # fmt: skip
-        assert made.returncode == 0, made.stderr
-        assert f"Gedeeld met de groep '{GROUP}'" in made.stdout
-        register = open_register(path, "anna", ANNA)
-        try:
-            add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
-            add_user(register, "cem", Role.MEDEWERKER, passphrase=CEM)
-        finally:
-            register.close()
-        yield path
 
 
 def _modes(folder: Path) -> dict[str, tuple[str, str]]:

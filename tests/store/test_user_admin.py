@@ -12,10 +12,11 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
     AuthenticationError,
     OneTimePassphraseError,
+    UsageError,
     ValidationError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import audit
+from wijkteam_tui.store import audit, crypto
 from wijkteam_tui.store.engine import open_register, replace_one_time
 from wijkteam_tui.store.models import TeamSettings, User
 from wijkteam_tui.store.users import add_user, deactivate_user, reset_passphrase, user_overview
@@ -119,3 +120,23 @@ def test_a_reset_of_oneself_or_of_someone_without_access_is_refused(register, br
         reset_passphrase(register, "bram")
     with pytest.raises(ValidationError, match="geen toegang"):
         reset_passphrase(register, "niemand")
+
+
+def test_a_name_that_differs_from_another_only_in_case_is_refused(register, bram):
+    """ "Anna" beside "anna" would be two people who look like one in every list and in the
+    audit log: refused in the store and in the key slots themselves (both backends)."""
+    slots = register.keys.current().users()
+    with pytest.raises(ValidationError, match="Er is al een gebruiker 'anna'") as refused:
+        add_user(register, "Anna", Role.MEDEWERKER)
+    assert refused.value.field == "name"
+    with pytest.raises(UsageError, match="alleen in hoofdletters"):
+        crypto.add_user_slot(
+            register.keys, register.unlocked, "ANNA", Role.MEDEWERKER, "een wachtwoord voor ANNA"
+        )
+    assert register.keys.current().users() == slots
+    # A name without access any more is still taken: its history names that person.
+    deactivate_user(register, "bram")
+    with pytest.raises(ValidationError, match="Er is al een gebruiker 'bram'"):
+        add_user(register, "Bram", Role.MEDEWERKER)
+    assert register.keys.current().users() == [("anna", Role.TEAMLEIDER)]
+    assert [row.name for row in user_overview(register)] == ["anna", "bram"]

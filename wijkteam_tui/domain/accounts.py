@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from wijkteam_tui.errors import UsageError
 
@@ -30,6 +31,20 @@ def validate_user_name(user: str) -> None:
             "Een gebruikersnaam bestaat uit 1 tot 64 tekens: letters a-z of A-Z, cijfers, en"
             " daartussen punten, streepjes of lage streepjes (geen letters met accenten of uit"
             " andere schriften)."
+        )
+
+
+def validate_new_user_name(user: str, taken: Iterable[str]) -> None:
+    """Refuse a new name that equals a name in `taken` apart from case ("Anna" beside "anna"):
+    the two would look like one person in every list and in the audit log. (The same name
+    exactly is for the caller: a slot that exists, or a switched-off user given access again.)"""
+    twin = next(
+        (name for name in taken if name != user and name.casefold() == user.casefold()), None
+    )
+    if twin is not None:
+        raise UsageError(
+            f"Er is al een gebruiker '{twin}'; gebruikersnamen mogen niet alleen in hoofdletters"
+            f" verschillen, dus '{user}' kan niet. Kies een andere naam."
         )
 
 

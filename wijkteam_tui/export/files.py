@@ -3,7 +3,10 @@
 A file written to disk is a readable document by design (it is what the client takes home):
 `READABLE_WARNING` is said before writing, the file is created 0600, written completely or not
 at all (a temporary file, fsync, then renamed), an existing file is replaced only when asked,
-and the export is recorded with its version in the same transaction as the file is made.
+and the export is recorded with its version in the same transaction as the file is made. The
+temporary file gets a name nobody can guess and is made exclusively (store.files), so that in
+a folder others may write in, nobody can have the document written into a file or through a
+link of theirs.
 
 All clients of one medewerker go in one run (`export_clients`): the documents are drawn by
 worker processes, one per core, while this process reads the next clients and writes and
@@ -26,6 +29,7 @@ from pathlib import Path
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.export import document
 from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.files import Temporary, temporary_beside
 from wijkteam_tui.store.process import harden
 from wijkteam_tui.store.sharing import ClientToExport, SharingFacts, record_export, sharing_facts
 
@@ -83,23 +87,22 @@ def render(doc: document.SharedDocument, file_format: str) -> bytes:
     return markdown.render(doc).encode("utf-8")
 
 
-def write_private(path: Path, content: bytes, *, force: bool) -> Path:
+def write_private(path: Path, content: bytes, *, force: bool) -> Temporary:
     """Write `content` next to `path` as a file only this account can read (0600), completely
-    or not at all; returns the temporary file to rename into place."""
+    or not at all; returns the temporary file to move into place."""
     target = path.expanduser()
     if target.exists() and not force:
         raise UsageError(f"{target} bestaat al; kies een andere naam of vervang het bestand.")
     if not target.parent.is_dir():
         raise UsageError(f"De map {target.parent} bestaat niet.")
-    temporary = target.with_name(f".{target.name}.wijkteam-tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd, temporary = temporary_beside(target, suffix=".wijkteam-tmp", mode=0o600)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        temporary.remove()
         raise
     return temporary
 
@@ -133,7 +136,7 @@ def _export(
 ) -> document.SharedDocument:
     """Write and record one export. `drawn` is a document made beforehand with the version
     expected then; when a colleague exported the client meanwhile, it is made again."""
-    written: list[Path] = []
+    written: list[Temporary] = []
     built: list[document.SharedDocument] = []
 
     def write(version: int) -> None:
@@ -147,10 +150,10 @@ def _export(
 
     try:
         record_export(register, facts.client_id, file_format, write)
-        os.replace(written[0], target)
+        written[0].move_to(target)
     except BaseException:
         for temporary in written:
-            temporary.unlink(missing_ok=True)
+            temporary.remove()
         raise
     return built[0]
 

@@ -5,12 +5,12 @@ Both files are written completely or not at all, 0600, and only replace files wh
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from wijkteam_tui.export.files import write_private
 from wijkteam_tui.export.markdown import escaped
+from wijkteam_tui.store.files import Temporary
 from wijkteam_tui.store.inzage import SECTIONS, Inzage
 
 SCHEMA_FILE = Path(__file__).with_name("inzage.schema.json")
@@ -116,14 +116,14 @@ def write_inzage(inzage: Inzage, target: Path, *, force: bool) -> tuple[Path, Pa
     """Write the JSON and the summary, both or neither; returns their paths."""
     target = target.expanduser()
     summary = summary_path(target)
-    written: list[Path] = []
+    written: list[Temporary] = []
     try:
         written.append(write_private(target, to_json(inzage), force=force))
         written.append(write_private(summary, to_markdown(inzage).encode("utf-8"), force=force))
-        os.replace(written[0], target)
-        os.replace(written[1], summary)
+        written[0].move_to(target)
+        written[1].move_to(summary)
     except BaseException:
         for temporary in written:
-            temporary.unlink(missing_ok=True)
+            temporary.remove()
         raise
     return target, summary

@@ -8,7 +8,9 @@ across restarts and is the same for the screen and the command line.
 It slows down guessing by a person at this program; someone who copies the key file guesses
 offline, which only Argon2id's cost slows down. So the file is kept simple and never in the
 way: a damaged or unreadable file counts as empty, and a failed write is ignored, so that a
-read-only folder never stops a correct unlock.
+read-only folder never stops a correct unlock. Only a link or a fifo in its place (which a
+colleague in a shared register's folder could put there) is refused, with a message: it is not
+read through, and a count that anyone can reset that way is no count.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 
 from wijkteam_tui.domain.accounts import failure_delay
-from wijkteam_tui.store.files import atomic_write
+from wijkteam_tui.store.files import atomic_write, read_beside
 
 #: The recovery key's entry: not a user, but guessed the same way.
 RECOVERY_KEY = "herstelsleutel"
@@ -75,8 +77,8 @@ def forget(db_path: Path, name: str) -> None:
 
 def _load(path: Path) -> _Entries:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(_MAX_BYTES + 1)
+        # A link or a fifo in its place is refused (NotAPlainFileError), not taken as empty.
+        raw = read_beside(path, _MAX_BYTES + 1)
         document = json.loads(raw) if len(raw) <= _MAX_BYTES else None
     except (OSError, ValueError, RecursionError):
         return {}

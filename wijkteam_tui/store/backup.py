@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError, WijkteamError
-from wijkteam_tui.store import crypto, faults, files, journal, lock
+from wijkteam_tui.store import attempts, crypto, faults, files, journal, lock
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
@@ -67,7 +68,7 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
         db_copy = Path(tmp) / _DB_NAME
         with register.raw() as raw:
             copy_database(raw, db_copy, register.unlocked.db_key)
-        keys = crypto.key_file_path(register.path).read_bytes()
+        keys = files.read_beside(crypto.key_file_path(register.path))
         manifest = {
             "format": BACKUP_FORMAT,
             "version": BACKUP_VERSION,
@@ -76,20 +77,22 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
             "revision": revision,
             "files": {_DB_NAME: _sha256_file(db_copy), _KEYS_NAME: _sha256(keys)},
         }
-        bundle = Path(tmp) / "bundle.zip"
-        with zipfile.ZipFile(bundle, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr(_MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True))
-            archive.write(db_copy, _DB_NAME)
-            archive.writestr(_KEYS_NAME, keys)
-        with bundle.open("rb") as handle:
+        fd, bundle = files.temporary_beside(Path(tmp) / "bundle.zip", mode=0o600)
+        with os.fdopen(fd, "w+b") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+                archive.writestr(_MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True))
+                archive.write(db_copy, _DB_NAME)
+                archive.writestr(_KEYS_NAME, keys)
+            handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(bundle, 0o600)
-        os.replace(bundle, out_path)
+        bundle.move_to(out_path)
     return BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
 
 
 def own_files(db_path: Path) -> set[Path]:
-    """Every file that is part of the register at `db_path` (resolved, also through links)."""
+    """Every file that is part of the register at `db_path` (resolved, also through links):
+    the database and SQLite's files beside it, the key file and its copy, the lock files, the
+    wrong-passphrase counts and the restore journal."""
     db_path = db_path.expanduser().resolve()
     names = [
         db_path,
@@ -98,7 +101,9 @@ def own_files(db_path: Path) -> set[Path]:
         db_path.with_name(db_path.name + "-journal"),
         crypto.key_file_path(db_path),
         crypto.backup_key_file_path(db_path),
+        crypto.key_lock_path(db_path),
         lock.lock_file_path(db_path),
+        attempts.attempts_file_path(db_path),
         journal.journal_path(db_path),
     ]
     return {name.resolve() for name in names}
@@ -219,19 +224,22 @@ def _keep(db_path: Path) -> Path:
     def named(kept: Path, source: Path) -> Path:
         return kept.with_name(kept.stem + source.name[len(db_path.stem) :])
 
+    present = [source for source in sources if os.path.lexists(source)]
+    for source in present:
+        # A link would be kept as a link, and a copy made through it (on another file system).
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            raise files.not_a_plain_file(source)
     for number in range(1, 1000):  # never over a copy kept earlier (in the same second)
         extra = f"-{number}" if number > 1 else ""
         kept = db_path.with_name(f"{db_path.stem}-voor-herstel-{stamp}{extra}{db_path.suffix}")
-        if not any(named(kept, source).exists() for source in sources):
+        if not any(os.path.lexists(named(kept, source)) for source in sources):
             break
-    for source in sources:
-        if source.exists():
-            target = named(kept, source)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
-                os.chmod(target, files.file_mode(target.parent))
+    for source in present:
+        target = named(kept, source)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            files.copy_beside(source, target)
     fsync_dir(db_path.parent)
     return kept
 
@@ -244,8 +252,8 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
             if manifest.get("format") != BACKUP_FORMAT:
                 raise damaged
             keys = archive.read(_KEYS_NAME)
-            files.new_private_file(staged_db)
-            with archive.open(_DB_NAME) as source, staged_db.open("wb") as target:
+            made = files.create_beside(staged_db)
+            with archive.open(_DB_NAME) as source, os.fdopen(made, "wb") as target:
                 shutil.copyfileobj(source, target)
                 target.flush()
                 os.fsync(target.fileno())

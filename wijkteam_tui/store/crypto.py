@@ -55,6 +55,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from wijkteam_tui.domain.accounts import (
     seconds_text,
+    validate_new_user_name,
     validate_passphrase,
     validate_user_name,
 )
@@ -68,7 +69,7 @@ from wijkteam_tui.errors import (
     WrongPassphraseError,
 )
 from wijkteam_tui.store import attempts, journal, lock
-from wijkteam_tui.store.files import atomic_write, open_beside
+from wijkteam_tui.store.files import NotAPlainFileError, atomic_write, open_beside, read_beside
 
 FORMAT = "wijkteam-sleutelbestand"
 #: The documented passphrase of the demo register (`wijkteam demo`), which holds only
@@ -567,6 +568,9 @@ def add_user_slot(
     def change(key_file: KeyFile) -> KeyFile:
         if key_file.user_slot(user) is not None:
             raise UsageError(f"Gebruiker '{user}' bestaat al.")
+        # Here, under the key store's lock, two teamleiders adding "Anna" and "anna" at once
+        # cannot both succeed.
+        validate_new_user_name(user, (name for name, _role in key_file.users()))
         slot = make_slot(
             key_file.register_id,
             signing_key,
@@ -722,7 +726,7 @@ def _unlock(
 def _finish_interrupted_moves(db_path: Path) -> None:
     """A restore or a re-key stopped half-way put some new files in place and not yet the
     rest: finish it first, so that the key file read is the one that fits the database."""
-    if not journal.journal_path(db_path).exists():
+    if not os.path.lexists(journal.journal_path(db_path)):
         return
     held = lock.hold_open(db_path)
     try:
@@ -845,7 +849,7 @@ def _verified(
             # The main file is authentic and newer (a write stopped between the two copies):
             # the secret opens only the outdated copy, so it is no longer valid.
             if repair:
-                atomic_write(bak_path, main_path.read_bytes())
+                atomic_write(bak_path, read_beside(main_path))
             who = f"gebruiker '{slot.user}'" if slot.user else "de herstelsleutel"
             raise WrongPassphraseError(f"Wachtwoord onjuist voor {who}.")
         trusted = key_file
@@ -1130,10 +1134,12 @@ class _Unusable(Exception):
 
 def _read_limited(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+        raw = read_beside(path, MAX_KEY_FILE_BYTES + 1)
     except FileNotFoundError:
         raise _Unusable("niet gevonden") from None
+    except NotAPlainFileError:
+        # Not read through: its backup copy is used, and the repair replaces the link itself.
+        raise _Unusable("geen gewoon bestand (een symbolische koppeling?)") from None
     except OSError:
         raise _Unusable("niet leesbaar") from None
     if len(raw) > MAX_KEY_FILE_BYTES:
@@ -1192,8 +1198,8 @@ def _no_constant(name: str) -> None:
 
 def file_mac_ok(path: Path, db_key: bytes) -> bool:
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_beside(path)
+    except (OSError, NotAPlainFileError):
         return False
     return mac_ok(raw, db_key)
 

@@ -10,7 +10,6 @@ import base64
 import os
 import re
 import secrets
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -163,19 +162,25 @@ def integrity_problems(conn: sqlcipher.Connection) -> list[str]:
 def copy_database(source: sqlcipher.Connection, dest_path: Path, db_key: bytes) -> None:
     """Copy an open register to `dest_path`, encrypted with the same key, and check the copy.
 
-    The copy is a single file (rollback journal, no WAL) so that it can be moved as one.
+    The copy is a single file (rollback journal, no WAL) so that it can be moved as one. It is
+    made under a name nobody can guess (files.temporary_beside) and moved into place only while
+    that name still leads to it.
     """
-    tmp_path = dest_path.with_name(dest_path.name + ".tmp")
-    tmp_path.unlink(missing_ok=True)
-    files.new_private_file(tmp_path)
-    dest = connect_keyed(tmp_path, db_key, wal=False, new=True)
+    fd, made = files.temporary_beside(dest_path)
+    os.close(fd)  # SQLite opens it by its name
+    tmp_path = made.path
+    try:
+        dest = connect_keyed(tmp_path, db_key, wal=False, new=True)
+    except BaseException:
+        made.remove()
+        raise
     try:
         source.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE").fetchone()
         problems = integrity_problems(dest)
     except sqlcipher.Error as exc:
         dest.close()
-        tmp_path.unlink(missing_ok=True)
+        made.remove()
         # The driver's backup() carries no SQLite error code: ask the disk what it lacks.
         pages = source.execute("PRAGMA page_count").fetchone()[0]
         page_size = source.execute("PRAGMA page_size").fetchone()[0]
@@ -184,9 +189,13 @@ def copy_database(source: sqlcipher.Connection, dest_path: Path, db_key: bytes) 
     finally:
         dest.close()
     if problems:
-        tmp_path.unlink(missing_ok=True)
+        made.remove()
         raise RegisterError(f"De kopie van het register is niet in orde: {problems[0]}")
-    tmp_path.replace(dest_path)
+    try:
+        made.move_to(dest_path)
+    except BaseException:
+        made.remove()
+        raise
 
 
 # --- the register ------------------------------------------------------------------------------
@@ -967,7 +976,4 @@ def _run_migrations(
 def _restore_file(copy: Path, path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-    tmp = path.with_name(path.name + ".herstel.tmp")
-    shutil.copyfile(copy, tmp)
-    os.chmod(tmp, files.file_mode(tmp.parent))
-    tmp.replace(path)
+    files.copy_beside(copy, path)

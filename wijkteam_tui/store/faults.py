@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store.files import shared_group
+from wijkteam_tui.store.files import not_a_plain_file, shared_group
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIN_PAGE_SIZE = 512
@@ -153,7 +154,9 @@ _BY_SQLITE_CODE: dict[int, Callable[[Path], RegisterError]] = {
     _SQLITE_READONLY: lambda path: read_only(path.parent),
     _SQLITE_FULL: lambda path: disk_full(path.parent),
     _SQLITE_PERM: no_permission,
-    _SQLITE_CANTOPEN: lambda path: from_os(_why_not_open(path), path) or no_permission(path),
+    _SQLITE_CANTOPEN: lambda path: (
+        _planted_beside(path) or from_os(_why_not_open(path), path) or no_permission(path)
+    ),
     _SQLITE_CORRUPT: damaged,
     _SQLITE_NOTADB: wrong_key,
     _SQLITE_BUSY: lambda _path: busy(),
@@ -183,6 +186,19 @@ def from_os(exc: OSError | None, path: Path | None = None) -> RegisterError | No
         return disk_full(where if where.is_dir() else where.parent)
     if exc.errno in (errno.EACCES, errno.EPERM):
         return no_permission(where)
+    return None
+
+
+def _planted_beside(path: Path) -> RegisterError | None:
+    """A link or anything but a plain file where SQLite keeps its own files beside the
+    database (it does not open those through a link; a colleague could have put one there)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        try:
+            if not stat.S_ISREG(os.lstat(companion).st_mode):
+                return not_a_plain_file(companion)
+        except OSError:
+            continue
     return None
 
 

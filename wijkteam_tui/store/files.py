@@ -10,34 +10,147 @@ it is private, whatever the umask says:
 
 Whether a register is shared is read from its folder (the setgid bit), so every process, of
 whichever colleague, makes its files the same way.
+
+In a shared folder every colleague may put anything under any name, so nothing here trusts a
+name: every file beside the register is opened without following a symbolic link and must be
+a plain file (`NotAPlainFileError` otherwise, and nothing of what stands there is touched); a
+file is created exclusively (O_EXCL), temporary files under names nobody can guess; a mode is
+set on the open file (fchmod), and only on a file made here and now or one of this account's
+own, never through a path that someone could have swapped for a link meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import grp
 import os
+import shutil
 import stat
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from wijkteam_tui.errors import UsageError
+from wijkteam_tui.errors import RegisterError, UsageError
+
+#: How every file beside the register is opened: never through a symbolic link in the last
+#: part of its path, and never inherited by a program this one starts.
+SAFE_FLAGS = os.O_NOFOLLOW | os.O_CLOEXEC
+# What open(2) says when the name is a link (O_NOFOLLOW), a folder, or a fifo without a reader.
+_NOT_PLAIN_ERRNOS = (errno.ELOOP, errno.EISDIR, errno.ENXIO)
+
+
+class NotAPlainFileError(RegisterError):
+    """Something other than a plain file (a symbolic link, a fifo, a folder) stands where the
+    program keeps a file beside the register; nothing of it was opened or changed."""
+
+
+def not_a_plain_file(path: Path) -> NotAPlainFileError:
+    return NotAPlainFileError(
+        f"{path} is geen gewoon bestand (een symbolische koppeling?); er is niets geopend."
+        " Iemand met toegang tot de map heeft het daar neergezet: laat de beheerder van deze"
+        " computer kijken wie, en verwijder het."
+    )
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` (owner-only, 0600): temp file, fsync, rename, fsync folder."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    """Replace `path` with `data` (the folder's file mode): temp file, fsync, rename, fsync
+    folder. What stands at `path` is replaced, never written through."""
+    _write_into_place(path, lambda handle: handle.write(data))
+
+
+def copy_beside(source: Path, target: Path) -> None:
+    """Replace `target` with a copy of the plain file `source` (not read through a link), as
+    `atomic_write` does."""
+    with os.fdopen(_open_existing(source, os.O_RDONLY), "rb") as reading:
+        _write_into_place(target, lambda handle: shutil.copyfileobj(reading, handle, 1 << 20))
+
+
+def _write_into_place(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    fd, temporary = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, file_mode(path.parent))
-        os.replace(tmp, path)
+        temporary.move_to(path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temporary.remove()
         raise
     fsync_dir(path.parent)
+
+
+@dataclass(frozen=True)
+class Temporary:
+    """A file made by `temporary_beside`, known by its inode: it is moved into place only
+    while its name still leads to it."""
+
+    path: Path
+    device: int
+    inode: int
+
+    def move_to(self, target: Path) -> None:
+        """Rename it to `target` (replacing what is there); NotAPlainFileError, and nothing
+        moved, when someone put something else under its name meanwhile."""
+        try:
+            found = os.lstat(self.path)
+        except FileNotFoundError:
+            raise not_a_plain_file(self.path) from None
+        if (found.st_dev, found.st_ino) != (self.device, self.inode):
+            raise not_a_plain_file(self.path)
+        os.replace(self.path, target)
+
+    def remove(self) -> None:
+        """Remove it, when its name still leads to it."""
+        with contextlib.suppress(OSError):
+            found = os.lstat(self.path)
+            if (found.st_dev, found.st_ino) == (self.device, self.inode):
+                self.path.unlink()
+
+
+def temporary_beside(
+    path: Path, *, suffix: str = ".tmp", mode: int | None = None
+) -> tuple[int, Temporary]:
+    """A new empty file in `path`'s folder, `.<name>.<random><suffix>`: a name nobody can guess,
+    made exclusively and not through a link (mkstemp), its mode (the folder's file mode, or
+    `mode`) set on the open file. Returns its descriptor and the file."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    try:
+        os.fchmod(fd, file_mode(path.parent) if mode is None else mode)
+        made = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        Path(name).unlink(missing_ok=True)
+        raise
+    return fd, Temporary(Path(name), made.st_dev, made.st_ino)
+
+
+def read_beside(path: Path, limit: int = -1) -> bytes:
+    """The contents (at most `limit` bytes) of the plain file `path`, not read through a link.
+    OSError as `open` gives it (FileNotFoundError when it is not there)."""
+    with os.fdopen(_open_existing(path, os.O_RDONLY), "rb") as handle:
+        return handle.read(limit)
+
+
+def _open_existing(path: Path, flags: int) -> int:
+    """Open what is at `path`, refusing it unless it is a plain file: a link is not followed,
+    and opening a fifo does not wait for its other end."""
+    try:
+        fd = os.open(path, flags | SAFE_FLAGS | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno in _NOT_PLAIN_ERRNOS:
+            raise not_a_plain_file(path) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise not_a_plain_file(path)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def fsync_dir(folder: Path) -> None:
@@ -102,32 +215,85 @@ def private_folder(folder: Path) -> None:
             level.mkdir(mode=FOLDER_MODE)
         except FileExistsError:
             continue
-        os.chmod(level, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+        _set_folder(level, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+
+
+def _set_folder(folder: Path, mode: int, gid: int = -1) -> None:
+    """Give `folder` (not a link put in its place) `mode` and, when given, the group `gid`."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | SAFE_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise RegisterError(
+                f"{folder} is geen gewone map (een symbolische koppeling?); er is niets gewijzigd."
+            ) from None
+        raise
+    try:
+        if gid != -1:
+            os.fchown(fd, -1, gid)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def create_beside(path: Path) -> int:
+    """Create `path` empty, exclusively (an existing file is FileExistsError, a link or
+    anything else NotAPlainFileError), with the folder's file mode (0600, or 0660 in a shared
+    register's folder) set on it, so that SQLite, which gives its -wal and -shm the database
+    file's mode, never makes anything wider. Returns it open for writing."""
+    mode = file_mode(path.parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | SAFE_FLAGS, mode)
+    except FileExistsError:
+        if path.is_symlink() or not path.is_file():
+            raise not_a_plain_file(path) from None
+        raise
+    try:
+        os.fchmod(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def new_private_file(path: Path) -> None:
-    """Create `path` empty (refusing an existing file) with the folder's file mode (0600, or
-    0660 in a shared register's folder), so that SQLite, which gives its -wal and -shm the
-    database file's mode, never makes anything wider."""
-    mode = file_mode(path.parent)
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
-    os.chmod(path, mode)
+    """`create_beside`, closed again: for a file that SQLite then opens."""
+    os.close(create_beside(path))
+
+
+# Tries at opening a lock file that a colleague's process removes and makes at the same time.
+_OPEN_TRIES = 3
 
 
 def open_beside(path: Path, flags: int) -> int:
-    """`os.open` of a file beside the register (a lock file), created with the folder's file
-    mode when it is not there yet. The umask cannot narrow it: a colleague of a shared register
-    must be able to open a lock file that another made."""
+    """`os.open` of a file beside the register (a lock file), made when it is not there yet.
+
+    It is never opened through a link and must be a plain file (else NotAPlainFileError, and
+    what stands there is not touched). A new file is made exclusively, with the folder's file
+    mode, which the umask cannot narrow: a colleague of a shared register must be able to open
+    a lock file that another made. An existing one gets that mode only when it is this
+    account's own (a colleague's is theirs to keep)."""
     mode = file_mode(path.parent)
-    fd = os.open(path, flags | os.O_CREAT, mode)
+    fd, made = _made_or_opened(path, flags, mode)
     try:
-        made = os.fstat(fd)
-        if made.st_uid == os.geteuid() and stat.S_IMODE(made.st_mode) != mode:
+        found = os.fstat(fd)
+        if (made or found.st_uid == os.geteuid()) and stat.S_IMODE(found.st_mode) != mode:
             os.fchmod(fd, mode)
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def _made_or_opened(path: Path, flags: int, mode: int) -> tuple[int, bool]:
+    """(descriptor, whether this call made the file)."""
+    for _ in range(_OPEN_TRIES):
+        try:
+            return os.open(path, flags | os.O_CREAT | os.O_EXCL | SAFE_FLAGS, mode), True
+        except FileExistsError:
+            with contextlib.suppress(FileNotFoundError):  # removed in between: make it anew
+                return _open_existing(path, flags), False
+    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
 
 
 def shared_folder(folder: Path, group: str) -> list[str]:
@@ -154,10 +320,8 @@ def shared_folder(folder: Path, group: str) -> list[str]:
             level.mkdir()
         if level != folder:
             # Passing through only: the group may enter, not write; nobody else may enter.
-            os.chown(level, -1, gid)
-            os.chmod(level, 0o750)  # noqa: S103
-    os.chown(folder, -1, gid)
-    os.chmod(folder, GROUP_FOLDER_MODE)
+            _set_folder(level, 0o750, gid)
+    _set_folder(folder, GROUP_FOLDER_MODE, gid)
     return [
         f"Leden van '{group}' kunnen niet door de map {level} ({stat.S_IMODE(st.st_mode):04o}):"
         f" zij kunnen het register niet openen. Geef hun toegang tot die map (chmod o+x, of"

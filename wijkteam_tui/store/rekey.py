@@ -47,7 +47,7 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import crypto, faults, journal, lock
+from wijkteam_tui.store import crypto, faults, files, journal, lock
 from wijkteam_tui.store.audit import Event, record
 from wijkteam_tui.store.engine import (
     Register,
@@ -57,7 +57,7 @@ from wijkteam_tui.store.engine import (
     prepare_for_new_key,
 )
 from wijkteam_tui.store.erasure import copies_of
-from wijkteam_tui.store.files import file_mode, fsync_dir
+from wijkteam_tui.store.files import fsync_dir
 
 
 class OpenElsewhere(RegisterError):
@@ -85,6 +85,7 @@ def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.
         try:
             staged = staging / db_path.name
             _fold_wal(db_path, old_key)
+            files.new_private_file(staged)
             _export(db_path, old_key, staged, new_key)
             # Nobody changes the key file between reading it here and the new one in place.
             with crypto.key_file_locked(db_path):
@@ -175,7 +176,8 @@ def _fold_wal(db_path: Path, key: bytes) -> None:
 
 
 def _export(source: Path, old_key: bytes, target: Path, new_key: bytes) -> None:
-    """Copy the database into `target` under `new_key` and check the copy."""
+    """Copy the database into `target` (an empty file made with its mode) under `new_key` and
+    check the copy."""
     conn = connect_keyed(source, old_key, wal=False)
     try:
         conn.execute(f"ATTACH DATABASE ? AS rekeyed KEY \"x'{new_key.hex()}'\"", (str(target),))
@@ -185,7 +187,6 @@ def _export(source: Path, old_key: bytes, target: Path, new_key: bytes) -> None:
         conn.execute("DETACH DATABASE rekeyed")
     finally:
         conn.close()
-    os.chmod(target, file_mode(target.parent))
     copy = connect_keyed(target, new_key, wal=False)
     try:
         problems = integrity_problems(copy)
@@ -212,26 +213,27 @@ def _record_generation(staged: Path, key: bytes, generation: int) -> None:
 
 def _rekey_copies(db_path: Path, old_key: bytes, new_key: bytes) -> None:
     """Re-encrypt the copies beside the register that the old key opens; the key files kept
-    with a copy before a restore are replaced by the register's new one."""
+    with a copy before a restore are replaced by the register's new one (replaced, never
+    written through: a link put in a key file's place stays pointing at an untouched file)."""
     for copy in copies_of(db_path):
         try:
             connect_keyed(copy, old_key, wal=False, read_only=True).close()
         except (WijkteamError, OSError):
             continue  # another key: the copy of another register, or damaged
-        staged = copy.with_name(copy.name + ".nieuw")
-        staged.unlink(missing_ok=True)
+        fd, staged = files.temporary_beside(copy)
+        os.close(fd)  # SQLite opens it by its name
         try:
-            _export(copy, old_key, staged, new_key)
+            _export(copy, old_key, staged.path, new_key)
+            staged.move_to(copy)
         except (sqlcipher.Error, WijkteamError, OSError):
             # No room for it (or it is damaged): a copy that the old key still opens must not
             # stay. The live register is complete and newer than any copy.
-            staged.unlink(missing_ok=True)
+            staged.remove()
             copy.unlink()
             continue
-        staged.replace(copy)
         for kept in (crypto.key_file_path(copy), crypto.backup_key_file_path(copy)):
-            if kept.exists():
-                shutil.copyfile(crypto.key_file_path(db_path), kept)
+            if os.path.lexists(kept):
+                files.atomic_write(kept, files.read_beside(crypto.key_file_path(db_path)))
     fsync_dir(db_path.parent)
 
 
@@ -317,7 +319,7 @@ def upgrade_legacy(db_path: Path, user: str, passphrase: str) -> Upgraded:
 def _legacy_document(main: Path, backup: Path) -> tuple[Path, dict[str, Any]]:
     for path in (main, backup):
         try:
-            document = json.loads(path.read_bytes()[: crypto.MAX_KEY_FILE_BYTES])
+            document = json.loads(files.read_beside(path, crypto.MAX_KEY_FILE_BYTES))
         except (OSError, ValueError):
             continue
         if isinstance(document, dict) and document.get("version") == crypto.LEGACY_VERSION:

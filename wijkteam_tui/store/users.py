@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.domain.accounts import validate_user_name
+from wijkteam_tui.domain.accounts import validate_new_user_name, validate_user_name
 from wijkteam_tui.domain.fields import FieldError, clean_text
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
@@ -125,6 +125,15 @@ def add_user(
         raise ValidationError(f"Gebruiker '{name}' bestaat al en kan inloggen.", "name")
     secret = crypto.one_time_passphrase() if passphrase is None else passphrase
     with register.write() as session:
+        # A switched-off user keeps their row (and name) but has no slot any more.
+        taken = [
+            *session.scalars(select(User.name)),
+            *(n for n, _ in register.keys.current().users()),
+        ]
+        try:
+            validate_new_user_name(name, taken)
+        except UsageError as error:
+            raise ValidationError(str(error), "name") from None
         user = session.scalar(select(User).where(User.name == name))
         again = user is not None
         key_file = crypto.add_user_slot(
