@@ -83,10 +83,6 @@ def fatima(register):
 @pytest.fixture
 def bram(new_register):
     """A second user of the same register: a medewerker."""
-    from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.store.engine import open_register
-    from wijkteam_tui.store.users import add_user
-
     add_user(new_register.register, "bram", Role.MEDEWERKER, passphrase="bram zijn wachtwoord")
     opened = open_register(new_register.path, "bram", "bram zijn wachtwoord")
     yield opened
