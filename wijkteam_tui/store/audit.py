@@ -155,8 +155,8 @@ def note(session: Session, *events: Event) -> None:
 
 def quiet(session: Session) -> None:
     """The changes of this session are the system's own upkeep (the daily sweep re-evaluating
-    alerts), not a person's action: they are not logged one by one; the caller logs one
-    event for the whole run."""
+    alerts), not a person's action: they are not logged one by one; the caller notes one
+    event for the transaction."""
     session.info[_QUIET] = True
 
 
