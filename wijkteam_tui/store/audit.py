@@ -1,9 +1,12 @@
 """The audit log, modelled on NEN 7513: who did what to whose data, when, in which role.
 
 - Every create, update and delete of a record is logged by itself: the register's write
-  sessions collect what each flush changed (`_collect`) and append the events just before the
-  transaction commits (`_append`), so an event exists exactly when its change does. A change
-  names the fields it touched, never their contents.
+  sessions collect what each flush changed (`_collect`) and append the events in the same
+  transaction, so an event exists exactly when its change does. A change names the fields it
+  touched, never their contents. SQLAlchemy calls `before_commit` before the commit's own
+  flush, so that hook flushes first (`_append`) and whatever a later flush of the same commit
+  writes is appended right after it (`_append_late`): a change that only the commit flushes
+  (confirming an alert changes one loaded row) is logged too.
 - What is not a change is logged by the code that does it, with `record`: reading a client's
   file, a search (that it happened and its hit count, never the terms), an export, logging in
   (and the failed tries since the last success), locking and unlocking.
@@ -45,6 +48,7 @@ CONTEXT = "wijkteam_audit_context"
 _PENDING = "wijkteam_audit_pending"
 _NUMBERS = "wijkteam_audit_numbers"
 _QUIET = "wijkteam_audit_quiet"
+_COMMITTING = "wijkteam_audit_committing"
 #: The MAC before the first event.
 GENESIS = bytes(32)
 KEY_PURPOSE = "wijkteam audit chain"
@@ -144,6 +148,7 @@ def install(sessions: sessionmaker[Session]) -> None:
     """Log every change made in a session of `sessions` (whose info holds a Context)."""
     sa_event.listen(sessions, "after_flush", _collect)
     sa_event.listen(sessions, "before_commit", _append)
+    sa_event.listen(sessions, "after_flush_postexec", _append_late)
 
 
 def note(session: Session, *events: Event) -> None:
@@ -269,8 +274,20 @@ _INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # Core: no ORM
 
 
 def _append(session: Session) -> None:
-    if session.info.get(_PENDING):
-        session.flush()  # the changes still waiting are collected first
+    # The commit flushes only after this hook: flush now, so that what is still waiting is
+    # collected and appended with the rest, and mark the transaction as committing, so that
+    # a flush the commit still makes after this (`_append_late`) is appended at once.
+    session.flush()
+    session.info[_COMMITTING] = session.get_transaction()
+    _write(session)
+
+
+def _append_late(session: Session, _flush_context: object) -> None:
+    if session.info.get(_COMMITTING) is session.get_transaction():
+        _write(session)
+
+
+def _write(session: Session) -> None:
     pending: dict[Any, Event] = session.info.pop(_PENDING, {})
     numbers: dict[int, str] = session.info.pop(_NUMBERS, {})
     if not pending:
