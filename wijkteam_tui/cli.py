@@ -1035,13 +1035,16 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
     if isinstance(found, Path):
         found = _require_register(found)
     register = open_register(found, user_name(args), current_passphrase(args))
-    for warning in register.warnings:
+    told = register.warnings
+    for warning in told:
         print(f"Let op: {printable(warning)}", file=sys.stderr)
     register.on_wait = lambda: print(WAITING, file=sys.stderr, flush=True)
     try:
         yield register
     finally:
-        register.close()
+        for warning in register.close():
+            if warning not in told:
+                print(f"Let op: {printable(warning)}", file=sys.stderr)
 
 
 # --- parser ------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@
 - Each event carries a sequence number and an HMAC-SHA256 over its fields and the previous
   event's MAC, keyed from the database key: an edited, deleted, swapped or inserted event
   breaks the chain at that point (`verify`). The newest sequence number and MAC are also kept
-  in the key file, written when the register is closed, so cutting off the newest events is
-  caught as well.
+  in the key file, written when the register is closed and never moved back onto a shorter
+  log (`audit_head`), so cutting off the newest events is caught as well.
 
 Someone holding the database key and this code can rewrite the whole chain; the log makes
 tampering detectable for everyone else (see "Trust model" in the README).
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, inspect, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,6 +41,7 @@ from wijkteam_tui.store.models import (
 )
 
 if TYPE_CHECKING:
+    from wijkteam_tui.store.crypto import KeyFile
     from wijkteam_tui.store.engine import Register
 
 #: session.info keys.
@@ -338,7 +339,7 @@ def _now() -> datetime:
     return utc_now()
 
 
-# --- the head in the key file ------------------------------------------------------------------
+# --- the newest event --------------------------------------------------------------------------
 
 
 def head(session: Session) -> tuple[int, str] | None:
@@ -347,32 +348,17 @@ def head(session: Session) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
+def kept_head(key_file: KeyFile) -> tuple[int, str] | None:
+    """(sequence number, MAC) of the newest event as the key file keeps it (`audit_head`)."""
+    value = key_file.extra.get(HEAD_KEY)
+    return (value[0], value[1]) if isinstance(value, list) and _is_head(value) else None
+
+
 def head_count(register: Register) -> int:
     """How many events the log holds (the newest sequence number)."""
     with register.read() as session:
         newest = head(session)
     return newest[0] if newest else 0
-
-
-def keep_head(register: Register) -> None:
-    """Write the newest event's number and MAC into the key file (when it changed), under
-    the register's write lock, and record the key file's new generation in the register."""
-    from wijkteam_tui.store.models import TeamSettings
-
-    with register.write() as session:
-        newest = head(session)
-        if newest is None:
-            return
-        kept = register.keys.current().extra.get(HEAD_KEY)
-        if kept == list(newest):
-            return
-        _, generation = register.keys.rewrite(
-            bytes(register.unlocked.db_key),
-            lambda key_file: key_file.with_extra(**{HEAD_KEY: list(newest)}),
-        )
-        session.execute(
-            update(TeamSettings).where(TeamSettings.id == 1).values(key_generation=generation)
-        )
 
 
 # --- pruning ----------------------------------------------------------------------------------
@@ -466,10 +452,7 @@ def verify(register: Register) -> Verdict:
     """Check every event against the chain and the key file's head (teamleider)."""
     register.require_teamleider(REFUSAL)
     key = register.audit_key
-    kept = register.keys.current().extra.get(HEAD_KEY)
-    kept_seq, kept_mac = (
-        (int(kept[0]), str(kept[1])) if isinstance(kept, list) and _is_head(kept) else (0, "")
-    )
+    kept_seq, kept_mac = kept_head(register.keys.current()) or (0, "")
     previous, expected, count = GENESIS, 1, 0
     with register.read() as session:
         checkpoint = session.execute(

@@ -36,7 +36,7 @@ from wijkteam_tui.errors import (
     RoleError,
     WijkteamError,
 )
-from wijkteam_tui.store import audit, crypto, faults, files, journal, lock
+from wijkteam_tui.store import audit, audit_head, crypto, faults, files, journal, lock
 from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
@@ -242,6 +242,9 @@ class Register:
         # and the lock that makes screens asking at the same moment share one sweep.
         self.swept_on: date | None = None
         self.closed = False
+        #: What the person should know about this register beyond the key file's warnings
+        #: (a cut-off audit log, found at opening).
+        self.notices: list[str] = []
         self.sweep_lock = threading.Lock()
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         #: Called (from the writing thread) when a write has waited WAIT_NOTICE_MS for another
@@ -293,7 +296,7 @@ class Register:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.unlocked.warnings
+        return (*self.unlocked.warnings, *self.notices)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -328,19 +331,22 @@ class Register:
         with self.raw() as raw:
             return integrity_problems(raw)
 
-    def close(self) -> None:
-        """Close the register (again: nothing happens)."""
+    def close(self) -> tuple[str, ...]:
+        """Close the register (again: nothing happens); returns warnings to show (in Dutch)."""
         if self.closed:
-            return
+            return ()
         self.closed = True
+        warnings: list[str] = []
         # The newest audit event goes into the key file, so that cutting off the log's tail
         # is caught; a busy or full disk must not stop the closing (the next close writes it).
         with suppress(OSError, sqlcipher.Error, DBAPIError, WijkteamError):
-            audit.keep_head(self)
+            kept_back = audit_head.keep_head(self)
+            if kept_back is not None:
+                warnings.append(kept_back)
         if self.server is not None:
             self.engine.dispose()
             self.unlocked.forget()
-            return
+            return tuple(warnings)
         # SQLite's advice for connections that wrote: refresh planner statistics where they
         # went stale (bounded by analysis_limit, so it stays quick).
         try:
@@ -353,6 +359,7 @@ class Register:
         self.unlocked.forget()
         if self._held is not None:
             self._held.release()
+        return tuple(warnings)
 
 
 @contextmanager
@@ -661,6 +668,9 @@ def open_on_engine(
         fault=fault,
     )
     try:
+        cut_off = audit_head.missing_at_opening(register)
+        if cut_off is not None:
+            register.notices.append(cut_off)
         tries, last = unlocked.failed_tries
         failed = audit.logins_failed(tries, last, unlocked.user or "") if tries else []
         audit.record(register, *failed, audit.Event(how, "users", unlocked.user or ""))
