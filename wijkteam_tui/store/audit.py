@@ -77,6 +77,8 @@ ACTION_LABELS = {
     "retention": "langer bewaard",
     "rekey": "herversleuteld",
     "copy": "gekopieerd",
+    "restore": "teruggezet",
+    "older": "oudere stand opgemerkt",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",

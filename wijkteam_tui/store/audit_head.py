@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
 
 
-def missing(session: Session, kept: tuple[int, str]) -> str | None:
-    """Why the kept head is not in the log (in Dutch), or None when it is. An event pruned
-    after its five years (behind a checkpoint) counts as there."""
-    seq, mac = kept
+def holds(session: Session, seq: int, mac: str) -> bool | None:
+    """Whether the log holds the event numbered `seq` with this MAC: True (also when it was
+    pruned after its five years, behind a checkpoint), False when another event has that
+    number, None when the log ends before it."""
+    if seq <= 0:
+        return True
     checkpoint = session.execute(
         select(AuditCheckpoint.through_seq, AuditCheckpoint.through_mac)
         .order_by(AuditCheckpoint.through_seq.desc())
@@ -36,7 +38,14 @@ def missing(session: Session, kept: tuple[int, str]) -> str | None:
         found: str | None = checkpoint[1] if seq == checkpoint[0] else mac
     else:
         found = session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == seq))
-    if found is not None and hmac.compare_digest(found, mac):
+    return None if found is None else hmac.compare_digest(found, mac)
+
+
+def missing(session: Session, kept: tuple[int, str]) -> str | None:
+    """Why the kept head is not in the log (in Dutch), or None when it is."""
+    seq, mac = kept
+    found = holds(session, seq, mac)
+    if found:
         return None
     if found is None:
         newest = head(session)

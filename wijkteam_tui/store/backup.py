@@ -8,6 +8,7 @@ with the SHA-256 of both. Nothing in it is readable without a passphrase or the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,13 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError, WijkteamError
-from wijkteam_tui.store import crypto, faults, files, journal, lock
+from wijkteam_tui.store import audit, crypto, faults, files, journal, lock, restores
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
     copy_database,
     current_revision,
     integrity_problems,
+    open_register,
     verify_identity,
 )
 from wijkteam_tui.store.files import atomic_write, fsync_dir
@@ -100,6 +102,7 @@ def own_files(db_path: Path) -> set[Path]:
         crypto.backup_key_file_path(db_path),
         lock.lock_file_path(db_path),
         journal.journal_path(db_path),
+        restores.journal_path(db_path),
     ]
     return {name.resolve() for name in names}
 
@@ -107,12 +110,17 @@ def own_files(db_path: Path) -> set[Path]:
 def restore_backup(
     bundle_path: Path, db_path: Path, user: str, passphrase: str, *, force: bool = False
 ) -> Path | None:
-    """Put the back-up in place at `db_path`.
+    """Put the back-up in place at `db_path`, and log it.
 
     The back-up is checked completely first (manifest hashes, the passphrase against its key
     file, that it holds this register, the database's integrity); only then is anything moved.
-    It refuses while any process has the register open. An existing register is kept beside it
-    as `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+    It refuses while any process has the register open. An existing register is kept beside it as
+    `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+
+    The restore is written to the journal of restores beside the register (store/restores.py)
+    before its files move, so that colleagues who saw a later state are told who went back
+    and when; the restored register is then opened once to log the restore in its audit log,
+    and what `user` sees now is remembered (store/last_seen.py).
 
     At no moment is there no database at `db_path`: the old files are first linked to their
     kept names, and the staged files (fsynced) then replace them one rename at a time. A journal
@@ -139,6 +147,7 @@ def restore_backup(
                 f"Er staat al een register op {db_path}. Gebruik --force om het te vervangen;"
                 " het huidige register wordt dan eerst bewaard."
             )
+        replaced_seq = _replaced_head(key_path, user) if exists else 0
         if exists:
             _fold_in_wal(db_path, user, passphrase)
         staging = Path(
@@ -146,13 +155,18 @@ def restore_backup(
         )
         try:
             staged_db = staging / db_path.name
-            _stage(bundle_path, staged_db, user, passphrase)
+            staged = _stage(bundle_path, staged_db, user, passphrase)
+            restored = dataclasses.replace(staged, replaced_seq=replaced_seq)
             kept = _keep(db_path) if exists else None
             moves = [
                 (crypto.key_file_path(staged_db), crypto.key_file_path(db_path)),
                 (crypto.backup_key_file_path(staged_db), crypto.backup_key_file_path(db_path)),
                 (staged_db, db_path),
             ]
+            # From the moment the journal of moves is written the restore happens (the next
+            # opening finishes it, should this process die): it is in the journal of restores
+            # by then.
+            restores.append(db_path, restored)
             journal.write(db_path, staging, moves)
             journal.finish_interrupted_restore(db_path)
         finally:
@@ -162,19 +176,52 @@ def restore_backup(
                 shutil.rmtree(staging, ignore_errors=True)
     finally:
         held.release()
+    _log_restore(db_path, user, passphrase, restored, kept)
     return kept
 
 
-def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> None:
-    """Extract the back-up beside the register and check it completely."""
-    _extract_checked(bundle_path, staged_db)
+def _replaced_head(key_path: Path, user: str) -> int:
+    """The newest audit event the replaced register's key file knows (0 when it cannot be
+    read: that is what a restore may be for)."""
+    try:
+        current = crypto.read_key_file(key_path)
+    except WijkteamError:
+        return 0
+    kept = audit.kept_head(current)
+    return kept[0] if kept else 0
+
+
+def _log_restore(
+    db_path: Path, user: str, passphrase: str, restored: restores.Restore, kept: Path | None
+) -> None:
+    """Open the restored register once: its audit log records the restore, and what `user`
+    sees now is remembered, so that their next opening is not taken for a copy put back."""
+    register = open_register(db_path, user, passphrase, accept_older=True)
+    try:
+        detail = f"back-up van {restored.backup_made} teruggezet"
+        if restored.replaced_seq:
+            detail += f"; het vervangen register kende volgnummer {restored.replaced_seq}"
+        if kept is not None:
+            detail += f", bewaard als {kept.name}"
+        audit.record(register, audit.Event("restore", "register", detail=detail))
+    finally:
+        register.close()
+
+
+def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> restores.Restore:
+    """Extract the back-up beside the register and check it completely; returns the restore
+    as the journal of restores will hold it."""
+    made = _extract_checked(bundle_path, staged_db)
     unlocked = crypto.unlock(staged_db, user, passphrase)
+    head: tuple[int, str] = (0, "")
     try:
         conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
         try:
             problems = integrity_problems(conn)
             if not problems:
                 verify_identity(conn, staged_db, unlocked.key_file.register_id)
+                newest = "SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1"
+                head = conn.execute(newest).fetchone() or head
         finally:
             conn.close()
     except faults.FileFault as exc:
@@ -186,6 +233,8 @@ def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> No
         raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
     crypto.write_key_file(staged_db, unlocked.key_file, unlocked.db_key)
     fsync_dir(staged_db.parent)
+    register_id = unlocked.key_file.register_id
+    return restores.Restore(restores.now_text(), user, register_id, made, int(head[0]), head[1])
 
 
 def _fold_in_wal(db_path: Path, user: str, passphrase: str) -> None:
@@ -236,7 +285,8 @@ def _keep(db_path: Path) -> Path:
     return kept
 
 
-def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
+def _extract_checked(bundle_path: Path, staged_db: Path) -> str:
+    """Extract and check the back-up; returns when it was made (its manifest says)."""
     damaged = RegisterError(f"{bundle_path} is geen bruikbare wijkteam-back-up (beschadigd).")
     try:
         with zipfile.ZipFile(bundle_path) as archive:
@@ -263,6 +313,7 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
     ):
         raise damaged
     atomic_write(crypto.key_file_path(staged_db), keys)
+    return str(manifest.get("created_at", ""))
 
 
 def _sha256(data: bytes) -> str:
