@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
-from tests.helpers import REPO, make_client, run_cli
+from tests.helpers import REPO, fingerprint, make_client, run_cli
 from tests.reliability.conftest import start_writer
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store import audit, crypto, journal, restores
@@ -182,7 +182,25 @@ def test_staging_left_by_a_restore_that_died_before_its_journal_is_removed_at_op
     assert alive.exists(), "a restore that is still running keeps its staging folder"
 
 
-def test_a_restore_is_logged_and_colleagues_are_told_once(
+def test_a_medewerker_may_not_restore_and_nothing_changes(
+    new_register: NewRegister, tmp_path: Path
+):
+    path = new_register.path
+    add_user(new_register.register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    bundle = tmp_path / "zondag.wkb"
+    write_backup(new_register.register, bundle)
+    new_register.register.close()
+    before = fingerprint(*sorted(path.parent.iterdir()))
+    refused = run_cli(
+        "restore", str(bundle), "--force", "--db", str(path),
+        env={"WIJKTEAM_USER": "bram", "WIJKTEAM_PASSPHRASE": BRAM},
+    )  # fmt: skip
+    assert refused.returncode == 4, refused.stderr
+    assert "Alleen een teamleider zet een back-up terug" in refused.stderr
+    assert fingerprint(*sorted(path.parent.iterdir())) == before
+
+
+def test_backup_and_restore_are_logged_and_colleagues_are_told_once(
     new_register: NewRegister, tmp_path: Path
 ):
     path = new_register.path
@@ -192,6 +210,9 @@ def test_a_restore_is_logged_and_colleagues_are_told_once(
     bundle = tmp_path / "zondag.wkb"
     made = run_cli("backup", "-o", str(bundle), "--db", str(path), env=ENV)
     assert made.returncode == 0, made.stderr
+    backups = [e for e in audit.events(anna) if e.action == "backup"]
+    assert [(e.object_type, e.user_name) for e in backups] == [("register", "anna")]
+    assert backups[0].detail.startswith("versleutelde back-up van ")
     with anna.write() as session:
         session.add(make_client("2", "Kees Jansen"))
     anna.close()
@@ -208,6 +229,7 @@ def test_a_restore_is_logged_and_colleagues_are_told_once(
     try:
         assert not any("teruggezet" in w or "oudere stand" in w for w in again.warnings)
         events = audit.events(again)
+        assert [e.action for e in events].count("backup") == 0, "made after the copy"
         restore = next(e for e in events if e.action == "restore")
         assert restore.detail.startswith(f"back-up van {entry.backup_made} teruggezet; het")
         assert f"het vervangen register kende volgnummer {entry.replaced_seq}," in restore.detail

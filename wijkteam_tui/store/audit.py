@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "retention": "langer bewaard",
     "rekey": "herversleuteld",
     "copy": "gekopieerd",
+    "backup": "back-up gemaakt",
     "restore": "teruggezet",
     "older": "oudere stand opgemerkt",
 }

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wijkteam_tui.errors import RegisterError, WijkteamError
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import RegisterError, RoleError, WijkteamError
 from wijkteam_tui.store import audit, crypto, faults, files, journal, lock, restores
 from wijkteam_tui.store.engine import (
     Register,
@@ -87,7 +88,11 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
             os.fsync(handle.fileno())
         os.chmod(bundle, 0o600)
         os.replace(bundle, out_path)
-    return BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
+    info = BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
+    # Not the file's name: a person chooses it, and it may name a client.
+    made = f"versleutelde back-up van {created_at} gemaakt ({info.size} bytes)"
+    audit.record(register, audit.Event("backup", "register", detail=made))
+    return info
 
 
 def own_files(db_path: Path) -> set[Path]:
@@ -107,14 +112,18 @@ def own_files(db_path: Path) -> set[Path]:
     return {name.resolve() for name in names}
 
 
+RESTORE_REFUSAL = "Alleen een teamleider zet een back-up terug; er is niets gewijzigd."
+
+
 def restore_backup(
     bundle_path: Path, db_path: Path, user: str, passphrase: str, *, force: bool = False
 ) -> Path | None:
-    """Put the back-up in place at `db_path`, and log it.
+    """Put the back-up in place at `db_path` (teamleider), and log it.
 
     The back-up is checked completely first (manifest hashes, the passphrase against its key
-    file, that it holds this register, the database's integrity); only then is anything moved.
-    It refuses while any process has the register open. An existing register is kept beside it as
+    file, that it holds this register, the database's integrity, that `user` is a teamleider
+    in it and in the register it replaces); only then is anything moved. It refuses while any
+    process has the register open. An existing register is kept beside it as
     `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
 
     The restore is written to the journal of restores beside the register (store/restores.py)
@@ -181,12 +190,16 @@ def restore_backup(
 
 
 def _replaced_head(key_path: Path, user: str) -> int:
-    """The newest audit event the replaced register's key file knows (0 when it cannot be
-    read: that is what a restore may be for)."""
+    """The newest audit event the replaced register's key file knows; refused when that key
+    file, readable, does not make `user` a teamleider (a deactivated or demoted person must
+    not bring an old state back). An unreadable one is what a restore may be for."""
     try:
         current = crypto.read_key_file(key_path)
     except WijkteamError:
         return 0
+    slot = current.user_slot(user)
+    if slot is None or slot.role != Role.TEAMLEIDER.value or not current.grant_ok(slot):
+        raise RoleError(RESTORE_REFUSAL)
     kept = audit.kept_head(current)
     return kept[0] if kept else 0
 
@@ -213,6 +226,9 @@ def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> re
     as the journal of restores will hold it."""
     made = _extract_checked(bundle_path, staged_db)
     unlocked = crypto.unlock(staged_db, user, passphrase)
+    if unlocked.role is not Role.TEAMLEIDER:
+        unlocked.forget()
+        raise RoleError(RESTORE_REFUSAL)
     head: tuple[int, str] = (0, "")
     try:
         conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
