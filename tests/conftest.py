@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,13 @@ for _name in (
     "WIJKTEAM_DEBUG",
 ):
     os.environ.pop(_name, None)
+# What people saw of registers (store/last_seen.py) is never kept in the real state folder:
+# this one serves registers made before a test starts (session fixtures); each test gets its
+# own (`own_state_folder`).
+_STATE = tempfile.mkdtemp(prefix="wijkteam-state-")
+atexit.register(shutil.rmtree, _STATE, True)
+os.environ["XDG_STATE_HOME"] = _STATE
+os.environ["WIJKTEAM_STATE_DIR"] = os.path.join(_STATE, "wijkteam")
 
 from tests import pg  # noqa: E402
 from wijkteam_tui.store import crypto, server  # noqa: E402
@@ -63,6 +73,16 @@ def execute_raw(register: Register, *statements: str) -> None:
     with register.raw() as raw:
         for statement in statements:
             raw.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def own_state_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """What each person last saw of a register (store/last_seen.py) is kept in a folder of
+    the test's own, also by the program run as a separate process: that one is given a clean
+    environment without WIJKTEAM_ variables, and finds the same folder through platformdirs."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    monkeypatch.setenv("WIJKTEAM_STATE_DIR", str(state / "wijkteam"))
 
 
 @pytest.fixture

@@ -362,7 +362,9 @@ class WijkteamApp(App[None]):
             try:
                 record(register, Event("lock", "users", user or ""))
             finally:
-                register.close()
+                for warning in register.close():  # the audit log's head kept back
+                    with contextlib.suppress(RuntimeError):  # the app has stopped meanwhile
+                        self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
 
         self.run_worker(lock_and_close, thread=True, group="close", exit_on_error=False)
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import RegisterError, UsageError, WijkteamError
+from wijkteam_tui.errors import OlderRegisterError, RegisterError, UsageError, WijkteamError
 
 if TYPE_CHECKING:  # the store is imported lazily so that `--help` starts fast
     from wijkteam_tui.store.address import Location
@@ -503,15 +503,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.backup import restore_backup
-    from wijkteam_tui.store.engine import open_register
 
     path = db_path(args)
     user = user_name(args)
     passphrase = current_passphrase(args, f"Wachtwoord van {user} (in de back-up)")
     kept = restore_backup(Path(args.file).expanduser(), path, user, passphrase, force=args.force)
-    register = open_register(path, user, passphrase)
-    register.close()
-    print(f"Back-up teruggezet in {path}.")
+    print(f"Back-up teruggezet in {path}; het auditlog en het herstellog ernaast vermelden het.")
     if kept:
         print(f"Het vorige register is bewaard als {kept}.")
     return 0
@@ -1097,14 +1094,24 @@ def _opened(args: argparse.Namespace) -> Iterator[Register]:
     found = where(args)
     if isinstance(found, Path):
         found = _require_register(found)
-    register = open_register(found, user_name(args), current_passphrase(args))
-    for warning in register.warnings:
+    accept_older = getattr(args, "accept_older", False)
+    try:
+        register = open_register(
+            found, user_name(args), current_passphrase(args), accept_older=accept_older
+        )
+    except OlderRegisterError as refused:
+        hint = " Weet u waarom, geef dan --accept-older."
+        raise OlderRegisterError(refused.message + hint) from None
+    told = register.warnings
+    for warning in told:
         print(f"Let op: {printable(warning)}", file=sys.stderr)
     register.on_wait = lambda: print(WAITING, file=sys.stderr, flush=True)
     try:
         yield register
     finally:
-        register.close()
+        for warning in register.close():
+            if warning not in told:
+                print(f"Let op: {printable(warning)}", file=sys.stderr)
 
 
 # --- parser ------------------------------------------------------------------------------------
@@ -1260,6 +1267,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="BESTAND",
         help=f"lees het wachtwoord uit BESTAND (anders ${PASSPHRASE_ENV} of een vraag)",
+    )
+    common.add_argument(
+        "--accept-older",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="een register openen dat ouder is dan u het eerder zag (alleen als u weet"
+        " waarom, bijv. een teamleider zette een back-up terug)",
     )
     new_secret = _Parser(add_help=False)
     new_secret.add_argument(

@@ -75,6 +75,11 @@ class UnsafeLocationError(RegisterError):
     """The register's folder is on a network share or in a cloud-sync folder."""
 
 
+class OlderRegisterError(RegisterError):
+    """The register is older than this person saw it last (a copy put back), and nothing
+    explains it: not opened unless they say they accept that."""
+
+
 class MigrationError(RegisterError):
     """Bringing the register's structure up to date failed; nothing was changed."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -13,17 +14,20 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
-from tests.helpers import REPO, make_client, run_cli
+from tests.helpers import REPO, fingerprint, make_client, run_cli
 from tests.reliability.conftest import start_writer
-from wijkteam_tui.store import crypto, journal
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.store import audit, crypto, journal, restores
 from wijkteam_tui.store.backup import _keep, _stage, write_backup
 from wijkteam_tui.store.engine import Register, open_register
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.users import add_user
 
 # Only on a local register: restoring a local back-up.
 pytestmark = pytest.mark.local_only
 
 ENV = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
+BRAM = "bram zijn wachtwoord"
 
 
 def _numbers(register: Register) -> set[str]:
@@ -136,7 +140,7 @@ def test_a_restore_stopped_between_its_renames_is_finished_by_the_next_opening(
     staging = path.parent / f"{journal.STAGING_PREFIX}999999-test"
     staging.mkdir()
     staged = staging / path.name
-    _stage(bundle, staged, "anna", PASSPHRASE)
+    restores.append(path, _stage(bundle, staged, "anna", PASSPHRASE))
     _keep(path)
     moves = [
         (crypto.key_file_path(staged), crypto.key_file_path(path)),
@@ -176,3 +180,78 @@ def test_staging_left_by_a_restore_that_died_before_its_journal_is_removed_at_op
     open_register(path, "anna", PASSPHRASE).close()
     assert not leftover.exists()
     assert alive.exists(), "a restore that is still running keeps its staging folder"
+
+
+def test_a_medewerker_may_not_restore_and_nothing_changes(
+    new_register: NewRegister, tmp_path: Path
+):
+    path = new_register.path
+    add_user(new_register.register, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    bundle = tmp_path / "zondag.wkb"
+    write_backup(new_register.register, bundle)
+    new_register.register.close()
+    before = fingerprint(*sorted(path.parent.iterdir()))
+    refused = run_cli(
+        "restore", str(bundle), "--force", "--db", str(path),
+        env={"WIJKTEAM_USER": "bram", "WIJKTEAM_PASSPHRASE": BRAM},
+    )  # fmt: skip
+    assert refused.returncode == 4, refused.stderr
+    assert "Alleen een teamleider zet een back-up terug" in refused.stderr
+    assert fingerprint(*sorted(path.parent.iterdir())) == before
+
+
+def test_backup_and_restore_are_logged_and_colleagues_are_told_once(
+    new_register: NewRegister, tmp_path: Path
+):
+    path = new_register.path
+    anna = new_register.register
+    add_user(anna, "bram", Role.MEDEWERKER, passphrase=BRAM)
+    open_register(path, "bram", BRAM).close()
+    bundle = tmp_path / "zondag.wkb"
+    made = run_cli("backup", "-o", str(bundle), "--db", str(path), env=ENV)
+    assert made.returncode == 0, made.stderr
+    backups = [e for e in audit.events(anna) if e.action == "backup"]
+    assert [(e.object_type, e.user_name) for e in backups] == [("register", "anna")]
+    assert backups[0].detail.startswith("versleutelde back-up van ")
+    with anna.write() as session:
+        session.add(make_client("2", "Kees Jansen"))
+    anna.close()
+    open_register(path, "bram", BRAM).close()  # bram saw Kees
+
+    restored = run_cli("restore", str(bundle), "--force", "--db", str(path), env=ENV)
+    assert restored.returncode == 0, restored.stderr
+    journal_file = restores.journal_path(path)
+    assert stat.S_IMODE(journal_file.stat().st_mode) == 0o600
+    [entry] = restores.entries(path)
+    assert entry.user == "anna" and entry.register_id == anna.unlocked.key_file.register_id
+
+    again = open_register(path, "anna", PASSPHRASE)
+    try:
+        assert not any("teruggezet" in w or "oudere stand" in w for w in again.warnings)
+        events = audit.events(again)
+        assert [e.action for e in events].count("backup") == 0, "made after the copy"
+        restore = next(e for e in events if e.action == "restore")
+        assert restore.detail.startswith(f"back-up van {entry.backup_made} teruggezet; het")
+        assert f"het vervangen register kende volgnummer {entry.replaced_seq}," in restore.detail
+        assert entry.replaced_seq > entry.head_seq
+        assert "older" not in {e.action for e in events}
+    finally:
+        again.close()
+    bram = open_register(path, "bram", BRAM)
+    try:
+        told = [w for w in bram.warnings if "teruggezet naar de back-up" in w]
+        assert len(told) == 1 and told[0].startswith("anna heeft het register op ")
+        assert _numbers(bram) == set(), "Kees came after the back-up"
+    finally:
+        bram.close()
+    once = open_register(path, "bram", BRAM)
+    try:
+        assert not any("teruggezet" in w for w in once.warnings)
+    finally:
+        once.close()
+    teamleider = open_register(path, "anna", PASSPHRASE)
+    try:
+        older = [e.detail for e in audit.events(teamleider) if e.action == "older"]
+        assert len(older) == 1 and older[0].endswith("; gemeld aan bram")
+    finally:
+        teamleider.close()

@@ -98,6 +98,7 @@ def terminal(register_path: Path) -> Iterator[Terminal]:
         "PYTEST_CURRENT_TEST": "terminal",
         "PYTHONPATH": str(REPO),
         "TERM": "xterm-256color",
+        "XDG_STATE_HOME": os.environ["XDG_STATE_HOME"],
     }
     command = [sys.executable, "-m", "wijkteam_tui", "--db", str(register_path)]
     shown = Terminal(command, {**env, "HOME": os.environ.get("HOME", "/tmp")})

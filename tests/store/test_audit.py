@@ -191,6 +191,29 @@ def test_verify_catches_the_last_ten_events_cut_off(logged, new_register: NewReg
     assert verdict.reason.startswith("de laatste 10 gebeurtenissen ontbreken")
 
 
+def test_a_cut_off_tail_stays_visible_after_closing_and_opening_again(
+    logged, new_register: NewRegister
+):
+    kept = logged.keys.current().extra[audit.HEAD_KEY]
+    _tamper(logged, f"DELETE FROM audit_events WHERE seq > {kept[0] - 10}")
+    said_at_closing = logged.close()
+    env = {"WIJKTEAM_PASSPHRASE": PASSPHRASE, "WIJKTEAM_USER": "anna"}
+    for _ in range(2):  # checking, and the closing after it, do not heal what was found
+        checked = run_cli("audit", "verify", "--db", str(new_register.path), env=env)
+        assert checked.returncode == 1, checked.stdout + checked.stderr
+        assert "gebeurtenissen ontbreken" in checked.stdout
+        assert f"het sleutelbestand kent volgnummer {kept[0]}" in checked.stdout
+        assert "Let op: Het auditlog eindigt bij volgnummer" in checked.stderr
+    reopened = open_register(new_register.path, "anna", PASSPHRASE)
+    try:
+        assert reopened.keys.current().extra[audit.HEAD_KEY] == kept
+        assert not audit.verify(reopened).ok
+        assert any(f"kent volgnummer {kept[0]}" in w for w in reopened.warnings)
+    finally:
+        reopened.close()
+    assert any(f"kent volgnummer {kept[0]}" in w for w in said_at_closing)
+
+
 def test_the_command_says_ok_or_where_it_broke(logged, new_register: NewRegister):
     env = {"WIJKTEAM_PASSPHRASE": PASSPHRASE, "WIJKTEAM_USER": "anna"}
     db = ["--db", str(new_register.path)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -285,6 +286,7 @@ def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_a_register(t
             "WIJKTEAM_KDF": "test",
             "PYTEST_CURRENT_TEST": "wheel",
             "PATH": "/usr/bin:/bin",
+            "XDG_STATE_HOME": os.environ["XDG_STATE_HOME"],
         },
         cwd=tmp_path,
         capture_output=True,

@@ -1,17 +1,20 @@
 """The audit log, modelled on NEN 7513: who did what to whose data, when, in which role.
 
 - Every create, update and delete of a record is logged by itself: the register's write
-  sessions collect what each flush changed (`_collect`) and append the events just before the
-  transaction commits (`_append`), so an event exists exactly when its change does. A change
-  names the fields it touched, never their contents.
+  sessions collect what each flush changed (`_collect`) and append the events in the same
+  transaction, so an event exists exactly when its change does. A change names the fields it
+  touched, never their contents. SQLAlchemy calls `before_commit` before the commit's own
+  flush, so that hook flushes first (`_append`) and whatever a later flush of the same commit
+  writes is appended right after it (`_append_late`): a change that only the commit flushes
+  (confirming an alert changes one loaded row) is logged too.
 - What is not a change is logged by the code that does it, with `record`: reading a client's
   file, a search (that it happened and its hit count, never the terms), an export, logging in
   (and the failed tries since the last success), locking and unlocking.
 - Each event carries a sequence number and an HMAC-SHA256 over its fields and the previous
   event's MAC, keyed from the database key: an edited, deleted, swapped or inserted event
   breaks the chain at that point (`verify`). The newest sequence number and MAC are also kept
-  in the key file, written when the register is closed, so cutting off the newest events is
-  caught as well.
+  in the key file, written when the register is closed and never moved back onto a shorter
+  log (`audit_head`), so cutting off the newest events is caught as well.
 
 Someone holding the database key and this code can rewrite the whole chain; the log makes
 tampering detectable for everyone else (see "Trust model" in the README).
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, inspect, select, text, update
+from sqlalchemy import delete, func, insert, inspect, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +41,7 @@ from wijkteam_tui.store.models import (
 )
 
 if TYPE_CHECKING:
+    from wijkteam_tui.store.crypto import KeyFile
     from wijkteam_tui.store.engine import Register
 
 #: session.info keys.
@@ -45,6 +49,7 @@ CONTEXT = "wijkteam_audit_context"
 _PENDING = "wijkteam_audit_pending"
 _NUMBERS = "wijkteam_audit_numbers"
 _QUIET = "wijkteam_audit_quiet"
+_COMMITTING = "wijkteam_audit_committing"
 #: The MAC before the first event.
 GENESIS = bytes(32)
 KEY_PURPOSE = "wijkteam audit chain"
@@ -72,6 +77,9 @@ ACTION_LABELS = {
     "retention": "langer bewaard",
     "rekey": "herversleuteld",
     "copy": "gekopieerd",
+    "backup": "back-up gemaakt",
+    "restore": "teruggezet",
+    "older": "oudere stand opgemerkt",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",
@@ -144,6 +152,7 @@ def install(sessions: sessionmaker[Session]) -> None:
     """Log every change made in a session of `sessions` (whose info holds a Context)."""
     sa_event.listen(sessions, "after_flush", _collect)
     sa_event.listen(sessions, "before_commit", _append)
+    sa_event.listen(sessions, "after_flush_postexec", _append_late)
 
 
 def note(session: Session, *events: Event) -> None:
@@ -155,8 +164,8 @@ def note(session: Session, *events: Event) -> None:
 
 def quiet(session: Session) -> None:
     """The changes of this session are the system's own upkeep (the daily sweep re-evaluating
-    alerts), not a person's action: they are not logged one by one; the caller logs one
-    event for the whole run."""
+    alerts), not a person's action: they are not logged one by one; the caller notes one
+    event for the transaction."""
     session.info[_QUIET] = True
 
 
@@ -269,8 +278,20 @@ _INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # Core: no ORM
 
 
 def _append(session: Session) -> None:
-    if session.info.get(_PENDING):
-        session.flush()  # the changes still waiting are collected first
+    # The commit flushes only after this hook: flush now, so that what is still waiting is
+    # collected and appended with the rest, and mark the transaction as committing, so that
+    # a flush the commit still makes after this (`_append_late`) is appended at once.
+    session.flush()
+    session.info[_COMMITTING] = session.get_transaction()
+    _write(session)
+
+
+def _append_late(session: Session, _flush_context: object) -> None:
+    if session.info.get(_COMMITTING) is session.get_transaction():
+        _write(session)
+
+
+def _write(session: Session) -> None:
     pending: dict[Any, Event] = session.info.pop(_PENDING, {})
     numbers: dict[int, str] = session.info.pop(_NUMBERS, {})
     if not pending:
@@ -321,7 +342,7 @@ def _now() -> datetime:
     return utc_now()
 
 
-# --- the head in the key file ------------------------------------------------------------------
+# --- the newest event --------------------------------------------------------------------------
 
 
 def _newest_of(conn: Any) -> Any:
@@ -338,32 +359,17 @@ def head(session: Session) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
+def kept_head(key_file: KeyFile) -> tuple[int, str] | None:
+    """(sequence number, MAC) of the newest event as the key file keeps it (`audit_head`)."""
+    value = key_file.extra.get(HEAD_KEY)
+    return (value[0], value[1]) if isinstance(value, list) and _is_head(value) else None
+
+
 def head_count(register: Register) -> int:
     """How many events the log holds (the newest sequence number)."""
     with register.read() as session:
         newest = head(session)
     return newest[0] if newest else 0
-
-
-def keep_head(register: Register) -> None:
-    """Write the newest event's number and MAC into the key file (when it changed), under
-    the register's write lock, and record the key file's new generation in the register."""
-    from wijkteam_tui.store.models import TeamSettings
-
-    with register.write() as session:
-        newest = head(session)
-        if newest is None:
-            return
-        kept = register.keys.current().extra.get(HEAD_KEY)
-        if kept == list(newest):
-            return
-        _, generation = register.keys.rewrite(
-            bytes(register.unlocked.db_key),
-            lambda key_file: key_file.with_extra(**{HEAD_KEY: list(newest)}),
-        )
-        session.execute(
-            update(TeamSettings).where(TeamSettings.id == 1).values(key_generation=generation)
-        )
 
 
 # --- pruning ----------------------------------------------------------------------------------
@@ -471,10 +477,7 @@ def verify(register: Register) -> Verdict:
     """Check every event against the chain and the key file's head (teamleider)."""
     register.require_teamleider(REFUSAL)
     key = register.audit_key
-    kept = register.keys.current().extra.get(HEAD_KEY)
-    kept_seq, kept_mac = (
-        (int(kept[0]), str(kept[1])) if isinstance(kept, list) and _is_head(kept) else (0, "")
-    )
+    kept_seq, kept_mac = kept_head(register.keys.current()) or (0, "")
     previous, expected, count = GENESIS, 1, 0
     with register.read() as session:
         checkpoint = session.execute(

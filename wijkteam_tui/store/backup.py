@@ -8,6 +8,7 @@ with the SHA-256 of both. Nothing in it is readable without a passphrase or the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,14 +20,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wijkteam_tui.errors import RegisterError, WijkteamError
-from wijkteam_tui.store import attempts, crypto, faults, files, journal, lock
+from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.errors import RegisterError, RoleError, WijkteamError
+from wijkteam_tui.store import attempts, audit, crypto, faults, files, journal, lock, restores
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
     copy_database,
     current_revision,
     integrity_problems,
+    open_register,
     verify_identity,
 )
 from wijkteam_tui.store.files import atomic_write, fsync_dir
@@ -86,7 +89,11 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
             handle.flush()
             os.fsync(handle.fileno())
         bundle.move_to(out_path)
-    return BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
+    info = BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
+    # Not the file's name: a person chooses it, and it may name a client.
+    made = f"versleutelde back-up van {created_at} gemaakt ({info.size} bytes)"
+    audit.record(register, audit.Event("backup", "register", detail=made))
+    return info
 
 
 def own_files(db_path: Path) -> set[Path]:
@@ -105,19 +112,29 @@ def own_files(db_path: Path) -> set[Path]:
         lock.lock_file_path(db_path),
         attempts.attempts_file_path(db_path),
         journal.journal_path(db_path),
+        restores.journal_path(db_path),
     ]
     return {name.resolve() for name in names}
+
+
+RESTORE_REFUSAL = "Alleen een teamleider zet een back-up terug; er is niets gewijzigd."
 
 
 def restore_backup(
     bundle_path: Path, db_path: Path, user: str, passphrase: str, *, force: bool = False
 ) -> Path | None:
-    """Put the back-up in place at `db_path`.
+    """Put the back-up in place at `db_path` (teamleider), and log it.
 
     The back-up is checked completely first (manifest hashes, the passphrase against its key
-    file, that it holds this register, the database's integrity); only then is anything moved.
-    It refuses while any process has the register open. An existing register is kept beside it
-    as `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+    file, that it holds this register, the database's integrity, that `user` is a teamleider
+    in it and in the register it replaces); only then is anything moved. It refuses while any
+    process has the register open. An existing register is kept beside it as
+    `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
+
+    The restore is written to the journal of restores beside the register (store/restores.py)
+    before its files move, so that colleagues who saw a later state are told who went back
+    and when; the restored register is then opened once to log the restore in its audit log,
+    and what `user` sees now is remembered (store/last_seen.py).
 
     At no moment is there no database at `db_path`: the old files are first linked to their
     kept names, and the staged files (fsynced) then replace them one rename at a time. A journal
@@ -144,6 +161,7 @@ def restore_backup(
                 f"Er staat al een register op {db_path}. Gebruik --force om het te vervangen;"
                 " het huidige register wordt dan eerst bewaard."
             )
+        replaced_seq = _replaced_head(key_path, user) if exists else 0
         if exists:
             _fold_in_wal(db_path, user, passphrase)
         staging = Path(
@@ -151,13 +169,18 @@ def restore_backup(
         )
         try:
             staged_db = staging / db_path.name
-            _stage(bundle_path, staged_db, user, passphrase)
+            staged = _stage(bundle_path, staged_db, user, passphrase)
+            restored = dataclasses.replace(staged, replaced_seq=replaced_seq)
             kept = _keep(db_path) if exists else None
             moves = [
                 (crypto.key_file_path(staged_db), crypto.key_file_path(db_path)),
                 (crypto.backup_key_file_path(staged_db), crypto.backup_key_file_path(db_path)),
                 (staged_db, db_path),
             ]
+            # From the moment the journal of moves is written the restore happens (the next
+            # opening finishes it, should this process die): it is in the journal of restores
+            # by then.
+            restores.append(db_path, restored)
             journal.write(db_path, staging, moves)
             journal.finish_interrupted_restore(db_path)
         finally:
@@ -167,19 +190,59 @@ def restore_backup(
                 shutil.rmtree(staging, ignore_errors=True)
     finally:
         held.release()
+    _log_restore(db_path, user, passphrase, restored, kept)
     return kept
 
 
-def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> None:
-    """Extract the back-up beside the register and check it completely."""
-    _extract_checked(bundle_path, staged_db)
+def _replaced_head(key_path: Path, user: str) -> int:
+    """The newest audit event the replaced register's key file knows; refused when that key
+    file, readable, does not make `user` a teamleider (a deactivated or demoted person must
+    not bring an old state back). An unreadable one is what a restore may be for."""
+    try:
+        current = crypto.read_key_file(key_path)
+    except WijkteamError:
+        return 0
+    slot = current.user_slot(user)
+    if slot is None or slot.role != Role.TEAMLEIDER.value or not current.grant_ok(slot):
+        raise RoleError(RESTORE_REFUSAL)
+    kept = audit.kept_head(current)
+    return kept[0] if kept else 0
+
+
+def _log_restore(
+    db_path: Path, user: str, passphrase: str, restored: restores.Restore, kept: Path | None
+) -> None:
+    """Open the restored register once: its audit log records the restore, and what `user`
+    sees now is remembered, so that their next opening is not taken for a copy put back."""
+    register = open_register(db_path, user, passphrase, accept_older=True)
+    try:
+        detail = f"back-up van {restored.backup_made} teruggezet"
+        if restored.replaced_seq:
+            detail += f"; het vervangen register kende volgnummer {restored.replaced_seq}"
+        if kept is not None:
+            detail += f", bewaard als {kept.name}"
+        audit.record(register, audit.Event("restore", "register", detail=detail))
+    finally:
+        register.close()
+
+
+def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> restores.Restore:
+    """Extract the back-up beside the register and check it completely; returns the restore
+    as the journal of restores will hold it."""
+    made = _extract_checked(bundle_path, staged_db)
     unlocked = crypto.unlock(staged_db, user, passphrase)
+    if unlocked.role is not Role.TEAMLEIDER:
+        unlocked.forget()
+        raise RoleError(RESTORE_REFUSAL)
+    head: tuple[int, str] = (0, "")
     try:
         conn = connect_keyed(staged_db, unlocked.db_key, wal=False)
         try:
             problems = integrity_problems(conn)
             if not problems:
                 verify_identity(conn, staged_db, unlocked.key_file.register_id)
+                newest = "SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1"
+                head = conn.execute(newest).fetchone() or head
         finally:
             conn.close()
     except faults.FileFault as exc:
@@ -191,6 +254,8 @@ def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> No
         raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
     crypto.write_key_file(staged_db, unlocked.key_file, unlocked.db_key)
     fsync_dir(staged_db.parent)
+    register_id = unlocked.key_file.register_id
+    return restores.Restore(restores.now_text(), user, register_id, made, int(head[0]), head[1])
 
 
 def _fold_in_wal(db_path: Path, user: str, passphrase: str) -> None:
@@ -244,7 +309,8 @@ def _keep(db_path: Path) -> Path:
     return kept
 
 
-def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
+def _extract_checked(bundle_path: Path, staged_db: Path) -> str:
+    """Extract and check the back-up; returns when it was made (its manifest says)."""
     damaged = RegisterError(f"{bundle_path} is geen bruikbare wijkteam-back-up (beschadigd).")
     try:
         with zipfile.ZipFile(bundle_path) as archive:
@@ -271,6 +337,7 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> None:
     ):
         raise damaged
     atomic_write(crypto.key_file_path(staged_db), keys)
+    return str(manifest.get("created_at", ""))
 
 
 def _sha256(data: bytes) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.store import crypto, files, journal
+from wijkteam_tui.store import crypto, files, journal, restores
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import (
     connect_keyed,
@@ -153,6 +153,7 @@ def mode_warnings(path: Path) -> list[str]:
         crypto.backup_key_file_path(path),
         crypto.key_lock_path(path),
         lock_file_path(path),
+        restores.journal_path(path),
     ]
     who = "alleen de groep van het register" if shared else "alleen de eigenaar"
     warnings: list[str] = []

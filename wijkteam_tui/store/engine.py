@@ -36,7 +36,7 @@ from wijkteam_tui.errors import (
     RoleError,
     WijkteamError,
 )
-from wijkteam_tui.store import audit, crypto, faults, files, journal, lock
+from wijkteam_tui.store import audit, audit_head, crypto, faults, files, journal, last_seen, lock
 from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
@@ -255,6 +255,12 @@ class Register:
         # The key file as last looked at ((inode, size, mtime)), to notice at the next write
         # that a teamleider took this person's slot away (`access_problem`).
         self._keys_looked_at: tuple[int, int, int] | None = None
+        #: What the person should know about this register beyond the key file's warnings
+        #: (a cut-off audit log, found at opening).
+        self.notices: list[str] = []
+        #: Set at opening when the register is older than this person saw it last, until
+        #: that is accepted (store/last_seen.py); what they saw is not overwritten meanwhile.
+        self.went_back: last_seen.WentBack | None = None
         self.sweep_lock = threading.Lock()
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         #: Called (from the writing thread) when a write has waited WAIT_NOTICE_MS for another
@@ -306,7 +312,7 @@ class Register:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.unlocked.warnings
+        return (*self.unlocked.warnings, *self.notices)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -373,19 +379,24 @@ class Register:
         with self.raw() as raw:
             return integrity_problems(raw)
 
-    def close(self) -> None:
-        """Close the register (again: nothing happens)."""
+    def close(self) -> tuple[str, ...]:
+        """Close the register (again: nothing happens); returns warnings to show (in Dutch)."""
         if self.closed:
-            return
+            return ()
         self.closed = True
+        warnings: list[str] = []
         # The newest audit event goes into the key file, so that cutting off the log's tail
         # is caught; a busy or full disk must not stop the closing (the next close writes it).
         with suppress(OSError, sqlcipher.Error, DBAPIError, WijkteamError):
-            audit.keep_head(self)
+            kept_back = audit_head.keep_head(self)
+            if kept_back is not None:
+                warnings.append(kept_back)
+        with suppress(OSError, sqlcipher.Error, DBAPIError, WijkteamError):
+            last_seen.remember(self)
         if self.server is not None:
             self.engine.dispose()
             self.unlocked.forget()
-            return
+            return tuple(warnings)
         # SQLite's advice for connections that wrote: refresh planner statistics where they
         # went stale (bounded by analysis_limit, so it stays quick).
         try:
@@ -398,6 +409,7 @@ class Register:
         self.unlocked.forget()
         if self._held is not None:
             self._held.release()
+        return tuple(warnings)
 
 
 def ended_access(user: str) -> str:
@@ -580,26 +592,38 @@ def _made(register: Register, user: str) -> Register:
 
 
 def open_register(
-    path: Location, user: str, passphrase: str, *, script_location: Path | None = None
+    path: Location,
+    user: str,
+    passphrase: str,
+    *,
+    script_location: Path | None = None,
+    accept_older: bool = False,
 ) -> Register:
-    """Unlock the slot of `user` and open the register, migrating it if needed."""
+    """Unlock the slot of `user` and open the register, migrating it if needed. A register
+    older than `user` saw it last is refused unless a restore explains it or `accept_older`
+    (see store/last_seen.py)."""
     if isinstance(path, ServerAddress):
         from wijkteam_tui.store.server import open_server_register
 
-        return open_server_register(path, user, passphrase)
+        return last_seen.settle(open_server_register(path, user, passphrase), accept_older)
     path = existing_register(path)
     unlocked = crypto.unlock(path, user, passphrase)
-    return open_unlocked(path, unlocked, script_location=script_location)
+    opened = open_unlocked(path, unlocked, script_location=script_location)
+    return last_seen.settle(opened, accept_older)
 
 
-def unlock_and_open(location: Location, user: str, passphrase: str, *, how: str) -> Register:
+def unlock_and_open(
+    location: Location, user: str, passphrase: str, *, how: str, accept_older: bool = False
+) -> Register:
     """Open the slot of `user` and the register (for the unlock screen: `how` is "login", or
-    "unlock" after a lock)."""
+    "unlock" after a lock), refused like `open_register` when it went back in time."""
     if isinstance(location, ServerAddress):
         from wijkteam_tui.store.server import open_server_register
 
-        return open_server_register(location, user, passphrase, how=how)
-    return open_unlocked(location, crypto.unlock(location, user, passphrase), how=how)
+        opened = open_server_register(location, user, passphrase, how=how)
+    else:
+        opened = open_unlocked(location, crypto.unlock(location, user, passphrase), how=how)
+    return last_seen.settle(opened, accept_older)
 
 
 def replace_one_time(location: Location, user: str, one_time: str, chosen: str) -> None:
@@ -715,6 +739,10 @@ def open_on_engine(
         fault=fault,
     )
     try:
+        cut_off = audit_head.missing_at_opening(register)
+        if cut_off is not None:
+            register.notices.append(cut_off)
+        register.went_back = last_seen.look(register)
         tries, last = unlocked.failed_tries
         failed = audit.logins_failed(tries, last, unlocked.user or "") if tries else []
         audit.record(register, *failed, audit.Event(how, "users", unlocked.user or ""))

@@ -222,6 +222,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1
 $$;
 
+CREATE FUNCTION audit_mac(wanted integer) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+    SELECT mac FROM audit_events WHERE seq = wanted
+$$;
+
 CREATE FUNCTION audit_prunable(cutoff timestamp)
 RETURNS TABLE (first_seq integer, through_seq integer, through_mac text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
@@ -312,6 +317,7 @@ _FOR_TEAM = (
     "login_set(text, text, boolean, boolean)",
     "keys_write(bytea, integer)",
     "audit_head()",
+    "audit_mac(integer)",
     "audit_prunable(timestamp)",
     "prune_audit(integer)",
     "analyze_tables(boolean)",
@@ -359,14 +365,16 @@ def make_server_objects(conn: Connection) -> None:
 def grant_work(conn: Connection, address: ServerAddress) -> None:
     """What the team and the teamleiders may do, after the structure was made or brought up
     to date (as the owner): rows read and changed; the audit log and its checkpoints only
-    added to (read by teamleiders); the key slots only read (changed through `keys_write`);
+    added to (the log read by teamleiders); the key slots only read (changed through `keys_write`);
     the structure's version only read; functions as listed above."""
     team, lead = quoted(address.team_role), quoted(address.lead_role)
     audit = "audit_events, audit_checkpoints"
     statements = [
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {team}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {team}",
-        f"REVOKE SELECT, UPDATE, DELETE, TRUNCATE ON {audit} FROM {team}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {team}",
+        # The checkpoints hold numbers and MACs only: every writer reads the newest.
+        f"REVOKE SELECT ON audit_events FROM {team}",  # noqa: S608 (quoted names of ours)
         f"GRANT SELECT ON {audit} TO {lead}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {team}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON key_store, key_history FROM {team}",

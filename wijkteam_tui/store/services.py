@@ -965,11 +965,14 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
     Only candidates are read: open clients not yet evaluated today that are silent for longer
     than the shortest uit-beeld limit, have an overdue agreement or a snooze that ended, or have
     an open frequency alert. Runs in batches of short transactions so that others can write in
-    between. Returns how many clients were evaluated."""
+    between. Returns how many clients were evaluated.
+
+    The system's upkeep, not a person's action: each batch is one audit event (in its own
+    transaction, as every change is), not one per alert it raises or resolves."""
     done = 0
     while True:
         with register.write() as session:
-            audit.quiet(session)  # the system's upkeep: one event for the run (see below)
+            audit.quiet(session)
             settings = _settings(session)
             clients = session.scalars(
                 select(Client).where(_stale_candidate(session, today, settings)).limit(batch)
@@ -978,6 +981,12 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
                 return done
             for client in clients:
                 refresh_client(session, client, today, settings)
+            audit.note(
+                session,
+                audit.Event(
+                    "sweep", "register", detail=f"{len(clients)} cliënten opnieuw beoordeeld"
+                ),
+            )
             done += len(clients)
 
 
@@ -1001,11 +1010,6 @@ def sweep_if_new_day(register: Register, today: date) -> int:
             register.swept_on = today
             return 0
         done = evaluate_stale_clients(register, today)
-        if done:
-            audit.record(
-                register,
-                audit.Event("sweep", "register", detail=f"{done} cliënten opnieuw beoordeeld"),
-            )
         write_daily_snapshot(register, today)
         # Audit events past their term (5 years) go, behind a verifiable checkpoint.
         audit.prune(register, today)

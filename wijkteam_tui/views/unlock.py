@@ -21,6 +21,7 @@ from wijkteam_tui.domain.accounts import (
     validate_user_name,
 )
 from wijkteam_tui.errors import (
+    OlderRegisterError,
     OneTimePassphraseError,
     TooManyAttemptsError,
     UsageError,
@@ -28,6 +29,7 @@ from wijkteam_tui.errors import (
 )
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.preload import preload
@@ -57,6 +59,8 @@ class UnlockScreen(WijkteamScreen[None]):
         self.wait_until = 0.0
         self._lead = ""
         self._countdown: Timer | None = None
+        #: The user and passphrase of the last try (asked again after a question).
+        self._tried = ("", "")
 
     def compose(self) -> ComposeResult:
         title = "Vergrendeld" if self.locked else "Wijkteam-register openen"
@@ -101,22 +105,29 @@ class UnlockScreen(WijkteamScreen[None]):
             message.update("Vul uw wachtwoord in.")
             return
         message.update("Bezig met openen…")
+        self._start_opening(user, passphrase)
+
+    def _start_opening(self, user: str, passphrase: str, *, accept_older: bool = False) -> None:
         self.query_one("#open", Button).disabled = True
         # Keys typed after Enter are for the screen that comes next, not the passphrase field.
         self.holding_keys = True
+        self._tried = (user, passphrase)
         path = self.wijkteam.db_path
         self.run_store(
-            lambda: self._open(path, user, passphrase),
+            lambda: self._open(path, user, passphrase, accept_older),
             self._opened,
             group="unlock",
             failed=self._failed,
         )
 
-    def _open(self, path: Location, user: str, passphrase: str) -> tuple[Register, Day | None]:
+    def _open(
+        self, path: Location, user: str, passphrase: str, accept_older: bool = False
+    ) -> tuple[Register, Day | None]:
         preload()
         from wijkteam_tui.store.engine import unlock_and_open
 
-        register = unlock_and_open(path, user, passphrase, how="unlock" if self.locked else "login")
+        how = "unlock" if self.locked else "login"
+        register = unlock_and_open(path, user, passphrase, how=how, accept_older=accept_older)
         try:
             return register, read_day(register, self.wijkteam)
         except BaseException:
@@ -127,6 +138,12 @@ class UnlockScreen(WijkteamScreen[None]):
         self.holding_keys = False
         self.query_one("#open", Button).disabled = False
         passphrase = self.query_one("#passphrase", Input)
+        if isinstance(error, OlderRegisterError):
+            # Older than this person saw it, and no restore explains it: they decide.
+            question = f"{text}\n\nWeet u waarom (een teamleider zette een back-up terug)?"
+            dialog = ConfirmDialog(question, yes="Toch openen", no="Niet openen")
+            self.app.push_screen(dialog, self._older_answered)
+            return
         if isinstance(error, OneTimePassphraseError):
             # Right, but for once: the person chooses their own now (the field keeps the
             # one-time passphrase until it has been replaced).
@@ -150,6 +167,17 @@ class UnlockScreen(WijkteamScreen[None]):
             return
         self.query_one("#unlock-message", Static).update(literal(text))
 
+    def _older_answered(self, accepted: bool | None) -> None:
+        user, passphrase = self._tried
+        if accepted:
+            self.query_one("#unlock-message", Static).update("Bezig met openen…")
+            self._start_opening(user, passphrase, accept_older=True)
+            return
+        self.query_one("#passphrase", Input).value = ""
+        self.query_one("#unlock-message", Static).update(
+            "Niet geopend. Vraag de teamleider of er een back-up is teruggezet."
+        )
+
     def _chosen(self, chosen: str | None) -> None:
         one_time = self.query_one("#passphrase", Input)
         if chosen is None:
@@ -164,6 +192,7 @@ class UnlockScreen(WijkteamScreen[None]):
         self.query_one("#unlock-message", Static).update("Wachtwoord instellen en openen…")
         self.query_one("#open", Button).disabled = True
         self.holding_keys = True
+        self._tried = (user, chosen)
         path = self.wijkteam.db_path
         self.run_store(
             lambda: self._replace(path, user, given, chosen),
