@@ -774,3 +774,39 @@ def test_db_check_on_a_server_reads_only_and_names_what_the_server_allows_too_mu
     assert "UPDATE op audit_events" in found.stdout
     assert f"bram@{address.database} mag rollen" in found.stdout
     assert "controle van nieuwe auditgebeurtenissen staat uit" in found.stdout
+
+
+def test_a_planted_event_is_named_and_the_chain_after_it_stays_checkable(team_on: ServerAddress):
+    """bram plants an event of his own with a MAC that is not the chain's; the program goes
+    on writing after it. `audit verify` names the planted event, and only that one."""
+    from wijkteam_tui.store import audit
+
+    columns = "seq, at, user_name, role, code, action, object_type, object_id, outcome, detail, mac"
+    with _as_role(team_on, "bram", BRAM) as conn:
+        newest = conn.execute("SELECT seq FROM audit_head()").fetchone()[0]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(  # not a MAC: the next writer could not chain to it
+                f"INSERT INTO audit_events ({columns}) VALUES"
+                " (%s, now(), 'bram', 'medewerker', 'R', 'read', 'clients', '1', 'ok', '', 'x')",
+                (newest + 1,),
+            )
+        conn.rollback()
+        conn.execute(
+            f"INSERT INTO audit_events ({columns}) VALUES"
+            " (%s, now(), 'bram', 'medewerker', 'R', 'read', 'clients', '1', 'ok', '', %s)",
+            (newest + 1, "ab" * 32),
+        )
+        conn.commit()
+    bram = open_register(team_on, "bram", BRAM)
+    try:
+        services.create_client(bram, ClientInput("Na Het Geplante", TODAY), TODAY)
+    finally:
+        bram.close()
+    anna = open_register(team_on, "anna", PASSPHRASE)
+    try:
+        verdict = audit.verify(anna)
+    finally:
+        anna.close()
+    assert verdict.broken_at == newest + 1 and verdict.later == ()
+    assert "past niet in de keten" in verdict.reason
+    assert verdict.events == newest

@@ -446,6 +446,9 @@ class Verdict:
     #: The first sequence number where the chain is broken, None when it is whole.
     broken_at: int | None = None
     reason: str = ""
+    #: Every later break: the check goes on after one (from the MAC stored there, which the
+    #: next event was chained to), so one planted event cannot hide what follows it.
+    later: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -499,34 +502,57 @@ def verify(register: Register) -> Verdict:
                 )
             previous, expected = bytes.fromhex(checkpoint[1]), checkpoint[0] + 1
     columns = ", ".join(c.key for c in _COLUMNS)
+    breaks: list[tuple[int, str]] = []
+    whole: int | None = None  # events that were whole before the first break
     with register.raw() as raw:
         cursor = raw.execute(f"SELECT {columns} FROM audit_events ORDER BY seq")  # noqa: S608
         while rows := cursor.fetchmany(20_000):
             for values in rows:
-                seq = values[0]
-                if seq != expected:
-                    return Verdict(count, expected, _gap(expected, seq))
+                seq, stored = values[0], values[-1]
                 mac = _mac_of(key, previous, values[:-1])
-                if not hmac.compare_digest(mac.hex(), values[-1]):
-                    return Verdict(
-                        count,
-                        seq,
-                        "de gebeurtenis past niet in de keten: gewijzigd, verwisseld of"
-                        " ertussen gezet",
+                if seq != expected:
+                    # Events are missing (or out of place): the chain goes on from this one.
+                    breaks.append((min(seq, expected), _gap(expected, seq)))
+                    mac = _stored_mac(stored, mac)
+                elif not hmac.compare_digest(mac.hex(), stored):
+                    breaks.append(
+                        (
+                            seq,
+                            "de gebeurtenis past niet in de keten: gewijzigd, verwisseld of"
+                            " ertussen gezet",
+                        )
                     )
-                if seq == kept_seq and not hmac.compare_digest(values[-1], kept_mac):
-                    return Verdict(
-                        count, seq, "de gebeurtenis is een andere dan het sleutelbestand kent"
-                    )
-                previous, expected, count = mac, expected + 1, count + 1
+                    mac = _stored_mac(stored, mac)
+                elif seq == kept_seq and not hmac.compare_digest(stored, kept_mac):
+                    breaks.append((seq, "de gebeurtenis is een andere dan het sleutelbestand kent"))
+                if breaks and whole is None:
+                    whole = count
+                previous, expected, count = mac, max(seq, expected) + 1, count + 1
     if kept_seq >= expected:
-        return Verdict(
-            count,
-            expected,
-            f"de laatste {kept_seq - expected + 1} gebeurtenissen ontbreken: het sleutelbestand"
-            f" kent volgnummer {kept_seq}, het log eindigt bij {expected - 1}",
+        breaks.append(
+            (
+                expected,
+                f"de laatste {kept_seq - expected + 1} gebeurtenissen ontbreken: het"
+                f" sleutelbestand kent volgnummer {kept_seq}, het log eindigt bij {expected - 1}",
+            )
         )
-    return Verdict(count)
+    if not breaks:
+        return Verdict(count)
+    (first, reason), later = breaks[0], tuple(seq for seq, _ in breaks[1:])
+    if later:
+        shown = ", ".join(str(seq) for seq in later[:10]) + (" …" if len(later) > 10 else "")
+        reason += f"; verder ook bij volgnummer {shown}"
+    return Verdict(count if whole is None else whole, first, reason, later)
+
+
+def _stored_mac(stored: object, computed: bytes) -> bytes:
+    """The MAC an event that breaks the chain claims, which the next event was chained to;
+    the computed one when it is not even a MAC."""
+    try:
+        claimed = bytes.fromhex(str(stored))
+    except ValueError:
+        return computed
+    return claimed if len(claimed) == len(computed) else computed
 
 
 def _is_head(value: object) -> bool:

@@ -272,6 +272,10 @@ BEGIN
        (CASE WHEN caller_leads() THEN 'teamleider' ELSE 'medewerker' END) THEN
         PERFORM refuse('een auditgebeurtenis noemt de rol van wie haar schrijft');
     END IF;
+    IF NEW.mac IS NULL OR NEW.mac !~ '^[0-9a-f]{64}$' THEN
+        -- The next writer chains to it: something that is not a MAC would stop every write.
+        PERFORM refuse('een auditgebeurtenis heeft een MAC van 64 hexadecimale tekens');
+    END IF;
     SELECT max(seq) INTO newest FROM audit_events;
     IF newest IS NULL THEN
         SELECT max(through_seq) INTO newest FROM audit_checkpoints;
