@@ -493,11 +493,39 @@ def _server_recover(args: argparse.Namespace, address: Any, user: str, recovery_
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.address import ServerAddress
     from wijkteam_tui.store.backup import write_backup
 
+    if isinstance(where(args), ServerAddress):
+        return _server_backup(args)
     with _opened(args) as register:
         info = write_backup(register, Path(args.output))
     print(f"Back-up geschreven: {info.path} ({info.size / 1024:.0f} kB, versleuteld).")
+    return 0
+
+
+def _server_backup(args: argparse.Namespace) -> int:
+    """`backup` of a team server's register (teamleider): a copy in a new encrypted register
+    file here, with its key slots, that `db copy --to` puts back in an empty database."""
+    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.audit import Event, record
+    from wijkteam_tui.store.transfer import copy_register
+
+    source, target = where(args), Path(args.output).expanduser()
+    user, passphrase = user_name(args), current_passphrase(args)
+    done = copy_register(source, user, passphrase, target)
+    with _opened(args) as register:
+        made = f"versleutelde back-up gemaakt als registerbestand ({done.events} gebeurtenissen)"
+        record(register, Event("backup", "register", detail=made))
+    keys = crypto.key_file_path(target)
+    print(
+        f"Back-up geschreven: {printable(str(target))} en {printable(str(keys))} (een"
+        " versleuteld register met de sleutels van de server; dezelfde wachtwoorden openen het)."
+    )
+    print(
+        "Terugzetten in een lege database op een server: wijkteam db copy --db"
+        f" {printable(str(target))} --to postgresql://server/database (README)."
+    )
     return 0
 
 

@@ -85,9 +85,9 @@ def _went_back_in_time(new_register: NewRegister, tmp_path: Path) -> tuple[int, 
 
 
 def _seen(register: Register) -> tuple[int, int]:
-    user = register.unlocked.user
-    assert user is not None
-    kept = last_seen._read(last_seen.state_file(register.unlocked.key_file.register_id, user))
+    who = last_seen._who(register)
+    assert who is not None
+    kept = last_seen._read(last_seen.state_file(*who))
     assert kept is not None
     return kept.seq, kept.generation
 
@@ -143,7 +143,9 @@ def test_what_was_seen_is_kept_outside_the_register_folder_for_its_owner_only(
     new_register: NewRegister,
 ):
     register = new_register.register
-    kept = last_seen.state_file(register.unlocked.key_file.register_id, "anna")
+    who = last_seen._who(register)
+    assert who is not None and who[1] == "anna"
+    kept = last_seen.state_file(*who)
     register.close()
     assert kept.exists() and not kept.is_relative_to(new_register.path.parent)
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600

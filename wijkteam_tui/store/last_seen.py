@@ -113,10 +113,12 @@ def state_folder() -> Path:
     return user_state_path("wijkteam", appauthor=False)
 
 
-def state_file(register_id: str, user: str) -> Path:
-    """The file of what `user` saw of register `register_id` (named by a hash: neither
-    comes from this computer when the register is on a server)."""
-    digest = hashlib.sha256(f"{register_id}\0{user}".encode()).hexdigest()[:32]
+def state_file(register_id: str, user: str, where: str) -> Path:
+    """The file of what `user` saw of register `register_id` at `where` (its path or server
+    address: a copy elsewhere, such as a server's back-up file, goes its own way and is no
+    earlier state of this one). Named by a hash: none of it comes from this computer when the
+    register is on a server."""
+    digest = hashlib.sha256(f"{register_id}\0{user}\0{where}".encode()).hexdigest()[:32]
     return state_folder() / "gezien" / f"{digest}.json"
 
 
@@ -128,9 +130,12 @@ def _read(path: Path) -> Seen | None:
         return None
 
 
-def _who(register: Register) -> tuple[str, str] | None:
+def _who(register: Register) -> tuple[str, str, str] | None:
     user = register.unlocked.user
-    return (register.unlocked.key_file.register_id, user) if user else None
+    if not user:
+        return None
+    where = str(register.server) if register.server is not None else str(register.path.resolve())
+    return (register.unlocked.key_file.register_id, user, where)
 
 
 def look(register: Register) -> WentBack | None:
