@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
 import threading
 import time
@@ -131,9 +132,9 @@ class WijkteamApp(App[None]):
         # shutdown (SIGTERM) ends the program the orderly way: the register is closed (its
         # audit head kept, its lock released) by whoever runs the app, once `run` returns.
         loop = asyncio.get_running_loop()
-        for gone in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(gone, self._terminal_gone)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, self._terminal_gone)
+            loop.add_signal_handler(signal.SIGTERM, self._asked_to_stop)
         self.set_interval(self.idle_check_seconds, self._tick)
         self.set_interval(GC_CHECK_SECONDS, self._full_collection_if_idle)
         if self.register is None:
@@ -249,6 +250,18 @@ class WijkteamApp(App[None]):
             thread.join(timeout=5)
 
     def _terminal_gone(self) -> None:
+        """SIGHUP: close the register and end at once. Textual's own ending would restore the
+        terminal first, and writing to a terminal that is gone blocks for ever."""
+        self._stop_watching.set()
+        register, self.register = self.register, None
+        try:
+            if register is not None:
+                register.close()
+        finally:
+            os._exit(128 + signal.SIGHUP)
+
+    def _asked_to_stop(self) -> None:
+        """SIGTERM (a shutdown): end the orderly way; `run_tui` closes the register."""
         self._stop_watching.set()
         self.exit()
 

@@ -390,6 +390,7 @@ def test_a_link_at_the_key_files_backup_copy_makes_a_restore_refuse(
 
 
 def _restore(bundle: Path, path: Path) -> None:
+    """A restore in cem's Unix account; only a teamleider restores, so with anna's slot."""
     from wijkteam_tui.store.backup import restore_backup
 
-    restore_backup(bundle, path, "cem", CEM, force=True)
+    restore_backup(bundle, path, "anna", ANNA, force=True)

@@ -46,6 +46,7 @@ async def test_a_colleague_switched_off_while_working_is_locked_out_at_once(
         assert isinstance(app.screen, TodayScreen)
         await asyncio.to_thread(deactivate_user, anna, "bram")
         await _until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        await settle(pilot)
         assert app.register is None
         assert "toegang" in str(app.screen.query_one(".hint").render())
     # Whatever bram's program still tries, nothing more is written in his name.
