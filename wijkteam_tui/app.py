@@ -200,38 +200,39 @@ class WijkteamApp(App[None]):
 
         def look() -> None:
             watcher: Watcher | None = None
-            unreachable = False
+            unreachable = lost = False
             throttle = Throttle()
             try:
                 while not stop.is_set():
-                    try:
-                        if watcher is None:
+                    if watcher is None:
+                        try:
                             watcher = watch(register)
-                            if unreachable:
-                                unreachable = False
-                                self._from_watcher(stop, self._server_back)
+                        except Exception as exc:
+                            if not self._watch_failed(stop, register, exc, unreachable):
+                                return
+                            unreachable = True
+                            stop.wait(RETRY_SECONDS)
+                            continue
+                        if unreachable:
+                            self._from_watcher(stop, self._server_back)
+                        elif lost:  # the server ended its session: changes may have been missed
+                            self._from_watcher(stop, self._colleague_changed)
+                        unreachable = lost = False
+                    try:
                         problem = register.access_problem()
                         if problem:
                             self._from_watcher(stop, self.access_ended, problem)
                             return
                         if throttle.ready(watcher.changed(), time.monotonic()):
                             self._from_watcher(stop, self._colleague_changed)
-                    except Exception as exc:
-                        if watcher is not None:
-                            with contextlib.suppress(Exception):
-                                watcher.close()
-                            watcher = None
-                        meant = register.meaning(exc)
-                        if isinstance(meant, AccessEndedError):
-                            self._from_watcher(stop, self.access_ended, meant.message)
-                            return
-                        if not isinstance(meant, ServerUnreachableError):
-                            self._cannot_watch(stop)
-                            return
-                        if not unreachable:
-                            unreachable = True
-                            self._from_watcher(stop, self._server_gone, meant.message)
-                    stop.wait(RETRY_SECONDS if unreachable else POLL_SECONDS)
+                    except Exception:
+                        # Its connection ended: a new one, at once, tells a closed login or a
+                        # server that is gone from a session the server ended.
+                        with contextlib.suppress(Exception):
+                            watcher.close()
+                        watcher, lost = None, True
+                        continue
+                    stop.wait(POLL_SECONDS)
             finally:
                 if watcher is not None:
                     watcher.close()
@@ -248,6 +249,22 @@ class WijkteamApp(App[None]):
         thread = self._watching
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
+
+    def _watch_failed(
+        self, stop: threading.Event, register: Register, exc: Exception, told: bool
+    ) -> bool:
+        """A new watcher could not be made: lock when the person's access ended, say once that
+        the server is gone (True: keep trying), or say that changes now show with `r`."""
+        meant = register.meaning(exc)
+        if isinstance(meant, AccessEndedError):
+            self._from_watcher(stop, self.access_ended, meant.message)
+            return False
+        if isinstance(meant, ServerUnreachableError):
+            if not told:
+                self._from_watcher(stop, self._server_gone, meant.message)
+            return True
+        self._cannot_watch(stop)
+        return False
 
     def _terminal_gone(self) -> None:
         """SIGHUP: close the register and end at once. Textual's own ending would restore the
@@ -278,6 +295,7 @@ class WijkteamApp(App[None]):
         self.notify(message, title="Server niet bereikbaar", severity="error", timeout=30)
 
     def _server_back(self) -> None:
+        self.clear_notifications()  # the outage's messages no longer hold
         self.notify("De server is weer bereikbaar; u kunt verder.", timeout=8)
         self._colleague_changed()
 

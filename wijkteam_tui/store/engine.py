@@ -323,7 +323,9 @@ class Register:
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
         """A Core connection in a deferred read transaction: the fast path for read models."""
-        with self.engine.connect() as conn, _translated_errors(self._fault), conn.begin():
+        # Translated from the connecting on: a server that is gone, or a login closed
+        # meanwhile, shows when the pool makes a new connection.
+        with _translated_errors(self._fault), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
