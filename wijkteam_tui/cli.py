@@ -764,6 +764,13 @@ def cmd_erase(args: argparse.Namespace) -> int:
             today=date.today(),
         )
     print(f"Cliënt {done.number} is gewist ({done.seconds:.2f} s).")
+    if done.exports:
+        print(
+            "Buiten het register staan nog bestanden over deze cliënt die eerder zijn"
+            " gemaakt; zoek en vernietig ze zelf:"
+        )
+        for made in done.exports:
+            print(f"  {printable(made)}")
     for copy in done.copies:
         print(f"Ook gewist in de kopie {printable(copy)}.")
     for copy in done.copies_not_cleaned:

@@ -167,3 +167,25 @@ def test_a_file_past_retention_is_kept_longer_only_with_a_reason(register):
     kept = {e.action: e for e in audit.events(register, client_number=old.number)[-2:]}
     assert kept["update"].detail == "velden: retention_until"
     assert kept["retention"].detail == "bewaren tot en met 2030-01-01; reden: Lopende rechtszaak."
+
+
+def test_erasing_names_the_exports_made_of_the_client_earlier(register, marked, tmp_path):
+    """Documents made of the client live outside the register: the erasure says which, so
+    that the person can find and destroy them."""
+    from wijkteam_tui.export.files import export_agreements
+
+    client, other = marked
+    export_agreements(register, client, "md", tmp_path / "afspraken.md", TODAY)
+    export_agreements(register, other, "md", tmp_path / "ander.md", TODAY)
+    number = erasure.erasure_facts(register, client, TODAY).number
+    done = erasure.erase_client(
+        register,
+        client,
+        confirm_number=number,
+        reason="Verzoek van de cliënt.",
+        override="De cliënt trekt de hulp in; geen wettelijke plicht meer.",
+        today=TODAY,
+    )
+    assert len(done.exports) == 1
+    assert "gedeelde afspraken, formaat md, versie 1" in done.exports[0]
+    assert "(anna)" in done.exports[0]

@@ -27,13 +27,14 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError, WijkteamError
 from wijkteam_tui.store import audit
 from wijkteam_tui.store.engine import Register, connect_keyed
-from wijkteam_tui.store.models import Client, ContactMoment, NetworkMember
+from wijkteam_tui.store.models import AuditEvent, Client, ContactMoment, NetworkMember
 
 REFUSAL = "Alleen een teamleider wist een cliënt of beslist over de bewaartermijn."
 #: Copies of the register kept beside it, holding the same data under the same key.
@@ -62,6 +63,10 @@ class Erased:
     #: Whether the write-ahead log could be emptied now (no other process reading).
     log_emptied: bool
     seconds: float
+    #: What left the register about the client before (documents, lists, inzage), as the
+    #: audit log recorded it: those files live outside the register and must be found and
+    #: destroyed by hand.
+    exports: tuple[str, ...] = ()
 
 
 def erasure_facts(register: Register, client_id: int, today: date) -> ErasureFacts:
@@ -123,6 +128,7 @@ def erase_client(
     if facts.kept_because:
         detail += f"; bewaartermijn doorbroken: {' '.join(override.split())}"
     with register.write() as session:
+        exports = _exports_of(session, client_id)
         session.execute(delete(Client).where(Client.id == client_id))
         audit.note(
             session,
@@ -130,7 +136,19 @@ def erase_client(
         )
     log_emptied = _empty_the_log(register)
     cleaned, not_cleaned = _clean_copies(register, client_id)
-    return Erased(facts.number, cleaned, not_cleaned, log_emptied, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Erased(facts.number, cleaned, not_cleaned, log_emptied, seconds, exports)
+
+
+def _exports_of(session: Session, client_id: int) -> tuple[str, ...]:
+    """Every export of the client the audit log recorded: "12-11-2026: gedeelde afspraken,
+    formaat pdf, versie 2 (anna)" (teamleider: erasure is theirs, and only they read the log)."""
+    rows = session.execute(
+        select(AuditEvent.at, AuditEvent.detail, AuditEvent.user_name)
+        .where(AuditEvent.client_id == client_id, AuditEvent.action == "export")
+        .order_by(AuditEvent.seq)
+    ).all()
+    return tuple(f"{at:%d-%m-%Y}: {detail or 'export'} ({user})" for at, detail, user in rows)
 
 
 def _empty_the_log(register: Register) -> bool:

@@ -835,8 +835,17 @@ class ClientFileScreen(WijkteamScreen[None]):
                 " dat is gesloten."
             )
         )
+        exports = getattr(done, "exports", ())
+        if exports:
+            shown = "; ".join(exports[:5]) + (
+                f" en {len(exports) - 5} meer" if len(exports) > 5 else ""
+            )
+            note += (
+                f" Eerder gemaakt en buiten het register: {shown}. Zoek en vernietig die"
+                " bestanden zelf ('wijkteam erase' noemt ze allemaal)."
+            )
         self.app.pop_screen()
-        self.app.notify(f"Cliënt {number} is gewist.{note}", title="Gewist", timeout=12)
+        self.app.notify(f"Cliënt {number} is gewist.{note}", title="Gewist", timeout=20)
 
     def action_share(self) -> None:
         """The export form, with who will be left out said before anything is written."""
