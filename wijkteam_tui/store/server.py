@@ -347,6 +347,13 @@ def upgrade(address: ServerAddress, password: str | None) -> Any:
     engine = make_server_engine(address, address.setup_role, password)
     try:
         report = migrate(engine, address)
+        # The server's own functions, triggers and grants as this version of wijkteam has
+        # them, also when the tables were already up to date.
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"SET LOCAL ROLE {quoted(address.owner_role)}")
+            conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
+            make_server_objects(conn)
+            grant_work(conn, address)
         if password is not None:
             with engine.begin() as conn:
                 end_one_time_password(conn)

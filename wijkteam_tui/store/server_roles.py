@@ -42,22 +42,22 @@ def quoted(name: str) -> str:
 
 #: Who calls: the wijkteam user behind `session_user` when it is a login of this register.
 _CALLER = """
-CREATE FUNCTION caller_user() RETURNS text
+CREATE OR REPLACE FUNCTION caller_user() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT CASE WHEN right(session_user, length(current_database()) + 1)
                      = '@' || current_database()
                 THEN left(session_user, length(session_user) - length(current_database()) - 1)
            END
 $$;
-CREATE FUNCTION caller_leads() RETURNS boolean
+CREATE OR REPLACE FUNCTION caller_leads() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT pg_has_role(session_user, current_database() || '_lead', 'MEMBER')
 $$;
-CREATE FUNCTION caller_operates() RETURNS boolean
+CREATE OR REPLACE FUNCTION caller_operates() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT pg_has_role(session_user, current_database() || '_owner', 'MEMBER')
 $$;
-CREATE FUNCTION refuse(message text) RETURNS void
+CREATE OR REPLACE FUNCTION refuse(message text) RETURNS void
 LANGUAGE plpgsql SET search_path = wijkteam, pg_temp AS $$
 BEGIN
     RAISE EXCEPTION '%', message USING ERRCODE = 'insufficient_privilege';
@@ -68,7 +68,7 @@ END $$;
 #: `lead` NULL leaves the role as it is; only a teamleider (or the operator) may change
 #: someone else's login, and anyone their own password.
 _LOGINS = """
-CREATE FUNCTION login_set(login text, verifier text, lead boolean, may_login boolean)
+CREATE OR REPLACE FUNCTION login_set(login text, verifier text, lead boolean, may_login boolean)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     team text := current_database() || '_team';
@@ -111,7 +111,7 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION login_close(login text) RETURNS integer
+CREATE OR REPLACE FUNCTION login_close(login text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     ended integer := 0;
@@ -138,32 +138,32 @@ END $$;
 
 #: The key slots: the current signed document, and every earlier one.
 _KEYS = """
-CREATE TABLE key_store (
+CREATE TABLE IF NOT EXISTS key_store (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     document BYTEA NOT NULL,
     generation INTEGER NOT NULL
 );
-CREATE TABLE key_history (
+CREATE TABLE IF NOT EXISTS key_history (
     generation INTEGER PRIMARY KEY,
     document BYTEA NOT NULL,
     replaced_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     replaced_by TEXT NOT NULL DEFAULT session_user
 );
 
-CREATE FUNCTION slots_but(document jsonb, who text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION slots_but(document jsonb, who text) RETURNS jsonb
 LANGUAGE sql IMMUTABLE SET search_path = wijkteam, pg_temp AS $$
     SELECT coalesce(jsonb_agg(s ORDER BY s::text), '[]'::jsonb)
     FROM jsonb_array_elements(document -> 'slots') AS s
     WHERE s ->> 'user' IS DISTINCT FROM who
 $$;
-CREATE FUNCTION slot_role(document jsonb, who text) RETURNS text
+CREATE OR REPLACE FUNCTION slot_role(document jsonb, who text) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = wijkteam, pg_temp AS $$
     SELECT string_agg(coalesce(s ->> 'kind', '') || ':' || coalesce(s ->> 'role', ''), ',')
     FROM jsonb_array_elements(document -> 'slots') AS s
     WHERE s ->> 'user' = who
 $$;
 
-CREATE FUNCTION keys_write(new_document bytea, new_generation integer) RETURNS void
+CREATE OR REPLACE FUNCTION keys_write(new_document bytea, new_generation integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     old_document bytea;
@@ -203,31 +203,31 @@ END $$;
 
 -- Whoever replaces the document (keys_write, or someone with the server's own tools), the
 -- one it replaces is kept; a generation already kept stays as it was first kept.
-CREATE FUNCTION key_store_kept() RETURNS trigger
+CREATE OR REPLACE FUNCTION key_store_kept() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 BEGIN
     INSERT INTO key_history (generation, document) VALUES (OLD.generation, OLD.document)
         ON CONFLICT (generation) DO NOTHING;
     RETURN coalesce(NEW, OLD);
 END $$;
-CREATE TRIGGER key_store_kept BEFORE UPDATE OR DELETE ON key_store
+CREATE OR REPLACE TRIGGER key_store_kept BEFORE UPDATE OR DELETE ON key_store
     FOR EACH ROW EXECUTE FUNCTION key_store_kept();
 """
 
 #: The audit log: its head for every writer, what pruning may remove, and the check of every
 #: event as it is inserted.
 _AUDIT = """
-CREATE FUNCTION audit_head() RETURNS TABLE (seq integer, mac text)
+CREATE OR REPLACE FUNCTION audit_head() RETURNS TABLE (seq integer, mac text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1
 $$;
 
-CREATE FUNCTION audit_mac(wanted integer) RETURNS text
+CREATE OR REPLACE FUNCTION audit_mac(wanted integer) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT mac FROM audit_events WHERE seq = wanted
 $$;
 
-CREATE FUNCTION audit_prunable(cutoff timestamp)
+CREATE OR REPLACE FUNCTION audit_prunable(cutoff timestamp)
 RETURNS TABLE (first_seq integer, through_seq integer, through_mac text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     WITH bounds AS (
@@ -241,7 +241,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
       AND (SELECT at FROM audit_events ORDER BY seq LIMIT 1) < cutoff
 $$;
 
-CREATE FUNCTION prune_audit(through INTEGER) RETURNS INTEGER
+CREATE OR REPLACE FUNCTION prune_audit(through INTEGER) RETURNS INTEGER
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     removed INTEGER;
@@ -257,7 +257,7 @@ BEGIN
     RETURN removed;
 END $$;
 
-CREATE FUNCTION audit_event_check() RETURNS trigger
+CREATE OR REPLACE FUNCTION audit_event_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     newest integer;
@@ -285,14 +285,14 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER audit_event_check BEFORE INSERT ON audit_events
+CREATE OR REPLACE TRIGGER audit_event_check BEFORE INSERT ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_event_check();
 """
 
 #: Statistics anew (only a table's owner may ANALYZE it): after an erasure, so that
 #: `pg_stats` no longer samples the client's values; after a bulk load, for the planner.
 _UPKEEP = """
-CREATE FUNCTION analyze_tables(client_tables_only boolean) RETURNS integer
+CREATE OR REPLACE FUNCTION analyze_tables(client_tables_only boolean) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     name text;
@@ -356,8 +356,8 @@ def make_roles(conn: Connection, address: ServerAddress) -> None:
 
 
 def make_server_objects(conn: Connection) -> None:
-    """The key slots' tables and the functions and trigger above, made as the owner (after
-    the register's tables, in the schema)."""
+    """The key slots' tables and the functions and triggers above, made (or, by `db
+    upgrade`, made anew) as the owner, after the register's tables, in the schema."""
     raw = conn.connection.driver_connection
     assert raw is not None
     for block in (_CALLER, _LOGINS, _KEYS, _AUDIT, _UPKEEP):
