@@ -26,7 +26,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import failure_text
 from wijkteam_tui.views.confirm import ConfirmDialog
@@ -35,6 +34,7 @@ from wijkteam_tui.views.keys import KeySequencer
 from wijkteam_tui.views.palette import DutchCommandPalette
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
+from wijkteam_tui.views.watching import Reactions, keep_watching
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.audit import Event
@@ -187,59 +187,24 @@ class WijkteamApp(App[None]):
         anyone else committed (store.freshness) and, if so, the screens show it (keeping each
         person's place, see `WijkteamScreen.colleague_changed`). Ends when the register is
         locked, closed or opened again."""
-        from wijkteam_tui.store.freshness import (
-            POLL_SECONDS,
-            RETRY_SECONDS,
-            Throttle,
-            Watcher,
-            watch,
-        )
-
         self.stop_watching()
         stop = self._stop_watching = threading.Event()
-
-        def look() -> None:
-            watcher: Watcher | None = None
-            unreachable = lost = False
-            throttle = Throttle()
-            try:
-                while not stop.is_set():
-                    if watcher is None:
-                        try:
-                            watcher = watch(register)
-                        except Exception as exc:
-                            if not self._watch_failed(stop, register, exc, unreachable):
-                                return
-                            unreachable = True
-                            stop.wait(RETRY_SECONDS)
-                            continue
-                        if unreachable:
-                            self._from_watcher(stop, self._server_back)
-                        elif lost:  # the server ended its session: changes may have been missed
-                            self._from_watcher(stop, self._colleague_changed)
-                        unreachable = lost = False
-                    try:
-                        problem = register.access_problem()
-                        if problem:
-                            self._from_watcher(stop, self.access_ended, problem)
-                            return
-                        if throttle.ready(watcher.changed(), time.monotonic()):
-                            self._from_watcher(stop, self._colleague_changed)
-                    except Exception:
-                        # Its connection ended: a new one, at once, tells a closed login or a
-                        # server that is gone from a session the server ended.
-                        with contextlib.suppress(Exception):
-                            watcher.close()
-                        watcher, lost = None, True
-                        continue
-                    stop.wait(POLL_SECONDS)
-            finally:
-                if watcher is not None:
-                    watcher.close()
+        react = Reactions(
+            changed=partial(self._from_watcher, stop, self._colleague_changed),
+            access_ended=partial(self._from_watcher, stop, self.access_ended),
+            server_gone=partial(self._from_watcher, stop, self._server_gone),
+            server_back=partial(self._from_watcher, stop, self._server_back),
+            cannot_watch=partial(self._cannot_watch, stop),
+        )
 
         # A thread of its own rather than a worker: it runs as long as the register is open,
         # and waiting for the screens' workers to finish must not wait for it.
-        self._watching = threading.Thread(target=look, name="wijkteam-freshness", daemon=True)
+        self._watching = threading.Thread(
+            target=keep_watching,
+            args=(register, stop, react),
+            name="wijkteam-freshness",
+            daemon=True,
+        )
         self._watching.start()
 
     def stop_watching(self) -> None:
@@ -249,22 +214,6 @@ class WijkteamApp(App[None]):
         thread = self._watching
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
-
-    def _watch_failed(
-        self, stop: threading.Event, register: Register, exc: Exception, told: bool
-    ) -> bool:
-        """A new watcher could not be made: lock when the person's access ended, say once that
-        the server is gone (True: keep trying), or say that changes now show with `r`."""
-        meant = register.meaning(exc)
-        if isinstance(meant, AccessEndedError):
-            self._from_watcher(stop, self.access_ended, meant.message)
-            return False
-        if isinstance(meant, ServerUnreachableError):
-            if not told:
-                self._from_watcher(stop, self._server_gone, meant.message)
-            return True
-        self._cannot_watch(stop)
-        return False
 
     def _terminal_gone(self) -> None:
         """SIGHUP: close the register and end at once. Textual's own ending would restore the
