@@ -1387,7 +1387,8 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser(
         "upgrade",
         help="structuur van het register bijwerken",
-        description="structuur van het register bijwerken (met reservekopie vooraf)",
+        description="structuur van het register bijwerken (hier met reservekopie vooraf; op"
+        " een teamserver door de beheerder, met het eenmalige wachtwoord in $PGPASSWORD)",
         parents=[common],
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
