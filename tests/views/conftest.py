@@ -112,10 +112,11 @@ async def drain(pilot) -> None:  # type: ignore[no-untyped-def]
 def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
     """The plugin's `snap_compare`, with one more wait before the picture: a screen reads anew
     when the watcher sees a commit (store/freshness.py), the test's own among them (opening a
-    client file logs that it was read), and the picture is of the screen once that is done."""
+    client file logs that it was read), at most once a second, and the picture is of the screen
+    once that is done."""
     from inspect import isawaitable
 
-    from wijkteam_tui.store.freshness import POLL_SECONDS
+    from wijkteam_tui.store.freshness import MIN_RELOAD_SECONDS, POLL_SECONDS
 
     def compare(app, *args, run_before=None, **kwargs):  # type: ignore[no-untyped-def]
         async def before(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +124,8 @@ def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
                 result = run_before(pilot)
                 if isawaitable(result):
                     await result
-            await pilot.pause(POLL_SECONDS + 0.2)
+            # A change seen within a second of the last reload is read a second after it.
+            await pilot.pause(MIN_RELOAD_SECONDS + POLL_SECONDS + 0.2)
             await settle(pilot)
 
         return snap_compare(app, *args, run_before=before, **kwargs)
