@@ -102,3 +102,23 @@ def put_back_key_files(db_path: Path, kept: Path) -> None:
     """Put key files kept by `keep_key_files` back beside the register."""
     for key_file in kept.iterdir():
         shutil.copy2(key_file, db_path.with_name(key_file.name))
+
+
+def as_version_2(raw: bytes, db_key: bytes) -> bytes:
+    """A key document as version 2 wrote it: its checksum and MAC over the slots' encrypted
+    keys themselves (what registers made before version 3 still hold)."""
+    import hmac
+    import json
+
+    from wijkteam_tui.store import crypto
+
+    body = {k: v for k, v in json.loads(raw).items() if k not in {"checksum", "mac"}}
+    body["version"] = crypto.WHOLE_FORM_VERSION
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    mac_key = crypto.derive_subkey(db_key, "wijkteam key file mac")
+    document = {
+        **body,
+        "checksum": hashlib.sha256(canonical).hexdigest(),
+        "mac": hmac.new(mac_key, canonical, hashlib.sha256).hexdigest(),
+    }
+    return json.dumps(document, indent=2, sort_keys=True).encode()

@@ -3,7 +3,6 @@ to `register.keys.bak` as damage does; an old key file put back never wins from 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.local_only
 
 def _with_checksum(document: dict[str, Any]) -> str:
     body = {k: v for k, v in document.items() if k not in {"checksum", "mac"}}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    document["checksum"] = hashlib.sha256(canonical.encode()).hexdigest()
+    document["checksum"] = crypto.document_checksum(body)
     return json.dumps(document)
 
 

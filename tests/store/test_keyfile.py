@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import time
@@ -37,8 +38,7 @@ def _edit_key_file(path: Path, change, *, fix_checksum: bool) -> None:
     change(document)
     if fix_checksum:
         body = {k: v for k, v in document.items() if k not in {"checksum", "mac"}}
-        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-        document["checksum"] = hashlib.sha256(canonical.encode()).hexdigest()
+        document["checksum"] = crypto.document_checksum(body)
     path.write_text(json.dumps(document, indent=2, sort_keys=True))
 
 
@@ -217,6 +217,57 @@ def test_an_edit_to_the_user_list_is_caught_by_the_file_mac(new_register: NewReg
     unlocked = crypto.unlock(path, "anna", PASSPHRASE)
     assert unlocked.key_file.recovery_slot() is not None
     assert unlocked.warnings
+
+
+def test_a_key_file_of_version_2_opens_and_is_written_as_version_3(new_register: NewRegister):
+    from tests.helpers import as_version_2
+
+    path = new_register.path
+    db_key = bytes(new_register.register.unlocked.db_key)
+    new_register.register.close()
+    old = as_version_2(crypto.key_file_path(path).read_bytes(), db_key)
+    for copy in (crypto.key_file_path(path), crypto.backup_key_file_path(path)):
+        copy.write_bytes(old)
+    unlocked = crypto.unlock(path, "anna", PASSPHRASE)
+    assert unlocked.warnings == ()
+    crypto.set_user_passphrase(path, unlocked, "anna", "het nieuwe wachtwoord")
+    assert json.loads(crypto.key_file_path(path).read_text())["version"] == 3
+    assert crypto.unlock(path, "anna", "het nieuwe wachtwoord").warnings == ()
+
+
+def test_a_withheld_slot_is_checked_as_the_whole_and_cannot_be_swapped(
+    new_register: NewRegister,
+):
+    """A colleague's slot with its encrypted keys replaced by their SHA-256 (as a team server
+    shows it to a medewerker) keeps the document's checksum and MAC; another digest, or a
+    slot that has both, does not."""
+    register = new_register.register
+    db_key = bytes(register.unlocked.db_key)
+    raw = crypto.key_file_path(new_register.path).read_bytes()
+
+    def withheld(document: dict, digest: str | None = None, keep: bool = False) -> bytes:
+        slot = next(s for s in document["slots"] if s["user"] == "anna")
+        real = hashlib.sha256(base64.b64decode(slot["secret"])).hexdigest()
+        slot["secret_sha256"] = digest or real
+        if not keep:
+            del slot["secret"]
+        return json.dumps(document).encode()
+
+    shown = withheld(json.loads(raw))
+    key_file, problem = crypto.parse_key_document(shown)
+    assert problem is None and key_file.user_slot("anna").withheld
+    assert crypto.mac_ok(shown, db_key)
+    with pytest.raises(KeyFileError):  # nobody opens a slot whose keys are not there
+        crypto.open_user_slot(key_file, shown, "anna", PASSPHRASE)
+    swapped = json.loads(shown)
+    next(s for s in swapped["slots"] if s["user"] == "anna")["secret_sha256"] = "0" * 64
+    swapped["checksum"] = crypto.document_checksum(
+        {k: v for k, v in swapped.items() if k not in {"checksum", "mac"}}
+    )
+    assert crypto.parse_key_document(json.dumps(swapped).encode())[1] is None
+    assert not crypto.mac_ok(json.dumps(swapped).encode(), db_key)
+    both = withheld(json.loads(raw), keep=True)
+    assert crypto.parse_key_document(both) == (None, "beschadigd")
 
 
 def test_a_stale_backup_copy_does_not_bring_back_an_old_passphrase(new_register: NewRegister):

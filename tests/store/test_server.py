@@ -513,6 +513,77 @@ def test_a_medewerker_changes_only_his_own_key_slot_and_every_version_is_kept(
     open_register(address, "bram", "bram kiest een eigen zin").close()
 
 
+def _slots_as_read(conn: psycopg.Connection) -> dict[str | None, dict]:
+    import json
+
+    document = bytes(conn.execute("SELECT document FROM keys_read()").fetchone()[0])
+    return {slot["user"]: slot for slot in json.loads(document)["slots"]}
+
+
+def test_a_medewerker_cannot_read_what_guessing_a_colleagues_passphrase_needs(
+    cluster: Cluster, team_on: ServerAddress
+):
+    """With his own credentials in a tool of his own, bram gets anna's slot without its
+    encrypted keys (the SHA-256 in their place), on both PostgreSQL versions; his own slot and
+    the recovery slot (a random key, not guessable) whole; nothing through the table, its
+    history or the planner's statistics. The program still opens, checks and changes the
+    document he sees; anna, who makes the back-ups, reads it whole."""
+    address = team_on
+    with _as_role(address, "bram", BRAM) as conn:
+        for statement in (
+            "SELECT document FROM key_store",
+            "SELECT document FROM key_history",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+            conn.rollback()
+        stats = "SELECT count(*) FROM pg_stats WHERE tablename IN ('key_store', 'key_history')"
+        assert conn.execute(stats).fetchone()[0] == 0
+        slots = _slots_as_read(conn)
+    assert "secret" not in slots["anna"] and len(slots["anna"]["secret_sha256"]) == 64
+    assert "secret" in slots["bram"] and "secret" in slots[None]
+    with _as_role(address, "anna", PASSPHRASE) as conn:
+        assert all("secret" in slot for slot in _slots_as_read(conn).values())
+    # What he sees opens, is checked whole (its MAC), and his own change goes through: anna's
+    # slot comes back from the server as it was, and she still opens the register.
+    bram = open_register(address, "bram", BRAM)
+    try:
+        assert bram.unlocked.key_file.user_slot("anna").withheld
+        from wijkteam_tui.store import crypto
+
+        crypto.set_user_passphrase(bram.keys, bram.unlocked, "bram", "bram kiest een eigen zin")
+    finally:
+        bram.close()
+    open_register(address, "anna", PASSPHRASE).close()
+    open_register(address, "bram", "bram kiest een eigen zin").close()
+
+
+def test_a_key_document_of_version_2_is_withheld_from_its_first_change_on(
+    team_on: ServerAddress, cluster: Cluster
+):
+    """A register made before version 3 keeps a document whose MAC covers the secrets
+    themselves: shown whole (else nobody could check it) until the first change, which any
+    colleague's closing makes, writes it as version 3."""
+    from tests.helpers import as_version_2
+
+    anna = open_register(team_on, "anna", PASSPHRASE)
+    db_key = bytes(anna.unlocked.db_key)
+    anna.close()
+    with cluster.superuser(team_on.database) as admin:
+        raw = bytes(admin.execute("SELECT document FROM key_store").fetchone()[0])
+        admin.execute(
+            "UPDATE key_store SET document = %s, generation = generation + 1",
+            (as_version_2(raw, db_key),),
+        )
+    with _as_role(team_on, "bram", BRAM) as conn:
+        assert "secret" in _slots_as_read(conn)["anna"]
+    bram = open_register(team_on, "bram", BRAM)
+    bram.close()
+    with _as_role(team_on, "bram", BRAM) as conn:
+        assert "secret" not in _slots_as_read(conn)["anna"]
+    open_register(team_on, "anna", PASSPHRASE).close()
+
+
 def test_two_registers_on_one_server_are_strangers(cluster: Cluster):
     """anna is teamleider of two registers on one cluster, with one name in both: what her
     login of one may do touches nothing of the other."""

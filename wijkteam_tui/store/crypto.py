@@ -15,7 +15,10 @@ memory unsealed; the key file beside the database (`register.keys`) holds it onc
   kept only in teamleider slots and the recovery slot. A role without a valid grant is refused
   at unlock, so someone who holds the database key still cannot raise their own role;
 - the whole file carries a SHA-256 checksum (finds a damaged file before any passphrase is
-  asked) and an HMAC keyed from the database key (finds an edited file once a slot is open);
+  asked) and an HMAC keyed from the database key (finds an edited file once a slot is open).
+  Both cover each slot's encrypted private keys by their SHA-256 (version 3), so that a team
+  server can withhold a colleague's slot from a medewerker, against guessing their passphrase
+  offline, and the medewerker can still check the document and change their own slot;
 - it is written atomically (temp file, fsync, rename) and then copied the same way to
   `register.keys.bak`, which is used when the main file turns out damaged.
 
@@ -37,6 +40,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -75,7 +79,12 @@ FORMAT = "wijkteam-sleutelbestand"
 #: The documented passphrase of the demo register (`wijkteam demo`), which holds only
 #: generated, fictitious people.
 DEMO_PASSPHRASE = "demo"
-FORMAT_VERSION = 2
+#: Version 3: the checksum and the MAC cover each slot's encrypted private keys by their
+#: SHA-256 (`_covered`), so that a document with colleagues' slots withheld (what a team server
+#: shows a medewerker, store/server_roles.py) is checked, and changed, as the whole.
+FORMAT_VERSION = 3
+#: Version 2 covered the slots' encrypted keys themselves; still read, written as version 3.
+WHOLE_FORM_VERSION = 2
 #: The version before signed roles and sealed slots; only `db upgrade` reads it (store/rekey.py).
 LEGACY_VERSION = 1
 DB_KEY_BYTES = 32
@@ -158,6 +167,9 @@ class Slot:
     #: A one-time passphrase set by a teamleider: the user must choose their own before the
     #: register opens (part of the authenticated header, so it cannot be edited away).
     must_change: bool = False
+    #: When `secret` is withheld (a colleague's slot as a team server shows it to a
+    #: medewerker): its SHA-256 in hex, which the MAC covers; `secret` is then empty.
+    withheld: str = ""
 
     def header(self, register_id: str, signer: bytes) -> bytes:
         """The authenticated header: everything about the slot but its ciphertexts."""
@@ -764,6 +776,8 @@ def _noting_unsigned(unlocked: Unlocked) -> Unlocked:
 def _open_slot(slot: Slot, key_file: KeyFile, secret: str) -> tuple[bytes, bytes]:
     """(database key, the slot's private keys). InvalidTag for a wrong secret; _Forged when
     the slot opens but its keys or its role are not what the register granted."""
+    if slot.withheld:
+        raise _Forged  # one's own slot is never withheld: this document was made up
     kek = derive_key(secret, slot.salt, slot.cost)
     header = slot.header(key_file.register_id, key_file.signer)
     keys = AESGCM(kek).decrypt(slot.secret[:12], slot.secret[12:], header)
@@ -1084,7 +1098,7 @@ def rewrite_key_file(
 
 def _serialise(key_file: KeyFile, db_key: bytes) -> bytes:
     body = _body(key_file)
-    canonical = _canonical(body)
+    canonical = _canonical(_covered(body))
     document = {
         **body,
         "checksum": hashlib.sha256(canonical).hexdigest(),
@@ -1108,7 +1122,7 @@ def _body(key_file: KeyFile) -> dict[str, Any]:
                 "kdf": _kdf_json(s.salt, s.cost),
                 "box_public": _b64(s.box_public),
                 "sealed_key": _b64(s.sealed_key),
-                "secret": _b64(s.secret),
+                **({"secret_sha256": s.withheld} if s.withheld else {"secret": _b64(s.secret)}),
                 "grant": _b64(s.grant),
                 **({"must_change": True} if s.must_change else {}),
             }
@@ -1116,6 +1130,26 @@ def _body(key_file: KeyFile) -> dict[str, Any]:
         ],
         "extra": dict(key_file.extra),
     }
+
+
+def _covered(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as its checksum and MAC cover it: in version 3 each slot's `secret` by its
+    SHA-256 (a withheld slot already shows only that), in version 2 the body itself."""
+    if body.get("version") == WHOLE_FORM_VERSION:
+        return body
+    return {**body, "slots": [_secret_by_digest(slot) for slot in body["slots"]]}
+
+
+def _secret_by_digest(slot: dict[str, Any]) -> dict[str, Any]:
+    if "secret" not in slot:
+        return slot
+    digest = hashlib.sha256(_unb64(slot["secret"])).hexdigest()
+    return {**{k: v for k, v in slot.items() if k != "secret"}, "secret_sha256": digest}
+
+
+def document_checksum(body: dict[str, Any]) -> str:
+    """The checksum of a key document's body (without checksum and MAC), for its version."""
+    return hashlib.sha256(_canonical(_covered(body))).hexdigest()
 
 
 def _try_load(path: Path) -> tuple[KeyFile | None, str | None]:
@@ -1156,9 +1190,12 @@ def _parse(raw: bytes) -> KeyFile:
         document.pop("mac")
         if document.get("format") == FORMAT and document.get("version") == LEGACY_VERSION:
             raise _Unusable(OLD_VERSION)
-        if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
+        version = document.get("version")
+        if document.get("format") != FORMAT or version not in (WHOLE_FORM_VERSION, FORMAT_VERSION):
             raise _Unusable("geen wijkteam-sleutelbestand van een bekende versie")
-        if not hmac.compare_digest(hashlib.sha256(_canonical(document)).hexdigest(), checksum):
+        if not isinstance(checksum, str) or not hmac.compare_digest(
+            document_checksum(document), checksum
+        ):
             raise damaged
         if not isinstance(document["slots"], list) or len(document["slots"]) > MAX_SLOTS:
             raise damaged
@@ -1169,7 +1206,7 @@ def _parse(raw: bytes) -> KeyFile:
             register_id=str(document["register_id"]),
             created_at=str(document["created_at"]),
             signer=signer,
-            slots=tuple(_slot_from_json(s) for s in document["slots"]),
+            slots=tuple(_slot_from_json(s, version) for s in document["slots"]),
             extra=dict(document.get("extra") or {}),
         )
     except _UnsafeSlot:
@@ -1210,13 +1247,14 @@ def mac_ok(raw: bytes, db_key: bytes | bytearray) -> bool:
         document = json.loads(raw.decode("utf-8"))
         document.pop("checksum")
         mac = document.pop("mac")
-    except (ValueError, KeyError, AttributeError):
+        covered = _canonical(_covered(document))
+    except (ValueError, KeyError, AttributeError, TypeError):
         return False
-    expected = hmac.new(_mac_key(bytes(db_key)), _canonical(document), hashlib.sha256).hexdigest()
+    expected = hmac.new(_mac_key(bytes(db_key)), covered, hashlib.sha256).hexdigest()
     return isinstance(mac, str) and hmac.compare_digest(expected, mac)
 
 
-def _slot_from_json(data: Mapping[str, Any]) -> Slot:
+def _slot_from_json(data: Mapping[str, Any], version: int = FORMAT_VERSION) -> Slot:
     """One slot, with every field's type and range checked (a key file may be hostile)."""
     kdf = data["kdf"]
     if kdf["name"] != "argon2id":
@@ -1241,6 +1279,15 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
     must_change = data.get("must_change", False)
     if type(must_change) is not bool:
         raise TypeError("must_change must be true or false")
+    withheld = data.get("secret_sha256", "")
+    if "secret" in data or version != FORMAT_VERSION:
+        if "secret_sha256" in data:
+            raise ValueError("a slot's secret is either there or withheld, not both")
+        secret = _unb64(data["secret"])
+    elif not (isinstance(withheld, str) and re.fullmatch("[0-9a-f]{64}", withheld)):
+        raise ValueError("a withheld secret is known by its SHA-256")
+    else:
+        secret = b""
     slot = Slot(
         kind=kind,
         user=user,
@@ -1249,9 +1296,10 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
         cost=cost,
         box_public=_unb64(data["box_public"]),
         sealed_key=_unb64(data["sealed_key"]),
-        secret=_unb64(data["secret"]),
+        secret=secret,
         grant=_unb64(data["grant"]),
         must_change=must_change,
+        withheld=withheld,
     )
     # Whether the keys fit the role is checked once they are decrypted (_open_slot).
     keys = (BOX_KEY_BYTES, BOX_KEY_BYTES + SIGNING_SEED_BYTES)
@@ -1259,7 +1307,7 @@ def _slot_from_json(data: Mapping[str, Any]) -> Slot:
         16 <= len(slot.salt) <= 64
         and len(slot.box_public) == 32
         and len(slot.sealed_key) == SEALED_BYTES
-        and len(slot.secret) - 12 - 16 in keys
+        and (slot.withheld != "" or len(slot.secret) - 12 - 16 in keys)
         and len(slot.grant) == GRANT_BYTES
     )
     if not sound:

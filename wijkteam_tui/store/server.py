@@ -14,7 +14,9 @@ Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and 
 - **The keys.** The key slots live in the table `key_store`, as the same signed document as
   a local key file (store/crypto.py): the register key, which keys the audit chain, is still
   unwrapped only with the person's passphrase. On a server that key encrypts no database (the
-  operator encrypts the server's disks); it seals the audit chain's key (`AUDIT_KEY`).
+  operator encrypts the server's disks); it seals the audit chain's key (`AUDIT_KEY`). A
+  medewerker reads a colleague's slot without its encrypted private keys (`KEYS_READ`), so
+  nobody can guess a colleague's passphrase offline.
 - **Writing.** Every write transaction first takes the register's one advisory lock, as
   `BEGIN IMMEDIATE` does locally: the audit log is one chain, so its events are written one
   transaction at a time. A transaction runs READ COMMITTED from there, so the version column
@@ -362,6 +364,11 @@ def upgrade(address: ServerAddress, password: str | None) -> Any:
     return report
 
 
+#: The key slots as this login may see them: a medewerker sees a colleague's slot without its
+#: encrypted private keys (store/server_roles.py, `keys_read`).
+KEYS_READ = "SELECT document, generation FROM keys_read()"
+
+
 class ServerKeys:
     """The register's key slots in the table `key_store`: one signed document, as a local
     key file holds it. It changes only through the server's `keys_write`, which keeps every
@@ -379,13 +386,13 @@ class ServerKeys:
     def read(self) -> tuple[bytes, crypto.KeyFile]:
         """The key document as kept (for its MAC, once a slot is open) and parsed."""
         with self.engine.connect() as conn:
-            row = conn.exec_driver_sql("SELECT document FROM key_store WHERE id = 1").first()
+            row = conn.exec_driver_sql(KEYS_READ).first()
         if row is None:
             raise KeyFileError(f"De sleutels van {self.address} ontbreken; is het een register?")
-        raw = bytes(row[0])
+        raw = bytes(row[0] or b"")
         key_file, problem = crypto.parse_key_document(raw)
         if key_file is None:
-            raise KeyFileError(f"De sleutels van {self.address} zijn {problem}.")
+            raise KeyFileError(f"De sleutels van {self.address} zijn {problem or 'beschadigd'}.")
         return raw, key_file
 
     def current(self) -> crypto.KeyFile:
@@ -418,12 +425,10 @@ class ServerKeys:
         raise AssertionError("unreachable")
 
     def _checked(self, conn: Connection, db_key: bytes | bytearray) -> tuple[crypto.KeyFile, int]:
-        row = conn.exec_driver_sql(
-            "SELECT document, generation FROM key_store WHERE id = 1"
-        ).first()
+        row = conn.exec_driver_sql(KEYS_READ).first()
         if row is None:
             raise KeyFileError(f"De sleutels van {self.address} ontbreken.")
-        raw, generation = bytes(row[0]), int(row[1])
+        raw, generation = bytes(row[0] or b""), int(row[1])
         current, problem = crypto.parse_key_document(raw)
         if current is None or not crypto.mac_ok(raw, db_key):
             what = problem or "gewijzigd buiten wijkteam om"

@@ -27,7 +27,7 @@ REFUSAL = "Alleen een teamleider controleert een register op de server."
 _FORBIDDEN = (
     ("audit_events", ("UPDATE", "DELETE", "TRUNCATE", "SELECT")),
     ("audit_checkpoints", ("UPDATE", "DELETE", "TRUNCATE")),
-    ("key_store", ("INSERT", "UPDATE", "DELETE", "TRUNCATE")),
+    ("key_store", ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")),
     ("key_history", ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")),
     ("alembic_version", ("INSERT", "UPDATE", "DELETE", "TRUNCATE")),
 )

@@ -3,9 +3,10 @@
 A register in database D has three roles nobody logs in as, and one login per person:
 
 - `D_team`: the rights every colleague has. Read and change the register's rows; only add to
-  the audit log and its checkpoints; read the key slots; nothing else.
-- `D_lead`: the teamleiders. The team's rights, reading the audit log and the key slots'
-  history, and the functions below that add, reset and switch off colleagues.
+  the audit log and its checkpoints; read the key slots through `keys_read`, which withholds
+  what a colleague's passphrase could be guessed from; nothing else.
+- `D_lead`: the teamleiders. The team's rights, reading the audit log, the key slots whole
+  and their history, and the functions below that add, reset and switch off colleagues.
 - `D_owner`: owns the schema, every table and every function, and may create roles
   (CREATEROLE) for those functions. No colleague is a member of it; only the operator's set-up
   role is, which makes the register and brings its structure up to date (README).
@@ -163,6 +164,74 @@ LANGUAGE sql IMMUTABLE SET search_path = wijkteam, pg_temp AS $$
     WHERE s ->> 'user' = who
 $$;
 
+-- What keys_read shows a medewerker: their own slot and the recovery slot whole, a
+-- colleague's slot without its encrypted private keys (their SHA-256 instead), so nobody
+-- guesses a colleague's passphrase offline. The document's checksum and MAC cover the slots in
+-- exactly that form (version 3, store/crypto.py), so the medewerker still checks it whole.
+-- Teamleiders read the whole document (they make the back-ups); a version-2 document, whose
+-- MAC covers the secrets themselves, is shown whole until its first change makes it version 3.
+CREATE OR REPLACE FUNCTION slots_withheld(document jsonb, who text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = wijkteam, pg_temp AS $$
+    SELECT jsonb_set(document, '{slots}', coalesce(jsonb_agg(
+        CASE WHEN s ->> 'kind' = 'user' AND s ->> 'user' IS DISTINCT FROM who AND s ? 'secret'
+             THEN (s - 'secret') || jsonb_build_object('secret_sha256',
+                  encode(sha256(decode(s ->> 'secret', 'base64')), 'hex'))
+             ELSE s END ORDER BY n), '[]'::jsonb))
+    FROM jsonb_array_elements(document -> 'slots') WITH ORDINALITY AS e(s, n)
+$$;
+
+CREATE OR REPLACE FUNCTION keys_read() RETURNS TABLE (document bytea, generation integer)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+DECLARE
+    whole jsonb;
+BEGIN
+    SELECT k.document, k.generation INTO document, generation FROM key_store k WHERE k.id = 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF NOT (caller_leads() OR caller_operates()) THEN
+        BEGIN
+            whole := convert_from(document, 'UTF8')::jsonb;
+            IF whole ->> 'version' IS DISTINCT FROM '2' THEN
+                document := convert_to(slots_withheld(whole, caller_user())::text, 'UTF8');
+            END IF;
+        EXCEPTION WHEN others THEN
+            document := NULL;  -- not a key document: nothing of it is shown
+        END;
+    END IF;
+    RETURN NEXT;
+END $$;
+
+-- A withheld slot in a new document is the slot as it is now: its secret is put back from
+-- the current document, where its SHA-256 matches; a withheld slot that matches nothing is
+-- refused (nobody can replace a colleague's secret without knowing it).
+CREATE OR REPLACE FUNCTION slots_filled(document jsonb, source jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SET search_path = wijkteam, pg_temp AS $$
+DECLARE
+    filled jsonb := '[]'::jsonb;
+    s jsonb;
+    found text;
+BEGIN
+    FOR s IN SELECT e FROM jsonb_array_elements(document -> 'slots') AS e LOOP
+        IF s ? 'secret_sha256' THEN
+            SELECT o ->> 'secret' INTO found
+                FROM jsonb_array_elements(source -> 'slots') AS o
+                WHERE o ->> 'kind' IS NOT DISTINCT FROM s ->> 'kind'
+                  AND o ->> 'user' IS NOT DISTINCT FROM s ->> 'user'
+                  AND o ? 'secret'
+                  AND encode(sha256(decode(o ->> 'secret', 'base64')), 'hex')
+                      = s ->> 'secret_sha256'
+                LIMIT 1;
+            IF found IS NULL THEN
+                PERFORM refuse('de sleutel van een collega is gewijzigd');
+            END IF;
+            s := (s - 'secret_sha256') || jsonb_build_object('secret', found);
+        END IF;
+        filled := filled || jsonb_build_array(s);
+    END LOOP;
+    RETURN jsonb_set(document, '{slots}', filled);
+END $$;
+
 CREATE OR REPLACE FUNCTION keys_write(new_document bytea, new_generation integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
@@ -171,7 +240,7 @@ DECLARE
     before jsonb;
     after jsonb;
     me text := caller_user();
-    kept text[] := ARRAY['slots', 'extra', 'checksum', 'mac'];
+    kept text[] := ARRAY['slots', 'extra', 'checksum', 'mac', 'version'];
     moving text[] := ARRAY['audit_head', 'generation'];
 BEGIN
     SELECT document, generation INTO old_document, old_generation
@@ -180,15 +249,32 @@ BEGIN
         RAISE EXCEPTION 'de sleutels zijn intussen gewijzigd (generatie %)', old_generation
             USING ERRCODE = 'serialization_failure';
     END IF;
+    BEGIN
+        before := convert_from(old_document, 'UTF8')::jsonb;
+    EXCEPTION WHEN others THEN
+        before := NULL;
+    END;
+    BEGIN
+        after := convert_from(new_document, 'UTF8')::jsonb;
+        IF jsonb_typeof(after -> 'slots') IS DISTINCT FROM 'array' THEN
+            RAISE EXCEPTION 'no slots';
+        END IF;
+    EXCEPTION WHEN others THEN
+        PERFORM refuse('de nieuwe sleutels zijn geen sleuteldocument');
+    END;
+    IF EXISTS (SELECT FROM jsonb_array_elements(after -> 'slots') AS s
+               WHERE s ? 'secret_sha256') THEN
+        IF before IS NULL THEN
+            PERFORM refuse('de sleutels op de server zijn onleesbaar');
+        END IF;
+        after := slots_filled(after, before);
+        new_document := convert_to(after::text, 'UTF8');
+    END IF;
     IF NOT (caller_leads() OR caller_operates()) THEN
-        BEGIN
-            before := convert_from(old_document, 'UTF8')::jsonb;
-            after := convert_from(new_document, 'UTF8')::jsonb;
-        EXCEPTION WHEN others THEN
-            PERFORM refuse('de nieuwe sleutels zijn geen sleuteldocument');
-        END;
-        IF me IS NULL
+        IF me IS NULL OR before IS NULL
            OR (before - kept) IS DISTINCT FROM (after - kept)
+           OR NOT (after -> 'version' = before -> 'version'
+                   OR (before ->> 'version' = '2' AND after ->> 'version' = '3'))
            OR slots_but(before, me) IS DISTINCT FROM slots_but(after, me)
            OR slot_role(after, me) IS DISTINCT FROM slot_role(before, me)
            OR ((before -> 'extra') - moving) IS DISTINCT FROM ((after -> 'extra') - moving)
@@ -319,6 +405,7 @@ _FOR_TEAM = (
     "caller_leads()",
     "caller_operates()",
     "login_set(text, text, boolean, boolean)",
+    "keys_read()",
     "keys_write(bytea, integer)",
     "audit_head()",
     "audit_mac(integer)",
@@ -382,8 +469,9 @@ def grant_work(conn: Connection, address: ServerAddress) -> None:
         f"GRANT SELECT ON {audit} TO {lead}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {team}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON key_store, key_history FROM {team}",
-        f"REVOKE SELECT ON key_history FROM {team}",  # noqa: S608 (quoted names of ours)
-        f"GRANT SELECT ON key_history TO {lead}",
+        # A colleague's slot is read through keys_read, without what guessing needs.
+        f"REVOKE SELECT ON key_store, key_history FROM {team}",  # noqa: S608 (quoted names)
+        f"GRANT SELECT ON key_store, key_history TO {lead}",
         f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {SCHEMA} FROM PUBLIC",
     ]
     statements += [f"GRANT EXECUTE ON FUNCTION {f} TO {team}" for f in _FOR_TEAM]
