@@ -278,6 +278,10 @@ class WijkteamApp(App[None]):
             changed = getattr(screen, "colleague_changed", None)
             if callable(changed):
                 changed(in_front=screen is self.screen)
+            # A dialog that was loading when the server went away loads now.
+            resume = getattr(screen, "resume_loads", None)
+            if callable(resume):
+                resume()
 
     def _waiting_for_a_colleague(self) -> None:
         """A write has waited 2 s for another process's write lock: say so (from its thread)."""

@@ -94,3 +94,77 @@ async def test_a_server_that_goes_away_and_comes_back_is_told_and_resumed(
     finally:
         found.close()
     assert names == {"Na De Storing"}
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_a_dialog_that_was_loading_during_an_outage_loads_when_the_server_is_back(
+    new_register: NewRegister, postgres
+):
+    """The contact dialog opened while the server is gone says so where its agreements would
+    be; a save is refused with the note kept; once the server is back the agreements come by
+    themselves and the same save goes through, with the register's write lock as before."""
+    from textual.widgets import Input, Static
+
+    from wijkteam_tui.domain.terms import Channel, MemberKind
+    from wijkteam_tui.store.models import ContactMoment as Contact
+    from wijkteam_tui.store.records import AgreementInput, MemberInput
+    from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
+    from wijkteam_tui.views.forms.client import ClientForm
+
+    register = new_register.register
+    client = services.create_client(register, ClientInput("Truus Storing", TODAY), TODAY)
+    kees = services.add_member(
+        register, client.id, MemberInput("Kees Buurman", MemberKind.INFORMAL), TODAY
+    )
+    services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, TODAY, member_id=kees.id, interval_days=7),
+        TODAY,
+    )
+    app = make_app(new_register.path, register=register)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown: list[str] = []
+        app.notify = lambda message, **_: shown.append(str(message))  # type: ignore[method-assign]
+        await asyncio.to_thread(postgres.stop_server)
+        try:
+            await _until(pilot, lambda: any("niet bereikbaar" in m for m in shown))
+            app.push_screen(LogContactScreen(ContactRequest(client.id, "Truus Storing")))
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, LogContactScreen)
+
+            def agreements() -> str:
+                return str(dialog.query_one("#contact-agreements", Static).render())
+
+            await _until(pilot, lambda: "zodra de server terug is" in agreements())
+            assert "niet bereikbaar" in agreements()
+            await pilot.press("o", *"belde even")
+            await pilot.press("enter")
+            message = dialog.query_one("#contact-message", Static)
+            await _until(pilot, lambda: "niet bereikbaar" in str(message.render()))
+            assert app.screen is dialog
+            assert dialog.query_one("#note", Input).value == "belde even"
+            # A form's save goes to the server, which is gone: refused, what was typed stays.
+            app.push_screen(ClientForm([]))
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, ClientForm)
+            await pilot.press(*"Nieuwe Buur")
+            await pilot.press("ctrl+s")
+            said = form.query_one("#form-message", Static)
+            await _until(pilot, lambda: "niet bereikbaar" in str(said.render()))
+            assert app.screen is form and form.query_one("#name", Input).value == "Nieuwe Buur"
+            form.dismiss(None)
+            await settle(pilot)
+        finally:
+            await asyncio.to_thread(postgres.start_server)
+        await _until(pilot, lambda: "Kees Buurman" in agreements(), limit=20)
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.screen is not dialog)
+    with register.read() as session:
+        from sqlalchemy import select
+
+        contacts = session.scalars(select(Contact)).all()
+    assert [(c.note, c.agreement_id is not None) for c in contacts] == [("belde even", True)]

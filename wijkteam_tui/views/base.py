@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from wijkteam_tui.errors import AccessEndedError, WijkteamError
+from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError, WijkteamError
 from wijkteam_tui.store import faults
 from wijkteam_tui.store.address import Location
 
@@ -74,6 +74,8 @@ class _StoreCall:
     failed: Callable[[str, WijkteamError | None], None] | None
     busy: Widget | None
     hold_keys: bool = False
+    #: A load to try again when a team server that was not reachable is back (`again`).
+    again: Callable[[], None] | None = None
 
 
 class StoreWorkers:
@@ -99,13 +101,17 @@ class StoreWorkers:
         failed: Callable[[str, WijkteamError | None], None] | None = None,
         exclusive: bool = True,
         hold_keys: bool = False,
+        load: bool = False,
     ) -> Worker[T]:
         """Run `work` (a store call) in a thread; `done(result)` runs on the screen afterwards.
 
         `busy` shows a loading indicator until the call ends, however it ends. `failed(message,
         error)` gets the Dutch message of a failure (error is None for a bug); without it the
         message is shown as a notification. `hold_keys`: keys wait until the call has ended and
-        what it opens is there (what the person types next is meant for that)."""
+        what it opens is there (what the person types next is meant for that). `load`: it only
+        reads, so when it failed because the team server was not reachable it runs again by
+        itself once the server is back (`resume_loads`) and meanwhile every few seconds; a
+        save is never repeated unasked."""
         screen = cast(Screen[Any], self)
         if busy is not None:
             busy.loading = True
@@ -114,7 +120,16 @@ class StoreWorkers:
         )
         if not hasattr(self, "_store_calls"):
             self._store_calls = {}
-        self._store_calls[worker] = _StoreCall(done, failed, busy, hold_keys)
+        again = None
+        if load:
+
+            def again() -> None:
+                self.run_store(
+                    work, done, group=group, busy=busy, failed=failed, exclusive=exclusive,
+                    hold_keys=hold_keys, load=True,
+                )  # fmt: skip
+
+        self._store_calls[worker] = _StoreCall(done, failed, busy, hold_keys, again)
         if hold_keys:
             self.holding_keys = True
         return worker
@@ -147,10 +162,33 @@ class StoreWorkers:
             self.wijkteam.access_ended(message)
             return
         known = error if isinstance(error, WijkteamError) else None
+        again = call.again if call is not None else None
+        if again is not None and isinstance(error, ServerUnreachableError):
+            self._waiting_loads[event.worker.name] = again
+            self._retry_loads_later()
         if call is not None and call.failed is not None:
             call.failed(message, known)
         else:
             cast(Screen[Any], self).notify(message, severity="error", timeout=10)
+
+    @property
+    def _waiting_loads(self) -> dict[str, Callable[[], None]]:
+        """Loads that failed while the team server was not reachable, by their group."""
+        if not hasattr(self, "_loads_to_resume"):
+            self._loads_to_resume: dict[str, Callable[[], None]] = {}
+        return self._loads_to_resume
+
+    def resume_loads(self) -> None:
+        """Run again what failed to load while the team server was not reachable (the app
+        calls this when it is back; a timer tries meanwhile)."""
+        waiting, self._loads_to_resume = self._waiting_loads, {}
+        for again in waiting.values():
+            again()
+
+    def _retry_loads_later(self) -> None:
+        from wijkteam_tui.store.freshness import RETRY_SECONDS
+
+        cast(Screen[Any], self).set_timer(RETRY_SECONDS, self.resume_loads)
 
 
 class WijkteamScreen(StoreWorkers, Screen[R]):

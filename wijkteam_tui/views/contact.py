@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Static
 
 from wijkteam_tui.domain.dates import DateInputError, format_date, parse_date
 from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
-from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.errors import ServerUnreachableError, WijkteamError
 from wijkteam_tui.store.queries import contact_choices
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.services import log_contact
@@ -107,6 +107,9 @@ class LogContactScreen(WijkteamDialog[bool]):
         self.channel = draft.channel or _channel(request.channel)
         self.agreement_id = draft.agreement_id
         self._typed = (draft.when, draft.note)
+        #: Why the agreements to choose from could not be read ("" while they load or once
+        #: they are there).
+        self._not_loaded = ""
         # None until loaded: the agreements to choose from, when the request named none.
         self.choices: list[AgreementChoice] | None = None
 
@@ -143,13 +146,24 @@ class LogContactScreen(WijkteamDialog[bool]):
                     lambda: contact_choices(register, client_id, today),
                     self._choices_loaded,
                     group="choices",
+                    failed=self._choices_failed,
+                    load=True,
                 )
 
     def _choices_loaded(self, choices: list[AgreementChoice]) -> None:
+        self._not_loaded = ""
         self.choices = choices[:MAX_CHOICES]
         if self.agreement_id is None and self.choices:
             self._choose(self.choices[0])
         self._render_choices()
+
+    def _choices_failed(self, text: str, error: WijkteamError | None) -> None:
+        """The agreements could not be read: say why where they would be. Typing goes on; a
+        server that was not reachable gives them by itself once it is back."""
+        if isinstance(error, ServerUnreachableError):
+            text += " De afspraken verschijnen zodra de server terug is."
+        self._not_loaded = text
+        self.query_one("#contact-agreements", Static).update(literal(text))
 
     def _choose(self, choice: AgreementChoice | None) -> None:
         self.agreement_id = choice.agreement_id if choice else None
@@ -247,7 +261,10 @@ class LogContactScreen(WijkteamDialog[bool]):
     def action_save(self) -> None:
         message = self.query_one("#contact-message", Static)
         if self.request.agreement_id is None and self.choices is None:
-            message.update("Een moment: de afspraken worden nog geladen.")
+            message.update(
+                literal(self._not_loaded) if self._not_loaded else
+                "Een moment: de afspraken worden nog geladen."
+            )  # fmt: skip
             return
         today = self.wijkteam.clock()
         try:
