@@ -214,3 +214,115 @@ def test_a_full_disk_during_a_rekey_changes_nothing_and_says_so(small_disk: Path
         assert reopened.check() == []
     finally:
         reopened.close()
+
+
+def _client_with_agreement(register: Register) -> str:
+    import dataclasses
+
+    from wijkteam_tui.domain.terms import Channel, MemberKind
+    from wijkteam_tui.store.records import AgreementInput, MemberInput
+    from wijkteam_tui.store.services import add_agreement, add_member
+
+    anna = register.user.id
+    client = create_client(register, dataclasses.replace(_client(1), casemanager_id=anna), TODAY)
+    member = add_member(
+        register, client.id, MemberInput("Kees Buurman", MemberKind.INFORMAL), TODAY
+    )
+    add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, TODAY, member_id=member.id, interval_days=7, shared=True),
+        TODAY,
+    )
+    return client.number
+
+
+@pytest.mark.parametrize(
+    "what",
+    ["md", "pdf", "kaart", "ics", "inzage", "per-medewerker"],
+)
+def test_every_document_onto_a_full_disk_says_so_and_leaves_no_part(
+    what: str, small_disk: Path, tmp_path: Path
+):
+    """Each kind of document the register writes beside it: 'De schijf … is vol', exit 1,
+    not a word of a program error, and nothing of the document left on the full disk."""
+    register, _ = create_register(tmp_path / "team" / "register.db", "anna", PASSPHRASE)
+    number = _client_with_agreement(register)
+    register.close()
+    (small_disk / "afspraken").mkdir()
+    _fill(small_disk, leave_kib=0)
+    if what == "inzage":
+        command = ["export", "client", number, "-o", str(small_disk / "inzage.json")]
+    elif what == "per-medewerker":
+        out = small_disk / "afspraken"
+        command = ["export", "agreements", "--medewerker", "anna", "-o", str(out)]
+    else:
+        command = ["export", "agreements", number, "-o", str(small_disk / f"x.{what}")]
+        command += ["--format", what]
+    result = run_cli(*command, "--db", str(register.path), env=ENV)
+    assert result.returncode == 1, result.stdout
+    assert "De schijf van" in result.stderr and "is vol" in result.stderr, result.stderr
+    assert "onverwachte" not in result.stderr
+    left = sorted(p.name for p in small_disk.rglob("*") if p.is_file())
+    assert left == ["opvulling"]
+
+
+@pytest.mark.parametrize("command", ["passwd", "user add", "init"])
+def test_key_and_register_writes_onto_a_full_disk_say_so_and_change_nothing(
+    command: str, small_disk: Path, tmp_path: Path
+):
+    """A new passphrase, a new colleague and a new register: each writes a key file or a
+    database onto the full disk; each says so, and what was there still opens as it was."""
+    on_disk = small_disk / "team" / "register.db"
+    register, _ = create_register(on_disk, "anna", PASSPHRASE)
+    register.close()
+    env = {**ENV, "WIJKTEAM_NEW_PASSPHRASE": "een heel nieuw wachtwoord"}
+    args = {
+        "passwd": ["passwd", "--db", str(on_disk)],
+        "user add": ["user", "add", "bram", "--role", "medewerker", "--db", str(on_disk)],
+        "init": ["init", "--user", "cem", "--db", str(small_disk / "nieuw" / "register.db")],
+    }[command]  # fmt: skip
+    before = fingerprint(*sorted(on_disk.parent.iterdir()))
+    _fill(small_disk, leave_kib=0)
+    result = run_cli(*args, env=env)
+    assert result.returncode == 1, result.stdout
+    assert "De schijf van" in result.stderr and "is vol" in result.stderr, result.stderr
+    assert "onverwachte" not in result.stderr
+    after = fingerprint(*sorted(on_disk.parent.iterdir()))
+    assert {k: v for k, v in after.items() if "keys" in k} == {
+        k: v for k, v in before.items() if "keys" in k
+    }
+    new = small_disk / "nieuw"
+    assert not new.exists() or not any(new.iterdir()), "no part of a new register"
+    (small_disk / "opvulling").unlink()
+    open_register(on_disk, "anna", PASSPHRASE).close()
+
+
+async def test_a_form_saved_onto_a_full_disk_says_so_and_keeps_what_was_typed(small_disk: Path):
+    from textual.widgets import Input, Static
+
+    from tests.views.conftest import make_app, settle
+    from wijkteam_tui.views.forms.client import ClientForm
+
+    path = small_disk / "team" / "register.db"
+    register, _ = create_register(path, "anna", PASSPHRASE)
+    app = make_app(path, register=register)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        _fill(small_disk, leave_kib=0)
+        app.push_screen(ClientForm([]))
+        await settle(pilot)
+        form = app.screen
+        await pilot.press(*"Vol Geschreven")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = str(form.query_one("#form-message", Static).render())
+        assert "De schijf van" in said and "is vol" in said, said
+        assert app.screen is form and form.query_one("#name", Input).value == "Vol Geschreven"
+    (small_disk / "opvulling").unlink()
+    register.close()
+    reopened = open_register(path, "anna", PASSPHRASE)
+    try:
+        assert search_clients(reopened, "Geschreven") == []
+    finally:
+        reopened.close()

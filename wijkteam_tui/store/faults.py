@@ -143,7 +143,19 @@ def busy() -> BusyError:
     )
 
 
+#: An I/O error while this little room is left on the register's disk is the disk being
+#: full: SQLite says SQLITE_FULL only when it sees ENOSPC itself, not when the journal or a
+#: page write in the kernel's buffers ran out of room.
+NEARLY_FULL_BYTES = 64 * 1024
+
+
 def _io_error(path: Path) -> RegisterError:
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        stats = None
+    if stats is not None and stats.f_bavail * stats.f_frsize < NEARLY_FULL_BYTES:
+        return disk_full(path.parent)
     return from_os(_why_not_open(path), path) or RegisterError(
         f"Lezen of schrijven van {path} mislukte (schijffout). Er is niets half opgeslagen;"
         " controleer de schijf en probeer het opnieuw."
