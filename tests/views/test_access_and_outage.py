@@ -138,7 +138,7 @@ async def test_a_dialog_that_was_loading_during_an_outage_loads_when_the_server_
             def agreements() -> str:
                 return str(dialog.query_one("#contact-agreements", Static).render())
 
-            await _until(pilot, lambda: "zodra de server terug is" in agreements())
+            await _until(pilot, lambda: "zodra hij terug is" in agreements())
             assert "niet bereikbaar" in agreements()
             await pilot.press("o", *"belde even")
             await pilot.press("enter")
@@ -161,6 +161,7 @@ async def test_a_dialog_that_was_loading_during_an_outage_loads_when_the_server_
         finally:
             await asyncio.to_thread(postgres.start_server)
         await _until(pilot, lambda: "Kees Buurman" in agreements(), limit=20)
+        assert str(message.render()) == ""
         await pilot.press("enter")
         await _until(pilot, lambda: app.screen is not dialog)
     with register.read() as session:

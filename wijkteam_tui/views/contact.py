@@ -151,7 +151,9 @@ class LogContactScreen(WijkteamDialog[bool]):
                 )
 
     def _choices_loaded(self, choices: list[AgreementChoice]) -> None:
-        self._not_loaded = ""
+        if self._not_loaded:  # what a save said meanwhile no longer holds
+            self._not_loaded = ""
+            self.query_one("#contact-message", Static).update("")
         self.choices = choices[:MAX_CHOICES]
         if self.agreement_id is None and self.choices:
             self._choose(self.choices[0])
@@ -160,8 +162,8 @@ class LogContactScreen(WijkteamDialog[bool]):
     def _choices_failed(self, text: str, error: WijkteamError | None) -> None:
         """The agreements could not be read: say why where they would be. Typing goes on; a
         server that was not reachable gives them by itself once it is back."""
-        if isinstance(error, ServerUnreachableError):
-            text += " De afspraken verschijnen zodra de server terug is."
+        if isinstance(error, ServerUnreachableError):  # its address is in the notification
+            text = "De server is niet bereikbaar; de afspraken verschijnen zodra hij terug is."
         self._not_loaded = text
         self.query_one("#contact-agreements", Static).update(literal(text))
 
