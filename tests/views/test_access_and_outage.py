@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import date
 
 import pytest
+from textual.widgets import OptionList
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import run_cli
@@ -54,6 +56,32 @@ async def test_a_colleague_switched_off_while_working_is_locked_out_at_once(
         services.create_client(bram, ClientInput("Na Het Uitschakelen", TODAY), TODAY)
 
 
+def _colleague_adds_an_overdue_agreement(where) -> None:  # type: ignore[no-untyped-def]
+    """A colleague's own program (its own connections): a client of anna's whose neighbour
+    was to call every week since October."""
+    from wijkteam_tui.domain.terms import Channel, MemberKind
+    from wijkteam_tui.store.records import AgreementInput, MemberInput
+
+    colleague = open_register(where, "anna", PASSPHRASE)
+    try:
+        anna = colleague.user.id
+        start = date(2026, 10, 1)
+        client = services.create_client(
+            colleague, ClientInput("Truus Buiten", start, casemanager_id=anna), TODAY
+        )
+        kees = services.add_member(
+            colleague, client.id, MemberInput("Kees Buurman", MemberKind.INFORMAL), TODAY
+        )
+        services.add_agreement(
+            colleague,
+            client.id,
+            AgreementInput(Channel.PHONE, start, member_id=kees.id, interval_days=7),
+            TODAY,
+        )
+    finally:
+        colleague.close()
+
+
 @pytest.mark.parametrize("backend", ["postgresql"])
 async def test_a_server_that_goes_away_and_comes_back_is_told_and_resumed(
     new_register: NewRegister, postgres
@@ -88,6 +116,11 @@ async def test_a_server_that_goes_away_and_comes_back_is_told_and_resumed(
             services.create_client, register, ClientInput("Na De Storing", TODAY), TODAY
         )
         assert made.id
+        # Listening is back too: a colleague's change shows on Vandaag by itself.
+        overdue = app.screen.query_one("#overdue", OptionList)
+        before = overdue.option_count
+        await asyncio.to_thread(_colleague_adds_an_overdue_agreement, new_register.path)
+        await _until(pilot, lambda: overdue.option_count == before + 1)
     found = open_register(new_register.path, "anna", PASSPHRASE)
     try:
         names = {hit.name for hit in search_clients(found, "Storing")}
