@@ -124,6 +124,33 @@ def test_a_lock_file_planted_by_a_colleague_is_refused_and_what_it_points_at_unt
     assert f"{shared.with_name('register.lock')} {REFUSED}" in _refused(outcome)
 
 
+def _plant_own_file(at: Path) -> None:
+    at.unlink(missing_ok=True)
+    at.write_bytes(b"")
+    os.chmod(at, 0o600)  # only bram may open it
+
+
+def _hold_alone(path: Path) -> None:
+    from wijkteam_tui.store import lock
+
+    held = lock.hold_alone(path)
+    assert held is not None
+    held.release()
+
+
+def test_a_lock_file_only_its_planter_can_open_refuses_opening_and_restoring(
+    shared, bram_account, cem_account
+):
+    """Not a read-only copy, so not a reason to go on without the lock: cem's opening and the
+    exclusive lock a restore takes are both refused, saying what is wrong."""
+    lock_file = shared.with_name("register.lock")
+    as_account(bram_account, _plant_own_file, lock_file)
+    for work, args in ((_find, (shared, "cem", CEM, "Fatima")), (_hold_alone, (shared,))):
+        outcome = _run(cem_account, work, *args)
+        assert outcome is not None and outcome.kind == "ForeignFileError", outcome
+        assert f"{lock_file} kan dit account niet openen" in outcome.message
+
+
 @pytest.mark.parametrize("name", ["register.db-wal", "register.db-shm"])
 def test_a_link_where_sqlite_keeps_its_own_files_is_refused_in_dutch(
     shared, cems_file, bram_account, cem_account, name

@@ -55,6 +55,20 @@ def not_a_plain_file(path: Path) -> NotAPlainFileError:
     )
 
 
+class ForeignFileError(RegisterError):
+    """A file beside the register that this account may not open although it may write the
+    folder: someone else's file where the program keeps one of its own."""
+
+
+def foreign_file(path: Path) -> ForeignFileError:
+    return ForeignFileError(
+        f"{path} kan dit account niet openen, terwijl de map wel te beschrijven is: het bestand"
+        " is van iemand anders of alleen voor hem leesbaar. Er is niets geopend. Iemand met"
+        " toegang tot de map heeft het daar neergezet: laat de beheerder van deze computer"
+        " kijken wie, en verwijder het."
+    )
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` (the folder's file mode): temp file, fsync, rename, fsync
     folder. What stands at `path` is replaced, never written through."""

@@ -12,6 +12,7 @@ with the next process opening it).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store import faults
-from wijkteam_tui.store.files import open_beside
+from wijkteam_tui.store.files import foreign_file, open_beside
 
 #: How long opening waits for a restore that is under way (restoring takes seconds).
 OPEN_WAIT_SECONDS = 30.0
@@ -49,6 +50,11 @@ def _open(db_path: Path) -> int:
     except OSError as exc:
         if faults.from_os(exc, path) is None:
             raise
+        if exc.errno in (errno.EACCES, errno.EPERM) and os.access(path.parent, os.W_OK):
+            # Not a read-only copy: someone put a file of their own here that this account
+            # cannot open. Going on without the lock would let a restore set the register
+            # aside under whoever has it open.
+            raise foreign_file(path) from exc
         # A location this account cannot write (a read-only copy): nobody can write the
         # register there either, so there is nothing to guard.
         return -1
