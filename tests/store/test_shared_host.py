@@ -114,6 +114,22 @@ def test_db_check_names_files_wider_than_the_group_or_of_another_group(shared):
     assert "hoort niet bij de groep van het register (root in plaats van wijkteam-t)" in said
 
 
+def test_db_check_never_advises_a_chmod_through_a_planted_link(shared, tmp_path):
+    """A link at the lock file, to a file that is open to all: named as a planted file, and
+    no chmod or chgrp advice that would change what it points at."""
+    from wijkteam_tui.store.lock import lock_file_path
+
+    target = tmp_path / "van-iemand-anders"
+    target.write_text("")
+    os.chmod(target, 0o644)
+    lock = lock_file_path(shared)
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(target)
+    said = [w for w in mode_warnings(shared) if str(lock) in w]
+    assert len(said) == 1 and "is geen gewoon bestand" in said[0], said
+    assert "chmod 6" not in said[0] and "chgrp" not in said[0]
+
+
 def test_a_group_register_needs_a_new_folder_a_real_group_and_a_member(accounts):
     with passable_folder() as folder:
         with pytest.raises(UsageError, match="geen Unix-groep 'bestaat-niet'"):

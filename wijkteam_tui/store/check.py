@@ -163,8 +163,17 @@ def mode_warnings(path: Path) -> list[str]:
         return warnings
     for target, widest in [(folder, widest_folder), *((f, widest_file) for f in beside)]:
         try:
-            found = target.stat()
+            # Not through a link: the advice below (chmod, chgrp) must never reach what a
+            # link planted beside the register points at.
+            found = target.stat() if target == folder else target.lstat()
         except FileNotFoundError:
+            continue
+        if target != folder and not stat.S_ISREG(found.st_mode):
+            warnings.append(
+                f"{target} is geen gewoon bestand (een symbolische koppeling?): iemand met"
+                " toegang tot de map heeft het daar neergezet. Kijk wie, en verwijder het"
+                " (niet chmod: dat zou wijzigen waar het naar wijst)."
+            )
             continue
         mode = stat.S_IMODE(found.st_mode)
         if mode & ~widest & 0o777:
