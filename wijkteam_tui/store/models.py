@@ -108,6 +108,9 @@ class TeamSettings(Versioned, Base):
     out_of_hours_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     out_of_hours_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     out_of_hours_hours: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    #: The team's office number, printed in the shared documents when the casemanager has
+    #: no number of their own.
+    office_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     retention_years_wmo: Mapped[int] = mapped_column(Integer, default=15)
     retention_years_wmo_no_provision: Mapped[int] = mapped_column(Integer, default=5)
     retention_years_youth_act: Mapped[int] = mapped_column(Integer, default=20)
@@ -243,6 +246,10 @@ class NetworkMember(Versioned, Base):
     out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When and why their involvement ended (moved away, fell out, died): no longer part of
+    #: the network or the documents; their history stays.
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    ended_reason: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     client: Mapped[Client] = relationship(back_populates="members")
 
