@@ -24,9 +24,13 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
 
-#: A key whose way through the widgets has not ended after this long is let go anyway (a widget
-#: that was removed halfway drops the marker we sent after the key).
+#: How often a key whose way through the widgets has not ended is looked at again: when the
+#: widget it waits for was removed halfway (it drops the marker we sent after the key), the key
+#: is let go; while that widget is still there the app is only slow, and the next key waits.
 STUCK_SECONDS = 0.5
+#: However slow the machine, a key never waits longer than this: the keys typed after it are
+#: dropped with a message rather than applied to whatever is in front by then.
+GIVE_UP_SECONDS = 20.0
 #: Rounds through the key's widgets: the second carries what the first posted (Input.Submitted).
 ROUNDS = 2
 
@@ -40,6 +44,9 @@ class KeySequencer:
         self._pending: deque[events.Event] = deque()
         self._busy = False
         self._turn = 0
+        #: The widget whose marker the current key waits for, and how long it has waited.
+        self._waiting_on: DOMNode | None = None
+        self._waited = 0.0
 
     @property
     def idle(self) -> bool:
@@ -70,8 +77,31 @@ class KeySequencer:
         target: DOMNode = self._app.focused or self._app.screen
         await self._route(event)
         path = [node for _ in range(ROUNDS) for node in target.ancestors_with_self]
+        self._waited = 0.0
         self._walk(path, turn)
-        self._app.set_timer(STUCK_SECONDS, lambda: self._settled(turn))
+        self._app.set_timer(STUCK_SECONDS, lambda: self._stuck(turn))
+
+    def _stuck(self, turn: int) -> None:
+        """The key has not settled after STUCK_SECONDS more: let it go when the widget it waits
+        for is gone; keep waiting while it is there (a slow machine, a busy screen); give up,
+        dropping the keys typed after it with a message, after GIVE_UP_SECONDS."""
+        if turn != self._turn or not self._busy:
+            return
+        self._waited += STUCK_SECONDS
+        node = self._waiting_on
+        if node is not None and node.is_attached and self._waited < GIVE_UP_SECONDS:
+            self._app.set_timer(STUCK_SECONDS, lambda: self._stuck(turn))
+            return
+        if self._waited >= GIVE_UP_SECONDS and self._pending:
+            dropped = len(self._pending)
+            self._pending.clear()
+            self._app.notify(
+                f"Het scherm reageerde te traag; {dropped} getypte toets(en) zijn niet gebruikt."
+                " Kijk wat er staat en typ ze opnieuw.",
+                severity="warning",
+                timeout=10,
+            )
+        self._settled(turn)
 
     def _screen_ready(self) -> bool:
         screen = self._app.screen
@@ -84,18 +114,25 @@ class KeySequencer:
 
     def _walk(self, path: list[DOMNode], turn: int) -> None:
         """Post a marker to each node in turn; it runs after everything queued there before it."""
+        if turn != self._turn:
+            return
         while path:
             node, rest = path[0], path[1:]
             if node.call_later(self._walk, rest, turn):
+                self._waiting_on = node
                 return
             path = rest  # that node is closed: nothing more can happen there
         # Last: the screen that is current now (a new one handles its own opening first).
-        if not self._app.screen.call_later(self._settled, turn):
+        screen = self._app.screen
+        if screen.call_later(self._settled, turn):
+            self._waiting_on = screen
+        else:
             self._settled(turn)
 
     def _settled(self, turn: int) -> None:
         if turn != self._turn or not self._busy:
             return
         self._busy = False
+        self._waiting_on = None
         if self._pending:
             self._app.call_later(self._next)
