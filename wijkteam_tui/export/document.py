@@ -31,6 +31,8 @@ from wijkteam_tui.store.sharing import AgreementFacts, MemberFacts, SharingFacts
 
 NOT_SHARED = "(niet gedeeld)"
 SOMEONE = "iemand uit het netwerk"
+#: Said by a form that names a member who may not be shared (`naming_cautions`).
+NAMING_CAUTION = f"In de gedeelde afspraken komt daar {NOT_SHARED} te staan."
 NOT_YET = "nog niet afgesproken"
 SUPPORT_WORDS = {"P": "praktisch", "G": "gezelschap", "A": "advies", "E": "emotioneel"}
 
@@ -136,6 +138,24 @@ def why_not_named(member: MemberFacts, today: date) -> str:
 def unnamed_people(members: list[MemberFacts], today: date) -> list[tuple[Person, MemberFacts]]:
     """The members free text may not name today, as people to look for."""
     return [(Person(m.name, m.phone, m.email), m) for m in members if not may_be_shared(m, today)]
+
+
+def naming_cautions(
+    facts: SharingFacts, today: date, texts: dict[str, str], member_id: int | None = None
+) -> dict[str, str]:
+    """Per field of `texts` that names a member who may not be shared (other than `member_id`,
+    whose own form it is): "noemt Kees Geheim, die niet heeft ingestemd met delen"."""
+    hidden = dict(unnamed_people([m for m in facts.members if m.id != member_id], today))
+    named = [m.name for m in facts.members if may_be_shared(m, today)]
+    named += [facts.client_name, facts.casemanager]
+    cautions = {}
+    for name, text in texts.items():
+        people = dict.fromkeys(m.person for m in find_mentions(text, hidden, named))
+        if people:
+            cautions[name] = "noemt " + " en ".join(
+                f"{person.name}, {why_not_named(hidden[person], today)}" for person in people
+            )
+    return cautions
 
 
 #: Free text in a document: (where, the text) → the text to print.
