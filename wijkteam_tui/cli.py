@@ -620,21 +620,50 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
 
     if (args.client is None) == (args.medewerker is None):
         raise UsageError("Geef een cliëntnummer of --medewerker NAAM (niet allebei).")
+    if args.check:
+        return _check_agreements(args)
+    if args.output is None:
+        raise UsageError("Geef met -o BESTAND aan waar het bestand moet komen.")
     if args.medewerker is not None:
         return _export_clients_of(args)
     target = Path(args.output).expanduser()
     print(f"Let op: {printable(target)} {READABLE_WARNING}", file=sys.stderr)
+
+    def tell(left_out: list[str]) -> None:
+        for reason in left_out:
+            print(f"Niet gedeeld: {printable(reason)}", file=sys.stderr)
+
     with _opened(args) as register:
         client_id = client_by_number(register, args.client)
         done = export_agreements(
-            register, client_id, args.format, target, date.today(), force=args.force
+            register,
+            client_id,
+            args.format,
+            target,
+            date.today(),
+            force=args.force,
+            before_writing=tell,
         )
-    for reason in done.left_out:
-        print(f"Niet gedeeld: {reason}", file=sys.stderr)
     print(
         f"Afspraken van {printable(done.client_name)}, versie {done.version}:"
         f" {printable(done.path)}"
     )
+    return 0
+
+
+def _check_agreements(args: argparse.Namespace) -> int:
+    """`--check`: what an export would leave out, on stderr; nothing is written or recorded."""
+    from wijkteam_tui.export.files import left_out
+    from wijkteam_tui.store.sharing import client_by_number
+
+    if args.client is None:
+        raise UsageError("--check is voor één cliënt: geef een cliëntnummer.")
+    with _opened(args) as register:
+        reasons = left_out(register, client_by_number(register, args.client), date.today())
+    for reason in reasons:
+        print(f"Niet gedeeld: {printable(reason)}", file=sys.stderr)
+    said = "hierboven staat wat er niet in zou staan" if reasons else "alles kan gedeeld worden"
+    print(f"Er is niets geschreven; {said}.")
     return 0
 
 
@@ -1263,9 +1292,13 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
     agreements.add_argument(
         "-o",
         "--output",
-        required=True,
         metavar="BESTAND",
-        help="het bestand (met --medewerker: de map)",
+        help="het bestand (met --medewerker: de map); verplicht, behalve met --check",
+    )
+    agreements.add_argument(
+        "--check",
+        action="store_true",
+        help="alleen laten zien wat niet gedeeld wordt en waarom; er wordt niets geschreven",
     )
     agreements.add_argument(
         "--force", action="store_true", help="een bestaand bestand (of bestanden) vervangen"

@@ -78,6 +78,8 @@ def test_a_member_without_valid_consent_appears_nowhere(register, client):
     assert doc.left_out == [
         "1 netwerklid staat er niet in: geen toestemming om in de gedeelde afspraken te staan.",
         "1 netwerklid staat er niet in: de toestemming moest opnieuw gevraagd worden (vervallen).",
+        "Kees Geheim, die niet heeft ingestemd met delen, wordt genoemd in het signaleringsplan"
+        " (rood, wie bel ik): daar staat (niet gedeeld).",
     ]
     services.add_agreement(
         register, client, AgreementInput(Channel.PHONE, OPENED, interval_days=14), TODAY

@@ -2,8 +2,10 @@
 
 - Network members appear only with consent to be shared that is not past its review date. The
   others are left out of every field of every format. That includes free text of the
-  signaleringsplan, where their name or number is replaced by "(niet gedeeld)". The person
-  exporting is told how many were left out, and why.
+  signaleringsplan and the relations of members who are shown: wherever such text names them
+  (any spelling of name, initials, number or e-mail; `domain.mentions`) it says "(niet
+  gedeeld)" instead. The person exporting is told how many were left out, and why, and which
+  of them were named where.
 - Only agreements marked shared, with who performs them. A member left out is "iemand uit
   het netwerk".
 - The signaleringsplan per phase (groen, oranje, rood), the casemanager and how to reach them,
@@ -16,18 +18,21 @@ them; the readable formats leave them out.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.mentions import Person, find_mentions, replace_mentions
 from wijkteam_tui.domain.schedules import interval_text
 from wijkteam_tui.domain.terms import MemberKind, SignalPhase
 from wijkteam_tui.store.sharing import AgreementFacts, MemberFacts, SharingFacts
 
 NOT_SHARED = "(niet gedeeld)"
 SOMEONE = "iemand uit het netwerk"
+#: Said by a form that names a member who may not be shared (`naming_cautions`).
+NAMING_CAUTION = f"In de gedeelde afspraken komt daar {NOT_SHARED} te staan."
 NOT_YET = "nog niet afgesproken"
 SUPPORT_WORDS = {"P": "praktisch", "G": "gezelschap", "A": "advies", "E": "emotioneel"}
 
@@ -120,16 +125,68 @@ def _why_left_out(members: list[MemberFacts], today: date) -> list[str]:
     return reasons
 
 
-def _redactor(hidden: list[MemberFacts]) -> re.Pattern[str] | None:
-    """What must not appear in free text: the names and numbers of members left out."""
-    words = sorted(
-        {w for m in hidden for w in (m.name.strip(), m.phone.strip()) if len(w) >= 3},
-        key=len,
-        reverse=True,
-    )
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+def why_not_named(member: MemberFacts, today: date) -> str:
+    """Why `member` (who may not be shared) may not be named: "die niet heeft ingestemd met
+    delen", as a form and the person exporting say it."""
+    if not member.consent_to_share:
+        return "die niet heeft ingestemd met delen"
+    if member.consent_review_on is not None and member.consent_review_on < today:
+        return "van wie de toestemming om te delen is vervallen"
+    return "die niet meer in het netwerk is"
+
+
+def unnamed_people(members: list[MemberFacts], today: date) -> list[tuple[Person, MemberFacts]]:
+    """The members free text may not name today, as people to look for."""
+    return [(Person(m.name, m.phone, m.email), m) for m in members if not may_be_shared(m, today)]
+
+
+def naming_cautions(
+    facts: SharingFacts, today: date, texts: dict[str, str], member_id: int | None = None
+) -> dict[str, str]:
+    """Per field of `texts` that names a member who may not be shared (other than `member_id`,
+    whose own form it is): "noemt Kees Geheim, die niet heeft ingestemd met delen"."""
+    hidden = dict(unnamed_people([m for m in facts.members if m.id != member_id], today))
+    named = [m.name for m in facts.members if may_be_shared(m, today)]
+    named += [facts.client_name, facts.casemanager]
+    cautions = {}
+    for name, text in texts.items():
+        people = dict.fromkeys(m.person for m in find_mentions(text, hidden, named))
+        if people:
+            cautions[name] = "noemt " + " en ".join(
+                f"{person.name}, {why_not_named(hidden[person], today)}" for person in people
+            )
+    return cautions
+
+
+#: Free text in a document: (where, the text) → the text to print.
+_Clean = Callable[[str, str], str]
+
+
+def _cleaner(facts: SharingFacts, today: date) -> tuple[_Clean, Callable[[], list[str]]]:
+    """A function that replaces mentions of members left out, and one that says afterwards,
+    one sentence per member named, where and why."""
+    hidden = dict(unnamed_people(facts.members, today))
+    named = [m.name for m in facts.members if may_be_shared(m, today)]
+    named += [facts.client_name, facts.casemanager]
+    places: dict[Person, list[str]] = {}
+
+    def clean(where: str, text: str) -> str:
+        text = text.strip()
+        mentions = find_mentions(text, hidden, named)
+        for mention in mentions:
+            seen = places.setdefault(mention.person, [])
+            if where not in seen:
+                seen.append(where)
+        return replace_mentions(text, mentions, NOT_SHARED)
+
+    def told() -> list[str]:
+        return [
+            f"{person.name}, {why_not_named(hidden[person], today)}, wordt genoemd in"
+            f" {'; '.join(where)}: daar staat {NOT_SHARED}."
+            for person, where in places.items()
+        ]
+
+    return clean, told
 
 
 def _agreement(
@@ -160,15 +217,14 @@ def _agreement(
 
 def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
     """The document for `facts` on `today`, as export number `version` of this client."""
-    shared = [m for m in facts.members if may_be_shared(m, today)]
-    hidden = [m for m in facts.members if not may_be_shared(m, today)]
+    clean, named_where = _cleaner(facts, today)
+    shared = [
+        replace(m, relation=clean(f"de relatie van {m.name}", m.relation))
+        for m in facts.members
+        if may_be_shared(m, today)
+    ]
     shared_ids = {m.id for m in shared}
-    by_id = {m.id: m for m in facts.members}
-    pattern = _redactor(hidden)
-
-    def clean(text: str) -> str:
-        text = text.strip()
-        return pattern.sub(NOT_SHARED, text) if pattern is not None else text
+    by_id = {m.id: m for m in facts.members} | {m.id: m for m in shared}
 
     agreements: list[SharedAgreement] = []
     ended: list[SharedAgreement] = []
@@ -180,13 +236,14 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
         (ended if over else agreements).append(item)
     plan: dict[SignalPhase, list[PlanLine]] = {phase: [] for phase in SignalPhase}
     for row in facts.plan:
+        where = f"het signaleringsplan ({row.phase.label}"
         plan[row.phase].append(
             PlanLine(
-                clean(row.signs),
-                clean(row.own_actions),
-                clean(row.network_actions),
-                clean(row.professional_actions),
-                clean(row.whom_to_call),
+                clean(f"{where}, signalen)", row.signs),
+                clean(f"{where}, wat ik zelf doe)", row.own_actions),
+                clean(f"{where}, wat mijn netwerk doet)", row.network_actions),
+                clean(f"{where}, wat de professional doet)", row.professional_actions),
+                clean(f"{where}, wie bel ik)", row.whom_to_call),
             )
         )
     return SharedDocument(
@@ -214,7 +271,7 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
         agreements=agreements,
         ended=ended,
         plan=plan,
-        left_out=_why_left_out(facts.members, today) + _unshared(facts),
+        left_out=_why_left_out(facts.members, today) + named_where() + _unshared(facts),
     )
 
 

@@ -115,13 +115,28 @@ def export_agreements(
     today: date,
     *,
     force: bool = False,
+    before_writing: Callable[[list[str]], None] | None = None,
 ) -> Exported:
-    """Export one client's shared agreements to `target`; recorded with its version."""
+    """Export one client's shared agreements to `target`; recorded with its version.
+
+    `before_writing` gets what the document leaves out (`SharedDocument.left_out`) once it
+    is made and before anything is written; it may refuse by raising."""
     target = target.expanduser()
     doc = _export(
-        register, sharing_facts(register, client_id), file_format, target, today, force=force
+        register,
+        sharing_facts(register, client_id),
+        file_format,
+        target,
+        today,
+        force=force,
+        before_writing=before_writing,
     )
     return Exported(target, doc.version, doc.client_name, doc.left_out)
+
+
+def left_out(register: Register, client_id: int, today: date) -> list[str]:
+    """What an export of this client made now would leave out, and why; nothing is written."""
+    return document.build(sharing_facts(register, client_id), today, 0).left_out
 
 
 def _export(
@@ -133,6 +148,7 @@ def _export(
     *,
     force: bool,
     drawn: tuple[document.SharedDocument, bytes] | None = None,
+    before_writing: Callable[[list[str]], None] | None = None,
 ) -> document.SharedDocument:
     """Write and record one export. `drawn` is a document made beforehand with the version
     expected then; when a colleague exported the client meanwhile, it is made again."""
@@ -145,6 +161,8 @@ def _export(
         else:
             doc = document.build(facts, today, version)
             content = render(doc, file_format)
+        if before_writing is not None:
+            before_writing(doc.left_out)
         built.append(doc)
         written.append(write_private(target, content, force=force))
 

@@ -44,6 +44,8 @@ class MemberFacts:
     consent_to_share: bool
     consent_review_on: date | None
     active: bool
+    #: Looked for in free text when the member may not be named (export.document).
+    email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
                     m.consent_to_share,
                     m.consent_review_on,
                     m.active,
+                    email=m.email,
                 )
                 for m in members
             ],

@@ -123,6 +123,14 @@ class Field:
     optional: str = "niet verplicht"
 
 
+@dataclass(frozen=True)
+class _Cautioned:
+    """Not saved yet: `cautions` were said first (see FormScreen.cautions)."""
+
+    values: dict[str, Any]
+    cautions: dict[str, str]
+
+
 class FormScreen(WijkteamDialog[R | None], Generic[R]):
     """A dialog of fields; dismisses with what the store returned, or None when left."""
 
@@ -133,6 +141,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     #: The title above the fields.
     title_text = ""
+    #: Said above the fields with its cautions (see `cautions`).
+    caution_text = "Lees wat bij de velden staat."
     #: What the form is about, under the title (a request to decide on, an alert to resolve).
     intro_text = ""
 
@@ -141,6 +151,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         self._typed = typed
         self._initial: dict[str, Any] = {}
         self._start: dict[str, Any] = {}
+        # The values whose cautions the person has been shown (see `cautions`).
+        self._cautioned: dict[str, Any] | None = None
 
     # --- what a form says of itself ----------------------------------------------------------
 
@@ -161,6 +173,11 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         """Checks that involve more than one field: {field name: message}."""
+        return {}
+
+    def cautions(self, register: Register, values: dict[str, Any], today: date) -> dict[str, str]:
+        """What the person should know before saving, though it may be saved (runs in a
+        worker): {field name: message}. Said beside the fields; saving again saves."""
         return {}
 
     # --- layout ---------------------------------------------------------------------------------
@@ -348,13 +365,29 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
             return
         self._say(Text("Opslaan…", style="italic"))
         self.run_store(
-            lambda: self.save(register, values, today),
+            lambda: self._save_unless_cautioned(register, values, today),
             self._saved,
             group="save",
             failed=self._refused,
         )
 
-    def _saved(self, result: R) -> None:
+    def _save_unless_cautioned(
+        self, register: Register, values: dict[str, Any], today: date
+    ) -> R | _Cautioned:
+        if values != self._cautioned:
+            cautions = self.cautions(register, values, today)
+            if cautions:
+                return _Cautioned(values, cautions)
+        return self.save(register, values, today)
+
+    def _saved(self, result: R | _Cautioned) -> None:
+        if isinstance(result, _Cautioned):
+            # Saving the same values again saves them: the person has read the caution.
+            self._cautioned = result.values
+            self._show_problems(
+                result.cautions, f"{self.caution_text} Ctrl+S nogmaals slaat het zo op."
+            )
+            return
         self.dismiss(result)
 
     def _refused(self, text: str, error: WijkteamError | None) -> None:

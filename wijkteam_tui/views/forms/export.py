@@ -1,7 +1,8 @@
 """Delen (`d` in the client file): the client's shared agreements to a file, as a PDF to print,
 a wallet card, text or a calendar. The form says before anything is written that the file is a
-readable document with personal data, and who is left out and why; afterwards the client file
-says where the file went."""
+readable document with personal data, and who is left out and why (who is named where), and
+saving confirms that: when it changed in the meantime, nothing is written; afterwards the
+client file says where the file went."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError
+from wijkteam_tui.errors import ConflictError
 from wijkteam_tui.export.files import FORMATS, READABLE_WARNING, Exported, export_agreements
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.views.forms.base import Field, FormScreen
@@ -82,7 +84,16 @@ class ExportForm(FormScreen[Exported]):
             values["path"],
             today,
             force=bool(values["replace"]),
+            before_writing=self._as_shown,
         )
+
+    def _as_shown(self, left_out: list[str]) -> None:
+        """The person confirmed what this form said is left out: not something else."""
+        if left_out != self.left_out:
+            raise ConflictError(
+                "Wat er niet gedeeld wordt, is veranderd sinds dit formulier openging (iemand"
+                " wijzigde het dossier); er is niets geschreven."
+            )
 
     def rebuild(self, typed: dict[str, Any]) -> ExportForm:
         return ExportForm(self.client_id, self.client_name, self.default_path, self.left_out, typed)

@@ -10,9 +10,11 @@ from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError, clean_date, clean_email, clean_phone
 from wijkteam_tui.domain.terms import MemberKind
+from wijkteam_tui.export.document import NAMING_CAUTION, naming_cautions
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, MemberInput
 from wijkteam_tui.store.services import add_member, update_member
+from wijkteam_tui.store.sharing import sharing_facts
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 RINGS = [("1 · dichtbij", 1), ("2", 2), ("3 · verder weg", 3)]
@@ -49,6 +51,8 @@ def _review_on(value: str, today: date) -> date | None:
 
 class MemberForm(FormScreen[Created]):
     """Name, relation, kind, ring, support, how to reach them, consent to share, resource."""
+
+    caution_text = NAMING_CAUTION
 
     def __init__(
         self,
@@ -126,6 +130,14 @@ class MemberForm(FormScreen[Created]):
         if values.get("consent_to_share") and given and review and review <= given:
             return {"consent_review_on": "Deze datum ligt na de datum van de toestemming."}
         return {}
+
+    def cautions(self, register: Register, values: dict[str, Any], today: date) -> dict[str, str]:
+        """The relation of a member with consent is in the shared agreements."""
+        if not values.get("consent_to_share"):
+            return {}
+        member_id = self.current[0] if self.current is not None else None
+        facts = sharing_facts(register, self.client_id)
+        return naming_cautions(facts, today, {"relation": values["relation"]}, member_id)
 
     def save(self, register: Register, values: dict[str, Any], today: date) -> Created:
         data = MemberInput(**values)

@@ -10,17 +10,23 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.domain.terms import SignalPhase
+from wijkteam_tui.export.document import NAMING_CAUTION, naming_cautions
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, SignalInput
 from wijkteam_tui.store.services import add_signal, update_signal
+from wijkteam_tui.store.sharing import sharing_facts
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 LONG = 2000
+#: The fields a row of the plan shows in the shared agreements.
+SHARED_TEXTS = ("signs", "own_actions", "network_actions", "professional_actions", "whom_to_call")
 #: Groen, oranje or rood: for a row of the plan and for a signalering alike.
 PHASE = Field("phase", "Fase", kind="choice", required=True, choices=labelled(SignalPhase))
 
 
 class SignalForm(FormScreen[Created]):
+    caution_text = NAMING_CAUTION
+
     def __init__(
         self,
         client_id: int,
@@ -61,6 +67,11 @@ class SignalForm(FormScreen[Created]):
             return {"phase": self.phase}
         # The store's input record has the form's field names.
         return asdict(self.current[1])
+
+    def cautions(self, register: Register, values: dict[str, Any], today: date) -> dict[str, str]:
+        """Every text of a row goes into the shared agreements."""
+        texts = {name: values[name] for name in SHARED_TEXTS}
+        return naming_cautions(sharing_facts(register, self.client_id), today, texts)
 
     def save(self, register: Register, values: dict[str, Any], today: date) -> Created:
         if self.current is None:
