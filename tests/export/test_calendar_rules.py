@@ -9,7 +9,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from wijkteam_tui.domain.terms import Channel, Outcome
-from wijkteam_tui.export import document, ical
+from wijkteam_tui.export import document, ical, markdown
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
 
@@ -99,3 +99,12 @@ def test_an_end_date_before_the_rules_own_end_is_the_until(register):
     (event,) = _events(register, client_id, MONDAY)
     assert "COUNT" not in event.get("rrule")
     assert _expanded(event) == [date(2026, 11, 24), date(2026, 12, 1), date(2026, 12, 8)]
+
+
+def test_a_next_time_already_past_says_it_is_late_in_the_document(register):
+    client_id, _ = _client_with(register, "FREQ=WEEKLY;BYDAY=TU")
+    later = date(2026, 12, 3)
+    text = markdown.render(document.build(sharing.sharing_facts(register, client_id), later, 1))
+    assert "volgende keer zo snel mogelijk (was di 24 nov 2026)" in text
+    on_time = markdown.render(document.build(sharing.sharing_facts(register, client_id), MONDAY, 1))
+    assert "volgende keer di 24 nov 2026" in on_time
