@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -19,9 +19,12 @@ from wijkteam_tui.domain.phrases import (
     preview,
 )
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
+from wijkteam_tui.export import document, markdown
 from wijkteam_tui.store.models import ContactAgreement
+from wijkteam_tui.store.queries import agreement_for_edit, client_file, contact_choices
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
+from wijkteam_tui.store.sharing import sharing_facts
 
 MONDAY = date(2026, 11, 23)
 WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -42,6 +45,24 @@ WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
         ("eerste maandag van de maand", HowOften(rrule="FREQ=MONTHLY;BYDAY=1MO")),
         ("laatste vrijdag van de maand", HowOften(rrule="FREQ=MONTHLY;BYDAY=-1FR")),
         ("maandelijks", HowOften(rrule="FREQ=MONTHLY")),
+        ("elke werkdag", HowOften(rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
+        ("om de week op woensdag", HowOften(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE")),
+        ("wekelijks op dinsdag", HowOften(rrule="FREQ=WEEKLY;BYDAY=TU")),
+        ("elke ma, wo en vr", HowOften(rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR")),
+        ("eerste en derde dinsdag van de maand", HowOften(rrule="FREQ=MONTHLY;BYDAY=1TU,3TU")),
+        (
+            "eerste maandag en laatste vrijdag van de maand",
+            HowOften(rrule="FREQ=MONTHLY;BYDAY=1MO,-1FR"),
+        ),
+        (
+            "eerste dinsdag van elke tweede maand",
+            HowOften(rrule="FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU"),
+        ),
+        ("elke 2 maanden", HowOften(rrule="FREQ=MONTHLY;INTERVAL=2")),
+        ("elk kwartaal", HowOften(rrule="FREQ=MONTHLY;INTERVAL=3")),
+        ("elke veertien dagen", HowOften(interval_days=14)),
+        ("elke maand op de 31e", HowOften(rrule="FREQ=MONTHLY;BYMONTHDAY=31")),
+        ("laatste dag van de maand", HowOften(rrule="FREQ=MONTHLY;BYMONTHDAY=-1")),
     ],
 )
 def test_dutch_phrases_become_intervals_and_rrules(phrase: str, expected: HowOften):
@@ -55,11 +76,26 @@ def test_dutch_phrases_become_intervals_and_rrules(phrase: str, expected: HowOft
         ("soms", "begrijp ik niet"),
         ("0 dagen", "minstens eens per jaar"),
         ("eerste blub van de maand", "geen dag van de week"),
+        ("elke op", "begrijp ik niet"),
+        ("elke en", "begrijp ik niet"),
+        ("elke doen", "begrijp ik niet"),
+        ("op dinsdag", "bijv. elke dinsdag of om de week op dinsdag"),
+        ("eerste maandag en dinsdag van de maand", "Welke dinsdag van de maand"),
+        ("eerste maandag of dinsdag van de maand", "'of' laat de keuze open"),
+        ("elke maandag of dinsdag", "'of' laat de keuze open"),
+        ("vijfde dinsdag van de maand", "eerste, tweede, derde, vierde of laatste"),
+        ("elke maand op de 32e", "geen dag van de maand"),
+        ("FREQ=SOMETIMES", "niet begrepen"),
+        ("FREQ=DAILY;INTERVAL=99999999", "niet begrepen"),
+        ("FREQ=HOURLY", "niet begrepen"),
     ],
 )
-def test_what_is_not_understood_says_so_in_dutch(phrase: str, message: str):
-    with pytest.raises(PhraseError, match=message):
+def test_what_is_not_understood_is_refused_in_dutch_with_an_example(phrase: str, message: str):
+    """Never misread: "eerste maandag en dinsdag" used to become the first Monday only, "doen"
+    a Thursday, and "elke op" a rule without days that crashed the form."""
+    with pytest.raises(PhraseError, match=message) as refused:
         parse_how_often(phrase)
+    assert "bijv." in str(refused.value)
 
 
 def test_the_preview_of_eerste_maandag_is_five_first_mondays():
@@ -129,11 +165,28 @@ def test_the_previewed_dates_are_the_dates_the_engine_makes_due(
             st.sets(st.sampled_from(WEEK), min_size=1),
         ),
         st.builds(
-            lambda ordinal, day: HowOften(rrule=f"FREQ=MONTHLY;BYDAY={ordinal}{day}"),
-            st.sampled_from(["1", "2", "3", "4", "-1"]),
-            st.sampled_from(WEEK),
+            lambda months, picks: HowOften(
+                rrule="FREQ=MONTHLY"
+                + (f";INTERVAL={months}" if months > 1 else "")
+                + ";BYDAY="
+                + ",".join(
+                    f"{n}{day}"
+                    for n, day in sorted(picks, key=lambda p: (WEEK.index(p[1]), int(p[0]) % 6))
+                )
+            ),
+            st.integers(1, 12),
+            st.sets(
+                st.tuples(st.sampled_from(["1", "2", "3", "4", "-1"]), st.sampled_from(WEEK)),
+                min_size=1,
+            ),
         ),
-        st.just(HowOften(rrule="FREQ=MONTHLY")),
+        st.builds(
+            lambda months, day: HowOften(
+                rrule="FREQ=MONTHLY" + (f";INTERVAL={months}" if months > 1 else "") + day
+            ),
+            st.integers(1, 12),
+            st.sampled_from(["", ";BYMONTHDAY=-1", *(f";BYMONTHDAY={d}" for d in range(1, 32))]),
+        ),
         st.just(HowOften(rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")),
     )
 )
@@ -143,9 +196,81 @@ def test_a_stored_schedule_said_in_words_reads_back_the_same(how: HowOften):
     assert parse_how_often(phrase_of(how)) == how
 
 
-def test_stored_schedules_in_words():
+def test_stored_schedules_in_words_with_whole_day_names():
     assert phrase_of(HowOften(interval_days=14)) == "elke 2 weken"
+    assert phrase_of(HowOften(interval_days=10)) == "elke 10 dagen"
+    assert phrase_of(HowOften(rrule="FREQ=WEEKLY;BYDAY=TU")) == "elke dinsdag"
     assert phrase_of(HowOften(rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")) == (
-        "elke 2 weken op ma en do"
+        "elke 2 weken op maandag en donderdag"
     )
+    assert phrase_of(HowOften(rrule="FREQ=WEEKLY;BYDAY=MO,WE,FR")) == (
+        "elke maandag, woensdag en vrijdag"
+    )
+    assert phrase_of(HowOften(rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")) == "elke werkdag"
     assert phrase_of(HowOften(rrule="FREQ=MONTHLY;BYDAY=1MO")) == "eerste maandag van de maand"
+    assert phrase_of(HowOften(rrule="FREQ=MONTHLY;BYDAY=1TU,3TU")) == (
+        "eerste en derde dinsdag van de maand"
+    )
+    assert phrase_of(HowOften(rrule="FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU")) == (
+        "eerste dinsdag van elke tweede maand"
+    )
+    assert phrase_of(HowOften(rrule="FREQ=MONTHLY;INTERVAL=3")) == "elk kwartaal"
+    assert phrase_of(HowOften(rrule="FREQ=MONTHLY;BYMONTHDAY=31")) == "elke maand op de 31e"
+
+
+def test_the_lists_the_form_and_the_client_document_say_a_schedule_in_the_same_words(
+    new_register: NewRegister,
+):
+    register = new_register.register
+    client = create_client(register, ClientInput("Kees Bakker", MONDAY), MONDAY)
+    member = add_member(
+        register,
+        client.id,
+        MemberInput("Fenna", MemberKind.INFORMAL, consent_to_share=True, consent_on=MONDAY),
+        MONDAY,
+    )
+    made = add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            Channel.VISIT,
+            MONDAY,
+            member_id=member.id,
+            rrule="FREQ=WEEKLY;BYDAY=MO,TH",
+            shared=True,
+        ),
+        MONDAY,
+    )
+    words = "elke maandag en donderdag"
+    row = next(a for a in client_file(register, client.id, MONDAY).agreements if a.id == made.id)
+    assert row.how_often == words
+    assert [c.how_often for c in contact_choices(register, client.id, MONDAY)] == [words]
+    edited, _ = agreement_for_edit(register, made.id)
+    assert phrase_of(HowOften(edited.interval_days, edited.rrule)) == words
+    shared = markdown.render(document.build(sharing_facts(register, client.id), MONDAY, 1))
+    assert f"bezoek, {words} (sinds" in shared.lower()
+    assert "ma, do" not in shared and "ma en do" not in shared
+
+
+VOCABULARY = [
+    "elke", "om", "de", "op", "en", "of", ",", "van", "maand", "maanden", "week", "weken",
+    "dagen", "dinsdag", "ma", "werkdag", "eerste", "derde", "laatste", "tweede", "2", "14",
+    "31e", "kwartaal", "wekelijks", "doen", "FREQ=WEEKLY;BYDAY=", "veertien",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.lists(st.sampled_from(VOCABULARY) | st.text(max_size=4), max_size=9).map(" ".join),
+    )
+)
+def test_any_text_is_understood_exactly_or_refused_with_an_example(text: str):
+    try:
+        how = parse_how_often(text)
+    except PhraseError as refused:
+        assert "bijv." in str(refused)
+        return
+    assert parse_how_often(phrase_of(how)) == how
+    assert preview(how, MONDAY, count=3)

@@ -425,7 +425,7 @@ async def test_e_on_the_afspraken_tab_changes_the_chosen_agreement_unless_a_coll
         await settle(pilot)
         form = app.screen
         assert isinstance(form, AgreementForm)
-        assert form.query_one("#how_often", Input).value == "elke 2 weken op ma en do"
+        assert form.query_one("#how_often", Input).value == "elke 2 weken op maandag en donderdag"
         assert form.query_one("#performer", Select).value == ("lid", fenna.id)
         form.query_one("#how_often", Input).value = "elke vrijdag"
         # A colleague changes the same agreement in between.

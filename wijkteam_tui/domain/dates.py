@@ -28,6 +28,14 @@ def format_date(value: date) -> str:
     return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def next_time_text(due: date, today: date) -> str:
+    """The next contact as a document or a message says it: a date already past is late, and
+    says so, instead of reading as an appointment still to come."""
+    if due < today:
+        return f"zo snel mogelijk (was {format_date(due)})"
+    return format_date(due)
+
+
 def format_short(value: date) -> str:
     """`03-03-2026`"""
     return value.strftime("%d-%m-%Y")

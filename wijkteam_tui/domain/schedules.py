@@ -5,6 +5,9 @@ Rules (DESIGN.md, "Domain rules"):
   it, or after its start date when there has been none;
 - a calendar agreement ("elke dinsdag") follows an RFC 5545 RRULE and is due on the first
   occurrence after the last real contact (or the first on or after its start date);
+- a monthly agreement without a day ("elke maand") falls on its start date's day of the month,
+  and a day of the month past the 28th means the last day of a shorter month (a start on
+  31 January is due on 28 or 29 February, then 31 March), never a skipped month;
 - a real contact is one with outcome goed or zorgen: "niet bereikt" is an attempt, not contact;
 - nothing is due after the end date; a snooze (reason + end date) hides the agreement until it
   ends, and an expired snooze is void;
@@ -70,11 +73,52 @@ class Schedule:
             raise ValueError("interval must be positive")
 
 
+#: RRULE parts that pick days within a month; without one, a monthly rule uses its start's day.
+_DAY_PICKERS = {"BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"}
+
+
+def rule_parts(text: str) -> dict[str, str]:
+    """The parts of an RRULE ("FREQ=WEEKLY;BYDAY=TU") by name, in upper case."""
+    body = text.strip().upper().removeprefix("RRULE:")
+    return dict(part.split("=", 1) for part in body.split(";") if "=" in part)
+
+
+def calendar_rule(text: str, start_on: date) -> str:
+    """The RRULE as the engine and the calendar export read it, with every monthly day spelled
+    out: "FREQ=MONTHLY" gets the start's day, and a day after the 28th becomes the last day in
+    shorter months (BYMONTHDAY=-1 for the 31st; the 29th and 30th pick the last of 28..day
+    with BYSETPOS=-1), which dateutil and RFC 5545 readers expand alike."""
+    parts = rule_parts(text)
+    if parts.get("FREQ") != "MONTHLY":
+        return ";".join(f"{name}={value}" for name, value in parts.items())
+    if not _DAY_PICKERS & parts.keys():
+        parts["BYMONTHDAY"] = str(start_on.day)
+    day = parts.get("BYMONTHDAY", "")
+    if "BYSETPOS" not in parts and day in ("29", "30", "31"):
+        if day == "31":
+            parts["BYMONTHDAY"] = "-1"
+        else:
+            parts["BYMONTHDAY"] = ",".join(str(d) for d in range(28, int(day) + 1))
+            parts["BYSETPOS"] = "-1"
+    return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
 @lru_cache(maxsize=256)
 def _parsed_rule(text: str, start_on: date) -> rrule:
-    parsed = rrulestr(text, dtstart=datetime(start_on.year, start_on.month, start_on.day))
+    parsed = rrulestr(
+        calendar_rule(text, start_on), dtstart=datetime(start_on.year, start_on.month, start_on.day)
+    )
     assert isinstance(parsed, rrule)
     return parsed
+
+
+def last_occurrence(text: str, start_on: date) -> date | None:
+    """The last date a rule with COUNT or UNTIL produces; None when it goes on for ever."""
+    rule = _parsed_rule(text, start_on)
+    if not {"COUNT", "UNTIL"} & rule_parts(text).keys():
+        return None
+    found = list(rule)
+    return found[-1].date() if found else None
 
 
 def validate_rrule(text: str, start_on: date) -> None:
@@ -155,32 +199,3 @@ def due_state(
 def days_overdue(due: date, today: date) -> int:
     """Days past the due date (0 when not yet due)."""
     return max(0, (today - due).days)
-
-
-def interval_text(interval_days: int | None, rule: str | None) -> str:
-    """A short Dutch description of how often: "elke 14 dagen", "wekelijks op di"."""
-    if interval_days is not None:
-        if interval_days % 7 == 0 and interval_days >= 7:
-            weeks = interval_days // 7
-            return "elke week" if weeks == 1 else f"elke {weeks} weken"
-        return "elke dag" if interval_days == 1 else f"elke {interval_days} dagen"
-    assert rule is not None
-    parts = dict(p.split("=", 1) for p in rule.upper().replace("RRULE:", "").split(";") if "=" in p)
-    freq = {"DAILY": "dagelijks", "WEEKLY": "wekelijks", "MONTHLY": "maandelijks"}.get(
-        parts.get("FREQ", ""), "volgens rooster"
-    )
-    interval = int(parts.get("INTERVAL", "1"))
-    if interval > 1:
-        unit = {"DAILY": "dagen", "WEEKLY": "weken", "MONTHLY": "maanden"}.get(
-            parts.get("FREQ", ""), "keer"
-        )
-        freq = f"elke {interval} {unit}"
-    days = parts.get("BYDAY")
-    names = {"MO": "ma", "TU": "di", "WE": "wo", "TH": "do", "FR": "vr", "SA": "za", "SU": "zo"}
-    ordinal = {"1": "eerste", "2": "tweede", "3": "derde", "4": "vierde", "-1": "laatste"}
-    if days and parts.get("FREQ") == "MONTHLY" and days[:-2] in ordinal and interval == 1:
-        # "eerste ma van de maand", not "maandelijks op ma".
-        return f"{ordinal[days[:-2]]} {names.get(days[-2:], days[-2:])} van de maand"
-    if days:
-        freq += " op " + ", ".join(names.get(d[-2:], d) for d in days.split(","))
-    return freq

@@ -25,7 +25,7 @@ from datetime import date
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.mentions import Person, find_mentions, replace_mentions
-from wijkteam_tui.domain.schedules import interval_text
+from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.terms import MemberKind, SignalPhase
 from wijkteam_tui.store.sharing import AgreementFacts, MemberFacts, SharingFacts
 
@@ -205,7 +205,7 @@ def _agreement(
         version=a.version,
         who=who,
         channel=a.channel.label,
-        how_often=interval_text(a.interval_days, a.rrule),
+        how_often=schedule_text(a.interval_days, a.rrule),
         interval_days=a.interval_days,
         rrule=a.rrule,
         start_on=a.start_on,

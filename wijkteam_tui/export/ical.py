@@ -2,7 +2,9 @@
 own calendars: one recurring all-day event per shared agreement.
 
 - An interval agreement repeats as FREQ=DAILY;INTERVAL=n from its next due date; a rule
-  agreement keeps its own RRULE from its next due date; an end date becomes UNTIL.
+  agreement keeps its own RRULE, with its monthly day spelled out as the engine reads it
+  (`calendar_rule`), from its next due date; the end date, or the rule's own last date when
+  that is earlier, becomes UNTIL, and never COUNT.
 - The UID comes from the register and the agreement, so importing a new export updates the
   events instead of adding them twice; SEQUENCE is the export's version number, which rises
   with every export (and so with every change).
@@ -18,6 +20,7 @@ from datetime import date, datetime
 
 from icalendar import Calendar, Event, vRecur
 
+from wijkteam_tui.domain.schedules import calendar_rule, last_occurrence
 from wijkteam_tui.export.document import SharedAgreement, SharedDocument
 
 PRODID = "-//wijkteam//gedeelde afspraken//NL"
@@ -50,13 +53,23 @@ def uid(doc: SharedDocument, agreement: SharedAgreement) -> str:
 
 
 def _rule(agreement: SharedAgreement) -> vRecur:
+    """The agreement's rule from its next due date on, as the engine reads it. A calendar
+    counts COUNT from DTSTART, which is the next due date here and not the start, and RFC 5545
+    forbids COUNT beside UNTIL (calcurse refuses the event): so the end is always one UNTIL,
+    the last date the register can make due."""
+    last: date | None = agreement.end_on
     if agreement.interval_days is not None:
         rule = vRecur(freq="DAILY", interval=agreement.interval_days)
     else:
         assert agreement.rrule is not None
-        rule = vRecur.from_ical(agreement.rrule)
-    if agreement.end_on is not None:
-        rule["UNTIL"] = agreement.end_on
+        rule = vRecur.from_ical(calendar_rule(agreement.rrule, agreement.start_on))
+        rule.pop("COUNT", None)
+        rule.pop("UNTIL", None)
+        own_end = last_occurrence(agreement.rrule, agreement.start_on)
+        if own_end is not None:
+            last = own_end if last is None else min(last, own_end)
+    if last is not None:
+        rule["UNTIL"] = last
     return rule
 
 

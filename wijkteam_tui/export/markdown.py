@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.dates import format_date, next_time_text
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.export.document import NOT_YET, SharedDocument
 
@@ -68,7 +68,7 @@ def _network(doc: SharedDocument) -> list[str]:
         lines.append(f"*{NOT_YET}*")
     lines += ["", "## Wie houdt contact, en wanneer", ""]
     for a in doc.agreements:
-        nxt = f"; volgende keer {format_date(a.next_due)}" if a.next_due else ""
+        nxt = f"; volgende keer {next_time_text(a.next_due, doc.made_on)}" if a.next_due else ""
         until = f", tot {format_date(a.end_on)}" if a.end_on else ""
         lines.append(
             f"- {escaped(a.who)}: {a.channel}, {a.how_often}"

@@ -18,6 +18,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from wijkteam_tui.domain.dates import next_time_text
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.export.document import NOT_YET, PlanLine, SharedDocument
 
@@ -240,7 +241,7 @@ def render(doc: SharedDocument) -> bytes:
     if not doc.agreements:
         _para(pdf, NOT_YET)
     for a in doc.agreements:
-        nxt = f"; volgende keer {_day(a.next_due)}" if a.next_due else ""
+        nxt = f"; volgende keer {next_time_text(a.next_due, doc.made_on)}" if a.next_due else ""
         until = f", tot {_day(a.end_on)}" if a.end_on else ""
         _para(pdf, a.who, bold=True)
         _para(pdf, f"{a.channel}, {a.how_often} (sinds {_day(a.start_on)}{until}){nxt}", indent=4)

@@ -32,13 +32,13 @@ from sqlalchemy.orm import Session, aliased
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.network import MemberFacts, network_strength
 from wijkteam_tui.domain.phases import what_is_missing
+from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.schedules import (
     REAL_CONTACT,
     SOON_DAYS,
     DueState,
     days_overdue,
     due_state,
-    interval_text,
     is_snoozed,
 )
 from wijkteam_tui.domain.search import matched_members, search_words
@@ -475,7 +475,7 @@ def contact_choices(register: Register, client_id: int, today: date) -> list[Agr
             channel=channel,
             next_due=due,
             days_overdue=days_overdue(due, today) if due else 0,
-            how_often=interval_text(interval, rule),
+            how_often=schedule_text(interval, rule),
         )
         for aid, member, relation, responsible, channel, due, interval, rule in rows
     ]
@@ -934,7 +934,7 @@ def _agreement_row(
         who=agreement_who(session, agreement),
         member_id=agreement.member_id,
         channel=agreement.channel,
-        how_often=interval_text(agreement.interval_days, agreement.rrule),
+        how_often=schedule_text(agreement.interval_days, agreement.rrule),
         start_on=agreement.start_on,
         end_on=agreement.end_on,
         last_contact_on=agreement.last_contact_on,

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.fields import FieldError, clean_phone
-from wijkteam_tui.domain.schedules import SOON_DAYS, interval_text
+from wijkteam_tui.domain.phrases import schedule_text
+from wijkteam_tui.domain.schedules import SOON_DAYS
 from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
@@ -468,7 +469,7 @@ def agreements_to_move(register: Register, client_ids: Iterable[int]) -> list[Ag
                 a.client_id,
                 names[a.client_id],
                 performer_text(None, None, users.get(a.user_id or 0)),
-                interval_text(a.interval_days, a.rrule),
+                schedule_text(a.interval_days, a.rrule),
             )
             for a in _movable(session, clients)
         ]

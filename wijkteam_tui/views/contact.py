@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from wijkteam_tui.domain.dates import DateInputError, format_date, parse_date
+from wijkteam_tui.domain.dates import DateInputError, next_time_text, parse_date
 from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
 from wijkteam_tui.errors import ServerUnreachableError, WijkteamError
 from wijkteam_tui.store.queries import contact_choices
@@ -300,7 +300,8 @@ class LogContactScreen(WijkteamDialog[bool]):
     def _logged(self, result: ContactResult) -> None:
         text = "Contact vastgelegd."
         if result.agreement_next_due:
-            text += f" Volgende keer: {format_date(result.agreement_next_due)}."
+            when = next_time_text(result.agreement_next_due, self.wijkteam.clock())
+            text += f" Volgende keer: {when}."
         for reason in result.raised:
             self.app.notify(reason, title="Nieuw aandachtspunt", severity="warning")
         self.app.notify(text)

@@ -14,7 +14,6 @@ from typing import Any
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.phrases import (
-    EXAMPLES,
     HowOften,
     PhraseError,
     parse_how_often,
@@ -50,13 +49,16 @@ def _end(value: str, today: date) -> date | None:
 
 
 def _preview(typed: dict[str, Any], today: date) -> str:
-    """The next five due dates, or why there are none yet."""
+    """The next five due dates, or, in Dutch, why there are none yet (redrawn at every key)."""
     try:
         how = parse_how_often(typed.get("how_often") or "")
+    except PhraseError as error:
+        return str(error)
+    try:
         start = _start(typed.get("start_on") or "", today)
         end = _end(typed.get("end_on") or "", today)
-    except (PhraseError, FieldError):
-        return EXAMPLES
+    except FieldError as error:
+        return str(error)
     dates = preview(how, start, end)
     if not dates:
         return "Deze afspraak levert geen enkel contactmoment op vóór de einddatum."

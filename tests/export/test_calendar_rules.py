@@ -1,0 +1,110 @@
+"""The calendar file says each schedule the way the register reads it: read back with
+`icalendar` and expanded with dateutil, it gives the dates the register makes due, no more."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
+from wijkteam_tui.domain.terms import Channel, Outcome
+from wijkteam_tui.export import document, ical, markdown
+from wijkteam_tui.store import services, sharing
+from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
+
+MONDAY = date(2026, 11, 23)
+
+
+def _events(register, client_id: int, today: date) -> list:  # type: ignore[no-untyped-def]
+    doc = document.build(sharing.sharing_facts(register, client_id), today, 1)
+    made = ical.render(doc, datetime(2026, 11, 23, 9, tzinfo=UTC))
+    return list(Calendar.from_ical(made).walk("VEVENT"))
+
+
+def _expanded(event, limit: int = 20) -> list[date]:  # type: ignore[no-untyped-def]
+    start = event.decoded("dtstart")
+    rule = event.get("rrule").to_ical().decode()
+    dtstart = datetime(start.year, start.month, start.day)
+    return [moment.date() for moment in rrulestr(rule, dtstart=dtstart)[:limit]]
+
+
+def _client_with(register, rule: str, end_on: date | None = None) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    client = services.create_client(register, ClientInput("Truus Smit", MONDAY), MONDAY)
+    made = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, MONDAY, rrule=rule, end_on=end_on, shared=True),
+        MONDAY,
+    )
+    return client.id, made.id
+
+
+def test_the_31st_reaches_the_calendar_as_the_last_day_of_shorter_months(register):
+    client_id, _ = _client_with(register, "FREQ=MONTHLY;BYMONTHDAY=31")
+    (event,) = _events(register, client_id, MONDAY)
+    assert _expanded(event, 6) == [
+        date(2026, 11, 30),
+        date(2026, 12, 31),
+        date(2027, 1, 31),
+        date(2027, 2, 28),
+        date(2027, 3, 31),
+        date(2027, 4, 30),
+    ]
+
+
+def test_a_monthly_start_on_the_30th_reaches_the_calendar_without_skipping_february(register):
+    client = services.create_client(register, ClientInput("Truus Smit", MONDAY), MONDAY)
+    services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(Channel.PHONE, date(2027, 1, 30), rrule="FREQ=MONTHLY", shared=True),
+        MONDAY,
+    )
+    (event,) = _events(register, client.id, MONDAY)
+    assert _expanded(event, 4) == [
+        date(2027, 1, 30),
+        date(2027, 2, 28),
+        date(2027, 3, 30),
+        date(2027, 4, 30),
+    ]
+
+
+def test_a_rule_with_a_count_and_an_end_date_gets_one_until_and_no_extra_visit(register):
+    """Five Tuesdays from 24 November; one done. The register expects four more (1, 8, 15 and
+    22 December); a calendar that counted COUNT=5 from the next due date showed a fifth, and
+    calcurse refuses COUNT beside UNTIL."""
+    client_id, agreement_id = _client_with(
+        register, "FREQ=WEEKLY;BYDAY=TU;COUNT=5", end_on=date(2027, 6, 1)
+    )
+    services.log_contact(
+        register,
+        ContactInput(client_id, date(2026, 11, 24), Channel.PHONE, Outcome.GOOD, agreement_id),
+        date(2026, 11, 24),
+    )
+    (event,) = _events(register, client_id, date(2026, 11, 24))
+    rule = event.get("rrule")
+    assert "COUNT" not in rule
+    assert rule["UNTIL"] == [date(2026, 12, 22)]
+    assert _expanded(event) == [
+        date(2026, 12, 1),
+        date(2026, 12, 8),
+        date(2026, 12, 15),
+        date(2026, 12, 22),
+    ]
+
+
+def test_an_end_date_before_the_rules_own_end_is_the_until(register):
+    client_id, _ = _client_with(register, "FREQ=WEEKLY;BYDAY=TU;COUNT=10", end_on=date(2026, 12, 9))
+    (event,) = _events(register, client_id, MONDAY)
+    assert "COUNT" not in event.get("rrule")
+    assert _expanded(event) == [date(2026, 11, 24), date(2026, 12, 1), date(2026, 12, 8)]
+
+
+def test_a_next_time_already_past_says_it_is_late_in_the_document(register):
+    client_id, _ = _client_with(register, "FREQ=WEEKLY;BYDAY=TU")
+    later = date(2026, 12, 3)
+    text = markdown.render(document.build(sharing.sharing_facts(register, client_id), later, 1))
+    assert "volgende keer zo snel mogelijk (was di 24 nov 2026)" in text
+    on_time = markdown.render(document.build(sharing.sharing_facts(register, client_id), MONDAY, 1))
+    assert "volgende keer di 24 nov 2026" in on_time
