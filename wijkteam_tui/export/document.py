@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.agreements import has_ended, performer_text
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.schedules import interval_text
 from wijkteam_tui.domain.terms import MemberKind, SignalPhase
@@ -176,7 +176,7 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
         if not a.shared:
             continue
         item = _agreement(a, by_id, shared_ids)
-        over = not a.active or (a.end_on is not None and a.end_on < today)
+        over = not a.active or has_ended(a.end_on, today)
         (ended if over else agreements).append(item)
     plan: dict[SignalPhase, list[PlanLine]] = {phase: [] for phase in SignalPhase}
     for row in facts.plan:

@@ -1,8 +1,9 @@
 """Keeping a client's stored state current inside a write transaction.
 
-After every write that concerns a client, `refresh_client` recomputes the stored `next_due` of
-the client's agreements and of the client, and re-evaluates the client's alerts (raise, reopen,
-update, resolve) with the pure rules of `domain.thresholds`. It reads only current state: the
+After every write that concerns a client, `refresh_client` ends the agreements whose end date
+has come, recomputes the stored `next_due` of the client's agreements and of the client, and
+re-evaluates the client's alerts (raise, reopen, update, resolve) with the pure rules of
+`domain.thresholds`. It reads only current state: the
 agreements, the contact moments since the last real contact, the observations of the last year.
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
-from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.agreements import has_ended, performer_text
 from wijkteam_tui.domain.phases import InformalMember
 from wijkteam_tui.domain.schedules import Schedule, is_snoozed, next_due
 from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Phase, ThresholdRule
@@ -91,6 +92,8 @@ def refresh_client(
     ).all()
     client_due: date | None = None
     for agreement in agreements:
+        if agreement.active and has_ended(agreement.end_on, today):
+            agreement.active = False
         due = (
             next_due(schedule_of(agreement), agreement.last_contact_on)
             if agreement.active
@@ -222,7 +225,7 @@ def informal_members_of(
     with_agreement = {
         a.member_id
         for a in agreements
-        if a.member_id is not None and a.active and (a.end_on is None or a.end_on >= today)
+        if a.member_id is not None and a.active and not has_ended(a.end_on, today)
     }
     informal = sorted(
         (m for m in members if m.active and m.kind is MemberKind.INFORMAL),

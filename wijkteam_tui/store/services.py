@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from wijkteam_tui.domain.agreements import has_ended
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.phases import (
@@ -372,7 +373,7 @@ def add_agreement(register: Register, client_id: int, data: AgreementInput, toda
             rrule=data.rrule.strip() if data.rrule else None,
             start_on=data.start_on,
             end_on=data.end_on,
-            active=True,
+            active=not has_ended(data.end_on, today),
             shared=data.shared,
         )
         session.add(agreement)
@@ -408,7 +409,7 @@ def update_agreement(
         agreement.start_on = data.start_on
         agreement.end_on = data.end_on
         agreement.shared = data.shared
-        agreement.active = data.end_on is None or data.end_on > today
+        agreement.active = not has_ended(data.end_on, today)
         session.flush()
         refresh_client(session, client, today, _settings(session))
         return Created(agreement.id, agreement.version)
@@ -421,7 +422,7 @@ def end_agreement(register: Register, agreement_id: int, end_on: date, today: da
         if end_on < agreement.start_on:
             raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
         agreement.end_on = end_on
-        if end_on <= today:
+        if has_ended(end_on, today):
             agreement.active = False
         refresh_client(session, _client(session, agreement.client_id), today, _settings(session))
 
@@ -963,9 +964,9 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
     uit beeld, missed contacts and lapsed frequency windows are current today.
 
     Only candidates are read: open clients not yet evaluated today that are silent for longer
-    than the shortest uit-beeld limit, have an overdue agreement or a snooze that ended, or have
-    an open frequency alert. Runs in batches of short transactions so that others can write in
-    between. Returns how many clients were evaluated.
+    than the shortest uit-beeld limit, have an overdue agreement, an agreement whose end date
+    came, or a snooze that ended, or have an open frequency alert. Runs in batches of short
+    transactions so that others can write in between. Returns how many clients were evaluated.
 
     The system's upkeep, not a person's action: each batch is one audit event (in its own
     transaction, as every change is), not one per alert it raises or resolves."""
@@ -1036,6 +1037,12 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
         ContactAgreement.snoozed_until < today,
         or_(Client.evaluated_on.is_(None), ContactAgreement.snoozed_until >= Client.evaluated_on),
     )
+    # An agreement whose end date came since: it ends, and is due or late no more.
+    agreement_ended = exists().where(
+        ContactAgreement.client_id == Client.id,
+        ContactAgreement.active.is_(True),
+        ContactAgreement.end_on <= today,
+    )
     frequency_alert = exists().where(
         Alert.client_id == Client.id,
         Alert.rule == ThresholdRule.OBSERVATION_FREQUENCY,
@@ -1049,6 +1056,7 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
             < out_of_view_cutoff(today, shortest),
             Client.next_due < today - timedelta(days=settings.grace_days),
             snooze_ended,
+            agreement_ended,
             frequency_alert,
         ),
     )

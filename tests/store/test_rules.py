@@ -1,0 +1,120 @@
+"""The rules over time: ended agreements, changed thresholds, snoozes and members who leave the
+network, as the lists, the alerts and the documents show them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from wijkteam_tui.domain.terms import AlertStatus, Channel, Outcome, ThresholdRule
+from wijkteam_tui.export import document
+from wijkteam_tui.store import queries, services, sharing
+from wijkteam_tui.store.models import Alert, ContactAgreement
+from wijkteam_tui.store.records import AgreementInput, ContactInput
+from wijkteam_tui.store.team import (
+    overdue_items,
+    team_review,
+    team_settings_for_edit,
+    update_team_settings,
+)
+
+TODAY = date(2026, 11, 22)
+OPENED = date(2026, 9, 1)
+
+
+def _overdue_everywhere(register, client_id: int, today: date) -> dict[str, int]:
+    """How many overdue contact moments of the client Vandaag, `wijkteam overdue` and the Team
+    screen count on `today`."""
+    review = team_review(register, today)
+    return {
+        "vandaag": sum(
+            1
+            for item in queries.today_list(register, register.user.id, today).overdue
+            if item.client_id == client_id
+        ),
+        "overdue": sum(1 for item in overdue_items(register, today) if item.client_id == client_id),
+        "team": review.total.overdue,
+    }
+
+
+def _alerts(register, client_id: int, rule: ThresholdRule) -> list[Alert]:
+    with register.read() as session:
+        return list(
+            session.scalars(
+                select(Alert).where(Alert.client_id == client_id, Alert.rule == rule)
+            ).all()
+        )
+
+
+def test_an_agreement_whose_end_date_passes_is_no_longer_late_anywhere(register, fatima):
+    client, _, visit = fatima
+    # The neighbour never visited: the visit is late since 15 September. It ends on 1 December.
+    services.end_agreement(register, visit.id, TODAY + timedelta(days=9), TODAY)
+    assert _overdue_everywhere(register, client.id, TODAY) == {
+        "vandaag": 1,
+        "overdue": 1,
+        "team": 1,
+    }
+    later = TODAY + timedelta(days=56)
+    services.sweep_if_new_day(register, later)
+    assert _overdue_everywhere(register, client.id, later) == {
+        "vandaag": 0,
+        "overdue": 0,
+        "team": 0,
+    }
+    with register.read() as session:
+        stored = session.get(ContactAgreement, visit.id)
+        assert stored is not None
+        assert (stored.active, stored.next_due) == (False, None)
+    assert all(
+        a.status is AlertStatus.RESOLVED
+        for a in _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)
+    )
+    doc = document.build(sharing.sharing_facts(register, client.id), later, 1)
+    assert visit.id not in [a.id for a in doc.agreements]
+    file = queries.client_file(register, client.id, later)
+    assert [a.state.label for a in file.agreements if a.id == visit.id] == ["beëindigd"]
+
+
+def test_an_agreement_saved_with_an_end_in_the_past_is_ended_at_once(register, fatima):
+    client, neighbour, visit = fatima
+    services.end_agreement(register, visit.id, TODAY, TODAY)
+    ended = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            channel=Channel.PHONE,
+            start_on=OPENED,
+            end_on=TODAY - timedelta(days=10),
+            member_id=neighbour.id,
+            interval_days=7,
+            shared=True,
+        ),
+        TODAY,
+    )
+    assert _overdue_everywhere(register, client.id, TODAY) == {
+        "vandaag": 0,
+        "overdue": 0,
+        "team": 0,
+    }
+    doc = document.build(sharing.sharing_facts(register, client.id), TODAY, 1)
+    assert [a.id for a in doc.ended] == [ended.id]
+
+
+def test_the_sweep_ends_an_agreement_within_the_grace_days_on_its_end_date(register, fatima):
+    client, _, visit = fatima
+    settings, version = team_settings_for_edit(register)
+    update_team_settings(register, version, replace(settings, grace_days=5))
+    services.log_contact(
+        register, ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, visit.id), TODAY
+    )
+    services.end_agreement(register, visit.id, TODAY + timedelta(days=16), TODAY)
+    # Due on 6 December, late only after 11 December: on the end date (8 December) nothing is
+    # late yet, and the sweep still has to see that the agreement ended.
+    services.sweep_if_new_day(register, TODAY + timedelta(days=16))
+    with register.read() as session:
+        stored = session.get(ContactAgreement, visit.id)
+        assert stored is not None
+        assert (stored.active, stored.next_due) == (False, None)
