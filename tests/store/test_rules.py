@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.terms import AlertStatus, Channel, Outcome, ThresholdRule
 from wijkteam_tui.export import document
 from wijkteam_tui.store import queries, services, sharing
 from wijkteam_tui.store.models import Alert, ContactAgreement
-from wijkteam_tui.store.records import AgreementInput, ContactInput
+from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
 from wijkteam_tui.store.team import (
     overdue_items,
     team_review,
@@ -43,7 +44,9 @@ def _alerts(register, client_id: int, rule: ThresholdRule) -> list[Alert]:
     with register.read() as session:
         return list(
             session.scalars(
-                select(Alert).where(Alert.client_id == client_id, Alert.rule == rule)
+                select(Alert)
+                .where(Alert.client_id == client_id, Alert.rule == rule)
+                .order_by(Alert.id)
             ).all()
         )
 
@@ -118,3 +121,87 @@ def test_the_sweep_ends_an_agreement_within_the_grace_days_on_its_end_date(regis
         stored = session.get(ContactAgreement, visit.id)
         assert stored is not None
         assert (stored.active, stored.next_due) == (False, None)
+
+
+# --- snoozing ------------------------------------------------------------------------------------
+
+
+def test_putting_an_agreement_aside_resolves_its_alert_saying_until_when_and_why(register, fatima):
+    client, _, visit = fatima
+    (missed,) = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)
+    assert missed.status is AlertStatus.OPEN
+    until = TODAY + timedelta(days=7)
+    services.snooze_agreement(register, visit.id, until, "Buurvrouw op vakantie", TODAY)
+    (missed,) = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)
+    assert missed.status is AlertStatus.RESOLVED
+    assert missed.resolution_note == (
+        f"Afspraak uitgesteld tot en met {format_date(until)}: Buurvrouw op vakantie"
+    )
+    assert "contact" not in missed.resolution_note
+    # When the snooze is over and still nobody visited, the same episode opens again.
+    services.sweep_if_new_day(register, until + timedelta(days=1))
+    (missed,) = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)
+    assert missed.status is AlertStatus.OPEN
+
+
+# --- changed thresholds --------------------------------------------------------------------------
+
+
+def _silent_client(register, name: str, days: int):
+    """A client of the acting user whose only contact was `days` days before TODAY (entered
+    that day: the file was opened long before, so it was uit beeld until then)."""
+    logged = TODAY - timedelta(days=days)
+    client = services.create_client(
+        register,
+        ClientInput(name=name, opened_on=date(2025, 1, 6), casemanager_id=register.user.id),
+        logged,
+    )
+    services.log_contact(
+        register, ContactInput(client.id, logged, Channel.PHONE, Outcome.GOOD), logged
+    )
+    return client
+
+
+def test_a_raised_team_limit_resolves_uit_beeld_at_once_and_renews_the_reasons(register):
+    fifty = _silent_client(register, "Henk Bakker", 50)
+    seventy = _silent_client(register, "Ria Smit", 70)
+    services.sweep_if_new_day(register, TODAY)
+    for client in (fifty, seventy):
+        alert = _alerts(register, client.id, ThresholdRule.OUT_OF_VIEW)[-1]
+        assert alert.status is AlertStatus.OPEN and "grens 42 dagen" in alert.reason
+    done = services.set_threshold(register, None, ThresholdRule.OUT_OF_VIEW, days=60, today=TODAY)
+    assert (done.clients, done.resolved, done.raised) == (2, 1, 0)
+    resolved = _alerts(register, fifty.id, ThresholdRule.OUT_OF_VIEW)[-1]
+    assert resolved.status is AlertStatus.RESOLVED
+    assert resolved.resolution_note == "Automatisch opgelost: grens verhoogd naar 60 dagen."
+    still = _alerts(register, seventy.id, ThresholdRule.OUT_OF_VIEW)[-1]
+    assert still.status is AlertStatus.OPEN
+    assert still.reason.endswith("; grens 60 dagen).")
+
+
+def test_a_lowered_team_limit_raises_uit_beeld_the_same_day(register):
+    quiet = _silent_client(register, "Henk Bakker", 35)
+    services.sweep_if_new_day(register, TODAY)
+    before = _alerts(register, quiet.id, ThresholdRule.OUT_OF_VIEW)
+    assert [a.status for a in before] == [AlertStatus.RESOLVED], "only the one before contact"
+    done = services.set_threshold(register, None, ThresholdRule.OUT_OF_VIEW, days=30, today=TODAY)
+    assert (done.clients, done.resolved, done.raised) == (1, 0, 1)
+    raised = _alerts(register, quiet.id, ThresholdRule.OUT_OF_VIEW)[-1]
+    assert raised.status is AlertStatus.OPEN and "35 dagen geen contact" in raised.reason
+
+
+def test_switching_a_rule_off_for_a_client_resolves_its_alert_saying_so(register, fatima):
+    client, _, _ = fatima
+    done = services.set_threshold(
+        register,
+        client.id,
+        ThresholdRule.MISSED_IN_ROW,
+        enabled=False,
+        reason="Buurvrouw komt wanneer het uitkomt",
+        today=TODAY,
+    )
+    assert (done.clients, done.resolved) == (1, 1)
+    (missed,) = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)
+    assert missed.resolution_note == "Automatisch opgelost: signaalgrens uitgezet."
+    done = services.clear_threshold(register, client.id, ThresholdRule.MISSED_IN_ROW, TODAY)
+    assert (done.clients, done.raised) == (1, 1)

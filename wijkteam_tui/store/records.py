@@ -164,6 +164,16 @@ class Created:
     version: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class Reevaluation:
+    """What a changed threshold did at once: clients re-evaluated, alerts resolved and
+    raised."""
+
+    clients: int
+    resolved: int
+    raised: int
+
+
 class DueItem(NamedTuple):
     """An agreement that is (nearly) due. A named tuple: lists hold thousands of these."""
 

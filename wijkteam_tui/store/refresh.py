@@ -9,7 +9,7 @@ agreements, the contact moments since the last real contact, the observations of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -78,9 +78,16 @@ def thresholds_for(session: Session, client_id: int) -> dict[ThresholdRule, rule
 
 
 def refresh_client(
-    session: Session, client: Client, today: date, settings: TeamSettings
+    session: Session,
+    client: Client,
+    today: date,
+    settings: TeamSettings,
+    notes: Mapping[str, str] | None = None,
 ) -> RefreshResult:
     """Recompute next_due and alerts of one client in the current transaction.
+
+    `notes`: why alerts stop holding, when the caller's change is the reason (see
+    `domain.thresholds.reconcile`).
 
     Time never runs backwards for a client: when the computer's clock has been set back since
     the client was last evaluated, the rules still see the later day, so that no alert is
@@ -158,6 +165,7 @@ def refresh_client(
         ],
         conditions,
         closed=closed,
+        notes=notes,
     )
     for condition in changes.raise_new:
         session.add(

@@ -35,11 +35,15 @@ from wijkteam_tui.domain.terms import (
     ThresholdRule,
 )
 from wijkteam_tui.domain.thresholds import (
+    FINGERPRINT_PREFIX,
     ThresholdSetting,
+    agreement_prefix,
     describe,
     effective_thresholds,
     limit_days,
     out_of_view_cutoff,
+    snoozed_note,
+    threshold_changed_note,
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store import audit
@@ -69,10 +73,11 @@ from wijkteam_tui.store.records import (
     Created,
     MemberInput,
     ObservationInput,
+    Reevaluation,
     ResourceInput,
     SignalInput,
 )
-from wijkteam_tui.store.refresh import informal_members, refresh_client
+from wijkteam_tui.store.refresh import informal_members, refresh_client, thresholds_for
 
 FIRST_CLIENT_NUMBER = 100001
 
@@ -440,7 +445,15 @@ def snooze_agreement(
         agreement = _agreement(session, agreement_id)
         agreement.snoozed_until = until
         agreement.snooze_reason = reason
-        refresh_client(session, _client(session, agreement.client_id), today, _settings(session))
+        # Its missed-contacts alert stops holding because it was put aside, not because
+        # anyone made contact: the note says so.
+        refresh_client(
+            session,
+            _client(session, agreement.client_id),
+            today,
+            _settings(session),
+            notes={agreement_prefix(agreement.id): snoozed_note(until, reason)},
+        )
 
 
 def _agreement(session: Session, agreement_id: int) -> ContactAgreement:
@@ -618,9 +631,10 @@ def set_threshold(
     count: int | None = None,
     reason: str = "",
     today: date,
-) -> None:
+) -> Reevaluation:
     """Set a team default (client_id None, teamleider only) or a client's override, which
-    needs a reason. The client's alerts are re-evaluated at once."""
+    needs a reason. The open alerts the threshold governs are re-evaluated at once (see
+    `_reevaluate`): those that no longer hold resolve with a note that names the change."""
     acting = (
         _teamleider(register, "Alleen een teamleider stelt de teamgrenzen in.")
         if client_id is None
@@ -639,6 +653,8 @@ def set_threshold(
         raise ValidationError("Het aantal is 1 tot 50.", "count")
     with register.write() as session:
         client = _client(session, client_id) if client_id is not None else None
+        team = ThresholdSetting(rule, enabled, days, count) if client is None else None
+        governed = _governed(session, rule, today, client=client, team=team)
         row = _threshold_row(session, client_id, rule)
         if row is None:
             row = Threshold(client_id=client_id, rule=rule)
@@ -650,8 +666,7 @@ def set_threshold(
                 session, acting, f"teamgrens {rule.label}", before, _threshold_text(rule, row)
             )
         session.flush()
-        if client is not None:
-            refresh_client(session, client, today, _settings(session))
+        return _reevaluate(session, rule, governed, today)
 
 
 def _threshold_text(rule: ThresholdRule, row: Threshold) -> str:
@@ -660,15 +675,76 @@ def _threshold_text(rule: ThresholdRule, row: Threshold) -> str:
     return describe(ThresholdSetting(rule, enabled, row.days, row.count))
 
 
-def clear_threshold(register: Register, client_id: int, rule: ThresholdRule, today: date) -> None:
-    """Remove a client's override: the team's threshold applies again."""
+def clear_threshold(
+    register: Register, client_id: int, rule: ThresholdRule, today: date
+) -> Reevaluation:
+    """Remove a client's override: the team's threshold applies again, and the client's
+    alerts are re-evaluated at once."""
     with register.write() as session:
         client = _client(session, client_id)
+        governed = _governed(session, rule, today, client=client)
         row = _threshold_row(session, client_id, rule)
         if row is not None:
             session.delete(row)
             session.flush()
-        refresh_client(session, client, today, _settings(session))
+        return _reevaluate(session, rule, governed, today)
+
+
+def _governed(
+    session: Session,
+    rule: ThresholdRule,
+    today: date,
+    *,
+    client: Client | None = None,
+    team: ThresholdSetting | None = None,
+) -> dict[Client, ThresholdSetting]:
+    """The clients whose alerts a threshold change can change at once, each with the threshold
+    that applies to them before the change: the one `client`, or for a new `team` threshold
+    every open client with an unresolved alert of its rule and, for uit beeld, every open
+    client silent longer than the new limit (a lowered limit raises their alerts today)."""
+    if client is not None:
+        clients: list[Client] = [client]
+    else:
+        candidates: list[Any] = [
+            exists().where(
+                Alert.client_id == Client.id,
+                Alert.rule == rule,
+                Alert.status != AlertStatus.RESOLVED,
+            )
+        ]
+        if rule is ThresholdRule.OUT_OF_VIEW and team is not None and team.enabled:
+            candidates.append(
+                func.coalesce(Client.last_contact_on, Client.opened_on)
+                < out_of_view_cutoff(today, limit_days(effective_thresholds([team])[rule]))
+            )
+        clients = list(
+            session.scalars(select(Client).where(Client.phase != Phase.CLOSED, or_(*candidates)))
+        )
+    return {c: thresholds_for(session, c.id)[rule] for c in clients}
+
+
+def _reevaluate(
+    session: Session,
+    rule: ThresholdRule,
+    governed: dict[Client, ThresholdSetting],
+    today: date,
+) -> Reevaluation:
+    """Re-evaluate the clients whose threshold for `rule` changed, in the change's own
+    transaction; alerts that stop holding get a note that names the change."""
+    settings = _settings(session)
+    prefix = FINGERPRINT_PREFIX[rule]
+    evaluated = resolved = raised = 0
+    for client, before in governed.items():
+        after = thresholds_for(session, client.id)[rule]
+        if after == before:
+            continue
+        result = refresh_client(
+            session, client, today, settings, notes={prefix: threshold_changed_note(before, after)}
+        )
+        evaluated += 1
+        resolved += len(result.resolved)
+        raised += len(result.raised)
+    return Reevaluation(clients=evaluated, resolved=resolved, raised=raised)
 
 
 def _threshold_row(
