@@ -6,14 +6,29 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from wijkteam_tui.domain.dates import format_date
-from wijkteam_tui.domain.terms import AlertStatus, Channel, Outcome, ThresholdRule
+from wijkteam_tui.domain.terms import (
+    AlertStatus,
+    Channel,
+    MemberKind,
+    Outcome,
+    SignalPhase,
+    ThresholdRule,
+)
+from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.export import document
 from wijkteam_tui.store import queries, services, sharing
-from wijkteam_tui.store.models import Alert, ContactAgreement
-from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
+from wijkteam_tui.store.models import Alert, ContactAgreement, NetworkMember
+from wijkteam_tui.store.records import (
+    AgreementInput,
+    ClientInput,
+    ContactInput,
+    MemberInput,
+    SignalInput,
+)
 from wijkteam_tui.store.team import (
     overdue_items,
     team_review,
@@ -205,3 +220,98 @@ def test_switching_a_rule_off_for_a_client_resolves_its_alert_saying_so(register
     assert missed.resolution_note == "Automatisch opgelost: signaalgrens uitgezet."
     done = services.clear_threshold(register, client.id, ThresholdRule.MISSED_IN_ROW, TODAY)
     assert (done.clients, done.raised) == (1, 1)
+
+
+# --- a member's involvement ends -----------------------------------------------------------------
+
+
+def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_history_kept(
+    register, fatima
+):
+    client, neighbour, visit = fatima
+    services.log_contact(
+        register,
+        ContactInput(client.id, TODAY - timedelta(days=30), Channel.VISIT, Outcome.GOOD, visit.id),
+        TODAY,
+    )
+    data = MemberInput(
+        "Ayşe Yılmaz",
+        MemberKind.INFORMAL,
+        relation="buurvrouw",
+        phone="06-12345678",
+        consent_to_share=True,
+        consent_on=OPENED,
+    )
+    services.update_member(register, neighbour.id, neighbour.version, data, TODAY)
+    services.update_agreement(
+        register,
+        visit.id,
+        queries.agreement_for_edit(register, visit.id)[1],
+        AgreementInput(Channel.VISIT, OPENED, member_id=neighbour.id, interval_days=7, shared=True),
+        TODAY,
+    )
+    services.add_signal(
+        register,
+        client.id,
+        SignalInput(SignalPhase.ORANGE, "Gordijnen dicht", whom_to_call="Ayşe Yılmaz: 06-12345678"),
+    )
+    missed = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)[-1]
+    assert missed.status is AlertStatus.OPEN
+    member_version = queries.member_for_edit(register, neighbour.id)[2]
+
+    with pytest.raises(ValidationError, match="toekomst"):
+        services.end_member(
+            register,
+            neighbour.id,
+            member_version,
+            ended_on=TODAY + timedelta(days=1),
+            reason="verhuisd",
+            today=TODAY,
+        )
+    services.end_member(
+        register, neighbour.id, member_version, ended_on=TODAY, reason="verhuisd", today=TODAY
+    )
+
+    with register.read() as session:
+        member = session.get(NetworkMember, neighbour.id)
+        assert (member.active, member.ended_on, member.ended_reason) == (False, TODAY, "verhuisd")
+        assert member.consent_to_share is False
+        agreement = session.get(ContactAgreement, visit.id)
+        assert (agreement.active, agreement.end_on, agreement.next_due) == (False, TODAY, None)
+    missed = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)[-1]
+    assert missed.status is AlertStatus.RESOLVED
+    assert missed.resolution_note == (
+        "Automatisch opgelost: Ayşe Yılmaz is niet meer betrokken (verhuisd)."
+    )
+    assert _overdue_everywhere(register, client.id, TODAY) == {
+        "vandaag": 0,
+        "overdue": 0,
+        "team": 0,
+    }
+    doc = document.build(sharing.sharing_facts(register, client.id), TODAY, 1)
+    assert doc.members == []
+    assert [a.id for a in doc.ended] == [visit.id]
+    (line,) = doc.plan[SignalPhase.ORANGE]
+    assert line.whom_to_call == "(niet gedeeld): (niet gedeeld)"
+    file = queries.client_file(register, client.id, TODAY)
+    (row,) = file.members
+    assert (row.name, row.ended_on, row.ended_reason) == ("Ayşe Yılmaz", TODAY, "verhuisd")
+    assert file.network_summary.startswith("Geen informeel netwerk")
+    assert any(e.kind == "contact" for e in queries.client_timeline(register, client.id))
+
+    with pytest.raises(ConflictError, match="al niet meer betrokken"):
+        services.end_member(
+            register,
+            neighbour.id,
+            member_version + 1,
+            ended_on=TODAY,
+            reason="verhuisd",
+            today=TODAY,
+        )
+    with pytest.raises(ValidationError, match="niet meer betrokken"):
+        services.add_agreement(
+            register,
+            client.id,
+            AgreementInput(Channel.PHONE, TODAY, member_id=neighbour.id, interval_days=7),
+            TODAY,
+        )

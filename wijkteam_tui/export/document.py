@@ -93,9 +93,11 @@ class SharedDocument:
 
 
 def may_be_shared(member: MemberFacts, today: date) -> bool:
-    """Consent recorded, not past its review date, and still in the network."""
+    """Consent recorded, not past its review date, and still in the network (involvement
+    not ended)."""
     return (
         member.active
+        and member.ended_on is None
         and member.consent_to_share
         and (member.consent_review_on is None or member.consent_review_on >= today)
     )

@@ -326,6 +326,9 @@ class MemberRow:
     ring: int = 2
     out_of_hours: bool = False
     consent_review_on: date | None = None
+    #: A former member: when and why their involvement ended (None while involved).
+    ended_on: date | None = None
+    ended_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

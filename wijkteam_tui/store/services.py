@@ -293,6 +293,48 @@ def update_member(
         return Created(member.id, member.version)
 
 
+def end_member(
+    register: Register, member_id: int, version: int, *, ended_on: date, reason: str, today: date
+) -> Created:
+    """End a network member's involvement (moved away, fell out, died) on `ended_on`.
+
+    Their agreements end that day, their consent is withdrawn, and they leave the documents
+    and the netwerkkaart; the network list shows them as former. Their history (contacts,
+    signaleringen, the audit log) stays. An ended member is no longer `active`."""
+    reason = _required(reason, "reason", "De reden", 120)
+    if ended_on > today:
+        raise ValidationError("Deze datum ligt in de toekomst.", "ended_on")
+    with register.write() as session:
+        member = session.get(NetworkMember, member_id)
+        if member is None:
+            raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+        _check_version(member.version, version)
+        if member.ended_on is not None:
+            raise ConflictError(
+                f"{member.name} is al niet meer betrokken sinds {format_date(member.ended_on)}."
+            )
+        member.ended_on, member.ended_reason = ended_on, reason
+        member.active = False
+        member.consent_to_share = False
+        member.consent_recorded_on = member.consent_review_on = None
+        notes = {}
+        for agreement in session.scalars(
+            select(ContactAgreement).where(
+                ContactAgreement.member_id == member.id, ContactAgreement.active.is_(True)
+            )
+        ):
+            agreement.active = False
+            if agreement.end_on is None or agreement.end_on > ended_on:
+                agreement.end_on = max(ended_on, agreement.start_on)
+            notes[agreement_prefix(agreement.id)] = (
+                f"Automatisch opgelost: {member.name} is niet meer betrokken ({reason})."
+            )
+        session.flush()
+        client = _client(session, member.client_id)
+        refresh_client(session, client, today, _settings(session), notes=notes)
+        return Created(member.id, member.version)
+
+
 def _apply_resource(resource: Resource, data: ResourceInput) -> None:
     resource.name = _required(data.name, "name", "De naam", 120)
     resource.category = _required(data.category, "category", "De soort", 60)
@@ -356,6 +398,13 @@ def _validate_agreement(session: Session, client: Client, data: AgreementInput) 
         member = session.get(NetworkMember, data.member_id)
         if member is None or member.client_id != client.id:
             raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+        # An agreement of a former member may be edited while it ends by their last day.
+        if member.ended_on is not None and (data.end_on is None or data.end_on > member.ended_on):
+            raise ValidationError(
+                f"{member.name} is niet meer betrokken (sinds {format_date(member.ended_on)},"
+                f" {member.ended_reason}); kies iemand anders.",
+                "member",
+            )
     if data.user_id is not None and session.get(User, data.user_id) is None:
         raise ValidationError("Deze medewerker bestaat niet.", "user")
 

@@ -44,6 +44,8 @@ class MemberFacts:
     consent_to_share: bool
     consent_review_on: date | None
     active: bool
+    #: The day their involvement ended (moved away, fell out, died); None while involved.
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
                     m.consent_to_share,
                     m.consent_review_on,
                     m.active,
+                    m.ended_on,
                 )
                 for m in members
             ],
