@@ -24,7 +24,7 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
     ThresholdRule,
 )
-from wijkteam_tui.store import audit, erasure, records, services, sharing, team, users
+from wijkteam_tui.store import audit, erasure, queries, records, services, sharing, team, users
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.records import (
     AgreementInput,
@@ -155,6 +155,14 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         services.end_agreement(register, m.ids["call"].id, TODAY, TODAY)
         return "contact_agreements", str(m.ids["call"].id)
 
+    def end_member(m: Made) -> tuple[str, str]:
+        fenna = m.ids["fenna"]
+        version = queries.member_for_edit(register, fenna.id)[2]
+        services.end_member(
+            register, fenna.id, version, ended_on=TODAY, reason="verhuisd", today=TODAY
+        )
+        return "network_members", str(fenna.id)
+
     def log_contact(m: Made) -> tuple[str, str]:
         data = ContactInput(
             m.client.id, TODAY, Channel.VISIT, Outcome.GOOD, m.visit.id, m.member.id
@@ -271,7 +279,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
 
     steps = [
         create_client, update_client, add_member, update_member, add_resource, update_resource,
-        add_agreement, update_agreement, snooze_agreement, end_agreement, log_contact,
+        add_agreement, update_agreement, snooze_agreement, end_agreement, end_member, log_contact,
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, sweep_if_new_day, evaluate_stale_clients, reassign_clients,

@@ -104,3 +104,12 @@ def consent_text(given: bool, review_on: date | None, today: date) -> str:
     if review_on is not None and review_on < today:
         return "vernieuwen"
     return "ja"
+
+
+#: Why a member's involvement ends, as the form offers it; any other reason is typed.
+ENDING_REASONS = ("verhuisd", "contact verbroken", "overleden")
+
+
+def former_text(ended_on_text: str, reason: str) -> str:
+    """How a former member shows in the network list: "voormalig sinds 3-3-2026 (verhuisd)"."""
+    return f"voormalig sinds {ended_on_text} ({reason})"

@@ -85,6 +85,47 @@ def describe(setting: ThresholdSetting) -> str:
     return "bij elke signalering oranje of rood"
 
 
+def limit_change_text(old: ThresholdSetting, new: ThresholdSetting) -> str:
+    """What changed in a threshold, as the note of an alert it resolved: "grens verhoogd
+    naar 60 dagen", "signaalgrens uitgezet"."""
+    if not new.enabled:
+        return "signaalgrens uitgezet"
+    uses_days, uses_count = USES[new.rule]
+    changes = []
+    if uses_days and limit_days(old) != limit_days(new):
+        way = "verhoogd" if limit_days(new) > limit_days(old) else "verlaagd"
+        changes.append(f"grens {way} naar {limit_days(new)} dagen")
+    if uses_count and limit_count(old) != limit_count(new):
+        way = "verhoogd" if limit_count(new) > limit_count(old) else "verlaagd"
+        changes.append(f"aantal {way} naar {limit_count(new)}")
+    return ", ".join(changes) or f"signaalgrens gewijzigd: {describe(new)}"
+
+
+def threshold_changed_note(old: ThresholdSetting, new: ThresholdSetting) -> str:
+    """The note of an alert that a changed threshold resolved."""
+    return f"Automatisch opgelost: {limit_change_text(old, new)}."
+
+
+def snoozed_note(until: date, reason: str) -> str:
+    """The note of a missed-contacts alert resolved because its agreement was put aside."""
+    return f"Afspraak uitgesteld tot en met {format_date(until)}: {reason}"
+
+
+#: The first part of each rule's alert fingerprints ("uit_beeld:2026-10-01").
+FINGERPRINT_PREFIX = {
+    ThresholdRule.OUT_OF_VIEW: "uit_beeld:",
+    ThresholdRule.MISSED_IN_ROW: "gemiste_contacten:",
+    ThresholdRule.ORANGE_OR_RED: "signaal_oranje_rood:",
+    ThresholdRule.OBSERVATION_FREQUENCY: "signaleringen_frequentie:",
+    ThresholdRule.NOT_REACHED_IN_ROW: "niet_bereikt:",
+}
+
+
+def agreement_prefix(agreement_id: int) -> str:
+    """The first part of the fingerprints of one agreement's missed-contacts alerts."""
+    return f"{FINGERPRINT_PREFIX[ThresholdRule.MISSED_IN_ROW]}{agreement_id}:"
+
+
 def silent_days(last_contact_on: date | None, opened_on: date, today: date) -> int:
     """Days without real contact: since the last one, or since the file was opened."""
     return (today - (last_contact_on or opened_on)).days
@@ -196,12 +237,18 @@ def _out_of_view(
     since = facts.last_contact_on or facts.opened_on
     silent = silent_days(facts.last_contact_on, facts.opened_on, today)
     episode = facts.last_contact_on.isoformat() if facts.last_contact_on else "geen"
+    limit = f"grens {limit_days(setting)} dagen"
     if facts.last_contact_on:
-        reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_date(since)})."
+        reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_date(since)}; {limit})."
     else:
-        reason = f"Uit beeld: nog geen contact sinds de start op {format_date(since)}."
+        reason = f"Uit beeld: nog geen contact sinds de start op {format_date(since)} ({limit})."
     return [
-        AlertCondition(ThresholdRule.OUT_OF_VIEW, f"uit_beeld:{episode}", reason, escalates=False)
+        AlertCondition(
+            ThresholdRule.OUT_OF_VIEW,
+            f"{FINGERPRINT_PREFIX[ThresholdRule.OUT_OF_VIEW]}{episode}",
+            reason,
+            escalates=False,
+        )
     ]
 
 
@@ -223,7 +270,7 @@ def _missed_in_row(
             found.append(
                 AlertCondition(
                     ThresholdRule.MISSED_IN_ROW,
-                    f"gemiste_contacten:{agreement.id}:{base.isoformat()}",
+                    f"{agreement_prefix(agreement.id)}{base.isoformat()}",
                     f"{missed} afgesproken contacten op rij gemist ({agreement.who}).",
                 )
             )
@@ -252,7 +299,7 @@ def _orange_or_red(
     return [
         AlertCondition(
             ThresholdRule.ORANGE_OR_RED,
-            f"signaal_oranje_rood:{first.id}",
+            f"{FINGERPRINT_PREFIX[ThresholdRule.ORANGE_OR_RED]}{first.id}",
             f"Signalering {worst.value} sinds {format_date(first.observed_on)}"
             f" ({len(streak)}x, nog geen groen).",
         )
@@ -276,7 +323,7 @@ def _observation_frequency(
     return [
         AlertCondition(
             ThresholdRule.OBSERVATION_FREQUENCY,
-            f"signaleringen_frequentie:{start.isoformat()}",
+            f"{FINGERPRINT_PREFIX[ThresholdRule.OBSERVATION_FREQUENCY]}{start.isoformat()}",
             f"{len(in_window)} signaleringen in {window} dagen (grens {needed}).",
         )
     ]
@@ -324,7 +371,7 @@ def _not_reached(
     return [
         AlertCondition(
             ThresholdRule.NOT_REACHED_IN_ROW,
-            f"niet_bereikt:{first.occurred_on.isoformat()}:{first.id}",
+            f"{FINGERPRINT_PREFIX[ThresholdRule.NOT_REACHED_IN_ROW]}{first.occurred_on.isoformat()}:{first.id}",
             f"{len(streak)}x op rij niet bereikt (sinds {format_date(first.occurred_on)}).",
         )
     ]
@@ -359,11 +406,17 @@ class AlertChanges:
 
 
 def reconcile(
-    stored: Iterable[StoredAlert], conditions: Iterable[AlertCondition], closed: bool = False
+    stored: Iterable[StoredAlert],
+    conditions: Iterable[AlertCondition],
+    closed: bool = False,
+    notes: Mapping[str, str] | None = None,
 ) -> AlertChanges:
     """What to change so that exactly the holding conditions have an unresolved alert, except
     an episode that a person resolved by hand: that stays resolved while it lasts, unless new
-    facts make it worse (a second oranje signalering, another missed contact)."""
+    facts make it worse (a second oranje signalering, another missed contact).
+
+    `notes` says why alerts stopped holding when the caller knows better than the facts (a
+    threshold changed, an agreement put aside): {fingerprint prefix: resolution note}."""
     by_fingerprint = {a.fingerprint: a for a in stored}
     holding = {c.fingerprint: c for c in conditions}
     raise_new, reopen, update_reason, resolve = [], [], [], []
@@ -381,13 +434,18 @@ def reconcile(
     note = "Cliënt afgesloten." if closed else "Voorwaarde geldt niet meer."
     for fingerprint, existing in by_fingerprint.items():
         if not existing.resolved and fingerprint not in holding:
-            resolve.append((existing.id, _resolution_note(fingerprint, note, closed)))
+            resolve.append((existing.id, _resolution_note(fingerprint, note, closed, notes)))
     return AlertChanges(raise_new, reopen, update_reason, resolve)
 
 
-def _resolution_note(fingerprint: str, default: str, closed: bool) -> str:
+def _resolution_note(
+    fingerprint: str, default: str, closed: bool, notes: Mapping[str, str] | None
+) -> str:
     if closed:
         return default
+    for prefix, note in (notes or {}).items():
+        if fingerprint.startswith(prefix):
+            return note
     rule = fingerprint.split(":", 1)[0]
     return {
         "uit_beeld": "Automatisch opgelost: er is weer contact geweest.",

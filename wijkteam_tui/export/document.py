@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.agreements import has_ended, performer_text
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.mentions import Person, find_mentions, replace_mentions
 from wijkteam_tui.domain.phrases import schedule_text
@@ -98,9 +98,11 @@ class SharedDocument:
 
 
 def may_be_shared(member: MemberFacts, today: date) -> bool:
-    """Consent recorded, not past its review date, and still in the network."""
+    """Consent recorded, not past its review date, and still in the network (involvement
+    not ended)."""
     return (
         member.active
+        and member.ended_on is None
         and member.consent_to_share
         and (member.consent_review_on is None or member.consent_review_on >= today)
     )
@@ -232,7 +234,7 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
         if not a.shared:
             continue
         item = _agreement(a, by_id, shared_ids)
-        over = not a.active or (a.end_on is not None and a.end_on < today)
+        over = not a.active or has_ended(a.end_on, today)
         (ended if over else agreements).append(item)
     plan: dict[SignalPhase, list[PlanLine]] = {phase: [] for phase in SignalPhase}
     for row in facts.plan:

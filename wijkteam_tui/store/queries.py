@@ -876,9 +876,12 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
                     m.ring,
                     m.out_of_hours,
                     m.consent_review_on,
+                    m.ended_on,
+                    m.ended_reason,
                 )
-                for m in members
-                if m.active
+                # Former members (involvement ended) last: the list shows them as such.
+                for m in sorted(members, key=lambda m: m.ended_on is not None)
+                if m.active or m.ended_on is not None
             ],
             agreements=agreement_rows,
             signals=[

@@ -164,6 +164,16 @@ class Created:
     version: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class Reevaluation:
+    """What a changed threshold did at once: clients re-evaluated, alerts resolved and
+    raised."""
+
+    clients: int
+    resolved: int
+    raised: int
+
+
 class DueItem(NamedTuple):
     """An agreement that is (nearly) due. A named tuple: lists hold thousands of these."""
 
@@ -316,6 +326,9 @@ class MemberRow:
     ring: int = 2
     out_of_hours: bool = False
     consent_review_on: date | None = None
+    #: A former member: when and why their involvement ended (None while involved).
+    ended_on: date | None = None
+    ended_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,15 @@
 """Keeping a client's stored state current inside a write transaction.
 
-After every write that concerns a client, `refresh_client` recomputes the stored `next_due` of
-the client's agreements and of the client, and re-evaluates the client's alerts (raise, reopen,
-update, resolve) with the pure rules of `domain.thresholds`. It reads only current state: the
+After every write that concerns a client, `refresh_client` ends the agreements whose end date
+has come, recomputes the stored `next_due` of the client's agreements and of the client, and
+re-evaluates the client's alerts (raise, reopen, update, resolve) with the pure rules of
+`domain.thresholds`. It reads only current state: the
 agreements, the contact moments since the last real contact, the observations of the last year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
-from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.agreements import has_ended, performer_text
 from wijkteam_tui.domain.phases import InformalMember
 from wijkteam_tui.domain.schedules import Schedule, is_snoozed, next_due
 from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Phase, ThresholdRule
@@ -77,9 +78,16 @@ def thresholds_for(session: Session, client_id: int) -> dict[ThresholdRule, rule
 
 
 def refresh_client(
-    session: Session, client: Client, today: date, settings: TeamSettings
+    session: Session,
+    client: Client,
+    today: date,
+    settings: TeamSettings,
+    notes: Mapping[str, str] | None = None,
 ) -> RefreshResult:
     """Recompute next_due and alerts of one client in the current transaction.
+
+    `notes`: why alerts stop holding, when the caller's change is the reason (see
+    `domain.thresholds.reconcile`).
 
     Time never runs backwards for a client: when the computer's clock has been set back since
     the client was last evaluated, the rules still see the later day, so that no alert is
@@ -91,6 +99,8 @@ def refresh_client(
     ).all()
     client_due: date | None = None
     for agreement in agreements:
+        if agreement.active and has_ended(agreement.end_on, today):
+            agreement.active = False
         due = (
             next_due(schedule_of(agreement), agreement.last_contact_on)
             if agreement.active
@@ -155,6 +165,7 @@ def refresh_client(
         ],
         conditions,
         closed=closed,
+        notes=notes,
     )
     for condition in changes.raise_new:
         session.add(
@@ -222,7 +233,7 @@ def informal_members_of(
     with_agreement = {
         a.member_id
         for a in agreements
-        if a.member_id is not None and a.active and (a.end_on is None or a.end_on >= today)
+        if a.member_id is not None and a.active and not has_ended(a.end_on, today)
     }
     informal = sorted(
         (m for m in members if m.active and m.kind is MemberKind.INFORMAL),

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from wijkteam_tui.domain.agreements import has_ended
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.phases import (
@@ -34,11 +35,15 @@ from wijkteam_tui.domain.terms import (
     ThresholdRule,
 )
 from wijkteam_tui.domain.thresholds import (
+    FINGERPRINT_PREFIX,
     ThresholdSetting,
+    agreement_prefix,
     describe,
     effective_thresholds,
     limit_days,
     out_of_view_cutoff,
+    snoozed_note,
+    threshold_changed_note,
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store import audit
@@ -68,10 +73,11 @@ from wijkteam_tui.store.records import (
     Created,
     MemberInput,
     ObservationInput,
+    Reevaluation,
     ResourceInput,
     SignalInput,
 )
-from wijkteam_tui.store.refresh import informal_members, refresh_client
+from wijkteam_tui.store.refresh import informal_members, refresh_client, thresholds_for
 
 FIRST_CLIENT_NUMBER = 100001
 
@@ -287,6 +293,48 @@ def update_member(
         return Created(member.id, member.version)
 
 
+def end_member(
+    register: Register, member_id: int, version: int, *, ended_on: date, reason: str, today: date
+) -> Created:
+    """End a network member's involvement (moved away, fell out, died) on `ended_on`.
+
+    Their agreements end that day, their consent is withdrawn, and they leave the documents
+    and the netwerkkaart; the network list shows them as former. Their history (contacts,
+    signaleringen, the audit log) stays. An ended member is no longer `active`."""
+    reason = _required(reason, "reason", "De reden", 120)
+    if ended_on > today:
+        raise ValidationError("Deze datum ligt in de toekomst.", "ended_on")
+    with register.write() as session:
+        member = session.get(NetworkMember, member_id)
+        if member is None:
+            raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+        _check_version(member.version, version)
+        if member.ended_on is not None:
+            raise ConflictError(
+                f"{member.name} is al niet meer betrokken sinds {format_date(member.ended_on)}."
+            )
+        member.ended_on, member.ended_reason = ended_on, reason
+        member.active = False
+        member.consent_to_share = False
+        member.consent_recorded_on = member.consent_review_on = None
+        notes = {}
+        for agreement in session.scalars(
+            select(ContactAgreement).where(
+                ContactAgreement.member_id == member.id, ContactAgreement.active.is_(True)
+            )
+        ):
+            agreement.active = False
+            if agreement.end_on is None or agreement.end_on > ended_on:
+                agreement.end_on = max(ended_on, agreement.start_on)
+            notes[agreement_prefix(agreement.id)] = (
+                f"Automatisch opgelost: {member.name} is niet meer betrokken ({reason})."
+            )
+        session.flush()
+        client = _client(session, member.client_id)
+        refresh_client(session, client, today, _settings(session), notes=notes)
+        return Created(member.id, member.version)
+
+
 def _apply_resource(resource: Resource, data: ResourceInput) -> None:
     resource.name = _required(data.name, "name", "De naam", 120)
     resource.category = _required(data.category, "category", "De soort", 60)
@@ -350,6 +398,13 @@ def _validate_agreement(session: Session, client: Client, data: AgreementInput) 
         member = session.get(NetworkMember, data.member_id)
         if member is None or member.client_id != client.id:
             raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+        # An agreement of a former member may be edited while it ends by their last day.
+        if member.ended_on is not None and (data.end_on is None or data.end_on > member.ended_on):
+            raise ValidationError(
+                f"{member.name} is niet meer betrokken (sinds {format_date(member.ended_on)},"
+                f" {member.ended_reason}); kies iemand anders.",
+                "member",
+            )
     if data.user_id is not None and session.get(User, data.user_id) is None:
         raise ValidationError("Deze medewerker bestaat niet.", "user")
 
@@ -372,7 +427,7 @@ def add_agreement(register: Register, client_id: int, data: AgreementInput, toda
             rrule=data.rrule.strip() if data.rrule else None,
             start_on=data.start_on,
             end_on=data.end_on,
-            active=True,
+            active=not has_ended(data.end_on, today),
             shared=data.shared,
         )
         session.add(agreement)
@@ -408,7 +463,7 @@ def update_agreement(
         agreement.start_on = data.start_on
         agreement.end_on = data.end_on
         agreement.shared = data.shared
-        agreement.active = data.end_on is None or data.end_on > today
+        agreement.active = not has_ended(data.end_on, today)
         session.flush()
         refresh_client(session, client, today, _settings(session))
         return Created(agreement.id, agreement.version)
@@ -421,7 +476,7 @@ def end_agreement(register: Register, agreement_id: int, end_on: date, today: da
         if end_on < agreement.start_on:
             raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
         agreement.end_on = end_on
-        if end_on <= today:
+        if has_ended(end_on, today):
             agreement.active = False
         refresh_client(session, _client(session, agreement.client_id), today, _settings(session))
 
@@ -439,7 +494,15 @@ def snooze_agreement(
         agreement = _agreement(session, agreement_id)
         agreement.snoozed_until = until
         agreement.snooze_reason = reason
-        refresh_client(session, _client(session, agreement.client_id), today, _settings(session))
+        # Its missed-contacts alert stops holding because it was put aside, not because
+        # anyone made contact: the note says so.
+        refresh_client(
+            session,
+            _client(session, agreement.client_id),
+            today,
+            _settings(session),
+            notes={agreement_prefix(agreement.id): snoozed_note(until, reason)},
+        )
 
 
 def _agreement(session: Session, agreement_id: int) -> ContactAgreement:
@@ -617,9 +680,10 @@ def set_threshold(
     count: int | None = None,
     reason: str = "",
     today: date,
-) -> None:
+) -> Reevaluation:
     """Set a team default (client_id None, teamleider only) or a client's override, which
-    needs a reason. The client's alerts are re-evaluated at once."""
+    needs a reason. The open alerts the threshold governs are re-evaluated at once (see
+    `_reevaluate`): those that no longer hold resolve with a note that names the change."""
     acting = (
         _teamleider(register, "Alleen een teamleider stelt de teamgrenzen in.")
         if client_id is None
@@ -638,6 +702,8 @@ def set_threshold(
         raise ValidationError("Het aantal is 1 tot 50.", "count")
     with register.write() as session:
         client = _client(session, client_id) if client_id is not None else None
+        team = ThresholdSetting(rule, enabled, days, count) if client is None else None
+        governed = _governed(session, rule, today, client=client, team=team)
         row = _threshold_row(session, client_id, rule)
         if row is None:
             row = Threshold(client_id=client_id, rule=rule)
@@ -649,8 +715,7 @@ def set_threshold(
                 session, acting, f"teamgrens {rule.label}", before, _threshold_text(rule, row)
             )
         session.flush()
-        if client is not None:
-            refresh_client(session, client, today, _settings(session))
+        return _reevaluate(session, rule, governed, today)
 
 
 def _threshold_text(rule: ThresholdRule, row: Threshold) -> str:
@@ -659,15 +724,76 @@ def _threshold_text(rule: ThresholdRule, row: Threshold) -> str:
     return describe(ThresholdSetting(rule, enabled, row.days, row.count))
 
 
-def clear_threshold(register: Register, client_id: int, rule: ThresholdRule, today: date) -> None:
-    """Remove a client's override: the team's threshold applies again."""
+def clear_threshold(
+    register: Register, client_id: int, rule: ThresholdRule, today: date
+) -> Reevaluation:
+    """Remove a client's override: the team's threshold applies again, and the client's
+    alerts are re-evaluated at once."""
     with register.write() as session:
         client = _client(session, client_id)
+        governed = _governed(session, rule, today, client=client)
         row = _threshold_row(session, client_id, rule)
         if row is not None:
             session.delete(row)
             session.flush()
-        refresh_client(session, client, today, _settings(session))
+        return _reevaluate(session, rule, governed, today)
+
+
+def _governed(
+    session: Session,
+    rule: ThresholdRule,
+    today: date,
+    *,
+    client: Client | None = None,
+    team: ThresholdSetting | None = None,
+) -> dict[Client, ThresholdSetting]:
+    """The clients whose alerts a threshold change can change at once, each with the threshold
+    that applies to them before the change: the one `client`, or for a new `team` threshold
+    every open client with an unresolved alert of its rule and, for uit beeld, every open
+    client silent longer than the new limit (a lowered limit raises their alerts today)."""
+    if client is not None:
+        clients: list[Client] = [client]
+    else:
+        candidates: list[Any] = [
+            exists().where(
+                Alert.client_id == Client.id,
+                Alert.rule == rule,
+                Alert.status != AlertStatus.RESOLVED,
+            )
+        ]
+        if rule is ThresholdRule.OUT_OF_VIEW and team is not None and team.enabled:
+            candidates.append(
+                func.coalesce(Client.last_contact_on, Client.opened_on)
+                < out_of_view_cutoff(today, limit_days(effective_thresholds([team])[rule]))
+            )
+        clients = list(
+            session.scalars(select(Client).where(Client.phase != Phase.CLOSED, or_(*candidates)))
+        )
+    return {c: thresholds_for(session, c.id)[rule] for c in clients}
+
+
+def _reevaluate(
+    session: Session,
+    rule: ThresholdRule,
+    governed: dict[Client, ThresholdSetting],
+    today: date,
+) -> Reevaluation:
+    """Re-evaluate the clients whose threshold for `rule` changed, in the change's own
+    transaction; alerts that stop holding get a note that names the change."""
+    settings = _settings(session)
+    prefix = FINGERPRINT_PREFIX[rule]
+    evaluated = resolved = raised = 0
+    for client, before in governed.items():
+        after = thresholds_for(session, client.id)[rule]
+        if after == before:
+            continue
+        result = refresh_client(
+            session, client, today, settings, notes={prefix: threshold_changed_note(before, after)}
+        )
+        evaluated += 1
+        resolved += len(result.resolved)
+        raised += len(result.raised)
+    return Reevaluation(clients=evaluated, resolved=resolved, raised=raised)
 
 
 def _threshold_row(
@@ -963,9 +1089,9 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
     uit beeld, missed contacts and lapsed frequency windows are current today.
 
     Only candidates are read: open clients not yet evaluated today that are silent for longer
-    than the shortest uit-beeld limit, have an overdue agreement or a snooze that ended, or have
-    an open frequency alert. Runs in batches of short transactions so that others can write in
-    between. Returns how many clients were evaluated.
+    than the shortest uit-beeld limit, have an overdue agreement, an agreement whose end date
+    came, or a snooze that ended, or have an open frequency alert. Runs in batches of short
+    transactions so that others can write in between. Returns how many clients were evaluated.
 
     The system's upkeep, not a person's action: each batch is one audit event (in its own
     transaction, as every change is), not one per alert it raises or resolves."""
@@ -1036,6 +1162,12 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
         ContactAgreement.snoozed_until < today,
         or_(Client.evaluated_on.is_(None), ContactAgreement.snoozed_until >= Client.evaluated_on),
     )
+    # An agreement whose end date came since: it ends, and is due or late no more.
+    agreement_ended = exists().where(
+        ContactAgreement.client_id == Client.id,
+        ContactAgreement.active.is_(True),
+        ContactAgreement.end_on <= today,
+    )
     frequency_alert = exists().where(
         Alert.client_id == Client.id,
         Alert.rule == ThresholdRule.OBSERVATION_FREQUENCY,
@@ -1049,6 +1181,7 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
             < out_of_view_cutoff(today, shortest),
             Client.next_due < today - timedelta(days=settings.grace_days),
             snooze_ended,
+            agreement_ended,
             frequency_alert,
         ),
     )

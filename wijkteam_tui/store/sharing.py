@@ -46,6 +46,8 @@ class MemberFacts:
     active: bool
     #: Looked for in free text when the member may not be named (export.document).
     email: str = ""
+    #: The day their involvement ended (moved away, fell out, died); None while involved.
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,7 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
                     m.consent_review_on,
                     m.active,
                     email=m.email,
+                    ended_on=m.ended_on,
                 )
                 for m in members
             ],

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPan
 from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.dates import MONTHS
-from wijkteam_tui.domain.network import consent_text
+from wijkteam_tui.domain.network import consent_text, former_text
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, describe, limit_days
@@ -153,7 +153,13 @@ class ClientFileScreen(WijkteamScreen[None]):
         Binding(
             "u", "snooze", "Uitstellen", id="file.snooze", tooltip="Gekozen afspraak uitstellen"
         ),
-        Binding("x", "end", "Beëindigen", id="file.end", tooltip="Gekozen afspraak beëindigen"),
+        Binding(
+            "x",
+            "end",
+            "Beëindigen",
+            id="file.end",
+            tooltip="Gekozen afspraak beëindigen, of de betrokkenheid van het gekozen netwerklid",
+        ),
         Binding(
             "d",
             "share",
@@ -303,8 +309,9 @@ class ClientFileScreen(WijkteamScreen[None]):
         self.query_one("#overview-text", Static).update(self._overview(file, today))
         network = self._cleared("network")
         for member in file.members:
+            former = member.ended_on is not None
             fields: Fields = (
-                ("Naam", member.name),
+                ("Naam", literal(member.name, "dim") if former else member.name),
                 ("Relatie", member.relation),
                 ("Soort", member.kind.label),
                 ("Steun", " ".join(member.supports) or "—"),
@@ -312,12 +319,24 @@ class ClientFileScreen(WijkteamScreen[None]):
                 ("Bereikbaar", member.availability),
                 (
                     "Toestemming",
-                    consent_text(member.consent_to_share, member.consent_review_on, today),
+                    Text("voormalig", style="dim")
+                    if former
+                    else consent_text(member.consent_to_share, member.consent_review_on, today),
                 ),
                 ("Laatste contact", day(member.last_contact_on)),
             )
+            detail = (
+                (*fields, ("Betrokken", former_text(day(member.ended_on), member.ended_reason)))
+                if former
+                else None
+            )
             self._add_row(
-                network, str(member.id), literal(member.name), fields, columns=NETWORK_COLUMNS
+                network,
+                str(member.id),
+                literal(member.name),
+                fields,
+                columns=NETWORK_COLUMNS,
+                detail=detail,
             )
         agreements = self._cleared("agreements")
         for agreement in file.agreements:
@@ -383,6 +402,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                     m.last_contact_on,
                 )
                 for m in file.members
+                if m.ended_on is None
             ],
             today,
             limit,
@@ -617,8 +637,10 @@ class ClientFileScreen(WijkteamScreen[None]):
             return file is not None and bool(file.alerts)
         if action == "move_signal":
             return tab == "plan"
-        if action in ("snooze", "end"):
+        if action == "snooze":
             return tab == "afspraken"
+        if action == "end":
+            return tab in ("afspraken", "netwerk")
         return True
 
     def _chosen_agreement(self) -> tuple[int, str] | None:
@@ -637,11 +659,36 @@ class ClientFileScreen(WijkteamScreen[None]):
             self.app.push_screen(SnoozeForm(*chosen), self._form_closed)
 
     def action_end(self) -> None:
+        """The chosen agreement (Afspraken) or the chosen member's involvement (Netwerk)."""
         from wijkteam_tui.views.forms.snooze import EndAgreementForm
 
+        if self.query_one("#tabs", TabbedContent).active == "netwerk":
+            self._end_member()
+            return
         chosen = self._chosen_agreement()
         if chosen is not None:
             self.app.push_screen(EndAgreementForm(*chosen), self._form_closed)
+
+    def _end_member(self) -> None:
+        register = self.wijkteam.register
+        member_id = self._chosen_row("network")
+        row = next((m for m in self.file.members if m.id == member_id), None) if self.file else None
+        if register is None or member_id is None or row is None:
+            self.notify("Kies eerst een netwerklid (↑ ↓).")
+            return
+        if row.ended_on is not None:
+            self.notify(f"{row.name} is al niet meer betrokken sinds {day(row.ended_on)}.")
+            return
+
+        def opened(loaded: tuple[int, MemberInput, int]) -> None:
+            from wijkteam_tui.views.forms.end_member import EndMemberForm
+
+            form = EndMemberForm(row.id, row.name, loaded[2])
+            self.app.push_screen(form, self._form_closed)
+
+        self.run_store(
+            lambda: member_for_edit(register, member_id), opened, group="form", hold_keys=True
+        )
 
     def action_observe(self) -> None:
         from wijkteam_tui.views.forms.observation import ObservationForm
@@ -701,6 +748,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         performers += [
             (f"{m.name} ({m.relation})" if m.relation else m.name, ("lid", m.id))
             for m in self.file.members
+            if m.ended_on is None
         ]
         performers += [(f"{u.display_name} ({u.role.label})", ("medewerker", u.id)) for u in users]
         form = AgreementForm(self.client_id, self.file.name, performers, current)

@@ -27,6 +27,7 @@ from wijkteam_tui.store.records import (
     AlertItem,
     DueItem,
     ReassignResult,
+    Reevaluation,
     TeamFilter,
     TeamReview,
     TeamRow,
@@ -492,9 +493,11 @@ class TeamScreen(WijkteamScreen[None]):
 
         self.app.push_screen(TeamThresholdForm(rows), self._threshold_saved)
 
-    def _threshold_saved(self, saved: bool | None) -> None:
-        if saved:
-            self.notify("Teamgrens opgeslagen; geldt vanaf de volgende dagelijkse controle.")
+    def _threshold_saved(self, saved: Reevaluation | None) -> None:
+        from wijkteam_tui.views.forms.team_threshold import reevaluated_text
+
+        if saved is not None:
+            self.notify(f"Teamgrens opgeslagen. {reevaluated_text(saved)}")
 
     def _saved(self, saved: object) -> None:
         """After the reassign form (a ReassignResult) or the settings form (what changed)."""

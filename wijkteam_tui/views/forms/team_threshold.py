@@ -1,6 +1,7 @@
 """The team's signal thresholds (`g` on the Team screen, teamleider): per rule on or off, and
 its days or count. A client's own threshold (`g` in the client file) still goes before it.
-The change is recorded in the settings' history and counts from the next daily sweep."""
+The change is recorded in the settings' history; the open alerts of the rule are re-evaluated
+at once, and the form says how many."""
 
 from __future__ import annotations
 
@@ -11,23 +12,25 @@ from typing import Any
 from wijkteam_tui.domain.terms import ThresholdRule
 from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, USES, describe
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.records import ThresholdRow
+from wijkteam_tui.store.records import Reevaluation, ThresholdRow
 from wijkteam_tui.store.services import set_threshold
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
 from wijkteam_tui.views.forms.threshold import OFF, ON, numbers_used, optional_number
+from wijkteam_tui.views.text import counted
 
 TEAM_STATES = [("aan, met de aantallen hieronder", ON), ("uit voor het hele team", OFF)]
 
 
-class TeamThresholdForm(FormScreen[bool]):
+class TeamThresholdForm(FormScreen[Reevaluation]):
     def __init__(self, rows: Sequence[ThresholdRow], typed: dict[str, Any] | None = None) -> None:
         super().__init__(typed)
         self.rows = {row.rule: row for row in rows}
         self.title_text = "Signaalgrenzen van het team"
         self.intro_text = (
-            "Geldt voor iedere cliënt zonder eigen grens, vanaf de eerstvolgende dagelijkse"
-            " controle (de eerste keer dat het register na middernacht opent). De wijziging komt"
-            " in de geschiedenis van de teaminstellingen."
+            "Geldt voor iedere cliënt zonder eigen grens. Open aandachtspunten van de regel"
+            " worden bij opslaan meteen opnieuw beoordeeld (bij uit beeld ook wie nu langer"
+            " stil is dan de grens); andere nieuwe aandachtspunten volgen bij de eerstvolgende"
+            " dagelijkse controle. De wijziging komt in de geschiedenis van de teaminstellingen."
         )
 
     def fields(self) -> Sequence[Field]:
@@ -65,8 +68,8 @@ class TeamThresholdForm(FormScreen[bool]):
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         return numbers_used(values)
 
-    def save(self, register: Register, values: dict[str, Any], today: date) -> bool:
-        set_threshold(
+    def save(self, register: Register, values: dict[str, Any], today: date) -> Reevaluation:
+        return set_threshold(
             register,
             None,
             values["rule"],
@@ -75,7 +78,17 @@ class TeamThresholdForm(FormScreen[bool]):
             count=values["count"],
             today=today,
         )
-        return True
 
     def rebuild(self, typed: dict[str, Any]) -> TeamThresholdForm:
         return TeamThresholdForm(list(self.rows.values()), typed)
+
+
+def reevaluated_text(result: Reevaluation) -> str:
+    """What saving a threshold did at once, for the notice after the form."""
+    if not result.clients:
+        return "Geen open aandachtspunten om opnieuw te beoordelen."
+    return (
+        f"{counted(result.clients, 'cliënt', 'cliënten')} meteen opnieuw beoordeeld:"
+        f" {counted(result.resolved, 'aandachtspunt', 'aandachtspunten')} opgelost,"
+        f" {result.raised} nieuw."
+    )

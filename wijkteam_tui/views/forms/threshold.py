@@ -63,6 +63,10 @@ class ThresholdForm(FormScreen[bool]):
         self.client_name = client_name
         self.rows = {row.rule: row for row in rows}
         self.title_text = f"Eigen signaalgrens voor {client_name}"
+        self.intro_text = (
+            "De aandachtspunten van deze cliënt worden bij opslaan meteen opnieuw beoordeeld;"
+            " wat niet meer geldt, wordt opgelost met de nieuwe grens als reden."
+        )
 
     def fields(self) -> Sequence[Field]:
         return (
