@@ -660,6 +660,8 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
         )
     for reason in done.left_out:
         print(f"Niet gedeeld: {reason}", file=sys.stderr)
+    for note in done.shortened:
+        print(printable(note), file=sys.stderr)
     print(
         f"Afspraken van {printable(done.client_name)}, versie {done.version}:"
         f" {printable(done.path)}"
