@@ -179,7 +179,8 @@ def lay_out(doc: SharedDocument) -> Card:
     """The card for `doc`: all of it when it fits; else 'whom to call' in fewer lines, then
     the oranje line left off. Refused (ValidationError) when the essentials do not fit."""
     pdf = _new_pdf()
-    for call_lines, calls_kept in ((5, 2), (4, 2), (3, 2), (2, 2), (2, 1), (1, 1)):
+    tries = [(lines, 2) for lines in range(8, 1, -1)] + [(2, 1), (1, 1)]
+    for call_lines, calls_kept in tries:
         card = _layout(pdf, doc, call_lines, calls_kept)
         if _height(pdf, card) <= FOOTER_TOP_MM - GAP_MM:
             return card
