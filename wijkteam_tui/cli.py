@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from wijkteam_tui import __version__
 from wijkteam_tui.domain.accounts import validate_user_name
+from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import OlderRegisterError, RegisterError, UsageError, WijkteamError
 
@@ -235,6 +236,11 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
     validate_user_name(args.name)
     role = Role(args.role)
+    try:
+        # Before the passphrase is asked, so a mistyped number costs nothing to type again.
+        clean_phone(args.phone)
+    except FieldError as error:
+        raise UsageError(str(error)) from None
     with _opened(args) as register:
         register.require_teamleider(REFUSAL)
         if can_log_in(register, args.name):
@@ -248,11 +254,34 @@ def cmd_user_add(args: argparse.Namespace) -> int:
                 label=f"Wachtwoord voor {args.name}",
             )
         given = add_user(
-            register, args.name, role, display_name=args.display_name, passphrase=passphrase
+            register,
+            args.name,
+            role,
+            display_name=args.display_name,
+            phone=args.phone,
+            passphrase=passphrase,
         )
     print(f"Gebruiker {args.name} toegevoegd als {role.label}.")
     if passphrase is None:
         _tell_one_time(args.name, given)
+    return 0
+
+
+def cmd_user_phone(args: argparse.Namespace) -> int:
+    from wijkteam_tui.store.users import set_phone, user_phone
+
+    with _opened(args) as register:
+        assert register.user is not None
+        name = args.name or register.user.name
+        if args.phone is None:
+            number = user_phone(register, name)
+            print(number or f"{name} heeft geen telefoonnummer; de documenten noemen het kantoor.")
+            return 0
+        number = set_phone(register, name, args.phone)
+    if number:
+        print(f"Telefoonnummer van {name}: {number}.")
+    else:
+        print(f"Telefoonnummer van {name} verwijderd; de documenten noemen nu het kantoor.")
     return 0
 
 
@@ -644,6 +673,8 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
             force=args.force,
             before_writing=tell,
         )
+    for note in done.shortened:
+        print(printable(note), file=sys.stderr)
     print(
         f"Afspraken van {printable(done.client_name)}, versie {done.version}:"
         f" {printable(done.path)}"
@@ -1199,6 +1230,12 @@ def _add_user_commands(
         "--display-name", default="", metavar="TEKST", help="volledige naam, zoals getoond"
     )
     user_add.add_argument(
+        "--phone",
+        default="",
+        metavar="NUMMER",
+        help="telefoonnummer, in de gedeelde afspraken van de eigen cliënten",
+    )
+    user_add.add_argument(
         "--one-time",
         action="store_true",
         help="een eenmalig wachtwoord geven (getoond; de gebruiker kiest bij de eerste keer"
@@ -1212,6 +1249,18 @@ def _add_user_commands(
         parents=[common],
     )
     user_list.set_defaults(handler=cmd_user_list)
+    phone = user_commands.add_parser(
+        "phone",
+        help="eigen telefoonnummer tonen of wijzigen (een teamleider ook dat van een ander)",
+        description="het telefoonnummer dat de gedeelde afspraken van uw cliënten noemen;"
+        " zonder NUMMER getoond, met '' verwijderd (dan noemen ze het kantoornummer)",
+        parents=[common],
+    )
+    phone.add_argument("phone", metavar="NUMMER", nargs="?", default=None)
+    phone.add_argument(
+        "--of", dest="name", metavar="NAAM", default="", help="van deze gebruiker (teamleider)"
+    )
+    phone.set_defaults(handler=cmd_user_phone)
     deactivate = user_commands.add_parser(
         "deactivate",
         help="gebruiker uitschakelen (teamleider)",

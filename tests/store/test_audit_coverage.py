@@ -67,6 +67,7 @@ NOT_LOGGED_SERVICES = {
     "erasure.past_retention",
     "users.user_overview",
     "users.can_log_in",
+    "users.user_phone",
     # steps inside the caller's transaction, which logs the change
     "services.record_change",
     "team.snapshot_counts",
@@ -269,6 +270,10 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         users.add_user(register, "cem", Role.MEDEWERKER)
         return "users", "cem"
 
+    def set_phone(_m: Made) -> tuple[str, str]:
+        users.set_phone(register, "cem", "06-12345678")
+        return "users", "cem"
+
     def reset_passphrase(_m: Made) -> tuple[str, str]:
         users.reset_passphrase(register, "cem")
         return "users", "cem"
@@ -284,7 +289,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, sweep_if_new_day, evaluate_stale_clients, reassign_clients,
         update_team_settings, record_export, extend_retention, erase_client, add_user,
-        reset_passphrase, deactivate_user,
+        set_phone, reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

@@ -21,6 +21,9 @@ class FieldError(ValueError):
 _POSTCODE = re.compile(r"([1-9][0-9]{3})\s?([A-Za-z]{2})")
 _PHONE_CHARACTERS = re.compile(r"[0-9+()\-\s]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+#: Everything Python's str.splitlines() breaks a line at.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+NAME_ON_ONE_LINE = "Een naam staat op één regel: haal de regelovergang weg."
 
 
 def clean_text(text: str, max_length: int) -> str:
@@ -29,6 +32,14 @@ def clean_text(text: str, max_length: int) -> str:
     if len(cleaned) > max_length:
         raise FieldError(f"Hoogstens {max_length} tekens (nu {len(cleaned)}).")
     return cleaned
+
+
+def clean_name(text: str, max_length: int) -> str:
+    """A name (of a person or an organisation): on one line, since a name heads documents,
+    lists and the wallet card, where a line break would break the layout or hide a line."""
+    if _LINE_BREAK.search(text.strip()):
+        raise FieldError(NAME_ON_ONE_LINE)
+    return clean_text(text, max_length)
 
 
 def clean_postcode(text: str) -> str:

@@ -8,7 +8,8 @@
   of them were named where.
 - Only agreements marked shared, with who performs them. A member left out is "iemand uit
   het netwerk".
-- The signaleringsplan per phase (groen, oranje, rood), the casemanager and how to reach them,
+- The signaleringsplan per phase (groen, oranje, rood), the casemanager and how to reach them
+  (their own number, else the team's office number),
   the team's out-of-hours contact, the date and the export's version number.
 - Never internal notes, alerts, observations or anything of another client.
 
@@ -34,6 +35,7 @@ SOMEONE = "iemand uit het netwerk"
 #: Said by a form that names a member who may not be shared (`naming_cautions`).
 NAMING_CAUTION = f"In de gedeelde afspraken komt daar {NOT_SHARED} te staan."
 NOT_YET = "nog niet afgesproken"
+OFFICE = "kantoor van het team"
 SUPPORT_WORDS = {"P": "praktisch", "G": "gezelschap", "A": "advies", "E": "emotioneel"}
 
 
@@ -253,7 +255,7 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
         client_name=facts.client_name,
         team_name=facts.team_name,
         casemanager=facts.casemanager,
-        casemanager_phone=facts.casemanager_phone,
+        casemanager_phone=phone_to_call(facts),
         out_of_hours_name=facts.out_of_hours_name,
         out_of_hours_phone=facts.out_of_hours_phone,
         out_of_hours_hours=facts.out_of_hours_hours,
@@ -275,6 +277,14 @@ def build(facts: SharingFacts, today: date, version: int) -> SharedDocument:
         plan=plan,
         left_out=_why_left_out(facts.members, today) + named_where() + _unshared(facts),
     )
+
+
+def phone_to_call(facts: SharingFacts) -> str:
+    """The number printed beside the casemanager: their own, else the team's office number
+    (said to be the office's), else none."""
+    if facts.casemanager_phone:
+        return facts.casemanager_phone
+    return f"{facts.office_phone} ({OFFICE})" if facts.office_phone else ""
 
 
 def _unshared(facts: SharingFacts) -> list[str]:

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
 
@@ -53,6 +53,8 @@ class Exported:
     version: int
     client_name: str
     left_out: list[str]
+    #: What the wallet card had to shorten or leave off to fit (told like `left_out`).
+    shortened: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,17 @@ def export_agreements(
         force=force,
         before_writing=before_writing,
     )
-    return Exported(target, doc.version, doc.client_name, doc.left_out)
+    return Exported(target, doc.version, doc.client_name, doc.left_out, shortened(doc, file_format))
+
+
+def shortened(doc: document.SharedDocument, file_format: str) -> list[str]:
+    """What `file_format` had to shorten of `doc` to fit (only the wallet card shortens)."""
+    if file_format != "kaart":
+        return []
+    # fpdf2 only when a card is made, as in `render`.
+    from wijkteam_tui.export import card
+
+    return card.lay_out(doc).shortened
 
 
 def left_out(register: Register, client_id: int, today: date) -> list[str]:

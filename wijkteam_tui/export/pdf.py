@@ -49,6 +49,30 @@ class ShapingPDF(FPDF):
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self._shaping = False
 
+    def visible(self, text: object) -> str:
+        """`text` with each character the current font lacks (most emoji) replaced by
+        `MISSING`, one for each emoji however it is built, where fpdf2 would drop it without
+        a trace."""
+        text = str(text)
+        if not text or max(text) < "\u2000":
+            return text
+        cmap = getattr(self.current_font, "cmap", {})
+        out: list[str] = []
+        joined = False
+        for ch in text:
+            if _EMOJI_PART.fullmatch(ch):
+                after_missing = bool(out) and out[-1] == MISSING
+                joined = ch == "\u200d" and after_missing
+                if not after_missing and ord(ch) in cmap:
+                    out.append(ch)
+                continue
+            if ord(ch) in cmap or ch in "\n\r\t":
+                out.append(ch)
+            elif not (joined and out and out[-1] == MISSING):
+                out.append(MISSING)
+            joined = False
+        return "".join(out)
+
     def _shape_for(self, text: object) -> None:
         wanted = bool(_COMPLEX.search(str(text)))
         if wanted != self._shaping:
@@ -57,11 +81,11 @@ class ShapingPDF(FPDF):
 
     def cell(self, w: Any = None, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
         self._shape_for(text)
-        return super().cell(w, h, text, *args, **kwargs)
+        return super().cell(w, h, self.visible(text), *args, **kwargs)
 
     def multi_cell(self, w: Any, h: Any = None, text: Any = "", *args: Any, **kwargs: Any) -> Any:
         self._shape_for(text)
-        return super().multi_cell(w, h, text, *args, **kwargs)
+        return super().multi_cell(w, h, self.visible(text), *args, **kwargs)
 
 
 class _Pages(ShapingPDF):
@@ -107,10 +131,18 @@ class _Pages(ShapingPDF):
 
 
 _COMPLEX = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+#: What stands in the PDF for a character its font cannot draw.
+MISSING = "[?]"
+#: The joiner, variation selectors and skin tones: parts of an emoji, nothing alone.
+_EMOJI_PART = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
-def _heading(pdf: _Pages, text: str) -> None:
-    if pdf.get_y() > pdf.h - 60:
+def _heading(pdf: _Pages, text: str, following: float) -> None:
+    """A heading, on the next page unless `following` mm of what comes under it fit too:
+    a heading is never left alone at the bottom of a page."""
+    pdf.set_font(FONT, "B", HEADING_PT)
+    height = 3 + len(pdf.multi_cell(0, 8, text, dry_run=True, output="LINES")) * 8 + 1
+    if pdf.get_y() + height + following > pdf.page_break_trigger:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font(FONT, "B", HEADING_PT)
@@ -209,20 +241,20 @@ def render(doc: SharedDocument) -> bytes:
     )
     _para(pdf, f"{doc.team_name} · gemaakt op {doc.made_on_text} · versie {doc.version}")
 
-    _heading(pdf, "Wie bel ik?")
-    pdf.set_fill_color(235)
     casemanager = (
         f"{doc.casemanager}, {doc.casemanager_phone}"
         if doc.casemanager and doc.casemanager_phone
         else doc.casemanager or NOT_YET
     )
+    _heading(pdf, "Wie bel ik?", _labelled_height(pdf, "Casemanager", casemanager, 0))
+    pdf.set_fill_color(235)
     _labelled(pdf, "Casemanager", casemanager, indent=0)
     night = ", ".join(part for part in (doc.out_of_hours_name, doc.out_of_hours_phone) if part)
     if night and doc.out_of_hours_hours:
         night += f" ({doc.out_of_hours_hours})"
     _labelled(pdf, "Dag en nacht", night or NOT_YET, indent=0)
 
-    _heading(pdf, "Mijn netwerk")
+    _heading(pdf, "Mijn netwerk", 2 * LINE_MM)
     if not doc.members:
         _para(pdf, NOT_YET)
     for m in doc.members:
@@ -237,7 +269,7 @@ def render(doc: SharedDocument) -> bytes:
         if text:
             _para(pdf, text, indent=4)
 
-    _heading(pdf, "Wie houdt contact, en wanneer")
+    _heading(pdf, "Wie houdt contact, en wanneer", 2 * LINE_MM)
     if not doc.agreements:
         _para(pdf, NOT_YET)
     for a in doc.agreements:
@@ -246,7 +278,10 @@ def render(doc: SharedDocument) -> bytes:
         _para(pdf, a.who, bold=True)
         _para(pdf, f"{a.channel}, {a.how_often} (sinds {_day(a.start_on)}{until}){nxt}", indent=4)
 
-    _heading(pdf, "Signaleringsplan")
+    green = doc.plan.get(SignalPhase.GREEN, [])
+    _heading(
+        pdf, "Signaleringsplan", BANNER_MM + (_plan_row_height(pdf, green[0]) if green else LINE_MM)
+    )
     _plan(pdf, doc)
     return bytes(pdf.output())
 

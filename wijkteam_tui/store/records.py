@@ -433,6 +433,7 @@ class TeamSettingsInput:
     out_of_hours_name: str = ""
     out_of_hours_phone: str = ""
     out_of_hours_hours: str = ""
+    office_phone: str = ""
     retention_years_wmo: int = 15
     retention_years_wmo_no_provision: int = 5
     retention_years_youth_act: int = 20

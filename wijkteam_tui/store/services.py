@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.agreements import has_ended
 from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.fields import FieldError, clean_name
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.phases import (
     PhaseChangeRefused,
@@ -107,6 +108,15 @@ def _required(value: str, field: str, label: str, max_length: int = 160) -> str:
     return cleaned
 
 
+def _name(value: str, max_length: int = 160) -> str:
+    """A required name on one line (domain.fields.clean_name)."""
+    try:
+        clean_name(value, max_length)
+    except FieldError as error:
+        raise ValidationError(str(error), "name") from None
+    return _required(value, "name", "De naam", max_length)
+
+
 def _teamleider(register: Register, refusal: str) -> int:
     """The acting user's id when they are a teamleider; RoleError (`refusal`) otherwise."""
     _acting_user(register)
@@ -159,7 +169,7 @@ def _reindex(session: Session, client: Client) -> None:
 
 
 def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
-    client.name = _required(data.name, "name", "De naam")
+    client.name = _name(data.name)
     if data.birth_date and data.birth_date > data.opened_on:
         raise ValidationError("De geboortedatum ligt na de startdatum.", "birth_date")
     if data.casemanager_id is not None and session.get(User, data.casemanager_id) is None:
@@ -227,7 +237,7 @@ def update_client(
 
 
 def _apply_member(session: Session, member: NetworkMember, data: MemberInput, today: date) -> None:
-    member.name = _required(data.name, "name", "De naam")
+    member.name = _name(data.name)
     supports = "".join(ch for ch in "PGAE" if ch in data.supports.upper())
     if any(ch not in "PGAE " for ch in data.supports.upper()):
         raise ValidationError("Steunvormen zijn P, G, A en E.", "supports")
@@ -336,7 +346,7 @@ def end_member(
 
 
 def _apply_resource(resource: Resource, data: ResourceInput) -> None:
-    resource.name = _required(data.name, "name", "De naam", 120)
+    resource.name = _name(data.name, 120)
     resource.category = _required(data.category, "category", "De soort", 60)
     for field, label, limit in (
         ("address", "Het adres", 200),

@@ -98,6 +98,8 @@ class SharingFacts:
     plan: list[PlanRow]
     #: The version of this client's last export (0: never exported).
     last_version: int = 0
+    #: The team's office number, for a casemanager without a number of their own.
+    office_phone: str = ""
 
 
 def _name(user: User | None) -> str:
@@ -190,6 +192,7 @@ def sharing_facts(register: Register, client_id: int) -> SharingFacts:
                 for s in signals
             ],
             last_version=last_version or 0,
+            office_phone=settings.office_phone,
         )
 
 

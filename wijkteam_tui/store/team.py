@@ -81,6 +81,7 @@ SETTING_LABELS = {
     "out_of_hours_name": "buiten kantoortijd: naam",
     "out_of_hours_phone": "buiten kantoortijd: nummer",
     "out_of_hours_hours": "buiten kantoortijd: wanneer",
+    "office_phone": "kantoornummer van het team",
     "retention_years_wmo": "bewaartermijn Wmo (jaren)",
     "retention_years_wmo_no_provision": "bewaartermijn Wmo zonder voorziening (jaren)",
     "retention_years_youth_act": "bewaartermijn Jeugdwet (jaren)",
@@ -550,18 +551,21 @@ def _checked(data: TeamSettingsInput) -> TeamSettingsInput:
             raise ValidationError(message, name)
         return value
 
-    try:
-        phone = clean_phone(data.out_of_hours_phone)
-    except FieldError as error:
-        raise ValidationError(str(error), "out_of_hours_phone") from error
+    def phone(name: str) -> str:
+        try:
+            return clean_phone(str(getattr(data, name)))
+        except FieldError as error:
+            raise ValidationError(str(error), name) from error
+
     return TeamSettingsInput(
         team_name=text("team_name", "De teamnaam", 120, required=True),
         wijk=text("wijk", "De wijk", 80),
         grace_days=number("grace_days", 0, 30, "De coulance is 0 tot 30 dagen."),
         idle_lock_minutes=number("idle_lock_minutes", 1, 120, "Vergrendelen na 1 tot 120 minuten."),
         out_of_hours_name=text("out_of_hours_name", "De naam", 120),
-        out_of_hours_phone=phone,
+        out_of_hours_phone=phone("out_of_hours_phone"),
         out_of_hours_hours=text("out_of_hours_hours", "Wanneer", 80),
+        office_phone=phone("office_phone"),
         retention_years_wmo=number(
             "retention_years_wmo", 1, 99, "Een bewaartermijn is 1 tot 99 jaar."
         ),

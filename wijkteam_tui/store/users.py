@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.accounts import validate_new_user_name, validate_user_name
-from wijkteam_tui.domain.fields import FieldError, clean_text
+from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
 from wijkteam_tui.store import crypto
@@ -106,21 +106,24 @@ def add_user(
     role: Role,
     *,
     display_name: str = "",
+    phone: str = "",
     passphrase: str | None = None,
 ) -> str:
     """Give `name` access with `role` (teamleider): a key slot and their row, in one step, and
     an audit event. Without `passphrase` they get a one-time passphrase, which they replace by
-    their own at their first unlock; returns the passphrase to pass on (shown once).
+    their own at their first unlock; returns the passphrase to pass on (shown once). `phone`
+    is the number the shared documents print for their clients.
 
     A user who was switched off gets access again under the same name; their history was kept.
     """
     register.require_teamleider(REFUSAL)
     try:
         validate_user_name(name)
-        shown = clean_text(display_name, DISPLAY_NAME_LENGTH)
+        shown = clean_name(display_name, DISPLAY_NAME_LENGTH)
     except (UsageError, FieldError) as error:
         field = "display_name" if isinstance(error, FieldError) else "name"
         raise ValidationError(str(error), field) from None
+    number = _phone(phone)
     if can_log_in(register, name):
         raise ValidationError(f"Gebruiker '{name}' bestaat al en kan inloggen.", "name")
     secret = crypto.one_time_passphrase() if passphrase is None else passphrase
@@ -145,12 +148,52 @@ def add_user(
         user.role, user.active = role, True
         if shown:
             user.display_name = shown
+        if number:
+            user.phone = number
         _saw_generation(session, key_file.generation)
         detail = f"{'opnieuw toegang gegeven' if again else 'toegevoegd'} als {role.label}"
         if passphrase is None:
             detail += ", met een eenmalig wachtwoord"
         note(session, Event("user", "users", name, detail=detail))
     return secret
+
+
+def _phone(text: str) -> str:
+    try:
+        return clean_phone(text)
+    except FieldError as error:
+        raise ValidationError(str(error), "phone") from None
+
+
+def user_phone(register: Register, name: str) -> str:
+    """The phone number of `name` (themselves, or a teamleider)."""
+    with register.read() as session:
+        return _own_or_managed(register, session, name).phone
+
+
+def set_phone(register: Register, name: str, phone: str) -> str:
+    """Set the phone number the shared documents print for `name`'s clients; a person sets
+    their own, a teamleider anyone's. Empty clears it (the team's office number is printed
+    instead). Returns the number as stored."""
+    number = _phone(phone)
+    with register.write() as session:
+        user = _own_or_managed(register, session, name)
+        if user.phone == number:
+            return number
+        user.phone = number
+        detail = "telefoonnummer gewijzigd" if number else "telefoonnummer verwijderd"
+        note(session, Event("user", "users", name, detail=detail))
+    return number
+
+
+def _own_or_managed(register: Register, session: Session, name: str) -> User:
+    assert register.user is not None
+    if name != register.user.name:
+        register.require_teamleider("Alleen een teamleider wijzigt de gegevens van een ander.")
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise ValidationError(f"Er is geen gebruiker '{name}'.", "name")
+    return user
 
 
 def reset_passphrase(register: Register, name: str) -> str:

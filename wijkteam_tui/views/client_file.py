@@ -926,7 +926,10 @@ class ClientFileScreen(WijkteamScreen[None]):
         if done is None:
             return
         path, version = getattr(done, "path", ""), getattr(done, "version", 0)
-        self.app.notify(f"Versie {version} staat in {path}.", title="Gedeeld", timeout=12)
+        notes = "".join(f"\n{note}" for note in getattr(done, "shortened", []))
+        self.app.notify(
+            f"Versie {version} staat in {path}.{notes}", title="Gedeeld", timeout=12, markup=False
+        )
 
     def _form_closed(self, saved: object) -> None:
         if saved is not None:

@@ -1,6 +1,6 @@
 """Teaminstellingen (`i` on the Team screen, teamleider): the team's name and wijk, the
-coulance, the out-of-hours contact, the idle lock and the retention terms. Every change is
-recorded with who and when; the last ones are shown above the fields."""
+coulance, the out-of-hours contact, the office number, the idle lock and the retention terms.
+Every change is recorded with who and when; the last ones are shown above the fields."""
 
 from __future__ import annotations
 
@@ -82,6 +82,12 @@ class TeamSettingsForm(FormScreen[list[str]]):
                 "Buiten kantoortijd: wanneer",
                 clean=text(80),
                 placeholder="bijv. 24/7, of werkdagen 17-9 en het weekend",
+            ),
+            Field(
+                "office_phone",
+                "Kantoornummer (in de documenten als de casemanager geen eigen nummer heeft)",
+                clean=_phone,
+                placeholder="bijv. 020-1234567",
             ),
             Field(
                 "idle_lock_minutes",

@@ -1,4 +1,5 @@
-"""Gebruiker toevoegen (`n` on Gebruikers, teamleider): a login name, the name shown and a role.
+"""Gebruiker toevoegen (`n` on Gebruikers, teamleider): a login name, the name shown, a phone
+number and a role.
 The new user gets a one-time passphrase, shown once to the teamleider, which they replace by
 their own at their first unlock. The store checks it all again and refuses a medewerker."""
 
@@ -9,12 +10,12 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.domain.accounts import validate_user_name
-from wijkteam_tui.domain.fields import FieldError
+from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user
-from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
+from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
 
 
 def _login_name(value: str, _today: date) -> str:
@@ -24,6 +25,14 @@ def _login_name(value: str, _today: date) -> str:
     except UsageError as error:
         raise FieldError(str(error)) from None
     return name
+
+
+def _display_name(value: str, _today: date) -> str:
+    return clean_name(value or "", DISPLAY_NAME_LENGTH)
+
+
+def _phone(value: str, _today: date) -> str:
+    return clean_phone(value or "")
 
 
 class AddUserForm(FormScreen[tuple[str, str]]):
@@ -47,8 +56,14 @@ class AddUserForm(FormScreen[tuple[str, str]]):
             Field(
                 "display_name",
                 "Naam",
-                clean=text(DISPLAY_NAME_LENGTH),
+                clean=_display_name,
                 placeholder="bijv. Fatima El Amrani",
+            ),
+            Field(
+                "phone",
+                "Telefoon (in de gedeelde afspraken van de eigen cliënten)",
+                clean=_phone,
+                placeholder="bijv. 06-12345678",
             ),
             Field("role", "Rol", kind="choice", required=True, choices=labelled(Role)),
         ]
@@ -59,7 +74,11 @@ class AddUserForm(FormScreen[tuple[str, str]]):
     def save(self, register: Register, values: dict[str, Any], today: date) -> tuple[str, str]:
         name = values["name"]
         passphrase = add_user(
-            register, name, values["role"], display_name=values["display_name"] or ""
+            register,
+            name,
+            values["role"],
+            display_name=values["display_name"] or "",
+            phone=values["phone"] or "",
         )
         return name, passphrase
 
