@@ -72,13 +72,16 @@ def test_a_medewerker_exports_all_own_open_clients_with_progress(
         assert "versie 1" in path.read_text(encoding="utf-8")
 
     before = {p.name: p.read_bytes() for p in made}
+    inodes = {p.name: p.stat().st_ino for p in made}
     again = run_cli(*args, *db, env=env)
     assert again.returncode == 2
     assert f"9 van de 9 bestanden bestaan al in {out}" in again.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "nothing written"
     forced = run_cli(*args, "--force", *db, env=env)
     assert forced.returncode == 0, forced.stderr
-    assert all("versie 2" in p.read_text(encoding="utf-8") for p in out.iterdir())
+    # Written anew (each file replaced), with the same agreements: the same version.
+    assert all(p.stat().st_ino != inodes[p.name] for p in out.iterdir())
+    assert all("versie 1" in p.read_text(encoding="utf-8") for p in out.iterdir())
     assert not list(out.glob(".*")), "no temporary file left behind"
 
     colleague = run_cli(*args[:3], "anna", *args[4:], *db, env=env)

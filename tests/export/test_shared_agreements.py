@@ -14,6 +14,7 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, SignalPhase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.export import document, markdown
 from wijkteam_tui.store import services, sharing
+from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
 
 TODAY = date(2026, 11, 22)
@@ -126,6 +127,24 @@ def test_each_export_gets_the_next_version_and_a_failed_one_none(register, clien
         sharing.record_export(register, client, "docx")
 
 
+def test_unchanged_agreements_in_every_format_carry_one_version(register, client, tmp_path):
+    """md, pdf, the card and the calendar of the same agreements: version 1 each, also on a
+    later day; a changed plan makes version 2, in whichever format comes next."""
+    from wijkteam_tui.export.files import export_agreements
+
+    made: list[int] = []
+
+    def export(fmt: str, day: date) -> int:
+        made.append(len(made))
+        done = export_agreements(register, client, fmt, tmp_path / f"{len(made)}.{fmt}", day)
+        return done.version
+
+    assert [export(f, TODAY) for f in ("md", "pdf", "kaart", "ics")] == [1, 1, 1, 1]
+    assert export("md", date(2026, 11, 24)) == 1
+    services.add_signal(register, client, SignalInput(SignalPhase.ORANGE, "Slaapt slecht"))
+    assert [export(f, TODAY) for f in ("pdf", "md")] == [2, 2]
+
+
 def test_the_command_warns_writes_0600_and_never_overwrites_unasked(register, client, tmp_path):
     number = sharing.sharing_facts(register, client).client_number
     register.close()
@@ -138,6 +157,11 @@ def test_the_command_warns_writes_0600_and_never_overwrites_unasked(register, cl
     assert "Niet gedeeld: 1 netwerklid staat er niet in: geen toestemming" in first.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert "versie 1" in out.read_text(encoding="utf-8")
+    changed = open_register(register.path, "anna", PASSPHRASE)
+    try:  # the plan changes: the next export is a new version
+        services.add_signal(changed, client, SignalInput(SignalPhase.ORANGE, "Slaapt slecht"))
+    finally:
+        changed.close()
     again = run_cli(*args, env=env)
     assert again.returncode == 2 and "bestaat al" in again.stderr
     assert "versie 1" in out.read_text(encoding="utf-8"), "the file is as it was"
@@ -152,7 +176,7 @@ def test_the_command_warns_writes_0600_and_never_overwrites_unasked(register, cl
     from icalendar import Calendar
 
     events = Calendar.from_ical(agenda.read_bytes()).walk("VEVENT")
-    assert {int(e.get("sequence")) for e in events} == {3}, "the third export of this client"
+    assert {int(e.get("sequence")) for e in events} == {2}, "unchanged since version 2"
 
 
 def _calendar(register, client_id, version):

@@ -62,6 +62,12 @@ async def test_sharing_writes_the_chosen_format_where_the_person_said(register, 
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
         written = target.read_text(encoding="utf-8")
         assert "Fenna de Vries" in written and "Kees" not in written and "versie 1" in written
+        # The plan changes: the next export is a new version (an unchanged one keeps its).
+        from wijkteam_tui.domain.terms import SignalPhase
+        from wijkteam_tui.store.records import SignalInput
+        from wijkteam_tui.store.services import add_signal
+
+        add_signal(register, client.id, SignalInput(SignalPhase.ORANGE, "Slaapt slecht"))
 
         await pilot.press("d")
         await settle(pilot)
@@ -71,7 +77,8 @@ async def test_sharing_writes_the_chosen_format_where_the_person_said(register, 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ExportForm), "kept open: the file exists"
-        assert "bestaat al" in _screen_text(app)
+        said = " ".join(_screen_text(app).replace("│", " ").split())  # wrapped where it fits
+        assert "bestaat al" in said
         form.query_one("#replace", Select).value = True
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -19,6 +19,7 @@ them; the readable formats leave them out.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -97,6 +98,13 @@ class SharedDocument:
     @property
     def made_on_text(self) -> str:
         return format_date(self.made_on)
+
+
+def content_digest(doc: SharedDocument) -> str:
+    """SHA-256 of what `doc` says, without the day it was made, its version number and the
+    list told to the person exporting: the same for unchanged agreements in every format."""
+    said = replace(doc, made_on=date.min, version=0, left_out=[])
+    return hashlib.sha256(repr(said).encode("utf-8")).hexdigest()
 
 
 def may_be_shared(member: MemberFacts, today: date) -> bool:

@@ -178,8 +178,11 @@ def _export(
         built.append(doc)
         written.append(write_private(target, content, force=force))
 
+    said = document.content_digest(
+        drawn[0] if drawn is not None else document.build(facts, today, 0)
+    )
     try:
-        record_export(register, facts.client_id, file_format, write)
+        record_export(register, facts.client_id, file_format, write, content_digest=said)
         written[0].move_to(target)
     except BaseException:
         for temporary in written:

@@ -493,17 +493,19 @@ class DailySnapshot(Base):
 
 
 class SharedExport(Base):
-    """An export of a client's shared agreements: its version number (one more each time),
-    the format, who and when. Until the audit log (NEN 7513) records exports, this is where
-    they are recorded."""
+    """An export of a client's shared agreements: its version number, the format, who and
+    when. The version stays the same while what the document says does not change
+    (`content_digest`), in whichever format; it rises by one when it does."""
 
     __tablename__ = "shared_exports"
-    __table_args__ = (UniqueConstraint("client_id", "version"),)
+    __table_args__ = (Index("ix_shared_exports_client_id_version", "client_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     file_format: Mapped[str] = mapped_column(String(10))
+    #: SHA-256 of what the document says, without its date and version (export.document).
+    content_digest: Mapped[str | None] = mapped_column(String(64))
     exported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     exported_at: Mapped[datetime] = mapped_column(DateTime)
 

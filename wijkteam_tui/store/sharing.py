@@ -201,9 +201,12 @@ def record_export(
     client_id: int,
     file_format: str,
     write: Callable[[int], None] = lambda _version: None,
+    *,
+    content_digest: str | None = None,
 ) -> int:
     """Record that this user exports this client's shared agreements now, in `file_format`,
-    and return the export's version number (one more than the client's last).
+    and return the export's version number: the last export's when it said the same
+    (`content_digest`, in any format), else one more than the client's highest.
 
     `write(version)` makes the file inside the same transaction: when it fails (a full disk),
     the export is not recorded and the version is not used up."""
@@ -212,15 +215,25 @@ def record_export(
     user_id = _acting_user(register)
     with register.write() as session:
         _client(session, client_id)
-        last = session.scalar(
-            select(func.max(SharedExport.version)).where(SharedExport.client_id == client_id)
-        )
-        version = (last or 0) + 1
+        newest = session.execute(
+            select(SharedExport.version, SharedExport.content_digest)
+            .where(SharedExport.client_id == client_id)
+            .order_by(SharedExport.id.desc())
+            .limit(1)
+        ).first()
+        if newest is not None and content_digest is not None and newest[1] == content_digest:
+            version = newest[0]
+        else:
+            highest = session.scalar(
+                select(func.max(SharedExport.version)).where(SharedExport.client_id == client_id)
+            )
+            version = (highest or 0) + 1
         session.add(
             SharedExport(
                 client_id=client_id,
                 version=version,
                 file_format=file_format,
+                content_digest=content_digest,
                 exported_by_id=user_id,
                 exported_at=utc_now(),
             )
