@@ -311,7 +311,8 @@ class ClientFileScreen(WijkteamScreen[None]):
         for member in file.members:
             former = member.ended_on is not None
             fields: Fields = (
-                ("Naam", literal(member.name, "dim") if former else member.name),
+                # Said in words, not only dimmed: it must read so at 80 columns and without colour.
+                ("Naam", literal(f"{member.name} (voormalig)", "dim") if former else member.name),
                 ("Relatie", member.relation),
                 ("Soort", member.kind.label),
                 ("Steun", " ".join(member.supports) or "—"),
