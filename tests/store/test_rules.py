@@ -293,6 +293,7 @@ def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_histo
     assert [a.id for a in doc.ended] == [visit.id]
     (line,) = doc.plan[SignalPhase.ORANGE]
     assert line.whom_to_call == "(niet gedeeld): (niet gedeeld)"
+    assert any("Ayşe Yılmaz, die niet meer bij het netwerk betrokken is" in r for r in doc.left_out)
     file = queries.client_file(register, client.id, TODAY)
     (row,) = file.members
     assert (row.name, row.ended_on, row.ended_reason) == ("Ayşe Yılmaz", TODAY, "verhuisd")

@@ -140,6 +140,8 @@ def _why_left_out(members: list[MemberFacts], today: date) -> list[str]:
 def why_not_named(member: MemberFacts, today: date) -> str:
     """Why `member` (who may not be shared) may not be named: "die niet heeft ingestemd met
     delen", as a form and the person exporting say it."""
+    if member.ended_on is not None:  # ending withdraws consent: say the reason that counts
+        return "die niet meer bij het netwerk betrokken is"
     if not member.consent_to_share:
         return "die niet heeft ingestemd met delen"
     if member.consent_review_on is not None and member.consent_review_on < today:
