@@ -193,6 +193,8 @@ def generate(
         settings.out_of_hours_name = "Crisisdienst Middelwijk (fictief)"
         settings.out_of_hours_phone = "0900-1234567"
         settings.out_of_hours_hours = "24/7"
+        # The team's (fictitious) office: printed for a casemanager without a number of their own.
+        settings.office_phone = "0800-555 0100"
         grace = settings.grace_days
     ids = _Ids()
     totals = {"agreements": 0, "moments": 0, "alerts": 0}
