@@ -20,6 +20,7 @@ from wijkteam_tui.domain.terms import Channel
 from wijkteam_tui.export.overdue import FORMULA_START, SCHEMA_FILE
 from wijkteam_tui.store import services
 from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.queries import list_users
 from wijkteam_tui.store.records import AgreementInput, ClientInput
 
@@ -74,12 +75,16 @@ def team_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         bram_id = next(u.id for u in list_users(register) if u.name == "bram")
         owners = [(name, register.user.id) for name in NASTY] + [("Kees Bakker", bram_id)]
         for name, owner in owners:
+            typed = " ".join(name.splitlines())  # a line break is refused when typed now
             client = services.create_client(
-                register, ClientInput(name, OPENED, casemanager_id=owner), OPENED
+                register, ClientInput(typed, OPENED, casemanager_id=owner), OPENED
             )
             services.add_agreement(
                 register, client.id, AgreementInput(Channel.PHONE, OPENED, interval_days=7), OPENED
             )
+            if typed != name:  # as a register made before that keeps it
+                with register.write() as session:
+                    session.get(Client, client.id).name = name
     finally:
         register.close()
     return db
