@@ -127,6 +127,13 @@ def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
             # A change seen within a second of the last reload is read a second after it.
             await pilot.pause(MIN_RELOAD_SECONDS + POLL_SECONDS + 0.2)
             await settle(pilot)
+            # On a loaded machine that reload may only start now: the picture waits until no
+            # part of the screen is loading any more.
+            for _ in range(200):
+                if not any(widget.loading for widget in pilot.app.screen.query("*")):
+                    break
+                await pilot.pause(0.05)
+                await settle(pilot)
 
         return snap_compare(app, *args, run_before=before, **kwargs)
 
