@@ -3,6 +3,7 @@ keys at machine speed."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -83,6 +84,14 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
             continue
         await pilot.pause()
         rounds += 1
+    # A reload set off meanwhile (the watcher saw a commit, the test's own among them) may
+    # only have started now: wait until no part of the screen is loading any more.
+    for _ in range(200):
+        if not any(widget.loading for widget in pilot.app.screen.query("*")):
+            return
+        await pilot.pause(0.05)
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await pilot.app.workers.wait_for_complete()
 
 
 def burst(app: WijkteamApp, *keys: str) -> None:
@@ -127,13 +136,7 @@ def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
             # A change seen within a second of the last reload is read a second after it.
             await pilot.pause(MIN_RELOAD_SECONDS + POLL_SECONDS + 0.2)
             await settle(pilot)
-            # On a loaded machine that reload may only start now: the picture waits until no
-            # part of the screen is loading any more.
-            for _ in range(200):
-                if not any(widget.loading for widget in pilot.app.screen.query("*")):
-                    break
-                await pilot.pause(0.05)
-                await settle(pilot)
+            # (settle also waits until no part of the screen is loading any more)
 
         return snap_compare(app, *args, run_before=before, **kwargs)
 
