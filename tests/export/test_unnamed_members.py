@@ -291,7 +291,12 @@ def _fields(member: MemberFacts) -> dict[str, object]:
     return {name: getattr(member, name) for name in MemberFacts.__slots__}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # the same examples in every CI run; a drawn failure is in the note
+)
 @given(_facts())
 def test_no_hidden_members_name_or_number_appears_in_any_format(facts):
     doc = document.build(facts, TODAY, 1)
