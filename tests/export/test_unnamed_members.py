@@ -295,7 +295,7 @@ def _fields(member: MemberFacts) -> dict[str, object]:
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,  # the same examples in every CI run; a drawn failure is in the note
+    derandomize=True,  # the same examples in every CI run, so a red run is repeatable
 )
 @given(_facts())
 def test_no_hidden_members_name_or_number_appears_in_any_format(facts):
@@ -303,6 +303,8 @@ def test_no_hidden_members_name_or_number_appears_in_any_format(facts):
     shown = [m for m in facts.members if document.may_be_shared(m, TODAY)]
     known = known_words([m.name for m in shown] + [facts.client_name, facts.casemanager])
     hidden = [m for m in facts.members if not document.may_be_shared(m, TODAY)]
+    # A number a shown member also has may stand in the document as theirs.
+    shown_numbers = {re.sub(r"\D", "", m.phone) for m in shown}
     for name, text in _every_format(doc).items():
         flat = " ".join(fold(text).split())
         digits = re.sub(r"[\s\-./()+]", "", flat)
@@ -315,7 +317,9 @@ def test_no_hidden_members_name_or_number_appears_in_any_format(facts):
                 assert not re.search(rf"(?<!\w){re.escape(first)}(?!\w)", flat), (name, first)
             if len(core) >= 3 and last.split()[-1] not in known:
                 assert not re.search(rf"(?<!\w){re.escape(last)}(?!\w)", flat), (name, last)
-            assert re.sub(r"\D", "", member.phone)[1:] not in digits, (name, member.phone)
+            number = re.sub(r"\D", "", member.phone)
+            if number not in shown_numbers:
+                assert number[1:] not in digits, (name, member.phone)
             assert member.email not in flat, (name, member.email)
         for member in shown:
             # The card holds whom to call only; the calendar, who performs an agreement.
