@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.store.address import Location
-from wijkteam_tui.views.base import failure_text
+from wijkteam_tui.views.base import StoreWorkers, failure_text
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
 from wijkteam_tui.views.keys import KeySequencer
@@ -465,7 +465,42 @@ class WijkteamApp(App[None]):
                 binding.tooltip or binding.description,
                 partial(self._run_binding, binding.action, active.node),
             )
+        if self.register is not None and isinstance(screen, StoreWorkers):
+            yield SystemCommand(
+                "Mijn telefoonnummer",
+                "Het nummer in de gedeelde afspraken van uw cliënten",
+                partial(self.own_phone, screen),
+            )
         yield SystemCommand("Thema kiezen", "Kleuren van het scherm", self.action_change_theme)
+
+    def own_phone(self, screen: StoreWorkers) -> None:
+        """The person's own phone number, in a form with what is stored now."""
+        from wijkteam_tui.store.users import user_phone
+        from wijkteam_tui.views.forms.user import PhoneForm
+
+        register = self.register
+        if register is None or register.user is None:
+            return
+        name = register.user.name
+
+        def changed(number: str | None) -> None:
+            if number is not None:
+                self.notify(
+                    f"Uw telefoonnummer is nu {number}."
+                    if number
+                    else "U hebt geen eigen telefoonnummer meer; het kantoornummer van het team"
+                    " staat in de gedeelde afspraken."
+                )
+
+        def loaded(phone: str) -> None:
+            self.push_screen(PhoneForm(name, phone), changed)
+
+        screen.run_store(
+            lambda: user_phone(register, name),
+            loaded,
+            group="own-phone",
+            hold_keys=True,
+        )
 
     def _run_binding(self, action: str, node: object) -> None:
         self.call_later(self.run_action, action, node)

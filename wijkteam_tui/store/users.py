@@ -30,6 +30,8 @@ class UserRow:
     can_log_in: bool
     open_clients: int
     last_login: datetime | None
+    #: Printed in the shared documents of their clients ("" = the team's office number).
+    phone: str = ""
 
 
 def user_overview(register: Register) -> list[UserRow]:
@@ -38,7 +40,7 @@ def user_overview(register: Register) -> list[UserRow]:
     slots = {name for name, _role in register.keys.current().users()}
     with register.read_connection() as conn:
         users = conn.execute(
-            select(User.id, User.name, User.display_name, User.role).order_by(User.name)
+            select(User.id, User.name, User.display_name, User.role, User.phone).order_by(User.name)
         ).all()
         caseload = dict(
             conn.execute(
@@ -62,8 +64,9 @@ def user_overview(register: Register) -> list[UserRow]:
             name in slots,
             int(caseload.get(uid, 0)),
             logins.get(name),
+            phone or "",
         )
-        for uid, name, display, role in users
+        for uid, name, display, role, phone in users
     ]
 
 

@@ -5,12 +5,14 @@ open caseload and when they last logged in.
   shown once here, which the person replaces by their own at their next unlock (the teamleider
   never knows the passphrase someone keeps);
 - `x` takes a user's access away after a question; their history stays, and the register gets
-  a new key.
+  a new key;
+- `t` changes the chosen user's phone number (the line under the table shows it).
 
 The store refuses all of it to a medewerker."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,9 +26,9 @@ from wijkteam_tui.store.users import UserRow, deactivate_user, reset_passphrase,
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
-from wijkteam_tui.views.forms.user import AddUserForm
+from wijkteam_tui.views.forms.user import AddUserForm, PhoneForm
 from wijkteam_tui.views.tables import place_kept, row_table
-from wijkteam_tui.views.text import counted, fit
+from wijkteam_tui.views.text import counted, fit, literal
 from wijkteam_tui.views.topbar import TopBar
 
 #: All in view at 80 columns.
@@ -97,6 +99,13 @@ class UsersScreen(WijkteamScreen[None]):
             id="users.deactivate",
             tooltip="De toegang van de gekozen gebruiker verwijderen",
         ),
+        Binding(
+            "t",
+            "phone",
+            "Telefoon",
+            id="users.phone",
+            tooltip="Het telefoonnummer van de gekozen gebruiker wijzigen",
+        ),
         Binding("r", "reload", "Vernieuw", id="users.reload", tooltip="Opnieuw laden"),
     ]
 
@@ -108,6 +117,7 @@ class UsersScreen(WijkteamScreen[None]):
         yield TopBar()
         yield Static("Laden…", id="users-summary")
         yield row_table("users-table", COLUMNS)
+        yield Static("", id="users-chosen")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -152,6 +162,16 @@ class UsersScreen(WijkteamScreen[None]):
         self.query_one("#users-summary", Static).update(
             f"{counted(len(rows), 'gebruiker', 'gebruikers')}, van wie {can} kan inloggen."
         )
+        self._show_chosen()
+
+    @on(DataTable.RowHighlighted, "#users-table")
+    def _show_chosen(self) -> None:
+        row = self._chosen()
+        line = ""
+        if row is not None:
+            phone = row.phone or "geen (het kantoornummer van het team)"
+            line = f"Telefoon van {row.name}: {phone}"
+        self.query_one("#users-chosen", Static).update(literal(line))
 
     def _chosen(self) -> UserRow | None:
         table = self.query_one("#users-table", DataTable)
@@ -168,6 +188,23 @@ class UsersScreen(WijkteamScreen[None]):
             self.action_reload()
 
         self.app.push_screen(AddUserForm(), added)
+
+    def action_phone(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+
+        def changed(number: str | None) -> None:
+            if number is not None:
+                self.notify(
+                    f"Telefoonnummer van {row.name}: {number}."
+                    if number
+                    else f"{row.name} heeft geen eigen telefoonnummer meer; het kantoornummer"
+                    " staat in de gedeelde afspraken."
+                )
+                self.action_reload()
+
+        self.app.push_screen(PhoneForm(row.name, row.phone), changed)
 
     def action_reset(self) -> None:
         row = self._chosen()

@@ -1,7 +1,10 @@
 """Gebruiker toevoegen (`n` on Gebruikers, teamleider): a login name, the name shown, a phone
 number and a role.
 The new user gets a one-time passphrase, shown once to the teamleider, which they replace by
-their own at their first unlock. The store checks it all again and refuses a medewerker."""
+their own at their first unlock. The store checks it all again and refuses a medewerker.
+
+Telefoonnummer (`t` on Gebruikers for anyone, "Mijn telefoonnummer" in the command palette for
+oneself): the number the shared documents of that person's clients print."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user
+from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user, set_phone
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
 
 
@@ -84,3 +87,30 @@ class AddUserForm(FormScreen[tuple[str, str]]):
 
     def rebuild(self, typed: dict[str, Any]) -> AddUserForm:
         return AddUserForm(typed)
+
+
+class PhoneForm(FormScreen[str]):
+    """One person's phone number; dismisses with the number as stored ("" when cleared)."""
+
+    intro_text = (
+        "Dit nummer staat in de gedeelde afspraken en op het kaartje van de eigen cliënten."
+        " Leeg: het kantoornummer van het team (Teaminstellingen) staat er dan."
+    )
+
+    def __init__(self, name: str, phone: str, typed: dict[str, Any] | None = None) -> None:
+        super().__init__(typed)
+        self.user_name = name
+        self.phone = phone
+        self.title_text = f"Telefoonnummer van {name}"
+
+    def fields(self) -> Sequence[Field]:
+        return (Field("phone", "Telefoon", clean=_phone, placeholder="bijv. 06-12345678"),)
+
+    def initial(self) -> dict[str, Any]:
+        return {"phone": self.phone}
+
+    def save(self, register: Register, values: dict[str, Any], today: date) -> str:
+        return set_phone(register, self.user_name, values["phone"] or "")
+
+    def rebuild(self, typed: dict[str, Any]) -> PhoneForm:
+        return PhoneForm(self.user_name, self.phone, typed)
