@@ -453,11 +453,15 @@ class WijkteamApp(App[None]):
         self.push_screen(DutchCommandPalette.for_themes())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every binding of the current screen is in the command palette too."""
+        """Every binding of the current screen is in the command palette too: ours, each with
+        an id and a Dutch description, not the English ones Textual's widgets bring along
+        (moving in a list, copying text)."""
         seen = {"command_palette"}
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.action in seen or not binding.description or not active.enabled:
+            if binding.id is None or binding.action in seen or not binding.description:
+                continue
+            if not active.enabled:
                 continue
             seen.add(binding.action)
             yield SystemCommand(

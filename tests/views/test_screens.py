@@ -357,6 +357,14 @@ async def test_the_command_palette_offers_the_screens_actions(demo_register):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for title in ("Contact", "Cliënten", "Vergrendel", "Help", "Afsluiten"):
             assert title in titles
+        # Textual's own list and copy bindings are English: they stay out of the palette.
+        english = {"Copy selected text", "Focus Previous", "Down", "First", "Select"}
+        for keys in ("", "t", "/"):
+            if keys:
+                await pilot.press(keys)
+                await settle(pilot)
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert titles and not english & set(titles), (keys, titles)
 
 
 def test_outcome_keys_cover_every_outcome():
