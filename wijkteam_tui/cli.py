@@ -1156,8 +1156,11 @@ def vandaag_text(register: Register, today: date) -> str:
         )
     lines.append(f"Deze week ({len(day.due_soon)}):")
     for item in day.due_soon[:10]:
+        # Past the date but within the grace days: not yet te laat, but never a bare past date.
+        late = (today - item.next_due).days
+        when = f"{late} dg over tijd" if late > 0 else format_date(item.next_due)
         lines.append(
-            f"  {format_date(item.next_due):<16} {item.client_number}  {item.client_name:<28.28}"
+            f"  {when:<16} {item.client_number}  {item.client_name:<28.28}"
             f"  {item.who}"
         )
     lines.append(f"Aandachtspunten ({len(day.alerts)}):")

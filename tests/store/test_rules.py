@@ -316,3 +316,32 @@ def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_histo
             AgreementInput(Channel.PHONE, TODAY, member_id=neighbour.id, interval_days=7),
             TODAY,
         )
+
+
+def test_a_past_date_within_the_grace_days_says_over_tijd_everywhere(register, fatima):
+    from wijkteam_tui.cli import vandaag_text
+    from wijkteam_tui.views.client_file import agreement_state
+    from wijkteam_tui.views.text import due_text, soon_text
+
+    client, _, visit = fatima
+    settings, version = team_settings_for_edit(register)
+    update_team_settings(register, version, replace(settings, grace_days=5))
+    services.log_contact(
+        register, ContactInput(client.id, TODAY, Channel.VISIT, Outcome.GOOD, visit.id), TODAY
+    )
+    # Due on 6 December; on the 9th it is three days past the date, late only after the 11th.
+    later = TODAY + timedelta(days=17)
+    soon = [i for i in queries.today_list(register, register.user.id, later).due_soon]
+    assert [(i.agreement_id, i.next_due) for i in soon] == [(visit.id, date(2026, 12, 6))]
+    assert soon_text(soon[0].next_due, later) == "3d over tijd"
+    assert "3 dg over tijd" in vandaag_text(register, later)
+    row = next(a for a in queries.client_file(register, client.id, later).agreements
+               if a.id == visit.id)  # fmt: skip
+    assert agreement_state(row, later) == "3 dagen over tijd"
+    assert due_text(row.next_due, later, overdue=False).endswith("(3 dagen over tijd)")
+    # After the grace days it is te laat, in the same words as before.
+    late = TODAY + timedelta(days=21)
+    row = next(a for a in queries.client_file(register, client.id, late).agreements
+               if a.id == visit.id)  # fmt: skip
+    assert agreement_state(row, late) == "7 dagen te laat"
+    assert due_text(row.next_due, late).endswith("(7 dagen te laat)")

@@ -55,7 +55,7 @@ from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
 from wijkteam_tui.views.ecogram import LEGEND, NetworkMap, map_members
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.tables import place_kept
-from wijkteam_tui.views.text import day, due_text, fit, late_text, literal
+from wijkteam_tui.views.text import day, due_text, fit, late_text, literal, over_time_text
 from wijkteam_tui.views.topbar import TopBar
 
 TABS = (
@@ -100,10 +100,15 @@ PHASE_STYLE = {
 }
 
 
-def agreement_state(agreement: AgreementRow) -> str:
-    """The state of an agreement in words: '12 dagen te laat', 'uitgesteld tot …'."""
+def agreement_state(agreement: AgreementRow, today: date) -> str:
+    """The state of an agreement in words: '12 dagen te laat', 'uitgesteld tot …'. A date
+    already past says how late it is, also while the team's grace days keep it off the
+    overdue lists (it then stands in yellow, not red)."""
     if agreement.state is DueState.OVERDUE:
         return late_text(agreement.days_overdue)
+    due = agreement.next_due
+    if agreement.state is DueState.SOON and due is not None and due < today:
+        return over_time_text((today - due).days)
     if agreement.state is DueState.SNOOZED and agreement.snoozed_until is not None:
         # Short enough for its column; the full date is in the row's details (Enter).
         until = agreement.snoozed_until
@@ -341,7 +346,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             )
         agreements = self._cleared("agreements")
         for agreement in file.agreements:
-            state = agreement_state(agreement)
+            state = agreement_state(agreement, today)
             fields = (
                 ("Wie", agreement.who),
                 ("Stand", Text(state, style=STATE_STYLE[agreement.state])),
@@ -352,7 +357,10 @@ class ClientFileScreen(WijkteamScreen[None]):
             )
             detail = (
                 *fields[:2],
-                ("Volgende", due_text(agreement.next_due, today)),
+                (
+                    "Volgende",
+                    due_text(agreement.next_due, today, agreement.state is DueState.OVERDUE),
+                ),
                 *fields[3:],
                 ("Afspraak", agreement.description),
                 ("Van – tot", f"{day(agreement.start_on)} – {day(agreement.end_on)}"),
@@ -474,6 +482,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             return Text.assemble((f"{label:<22}", "bold"), literal(value or "—", style), "\n")
 
         late = file.next_due is not None and file.next_due < today
+        overdue = any(a.state is DueState.OVERDUE for a in file.agreements)
         text = Text()
         text.append_text(line("Fase", file.phase.label))
         text.append_text(line("Casemanager", file.casemanager))
@@ -482,7 +491,11 @@ class ClientFileScreen(WijkteamScreen[None]):
         text.append_text(line("In beeld sinds", day(file.opened_on)))
         text.append_text(line("Laatste contact", day(file.last_contact_on)))
         text.append_text(
-            line("Volgende contact", due_text(file.next_due, today), "bold red" if late else "")
+            line(
+                "Volgende contact",
+                due_text(file.next_due, today, overdue),
+                ("bold red" if overdue else "yellow") if late else "",
+            )
         )
         text.append("\n")
         text.append_text(line("In eigen woorden", file.own_words))

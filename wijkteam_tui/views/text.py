@@ -37,13 +37,17 @@ def short_day(value: date | None) -> str:
 
 
 def columns_line(cells: tuple[Text | str, ...], widths: tuple[int, ...]) -> Text:
-    """One row of fixed-width columns as a single line (one renderable, cheap to draw)."""
+    """One row of fixed-width columns as a single line (one renderable, cheap to draw). The
+    last cell is not padded: in a narrow list, blanks cut off would end the line in "…"."""
     line = Text(no_wrap=True)
-    for cell, width in zip(cells, widths, strict=False):
+    pairs = list(zip(cells, widths, strict=False))
+    for index, (cell, width) in enumerate(pairs):
         text = cell.copy() if isinstance(cell, Text) else literal(cell)
-        text.truncate(width, overflow="ellipsis", pad=True)
+        last = index == len(pairs) - 1
+        text.truncate(width, overflow="ellipsis", pad=not last)
         line.append_text(text)
-        line.append(" ")
+        if not last:
+            line.append(" ")
     return line
 
 
@@ -66,18 +70,36 @@ def fit(value: object, width: int, style: str = "") -> Text:
     return text
 
 
+def soon_text(due: date, today: date) -> str:
+    """The date column of "Deze week" on Vandaag: the weekday and date ahead, "vandaag", or how
+    far past the date an agreement still within the grace days is ("3d over tijd")."""
+    late = (today - due).days
+    if late > 0:
+        return f"{late}d over tijd"
+    if late == 0:
+        return "vandaag"
+    return day(due)[:-5]
+
+
 def late_text(days: int) -> str:
     """`1 dag te laat`, `12 dagen te laat`."""
     return f"{counted(days, 'dag', 'dagen')} te laat"
 
 
-def due_text(due: date | None, today: date) -> str:
-    """A due date as a person needs it: a date in the past always says how late it is."""
+def over_time_text(days: int) -> str:
+    """`3 dagen over tijd`: past the date, but within the team's grace days (coulance), so not
+    yet te laat."""
+    return f"{counted(days, 'dag', 'dagen')} over tijd"
+
+
+def due_text(due: date | None, today: date, overdue: bool = True) -> str:
+    """A due date as a person needs it: a date in the past always says how late it is; within
+    the team's grace days (`overdue` False) it is "over tijd", after them "te laat"."""
     if due is None:
         return "—"
     late = (today - due).days
     if late > 0:
-        return f"{format_date(due)} ({late_text(late)})"
+        return f"{format_date(due)} ({late_text(late) if overdue else over_time_text(late)})"
     if late == 0:
         return f"{format_date(due)} (vandaag)"
     return format_date(due)

@@ -19,14 +19,14 @@ from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.tables import place_kept
-from wijkteam_tui.views.text import columns_line, day, header, literal, short_day
+from wijkteam_tui.views.text import columns_line, day, header, literal, short_day, soon_text
 from wijkteam_tui.views.topbar import TopBar
 
 # Each list is drawn as lines of fixed-width columns: on a caseload of hundreds of rows a
 # cell-by-cell table costs more than the whole database read.
 SECTIONS = (
     ("overdue", "Te laat", (("Dagen", 5), ("Cliënt", 22), ("Hoe", 11), ("Wie", 30))),
-    ("soon", "Deze week", (("Datum", 9), ("Cliënt", 22), ("Hoe", 11), ("Wie", 30))),
+    ("soon", "Deze week", (("Datum", 13), ("Cliënt", 22), ("Hoe", 11), ("Wie", 26))),
     ("alerts", "Aandachtspunten", (("Sinds", 10), ("Cliënt", 20), ("Reden", 70))),
     ("out-of-view", "Uit beeld", (("Dagen", 5), ("Cliënt", 24), ("Laatste contact", 16))),
 )
@@ -134,7 +134,8 @@ class TodayScreen(WijkteamScreen[None]):
             return
         data = loaded.today
         self.wijkteam.team_known(loaded.team)
-        self.query_one(TopBar).show(loaded.team, self.wijkteam.register, self.wijkteam.clock())
+        today = self.wijkteam.clock()
+        self.query_one(TopBar).show(loaded.team, self.wijkteam.register, today)
         self._rows = {}
 
         def target(key: str, client_id: int, name: str, due: DueItem | None = None) -> str:
@@ -159,7 +160,7 @@ class TodayScreen(WijkteamScreen[None]):
                 item.client_name,
                 item,
             )
-            when = day(item.next_due)[:-5]
+            when = soon_text(item.next_due, today)
             soon.append((key, (when, item.client_name, item.channel.label, item.who)))
         alerts: list[Row] = [
             (
