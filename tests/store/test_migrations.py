@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, fingerprint, make_client
-from wijkteam_tui.domain.terms import MemberKind
+from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.errors import MigrationError
 from wijkteam_tui.store import queries, services
 from wijkteam_tui.store.engine import (
@@ -32,7 +32,7 @@ from wijkteam_tui.store.engine import (
     run_alembic,
 )
 from wijkteam_tui.store.models import Base, Client
-from wijkteam_tui.store.records import ClientInput, MemberInput
+from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 
 # Only on a local register: a local register's migration with a backup copy (the server's:
 # test_server.py).
@@ -294,3 +294,53 @@ def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_a_register(t
         check=False,
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_monthly_agreement_on_the_31st_stored_by_the_old_engine_is_due_in_february(
+    new_register: NewRegister,
+):
+    register = new_register.register
+    opened = date(2026, 1, 1)
+    client = services.create_client(
+        register, ClientInput(name="Anna Bakker", opened_on=opened), opened
+    )
+    agreement = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            channel=Channel.PHONE,
+            start_on=date(2026, 1, 31),
+            rrule="FREQ=MONTHLY;BYMONTHDAY=31",
+            shared=True,
+        ),
+        opened,
+    )
+    services.log_contact(
+        register,
+        ContactInput(client.id, date(2026, 1, 31), Channel.PHONE, Outcome.GOOD, agreement.id),
+        date(2026, 1, 31),
+    )
+
+    def stored() -> tuple[object, ...]:
+        with register.engine.connect() as conn:
+            return tuple(
+                conn.execute(
+                    text(
+                        "SELECT a.next_due, c.next_due FROM contact_agreements a"
+                        " JOIN clients c ON c.id = a.client_id"
+                    )
+                ).one()
+            )
+
+    right = stored()
+    assert [str(d) for d in right] == ["2026-02-28", "2026-02-28"]
+    run_alembic(register.engine, migration_config(), command.downgrade, "0019")
+    # What the engine before 0020 stored: the next month that has a 31st.
+    with register.engine.begin() as conn:
+        conn.execute(text("UPDATE contact_agreements SET next_due = '2026-03-31'"))
+        conn.execute(text("UPDATE clients SET next_due = '2026-03-31'"))
+    run_alembic(register.engine, migration_config(), command.upgrade, "head")
+    assert stored() == right
+    assert [a.next_due for a in queries.client_file(register, client.id, opened).agreements] == [
+        date(2026, 2, 28)
+    ]

@@ -49,7 +49,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: The newest revision in `migrations/versions` (a test keeps the two in step). A register at
 #: this revision opens without loading Alembic or reading the migration scripts: a command
 #: such as `wijkteam overdue` starts that much faster.
-HEAD_REVISION = "0019"
+HEAD_REVISION = "0020"
 BUSY_TIMEOUT_MS = 30_000
 # Decrypted pages kept per connection: SQLCipher decrypts on every cache miss, so a cache that
 # holds the working set (agreements, clients, network of a 20,000-client register) keeps reads
