@@ -1159,10 +1159,7 @@ def vandaag_text(register: Register, today: date) -> str:
         # Past the date but within the grace days: not yet te laat, but never a bare past date.
         late = (today - item.next_due).days
         when = f"{late} dg over tijd" if late > 0 else format_date(item.next_due)
-        lines.append(
-            f"  {when:<16} {item.client_number}  {item.client_name:<28.28}"
-            f"  {item.who}"
-        )
+        lines.append(f"  {when:<16} {item.client_number}  {item.client_name:<28.28}  {item.who}")
     lines.append(f"Aandachtspunten ({len(day.alerts)}):")
     for alert in day.alerts[:10]:
         lines.append(f"  {alert.client_number}  {alert.client_name:<28.28}  {alert.reason}")

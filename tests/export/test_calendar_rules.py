@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
 
+import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
@@ -53,21 +56,84 @@ def test_the_31st_reaches_the_calendar_as_the_last_day_of_shorter_months(registe
     ]
 
 
-def test_a_monthly_start_on_the_30th_reaches_the_calendar_without_skipping_february(register):
+def _merged(events, limit: int) -> list[date]:  # type: ignore[no-untyped-def]
+    return sorted(d for event in events for d in _expanded(event, limit))[:limit]
+
+
+def _monthly_from(register, start: date, rule: str = "FREQ=MONTHLY") -> int:  # type: ignore[no-untyped-def]
     client = services.create_client(register, ClientInput("Truus Smit", MONDAY), MONDAY)
     services.add_agreement(
         register,
         client.id,
-        AgreementInput(Channel.PHONE, date(2027, 1, 30), rrule="FREQ=MONTHLY", shared=True),
+        AgreementInput(Channel.PHONE, start, rrule=rule, shared=True),
         MONDAY,
     )
-    (event,) = _events(register, client.id, MONDAY)
-    assert _expanded(event, 4) == [
+    return client.id
+
+
+def test_a_monthly_start_on_the_30th_reaches_the_calendar_without_skipping_february(register):
+    client_id = _monthly_from(register, date(2027, 1, 30))
+    events = _events(register, client_id, MONDAY)
+    # Without BYSETPOS, which calcurse ignores: the 30th, and February's last day apart.
+    assert all("BYSETPOS" not in event.get("rrule") for event in events)
+    assert _merged(events, 4) == [
         date(2027, 1, 30),
         date(2027, 2, 28),
         date(2027, 3, 30),
         date(2027, 4, 30),
     ]
+
+
+def test_the_29th_every_other_month_and_in_a_leap_year_reach_the_calendar_once_each(register):
+    client_id = _monthly_from(register, date(2027, 12, 29), "FREQ=MONTHLY;INTERVAL=2")
+    events = _events(register, client_id, MONDAY)
+    assert _merged(events, 5) == [
+        date(2027, 12, 29),
+        date(2028, 2, 29),
+        date(2028, 4, 29),
+        date(2028, 6, 29),
+        date(2028, 8, 29),
+    ]
+    uids = {str(event.get("uid")) for event in events}
+    (plain,) = [uid for uid in uids if "-februari" not in uid]
+    assert uids == {plain, plain.replace("@", "-februari@")}
+
+
+def _calcurse_dates(made: bytes, tmp_path, first: date, days: int) -> list[date]:  # type: ignore[no-untyped-def]
+    """The days calcurse (a real calendar program) shows the imported file's events on."""
+    (tmp_path / "in.ics").write_bytes(made)
+    data = tmp_path / "calcurse"
+    run = ["calcurse", "-D", str(data)]
+    subprocess.run([*run, "-i", str(tmp_path / "in.ics")], check=True, capture_output=True)
+    shown = subprocess.run(
+        [*run, "-Q", "--from", f"{first:%m/%d/%Y}", "--days", str(days)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [
+        datetime.strptime(line.rstrip(":"), "%m/%d/%y").date()
+        for line in shown.splitlines()
+        if line.endswith(":")
+    ]
+
+
+@pytest.mark.skipif(shutil.which("calcurse") is None, reason="calcurse is installed by .ci/run")
+def test_calcurse_shows_the_monthly_days_the_register_makes_due(register, tmp_path):
+    for start, rule in (
+        (date(2027, 1, 30), "FREQ=MONTHLY"),
+        (date(2027, 1, 31), "FREQ=MONTHLY"),
+        (date(2027, 1, 29), "FREQ=MONTHLY;INTERVAL=3"),
+    ):
+        client_id = _monthly_from(register, start, rule)
+        doc = document.build(sharing.sharing_facts(register, client_id), MONDAY, 1)
+        made = ical.render(doc, datetime(2026, 11, 23, 9, tzinfo=UTC))
+        expected = _merged(list(Calendar.from_ical(made).walk("VEVENT")), 30)
+        within = [d for d in expected if d < date(2029, 1, 1)]
+        folder = tmp_path / f"{start}-{rule.count(';')}"
+        folder.mkdir()
+        shown = _calcurse_dates(made, folder, date(2027, 1, 1), 731)
+        assert shown == within, (start, rule)
 
 
 def test_a_rule_with_a_count_and_an_end_date_gets_one_until_and_no_extra_visit(register):
