@@ -236,7 +236,9 @@ def test_a_failing_migration_leaves_the_register_as_it_was(
     register.close()
 
 
-def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_a_register(tmp_path: Path):
+def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_and_upgrades_a_register(
+    tmp_path: Path,
+):
     wheel_dir = tmp_path / "wheel"
     subprocess.run(
         [
@@ -273,9 +275,19 @@ def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_a_register(t
         installed = pathlib.Path(wijkteam_tui.__file__)
         assert installed.is_relative_to({str(site)!r}), installed
         target = pathlib.Path({str(target)!r})
+        from alembic import command
+        from wijkteam_tui.store.engine import (
+            HEAD_REVISION, MIGRATIONS_DIR, migration_config, run_alembic, stored_revision
+        )
+        assert MIGRATIONS_DIR.is_relative_to({str(site)!r}), MIGRATIONS_DIR
         register, _ = create_register(target, "anna", "een lang wachtwoord")
+        # An older register, upgraded by the installed program when it is opened.
+        run_alembic(register.engine, migration_config(), command.downgrade, "0018")
+        assert stored_revision(register.engine) == "0018"
         register.close()
         register = open_register(target, "anna", "een lang wachtwoord")
+        assert register.migration is not None, "opening migrated it"
+        assert stored_revision(register.engine) == HEAD_REVISION
         print(register.check() == [] and "ok")
         """
     )
@@ -344,3 +356,35 @@ def test_a_monthly_agreement_on_the_31st_stored_by_the_old_engine_is_due_in_febr
     assert [a.next_due for a in queries.client_file(register, client.id, opened).agreements] == [
         date(2026, 2, 28)
     ]
+
+
+def test_alembic_at_the_root_writes_the_next_numbered_revision_and_refuses_a_register(
+    tmp_path: Path,
+):
+    """`alembic revision --autogenerate` as every Alembic user runs it: against a scratch
+    database at the head, numbered after the head, empty while the models agree."""
+    shutil.copytree(
+        MIGRATIONS_DIR, tmp_path / "migrations", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    ini = (REPO / "alembic.ini").read_text()
+    (tmp_path / "alembic.ini").write_text(ini)
+    alembic = [str(Path(sys.executable).parent / "alembic"), "-c", str(tmp_path / "alembic.ini")]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    made = subprocess.run(
+        [*alembic, "revision", "--autogenerate", "-m", "nieuwe kolom"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    number = f"{int(HEAD_REVISION) + 1:04d}"
+    (written,) = (tmp_path / "migrations" / "versions").glob(f"{number}_*.py")
+    source = written.read_text()
+    assert f"revision: str = '{number}'" in source
+    assert f"down_revision: str | None = '{HEAD_REVISION}'" in source
+    assert "op." not in source, "models and migrations agree: nothing to do"
+
+    refused = subprocess.run(
+        [*alembic, "upgrade", "head"], capture_output=True, text=True, cwd=tmp_path, env=env,
+        check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "wijkteam db upgrade" in refused.stderr

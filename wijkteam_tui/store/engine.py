@@ -45,7 +45,14 @@ if TYPE_CHECKING:  # Alembic is imported only when a register's structure must c
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+#: The Alembic migrations: `migrations/` at the project's root, where `alembic.ini` finds them;
+#: an installed wheel carries the folder inside the package (pyproject.toml maps it there).
+_PACKAGED_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = (
+    _PACKAGED_MIGRATIONS
+    if (_PACKAGED_MIGRATIONS / "env.py").is_file()
+    else Path(__file__).resolve().parent.parent.parent / "migrations"
+)
 #: The newest revision in `migrations/versions` (a test keeps the two in step). A register at
 #: this revision opens without loading Alembic or reading the migration scripts: a command
 #: such as `wijkteam overdue` starts that much faster.
