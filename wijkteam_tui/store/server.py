@@ -6,7 +6,7 @@ Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and 
   `<user>@<database>` (store/server_roles.py). Its password is derived from their passphrase
   with Argon2id (`login_secret`), so the server keeps nothing that is cheaper to guess than
   the person's key slot, and the passphrase itself never reaches the server: wijkteam sends
-  a SCRAM verifier it computed itself (`scram_verifier`). Nobody else on the server may
+  a SCRAM verifier libpq computed on this side (`scram_verifier`). Nobody else on the server may
   connect to the database.
 - **What the server enforces** is in store/server_roles.py: no login may edit the audit log,
   the structure or anyone else's login or key slot except through the register's checked
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,7 +80,6 @@ AUDIT_KEY = "audit_key_sealed"
 #: after LOCK_TIMEOUT_MS the write is given up (as BUSY_TIMEOUT_MS locally).
 WAIT_NOTICE_MS = 2_000
 LOCK_TIMEOUT_MS = 30_000
-SCRAM_ITERATIONS = 4096
 _LOGIN_SALT = b"wijkteam server login\x00"
 
 
@@ -95,19 +93,16 @@ def login_secret(user: str, passphrase: str) -> str:
     return base64.b64encode(crypto.derive_key(passphrase, salt, crypto.new_slot_cost())).decode()
 
 
-def scram_verifier(password: str, iterations: int = SCRAM_ITERATIONS) -> str:
-    """A SCRAM-SHA-256 verifier in PostgreSQL's format (RFC 5803): the server stores it, and
-    the password itself is never sent. `password` is ASCII (base64), so SASLprep leaves it."""
-    salt = secrets.token_bytes(16)
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode("ascii"), salt, iterations)
-    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-    stored_key = hashlib.sha256(client_key).digest()
-    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
-    b64 = base64.b64encode
-    return (
-        f"SCRAM-SHA-256${iterations}:{b64(salt).decode()}"
-        f"${b64(stored_key).decode()}:{b64(server_key).decode()}"
+def scram_verifier(conn: Connection, role: str, password: str) -> str:
+    """A SCRAM-SHA-256 verifier, made by libpq itself (PQencryptPasswordConn, with the server's
+    iteration count): the server stores it, and the password is never sent. libpq asks for the
+    `role`, though SCRAM does not use it."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    verifier: bytes = driver.pgconn.encrypt_password(
+        password.encode("utf-8"), role.encode("utf-8"), b"scram-sha-256"
     )
+    return verifier.decode("ascii")
 
 
 def make_server_engine(address: ServerAddress, role: str, password: str | None) -> Engine:
@@ -468,7 +463,7 @@ def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) 
         close_login(conn, address, login.user)
         return
     assert login.secret is not None
-    verifier = scram_verifier(login_secret(login.user, login.secret))
+    verifier = scram_verifier(conn, login.user, login_secret(login.user, login.secret))
     set_login(conn, address, login.user, verifier, role=login.role)
 
 
@@ -667,7 +662,7 @@ def _closed_login(conn: Connection, address: ServerAddress, name: str, role: Rol
     """A login for a user whose passphrase is not known here (a register copied to the
     server): a member of the team that may not log in until a teamleider resets their
     passphrase (its password is a random one nobody knows)."""
-    verifier = scram_verifier(secrets.token_urlsafe(32))
+    verifier = scram_verifier(conn, name, secrets.token_urlsafe(32))
     set_login(conn, address, name, verifier, role=role, may_login=False)
 
 
