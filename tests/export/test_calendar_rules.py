@@ -174,3 +174,24 @@ def test_a_next_time_already_past_says_it_is_late_in_the_document(register):
     assert "volgende keer zo snel mogelijk (was di 24 nov 2026)" in text
     on_time = markdown.render(document.build(sharing.sharing_facts(register, client_id), MONDAY, 1))
     assert "volgende keer di 24 nov 2026" in on_time
+
+
+def test_the_time_zone_block_agrees_with_zoneinfo_for_twenty_years():
+    """The VTIMEZONE is written by hand as two yearly rules: icalendar's own
+    (`Timezone.from_tzid`) lists every change as a date and stops at 2038. Read back by
+    icalendar, ours gives the offset zoneinfo gives on every day up to 2046, on both sides of
+    each change."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Timezone
+
+    ours = Timezone.from_ical(ical.VTIMEZONE).to_tz()
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    moment = datetime(2026, 1, 1, 1, 30)
+    while moment.year < 2046:
+        for hour in (moment, moment + timedelta(hours=2)):
+            assert hour.replace(tzinfo=ours).utcoffset() == (
+                hour.replace(tzinfo=amsterdam).utcoffset()
+            ), hour
+        moment += timedelta(days=1)
