@@ -178,6 +178,12 @@ def is_snoozed(snoozed_until: date | None, today: date) -> bool:
     return snoozed_until is not None and today <= snoozed_until
 
 
+def overdue_cutoff(today: date, grace_days: int) -> date:
+    """An agreement due before this day is overdue (te laat) on `today`: the team's grace days
+    (coulance) after its date have passed. The same rule as `due_state`, for the queries."""
+    return today - timedelta(days=grace_days)
+
+
 def due_state(
     due: date | None,
     today: date,
@@ -189,7 +195,7 @@ def due_state(
         return DueState.ENDED
     if is_snoozed(snoozed_until, today):
         return DueState.SNOOZED
-    if today > due + timedelta(days=grace_days):
+    if due < overdue_cutoff(today, grace_days):
         return DueState.OVERDUE
     if due <= today + timedelta(days=SOON_DAYS):
         return DueState.SOON

@@ -40,6 +40,7 @@ from wijkteam_tui.domain.schedules import (
     days_overdue,
     due_state,
     is_snoozed,
+    overdue_cutoff,
 )
 from wijkteam_tui.domain.search import matched_members, search_words
 from wijkteam_tui.domain.terms import (
@@ -60,6 +61,7 @@ from wijkteam_tui.domain.thresholds import (
     silent_days,
 )
 from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.due import grace_days, not_snoozed
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
@@ -146,10 +148,7 @@ def _due_query(condition: Any, *, team: bool) -> Any:
             Client.phase != Phase.CLOSED,
             ContactAgreement.active.is_(True),
             ContactAgreement.next_due < bindparam("limit", type_=Date),
-            or_(
-                ContactAgreement.snoozed_until.is_(None),
-                ContactAgreement.snoozed_until < bindparam("today", type_=Date),
-            ),
+            not_snoozed(bindparam("today", type_=Date)),
         )
         .order_by(ContactAgreement.next_due, ContactAgreement.id if team else Client.name)
     )
@@ -196,8 +195,7 @@ def fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
     return items
 
 
-_TEAM = select(
-    TeamSettings.grace_days,
+_OUT_OF_HOURS = select(
     TeamSettings.out_of_hours_name,
     TeamSettings.out_of_hours_phone,
     TeamSettings.out_of_hours_hours,
@@ -206,8 +204,7 @@ _TEAM = select(
 
 def _team(conn: Connection) -> tuple[int, str]:
     """(grace days, out-of-hours contact as one line) of the team."""
-    grace, *out_of_hours = conn.execute(_TEAM).one()
-    return grace, out_of_hours_text(*out_of_hours)
+    return grace_days(conn), out_of_hours_text(*conn.execute(_OUT_OF_HOURS).one())
 
 
 def today_list(
@@ -224,7 +221,7 @@ def today_list(
             limit=today + timedelta(days=SOON_DAYS + 1),
             today=today,
         )
-        overdue_limit = today - timedelta(days=grace)
+        overdue_limit = overdue_cutoff(today, grace)
         overdue = [i for i in items if i.next_due < overdue_limit]
         soon = [i for i in items if i.next_due >= overdue_limit]
         alerts = open_alerts(conn, Client.casemanager_id == user_id)
@@ -350,7 +347,7 @@ def team_overview(register: Register, today: date) -> TeamOverview:
     """Every overdue follow-up in the team, most overdue first, with counts per casemanager."""
     with register.read_connection() as conn:
         grace, _ = _team(conn)
-        overdue = fetch_due(conn, _TEAM_DUE, limit=today - timedelta(days=grace), today=today)
+        overdue = fetch_due(conn, _TEAM_DUE, limit=overdue_cutoff(today, grace), today=today)
     per_casemanager = Counter(item.casemanager or "(geen casemanager)" for item in overdue)
     return TeamOverview(overdue=overdue, per_casemanager=dict(per_casemanager))
 
@@ -795,7 +792,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
         client = session.get(Client, client_id)
         if client is None:
             raise ValidationError(f"Cliënt {client_id} bestaat niet.", "client")
-        grace = session.scalar(select(TeamSettings.grace_days).where(TeamSettings.id == 1)) or 0
+        grace = grace_days(session)
         casemanager = session.get(User, client.casemanager_id) if client.casemanager_id else None
         members = session.scalars(
             select(NetworkMember)

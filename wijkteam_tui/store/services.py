@@ -24,7 +24,7 @@ from wijkteam_tui.domain.phases import (
     what_is_missing,
 )
 from wijkteam_tui.domain.retention import retention_until
-from wijkteam_tui.domain.schedules import REAL_CONTACT, validate_rrule
+from wijkteam_tui.domain.schedules import REAL_CONTACT, overdue_cutoff, validate_rrule
 from wijkteam_tui.domain.search import client_search_text, network_search_text
 from wijkteam_tui.domain.terms import (
     AlertStatus,
@@ -1189,7 +1189,7 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
         or_(
             func.coalesce(Client.last_contact_on, Client.opened_on)
             < out_of_view_cutoff(today, shortest),
-            Client.next_due < today - timedelta(days=settings.grace_days),
+            Client.next_due < overdue_cutoff(today, settings.grace_days),
             snooze_ended,
             agreement_ended,
             frequency_alert,

@@ -14,17 +14,18 @@ from dataclasses import asdict, fields
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select, true
+from sqlalchemy import Connection, and_, exists, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.domain.phrases import schedule_text
-from wijkteam_tui.domain.schedules import SOON_DAYS
+from wijkteam_tui.domain.schedules import SOON_DAYS, overdue_cutoff
 from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import RoleError, ValidationError
+from wijkteam_tui.store.due import grace_days, not_snoozed
 from wijkteam_tui.store.engine import Register, utc_now
 from wijkteam_tui.store.models import (
     Alert,
@@ -35,7 +36,6 @@ from wijkteam_tui.store.models import (
     NetworkMember,
     SettingChange,
     SignOffRequest,
-    TeamSettings,
     Threshold,
     User,
 )
@@ -158,7 +158,7 @@ def _counts(
         .group_by(Client.casemanager_id, Client.phase)
     ):
         counts[user_id].caseload[Phase(phase)] = n
-    overdue_before = today - timedelta(days=grace)
+    overdue_before = overdue_cutoff(today, grace)
     for user_id, n, oldest in conn.execute(
         select(Client.casemanager_id, func.count(), func.min(ContactAgreement.next_due))
         .select_from(ContactAgreement)
@@ -168,7 +168,7 @@ def _counts(
             Client.phase != Phase.CLOSED,
             ContactAgreement.active.is_(True),
             ContactAgreement.next_due < overdue_before,
-            or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today),
+            not_snoozed(today),
         )
         .group_by(Client.casemanager_id)
     ):
@@ -236,15 +236,11 @@ def _count_due_soon(
             ContactAgreement.active.is_(True),
             ContactAgreement.next_due >= overdue_before,
             ContactAgreement.next_due < today + timedelta(days=SOON_DAYS + 1),
-            or_(ContactAgreement.snoozed_until.is_(None), ContactAgreement.snoozed_until < today),
+            not_snoozed(today),
         )
         .group_by(Client.casemanager_id)
     ):
         counts[user_id].due_soon = n
-
-
-def _grace(conn: Connection) -> int:
-    return int(conn.execute(select(TeamSettings.grace_days).where(TeamSettings.id == 1)).one()[0])
 
 
 def _days_since(day: date | str | None, today: date) -> int:
@@ -284,7 +280,7 @@ def _review(
 ) -> TeamReview:
     with register.read_connection() as conn:
         condition = _client_condition(filters)
-        counts = _counts(conn, condition, today, _grace(conn), due_soon=due_soon)
+        counts = _counts(conn, condition, today, grace_days(conn), due_soon=due_soon)
         users = conn.execute(select(User.id, user_name(User), User.active)).all()
     rows = []
     for user_id, name, active in users:
@@ -319,7 +315,7 @@ def _review(
 def snapshot_counts(session: Session, today: date) -> dict[int | None, tuple[int, ...]]:
     """Per casemanager: (caseload, overdue, open alerts, urgent alerts, uit beeld) today."""
     conn = session.connection()
-    counts = _counts(conn, Client.phase != Phase.CLOSED, today, _grace(conn))
+    counts = _counts(conn, Client.phase != Phase.CLOSED, today, grace_days(conn))
     return {
         user_id: (
             sum(c.caseload.values()),
@@ -679,7 +675,7 @@ def team_detail(
         overdue = fetch_due(
             conn,
             due_query(mine, team=False),
-            limit=today - timedelta(days=_grace(conn)),
+            limit=overdue_cutoff(today, grace_days(conn)),
             today=today,
         )
         alerts = open_alerts(conn, mine)
