@@ -117,6 +117,16 @@ async def drain(pilot) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("the keys were never all handled")
 
 
+async def until(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until `condition()` holds: what a screen does after a dialog closed (its result
+    callback, a notification) runs as a message of its own, after the screen has switched."""
+    for _ in range(200):
+        if condition():
+            return
+        await settle(pilot)
+    raise AssertionError(f"never happened: {what}")
+
+
 @pytest.fixture
 def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
     """The plugin's `snap_compare`, with one more wait before the picture: a screen reads anew

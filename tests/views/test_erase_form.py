@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, make_app, settle, until
 from tests.views.test_forms import _client_file, _screen_text
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Role
@@ -75,8 +75,13 @@ async def test_a_medewerker_is_refused(register):
             await pilot.press("w")
             await settle(pilot)
             assert isinstance(app.screen, ClientFileScreen)
-            told = [n.message for n in app._notifications]
-            assert any("Alleen een teamleider wist een cliënt" in m for m in told), told
+            await until(
+                pilot,
+                lambda: any(
+                    "Alleen een teamleider wist een cliënt" in n.message for n in app._notifications
+                ),
+                "the refusal to a medewerker",
+            )
     finally:
         bram.close()
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, make_app, settle, until
 from wijkteam_tui.domain.terms import Channel, MemberKind, Regime, SignalPhase
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.models import (
@@ -633,7 +633,11 @@ async def test_a_red_signalering_is_recorded_and_raises_an_alert(register):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
-        assert any("rood" in n.message.lower() for n in app._notifications)
+        await until(
+            pilot,
+            lambda: any("rood" in n.message.lower() for n in app._notifications),
+            "a notification of the new aandachtspunt",
+        )
     with register.read() as session:
         seen = session.scalars(select(Observation)).one()
         assert (seen.phase, seen.signal_id, seen.observed_by) == (

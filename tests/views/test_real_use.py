@@ -15,7 +15,7 @@ from sqlalchemy import select
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from tests.views.conftest import TODAY, burst, drain, make_app, settle
+from tests.views.conftest import TODAY, burst, drain, make_app, settle, until
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, SignalPhase
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store.engine import Register, create_register, open_register
@@ -273,8 +273,11 @@ async def test_a_failing_load_ends_the_spinner_and_says_so(
         app.push_screen(ClientFileScreen(street.silent_id))
         await settle(pilot)
         assert not app.screen.query_one("#tabs").loading
-        shown = [n.message for n in app._notifications]
-        assert any("Er ging iets mis (RuntimeError)" in text for text in shown), shown
+        await until(
+            pilot,
+            lambda: any("Er ging iets mis (RuntimeError)" in n.message for n in app._notifications),
+            "the notification of the failure",
+        )
 
 
 async def test_a_failing_save_ends_opslaan_and_keeps_the_dialog(

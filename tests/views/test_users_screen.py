@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import make_app, settle
+from tests.views.conftest import make_app, settle, until
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
@@ -182,7 +182,11 @@ async def test_w_gives_a_one_time_passphrase_after_the_question(register):
         await pilot.press("up", "w", "j")
         await settle(pilot)
         assert isinstance(app.screen, UsersScreen)
-        assert any("Uw eigen wachtwoord" in n.message for n in app._notifications)
+        await until(
+            pilot,
+            lambda: any("Uw eigen wachtwoord" in n.message for n in app._notifications),
+            "the refusal of a reset of one's own passphrase",
+        )
     with pytest.raises(WrongPassphraseError):
         crypto.unlock(register.path, "bram", BRAM)
     with pytest.raises(OneTimePassphraseError):
