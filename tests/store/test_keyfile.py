@@ -14,7 +14,7 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import fingerprint, make_client
 from wijkteam_tui.domain.accounts import passphrase_strength
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import AuthenticationError, KeyFileError, UsageError
+from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, UsageError
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import User
@@ -96,7 +96,7 @@ def test_a_medewerker_cannot_add_users(new_register: NewRegister):
         "bram zijn wachtwoord",
     )
     bram = crypto.unlock(path, "bram", "bram zijn wachtwoord")
-    with pytest.raises(AuthenticationError, match="Alleen een teamleider"):
+    with pytest.raises(RoleError, match="Alleen een teamleider"):
         crypto.add_user_slot(path, bram, "cem", Role.TEAMLEIDER, "cem zijn wachtwoord")
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import keep_key_files, make_client, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import AuthenticationError, KeyFileError, WijkteamError
+from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, WijkteamError
 from wijkteam_tui.store import audit, crypto, journal, rekey
 from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
 from wijkteam_tui.store.models import AuditEvent, Client
@@ -224,7 +224,7 @@ def test_passwd_keeps_the_grant_and_a_reset_gets_a_new_one(new_register: NewRegi
     slot = reset.user_slot("bram")
     assert slot is not None and slot.box_public != before.box_public and reset.grant_ok(slot)
     # A medewerker holds no signing key and cannot grant anyone a role.
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(RoleError):
         crypto.unlock(path, "cem", CEM).signing_key()
     assert crypto.unlock(path, "bram", one_time, one_time_ok=True).role is Role.MEDEWERKER
 

@@ -21,6 +21,7 @@ from wijkteam_tui.errors import (
     AuthenticationError,
     KeyFileError,
     RegisterError,
+    RoleError,
     UsageError,
     WrongPassphraseError,
 )
@@ -491,9 +492,9 @@ def test_a_medewerker_changes_only_his_own_key_slot_and_every_version_is_kept(
         keys = bram.keys
         assert isinstance(keys, server.ServerKeys)
         # Without anna's slot and the recovery slot: refused by the server, nothing changed.
-        with pytest.raises(AuthenticationError, match="eigen sleutel"):
+        with pytest.raises(RoleError, match="eigen sleutel"):
             keys.rewrite(key, lambda kf: kf.without_user("anna"))
-        with pytest.raises(AuthenticationError, match="eigen sleutel"):
+        with pytest.raises(RoleError, match="eigen sleutel"):
             keys.rewrite(
                 key,
                 lambda kf: crypto.KeyFile(

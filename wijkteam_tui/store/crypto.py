@@ -68,6 +68,7 @@ from wijkteam_tui.errors import (
     AuthenticationError,
     KeyFileError,
     OneTimePassphraseError,
+    RoleError,
     TooManyAttemptsError,
     UsageError,
     WrongPassphraseError,
@@ -305,7 +306,7 @@ class Unlocked:
     def signing_key(self) -> Ed25519PrivateKey:
         """The register's signing key, held by a teamleider and by the recovery key."""
         if len(self.keys) != BOX_KEY_BYTES + SIGNING_SEED_BYTES:
-            raise AuthenticationError("Alleen een teamleider kent rollen toe.")
+            raise RoleError("Alleen een teamleider kent rollen toe.")
         return Ed25519PrivateKey.from_private_bytes(bytes(self.keys[BOX_KEY_BYTES:]))
 
     def forget(self) -> None:
@@ -553,7 +554,7 @@ def reset_user_passphrase(
     """A teamleider gives `user` a new slot with a one-time passphrase, which must be changed
     at the next unlock; returns the key file and that passphrase (shown once)."""
     if unlocked.role is not Role.TEAMLEIDER:
-        raise AuthenticationError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
+        raise RoleError("Alleen een teamleider stelt een wachtwoord opnieuw in.")
     passphrase = one_time_passphrase()
     change = _new_secret_for(user, unlocked, passphrase, must_change=True)
     login = Login(user, secret=passphrase)
@@ -572,7 +573,7 @@ def add_user_slot(
     """Give a new user a slot; only a teamleider may, and a name is used once. With
     `must_change` the passphrase is a one-time one, replaced at the user's first unlock."""
     if unlocked.role is not Role.TEAMLEIDER:
-        raise AuthenticationError("Alleen een teamleider kan gebruikers toevoegen.")
+        raise RoleError("Alleen een teamleider kan gebruikers toevoegen.")
     validate_user_name(user)
     validate_passphrase(passphrase)
     signing_key = unlocked.signing_key()

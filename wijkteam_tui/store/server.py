@@ -51,6 +51,7 @@ from wijkteam_tui.errors import (
     KeyFileError,
     OneTimePassphraseError,
     RegisterError,
+    RoleError,
     ServerUnreachableError,
     WijkteamError,
     WrongPassphraseError,
@@ -450,7 +451,7 @@ def _refusal(exc: DBAPIError) -> WijkteamError:
     """A change the server refused (a check in one of the register's functions)."""
     if getattr(exc.orig, "sqlstate", None) == "42501":
         primary = getattr(getattr(exc.orig, "diag", None), "message_primary", None)
-        return AuthenticationError(
+        return RoleError(
             f"De server weigert dit: {primary or 'geen recht'}. Er is niets gewijzigd."
         )
     return RegisterError(f"De sleutels konden niet worden gewijzigd ({exc.orig}).")
