@@ -98,5 +98,15 @@ class RoleError(WijkteamError):
     exit_code = EXIT_ROLE
 
 
+#: What a save says when a colleague changed the same record since it was opened.
+CHANGED_MEANWHILE = (
+    "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen; open het opnieuw en"
+    " probeer het nog eens."
+)
+
+
 class ConflictError(WijkteamError):
-    """Someone else changed the record in the meantime."""
+    """Someone else changed the record in the meantime (by default: `CHANGED_MEANWHILE`)."""
+
+    def __init__(self, message: str = CHANGED_MEANWHILE) -> None:
+        super().__init__(message)

@@ -72,7 +72,8 @@ WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
 BEGIN_OPTION = "wijkteam_begin"
 WAITING_OPTION = "wijkteam_waiting"
 _SQLITE_BUSY = 5
-#: After this long waiting for another writer, the person is told that the program waits.
+#: After this long waiting for another writer (locally or on the team server), the person is
+#: told that the program waits; after BUSY_TIMEOUT_MS the write is given up.
 WAIT_NOTICE_MS = 2_000
 
 
@@ -437,10 +438,7 @@ def _translated_errors(
     try:
         yield
     except StaleDataError as exc:
-        raise ConflictError(
-            "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen; open het"
-            " opnieuw en probeer het nog eens."
-        ) from exc
+        raise ConflictError() from exc
     except DBAPIError as exc:
         meant = fault(exc.orig)
         if meant is not None:

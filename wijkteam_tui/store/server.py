@@ -58,7 +58,12 @@ from wijkteam_tui.errors import (
 )
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.address import ServerAddress
-from wijkteam_tui.store.engine import BEGIN_OPTION, WAITING_OPTION
+from wijkteam_tui.store.engine import (
+    BEGIN_OPTION,
+    BUSY_TIMEOUT_MS,
+    WAIT_NOTICE_MS,
+    WAITING_OPTION,
+)
 from wijkteam_tui.store.server_roles import (
     SCHEMA,
     close_login,
@@ -77,10 +82,6 @@ CHANNEL = "wijkteam"
 WRITE_LOCK = 0x77696A6B  # "wijk"
 #: Key document extra: the audit chain's key, sealed with the register key.
 AUDIT_KEY = "audit_key_sealed"
-#: After this long waiting for a colleague's write, the person is told that the program waits;
-#: after LOCK_TIMEOUT_MS the write is given up (as BUSY_TIMEOUT_MS locally).
-WAIT_NOTICE_MS = 2_000
-LOCK_TIMEOUT_MS = 30_000
 _LOGIN_SALT = b"wijkteam server login\x00"
 
 
@@ -167,7 +168,7 @@ def _begin(conn: Connection) -> None:
             raw.execute("ROLLBACK TO SAVEPOINT wijkteam_wait")
             if waiting is not None:
                 waiting()
-            raw.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS - WAIT_NOTICE_MS}")
+            raw.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS - WAIT_NOTICE_MS}")
             raw.execute(lock)
         raw.execute("RELEASE SAVEPOINT wijkteam_wait")
         raw.execute("SET LOCAL lock_timeout TO DEFAULT")

@@ -131,10 +131,7 @@ def _acting_user(register: Register) -> int:
 
 def _check_version(current: int, expected: int) -> None:
     if current != expected:
-        raise ConflictError(
-            "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen; open het"
-            " opnieuw en probeer het nog eens."
-        )
+        raise ConflictError()
 
 
 def _summary(session: Session, client: Client) -> ClientSummary:
