@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from wijkteam_tui.store.engine import utc_now
+from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import Client
 
 REPO = Path(__file__).resolve().parent.parent

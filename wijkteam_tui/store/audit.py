@@ -32,6 +32,7 @@ from sqlalchemy import delete, func, insert, inspect, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
+from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import (
     AuditCheckpoint,
     AuditEvent,
@@ -337,8 +338,6 @@ def _write(session: Session) -> None:
 
 
 def _now() -> datetime:
-    from wijkteam_tui.store.engine import utc_now
-
     return utc_now()
 
 

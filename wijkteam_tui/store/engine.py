@@ -77,11 +77,6 @@ _SQLITE_BUSY = 5
 WAIT_NOTICE_MS = 2_000
 
 
-def utc_now() -> datetime:
-    """Now as naive UTC, the form every DateTime column stores."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
 # --- raw connections ---------------------------------------------------------------------------
 
 
@@ -566,7 +561,6 @@ def create_register(
                         signer=base64.b64encode(unlocked.key_file.signer).decode("ascii"),
                         team_name=team_name.strip() or DEFAULT_TEAM_NAME,
                         demo=demo,
-                        created_at=utc_now(),
                     )
                 )
                 s.add(
@@ -574,7 +568,6 @@ def create_register(
                         name=user,
                         display_name=display_name.strip() or user,
                         role=Role.TEAMLEIDER,
-                        created_at=utc_now(),
                     )
                 )
         finally:
@@ -907,9 +900,7 @@ def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None
                         existing[name].role = role
                         existing[name].active = True
                     else:
-                        session.add(
-                            User(name=name, display_name=name, role=role, created_at=utc_now())
-                        )
+                        session.add(User(name=name, display_name=name, role=role))
             rows = {u.name: (u.id, u.role) for u in session.scalars(select(User))}
     if unlocked.user is None or unlocked.user not in rows:
         return None

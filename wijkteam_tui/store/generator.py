@@ -35,7 +35,8 @@ from wijkteam_tui.domain.terms import (
     Role,
     SignalPhase,
 )
-from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     Client,

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from wijkteam_tui.store import audit
+from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
@@ -147,6 +148,4 @@ def client_inzage(register: Register, client_id: int) -> Inzage:
 
 
 def _now() -> datetime:
-    from wijkteam_tui.store.engine import utc_now
-
     return utc_now()

@@ -2,7 +2,8 @@
 
 Conventions:
 - dates are `Date`; moments are naive UTC `DateTime` (SQLite has no time zones; PostgreSQL will
-  get the same values);
+  get the same values), and the moment a row is written (`created_at`, `recorded_at`, …) is
+  filled in by the column's default, `clock.utc_now`;
 - enumerations are stored as their short code with a named CHECK constraint (`Enum` with
   `native_enum=False`), so SQLite and PostgreSQL hold the same text;
 - records people edit carry a `version` column that SQLAlchemy checks on every UPDATE, so a
@@ -52,6 +53,7 @@ from wijkteam_tui.domain.terms import (
     SignOffStatus,
     ThresholdRule,
 )
+from wijkteam_tui.store.clock import utc_now
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -123,7 +125,7 @@ class TeamSettings(Versioned, Base):
     #: The register's Ed25519 public key (base64), as in the key file: a key file signed by
     #: another key is refused.
     signer: Mapped[str | None] = mapped_column(String(64), default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class User(Versioned, Base):
@@ -138,7 +140,7 @@ class User(Versioned, Base):
     role: Mapped[Role] = mapped_column(code_enum(Role, "role"))
     phone: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class Resource(Versioned, Base):
@@ -194,8 +196,8 @@ class Client(Base):
     network_search_text: Mapped[str] = mapped_column(Text, default="")
     # The day alerts were last evaluated; the daily sweep re-evaluates clients not seen today.
     evaluated_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
     members: Mapped[list[NetworkMember]] = relationship(
         back_populates="client", cascade="all, delete-orphan", passive_deletes=True
@@ -318,7 +320,7 @@ class ContactMoment(Versioned, Base):
     channel: Mapped[Channel] = mapped_column(code_enum(Channel, "channel"))
     outcome: Mapped[Outcome] = mapped_column(code_enum(Outcome, "outcome"))
     note: Mapped[str] = mapped_column(Text, default="")
-    logged_at: Mapped[datetime] = mapped_column(DateTime)
+    logged_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class Signal(Versioned, Base):
@@ -356,7 +358,7 @@ class Observation(Versioned, Base):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class Threshold(Versioned, Base):
@@ -418,7 +420,7 @@ class PhaseChange(Base):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class SignOffRequest(Versioned, Base):
@@ -441,7 +443,7 @@ class SignOffRequest(Versioned, Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class SettingChange(Base):
@@ -454,7 +456,7 @@ class SettingChange(Base):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, index=True, default=utc_now)
 
 
 class CasemanagerChange(Base):
@@ -471,7 +473,7 @@ class CasemanagerChange(Base):
     moved_agreements: Mapped[int] = mapped_column(Integer, default=0)
     changed_on: Mapped[date] = mapped_column(Date)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class DailySnapshot(Base):
@@ -507,7 +509,7 @@ class SharedExport(Base):
     #: SHA-256 of what the document says, without its date and version (export.document).
     content_digest: Mapped[str | None] = mapped_column(String(64))
     exported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    exported_at: Mapped[datetime] = mapped_column(DateTime)
+    exported_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
 class AuditEvent(Base):

@@ -556,7 +556,7 @@ def create_server_register(
     from now on. `user` signs in with `bootstrap_password` the one time; their role must be
     allowed to create roles and own the database (the operator's part, see README). All in
     one transaction: a failure leaves the database as it was."""
-    from wijkteam_tui.store.engine import DEFAULT_TEAM_NAME, utc_now
+    from wijkteam_tui.store.engine import DEFAULT_TEAM_NAME
     from wijkteam_tui.store.models import TeamSettings, User
 
     unlocked, recovery_key = _new_keys(user, passphrase)
@@ -582,7 +582,6 @@ def create_server_register(
                 signer=base64.b64encode(key_file.signer).decode("ascii"),
                 team_name=team_name.strip() or DEFAULT_TEAM_NAME,
                 demo=False,
-                created_at=utc_now(),
                 key_generation=1,
             )
         )
@@ -591,7 +590,6 @@ def create_server_register(
                 name=user,
                 display_name=display_name.strip() or user,
                 role=Role.TEAMLEIDER,
-                created_at=utc_now(),
             )
         )
         session.commit()

@@ -48,7 +48,8 @@ from wijkteam_tui.domain.thresholds import (
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store import audit
-from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -196,7 +197,7 @@ def create_client(register: Register, data: ClientInput, today: date) -> ClientS
         number = (
             str(int(highest) + 1) if highest and highest.isdigit() else str(FIRST_CLIENT_NUMBER)
         )
-        client = Client(number=number, phase=Phase.INTENSIVE, created_at=utc_now())
+        client = Client(number=number, phase=Phase.INTENSIVE)
         _apply_client(session, client, data)
         session.add(client)
         session.flush()
@@ -208,7 +209,6 @@ def create_client(register: Register, data: ClientInput, today: date) -> ClientS
                 changed_on=data.opened_on,
                 changed_by_id=_acting_user(register),
                 reason="Aangemeld.",
-                recorded_at=utc_now(),
             )
         )
         _reindex(session, client)
@@ -552,7 +552,6 @@ def log_contact(register: Register, data: ContactInput, today: date) -> ContactR
             channel=data.channel,
             outcome=data.outcome,
             note=data.note.strip(),
-            logged_at=utc_now(),
         )
         session.add(moment)
         if data.outcome in REAL_CONTACT:
@@ -593,7 +592,6 @@ def record_observation(register: Register, data: ObservationInput, today: date) 
             member_id=data.member_id,
             user_id=user_id,
             note=data.note.strip(),
-            created_at=utc_now(),
         )
         session.add(observation)
         session.flush()
@@ -909,7 +907,6 @@ def _move(
             changed_by_id=changed_by,
             signed_off_by_id=signer if target is Phase.IN_VIEW else None,
             reason=reason.strip(),
-            recorded_at=utc_now(),
         )
     )
     # A request still waiting for a teamleider is about a phase the client has now left.
@@ -984,7 +981,6 @@ def request_sign_off(register: Register, client_id: int, reason: str, today: dat
             requested_on=today,
             requested_by_id=user_id,
             status=SignOffStatus.PENDING,
-            recorded_at=utc_now(),
         )
         session.add(request)
         session.flush()
@@ -1202,6 +1198,5 @@ def record_change(session: Session, user_id: int, setting: str, old: object, new
             old_value=str(old),
             new_value=str(new),
             changed_by_id=user_id,
-            changed_at=utc_now(),
         )
     )

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -235,7 +235,6 @@ def record_export(
                 file_format=file_format,
                 content_digest=content_digest,
                 exported_by_id=user_id,
-                exported_at=utc_now(),
             )
         )
         session.flush()

@@ -25,8 +25,9 @@ from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import RoleError, ValidationError
+from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.due import grace_days, not_snoozed
-from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     CasemanagerChange,

@@ -15,7 +15,7 @@ from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
 from wijkteam_tui.store import crypto
 from wijkteam_tui.store.audit import Event, note
-from wijkteam_tui.store.engine import Register, utc_now
+from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import AuditEvent, Client, TeamSettings, User
 
 REFUSAL = "Alleen een teamleider beheert de gebruikers."
@@ -146,7 +146,7 @@ def add_user(
             register.keys, register.unlocked, name, role, secret, must_change=passphrase is None
         )
         if user is None:
-            user = User(name=name, display_name=shown or name, role=role, created_at=utc_now())
+            user = User(name=name, display_name=shown or name, role=role)
             session.add(user)
         user.role, user.active = role, True
         if shown:
