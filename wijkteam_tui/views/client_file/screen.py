@@ -50,9 +50,10 @@ from wijkteam_tui.store.records import (
 )
 from wijkteam_tui.store.services import move_signal
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.client_file.map_layout import LEGEND, map_members
+from wijkteam_tui.views.client_file.network_map import NetworkMap
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.detail import DetailScreen, Fields, field_table
-from wijkteam_tui.views.ecogram import LEGEND, NetworkMap, map_members
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import day, due_text, fit, late_text, literal, over_time_text
