@@ -1,20 +1,37 @@
-"""Netwerkkaart: the client's network drawn in the terminal, an ecogram.
+"""Netwerkkaart (the Kaart tab): the client's network drawn in the terminal, an ecogram.
 
 The client is in the middle; network members sit on rings 1–3 by closeness (`map_layout`
-places them). The arrow keys move between members; Enter asks to edit the chosen one.
+places them). The arrow keys move between members; Enter asks to edit the chosen one. Below
+the map: its legend and how strong the network is.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Static
 
-from wijkteam_tui.views.client_file.map_layout import MapLayout, MapMember, draw, layout, map_order
+from wijkteam_tui.domain.schedules import DueState
+from wijkteam_tui.domain.terms import ThresholdRule
+from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, limit_days
+from wijkteam_tui.store.records import ClientFile
+from wijkteam_tui.views.client_file.map_layout import (
+    LEGEND,
+    MapLayout,
+    MapMember,
+    draw,
+    layout,
+    map_members,
+    map_order,
+)
+from wijkteam_tui.views.client_file.pane import FilePane
 
 
 class NetworkMap(Widget, can_focus=True):
@@ -117,3 +134,59 @@ class NetworkMap(Widget, can_focus=True):
     def action_choose(self) -> None:
         if self.chosen is not None:
             self.post_message(self.Chosen(self.chosen))
+
+
+class NetworkMapPane(FilePane):
+    """The map of the members still involved, its legend, and the network's strength."""
+
+    def compose(self) -> ComposeResult:
+        yield NetworkMap(id="ecogram")
+        yield Static("", id="ecogram-legend")
+        yield Static("", id="ecogram-strength")
+
+    @property
+    def chosen(self) -> int | None:
+        """The member chosen on the map."""
+        return self.query_one("#ecogram", NetworkMap).chosen
+
+    def show(self, file: ClientFile, today: date) -> None:
+        rule = next((r for r in file.thresholds if r.rule is ThresholdRule.OUT_OF_VIEW), None)
+        setting = (
+            (rule.own or rule.team)
+            if rule is not None
+            else DEFAULT_THRESHOLDS[ThresholdRule.OUT_OF_VIEW]
+        )
+        limit = limit_days(setting)
+        with_agreement = {
+            a.member_id for a in file.agreements if a.member_id and a.state is not DueState.ENDED
+        }
+        members = map_members(
+            [
+                (
+                    m.id,
+                    m.name,
+                    m.kind,
+                    m.ring,
+                    m.supports,
+                    m.id in with_agreement,
+                    m.last_contact_on,
+                )
+                for m in file.members
+                if m.ended_on is None
+            ],
+            today,
+            limit,
+            file.opened_on,
+        )
+        self.query_one("#ecogram", NetworkMap).show(file.name, members)
+        self.query_one("#ecogram-legend", Static).update(
+            Text(f"{LEGEND} │ ! langer dan {limit} dagen geen contact", style="dim")
+        )
+        strength = Text.assemble(("Netwerk: ", "bold"), file.network_summary)
+        for warning in file.network_warnings:
+            strength.append_text(Text.assemble("\n", ("Let op: ", "bold"), (warning, "bold")))
+        if not file.members:
+            strength.append("\nNog geen netwerkleden: voeg ze toe met n.")
+        else:
+            strength.append("\n← → ↑ ↓ kiest een netwerklid, Enter wijzigt het.", style="dim")
+        self.query_one("#ecogram-strength", Static).update(strength)
