@@ -30,7 +30,7 @@ from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import StoreWorkers, failure_text
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
-from wijkteam_tui.views.keys import KeySequencer
+from wijkteam_tui.views.key_sequencer import KeySequencer
 from wijkteam_tui.views.palette import DutchCommandPalette
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen

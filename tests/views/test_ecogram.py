@@ -17,7 +17,8 @@ from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.services import add_agreement, add_member, create_client
 from wijkteam_tui.views.client_file import ClientFileScreen
-from wijkteam_tui.views.ecogram import MapMember, NetworkMap, draw, label_text, layout
+from wijkteam_tui.views.client_file.map_layout import MapMember, draw, label_text, layout
+from wijkteam_tui.views.client_file.network_map import NetworkMap
 from wijkteam_tui.views.forms.member import MemberForm
 
 NAMES = [
@@ -164,7 +165,7 @@ async def test_arrows_move_between_members_and_enter_edits_the_chosen_one(tmp_pa
 
 
 def test_a_label_over_half_a_wide_character_leaves_no_half_behind():
-    from wijkteam_tui.views.ecogram import MapLayout, Placed
+    from wijkteam_tui.views.client_file.map_layout import MapLayout, Placed
 
     plan = MapLayout(10, 1, [Placed(1, 0, 0, "陈小明", "red"), Placed(2, 1, 0, "ab", "blue")], [])
     (line,) = draw(plan, None)

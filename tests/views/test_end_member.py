@@ -15,7 +15,7 @@ from tests.views.test_forms import _client_file, _client_with_agreement, _messag
 from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.models import ContactAgreement, NetworkMember
 from wijkteam_tui.views.client_file import ClientFileScreen
-from wijkteam_tui.views.ecogram import NetworkMap
+from wijkteam_tui.views.client_file.network_map import NetworkMap
 from wijkteam_tui.views.forms.end_member import OTHER, EndMemberForm
 
 

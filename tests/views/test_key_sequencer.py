@@ -12,8 +12,8 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from wijkteam_tui.views import keys
-from wijkteam_tui.views.keys import STUCK_SECONDS, KeySequencer
+from wijkteam_tui.views import key_sequencer as keys
+from wijkteam_tui.views.key_sequencer import STUCK_SECONDS, KeySequencer
 
 
 class _Slow(Static, can_focus=True):

@@ -261,7 +261,7 @@ async def test_a_note_pasted_after_o_is_saved(street: Street, opened: Register):
 async def test_a_failing_load_ends_the_spinner_and_says_so(
     street: Street, opened: Register, monkeypatch: pytest.MonkeyPatch
 ):
-    import wijkteam_tui.views.client_file as client_file_view
+    import wijkteam_tui.views.client_file.screen as client_file_view
 
     def broken(*args: object) -> None:
         raise RuntimeError("schijf weg")

@@ -21,7 +21,7 @@ from wijkteam_tui.store.records import ClientInput, ResourceInput
 from wijkteam_tui.store.services import add_resource, create_client, update_resource
 from wijkteam_tui.views.forms.member import MemberForm
 from wijkteam_tui.views.forms.resource import ResourceForm
-from wijkteam_tui.views.social_map import SocialMapScreen
+from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.today import TodayScreen
 
 

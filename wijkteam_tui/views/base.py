@@ -82,9 +82,9 @@ class StoreWorkers:
     """Mixin for screens: store calls in thread workers, with one place for their outcome."""
 
     _store_calls: dict[Worker[Any], _StoreCall]
-    #: While True, keys wait before they are routed (views.keys): the screen is not ready for
-    #: them yet (a form adding its lower fields, an unlock or set-up in progress), and a key
-    #: now would land in the wrong place or start the same thing twice.
+    #: While True, keys wait before they are routed (views.key_sequencer): the screen is not
+    #: ready for them yet (a form adding its lower fields, an unlock or set-up in progress), and
+    #: a key now would land in the wrong place or start the same thing twice.
     holding_keys: bool = False
 
     @property

@@ -284,7 +284,7 @@ class TodayScreen(WijkteamScreen[None]):
         self.app.push_screen(TeamScreen())
 
     def action_social_map(self) -> None:
-        from wijkteam_tui.views.social_map import SocialMapScreen
+        from wijkteam_tui.views.resources import SocialMapScreen
 
         self.app.push_screen(SocialMapScreen())
 

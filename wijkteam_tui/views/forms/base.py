@@ -212,7 +212,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         self._update_hints()
         if len(self.fields()) > FIRST_FIELDS:
             # The fields below the first screenful come right after it is drawn. Keys wait
-            # until they are there (`holding_keys`, see views.keys), so none lands in a wrong field.
+            # until they are there (`holding_keys`, see views.key_sequencer), so none lands in
+            # a wrong field.
             self.holding_keys = True
             self.call_after_refresh(self._add_the_other_fields)
 

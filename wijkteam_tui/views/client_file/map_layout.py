@@ -1,4 +1,5 @@
-"""Netwerkkaart: the client's ecogram drawn in the terminal.
+"""Where the netwerkkaart puts its labels, and what its rows look like: plain geometry, no
+widgets (`network_map.NetworkMap` shows the result).
 
 The client is in the middle; network members sit on rings 1–3 by closeness. Each member's
 kind shows by colour *and* a symbol, so the map reads in black and white and for people who
@@ -7,10 +8,9 @@ Okabe–Ito palette). After the name: the support types (P G A E), ✓ when the 
 active contact agreement, ! when there has been no contact with them for longer than the
 client's uit-beeld limit.
 
-`layout` is plain geometry (no widgets): it places the labels on their rings, moving a label
-a little along its ring when it would cover another, and shortening names when space is
-short. `NetworkMap` draws the result and lets the arrow keys move between members; Enter
-asks to edit the chosen one.
+`layout` places the labels on their rings, moving a label a little along its ring when it
+would cover another, and shortening names when space is short; `draw` turns that into a Text
+per row, the chosen member's label reversed.
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ from datetime import date
 
 from rich.cells import cell_len, set_cell_size, split_graphemes
 from rich.text import Text
-from textual.binding import Binding
-from textual.message import Message
-from textual.strip import Strip
-from textual.widget import Widget
 
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.views.text import clean
@@ -92,7 +88,7 @@ def _ring(member: MapMember) -> int:
     return min(max(member.ring, 1), 3)
 
 
-def _map_order(member: MapMember) -> tuple[int, int, str, int]:
+def map_order(member: MapMember) -> tuple[int, int, str, int]:
     return (_ring(member), list(MemberKind).index(member.kind), member.name.lower(), member.id)
 
 
@@ -134,7 +130,7 @@ def layout(client_name: str, members: list[MapMember], width: int, height: int) 
     for ring in (1, 2, 3):
         on_ring = sorted(
             (m for m in members if _ring(m) == ring),
-            key=_map_order,
+            key=map_order,
         )
         count = len(on_ring)
         for index, member in enumerate(on_ring):
@@ -246,108 +242,6 @@ def _clear(row: list[tuple[str, str]], x: int) -> None:
     elif char and cell_len(char) == 2 and x + 1 < len(row):
         row[x + 1] = (" ", style)
     row[x] = (" ", style)
-
-
-class NetworkMap(Widget, can_focus=True):
-    """The ecogram of one client; arrows move between members, Enter edits the chosen one."""
-
-    DEFAULT_CSS = """
-    NetworkMap { height: 1fr; background: $surface; }
-    NetworkMap:focus { background-tint: $foreground 3%; }
-    """
-
-    BINDINGS = [
-        Binding("left", "move(-1, 0)", show=False),
-        Binding("right", "move(1, 0)", show=False),
-        Binding("up", "move(0, -1)", show=False),
-        Binding("down", "move(0, 1)", show=False),
-        Binding("enter", "choose", "Wijzigen", show=False),
-    ]
-
-    class Chosen(Message):
-        """Enter on a member: edit them."""
-
-        def __init__(self, member_id: int) -> None:
-            super().__init__()
-            self.member_id = member_id
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.client_name = ""
-        self.members: list[MapMember] = []
-        self.chosen: int | None = None
-        self._plan: MapLayout | None = None
-        self._lines: list[Text] = []
-        self._strips: list[Strip] = []
-
-    def show(self, client_name: str, members: list[MapMember]) -> None:
-        self.client_name, self.members = client_name, members
-        ids = [m.id for m in members]
-        if self.chosen not in ids:
-            # The closest member first.
-            first = min(members, key=_map_order, default=None)
-            self.chosen = first.id if first else None
-        self._plan = None
-        self.refresh()
-
-    def _laid_out(self) -> MapLayout:
-        width, height = self.size.width, self.size.height
-        plan = self._plan
-        if plan is None or (plan.width, plan.height) != (max(width, 20), max(height, 5)):
-            plan = layout(self.client_name, self.members, width, height)
-            self._plan, self._lines = plan, []
-        if not self._lines:
-            self._lines = draw(plan, self.chosen)
-            # Drawn as strips (the line API): Textual need not lay out a rich text.
-            console, base = self.app.console, self.rich_style
-            self._strips = [
-                Strip(list(line.render(console)), plan.width).apply_style(base)
-                for line in self._lines
-            ]
-        return plan
-
-    def render_line(self, y: int) -> Strip:
-        if not self.client_name:
-            return Strip.blank(self.size.width, self.rich_style)
-        self._laid_out()
-        if y >= len(self._strips):
-            return Strip.blank(self.size.width, self.rich_style)
-        return self._strips[y].crop_extend(0, self.size.width, self.rich_style)
-
-    def action_move(self, dx: int, dy: int) -> None:
-        """To the nearest member in that direction (rows count double: cells are tall); when
-        there is none that way, to the next (→ ↓) or previous (← ↑) member."""
-        plan = self._laid_out()
-        here = next((p for p in plan.labels if p.member_id == self.chosen), None)
-        if here is None or here.member_id is None:
-            return
-        hx, hy = here.centre
-        best, best_score = None, math.inf
-        for label in plan.labels:
-            if label.member_id is None or label is here:
-                continue
-            lx, ly = label.centre
-            ddx, ddy = lx - hx, (ly - hy) * 2
-            along = ddx * dx + ddy * dy
-            if along <= 0:
-                continue
-            across = abs(ddx * dy) + abs(ddy * dx)
-            score = along + 2 * across
-            if score < best_score:
-                best, best_score = label.member_id, score
-        if best is None:
-            # Nothing that way: on to the next member in map order (or the one before).
-            order = [m.id for m in sorted(self.members, key=_map_order)]
-            step = 1 if dx + dy > 0 else -1
-            best = order[(order.index(here.member_id) + step) % len(order)]
-        if best is not None:
-            self.chosen = best
-            self._lines = []
-            self.refresh()
-
-    def action_choose(self) -> None:
-        if self.chosen is not None:
-            self.post_message(self.Chosen(self.chosen))
 
 
 def map_members(

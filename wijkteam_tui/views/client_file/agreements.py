@@ -1,0 +1,150 @@
+"""Afspraken: the client's contact agreements, each with its state in words, and the forms that
+add, change, snooze or end one. `c` here logs a contact on the chosen agreement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from wijkteam_tui.domain.dates import MONTHS
+from wijkteam_tui.domain.schedules import DueState
+from wijkteam_tui.store.queries import agreement_for_edit, list_users
+from wijkteam_tui.store.records import AgreementInput, AgreementRow, ClientFile, UserItem
+from wijkteam_tui.views.client_file.pane import RowsPane
+from wijkteam_tui.views.contact import ContactRequest
+from wijkteam_tui.views.detail import Fields
+from wijkteam_tui.views.text import day, due_text, late_text, literal, over_time_text
+
+STATE_STYLE = {
+    DueState.OVERDUE: "bold red",
+    DueState.SOON: "yellow",
+    DueState.LATER: "",
+    DueState.SNOOZED: "dim",
+    DueState.ENDED: "dim",
+}
+
+
+def agreement_state(agreement: AgreementRow, today: date) -> str:
+    """The state of an agreement in words: '12 dagen te laat', 'uitgesteld tot …'. A date
+    already past says how late it is, also while the team's grace days keep it off the
+    overdue lists (it then stands in yellow, not red)."""
+    if agreement.state is DueState.OVERDUE:
+        return late_text(agreement.days_overdue)
+    due = agreement.next_due
+    if agreement.state is DueState.SOON and due is not None and due < today:
+        return over_time_text((today - due).days)
+    if agreement.state is DueState.SNOOZED and agreement.snoozed_until is not None:
+        # Short enough for its column; the full date is in the row's details (Enter).
+        until = agreement.snoozed_until
+        return f"uitgesteld tot {until.day} {MONTHS[until.month - 1]}"
+    return agreement.state.label
+
+
+class AgreementsPane(RowsPane):
+    TABLE_ID = "agreements"
+    COLUMNS = (
+        ("Wie", 26),
+        ("Stand", 20),
+        ("Volgende", 16),
+        ("Hoe", 11),
+        ("Hoe vaak", 18),
+        ("Laatste", 16),
+    )
+
+    def show(self, file: ClientFile, today: date) -> None:
+        agreements = self.cleared()
+        for agreement in file.agreements:
+            state = agreement_state(agreement, today)
+            fields: Fields = (
+                ("Wie", agreement.who),
+                ("Stand", Text(state, style=STATE_STYLE[agreement.state])),
+                ("Volgende", day(agreement.next_due)),
+                ("Hoe", agreement.channel.label),
+                ("Hoe vaak", agreement.how_often),
+                ("Laatste", day(agreement.last_contact_on)),
+            )
+            detail = (
+                *fields[:2],
+                (
+                    "Volgende",
+                    due_text(agreement.next_due, today, agreement.state is DueState.OVERDUE),
+                ),
+                *fields[3:],
+                ("Afspraak", agreement.description),
+                ("Van – tot", f"{day(agreement.start_on)} – {day(agreement.end_on)}"),
+                ("Uitgesteld", agreement.snooze_reason if agreement.snoozed_until else ""),
+            )
+            # The channel rides along in the key: a contact logged here is preset to it.
+            key = f"{agreement.id}|{agreement.channel.value}"
+            self.add_row(agreements, key, literal(agreement.who), fields, detail=detail)
+
+    def contact_request(self, file: ClientFile) -> ContactRequest:
+        """A contact with the client, on the chosen agreement and by its channel if any."""
+        table = self.query_one(f"#{self.TABLE_ID}", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key:
+                agreement_id, channel = key.split("|")
+                chosen = next(a for a in file.agreements if a.id == int(agreement_id))
+                return ContactRequest(file.id, file.name, chosen.id, chosen.who, channel)
+        return ContactRequest(file.id, file.name)
+
+    def chosen_agreement(self) -> tuple[int, str] | None:
+        """The chosen agreement's id and who performs it; None (and a hint) when none is."""
+        file = self.file_screen.file
+        agreement_id = self.chosen_id()
+        if agreement_id is None or file is None:
+            self.notify("Kies eerst een afspraak (↑ ↓).")
+            return None
+        row = next((a for a in file.agreements if a.id == agreement_id), None)
+        return (agreement_id, row.who) if row is not None else None
+
+    def snooze(self) -> None:
+        from wijkteam_tui.views.forms.snooze import SnoozeForm
+
+        chosen = self.chosen_agreement()
+        if chosen is not None:
+            self.app.push_screen(SnoozeForm(*chosen), self.file_screen.form_closed)
+
+    def end_agreement(self) -> None:
+        from wijkteam_tui.views.forms.snooze import EndAgreementForm
+
+        chosen = self.chosen_agreement()
+        if chosen is not None:
+            self.app.push_screen(EndAgreementForm(*chosen), self.file_screen.form_closed)
+
+    def open_agreement_form(self, agreement_id: int | None) -> None:
+        """The agreement form: a new agreement, or `agreement_id` as it is now (read fresh)."""
+        screen = self.file_screen
+        register = screen.wijkteam.register
+        if register is None or screen.file is None:
+            return
+
+        def load() -> tuple[list[UserItem], tuple[int, AgreementInput, int] | None]:
+            if agreement_id is None:
+                return list_users(register), None
+            details, version = agreement_for_edit(register, agreement_id)
+            return list_users(register), (agreement_id, details, version)
+
+        screen.run_store(load, self._agreement_loaded, group="form", hold_keys=True)
+
+    def _agreement_loaded(
+        self, loaded: tuple[list[UserItem], tuple[int, AgreementInput, int] | None]
+    ) -> None:
+        from wijkteam_tui.views.forms.agreement import AgreementForm, Performer
+
+        users, current = loaded
+        screen = self.file_screen
+        file = screen.file
+        assert file is not None
+        performers: list[tuple[str, Performer]] = [("de casemanager", None)]
+        performers += [
+            (f"{m.name} ({m.relation})" if m.relation else m.name, ("lid", m.id))
+            for m in file.members
+            if m.ended_on is None
+        ]
+        performers += [(f"{u.display_name} ({u.role.label})", ("medewerker", u.id)) for u in users]
+        form = AgreementForm(screen.client_id, file.name, performers, current)
+        self.app.push_screen(form, screen.form_closed)

@@ -1,0 +1,107 @@
+"""Netwerk: the client's network members, former ones said in words, and the forms that add a
+member, change one (also chosen on the netwerkkaart) or end their involvement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from wijkteam_tui.domain.network import consent_text, former_text
+from wijkteam_tui.store.queries import list_resources, member_for_edit
+from wijkteam_tui.store.records import ClientFile, MemberInput
+from wijkteam_tui.views.client_file.pane import RowsPane
+from wijkteam_tui.views.detail import Fields
+from wijkteam_tui.views.text import day, literal
+
+
+class NetworkPane(RowsPane):
+    TABLE_ID = "network"
+    COLUMNS = (
+        ("Naam", 24),
+        ("Relatie", 14),
+        ("Soort", 11),
+        ("Steun", 7),
+        ("Telefoon", 12),
+        ("Bereikbaar", 12),
+        ("Toestemming", 11),
+        ("Laatste contact", 16),
+    )
+
+    def show(self, file: ClientFile, today: date) -> None:
+        network = self.cleared()
+        for member in file.members:
+            former = member.ended_on is not None
+            fields: Fields = (
+                # Said in words, not only dimmed: it must read so at 80 columns and without colour.
+                ("Naam", literal(f"{member.name} (voormalig)", "dim") if former else member.name),
+                ("Relatie", member.relation),
+                ("Soort", member.kind.label),
+                ("Steun", " ".join(member.supports) or "—"),
+                ("Telefoon", member.phone),
+                ("Bereikbaar", member.availability),
+                (
+                    "Toestemming",
+                    Text("voormalig", style="dim")
+                    if former
+                    else consent_text(member.consent_to_share, member.consent_review_on, today),
+                ),
+                ("Laatste contact", day(member.last_contact_on)),
+            )
+            detail = (
+                (*fields, ("Betrokken", former_text(day(member.ended_on), member.ended_reason)))
+                if former
+                else None
+            )
+            self.add_row(network, str(member.id), literal(member.name), fields, detail=detail)
+
+    def open_member_form(self, member_id: int | None) -> None:
+        """The member form: a new member, or `member_id` as it is now (read fresh)."""
+        screen = self.file_screen
+        register = screen.wijkteam.register
+        if register is None or screen.file is None:
+            return
+
+        def load() -> tuple[list[tuple[int, str]], tuple[int, MemberInput, int] | None]:
+            current = None
+            if member_id is not None:
+                _, details, version = member_for_edit(register, member_id)
+                current = (member_id, details, version)
+            return list_resources(register), current
+
+        screen.run_store(load, self._member_loaded, group="form", hold_keys=True)
+
+    def _member_loaded(
+        self, loaded: tuple[list[tuple[int, str]], tuple[int, MemberInput, int] | None]
+    ) -> None:
+        from wijkteam_tui.views.forms.member import MemberForm
+
+        resources, current = loaded
+        screen = self.file_screen
+        assert screen.file is not None
+        form = MemberForm(screen.client_id, screen.file.name, resources, current)
+        self.app.push_screen(form, screen.form_closed)
+
+    def end_member(self) -> None:
+        """The form that ends the chosen member's involvement."""
+        screen = self.file_screen
+        register = screen.wijkteam.register
+        member_id = self.chosen_id()
+        file = screen.file
+        row = next((m for m in file.members if m.id == member_id), None) if file else None
+        if register is None or member_id is None or row is None:
+            self.notify("Kies eerst een netwerklid (↑ ↓).")
+            return
+        if row.ended_on is not None:
+            self.notify(f"{row.name} is al niet meer betrokken sinds {day(row.ended_on)}.")
+            return
+
+        def opened(loaded: tuple[int, MemberInput, int]) -> None:
+            from wijkteam_tui.views.forms.end_member import EndMemberForm
+
+            form = EndMemberForm(row.id, row.name, loaded[2])
+            self.app.push_screen(form, screen.form_closed)
+
+        screen.run_store(
+            lambda: member_for_edit(register, member_id), opened, group="form", hold_keys=True
+        )
