@@ -275,13 +275,10 @@ class WijkteamApp(App[None]):
 
     def _colleague_changed(self) -> None:
         for screen in self.screen_stack:
-            changed = getattr(screen, "colleague_changed", None)
-            if callable(changed):
-                changed(in_front=screen is self.screen)
-            # A dialog that was loading when the server went away loads now.
-            resume = getattr(screen, "resume_loads", None)
-            if callable(resume):
-                resume()
+            if isinstance(screen, StoreWorkers):
+                screen.colleague_changed(in_front=screen is self.screen)
+                # A dialog that was loading when the server went away loads now.
+                screen.resume_loads()
 
     def _waiting_for_a_colleague(self) -> None:
         """A write has waited 2 s for another process's write lock: say so (from its thread)."""
@@ -292,9 +289,8 @@ class WijkteamApp(App[None]):
             self.call_from_thread(self.notify, message, title="Even geduld", timeout=8)
 
     def _draft_closed(self, saved: object) -> None:
-        reload = getattr(self.screen, "action_reload", None)
-        if saved and callable(reload):
-            reload()
+        if saved and isinstance(self.screen, StoreWorkers):
+            self.screen.action_reload()
 
     def sweep(self, register: Register) -> None:
         """The daily sweep, once per day (call from a worker thread before reading lists).
@@ -326,14 +322,13 @@ class WijkteamApp(App[None]):
             return
         # Only a screen that must not be covered refuses (the recovery key, shown once); a
         # form with typed text is kept as a draft instead and comes back after unlocking.
-        refuse = getattr(self.screen, "lock_warning", None)
-        warning = str(refuse()) if callable(refuse) else ""
+        screen = self.screen if isinstance(self.screen, StoreWorkers) else None
+        warning = screen.lock_warning() if screen is not None else ""
         if warning:
             self.notify(warning, severity="warning")
             return
         user = self.register.user.name if self.register.user else self.user_hint
-        draft = getattr(self.screen, "draft", None)
-        rebuild = draft() if callable(draft) else None
+        rebuild = screen.draft() if screen is not None else None
         self._draft = (user, rebuild) if rebuild is not None else None
         register, self.register = self.register, None
         self._stop_watching.set()
@@ -408,13 +403,12 @@ class WijkteamApp(App[None]):
             self._day = today
             if self.register is not None:
                 for screen in self.screen_stack:
-                    new_day = getattr(screen, "new_day", None)
-                    if callable(new_day):
-                        new_day()
+                    if isinstance(screen, StoreWorkers):
+                        screen.new_day()
 
     def _leave_warning(self) -> str:
-        warning = getattr(self.screen, "leave_warning", None)
-        return str(warning()) if callable(warning) else ""
+        screen = self.screen
+        return screen.leave_warning() if isinstance(screen, StoreWorkers) else ""
 
     async def action_quit(self) -> None:
         warning = self._leave_warning()

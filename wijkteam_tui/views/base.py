@@ -185,6 +185,30 @@ class StoreWorkers:
         for again in waiting.values():
             again()
 
+    # --- what the app asks of each screen; a screen overrides what concerns it -----------------
+
+    def action_reload(self) -> None:
+        """Read anew what the screen shows (every screen with a list says how)."""
+
+    def colleague_changed(self, *, in_front: bool) -> None:
+        """Someone else changed the register (a full screen reloads: WijkteamScreen)."""
+
+    def new_day(self) -> None:
+        """The date changed while the register stayed open (lists with dates read anew)."""
+
+    def lock_warning(self) -> str:
+        """Why this screen may not be covered by the lock now ("": it may)."""
+        return ""
+
+    def leave_warning(self) -> str:
+        """What leaving the program now would throw away ("": nothing)."""
+        return ""
+
+    def draft(self) -> Callable[[], Screen[Any]] | None:
+        """How to build this screen again as it is, after an idle lock (a form with typed
+        text); None: nothing to keep."""
+        return None
+
     def _retry_loads_later(self) -> None:
         from wijkteam_tui.store.freshness import RETRY_SECONDS
 
@@ -208,9 +232,7 @@ class WijkteamScreen(StoreWorkers, Screen[R]):
         that showing a change is never a change itself."""
         if in_front:
             self._stale = False
-            reload = getattr(self, "action_reload", None)
-            if callable(reload):
-                reload()
+            self.action_reload()
         else:
             self._stale = True
 
