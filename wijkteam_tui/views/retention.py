@@ -12,7 +12,13 @@ from textual.widgets import DataTable, Static
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.errors import WijkteamError
-from wijkteam_tui.store.erasure import ErasureFacts, PastRetention, erasure_facts, past_retention
+from wijkteam_tui.store.erasure import (
+    Erased,
+    ErasureFacts,
+    PastRetention,
+    erasure_facts,
+    past_retention,
+)
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.tables import place_kept, row_table
@@ -132,13 +138,13 @@ class RetentionScreen(WijkteamScreen[None]):
         if row is not None:
             self.app.push_screen(ExtendRetentionForm(row), self._changed)
 
-    def _changed(self, done: object) -> None:
+    def _changed(self, done: date | Erased | None) -> None:
         if done is None:
             return
         if isinstance(done, date):
             self.notify(f"Wordt bewaard tot en met {format_date(done)}.")
         else:
-            self.notify(f"Dossier {getattr(done, 'number', '')} is vernietigd.")
+            self.notify(f"Dossier {done.number} is vernietigd.")
         self.action_reload()
 
     def action_back(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -31,6 +32,10 @@ from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import literal
 from wijkteam_tui.views.topbar import TopBar
+
+if TYPE_CHECKING:
+    from wijkteam_tui.export.files import Exported
+    from wijkteam_tui.store.erasure import Erased, ErasureFacts
 
 #: (pane id, title, id of the widget that takes the focus) of each tab, in the order of 1–6.
 TABS = (
@@ -347,26 +352,24 @@ class ClientFileScreen(WijkteamScreen[None]):
             hold_keys=True,
         )
 
-    def _erase_loaded(self, facts: object) -> None:
-        from wijkteam_tui.store.erasure import ErasureFacts
+    def _erase_loaded(self, facts: ErasureFacts) -> None:
         from wijkteam_tui.views.forms.erase import EraseForm
 
-        assert isinstance(facts, ErasureFacts)
         self.app.push_screen(EraseForm(facts), self._erased)
 
-    def _erased(self, done: object) -> None:
+    def _erased(self, done: Erased | None) -> None:
         if done is None:
             return
-        number = getattr(done, "number", "")
+        number = done.number
         note = (
             ""
-            if getattr(done, "log_emptied", True)
+            if done.log_emptied
             else (
                 " Een ander venster leest nog; de oude gegevens verdwijnen uit het logbestand zodra"
                 " dat is gesloten."
             )
         )
-        exports = getattr(done, "exports", ())
+        exports = done.exports
         if exports:
             shown = "; ".join(exports[:5]) + (
                 f" en {len(exports) - 5} meer" if len(exports) > 5 else ""
@@ -405,11 +408,11 @@ class ClientFileScreen(WijkteamScreen[None]):
         form = ExportForm(self.client_id, self.file.name, default, left_out)
         self.app.push_screen(form, self._shared)
 
-    def _shared(self, done: object) -> None:
+    def _shared(self, done: Exported | None) -> None:
         if done is None:
             return
-        path, version = getattr(done, "path", ""), getattr(done, "version", 0)
-        notes = "".join(f"\n{note}" for note in getattr(done, "shortened", []))
+        path, version = done.path, done.version
+        notes = "".join(f"\n{note}" for note in done.shortened)
         self.app.notify(
             f"Versie {version} staat in {path}.{notes}", title="Gedeeld", timeout=12, markup=False
         )
