@@ -329,6 +329,24 @@ async def test_contact_from_aandachtspunten_names_the_client_and_offers_her_agre
     assert newest.agreement_id == street.agreement_id
 
 
+async def test_c_on_the_afspraken_tab_logs_on_the_chosen_agreement_by_its_channel(
+    street: Street, opened: Register
+):
+    app = make_app(street.path, register=opened)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientFileScreen(street.silent_id))
+        await settle(pilot)
+        await pilot.press("3", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, LogContactScreen)
+        await pilot.press("g", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+    newest = _newest_contact(opened)
+    assert (newest.agreement_id, newest.channel) == (street.agreement_id, Channel.PHONE)
+
+
 async def test_contact_from_uit_beeld_can_be_logged_outside_any_agreement(
     street: Street, opened: Register
 ):

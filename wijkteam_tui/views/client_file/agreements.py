@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.schedules import DueState
@@ -76,19 +75,16 @@ class AgreementsPane(RowsPane):
                 ("Van – tot", f"{day(agreement.start_on)} – {day(agreement.end_on)}"),
                 ("Uitgesteld", agreement.snooze_reason if agreement.snoozed_until else ""),
             )
-            # The channel rides along in the key: a contact logged here is preset to it.
-            key = f"{agreement.id}|{agreement.channel.value}"
-            self.add_row(agreements, key, literal(agreement.who), fields, detail=detail)
+            self.add_row(
+                agreements, str(agreement.id), literal(agreement.who), fields, detail=detail
+            )
 
     def contact_request(self, file: ClientFile) -> ContactRequest:
         """A contact with the client, on the chosen agreement and by its channel if any."""
-        table = self.query_one(f"#{self.TABLE_ID}", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key:
-                agreement_id, channel = key.split("|")
-                chosen = next(a for a in file.agreements if a.id == int(agreement_id))
-                return ContactRequest(file.id, file.name, chosen.id, chosen.who, channel)
+        agreement_id = self.chosen_id()
+        chosen = next((a for a in file.agreements if a.id == agreement_id), None)
+        if chosen is not None:
+            return ContactRequest(file.id, file.name, chosen.id, chosen.who, chosen.channel.value)
         return ContactRequest(file.id, file.name)
 
     def chosen_agreement(self) -> tuple[int, str] | None:

@@ -112,9 +112,8 @@ class RowsPane(FilePane):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        # Row keys are the record's id, with "|…" after it where more is needed (agreements).
-        head = (key or "").split("|", 1)[0]
-        return int(head) if head.isdigit() else None
+        # Row keys are the record's id; what else a row stands for is read from the record.
+        return int(key) if key and key.isdigit() else None
 
     @on(DataTable.RowSelected)
     def _row_details(self, event: DataTable.RowSelected) -> None:
