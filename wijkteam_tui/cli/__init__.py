@@ -4,10 +4,11 @@ Errors: one Dutch line on stderr, never a traceback; exit 1 for errors, 2 for us
 a wrong passphrase, 4 when the user's role may not do it (a medewerker asking for the team).
 Set WIJKTEAM_DEBUG=1 to see the traceback of an unexpected error.
 
-One module per command group, as restic keeps one file per command: `parser` (the argparse tree),
-`prompts` (environment, passphrases, notices), `users`, `register`, `erasure`, `reports`,
-`exports`, `demo` and `tui`. The parser imports every command module, so those import the store
-inside each command: `wijkteam --help` and a command that opens no register start without it.
+One module per command group, as restic keeps one file per command: `parser` (the argparse tree,
+on the Dutch parser of `dutch_argparse`), `prompts` (environment, passphrases, notices), `users`,
+`register`, `erasure`, `reports`, `exports`, `demo` and `tui`. The parser imports every command
+module, so those import the store inside each command: `wijkteam --help` and a command that
+opens no register start without it.
 """
 
 from __future__ import annotations

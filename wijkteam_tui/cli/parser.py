@@ -9,6 +9,7 @@ from typing import Any
 
 from wijkteam_tui import __version__
 from wijkteam_tui.cli.demo import DEMO_CLIENTS, cmd_demo
+from wijkteam_tui.cli.dutch_argparse import Parser
 from wijkteam_tui.cli.erasure import cmd_erase, cmd_retention_extend, cmd_retention_list
 from wijkteam_tui.cli.exports import cmd_export_agreements, cmd_export_client
 from wijkteam_tui.cli.prompts import (
@@ -40,38 +41,6 @@ from wijkteam_tui.cli.users import (
     cmd_user_reset,
 )
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import UsageError
-
-_ARGPARSE_DUTCH = {
-    "usage: ": "gebruik: ",
-    "options": "opties",
-    "positional arguments": "argumenten",
-    "show this help message and exit": "toon deze hulp en stop",
-    "show program's version number and exit": "toon het versienummer en stop",
-    "the following arguments are required: %s": "verplicht maar niet opgegeven: %s",
-    "unrecognized arguments: %s": "onbekende argumenten: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r"
-    " (kies uit %(choices)s)",
-    "expected one argument": "verwacht één waarde",
-    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
-    "ambiguous option: %(option)s could match %(matches)s": "onduidelijke optie: %(option)s"
-    " (kan zijn: %(matches)s)",
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
-    "not allowed with argument %s": "niet toegestaan samen met %s",
-}
-
-
-def _dutch(message: str) -> str:
-    return _ARGPARSE_DUTCH.get(message, message)
-
-
-# argparse looks its messages up through gettext at run time; we answer in Dutch.
-argparse._ = _dutch  # type: ignore[attr-defined]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (zie '{self.prog} --help')")
 
 
 def iso_date(text: str) -> date:
@@ -241,7 +210,7 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
@@ -264,21 +233,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="een register openen dat ouder is dan u het eerder zag (alleen als u weet"
         " waarom, bijv. een teamleider zette een back-up terug)",
     )
-    new_secret = _Parser(add_help=False)
+    new_secret = Parser(add_help=False)
     new_secret.add_argument(
         "--new-passphrase-file",
         metavar="BESTAND",
         help=f"lees het nieuwe wachtwoord uit BESTAND (anders ${NEW_PASSPHRASE_ENV} of vragen)",
     )
 
-    parser = _Parser(
+    parser = Parser(
         prog="wijkteam",
         description="Wijkteam-register: houdt bewoners duurzaam in beeld (versleuteld)."
         " Zonder opdracht opent het scherm.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"wijkteam {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=Parser)
 
     def add(name: str, helptext: str, handler: Callable[[argparse.Namespace], int], **kw):  # type: ignore[no-untyped-def]
         sub = commands.add_parser(name, help=helptext, description=helptext, **kw)
