@@ -19,8 +19,8 @@ from wijkteam_tui.errors import UsageError, WijkteamError
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
 
+#: The demo register's user; its passphrase is crypto.DEMO_PASSPHRASE.
 DEMO_USER = "demo"
-DEMO_PASSPHRASE = "demo"
 DEMO_CLIENTS = 400
 #: The largest demo register `demo --clients` builds (20,000 take about 30 s and 120 MB).
 DEMO_MAX_CLIENTS = 50_000
@@ -50,9 +50,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             # Lazy: only a demo register with a key file of version 1 needs converting.
             from wijkteam_tui.store.rekey import upgrade_legacy
 
-            upgrade_legacy(path, DEMO_USER, DEMO_PASSPHRASE)
+            upgrade_legacy(path, DEMO_USER, crypto.DEMO_PASSPHRASE)
             print("Demoregister omgezet naar sleutelbestand versie 2.", file=sys.stderr)
-        register = open_register(path, DEMO_USER, DEMO_PASSPHRASE)
+        register = open_register(path, DEMO_USER, crypto.DEMO_PASSPHRASE)
         if args.clients is not None:
             print(f"Er staat al een demoregister op {path}; --clients wordt genegeerd.")
     else:
@@ -67,7 +67,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise
     if args.no_tui:
         register.close()
-        print(f"DEMO — fictieve gegevens. Register: {path} (gebruiker demo, wachtwoord demo).")
+        print(
+            f"DEMO — fictieve gegevens. Register: {path} (gebruiker {DEMO_USER},"
+            f" wachtwoord {crypto.DEMO_PASSPHRASE})."
+        )
         return 0
     return run_tui(path, register=register)
 
@@ -91,7 +94,7 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
     try:
         staged = building / path.name
         register, _ = create_register(
-            staged, DEMO_USER, DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
+            staged, DEMO_USER, crypto.DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
         )
 
         try:
@@ -108,7 +111,7 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
         f" {summary.medewerkers} medewerkers, {summary.agreements} contactafspraken,"
         f" {summary.contact_moments} contactmomenten, {summary.open_alerts} aandachtspunten."
     )
-    return open_register(path, DEMO_USER, DEMO_PASSPHRASE)
+    return open_register(path, DEMO_USER, crypto.DEMO_PASSPHRASE)
 
 
 def _remove_demo_leftovers(path: Path) -> None:
@@ -124,7 +127,7 @@ def _remove_demo_leftovers(path: Path) -> None:
     if path.exists() or not any(key.exists() for key in keys):
         return
     try:
-        crypto.unlock(path, DEMO_USER, DEMO_PASSPHRASE, repair=False).forget()
+        crypto.unlock(path, DEMO_USER, crypto.DEMO_PASSPHRASE, repair=False).forget()
     except WijkteamError:
         return  # not the demo's: create_register will refuse and name the file
     for key in keys:

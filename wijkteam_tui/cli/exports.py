@@ -27,11 +27,6 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
         return _export_clients_of(args)
     target = Path(args.output).expanduser()
     print(f"Let op: {printable(target)} {READABLE_WARNING}", file=sys.stderr)
-
-    def tell(left_out: list[str]) -> None:
-        for reason in left_out:
-            print(f"Niet gedeeld: {printable(reason)}", file=sys.stderr)
-
     with opened(args) as register:
         client_id = client_by_number(register, args.client)
         done = export_agreements(
@@ -41,7 +36,7 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
             target,
             date.today(),
             force=args.force,
-            before_writing=tell,
+            before_writing=_tell_left_out,
         )
     for note in done.shortened:
         print(printable(note), file=sys.stderr)
@@ -62,11 +57,15 @@ def _check_agreements(args: argparse.Namespace) -> int:
         raise UsageError("--check is voor één cliënt: geef een cliëntnummer.")
     with opened(args) as register:
         reasons = left_out(register, client_by_number(register, args.client), date.today())
-    for reason in reasons:
-        print(f"Niet gedeeld: {printable(reason)}", file=sys.stderr)
+    _tell_left_out(reasons)
     said = "hierboven staat wat er niet in zou staan" if reasons else "alles kan gedeeld worden"
     print(f"Er is niets geschreven; {said}.")
     return 0
+
+
+def _tell_left_out(reasons: list[str]) -> None:
+    for reason in reasons:
+        print(f"Niet gedeeld: {printable(reason)}", file=sys.stderr)
 
 
 def cmd_export_client(args: argparse.Namespace) -> int:

@@ -26,6 +26,8 @@ USER_ENV = "WIJKTEAM_USER"
 PASSPHRASE_ENV = "WIJKTEAM_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "WIJKTEAM_NEW_PASSPHRASE"
 RECOVERY_KEY_ENV = "WIJKTEAM_RECOVERY_KEY"
+#: A team server's operator gives a one-time password for a database role here (README).
+SERVER_PASSWORD_ENV = "PGPASSWORD"
 
 WAITING = "Wacht op een collega die het register bijwerkt…"
 
@@ -83,6 +85,13 @@ def read_secret_file(path: str) -> str:
     return secret
 
 
+def _given_secret(path: str | None, env: str) -> str | None:
+    """A secret from the file at `path`, else from the environment variable `env`."""
+    if path:
+        return read_secret_file(path)
+    return os.environ.get(env) or None
+
+
 def prompt(label: str) -> str:
     if not sys.stdin.isatty():
         raise UsageError(
@@ -94,27 +103,37 @@ def prompt(label: str) -> str:
 
 def current_passphrase(args: argparse.Namespace, label: str = "Wachtwoord") -> str:
     """The passphrase from --passphrase-file, $WIJKTEAM_PASSPHRASE or a hidden prompt."""
-    if getattr(args, "passphrase_file", None):
-        return read_secret_file(args.passphrase_file)
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
-    return prompt(label)
+    return _given_secret(getattr(args, "passphrase_file", None), PASSPHRASE_ENV) or prompt(label)
 
 
 def new_passphrase(
-    args: argparse.Namespace, *, file_attr: str, env: str, label: str = "Nieuw wachtwoord"
+    args: argparse.Namespace,
+    *,
+    file_attr: str = "new_passphrase_file",
+    env: str = NEW_PASSPHRASE_ENV,
+    label: str = "Nieuw wachtwoord",
 ) -> str:
-    """A new passphrase from a file, an environment variable or asked twice."""
-    if getattr(args, file_attr, None):
-        return read_secret_file(getattr(args, file_attr))
-    if os.environ.get(env):
-        return os.environ[env]
+    """A new passphrase from --new-passphrase-file, $WIJKTEAM_NEW_PASSPHRASE or asked twice
+    (`init` gives the options of the first passphrase instead)."""
+    given = _given_secret(getattr(args, file_attr, None), env)
+    if given:
+        return given
     first = prompt(label)
     validate_passphrase(first)
     print(f"Sterkte: {passphrase_strength(first)}", file=sys.stderr)
     if prompt(f"{label} (nogmaals)") != first:
         raise UsageError("De wachtwoorden zijn niet gelijk; er is niets gewijzigd.")
     return first
+
+
+def recovery_key(args: argparse.Namespace) -> str:
+    """The recovery key from --recovery-key-file, $WIJKTEAM_RECOVERY_KEY or a hidden prompt."""
+    return _given_secret(args.recovery_key_file, RECOVERY_KEY_ENV) or prompt("Herstelsleutel")
+
+
+def server_password() -> str | None:
+    """The one-time password of a team server's operator, if one was given."""
+    return os.environ.get(SERVER_PASSWORD_ENV) or None
 
 
 def ask_confirmation() -> str:
@@ -131,6 +150,12 @@ def user_name(args: argparse.Namespace) -> str:
     if not name:
         raise UsageError(f"Geef een gebruiker op met --user of ${USER_ENV}.")
     return str(name)
+
+
+def credentials(args: argparse.Namespace) -> tuple[str, str]:
+    """The user and their passphrase, asked in that order."""
+    user = user_name(args)
+    return user, current_passphrase(args)
 
 
 def where(args: argparse.Namespace) -> Location:
@@ -173,9 +198,7 @@ def opened(args: argparse.Namespace) -> Iterator[Register]:
         found = require_register(found)
     accept_older = getattr(args, "accept_older", False)
     try:
-        register = open_register(
-            found, user_name(args), current_passphrase(args), accept_older=accept_older
-        )
+        register = open_register(found, *credentials(args), accept_older=accept_older)
     except OlderRegisterError as refused:
         hint = " Weet u waarom, geef dan --accept-older."
         raise OlderRegisterError(refused.message + hint) from None

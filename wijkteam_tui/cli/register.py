@@ -4,23 +4,28 @@ its keys and its copies."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkteam_tui.cli.prompts import (
     PASSPHRASE_ENV,
+    credentials,
     current_passphrase,
     db_path,
     new_passphrase,
     opened,
     printable,
     require_register,
+    server_password,
     user_name,
     where,
 )
-from wijkteam_tui.cli.users import renew_database_key
+from wijkteam_tui.cli.users import renew_database_key, show_one_time
 from wijkteam_tui.errors import RegisterError, UsageError
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import MigrationReport
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -49,7 +54,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         user,
         passphrase,
         team_name=args.name or "",
-        server_password=os.environ.get("PGPASSWORD") or None,
+        server_password=server_password(),
     )
     register.close()
     print(f"Register aangemaakt: {path}")
@@ -92,7 +97,7 @@ def cmd_db_keys(args: argparse.Namespace) -> int:
             "Eerdere versies van de sleutels houdt een teamserver bij; hier staat naast het"
             " sleutelbestand één reservekopie (.keys.bak), die wijkteam zelf gebruikt."
         )
-    user, passphrase = user_name(args), current_passphrase(args)
+    user, passphrase = credentials(args)
     if args.restore is None:
         print(f"{'Versie':>6}  {'Vervangen (UTC)':<16}  {'Door':<28}  Gebruikers met een sleutel")
         for version in key_history.key_versions(address, user, passphrase):
@@ -139,8 +144,7 @@ def _server_backup(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.transfer import copy_register
 
     source, target = where(args), Path(args.output).expanduser()
-    user, passphrase = user_name(args), current_passphrase(args)
-    done = copy_register(source, user, passphrase, target)
+    done = copy_register(source, *credentials(args), target)
     with opened(args) as register:
         made = f"versleutelde back-up gemaakt als registerbestand ({done.events} gebeurtenissen)"
         record(register, Event("backup", "register", detail=made))
@@ -181,11 +185,9 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         # Lazy: psycopg loads only for a register on a team server.
         from wijkteam_tui.store.server_check import check_server_register
 
-        report = check_server_register(found, user_name(args), current_passphrase(args))
+        report = check_server_register(found, *credentials(args))
     else:
-        report = check_register(
-            require_register(db_path(args)), user_name(args), current_passphrase(args)
-        )
+        report = check_register(require_register(db_path(args)), *credentials(args))
     print(f"Register: {printable(str(report.path))}")
     if report.revision:
         print(f"Structuurversie: {report.revision} (nieuwste: {report.head})")
@@ -226,24 +228,24 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         # Lazy: psycopg loads only for a register on a team server.
         from wijkteam_tui.store.server import upgrade
 
-        done = upgrade(found, os.environ.get("PGPASSWORD") or None)
-        if done is None:
-            print("Het register is al bijgewerkt; er was niets te doen.")
-        else:
-            print(f"Register bijgewerkt van versie {done.from_revision} naar {done.to_revision}.")
+        _tell_upgraded(upgrade(found, server_password()))
         return 0
     path = require_register(db_path(args))
     if crypto.is_legacy_key_file(path):
-        _upgrade_key_file(path, user_name(args), current_passphrase(args))
+        _upgrade_key_file(path, *credentials(args))
     with opened(args) as register:
         report = register.migration
+    _tell_upgraded(report)
+    if report is not None and report.backup_path:
+        print(f"Reservekopie van daarvoor: {report.backup_path}")
+    return 0
+
+
+def _tell_upgraded(report: MigrationReport | None) -> None:
     if report is None:
         print("Het register is al bijgewerkt; er was niets te doen.")
     else:
         print(f"Register bijgewerkt van versie {report.from_revision} naar {report.to_revision}.")
-        if report.backup_path:
-            print(f"Reservekopie van daarvoor: {report.backup_path}")
-    return 0
 
 
 def cmd_db_copy(args: argparse.Namespace) -> int:
@@ -255,13 +257,7 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
     if isinstance(source, Path):
         source = require_register(source)
     target = location(args.to)
-    done = copy_register(
-        source,
-        user_name(args),
-        current_passphrase(args),
-        target,
-        server_password=os.environ.get("PGPASSWORD") or None,
-    )
+    done = copy_register(source, *credentials(args), target, server_password=server_password())
     print(f"Register gekopieerd naar {printable(done.target)} in {done.seconds:.1f} s.")
     width = max(len(name) for name in done.counts)
     for name, count in done.counts.items():
@@ -289,7 +285,7 @@ def _upgrade_key_file(path: Path, user: str, passphrase: str) -> None:
     print("NIEUWE HERSTELSLEUTEL (de oude vervalt; schrijf hem op en bewaar hem veilig):")
     print(f"    {done.recovery_key}")
     for name, one_time in done.one_time.items():
-        print(f"Eenmalig wachtwoord voor {name}: {one_time}")
+        show_one_time(name, one_time)
     if done.one_time:
         print(
             "Geef elk eenmalig wachtwoord persoonlijk door; bij de volgende keer kiest ieder een"

@@ -4,23 +4,20 @@ passphrases."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wijkteam_tui.cli.prompts import (
-    NEW_PASSPHRASE_ENV,
-    RECOVERY_KEY_ENV,
     current_passphrase,
     db_path,
     new_passphrase,
     opened,
     printable,
-    prompt,
-    read_secret_file,
+    recovery_key,
     require_register,
+    server_password,
     user_name,
     where,
 )
@@ -31,6 +28,11 @@ from wijkteam_tui.errors import UsageError, WijkteamError
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
+
+#: What the audit log says of a passphrase changed by its owner, and of one set with the
+#: recovery key.
+PASSPHRASE_CHANGED = "wachtwoord gewijzigd"
+PASSPHRASE_RECOVERED = "nieuw wachtwoord met de herstelsleutel"
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -50,12 +52,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             raise UsageError(f"Gebruiker '{args.name}' bestaat al.")
         passphrase = None
         if not args.one_time:
-            passphrase = new_passphrase(
-                args,
-                file_attr="new_passphrase_file",
-                env=NEW_PASSPHRASE_ENV,
-                label=f"Wachtwoord voor {args.name}",
-            )
+            passphrase = new_passphrase(args, label=f"Wachtwoord voor {args.name}")
         given = add_user(
             register,
             args.name,
@@ -89,8 +86,12 @@ def cmd_user_phone(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tell_one_time(name: str, passphrase: str) -> None:
+def show_one_time(name: str, passphrase: str) -> None:
     print(f"Eenmalig wachtwoord voor {name}: {passphrase}")
+
+
+def _tell_one_time(name: str, passphrase: str) -> None:
+    show_one_time(name, passphrase)
     print(
         f"Geef het persoonlijk door. Bij de volgende keer kiest {name} eerst een eigen"
         " wachtwoord: op het openingsscherm, of met 'wijkteam passwd'.",
@@ -183,26 +184,27 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
     from wijkteam_tui.store import crypto
 
-    if not isinstance(where(args), Path):
-        return _server_passwd(args)
-    path = require_register(db_path(args))
-    user = user_name(args)
-    unlocked = crypto.unlock(
-        path, user, current_passphrase(args, "Huidig wachtwoord"), one_time_ok=True
-    )
-    passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
-    _change_key_file(
-        path,
-        unlocked,
-        user,
-        lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
-        lambda r: _log_user(r, user, "wachtwoord gewijzigd"),
-    )
+    if isinstance(where(args), Path):
+        path = require_register(db_path(args))
+        user = user_name(args)
+        unlocked = crypto.unlock(
+            path, user, current_passphrase(args, "Huidig wachtwoord"), one_time_ok=True
+        )
+        passphrase = new_passphrase(args)
+        _change_key_file(
+            path,
+            unlocked,
+            user,
+            lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
+            lambda r: _log_user(r, user, PASSPHRASE_CHANGED),
+        )
+    else:
+        user = _server_passwd(args)
     print(f"Wachtwoord van {user} gewijzigd.")
     return 0
 
 
-def _server_passwd(args: argparse.Namespace) -> int:
+def _server_passwd(args: argparse.Namespace) -> str:
     """`passwd` on a team server: the slot and the person's login change in one step."""
     # Lazy: the store and psycopg load only for a register on a team server.
     from wijkteam_tui.store import crypto
@@ -215,13 +217,12 @@ def _server_passwd(args: argparse.Namespace) -> int:
     current = current_passphrase(args, "Huidig wachtwoord")
     register = open_server_register(address, user, current, one_time_ok=True)
     try:
-        passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+        passphrase = new_passphrase(args)
         crypto.set_user_passphrase(register.keys, register.unlocked, user, passphrase)
-        _log_user(register, user, "wachtwoord gewijzigd")
+        _log_user(register, user, PASSPHRASE_CHANGED)
     finally:
         register.close()
-    print(f"Wachtwoord van {user} gewijzigd.")
-    return 0
+    return user
 
 
 def _log_user(register: Any, user: str, detail: str) -> None:
@@ -237,28 +238,27 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
     found = where(args)
     user = user_name(args)
-    if args.recovery_key_file:
-        recovery_key = read_secret_file(args.recovery_key_file)
-    elif os.environ.get(RECOVERY_KEY_ENV):
-        recovery_key = os.environ[RECOVERY_KEY_ENV]
-    else:
-        recovery_key = prompt("Herstelsleutel")
+    key = recovery_key(args)
     if not isinstance(found, Path):
-        return _server_recover(args, found, user, recovery_key)
+        return _server_recover(args, found, user, key)
     path = require_register(found)
-    unlocked = crypto.unlock_with_recovery_key(path, recovery_key)
+    unlocked = crypto.unlock_with_recovery_key(path, key)
     if unlocked.key_file.user_slot(user) is None:
         raise WijkteamError(f"Gebruiker '{user}' bestaat niet in dit register.")
-    passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+    passphrase = new_passphrase(args)
     _change_key_file(
         path,
         unlocked,
         user,
         lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
-        lambda r: _log_user(r, user, "nieuw wachtwoord met de herstelsleutel"),
+        lambda r: _log_user(r, user, PASSPHRASE_RECOVERED),
     )
-    print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
+    _tell_recovered(user)
     return 0
+
+
+def _tell_recovered(user: str) -> None:
+    print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
 
 
 def _server_recover(args: argparse.Namespace, address: Any, user: str, recovery_key: str) -> int:
@@ -266,24 +266,21 @@ def _server_recover(args: argparse.Namespace, address: Any, user: str, recovery_
     that the server's operator gave their role ($PGPASSWORD)."""
     # Lazy: the store and psycopg load only for a register on a team server.
     from wijkteam_tui.store import server
-    from wijkteam_tui.store.audit import Event, record
 
-    temporary = os.environ.get("PGPASSWORD")
+    temporary = server_password()
     if not temporary:
         raise UsageError(
             f"Op een teamserver kan {user} met een vergeten wachtwoord niet inloggen: vraag de"
             " beheerder van de server om een tijdelijk wachtwoord voor uw databaserol en zet"
             " het in $PGPASSWORD. Er is niets gewijzigd."
         )
-    passphrase = new_passphrase(args, file_attr="new_passphrase_file", env=NEW_PASSPHRASE_ENV)
+    passphrase = new_passphrase(args)
     server.recover(address, user, recovery_key, passphrase, server_password=temporary)
     register = server.open_server_register(address, user, passphrase)
     try:
-        record(
-            register, Event("user", "users", user, detail="nieuw wachtwoord met de herstelsleutel")
-        )
+        _log_user(register, user, PASSPHRASE_RECOVERED)
     finally:
         register.close()
-    print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
+    _tell_recovered(user)
     print("Het tijdelijke wachtwoord van de beheerder opent niets meer.", file=sys.stderr)
     return 0
