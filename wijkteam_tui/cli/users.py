@@ -261,7 +261,7 @@ def _tell_recovered(user: str) -> None:
     print(f"Nieuw wachtwoord ingesteld voor {user}. De herstelsleutel blijft geldig.")
 
 
-def _server_recover(args: argparse.Namespace, address: Any, user: str, recovery_key: str) -> int:
+def _server_recover(args: argparse.Namespace, address: Any, user: str, key: str) -> int:
     """`recover` on a team server: the person signs in this once with a temporary password
     that the server's operator gave their role ($PGPASSWORD)."""
     # Lazy: the store and psycopg load only for a register on a team server.
@@ -275,7 +275,7 @@ def _server_recover(args: argparse.Namespace, address: Any, user: str, recovery_
             " het in $PGPASSWORD. Er is niets gewijzigd."
         )
     passphrase = new_passphrase(args)
-    server.recover(address, user, recovery_key, passphrase, server_password=temporary)
+    server.recover(address, user, key, passphrase, server_password=temporary)
     register = server.open_server_register(address, user, passphrase)
     try:
         _log_user(register, user, PASSPHRASE_RECOVERED)
