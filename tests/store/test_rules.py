@@ -319,7 +319,7 @@ def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_histo
 
 
 def test_a_past_date_within_the_grace_days_says_over_tijd_everywhere(register, fatima):
-    from wijkteam_tui.cli import vandaag_text
+    from wijkteam_tui.cli.reports import vandaag_text
     from wijkteam_tui.views.client_file import agreement_state
     from wijkteam_tui.views.text import due_text, soon_text
 

@@ -1,0 +1,158 @@
+"""`overdue`, `digest` and `audit verify|show`: the team's figures and the audit log as text,
+for people and for scripts; and the Vandaag of `demo --no-tui`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from wijkteam_tui.cli.prompts import opened, printable
+from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.terms import Role
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.engine import Register
+
+
+def _report_day(args: argparse.Namespace, register: Register) -> date:
+    """The day a report is about. On the real today, the daily sweep runs first, so that
+    alerts are current and today's snapshot for the trend is written (a cron job keeps the
+    trend complete on days nobody opens the screen)."""
+    today = date.today()
+    day: date = args.date or today
+    if day == today:
+        # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
+        from wijkteam_tui.store.services import sweep_if_new_day
+
+        sweep_if_new_day(register, today)
+    return day
+
+
+def cmd_overdue(args: argparse.Namespace) -> int:
+    # Lazy: the store and the export formats load only for the command that runs.
+    from wijkteam_tui.export.overdue import to_csv, to_json, to_table
+    from wijkteam_tui.store.audit import listed, record
+    from wijkteam_tui.store.queries import team_info
+    from wijkteam_tui.store.team import overdue_items
+
+    with opened(args) as register:
+        day = _report_day(args, register)
+        items = overdue_items(register, day, args.medewerker)
+        team = team_info(register).name
+        what = f"lijst te late contactmomenten ({args.format})"
+        record(register, *listed([(i.client_id, i.client_number) for i in items], what))
+    if args.format == "csv":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_csv(items))
+        sys.stdout.buffer.flush()
+    elif args.format == "json":
+        sys.stdout.write(to_json(items, day, team=team, medewerker=args.medewerker))
+    else:
+        sys.stdout.write(to_table(items, day, printable=printable))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    # Lazy: the store and the export formats load only for the command that runs.
+    from wijkteam_tui.export.digest import digest_text
+    from wijkteam_tui.store.queries import team_info
+    from wijkteam_tui.store.team import digest_data
+
+    with opened(args) as register:
+        day = _report_day(args, register)
+        review, trend = digest_data(register, day)
+        info = team_info(register)
+        whole_team = register.user is not None and register.user.role is Role.TEAMLEIDER
+    text = digest_text(
+        review,
+        {series.user_id: series for series in trend.per_user},
+        trend.team if whole_team else None,
+        team_name=info.name,
+        wijk=info.wijk,
+        today=day,
+        whole_team=whole_team,
+    )
+    sys.stdout.write("\n".join(printable(line) for line in text.splitlines()) + "\n")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
+    from wijkteam_tui.store.audit import verify
+
+    with opened(args) as register:
+        verdict = verify(register)
+    if verdict.ok:
+        print(
+            f"Auditlog: in orde ({verdict.events} gebeurtenissen; keten en sleutelbestand kloppen)"
+        )
+        return 0
+    print(f"Auditlog: BREUK bij volgnummer {verdict.broken_at}: {verdict.reason}.")
+    print(
+        f"De {verdict.events} gebeurtenissen daarvoor kloppen. Er is niets gewijzigd.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_audit_show(args: argparse.Namespace) -> int:
+    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
+    from wijkteam_tui.store.audit import events
+
+    with opened(args) as register:
+        shown = events(
+            register,
+            client_number=args.client,
+            user_name=args.about_user,
+            since=args.since,
+            limit=args.last,
+        )
+    header = f"{'Nr':>7}  {'Tijd (UTC)':<16}  {'Gebruiker':<20} Code {'Wat':<26} {'Cliënt':<8}"
+    print(f"{header} Details")
+    for e in shown:
+        who = f"{e.user_name} ({e.role})" if e.role else e.user_name
+        outcome = "" if e.outcome == "ok" else f"[{e.outcome}] "
+        print(
+            printable(
+                f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M}  {who:<20.20} {e.code:^4} {e.what:<26.26}"
+                f" {e.client_number:<8} {outcome}{e.detail}"
+            )
+        )
+    print(f"{len(shown)} gebeurtenissen", file=sys.stderr)
+    return 0
+
+
+def vandaag_text(register: Register, today: date) -> str:
+    """The logged-in user's Vandaag as plain text (the terminal screen follows in the TUI)."""
+    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
+    from wijkteam_tui.store.queries import today_list
+
+    if register.user is None:
+        return "Vandaag: geen ingelogde gebruiker."
+    day = today_list(register, register.user.id, today)
+    lines = [f"Vandaag, {format_date(today)} — {register.user.name}", ""]
+    lines.append(f"Te laat ({len(day.overdue)}):")
+    for item in day.overdue[:10]:
+        lines.append(
+            f"  {item.days_overdue:>4} dg  {item.client_number}  {item.client_name:<28.28}"
+            f"  {item.channel.label:<11} {item.who}"
+        )
+    lines.append(f"Deze week ({len(day.due_soon)}):")
+    for item in day.due_soon[:10]:
+        # Past the date but within the grace days: not yet te laat, but never a bare past date.
+        late = (today - item.next_due).days
+        when = f"{late} dg over tijd" if late > 0 else format_date(item.next_due)
+        lines.append(f"  {when:<16} {item.client_number}  {item.client_name:<28.28}  {item.who}")
+    lines.append(f"Aandachtspunten ({len(day.alerts)}):")
+    for alert in day.alerts[:10]:
+        lines.append(f"  {alert.client_number}  {alert.client_name:<28.28}  {alert.reason}")
+    lines.append(f"Uit beeld ({len(day.out_of_view)}):")
+    for client in day.out_of_view[:10]:
+        lines.append(
+            f"  {client.client_number}  {client.client_name:<28.28}"
+            f"  {client.days_without_contact} dagen geen contact"
+        )
+    lines.append(f"Buiten kantoortijd: {day.out_of_hours_contact or '(niet ingesteld)'}")
+    return "\n".join(lines)
