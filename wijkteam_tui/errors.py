@@ -110,3 +110,10 @@ class ConflictError(WijkteamError):
 
     def __init__(self, message: str = CHANGED_MEANWHILE) -> None:
         super().__init__(message)
+
+
+def no_register(path: object) -> RegisterError:
+    """There is nothing at `path` to open."""
+    return RegisterError(
+        f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wijkteam_tui.domain.accounts import passphrase_strength, validate_passphrase
-from wijkteam_tui.errors import OlderRegisterError, UsageError, WijkteamError
+from wijkteam_tui.errors import OlderRegisterError, UsageError, no_register
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.address import Location
@@ -181,9 +181,7 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def require_register(path: Path) -> Path:
     if not path.exists():
-        raise WijkteamError(
-            f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
-        )
+        raise no_register(path)
     return path
 
 

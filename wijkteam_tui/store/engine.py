@@ -35,6 +35,7 @@ from wijkteam_tui.errors import (
     RegisterError,
     RoleError,
     WijkteamError,
+    no_register,
 )
 from wijkteam_tui.store import audit, audit_head, crypto, faults, files, journal, last_seen, lock
 from wijkteam_tui.store.address import Location, ServerAddress
@@ -654,9 +655,7 @@ def existing_register(path: Path, *, write: bool = True) -> Path:
     except PermissionError:
         raise faults.no_permission(path) from None
     if not found:
-        raise RegisterError(
-            f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
-        )
+        raise no_register(path)
     check_location(path)
     faults.preflight(path, write=write)
     return path
