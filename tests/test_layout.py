@@ -1,0 +1,71 @@
+"""The README's Layout section is checked against the real tree: every module and folder of
+the package is named there, and every module it names exists. And no module grows past 500
+lines; the ones still over it are listed here until they are split (issue 25)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "wijkteam_tui"
+MAX_LINES = 500
+#: Modules still over MAX_LINES, each to be split; the test fails when one gets under (take it
+#: off this list) and when any other module grows over.
+STILL_TOO_LONG = {
+    "app.py",
+    "store/records.py",
+    "store/server_roles.py",
+    "views/team.py",
+    "store/models.py",
+    "store/audit.py",
+    "store/generator.py",
+    "store/team.py",
+    "store/server.py",
+    "store/queries.py",
+    "store/engine.py",
+    "store/services.py",
+    "store/crypto.py",
+}
+
+
+def _layout() -> str:
+    text = (REPO / "README.md").read_text()
+    section = text.split("\n## Layout\n", 1)[1]
+    return section.split("```\n", 2)[1]
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts and p.name != "__init__.py"
+    )
+
+
+def test_the_layout_names_every_module_and_folder_of_the_package():
+    layout = _layout()
+
+    # The domain, export and store are listed as files ("schedules.py"), the command line and
+    # views as names in a sentence ("screens: unlock, today, …").
+    def named(path: Path) -> bool:
+        as_file = path.parent.name in ("domain", "export", "store") or path.parent == PACKAGE
+        suffix = r"\.py" if as_file else r"(\.py)?"
+        return re.search(rf"(?<![\w/]){re.escape(path.stem)}{suffix}(?!\w)", layout) is not None
+
+    missing = [str(path.relative_to(PACKAGE)) for path in _modules() if not named(path)]
+    folders = sorted(p for p in PACKAGE.rglob("*") if p.is_dir() and "__pycache__" not in p.parts)
+    missing += [f"{p.relative_to(PACKAGE)}/" for p in folders if f"{p.name}/" not in layout]
+    assert not missing, f"README's Layout does not name: {missing}"
+
+
+def test_every_module_the_layout_names_exists():
+    stems = {p.stem for p in _modules()} | {p.stem for p in (REPO / "benchmarks").glob("*.py")}
+    named = set(re.findall(r"([a-z_]+)\.py\b", _layout())) - {"__init__"}
+    assert not named - stems, f"README's Layout names modules that are gone: {named - stems}"
+
+
+def test_no_module_grows_past_500_lines():
+    lengths = {str(p.relative_to(PACKAGE)): len(p.read_text().splitlines()) for p in _modules()}
+    over = {name for name, n in lengths.items() if n > MAX_LINES}
+    assert not over - STILL_TOO_LONG, f"over {MAX_LINES} lines: {sorted(over - STILL_TOO_LONG)}"
+    done = STILL_TOO_LONG - over
+    assert not done, f"now at most {MAX_LINES} lines, take off STILL_TOO_LONG: {sorted(done)}"
