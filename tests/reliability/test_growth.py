@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, make_client
-from tests.views.conftest import make_app, settle
+from tests.views.conftest import make_app, settle, until
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import WAL_SIZE_LIMIT_BYTES
 from wijkteam_tui.store.records import ClientInput
@@ -103,8 +103,10 @@ async def test_the_screen_says_it_waits_for_a_colleague(new_register: NewRegiste
         await settle(pilot)
         colleague = holder(register.location, "schrijven", "3.5")
         app.run_worker(lambda: create_client(register, _client(1), TODAY), thread=True)
-        await pilot.pause(2.6)
-        shown = [notice.message for notice in app._notifications]
-        assert any("Wacht op een collega" in message for message in shown), shown
+        await until(
+            pilot,
+            lambda: any("Wacht op een collega" in n.message for n in app._notifications),
+            "the notice that the write waits for a colleague",
+        )
         await settle(pilot)
         colleague.wait(timeout=30)

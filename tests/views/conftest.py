@@ -118,12 +118,17 @@ async def drain(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def until(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    """Wait until `condition()` holds: what a screen does after a dialog closed (its result
-    callback, a notification) runs as a message of its own, after the screen has switched."""
-    for _ in range(200):
+    """Wait until `condition()` holds, however long the machine takes: what a screen does
+    after a dialog closed (its result callback, a notification) runs as a message of its own,
+    after the screen has switched; what a timer does (the idle lock, a new day, a notice
+    after a wait) happens when it fires. Gives up after 400 rounds (at least 20 s)."""
+    for _ in range(400):
         if condition():
             return
         await settle(pilot)
+        if condition():
+            return
+        await pilot.pause(0.05)
     raise AssertionError(f"never happened: {what}")
 
 

@@ -168,8 +168,7 @@ async def test_passing_midnight_with_the_screen_open_runs_the_sweep_again(street
         assert out_of_view() == []
         assert "za 21 nov 2026" in _screen_text(app)
         day[0] = TODAY
-        await pilot.pause(0.2)
-        await settle(pilot)
+        await until(pilot, lambda: len(out_of_view()) == 1, "the new day's uit-beeld alert")
         assert len(out_of_view()) == 1
         assert "zo 22 nov 2026" in _screen_text(app)
     register.close()
@@ -535,6 +534,6 @@ async def test_the_command_palette_speaks_dutch(street: Street, opened: Register
         await settle(pilot)
         assert "Zoek een opdracht" in _screen_text(app)
         await pilot.press(*"qqqxx")
-        await pilot.pause(0.8)
+        await until(pilot, lambda: "Geen opdracht" in _screen_text(app), "'nothing found'")
         text = _screen_text(app)
         assert "Geen opdracht gevonden" in text and "No matches" not in text

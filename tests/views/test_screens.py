@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent
 
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, make_app, settle, until
 from wijkteam_tui.domain.accounts import failure_delay
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import crypto
@@ -117,7 +117,7 @@ async def test_ctrl_l_and_idle_lock_hide_everything_and_close_the_register(demo_
         assert isinstance(app.screen, TodayScreen)
 
         app.idle_limit_seconds = 0.2
-        await pilot.pause(0.5)
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen), "the idle lock")
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
         assert app.register is None
