@@ -92,7 +92,8 @@ def test_a_write_that_waits_for_a_colleague_says_so_after_two_seconds(new_regist
     done = time.monotonic()
     colleague.wait(timeout=30)
     assert len(told) == 1
-    assert 1.8 <= told[0] - started <= 3.0
+    # Not before the notice's delay (how soon after it is a figure for benchmarks/, not here).
+    assert told[0] - started >= 1.8
     assert done - started >= 3.0, "the write waited for the colleague and then went through"
 
 

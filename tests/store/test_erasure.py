@@ -93,7 +93,6 @@ def test_after_erasure_nothing_of_the_client_is_in_any_file(new_register: NewReg
         override="De cliënt trekt de hulp in; geen wettelijke plicht meer.", today=TODAY,
     )  # fmt: skip
     assert done.log_emptied and len(done.copies) == 1 and not done.copies_not_cleaned
-    assert done.seconds < 1.0
     erased = [e for e in audit.events(register, client_number=number)]
     assert erased[-1].action == "erase" and erased[-1].code == "D"
     assert erased[0].action == "create", "the earlier events stay, by number"

@@ -305,7 +305,8 @@ def test_production_parameters_unlock(tmp_path: Path, monkeypatch: pytest.Monkey
     with register.write() as session:
         session.add(make_client("P1", "Productie Proef"))
     register.close()
-    assert 0.1 < unlock_seconds < 5
+    # The production cost is really paid (how long it takes is measured in benchmarks/).
+    assert unlock_seconds > 0.1
 
 
 def test_short_passphrases_are_refused(tmp_path: Path):

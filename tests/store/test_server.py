@@ -200,12 +200,12 @@ def test_a_colleagues_commit_is_announced_and_a_read_is_not(new_register: NewReg
         assert not watcher.changed()
         bram = open_register(new_register.path, "bram", BRAM)
         try:
-            deadline = time.monotonic() + 2
+            deadline = time.monotonic() + 30  # a bound, not a figure (benchmarks/freshness)
             while not watcher.changed():  # bram's login is written to the audit log
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
             services.create_client(bram, ClientInput("Nieuw Gezicht", TODAY), TODAY)
-            deadline = time.monotonic() + 2
+            deadline = time.monotonic() + 30  # a bound, not a figure (benchmarks/freshness)
             while not watcher.changed():
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
