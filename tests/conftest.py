@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ["WIJKTEAM_KDF"] = "test"
 for _name in (
@@ -32,6 +33,11 @@ os.environ["XDG_STATE_HOME"] = _STATE
 os.environ["WIJKTEAM_STATE_DIR"] = os.path.join(_STATE, "wijkteam")
 
 from tests import pg  # noqa: E402
+
+# Hypothesis: no per-example deadline and no "too slow" check. A loaded CI machine is slow;
+# how fast the code is, is measured in benchmarks/, not here.
+settings.register_profile("wijkteam", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("wijkteam")
 from wijkteam_tui.store import crypto, server  # noqa: E402
 from wijkteam_tui.store.address import Location, server_address  # noqa: E402
 from wijkteam_tui.store.crypto import Unlocked  # noqa: E402
