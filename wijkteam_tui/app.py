@@ -153,6 +153,7 @@ class WijkteamApp(App[None]):
     def register_opened(self, register: Register, first_day: Day | None = None) -> None:
         """Called once a register is unlocked: show Vandaag (with its data, when read already)."""
         preload()
+        # Lazy: Vandaag and the store load after the unlock screen is up (views.preload).
         from wijkteam_tui.views.today import TodayScreen
 
         # Everything loaded so far lives as long as the program: keep it out of the cyclic
@@ -297,12 +298,14 @@ class WijkteamApp(App[None]):
 
         Alerts that only the passing of time raises (uit beeld, missed contacts) are raised
         whenever a register is opened and again when an open session passes midnight."""
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.services import sweep_if_new_day
 
         sweep_if_new_day(register, self.clock())
 
     def log_access(self, *events: Event) -> None:
         """Append `events` to the audit log in a worker (a failure is told, see below)."""
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.audit import record
 
         register = self.register
@@ -335,6 +338,7 @@ class WijkteamApp(App[None]):
         self._clear_stack()
         self.push_screen(UnlockScreen(user, locked=True))
 
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.audit import Event, record
 
         def lock_and_close() -> None:
@@ -473,6 +477,7 @@ class WijkteamApp(App[None]):
 
     def own_phone(self, screen: StoreWorkers) -> None:
         """The person's own phone number, in a form with what is stored now."""
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.users import user_phone
         from wijkteam_tui.views.forms.user import PhoneForm
 

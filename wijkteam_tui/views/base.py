@@ -210,6 +210,7 @@ class StoreWorkers:
         return None
 
     def _retry_loads_later(self) -> None:
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.freshness import RETRY_SECONDS
 
         cast(Screen[Any], self).set_timer(RETRY_SECONDS, self.resume_loads)
@@ -251,6 +252,7 @@ class WijkteamScreen(StoreWorkers, Screen[R]):
     def tell_refusal(self, summary_id: str, message: str) -> None:
         """The store refused (a medewerker on a teamleider's screen): say why above the
         table, which stays empty, and as a notification."""
+        # Lazy: base is imported with the unlock screen; this is only needed on a refusal.
         from textual.widgets import Static
 
         from wijkteam_tui.views.text import literal

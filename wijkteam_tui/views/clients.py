@@ -20,7 +20,9 @@ from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.queries import list_users, search_clients
 from wijkteam_tui.store.records import ClientSummary, SearchHit, UserItem
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.result_list import ResultList, Row, rows
 from wijkteam_tui.views.text import columns_line, counted, header
 from wijkteam_tui.views.topbar import TopBar
@@ -115,16 +117,12 @@ class ClientsScreen(WijkteamScreen[None]):
         self._search(keep_place=True)
 
     def action_new_client(self) -> None:
-        from wijkteam_tui.views.forms.client import ClientForm
-
         if self.users is None:
             self.notify("Een moment: de casemanagers worden nog geladen.")
             return
         self.app.push_screen(ClientForm(self.users), self._registered)
 
     def _registered(self, summary: ClientSummary | None) -> None:
-        from wijkteam_tui.views.client_file import ClientFileScreen
-
         if summary is not None:
             self.notify(f"{summary.name} is aangemeld als cliënt {summary.number}.")
             self._search()
@@ -233,7 +231,5 @@ class ClientsScreen(WijkteamScreen[None]):
 
     @on(ResultList.Chosen, "#results")
     def _open(self, event: ResultList.Chosen) -> None:
-        from wijkteam_tui.views.client_file import ClientFileScreen
-
         self.app.push_screen(ClientFileScreen(event.key, found_by=self._search_event()))
         self._searched = None

@@ -16,6 +16,7 @@ from wijkteam_tui.store.records import ResourceInput, ResourceRow
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.clients import SearchInput
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.resource import ResourceForm
 from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import fit
 from wijkteam_tui.views.topbar import TopBar
@@ -140,13 +141,9 @@ class SocialMapScreen(WijkteamScreen[None]):
         self.run_store(load, self._edit_loaded, group="form", hold_keys=True)
 
     def _edit_loaded(self, current: tuple[int, ResourceInput, int]) -> None:
-        from wijkteam_tui.views.forms.resource import ResourceForm
-
         self.app.push_screen(ResourceForm(current), self._saved)
 
     def action_new(self) -> None:
-        from wijkteam_tui.views.forms.resource import ResourceForm
-
         self.app.push_screen(ResourceForm(), self._saved)
 
     def _saved(self, saved: object) -> None:

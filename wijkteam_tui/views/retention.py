@@ -21,6 +21,8 @@ from wijkteam_tui.store.erasure import (
 )
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.erase import EraseForm
+from wijkteam_tui.views.forms.retention import ExtendRetentionForm
 from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import counted, fit
 from wijkteam_tui.views.topbar import TopBar
@@ -127,13 +129,9 @@ class RetentionScreen(WijkteamScreen[None]):
         )
 
     def _destroy_loaded(self, facts: ErasureFacts) -> None:
-        from wijkteam_tui.views.forms.erase import EraseForm
-
         self.app.push_screen(EraseForm(facts), self._changed)
 
     def action_extend(self) -> None:
-        from wijkteam_tui.views.forms.retention import ExtendRetentionForm
-
         row = self._chosen()
         if row is not None:
             self.app.push_screen(ExtendRetentionForm(row), self._changed)

@@ -45,11 +45,18 @@ from wijkteam_tui.store.team import (
     team_thresholds,
     team_trend,
 )
+from wijkteam_tui.views.audit import AuditScreen
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.reassign import ReassignForm
+from wijkteam_tui.views.forms.settings import TeamSettingsForm
+from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm, reevaluated_text
+from wijkteam_tui.views.retention import RetentionScreen
 from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import columns_line, counted, fit, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
+from wijkteam_tui.views.users import UsersScreen
 
 #: The review's columns, most telling first: at 80 columns the first six are in view.
 COLUMNS = (
@@ -228,18 +235,12 @@ class TeamScreen(WijkteamScreen[None]):
         self.query_one("#area", Input).focus()
 
     def action_users(self) -> None:
-        from wijkteam_tui.views.users import UsersScreen
-
         self.app.push_screen(UsersScreen())
 
     def action_retention(self) -> None:
-        from wijkteam_tui.views.retention import RetentionScreen
-
         self.app.push_screen(RetentionScreen())
 
     def action_audit(self) -> None:
-        from wijkteam_tui.views.audit import AuditScreen
-
         self.app.push_screen(AuditScreen())
 
     # --- showing ----------------------------------------------------------------------------
@@ -423,8 +424,6 @@ class TeamScreen(WijkteamScreen[None]):
 
     @on(OptionList.OptionSelected, "#team-detail-list")
     def _open_client(self, event: OptionList.OptionSelected) -> None:
-        from wijkteam_tui.views.client_file import ClientFileScreen
-
         client_id = self._detail.get(event.option.id or "")
         if client_id is not None:
             self.app.push_screen(ClientFileScreen(client_id))
@@ -453,8 +452,6 @@ class TeamScreen(WijkteamScreen[None]):
     def _reassign_loaded(
         self, row: TeamRow, users: list[UserItem], clients: list[tuple[int, str]]
     ) -> None:
-        from wijkteam_tui.views.forms.reassign import ReassignForm
-
         if not clients:
             self.notify(f"{row.name} heeft geen open cliënten om over te dragen.")
             return
@@ -473,8 +470,6 @@ class TeamScreen(WijkteamScreen[None]):
         self.run_store(load, self._settings_loaded, group="form", hold_keys=True)
 
     def _settings_loaded(self, loaded: tuple[Any, ...]) -> None:
-        from wijkteam_tui.views.forms.settings import TeamSettingsForm
-
         settings, version, history = loaded
         self.app.push_screen(TeamSettingsForm(settings, version, history), self._saved)
 
@@ -489,13 +484,9 @@ class TeamScreen(WijkteamScreen[None]):
             )
 
     def _thresholds_loaded(self, rows: list[ThresholdRow]) -> None:
-        from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm
-
         self.app.push_screen(TeamThresholdForm(rows), self._threshold_saved)
 
     def _threshold_saved(self, saved: Reevaluation | None) -> None:
-        from wijkteam_tui.views.forms.team_threshold import reevaluated_text
-
         if saved is not None:
             self.notify(f"Teamgrens opgeslagen. {reevaluated_text(saved)}")
 

@@ -15,10 +15,14 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store.records import DueItem
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.client_file import ClientFileScreen
+from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.tables import place_kept
+from wijkteam_tui.views.team import TeamScreen
 from wijkteam_tui.views.text import columns_line, day, header, literal, short_day, soon_text
 from wijkteam_tui.views.topbar import TopBar
 
@@ -242,8 +246,6 @@ class TodayScreen(WijkteamScreen[None]):
         self.action_open_client()
 
     def action_open_client(self) -> None:
-        from wijkteam_tui.views.client_file import ClientFileScreen
-
         selected = self._selected()
         if selected:
             self.app.push_screen(ClientFileScreen(selected.client_id))
@@ -279,16 +281,10 @@ class TodayScreen(WijkteamScreen[None]):
         return True
 
     def action_team(self) -> None:
-        from wijkteam_tui.views.team import TeamScreen
-
         self.app.push_screen(TeamScreen())
 
     def action_social_map(self) -> None:
-        from wijkteam_tui.views.resources import SocialMapScreen
-
         self.app.push_screen(SocialMapScreen())
 
     def action_clients(self) -> None:
-        from wijkteam_tui.views.clients import ClientsScreen
-
         self.app.push_screen(ClientsScreen())

@@ -124,6 +124,7 @@ class UnlockScreen(WijkteamScreen[None]):
         self, path: Location, user: str, passphrase: str, accept_older: bool = False
     ) -> tuple[Register, Day | None]:
         preload()
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.engine import unlock_and_open
 
         how = "unlock" if self.locked else "login"
@@ -206,6 +207,7 @@ class UnlockScreen(WijkteamScreen[None]):
     ) -> tuple[Register, Day | None]:
         """Put the person's own passphrase in place of the one-time one, then open."""
         preload()
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.audit import Event, record
         from wijkteam_tui.store.engine import replace_one_time, unlock_and_open
 
@@ -390,6 +392,7 @@ class SetupScreen(WijkteamScreen[None]):
     @staticmethod
     def _make(path: Path, team: str, user: str, passphrase: str) -> tuple[Register, str]:
         preload()
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.engine import create_register
 
         return create_register(path, user, passphrase, team_name=team)

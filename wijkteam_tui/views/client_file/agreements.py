@@ -14,6 +14,8 @@ from wijkteam_tui.store.records import AgreementInput, AgreementRow, ClientFile,
 from wijkteam_tui.views.client_file.pane import RowsPane
 from wijkteam_tui.views.contact import ContactRequest
 from wijkteam_tui.views.detail import Fields
+from wijkteam_tui.views.forms.agreement import AgreementForm, Performer
+from wijkteam_tui.views.forms.snooze import EndAgreementForm, SnoozeForm
 from wijkteam_tui.views.text import day, due_text, late_text, literal, over_time_text
 
 STATE_STYLE = {
@@ -98,15 +100,11 @@ class AgreementsPane(RowsPane):
         return (agreement_id, row.who) if row is not None else None
 
     def snooze(self) -> None:
-        from wijkteam_tui.views.forms.snooze import SnoozeForm
-
         chosen = self.chosen_agreement()
         if chosen is not None:
             self.app.push_screen(SnoozeForm(*chosen), self.file_screen.form_closed)
 
     def end_agreement(self) -> None:
-        from wijkteam_tui.views.forms.snooze import EndAgreementForm
-
         chosen = self.chosen_agreement()
         if chosen is not None:
             self.app.push_screen(EndAgreementForm(*chosen), self.file_screen.form_closed)
@@ -129,8 +127,6 @@ class AgreementsPane(RowsPane):
     def _agreement_loaded(
         self, loaded: tuple[list[UserItem], tuple[int, AgreementInput, int] | None]
     ) -> None:
-        from wijkteam_tui.views.forms.agreement import AgreementForm, Performer
-
         users, current = loaded
         screen = self.file_screen
         file = screen.file

@@ -12,6 +12,8 @@ from wijkteam_tui.store.queries import list_resources, member_for_edit
 from wijkteam_tui.store.records import ClientFile, MemberInput
 from wijkteam_tui.views.client_file.pane import RowsPane
 from wijkteam_tui.views.detail import Fields
+from wijkteam_tui.views.forms.end_member import EndMemberForm
+from wijkteam_tui.views.forms.member import MemberForm
 from wijkteam_tui.views.text import day, literal
 
 
@@ -74,8 +76,6 @@ class NetworkPane(RowsPane):
     def _member_loaded(
         self, loaded: tuple[list[tuple[int, str]], tuple[int, MemberInput, int] | None]
     ) -> None:
-        from wijkteam_tui.views.forms.member import MemberForm
-
         resources, current = loaded
         screen = self.file_screen
         assert screen.file is not None
@@ -97,8 +97,6 @@ class NetworkPane(RowsPane):
             return
 
         def opened(loaded: tuple[int, MemberInput, int]) -> None:
-            from wijkteam_tui.views.forms.end_member import EndMemberForm
-
             form = EndMemberForm(row.id, row.name, loaded[2])
             self.app.push_screen(form, screen.form_closed)
 

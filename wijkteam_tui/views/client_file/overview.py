@@ -17,6 +17,10 @@ from wijkteam_tui.domain.thresholds import describe
 from wijkteam_tui.store.queries import client_for_edit, list_users
 from wijkteam_tui.store.records import ClientFile, ClientInput, Created, UserItem
 from wijkteam_tui.views.client_file.pane import FilePane, is_teamleider
+from wijkteam_tui.views.forms.alert import AlertForm
+from wijkteam_tui.views.forms.client import ClientForm
+from wijkteam_tui.views.forms.phase import PhaseContext, PhaseForm, SignOffForm
+from wijkteam_tui.views.forms.threshold import ThresholdForm
 from wijkteam_tui.views.text import day, due_text, literal
 
 
@@ -111,8 +115,6 @@ class OverviewPane(FilePane):
         screen.run_store(load, self._edit_loaded, group="form", hold_keys=True)
 
     def _edit_loaded(self, loaded: tuple[list[UserItem], ClientInput, int]) -> None:
-        from wijkteam_tui.views.forms.client import ClientForm
-
         users, details, version = loaded
         screen = self.file_screen
         self.app.push_screen(
@@ -120,8 +122,6 @@ class OverviewPane(FilePane):
         )
 
     def change_phase(self) -> None:
-        from wijkteam_tui.views.forms.phase import PhaseContext, PhaseForm
-
         screen = self.file_screen
         file, team = screen.file, screen.wijkteam.team
         if file is None:
@@ -140,8 +140,6 @@ class OverviewPane(FilePane):
 
     def decide(self) -> None:
         """The teamleider's decision on a request for duurzaam in beeld."""
-        from wijkteam_tui.views.forms.phase import SignOffForm
-
         file = self.file_screen.file
         if file is None or file.sign_off is None:
             return
@@ -149,16 +147,12 @@ class OverviewPane(FilePane):
         self.app.push_screen(form, self.file_screen.form_closed)
 
     def set_threshold(self) -> None:
-        from wijkteam_tui.views.forms.threshold import ThresholdForm
-
         file = self.file_screen.file
         if file is not None:
             form = ThresholdForm(file.id, file.name, file.thresholds)
             self.app.push_screen(form, self.file_screen.form_closed)
 
     def handle_alert(self) -> None:
-        from wijkteam_tui.views.forms.alert import AlertForm
-
         file = self.file_screen.file
         if file is None or not file.alerts:
             return

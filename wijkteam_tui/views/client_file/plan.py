@@ -16,6 +16,8 @@ from wijkteam_tui.store.records import ContactResult, SignalInput, SignalRow
 from wijkteam_tui.store.services import move_signal
 from wijkteam_tui.views.client_file.pane import FilePane
 from wijkteam_tui.views.detail import field_table
+from wijkteam_tui.views.forms.observation import ObservationForm
+from wijkteam_tui.views.forms.signal import SignalForm
 
 PHASE_STYLE = {
     SignalPhase.GREEN: "bold green",
@@ -93,8 +95,6 @@ class PlanPane(FilePane):
         screen.run_store(load, self._signal_loaded, group="form", hold_keys=True)
 
     def _signal_loaded(self, current: tuple[int, SignalInput, int] | None) -> None:
-        from wijkteam_tui.views.forms.signal import SignalForm
-
         screen = self.file_screen
         assert screen.file is not None
         form = SignalForm(screen.client_id, screen.file.name, current)
@@ -116,8 +116,6 @@ class PlanPane(FilePane):
 
     def observe(self) -> None:
         """The form that records how the client is doing against the plan."""
-        from wijkteam_tui.views.forms.observation import ObservationForm
-
         screen = self.file_screen
         file = screen.file
         if file is None:

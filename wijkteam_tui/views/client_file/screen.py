@@ -29,6 +29,8 @@ from wijkteam_tui.views.client_file.plan import PlanPane
 from wijkteam_tui.views.client_file.timeline import TimelinePane
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.erase import EraseForm
+from wijkteam_tui.views.forms.export import ExportForm
 from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.text import literal
 from wijkteam_tui.views.topbar import TopBar
@@ -342,6 +344,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         register = self.wijkteam.register
         if register is None or self.file is None:
             return
+        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
         from wijkteam_tui.store.erasure import erasure_facts
 
         client_id, today = self.client_id, self.wijkteam.clock()
@@ -353,8 +356,6 @@ class ClientFileScreen(WijkteamScreen[None]):
         )
 
     def _erase_loaded(self, facts: ErasureFacts) -> None:
-        from wijkteam_tui.views.forms.erase import EraseForm
-
         self.app.push_screen(EraseForm(facts), self._erased)
 
     def _erased(self, done: Erased | None) -> None:
@@ -386,6 +387,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         register, file = self.wijkteam.register, self.file
         if register is None or file is None:
             return
+        # Lazy: the documents (fpdf2 and all) load only when something is shared.
         from wijkteam_tui.export.document import build
         from wijkteam_tui.store.sharing import sharing_facts
 
@@ -398,10 +400,10 @@ class ClientFileScreen(WijkteamScreen[None]):
         )
 
     def _share_loaded(self, left_out: list[str]) -> None:
+        # Lazy: the documents (fpdf2 and all) load only when something is shared.
         from pathlib import Path
 
         from wijkteam_tui.export.files import file_name
-        from wijkteam_tui.views.forms.export import ExportForm
 
         assert self.file is not None
         default = Path.home() / file_name(self.file.number, "pdf")
