@@ -178,6 +178,7 @@ def set_phone(register: Register, name: str, phone: str) -> str:
     """Set the phone number the shared documents print for `name`'s clients; a person sets
     their own, a teamleider anyone's. Empty clears it (the team's office number is printed
     instead). Returns the number as stored."""
+    _may_change(register, name)  # a refusal first, whatever was typed
     number = _phone(phone)
     with register.write() as session:
         user = _own_or_managed(register, session, name)
@@ -189,10 +190,15 @@ def set_phone(register: Register, name: str, phone: str) -> str:
     return number
 
 
-def _own_or_managed(register: Register, session: Session, name: str) -> User:
+def _may_change(register: Register, name: str) -> None:
+    """A person changes their own details; only a teamleider changes someone else's."""
     assert register.user is not None
     if name != register.user.name:
         register.require_teamleider("Alleen een teamleider wijzigt de gegevens van een ander.")
+
+
+def _own_or_managed(register: Register, session: Session, name: str) -> User:
+    _may_change(register, name)
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
         raise ValidationError(f"Er is geen gebruiker '{name}'.", "name")
