@@ -14,13 +14,14 @@ from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.domain.thresholds import agreement_prefix, snoozed_note
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, User
+from wijkteam_tui.store.models import Client, ContactAgreement, User
 from wijkteam_tui.store.records import AgreementInput, Created
 from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.write.common import (
     check_version,
     existing_agreement,
     existing_client,
+    member_of,
     required_text,
     team_settings,
 )
@@ -43,9 +44,7 @@ def _validate_agreement(session: Session, client: Client, data: AgreementInput) 
     if data.end_on is not None and data.end_on < data.start_on:
         raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
     if data.member_id is not None:
-        member = session.get(NetworkMember, data.member_id)
-        if member is None or member.client_id != client.id:
-            raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+        member = member_of(session, client, data.member_id)
         # An agreement of a former member may be edited while it ends by their last day.
         if member.ended_on is not None and (data.end_on is None or data.end_on > member.ended_on):
             raise ValidationError(
@@ -57,18 +56,23 @@ def _validate_agreement(session: Session, client: Client, data: AgreementInput) 
         raise ValidationError("Deze medewerker bestaat niet.", "user")
 
 
+def _performing_user(client: Client, data: AgreementInput) -> int | None:
+    """The medewerker who performs the agreement: the one named, or when neither a medewerker
+    nor a network member is named, the client's casemanager."""
+    if data.member_id is None and data.user_id is None:
+        return client.casemanager_id
+    return data.user_id
+
+
 def add_agreement(register: Register, client_id: int, data: AgreementInput, today: date) -> Created:
     """Agree who checks in with the client, how and how often."""
     with register.write() as session:
         client = existing_client(session, client_id)
         _validate_agreement(session, client, data)
-        user_id = data.user_id
-        if data.member_id is None and user_id is None:
-            user_id = client.casemanager_id
         agreement = ContactAgreement(
             client_id=client.id,
             member_id=data.member_id,
-            user_id=user_id,
+            user_id=_performing_user(client, data),
             channel=data.channel,
             description=data.description.strip(),
             interval_days=data.interval_days,
@@ -99,11 +103,8 @@ def update_agreement(
                 "agreement",
             )
         _validate_agreement(session, client, data)
-        user_id = data.user_id
-        if data.member_id is None and user_id is None:
-            user_id = client.casemanager_id
         agreement.member_id = data.member_id
-        agreement.user_id = user_id
+        agreement.user_id = _performing_user(client, data)
         agreement.channel = data.channel
         agreement.description = data.description.strip()
         agreement.interval_days = data.interval_days

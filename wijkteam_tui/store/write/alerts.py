@@ -29,6 +29,7 @@ from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,
     existing_client,
+    optional_text,
     record_change,
     required_text,
     team_settings,
@@ -45,9 +46,7 @@ def _alert(session: Session, alert_id: int) -> Alert:
 def confirm_alert(register: Register, alert_id: int, note: str = "") -> None:
     """A medewerker has seen the alert and acts on it (open → bevestigd), with what they do."""
     user_id = acting_user(register)
-    note = note.strip()
-    if len(note) > 2000:
-        raise ValidationError("De notitie is te lang (hoogstens 2000 tekens).", "note")
+    note = optional_text(note, "note", "De notitie", 2000)
     with register.write() as session:
         alert = _alert(session, alert_id)
         if alert.status is AlertStatus.RESOLVED:
@@ -97,13 +96,11 @@ def set_threshold(
         if client_id is None
         else None
     )
-    reason = reason.strip()
+    reason = optional_text(reason, "reason", "De reden", 500)
     if client_id is not None and not reason:
         raise ValidationError(
             "Geef een reden waarom deze cliënt een eigen signaalgrens heeft.", "reason"
         )
-    if len(reason) > 500:
-        raise ValidationError("De reden is te lang (hoogstens 500 tekens).", "reason")
     if days is not None and not 1 <= days <= 366:
         raise ValidationError("Het aantal dagen is 1 tot 366.", "days")
     if count is not None and not 1 <= count <= 50:

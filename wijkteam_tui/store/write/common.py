@@ -4,6 +4,9 @@ index and summary, and the settings' history."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,14 +40,20 @@ def existing_client(session: Session, client_id: int) -> Client:
     return client
 
 
+def optional_text(value: str, field: str, label: str, max_length: int) -> str:
+    """`value` stripped; ValidationError naming `label` when it is too long."""
+    cleaned = value.strip()
+    if len(cleaned) > max_length:
+        raise ValidationError(f"{label} is te lang (hoogstens {max_length} tekens).", field)
+    return cleaned
+
+
 def required_text(value: str, field: str, label: str, max_length: int = 160) -> str:
     """`value` stripped; ValidationError naming `label` when it is empty or too long."""
     cleaned = value.strip()
     if not cleaned:
         raise ValidationError(f"{label} mag niet leeg zijn.", field)
-    if len(cleaned) > max_length:
-        raise ValidationError(f"{label} is te lang (hoogstens {max_length} tekens).", field)
-    return cleaned
+    return optional_text(cleaned, field, label, max_length)
 
 
 def required_name(value: str, max_length: int = 160) -> str:
@@ -111,6 +120,27 @@ def existing_agreement(session: Session, agreement_id: int) -> ContactAgreement:
     if agreement is None:
         raise ValidationError(f"Contactafspraak {agreement_id} bestaat niet.", "agreement")
     return agreement
+
+
+def member_of(session: Session, client: Client, member_id: int) -> NetworkMember:
+    """The network member `member_id`; ValidationError unless they are in `client`'s network."""
+    member = session.get(NetworkMember, member_id)
+    if member is None or member.client_id != client.id:
+        raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+    return member
+
+
+def end_active_agreements(session: Session, which: Any, on: date) -> list[ContactAgreement]:
+    """End the active agreements `which` selects on `on` (none before the day it started), and
+    return them."""
+    ended = list(
+        session.scalars(select(ContactAgreement).where(which, ContactAgreement.active.is_(True)))
+    )
+    for agreement in ended:
+        agreement.active = False
+        if agreement.end_on is None or agreement.end_on > on:
+            agreement.end_on = max(on, agreement.start_on)
+    return ended
 
 
 def record_change(session: Session, user_id: int, setting: str, old: object, new: object) -> None:

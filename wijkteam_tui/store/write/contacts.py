@@ -8,13 +8,14 @@ from wijkteam_tui.domain.schedules import REAL_CONTACT
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.models import ContactMoment, NetworkMember
+from wijkteam_tui.store.models import ContactMoment
 from wijkteam_tui.store.records import ContactInput, ContactResult
 from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.write.common import (
     acting_user,
     existing_agreement,
     existing_client,
+    member_of,
     team_settings,
 )
 
@@ -37,9 +38,7 @@ def log_contact(register: Register, data: ContactInput, today: date) -> ContactR
             raise ValidationError("Deze afspraak hoort niet bij deze cliënt.", "agreement")
         member_id = data.member_id or (agreement.member_id if agreement else None)
         if member_id is not None:
-            member = session.get(NetworkMember, member_id)
-            if member is None or member.client_id != client.id:
-                raise ValidationError("Dit netwerklid hoort niet bij deze cliënt.", "member")
+            member_of(session, client, member_id)
         moment = ContactMoment(
             client_id=client.id,
             agreement_id=agreement.id if agreement else None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.dates import format_date
@@ -18,7 +17,9 @@ from wijkteam_tui.store.records import Created, MemberInput, ResourceInput
 from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.write.common import (
     check_version,
+    end_active_agreements,
     existing_client,
+    optional_text,
     reindex,
     required_name,
     required_text,
@@ -78,13 +79,19 @@ def add_member(register: Register, client_id: int, data: MemberInput, today: dat
         return Created(member.id)
 
 
+def _member(session: Session, member_id: int) -> NetworkMember:
+    member = session.get(NetworkMember, member_id)
+    if member is None:
+        raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+    return member
+
+
 def update_member(
     register: Register, member_id: int, version: int, data: MemberInput, today: date
 ) -> Created:
+    """Change a network member's details; refused when someone else changed them first."""
     with register.write() as session:
-        member = session.get(NetworkMember, member_id)
-        if member is None:
-            raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+        member = _member(session, member_id)
         check_version(member.version, version)
         _apply_member(session, member, data, today)
         client = existing_client(session, member.client_id)
@@ -105,9 +112,7 @@ def end_member(
     if ended_on > today:
         raise ValidationError("Deze datum ligt in de toekomst.", "ended_on")
     with register.write() as session:
-        member = session.get(NetworkMember, member_id)
-        if member is None:
-            raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+        member = _member(session, member_id)
         check_version(member.version, version)
         if member.ended_on is not None:
             raise ConflictError(
@@ -117,18 +122,13 @@ def end_member(
         member.active = False
         member.consent_to_share = False
         member.consent_recorded_on = member.consent_review_on = None
-        notes = {}
-        for agreement in session.scalars(
-            select(ContactAgreement).where(
-                ContactAgreement.member_id == member.id, ContactAgreement.active.is_(True)
-            )
-        ):
-            agreement.active = False
-            if agreement.end_on is None or agreement.end_on > ended_on:
-                agreement.end_on = max(ended_on, agreement.start_on)
-            notes[agreement_prefix(agreement.id)] = (
+        ended = end_active_agreements(session, ContactAgreement.member_id == member.id, ended_on)
+        notes = {
+            agreement_prefix(agreement.id): (
                 f"Automatisch opgelost: {member.name} is niet meer betrokken ({reason})."
             )
+            for agreement in ended
+        }
         session.flush()
         client = existing_client(session, member.client_id)
         refresh_client(session, client, today, team_settings(session), notes=notes)
@@ -145,10 +145,7 @@ def _apply_resource(resource: Resource, data: ResourceInput) -> None:
         ("contact_person", "De contactpersoon", 120),
         ("notes", "De notitie", 4000),
     ):
-        value = getattr(data, field).strip()
-        if len(value) > limit:
-            raise ValidationError(f"{label} is te lang (hoogstens {limit} tekens).", field)
-        setattr(resource, field, value)
+        setattr(resource, field, optional_text(getattr(data, field), field, label, limit))
 
 
 def add_resource(register: Register, data: ResourceInput) -> Created:

@@ -33,7 +33,9 @@ from wijkteam_tui.store.write.common import (
     acting_user,
     check_version,
     client_summary,
+    end_active_agreements,
     existing_client,
+    optional_text,
     required_text,
     team_settings,
 )
@@ -149,14 +151,7 @@ def _move(
         client.closed_on = on
         client.retention_until = retention_until(on, client.regime, _terms(settings))
         # Closing ends every agreement; reopening means agreeing anew.
-        for agreement in session.scalars(
-            select(ContactAgreement).where(
-                ContactAgreement.client_id == client.id, ContactAgreement.active.is_(True)
-            )
-        ):
-            agreement.active = False
-            if agreement.end_on is None or agreement.end_on > on:
-                agreement.end_on = max(on, agreement.start_on)
+        end_active_agreements(session, ContactAgreement.client_id == client.id, on)
     elif client.phase is Phase.CLOSED:
         client.closed_on = None
         client.retention_until = None
@@ -222,11 +217,9 @@ def decide_sign_off(
     refuses it with a reason. Approval is refused, naming what is missing, when the network no
     longer carries it; the request then waits on."""
     user_id = acting_teamleider(register, "Alleen een teamleider keurt een aanvraag goed of af.")
-    reason = reason.strip()
+    reason = optional_text(reason, "reason", "De reden", 2000)
     if not approve and not reason:
         raise ValidationError("Geef een reden waarom de aanvraag wordt afgewezen.", "reason")
-    if len(reason) > 2000:
-        raise ValidationError("De reden is te lang (hoogstens 2000 tekens).", "reason")
     with register.write() as session:
         request = session.get(SignOffRequest, request_id)
         if request is None:

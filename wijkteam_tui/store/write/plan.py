@@ -87,13 +87,18 @@ def add_signal(register: Register, client_id: int, data: SignalInput) -> Created
         return Created(signal.id)
 
 
+def _signal(session: Session, signal_id: int) -> Signal:
+    signal = session.get(Signal, signal_id)
+    if signal is None:
+        raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
+    return signal
+
+
 def update_signal(register: Register, signal_id: int, version: int, data: SignalInput) -> Created:
     """Change a row of the signaleringsplan; refused when someone else changed it first. A row
     moved to another phase goes last in that phase."""
     with register.write() as session:
-        signal = session.get(Signal, signal_id)
-        if signal is None:
-            raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
+        signal = _signal(session, signal_id)
         check_version(signal.version, version)
         if data.phase is not signal.phase:
             signal.position = _last_position(session, signal.client_id, data.phase) + 1
@@ -105,9 +110,7 @@ def update_signal(register: Register, signal_id: int, version: int, data: Signal
 def move_signal(register: Register, signal_id: int, step: int) -> None:
     """Move a row up (-1) or down (+1) within its phase."""
     with register.write() as session:
-        signal = session.get(Signal, signal_id)
-        if signal is None:
-            raise ValidationError(f"Signaal {signal_id} bestaat niet.", "signal")
+        signal = _signal(session, signal_id)
         rows = list(
             session.scalars(
                 select(Signal)
