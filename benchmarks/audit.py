@@ -23,7 +23,10 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import audit
 from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
-from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.contacts import log_contact
+from wijkteam_tui.store.write.network import add_member
 
 TODAY = date(2026, 11, 22)
 TARGETS = {"contact_overhead_percent": 25, "verify_1m_seconds": 10, "erase_seconds": 1}

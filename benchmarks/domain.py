@@ -40,7 +40,7 @@ from wijkteam_tui.store.engine import (
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.queries import search_clients, team_overview, today_list
 from wijkteam_tui.store.records import ContactInput
-from wijkteam_tui.store.services import log_contact
+from wijkteam_tui.store.write.contacts import log_contact
 
 TODAY = date(2026, 11, 22)
 SIZES = (1000, 5000, 20000)

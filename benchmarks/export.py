@@ -30,9 +30,12 @@ from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.models import Client, User
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
-from wijkteam_tui.store.services import add_agreement, add_member, add_signal, create_client
 from wijkteam_tui.store.sharing import sharing_facts
 from wijkteam_tui.store.team import reassign_clients
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_member
+from wijkteam_tui.store.write.plan import add_signal
 
 TODAY = date(2026, 11, 22)
 TARGETS = {"pdf_ms": 300, "pdf_250_clients_seconds": 60}

@@ -24,7 +24,9 @@ from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.freshness import POLL_SECONDS, watch
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
-from wijkteam_tui.store.services import add_agreement, create_client, log_contact
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.contacts import log_contact
 
 TODAY = date(2026, 11, 22)
 CLIENTS = 2_000

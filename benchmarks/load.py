@@ -137,8 +137,10 @@ class _Work:
     def do(self, step: str) -> None:
         from wijkteam_tui.domain.terms import Outcome as Result
         from wijkteam_tui.domain.terms import SignalPhase
-        from wijkteam_tui.store import queries, services
+        from wijkteam_tui.store import queries
         from wijkteam_tui.store.records import ContactInput, ObservationInput
+        from wijkteam_tui.store.write.contacts import log_contact
+        from wijkteam_tui.store.write.plan import record_observation
 
         register, name = self.register, self.outcome.name
         client_id, client_name = self.rng.choice(self.caseload)
@@ -155,11 +157,11 @@ class _Work:
             data = ContactInput(
                 client_id, TODAY, channel, Result.GOOD, agreement_id, member_id, note=note
             )
-            done = services.log_contact(register, data, TODAY)
+            done = log_contact(register, data, TODAY)
             self.outcome.contacts.append((done.moment_id, client_id))
         else:
             data = ObservationInput(client_id, SignalPhase.GREEN, TODAY, note=f"belasting {name}")
-            done = services.record_observation(register, data, TODAY)
+            done = record_observation(register, data, TODAY)
             self.outcome.observations.append((done.moment_id, client_id))
 
 

@@ -97,7 +97,7 @@ async def _netwerkkaart(app: object) -> tuple[float, float, int]:
 
     from wijkteam_tui.domain.terms import MemberKind
     from wijkteam_tui.store.records import MemberInput
-    from wijkteam_tui.store.services import add_member
+    from wijkteam_tui.store.write.network import add_member
     from wijkteam_tui.views.client_file.network_map import NetworkMap
 
     screen = app.screen  # type: ignore[attr-defined]

@@ -299,7 +299,7 @@ class WijkteamApp(App[None]):
         Alerts that only the passing of time raises (uit beeld, missed contacts) are raised
         whenever a register is opened and again when an open session passes midnight."""
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.services import sweep_if_new_day
+        from wijkteam_tui.store.sweep import sweep_if_new_day
 
         sweep_if_new_day(register, self.clock())
 

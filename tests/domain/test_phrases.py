@@ -23,8 +23,11 @@ from wijkteam_tui.export import document, markdown
 from wijkteam_tui.store.models import ContactAgreement
 from wijkteam_tui.store.queries import agreement_for_edit, client_file, contact_choices
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
-from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
 from wijkteam_tui.store.sharing import sharing_facts
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.contacts import log_contact
+from wijkteam_tui.store.write.network import add_member
 
 MONDAY = date(2026, 11, 23)
 WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

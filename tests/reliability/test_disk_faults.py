@@ -24,7 +24,7 @@ from wijkteam_tui.store.backup import write_backup
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.queries import search_clients
 from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.services import create_client
+from wijkteam_tui.store.write.clients import create_client
 
 ENV = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
 TODAY = date(2026, 11, 23)
@@ -221,7 +221,8 @@ def _client_with_agreement(register: Register) -> str:
 
     from wijkteam_tui.domain.terms import Channel, MemberKind
     from wijkteam_tui.store.records import AgreementInput, MemberInput
-    from wijkteam_tui.store.services import add_agreement, add_member
+    from wijkteam_tui.store.write.agreements import add_agreement
+    from wijkteam_tui.store.write.network import add_member
 
     anna = register.user.id
     client = create_client(register, dataclasses.replace(_client(1), casemanager_id=anna), TODAY)

@@ -16,7 +16,7 @@ from tests.views.conftest import make_app, settle, until
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import WAL_SIZE_LIMIT_BYTES
 from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.services import create_client
+from wijkteam_tui.store.write.clients import create_client
 
 TODAY = date(2026, 11, 23)
 

@@ -22,7 +22,10 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import ContactMoment
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
-from wijkteam_tui.store.services import add_agreement, add_member, create_client, log_contact
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.contacts import log_contact
+from wijkteam_tui.store.write.network import add_member
 
 pytestmark = [
     pytest.mark.slow,

@@ -18,7 +18,7 @@ from wijkteam_tui.domain.terms import (
     ThresholdRule,
 )
 from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
-from wijkteam_tui.store import queries, services
+from wijkteam_tui.store import queries, services, sweep
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -659,7 +659,7 @@ def test_screens_asking_for_the_sweep_at_the_same_moment_share_one(register, mon
         time.sleep(0.2)
         return real_sweep(register_, today)
 
-    monkeypatch.setattr(services, "evaluate_stale_clients", slow_sweep)
+    monkeypatch.setattr(sweep, "evaluate_stale_clients", slow_sweep)
     start = threading.Barrier(4)
     results = []
 

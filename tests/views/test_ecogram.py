@@ -15,7 +15,9 @@ from tests.views.conftest import TODAY, make_app, settle
 from wijkteam_tui.domain.terms import Channel, MemberKind
 from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
-from wijkteam_tui.store.services import add_agreement, add_member, create_client
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.client_file.map_layout import MapMember, draw, label_text, layout
 from wijkteam_tui.views.client_file.network_map import NetworkMap

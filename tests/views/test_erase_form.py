@@ -19,7 +19,7 @@ from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store import crypto, erasure
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.services import create_client
+from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.forms.erase import EraseForm
 

@@ -17,7 +17,8 @@ from tests.views.test_forms import _client_file, _screen_text
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.records import ClientInput, MemberInput
-from wijkteam_tui.store.services import add_member, create_client
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.forms.export import ExportForm
 
@@ -65,7 +66,7 @@ async def test_sharing_writes_the_chosen_format_where_the_person_said(register, 
         # The plan changes: the next export is a new version (an unchanged one keeps its).
         from wijkteam_tui.domain.terms import SignalPhase
         from wijkteam_tui.store.records import SignalInput
-        from wijkteam_tui.store.services import add_signal
+        from wijkteam_tui.store.write.plan import add_signal
 
         add_signal(register, client.id, SignalInput(SignalPhase.ORANGE, "Slaapt slecht"))
 

@@ -28,14 +28,10 @@ from wijkteam_tui.store.models import (
 )
 from wijkteam_tui.store.queries import client_for_edit
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
-from wijkteam_tui.store.services import (
-    add_agreement,
-    add_member,
-    add_signal,
-    create_client,
-    end_agreement,
-    update_client,
-)
+from wijkteam_tui.store.write.agreements import add_agreement, end_agreement
+from wijkteam_tui.store.write.clients import create_client, update_client
+from wijkteam_tui.store.write.network import add_member
+from wijkteam_tui.store.write.plan import add_signal
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog

@@ -16,7 +16,9 @@ from wijkteam_tui.domain.terms import MemberKind, SignalPhase
 from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.models import NetworkMember, Signal
 from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
-from wijkteam_tui.store.services import add_member, add_signal, create_client
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_member
+from wijkteam_tui.store.write.plan import add_signal
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.forms.export import ExportForm
 from wijkteam_tui.views.forms.member import MemberForm

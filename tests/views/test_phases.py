@@ -19,12 +19,10 @@ from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.queries import client_file, client_timeline, pending_sign_offs
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, ObservationInput
-from wijkteam_tui.store.services import (
-    add_agreement,
-    add_member,
-    create_client,
-    record_observation,
-)
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_member
+from wijkteam_tui.store.write.plan import record_observation
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.forms.alert import AlertForm
 from wijkteam_tui.views.forms.phase import PhaseForm, SignOffForm
@@ -269,15 +267,9 @@ def test_free_text_of_requests_alerts_thresholds_and_the_sociale_kaart_survives_
     from wijkteam_tui.domain.terms import ThresholdRule
     from wijkteam_tui.store.queries import resource_for_edit
     from wijkteam_tui.store.records import ResourceInput
-    from wijkteam_tui.store.services import (
-        add_resource,
-        change_phase,
-        confirm_alert,
-        decide_sign_off,
-        request_sign_off,
-        resolve_alert,
-        set_threshold,
-    )
+    from wijkteam_tui.store.write.alerts import confirm_alert, resolve_alert, set_threshold
+    from wijkteam_tui.store.write.network import add_resource
+    from wijkteam_tui.store.write.phases import change_phase, decide_sign_off, request_sign_off
 
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(text=FREE_TEXT.filter(bool))

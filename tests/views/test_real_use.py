@@ -27,13 +27,11 @@ from wijkteam_tui.store.records import (
     MemberInput,
     SignalInput,
 )
-from wijkteam_tui.store.services import (
-    add_agreement,
-    add_member,
-    add_signal,
-    create_client,
-    log_contact,
-)
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.contacts import log_contact
+from wijkteam_tui.store.write.network import add_member
+from wijkteam_tui.store.write.plan import add_signal
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.confirm import ConfirmDialog

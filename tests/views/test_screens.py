@@ -18,7 +18,9 @@ from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import ContactAgreement
 from wijkteam_tui.store.queries import search_clients, today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
-from wijkteam_tui.store.services import add_agreement, add_member, create_client
+from wijkteam_tui.store.write.agreements import add_agreement
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import LogContactScreen

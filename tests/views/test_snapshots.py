@@ -314,7 +314,7 @@ def _with_request(app) -> int:  # type: ignore[no-untyped-def]
     """A client of the demo with an informal agreement, and a request for it waiting."""
     from wijkteam_tui.domain.terms import Phase
     from wijkteam_tui.store.queries import client_file
-    from wijkteam_tui.store.services import request_sign_off
+    from wijkteam_tui.store.write.phases import request_sign_off
 
     for item in today_list(app.register, app.register.user.id, TODAY).overdue:
         file = client_file(app.register, item.client_id, TODAY)
@@ -369,7 +369,9 @@ def _network_app(folder: Path, members: int):  # type: ignore[no-untyped-def]
     from tests.views.test_ecogram import KINDS, NAMES
     from wijkteam_tui.domain.terms import Channel
     from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
-    from wijkteam_tui.store.services import add_agreement, add_member, create_client
+    from wijkteam_tui.store.write.agreements import add_agreement
+    from wijkteam_tui.store.write.clients import create_client
+    from wijkteam_tui.store.write.network import add_member
 
     register, _ = create_register(folder / "kaart.db", "anna", PASSPHRASE, team_name="Noord")
     client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)

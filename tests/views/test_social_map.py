@@ -18,7 +18,8 @@ from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.models import NetworkMember
 from wijkteam_tui.store.queries import resource_for_edit, resources
 from wijkteam_tui.store.records import ClientInput, ResourceInput
-from wijkteam_tui.store.services import add_resource, create_client, update_resource
+from wijkteam_tui.store.write.clients import create_client
+from wijkteam_tui.store.write.network import add_resource, update_resource
 from wijkteam_tui.views.forms.member import MemberForm
 from wijkteam_tui.views.forms.resource import ResourceForm
 from wijkteam_tui.views.resources import SocialMapScreen

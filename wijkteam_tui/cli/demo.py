@@ -39,7 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
     from wijkteam_tui.store import crypto
     from wijkteam_tui.store.engine import open_register
-    from wijkteam_tui.store.services import sweep_if_new_day
+    from wijkteam_tui.store.sweep import sweep_if_new_day
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
     today = date.today()

@@ -24,7 +24,7 @@ def _report_day(args: argparse.Namespace, register: Register) -> date:
     day: date = args.date or today
     if day == today:
         # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-        from wijkteam_tui.store.services import sweep_if_new_day
+        from wijkteam_tui.store.sweep import sweep_if_new_day
 
         sweep_if_new_day(register, today)
     return day

@@ -252,7 +252,7 @@ class Register:
         self.unlocked = unlocked
         self.user = user
         self.migration = migration
-        # The day the daily sweep last ran for this opened register (services.sweep_if_new_day),
+        # The day the daily sweep last ran for this opened register (sweep.sweep_if_new_day),
         # and the lock that makes screens asking at the same moment share one sweep.
         self.swept_on: date | None = None
         self.closed = False

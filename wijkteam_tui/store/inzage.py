@@ -36,7 +36,7 @@ from wijkteam_tui.store.models import (
     Threshold,
     User,
 )
-from wijkteam_tui.store.services import _acting_user, _client
+from wijkteam_tui.store.write.common import acting_user, existing_client
 
 SCHEMA_NAME = "wijkteam-inzage"
 SCHEMA_VERSION = 1
@@ -94,10 +94,10 @@ def _row(row: Base, users: dict[int, str]) -> dict[str, Any]:
 
 def client_inzage(register: Register, client_id: int) -> Inzage:
     """Everything stored about the client, and their access history (teamleider)."""
-    _acting_user(register)
+    acting_user(register)
     register.require_teamleider(REFUSAL)
     with register.read() as session:
-        client = _client(session, client_id)
+        client = existing_client(session, client_id)
         users = {u.id: (u.display_name or u.name) for u in session.scalars(select(User))}
         document: dict[str, Any] = {
             "schema": SCHEMA_NAME,

@@ -162,9 +162,9 @@ class Resource(Versioned, Base):
 class Client(Base):
     """The person kept in view.
 
-    `version` counts edits of what people type (see services.update_client), not of the derived
-    columns (next_due, last_contact_on, the search texts) that every logged contact rewrites:
-    those must not make someone's edit of the address fail as a conflict."""
+    `version` counts edits of what people type (see write.clients.update_client), not of the
+    derived columns (next_due, last_contact_on, the search texts) that every logged contact
+    rewrites: those must not make someone's edit of the address fail as a conflict."""
 
     __tablename__ = "clients"
 

@@ -25,8 +25,8 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
-from wijkteam_tui.store.services import _acting_user, _client
 from wijkteam_tui.store.team import whose
+from wijkteam_tui.store.write.common import acting_user, existing_client
 
 #: The formats an export is recorded under.
 FORMATS = ("md", "pdf", "kaart", "ics")
@@ -108,9 +108,9 @@ def _name(user: User | None) -> str:
 
 def sharing_facts(register: Register, client_id: int) -> SharingFacts:
     """Everything the shared agreements of one client can be made from."""
-    _acting_user(register)
+    acting_user(register)
     with register.read() as session:
-        client = _client(session, client_id)
+        client = existing_client(session, client_id)
         settings = session.get(TeamSettings, 1)
         assert settings is not None
         casemanager = session.get(User, client.casemanager_id) if client.casemanager_id else None
@@ -212,9 +212,9 @@ def record_export(
     the export is not recorded and the version is not used up."""
     if file_format not in FORMATS:
         raise ValidationError(f"Onbekend formaat '{file_format}'.", "format")
-    user_id = _acting_user(register)
+    user_id = acting_user(register)
     with register.write() as session:
-        _client(session, client_id)
+        existing_client(session, client_id)
         newest = session.execute(
             select(SharedExport.version, SharedExport.content_digest)
             .where(SharedExport.client_id == client_id)
@@ -268,7 +268,7 @@ def clients_to_export(register: Register, medewerker: str) -> list[ClientToExpor
 
 def client_by_number(register: Register, number: str) -> int:
     """The id of the client with this client number (as the screens show it)."""
-    _acting_user(register)
+    acting_user(register)
     with register.read() as session:
         found = session.scalar(select(Client.id).where(Client.number == number.strip()))
     if found is None:

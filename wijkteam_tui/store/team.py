@@ -63,12 +63,12 @@ from wijkteam_tui.store.records import (
     ThresholdRow,
     TrendSeries,
 )
-from wijkteam_tui.store.services import (
-    _acting_user,
-    _check_version,
-    _settings,
-    _teamleider,
+from wijkteam_tui.store.write.common import (
+    acting_teamleider,
+    acting_user,
+    check_version,
     record_change,
+    team_settings,
 )
 
 NO_CASEMANAGER = "(geen casemanager)"
@@ -272,7 +272,7 @@ def team_review(register: Register, today: date, filters: TeamFilter | None = No
     """Per medewerker: caseload by phase, overdue contact moments (network members' agreements
     count for the client's casemanager) and the longest overdue, open and urgent alerts,
     clients uit beeld, requests for sign-off, consents to renew; and the team's total."""
-    _teamleider(register, REVIEW_REFUSAL)
+    acting_teamleider(register, REVIEW_REFUSAL)
     return _review(register, today, filters or TeamFilter())
 
 
@@ -366,7 +366,7 @@ def write_daily_snapshot(register: Register, today: date) -> bool:
 def team_trend(register: Register, today: date, weeks: int = 12) -> TeamTrend:
     """Overdue contact moments and open alerts per week for the last `weeks` weeks, per
     medewerker and for the team, from the daily snapshots (a week without any: None)."""
-    _teamleider(register, REVIEW_REFUSAL)
+    acting_teamleider(register, REVIEW_REFUSAL)
     return _trend(register, today, weeks, None)
 
 
@@ -456,7 +456,7 @@ def _movable(session: Session, clients: Sequence[Client]) -> list[ContactAgreeme
 def agreements_to_move(register: Register, client_ids: Iterable[int]) -> list[AgreementToMove]:
     """What reassigning these clients moves along: the agreements their present casemanager
     performs (shown for confirmation before `reassign_clients`)."""
-    _teamleider(register, "Alleen een teamleider draagt cliënten over.")
+    acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
     with register.read() as session:
         clients = _clients(session, client_ids)
         names = {c.id: c.name for c in clients}
@@ -485,7 +485,7 @@ def reassign_clients(
     """Give clients another casemanager, with a reason each client's timeline shows; the
     agreements the old casemanager performed move to the new one (unless told not to).
     Clients already with `to_user_id` are left as they are."""
-    acting = _teamleider(register, "Alleen een teamleider draagt cliënten over.")
+    acting = acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
     reason = reason.strip()
     if not reason:
         raise ValidationError("Geef een reden voor de overdracht.", "reason")
@@ -528,7 +528,7 @@ def reassign_clients(
 def team_settings_for_edit(register: Register) -> tuple[TeamSettingsInput, int]:
     """The team's settings as they are, and their version (for a later update)."""
     with register.read() as session:
-        settings = _settings(session)
+        settings = team_settings(session)
         values = {f.name: getattr(settings, f.name) for f in fields(TeamSettingsInput)}
         return TeamSettingsInput(**values), settings.version
 
@@ -582,11 +582,11 @@ def _checked(data: TeamSettingsInput) -> TeamSettingsInput:
 def update_team_settings(register: Register, version: int, data: TeamSettingsInput) -> list[str]:
     """Change the team's settings (teamleider only); each changed setting is recorded with who
     and when. Returns the labels of what changed (nothing: an empty list, nothing written)."""
-    user_id = _teamleider(register, "Alleen een teamleider wijzigt de teaminstellingen.")
+    user_id = acting_teamleider(register, "Alleen een teamleider wijzigt de teaminstellingen.")
     checked = _checked(data)
     with register.write() as session:
-        settings = _settings(session)
-        _check_version(settings.version, version)
+        settings = team_settings(session)
+        check_version(settings.version, version)
         changed = []
         for name, new in asdict(checked).items():
             old = getattr(settings, name)
@@ -599,7 +599,7 @@ def update_team_settings(register: Register, version: int, data: TeamSettingsInp
 
 def setting_history(register: Register, limit: int = 50) -> list[SettingChangeItem]:
     """The latest changes of the team's settings and thresholds, newest first."""
-    _acting_user(register)
+    acting_user(register)
     with register.read_connection() as conn:
         rows = conn.execute(
             select(
@@ -635,7 +635,7 @@ def whose(register: Register, medewerker: str | None, refusal: str = OWN_ONLY) -
     """The casemanager a script asks about: a medewerker only themselves (RoleError with
     `refusal` for anyone else, including the whole team), a teamleider anyone, or everyone
     (None)."""
-    acting = _acting_user(register)
+    acting = acting_user(register)
     assert register.user is not None
     teamleider = register.user.role is Role.TEAMLEIDER
     if medewerker is None:
@@ -670,7 +670,7 @@ def team_detail(
 ) -> tuple[list[DueItem], list[AlertItem]]:
     """One medewerker's overdue contact moments (most overdue first) and open alerts (urgent
     first, then oldest), or those of the clients without a casemanager (None)."""
-    _teamleider(register, REVIEW_REFUSAL)
+    acting_teamleider(register, REVIEW_REFUSAL)
     mine = Client.casemanager_id.is_(None) if user_id is None else Client.casemanager_id == user_id
     with register.read_connection() as conn:
         overdue = fetch_due(
@@ -688,7 +688,7 @@ def team_detail(
 def clients_of(register: Register, user_id: int | None) -> list[tuple[int, str]]:
     """(id, "name (number, phase)") of the open clients of one casemanager (None: the clients
     without one), by name: what the reassign form offers."""
-    _teamleider(register, "Alleen een teamleider draagt cliënten over.")
+    acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
     mine = Client.casemanager_id.is_(None) if user_id is None else Client.casemanager_id == user_id
     with register.read_connection() as conn:
         rows = conn.execute(
@@ -701,7 +701,7 @@ def clients_of(register: Register, user_id: int | None) -> list[tuple[int, str]]
 
 def team_thresholds(register: Register) -> list[ThresholdRow]:
     """The team's signal thresholds, one per rule (the default where the team set none)."""
-    _acting_user(register)
+    acting_user(register)
     with register.read() as session:
         rows = session.scalars(select(Threshold).where(Threshold.client_id.is_(None))).all()
     team = effective_thresholds(

@@ -25,7 +25,7 @@ from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
 from wijkteam_tui.errors import ServerUnreachableError, WijkteamError
 from wijkteam_tui.store.queries import contact_choices
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
-from wijkteam_tui.store.services import log_contact
+from wijkteam_tui.store.write.contacts import log_contact
 from wijkteam_tui.views.base import WijkteamDialog
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import day, late_text, literal

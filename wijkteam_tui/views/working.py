@@ -6,7 +6,7 @@ A test checks that opening any screen after this import loads nothing new."""
 
 from __future__ import annotations
 
-from wijkteam_tui.store import crypto, engine, queries, services
+from wijkteam_tui.store import crypto, engine, queries, sweep
 from wijkteam_tui.store import team as team_store
 from wijkteam_tui.views import (
     audit,
@@ -59,10 +59,10 @@ __all__ = [
     "resources",
     "retention",
     "retention_form",
-    "services",
     "settings_form",
     "signal_form",
     "snooze_form",
+    "sweep",
     "team",
     "team_store",
     "team_threshold_form",

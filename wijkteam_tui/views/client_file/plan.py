@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.store.queries import signal_for_edit
 from wijkteam_tui.store.records import ContactResult, SignalInput, SignalRow
-from wijkteam_tui.store.services import move_signal
+from wijkteam_tui.store.write.plan import move_signal
 from wijkteam_tui.views.client_file.pane import FilePane
 from wijkteam_tui.views.detail import field_table
 from wijkteam_tui.views.forms.observation import ObservationForm

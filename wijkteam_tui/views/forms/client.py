@@ -15,7 +15,7 @@ from wijkteam_tui.domain.fields import (
 from wijkteam_tui.domain.terms import Regime
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ClientInput, ClientSummary, UserItem
-from wijkteam_tui.store.services import create_client, update_client
+from wijkteam_tui.store.write.clients import create_client, update_client
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 #: Free text (in eigen woorden, krachten, van betekenis): long enough for a real story.

@@ -13,7 +13,7 @@ from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.network import ENDING_REASONS
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created
-from wijkteam_tui.store.services import end_member
+from wijkteam_tui.store.write.network import end_member
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 
 OTHER = "anders"

@@ -13,8 +13,8 @@ from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.export.document import NAMING_CAUTION, naming_cautions
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, MemberInput
-from wijkteam_tui.store.services import add_member, update_member
 from wijkteam_tui.store.sharing import sharing_facts
+from wijkteam_tui.store.write.network import add_member, update_member
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 RINGS = [("1 · dichtbij", 1), ("2", 2), ("3 · verder weg", 3)]

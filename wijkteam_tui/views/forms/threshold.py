@@ -15,7 +15,7 @@ from wijkteam_tui.domain.terms import ThresholdRule
 from wijkteam_tui.domain.thresholds import USES, describe
 from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ThresholdRow
-from wijkteam_tui.store.services import clear_threshold, set_threshold
+from wijkteam_tui.store.write.alerts import clear_threshold, set_threshold
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 ON, OFF, TEAM = "aan", "uit", "team"

@@ -1,0 +1,91 @@
+"""Registering a client and changing their details."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.models import Client, PhaseChange, User
+from wijkteam_tui.store.records import ClientInput, ClientSummary
+from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.write.common import (
+    acting_user,
+    check_version,
+    client_summary,
+    existing_client,
+    reindex,
+    required_name,
+    team_settings,
+)
+
+FIRST_CLIENT_NUMBER = 100001
+
+
+def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
+    client.name = required_name(data.name)
+    if data.birth_date and data.birth_date > data.opened_on:
+        raise ValidationError("De geboortedatum ligt na de startdatum.", "birth_date")
+    if data.casemanager_id is not None and session.get(User, data.casemanager_id) is None:
+        raise ValidationError("Deze casemanager bestaat niet.", "casemanager")
+    client.birth_date = data.birth_date
+    client.street = data.street.strip()
+    client.house_number = data.house_number.strip()
+    client.postcode = data.postcode.strip().upper()
+    client.city = data.city.strip()
+    client.phone = data.phone.strip()
+    client.casemanager_id = data.casemanager_id
+    client.regime = data.regime
+    client.own_words = data.own_words.strip()
+    client.strengths = data.strengths.strip()
+    client.meaningful = data.meaningful.strip()
+    client.opened_on = data.opened_on
+    client.updated_at = utc_now()
+
+
+def create_client(register: Register, data: ClientInput, today: date) -> ClientSummary:
+    """Register a new client in phase intensief, with the next free client number."""
+    acting_user(register)
+    if data.opened_on > today:
+        raise ValidationError("De startdatum ligt in de toekomst.", "opened_on")
+    with register.write() as session:
+        highest = session.scalar(select(func.max(Client.number)))
+        number = (
+            str(int(highest) + 1) if highest and highest.isdigit() else str(FIRST_CLIENT_NUMBER)
+        )
+        client = Client(number=number, phase=Phase.INTENSIVE)
+        _apply_client(session, client, data)
+        session.add(client)
+        session.flush()
+        session.add(
+            PhaseChange(
+                client_id=client.id,
+                from_phase=None,
+                to_phase=Phase.INTENSIVE,
+                changed_on=data.opened_on,
+                changed_by_id=acting_user(register),
+                reason="Aangemeld.",
+            )
+        )
+        reindex(session, client)
+        refresh_client(session, client, today, team_settings(session))
+        return client_summary(session, client)
+
+
+def update_client(
+    register: Register, client_id: int, version: int, data: ClientInput, today: date
+) -> ClientSummary:
+    """Change a client's details; refused when someone else changed them first."""
+    with register.write() as session:
+        client = existing_client(session, client_id)
+        check_version(client.version, version)
+        _apply_client(session, client, data)
+        client.version += 1
+        reindex(session, client)
+        refresh_client(session, client, today, team_settings(session))
+        return client_summary(session, client)

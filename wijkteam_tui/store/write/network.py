@@ -1,0 +1,172 @@
+"""The client's network (adding, changing, ending a member's involvement) and the
+sociale kaart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
+from wijkteam_tui.domain.thresholds import agreement_prefix
+from wijkteam_tui.errors import ConflictError, ValidationError
+from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.models import ContactAgreement, NetworkMember, Resource
+from wijkteam_tui.store.records import Created, MemberInput, ResourceInput
+from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.write.common import (
+    check_version,
+    end_active_agreements,
+    existing_client,
+    optional_text,
+    reindex,
+    required_name,
+    required_text,
+    team_settings,
+)
+
+
+def _apply_member(session: Session, member: NetworkMember, data: MemberInput, today: date) -> None:
+    member.name = required_name(data.name)
+    supports = "".join(ch for ch in "PGAE" if ch in data.supports.upper())
+    if any(ch not in "PGAE " for ch in data.supports.upper()):
+        raise ValidationError("Steunvormen zijn P, G, A en E.", "supports")
+    if data.resource_id is not None and session.get(Resource, data.resource_id) is None:
+        raise ValidationError("Deze voorziening staat niet op de sociale kaart.", "resource")
+    member.kind = data.kind
+    member.relation = data.relation.strip()
+    member.supports = supports
+    member.phone = data.phone.strip()
+    member.email = data.email.strip()
+    member.availability = data.availability.strip()
+    if data.ring not in (1, 2, 3):
+        raise ValidationError("De kring is 1 (dichtbij), 2 of 3 (verder weg).", "ring")
+    member.ring = data.ring
+    member.out_of_hours = data.out_of_hours
+    if data.consent_to_share:
+        given = (
+            data.consent_on
+            or (member.consent_recorded_on if member.consent_to_share else None)
+            or today
+        )
+        if given > today:
+            raise ValidationError(
+                "De toestemming kan niet in de toekomst gegeven zijn.", "consent_on"
+            )
+        review = data.consent_review_on or given + timedelta(days=CONSENT_REVIEW_DAYS)
+        if review <= given:
+            raise ValidationError(
+                "De datum om opnieuw te vragen ligt na de datum van de toestemming.",
+                "consent_review_on",
+            )
+        member.consent_recorded_on, member.consent_review_on = given, review
+    else:
+        member.consent_recorded_on = member.consent_review_on = None
+    member.consent_to_share = data.consent_to_share
+    member.resource_id = data.resource_id
+    member.notes = data.notes.strip()
+
+
+def add_member(register: Register, client_id: int, data: MemberInput, today: date) -> Created:
+    """Add someone to the client's network."""
+    with register.write() as session:
+        client = existing_client(session, client_id)
+        member = NetworkMember(client_id=client.id)
+        _apply_member(session, member, data, today)
+        session.add(member)
+        reindex(session, client)
+        return Created(member.id)
+
+
+def _member(session: Session, member_id: int) -> NetworkMember:
+    member = session.get(NetworkMember, member_id)
+    if member is None:
+        raise ValidationError(f"Netwerklid {member_id} bestaat niet.", "member")
+    return member
+
+
+def update_member(
+    register: Register, member_id: int, version: int, data: MemberInput, today: date
+) -> Created:
+    """Change a network member's details; refused when someone else changed them first."""
+    with register.write() as session:
+        member = _member(session, member_id)
+        check_version(member.version, version)
+        _apply_member(session, member, data, today)
+        client = existing_client(session, member.client_id)
+        reindex(session, client)
+        refresh_client(session, client, today, team_settings(session))
+        return Created(member.id, member.version)
+
+
+def end_member(
+    register: Register, member_id: int, version: int, *, ended_on: date, reason: str, today: date
+) -> Created:
+    """End a network member's involvement (moved away, fell out, died) on `ended_on`.
+
+    Their agreements end that day, their consent is withdrawn, and they leave the documents
+    and the netwerkkaart; the network list shows them as former. Their history (contacts,
+    signaleringen, the audit log) stays. An ended member is no longer `active`."""
+    reason = required_text(reason, "reason", "De reden", 120)
+    if ended_on > today:
+        raise ValidationError("Deze datum ligt in de toekomst.", "ended_on")
+    with register.write() as session:
+        member = _member(session, member_id)
+        check_version(member.version, version)
+        if member.ended_on is not None:
+            raise ConflictError(
+                f"{member.name} is al niet meer betrokken sinds {format_date(member.ended_on)}."
+            )
+        member.ended_on, member.ended_reason = ended_on, reason
+        member.active = False
+        member.consent_to_share = False
+        member.consent_recorded_on = member.consent_review_on = None
+        ended = end_active_agreements(session, ContactAgreement.member_id == member.id, ended_on)
+        notes = {
+            agreement_prefix(agreement.id): (
+                f"Automatisch opgelost: {member.name} is niet meer betrokken ({reason})."
+            )
+            for agreement in ended
+        }
+        session.flush()
+        client = existing_client(session, member.client_id)
+        refresh_client(session, client, today, team_settings(session), notes=notes)
+        return Created(member.id, member.version)
+
+
+def _apply_resource(resource: Resource, data: ResourceInput) -> None:
+    resource.name = required_name(data.name, 120)
+    resource.category = required_text(data.category, "category", "De soort", 60)
+    for field, label, limit in (
+        ("address", "Het adres", 200),
+        ("phone", "Het telefoonnummer", 40),
+        ("opening_hours", "De openingstijden", 200),
+        ("contact_person", "De contactpersoon", 120),
+        ("notes", "De notitie", 4000),
+    ):
+        setattr(resource, field, optional_text(getattr(data, field), field, label, limit))
+
+
+def add_resource(register: Register, data: ResourceInput) -> Created:
+    """Add an entry to the sociale kaart."""
+    with register.write() as session:
+        resource = Resource()
+        _apply_resource(resource, data)
+        session.add(resource)
+        session.flush()
+        return Created(resource.id, resource.version)
+
+
+def update_resource(
+    register: Register, resource_id: int, version: int, data: ResourceInput
+) -> Created:
+    """Change an entry of the sociale kaart; refused when someone else changed it meanwhile."""
+    with register.write() as session:
+        resource = session.get(Resource, resource_id)
+        if resource is None:
+            raise ValidationError(f"Voorziening {resource_id} bestaat niet.", "resource")
+        check_version(resource.version, version)
+        _apply_resource(resource, data)
+        session.flush()
+        return Created(resource.id, resource.version)
