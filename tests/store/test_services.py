@@ -170,7 +170,7 @@ def test_an_overdue_agreement_shows_on_vandaag_with_days_and_who(register, fatim
     assert [c.client_name for c in day.out_of_view] == ["Fatima El Amrani"]
 
 
-def test_logging_a_contact_in_the_future_or_on_a_closed_file_is_refused(register, fatima):
+def test_logging_a_contact_in_the_future_or_for_an_unknown_client_is_refused(register, fatima):
     client, _, visit = fatima
     before = _row_counts(register)
     with pytest.raises(ValidationError, match="toekomst"):
