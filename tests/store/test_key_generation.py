@@ -77,7 +77,7 @@ def test_the_one_time_flag_cannot_be_edited_away_even_with_the_key(new_register:
     slot = key_file.user_slot("bram")
     assert slot is not None and slot.must_change
     edited = key_file.with_slot(dataclasses.replace(slot, must_change=False))
-    data = crypto.serialise(edited, bytes(anna.db_key))  # a valid file MAC: the key is known
+    data = crypto.key_document(edited, bytes(anna.db_key))  # a valid file MAC: the key is known
     atomic_write(crypto.key_file_path(path), data)
     atomic_write(crypto.backup_key_file_path(path), data)
     with pytest.raises(WrongPassphraseError):

@@ -19,7 +19,7 @@ from wijkteam_tui.errors import UsageError, WijkteamError
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
 
-#: The demo register's user; its passphrase is DEMO_PASSPHRASE.
+#: The demo register's user; its passphrase is store.keys.changes.DEMO_PASSPHRASE.
 DEMO_USER = "demo"
 DEMO_CLIENTS = 400
 #: The largest demo register `demo --clients` builds (20,000 take about 30 s and 120 MB).
@@ -39,9 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
     from wijkteam_tui.store.engine import open_register
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
-    from wijkteam_tui.store.keys.storage import (
-        is_legacy_key_file,
-    )
+    from wijkteam_tui.store.keys.storage import is_legacy_key_file
     from wijkteam_tui.store.services import sweep_if_new_day
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
@@ -89,10 +87,7 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
     from wijkteam_tui.store.files import private_folder
     from wijkteam_tui.store.generator import generate
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
-    from wijkteam_tui.store.keys.storage import (
-        backup_key_file_path,
-        key_file_path,
-    )
+    from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
 
     private_folder(path.parent)
     _remove_demo_leftovers(path)
@@ -128,10 +123,7 @@ def _remove_demo_leftovers(path: Path) -> None:
     # Lazy: the store loads only when a demo register is built.
     from wijkteam_tui.store.journal import remove_abandoned
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
-    from wijkteam_tui.store.keys.storage import (
-        backup_key_file_path,
-        key_file_path,
-    )
+    from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
     from wijkteam_tui.store.keys.unlock import unlock
 
     remove_abandoned(path.parent, DEMO_STAGING)

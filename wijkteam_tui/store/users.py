@@ -15,11 +15,7 @@ from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
 from wijkteam_tui.store.audit import Event, note
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.keys.changes import (
-    add_user_slot,
-    one_time_passphrase,
-    reset_user_passphrase,
-)
+from wijkteam_tui.store.keys import changes
 from wijkteam_tui.store.keys.keyfile import REKEY_DUE, KeyFile
 from wijkteam_tui.store.keys.storage import Login
 from wijkteam_tui.store.models import AuditEvent, Client, TeamSettings, User
@@ -135,7 +131,7 @@ def add_user(
     number = _phone(phone)
     if can_log_in(register, name):
         raise ValidationError(f"Gebruiker '{name}' bestaat al en kan inloggen.", "name")
-    secret = one_time_passphrase() if passphrase is None else passphrase
+    secret = changes.one_time_passphrase() if passphrase is None else passphrase
     with register.write() as session:
         # A switched-off user keeps their row (and name) but has no slot any more.
         taken = [
@@ -148,7 +144,7 @@ def add_user(
             raise ValidationError(str(error), "name") from None
         user = session.scalar(select(User).where(User.name == name))
         again = user is not None
-        key_file = add_user_slot(
+        key_file = changes.add_user_slot(
             register.keys, register.unlocked, name, role, secret, must_change=passphrase is None
         )
         if user is None:
@@ -219,7 +215,7 @@ def reset_passphrase(register: Register, name: str) -> str:
             "name",
         )
     with register.write() as session:
-        key_file, passphrase = reset_user_passphrase(register.keys, register.unlocked, name)
+        key_file, passphrase = changes.reset_user_passphrase(register.keys, register.unlocked, name)
         _saw_generation(session, key_file.generation)
         note(
             session,

@@ -26,16 +26,8 @@ from wijkteam_tui.errors import (
     RoleError,
     UsageError,
 )
-from wijkteam_tui.store.keys.keyfile import (
-    RECOVERY_KIND,
-    USER_KIND,
-    KeyFile,
-)
-from wijkteam_tui.store.keys.primitives import (
-    BOX_KEY_BYTES,
-    new_database_key,
-    private_keys,
-)
+from wijkteam_tui.store.keys.keyfile import RECOVERY_KIND, USER_KIND, KeyFile
+from wijkteam_tui.store.keys.primitives import BOX_KEY_BYTES, new_database_key, private_keys
 from wijkteam_tui.store.keys.slots import (
     Unlocked,
     lock_slot,
@@ -43,11 +35,7 @@ from wijkteam_tui.store.keys.slots import (
     new_recovery_key,
     normalise_recovery_key,
 )
-from wijkteam_tui.store.keys.storage import (
-    KeyStore,
-    Login,
-    keys_at,
-)
+from wijkteam_tui.store.keys.storage import KeyStore, Login, keys_at
 
 #: generated, fictitious people.
 DEMO_PASSPHRASE = "demo"

@@ -198,11 +198,6 @@ class KeyFile:
 OLD_VERSION = "van een oudere versie (1, zonder ondertekende rollen)"
 
 
-def key_document(key_file: KeyFile, db_key: bytes | bytearray) -> bytes:
-    """The key file as kept: its body, a checksum and a MAC keyed from `db_key`."""
-    return serialise(key_file, bytes(db_key))
-
-
 def parse_key_document(raw: bytes) -> tuple[KeyFile | None, str | None]:
     """(key file, None), or (None, a Dutch description of what is wrong with `raw`)."""
     if len(raw) > MAX_KEY_FILE_BYTES:
@@ -213,13 +208,14 @@ def parse_key_document(raw: bytes) -> tuple[KeyFile | None, str | None]:
         return None, unusable.reason
 
 
-def serialise(key_file: KeyFile, db_key: bytes) -> bytes:
+def key_document(key_file: KeyFile, db_key: bytes | bytearray) -> bytes:
+    """The key file as kept: its body, a checksum and a MAC keyed from `db_key`."""
     body = _body(key_file)
     covered = canonical(_covered(body))
     document = {
         **body,
         "checksum": hashlib.sha256(covered).hexdigest(),
-        "mac": hmac.new(_mac_key(db_key), covered, hashlib.sha256).hexdigest(),
+        "mac": hmac.new(_mac_key(bytes(db_key)), covered, hashlib.sha256).hexdigest(),
     }
     return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
 

@@ -25,11 +25,7 @@ from wijkteam_tui.errors import (
     RoleError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store.keys.keyfile import (
-    KeyFile,
-    Slot,
-    mac_ok,
-)
+from wijkteam_tui.store.keys.keyfile import KeyFile, Slot, mac_ok
 from wijkteam_tui.store.keys.primitives import (
     BOX_KEY_BYTES,
     RECOVERY_KEY_BYTES,
@@ -215,10 +211,7 @@ def open_recovery_slot(key_file: KeyFile, raw: bytes, recovery_key: str) -> Unlo
             "De herstelsleutel in de sleutels van dit register is buiten wijkteam om gewijzigd."
             " Er is niets geopend."
         ) from None
-    if not mac_ok(raw, db_key):
-        raise KeyFileError(
-            "De sleutels van dit register zijn buiten wijkteam om gewijzigd. Er is niets geopend."
-        )
+    _require_authentic(raw, db_key)
     return Unlocked(db_key, key_file, None, None, keys=keys)
 
 
@@ -239,9 +232,14 @@ def open_user_slot(key_file: KeyFile, raw: bytes, user: str, secret: str) -> Unl
             f"De toegang van gebruiker '{user}' is niet ondertekend door een teamleider van dit"
             " register: de sleutels zijn buiten wijkteam om gewijzigd. Er is niets geopend."
         ) from None
+    _require_authentic(raw, db_key)
+    role = Role(slot.role) if slot.role else None
+    return noting_unsigned(Unlocked(db_key, key_file, user, role, keys=keys))
+
+
+def _require_authentic(raw: bytes, db_key: bytes) -> None:
+    """Refuse a key document whose MAC was not made with `db_key` (edited outside wijkteam)."""
     if not mac_ok(raw, db_key):
         raise KeyFileError(
             "De sleutels van dit register zijn buiten wijkteam om gewijzigd. Er is niets geopend."
         )
-    role = Role(slot.role) if slot.role else None
-    return noting_unsigned(Unlocked(db_key, key_file, user, role, keys=keys))

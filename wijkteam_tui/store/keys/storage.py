@@ -26,9 +26,9 @@ from wijkteam_tui.store.keys.keyfile import (
     OLD_VERSION,
     KeyFile,
     UnusableKeyFile,
+    key_document,
     mac_ok,
     parse,
-    serialise,
 )
 
 
@@ -40,9 +40,6 @@ def key_file_path(db_path: Path) -> Path:
 def backup_key_file_path(db_path: Path) -> Path:
     """`register.db` → `register.keys.bak`."""
     return db_path.with_name(db_path.stem + ".keys.bak")
-
-
-# --- where the key slots are kept -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -144,7 +141,7 @@ def write_key_file(db_path: Path, key_file: KeyFile, db_key: bytes) -> int:
     on_disk, _problem = try_load(key_file_path(db_path))
     newest = max(key_file.generation, on_disk.generation if on_disk else 0)
     key_file = key_file.with_extra(generation=newest + 1)
-    data = serialise(key_file, db_key)
+    data = key_document(key_file, db_key)
     atomic_write(key_file_path(db_path), data)
     atomic_write(backup_key_file_path(db_path), data)
     return newest + 1

@@ -32,15 +32,8 @@ from wijkteam_tui.errors import (
 from wijkteam_tui.store import journal, lock
 from wijkteam_tui.store.files import atomic_write, read_beside
 from wijkteam_tui.store.keys import attempts
-from wijkteam_tui.store.keys.keyfile import (
-    OLD_VERSION,
-    KeyFile,
-    Slot,
-)
-from wijkteam_tui.store.keys.primitives import (
-    new_slot_cost,
-    weaker,
-)
+from wijkteam_tui.store.keys.keyfile import OLD_VERSION, KeyFile, Slot
+from wijkteam_tui.store.keys.primitives import new_slot_cost, weaker
 from wijkteam_tui.store.keys.slots import (
     ForgedSlotError,
     Unlocked,
