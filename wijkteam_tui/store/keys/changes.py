@@ -37,6 +37,7 @@ from wijkteam_tui.store.keys.slots import (
 )
 from wijkteam_tui.store.keys.storage import KeyStore, Login, keys_at
 
+#: The documented passphrase of the demo register (`wijkteam demo`), which holds only
 #: generated, fictitious people.
 DEMO_PASSPHRASE = "demo"
 

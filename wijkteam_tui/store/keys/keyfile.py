@@ -44,7 +44,6 @@ from wijkteam_tui.store.keys.primitives import (
 )
 
 FORMAT = "wijkteam-sleutelbestand"
-#: The documented passphrase of the demo register (`wijkteam demo`), which holds only
 #: Version 3: the checksum and the MAC cover each slot's encrypted private keys by their
 #: SHA-256 (`_covered`), so that a document with colleagues' slots withheld (what a team server
 #: shows a medewerker, store/server_roles.py) is checked, and changed, as the whole.
