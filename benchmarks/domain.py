@@ -28,7 +28,6 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, Outcome
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import (
     BUSY_TIMEOUT_MS,
     CACHE_KIB,
@@ -38,6 +37,7 @@ from wijkteam_tui.store.engine import (
     make_engine,
 )
 from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.queries import search_clients, team_overview, today_list
 from wijkteam_tui.store.records import ContactInput
 from wijkteam_tui.store.write.contacts import log_contact
@@ -270,7 +270,7 @@ def measure(clients: int, repeat: int = 30, log=print) -> dict[str, Any]:  # typ
 
 
 def run(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
-    crypto_env = crypto.KDF_PROFILE_ENV
+    crypto_env = KDF_PROFILE_ENV
     import os
 
     os.environ.pop(crypto_env, None)

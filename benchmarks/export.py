@@ -25,9 +25,9 @@ from sqlalchemy import func, select
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Role, SignalPhase
 from wijkteam_tui.export import card, document, ical, markdown, pdf
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client, User
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
 from wijkteam_tui.store.sharing import sharing_facts
@@ -126,7 +126,7 @@ def run() -> dict[str, Any]:
 
 def run_many(clients: int = 250) -> dict[str, Any]:
     """One medewerker's `clients` open clients to PDF by the command line, timed whole."""
-    env = {k: v for k, v in os.environ.items() if k != crypto.KDF_PROFILE_ENV}
+    env = {k: v for k, v in os.environ.items() if k != KDF_PROFILE_ENV}
     with tempfile.TemporaryDirectory(prefix="wijkteam-export-many-") as tmp:
         db = Path(tmp) / "register.db"
         register, _ = create_register(db, "bench", PASSPHRASE, demo=True)

@@ -21,8 +21,9 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import CACHE_KIB, connect_keyed, create_register, open_register
+from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
+from wijkteam_tui.store.keys.unlock import unlock
 
 ROWS = 50_000
 LOOKUPS = 10_000
@@ -90,14 +91,14 @@ def _median(action: Callable[[], object], repeat: int) -> float:
 
 
 def run(repeat: int = 3) -> dict[str, Any]:
-    os.environ.pop(crypto.KDF_PROFILE_ENV, None)  # production parameters
+    os.environ.pop(KDF_PROFILE_ENV, None)  # production parameters
     with tempfile.TemporaryDirectory(prefix="wijkteam-bench-") as tmp:
         db = Path(tmp) / "encrypted" / "register.db"
         register, _ = create_register(db, "bench", PASSPHRASE)
         register.close()
-        unlock = _median(lambda: crypto.unlock(db, "bench", PASSPHRASE), 5)
+        unlock_time = _median(lambda: unlock(db, "bench", PASSPHRASE), 5)
         open_whole = _median(lambda: open_register(db, "bench", PASSPHRASE).close(), 3)
-        key = crypto.unlock(db, "bench", PASSPHRASE).db_key
+        key = unlock(db, "bench", PASSPHRASE).db_key
 
         plain_db = Path(tmp) / "plain.db"
         schema = [
@@ -131,7 +132,7 @@ def run(repeat: int = 3) -> dict[str, Any]:
             plain.close()
     med = {k: statistics.median(v) for k, v in results.items()}
     return {
-        "unlock_seconds": round(unlock, 3),
+        "unlock_seconds": round(unlock_time, 3),
         "open_register_seconds": round(open_whole, 3),
         "insert_50000_encrypted_seconds": round(med["enc_insert"], 3),
         "insert_50000_plain_seconds": round(med["plain_insert"], 3),

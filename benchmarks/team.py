@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import select
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.team import reassign_clients, team_review, team_trend
 
@@ -65,8 +65,8 @@ def _overdue_process(db: Path, env: dict[str, str]) -> float:
 
 
 def run(clients: int = 20_000) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k != crypto.KDF_PROFILE_ENV}
-    os.environ.pop(crypto.KDF_PROFILE_ENV, None)  # production key derivation
+    env = {k: v for k, v in os.environ.items() if k != KDF_PROFILE_ENV}
+    os.environ.pop(KDF_PROFILE_ENV, None)  # production key derivation
     today = date.today()
     with tempfile.TemporaryDirectory(prefix="wijkteam-team-bench-") as tmp:
         db = Path(tmp) / "register.db"

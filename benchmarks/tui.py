@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 
 PASSPHRASE = "benchmark wachtwoord"
 RUNS = 3
@@ -87,8 +87,8 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(clients: int = 20_000) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k != crypto.KDF_PROFILE_ENV}
-    os.environ.pop(crypto.KDF_PROFILE_ENV, None)  # production key derivation
+    env = {k: v for k, v in os.environ.items() if k != KDF_PROFILE_ENV}
+    os.environ.pop(KDF_PROFILE_ENV, None)  # production key derivation
     with tempfile.TemporaryDirectory(prefix="wijkteam-tui-bench-") as tmp:
         db = Path(tmp) / "register.db"
         register, _ = create_register(db, "bench", PASSPHRASE, demo=True)

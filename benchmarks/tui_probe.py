@@ -156,14 +156,14 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         from wijkteam_tui.views.preload import preload
 
         preload()  # what the app loads while a person types the passphrase
-        from wijkteam_tui.store import crypto
+        from wijkteam_tui.store.keys.unlock import unlock
         from wijkteam_tui.views.clients import ClientsScreen
         from wijkteam_tui.views.today import TodayScreen
 
         kdf_runs = []
         for _ in range(3):
             kdf_started = time.perf_counter()
-            crypto.unlock(db, "bench", passphrase)
+            unlock(db, "bench", passphrase)
             kdf_runs.append(time.perf_counter() - kdf_started)
         kdf = statistics.median(kdf_runs)
 

@@ -38,10 +38,11 @@ from tests import pg  # noqa: E402
 # how fast the code is, is measured in benchmarks/, not here.
 settings.register_profile("wijkteam", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("wijkteam")
-from wijkteam_tui.store import crypto, server  # noqa: E402
+from wijkteam_tui.store import keys as crypto  # noqa: E402
+from wijkteam_tui.store import server  # noqa: E402
 from wijkteam_tui.store.address import Location, server_address  # noqa: E402
-from wijkteam_tui.store.crypto import Unlocked  # noqa: E402
 from wijkteam_tui.store.engine import Register, create_register  # noqa: E402
+from wijkteam_tui.store.keys import Unlocked  # noqa: E402
 
 PASSPHRASE = "correct paard batterij"
 #: The two places a register can be: a SQLCipher file here, or a PostgreSQL server.

@@ -91,7 +91,7 @@ def decrypted_pages(path: Path, key: bytes, page_size: int = 4096, reserve: int 
 
 def keep_key_files(db_path: Path, into: Path) -> None:
     """Copy both key files of the register at `db_path` into the new folder `into`."""
-    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store import keys as crypto
 
     into.mkdir()
     for key_file in (crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)):
@@ -110,7 +110,7 @@ def as_version_2(raw: bytes, db_key: bytes) -> bytes:
     import hmac
     import json
 
-    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store import keys as crypto
 
     body = {k: v for k, v in json.loads(raw).items() if k not in {"checksum", "mac"}}
     body["version"] = crypto.WHOLE_FORM_VERSION

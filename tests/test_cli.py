@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import fingerprint, run_cli
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 
 RECOVERY_KEY = re.compile(r"\b([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})\b")
 
@@ -283,7 +283,7 @@ def test_a_register_in_a_sync_folder_is_refused(tmp_path: Path):
 
 
 def test_wrong_passphrases_make_the_next_try_wait_on_the_command_line_too(db: Path):
-    from wijkteam_tui.store import attempts
+    from wijkteam_tui.store.keys import attempts
 
     _init(db)
     for _ in range(3):

@@ -24,7 +24,6 @@ STILL_TOO_LONG = {
     "store/server.py",
     "store/queries.py",
     "store/engine.py",
-    "store/crypto.py",
 }
 
 

@@ -14,7 +14,8 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.export import document, files
-from wijkteam_tui.store import crypto, queries, services, sharing
+from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store import queries, services, sharing
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.records import ClientInput
 

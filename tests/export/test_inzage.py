@@ -16,7 +16,8 @@ from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Role, SignalPhase
 from wijkteam_tui.errors import RoleError
 from wijkteam_tui.export.inzage import SCHEMA_FILE, to_markdown
-from wijkteam_tui.store import audit, crypto, services, sharing
+from wijkteam_tui.store import audit, services, sharing
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.inzage import SECTIONS, client_inzage
 from wijkteam_tui.store.models import AuditEvent, Base

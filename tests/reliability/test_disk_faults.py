@@ -19,7 +19,8 @@ import pytest
 
 from tests.conftest import PASSPHRASE
 from tests.helpers import fingerprint, run_cli
-from wijkteam_tui.store import crypto, faults
+from wijkteam_tui.store import faults
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import write_backup
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.queries import search_clients
@@ -188,8 +189,8 @@ def test_another_account_is_told_it_has_no_permission(tmp_path: Path):
 
 
 def test_a_full_disk_during_a_rekey_changes_nothing_and_says_so(small_disk: Path):
-    from wijkteam_tui.store import crypto
-    from wijkteam_tui.store.rekey import renew_key
+    from wijkteam_tui.store import keys as crypto
+    from wijkteam_tui.store.keys.rekey import renew_key
 
     path = small_disk / "team" / "register.db"
     register, _ = create_register(path, "anna", PASSPHRASE)

@@ -18,7 +18,8 @@ from sqlalchemy import text
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import fingerprint, run_cli
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store import crypto, faults
+from wijkteam_tui.store import faults
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import _sha256, write_backup
 from wijkteam_tui.store.engine import (
     connect_keyed,

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, run_cli
 from wijkteam_tui.errors import UsageError
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import create_register
 
 # Only on a local register: wrong tries counted beside a local register.

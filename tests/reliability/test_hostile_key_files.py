@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.store.test_keyfile import _edit_key_file
 from wijkteam_tui.errors import KeyFileError, WrongPassphraseError
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 
 # Only on a local register: the key file beside a local register.
 pytestmark = pytest.mark.local_only

@@ -17,7 +17,8 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, fingerprint, make_client, run_cli
 from tests.reliability.conftest import start_writer
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.store import audit, crypto, journal, restores
+from wijkteam_tui.store import audit, journal, restores
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import _keep, _stage, write_backup
 from wijkteam_tui.store.engine import Register, open_register
 from wijkteam_tui.store.models import Client

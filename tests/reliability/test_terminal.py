@@ -131,7 +131,8 @@ def test_a_pasted_login_and_a_contact_typed_at_machine_speed(
 def test_a_terminal_that_goes_away_closes_the_register(terminal: Terminal, register_path: Path):
     """The SSH session drops (tmux ends the pane: SIGHUP): the program closes the register,
     keeping the audit log's head and releasing its lock, and ends."""
-    from wijkteam_tui.store import crypto, lock
+    from wijkteam_tui.store import keys as crypto
+    from wijkteam_tui.store import lock
 
     terminal.wait_for("Wachtwoord")
     terminal.send("anna", "Enter", PASSPHRASE, "Enter")

@@ -16,7 +16,8 @@ import time_machine
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO
 from wijkteam_tui.errors import TooManyAttemptsError, WrongPassphraseError
-from wijkteam_tui.store import attempts, crypto
+from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store.keys import attempts, slots
 
 # Only on a local register: wrong tries are counted beside a local register's files; a server
 # refuses a wrong password itself.
@@ -41,7 +42,7 @@ def derivations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return derive(*args, **kwargs)
 
-    monkeypatch.setattr(crypto, "derive_key", counted)
+    monkeypatch.setattr(slots, "derive_key", counted)
     return calls
 
 
@@ -89,7 +90,7 @@ def test_the_wait_holds_for_the_next_program_that_unlocks(closed: Path):
         import pathlib, time_machine
         from datetime import datetime
         from wijkteam_tui.errors import WrongPassphraseError
-        from wijkteam_tui.store import crypto
+        from wijkteam_tui.store import keys as crypto
         with time_machine.travel(datetime.fromisoformat({T0.isoformat()!r}), tick=False):
             for _ in range(3):
                 try:

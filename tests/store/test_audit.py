@@ -13,7 +13,8 @@ from tests.conftest import PASSPHRASE, NewRegister, execute_raw
 from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Channel, Outcome, ThresholdRule
 from wijkteam_tui.errors import ConflictError, RoleError, WrongPassphraseError
-from wijkteam_tui.store import audit, crypto, services, sharing
+from wijkteam_tui.store import audit, services, sharing
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.records import ClientInput, ContactInput
 

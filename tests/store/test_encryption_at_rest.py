@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import make_client
 from wijkteam_tui.domain.terms import MemberKind
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import write_backup
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client, NetworkMember

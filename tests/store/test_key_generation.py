@@ -13,7 +13,7 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import keep_key_files, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import KeyFileError
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import open_register
 
 # Only on a local register: key file copies put back beside a local register.
@@ -77,7 +77,7 @@ def test_the_one_time_flag_cannot_be_edited_away_even_with_the_key(new_register:
     slot = key_file.user_slot("bram")
     assert slot is not None and slot.must_change
     edited = key_file.with_slot(dataclasses.replace(slot, must_change=False))
-    data = crypto._serialise(edited, bytes(anna.db_key))  # a valid file MAC: the key is known
+    data = crypto.key_document(edited, bytes(anna.db_key))  # a valid file MAC: the key is known
     atomic_write(crypto.key_file_path(path), data)
     atomic_write(crypto.backup_key_file_path(path), data)
     with pytest.raises(WrongPassphraseError):

@@ -15,7 +15,7 @@ from tests.helpers import fingerprint, make_client
 from wijkteam_tui.domain.accounts import passphrase_strength
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, UsageError
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import User
 
@@ -128,7 +128,7 @@ def _assert_repaired(path: Path, good: bytes) -> None:
     """The main key file holds the good contents again (one generation on), like its copy."""
     key_path = crypto.key_file_path(path)
     assert key_path.read_bytes() == crypto.backup_key_file_path(path).read_bytes()
-    repaired, original = crypto.read_key_file(key_path), crypto._parse(good)
+    repaired, original = crypto.read_key_file(key_path), crypto.parse(good)
     assert repaired.slots == original.slots
     assert repaired.generation == original.generation + 1
 

@@ -17,7 +17,8 @@ import pytest
 from tests.conftest import PASSPHRASE, NewRegister, execute_raw
 from tests.helpers import run_cli
 from wijkteam_tui.errors import OlderRegisterError
-from wijkteam_tui.store import audit, crypto, last_seen, services
+from wijkteam_tui.store import audit, last_seen, services
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import Register, open_register
 from wijkteam_tui.store.records import ClientInput
 

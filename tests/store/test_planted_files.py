@@ -25,10 +25,11 @@ from tests.store.test_migrations import _extra_revision
 from wijkteam_tui.errors import MigrationError, WijkteamError
 from wijkteam_tui.export import card, ical, markdown, pdf  # noqa: F401 (see tests/accounts.py)
 from wijkteam_tui.export.files import export_agreements
-from wijkteam_tui.store import crypto, queries, services
+from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store import queries, services
 from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
+from wijkteam_tui.store.keys.rekey import renew_key
 from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.rekey import renew_key
 from wijkteam_tui.store.users import deactivate_user
 
 # Only on a local register: the files beside it.

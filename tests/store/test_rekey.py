@@ -21,8 +21,10 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import keep_key_files, make_client, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, WijkteamError
-from wijkteam_tui.store import audit, crypto, journal, rekey
+from wijkteam_tui.store import audit, journal
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
+from wijkteam_tui.store.keys import rekey
 from wijkteam_tui.store.models import AuditEvent, Client
 from wijkteam_tui.store.users import deactivate_user
 
@@ -173,7 +175,7 @@ def test_a_medewerker_slot_edited_to_teamleider_with_the_real_key_is_refused(
     # With his passphrase and the database key he re-encrypts his own slot as teamleider
     # and rewrites the whole file with a valid checksum and MAC.
     raised = dataclasses.replace(slot, role=Role.TEAMLEIDER.value)
-    forged = crypto._locked(raised, key_file.register_id, key_file.signer, BRAM, bram.keys)
+    forged = crypto.lock_slot(raised, key_file.register_id, key_file.signer, BRAM, bram.keys)
     crypto.write_key_file(path, key_file.with_slot(forged), db_key)
     with pytest.raises(KeyFileError, match="niet ondertekend door een teamleider"):
         crypto.unlock(path, "bram", BRAM)
@@ -197,7 +199,7 @@ def test_a_key_file_re_signed_with_a_key_of_ones_own_is_refused(new_register: Ne
         slot = dataclasses.replace(slot, grant=own.sign(slot.grant_message(key_file.register_id)))
         if slot.user == "bram":
             keys = bytes(bram.keys) + own.private_bytes_raw()
-            slot = crypto._locked(slot, key_file.register_id, signer, BRAM, keys)
+            slot = crypto.lock_slot(slot, key_file.register_id, signer, BRAM, keys)
         slots.append(slot)
     forged = dataclasses.replace(key_file, signer=signer, slots=tuple(slots))
     crypto.write_key_file(path, forged, db_key)

@@ -11,7 +11,8 @@ import pytest
 
 from wijkteam_tui.domain.terms import Role, ThresholdRule
 from wijkteam_tui.errors import RoleError
-from wijkteam_tui.store import audit, erasure, inzage, rekey, services, team, users
+from wijkteam_tui.store import audit, erasure, inzage, services, team, users
+from wijkteam_tui.store.keys import rekey
 
 TODAY = date(2026, 11, 22)
 

@@ -278,7 +278,7 @@ def test_the_command_line_on_a_server(server_database: str):
 def test_switching_someone_off_renews_the_key_and_closes_their_login(new_register: NewRegister):
     from wijkteam_tui.errors import AuthenticationError
     from wijkteam_tui.store import audit
-    from wijkteam_tui.store.rekey import renew_key
+    from wijkteam_tui.store.keys.rekey import renew_key
     from wijkteam_tui.store.users import deactivate_user
 
     register = new_register.register
@@ -314,7 +314,8 @@ def test_a_register_moves_to_the_server_and_back_unchanged(
 ):
     from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
     from wijkteam_tui.errors import AuthenticationError
-    from wijkteam_tui.store import audit, crypto
+    from wijkteam_tui.store import audit
+    from wijkteam_tui.store import keys as crypto
     from wijkteam_tui.store.records import AgreementInput, ContactInput, MemberInput
     from wijkteam_tui.store.transfer import copy_register
     from wijkteam_tui.store.users import reset_passphrase
@@ -480,7 +481,7 @@ def test_an_audit_event_is_in_the_name_of_whoever_writes_it(new_register: NewReg
 def test_a_medewerker_changes_only_his_own_key_slot_and_every_version_is_kept(
     new_register: NewRegister,
 ):
-    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store import keys as crypto
 
     register = new_register.register
     add_user(register, "bram", Role.MEDEWERKER, passphrase=BRAM)
@@ -550,7 +551,7 @@ def test_a_medewerker_cannot_read_what_guessing_a_colleagues_passphrase_needs(
     bram = open_register(address, "bram", BRAM)
     try:
         assert bram.unlocked.key_file.user_slot("anna").withheld
-        from wijkteam_tui.store import crypto
+        from wijkteam_tui.store import keys as crypto
 
         crypto.set_user_passphrase(bram.keys, bram.unlocked, "bram", "bram kiest een eigen zin")
     finally:

@@ -27,7 +27,8 @@ from tests.accounts import (
 )
 from tests.helpers import run_cli
 from wijkteam_tui.errors import UsageError
-from wijkteam_tui.store import crypto, files, queries, services
+from wijkteam_tui.store import files, queries, services
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.check import check_register, mode_warnings
 from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.records import ClientInput

@@ -16,7 +16,8 @@ from wijkteam_tui.errors import (
     ValidationError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import audit, crypto
+from wijkteam_tui.store import audit
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import open_register, replace_one_time
 from wijkteam_tui.store.models import TeamSettings, User
 from wijkteam_tui.store.users import add_user, deactivate_user, reset_passphrase, user_overview

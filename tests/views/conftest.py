@@ -15,7 +15,7 @@ from textual.keys import _character_to_key
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from wijkteam_tui.app import WijkteamApp
-from wijkteam_tui.store import crypto
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.generator import generate
 

@@ -16,7 +16,8 @@ from tests.views.test_forms import _client_file, _screen_text
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store import crypto, erasure
+from wijkteam_tui.store import erasure
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.write.clients import create_client

@@ -14,7 +14,8 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import burst, drain, make_app, settle
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RoleError
-from wijkteam_tui.store import crypto, users
+from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store import users
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.team import team_settings_for_edit
 from wijkteam_tui.views.forms.settings import TeamSettingsForm

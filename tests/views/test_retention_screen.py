@@ -15,7 +15,8 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Phase, Role
-from wijkteam_tui.store import audit, crypto, services
+from wijkteam_tui.store import audit, services
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.views.forms.erase import EraseForm

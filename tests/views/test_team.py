@@ -15,7 +15,8 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_forms import _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Role
-from wijkteam_tui.store import crypto, queries, services, team
+from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store import queries, services, team
 from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.views.client_file import ClientFileScreen

@@ -20,8 +20,10 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import audit, crypto
+from wijkteam_tui.store import audit
+from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.engine import Register, connect_keyed, create_register, open_register
+from wijkteam_tui.store.keys import changes
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.user import AddUserForm
 from wijkteam_tui.views.users import OneTimePassphraseDialog, UsersScreen
@@ -221,7 +223,7 @@ def test_add_user_form(snap_compare, register, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_one_time_passphrase_dialog(snap_compare, register, size, monkeypatch):
-    monkeypatch.setattr(crypto, "one_time_passphrase", lambda: "k7qm-2xwa-p4td-9nre-hv3c")
+    monkeypatch.setattr(changes, "one_time_passphrase", lambda: "k7qm-2xwa-p4td-9nre-hv3c")
 
     async def reset(pilot):  # type: ignore[no-untyped-def]
         await _users(pilot)

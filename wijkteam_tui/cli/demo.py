@@ -19,7 +19,7 @@ from wijkteam_tui.errors import UsageError, WijkteamError
 if TYPE_CHECKING:
     from wijkteam_tui.store.engine import Register
 
-#: The demo register's user; its passphrase is crypto.DEMO_PASSPHRASE.
+#: The demo register's user; its passphrase is store.keys.changes.DEMO_PASSPHRASE.
 DEMO_USER = "demo"
 DEMO_CLIENTS = 400
 #: The largest demo register `demo --clients` builds (20,000 take about 30 s and 120 MB).
@@ -37,8 +37,9 @@ def default_demo_path() -> Path:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.engine import open_register
+    from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
+    from wijkteam_tui.store.keys.storage import is_legacy_key_file
     from wijkteam_tui.store.sweep import sweep_if_new_day
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
@@ -46,13 +47,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.clients is not None and not 1 <= args.clients <= DEMO_MAX_CLIENTS:
         raise UsageError(f"--clients moet tussen 1 en {DEMO_MAX_CLIENTS} liggen.")
     if path.exists():
-        if crypto.is_legacy_key_file(path):
+        if is_legacy_key_file(path):
             # Lazy: only a demo register with a key file of version 1 needs converting.
-            from wijkteam_tui.store.rekey import upgrade_legacy
+            from wijkteam_tui.store.keys.rekey import upgrade_legacy
 
-            upgrade_legacy(path, DEMO_USER, crypto.DEMO_PASSPHRASE)
+            upgrade_legacy(path, DEMO_USER, DEMO_PASSPHRASE)
             print("Demoregister omgezet naar sleutelbestand versie 2.", file=sys.stderr)
-        register = open_register(path, DEMO_USER, crypto.DEMO_PASSPHRASE)
+        register = open_register(path, DEMO_USER, DEMO_PASSPHRASE)
         if args.clients is not None:
             print(f"Er staat al een demoregister op {path}; --clients wordt genegeerd.")
     else:
@@ -69,7 +70,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         register.close()
         print(
             f"DEMO — fictieve gegevens. Register: {path} (gebruiker {DEMO_USER},"
-            f" wachtwoord {crypto.DEMO_PASSPHRASE})."
+            f" wachtwoord {DEMO_PASSPHRASE})."
         )
         return 0
     return run_tui(path, register=register)
@@ -82,10 +83,11 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
     # Lazy: tempfile, the store and the generator load only when a demo register is built.
     import tempfile
 
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.engine import create_register, open_register
     from wijkteam_tui.store.files import private_folder
     from wijkteam_tui.store.generator import generate
+    from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
+    from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
 
     private_folder(path.parent)
     _remove_demo_leftovers(path)
@@ -94,7 +96,7 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
     try:
         staged = building / path.name
         register, _ = create_register(
-            staged, DEMO_USER, crypto.DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
+            staged, DEMO_USER, DEMO_PASSPHRASE, team_name="Wijkteam Middelwijk", demo=True
         )
 
         try:
@@ -102,7 +104,7 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
             summary = generate(register, clients, today, progress=shown)
         finally:
             register.close()
-        for name in (crypto.backup_key_file_path, crypto.key_file_path, lambda p: p):
+        for name in (backup_key_file_path, key_file_path, lambda p: p):
             os.replace(name(staged), name(path))
     finally:
         shutil.rmtree(building, ignore_errors=True)
@@ -111,7 +113,7 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
         f" {summary.medewerkers} medewerkers, {summary.agreements} contactafspraken,"
         f" {summary.contact_moments} contactmomenten, {summary.open_alerts} aandachtspunten."
     )
-    return open_register(path, DEMO_USER, crypto.DEMO_PASSPHRASE)
+    return open_register(path, DEMO_USER, DEMO_PASSPHRASE)
 
 
 def _remove_demo_leftovers(path: Path) -> None:
@@ -119,15 +121,17 @@ def _remove_demo_leftovers(path: Path) -> None:
     in place, are removed, but only when the demo's own user and passphrase open them: a real
     register's key file is never touched."""
     # Lazy: the store loads only when a demo register is built.
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.journal import remove_abandoned
+    from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
+    from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
+    from wijkteam_tui.store.keys.unlock import unlock
 
     remove_abandoned(path.parent, DEMO_STAGING)
-    keys = [crypto.key_file_path(path), crypto.backup_key_file_path(path)]
+    keys = [key_file_path(path), backup_key_file_path(path)]
     if path.exists() or not any(key.exists() for key in keys):
         return
     try:
-        crypto.unlock(path, DEMO_USER, crypto.DEMO_PASSPHRASE, repair=False).forget()
+        unlock(path, DEMO_USER, DEMO_PASSPHRASE, repair=False).forget()
     except WijkteamError:
         return  # not the demo's: create_register will refuse and name the file
     for key in keys:

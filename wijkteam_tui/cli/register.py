@@ -139,8 +139,8 @@ def _server_backup(args: argparse.Namespace) -> int:
     """`backup` of a team server's register (teamleider): a copy in a new encrypted register
     file here, with its key slots, that `db copy --to` puts back in an empty database."""
     # Lazy: the store and psycopg load only for a register on a team server.
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.audit import Event, record
+    from wijkteam_tui.store.keys.storage import key_file_path
     from wijkteam_tui.store.transfer import copy_register
 
     source, target = where(args), Path(args.output).expanduser()
@@ -148,7 +148,7 @@ def _server_backup(args: argparse.Namespace) -> int:
     with opened(args) as register:
         made = f"versleutelde back-up gemaakt als registerbestand ({done.events} gebeurtenissen)"
         record(register, Event("backup", "register", detail=made))
-    keys = crypto.key_file_path(target)
+    keys = key_file_path(target)
     print(
         f"Back-up geschreven: {printable(str(target))} en {printable(str(keys))} (een"
         " versleuteld register met de sleutels van de server; dezelfde wachtwoorden openen het)."
@@ -218,8 +218,8 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.address import ServerAddress
+    from wijkteam_tui.store.keys.storage import is_legacy_key_file
 
     found = where(args)
     if isinstance(found, ServerAddress):
@@ -231,7 +231,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         _tell_upgraded(upgrade(found, server_password()))
         return 0
     path = require_register(db_path(args))
-    if crypto.is_legacy_key_file(path):
+    if is_legacy_key_file(path):
         _upgrade_key_file(path, *credentials(args))
     with opened(args) as register:
         report = register.migration
@@ -274,9 +274,9 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
 
 
 def _upgrade_key_file(path: Path, user: str, passphrase: str) -> None:
-    """Convert a key file of version 1 (see store/rekey.py) and hand out what it makes."""
+    """Convert a key file of version 1 (see store/keys/rekey.py) and hand out what it makes."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.rekey import upgrade_legacy
+    from wijkteam_tui.store.keys.rekey import upgrade_legacy
 
     done = upgrade_legacy(path, user, passphrase)
     print("Sleutelbestand omgezet naar versie 2: rollen zijn nu ondertekend en de")

@@ -110,11 +110,11 @@ def _change_key_file(
     than the register (a copy put back), so it can never be rewritten into a newer one; the
     register then records the new generation and the change is logged."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.engine import open_unlocked
+    from wijkteam_tui.store.keys.unlock import unlocked_with_key
 
     key = bytes(unlocked.db_key)
-    register = open_unlocked(path, crypto.unlocked_with_key(path, key, user))
+    register = open_unlocked(path, unlocked_with_key(path, key, user))
     try:
         register.saw_key_generation(change())
         log(register)
@@ -154,7 +154,7 @@ def renew_database_key(register: Register, reason: str) -> str | None:
     """Renew the database key of the register `opened` gave; it is closed again afterwards
     (by `opened`: the register object closes itself once, the reopened one here)."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.rekey import renew_key
+    from wijkteam_tui.store.keys.rekey import renew_key
 
     reopened, pending = renew_key(register, reason)
     reopened.close()
@@ -182,12 +182,13 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.keys.changes import set_user_passphrase
+    from wijkteam_tui.store.keys.unlock import unlock
 
     if isinstance(where(args), Path):
         path = require_register(db_path(args))
         user = user_name(args)
-        unlocked = crypto.unlock(
+        unlocked = unlock(
             path, user, current_passphrase(args, "Huidig wachtwoord"), one_time_ok=True
         )
         passphrase = new_passphrase(args)
@@ -195,7 +196,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
             path,
             unlocked,
             user,
-            lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
+            lambda: set_user_passphrase(path, unlocked, user, passphrase).generation,
             lambda r: _log_user(r, user, PASSPHRASE_CHANGED),
         )
     else:
@@ -207,8 +208,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def _server_passwd(args: argparse.Namespace) -> str:
     """`passwd` on a team server: the slot and the person's login change in one step."""
     # Lazy: the store and psycopg load only for a register on a team server.
-    from wijkteam_tui.store import crypto
     from wijkteam_tui.store.address import ServerAddress
+    from wijkteam_tui.store.keys.changes import set_user_passphrase
     from wijkteam_tui.store.server import open_server_register
 
     address = where(args)
@@ -218,7 +219,7 @@ def _server_passwd(args: argparse.Namespace) -> str:
     register = open_server_register(address, user, current, one_time_ok=True)
     try:
         passphrase = new_passphrase(args)
-        crypto.set_user_passphrase(register.keys, register.unlocked, user, passphrase)
+        set_user_passphrase(register.keys, register.unlocked, user, passphrase)
         _log_user(register, user, PASSPHRASE_CHANGED)
     finally:
         register.close()
@@ -234,7 +235,8 @@ def _log_user(register: Any, user: str, detail: str) -> None:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store import crypto
+    from wijkteam_tui.store.keys.changes import set_user_passphrase
+    from wijkteam_tui.store.keys.unlock import unlock_with_recovery_key
 
     found = where(args)
     user = user_name(args)
@@ -242,7 +244,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     if not isinstance(found, Path):
         return _server_recover(args, found, user, key)
     path = require_register(found)
-    unlocked = crypto.unlock_with_recovery_key(path, key)
+    unlocked = unlock_with_recovery_key(path, key)
     if unlocked.key_file.user_slot(user) is None:
         raise WijkteamError(f"Gebruiker '{user}' bestaat niet in dit register.")
     passphrase = new_passphrase(args)
@@ -250,7 +252,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
         path,
         unlocked,
         user,
-        lambda: crypto.set_user_passphrase(path, unlocked, user, passphrase).generation,
+        lambda: set_user_passphrase(path, unlocked, user, passphrase).generation,
         lambda r: _log_user(r, user, PASSPHRASE_RECOVERED),
     )
     _tell_recovered(user)

@@ -33,6 +33,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.keys.primitives import derive_subkey
 from wijkteam_tui.store.models import (
     AuditCheckpoint,
     AuditEvent,
@@ -42,8 +43,8 @@ from wijkteam_tui.store.models import (
 )
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.crypto import KeyFile
     from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.keys.keyfile import KeyFile
 
 #: session.info keys.
 CONTEXT = "wijkteam_audit_context"
@@ -144,8 +145,6 @@ class Event:
 def chain_key(db_key: bytes | bytearray) -> bytes:
     """The chain key of a register made before migration 0017, which derived it from the
     database key; since then it is kept in team_settings (`Register.audit_key`)."""
-    from wijkteam_tui.store.crypto import derive_subkey
-
     return derive_subkey(bytes(db_key), KEY_PURPOSE)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, RoleError, WijkteamError
-from wijkteam_tui.store import attempts, audit, crypto, faults, files, journal, lock, restores
+from wijkteam_tui.store import audit, faults, files, journal, lock, restores
 from wijkteam_tui.store.engine import (
     Register,
     connect_keyed,
@@ -33,6 +33,15 @@ from wijkteam_tui.store.engine import (
     verify_identity,
 )
 from wijkteam_tui.store.files import atomic_write, fsync_dir
+from wijkteam_tui.store.keys import attempts
+from wijkteam_tui.store.keys.storage import (
+    backup_key_file_path,
+    key_file_path,
+    key_lock_path,
+    read_key_file,
+    write_key_file,
+)
+from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.location import check_location
 
 BACKUP_FORMAT = "wijkteam-back-up"
@@ -71,7 +80,7 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
         db_copy = Path(tmp) / _DB_NAME
         with register.raw() as raw:
             copy_database(raw, db_copy, register.unlocked.db_key)
-        keys = files.read_beside(crypto.key_file_path(register.path))
+        keys = files.read_beside(key_file_path(register.path))
         manifest = {
             "format": BACKUP_FORMAT,
             "version": BACKUP_VERSION,
@@ -106,9 +115,9 @@ def own_files(db_path: Path) -> set[Path]:
         db_path.with_name(db_path.name + "-wal"),
         db_path.with_name(db_path.name + "-shm"),
         db_path.with_name(db_path.name + "-journal"),
-        crypto.key_file_path(db_path),
-        crypto.backup_key_file_path(db_path),
-        crypto.key_lock_path(db_path),
+        key_file_path(db_path),
+        backup_key_file_path(db_path),
+        key_lock_path(db_path),
         lock.lock_file_path(db_path),
         attempts.attempts_file_path(db_path),
         journal.journal_path(db_path),
@@ -154,7 +163,7 @@ def restore_backup(
         )
     try:
         journal.finish_interrupted_restore(db_path)
-        key_path = crypto.key_file_path(db_path)
+        key_path = key_file_path(db_path)
         exists = db_path.exists() or key_path.exists()
         if exists and not force:
             raise RegisterError(
@@ -173,8 +182,8 @@ def restore_backup(
             restored = dataclasses.replace(staged, replaced_seq=replaced_seq)
             kept = _keep(db_path) if exists else None
             moves = [
-                (crypto.key_file_path(staged_db), crypto.key_file_path(db_path)),
-                (crypto.backup_key_file_path(staged_db), crypto.backup_key_file_path(db_path)),
+                (key_file_path(staged_db), key_file_path(db_path)),
+                (backup_key_file_path(staged_db), backup_key_file_path(db_path)),
                 (staged_db, db_path),
             ]
             # From the moment the journal of moves is written the restore happens (the next
@@ -199,7 +208,7 @@ def _replaced_head(key_path: Path, user: str) -> int:
     file, readable, does not make `user` a teamleider (a deactivated or demoted person must
     not bring an old state back). An unreadable one is what a restore may be for."""
     try:
-        current = crypto.read_key_file(key_path)
+        current = read_key_file(key_path)
     except WijkteamError:
         return 0
     slot = current.user_slot(user)
@@ -230,7 +239,7 @@ def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> re
     """Extract the back-up beside the register and check it completely; returns the restore
     as the journal of restores will hold it."""
     made = _extract_checked(bundle_path, staged_db)
-    unlocked = crypto.unlock(staged_db, user, passphrase)
+    unlocked = unlock(staged_db, user, passphrase)
     if unlocked.role is not Role.TEAMLEIDER:
         unlocked.forget()
         raise RoleError(RESTORE_REFUSAL)
@@ -252,7 +261,7 @@ def _stage(bundle_path: Path, staged_db: Path, user: str, passphrase: str) -> re
         ) from exc
     if problems:
         raise RegisterError(f"De back-up is beschadigd: {problems[0]}. Er is niets gewijzigd.")
-    crypto.write_key_file(staged_db, unlocked.key_file, unlocked.db_key)
+    write_key_file(staged_db, unlocked.key_file, unlocked.db_key)
     fsync_dir(staged_db.parent)
     register_id = unlocked.key_file.register_id
     return restores.Restore(restores.now_text(), user, register_id, made, int(head[0]), head[1])
@@ -267,7 +276,7 @@ def _fold_in_wal(db_path: Path, user: str, passphrase: str) -> None:
     if not wal.exists() or wal.stat().st_size == 0:
         return
     try:
-        unlocked = crypto.unlock(db_path, user, passphrase, repair=False)
+        unlocked = unlock(db_path, user, passphrase, repair=False)
     except WijkteamError as exc:
         raise RegisterError(
             f"Het huidige register {db_path} is niet netjes afgesloten en zijn laatste"
@@ -284,7 +293,7 @@ def _fold_in_wal(db_path: Path, user: str, passphrase: str) -> None:
 def _keep(db_path: Path) -> Path:
     """Link the current register's files to `<naam>-voor-herstel-<tijd>`; the live names stay."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    sources = [db_path, crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)]
+    sources = [db_path, key_file_path(db_path), backup_key_file_path(db_path)]
 
     def named(kept: Path, source: Path) -> Path:
         return kept.with_name(kept.stem + source.name[len(db_path.stem) :])
@@ -336,7 +345,7 @@ def _extract_checked(bundle_path: Path, staged_db: Path) -> str:
         staged_db
     ):
         raise damaged
-    atomic_write(crypto.key_file_path(staged_db), keys)
+    atomic_write(key_file_path(staged_db), keys)
     return str(manifest.get("created_at", ""))
 
 

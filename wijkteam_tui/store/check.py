@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.store import crypto, files, journal, restores
+from wijkteam_tui.store import files, journal, restores
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.store.engine import (
     connect_keyed,
@@ -23,6 +23,14 @@ from wijkteam_tui.store.engine import (
     integrity_problems,
     verify_identity,
 )
+from wijkteam_tui.store.keys.slots import Unlocked
+from wijkteam_tui.store.keys.storage import (
+    backup_key_file_path,
+    key_file_path,
+    key_file_problem,
+    key_lock_path,
+)
+from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.lock import lock_file_path
 
 
@@ -47,7 +55,7 @@ def check_register(
     A file that is not this key file's register raises the same RegisterError as opening it
     would; damage inside the register is listed in `problems`."""
     path = existing_register(path, write=False)
-    unlocked = crypto.unlock(path, user, passphrase, repair=False)
+    unlocked = unlock(path, user, passphrase, repair=False)
     report = CheckReport(path, head=head_revision())
     report.warnings += unlocked.warnings
     conn = connect_keyed(path, unlocked.db_key, read_only=True)
@@ -125,12 +133,12 @@ def clock_warnings(conn: Any, today: date) -> list[str]:
     ]
 
 
-def _key_backup_problems(path: Path, unlocked: crypto.Unlocked) -> list[str]:
+def _key_backup_problems(path: Path, unlocked: Unlocked) -> list[str]:
     """The backup copy of the key file must be a valid key file of this register."""
-    backup = crypto.backup_key_file_path(path)
+    backup = backup_key_file_path(path)
     if not backup.exists():
         return [f"De reservekopie van het sleutelbestand ontbreekt ({backup})."]
-    problem = crypto.key_file_problem(backup, unlocked.db_key, unlocked.key_file.register_id)
+    problem = key_file_problem(backup, unlocked.db_key, unlocked.key_file.register_id)
     if problem:
         return [f"De reservekopie van het sleutelbestand ({backup}) is {problem}."]
     return []
@@ -149,9 +157,9 @@ def mode_warnings(path: Path) -> list[str]:
         path,
         path.with_name(path.name + "-wal"),
         path.with_name(path.name + "-shm"),
-        crypto.key_file_path(path),
-        crypto.backup_key_file_path(path),
-        crypto.key_lock_path(path),
+        key_file_path(path),
+        backup_key_file_path(path),
+        key_lock_path(path),
         lock_file_path(path),
         restores.journal_path(path),
     ]

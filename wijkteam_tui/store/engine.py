@@ -37,8 +37,18 @@ from wijkteam_tui.errors import (
     WijkteamError,
     no_register,
 )
-from wijkteam_tui.store import audit, audit_head, crypto, faults, files, journal, last_seen, lock
+from wijkteam_tui.store import audit, audit_head, faults, files, journal, last_seen, lock
 from wijkteam_tui.store.address import Location, ServerAddress
+from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE, new_key_file, set_user_passphrase
+from wijkteam_tui.store.keys.slots import Unlocked
+from wijkteam_tui.store.keys.storage import (
+    FileKeys,
+    KeyStore,
+    backup_key_file_path,
+    key_file_path,
+    read_key_file,
+)
+from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.location import check_location
 from wijkteam_tui.store.models import TeamSettings, User
 
@@ -228,20 +238,20 @@ class Register:
         self,
         location: Location,
         engine: Engine,
-        unlocked: crypto.Unlocked,
+        unlocked: Unlocked,
         user: CurrentUser | None,
         migration: MigrationReport | None,
         *,
         audit_key: bytes,
         held: lock.RegisterLock | None = None,
-        keys: crypto.KeyStore | None = None,
+        keys: KeyStore | None = None,
         fault: Callable[[BaseException | None], WijkteamError | None] | None = None,
     ) -> None:
         #: A local register's path, or a team server's address (store/server.py).
         self.location = location
         self.server = location if isinstance(location, ServerAddress) else None
         #: Where the key slots are kept: the key file beside the database, or a server table.
-        self.keys: crypto.KeyStore = keys or crypto.FileKeys(self.path)
+        self.keys: KeyStore = keys or FileKeys(self.path)
         # What a database error means, in Dutch (None: an error of the program itself).
         self._fault = fault or (lambda exc: faults.from_sqlite(exc, self.path))
         #: The audit chain's key (kept in the database: see `register_keys`).
@@ -358,7 +368,7 @@ class Register:
         if self.server is not None or self.user is None:
             return None
         try:
-            seen = crypto.key_file_path(self.path).stat()
+            seen = key_file_path(self.path).stat()
         except OSError:
             return None  # a missing key file is the next open's to report
         looked = (seen.st_ino, seen.st_size, seen.st_mtime_ns)
@@ -527,10 +537,10 @@ def create_register(
         return _made(server.open_server_register(path, user, passphrase), user), recovery_key
     path = path.expanduser()
     validate_user_name(user)
-    if not (demo and passphrase == crypto.DEMO_PASSPHRASE):
+    if not (demo and passphrase == DEMO_PASSPHRASE):
         validate_passphrase(passphrase)
-    key_path = crypto.key_file_path(path)
-    ours = [path, key_path, crypto.backup_key_file_path(path)]
+    key_path = key_file_path(path)
+    ours = [path, key_path, backup_key_file_path(path)]
     ours += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     for existing in ours:
         if existing.exists():
@@ -543,9 +553,7 @@ def create_register(
     try:
         # Created empty first so that the database and its -wal/-shm are private to the owner.
         files.new_private_file(path)
-        unlocked, recovery_key = crypto.new_key_file(
-            path, user, Role.TEAMLEIDER, passphrase, demo=demo
-        )
+        unlocked, recovery_key = new_key_file(path, user, Role.TEAMLEIDER, passphrase, demo=demo)
         db_key = bytes(unlocked.db_key)
         engine = _make_engine(path, db_key, new=True)
         try:
@@ -608,7 +616,7 @@ def open_register(
 
         return last_seen.settle(open_server_register(path, user, passphrase), accept_older)
     path = existing_register(path)
-    unlocked = crypto.unlock(path, user, passphrase)
+    unlocked = unlock(path, user, passphrase)
     opened = open_unlocked(path, unlocked, script_location=script_location)
     return last_seen.settle(opened, accept_older)
 
@@ -623,7 +631,7 @@ def unlock_and_open(
 
         opened = open_server_register(location, user, passphrase, how=how)
     else:
-        opened = open_unlocked(location, crypto.unlock(location, user, passphrase), how=how)
+        opened = open_unlocked(location, unlock(location, user, passphrase), how=how)
     return last_seen.settle(opened, accept_older)
 
 
@@ -634,14 +642,14 @@ def replace_one_time(location: Location, user: str, one_time: str, chosen: str) 
 
         engine, keys, given = server.unlock(location, user, one_time, one_time_ok=True)
         try:
-            crypto.set_user_passphrase(keys, given, user, chosen)
+            set_user_passphrase(keys, given, user, chosen)
         finally:
             given.forget()
             engine.dispose()
         return
-    given = crypto.unlock(location, user, one_time, one_time_ok=True)
+    given = unlock(location, user, one_time, one_time_ok=True)
     try:
-        crypto.set_user_passphrase(location, given, user, chosen)
+        set_user_passphrase(location, given, user, chosen)
     finally:
         given.forget()
 
@@ -663,7 +671,7 @@ def existing_register(path: Path, *, write: bool = True) -> Path:
 
 def open_unlocked(
     path: Path,
-    unlocked: crypto.Unlocked,
+    unlocked: Unlocked,
     *,
     script_location: Path | None = None,
     how: str = "login",
@@ -702,13 +710,13 @@ def open_unlocked(
 def open_on_engine(
     location: Location,
     engine: Engine,
-    unlocked: crypto.Unlocked,
+    unlocked: Unlocked,
     *,
     audit_key: bytes,
     how: str,
     report: MigrationReport | None = None,
     held: lock.RegisterLock | None = None,
-    keys: crypto.KeyStore | None = None,
+    keys: KeyStore | None = None,
     fault: Callable[[BaseException | None], WijkteamError | None] | None = None,
 ) -> Register:
     """The part of opening shared by both backends, once the engine is made and the key is
@@ -792,7 +800,7 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
 def _check_generation(engine: Engine, path: Path) -> None:
     """A key file older than the newest the register has seen is a copy put back (to bring
     an old passphrase or a removed user back): refused. A newer one is recorded."""
-    on_disk = crypto.read_key_file(crypto.key_file_path(path)).generation
+    on_disk = read_key_file(key_file_path(path)).generation
     with Session(engine) as session:
         seen = session.scalar(select(TeamSettings.key_generation).where(TeamSettings.id == 1))
     seen = int(seen or 0)
@@ -811,9 +819,7 @@ def _check_generation(engine: Engine, path: Path) -> None:
                 settings.key_generation = on_disk
 
 
-def register_keys(
-    engine: Engine, unlocked: crypto.Unlocked, *, audit_key: bytes | None = None
-) -> bytes:
+def register_keys(engine: Engine, unlocked: Unlocked, *, audit_key: bytes | None = None) -> bytes:
     """The audit chain's key, and the check that the key file is signed by this register's key.
 
     Both are kept in team_settings. A register from before they were kept (migration 0017) gets
@@ -873,7 +879,7 @@ def prepare_for_new_key(path: Path, db_key: bytes, register_id: str, signer: str
         engine.dispose()
 
 
-def _sync_users(engine: Engine, unlocked: crypto.Unlocked) -> CurrentUser | None:
+def _sync_users(engine: Engine, unlocked: Unlocked) -> CurrentUser | None:
     """Make the users table agree with the key file's slots and return the current user.
 
     A user is added by giving them a slot only, so that adding one never touches the database

@@ -18,9 +18,10 @@ from sqlalchemy.exc import DBAPIError
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import KeyFileError, RoleError, UsageError
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.address import ServerAddress
 from wijkteam_tui.store.engine import BEGIN_OPTION
+from wijkteam_tui.store.keys.keyfile import parse_key_document
+from wijkteam_tui.store.keys.slots import open_user_slot
 from wijkteam_tui.store.server import (
     ROW_LOCKED,
     keep,
@@ -78,10 +79,10 @@ def restore_key_version(
             if row is None:
                 raise UsageError(f"Er is geen eerdere versie {generation} van de sleutels.")
             raw = bytes(row[0])
-            key_file, problem = crypto.parse_key_document(raw)
+            key_file, problem = parse_key_document(raw)
             if key_file is None:
                 raise KeyFileError(f"Versie {generation} van de sleutels is {problem}.")
-            unlocked = crypto.open_user_slot(key_file, raw, user, passphrase)
+            unlocked = open_user_slot(key_file, raw, user, passphrase)
             try:
                 if unlocked.role is not Role.TEAMLEIDER:
                     raise RoleError(REFUSAL)
@@ -101,7 +102,7 @@ def _signed_in(address: ServerAddress, user: str, passphrase: str) -> Engine:
 
 
 def _version(generation: int, at: datetime | None, by: str, document: bytes) -> KeyVersion:
-    key_file, problem = crypto.parse_key_document(bytes(document))
+    key_file, problem = parse_key_document(bytes(document))
     users = tuple(name for name, _role in key_file.users()) if key_file else ()
     return KeyVersion(int(generation), at, by or "", users, problem or "")
 

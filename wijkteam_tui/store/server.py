@@ -12,7 +12,7 @@ Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and 
   the structure or anyone else's login or key slot except through the register's checked
   functions.
 - **The keys.** The key slots live in the table `key_store`, as the same signed document as
-  a local key file (store/crypto.py): the register key, which keys the audit chain, is still
+  a local key file (store/keys/): the register key, which keys the audit chain, is still
   unwrapped only with the person's passphrase. On a server that key encrypts no database (the
   operator encrypts the server's disks); it seals the audit chain's key (`AUDIT_KEY`). A
   medewerker reads a colleague's slot without its encrypted private keys (`KEYS_READ`), so
@@ -56,7 +56,6 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.address import ServerAddress
 from wijkteam_tui.store.engine import (
     BEGIN_OPTION,
@@ -64,6 +63,23 @@ from wijkteam_tui.store.engine import (
     WAIT_NOTICE_MS,
     WAITING_OPTION,
 )
+from wijkteam_tui.store.keys.changes import new_key_file, set_user_passphrase
+from wijkteam_tui.store.keys.keyfile import (
+    REKEY_DUE,
+    KeyFile,
+    key_document,
+    mac_ok,
+    parse_key_document,
+)
+from wijkteam_tui.store.keys.primitives import (
+    derive_key,
+    derive_subkey,
+    new_database_key,
+    new_slot_cost,
+)
+from wijkteam_tui.store.keys.slots import Unlocked, open_recovery_slot, open_user_slot
+from wijkteam_tui.store.keys.storage import Login
+from wijkteam_tui.store.keys.unlock import ONE_TIME_REFUSAL
 from wijkteam_tui.store.server_roles import (
     SCHEMA,
     close_login,
@@ -92,7 +108,7 @@ def login_secret(user: str, passphrase: str) -> str:
     """The password of `user`'s PostgreSQL role: Argon2id of the passphrase (the cost of a new
     key slot), so that the server's SCRAM verifier is no cheaper to guess than the slot."""
     salt = hashlib.sha256(_LOGIN_SALT + user.encode("utf-8")).digest()[:16]
-    return base64.b64encode(crypto.derive_key(passphrase, salt, crypto.new_slot_cost())).decode()
+    return base64.b64encode(derive_key(passphrase, salt, new_slot_cost())).decode()
 
 
 def scram_verifier(conn: Connection, role: str, password: str) -> str:
@@ -371,7 +387,7 @@ class ServerKeys:
     key file holds it. It changes only through the server's `keys_write`, which keeps every
     earlier version in `key_history` and takes the next generation only: two people changing
     the slots at once cannot both win, and the one who lost tries again on what the other
-    wrote. The logins a change implies (`crypto.Login`) change in the same transaction."""
+    wrote. The logins a change implies (`Login`) change in the same transaction."""
 
     #: How often a change is tried again after a colleague changed the slots first.
     TRIES = 5
@@ -380,32 +396,32 @@ class ServerKeys:
         self.engine = engine
         self.address = address
 
-    def read(self) -> tuple[bytes, crypto.KeyFile]:
+    def read(self) -> tuple[bytes, KeyFile]:
         """The key document as kept (for its MAC, once a slot is open) and parsed."""
         with self.engine.connect() as conn:
             row = conn.exec_driver_sql(KEYS_READ).first()
         if row is None:
             raise KeyFileError(f"De sleutels van {self.address} ontbreken; is het een register?")
         raw = bytes(row[0] or b"")
-        key_file, problem = crypto.parse_key_document(raw)
+        key_file, problem = parse_key_document(raw)
         if key_file is None:
             raise KeyFileError(f"De sleutels van {self.address} zijn {problem or 'beschadigd'}.")
         return raw, key_file
 
-    def current(self) -> crypto.KeyFile:
+    def current(self) -> KeyFile:
         return self.read()[1]
 
-    def write_new(self, key_file: crypto.KeyFile, db_key: bytes) -> int:
+    def write_new(self, key_file: KeyFile, db_key: bytes) -> int:
         raise AssertionError("a server register gets its keys from create_server_register")
 
     def rewrite(
         self,
         db_key: bytes,
-        change: Callable[[crypto.KeyFile], crypto.KeyFile],
+        change: Callable[[KeyFile], KeyFile],
         *,
-        login: crypto.Login | None = None,
+        login: Login | None = None,
         new_key: bytes | None = None,
-    ) -> tuple[crypto.KeyFile, int]:
+    ) -> tuple[KeyFile, int]:
         """Apply `change` to the slots as they are now (checked with `db_key`) and keep the
         result, its MAC keyed with `new_key` when the register key changes with it."""
         for attempt in range(self.TRIES):
@@ -421,13 +437,13 @@ class ServerKeys:
                     raise server_fault(exc.orig) or _refusal(exc) from exc
         raise AssertionError("unreachable")
 
-    def _checked(self, conn: Connection, db_key: bytes | bytearray) -> tuple[crypto.KeyFile, int]:
+    def _checked(self, conn: Connection, db_key: bytes | bytearray) -> tuple[KeyFile, int]:
         row = conn.exec_driver_sql(KEYS_READ).first()
         if row is None:
             raise KeyFileError(f"De sleutels van {self.address} ontbreken.")
         raw, generation = bytes(row[0] or b""), int(row[1])
-        current, problem = crypto.parse_key_document(raw)
-        if current is None or not crypto.mac_ok(raw, db_key):
+        current, problem = parse_key_document(raw)
+        if current is None or not mac_ok(raw, db_key):
             what = problem or "gewijzigd buiten wijkteam om"
             raise KeyFileError(
                 f"De sleutels van {self.address} zijn {what}; er is niets gewijzigd."
@@ -436,14 +452,14 @@ class ServerKeys:
 
 
 def keep(
-    conn: Connection, key_file: crypto.KeyFile, db_key: bytes | bytearray, generation: int
-) -> crypto.KeyFile:
+    conn: Connection, key_file: KeyFile, db_key: bytes | bytearray, generation: int
+) -> KeyFile:
     """Write `key_file` as the slots' `generation` through `keys_write`, its MAC keyed with
     `db_key`."""
     kept = key_file.with_extra(generation=generation)
     conn.execute(
         text("SELECT keys_write(:d, :g)"),
-        {"d": crypto.key_document(kept, db_key), "g": generation},
+        {"d": key_document(kept, db_key), "g": generation},
     )
     return kept
 
@@ -458,7 +474,7 @@ def _refusal(exc: DBAPIError) -> WijkteamError:
     return RegisterError(f"De sleutels konden niet worden gewijzigd ({exc.orig}).")
 
 
-def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) -> None:
+def _apply_login(conn: Connection, address: ServerAddress, login: Login) -> None:
     """Give `login` effect on the server: a new role, a new password or no login at all, each
     through the register's own functions (store/server_roles.py)."""
     if not login.active:
@@ -472,15 +488,15 @@ def _apply_login(conn: Connection, address: ServerAddress, login: crypto.Login) 
 def seal_audit_key(audit_key: bytes, db_key: bytes | bytearray) -> str:
     """The audit chain's key, encrypted with a key derived from the register key."""
     nonce = secrets.token_bytes(12)
-    box = AESGCM(crypto.derive_subkey(bytes(db_key), "wijkteam audit key seal"))
+    box = AESGCM(derive_subkey(bytes(db_key), "wijkteam audit key seal"))
     return base64.b64encode(nonce + box.encrypt(nonce, audit_key, b"audit")).decode("ascii")
 
 
-def unseal_audit_key(key_file: crypto.KeyFile, db_key: bytes | bytearray) -> bytes:
+def unseal_audit_key(key_file: KeyFile, db_key: bytes | bytearray) -> bytes:
     sealed = key_file.extra.get(AUDIT_KEY)
     try:
         raw = base64.b64decode(str(sealed), validate=True)
-        box = AESGCM(crypto.derive_subkey(bytes(db_key), "wijkteam audit key seal"))
+        box = AESGCM(derive_subkey(bytes(db_key), "wijkteam audit key seal"))
         return box.decrypt(raw[:12], raw[12:], b"audit")
     except (ValueError, InvalidTag):
         raise KeyFileError(
@@ -494,18 +510,18 @@ def unseal_audit_key(key_file: crypto.KeyFile, db_key: bytes | bytearray) -> byt
 
 def unlock(
     address: ServerAddress, user: str, passphrase: str, *, one_time_ok: bool = False
-) -> tuple[Engine, ServerKeys, crypto.Unlocked]:
+) -> tuple[Engine, ServerKeys, Unlocked]:
     """Sign in as `user` and open their key slot: (engine, key store, unlocked)."""
     validate_user_name(user)
     engine = make_server_engine(address, address.login_role(user), login_secret(user, passphrase))
     try:
         keys = ServerKeys(engine, address)
         raw, key_file = keys.read()
-        unlocked = crypto.open_user_slot(key_file, raw, user, passphrase)
+        unlocked = open_user_slot(key_file, raw, user, passphrase)
         slot = key_file.user_slot(user)
         if slot is not None and slot.must_change and not one_time_ok:
             unlocked.forget()
-            raise OneTimePassphraseError(crypto.ONE_TIME_REFUSAL)
+            raise OneTimePassphraseError(ONE_TIME_REFUSAL)
     except BaseException:
         engine.dispose()
         raise
@@ -533,9 +549,9 @@ def recover(
         raw, key_file = keys.read()
         if key_file.user_slot(user) is None:
             raise AuthenticationError(f"Gebruiker '{user}' bestaat niet in dit register.")
-        unlocked = crypto.open_recovery_slot(key_file, raw, recovery_key)
+        unlocked = open_recovery_slot(key_file, raw, recovery_key)
         try:
-            crypto.set_user_passphrase(keys, unlocked, user, new_passphrase)
+            set_user_passphrase(keys, unlocked, user, new_passphrase)
         finally:
             unlocked.forget()
     finally:
@@ -550,7 +566,7 @@ def create_server_register(
     team_name: str,
     display_name: str = "",
     bootstrap_password: str | None = None,
-) -> tuple[crypto.Unlocked, str]:
+) -> tuple[Unlocked, str]:
     """Make the register in the (empty) database of `address`, with `user` as its first
     teamleider: the team role, the schema, the tables, the key slots, and `user`'s password
     from now on. `user` signs in with `bootstrap_password` the one time; their role must be
@@ -602,7 +618,7 @@ def new_structure(
     user: str,
     passphrase: str,
     *,
-    key_file: crypto.KeyFile,
+    key_file: KeyFile,
     db_key: bytes | bytearray,
     audit_key: bytes,
     bootstrap_password: str | None,
@@ -641,11 +657,11 @@ def new_structure(
             kept = key_file.with_extra(**{AUDIT_KEY: seal_audit_key(audit_key, db_key)})
             conn.execute(
                 text("INSERT INTO key_store (id, document, generation) VALUES (1, :d, :g)"),
-                {"d": crypto.key_document(kept, db_key), "g": kept.generation},
+                {"d": key_document(kept, db_key), "g": kept.generation},
             )
             yield conn
             sync_sequences(conn)
-            _apply_login(conn, address, crypto.Login(user, secret=passphrase, role=Role.TEAMLEIDER))
+            _apply_login(conn, address, Login(user, secret=passphrase, role=Role.TEAMLEIDER))
             for name, role in key_file.users():
                 if name != user:
                     _closed_login(conn, address, name, role)
@@ -709,22 +725,22 @@ def _setup_fault(exc: DBAPIError, address: ServerAddress, user: str) -> Wijkteam
     return RegisterError(f"Het register op {address} kon niet worden gemaakt ({exc.orig}).")
 
 
-def _new_keys(user: str, passphrase: str) -> tuple[crypto.Unlocked, str]:
+def _new_keys(user: str, passphrase: str) -> tuple[Unlocked, str]:
     """The key slots of a new register, kept in memory until they are inserted."""
-    kept: list[crypto.KeyFile] = []
+    kept: list[KeyFile] = []
 
     class _Memory:
-        def current(self) -> crypto.KeyFile:
+        def current(self) -> KeyFile:
             return kept[-1]
 
-        def write_new(self, key_file: crypto.KeyFile, db_key: bytes) -> int:
+        def write_new(self, key_file: KeyFile, db_key: bytes) -> int:
             kept.append(key_file)
             return 1
 
-        def rewrite(self, *_: Any, **__: Any) -> tuple[crypto.KeyFile, int]:
+        def rewrite(self, *_: Any, **__: Any) -> tuple[KeyFile, int]:
             raise AssertionError("not while making the register")
 
-    return crypto.new_key_file(_Memory(), user, Role.TEAMLEIDER, passphrase)
+    return new_key_file(_Memory(), user, Role.TEAMLEIDER, passphrase)
 
 
 def open_server_register(
@@ -812,17 +828,17 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     keys = register.keys
     assert isinstance(keys, ServerKeys)
     old = register.unlocked
-    new_key = crypto.new_database_key()
+    new_key = new_database_key()
 
-    def resealed(current: crypto.KeyFile) -> crypto.KeyFile:
-        extra = {k: v for k, v in current.extra.items() if k != crypto.REKEY_DUE}
+    def resealed(current: KeyFile) -> KeyFile:
+        extra = {k: v for k, v in current.extra.items() if k != REKEY_DUE}
         extra[AUDIT_KEY] = seal_audit_key(register.audit_key, new_key)
-        return crypto.KeyFile(
+        return KeyFile(
             current.register_id, current.created_at, current.signer, current.slots, extra
         ).resealed(new_key)
 
     renewed, _ = keys.rewrite(bytes(old.db_key), resealed, new_key=new_key)
-    register.unlocked = crypto.Unlocked(
+    register.unlocked = Unlocked(
         new_key, renewed, old.user, old.role, old.warnings, keys=bytes(old.keys)
     )
     old.forget()

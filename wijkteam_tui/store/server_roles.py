@@ -167,7 +167,7 @@ $$;
 -- What keys_read shows a medewerker: their own slot and the recovery slot whole, a
 -- colleague's slot without its encrypted private keys (their SHA-256 instead), so nobody
 -- guesses a colleague's passphrase offline. The document's checksum and MAC cover the slots in
--- exactly that form (version 3, store/crypto.py), so the medewerker still checks it whole.
+-- exactly that form (version 3, store/keys/keyfile.py), so the medewerker still checks it whole.
 -- Teamleiders read the whole document (they make the back-ups); a version-2 document, whose
 -- MAC covers the secrets themselves, is shown whole until its first change makes it version 3.
 CREATE OR REPLACE FUNCTION slots_withheld(document jsonb, who text) RETURNS jsonb

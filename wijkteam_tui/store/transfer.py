@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, RoleError, UsageError
-from wijkteam_tui.store import audit, crypto, files, server
+from wijkteam_tui.store import audit, files, server
 from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.engine import (
     HEAD_REVISION,
@@ -39,6 +39,10 @@ from wijkteam_tui.store.engine import (
     stored_revision,
     verify_identity,
 )
+from wijkteam_tui.store.keys.keyfile import KeyFile
+from wijkteam_tui.store.keys.slots import Unlocked
+from wijkteam_tui.store.keys.storage import FileKeys, backup_key_file_path, key_file_path
+from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.models import Base, TeamSettings
 
 REFUSAL = "Alleen een teamleider kopieert het register."
@@ -60,8 +64,8 @@ class Copied:
 @dataclass
 class _Source:
     engine: Engine
-    unlocked: crypto.Unlocked
-    key_file: crypto.KeyFile
+    unlocked: Unlocked
+    key_file: KeyFile
     audit_key: bytes
 
 
@@ -133,7 +137,7 @@ def _opened_source(source: Location, user: str, passphrase: str) -> Iterator[_So
             engine.dispose()
         return
     path = existing_register(source, write=False)
-    unlocked = crypto.unlock(path, user, passphrase)
+    unlocked = unlock(path, user, passphrase)
     try:
         key = bytes(unlocked.db_key)
         probe = connect_keyed(path, key, read_only=True)
@@ -155,7 +159,7 @@ def _opened_source(source: Location, user: str, passphrase: str) -> Iterator[_So
                     "Open het register eerst één keer gewoon (het krijgt dan de sleutel van zijn"
                     " auditlog in de eigen tabel) en kopieer het daarna."
                 )
-            source_keys = crypto.FileKeys(path).current()
+            source_keys = FileKeys(path).current()
             yield from _as_teamleider(_Source(engine, unlocked, source_keys, bytes.fromhex(kept)))
         finally:
             engine.dispose()
@@ -233,15 +237,15 @@ def _to_file(
     from wijkteam_tui.store import lock
 
     target = target.expanduser()
-    key_path = crypto.key_file_path(target)
-    ours = [target, key_path, crypto.backup_key_file_path(target)]
+    key_path = key_file_path(target)
+    ours = [target, key_path, backup_key_file_path(target)]
     if any(p.exists() for p in ours):
         raise RegisterError(f"Er staat al een register op {target}; kies een andere plek.")
     files.private_folder(target.parent)
     made_lock = not lock.lock_file_path(target).exists()
     key = bytes(src.unlocked.db_key)
     extra = {k: v for k, v in src.key_file.extra.items() if k != server.AUDIT_KEY}
-    key_file = crypto.KeyFile(
+    key_file = KeyFile(
         src.key_file.register_id,
         src.key_file.created_at,
         src.key_file.signer,
@@ -251,7 +255,7 @@ def _to_file(
     with ExitStack() as undo:
         undo.callback(_remove, _leftovers(target, made_lock))
         files.new_private_file(target)
-        generation = crypto.FileKeys(target).write_new(key_file, key)
+        generation = FileKeys(target).write_new(key_file, key)
         engine = make_engine(lambda: connect_keyed(target, key, new=True))
         try:
             from alembic import command
@@ -275,8 +279,8 @@ def _leftovers(target: Path, made_lock: bool) -> list[Path]:
 
     found = [
         target,
-        crypto.key_file_path(target),
-        crypto.backup_key_file_path(target),
+        key_file_path(target),
+        backup_key_file_path(target),
         target.with_name(target.name + "-wal"),
         target.with_name(target.name + "-shm"),
     ]

@@ -13,9 +13,11 @@ from wijkteam_tui.domain.accounts import validate_new_user_name, validate_user_n
 from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
-from wijkteam_tui.store import crypto
 from wijkteam_tui.store.audit import Event, note
 from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.keys import changes
+from wijkteam_tui.store.keys.keyfile import REKEY_DUE, KeyFile
+from wijkteam_tui.store.keys.storage import Login
 from wijkteam_tui.store.models import AuditEvent, Client, TeamSettings, User
 
 REFUSAL = "Alleen een teamleider beheert de gebruikers."
@@ -86,14 +88,14 @@ def deactivate_user(register: Register, name: str) -> None:
         if user is None:
             raise ValidationError(f"Er is geen gebruiker '{name}'.", "name")
 
-        def without(key_file: crypto.KeyFile) -> crypto.KeyFile:
+        def without(key_file: KeyFile) -> KeyFile:
             if key_file.user_slot(name) is None and not user.active:
                 raise ValidationError(f"{name} is al uitgeschakeld.", "name")
-            # Until the database key is new, what they knew still opens it (store/rekey.py).
+            # Until the database key is new, what they knew still opens it (store/keys/rekey.py).
             due = [n for n in key_file.rekey_due if n != name]
-            return key_file.without_user(name).with_extra(**{crypto.REKEY_DUE: [*due, name]})
+            return key_file.without_user(name).with_extra(**{REKEY_DUE: [*due, name]})
 
-        _, generation = register.keys.rewrite(key, without, login=crypto.Login(name, active=False))
+        _, generation = register.keys.rewrite(key, without, login=Login(name, active=False))
         user.active = False
         _saw_generation(session, generation)
         note(session, Event("user", "users", name, detail="uitgeschakeld: kan niet meer inloggen"))
@@ -129,7 +131,7 @@ def add_user(
     number = _phone(phone)
     if can_log_in(register, name):
         raise ValidationError(f"Gebruiker '{name}' bestaat al en kan inloggen.", "name")
-    secret = crypto.one_time_passphrase() if passphrase is None else passphrase
+    secret = changes.one_time_passphrase() if passphrase is None else passphrase
     with register.write() as session:
         # A switched-off user keeps their row (and name) but has no slot any more.
         taken = [
@@ -142,7 +144,7 @@ def add_user(
             raise ValidationError(str(error), "name") from None
         user = session.scalar(select(User).where(User.name == name))
         again = user is not None
-        key_file = crypto.add_user_slot(
+        key_file = changes.add_user_slot(
             register.keys, register.unlocked, name, role, secret, must_change=passphrase is None
         )
         if user is None:
@@ -219,7 +221,7 @@ def reset_passphrase(register: Register, name: str) -> str:
             "name",
         )
     with register.write() as session:
-        key_file, passphrase = crypto.reset_user_passphrase(register.keys, register.unlocked, name)
+        key_file, passphrase = changes.reset_user_passphrase(register.keys, register.unlocked, name)
         _saw_generation(session, key_file.generation)
         note(
             session,

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Label, Static
 
 from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store.engine import Register
-from wijkteam_tui.store.rekey import renew_key
+from wijkteam_tui.store.keys.rekey import renew_key
 from wijkteam_tui.store.users import UserRow, deactivate_user, reset_passphrase, user_overview
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog

@@ -6,7 +6,7 @@ A test checks that opening any screen after this import loads nothing new."""
 
 from __future__ import annotations
 
-from wijkteam_tui.store import crypto, engine, queries, sweep
+from wijkteam_tui.store import engine, keys, queries, sweep
 from wijkteam_tui.store import team as team_store
 from wijkteam_tui.views import (
     audit,
@@ -45,11 +45,11 @@ __all__ = [
     "client_form",
     "clients",
     "contact",
-    "crypto",
     "detail",
     "engine",
     "erase_form",
     "export_form",
+    "keys",
     "member_form",
     "observation_form",
     "phase_form",

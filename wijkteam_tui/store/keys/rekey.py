@@ -47,7 +47,7 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import crypto, faults, files, journal, lock
+from wijkteam_tui.store import faults, files, journal, lock
 from wijkteam_tui.store.audit import Event, record
 from wijkteam_tui.store.engine import (
     Register,
@@ -58,6 +58,28 @@ from wijkteam_tui.store.engine import (
 )
 from wijkteam_tui.store.erasure import copies_of
 from wijkteam_tui.store.files import fsync_dir
+from wijkteam_tui.store.keys.changes import one_time_passphrase
+from wijkteam_tui.store.keys.keyfile import (
+    LEGACY_VERSION,
+    MAX_KEY_FILE_BYTES,
+    RECOVERY_KIND,
+    REKEY_DUE,
+    USER_KIND,
+    KeyFile,
+    Slot,
+)
+from wijkteam_tui.store.keys.primitives import MAX_KDF_WORK, KdfCost, derive_key, new_database_key
+from wijkteam_tui.store.keys.slots import make_slot, new_recovery_key, normalise_recovery_key
+from wijkteam_tui.store.keys.storage import (
+    backup_key_file_path,
+    file_mac_ok,
+    key_file_locked,
+    key_file_path,
+    key_file_problem,
+    read_key_file,
+    write_key_file,
+)
+from wijkteam_tui.store.keys.unlock import unlocked_with_key
 
 
 class OpenElsewhere(RegisterError):
@@ -70,7 +92,7 @@ OPEN_ELSEWHERE = (
 )
 
 
-def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.KeyFile]) -> bytes:
+def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], KeyFile]) -> bytes:
     """Give the register a new database key; `key_file_for(new_key)` makes its key file.
     Returns the new key. Refuses (RegisterError) while any process has the register open."""
     held = lock.hold_alone(db_path)
@@ -78,7 +100,7 @@ def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.
         raise OpenElsewhere(OPEN_ELSEWHERE + " Er is niets gewijzigd.")
     try:
         journal.finish_interrupted_restore(db_path)
-        new_key = crypto.new_database_key()
+        new_key = new_database_key()
         staging = Path(
             tempfile.mkdtemp(prefix=f"{journal.STAGING_PREFIX}{os.getpid()}-", dir=db_path.parent)
         )
@@ -88,13 +110,13 @@ def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.
             files.new_private_file(staged)
             _export(db_path, old_key, staged, new_key)
             # Nobody changes the key file between reading it here and the new one in place.
-            with crypto.key_file_locked(db_path):
-                generation = crypto.write_key_file(staged, key_file_for(new_key), new_key)
+            with key_file_locked(db_path):
+                generation = write_key_file(staged, key_file_for(new_key), new_key)
                 _record_generation(staged, new_key, generation)
                 fsync_dir(staging)
                 moves = [
-                    (crypto.key_file_path(staged), crypto.key_file_path(db_path)),
-                    (crypto.backup_key_file_path(staged), crypto.backup_key_file_path(db_path)),
+                    (key_file_path(staged), key_file_path(db_path)),
+                    (backup_key_file_path(staged), backup_key_file_path(db_path)),
                     (staged, db_path),
                 ]
                 journal.write(db_path, staging, moves)
@@ -119,15 +141,15 @@ def rekey(db_path: Path, old_key: bytes, key_file_for: Callable[[bytes], crypto.
 def rekey_after_deactivation(db_path: Path, old_key: bytes) -> bytes:
     """The re-key that makes a deactivation complete: the same slots, the new key sealed in."""
 
-    def resealed(new_key: bytes) -> crypto.KeyFile:
-        current = crypto.read_key_file(crypto.key_file_path(db_path))
-        if crypto.key_file_problem(crypto.key_file_path(db_path), old_key, current.register_id):
+    def resealed(new_key: bytes) -> KeyFile:
+        current = read_key_file(key_file_path(db_path))
+        if key_file_problem(key_file_path(db_path), old_key, current.register_id):
             raise KeyFileError(
                 "Het sleutelbestand is niet in orde; open het register eerst gewoon (de"
                 " reservekopie wordt dan gebruikt). Er is niets gewijzigd."
             )
-        extra = {k: v for k, v in current.extra.items() if k != crypto.REKEY_DUE}
-        return crypto.KeyFile(
+        extra = {k: v for k, v in current.extra.items() if k != REKEY_DUE}
+        return KeyFile(
             current.register_id, current.created_at, current.signer, current.slots, extra
         ).resealed(new_key)
 
@@ -156,7 +178,7 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     except (WijkteamError, OSError) as exc:
         # Nothing was moved (a full disk, a damaged copy): the register stays as it was.
         key, pending = old_key, f"De databasesleutel is niet vernieuwd: {exc}"
-    reopened = open_unlocked(path, crypto.unlocked_with_key(path, key, user, keys), how="unlock")
+    reopened = open_unlocked(path, unlocked_with_key(path, key, user, keys), how="unlock")
     if pending is None:
         record(reopened, Event("rekey", "register", detail=f"databasesleutel vernieuwd {reason}"))
     return reopened, pending
@@ -231,9 +253,9 @@ def _rekey_copies(db_path: Path, old_key: bytes, new_key: bytes) -> None:
             staged.remove()
             copy.unlink()
             continue
-        for kept in (crypto.key_file_path(copy), crypto.backup_key_file_path(copy)):
+        for kept in (key_file_path(copy), backup_key_file_path(copy)):
             if os.path.lexists(kept):
-                files.atomic_write(kept, files.read_beside(crypto.key_file_path(db_path)))
+                files.atomic_write(kept, files.read_beside(key_file_path(db_path)))
     fsync_dir(db_path.parent)
 
 
@@ -254,9 +276,7 @@ def upgrade_legacy(db_path: Path, user: str, passphrase: str) -> Upgraded:
     """Convert a key file of version 1 (database key wrapped under each passphrase, roles not
     signed) by its teamleider: a signing key, new slots, a new recovery key, and a new database
     key, so that nothing the old file opened still opens."""
-    path, document = _legacy_document(
-        crypto.key_file_path(db_path), crypto.backup_key_file_path(db_path)
-    )
+    path, document = _legacy_document(key_file_path(db_path), backup_key_file_path(db_path))
     register_id = str(document["register_id"])
     slots = [s for s in document["slots"] if isinstance(s, dict)]
     mine = next((s for s in slots if s.get("kind") == "user" and s.get("user") == user), None)
@@ -266,7 +286,7 @@ def upgrade_legacy(db_path: Path, user: str, passphrase: str) -> Upgraded:
         old_key = _open_legacy_slot(mine, register_id, passphrase)
     except (InvalidTag, KeyError, TypeError, ValueError):
         raise WrongPassphraseError(f"Wachtwoord onjuist voor gebruiker '{user}'.") from None
-    if not crypto.file_mac_ok(path, old_key):
+    if not file_mac_ok(path, old_key):
         raise KeyFileError(f"Het sleutelbestand {path} is gewijzigd buiten wijkteam om.")
     if mine.get("role") != Role.TEAMLEIDER.value:
         raise RoleError("Alleen een teamleider zet het sleutelbestand om.")
@@ -275,17 +295,17 @@ def upgrade_legacy(db_path: Path, user: str, passphrase: str) -> Upgraded:
     signing_key = Ed25519PrivateKey.generate()
     signer = signing_key.public_key().public_bytes_raw()
     prepare_for_new_key(db_path, old_key, register_id, base64.b64encode(signer).decode("ascii"))
-    recovery_key = crypto.new_recovery_key()
+    recovery_key = new_recovery_key()
     others = {
         str(s["user"]): Role(s["role"])
         for s in slots
         if s.get("kind") == "user" and s.get("user") != user and s.get("role")
     }
-    one_time = {name: crypto.one_time_passphrase() for name in others}
+    one_time = {name: one_time_passphrase() for name in others}
 
-    def key_file_for(new_key: bytes) -> crypto.KeyFile:
-        def slot(secret: str, kind: str, name: str | None, role: Role | None) -> crypto.Slot:
-            return crypto.make_slot(
+    def key_file_for(new_key: bytes) -> KeyFile:
+        def slot(secret: str, kind: str, name: str | None, role: Role | None) -> Slot:
+            return make_slot(
                 register_id,
                 signing_key,
                 new_key,
@@ -293,21 +313,21 @@ def upgrade_legacy(db_path: Path, user: str, passphrase: str) -> Upgraded:
                 kind=kind,
                 user=name,
                 role=role,
-                must_change=kind == crypto.USER_KIND and name != user,
+                must_change=kind == USER_KIND and name != user,
             )
 
         made = [
-            slot(passphrase, crypto.USER_KIND, user, Role.TEAMLEIDER),
-            slot(crypto.normalise_recovery_key(recovery_key), crypto.RECOVERY_KIND, None, None),
-            *(slot(one_time[n], crypto.USER_KIND, n, role) for n, role in others.items()),
+            slot(passphrase, USER_KIND, user, Role.TEAMLEIDER),
+            slot(normalise_recovery_key(recovery_key), RECOVERY_KIND, None, None),
+            *(slot(one_time[n], USER_KIND, n, role) for n, role in others.items()),
         ]
         extra = document.get("extra")
         created = str(document.get("created_at", ""))
         kept = dict(extra) if isinstance(extra, dict) else {}
-        return crypto.KeyFile(register_id, created, signer, tuple(made), kept)
+        return KeyFile(register_id, created, signer, tuple(made), kept)
 
     new_key = rekey(db_path, old_key, key_file_for)
-    register = open_unlocked(db_path, crypto.unlocked_with_key(db_path, new_key, user))
+    register = open_unlocked(db_path, unlocked_with_key(db_path, new_key, user))
     try:
         done = "sleutelbestand omgezet naar versie 2 (ondertekende rollen); databasesleutel"
         record(register, Event("rekey", "register", detail=f"{done} vernieuwd"))
@@ -319,10 +339,10 @@ def upgrade_legacy(db_path: Path, user: str, passphrase: str) -> Upgraded:
 def _legacy_document(main: Path, backup: Path) -> tuple[Path, dict[str, Any]]:
     for path in (main, backup):
         try:
-            document = json.loads(files.read_beside(path, crypto.MAX_KEY_FILE_BYTES))
+            document = json.loads(files.read_beside(path, MAX_KEY_FILE_BYTES))
         except (OSError, ValueError):
             continue
-        if isinstance(document, dict) and document.get("version") == crypto.LEGACY_VERSION:
+        if isinstance(document, dict) and document.get("version") == LEGACY_VERSION:
             return path, document
     raise KeyFileError(f"Het sleutelbestand {main} is niet van versie 1; er is niets om te zetten.")
 
@@ -331,8 +351,8 @@ def _open_legacy_slot(slot: dict[str, Any], register_id: str, passphrase: str) -
     """The database key from a slot of version 1: AES-GCM under the passphrase's key, with the
     slot's header as associated data."""
     kdf = slot["kdf"]
-    cost = crypto.KdfCost(int(kdf["iterations"]), int(kdf["lanes"]), int(kdf["memory_cost"]))
-    if not (cost.iterations * cost.memory_cost <= crypto.MAX_KDF_WORK):
+    cost = KdfCost(int(kdf["iterations"]), int(kdf["lanes"]), int(kdf["memory_cost"]))
+    if not (cost.iterations * cost.memory_cost <= MAX_KDF_WORK):
         raise ValueError("kdf parameters out of range")
     header: dict[str, Any] = {
         "register_id": register_id,
@@ -343,7 +363,7 @@ def _open_legacy_slot(slot: dict[str, Any], register_id: str, passphrase: str) -
     }
     if slot.get("must_change"):
         header["must_change"] = True
-    kek = crypto.derive_key(passphrase, base64.b64decode(str(kdf["salt"])), cost)
+    kek = derive_key(passphrase, base64.b64decode(str(kdf["salt"])), cost)
     aad = json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
     nonce = base64.b64decode(str(slot["nonce"]))
     return AESGCM(kek).decrypt(nonce, base64.b64decode(str(slot["wrapped_key"])), aad)
