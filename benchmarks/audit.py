@@ -20,9 +20,10 @@ from sqlalchemy import event
 
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
-from wijkteam_tui.store import audit
-from wijkteam_tui.store.engine import Register, create_register
+from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.contacts import log_contact
@@ -35,7 +36,7 @@ EVENTS = 1_000_000
 
 def _hooks(register: Register, on: bool) -> None:
     sessions = register._write_sessions
-    for name, hook in (("after_flush", audit._collect), ("before_commit", audit._append)):
+    for name, hook in (("after_flush", chain._collect), ("before_commit", chain._append)):
         if on and not event.contains(sessions, name, hook):
             event.listen(sessions, name, hook)
         if not on and event.contains(sessions, name, hook):
@@ -78,10 +79,10 @@ def _fill(register: Register, count: int) -> float:
     started = time.perf_counter()
     key = register.audit_key
     with register.read() as session:
-        newest = audit.head(session)
-    seq, previous = (newest[0], bytes.fromhex(newest[1])) if newest else (0, audit.GENESIS)
+        newest = chain.head(session)
+    seq, previous = (newest[0], bytes.fromhex(newest[1])) if newest else (0, chain.GENESIS)
     at = datetime(2021, 11, 22, 9, 0)
-    columns = [c.key for c in audit._COLUMNS]
+    columns = [c.key for c in chain.COLUMNS]
     placeholders = ", ".join("?" * len(columns))
     statement = f"INSERT INTO audit_events ({', '.join(columns)}) VALUES ({placeholders})"
     with register.raw() as raw:
@@ -102,7 +103,7 @@ def _fill(register: Register, count: int) -> float:
                 "outcome": "ok",
                 "detail": "" if n % 3 else "velden: next_due",
             }
-            previous = audit.chain_mac(key, previous, row)
+            previous = chain.chain_mac(key, previous, row)
             row["mac"] = previous.hex()
             row["at"] = row["at"].strftime("%Y-%m-%d %H:%M:%S.000000")
             batch.append(tuple(row[c] for c in columns))
@@ -192,11 +193,11 @@ def run(events: int = EVENTS) -> dict[str, Any]:
         register, _ = create_register(Path(tmp) / "register.db", "bench", "benchmark wachtwoord")
         try:
             figures: dict[str, Any] = _contact_overhead(register)
-            figures["fill_seconds"] = round(_fill(register, events - audit.head_count(register)), 1)
+            figures["fill_seconds"] = round(_fill(register, events - log.head_count(register)), 1)
             spent = []
             for _ in range(3):
                 started = time.perf_counter()
-                verdict = audit.verify(register)
+                verdict = log.verify(register)
                 spent.append(time.perf_counter() - started)
                 assert verdict.ok, verdict
             figures["verify_events"] = verdict.events

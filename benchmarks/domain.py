@@ -28,18 +28,14 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, Outcome
-from wijkteam_tui.store.engine import (
-    BUSY_TIMEOUT_MS,
-    CACHE_KIB,
-    Register,
-    connect_keyed,
-    create_register,
-    make_engine,
-)
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.queries import search_clients, team_overview, today_list
 from wijkteam_tui.store.records import ContactInput
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite.connection import CACHE_KIB, connect_keyed, make_engine
+from wijkteam_tui.store.transactions import BUSY_TIMEOUT_MS
 from wijkteam_tui.store.write.contacts import log_contact
 
 TODAY = date(2026, 11, 22)

@@ -74,7 +74,7 @@ class Job:
 def _person(job: Job, out: Any) -> None:
     """One colleague: sign in, then work until the time is up."""
     from wijkteam_tui.errors import RegisterError
-    from wijkteam_tui.store.engine import open_register
+    from wijkteam_tui.store.opening import open_register
 
     rng = random.Random(job.seed)
     outcome = Outcome(job.name)
@@ -169,8 +169,8 @@ def _lost(location: Any, outcomes: list[Outcome]) -> int:
     """Writes someone believes they made that the register does not hold (as they made them)."""
     from sqlalchemy import select
 
-    from wijkteam_tui.store.engine import open_register
     from wijkteam_tui.store.models import ContactMoment, Observation
+    from wijkteam_tui.store.opening import open_register
 
     register = open_register(location, "bench", PASSPHRASE)
     try:
@@ -204,9 +204,9 @@ def build(location: Any, clients: int, people: int) -> tuple[float, list[str]]:
 
     from tests import pg
     from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.store.engine import create_register
     from wijkteam_tui.store.generator import generate
     from wijkteam_tui.store.models import User
+    from wijkteam_tui.store.opening import create_register
     from wijkteam_tui.store.users import add_user
 
     register, _ = create_register(

@@ -21,9 +21,10 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store.engine import CACHE_KIB, connect_keyed, create_register, open_register
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.keys.unlock import unlock
+from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.sqlite.connection import CACHE_KIB, connect_keyed
 
 ROWS = 50_000
 LOOKUPS = 10_000

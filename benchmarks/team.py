@@ -23,10 +23,10 @@ from typing import Any
 from sqlalchemy import select
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.team import reassign_clients, team_review, team_trend
 
 PASSPHRASE = "benchmark wachtwoord"

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store.engine import create_register
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
+from wijkteam_tui.store.opening import create_register
 
 PASSPHRASE = "benchmark wachtwoord"
 RUNS = 3

@@ -1,6 +1,6 @@
 """Alembic environment.
 
-A register is only ever migrated from code: `store.engine` passes its keyed connection in
+A register is only ever migrated from code: `store.migrate` passes its keyed connection in
 `config.attributes["connection"]` and runs the migrations inside its write transaction.
 
 From the command line (`alembic revision --autogenerate -m "…"` at the project's root, see

@@ -41,8 +41,9 @@ settings.load_profile("wijkteam")
 from wijkteam_tui.store import keys as crypto  # noqa: E402
 from wijkteam_tui.store import server  # noqa: E402
 from wijkteam_tui.store.address import Location, server_address  # noqa: E402
-from wijkteam_tui.store.engine import Register, create_register  # noqa: E402
 from wijkteam_tui.store.keys import Unlocked  # noqa: E402
+from wijkteam_tui.store.opening import create_register  # noqa: E402
+from wijkteam_tui.store.register import Register  # noqa: E402
 
 PASSPHRASE = "correct paard batterij"
 #: The two places a register can be: a SQLCipher file here, or a PostgreSQL server.

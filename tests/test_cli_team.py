@@ -19,8 +19,8 @@ from tests.helpers import REPO, run_cli
 from wijkteam_tui.domain.terms import Channel
 from wijkteam_tui.export.overdue import FORMULA_START, SCHEMA_FILE
 from wijkteam_tui.store import services
-from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.queries import list_users
 from wijkteam_tui.store.records import AgreementInput, ClientInput
 

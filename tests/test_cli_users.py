@@ -85,7 +85,7 @@ def test_a_deactivated_user_cannot_log_in_and_their_history_stays(tmp_path: Path
 
 def test_a_reset_gives_a_one_time_passphrase_that_must_be_changed(tmp_path: Path):
     from wijkteam_tui.store import keys as crypto
-    from wijkteam_tui.store.engine import open_register
+    from wijkteam_tui.store.opening import open_register
 
     db = str(tmp_path / "register.db")
     anna = {"WIJKTEAM_PASSPHRASE": ANNA}

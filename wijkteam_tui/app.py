@@ -37,9 +37,9 @@ from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
 from wijkteam_tui.views.watching import Reactions, keep_watching
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.audit import Event
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.audit.chain import Event
     from wijkteam_tui.store.records import TeamInfo
+    from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.base import WijkteamAppLike
     from wijkteam_tui.views.day import Day
 
@@ -306,7 +306,7 @@ class WijkteamApp(App[None]):
     def log_access(self, *events: Event) -> None:
         """Append `events` to the audit log in a worker (a failure is told, see below)."""
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.audit import record
+        from wijkteam_tui.store.audit.log import record
 
         register = self.register
         if register is not None:
@@ -339,7 +339,8 @@ class WijkteamApp(App[None]):
         self.push_screen(UnlockScreen(user, locked=True))
 
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.audit import Event, record
+        from wijkteam_tui.store.audit.chain import Event
+        from wijkteam_tui.store.audit.log import record
 
         def lock_and_close() -> None:
             try:

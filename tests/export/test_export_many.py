@@ -16,7 +16,7 @@ from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.export import document, files
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import queries, services, sharing
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ClientInput
 
 TODAY = date(2026, 11, 22)

@@ -16,11 +16,12 @@ from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Role, SignalPhase
 from wijkteam_tui.errors import RoleError
 from wijkteam_tui.export.inzage import SCHEMA_FILE, to_markdown
-from wijkteam_tui.store import audit, services, sharing
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store import services, sharing
+from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.inzage import SECTIONS, client_inzage
 from wijkteam_tui.store.models import AuditEvent, Base
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -58,7 +59,7 @@ def truus(register):
         register, ObservationInput(client, SignalPhase.RED, TODAY, note="Slaapt slecht"), TODAY
     )
     sharing.record_export(register, client, "md")
-    audit.record(register, audit.Event("read", "clients", str(client), client))
+    log.record(register, chain.Event("read", "clients", str(client), client))
     services.create_client(register, ClientInput("Piet Anders", OPENED), TODAY)
     return client
 
@@ -95,7 +96,7 @@ def test_the_inzage_holds_every_record_and_the_access_history(register, truus):
     assert "## Wie uw gegevens heeft ingezien of gewijzigd" in summary
     assert "anna (teamleider): cliënt ingezien" in summary
     # Making it is logged too, after the history it shows.
-    assert audit.events(register)[-1].detail == "inzage (AVG art. 15)"
+    assert log.events(register)[-1].detail == "inzage (AVG art. 15)"
 
 
 def test_a_medewerker_is_refused(new_register: NewRegister, truus):

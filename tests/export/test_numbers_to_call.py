@@ -14,8 +14,8 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.export import card, document, markdown, pdf
 from wijkteam_tui.store import services, sharing, users
-from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import User
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.team import team_settings_for_edit, update_team_settings
 

@@ -14,7 +14,7 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, SignalPhase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.export import document, markdown
 from wijkteam_tui.store import services, sharing
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
 
 TODAY = date(2026, 11, 22)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from tests.conftest import PASSPHRASE
 from tests.reliability.conftest import start_writer
 from wijkteam_tui.store.address import Location
-from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.opening import open_register
 
 PER_PROCESS = 500
 

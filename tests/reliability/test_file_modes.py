@@ -14,7 +14,8 @@ from tests.conftest import PASSPHRASE
 from tests.helpers import make_client
 from tests.store.test_migrations import _extra_revision
 from wijkteam_tui.store.backup import restore_backup, write_backup
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.register import Register
 
 # Only on a local register: file modes of a local register.
 pytestmark = pytest.mark.local_only

@@ -18,14 +18,11 @@ from sqlalchemy import text
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import fingerprint, run_cli
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store import faults
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import _sha256, write_backup
-from wijkteam_tui.store.engine import (
-    connect_keyed,
-    create_register,
-    open_register,
-)
+from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.sqlite import faults
+from wijkteam_tui.store.sqlite.connection import connect_keyed
 
 # Only on a local register: files that are not this register's.
 pytestmark = pytest.mark.local_only

@@ -14,8 +14,8 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, make_client
 from tests.views.conftest import make_app, settle, until
 from wijkteam_tui.store.address import Location
-from wijkteam_tui.store.engine import WAL_SIZE_LIMIT_BYTES
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.sqlite.connection import WAL_SIZE_LIMIT_BYTES
 from wijkteam_tui.store.write.clients import create_client
 
 TODAY = date(2026, 11, 23)
@@ -26,7 +26,7 @@ HOLDER = """
 import sys, time
 from sqlalchemy import text
 from wijkteam_tui.store.address import location
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 register = open_register(location(sys.argv[1]), "anna", sys.argv[2])
 if sys.argv[3] == "lezen":
     with register.read_connection() as conn:

@@ -17,7 +17,7 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, run_cli
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import create_register
+from wijkteam_tui.store.opening import create_register
 
 # Only on a local register: wrong tries counted beside a local register.
 pytestmark = pytest.mark.local_only

@@ -15,9 +15,9 @@ import pytest
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, make_client
-from wijkteam_tui.store import journal
-from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.sqlite import journal
 
 pytestmark = [pytest.mark.local_only, pytest.mark.slow]
 

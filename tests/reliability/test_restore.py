@@ -17,11 +17,14 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, fingerprint, make_client, run_cli
 from tests.reliability.conftest import start_writer
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.store import audit, journal, restores
 from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store import restores
+from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.backup import _keep, _stage, write_backup
-from wijkteam_tui.store.engine import Register, open_register
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite import journal
 from wijkteam_tui.store.users import add_user
 
 # Only on a local register: restoring a local back-up.
@@ -211,7 +214,7 @@ def test_backup_and_restore_are_logged_and_colleagues_are_told_once(
     bundle = tmp_path / "zondag.wkb"
     made = run_cli("backup", "-o", str(bundle), "--db", str(path), env=ENV)
     assert made.returncode == 0, made.stderr
-    backups = [e for e in audit.events(anna) if e.action == "backup"]
+    backups = [e for e in log.events(anna) if e.action == "backup"]
     assert [(e.object_type, e.user_name) for e in backups] == [("register", "anna")]
     assert backups[0].detail.startswith("versleutelde back-up van ")
     with anna.write() as session:
@@ -229,7 +232,7 @@ def test_backup_and_restore_are_logged_and_colleagues_are_told_once(
     again = open_register(path, "anna", PASSPHRASE)
     try:
         assert not any("teruggezet" in w or "oudere stand" in w for w in again.warnings)
-        events = audit.events(again)
+        events = log.events(again)
         assert [e.action for e in events].count("backup") == 0, "made after the copy"
         restore = next(e for e in events if e.action == "restore")
         assert restore.detail.startswith(f"back-up van {entry.backup_made} teruggezet; het")
@@ -252,7 +255,7 @@ def test_backup_and_restore_are_logged_and_colleagues_are_told_once(
         once.close()
     teamleider = open_register(path, "anna", PASSPHRASE)
     try:
-        older = [e.detail for e in audit.events(teamleider) if e.action == "older"]
+        older = [e.detail for e in log.events(teamleider) if e.action == "older"]
         assert len(older) == 1 and older[0].endswith("; gemeld aan bram")
     finally:
         teamleider.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.helpers import REPO
 from tests.views.conftest import make_app, settle
-from wijkteam_tui.store.engine import create_register
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.views.today import TodayScreen
 from wijkteam_tui.views.unlock import UnlockScreen
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from tests.helpers import REPO
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
-from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import ContactMoment
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client
@@ -132,7 +132,7 @@ def test_a_terminal_that_goes_away_closes_the_register(terminal: Terminal, regis
     """The SSH session drops (tmux ends the pane: SIGHUP): the program closes the register,
     keeping the audit log's head and releasing its lock, and ends."""
     from wijkteam_tui.store import keys as crypto
-    from wijkteam_tui.store import lock
+    from wijkteam_tui.store.sqlite import lock
 
     terminal.wait_for("Wachtwoord")
     terminal.send("anna", "Enter", PASSPHRASE, "Enter")
@@ -149,13 +149,13 @@ def test_a_terminal_that_goes_away_closes_the_register(terminal: Terminal, regis
     alone.release()
     register = open_register(register_path, "anna", PASSPHRASE)
     try:
-        from wijkteam_tui.store import audit
+        from wijkteam_tui.store.audit import log
 
         kept = crypto.read_key_file(crypto.key_file_path(register_path)).extra["audit_head"]
-        events = audit.events(register)
+        events = log.events(register)
         # The head the closing kept is the newest event before this opening's own login.
         assert kept[0] == events[-2].seq
-        assert audit.verify(register).ok
+        assert log.verify(register).ok
     finally:
         register.close()
 

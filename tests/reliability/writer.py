@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.helpers import make_client
 from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store.address import location
-from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client
+from wijkteam_tui.store.opening import open_register
 
 
 def main() -> int:

@@ -30,7 +30,7 @@ from tests.conftest import NewRegister, parametrise_backends
 from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Channel, MemberKind, Role
 from wijkteam_tui.store import services
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.users import add_user
 

@@ -13,9 +13,10 @@ from tests.conftest import PASSPHRASE, NewRegister, execute_raw
 from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Channel, Outcome, ThresholdRule
 from wijkteam_tui.errors import ConflictError, RoleError, WrongPassphraseError
-from wijkteam_tui.store import audit, services, sharing
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store import services, sharing
+from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ClientInput, ContactInput
 
 TODAY = date(2026, 11, 22)
@@ -32,7 +33,7 @@ def _renamed(register) -> ClientInput:
 
 
 def _kinds(register) -> set[tuple[str, str]]:
-    return {(e.action, e.object_type) for e in audit.events(register)}
+    return {(e.action, e.object_type) for e in log.events(register)}
 
 
 def test_every_change_is_logged_with_its_fields_and_never_their_contents(register, fatima):
@@ -62,24 +63,24 @@ def test_every_change_is_logged_with_its_fields_and_never_their_contents(registe
         ("export", "clients"),
     ]:
         assert kind in kinds
-    shown = audit.events(register, client_number=file.number)
+    shown = log.events(register, client_number=file.number)
     renamed = [e for e in shown if e.action == "update" and e.object_type == "clients"]
     assert any("name" in e.detail.split("velden: ")[-1].split(", ") for e in renamed)
     export = next(e for e in shown if e.action == "export")
     assert (export.code, export.detail) == ("E", "gedeelde afspraken, formaat pdf, versie 1")
     assert {e.user_name for e in shown} == {"anna"} and {e.role for e in shown} == {"teamleider"}
-    text = repr(audit.events(register))
+    text = repr(log.events(register))
     for secret in ("Geheim", "schulden", "Ayşe", "Fatima", "Vlierhof"):
         assert secret not in text
-    assert audit.verify(register).ok
+    assert log.verify(register).ok
 
 
 def test_a_failed_change_leaves_no_event(register, fatima):
     client, *_ = fatima
-    before = len(audit.events(register))
+    before = len(log.events(register))
     with pytest.raises(ConflictError):
         services.update_client(register, client.id, client.version + 5, _renamed(register), TODAY)
-    assert len(audit.events(register)) == before
+    assert len(log.events(register)) == before
 
 
 @pytest.mark.local_only  # a server refuses a wrong password itself, before wijkteam counts it
@@ -91,7 +92,7 @@ def test_failed_logins_are_logged_at_the_next_login(new_register: NewRegister):
             crypto.unlock(path, "anna", "fout wachtwoord")
     register = open_register(path, "anna", PASSPHRASE)
     try:
-        last = audit.events(register)[-3:]
+        last = log.events(register)[-3:]
         assert [(e.action, e.outcome) for e in last] == [
             ("login-failed", "mislukt"),
             ("login-failed", "mislukt"),
@@ -104,9 +105,9 @@ def test_failed_logins_are_logged_at_the_next_login(new_register: NewRegister):
 
 def test_only_a_teamleider_reads_or_checks_the_log(bram):
     with pytest.raises(RoleError):
-        audit.events(bram)
+        log.events(bram)
     with pytest.raises(RoleError):
-        audit.verify(bram)
+        log.verify(bram)
 
 
 @pytest.fixture
@@ -138,20 +139,20 @@ def _count(register) -> int:
 
 
 def test_verify_passes_an_untouched_log(logged):
-    verdict = audit.verify(logged)
+    verdict = log.verify(logged)
     assert verdict.ok and verdict.events == _count(logged) >= 12
 
 
 def test_verify_catches_an_edited_field(logged):
     _tamper(logged, "UPDATE audit_events SET user_name = 'bram' WHERE seq = 7")
-    verdict = audit.verify(logged)
+    verdict = log.verify(logged)
     assert (verdict.broken_at, verdict.events) == (7, 6)
     assert "past niet in de keten" in verdict.reason
 
 
 def test_verify_catches_a_deleted_event(logged):
     _tamper(logged, "DELETE FROM audit_events WHERE seq = 9")
-    verdict = audit.verify(logged)
+    verdict = log.verify(logged)
     assert verdict.broken_at == 9 and verdict.reason == "volgnummer 9 ontbreekt"
 
 
@@ -162,7 +163,7 @@ def test_verify_catches_two_swapped_events(logged):
         "UPDATE audit_events SET seq = 10 WHERE seq = 11",
         "UPDATE audit_events SET seq = 11 WHERE seq = -1",
     )
-    assert audit.verify(logged).broken_at == 10
+    assert log.verify(logged).broken_at == 10
 
 
 def test_verify_catches_an_inserted_event(logged):
@@ -178,16 +179,16 @@ def test_verify_catches_an_inserted_event(logged):
         " role, code, action, object_type, object_id, client_id, client_number, outcome,"
         " detail, mac FROM audit_events WHERE seq = 11",
     )
-    assert audit.verify(logged).broken_at == 12
+    assert log.verify(logged).broken_at == 12
 
 
 def test_verify_catches_the_last_ten_events_cut_off(logged, new_register: NewRegister):
     newest = _count(logged)
     # The events of opening this time come after the head kept at the last close.
-    kept = logged.keys.current().extra[audit.HEAD_KEY][0]
+    kept = logged.keys.current().extra[chain.HEAD_KEY][0]
     assert kept == newest - 1
     _tamper(logged, f"DELETE FROM audit_events WHERE seq > {kept - 10}")
-    verdict = audit.verify(logged)
+    verdict = log.verify(logged)
     assert verdict.broken_at == kept - 9
     assert verdict.reason.startswith("de laatste 10 gebeurtenissen ontbreken")
 
@@ -195,7 +196,7 @@ def test_verify_catches_the_last_ten_events_cut_off(logged, new_register: NewReg
 def test_a_cut_off_tail_stays_visible_after_closing_and_opening_again(
     logged, new_register: NewRegister
 ):
-    kept = logged.keys.current().extra[audit.HEAD_KEY]
+    kept = logged.keys.current().extra[chain.HEAD_KEY]
     _tamper(logged, f"DELETE FROM audit_events WHERE seq > {kept[0] - 10}")
     said_at_closing = logged.close()
     env = {"WIJKTEAM_PASSPHRASE": PASSPHRASE, "WIJKTEAM_USER": "anna"}
@@ -207,8 +208,8 @@ def test_a_cut_off_tail_stays_visible_after_closing_and_opening_again(
         assert "Let op: Het auditlog eindigt bij volgnummer" in checked.stderr
     reopened = open_register(new_register.path, "anna", PASSPHRASE)
     try:
-        assert reopened.keys.current().extra[audit.HEAD_KEY] == kept
-        assert not audit.verify(reopened).ok
+        assert reopened.keys.current().extra[chain.HEAD_KEY] == kept
+        assert not log.verify(reopened).ok
         assert any(f"kent volgnummer {kept[0]}" in w for w in reopened.warnings)
     finally:
         reopened.close()
@@ -231,28 +232,28 @@ def test_the_command_says_ok_or_where_it_broke(logged, new_register: NewRegister
 def test_events_past_five_years_are_pruned_behind_a_verifiable_checkpoint(tmp_path, monkeypatch):
     from datetime import datetime
 
-    from wijkteam_tui.store.engine import create_register
+    from wijkteam_tui.store.opening import create_register
 
-    monkeypatch.setattr(audit, "_now", lambda: datetime(2020, 3, 1, 10, 0))
+    monkeypatch.setattr(chain, "now", lambda: datetime(2020, 3, 1, 10, 0))
     register, _ = create_register(tmp_path / "register.db", "anna", PASSPHRASE)
     try:
         services.create_client(register, ClientInput("Oud Mens", date(2020, 3, 1)), TODAY)
-        old = audit.events(register)
-        monkeypatch.setattr(audit, "_now", lambda: datetime(2026, 11, 20, 10, 0))
+        old = log.events(register)
+        monkeypatch.setattr(chain, "now", lambda: datetime(2026, 11, 20, 10, 0))
         services.create_client(register, ClientInput("Nieuw Mens", date(2026, 11, 1)), TODAY)
-        assert audit.prune(register, TODAY) == len(old)
-        assert audit.prune(register, TODAY) == 0, "once"
-        after = audit.events(register)
+        assert log.prune(register, TODAY) == len(old)
+        assert log.prune(register, TODAY) == 0, "once"
+        after = log.events(register)
         assert after[0].seq == old[-1].seq + 1
         assert after[-1].action == "prune" and after[-1].object_id == str(old[-1].seq)
-        assert audit.verify(register).ok
+        assert log.verify(register).ok
         with register.raw() as raw:
             raw.execute("UPDATE audit_checkpoints SET through_mac = ?", ("00" * 32,))
-        verdict = audit.verify(register)
+        verdict = log.verify(register)
         assert verdict.broken_at == old[-1].seq + 1 and "past niet" in verdict.reason
         with register.raw() as raw:
             raw.execute("DELETE FROM audit_events WHERE action = 'prune'")
-        assert "controlepunt" in audit.verify(register).reason
+        assert "controlepunt" in log.verify(register).reason
     finally:
         register.close()
 
@@ -260,10 +261,10 @@ def test_events_past_five_years_are_pruned_behind_a_verifiable_checkpoint(tmp_pa
 def test_the_daily_sweep_is_one_event_not_one_per_alert(register, fatima):
     from datetime import timedelta
 
-    before = len(audit.events(register))
+    before = len(log.events(register))
     later = TODAY + timedelta(days=60)
     assert services.sweep_if_new_day(register, later) >= 1
-    new = audit.events(register)[before:]
+    new = log.events(register)[before:]
     assert [(e.action, e.object_type) for e in new] == [("sweep", "register")]
     assert new[0].detail.endswith("cliënten opnieuw beoordeeld")
-    assert audit.verify(register).ok
+    assert log.verify(register).ok

@@ -24,17 +24,8 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
     ThresholdRule,
 )
-from wijkteam_tui.store import (
-    audit,
-    erasure,
-    queries,
-    records,
-    services,
-    sharing,
-    sweep,
-    team,
-    users,
-)
+from wijkteam_tui.store import erasure, queries, records, services, sharing, sweep, team, users
+from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.records import (
     AgreementInput,
@@ -92,7 +83,7 @@ NOT_LOGGED_SERVICES = {
     "users.user_phone",
     # steps inside the caller's transaction, which logs the change
     "team.snapshot_counts",
-    # the team's figures per day: nobody's data (audit._NOT_LOGGED); the sweep logs its run
+    # the team's figures per day: nobody's data (chain._NOT_LOGGED); the sweep logs its run
     "team.write_daily_snapshot",
 }
 
@@ -351,16 +342,16 @@ def test_every_public_write_service_leaves_an_event_naming_its_object(register, 
 
     unlogged = []
     for name, step in steps:
-        before = audit.head_count(register)
+        before = log.head_count(register)
         object_type, object_id = step(made)
-        new = [e for e in audit.events(register) if e.seq > before]
+        new = [e for e in log.events(register) if e.seq > before]
         if not any(
             e.object_type == object_type and (not object_id or e.object_id == object_id)
             for e in new
         ):
             unlogged.append(f"{name}: {[(e.action, e.object_type, e.object_id) for e in new]}")
     assert unlogged == [], "\n".join(unlogged)
-    assert audit.verify(register).ok
+    assert log.verify(register).ok
 
 
 def test_a_change_flushed_by_the_commit_itself_is_logged(register, fatima):
@@ -380,10 +371,10 @@ def test_a_change_flushed_by_the_commit_itself_is_logged(register, fatima):
     sessions = register._write_sessions
     event.listen(sessions, "before_commit", confirm_late)
     try:
-        before = audit.head_count(register)
-        audit.record(register, audit.Event("read", "clients", str(client.id), client.id))
+        before = log.head_count(register)
+        log.record(register, chain.Event("read", "clients", str(client.id), client.id))
     finally:
         event.remove(sessions, "before_commit", confirm_late)
-    new = [(e.action, e.object_type, e.object_id) for e in audit.events(register) if e.seq > before]
+    new = [(e.action, e.object_type, e.object_id) for e in log.events(register) if e.seq > before]
     assert ("update", "alerts", str(alert_id)) in new
-    assert audit.verify(register).ok
+    assert log.verify(register).ok

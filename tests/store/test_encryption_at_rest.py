@@ -12,8 +12,8 @@ from tests.helpers import make_client
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import write_backup
-from wijkteam_tui.store.engine import open_register
 from wijkteam_tui.store.models import Client, NetworkMember
+from wijkteam_tui.store.opening import open_register
 
 # Only on a local register: SQLCipher's encryption of the local file; a server's disks are the
 # operator's.

@@ -14,9 +14,11 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import decrypted_pages, run_cli
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Phase
 from wijkteam_tui.errors import RoleError, ValidationError
-from wijkteam_tui.store import audit, erasure, services
-from wijkteam_tui.store.engine import copy_database, open_register
+from wijkteam_tui.store import erasure, services
+from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
+from wijkteam_tui.store.sqlite.connection import copy_database
 
 TODAY = date(2026, 11, 22)
 OPENED = date(2024, 11, 1)
@@ -93,10 +95,10 @@ def test_after_erasure_nothing_of_the_client_is_in_any_file(new_register: NewReg
         override="De cliënt trekt de hulp in; geen wettelijke plicht meer.", today=TODAY,
     )  # fmt: skip
     assert done.log_emptied and len(done.copies) == 1 and not done.copies_not_cleaned
-    erased = [e for e in audit.events(register, client_number=number)]
+    erased = [e for e in log.events(register, client_number=number)]
     assert erased[-1].action == "erase" and erased[-1].code == "D"
     assert erased[0].action == "create", "the earlier events stay, by number"
-    assert audit.verify(register).ok
+    assert log.verify(register).ok
     key = bytes(register.unlocked.db_key)
     register.close()
     folder = new_register.path.parent
@@ -146,7 +148,7 @@ def test_the_retention_list_and_the_command(new_register: NewRegister):
     assert "bewaartermijn" not in run_cli("db", "check", *db, env=env).stdout
     reopened = open_register(new_register.path, "anna", PASSPHRASE)
     try:
-        assert audit.verify(reopened).ok
+        assert log.verify(reopened).ok
     finally:
         reopened.close()
 
@@ -163,7 +165,7 @@ def test_a_file_past_retention_is_kept_longer_only_with_a_reason(register):
         erasure.extend_retention(register, open_file.id, date(2030, 1, 1), "x", TODAY)
     erasure.extend_retention(register, old.id, date(2030, 1, 1), "Lopende rechtszaak.", TODAY)
     assert erasure.past_retention(register, TODAY) == []
-    kept = {e.action: e for e in audit.events(register, client_number=old.number)[-2:]}
+    kept = {e.action: e for e in log.events(register, client_number=old.number)[-2:]}
     assert kept["update"].detail == "velden: retention_until"
     assert kept["retention"].detail == "bewaren tot en met 2030-01-01; reden: Lopende rechtszaak."
 

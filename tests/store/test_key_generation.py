@@ -14,7 +14,7 @@ from tests.helpers import keep_key_files, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import KeyFileError
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 
 # Only on a local register: key file copies put back beside a local register.
 pytestmark = pytest.mark.local_only

@@ -16,8 +16,8 @@ from wijkteam_tui.domain.accounts import passphrase_strength
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, UsageError
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import User
+from wijkteam_tui.store.opening import create_register, open_register
 
 # Only on a local register: the key file beside a local register (a server keeps the slots in a
 # table: test_server.py).

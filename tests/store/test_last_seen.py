@@ -17,10 +17,12 @@ import pytest
 from tests.conftest import PASSPHRASE, NewRegister, execute_raw
 from tests.helpers import run_cli
 from wijkteam_tui.errors import OlderRegisterError
-from wijkteam_tui.store import audit, last_seen, services
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import Register, open_register
+from wijkteam_tui.store import last_seen, services
+from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.register import Register
 
 TODAY = date(2026, 11, 22)
 
@@ -64,7 +66,7 @@ def _went_back_in_time(new_register: NewRegister, tmp_path: Path) -> tuple[int, 
         _copied(location, tmp_path / "kopie")
     else:
         earlier = open_register(location, "anna", PASSPHRASE)
-        kept_seq = audit.head_count(earlier)
+        kept_seq = log.head_count(earlier)
         with earlier.raw() as raw:
             keys = raw.execute("SELECT document, generation FROM key_store").fetchone()
         earlier.close()
@@ -114,7 +116,7 @@ def test_a_register_put_back_in_time_is_refused_to_whoever_saw_it_later(
     accepted = open_register(new_register.path, "anna", PASSPHRASE, accept_older=True)
     try:
         assert any("U opent een oudere stand" in w for w in accepted.warnings)
-        older = [e for e in audit.events(accepted) if e.action == "older"]
+        older = [e for e in log.events(accepted) if e.action == "older"]
         assert [e.detail.rsplit("; ", 1)[-1] for e in older] == [
             "niet geopend door anna",
             "niet geopend door anna",

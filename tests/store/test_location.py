@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wijkteam_tui.errors import UnsafeLocationError
-from wijkteam_tui.store.location import check_location, filesystem_type
+from wijkteam_tui.store.sqlite.location import check_location, filesystem_type
 
 # Only on a local register: where a local register's files may be.
 pytestmark = pytest.mark.local_only

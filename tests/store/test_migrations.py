@@ -21,18 +21,18 @@ from tests.helpers import REPO, fingerprint, make_client
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.errors import MigrationError
 from wijkteam_tui.store import queries, services
-from wijkteam_tui.store.engine import (
+from wijkteam_tui.store.migrate import (
     HEAD_REVISION,
     MIGRATIONS_DIR,
-    connect_keyed,
     current_revision,
     head_revision,
     migration_config,
-    open_register,
     run_alembic,
 )
 from wijkteam_tui.store.models import Base, Client
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
+from wijkteam_tui.store.sqlite.connection import connect_keyed
 
 # Only on a local register: a local register's migration with a backup copy (the server's:
 # test_server.py).
@@ -67,13 +67,13 @@ def _extra_revision(tmp_path: Path, body: str) -> Path:
 
 def test_there_is_one_head_and_the_program_knows_it_without_alembic():
     assert len(ScriptDirectory.from_config(migration_config()).get_heads()) == 1
-    assert head_revision() == HEAD_REVISION, "set engine.HEAD_REVISION to the new migration"
+    assert head_revision() == HEAD_REVISION, "set migrate.HEAD_REVISION to the new migration"
 
 
 def test_a_command_on_an_up_to_date_register_does_not_load_alembic(new_register: NewRegister):
     new_register.register.close()
     script = (
-        "import sys; from wijkteam_tui.store.engine import open_register;"
+        "import sys; from wijkteam_tui.store.opening import open_register;"
         f" r = open_register(__import__('pathlib').Path({str(new_register.path)!r}), 'anna',"
         f" {PASSPHRASE!r}); r.close();"
         " print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))"
@@ -271,13 +271,13 @@ def test_the_wheel_ships_the_migrations_and_a_plain_install_creates_and_upgrades
     script = textwrap.dedent(
         f"""
         import pathlib, wijkteam_tui
-        from wijkteam_tui.store.engine import create_register, open_register
+        from wijkteam_tui.store.opening import create_register, open_register
         installed = pathlib.Path(wijkteam_tui.__file__)
         assert installed.is_relative_to({str(site)!r}), installed
         target = pathlib.Path({str(target)!r})
         from alembic import command
-        from wijkteam_tui.store.engine import (
-            HEAD_REVISION, MIGRATIONS_DIR, migration_config, run_alembic, stored_revision
+        from wijkteam_tui.store.migrate import (
+            HEAD_REVISION, MIGRATIONS_DIR, migration_config, run_alembic, stored_revision,
         )
         assert MIGRATIONS_DIR.is_relative_to({str(site)!r}), MIGRATIONS_DIR
         register, _ = create_register(target, "anna", "een lang wachtwoord")

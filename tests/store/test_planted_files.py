@@ -27,9 +27,10 @@ from wijkteam_tui.export import card, ical, markdown, pdf  # noqa: F401 (see tes
 from wijkteam_tui.export.files import export_agreements
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import queries, services
-from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
 from wijkteam_tui.store.keys.rekey import renew_key
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.sqlite.connection import connect_keyed, copy_database
 from wijkteam_tui.store.users import deactivate_user
 
 # Only on a local register: the files beside it.
@@ -132,7 +133,7 @@ def _plant_own_file(at: Path) -> None:
 
 
 def _hold_alone(path: Path) -> None:
-    from wijkteam_tui.store import lock
+    from wijkteam_tui.store.sqlite import lock
 
     held = lock.hold_alone(path)
     assert held is not None

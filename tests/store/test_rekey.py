@@ -21,11 +21,13 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import keep_key_files, make_client, put_back_key_files, run_cli
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, WijkteamError
-from wijkteam_tui.store import audit, journal
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import connect_keyed, copy_database, open_register
+from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.keys import rekey
 from wijkteam_tui.store.models import AuditEvent, Client
+from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.sqlite import journal
+from wijkteam_tui.store.sqlite.connection import connect_keyed, copy_database
 from wijkteam_tui.store.users import deactivate_user
 
 # Only on a local register: re-encrypting a local SQLCipher file with a new key.
@@ -76,7 +78,7 @@ def test_deactivation_rekeys_so_nothing_the_person_knew_opens_the_register(
         new_key = bytes(register.unlocked.db_key)
         with register.read() as session:
             assert session.scalar(select(Client.name)) == "Mevrouw Rekeytest"
-        assert audit.verify(register).broken_at is None
+        assert log.verify(register).broken_at is None
         with register.read() as session:
             actions = list(session.scalars(select(AuditEvent.action)))
         assert "rekey" in actions
@@ -305,7 +307,7 @@ def test_a_key_file_of_version_1_is_converted_by_db_upgrade(new_register: NewReg
     assert not _opens(path, old_key)
     register = open_register(path, "anna", PASSPHRASE)
     try:
-        assert audit.verify(register).broken_at is None
+        assert log.verify(register).broken_at is None
         with register.read() as session:
             assert session.scalar(select(Client.name)) == "Mevrouw Versie-een"
     finally:

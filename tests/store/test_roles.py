@@ -11,7 +11,8 @@ import pytest
 
 from wijkteam_tui.domain.terms import Role, ThresholdRule
 from wijkteam_tui.errors import RoleError
-from wijkteam_tui.store import audit, erasure, inzage, services, team, users
+from wijkteam_tui.store import erasure, inzage, services, team, users
+from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.keys import rekey
 
 TODAY = date(2026, 11, 22)
@@ -31,8 +32,8 @@ SERVICES: dict[str, Callable[[Any, int], object]] = {
         r, None, ThresholdRule.OUT_OF_VIEW, days=10, reason="x", today=TODAY
     ),
     "decide_sign_off": lambda r, _c: services.decide_sign_off(r, 1, True, "Goed.", TODAY),
-    "audit events": lambda r, _c: audit.events(r),
-    "audit verify": lambda r, _c: audit.verify(r),
+    "audit events": lambda r, _c: log.events(r),
+    "audit verify": lambda r, _c: log.verify(r),
     "inzage": inzage.client_inzage,
     "erasure facts": lambda r, c: erasure.erasure_facts(r, c, TODAY),
     "erase": lambda r, c: erasure.erase_client(

@@ -27,8 +27,8 @@ from wijkteam_tui.errors import (
 )
 from wijkteam_tui.store import server, services
 from wijkteam_tui.store.address import VERIFIED_TLS, ServerAddress, location, server_address
-from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.freshness import watch
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.users import add_user
 
@@ -277,7 +277,7 @@ def test_the_command_line_on_a_server(server_database: str):
 
 def test_switching_someone_off_renews_the_key_and_closes_their_login(new_register: NewRegister):
     from wijkteam_tui.errors import AuthenticationError
-    from wijkteam_tui.store import audit
+    from wijkteam_tui.store.audit import log
     from wijkteam_tui.store.keys.rekey import renew_key
     from wijkteam_tui.store.users import deactivate_user
 
@@ -297,8 +297,8 @@ def test_switching_someone_off_renews_the_key_and_closes_their_login(new_registe
     register.close()
     again = open_register(new_register.path, "anna", PASSPHRASE)
     try:
-        assert audit.verify(again).ok
-        assert audit.events(again)[-4].detail.startswith("registersleutel vernieuwd")
+        assert log.verify(again).ok
+        assert log.events(again)[-4].detail.startswith("registersleutel vernieuwd")
     finally:
         again.close()
 
@@ -314,8 +314,8 @@ def test_a_register_moves_to_the_server_and_back_unchanged(
 ):
     from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
     from wijkteam_tui.errors import AuthenticationError
-    from wijkteam_tui.store import audit
     from wijkteam_tui.store import keys as crypto
+    from wijkteam_tui.store.audit import log
     from wijkteam_tui.store.records import AgreementInput, ContactInput, MemberInput
     from wijkteam_tui.store.transfer import copy_register
     from wijkteam_tui.store.users import reset_passphrase
@@ -351,8 +351,8 @@ def test_a_register_moves_to_the_server_and_back_unchanged(
 
     on_server = open_register(address, "anna", PASSPHRASE)
     try:
-        assert audit.verify(on_server).ok
-        assert audit.events(on_server)[-2].detail.startswith("register gekopieerd van ")
+        assert log.verify(on_server).ok
+        assert log.events(on_server)[-2].detail.startswith("register gekopieerd van ")
         # New ids go on after the copied ones.
         second = services.create_client(on_server, ClientInput("Tweede Client", TODAY), TODAY)
         assert second.id > client.id
@@ -361,7 +361,7 @@ def test_a_register_moves_to_the_server_and_back_unchanged(
         given = reset_passphrase(on_server, "bram")
     finally:
         on_server.close()
-    from wijkteam_tui.store.engine import replace_one_time
+    from wijkteam_tui.store.opening import replace_one_time
 
     replace_one_time(address, "bram", given, "bram op de server")
     open_register(address, "bram", "bram op de server").close()
@@ -373,7 +373,7 @@ def test_a_register_moves_to_the_server_and_back_unchanged(
     opened.close()
     again = open_register(back, "anna", PASSPHRASE)
     try:
-        assert audit.verify(again).ok
+        assert log.verify(again).ok
     finally:
         again.close()
     postgres.give_setup_password(address.database)
@@ -470,10 +470,10 @@ def test_an_audit_event_is_in_the_name_of_whoever_writes_it(new_register: NewReg
     opened.close()
     again = open_register(address, "anna", PASSPHRASE)
     try:
-        from wijkteam_tui.store import audit
+        from wijkteam_tui.store.audit import log
 
-        assert audit.verify(again).ok
-        assert {e.user_name for e in audit.events(again, user_name="bram")} == {"bram"}
+        assert log.verify(again).ok
+        assert {e.user_name for e in log.events(again, user_name="bram")} == {"bram"}
     finally:
         again.close()
 
@@ -750,7 +750,8 @@ def test_a_verified_tls_connection_and_certificates_that_do_not_fit(tls_cluster,
 def test_models_and_migrations_agree_on_the_server(new_register: NewRegister):
     from alembic import command
 
-    from wijkteam_tui.store.engine import BEGIN_OPTION, migration_config, run_alembic_on
+    from wijkteam_tui.store.migrate import migration_config, run_alembic_on
+    from wijkteam_tui.store.transactions import BEGIN_OPTION
 
     register = new_register.register
     writing = register.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
@@ -822,10 +823,10 @@ def test_a_damaged_key_document_is_put_back_by_a_teamleider_with_wijkteam(
     open_register(address, "bram", BRAM).close()
     again = open_register(address, "anna", PASSPHRASE)
     try:
-        from wijkteam_tui.store import audit
+        from wijkteam_tui.store.audit import log
 
-        assert audit.verify(again).ok
-        assert any("sleutels teruggezet" in e.detail for e in audit.events(again))
+        assert log.verify(again).ok
+        assert any("sleutels teruggezet" in e.detail for e in log.events(again))
     finally:
         again.close()
 
@@ -863,7 +864,7 @@ def test_db_check_on_a_server_reads_only_and_names_what_the_server_allows_too_mu
 def test_a_planted_event_is_named_and_the_chain_after_it_stays_checkable(team_on: ServerAddress):
     """bram plants an event of his own with a MAC that is not the chain's; the program goes
     on writing after it. `audit verify` names the planted event, and only that one."""
-    from wijkteam_tui.store import audit
+    from wijkteam_tui.store.audit import log
 
     columns = "seq, at, user_name, role, code, action, object_type, object_id, outcome, detail, mac"
     with _as_role(team_on, "bram", BRAM) as conn:
@@ -888,7 +889,7 @@ def test_a_planted_event_is_named_and_the_chain_after_it_stays_checkable(team_on
         bram.close()
     anna = open_register(team_on, "anna", PASSPHRASE)
     try:
-        verdict = audit.verify(anna)
+        verdict = log.verify(anna)
     finally:
         anna.close()
     assert verdict.broken_at == newest + 1 and verdict.later == ()
@@ -901,7 +902,7 @@ def test_a_server_backup_is_restored_into_a_fresh_cluster(team_on: ServerAddress
     slots (no client data in plaintext); `db copy --to` puts it in an empty database of
     another server, where the same passphrases open it and the audit chain verifies."""
     from tests import pg
-    from wijkteam_tui.store import audit
+    from wijkteam_tui.store.audit import log
 
     anna = {"WIJKTEAM_USER": "anna", "WIJKTEAM_PASSPHRASE": PASSPHRASE}
     register = open_register(team_on, "anna", PASSPHRASE)
@@ -914,7 +915,7 @@ def test_a_server_backup_is_restored_into_a_fresh_cluster(team_on: ServerAddress
     assert made.returncode == 0, made.stderr
     logged = open_register(team_on, "anna", PASSPHRASE)
     try:
-        assert "backup" in [e.action for e in audit.events(logged)[-4:]]
+        assert "backup" in [e.action for e in log.events(logged)[-4:]]
     finally:
         logged.close()
     for written in backup.parent.iterdir():
@@ -930,7 +931,7 @@ def test_a_server_backup_is_restored_into_a_fresh_cluster(team_on: ServerAddress
         assert put_back.returncode == 0, put_back.stderr
         restored = open_register(target, "anna", PASSPHRASE)
         try:
-            assert audit.verify(restored).ok
+            assert log.verify(restored).ok
             from wijkteam_tui.store.queries import search_clients
 
             assert [hit.name for hit in search_clients(restored, "Terugzetbaar")] == [

@@ -29,9 +29,9 @@ from tests.helpers import run_cli
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store import files, queries, services
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.check import check_register, mode_warnings
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.sqlite.check import check_register, mode_warnings
 
 TODAY = date(2026, 11, 23)
 
@@ -118,7 +118,7 @@ def test_db_check_names_files_wider_than_the_group_or_of_another_group(shared):
 def test_db_check_never_advises_a_chmod_through_a_planted_link(shared, tmp_path):
     """A link at the lock file, to a file that is open to all: named as a planted file, and
     no chmod or chgrp advice that would change what it points at."""
-    from wijkteam_tui.store.lock import lock_file_path
+    from wijkteam_tui.store.sqlite.lock import lock_file_path
 
     target = tmp_path / "van-iemand-anders"
     target.write_text("")

@@ -16,17 +16,17 @@ from wijkteam_tui.errors import (
     ValidationError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import audit
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import open_register, replace_one_time
+from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.models import TeamSettings, User
+from wijkteam_tui.store.opening import open_register, replace_one_time
 from wijkteam_tui.store.users import add_user, deactivate_user, reset_passphrase, user_overview
 
 BRAM = "bram zijn wachtwoord"
 
 
 def _user_events(register, name: str) -> list[str]:
-    return [e.detail for e in audit.events(register) if e.action == "user" and e.object_id == name]
+    return [e.detail for e in log.events(register) if e.action == "user" and e.object_id == name]
 
 
 def _generations(register) -> tuple[int, int]:

@@ -14,9 +14,10 @@ from textual.widgets import Input, Static
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
-from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.models import ContactAgreement
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.forms.agreement import AgreementForm

@@ -13,9 +13,11 @@ from textual.widgets import DataTable, Input, Static
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_snapshots import SIZES, _steady
-from wijkteam_tui.store import audit, services
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store import services
+from wijkteam_tui.store.audit import chain
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.audit import AuditScreen
 
 AT = datetime(2026, 11, 22, 9, 15)
@@ -24,7 +26,7 @@ AT = datetime(2026, 11, 22, 9, 15)
 @pytest.fixture
 def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Register]:
     """anna with two clients; every event at 22 November 09:15 UTC."""
-    monkeypatch.setattr(audit, "_now", lambda: AT)
+    monkeypatch.setattr(chain, "now", lambda: AT)
     path = tmp_path / "wijk" / "register.db"
     made, _ = create_register(path, "anna", PASSPHRASE, team_name="Wijkteam Zuid")
     services.create_client(made, ClientInput("Fatima El Amrani", TODAY), TODAY)

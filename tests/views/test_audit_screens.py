@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.views.conftest import make_app, settle
-from wijkteam_tui.store import audit
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.result_list import ResultList
@@ -40,7 +40,7 @@ async def test_search_open_lock_and_unlock_are_logged(demo_path: Path):
         await pilot.press("d", "e", "m", "o", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
-        shown = audit.events(app.register)
+        shown = log.events(app.register)
     kinds = [(e.action, e.object_id) for e in shown]
     search, read = kinds.index(("search", "")), kinds.index(("read", str(opened)))
     assert read == search + 1, "the search it was found by, then the opening"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from wijkteam_tui.domain.terms import Channel, MemberKind
-from wijkteam_tui.store.engine import create_register
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client

@@ -12,8 +12,9 @@ from textual.widgets import Input, Select
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_forms import _client_file, _client_with_agreement, _message, _screen_text
-from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.models import ContactAgreement, NetworkMember
+from wijkteam_tui.store.opening import create_register
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.client_file.network_map import NetworkMap
 from wijkteam_tui.views.forms.end_member import OTHER, EndMemberForm

@@ -18,8 +18,9 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store import erasure
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.forms.erase import EraseForm

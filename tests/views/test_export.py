@@ -15,8 +15,9 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_forms import _client_file, _screen_text
 from wijkteam_tui.domain.terms import MemberKind
-from wijkteam_tui.store.engine import Register, create_register
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import ClientInput, MemberInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.views.client_file import ClientFileScreen

@@ -18,7 +18,6 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle, until
 from wijkteam_tui.domain.terms import Channel, MemberKind, Regime, SignalPhase
-from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -26,8 +25,10 @@ from wijkteam_tui.store.models import (
     Observation,
     Signal,
 )
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.queries import client_for_edit
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement, end_agreement
 from wijkteam_tui.store.write.clients import create_client, update_client
 from wijkteam_tui.store.write.network import add_member

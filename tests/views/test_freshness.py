@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from tests.views.conftest import TODAY, make_app, settle
 from wijkteam_tui.domain.terms import Outcome
 from wijkteam_tui.store import services
-from wijkteam_tui.store.engine import open_register
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.records import ContactInput
 from wijkteam_tui.views.today import TodayScreen
 

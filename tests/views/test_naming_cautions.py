@@ -13,9 +13,10 @@ from textual.widgets import Input, Select, Static, TextArea
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from wijkteam_tui.domain.terms import MemberKind, SignalPhase
-from wijkteam_tui.store.engine import Register, create_register
 from wijkteam_tui.store.models import NetworkMember, Signal
+from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.store.write.plan import add_signal

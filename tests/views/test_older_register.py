@@ -11,7 +11,7 @@ from textual.widgets import Static
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import burst, copy_register, drain, make_app
 from wijkteam_tui.store import services
-from wijkteam_tui.store.engine import create_register, open_register
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.today import TodayScreen

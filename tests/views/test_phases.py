@@ -16,9 +16,10 @@ from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_forms import _client_file, _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime, Role, SignalPhase
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.queries import client_file, client_timeline, pending_sign_offs
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, ObservationInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.network import add_member

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from tests.views.conftest import TODAY, burst, drain, make_app, settle, until
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, SignalPhase
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store.engine import Register, create_register, open_register
 from wijkteam_tui.store.models import ContactMoment
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -27,6 +27,7 @@ from wijkteam_tui.store.records import (
     MemberInput,
     SignalInput,
 )
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.contacts import log_contact

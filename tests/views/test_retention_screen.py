@@ -15,10 +15,12 @@ from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Phase, Role
-from wijkteam_tui.store import audit, services
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store import services
+from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.forms.erase import EraseForm
 from wijkteam_tui.views.forms.retention import ExtendRetentionForm
 from wijkteam_tui.views.retention import RetentionScreen
@@ -89,10 +91,10 @@ async def test_keep_one_longer_and_destroy_the_other(register):
         assert "Geen dossiers voorbij de bewaartermijn" in summary
     reopened = open_register(register.path, "anna", PASSPHRASE)
     try:
-        assert audit.verify(reopened).ok
-        kept = audit.events(reopened, client_number=first)
+        assert log.verify(reopened).ok
+        kept = log.events(reopened, client_number=first)
         assert any(e.action == "retention" and "Klachtprocedure" in e.detail for e in kept)
-        assert any(e.action == "erase" for e in audit.events(reopened, client_number=second))
+        assert any(e.action == "erase" for e in log.events(reopened, client_number=second))
     finally:
         reopened.close()
 

@@ -14,8 +14,8 @@ from tests.views.conftest import TODAY, make_app, settle, until
 from wijkteam_tui.domain.accounts import failure_delay
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.models import ContactAgreement
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.queries import search_clients, today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.write.agreements import add_agreement

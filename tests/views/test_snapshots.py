@@ -11,8 +11,8 @@ import pytest
 from textual.widgets import Input
 
 from tests.views.conftest import TODAY, copy_register, make_app, settle
-from wijkteam_tui.store.engine import create_register, open_register
 from wijkteam_tui.store.keys import changes as crypto
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.queries import today_list
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen

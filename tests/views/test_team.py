@@ -17,8 +17,9 @@ from tests.views.test_forms import _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Role
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import queries, services, team
-from wijkteam_tui.store.engine import Register, create_register, open_register
+from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.reassign import ReassignForm

@@ -20,10 +20,12 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import audit
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.engine import Register, connect_keyed, create_register, open_register
+from wijkteam_tui.store.audit import chain
 from wijkteam_tui.store.keys import changes
+from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite.connection import connect_keyed
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.user import AddUserForm
 from wijkteam_tui.views.users import OneTimePassphraseDialog, UsersScreen
@@ -33,7 +35,7 @@ BRAM = "bram zijn wachtwoord"
 
 @pytest.fixture
 def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Register]:
-    monkeypatch.setattr(audit, "_now", lambda: datetime(2026, 11, 22, 9, 15))
+    monkeypatch.setattr(chain, "now", lambda: datetime(2026, 11, 22, 9, 15))
     path = tmp_path / "wijk" / "register.db"
     made, _ = create_register(path, "anna", PASSPHRASE, team_name="Wijkteam Zuid")
     made.close()

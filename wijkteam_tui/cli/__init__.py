@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # a bug: one line, the traceback only on request
         # Lazy: the store's fault words load only when something went wrong.
-        from wijkteam_tui.store.faults import from_os
+        from wijkteam_tui.store.sqlite.faults import from_os
 
         # ... unless a disk or a permission caused it: then say which.
         fault = from_os(error) if isinstance(error, OSError) else None

@@ -17,7 +17,7 @@ from wijkteam_tui.cli.tui import run_tui
 from wijkteam_tui.errors import UsageError, WijkteamError
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 #: The demo register's user; its passphrase is store.keys.changes.DEMO_PASSPHRASE.
 DEMO_USER = "demo"
@@ -37,9 +37,9 @@ def default_demo_path() -> Path:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.engine import open_register
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
     from wijkteam_tui.store.keys.storage import is_legacy_key_file
+    from wijkteam_tui.store.opening import open_register
     from wijkteam_tui.store.sweep import sweep_if_new_day
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
@@ -83,11 +83,11 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
     # Lazy: tempfile, the store and the generator load only when a demo register is built.
     import tempfile
 
-    from wijkteam_tui.store.engine import create_register, open_register
     from wijkteam_tui.store.files import private_folder
     from wijkteam_tui.store.generator import generate
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
     from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
+    from wijkteam_tui.store.opening import create_register, open_register
 
     private_folder(path.parent)
     _remove_demo_leftovers(path)
@@ -121,10 +121,10 @@ def _remove_demo_leftovers(path: Path) -> None:
     in place, are removed, but only when the demo's own user and passphrase open them: a real
     register's key file is never touched."""
     # Lazy: the store loads only when a demo register is built.
-    from wijkteam_tui.store.journal import remove_abandoned
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
     from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
     from wijkteam_tui.store.keys.unlock import unlock
+    from wijkteam_tui.store.sqlite.journal import remove_abandoned
 
     remove_abandoned(path.parent, DEMO_STAGING)
     keys = [key_file_path(path), backup_key_file_path(path)]

@@ -19,7 +19,7 @@ from wijkteam_tui.errors import OlderRegisterError, UsageError, no_register
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.address import Location
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 DB_ENV = "WIJKTEAM_DB"
 USER_ENV = "WIJKTEAM_USER"
@@ -189,7 +189,7 @@ def require_register(path: Path) -> Path:
 def opened(args: argparse.Namespace) -> Iterator[Register]:
     """Open the register for a command and close it afterwards."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for a command that opens a register.
-    from wijkteam_tui.store.engine import open_register
+    from wijkteam_tui.store.opening import open_register
 
     found = where(args)
     if isinstance(found, Path):

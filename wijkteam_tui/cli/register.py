@@ -25,12 +25,12 @@ from wijkteam_tui.cli.users import renew_database_key, show_one_time
 from wijkteam_tui.errors import RegisterError, UsageError
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import MigrationReport
+    from wijkteam_tui.store.migrate import MigrationReport
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.engine import create_register
+    from wijkteam_tui.store.opening import create_register
 
     path = where(args)
     user = user_name(args)
@@ -89,7 +89,8 @@ def cmd_db_keys(args: argparse.Namespace) -> int:
     # Lazy: the store and psycopg load only for a register on a team server.
     from wijkteam_tui.store import key_history
     from wijkteam_tui.store.address import ServerAddress
-    from wijkteam_tui.store.audit import Event, record
+    from wijkteam_tui.store.audit.chain import Event
+    from wijkteam_tui.store.audit.log import record
 
     address = where(args)
     if not isinstance(address, ServerAddress):
@@ -139,7 +140,8 @@ def _server_backup(args: argparse.Namespace) -> int:
     """`backup` of a team server's register (teamleider): a copy in a new encrypted register
     file here, with its key slots, that `db copy --to` puts back in an empty database."""
     # Lazy: the store and psycopg load only for a register on a team server.
-    from wijkteam_tui.store.audit import Event, record
+    from wijkteam_tui.store.audit.chain import Event
+    from wijkteam_tui.store.audit.log import record
     from wijkteam_tui.store.keys.storage import key_file_path
     from wijkteam_tui.store.transfer import copy_register
 
@@ -178,7 +180,7 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     """Check the register by reading only: nothing is written, migrated or repaired."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
     from wijkteam_tui.store.address import ServerAddress
-    from wijkteam_tui.store.check import check_register
+    from wijkteam_tui.store.sqlite.check import check_register
 
     found = where(args)
     if isinstance(found, ServerAddress):

@@ -13,7 +13,7 @@ from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.terms import Role
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 
 def _report_day(args: argparse.Namespace, register: Register) -> date:
@@ -33,7 +33,7 @@ def _report_day(args: argparse.Namespace, register: Register) -> date:
 def cmd_overdue(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.overdue import to_csv, to_json, to_table
-    from wijkteam_tui.store.audit import listed, record
+    from wijkteam_tui.store.audit.log import listed, record
     from wijkteam_tui.store.queries import team_info
     from wijkteam_tui.store.team import overdue_items
 
@@ -80,7 +80,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.audit import verify
+    from wijkteam_tui.store.audit.log import verify
 
     with opened(args) as register:
         verdict = verify(register)
@@ -99,7 +99,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit_show(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.audit import events
+    from wijkteam_tui.store.audit.log import events
 
     with opened(args) as register:
         shown = events(

@@ -11,7 +11,7 @@ from wijkteam_tui.cli.prompts import USER_ENV, where
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.address import Location
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 
 def run_tui(path: Location, *, register: Register | None = None, user: str = "") -> int:

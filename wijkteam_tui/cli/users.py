@@ -27,7 +27,7 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError, WijkteamError
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 #: What the audit log says of a passphrase changed by its owner, and of one set with the
 #: recovery key.
@@ -110,8 +110,8 @@ def _change_key_file(
     than the register (a copy put back), so it can never be rewritten into a newer one; the
     register then records the new generation and the change is logged."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.engine import open_unlocked
     from wijkteam_tui.store.keys.unlock import unlocked_with_key
+    from wijkteam_tui.store.opening import open_unlocked
 
     key = bytes(unlocked.db_key)
     register = open_unlocked(path, unlocked_with_key(path, key, user))
@@ -228,7 +228,8 @@ def _server_passwd(args: argparse.Namespace) -> str:
 
 def _log_user(register: Any, user: str, detail: str) -> None:
     # Lazy: the store (SQLAlchemy) loads only for the command that runs.
-    from wijkteam_tui.store.audit import Event, record
+    from wijkteam_tui.store.audit.chain import Event
+    from wijkteam_tui.store.audit.log import record
 
     record(register, Event("user", "users", user, detail=detail))
 

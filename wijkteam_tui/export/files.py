@@ -29,9 +29,9 @@ from pathlib import Path
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.export import document
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.files import Temporary, temporary_beside
 from wijkteam_tui.store.process import harden
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.sharing import ClientToExport, SharingFacts, record_export, sharing_facts
 
 #: Format → (what it is, file extension).

@@ -22,16 +22,8 @@ from pathlib import Path
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, RoleError, WijkteamError
-from wijkteam_tui.store import audit, faults, files, journal, lock, restores
-from wijkteam_tui.store.engine import (
-    Register,
-    connect_keyed,
-    copy_database,
-    current_revision,
-    integrity_problems,
-    open_register,
-    verify_identity,
-)
+from wijkteam_tui.store import files, restores
+from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.files import atomic_write, fsync_dir
 from wijkteam_tui.store.keys import attempts
 from wijkteam_tui.store.keys.storage import (
@@ -42,7 +34,12 @@ from wijkteam_tui.store.keys.storage import (
     write_key_file,
 )
 from wijkteam_tui.store.keys.unlock import unlock
-from wijkteam_tui.store.location import check_location
+from wijkteam_tui.store.migrate import current_revision
+from wijkteam_tui.store.opening import open_register, verify_identity
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite import faults, journal, lock
+from wijkteam_tui.store.sqlite.connection import connect_keyed, copy_database, integrity_problems
+from wijkteam_tui.store.sqlite.location import check_location
 
 BACKUP_FORMAT = "wijkteam-back-up"
 BACKUP_VERSION = 1
@@ -101,7 +98,7 @@ def write_backup(register: Register, out_path: Path) -> BackupInfo:
     info = BackupInfo(out_path, out_path.stat().st_size, revision, created_at)
     # Not the file's name: a person chooses it, and it may name a client.
     made = f"versleutelde back-up van {created_at} gemaakt ({info.size} bytes)"
-    audit.record(register, audit.Event("backup", "register", detail=made))
+    log.record(register, chain.Event("backup", "register", detail=made))
     return info
 
 
@@ -214,7 +211,7 @@ def _replaced_head(key_path: Path, user: str) -> int:
     slot = current.user_slot(user)
     if slot is None or slot.role != Role.TEAMLEIDER.value or not current.grant_ok(slot):
         raise RoleError(RESTORE_REFUSAL)
-    kept = audit.kept_head(current)
+    kept = chain.kept_head(current)
     return kept[0] if kept else 0
 
 
@@ -230,7 +227,7 @@ def _log_restore(
             detail += f"; het vervangen register kende volgnummer {restored.replaced_seq}"
         if kept is not None:
             detail += f", bewaard als {kept.name}"
-        audit.record(register, audit.Event("restore", "register", detail=detail))
+        log.record(register, chain.Event("restore", "register", detail=detail))
     finally:
         register.close()
 

@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError, WijkteamError
-from wijkteam_tui.store import audit
-from wijkteam_tui.store.engine import Register, connect_keyed
+from wijkteam_tui.store.audit import chain
 from wijkteam_tui.store.models import AuditEvent, Client, ContactMoment, NetworkMember
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite.connection import connect_keyed
 
 REFUSAL = "Alleen een teamleider wist een cliënt of beslist over de bewaartermijn."
 #: Copies of the register kept beside it, holding the same data under the same key.
@@ -130,9 +131,9 @@ def erase_client(
     with register.write() as session:
         exports = _exports_of(session, client_id)
         session.execute(delete(Client).where(Client.id == client_id))
-        audit.note(
+        chain.note(
             session,
-            audit.Event("erase", "clients", str(client_id), client_id, "ok", detail, facts.number),
+            chain.Event("erase", "clients", str(client_id), client_id, "ok", detail, facts.number),
         )
     log_emptied = _empty_the_log(register)
     cleaned, not_cleaned = _clean_copies(register, client_id)
@@ -215,9 +216,9 @@ def extend_retention(
                 f"Kies een datum na {format_date(max(client.retention_until, today))}.", "until"
             )
         client.retention_until = until
-        audit.note(
+        chain.note(
             session,
-            audit.Event(
+            chain.Event(
                 "retention",
                 "clients",
                 str(client_id),

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from wijkteam_tui.store.engine import Register, connect_keyed
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite.connection import connect_keyed
 
 #: How often a watcher looks: a change shows within this plus the screen's reload.
 POLL_SECONDS = 0.5

@@ -36,7 +36,6 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
 )
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -51,6 +50,7 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
+from wijkteam_tui.store.register import Register
 
 FIRST_NAMES = (
     "Anna Bram Cor Daan Els Fenna Gerrit Henk Ilse Joke Kees Lotte Marieke Niels Ria Sanne Tom"

@@ -17,9 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from wijkteam_tui.store import audit
+from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     AuditEvent,
@@ -36,6 +35,7 @@ from wijkteam_tui.store.models import (
     Threshold,
     User,
 )
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import acting_user, existing_client
 
 SCHEMA_NAME = "wijkteam-inzage"
@@ -134,15 +134,15 @@ def client_inzage(register: Register, client_id: int) -> Inzage:
             "role": role,
             "code": code,
             "action": action,
-            "what": audit.what(otype, action),
+            "what": log.what(otype, action),
             "detail": detail,
         }
         for seq, at, user, role, code, action, otype, detail in events
     ]
     # Made, so it is logged; the log entry itself comes after the history above.
-    audit.record(
+    log.record(
         register,
-        audit.Event("export", "clients", str(client_id), client_id, detail="inzage (AVG art. 15)"),
+        chain.Event("export", "clients", str(client_id), client_id, detail="inzage (AVG art. 15)"),
     )
     return Inzage(client.number, client.name, document)
 

@@ -19,7 +19,6 @@ from sqlalchemy.exc import DBAPIError
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import KeyFileError, RoleError, UsageError
 from wijkteam_tui.store.address import ServerAddress
-from wijkteam_tui.store.engine import BEGIN_OPTION
 from wijkteam_tui.store.keys.keyfile import parse_key_document
 from wijkteam_tui.store.keys.slots import open_user_slot
 from wijkteam_tui.store.server import (
@@ -29,6 +28,7 @@ from wijkteam_tui.store.server import (
     make_server_engine,
     server_fault,
 )
+from wijkteam_tui.store.transactions import BEGIN_OPTION
 
 REFUSAL = "Alleen een teamleider ziet en herstelt eerdere versies van de sleutels."
 

@@ -31,13 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wijkteam_tui.errors import OlderRegisterError
-from wijkteam_tui.store import audit, files, restores
-from wijkteam_tui.store.audit_head import holds
+from wijkteam_tui.store import files, restores
+from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.audit.head import holds
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 STATE_ENV = "WIJKTEAM_STATE_DIR"
 
@@ -150,7 +151,7 @@ def look(register: Register) -> WentBack | None:
         return None
     generation = register.keys.current().generation
     with register.read() as session:
-        newest = audit.head(session)
+        newest = chain.head(session)
         seq = newest[0] if newest else 0
         other = seq >= seen.seq and holds(session, seen.seq, seen.mac) is False
         if seq >= seen.seq and generation >= seen.generation and not other:
@@ -193,12 +194,12 @@ def _settle(register: Register, accept_older: bool) -> None:
         user = register.unlocked.user
         if went_back.restore is None and not accept_older:
             detail = went_back.detail(f"niet geopend door {user}")
-            audit.record(register, audit.Event("older", "register", detail=detail))
+            log.record(register, chain.Event("older", "register", detail=detail))
             raise OlderRegisterError(went_back.refusal())
         if went_back.restore is None or went_back.restore.user != user:
             register.notices.append(went_back.warning())
             detail = went_back.detail(f"gemeld aan {user}")
-            audit.record(register, audit.Event("older", "register", detail=detail))
+            log.record(register, chain.Event("older", "register", detail=detail))
         register.went_back = None
     remember(register)
 
@@ -211,7 +212,7 @@ def remember(register: Register) -> None:
     if who is None or register.went_back is not None:
         return
     with register.read() as session:
-        newest = audit.head(session)
+        newest = chain.head(session)
     seen = Seen(
         newest[0] if newest else 0,
         newest[1] if newest else "",

@@ -120,7 +120,7 @@ class TeamSettings(Versioned, Base):
     #: back to bring an old passphrase back) is refused.
     key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The audit chain's HMAC key (hex). Kept here, in the encrypted database, so that the
-    #: chain survives a new database key; see store/audit.py.
+    #: chain survives a new database key; see store/audit/chain.py.
     audit_key: Mapped[str | None] = mapped_column(String(64), default=None)
     #: The register's Ed25519 public key (base64), as in the key file: a key file signed by
     #: another key is refused.

@@ -62,7 +62,6 @@ from wijkteam_tui.domain.thresholds import (
 )
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.due import grace_days, not_snoozed
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     CasemanagerChange,
@@ -105,6 +104,7 @@ from wijkteam_tui.store.records import (
     out_of_hours_text,
 )
 from wijkteam_tui.store.refresh import agreement_who, informal_members_of
+from wijkteam_tui.store.register import Register
 
 _Responsible = aliased(User, name="responsible")
 _Casemanager = aliased(User, name="casemanager")

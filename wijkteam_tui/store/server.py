@@ -1,6 +1,6 @@
 """A register on a team server: PostgreSQL, with the same models, migrations and services.
 
-Everything PostgreSQL-specific lives here, beside `store/engine.py` (SQLite and SQLCipher).
+Everything PostgreSQL-specific lives here, beside `store/sqlite/` (SQLite and SQLCipher).
 
 - **Who signs in.** Every person has their own PostgreSQL role (SCRAM-SHA-256), named
   `<user>@<database>` (store/server_roles.py). Its password is derived from their passphrase
@@ -57,12 +57,6 @@ from wijkteam_tui.errors import (
     WrongPassphraseError,
 )
 from wijkteam_tui.store.address import ServerAddress
-from wijkteam_tui.store.engine import (
-    BEGIN_OPTION,
-    BUSY_TIMEOUT_MS,
-    WAIT_NOTICE_MS,
-    WAITING_OPTION,
-)
 from wijkteam_tui.store.keys.changes import new_key_file, set_user_passphrase
 from wijkteam_tui.store.keys.keyfile import (
     REKEY_DUE,
@@ -89,9 +83,15 @@ from wijkteam_tui.store.server_roles import (
     quoted,
     set_login,
 )
+from wijkteam_tui.store.transactions import (
+    BEGIN_OPTION,
+    BUSY_TIMEOUT_MS,
+    WAIT_NOTICE_MS,
+    WAITING_OPTION,
+)
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 CHANNEL = "wijkteam"
 #: The advisory lock every write transaction takes first (one register per database).
@@ -166,7 +166,7 @@ def _begin(conn: Connection) -> None:
     if mode != "IMMEDIATE":
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return
-    # On the driver's connection, as engine.py does for SQLite: an error here must not make
+    # On the driver's connection, as sqlite/connection.py does for SQLite: an error here must not make
     # SQLAlchemy roll back a transaction it does not know has begun.
     raw = conn.connection.dbapi_connection
     assert raw is not None
@@ -313,7 +313,7 @@ def migrate(engine: Engine, address: ServerAddress) -> Any:
     from alembic import command
 
     from wijkteam_tui.errors import MigrationError
-    from wijkteam_tui.store.engine import (
+    from wijkteam_tui.store.migrate import (
         HEAD_REVISION,
         MigrationReport,
         current_revision,
@@ -348,12 +348,6 @@ def migrate(engine: Engine, address: ServerAddress) -> Any:
             " Er is niets gewijzigd: het register werkt zoals voorheen."
         ) from exc
     return MigrationReport(before, head, None)
-
-
-def prune_audit(session: Session, through: int) -> None:
-    """Remove the audit events up to `through` (all past their term) through the one function
-    that may (store/server_roles.py)."""
-    session.execute(text("SELECT prune_audit(:through)"), {"through": through})
 
 
 def upgrade(address: ServerAddress, password: str | None) -> Any:
@@ -572,8 +566,8 @@ def create_server_register(
     from now on. `user` signs in with `bootstrap_password` the one time; their role must be
     allowed to create roles and own the database (the operator's part, see README). All in
     one transaction: a failure leaves the database as it was."""
-    from wijkteam_tui.store.engine import DEFAULT_TEAM_NAME
     from wijkteam_tui.store.models import TeamSettings, User
+    from wijkteam_tui.store.opening import DEFAULT_TEAM_NAME
 
     unlocked, recovery_key = _new_keys(user, passphrase)
     audit_key = secrets.token_bytes(32)
@@ -633,7 +627,7 @@ def new_structure(
     stays as it was."""
     from alembic import command
 
-    from wijkteam_tui.store.engine import migration_config, run_alembic_on
+    from wijkteam_tui.store.migrate import migration_config, run_alembic_on
 
     validate_user_name(user)
     validate_passphrase(passphrase)
@@ -752,7 +746,7 @@ def open_server_register(
     one_time_ok: bool = False,
 ) -> Register:
     """Sign in, open the slot and open the register (migrating it if needed)."""
-    from wijkteam_tui.store.engine import open_on_engine
+    from wijkteam_tui.store.opening import open_on_engine
 
     engine, keys, unlocked = unlock(address, user, passphrase, one_time_ok=one_time_ok)
     try:
@@ -823,7 +817,8 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     sealed in and the audit chain's key is sealed with it, in one transaction; the register
     stays open, now holding the new key. What a switched-off person knew opens nothing: their
     role may not log in, and the key they may remember no longer fits the slots."""
-    from wijkteam_tui.store.audit import Event, record
+    from wijkteam_tui.store.audit.chain import Event
+    from wijkteam_tui.store.audit.log import record
 
     keys = register.keys
     assert isinstance(keys, ServerKeys)

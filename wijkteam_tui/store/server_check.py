@@ -15,11 +15,12 @@ from sqlalchemy import Connection, text
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RoleError
-from wijkteam_tui.store import audit
 from wijkteam_tui.store.address import ServerAddress
-from wijkteam_tui.store.check import CheckReport
-from wijkteam_tui.store.engine import CurrentUser, Register, head_revision, stored_revision
+from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.migrate import head_revision, stored_revision
+from wijkteam_tui.store.register import CurrentUser, Register
 from wijkteam_tui.store.server import unlock, unseal_audit_key
+from wijkteam_tui.store.sqlite.check import CheckReport
 
 REFUSAL = "Alleen een teamleider controleert een register op de server."
 
@@ -63,7 +64,7 @@ def check_server_register(address: ServerAddress, user: str, passphrase: str) ->
             audit_key=unseal_audit_key(unlocked.key_file, unlocked.db_key),
             keys=keys,
         )
-        verdict = audit.verify(register)
+        verdict = log.verify(register)
         if not verdict.ok:
             report.problems.append(
                 f"Auditlog: bij volgnummer {verdict.broken_at}: {verdict.reason}."

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -25,6 +24,7 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.team import whose
 from wijkteam_tui.store.write.common import acting_user, existing_client
 

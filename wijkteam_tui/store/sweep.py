@@ -18,10 +18,10 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     out_of_view_cutoff,
 )
-from wijkteam_tui.store import audit
-from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement, TeamSettings, Threshold
 from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.team import snapshot_written, write_daily_snapshot
 from wijkteam_tui.store.write.common import team_settings
 
@@ -40,7 +40,7 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
     done = 0
     while True:
         with register.write() as session:
-            audit.quiet(session)
+            chain.quiet(session)
             settings = team_settings(session)
             clients = session.scalars(
                 select(Client).where(_stale_candidate(session, today, settings)).limit(batch)
@@ -49,9 +49,9 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
                 return done
             for client in clients:
                 refresh_client(session, client, today, settings)
-            audit.note(
+            chain.note(
                 session,
-                audit.Event(
+                chain.Event(
                     "sweep", "register", detail=f"{len(clients)} cliënten opnieuw beoordeeld"
                 ),
             )
@@ -77,7 +77,7 @@ def sweep_if_new_day(register: Register, today: date) -> int:
         # after the sweep by whoever opens the register first.
         write_daily_snapshot(register, today)
         # Audit events past their term (5 years) go, behind a verifiable checkpoint.
-        audit.prune(register, today)
+        log.prune(register, today)
         register.swept_on = today
         return done
 

@@ -27,7 +27,6 @@ from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_threshold
 from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.due import grace_days, not_snoozed
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Alert,
     CasemanagerChange,
@@ -63,6 +62,7 @@ from wijkteam_tui.store.records import (
     ThresholdRow,
     TrendSeries,
 )
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,

@@ -26,24 +26,17 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, RoleError, UsageError
-from wijkteam_tui.store import audit, files, server
+from wijkteam_tui.store import files, server
 from wijkteam_tui.store.address import Location, ServerAddress
-from wijkteam_tui.store.engine import (
-    HEAD_REVISION,
-    connect_keyed,
-    existing_register,
-    make_engine,
-    migration_config,
-    open_register,
-    run_alembic,
-    stored_revision,
-    verify_identity,
-)
+from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.keys.keyfile import KeyFile
 from wijkteam_tui.store.keys.slots import Unlocked
 from wijkteam_tui.store.keys.storage import FileKeys, backup_key_file_path, key_file_path
 from wijkteam_tui.store.keys.unlock import unlock
+from wijkteam_tui.store.migrate import HEAD_REVISION, migration_config, run_alembic, stored_revision
 from wijkteam_tui.store.models import Base, TeamSettings
+from wijkteam_tui.store.opening import existing_register, open_register, verify_identity
+from wijkteam_tui.store.sqlite.connection import connect_keyed, make_engine
 
 REFUSAL = "Alleen een teamleider kopieert het register."
 BATCH = 5_000
@@ -106,13 +99,13 @@ def copy_register(
             raise RegisterError(
                 f"De kopie telt niet hetzelfde aantal rijen in {where}; de bron is ongewijzigd."
             )
-        verdict = audit.verify(copied)
+        verdict = log.verify(copied)
         if not verdict.ok:
             raise RegisterError(f"Het auditlog van de kopie klopt niet: {verdict.reason}.")
         detail = (
             f"register gekopieerd van {source} ({sum(counts.values())} rijen, keten gecontroleerd)"
         )
-        audit.record(copied, audit.Event("copy", "register", detail=detail))
+        log.record(copied, chain.Event("copy", "register", detail=detail))
     finally:
         copied.close()
     return Copied(target, counts, verdict.events, closed, time.perf_counter() - started)
@@ -234,7 +227,7 @@ def _to_file(
     target: Path,
     progress: Callable[[str, int], None] | None,
 ) -> None:
-    from wijkteam_tui.store import lock
+    from wijkteam_tui.store.sqlite import lock
 
     target = target.expanduser()
     key_path = key_file_path(target)
@@ -275,7 +268,7 @@ def _remove(paths: list[Path]) -> None:
 
 
 def _leftovers(target: Path, made_lock: bool) -> list[Path]:
-    from wijkteam_tui.store import lock
+    from wijkteam_tui.store.sqlite import lock
 
     found = [
         target,

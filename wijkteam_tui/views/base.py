@@ -20,13 +20,13 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError, WijkteamError
-from wijkteam_tui.store import faults
 from wijkteam_tui.store.address import Location
+from wijkteam_tui.store.sqlite import faults
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.audit import Event
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.audit.chain import Event
     from wijkteam_tui.store.records import TeamInfo
+    from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.day import Day
 
 T = TypeVar("T")

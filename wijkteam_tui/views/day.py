@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.records import TeamInfo, TodayList
+    from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.base import WijkteamAppLike
 
 

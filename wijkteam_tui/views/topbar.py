@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import TeamInfo
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.text import day, literal
 
 

@@ -36,7 +36,7 @@ from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.text import literal
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 
 class UnlockScreen(WijkteamScreen[None]):
@@ -125,7 +125,7 @@ class UnlockScreen(WijkteamScreen[None]):
     ) -> tuple[Register, Day | None]:
         preload()
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.engine import unlock_and_open
+        from wijkteam_tui.store.opening import unlock_and_open
 
         how = "unlock" if self.locked else "login"
         register = unlock_and_open(path, user, passphrase, how=how, accept_older=accept_older)
@@ -208,8 +208,9 @@ class UnlockScreen(WijkteamScreen[None]):
         """Put the person's own passphrase in place of the one-time one, then open."""
         preload()
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.audit import Event, record
-        from wijkteam_tui.store.engine import replace_one_time, unlock_and_open
+        from wijkteam_tui.store.audit.chain import Event
+        from wijkteam_tui.store.audit.log import record
+        from wijkteam_tui.store.opening import replace_one_time, unlock_and_open
 
         replace_one_time(path, user, one_time, chosen)
         # Opened with the new passphrase, as every next time: the register records the key
@@ -393,7 +394,7 @@ class SetupScreen(WijkteamScreen[None]):
     def _make(path: Path, team: str, user: str, passphrase: str) -> tuple[Register, str]:
         preload()
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.engine import create_register
+        from wijkteam_tui.store.opening import create_register
 
         return create_register(path, user, passphrase, team_name=team)
 

@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from wijkteam_tui.errors import WijkteamError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.keys.rekey import renew_key
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.users import UserRow, deactivate_user, reset_passphrase, user_overview
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog

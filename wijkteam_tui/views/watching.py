@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 
 @dataclass(frozen=True)

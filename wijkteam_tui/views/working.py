@@ -6,7 +6,7 @@ A test checks that opening any screen after this import loads nothing new."""
 
 from __future__ import annotations
 
-from wijkteam_tui.store import engine, keys, queries, sweep
+from wijkteam_tui.store import keys, opening, queries, register, sweep
 from wijkteam_tui.store import team as team_store
 from wijkteam_tui.views import (
     audit,
@@ -46,15 +46,16 @@ __all__ = [
     "clients",
     "contact",
     "detail",
-    "engine",
     "erase_form",
     "export_form",
     "keys",
     "member_form",
     "observation_form",
+    "opening",
     "phase_form",
     "queries",
     "reassign_form",
+    "register",
     "resource_form",
     "resources",
     "retention",

@@ -47,15 +47,9 @@ from wijkteam_tui.errors import (
     WijkteamError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import faults, files, journal, lock
-from wijkteam_tui.store.audit import Event, record
-from wijkteam_tui.store.engine import (
-    Register,
-    connect_keyed,
-    integrity_problems,
-    open_unlocked,
-    prepare_for_new_key,
-)
+from wijkteam_tui.store import files
+from wijkteam_tui.store.audit.chain import Event
+from wijkteam_tui.store.audit.log import record
 from wijkteam_tui.store.erasure import copies_of
 from wijkteam_tui.store.files import fsync_dir
 from wijkteam_tui.store.keys.changes import one_time_passphrase
@@ -80,6 +74,10 @@ from wijkteam_tui.store.keys.storage import (
     write_key_file,
 )
 from wijkteam_tui.store.keys.unlock import unlocked_with_key
+from wijkteam_tui.store.opening import open_unlocked, prepare_for_new_key
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.sqlite import faults, journal, lock
+from wijkteam_tui.store.sqlite.connection import connect_keyed, integrity_problems
 
 
 class OpenElsewhere(RegisterError):

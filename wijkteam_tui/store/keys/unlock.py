@@ -29,7 +29,6 @@ from wijkteam_tui.errors import (
     TooManyAttemptsError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import journal, lock
 from wijkteam_tui.store.files import atomic_write, read_beside
 from wijkteam_tui.store.keys import attempts
 from wijkteam_tui.store.keys.keyfile import OLD_VERSION, KeyFile, Slot
@@ -50,6 +49,7 @@ from wijkteam_tui.store.keys.storage import (
     try_load,
     write_key_file,
 )
+from wijkteam_tui.store.sqlite import journal, lock
 
 ONE_TIME_REFUSAL = (
     "Dit is een eenmalig wachtwoord van de teamleider. Kies eerst uw eigen wachtwoord:"

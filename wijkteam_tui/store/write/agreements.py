@@ -13,10 +13,10 @@ from wijkteam_tui.domain.schedules import validate_rrule
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.domain.thresholds import agreement_prefix, snoozed_note
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import Client, ContactAgreement, User
 from wijkteam_tui.store.records import AgreementInput, Created
 from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     check_version,
     existing_agreement,

@@ -21,10 +21,10 @@ from wijkteam_tui.domain.thresholds import (
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import Alert, Client, Threshold
 from wijkteam_tui.store.records import Reevaluation
 from wijkteam_tui.store.refresh import refresh_client, thresholds_for
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,

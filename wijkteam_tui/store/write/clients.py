@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import Client, PhaseChange, User
 from wijkteam_tui.store.records import ClientInput, ClientSummary
 from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_user,
     check_version,

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from wijkteam_tui.domain.fields import FieldError, clean_name
 from wijkteam_tui.domain.search import client_search_text, network_search_text
 from wijkteam_tui.errors import ConflictError, ValidationError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -23,6 +22,7 @@ from wijkteam_tui.store.models import (
     User,
 )
 from wijkteam_tui.store.records import ClientSummary
+from wijkteam_tui.store.register import Register
 
 
 def team_settings(session: Session) -> TeamSettings:

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from wijkteam_tui.domain.schedules import REAL_CONTACT
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import ContactMoment
 from wijkteam_tui.store.records import ContactInput, ContactResult
 from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_user,
     existing_agreement,

@@ -11,10 +11,10 @@ from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.thresholds import agreement_prefix
 from wijkteam_tui.errors import ConflictError, ValidationError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import ContactAgreement, NetworkMember, Resource
 from wijkteam_tui.store.records import Created, MemberInput, ResourceInput
 from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     check_version,
     end_active_agreements,

@@ -18,7 +18,6 @@ from wijkteam_tui.domain.retention import retention_until
 from wijkteam_tui.domain.terms import Phase, Regime, Role, SignOffStatus
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -28,6 +27,7 @@ from wijkteam_tui.store.models import (
 )
 from wijkteam_tui.store.records import ClientSummary, Created
 from wijkteam_tui.store.refresh import informal_members, refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.models import Observation, Signal
 from wijkteam_tui.store.records import ContactResult, Created, ObservationInput, SignalInput
 from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_user,
     check_version,

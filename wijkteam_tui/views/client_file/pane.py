@@ -23,8 +23,8 @@ from wijkteam_tui.views.text import fit
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from wijkteam_tui.store.engine import Register
     from wijkteam_tui.store.records import ClientFile
+    from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.base import WijkteamAppLike
 
 T = TypeVar("T")

@@ -16,7 +16,8 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
-from wijkteam_tui.store.audit import Event, record
+from wijkteam_tui.store.audit.chain import Event
+from wijkteam_tui.store.audit.log import record
 from wijkteam_tui.store.queries import client_file, client_timeline
 from wijkteam_tui.store.records import ClientFile, TimelineEntry
 from wijkteam_tui.views.base import WijkteamScreen

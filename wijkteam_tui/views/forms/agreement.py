@@ -21,8 +21,8 @@ from wijkteam_tui.domain.phrases import (
     preview,
 )
 from wijkteam_tui.domain.terms import Channel
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import AgreementInput, Created
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement, update_agreement
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 

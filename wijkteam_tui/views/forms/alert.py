@@ -10,8 +10,8 @@ from typing import Any
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.terms import AlertStatus
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import AlertItem
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.alerts import confirm_alert, resolve_alert
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 

@@ -32,7 +32,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static, TextAre
 from wijkteam_tui.domain.fields import FieldError, clean_text
 from wijkteam_tui.domain.terms import LabelledEnum
 from wijkteam_tui.errors import ConflictError, ValidationError, WijkteamError
-from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.base import WijkteamDialog
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar

@@ -13,8 +13,8 @@ from wijkteam_tui.domain.fields import (
     clean_postcode,
 )
 from wijkteam_tui.domain.terms import Regime
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ClientInput, ClientSummary, UserItem
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client, update_client
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.network import ENDING_REASONS
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.network import end_member
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.erasure import Erased, ErasureFacts, erase_client
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from wijkteam_tui.domain.fields import FieldError, clean_date, clean_email, clean_phone
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.export.document import NAMING_CAUTION, naming_cautions
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, MemberInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.sharing import sharing_facts
 from wijkteam_tui.store.write.network import add_member, update_member
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text

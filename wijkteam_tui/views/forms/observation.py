@@ -9,8 +9,8 @@ from typing import Any
 
 from wijkteam_tui.domain.fields import clean_date
 from wijkteam_tui.domain.terms import SignalPhase
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ContactResult, ObservationInput, SignalRow
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.plan import record_observation
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 from wijkteam_tui.views.forms.signal import PHASE

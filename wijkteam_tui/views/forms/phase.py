@@ -17,8 +17,8 @@ from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.retention import DEFAULT_TERMS, retention_until
 from wijkteam_tui.domain.terms import Phase, Regime
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ClientFile, SignOffItem
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.phases import change_phase, decide_sign_off, request_sign_off
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 

@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.domain.fields import clean_phone
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Created, ResourceInput
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.network import add_resource, update_resource
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 

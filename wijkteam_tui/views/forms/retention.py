@@ -10,8 +10,8 @@ from typing import Any
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.fields import clean_date
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.erasure import PastRetention, extend_retention
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 
 

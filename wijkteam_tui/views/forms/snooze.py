@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError, clean_date
-from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import end_agreement, snooze_agreement
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 

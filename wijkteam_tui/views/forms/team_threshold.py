@@ -11,8 +11,8 @@ from typing import Any
 
 from wijkteam_tui.domain.terms import ThresholdRule
 from wijkteam_tui.domain.thresholds import DEFAULT_THRESHOLDS, USES, describe
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import Reevaluation, ThresholdRow
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.alerts import set_threshold
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
 from wijkteam_tui.views.forms.threshold import OFF, ON, numbers_used, optional_number

@@ -13,8 +13,8 @@ from typing import Any
 from wijkteam_tui.domain.fields import FieldError
 from wijkteam_tui.domain.terms import ThresholdRule
 from wijkteam_tui.domain.thresholds import USES, describe
-from wijkteam_tui.store.engine import Register
 from wijkteam_tui.store.records import ThresholdRow
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.alerts import clear_threshold, set_threshold
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 

@@ -16,7 +16,7 @@ from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError
-from wijkteam_tui.store.engine import Register
+from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user, set_phone
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
 

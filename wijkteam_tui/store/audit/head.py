@@ -4,7 +4,7 @@ The key file (on a team server: the key store) keeps the newest event's sequence
 MAC, written when the register is closed. That head only moves forward along the log: a close
 that finds the kept event gone (the log ends before it) or another event at its number (the
 tail was cut off and the log went on from there, or the log was replaced) keeps the old head
-and says so, so the truncation never heals itself. `audit.verify` reports it, and every
+and says so, so the truncation never heals itself. `log.verify` reports it, and every
 opening warns until the log holds the kept event again.
 """
 
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.store.audit import HEAD_KEY, head, kept_head
+from wijkteam_tui.store.audit.chain import HEAD_KEY, head, kept_head
 from wijkteam_tui.store.models import AuditCheckpoint, AuditEvent, TeamSettings
 
 if TYPE_CHECKING:
-    from wijkteam_tui.store.engine import Register
+    from wijkteam_tui.store.register import Register
 
 
 def holds(session: Session, seq: int, mac: str) -> bool | None:

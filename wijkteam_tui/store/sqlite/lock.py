@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from wijkteam_tui.errors import RegisterError
-from wijkteam_tui.store import faults
 from wijkteam_tui.store.files import foreign_file, open_beside
+from wijkteam_tui.store.sqlite import faults
 
 #: How long opening waits for a restore that is under way (restoring takes seconds).
 OPEN_WAIT_SECONDS = 30.0

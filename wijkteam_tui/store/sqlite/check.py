@@ -14,15 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.store import files, journal, restores
+from wijkteam_tui.store import files, restores
 from wijkteam_tui.store.address import Location
-from wijkteam_tui.store.engine import (
-    connect_keyed,
-    existing_register,
-    head_revision,
-    integrity_problems,
-    verify_identity,
-)
 from wijkteam_tui.store.keys.slots import Unlocked
 from wijkteam_tui.store.keys.storage import (
     backup_key_file_path,
@@ -31,7 +24,11 @@ from wijkteam_tui.store.keys.storage import (
     key_lock_path,
 )
 from wijkteam_tui.store.keys.unlock import unlock
-from wijkteam_tui.store.lock import lock_file_path
+from wijkteam_tui.store.migrate import head_revision
+from wijkteam_tui.store.opening import existing_register, verify_identity
+from wijkteam_tui.store.sqlite import journal
+from wijkteam_tui.store.sqlite.connection import connect_keyed, integrity_problems
+from wijkteam_tui.store.sqlite.lock import lock_file_path
 
 
 @dataclass

@@ -1,0 +1,338 @@
+"""The audit log of a register, modelled on NEN 7513: who did what to whose data, when, in
+which role. Events are made by store/audit/chain.py as the changes happen; here they are
+recorded for what is not a change, counted, pruned past their term, checked and read.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from wijkteam_tui.store.audit import chain
+from wijkteam_tui.store.audit.chain import (
+    COLUMNS,
+    GENESIS,
+    Event,
+    head,
+    kept_head,
+    mac_of,
+    note,
+)
+from wijkteam_tui.store.models import AuditCheckpoint, AuditEvent
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.register import Register
+
+#: How each action reads in Dutch (`audit show`, the Audit screen, the inzage summary).
+ACTION_LABELS = {
+    "create": "aangemaakt",
+    "read": "ingezien",
+    "update": "gewijzigd",
+    "delete": "verwijderd",
+    "search": "gezocht",
+    "export": "geëxporteerd",
+    "login": "ingelogd",
+    "login-failed": "inloggen mislukt",
+    "lock": "vergrendeld",
+    "unlock": "ontgrendeld",
+    "user": "gewijzigd",
+    "erase": "gewist",
+    "prune": "ingekort",
+    "sweep": "dagelijks nagelopen",
+    "retention": "langer bewaard",
+    "rekey": "herversleuteld",
+    "copy": "gekopieerd",
+    "backup": "back-up gemaakt",
+    "restore": "teruggezet",
+    "older": "oudere stand opgemerkt",
+}
+OBJECT_LABELS = {
+    "clients": "cliënt",
+    "network_members": "netwerklid",
+    "contact_agreements": "contactafspraak",
+    "contact_moments": "contactmoment",
+    "signals": "signaleringsplan",
+    "observations": "signalering",
+    "thresholds": "drempel",
+    "alerts": "aandachtspunt",
+    "phase_changes": "fasewissel",
+    "sign_off_requests": "aftekenverzoek",
+    "casemanager_changes": "casemanagerwissel",
+    "setting_changes": "teaminstelling",
+    "team_settings": "teaminstellingen",
+    "users": "gebruiker",
+    "resources": "voorziening",
+    "register": "register",
+    "audit_events": "auditlog",
+}
+#: How long events are kept (NEN 7513 asks for at least five years).
+KEEP_YEARS = 5
+
+
+def record(register: Register, *events: Event) -> None:
+    """Log `events` now, in a transaction of their own (after a read, a login, a lock)."""
+    with register.write() as session:
+        note(session, *events)
+
+
+def head_count(register: Register) -> int:
+    """How many events the log holds (the newest sequence number)."""
+    with register.read() as session:
+        newest = head(session)
+    return newest[0] if newest else 0
+
+
+# --- pruning ----------------------------------------------------------------------------------
+
+
+def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
+    """Remove the events older than `years` (from the oldest on), leaving a checkpoint with
+    the last removed event's number and MAC so that what remains still verifies, and an event
+    that says so. Returns how many were removed. Part of the daily sweep."""
+    from dateutil.relativedelta import relativedelta
+
+    cutoff = datetime.combine(today - relativedelta(years=years), datetime.min.time())
+    with register.write() as session:
+        if register.server is not None:
+            plan = session.execute(
+                text("SELECT first_seq, through_seq, through_mac FROM audit_prunable(:cutoff)"),
+                {"cutoff": cutoff},
+            ).first()
+            if plan is None:
+                return 0
+            first, through, mac = plan
+            pruned = int(through) - int(first) + 1
+            # Through the one function that may remove events, and only past their term
+            # (store/server_roles.py).
+            session.execute(text("SELECT prune_audit(:through)"), {"through": through})
+            _checkpoint(session, through, mac, pruned, years)
+            return pruned
+        # Only the oldest events, up to the first one inside the term (a clock that was set
+        # back must not take younger events with it).
+        oldest = session.execute(
+            select(AuditEvent.seq, AuditEvent.at).order_by(AuditEvent.seq).limit(1)
+        ).first()
+        if oldest is None or oldest[1] >= cutoff:
+            return 0  # the daily case: one look at the oldest event
+        first = oldest[0]
+        first_kept = session.scalar(select(func.min(AuditEvent.seq)).where(AuditEvent.at >= cutoff))
+        through = (
+            first_kept - 1
+            if first_kept is not None
+            else session.scalar(select(func.max(AuditEvent.seq)))
+        )
+        if through is None or through < first:
+            return 0
+        mac = session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == through))
+        pruned = int(through) - int(first) + 1
+        session.execute(delete(AuditEvent).where(AuditEvent.seq <= through))
+        _checkpoint(session, through, str(mac), pruned, years)
+    return pruned
+
+
+def _checkpoint(session: Session, through: int, mac: str, pruned: int, years: int) -> None:
+    """The checkpoint after events up to `through` were pruned, and the event that says so."""
+    session.add(
+        AuditCheckpoint(through_seq=through, through_mac=mac, pruned=pruned, made_at=chain.now())
+    )
+    note(
+        session,
+        Event(
+            "prune",
+            "audit_events",
+            str(through),
+            detail=f"{pruned} gebeurtenissen ouder dan {years} jaar verwijderd, tot en met"
+            f" volgnummer {through}; het controlepunt bewaart de MAC daarvan",
+        ),
+    )
+
+
+# --- checking the chain ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    events: int
+    #: The first sequence number where the chain is broken, None when it is whole.
+    broken_at: int | None = None
+    reason: str = ""
+    #: Every later break: the check goes on after one (from the MAC stored there, which the
+    #: next event was chained to), so one planted event cannot hide what follows it.
+    later: tuple[int, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+REFUSAL = "Alleen een teamleider bekijkt en controleert het auditlog."
+
+
+def verify(register: Register) -> Verdict:
+    """Check every event against the chain and the key file's head (teamleider)."""
+    register.require_teamleider(REFUSAL)
+    key = register.audit_key
+    kept_seq, kept_mac = kept_head(register.keys.current()) or (0, "")
+    previous, expected, count = GENESIS, 1, 0
+    with register.read() as session:
+        checkpoint = session.execute(
+            select(AuditCheckpoint.through_seq, AuditCheckpoint.through_mac)
+            .order_by(AuditCheckpoint.through_seq.desc())
+            .limit(1)
+        ).first()
+        if checkpoint is not None:
+            recorded = session.scalar(
+                select(AuditEvent.seq).where(
+                    AuditEvent.action == "prune", AuditEvent.object_id == str(checkpoint[0])
+                )
+            )
+            if recorded is None:
+                return Verdict(
+                    0,
+                    checkpoint[0] + 1,
+                    f"het controlepunt na volgnummer {checkpoint[0]} staat niet in de keten",
+                )
+            previous, expected = bytes.fromhex(checkpoint[1]), checkpoint[0] + 1
+    columns = ", ".join(c.key for c in COLUMNS)
+    breaks: list[tuple[int, str]] = []
+    whole: int | None = None  # events that were whole before the first break
+    with register.raw() as raw:
+        cursor = raw.execute(f"SELECT {columns} FROM audit_events ORDER BY seq")  # noqa: S608
+        while rows := cursor.fetchmany(20_000):
+            for values in rows:
+                seq, stored = values[0], values[-1]
+                mac = mac_of(key, previous, values[:-1])
+                if seq != expected:
+                    # Events are missing (or out of place): the chain goes on from this one.
+                    breaks.append((min(seq, expected), _gap(expected, seq)))
+                    mac = _stored_mac(stored, mac)
+                elif not hmac.compare_digest(mac.hex(), stored):
+                    breaks.append(
+                        (
+                            seq,
+                            "de gebeurtenis past niet in de keten: gewijzigd, verwisseld of"
+                            " ertussen gezet",
+                        )
+                    )
+                    mac = _stored_mac(stored, mac)
+                elif seq == kept_seq and not hmac.compare_digest(stored, kept_mac):
+                    breaks.append((seq, "de gebeurtenis is een andere dan het sleutelbestand kent"))
+                if breaks and whole is None:
+                    whole = count
+                previous, expected, count = mac, max(seq, expected) + 1, count + 1
+    if kept_seq >= expected:
+        breaks.append(
+            (
+                expected,
+                f"de laatste {kept_seq - expected + 1} gebeurtenissen ontbreken: het"
+                f" sleutelbestand kent volgnummer {kept_seq}, het log eindigt bij {expected - 1}",
+            )
+        )
+    if not breaks:
+        return Verdict(count)
+    (first, reason), later = breaks[0], tuple(seq for seq, _ in breaks[1:])
+    if later:
+        shown = ", ".join(str(seq) for seq in later[:10]) + (" …" if len(later) > 10 else "")
+        reason += f"; verder ook bij volgnummer {shown}"
+    return Verdict(count if whole is None else whole, first, reason, later)
+
+
+def _stored_mac(stored: object, computed: bytes) -> bytes:
+    """The MAC an event that breaks the chain claims, which the next event was chained to;
+    the computed one when it is not even a MAC."""
+    try:
+        claimed = bytes.fromhex(str(stored))
+    except ValueError:
+        return computed
+    return claimed if len(claimed) == len(computed) else computed
+
+
+def _gap(expected: int, seq: int) -> str:
+    if seq < expected:
+        return f"volgnummer {seq} staat er dubbel of op de verkeerde plek"
+    missing = seq - expected
+    return f"volgnummer {expected} ontbreekt" + (
+        f" (en de {missing - 1} daarna)" if missing > 1 else ""
+    )
+
+
+# --- reading the log ---------------------------------------------------------------------------
+
+
+def what(object_type: str, action: str) -> str:
+    """An event in Dutch words: "cliënt ingezien", "contactmoment aangemaakt"."""
+    label = ACTION_LABELS.get(action, action)
+    thing = OBJECT_LABELS.get(object_type, object_type)
+    return f"{thing} {label}" if thing else label
+
+
+@dataclass(frozen=True, slots=True)
+class ShownEvent:
+    seq: int
+    at: datetime
+    user_name: str
+    role: str
+    code: str
+    action: str
+    object_type: str
+    object_id: str
+    client_number: str
+    outcome: str
+    detail: str
+
+    @property
+    def what(self) -> str:
+        return what(self.object_type, self.action)
+
+
+def events(
+    register: Register,
+    *,
+    client_number: str | None = None,
+    user_name: str | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[ShownEvent]:
+    """The log, oldest first, filtered by client, user and first day (teamleider)."""
+    register.require_teamleider(REFUSAL)
+    query = select(*COLUMNS[:-1]).order_by(AuditEvent.seq)
+    if client_number is not None:
+        query = query.where(AuditEvent.client_number == client_number.strip())
+    if user_name is not None:
+        query = query.where(AuditEvent.user_name == user_name)
+    if since is not None:
+        query = query.where(AuditEvent.at >= datetime.combine(since, datetime.min.time()))
+    with register.read_connection() as conn:
+        rows = conn.execute(query).all()
+    if limit is not None:
+        rows = rows[-limit:]
+    return [
+        ShownEvent(seq, at, user, role, code, action, otype, oid, number or "", outcome, detail)
+        for seq, at, user, role, code, action, otype, oid, _cid, number, outcome, detail in rows
+    ]
+
+
+def listed(clients: Sequence[tuple[int, str]], what: str) -> list[Event]:
+    """One export event per client in a list that leaves the register (`what` says which
+    list and format), so each client's inzage shows it."""
+    seen: dict[int, str] = dict(clients)
+    return [
+        Event("export", "clients", str(cid), cid, "ok", what, number)
+        for cid, number in sorted(seen.items())
+    ]
+
+
+def logins_failed(count: int, last: datetime | None, user: str) -> Sequence[Event]:
+    """The failed tries since the last success, as events (they could not be written while
+    the register was locked)."""
+    when = f", de laatste op {last:%Y-%m-%d %H:%M} UTC" if last else ""
+    return [
+        Event("login-failed", "users", user, None, "mislukt", f"poging {n + 1} van {count}{when}")
+        for n in range(count)
+    ]
