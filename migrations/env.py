@@ -25,7 +25,7 @@ from wijkteam_tui.store.models import Base
 
 def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """What Alembic compares with the models: not the key slots a team server keeps in tables
-    of their own (store/server_roles.py, beside the register's tables, as a key file is)."""
+    of their own (store/server/roles.py, beside the register's tables, as a key file is)."""
     return not (type_ == "table" and name in ("key_store", "key_history"))
 
 

@@ -39,11 +39,11 @@ from tests import pg  # noqa: E402
 settings.register_profile("wijkteam", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("wijkteam")
 from wijkteam_tui.store import keys as crypto  # noqa: E402
-from wijkteam_tui.store import server  # noqa: E402
 from wijkteam_tui.store.address import Location, server_address  # noqa: E402
 from wijkteam_tui.store.keys import Unlocked  # noqa: E402
 from wijkteam_tui.store.opening import create_register  # noqa: E402
 from wijkteam_tui.store.register import Register  # noqa: E402
+from wijkteam_tui.store.server import signin  # noqa: E402
 
 PASSPHRASE = "correct paard batterij"
 #: The two places a register can be: a SQLCipher file here, or a PostgreSQL server.
@@ -64,7 +64,7 @@ def unlock_as(
     """Open `user`'s key slot (signing in, on a server) without opening the register."""
     if isinstance(location, Path):
         return crypto.unlock(location, user, passphrase, one_time_ok=one_time_ok)
-    engine, _keys, unlocked = server.unlock(location, user, passphrase, one_time_ok=one_time_ok)
+    engine, _keys, unlocked = signin.unlock(location, user, passphrase, one_time_ok=one_time_ok)
     engine.dispose()
     return unlocked
 

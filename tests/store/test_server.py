@@ -25,11 +25,13 @@ from wijkteam_tui.errors import (
     UsageError,
     WrongPassphraseError,
 )
-from wijkteam_tui.store import server, services
+from wijkteam_tui.store import services
 from wijkteam_tui.store.address import VERIFIED_TLS, ServerAddress, location, server_address
 from wijkteam_tui.store.freshness import watch
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.server.connection import WRITE_LOCK, login_secret
+from wijkteam_tui.store.server.keystore import ServerKeys
 from wijkteam_tui.store.users import add_user
 
 TODAY = date(2026, 11, 22)
@@ -178,7 +180,7 @@ def test_a_write_waits_for_a_colleagues_write_and_says_so(new_register: NewRegis
     waited: list[float] = []
     register.on_wait = lambda: waited.append(time.monotonic())
     holder = register.engine.raw_connection()
-    holder.dbapi_connection.execute(f"SELECT pg_advisory_xact_lock({server.WRITE_LOCK})")
+    holder.dbapi_connection.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
     release = threading.Timer(2.6, holder.dbapi_connection.rollback)
     started = time.monotonic()
     release.start()
@@ -386,7 +388,7 @@ def _as_role(address, name: str, passphrase: str) -> psycopg.Connection:
     could do with a tool other than wijkteam."""
     url = address.url.set(drivername="postgresql", username=address.login_role(name))
     return psycopg.connect(
-        str(url), password=server.login_secret(name, passphrase), options="-c search_path=wijkteam"
+        str(url), password=login_secret(name, passphrase), options="-c search_path=wijkteam"
     )
 
 
@@ -491,7 +493,7 @@ def test_a_medewerker_changes_only_his_own_key_slot_and_every_version_is_kept(
     try:
         key = bytes(bram.unlocked.db_key)
         keys = bram.keys
-        assert isinstance(keys, server.ServerKeys)
+        assert isinstance(keys, ServerKeys)
         # Without anna's slot and the recovery slot: refused by the server, nothing changed.
         with pytest.raises(RoleError, match="eigen sleutel"):
             keys.rewrite(key, lambda kf: kf.without_user("anna"))
@@ -616,7 +618,7 @@ def test_two_registers_on_one_server_are_strangers(cluster: Cluster):
         # Her login of the first register does not open the second database.
         url = second.url.set(drivername="postgresql", username=first.login_role("anna"))
         with pytest.raises(psycopg.OperationalError, match="permission denied"):
-            psycopg.connect(str(url), password=server.login_secret("anna", PASSPHRASE)).close()
+            psycopg.connect(str(url), password=login_secret("anna", PASSPHRASE)).close()
         open_register(second, "bram", BRAM).close()
     finally:
         postgres.drop(first.database)

@@ -87,10 +87,10 @@ def cmd_db_rekey(args: argparse.Namespace) -> int:
 def cmd_db_keys(args: argparse.Namespace) -> int:
     """The versions of a team server's key slots, or one put back (teamleider)."""
     # Lazy: the store and psycopg load only for a register on a team server.
-    from wijkteam_tui.store import key_history
     from wijkteam_tui.store.address import ServerAddress
     from wijkteam_tui.store.audit.chain import Event
     from wijkteam_tui.store.audit.log import record
+    from wijkteam_tui.store.server import key_history
 
     address = where(args)
     if not isinstance(address, ServerAddress):
@@ -185,7 +185,7 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     found = where(args)
     if isinstance(found, ServerAddress):
         # Lazy: psycopg loads only for a register on a team server.
-        from wijkteam_tui.store.server_check import check_server_register
+        from wijkteam_tui.store.server.check import check_server_register
 
         report = check_server_register(found, *credentials(args))
     else:
@@ -228,7 +228,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         # The structure on a server is its owner's: the operator's set-up role brings it up
         # to date, with a one-time password in $PGPASSWORD (README).
         # Lazy: psycopg loads only for a register on a team server.
-        from wijkteam_tui.store.server import upgrade
+        from wijkteam_tui.store.server.setup import upgrade
 
         _tell_upgraded(upgrade(found, server_password()))
         return 0

@@ -210,13 +210,13 @@ def _server_passwd(args: argparse.Namespace) -> str:
     # Lazy: the store and psycopg load only for a register on a team server.
     from wijkteam_tui.store.address import ServerAddress
     from wijkteam_tui.store.keys.changes import set_user_passphrase
-    from wijkteam_tui.store.server import open_server_register
+    from wijkteam_tui.store.opening import open_on_server
 
     address = where(args)
     assert isinstance(address, ServerAddress)
     user = user_name(args)
     current = current_passphrase(args, "Huidig wachtwoord")
-    register = open_server_register(address, user, current, one_time_ok=True)
+    register = open_on_server(address, user, current, one_time_ok=True)
     try:
         passphrase = new_passphrase(args)
         set_user_passphrase(register.keys, register.unlocked, user, passphrase)
@@ -268,7 +268,8 @@ def _server_recover(args: argparse.Namespace, address: Any, user: str, key: str)
     """`recover` on a team server: the person signs in this once with a temporary password
     that the server's operator gave their role ($PGPASSWORD)."""
     # Lazy: the store and psycopg load only for a register on a team server.
-    from wijkteam_tui.store import server
+    from wijkteam_tui.store.opening import open_on_server
+    from wijkteam_tui.store.server.signin import recover
 
     temporary = server_password()
     if not temporary:
@@ -278,8 +279,8 @@ def _server_recover(args: argparse.Namespace, address: Any, user: str, key: str)
             " het in $PGPASSWORD. Er is niets gewijzigd."
         )
     passphrase = new_passphrase(args)
-    server.recover(address, user, key, passphrase, server_password=temporary)
-    register = server.open_server_register(address, user, passphrase)
+    recover(address, user, key, passphrase, server_password=temporary)
+    register = open_on_server(address, user, passphrase)
     try:
         _log_user(register, user, PASSPHRASE_RECOVERED)
     finally:

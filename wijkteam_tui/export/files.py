@@ -77,8 +77,8 @@ def file_name(number: str, file_format: str) -> str:
 
 
 def render(doc: document.SharedDocument, file_format: str) -> bytes:
-    # The renderers load fpdf2 and fontTools (about 30 MB): only when a document is made,
-    # not with the screens.
+    # Lazy: the renderers load fpdf2 and fontTools (about 30 MB): only when a document is
+    # made, not with the screens.
     from wijkteam_tui.export import card, ical, markdown, pdf
 
     if file_format == "ics":
@@ -141,7 +141,7 @@ def shortened(doc: document.SharedDocument, file_format: str) -> list[str]:
     """What `file_format` had to shorten of `doc` to fit (only the wallet card shortens)."""
     if file_format != "kaart":
         return []
-    # fpdf2 only when a card is made, as in `render`.
+    # Lazy: fpdf2 only when a card is made, as in `render`.
     from wijkteam_tui.export import card
 
     return card.lay_out(doc).shortened

@@ -12,13 +12,14 @@ shaped with HarfBuzz (uharfbuzz), as fpdf2 supports, text by text where it is ne
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from wijkteam_tui.domain.dates import next_time_text
+from wijkteam_tui.domain.dates import format_date, next_time_text
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.export.document import NOT_YET, PlanLine, SharedDocument
 
@@ -287,8 +288,4 @@ def render(doc: SharedDocument) -> bytes:
 
 
 def _day(value: object) -> str:
-    from datetime import date
-
-    from wijkteam_tui.domain.dates import format_date
-
     return format_date(value) if isinstance(value, date) else ""

@@ -1,7 +1,7 @@
 """Where a register is: a file on this computer, or a database on a team server.
 
 `--db` (or $WIJKTEAM_DB) is a path for a local register and a `postgresql://host/database`
-address for a register on a PostgreSQL server (store/server.py). A server on another machine is
+address for a register on a PostgreSQL server (store/server/). A server on another machine is
 reached only over TLS with a verified certificate (`sslmode=verify-full`); over the local socket
 or loopback the connection never leaves this computer, so there it may go without TLS.
 """
@@ -152,7 +152,7 @@ def _hosts(url: URL) -> list[str]:
 
 def _libpq_defaults() -> dict[str, str | None]:
     """libpq's own defaults for a connection, the environment's $PG… variables included."""
-    from psycopg import pq
+    from psycopg import pq  # Lazy: psycopg only once a server address is used
 
     return {
         item.keyword.decode(): item.val.decode() if item.val is not None else None

@@ -156,7 +156,8 @@ def _empty_the_log(register: Register) -> bool:
     """Checkpoint the write-ahead log into the database and truncate it; on a team server,
     analyse the client's tables anew, so that their statistics no longer show the client."""
     if register.server is not None:
-        from wijkteam_tui.store.server import analyze
+        # Lazy: psycopg and the server's code only for a register on a team server.
+        from wijkteam_tui.store.server.setup import analyze
 
         return analyze(register.engine, client_tables_only=True)
     with register.raw() as raw:

@@ -77,7 +77,8 @@ class Watcher(Protocol):
 def watch(register: Register) -> Watcher:
     """A watcher for `register` (its own connection; close it when done)."""
     if register.server is not None:
-        from wijkteam_tui.store.server import ChangeListener
+        # Lazy: psycopg and the server's code only for a register on a team server.
+        from wijkteam_tui.store.server.listen import ChangeListener
 
         return ChangeListener(register.engine)
     return ChangeWatcher(register)

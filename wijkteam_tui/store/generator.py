@@ -51,6 +51,7 @@ from wijkteam_tui.store.models import (
     User,
 )
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.team import snapshot_counts
 
 FIRST_NAMES = (
     "Anna Bram Cor Daan Els Fenna Gerrit Henk Ilse Joke Kees Lotte Marieke Niels Ria Sanne Tom"
@@ -215,13 +216,15 @@ def generate(
         if progress:
             progress(done, clients)
     if register.server is not None:
-        from wijkteam_tui.store.server import after_bulk_load
+        # Lazy: psycopg and the server's code only for a register on a team server.
+        from wijkteam_tui.store.server.setup import after_bulk_load
 
         # The rows came with their ids: the server's id sequences go on after them.
         after_bulk_load(register.engine)
     _trend_history(register, rng, today)
     if register.server is not None:
-        from wijkteam_tui.store.server import analyze
+        # Lazy: psycopg and the server's code only for a register on a team server.
+        from wijkteam_tui.store.server.setup import analyze
 
         analyze(register.engine)
     else:
@@ -241,8 +244,6 @@ def _trend_history(register: Register, rng: random.Random, today: date, days: in
     """Twelve weeks of daily snapshots before today, so that the demo's Team screen shows a
     trend at once: each medewerker's figures of today, walked back with a random drift (as
     fictitious as the rest). A real register builds its history one sweep a day."""
-    from wijkteam_tui.store.team import snapshot_counts
-
     with register.write() as session:
         counts = snapshot_counts(session, today)
         for user_id, (caseload, overdue, alerts, urgent, out_of_view) in counts.items():

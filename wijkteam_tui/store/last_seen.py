@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from platformdirs import user_state_path
+
 from wijkteam_tui.errors import OlderRegisterError
 from wijkteam_tui.store import files, restores
 from wijkteam_tui.store.audit import chain, log
@@ -109,8 +111,6 @@ def state_folder() -> Path:
     chosen = os.environ.get(STATE_ENV)
     if chosen:
         return Path(chosen).expanduser()
-    from platformdirs import user_state_path
-
     return user_state_path("wijkteam", appauthor=False)
 
 

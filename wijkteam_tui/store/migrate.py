@@ -1,5 +1,5 @@
 """The register's structure: the Alembic migrations, their revisions, and bringing a local
-register up to date with a checked backup copy first (a team server's: store/server.py).
+register up to date with a checked backup copy first (a team server's: store/server/setup.py).
 
 Alembic is imported only when a register's structure must change: a register at HEAD_REVISION
 opens without loading it or reading the migration scripts.
@@ -47,6 +47,7 @@ class MigrationReport:
 
 def migration_config(script_location: Path | None = None) -> Config:
     """An Alembic configuration pointing at our migrations (or a test's own copy)."""
+    # Lazy: Alembic loads only when the structure is looked at.
     from alembic.config import Config
 
     cfg = Config()
@@ -55,6 +56,7 @@ def migration_config(script_location: Path | None = None) -> Config:
 
 
 def head_revision(script_location: Path | None = None) -> str:
+    # Lazy: Alembic loads only when the structure is looked at.
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(migration_config(script_location)).get_current_head()
@@ -63,6 +65,7 @@ def head_revision(script_location: Path | None = None) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    # Lazy: Alembic loads only when the structure is looked at.
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
@@ -99,6 +102,7 @@ def run_migrations(
 ) -> MigrationReport | None:
     if script_location is None and stored_revision(engine) == HEAD_REVISION:
         return None
+    # Lazy: Alembic loads only when the structure is looked at.
     from alembic import command
 
     head = head_revision(script_location)

@@ -91,6 +91,10 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
+#: A new register's team name when none is given.
+DEFAULT_TEAM_NAME = "Wijkteam"
+
+
 class TeamSettings(Versioned, Base):
     """One row: the team's name and the settings every rule reads."""
 

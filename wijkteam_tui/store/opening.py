@@ -1,6 +1,6 @@
 """Making and opening a register: on this computer (a SQLCipher file beside its key file) or
-on a team server (store/server.py signs in and hands back its engine and keys); either way the
-opening is finished here, so the server never calls back into it.
+on a team server (store/server/signin.py signs in and hands back its engine and keys); either
+way the opening is finished here, so the server never calls back into it.
 
 Before anything is written a local database must show itself to be the key file's register,
 and its structure is brought up to date (store/migrate.py) with a checked copy kept first.
@@ -39,14 +39,12 @@ from wijkteam_tui.store.migrate import (
     migration_config,
     run_migrations,
 )
-from wijkteam_tui.store.models import TeamSettings, User
+from wijkteam_tui.store.models import DEFAULT_TEAM_NAME, TeamSettings, User
 from wijkteam_tui.store.register import CurrentUser, Register
 from wijkteam_tui.store.sqlite import faults, journal, lock
 from wijkteam_tui.store.sqlite.connection import connect_keyed, keyed_engine
 from wijkteam_tui.store.sqlite.location import check_location
 from wijkteam_tui.store.transactions import BEGIN_OPTION
-
-DEFAULT_TEAM_NAME = "Wijkteam"
 
 
 def create_register(
@@ -64,11 +62,12 @@ def create_register(
     Nothing is left behind when any step fails. On a team server `user` signs in the one time
     with the password the operator gave (`server_password`, or what libpq finds)."""
     if isinstance(path, ServerAddress):
-        from wijkteam_tui.store import server
+        # Lazy: psycopg and the server's code only for a register on a team server.
+        from wijkteam_tui.store.server.setup import create_server_register
 
         if demo:
             raise RegisterError("Het demoregister staat altijd op deze computer.")
-        unlocked, recovery_key = server.create_server_register(
+        unlocked, recovery_key = create_server_register(
             path,
             user,
             passphrase,
@@ -77,7 +76,7 @@ def create_register(
             bootstrap_password=server_password,
         )
         unlocked.forget()
-        return _made(server.open_server_register(path, user, passphrase), user), recovery_key
+        return _made(open_on_server(path, user, passphrase), user), recovery_key
     path = path.expanduser()
     validate_user_name(user)
     if not (demo and passphrase == DEMO_PASSPHRASE):
@@ -155,9 +154,7 @@ def open_register(
     older than `user` saw it last is refused unless a restore explains it or `accept_older`
     (see store/last_seen.py)."""
     if isinstance(path, ServerAddress):
-        from wijkteam_tui.store.server import open_server_register
-
-        return last_seen.settle(open_server_register(path, user, passphrase), accept_older)
+        return last_seen.settle(open_on_server(path, user, passphrase), accept_older)
     path = existing_register(path)
     unlocked = unlock(path, user, passphrase)
     opened = open_unlocked(path, unlocked, script_location=script_location)
@@ -170,9 +167,7 @@ def unlock_and_open(
     """Open the slot of `user` and the register (for the unlock screen: `how` is "login", or
     "unlock" after a lock), refused like `open_register` when it went back in time."""
     if isinstance(location, ServerAddress):
-        from wijkteam_tui.store.server import open_server_register
-
-        opened = open_server_register(location, user, passphrase, how=how)
+        opened = open_on_server(location, user, passphrase, how=how)
     else:
         opened = open_unlocked(location, unlock(location, user, passphrase), how=how)
     return last_seen.settle(opened, accept_older)
@@ -181,9 +176,10 @@ def unlock_and_open(
 def replace_one_time(location: Location, user: str, one_time: str, chosen: str) -> None:
     """Put the passphrase `user` chose in place of the one-time one a teamleider gave."""
     if isinstance(location, ServerAddress):
-        from wijkteam_tui.store import server
+        # Lazy: psycopg and the server's code only for a register on a team server.
+        from wijkteam_tui.store.server import signin
 
-        engine, keys, given = server.unlock(location, user, one_time, one_time_ok=True)
+        engine, keys, given = signin.unlock(location, user, one_time, one_time_ok=True)
         try:
             set_user_passphrase(keys, given, user, chosen)
         finally:
@@ -250,6 +246,32 @@ def open_unlocked(
     )
 
 
+def open_on_server(
+    address: ServerAddress,
+    user: str,
+    passphrase: str,
+    *,
+    how: str = "login",
+    one_time_ok: bool = False,
+) -> Register:
+    """Sign in to a team server, open the slot and open the register (migrating it if
+    needed); not checked against what `user` saw last (`open_register` does that).
+    `one_time_ok`: also with a one-time passphrase (to replace it)."""
+    # Lazy: psycopg and the server's code only for a register on a team server.
+    from wijkteam_tui.store.server.signin import sign_in
+
+    signed = sign_in(address, user, passphrase, one_time_ok=one_time_ok)
+    return open_on_engine(
+        address,
+        signed.engine,
+        signed.unlocked,
+        keys=signed.keys,
+        audit_key=signed.audit_key,
+        how=how,
+        fault=signed.fault,
+    )
+
+
 def open_on_engine(
     location: Location,
     engine: Engine,
@@ -267,7 +289,8 @@ def open_on_engine(
     by `open_unlocked`), the users synced, and the opening logged."""
     try:
         if isinstance(location, ServerAddress):
-            from wijkteam_tui.store.server import migrate
+            # Lazy: psycopg and the server's code only for a register on a team server.
+            from wijkteam_tui.store.server.setup import migrate
 
             report = migrate(engine, location)
             register_keys(engine, unlocked, audit_key=audit_key)
@@ -327,7 +350,7 @@ def verify_identity(
         raise faults.foreign_register(path)
     if revision[0] == HEAD_REVISION and script_location is None:
         return HEAD_REVISION
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # Lazy: only for a register not at the head
 
     script = ScriptDirectory.from_config(migration_config(script_location))
     if not known(script, revision[0]):
@@ -368,7 +391,7 @@ def register_keys(engine: Engine, unlocked: Unlocked, *, audit_key: bytes | None
     them at this opening: the chain key its events were made with, and the key file's signer.
     A key file signed by another key (its roles re-signed by someone who made their own
     signing key) is refused. A team server keeps the chain key sealed among its key slots
-    (store/server.py) and passes it as `audit_key`: only the signer is checked then."""
+    (store/server/keystore.py) and passes it as `audit_key`: only the signer is checked then."""
     signer = base64.b64encode(unlocked.key_file.signer).decode("ascii")
     with Session(engine) as session:
         row = session.execute(

@@ -1,7 +1,7 @@
 """An opened, unlocked register: who works in it, its keys, its engine and its sessions.
 
 How a register is made and opened, on this computer or on a team server, is store/opening.py;
-what SQLite needs is store/sqlite/, what a server needs store/server.py.
+what SQLite needs is store/sqlite/, what a server needs store/server/.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Register:
         keys: KeyStore | None = None,
         fault: Callable[[BaseException | None], WijkteamError | None] | None = None,
     ) -> None:
-        #: A local register's path, or a team server's address (store/server.py).
+        #: A local register's path, or a team server's address (store/server/).
         self.location = location
         self.server = location if isinstance(location, ServerAddress) else None
         #: Where the key slots are kept: the key file beside the database, or a server table.

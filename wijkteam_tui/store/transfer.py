@@ -9,8 +9,8 @@ counts the rows of every table on both sides and verifies the audit chain of the
 before it says that it is done.
 
 On a server, people log in with a role of their own whose password comes from their
-passphrase (store/server.py): the person who copies gets theirs; the others' roles are made
-closed, and a teamleider gives each of them a one-time passphrase (`wijkteam user reset`).
+passphrase (store/server/connection.py): the person who copies gets theirs; the others' roles
+are made closed, and a teamleider gives each of them a one-time passphrase (`wijkteam user reset`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, RoleError, UsageError
-from wijkteam_tui.store import files, server
+from wijkteam_tui.store import files
 from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.keys.keyfile import KeyFile
@@ -36,6 +36,8 @@ from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.migrate import HEAD_REVISION, migration_config, run_alembic, stored_revision
 from wijkteam_tui.store.models import Base, TeamSettings
 from wijkteam_tui.store.opening import existing_register, open_register, verify_identity
+from wijkteam_tui.store.server import keystore, setup, signin
+from wijkteam_tui.store.sqlite import lock
 from wijkteam_tui.store.sqlite.connection import connect_keyed, make_engine
 
 REFUSAL = "Alleen een teamleider kopieert het register."
@@ -115,10 +117,10 @@ def copy_register(
 def _opened_source(source: Location, user: str, passphrase: str) -> Iterator[_Source]:
     """The source's key slots opened as `user` (a teamleider) and an engine that only reads."""
     if isinstance(source, ServerAddress):
-        engine, keys, unlocked = server.unlock(source, user, passphrase)
+        engine, keys, unlocked = signin.unlock(source, user, passphrase)
         try:
             key_file = keys.current()
-            audit_key = server.unseal_audit_key(key_file, unlocked.db_key)
+            audit_key = keystore.unseal_audit_key(key_file, unlocked.db_key)
             if stored_revision(engine) != HEAD_REVISION:
                 raise RegisterError(
                     "Het register op de server is van een oudere versie; open het eerst"
@@ -207,7 +209,7 @@ def _to_server(
     operator's one-time password)."""
     user, passphrase, bootstrap_password = login
     key_file = src.key_file.with_extra(generation=src.key_file.generation + 1)
-    with server.new_structure(
+    with setup.new_structure(
         target,
         user,
         passphrase,
@@ -227,8 +229,6 @@ def _to_file(
     target: Path,
     progress: Callable[[str, int], None] | None,
 ) -> None:
-    from wijkteam_tui.store.sqlite import lock
-
     target = target.expanduser()
     key_path = key_file_path(target)
     ours = [target, key_path, backup_key_file_path(target)]
@@ -237,7 +237,7 @@ def _to_file(
     files.private_folder(target.parent)
     made_lock = not lock.lock_file_path(target).exists()
     key = bytes(src.unlocked.db_key)
-    extra = {k: v for k, v in src.key_file.extra.items() if k != server.AUDIT_KEY}
+    extra = {k: v for k, v in src.key_file.extra.items() if k != keystore.AUDIT_KEY}
     key_file = KeyFile(
         src.key_file.register_id,
         src.key_file.created_at,
@@ -251,7 +251,7 @@ def _to_file(
         generation = FileKeys(target).write_new(key_file, key)
         engine = make_engine(lambda: connect_keyed(target, key, new=True))
         try:
-            from alembic import command
+            from alembic import command  # Lazy: Alembic only when a register is made
 
             run_alembic(engine, migration_config(), command.upgrade, "head")
             with engine.connect() as writing, writing.begin():
@@ -268,8 +268,6 @@ def _remove(paths: list[Path]) -> None:
 
 
 def _leftovers(target: Path, made_lock: bool) -> list[Path]:
-    from wijkteam_tui.store.sqlite import lock
-
     found = [
         target,
         key_file_path(target),

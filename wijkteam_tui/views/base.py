@@ -243,7 +243,7 @@ class WijkteamScreen(StoreWorkers, Screen[R]):
 
     def show_top_bar(self) -> None:
         """The team, the user and the day in the screen's top bar, once the team is known."""
-        from wijkteam_tui.views.topbar import TopBar  # imports the store: not at start-up
+        from wijkteam_tui.views.topbar import TopBar  # Lazy: it imports the store
 
         team = self.wijkteam.team
         if team is not None:

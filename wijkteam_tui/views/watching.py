@@ -30,7 +30,7 @@ class Reactions:
 
 def keep_watching(register: Register, stop: threading.Event, react: Reactions) -> None:
     """Look every half second until `stop` is set, the access ended or watching failed."""
-    # Imported here, in the thread: the store's modules load after the first screen is up.
+    # Lazy: imported here, in the thread: the store loads after the first screen is up.
     from wijkteam_tui.store.freshness import (
         POLL_SECONDS,
         RETRY_SECONDS,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -95,8 +96,6 @@ def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
     """Remove the events older than `years` (from the oldest on), leaving a checkpoint with
     the last removed event's number and MAC so that what remains still verifies, and an event
     that says so. Returns how many were removed. Part of the daily sweep."""
-    from dateutil.relativedelta import relativedelta
-
     cutoff = datetime.combine(today - relativedelta(years=years), datetime.min.time())
     with register.write() as session:
         if register.server is not None:
@@ -109,7 +108,7 @@ def prune(register: Register, today: date, years: int = KEEP_YEARS) -> int:
             first, through, mac = plan
             pruned = int(through) - int(first) + 1
             # Through the one function that may remove events, and only past their term
-            # (store/server_roles.py).
+            # (store/server/roles.py).
             session.execute(text("SELECT prune_audit(:through)"), {"through": through})
             _checkpoint(session, through, mac, pruned, years)
             return pruned

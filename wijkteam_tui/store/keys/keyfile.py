@@ -46,7 +46,7 @@ from wijkteam_tui.store.keys.primitives import (
 FORMAT = "wijkteam-sleutelbestand"
 #: Version 3: the checksum and the MAC cover each slot's encrypted private keys by their
 #: SHA-256 (`_covered`), so that a document with colleagues' slots withheld (what a team server
-#: shows a medewerker, store/server_roles.py) is checked, and changed, as the whole.
+#: shows a medewerker, store/server/roles.py) is checked, and changed, as the whole.
 FORMAT_VERSION = 3
 #: Version 2 covered the slots' encrypted keys themselves; still read, written as version 3.
 WHOLE_FORM_VERSION = 2

@@ -63,7 +63,12 @@ from wijkteam_tui.store.keys.keyfile import (
     Slot,
 )
 from wijkteam_tui.store.keys.primitives import MAX_KDF_WORK, KdfCost, derive_key, new_database_key
-from wijkteam_tui.store.keys.slots import make_slot, new_recovery_key, normalise_recovery_key
+from wijkteam_tui.store.keys.slots import (
+    Unlocked,
+    make_slot,
+    new_recovery_key,
+    normalise_recovery_key,
+)
 from wijkteam_tui.store.keys.storage import (
     backup_key_file_path,
     file_mac_ok,
@@ -161,9 +166,7 @@ def renew_key(register: Register, reason: str) -> tuple[Register, str | None]:
     still due."""
     register.require_teamleider("Alleen een teamleider vernieuwt de databasesleutel.")
     if register.server is not None:
-        from wijkteam_tui.store import server
-
-        return server.renew_key(register, reason)
+        return _renew_on_server(register, reason)
     path, unlocked = register.path, register.unlocked
     user = unlocked.user
     # Copies outlive the close, which wipes the register's own buffers.
@@ -365,3 +368,32 @@ def _open_legacy_slot(slot: dict[str, Any], register_id: str, passphrase: str) -
     aad = json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
     nonce = base64.b64decode(str(slot["nonce"]))
     return AESGCM(kek).decrypt(nonce, base64.b64decode(str(slot["wrapped_key"])), aad)
+
+
+def _renew_on_server(register: Register, reason: str) -> tuple[Register, str | None]:
+    """A new register key on a team server (after someone was switched off): every slot gets it
+    sealed in and the audit chain's key is sealed with it, in one transaction; the register
+    stays open, now holding the new key. What a switched-off person knew opens nothing: their
+    role may not log in, and the key they may remember no longer fits the slots."""
+    # Lazy: psycopg and the server's code only for a register on a team server.
+    from wijkteam_tui.store.server.keystore import AUDIT_KEY, ServerKeys, seal_audit_key
+
+    keys = register.keys
+    assert isinstance(keys, ServerKeys)
+    old = register.unlocked
+    new_key = new_database_key()
+
+    def resealed(current: KeyFile) -> KeyFile:
+        extra = {k: v for k, v in current.extra.items() if k != REKEY_DUE}
+        extra[AUDIT_KEY] = seal_audit_key(register.audit_key, new_key)
+        return KeyFile(
+            current.register_id, current.created_at, current.signer, current.slots, extra
+        ).resealed(new_key)
+
+    renewed, _ = keys.rewrite(bytes(old.db_key), resealed, new_key=new_key)
+    register.unlocked = Unlocked(
+        new_key, renewed, old.user, old.role, old.warnings, keys=bytes(old.keys)
+    )
+    old.forget()
+    record(register, Event("rekey", "register", detail=f"registersleutel vernieuwd {reason}"))
+    return register, None

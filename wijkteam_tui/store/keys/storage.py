@@ -45,7 +45,7 @@ def backup_key_file_path(db_path: Path) -> Path:
 @dataclass(frozen=True)
 class Login:
     """What a change of the key slots means for a person's login to a team server (their own
-    PostgreSQL role: store/server.py). A local register has no logins of its own: the key
+    PostgreSQL role: store/server/). A local register has no logins of its own: the key
     file beside it ignores this."""
 
     user: str

@@ -1,7 +1,7 @@
 """SQLCipher connections: keying, pragmas, the engine and its transactions, and copies.
 
 Everything SQLite- and SQLCipher-specific about talking to the database lives here, so that the
-rest of `store/` runs on a team server (store/server.py) with the same models and migrations.
+rest of `store/` runs on a team server (store/server/) with the same models and migrations.
 """
 
 from __future__ import annotations

@@ -1,48 +1,13 @@
-"""Who may do what on a team server, enforced by PostgreSQL itself.
-
-A register in database D has three roles nobody logs in as, and one login per person:
-
-- `D_team`: the rights every colleague has. Read and change the register's rows; only add to
-  the audit log and its checkpoints; read the key slots through `keys_read`, which withholds
-  what a colleague's passphrase could be guessed from; nothing else.
-- `D_lead`: the teamleiders. The team's rights, reading the audit log, the key slots whole
-  and their history, and the functions below that add, reset and switch off colleagues.
-- `D_owner`: owns the schema, every table and every function, and may create roles
-  (CREATEROLE) for those functions. No colleague is a member of it; only the operator's set-up
-  role is, which makes the register and brings its structure up to date (README).
-- `<user>@D`: a person's login, a member of `D_team` (and of `D_lead` for a teamleider),
-  without CREATEROLE and owning nothing.
-
-What a teamleider does beyond rows goes through `SECURITY DEFINER` functions owned by `D_owner`,
-with `search_path` fixed to the schema and then `pg_temp`; each checks who calls it
-(`session_user`) and touches only this register's logins. The key slots change only through
-`keys_write`, which keeps every earlier version in `key_history` and lets a medewerker change
-nothing but their own slot and the audit log's head. Every audit event is checked as it is
-inserted: it is in the name of the login that writes it, in that login's role, and it follows
-the newest event. The names of the roles are derived from `current_database()` inside the SQL,
-so nothing here names a register.
+"""The team server's own functions, in SQL: who calls (`caller_user`), the logins a teamleider
+manages, the key slots (`keys_read`, `keys_write`), the audit log's checks and pruning, and
+upkeep. Each is `SECURITY DEFINER`, owned by the register's owner role, with its search path
+fixed (store/server/roles.py makes and grants them; its docstring says who may do what).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
-
-from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import AuthenticationError, UsageError
-from wijkteam_tui.store.address import ServerAddress
-
-SCHEMA = "wijkteam"
-#: Every function below has its search path fixed to the schema, then temporary objects last
-#: (so that a temporary table or function of the caller's cannot stand in for one of ours).
-
-
-def quoted(name: str) -> str:
-    """An SQL identifier, quoted."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 #: Who calls: the wijkteam user behind `session_user` when it is a login of this register.
-_CALLER = """
+CALLER = """
 CREATE OR REPLACE FUNCTION caller_user() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT CASE WHEN right(session_user, length(current_database()) + 1)
@@ -68,7 +33,7 @@ END $$;
 #: A login of this register: made, given a new password, (re)opened or closed, and its role.
 #: `lead` NULL leaves the role as it is; only a teamleider (or the operator) may change
 #: someone else's login, and anyone their own password.
-_LOGINS = """
+LOGINS = """
 CREATE OR REPLACE FUNCTION login_set(login text, verifier text, lead boolean, may_login boolean)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
@@ -138,7 +103,7 @@ END $$;
 """
 
 #: The key slots: the current signed document, and every earlier one.
-_KEYS = """
+KEYS = """
 CREATE TABLE IF NOT EXISTS key_store (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     document BYTEA NOT NULL,
@@ -302,7 +267,7 @@ CREATE OR REPLACE TRIGGER key_store_kept BEFORE UPDATE OR DELETE ON key_store
 
 #: The audit log: its head for every writer, what pruning may remove, and the check of every
 #: event as it is inserted.
-_AUDIT = """
+AUDIT = """
 CREATE OR REPLACE FUNCTION audit_head() RETURNS TABLE (seq integer, mac text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
     SELECT seq, mac FROM audit_events ORDER BY seq DESC LIMIT 1
@@ -377,7 +342,7 @@ CREATE OR REPLACE TRIGGER audit_event_check BEFORE INSERT ON audit_events
 
 #: Statistics anew (only a table's owner may ANALYZE it): after an erasure, so that
 #: `pg_stats` no longer samples the client's values; after a bulk load, for the planner.
-_UPKEEP = """
+UPKEEP = """
 CREATE OR REPLACE FUNCTION analyze_tables(client_tables_only boolean) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
@@ -400,7 +365,7 @@ END $$;
 """
 
 #: Functions every colleague may call, and those for teamleiders only.
-_FOR_TEAM = (
+FOR_TEAM = (
     "caller_user()",
     "caller_leads()",
     "caller_operates()",
@@ -413,111 +378,7 @@ _FOR_TEAM = (
     "prune_audit(integer)",
     "analyze_tables(boolean)",
 )
-_FOR_LEADS = ("login_close(text)",)
+FOR_LEADS = ("login_close(text)",)
 
-
-def make_roles(conn: Connection, address: ServerAddress) -> None:
-    """The register's three roles, made by the operator's set-up role (which may create
-    roles and owns the database) at `init`: the owner may create roles and grant the team's
-    and the teamleiders' roles; the set-up role stays a member of the owner (to bring the
-    structure up to date later)."""
-    team, lead, owner = (
-        quoted(address.team_role),
-        quoted(address.lead_role),
-        quoted(address.owner_role),
-    )
-    for statement in (
-        f"CREATE ROLE {team} NOLOGIN",
-        f"CREATE ROLE {lead} NOLOGIN",
-        f"CREATE ROLE {owner} NOLOGIN CREATEROLE",
-        f"GRANT {team} TO {lead}",
-        f"GRANT {team}, {lead} TO {owner} WITH ADMIN OPTION",
-        f"GRANT {owner} TO CURRENT_USER",
-    ):
-        conn.exec_driver_sql(statement)
-    database = quoted(address.database)
-    conn.exec_driver_sql(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC")
-    conn.exec_driver_sql(f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {team}")
-    conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA} AUTHORIZATION {owner}")
-    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {team}")
-
-
-def make_server_objects(conn: Connection) -> None:
-    """The key slots' tables and the functions and triggers above, made (or, by `db
-    upgrade`, made anew) as the owner, after the register's tables, in the schema."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    for block in (_CALLER, _LOGINS, _KEYS, _AUDIT, _UPKEEP):
-        # On the driver's connection (the same transaction): without parameters, psycopg
-        # leaves the functions' own % signs alone.
-        raw.execute(block)
-
-
-def grant_work(conn: Connection, address: ServerAddress) -> None:
-    """What the team and the teamleiders may do, after the structure was made or brought up
-    to date (as the owner): rows read and changed; the audit log and its checkpoints only
-    added to (the log read by teamleiders); the key slots only read (changed through `keys_write`);
-    the structure's version only read; functions as listed above."""
-    team, lead = quoted(address.team_role), quoted(address.lead_role)
-    audit = "audit_events, audit_checkpoints"
-    statements = [
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {team}",
-        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {team}",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {team}",
-        # The checkpoints hold numbers and MACs only: every writer reads the newest.
-        f"REVOKE SELECT ON audit_events FROM {team}",  # noqa: S608 (quoted names of ours)
-        f"GRANT SELECT ON {audit} TO {lead}",
-        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {team}",
-        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON key_store, key_history FROM {team}",
-        # A colleague's slot is read through keys_read, without what guessing needs.
-        f"REVOKE SELECT ON key_store, key_history FROM {team}",  # noqa: S608 (quoted names)
-        f"GRANT SELECT ON key_store, key_history TO {lead}",
-        f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {SCHEMA} FROM PUBLIC",
-    ]
-    statements += [f"GRANT EXECUTE ON FUNCTION {f} TO {team}" for f in _FOR_TEAM]
-    statements += [f"GRANT EXECUTE ON FUNCTION {f} TO {lead}" for f in _FOR_LEADS]
-    for statement in statements:
-        conn.exec_driver_sql(statement)
-
-
-def set_login(
-    conn: Connection,
-    address: ServerAddress,
-    user: str,
-    verifier: str,
-    *,
-    role: Role | None = None,
-    may_login: bool = True,
-) -> None:
-    """Give `user`'s login the password whose SCRAM `verifier` is given: made when new (with
-    `role`), (re)opened unless `may_login` is False. Through `login_set`, which the server
-    refuses to a medewerker for anyone but themselves."""
-    try:
-        conn.execute(
-            text("SELECT login_set(:login, :verifier, :lead, :may_login)"),
-            {
-                "login": address.login_role(user),
-                "verifier": verifier,
-                "lead": None if role is None else role is Role.TEAMLEIDER,
-                "may_login": may_login,
-            },
-        )
-    except Exception as exc:
-        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42710":
-            raise UsageError(
-                f"Op de server bestaat al een databaserol '{address.login_role(user)}' die niet"
-                " bij dit register hoort. Kies een andere gebruikersnaam; er is niets gewijzigd."
-            ) from None
-        raise
-
-
-def close_login(conn: Connection, address: ServerAddress, user: str) -> int:
-    """Switch `user`'s login off and end their open sessions; returns how many were ended."""
-    ended = conn.execute(
-        text("SELECT login_close(:login)"), {"login": address.login_role(user)}
-    ).scalar()
-    return int(ended or 0)
-
-
-def no_role(user: str) -> AuthenticationError:
-    return AuthenticationError(f"Gebruiker '{user}' heeft geen rol op de server.")
+#: Every function, in the order they are made (later ones call earlier ones).
+FUNCTIONS = (CALLER, LOGINS, KEYS, AUDIT, UPKEEP)

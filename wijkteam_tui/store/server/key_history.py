@@ -1,6 +1,6 @@
 """Earlier versions of a team server's key slots, and putting one back.
 
-The server keeps every key document that was replaced (`key_history`, store/server_roles.py),
+The server keeps every key document that was replaced (`key_history`, store/server/roles.py),
 whoever replaced it: through `keys_write`, or with the server's own tools. When the current
 one is damaged or was written badly, a teamleider lists the versions (`wijkteam db keys`) and
 puts one back (`wijkteam db keys --restore N`) with nothing but wijkteam and their own
@@ -21,13 +21,13 @@ from wijkteam_tui.errors import KeyFileError, RoleError, UsageError
 from wijkteam_tui.store.address import ServerAddress
 from wijkteam_tui.store.keys.keyfile import parse_key_document
 from wijkteam_tui.store.keys.slots import open_user_slot
-from wijkteam_tui.store.server import (
+from wijkteam_tui.store.server.connection import (
     ROW_LOCKED,
-    keep,
     login_secret,
     make_server_engine,
     server_fault,
 )
+from wijkteam_tui.store.server.keystore import keep
 from wijkteam_tui.store.transactions import BEGIN_OPTION
 
 REFUSAL = "Alleen een teamleider ziet en herstelt eerdere versies van de sleutels."

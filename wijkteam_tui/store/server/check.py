@@ -4,7 +4,7 @@ A teamleider signs in with their own passphrase (only they may read the audit lo
 slots' history). Nothing is written: not even a login event, the users are not synced and
 the structure is not brought up to date. Checked: the key slots (their MAC and signatures, as
 at an unlock, and their history), the structure's version, that the server still enforces what
-store/server_roles.py sets up (nothing but inserts into the audit log for the team, no login
+store/server/roles.py sets up (nothing but inserts into the audit log for the team, no login
 that may create roles or is a member of the owner, the audit trigger on, every function with a
 fixed search path), and the whole audit chain.
 """
@@ -19,7 +19,8 @@ from wijkteam_tui.store.address import ServerAddress
 from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.migrate import head_revision, stored_revision
 from wijkteam_tui.store.register import CurrentUser, Register
-from wijkteam_tui.store.server import unlock, unseal_audit_key
+from wijkteam_tui.store.server.keystore import unseal_audit_key
+from wijkteam_tui.store.server.signin import unlock
 from wijkteam_tui.store.sqlite.check import CheckReport
 
 REFUSAL = "Alleen een teamleider controleert een register op de server."
@@ -76,7 +77,7 @@ def check_server_register(address: ServerAddress, user: str, passphrase: str) ->
 
 
 def grant_problems(conn: Connection, address: ServerAddress) -> list[str]:
-    """What the server allows beyond what store/server_roles.py sets up."""
+    """What the server allows beyond what store/server/roles.py sets up."""
     problems = []
     for table, rights in _FORBIDDEN:
         for right in rights:
