@@ -6,11 +6,9 @@ what SQLite needs is store/sqlite/, what a server needs store/server/.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,9 +81,6 @@ class Register:
         self.unlocked = unlocked
         self.user = user
         self.migration = migration
-        # The day the daily sweep last ran for this opened register (sweep.sweep_if_new_day),
-        # and the lock that makes screens asking at the same moment share one sweep.
-        self.swept_on: date | None = None
         self.closed = False
         # The key file as last looked at ((inode, size, mtime)), to notice at the next write
         # that a teamleider took this person's slot away (`access_problem`).
@@ -96,7 +91,6 @@ class Register:
         #: Set at opening when the register is older than this person saw it last, until
         #: that is accepted (store/last_seen.py); what they saw is not overwritten meanwhile.
         self.went_back: WentBack | None = None
-        self.sweep_lock = threading.Lock()
         #: Run in turn when the register closes, each may return a warning (store/opening.py
         #: puts the audit log's head and what this person saw here).
         self.closers: list[Callable[[Register], str | None]] = []

@@ -4,6 +4,8 @@ snapshot and the audit log's pruning."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import date
 from typing import Any
 
@@ -58,6 +60,29 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
             done += len(clients)
 
 
+class _Day:
+    """The day an opened register was last swept here, and the lock that makes screens asking
+    at the same moment share one sweep."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.swept_on: date | None = None
+
+
+# Per opened register, for as long as it is open (a register reopened is swept anew: cheap
+# when today's snapshot is there).
+_days: weakref.WeakKeyDictionary[Register, _Day] = weakref.WeakKeyDictionary()
+_days_lock = threading.Lock()
+
+
+def _day_of(register: Register) -> _Day:
+    with _days_lock:
+        day = _days.get(register)
+        if day is None:
+            day = _days[register] = _Day()
+        return day
+
+
 def sweep_if_new_day(register: Register, today: date) -> int:
     """The daily sweep (`evaluate_stale_clients`), run at most once per calendar day for this
     opened register, however many screens ask for it.
@@ -65,12 +90,13 @@ def sweep_if_new_day(register: Register, today: date) -> int:
     Screens call it from worker threads before they read alerts; whoever comes while the sweep
     runs waits for it, so that nobody reads yesterday's alerts. Returns how many clients this
     call evaluated (0 when the day was already swept)."""
-    with register.sweep_lock:
-        if register.swept_on == today:
+    day = _day_of(register)
+    with day.lock:
+        if day.swept_on == today:
             return 0
         if snapshot_written(register, today):
             # Another process (a colleague, a cron job) has swept today already.
-            register.swept_on = today
+            day.swept_on = today
             return 0
         done = evaluate_stale_clients(register, today)
         # The Team screen's trend: today's figures per casemanager, written once a day right
@@ -78,7 +104,7 @@ def sweep_if_new_day(register: Register, today: date) -> int:
         write_daily_snapshot(register, today)
         # Audit events past their term (5 years) go, behind a verifiable checkpoint.
         log.prune(register, today)
-        register.swept_on = today
+        day.swept_on = today
         return done
 
 
