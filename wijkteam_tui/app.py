@@ -38,6 +38,7 @@ from wijkteam_tui.views.watching import Reactions, keep_watching
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.audit.chain import Event
+    from wijkteam_tui.store.freshness import Pace
     from wijkteam_tui.store.records import TeamInfo
     from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.base import WijkteamAppLike
@@ -103,6 +104,7 @@ class WijkteamApp(App[None]):
         clock: Callable[[], date] = date.today,
         user_hint: str = "",
         idle_check_seconds: float = 5.0,
+        pace: Pace | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -123,6 +125,13 @@ class WijkteamApp(App[None]):
         # Set to end the thread that shows colleagues' changes (see `_watch_changes`).
         self._stop_watching = threading.Event()
         self._watching: threading.Thread | None = None
+        #: How often the watching thread looks and lets the screens read anew (None: the
+        #: store's own pace; tests pass a quicker one).
+        self.pace = pace
+        #: How many times the watching thread has looked, and whether a change it saw is
+        #: still to be shown: what a test waits on instead of the clock.
+        self.watcher_looks = 0
+        self.watcher_pending = False
 
     # --- start, unlock, lock -------------------------------------------------------------------
 
@@ -196,17 +205,28 @@ class WijkteamApp(App[None]):
             server_gone=partial(self._from_watcher, stop, self._server_gone),
             server_back=partial(self._from_watcher, stop, self._server_back),
             cannot_watch=partial(self._cannot_watch, stop),
+            looked=self._watcher_looked,
         )
 
         # A thread of its own rather than a worker: it runs as long as the register is open,
         # and waiting for the screens' workers to finish must not wait for it.
         self._watching = threading.Thread(
             target=keep_watching,
-            args=(register, stop, react),
+            args=(register, stop, react, self.pace),
             name="wijkteam-freshness",
             daemon=True,
         )
         self._watching.start()
+
+    def _watcher_looked(self, pending: bool) -> None:
+        """From the watching thread, after each look (it alone writes these)."""
+        self.watcher_pending = pending
+        self.watcher_looks += 1
+
+    @property
+    def watching(self) -> bool:
+        """Whether the thread that shows colleagues' changes runs."""
+        return self._watching is not None and self._watching.is_alive()
 
     def stop_watching(self) -> None:
         """End the watching thread and wait until its connection is closed (before the

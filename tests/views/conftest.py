@@ -16,6 +16,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from wijkteam_tui.app import WijkteamApp
 from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store.freshness import Pace
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.register import Register
@@ -61,8 +62,14 @@ def demo_register(demo_path: Path) -> Iterator[Register]:
     register.close()
 
 
+#: The watcher looks often and lets screens read anew at once, so that a test waits for its
+#: looks (`watcher_caught_up`) rather than for a production pace.
+TEST_PACE = Pace(poll_seconds=0.05, retry_seconds=0.2, min_reload_seconds=0.0)
+
+
 def make_app(path: Path, register: Register | None = None, **kwargs: object) -> WijkteamApp:
     kwargs.setdefault("clock", lambda: TODAY)
+    kwargs.setdefault("pace", TEST_PACE)
     return WijkteamApp(path, register=register, **kwargs)  # type: ignore[arg-type]
 
 
@@ -133,15 +140,28 @@ async def until(pilot, condition, what: str) -> None:  # type: ignore[no-untyped
     raise AssertionError(f"never happened: {what}")
 
 
+async def watcher_caught_up(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the watcher has looked twice from now with no change left to show, and the
+    screens have read what it saw: a screen reads anew when the watcher sees a commit
+    (store/freshness.py), the test's own among them (opening a client file logs that it was
+    read). Without a watcher (no register open) only the screens are waited for."""
+    await settle(pilot)
+    app = pilot.app
+    looks = app.watcher_looks
+    for _ in range(2000):
+        if not app.watching or (app.watcher_looks >= looks + 2 and not app.watcher_pending):
+            break
+        await pilot.pause(0.01)
+    else:
+        raise AssertionError("the watcher did not look")
+    await settle(pilot)
+
+
 @pytest.fixture
 def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
-    """The plugin's `snap_compare`, with one more wait before the picture: a screen reads anew
-    when the watcher sees a commit (store/freshness.py), the test's own among them (opening a
-    client file logs that it was read), at most once a second, and the picture is of the screen
-    once that is done."""
+    """The plugin's `snap_compare`, with one more wait before the picture: until the watcher
+    caught up with every commit and the screen read anew (`watcher_caught_up`)."""
     from inspect import isawaitable
-
-    from wijkteam_tui.store.freshness import MIN_RELOAD_SECONDS, POLL_SECONDS
 
     def compare(app, *args, run_before=None, **kwargs):  # type: ignore[no-untyped-def]
         async def before(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -149,10 +169,7 @@ def snap_compare(snap_compare):  # type: ignore[no-untyped-def]
                 result = run_before(pilot)
                 if isawaitable(result):
                     await result
-            # A change seen within a second of the last reload is read a second after it.
-            await pilot.pause(MIN_RELOAD_SECONDS + POLL_SECONDS + 0.2)
-            await settle(pilot)
-            # (settle also waits until no part of the screen is loading any more)
+            await watcher_caught_up(pilot)
 
         return snap_compare(app, *args, run_before=before, **kwargs)
 

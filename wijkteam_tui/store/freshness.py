@@ -13,6 +13,7 @@ reads what has arrived on that connection, without asking the server anything.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from wijkteam_tui.store.register import Register
@@ -29,18 +30,34 @@ RETRY_SECONDS = 2.0
 MIN_RELOAD_SECONDS = 1.0
 
 
+@dataclass(frozen=True)
+class Pace:
+    """How often a watcher looks, how often it tries again while the server is away, and how
+    often the screens may read anew (the defaults above; tests pass their own)."""
+
+    poll_seconds: float = POLL_SECONDS
+    retry_seconds: float = RETRY_SECONDS
+    min_reload_seconds: float = MIN_RELOAD_SECONDS
+
+
 class Throttle:
     """Whether to read anew now: at once after a quiet spell, and at most once per
     MIN_RELOAD_SECONDS while changes keep coming (the last of a burst is never lost)."""
 
-    def __init__(self) -> None:
-        self._last = -MIN_RELOAD_SECONDS
+    def __init__(self, min_reload_seconds: float = MIN_RELOAD_SECONDS) -> None:
+        self._every = min_reload_seconds
+        self._last = -min_reload_seconds
         self._pending = False
+
+    @property
+    def pending(self) -> bool:
+        """Whether a change was seen that the screens have not been told of yet."""
+        return self._pending
 
     def ready(self, changed: bool, now: float) -> bool:
         """`changed`: whether the watcher saw a change this look; `now`: a monotonic time."""
         self._pending = self._pending or changed
-        if not self._pending or now - self._last < MIN_RELOAD_SECONDS:
+        if not self._pending or now - self._last < self._every:
             return False
         self._pending, self._last = False, now
         return True

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError
 
 if TYPE_CHECKING:
+    from wijkteam_tui.store.freshness import Pace
     from wijkteam_tui.store.register import Register
+
+
+def _nothing(pending: bool) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -26,22 +31,22 @@ class Reactions:
     server_gone: Callable[[str], None]
     server_back: Callable[[], None]
     cannot_watch: Callable[[], None]
+    #: After every look: whether a change is still waiting to be shown (the throttle).
+    looked: Callable[[bool], None] = _nothing
 
 
-def keep_watching(register: Register, stop: threading.Event, react: Reactions) -> None:
-    """Look every half second until `stop` is set, the access ended or watching failed."""
+def keep_watching(
+    register: Register, stop: threading.Event, react: Reactions, pace: Pace | None = None
+) -> None:
+    """Look every `pace.poll_seconds` (half a second) until `stop` is set, the access ended or
+    watching failed."""
     # Lazy: imported here, in the thread: the store loads after the first screen is up.
-    from wijkteam_tui.store.freshness import (
-        POLL_SECONDS,
-        RETRY_SECONDS,
-        Throttle,
-        Watcher,
-        watch,
-    )
+    from wijkteam_tui.store.freshness import Pace, Throttle, Watcher, watch
 
+    pace = pace or Pace()
     watcher: Watcher | None = None
     unreachable = lost = False
-    throttle = Throttle()
+    throttle = Throttle(pace.min_reload_seconds)
     try:
         while not stop.is_set():
             if watcher is None:
@@ -51,7 +56,7 @@ def keep_watching(register: Register, stop: threading.Event, react: Reactions) -
                     if not _keep_trying(register, exc, unreachable, react):
                         return
                     unreachable = True
-                    stop.wait(RETRY_SECONDS)
+                    stop.wait(pace.retry_seconds)
                     continue
                 if unreachable:
                     react.server_back()
@@ -65,6 +70,7 @@ def keep_watching(register: Register, stop: threading.Event, react: Reactions) -
                     return
                 if throttle.ready(watcher.changed(), time.monotonic()):
                     react.changed()
+                react.looked(throttle.pending)
             except Exception:
                 # Its connection ended: a new one, at once, tells a closed login or a server
                 # that is gone from a session the server ended.
@@ -72,7 +78,7 @@ def keep_watching(register: Register, stop: threading.Event, react: Reactions) -
                     watcher.close()
                 watcher, lost = None, True
                 continue
-            stop.wait(POLL_SECONDS)
+            stop.wait(pace.poll_seconds)
     finally:
         if watcher is not None:
             watcher.close()
