@@ -190,7 +190,8 @@ def test_a_write_waits_for_a_colleagues_write_and_says_so(new_register: NewRegis
         release.join()
         holder.close()
     took = time.monotonic() - started
-    assert client.id and 2.5 <= took < 10
+    # Not before the notice's delay (how soon after it is a figure for benchmarks/, not here).
+    assert client.id and took >= 2.5
     assert len(waited) == 1 and waited[0] - started >= 1.9
 
 
