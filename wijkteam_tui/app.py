@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.store.address import Location
 from wijkteam_tui.views.base import StoreWorkers, failure_text
+from wijkteam_tui.views.collector import GC_CHECK_SECONDS, IdleCollector
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
 from wijkteam_tui.views.key_sequencer import KeySequencer
@@ -43,14 +44,6 @@ if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.base import WijkteamAppLike
     from wijkteam_tui.views.day import Day
-
-
-#: Full garbage collections wait for a moment without keys (checked every GC_CHECK_SECONDS),
-#: but never longer than GC_LONGEST_SECONDS; NEVER is a threshold no count reaches.
-GC_CHECK_SECONDS = 0.5
-GC_IDLE_SECONDS = 1.0
-GC_LONGEST_SECONDS = 60.0
-NEVER = 1 << 30
 
 
 class WijkteamApp(App[None]):
@@ -115,9 +108,8 @@ class WijkteamApp(App[None]):
         self.idle_check_seconds = idle_check_seconds
         self.idle_limit_seconds: float | None = None
         self._last_activity = time.monotonic()
-        # The collector's thresholds before `_collect_when_idle` changed them.
-        self._gc_thresholds: tuple[int, int, int] | None = None
-        self._collected_at = time.monotonic()
+        # Full garbage collections wait for a moment without keys (views/collector.py).
+        self._collector = IdleCollector()
         self._day = clock()
         self._keys = KeySequencer(self, partial(App.on_event, self))
         # A dialog with typed text that the idle lock closed: (user, rebuild), memory only.
@@ -145,7 +137,9 @@ class WijkteamApp(App[None]):
             loop.add_signal_handler(signal.SIGHUP, self._terminal_gone)
             loop.add_signal_handler(signal.SIGTERM, self._asked_to_stop)
         self.set_interval(self.idle_check_seconds, self._tick)
-        self.set_interval(GC_CHECK_SECONDS, self._full_collection_if_idle)
+        self.set_interval(
+            GC_CHECK_SECONDS, lambda: self._collector.collect_if_idle(self._last_activity)
+        )
         if self.register is None:
             # After the first screen is drawn, so that the import work does not delay it.
             self.call_after_refresh(
@@ -168,7 +162,7 @@ class WijkteamApp(App[None]):
         # Everything loaded so far lives as long as the program: keep it out of the cyclic
         # collector's full passes, which otherwise stall a keystroke for ~100 ms now and then.
         gc.freeze()
-        self._collect_when_idle()
+        self._collector.hold_full_passes()
         self.register = register
         register.on_wait = self._waiting_for_a_colleague
         self._watch_changes(register)
@@ -389,32 +383,9 @@ class WijkteamApp(App[None]):
         """Every key and paste received so far has been handled (for tests and benchmarks)."""
         return self._keys.idle
 
-    def _collect_when_idle(self) -> None:
-        """The cyclic collector's full passes (20–100 ms each, at random moments) run only when
-        nobody has pressed a key for a moment; its quick young-generation passes stay as they
-        are. While the app runs; Textual's own exit restores the thresholds (on_unmount)."""
-        if self._gc_thresholds is None:
-            self._gc_thresholds = gc.get_threshold()
-            young, middle, _ = self._gc_thresholds
-            gc.set_threshold(young, middle, NEVER)
-        self._collected_at = time.monotonic()
-
-    def _full_collection_if_idle(self) -> None:
-        if self._gc_thresholds is None:
-            return
-        now = time.monotonic()
-        idle = now - self._last_activity >= GC_IDLE_SECONDS
-        busy_since_last = self._last_activity > self._collected_at
-        overdue = now - self._collected_at >= GC_LONGEST_SECONDS
-        if (idle and busy_since_last) or overdue:
-            gc.collect()
-            self._collected_at = time.monotonic()
-
     def on_unmount(self) -> None:
         self._stop_watching.set()
-        if self._gc_thresholds is not None:
-            gc.set_threshold(*self._gc_thresholds)
-            self._gc_thresholds = None
+        self._collector.restore()
 
     def _tick(self) -> None:
         """Every few seconds: lock when idle, and start a new day after midnight."""
@@ -492,39 +463,16 @@ class WijkteamApp(App[None]):
             yield SystemCommand(
                 "Mijn telefoonnummer",
                 "Het nummer in de gedeelde afspraken van uw cliënten",
-                partial(self.own_phone, screen),
+                partial(self._own_phone, screen),
             )
         yield SystemCommand("Thema kiezen", "Kleuren van het scherm", self.action_change_theme)
 
-    def own_phone(self, screen: StoreWorkers) -> None:
-        """The person's own phone number, in a form with what is stored now."""
+    def _own_phone(self, screen: StoreWorkers) -> None:
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.users import user_phone
-        from wijkteam_tui.views.forms.user import PhoneForm
+        from wijkteam_tui.views.forms.user import ask_own_phone
 
-        register = self.register
-        if register is None or register.user is None:
-            return
-        name = register.user.name
-
-        def changed(number: str | None) -> None:
-            if number is not None:
-                self.notify(
-                    f"Uw telefoonnummer is nu {number}."
-                    if number
-                    else "U hebt geen eigen telefoonnummer meer; het kantoornummer van het team"
-                    " staat in de gedeelde afspraken."
-                )
-
-        def loaded(phone: str) -> None:
-            self.push_screen(PhoneForm(name, phone), changed)
-
-        screen.run_store(
-            lambda: user_phone(register, name),
-            loaded,
-            group="own-phone",
-            hold_keys=True,
-        )
+        if self.register is not None:
+            ask_own_phone(screen, self.register)
 
     def _run_binding(self, action: str, node: object) -> None:
         self.call_later(self.run_action, action, node)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
+
+from textual.screen import Screen
 
 from wijkteam_tui.domain.accounts import validate_user_name
 from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user, set_phone
+from wijkteam_tui.store.users import DISPLAY_NAME_LENGTH, add_user, set_phone, user_phone
+from wijkteam_tui.views.base import StoreWorkers
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled
 
 
@@ -114,3 +117,31 @@ class PhoneForm(FormScreen[str]):
 
     def rebuild(self, typed: dict[str, Any]) -> PhoneForm:
         return PhoneForm(self.user_name, self.phone, typed)
+
+
+def ask_own_phone(screen: StoreWorkers, register: Register) -> None:
+    """The person's own phone number, in a form with what is stored now ("Mijn
+    telefoonnummer" in the command palette, on any screen of the register)."""
+    if register.user is None:
+        return
+    name = register.user.name
+    app = cast("Screen[Any]", screen).app
+
+    def changed(number: str | None) -> None:
+        if number is not None:
+            app.notify(
+                f"Uw telefoonnummer is nu {number}."
+                if number
+                else "U hebt geen eigen telefoonnummer meer; het kantoornummer van het team"
+                " staat in de gedeelde afspraken."
+            )
+
+    def loaded(phone: str) -> None:
+        app.push_screen(PhoneForm(name, phone), changed)
+
+    screen.run_store(
+        lambda: user_phone(register, name),
+        loaded,
+        group="own-phone",
+        hold_keys=True,
+    )
