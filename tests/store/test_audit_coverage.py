@@ -53,6 +53,8 @@ from wijkteam_tui.store.write import (
     network,
     phases,
     plan,
+    reassign,
+    settings,
 )
 
 TODAY = date(2026, 11, 22)
@@ -60,7 +62,7 @@ OPENED = date(2026, 9, 1)
 LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
-    clients, network, agreements, contacts, plan, phases, alerts, sweep,
+    clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
     team, records, sharing, erasure, users,
 )  # fmt: skip
 
@@ -71,7 +73,7 @@ NOT_LOGGED_SERVICES = {
     "team.team_review",
     "team.snapshot_written",
     "team.team_trend",
-    "team.agreements_to_move",
+    "reassign.agreements_to_move",
     "team.team_settings_for_edit",
     "team.setting_history",
     "team.whose",
@@ -261,12 +263,12 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         with register.read() as session:
             bram = session.scalar(select(User.id).where(User.name == "bram"))
         kees = m.ids["kees"].id
-        team.reassign_clients(register, [kees], bram, "Bram neemt het over.", TODAY)
+        reassign.reassign_clients(register, [kees], bram, "Bram neemt het over.", TODAY)
         return "clients", str(kees)
 
     def update_team_settings(_m: Made) -> tuple[str, str]:
-        settings, version = team.team_settings_for_edit(register)
-        team.update_team_settings(register, version, replace(settings, grace_days=3))
+        current, version = team.team_settings_for_edit(register)
+        settings.update_team_settings(register, version, replace(current, grace_days=3))
         return "team_settings", "1"
 
     def record_export(m: Made) -> tuple[str, str]:

@@ -13,6 +13,8 @@ from wijkteam_tui.domain.terms import Role, ThresholdRule
 from wijkteam_tui.errors import RoleError
 from wijkteam_tui.store import audit, erasure, inzage, services, team, users
 from wijkteam_tui.store.keys import rekey
+from wijkteam_tui.store.write.reassign import agreements_to_move, reassign_clients
+from wijkteam_tui.store.write.settings import update_team_settings
 
 TODAY = date(2026, 11, 22)
 
@@ -22,9 +24,9 @@ SERVICES: dict[str, Callable[[Any, int], object]] = {
     "team_trend": lambda r, _c: team.team_trend(r, TODAY),
     "team_detail": lambda r, _c: team.team_detail(r, None, TODAY),
     "clients_of": lambda r, _c: team.clients_of(r, None),
-    "agreements_to_move": lambda r, c: team.agreements_to_move(r, [c]),
-    "reassign_clients": lambda r, c: team.reassign_clients(r, [c], r.user.id, "Zomaar.", TODAY),
-    "update_team_settings": lambda r, _c: team.update_team_settings(
+    "agreements_to_move": lambda r, c: agreements_to_move(r, [c]),
+    "reassign_clients": lambda r, c: reassign_clients(r, [c], r.user.id, "Zomaar.", TODAY),
+    "update_team_settings": lambda r, _c: update_team_settings(
         r, *reversed(team.team_settings_for_edit(r))
     ),
     "team threshold": lambda r, _c: services.set_threshold(

@@ -33,8 +33,8 @@ from wijkteam_tui.store.team import (
     overdue_items,
     team_review,
     team_settings_for_edit,
-    update_team_settings,
 )
+from wijkteam_tui.store.write.settings import update_team_settings
 
 TODAY = date(2026, 11, 22)
 OPENED = date(2026, 9, 1)

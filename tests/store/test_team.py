@@ -23,6 +23,8 @@ from wijkteam_tui.store.records import (
     ObservationInput,
     TeamFilter,
 )
+from wijkteam_tui.store.write.reassign import agreements_to_move, reassign_clients
+from wijkteam_tui.store.write.settings import update_team_settings
 
 
 @pytest.fixture
@@ -136,10 +138,10 @@ def test_a_medewerker_is_refused_the_review_the_trend_reassigning_and_settings(b
     with pytest.raises(RoleError):
         team.team_trend(bram, TODAY)
     with pytest.raises(RoleError):
-        team.reassign_clients(bram, [client.id], bram.user.id, "Ziek.", TODAY)
+        reassign_clients(bram, [client.id], bram.user.id, "Ziek.", TODAY)
     settings, version = team.team_settings_for_edit(bram)
     with pytest.raises(RoleError):
-        team.update_team_settings(bram, version, replace(settings, grace_days=3))
+        update_team_settings(bram, version, replace(settings, grace_days=3))
     with pytest.raises(RoleError):
         services.set_threshold(bram, None, ThresholdRule.OUT_OF_VIEW, days=30, today=TODAY)
 
@@ -197,12 +199,12 @@ def test_reassigning_moves_the_clients_and_the_agreements_the_old_casemanager_pe
         hit.id for hit in queries.search_clients(register, "") if hit.casemanager == "bram"
     ]
     assert len(bram_clients) == 2
-    moving = team.agreements_to_move(register, bram_clients)
+    moving = agreements_to_move(register, bram_clients)
     assert [(a.client_name, a.performer) for a in moving] == [("Kees Bakker", "bram")]
 
     with pytest.raises(ValidationError, match="reden"):
-        team.reassign_clients(register, bram_clients, anna_id, "  ", TODAY)
-    result = team.reassign_clients(register, bram_clients, anna_id, "Bram is ziek.", TODAY)
+        reassign_clients(register, bram_clients, anna_id, "  ", TODAY)
+    result = reassign_clients(register, bram_clients, anna_id, "Bram is ziek.", TODAY)
     assert (result.clients, result.agreements) == (2, 1)
 
     review = team.team_review(register, TODAY)
@@ -215,7 +217,7 @@ def test_reassigning_moves_the_clients_and_the_agreements_the_old_casemanager_pe
     (entry,) = [e for e in queries.client_timeline(register, kees) if e.kind == "overdracht"]
     assert entry.text == "Casemanager bram → anna: Bram is ziek. (1 afspraak mee over)"
     assert entry.who == "anna"
-    again = team.reassign_clients(register, bram_clients, anna_id, "Nog eens.", TODAY)
+    again = reassign_clients(register, bram_clients, anna_id, "Nog eens.", TODAY)
     assert again.clients == 0, "clients already with anna are left as they are"
 
 
@@ -223,14 +225,14 @@ def test_a_reassigned_client_refuses_a_stale_edit_of_its_details(register, bram,
     anna_id, _ = team_register
     kees = queries.search_clients(register, "kees")[0].id
     details, version = queries.client_for_edit(register, kees)
-    team.reassign_clients(register, [kees], anna_id, "Overdracht.", TODAY)
+    reassign_clients(register, [kees], anna_id, "Overdracht.", TODAY)
     with pytest.raises(ConflictError):
         services.update_client(register, kees, version, details, TODAY)
 
 
 def test_team_settings_are_checked_and_every_change_is_recorded(register):
     settings, version = team.team_settings_for_edit(register)
-    changed = team.update_team_settings(
+    changed = update_team_settings(
         register,
         version,
         replace(
@@ -254,7 +256,7 @@ def test_team_settings_are_checked_and_every_change_is_recorded(register):
         "Crisisdienst: 0900 1234567 (24/7)"
     )
     with pytest.raises(ConflictError):
-        team.update_team_settings(register, version, settings)
+        update_team_settings(register, version, settings)
     current, version = team.team_settings_for_edit(register)
     for wrong, message in [
         (replace(current, grace_days=99), "0 tot 30"),
@@ -263,8 +265,8 @@ def test_team_settings_are_checked_and_every_change_is_recorded(register):
         (replace(current, out_of_hours_phone="bel me"), "nummer"),
     ]:
         with pytest.raises(ValidationError, match=message):
-            team.update_team_settings(register, version, wrong)
-    assert team.update_team_settings(register, version, current) == [], "nothing changed"
+            update_team_settings(register, version, wrong)
+    assert update_team_settings(register, version, current) == [], "nothing changed"
     services.set_threshold(register, None, ThresholdRule.OUT_OF_VIEW, days=30, today=TODAY)
     history = team.setting_history(register)
     assert (history[0].setting, history[0].new_value) == (
