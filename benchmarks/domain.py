@@ -38,7 +38,8 @@ from wijkteam_tui.store.engine import (
 )
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
-from wijkteam_tui.store.queries import search_clients, team_overview, today_list
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.today import team_overview, today_list
 from wijkteam_tui.store.records import ContactInput
 from wijkteam_tui.store.write.contacts import log_contact
 

@@ -23,7 +23,7 @@ from wijkteam_tui.store import faults
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import write_backup
 from wijkteam_tui.store.engine import Register, create_register, open_register
-from wijkteam_tui.store.queries import search_clients
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.write.clients import create_client
 

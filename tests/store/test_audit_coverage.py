@@ -27,15 +27,14 @@ from wijkteam_tui.domain.terms import (
 from wijkteam_tui.store import (
     audit,
     erasure,
-    queries,
     records,
     services,
     sharing,
     sweep,
-    team,
     users,
 )
 from wijkteam_tui.store.models import Alert, Client, User
+from wijkteam_tui.store.read import edit, team
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -63,7 +62,7 @@ LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
-    team, records, sharing, erasure, users,
+    team, edit, records, sharing, erasure, users,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
@@ -74,14 +73,22 @@ NOT_LOGGED_SERVICES = {
     "team.snapshot_written",
     "team.team_trend",
     "reassign.agreements_to_move",
-    "team.team_settings_for_edit",
-    "team.setting_history",
+    "edit.list_users",
+    "edit.client_for_edit",
+    "edit.member_for_edit",
+    "edit.agreement_for_edit",
+    "edit.signal_for_edit",
+    "edit.resources",
+    "edit.list_resources",
+    "edit.resource_for_edit",
+    "edit.team_settings_for_edit",
+    "edit.setting_history",
     "team.whose",
     "team.overdue_items",
     "team.digest_data",
     "team.team_detail",
-    "team.clients_of",
-    "team.team_thresholds",
+    "edit.clients_of",
+    "edit.team_thresholds",
     "records.out_of_hours_text",
     "sharing.sharing_facts",
     "sharing.clients_to_export",
@@ -181,7 +188,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
 
     def end_member(m: Made) -> tuple[str, str]:
         fenna = m.ids["fenna"]
-        version = queries.member_for_edit(register, fenna.id)[2]
+        version = edit.member_for_edit(register, fenna.id)[2]
         services.end_member(
             register, fenna.id, version, ended_on=TODAY, reason="verhuisd", today=TODAY
         )
@@ -267,7 +274,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         return "clients", str(kees)
 
     def update_team_settings(_m: Made) -> tuple[str, str]:
-        current, version = team.team_settings_for_edit(register)
+        current, version = edit.team_settings_for_edit(register)
         settings.update_team_settings(register, version, replace(current, grace_days=3))
         return "team_settings", "1"
 

@@ -26,7 +26,7 @@ from wijkteam_tui.store.models import (
     Observation,
     Signal,
 )
-from wijkteam_tui.store.queries import client_for_edit
+from wijkteam_tui.store.read.edit import client_for_edit
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
 from wijkteam_tui.store.write.agreements import add_agreement, end_agreement
 from wijkteam_tui.store.write.clients import create_client, update_client

@@ -51,6 +51,7 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
+from wijkteam_tui.store.read.team import snapshot_counts
 
 FIRST_NAMES = (
     "Anna Bram Cor Daan Els Fenna Gerrit Henk Ilse Joke Kees Lotte Marieke Niels Ria Sanne Tom"
@@ -241,8 +242,6 @@ def _trend_history(register: Register, rng: random.Random, today: date, days: in
     """Twelve weeks of daily snapshots before today, so that the demo's Team screen shows a
     trend at once: each medewerker's figures of today, walked back with a random drift (as
     fictitious as the rest). A real register builds its history one sweep a day."""
-    from wijkteam_tui.store.team import snapshot_counts
-
     with register.write() as session:
         counts = snapshot_counts(session, today)
         for user_id, (caseload, overdue, alerts, urgent, out_of_view) in counts.items():

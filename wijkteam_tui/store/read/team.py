@@ -1,16 +1,16 @@
-"""The teamleider's review: the Team screen's figures, the trend from daily snapshots, and
-the team's settings with their history (reassigning clients and changing the settings are
-write services: `store.write.reassign`, `store.write.settings`).
+"""The teamleider's review: the Team screen's figures, the daily snapshots and the trend
+read from them, one medewerker's late contact moments and alerts, and what the scripts
+`wijkteam overdue` and `wijkteam digest` ask.
 
-Every call here is for a teamleider only and says so with a RoleError (exit code 4 on the
-command line), whatever the screen showed. Figures are aggregates over indexed current state
-(GROUP BY the client's casemanager), so their cost follows the number of clients, not history.
+The Team screen's calls are for a teamleider only and say so with a RoleError (exit code 4
+on the command line), whatever the screen showed; a script gives a medewerker their own.
+Figures are aggregates over indexed current state (GROUP BY the client's casemanager), so
+their cost follows the number of clients, not history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, aliased
 from wijkteam_tui.domain.schedules import SOON_DAYS, overdue_cutoff
 from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
-from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.store.due import grace_days, not_snoozed
 from wijkteam_tui.store.engine import Register
@@ -30,33 +29,27 @@ from wijkteam_tui.store.models import (
     ContactAgreement,
     DailySnapshot,
     NetworkMember,
-    SettingChange,
     SignOffRequest,
-    Threshold,
     User,
 )
-from wijkteam_tui.store.queries import (
+from wijkteam_tui.store.read.common import open_alerts, user_name
+from wijkteam_tui.store.read.today import (
     due_query,
     fetch_due,
-    open_alerts,
     out_of_view_rows,
     team_overview,
     today_list,
-    user_name,
 )
 from wijkteam_tui.store.records import (
     AlertItem,
     DueItem,
-    SettingChangeItem,
     TeamFilter,
     TeamReview,
     TeamRow,
-    TeamSettingsInput,
     TeamTrend,
-    ThresholdRow,
     TrendSeries,
 )
-from wijkteam_tui.store.write.common import acting_teamleider, acting_user, team_settings
+from wijkteam_tui.store.write.common import acting_teamleider, acting_user
 
 NO_CASEMANAGER = "(geen casemanager)"
 
@@ -392,36 +385,6 @@ def _trend(register: Register, today: date, weeks: int, only: int | None) -> Tea
     return TeamTrend(mondays, per_user, series(None, "Team", dict(team_by_day)))
 
 
-# --- team settings -----------------------------------------------------------------------------
-
-
-def team_settings_for_edit(register: Register) -> tuple[TeamSettingsInput, int]:
-    """The team's settings as they are, and their version (for a later update)."""
-    with register.read() as session:
-        settings = team_settings(session)
-        values = {f.name: getattr(settings, f.name) for f in fields(TeamSettingsInput)}
-        return TeamSettingsInput(**values), settings.version
-
-
-def setting_history(register: Register, limit: int = 50) -> list[SettingChangeItem]:
-    """The latest changes of the team's settings and thresholds, newest first."""
-    acting_user(register)
-    with register.read_connection() as conn:
-        rows = conn.execute(
-            select(
-                SettingChange.changed_at,
-                SettingChange.setting,
-                SettingChange.old_value,
-                SettingChange.new_value,
-                user_name(User),
-            )
-            .join(User, User.id == SettingChange.changed_by_id)
-            .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())
-            .limit(limit)
-        ).all()
-    return [SettingChangeItem(*row) for row in rows]
-
-
 # --- for scripts: `wijkteam overdue` and `wijkteam digest` ----------------------------------------
 
 OWN_ONLY = (
@@ -489,28 +452,3 @@ def team_detail(
     overdue.sort(key=lambda item: (-item.days_overdue, item.client_name))
     alerts.sort(key=lambda alert: (not is_urgent(alert.rule), alert.raised_on))
     return overdue, alerts
-
-
-def clients_of(register: Register, user_id: int | None) -> list[tuple[int, str]]:
-    """(id, "name (number, phase)") of the open clients of one casemanager (None: the clients
-    without one), by name: what the reassign form offers."""
-    acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
-    mine = Client.casemanager_id.is_(None) if user_id is None else Client.casemanager_id == user_id
-    with register.read_connection() as conn:
-        rows = conn.execute(
-            select(Client.id, Client.name, Client.number, Client.phase)
-            .where(mine, Client.phase != Phase.CLOSED)
-            .order_by(Client.name, Client.id)
-        ).all()
-    return [(cid, f"{name} ({number}, {Phase(phase).label})") for cid, name, number, phase in rows]
-
-
-def team_thresholds(register: Register) -> list[ThresholdRow]:
-    """The team's signal thresholds, one per rule (the default where the team set none)."""
-    acting_user(register)
-    with register.read() as session:
-        rows = session.scalars(select(Threshold).where(Threshold.client_id.is_(None))).all()
-    team = effective_thresholds(
-        [ThresholdSetting(r.rule, r.enabled, r.days, r.count) for r in rows]
-    )
-    return [ThresholdRow(rule, team[rule], None, "") for rule in ThresholdRule]
