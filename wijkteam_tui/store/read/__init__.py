@@ -8,5 +8,6 @@ One module per thing shown: `today` (Vandaag, and the due lists the Team screen 
 `search`, `client_file` (the dossier, its timeline, the agreements to log a contact on),
 `edit` (what the forms start from and offer), `team` (the teamleider's review, the daily
 snapshots and the trend, the scripts' lists), `inzage` (AVG art. 15); `common` is what they
-share.
+share. They never import a write service, the sweep or the services facade (an import-linter
+contract says so); the write side's `common` (who acts, lookups) they do use.
 """
