@@ -31,7 +31,8 @@ from wijkteam_tui.domain.terms import Channel, Outcome
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.opening import create_register
-from wijkteam_tui.store.queries import search_clients, team_overview, today_list
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.today import team_overview, today_list
 from wijkteam_tui.store.records import ContactInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.sqlite.connection import CACHE_KIB, connect_keyed, make_engine

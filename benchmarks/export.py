@@ -31,11 +31,11 @@ from wijkteam_tui.store.models import Client, User
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
 from wijkteam_tui.store.sharing import sharing_facts
-from wijkteam_tui.store.team import reassign_clients
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.store.write.plan import add_signal
+from wijkteam_tui.store.write.reassign import reassign_clients
 
 TODAY = date(2026, 11, 22)
 TARGETS = {"pdf_ms": 300, "pdf_250_clients_seconds": 60}

@@ -137,7 +137,9 @@ class _Work:
     def do(self, step: str) -> None:
         from wijkteam_tui.domain.terms import Outcome as Result
         from wijkteam_tui.domain.terms import SignalPhase
-        from wijkteam_tui.store import queries
+        from wijkteam_tui.store.read.client_file import client_file
+        from wijkteam_tui.store.read.search import search_clients
+        from wijkteam_tui.store.read.today import today_list
         from wijkteam_tui.store.records import ContactInput, ObservationInput
         from wijkteam_tui.store.write.contacts import log_contact
         from wijkteam_tui.store.write.plan import record_observation
@@ -145,11 +147,11 @@ class _Work:
         register, name = self.register, self.outcome.name
         client_id, client_name = self.rng.choice(self.caseload)
         if step == "vandaag":
-            queries.today_list(register, self.me, TODAY)
+            today_list(register, self.me, TODAY)
         elif step == "zoeken":
-            queries.search_clients(register, client_name.split()[-1][:4])
+            search_clients(register, client_name.split()[-1][:4])
         elif step == "dossier":
-            queries.client_file(register, client_id, TODAY)
+            client_file(register, client_id, TODAY)
         elif step == "contact":
             client_id = self.rng.choice(self.with_agreement)
             agreement_id, channel, member_id = self.rng.choice(self.agreements[client_id])

@@ -27,7 +27,8 @@ from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.team import reassign_clients, team_review, team_trend
+from wijkteam_tui.store.read.team import team_review, team_trend
+from wijkteam_tui.store.write.reassign import reassign_clients
 
 PASSPHRASE = "benchmark wachtwoord"
 MEDEWERKERS = 130

@@ -21,7 +21,7 @@ from wijkteam_tui.export.overdue import FORMULA_START, SCHEMA_FILE
 from wijkteam_tui.store import services
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import open_register
-from wijkteam_tui.store.queries import list_users
+from wijkteam_tui.store.read.edit import list_users
 from wijkteam_tui.store.records import AgreementInput, ClientInput
 
 ANNA, BRAM = "geheim wachtwoord", "bram zijn wachtwoord"

@@ -21,7 +21,8 @@ from wijkteam_tui.domain.phrases import (
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.export import document, markdown
 from wijkteam_tui.store.models import ContactAgreement
-from wijkteam_tui.store.queries import agreement_for_edit, client_file, contact_choices
+from wijkteam_tui.store.read.client_file import client_file, contact_choices
+from wijkteam_tui.store.read.edit import agreement_for_edit
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.sharing import sharing_facts
 from wijkteam_tui.store.write.agreements import add_agreement

@@ -15,8 +15,9 @@ from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.export import document, files
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store import queries, services, sharing
+from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.read.edit import list_users
 from wijkteam_tui.store.records import ClientInput
 
 TODAY = date(2026, 11, 22)
@@ -37,7 +38,7 @@ def bram_clients(new_register: NewRegister) -> list[str]:
         BRAM,
     )
     open_register(new_register.path, "bram", BRAM).close()  # the first unlock makes the user
-    bram_id = next(u.id for u in queries.list_users(register) if u.name == "bram")
+    bram_id = next(u.id for u in list_users(register) if u.name == "bram")
     numbers = []
     for i in range(10):
         made = services.create_client(

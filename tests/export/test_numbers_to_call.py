@@ -16,8 +16,9 @@ from wijkteam_tui.export import card, document, markdown, pdf
 from wijkteam_tui.store import services, sharing, users
 from wijkteam_tui.store.models import User
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.read.edit import team_settings_for_edit
 from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.team import team_settings_for_edit, update_team_settings
+from wijkteam_tui.store.write.settings import update_team_settings
 
 TODAY = date(2026, 11, 22)
 

@@ -22,7 +22,7 @@ from tests.helpers import fingerprint, run_cli
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import write_backup
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.queries import search_clients
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.sqlite import faults

@@ -24,9 +24,10 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
     ThresholdRule,
 )
-from wijkteam_tui.store import erasure, queries, records, services, sharing, sweep, team, users
+from wijkteam_tui.store import erasure, records, services, sharing, sweep, users
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.models import Alert, Client, User
+from wijkteam_tui.store.read import edit, team
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -44,6 +45,8 @@ from wijkteam_tui.store.write import (
     network,
     phases,
     plan,
+    reassign,
+    settings,
 )
 
 TODAY = date(2026, 11, 22)
@@ -51,8 +54,8 @@ OPENED = date(2026, 9, 1)
 LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
-    clients, network, agreements, contacts, plan, phases, alerts, sweep,
-    team, records, sharing, erasure, users,
+    clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
+    team, edit, records, sharing, erasure, users,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
@@ -62,15 +65,23 @@ NOT_LOGGED_SERVICES = {
     "team.team_review",
     "team.snapshot_written",
     "team.team_trend",
-    "team.agreements_to_move",
-    "team.team_settings_for_edit",
-    "team.setting_history",
+    "reassign.agreements_to_move",
+    "edit.list_users",
+    "edit.client_for_edit",
+    "edit.member_for_edit",
+    "edit.agreement_for_edit",
+    "edit.signal_for_edit",
+    "edit.resources",
+    "edit.list_resources",
+    "edit.resource_for_edit",
+    "edit.team_settings_for_edit",
+    "edit.setting_history",
     "team.whose",
     "team.overdue_items",
     "team.digest_data",
     "team.team_detail",
-    "team.clients_of",
-    "team.team_thresholds",
+    "edit.clients_of",
+    "edit.team_thresholds",
     "records.out_of_hours_text",
     "sharing.sharing_facts",
     "sharing.clients_to_export",
@@ -170,7 +181,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
 
     def end_member(m: Made) -> tuple[str, str]:
         fenna = m.ids["fenna"]
-        version = queries.member_for_edit(register, fenna.id)[2]
+        version = edit.member_for_edit(register, fenna.id)[2]
         services.end_member(
             register, fenna.id, version, ended_on=TODAY, reason="verhuisd", today=TODAY
         )
@@ -252,12 +263,12 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         with register.read() as session:
             bram = session.scalar(select(User.id).where(User.name == "bram"))
         kees = m.ids["kees"].id
-        team.reassign_clients(register, [kees], bram, "Bram neemt het over.", TODAY)
+        reassign.reassign_clients(register, [kees], bram, "Bram neemt het over.", TODAY)
         return "clients", str(kees)
 
     def update_team_settings(_m: Made) -> tuple[str, str]:
-        settings, version = team.team_settings_for_edit(register)
-        team.update_team_settings(register, version, replace(settings, grace_days=3))
+        current, version = edit.team_settings_for_edit(register)
+        settings.update_team_settings(register, version, replace(current, grace_days=3))
         return "team_settings", "1"
 
     def record_export(m: Made) -> tuple[str, str]:

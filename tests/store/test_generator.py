@@ -12,7 +12,8 @@ from wijkteam_tui.domain.terms import AlertStatus, Phase, ThresholdRule
 from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement, ContactMoment, TeamSettings
 from wijkteam_tui.store.opening import create_register
-from wijkteam_tui.store.queries import search_clients, team_overview
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.today import team_overview
 from wijkteam_tui.store.refresh import refresh_client
 
 TODAY = date(2026, 11, 22)

@@ -20,7 +20,7 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, fingerprint, make_client
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.errors import MigrationError
-from wijkteam_tui.store import queries, services
+from wijkteam_tui.store import services
 from wijkteam_tui.store.migrate import (
     HEAD_REVISION,
     MIGRATIONS_DIR,
@@ -31,6 +31,9 @@ from wijkteam_tui.store.migrate import (
 )
 from wijkteam_tui.store.models import Base, Client
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.read.client_file import client_file
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.today import team_info
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.sqlite.connection import connect_keyed
 
@@ -122,7 +125,7 @@ def test_an_older_register_gets_its_search_text_split_and_a_downgrade_joins_it_a
     assert texts() == [("anna bakker | 100001 | merelpad 3 | kees de vries",)]
     run_alembic(register.engine, migration_config(), command.upgrade, "head")
     assert texts() == [("anna bakker | 100001 | merelpad 3", "kees de vries")]
-    (hit,) = queries.search_clients(register, "vries")
+    (hit,) = search_clients(register, "vries")
     assert (hit.name, hit.via_member) == ("Anna Bakker", "Kees de Vries")
 
 
@@ -139,7 +142,7 @@ def test_downgrading_a_register_in_use_keeps_its_clients_networks(new_register: 
     with register.engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM network_members")).all() == [("Kees de Vries",)]
     run_alembic(register.engine, migration_config(), command.upgrade, "head")
-    (hit,) = queries.search_clients(register, "vries")
+    (hit,) = search_clients(register, "vries")
     assert (hit.name, hit.via_member) == ("Anna Bakker", "Kees de Vries")
 
 
@@ -152,7 +155,7 @@ def test_the_out_of_hours_line_of_an_older_register_is_kept_whole_and_joined_aga
     with engine.begin() as conn:
         conn.execute(text("UPDATE team_settings SET out_of_hours_contact = 'Crisisdienst 0900-1'"))
     run_alembic(engine, migration_config(), command.upgrade, "head")
-    assert queries.team_info(register).out_of_hours_contact == "Crisisdienst 0900-1"
+    assert team_info(register).out_of_hours_contact == "Crisisdienst 0900-1"
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -353,7 +356,7 @@ def test_a_monthly_agreement_on_the_31st_stored_by_the_old_engine_is_due_in_febr
         conn.execute(text("UPDATE clients SET next_due = '2026-03-31'"))
     run_alembic(register.engine, migration_config(), command.upgrade, "head")
     assert stored() == right
-    assert [a.next_due for a in queries.client_file(register, client.id, opened).agreements] == [
+    assert [a.next_due for a in client_file(register, client.id, opened).agreements] == [
         date(2026, 2, 28)
     ]
 

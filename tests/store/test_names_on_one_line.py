@@ -11,7 +11,8 @@ import pytest
 from wijkteam_tui.domain.fields import NAME_ON_ONE_LINE, FieldError, clean_name
 from wijkteam_tui.domain.terms import MemberKind, Role
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store import queries, services, users
+from wijkteam_tui.store import services, users
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput, MemberInput, ResourceInput
 
 TODAY = date(2026, 11, 22)
@@ -29,7 +30,7 @@ def test_no_name_with_a_line_break_is_saved(register):
     with pytest.raises(ValidationError, match=NAME_ON_ONE_LINE) as refused:
         services.create_client(register, ClientInput("Truus\nSmit", TODAY), TODAY)
     assert refused.value.field == "name"
-    assert queries.search_clients(register, "Truus") == []
+    assert search_clients(register, "Truus") == []
     client = services.create_client(register, ClientInput("Truus Smit", TODAY), TODAY).id
     with pytest.raises(ValidationError, match=NAME_ON_ONE_LINE):
         services.add_member(

@@ -26,9 +26,10 @@ from wijkteam_tui.errors import MigrationError, WijkteamError
 from wijkteam_tui.export import card, ical, markdown, pdf  # noqa: F401 (see tests/accounts.py)
 from wijkteam_tui.export.files import export_agreements
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store import queries, services
+from wijkteam_tui.store import services
 from wijkteam_tui.store.keys.rekey import renew_key
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.sqlite.connection import connect_keyed, copy_database
 from wijkteam_tui.store.users import deactivate_user
@@ -54,7 +55,7 @@ def cem_account(accounts) -> Account:
 def _find(path: Path, user: str, passphrase: str, name: str) -> list[int]:
     register = open_register(path, user, passphrase)
     try:
-        return [hit.id for hit in queries.search_clients(register, name)]
+        return [hit.id for hit in search_clients(register, name)]
     finally:
         register.close()
 

@@ -20,8 +20,12 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.export import document
-from wijkteam_tui.store import queries, services, sharing
+from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.models import Alert, ContactAgreement, NetworkMember
+from wijkteam_tui.store.read.client_file import client_file, client_timeline
+from wijkteam_tui.store.read.edit import agreement_for_edit, member_for_edit, team_settings_for_edit
+from wijkteam_tui.store.read.team import overdue_items, team_review
+from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -29,12 +33,7 @@ from wijkteam_tui.store.records import (
     MemberInput,
     SignalInput,
 )
-from wijkteam_tui.store.team import (
-    overdue_items,
-    team_review,
-    team_settings_for_edit,
-    update_team_settings,
-)
+from wijkteam_tui.store.write.settings import update_team_settings
 
 TODAY = date(2026, 11, 22)
 OPENED = date(2026, 9, 1)
@@ -47,7 +46,7 @@ def _overdue_everywhere(register, client_id: int, today: date) -> dict[str, int]
     return {
         "vandaag": sum(
             1
-            for item in queries.today_list(register, register.user.id, today).overdue
+            for item in today_list(register, register.user.id, today).overdue
             if item.client_id == client_id
         ),
         "overdue": sum(1 for item in overdue_items(register, today) if item.client_id == client_id),
@@ -92,7 +91,7 @@ def test_an_agreement_whose_end_date_passes_is_no_longer_late_anywhere(register,
     )
     doc = document.build(sharing.sharing_facts(register, client.id), later, 1)
     assert visit.id not in [a.id for a in doc.agreements]
-    file = queries.client_file(register, client.id, later)
+    file = client_file(register, client.id, later)
     assert [a.state.label for a in file.agreements if a.id == visit.id] == ["beëindigd"]
 
 
@@ -246,7 +245,7 @@ def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_histo
     services.update_agreement(
         register,
         visit.id,
-        queries.agreement_for_edit(register, visit.id)[1],
+        agreement_for_edit(register, visit.id)[1],
         AgreementInput(Channel.VISIT, OPENED, member_id=neighbour.id, interval_days=7, shared=True),
         TODAY,
     )
@@ -257,7 +256,7 @@ def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_histo
     )
     missed = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)[-1]
     assert missed.status is AlertStatus.OPEN
-    member_version = queries.member_for_edit(register, neighbour.id)[2]
+    member_version = member_for_edit(register, neighbour.id)[2]
 
     with pytest.raises(ValidationError, match="toekomst"):
         services.end_member(
@@ -294,11 +293,11 @@ def test_a_member_who_moved_away_leaves_the_network_and_the_documents_with_histo
     (line,) = doc.plan[SignalPhase.ORANGE]
     assert line.whom_to_call == "(niet gedeeld): (niet gedeeld)"
     assert any("Ayşe Yılmaz, die niet meer bij het netwerk betrokken is" in r for r in doc.left_out)
-    file = queries.client_file(register, client.id, TODAY)
+    file = client_file(register, client.id, TODAY)
     (row,) = file.members
     assert (row.name, row.ended_on, row.ended_reason) == ("Ayşe Yılmaz", TODAY, "verhuisd")
     assert file.network_summary.startswith("Geen informeel netwerk")
-    assert any(e.kind == "contact" for e in queries.client_timeline(register, client.id))
+    assert any(e.kind == "contact" for e in client_timeline(register, client.id))
 
     with pytest.raises(ConflictError, match="al niet meer betrokken"):
         services.end_member(
@@ -331,17 +330,17 @@ def test_a_past_date_within_the_grace_days_says_over_tijd_everywhere(register, f
     )
     # Due on 6 December; on the 9th it is three days past the date, late only after the 11th.
     later = TODAY + timedelta(days=17)
-    soon = [i for i in queries.today_list(register, register.user.id, later).due_soon]
+    soon = [i for i in today_list(register, register.user.id, later).due_soon]
     assert [(i.agreement_id, i.next_due) for i in soon] == [(visit.id, date(2026, 12, 6))]
     assert soon_text(soon[0].next_due, later) == "3d over tijd"
     assert "3 dg over tijd" in vandaag_text(register, later)
-    row = next(a for a in queries.client_file(register, client.id, later).agreements
+    row = next(a for a in client_file(register, client.id, later).agreements
                if a.id == visit.id)  # fmt: skip
     assert agreement_state(row, later) == "3 dagen over tijd"
     assert due_text(row.next_due, later, overdue=False).endswith("(3 dagen over tijd)")
     # After the grace days it is te laat, in the same words as before.
     late = TODAY + timedelta(days=21)
-    row = next(a for a in queries.client_file(register, client.id, late).agreements
+    row = next(a for a in client_file(register, client.id, late).agreements
                if a.id == visit.id)  # fmt: skip
     assert agreement_state(row, late) == "7 dagen te laat"
     assert due_text(row.next_due, late).endswith("(7 dagen te laat)")

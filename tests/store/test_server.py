@@ -29,6 +29,7 @@ from wijkteam_tui.store import services
 from wijkteam_tui.store.address import VERIFIED_TLS, ServerAddress, location, server_address
 from wijkteam_tui.store.freshness import watch
 from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.server.connection import WRITE_LOCK, login_secret
 from wijkteam_tui.store.server.keystore import ServerKeys
@@ -935,8 +936,6 @@ def test_a_server_backup_is_restored_into_a_fresh_cluster(team_on: ServerAddress
         restored = open_register(target, "anna", PASSPHRASE)
         try:
             assert log.verify(restored).ok
-            from wijkteam_tui.store.queries import search_clients
-
             assert [hit.name for hit in search_clients(restored, "Terugzetbaar")] == [
                 "Teun Terugzetbaar"
             ]

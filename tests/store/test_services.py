@@ -18,7 +18,7 @@ from wijkteam_tui.domain.terms import (
     ThresholdRule,
 )
 from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
-from wijkteam_tui.store import queries, services, sweep
+from wijkteam_tui.store import services, sweep
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -27,6 +27,9 @@ from wijkteam_tui.store.models import (
     NetworkMember,
     PhaseChange,
 )
+from wijkteam_tui.store.read.client_file import client_file, client_timeline, contact_choices
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.today import pending_sign_offs, team_overview, today_list
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -64,7 +67,7 @@ def test_a_new_client_gets_the_next_number_and_starts_intensief(register):
     )
     assert (first.number, second.number) == ("100001", "100002")
     assert second.phase is Phase.INTENSIVE
-    timeline = queries.client_timeline(register, second.id)
+    timeline = client_timeline(register, second.id)
     assert timeline[-1].kind == "fase" and "Aangemeld" in timeline[-1].text
 
 
@@ -128,7 +131,7 @@ def test_logging_a_visit_moves_next_due_two_weeks_on(register, fatima):
     )
     assert result.agreement_next_due == TODAY + timedelta(days=14)
     assert result.client_next_due == TODAY + timedelta(days=14)
-    day = queries.today_list(register, register.user.id, TODAY)
+    day = today_list(register, register.user.id, TODAY)
     assert day.overdue == [] and day.out_of_view == []
 
 
@@ -159,7 +162,7 @@ def test_not_reached_does_not_count_as_contact_and_twice_raises_an_alert(registe
 
 def test_an_overdue_agreement_shows_on_vandaag_with_days_and_who(register, fatima):
     _client, _, visit = fatima
-    day = queries.today_list(register, register.user.id, TODAY)
+    day = today_list(register, register.user.id, TODAY)
     (item,) = day.overdue
     assert item.agreement_id == visit.id
     assert item.days_overdue == (TODAY - (OPENED + timedelta(14))).days
@@ -194,7 +197,7 @@ def test_time_passing_raises_uit_beeld_in_the_daily_sweep(register, fatima):
     later = TODAY + timedelta(days=50)
     assert services.evaluate_stale_clients(register, later) == 1
     assert services.evaluate_stale_clients(register, later) == 0
-    day = queries.today_list(register, register.user.id, later)
+    day = today_list(register, register.user.id, later)
     assert any(a.rule is ThresholdRule.OUT_OF_VIEW for a in day.alerts)
     assert day.out_of_view[0].days_without_contact == 50
 
@@ -213,13 +216,13 @@ def test_a_client_threshold_override_is_used(register, fatima):
         reason="Woont half jaar in Marokko",
         today=TODAY,
     )
-    day = queries.today_list(register, register.user.id, TODAY)
+    day = today_list(register, register.user.id, TODAY)
     assert day.out_of_view == []
     assert not any(
         a.rule is ThresholdRule.OUT_OF_VIEW and a.client_id == client.id for a in day.alerts
     )
     services.clear_threshold(register, client.id, ThresholdRule.OUT_OF_VIEW, TODAY)
-    day = queries.today_list(register, register.user.id, TODAY)
+    day = today_list(register, register.user.id, TODAY)
     assert [item.client_id for item in day.out_of_view] == [client.id]
 
 
@@ -232,8 +235,8 @@ def test_a_snooze_needs_a_reason_and_hides_the_agreement_until_it_ends(register,
     services.snooze_agreement(
         register, visit.id, TODAY + timedelta(7), "Buurvrouw op vakantie", TODAY
     )
-    assert queries.today_list(register, register.user.id, TODAY).overdue == []
-    assert queries.today_list(register, register.user.id, TODAY + timedelta(8)).overdue
+    assert today_list(register, register.user.id, TODAY).overdue == []
+    assert today_list(register, register.user.id, TODAY + timedelta(8)).overdue
 
 
 def test_observations_raise_and_green_resolves(register, fatima):
@@ -282,7 +285,7 @@ def test_phase_changes_are_checked_and_recorded(register, fatima, new_register):
             select(func.count()).select_from(Alert).where(Alert.status != AlertStatus.RESOLVED)
         )
         assert open_alerts == 0
-    kinds = [e.text for e in queries.client_timeline(register, client.id) if e.kind == "fase"]
+    kinds = [e.text for e in client_timeline(register, client.id) if e.kind == "fase"]
     assert kinds[0].startswith("Fase duurzaam in beeld → afgesloten")
 
 
@@ -300,13 +303,13 @@ def test_duurzaam_in_beeld_is_requested_refused_requested_again_and_approved(
     first = services.request_sign_off(bram, client.id, "Netwerk draagt, buurvrouw komt", TODAY)
     with pytest.raises(ValidationError, match="wacht al een aanvraag"):
         services.request_sign_off(bram, client.id, "Nog eens", TODAY)
-    assert [s.client_id for s in queries.pending_sign_offs(register)] == [client.id]
-    assert queries.client_file(bram, client.id, TODAY).sign_off.request_id == first.id
+    assert [s.client_id for s in pending_sign_offs(register)] == [client.id]
+    assert client_file(bram, client.id, TODAY).sign_off.request_id == first.id
     with pytest.raises(ValidationError, match="reden"):
         services.decide_sign_off(register, first.id, False, "  ", TODAY)
     services.decide_sign_off(register, first.id, False, "Eerst een tweede informeel lid", TODAY)
-    assert queries.pending_sign_offs(register) == []
-    assert queries.client_file(register, client.id, TODAY).phase is Phase.INTENSIVE
+    assert pending_sign_offs(register) == []
+    assert client_file(register, client.id, TODAY).phase is Phase.INTENSIVE
     with pytest.raises(ConflictError, match="al beslist: afgewezen"):
         services.decide_sign_off(register, first.id, True, "", TODAY)
 
@@ -316,7 +319,7 @@ def test_duurzaam_in_beeld_is_requested_refused_requested_again_and_approved(
     with register.read() as session:
         change = session.scalars(select(PhaseChange).order_by(PhaseChange.id.desc())).first()
         assert (change.changed_by_id, change.signed_off_by_id) == (bram.user.id, register.user.id)
-    texts = [e.text for e in queries.client_timeline(register, client.id)]
+    texts = [e.text for e in client_timeline(register, client.id)]
     assert "Aanvraag afgewezen: Eerst een tweede informeel lid" in texts
     assert "Aanvraag goedgekeurd: Goed onderbouwd" in texts
 
@@ -336,7 +339,7 @@ def test_a_request_without_an_informal_agreement_is_refused_naming_who_lacks_one
         refused.value
     )
     assert _row_counts(register) == before
-    assert "Ayşe Yılmaz" in queries.client_file(register, client.id, TODAY).in_view_missing
+    assert "Ayşe Yılmaz" in client_file(register, client.id, TODAY).in_view_missing
 
 
 def test_approval_is_refused_when_the_network_no_longer_carries_it(register, bram, fatima):
@@ -346,10 +349,10 @@ def test_approval_is_refused_when_the_network_no_longer_carries_it(register, bra
     with pytest.raises(ValidationError, match="Ayşe Yılmaz"):
         services.decide_sign_off(register, request.id, True, "", TODAY)
     # The request waits on; another phase change lets it lapse.
-    assert len(queries.pending_sign_offs(register)) == 1
+    assert len(pending_sign_offs(register)) == 1
     services.change_phase(bram, client.id, Phase.SCALING_BACK, "Minder vaak nodig", TODAY)
-    assert queries.pending_sign_offs(register) == []
-    texts = [e.text for e in queries.client_timeline(register, client.id)]
+    assert pending_sign_offs(register) == []
+    texts = [e.text for e in client_timeline(register, client.id)]
     assert "Aanvraag vervallen: De fase is intussen gewijzigd naar afschalen." in texts
 
 
@@ -375,7 +378,7 @@ def test_closing_on_a_date_with_a_corrected_regime_sets_retention_and_reopening_
         on=closed_on,
         regime=Regime.WMO_NO_PROVISION,
     )
-    file = queries.client_file(register, client.id, TODAY)
+    file = client_file(register, client.id, TODAY)
     assert (file.closed_on, file.retention_until) == (closed_on, date(2031, 11, 1))
     assert file.regime is Regime.WMO_NO_PROVISION
     assert all(a.end_on == closed_on for a in file.agreements)
@@ -384,7 +387,7 @@ def test_closing_on_a_date_with_a_corrected_regime_sets_retention_and_reopening_
         services.change_phase(register, client.id, Phase.INTENSIVE, " ", TODAY)
     reopened = services.change_phase(register, client.id, Phase.INTENSIVE, "Terugval", TODAY)
     assert reopened.phase is Phase.INTENSIVE
-    file = queries.client_file(register, client.id, TODAY)
+    file = client_file(register, client.id, TODAY)
     assert (file.closed_on, file.retention_until) == (None, None)
 
 
@@ -405,7 +408,7 @@ def test_an_alert_is_confirmed_and_resolved_by_hand_with_notes_and_stays_resolve
     )
 
     def signal_alerts():
-        alerts = queries.client_file(register, client.id, TODAY).alerts
+        alerts = client_file(register, client.id, TODAY).alerts
         return [a for a in alerts if a.rule is ThresholdRule.ORANGE_OR_RED]
 
     (alert,) = signal_alerts()
@@ -423,7 +426,7 @@ def test_an_alert_is_confirmed_and_resolved_by_hand_with_notes_and_stays_resolve
     assert signal_alerts() == []
     with pytest.raises(ConflictError, match="al opgelost"):
         services.resolve_alert(register, alert.alert_id, "Nog eens", TODAY)
-    entries = {(e.kind, e.text) for e in queries.client_timeline(register, client.id)}
+    entries = {(e.kind, e.text) for e in client_timeline(register, client.id)}
     assert ("bevestigd", "Ik bel vanmiddag de dochter") in entries
     assert ("opgelost", "Dochter gaat dagelijks langs") in entries
     # A new oranje signalering is a new episode: a new alert.
@@ -447,13 +450,11 @@ def test_a_concurrent_edit_is_refused_not_overwritten(register, fatima):
 def test_search_finds_names_numbers_streets_and_network_members_without_accents(register, fatima):
     client, _, _ = fatima
     for fragment in ("fatima", "EL AMR", "100001", "vlierhof 12", "ayse", "yilmaz", "amrani fat"):
-        assert [hit.id for hit in queries.search_clients(register, fragment)] == [client.id], (
-            fragment
-        )
-    assert queries.search_clients(register, "bakker") == []
-    assert queries.search_clients(register, "100%") == []
-    assert queries.search_clients(register, "fat", with_open_alert=True)[0].has_open_alert
-    assert queries.search_clients(register, "fat", phase=Phase.CLOSED) == []
+        assert [hit.id for hit in search_clients(register, fragment)] == [client.id], fragment
+    assert search_clients(register, "bakker") == []
+    assert search_clients(register, "100%") == []
+    assert search_clients(register, "fat", with_open_alert=True)[0].has_open_alert
+    assert search_clients(register, "fat", phase=Phase.CLOSED) == []
 
 
 def test_team_overview_lists_every_overdue_follow_up(register, fatima):
@@ -464,7 +465,7 @@ def test_team_overview_lists_every_overdue_follow_up(register, fatima):
     services.add_agreement(
         register, other.id, AgreementInput(Channel.PHONE, OPENED, interval_days=28), TODAY
     )
-    overview = queries.team_overview(register, TODAY)
+    overview = team_overview(register, TODAY)
     assert [item.client_name for item in overview.overdue] == ["Fatima El Amrani", "Kees Bakker"]
     assert overview.per_casemanager == {"anna": 1, "(geen casemanager)": 1}
 
@@ -482,7 +483,7 @@ def test_the_client_file_holds_overview_network_agreements_and_plan(register, fa
         ContactInput(client.id, TODAY - timedelta(2), Channel.VISIT, Outcome.GOOD, visit.id),
         TODAY,
     )
-    file = queries.client_file(register, client.id, TODAY)
+    file = client_file(register, client.id, TODAY)
     assert file.name == "Fatima El Amrani" and file.address == "Vlierhof 12"
     assert file.casemanager == "anna"
     assert "1 informeel netwerklid" in file.network_summary
@@ -495,7 +496,7 @@ def test_the_client_file_holds_overview_network_agreements_and_plan(register, fa
     assert agreement.state.value == "later"
     assert [s.phase for s in file.signals] == [SignalPhase.GREEN, SignalPhase.RED]
     with pytest.raises(ValidationError, match="bestaat niet"):
-        queries.client_file(register, 999, TODAY)
+        client_file(register, 999, TODAY)
 
 
 def test_resources_members_and_confirming_an_alert(register, fatima):
@@ -533,12 +534,12 @@ def test_resources_members_and_confirming_an_alert(register, fatima):
             MemberInput(name="Y", kind=MemberKind.INFORMAL, supports="PX"),
             TODAY,
         )
-    (member,) = queries.client_file(register, client.id, TODAY).members
+    (member,) = client_file(register, client.id, TODAY).members
     assert (member.supports, member.consent_to_share) == ("PGE", True)
 
-    alert = queries.today_list(register, register.user.id, TODAY).alerts[0]
+    alert = today_list(register, register.user.id, TODAY).alerts[0]
     services.confirm_alert(register, alert.alert_id)
-    confirmed = queries.today_list(register, register.user.id, TODAY).alerts[0]
+    confirmed = today_list(register, register.user.id, TODAY).alerts[0]
     assert confirmed.status is AlertStatus.CONFIRMED
     with pytest.raises(ValidationError, match="bestaat niet"):
         services.confirm_alert(register, 9999)
@@ -563,7 +564,7 @@ def _silent_client(register, name: str, last_contact_on: date):
 
 
 def _uit_beeld_alerts(register, today: date) -> list[str]:
-    day = queries.today_list(register, register.user.id, today)
+    day = today_list(register, register.user.id, today)
     return [a.client_name for a in day.alerts if a.rule is ThresholdRule.OUT_OF_VIEW]
 
 
@@ -578,7 +579,7 @@ def test_the_uit_beeld_default_is_read_from_the_one_defaults_table(register, mon
     _silent_client(register, "Henk Bakker", TODAY - timedelta(days=35))
     services.evaluate_stale_clients(register, TODAY)
     assert _uit_beeld_alerts(register, TODAY) == ["Henk Bakker"]
-    (item,) = queries.today_list(register, register.user.id, TODAY).out_of_view
+    (item,) = today_list(register, register.user.id, TODAY).out_of_view
     assert (item.client_name, item.days_without_contact) == ("Henk Bakker", 35)
 
 
@@ -595,7 +596,7 @@ def test_a_client_kept_in_view_while_the_team_switched_uit_beeld_off_is_still_sw
     quiet = _silent_client(register, "Ria Smit", logged)
     services.evaluate_stale_clients(register, TODAY)
     assert _uit_beeld_alerts(register, TODAY) == ["Henk Bakker"]
-    listed = queries.today_list(register, register.user.id, TODAY).out_of_view
+    listed = today_list(register, register.user.id, TODAY).out_of_view
     assert [item.client_id for item in listed] == [client.id]
     assert quiet.id not in [item.client_id for item in listed]
 
@@ -637,7 +638,7 @@ def test_the_daily_sweep_raises_uit_beeld_once_a_day_for_an_open_register(regist
     assert services.sweep_if_new_day(register, TODAY) == 1
     (alert,) = [
         a
-        for a in queries.today_list(register, register.user.id, TODAY).alerts
+        for a in today_list(register, register.user.id, TODAY).alerts
         if a.rule is ThresholdRule.OUT_OF_VIEW
     ]
     assert alert.reason.startswith("Uit beeld: 43 dagen geen contact")
@@ -701,7 +702,7 @@ def test_the_contact_dialog_offers_active_agreements_most_overdue_first(register
     )
     services.end_agreement(register, ended.id, TODAY, TODAY)
 
-    choices = queries.contact_choices(register, client.id, TODAY)
+    choices = contact_choices(register, client.id, TODAY)
     assert [(c.agreement_id, c.who, c.channel, c.days_overdue, c.how_often) for c in choices] == [
         (visit.id, "Ayşe Yılmaz (buurvrouw)", Channel.VISIT, 68, "elke 2 weken"),
         (phone.id, "anna", Channel.PHONE, 3, "elke week"),
@@ -709,7 +710,7 @@ def test_the_contact_dialog_offers_active_agreements_most_overdue_first(register
     ]
     assert choices[2].next_due == TODAY + timedelta(days=28)
     # The same words as Vandaag uses for the same agreements.
-    vandaag = queries.today_list(register, register.user.id, TODAY)
+    vandaag = today_list(register, register.user.id, TODAY)
     assert {i.agreement_id: i.who for i in vandaag.overdue} == {
         visit.id: "Ayşe Yılmaz (buurvrouw)",
         phone.id: "anna",
@@ -733,18 +734,18 @@ def test_search_lists_direct_matches_first_and_says_through_whom_the_others_were
     client("Bram de Vries", "Ria de Vries")
     client("Cor Smit")
 
-    hits = queries.search_clients(register, "vries")
+    hits = search_clients(register, "vries")
     assert [(h.name, h.via_member) for h in hits] == [
         ("Bram de Vries", ""),
         ("Fenna de Vries", ""),
         ("Anna Bakker", "Kees de Vries"),
     ]
     # Every word must match; here one in the client's own name and one in the network.
-    assert [(h.name, h.via_member) for h in queries.search_clients(register, "anna vries")] == [
+    assert [(h.name, h.via_member) for h in search_clients(register, "anna vries")] == [
         ("Anna Bakker", "Kees de Vries")
     ]
-    assert queries.search_clients(register, "cor vries") == []
-    assert [h.name for h in queries.search_clients(register, "vries", limit=2)] == [
+    assert search_clients(register, "cor vries") == []
+    assert [h.name for h in search_clients(register, "vries", limit=2)] == [
         "Bram de Vries",
         "Fenna de Vries",
     ]
@@ -759,6 +760,6 @@ def test_renaming_a_network_member_updates_how_the_client_is_found(register, fat
         MemberInput(name="Ayşe Demir", kind=MemberKind.INFORMAL, relation="buurvrouw"),
         TODAY,
     )
-    assert queries.search_clients(register, "yilmaz") == []
-    (hit,) = queries.search_clients(register, "demir")
+    assert search_clients(register, "yilmaz") == []
+    (hit,) = search_clients(register, "demir")
     assert (hit.id, hit.via_member) == (client.id, "Ayşe Demir")

@@ -27,9 +27,10 @@ from tests.accounts import (
 )
 from tests.helpers import run_cli
 from wijkteam_tui.errors import UsageError
-from wijkteam_tui.store import files, queries, services
+from wijkteam_tui.store import files, services
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.sqlite.check import check_register, mode_warnings
 
@@ -61,7 +62,7 @@ def _new_client(path: Path, name: str) -> int:
 def _find(path: Path, user: str, passphrase: str, name: str) -> list[int]:
     register = open_register(path, user, passphrase)
     try:
-        return [hit.id for hit in queries.search_clients(register, name)]
+        return [hit.id for hit in search_clients(register, name)]
     finally:
         register.close()
 

@@ -14,8 +14,13 @@ from tests.store.conftest import OPENED, TODAY
 from wijkteam_tui.domain.team import sparkline
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase, ThresholdRule
 from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
-from wijkteam_tui.store import queries, services, team
+from wijkteam_tui.store import services
 from wijkteam_tui.store.models import DailySnapshot
+from wijkteam_tui.store.read.client_file import client_file, client_timeline
+from wijkteam_tui.store.read.edit import client_for_edit, setting_history, team_settings_for_edit
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.team import team_review, team_trend, write_daily_snapshot
+from wijkteam_tui.store.read.today import team_info, today_list
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -23,6 +28,8 @@ from wijkteam_tui.store.records import (
     ObservationInput,
     TeamFilter,
 )
+from wijkteam_tui.store.write.reassign import agreements_to_move, reassign_clients
+from wijkteam_tui.store.write.settings import update_team_settings
 
 
 @pytest.fixture
@@ -90,7 +97,7 @@ def _row(review, name):
 
 
 def test_the_team_figures_are_the_ones_worked_out_by_hand(register, team_register):
-    review = team.team_review(register, TODAY)
+    review = team_review(register, TODAY)
     assert [row.name for row in review.rows] == ["anna", "bram", "(geen casemanager)"]
 
     anna = _row(review, "anna")
@@ -118,28 +125,28 @@ def test_the_team_figures_are_the_ones_worked_out_by_hand(register, team_registe
 
 def test_filters_count_only_the_clients_they_name(register, team_register):
     _, bram_id = team_register
-    urgent = team.team_review(register, TODAY, TeamFilter(rule=ThresholdRule.ORANGE_OR_RED))
+    urgent = team_review(register, TODAY, TeamFilter(rule=ThresholdRule.ORANGE_OR_RED))
     assert urgent.total.clients == 1 and _row(urgent, "bram").clients == 1
     assert _row(urgent, "anna").clients == 0
-    one = team.team_review(register, TODAY, TeamFilter(casemanager_id=bram_id))
+    one = team_review(register, TODAY, TeamFilter(casemanager_id=bram_id))
     assert [row.name for row in one.rows] == ["bram"]
-    closed = team.team_review(register, TODAY, TeamFilter(phase=Phase.CLOSED))
+    closed = team_review(register, TODAY, TeamFilter(phase=Phase.CLOSED))
     assert closed.total.caseload == {Phase.CLOSED: 1} and closed.total.overdue == 0
-    nowhere = team.team_review(register, TODAY, TeamFilter(postcode_area="9999"))
+    nowhere = team_review(register, TODAY, TeamFilter(postcode_area="9999"))
     assert nowhere.total.clients == 0
 
 
 def test_a_medewerker_is_refused_the_review_the_trend_reassigning_and_settings(bram, fatima):
     client, _, _ = fatima
     with pytest.raises(RoleError, match="teamleider"):
-        team.team_review(bram, TODAY)
+        team_review(bram, TODAY)
     with pytest.raises(RoleError):
-        team.team_trend(bram, TODAY)
+        team_trend(bram, TODAY)
     with pytest.raises(RoleError):
-        team.reassign_clients(bram, [client.id], bram.user.id, "Ziek.", TODAY)
-    settings, version = team.team_settings_for_edit(bram)
+        reassign_clients(bram, [client.id], bram.user.id, "Ziek.", TODAY)
+    settings, version = team_settings_for_edit(bram)
     with pytest.raises(RoleError):
-        team.update_team_settings(bram, version, replace(settings, grace_days=3))
+        update_team_settings(bram, version, replace(settings, grace_days=3))
     with pytest.raises(RoleError):
         services.set_threshold(bram, None, ThresholdRule.OUT_OF_VIEW, days=30, today=TODAY)
 
@@ -152,7 +159,7 @@ def test_the_daily_sweep_writes_one_snapshot_a_day(register, team_register):
             )
 
     assert snapshots(TODAY) == 3, "anna, bram and the clients without a casemanager"
-    assert team.write_daily_snapshot(register, TODAY) is False, "already written today"
+    assert write_daily_snapshot(register, TODAY) is False, "already written today"
     assert snapshots(TODAY) == 3
 
 
@@ -177,7 +184,7 @@ def test_the_trend_over_twelve_simulated_weeks(register):
         for day in (monday + timedelta(days=1), monday + timedelta(days=3)):
             services.sweep_if_new_day(register, day)
     today = first_monday + timedelta(weeks=11, days=4)
-    trend = team.team_trend(register, today)
+    trend = team_trend(register, today)
     assert trend.weeks[0] == first_monday and trend.weeks[-1] == today - timedelta(days=4)
     # Thursday's figure counts for the week.
     expected: list[int | None] = list(range(12))
@@ -193,44 +200,40 @@ def test_reassigning_moves_the_clients_and_the_agreements_the_old_casemanager_pe
     register, bram, team_register
 ):
     anna_id, _ = team_register
-    bram_clients = [
-        hit.id for hit in queries.search_clients(register, "") if hit.casemanager == "bram"
-    ]
+    bram_clients = [hit.id for hit in search_clients(register, "") if hit.casemanager == "bram"]
     assert len(bram_clients) == 2
-    moving = team.agreements_to_move(register, bram_clients)
+    moving = agreements_to_move(register, bram_clients)
     assert [(a.client_name, a.performer) for a in moving] == [("Kees Bakker", "bram")]
 
     with pytest.raises(ValidationError, match="reden"):
-        team.reassign_clients(register, bram_clients, anna_id, "  ", TODAY)
-    result = team.reassign_clients(register, bram_clients, anna_id, "Bram is ziek.", TODAY)
+        reassign_clients(register, bram_clients, anna_id, "  ", TODAY)
+    result = reassign_clients(register, bram_clients, anna_id, "Bram is ziek.", TODAY)
     assert (result.clients, result.agreements) == (2, 1)
 
-    review = team.team_review(register, TODAY)
+    review = team_review(register, TODAY)
     assert _row(review, "anna").clients == 3 and _row(review, "bram").clients == 0
-    kees = next(
-        c for c in bram_clients if queries.client_file(register, c, TODAY).name == "Kees Bakker"
-    )
-    agreements = queries.client_file(register, kees, TODAY).agreements
+    kees = next(c for c in bram_clients if client_file(register, c, TODAY).name == "Kees Bakker")
+    agreements = client_file(register, kees, TODAY).agreements
     assert [a.who for a in agreements] == ["anna"]
-    (entry,) = [e for e in queries.client_timeline(register, kees) if e.kind == "overdracht"]
+    (entry,) = [e for e in client_timeline(register, kees) if e.kind == "overdracht"]
     assert entry.text == "Casemanager bram → anna: Bram is ziek. (1 afspraak mee over)"
     assert entry.who == "anna"
-    again = team.reassign_clients(register, bram_clients, anna_id, "Nog eens.", TODAY)
+    again = reassign_clients(register, bram_clients, anna_id, "Nog eens.", TODAY)
     assert again.clients == 0, "clients already with anna are left as they are"
 
 
 def test_a_reassigned_client_refuses_a_stale_edit_of_its_details(register, bram, team_register):
     anna_id, _ = team_register
-    kees = queries.search_clients(register, "kees")[0].id
-    details, version = queries.client_for_edit(register, kees)
-    team.reassign_clients(register, [kees], anna_id, "Overdracht.", TODAY)
+    kees = search_clients(register, "kees")[0].id
+    details, version = client_for_edit(register, kees)
+    reassign_clients(register, [kees], anna_id, "Overdracht.", TODAY)
     with pytest.raises(ConflictError):
         services.update_client(register, kees, version, details, TODAY)
 
 
 def test_team_settings_are_checked_and_every_change_is_recorded(register):
-    settings, version = team.team_settings_for_edit(register)
-    changed = team.update_team_settings(
+    settings, version = team_settings_for_edit(register)
+    changed = update_team_settings(
         register,
         version,
         replace(
@@ -249,13 +252,13 @@ def test_team_settings_are_checked_and_every_change_is_recorded(register):
         "buiten kantoortijd: nummer",
         "buiten kantoortijd: wanneer",
     ]
-    assert queries.team_info(register).out_of_hours_contact == "Crisisdienst: 0900 1234567 (24/7)"
-    assert queries.today_list(register, register.user.id, TODAY).out_of_hours_contact == (
+    assert team_info(register).out_of_hours_contact == "Crisisdienst: 0900 1234567 (24/7)"
+    assert today_list(register, register.user.id, TODAY).out_of_hours_contact == (
         "Crisisdienst: 0900 1234567 (24/7)"
     )
     with pytest.raises(ConflictError):
-        team.update_team_settings(register, version, settings)
-    current, version = team.team_settings_for_edit(register)
+        update_team_settings(register, version, settings)
+    current, version = team_settings_for_edit(register)
     for wrong, message in [
         (replace(current, grace_days=99), "0 tot 30"),
         (replace(current, retention_years_youth_act=15), "Jeugdwet"),
@@ -263,10 +266,10 @@ def test_team_settings_are_checked_and_every_change_is_recorded(register):
         (replace(current, out_of_hours_phone="bel me"), "nummer"),
     ]:
         with pytest.raises(ValidationError, match=message):
-            team.update_team_settings(register, version, wrong)
-    assert team.update_team_settings(register, version, current) == [], "nothing changed"
+            update_team_settings(register, version, wrong)
+    assert update_team_settings(register, version, current) == [], "nothing changed"
     services.set_threshold(register, None, ThresholdRule.OUT_OF_VIEW, days=30, today=TODAY)
-    history = team.setting_history(register)
+    history = setting_history(register)
     assert (history[0].setting, history[0].new_value) == (
         "teamgrens uit beeld",
         "na 30 dagen zonder contact",

@@ -18,7 +18,7 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AccessEndedError, ServerUnreachableError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.opening import open_register
-from wijkteam_tui.store.queries import search_clients
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.users import add_user, deactivate_user
 from wijkteam_tui.views.today import TodayScreen

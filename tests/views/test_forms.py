@@ -26,7 +26,7 @@ from wijkteam_tui.store.models import (
     Signal,
 )
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.queries import client_for_edit
+from wijkteam_tui.store.read.edit import client_for_edit
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, SignalInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement, end_agreement

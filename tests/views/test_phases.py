@@ -17,7 +17,8 @@ from tests.views.test_forms import _client_file, _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime, Role, SignalPhase
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.queries import client_file, client_timeline, pending_sign_offs
+from wijkteam_tui.store.read.client_file import client_file, client_timeline
+from wijkteam_tui.store.read.today import pending_sign_offs
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, ObservationInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement
@@ -266,7 +267,7 @@ def test_free_text_of_requests_alerts_thresholds_and_the_sociale_kaart_survives_
 
     from tests.views.test_forms import FREE_TEXT
     from wijkteam_tui.domain.terms import ThresholdRule
-    from wijkteam_tui.store.queries import resource_for_edit
+    from wijkteam_tui.store.read.edit import resource_for_edit
     from wijkteam_tui.store.records import ResourceInput
     from wijkteam_tui.store.write.alerts import confirm_alert, resolve_alert, set_threshold
     from wijkteam_tui.store.write.network import add_resource

@@ -17,8 +17,8 @@ from wijkteam_tui.errors import RoleError
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import users
 from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.read.edit import team_settings_for_edit
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.team import team_settings_for_edit
 from wijkteam_tui.views.forms.settings import TeamSettingsForm
 from wijkteam_tui.views.forms.user import AddUserForm, PhoneForm
 from wijkteam_tui.views.team import TeamScreen

@@ -16,7 +16,8 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.models import ContactAgreement
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.queries import search_clients, today_list
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from tests.views.conftest import TODAY, copy_register, make_app, settle
 from wijkteam_tui.store.keys import changes as crypto
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.queries import today_list
+from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 
@@ -313,7 +313,7 @@ def test_phase_form_closing_shows_the_retention_date(snap_compare, demo_app, siz
 def _with_request(app) -> int:  # type: ignore[no-untyped-def]
     """A client of the demo with an informal agreement, and a request for it waiting."""
     from wijkteam_tui.domain.terms import Phase
-    from wijkteam_tui.store.queries import client_file
+    from wijkteam_tui.store.read.client_file import client_file
     from wijkteam_tui.store.write.phases import request_sign_off
 
     for item in today_list(app.register, app.register.user.id, TODAY).overdue:

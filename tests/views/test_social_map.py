@@ -16,7 +16,7 @@ from tests.views.test_forms import _client_file, _message, _screen_text
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.store.models import NetworkMember
 from wijkteam_tui.store.opening import create_register, open_register
-from wijkteam_tui.store.queries import resource_for_edit, resources
+from wijkteam_tui.store.read.edit import resource_for_edit, resources
 from wijkteam_tui.store.records import ClientInput, ResourceInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client

@@ -16,8 +16,17 @@ from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_forms import _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Role
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store import queries, services, team
+from wijkteam_tui.store import services
 from wijkteam_tui.store.opening import create_register, open_register
+from wijkteam_tui.store.read.client_file import client_timeline
+from wijkteam_tui.store.read.edit import (
+    list_users,
+    setting_history,
+    team_settings_for_edit,
+    team_thresholds,
+)
+from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.team import team_review
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.client_file import ClientFileScreen
@@ -42,7 +51,7 @@ def register(tmp_path: Path) -> Iterator[Register]:
     )
     made.close()
     opened = open_register(path, "anna", PASSPHRASE)
-    bram_id = next(u.id for u in queries.list_users(opened) if u.name == "bram")
+    bram_id = next(u.id for u in list_users(opened) if u.name == "bram")
     fatima = services.create_client(
         opened, ClientInput("Fatima El Amrani", OPENED, casemanager_id=opened.user.id), TODAY
     )
@@ -176,10 +185,10 @@ async def test_handing_over_lists_the_agreements_that_move_and_records_the_reaso
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)
         assert _names(app)[0] == "anna"
-        review = team.team_review(register, TODAY)
+        review = team_review(register, TODAY)
         assert {r.name: r.clients for r in review.rows} == {"anna": 3, "bram": 0}
-    kees = queries.search_clients(register, "kees")[0].id
-    (entry,) = [e for e in queries.client_timeline(register, kees) if e.kind == "overdracht"]
+    kees = search_clients(register, "kees")[0].id
+    (entry,) = [e for e in client_timeline(register, kees) if e.kind == "overdracht"]
     assert entry.text.endswith("Bram is met verlof. (1 afspraak mee over)")
 
 
@@ -198,20 +207,20 @@ async def test_team_settings_are_checked_at_the_field_saved_and_recorded(registe
         await settle(pilot)
         assert "Jeugdwet bewaart ten minste 20 jaar" in _message(form, "retention_years_youth_act")
         assert "0 tot 30" in _message(form, "grace_days")
-        assert team.setting_history(register) == [], "nothing saved"
+        assert setting_history(register) == [], "nothing saved"
         form.query_one("#retention_years_youth_act", Input).value = "25"
         form.query_one("#grace_days", Input).value = "2"
         form.query_one("#wijk", Input).value = "Zuid-Oost"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)
-    settings, _ = team.team_settings_for_edit(register)
+    settings, _ = team_settings_for_edit(register)
     assert (settings.grace_days, settings.wijk, settings.retention_years_youth_act) == (
         2,
         "Zuid-Oost",
         25,
     )
-    assert {h.setting for h in team.setting_history(register)} == {
+    assert {h.setting for h in setting_history(register)} == {
         "coulance (dagen)",
         "wijk",
         "bewaartermijn Jeugdwet (jaren)",
@@ -238,9 +247,9 @@ async def test_the_teams_signal_thresholds_are_set_from_the_team_screen(register
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)
-    (row,) = [r for r in team.team_thresholds(register) if r.rule is ThresholdRule.OUT_OF_VIEW]
+    (row,) = [r for r in team_thresholds(register) if r.rule is ThresholdRule.OUT_OF_VIEW]
     assert row.team.days == 30
-    (change,) = team.setting_history(register)
+    (change,) = setting_history(register)
     assert (change.setting, change.old_value, change.new_value) == (
         "teamgrens uit beeld",
         "na 42 dagen zonder contact",

@@ -71,7 +71,7 @@ def _tell_left_out(reasons: list[str]) -> None:
 def cmd_export_client(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.inzage import summary_path, write_inzage
-    from wijkteam_tui.store.inzage import client_inzage
+    from wijkteam_tui.store.read.inzage import client_inzage
     from wijkteam_tui.store.sharing import client_by_number
 
     target = Path(args.output).expanduser()

@@ -34,8 +34,8 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.overdue import to_csv, to_json, to_table
     from wijkteam_tui.store.audit.log import listed, record
-    from wijkteam_tui.store.queries import team_info
-    from wijkteam_tui.store.team import overdue_items
+    from wijkteam_tui.store.read.team import overdue_items
+    from wijkteam_tui.store.read.today import team_info
 
     with opened(args) as register:
         day = _report_day(args, register)
@@ -57,8 +57,8 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.digest import digest_text
-    from wijkteam_tui.store.queries import team_info
-    from wijkteam_tui.store.team import digest_data
+    from wijkteam_tui.store.read.team import digest_data
+    from wijkteam_tui.store.read.today import team_info
 
     with opened(args) as register:
         day = _report_day(args, register)
@@ -127,7 +127,7 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
 def vandaag_text(register: Register, today: date) -> str:
     """The logged-in user's Vandaag as plain text (the terminal screen follows in the TUI)."""
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.queries import today_list
+    from wijkteam_tui.store.read.today import today_list
 
     if register.user is None:
         return "Vandaag: geen ingelogde gebruiker."

@@ -11,7 +11,7 @@ from typing import Any
 from wijkteam_tui.export.files import write_private
 from wijkteam_tui.export.markdown import escaped
 from wijkteam_tui.store.files import Temporary
-from wijkteam_tui.store.inzage import SECTIONS, Inzage
+from wijkteam_tui.store.read.inzage import SECTIONS, Inzage
 
 SCHEMA_FILE = Path(__file__).with_name("inzage.schema.json")
 

@@ -50,8 +50,8 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
+from wijkteam_tui.store.read.team import snapshot_counts
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.team import snapshot_counts
 
 FIRST_NAMES = (
     "Anna Bram Cor Daan Els Fenna Gerrit Henk Ilse Joke Kees Lotte Marieke Niels Ria Sanne Tom"

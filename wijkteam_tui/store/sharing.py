@@ -24,8 +24,8 @@ from wijkteam_tui.store.models import (
     TeamSettings,
     User,
 )
+from wijkteam_tui.store.read.team import whose
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.team import whose
 from wijkteam_tui.store.write.common import acting_user, existing_client
 
 #: The formats an export is recorded under.

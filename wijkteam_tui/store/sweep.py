@@ -22,9 +22,9 @@ from wijkteam_tui.domain.thresholds import (
 )
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement, TeamSettings, Threshold
+from wijkteam_tui.store.read.team import snapshot_written, write_daily_snapshot
 from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.team import snapshot_written, write_daily_snapshot
 from wijkteam_tui.store.write.common import team_settings
 
 

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from wijkteam_tui.domain.dates import DateInputError, parse_date
 from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store.audit.log import ShownEvent, Verdict, events, verify
-from wijkteam_tui.store.queries import list_users
+from wijkteam_tui.store.read.edit import list_users
 from wijkteam_tui.store.records import UserItem
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.footer import KeyBar

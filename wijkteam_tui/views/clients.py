@@ -16,7 +16,8 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.audit.chain import Event
-from wijkteam_tui.store.queries import list_users, search_clients
+from wijkteam_tui.store.read.edit import list_users
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientSummary, SearchHit, UserItem
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.base import WijkteamScreen

@@ -23,7 +23,7 @@ from textual.widgets import Input, Label, Static
 from wijkteam_tui.domain.dates import DateInputError, next_time_text, parse_date
 from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
 from wijkteam_tui.errors import ServerUnreachableError, WijkteamError
-from wijkteam_tui.store.queries import contact_choices
+from wijkteam_tui.store.read.client_file import contact_choices
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.write.contacts import log_contact
 from wijkteam_tui.views.base import WijkteamDialog

@@ -24,7 +24,7 @@ def read_day(register: Register, app: WijkteamAppLike) -> Day | None:
     """Vandaag of the user who is logged in (None for a register without that user's row)."""
     # Lazy: the store loads in the background while the passphrase is typed (views.preload).
     from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.store.queries import team_info, today_list
+    from wijkteam_tui.store.read.today import team_info, today_list
 
     if register.user is None:
         return None

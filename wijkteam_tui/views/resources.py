@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from wijkteam_tui.domain.search import fold, search_words
-from wijkteam_tui.store.queries import resource_for_edit, resources
+from wijkteam_tui.store.read.edit import resource_for_edit, resources
 from wijkteam_tui.store.records import ResourceInput, ResourceRow
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.clients import SearchInput

@@ -22,7 +22,15 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.team import is_urgent, postcode_area, sparkline
 from wijkteam_tui.domain.terms import Phase, ThresholdRule
 from wijkteam_tui.errors import WijkteamError
-from wijkteam_tui.store.queries import list_users, team_info
+from wijkteam_tui.store.read.edit import (
+    clients_of,
+    list_users,
+    setting_history,
+    team_settings_for_edit,
+    team_thresholds,
+)
+from wijkteam_tui.store.read.team import team_detail, team_review, team_trend
+from wijkteam_tui.store.read.today import team_info
 from wijkteam_tui.store.records import (
     AlertItem,
     DueItem,
@@ -35,15 +43,6 @@ from wijkteam_tui.store.records import (
     ThresholdRow,
     TrendSeries,
     UserItem,
-)
-from wijkteam_tui.store.team import (
-    clients_of,
-    setting_history,
-    team_detail,
-    team_review,
-    team_settings_for_edit,
-    team_thresholds,
-    team_trend,
 )
 from wijkteam_tui.views.audit import AuditScreen
 from wijkteam_tui.views.base import WijkteamScreen

@@ -6,8 +6,11 @@ A test checks that opening any screen after this import loads nothing new."""
 
 from __future__ import annotations
 
-from wijkteam_tui.store import keys, opening, queries, register, sweep
-from wijkteam_tui.store import team as team_store
+from wijkteam_tui.store import keys, opening, register, sweep
+from wijkteam_tui.store.read import client_file as client_file_store
+from wijkteam_tui.store.read import edit, search
+from wijkteam_tui.store.read import team as team_store
+from wijkteam_tui.store.read import today as today_store
 from wijkteam_tui.views import (
     audit,
     client_file,
@@ -42,10 +45,12 @@ __all__ = [
     "alert_form",
     "audit",
     "client_file",
+    "client_file_store",
     "client_form",
     "clients",
     "contact",
     "detail",
+    "edit",
     "erase_form",
     "export_form",
     "keys",
@@ -53,13 +58,13 @@ __all__ = [
     "observation_form",
     "opening",
     "phase_form",
-    "queries",
     "reassign_form",
     "register",
     "resource_form",
     "resources",
     "retention",
     "retention_form",
+    "search",
     "settings_form",
     "signal_form",
     "snooze_form",
@@ -69,5 +74,6 @@ __all__ = [
     "team_threshold_form",
     "threshold_form",
     "today",
+    "today_store",
     "users",
 ]

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.schedules import DueState
-from wijkteam_tui.store.queries import agreement_for_edit, list_users
+from wijkteam_tui.store.read.edit import agreement_for_edit, list_users
 from wijkteam_tui.store.records import AgreementInput, AgreementRow, ClientFile, UserItem
 from wijkteam_tui.views.client_file.pane import RowsPane
 from wijkteam_tui.views.contact import ContactRequest

@@ -8,7 +8,7 @@ from datetime import date
 from rich.text import Text
 
 from wijkteam_tui.domain.network import consent_text, former_text
-from wijkteam_tui.store.queries import list_resources, member_for_edit
+from wijkteam_tui.store.read.edit import list_resources, member_for_edit
 from wijkteam_tui.store.records import ClientFile, MemberInput
 from wijkteam_tui.views.client_file.pane import RowsPane
 from wijkteam_tui.views.detail import Fields

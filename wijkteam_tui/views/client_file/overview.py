@@ -14,7 +14,7 @@ from textual.widgets import Static
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import AlertStatus, Phase
 from wijkteam_tui.domain.thresholds import describe
-from wijkteam_tui.store.queries import client_for_edit, list_users
+from wijkteam_tui.store.read.edit import client_for_edit, list_users
 from wijkteam_tui.store.records import ClientFile, ClientInput, Created, UserItem
 from wijkteam_tui.views.client_file.pane import FilePane, is_teamleider
 from wijkteam_tui.views.forms.alert import AlertForm

@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.terms import SignalPhase
-from wijkteam_tui.store.queries import signal_for_edit
+from wijkteam_tui.store.read.edit import signal_for_edit
 from wijkteam_tui.store.records import ContactResult, SignalInput, SignalRow
 from wijkteam_tui.store.write.plan import move_signal
 from wijkteam_tui.views.client_file.pane import FilePane

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
 from wijkteam_tui.store.audit.chain import Event
 from wijkteam_tui.store.audit.log import record
-from wijkteam_tui.store.queries import client_file, client_timeline
+from wijkteam_tui.store.read.client_file import client_file, client_timeline
 from wijkteam_tui.store.records import ClientFile, TimelineEntry
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.client_file.agreements import AgreementsPane

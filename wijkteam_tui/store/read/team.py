@@ -1,95 +1,57 @@
-"""The teamleider's review: the Team screen's figures, the trend from daily snapshots,
-reassigning clients, and the team's settings with their history.
+"""The teamleider's review: the Team screen's figures, the daily snapshots and the trend
+read from them, one medewerker's late contact moments and alerts, and what the scripts
+`wijkteam overdue` and `wijkteam digest` ask.
 
-Every call here is for a teamleider only and says so with a RoleError (exit code 4 on the
-command line), whatever the screen showed. Figures are aggregates over indexed current state
-(GROUP BY the client's casemanager), so their cost follows the number of clients, not history.
+The Team screen's calls are for a teamleider only and say so with a RoleError (exit code 4
+on the command line), whatever the screen showed; a script gives a medewerker their own.
+Figures are aggregates over indexed current state (GROUP BY the client's casemanager), so
+their cost follows the number of clients, not history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, fields
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, select, true
 from sqlalchemy.orm import Session, aliased
 
-from wijkteam_tui.domain.agreements import performer_text
-from wijkteam_tui.domain.fields import FieldError, clean_phone
-from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.schedules import SOON_DAYS, overdue_cutoff
 from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
-from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import RoleError, ValidationError
-from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.due import grace_days, not_snoozed
 from wijkteam_tui.store.models import (
     Alert,
-    CasemanagerChange,
     Client,
     ContactAgreement,
     DailySnapshot,
     NetworkMember,
-    SettingChange,
     SignOffRequest,
-    Threshold,
     User,
 )
-from wijkteam_tui.store.queries import (
+from wijkteam_tui.store.read.common import open_alerts, user_name
+from wijkteam_tui.store.read.today import (
     due_query,
     fetch_due,
-    open_alerts,
     out_of_view_rows,
     team_overview,
     today_list,
-    user_name,
 )
 from wijkteam_tui.store.records import (
-    AgreementToMove,
     AlertItem,
     DueItem,
-    ReassignResult,
-    SettingChangeItem,
     TeamFilter,
     TeamReview,
     TeamRow,
-    TeamSettingsInput,
     TeamTrend,
-    ThresholdRow,
     TrendSeries,
 )
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.write.common import (
-    acting_teamleider,
-    acting_user,
-    check_version,
-    record_change,
-    team_settings,
-)
+from wijkteam_tui.store.write.common import acting_teamleider, acting_user
 
 NO_CASEMANAGER = "(geen casemanager)"
-
-#: How each setting is named in its history.
-SETTING_LABELS = {
-    "team_name": "teamnaam",
-    "wijk": "wijk",
-    "grace_days": "coulance (dagen)",
-    "idle_lock_minutes": "vergrendelen na (minuten)",
-    "out_of_hours_name": "buiten kantoortijd: naam",
-    "out_of_hours_phone": "buiten kantoortijd: nummer",
-    "out_of_hours_hours": "buiten kantoortijd: wanneer",
-    "office_phone": "kantoornummer van het team",
-    "retention_years_wmo": "bewaartermijn Wmo (jaren)",
-    "retention_years_wmo_no_provision": "bewaartermijn Wmo zonder voorziening (jaren)",
-    "retention_years_youth_act": "bewaartermijn Jeugdwet (jaren)",
-}
-
-#: The Jeugdwet (art. 7.3.10) keeps a youth file at least 20 years.
-YOUTH_ACT_MINIMUM_YEARS = 20
 
 REVIEW_REFUSAL = "Alleen een teamleider ziet het teamoverzicht."
 
@@ -423,199 +385,6 @@ def _trend(register: Register, today: date, weeks: int, only: int | None) -> Tea
     return TeamTrend(mondays, per_user, series(None, "Team", dict(team_by_day)))
 
 
-# --- reassigning -----------------------------------------------------------------------------
-
-
-def _clients(session: Session, client_ids: Iterable[int]) -> list[Client]:
-    ids = sorted(set(client_ids))
-    if not ids:
-        raise ValidationError("Kies ten minste één cliënt.", "clients")
-    found = session.scalars(select(Client).where(Client.id.in_(ids))).all()
-    if len(found) != len(ids):
-        raise ValidationError("Een van de gekozen cliënten bestaat niet meer.", "clients")
-    return list(found)
-
-
-def _movable(session: Session, clients: Sequence[Client]) -> list[ContactAgreement]:
-    """Active agreements performed by the client's own casemanager."""
-    by_client = {c.id: c.casemanager_id for c in clients if c.casemanager_id is not None}
-    if not by_client:
-        return []
-    agreements = session.scalars(
-        select(ContactAgreement)
-        .where(
-            ContactAgreement.client_id.in_(by_client),
-            ContactAgreement.active.is_(True),
-            ContactAgreement.user_id.is_not(None),
-        )
-        .order_by(ContactAgreement.client_id, ContactAgreement.id)
-    ).all()
-    return [a for a in agreements if a.user_id == by_client[a.client_id]]
-
-
-def agreements_to_move(register: Register, client_ids: Iterable[int]) -> list[AgreementToMove]:
-    """What reassigning these clients moves along: the agreements their present casemanager
-    performs (shown for confirmation before `reassign_clients`)."""
-    acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
-    with register.read() as session:
-        clients = _clients(session, client_ids)
-        names = {c.id: c.name for c in clients}
-        users: dict[int, str] = dict(session.execute(select(User.id, user_name(User))).all())
-        return [
-            AgreementToMove(
-                a.id,
-                a.client_id,
-                names[a.client_id],
-                performer_text(None, None, users.get(a.user_id or 0)),
-                schedule_text(a.interval_days, a.rrule),
-            )
-            for a in _movable(session, clients)
-        ]
-
-
-def reassign_clients(
-    register: Register,
-    client_ids: Iterable[int],
-    to_user_id: int,
-    reason: str,
-    today: date,
-    *,
-    move_agreements: bool = True,
-) -> ReassignResult:
-    """Give clients another casemanager, with a reason each client's timeline shows; the
-    agreements the old casemanager performed move to the new one (unless told not to).
-    Clients already with `to_user_id` are left as they are."""
-    acting = acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("Geef een reden voor de overdracht.", "reason")
-    if len(reason) > 500:
-        raise ValidationError("De reden is te lang (hoogstens 500 tekens).", "reason")
-    with register.write() as session:
-        target = session.get(User, to_user_id)
-        if target is None or not target.active:
-            raise ValidationError("Kies een actieve medewerker om aan over te dragen.", "to_user")
-        clients = [c for c in _clients(session, client_ids) if c.casemanager_id != to_user_id]
-        movable = _movable(session, clients) if move_agreements else []
-        moved: defaultdict[int, int] = defaultdict(int)
-        for agreement in movable:
-            agreement.user_id = to_user_id
-            moved[agreement.client_id] += 1
-        now = utc_now()
-        for client in clients:
-            session.add(
-                CasemanagerChange(
-                    client_id=client.id,
-                    from_user_id=client.casemanager_id,
-                    to_user_id=to_user_id,
-                    reason=reason,
-                    moved_agreements=moved[client.id],
-                    changed_on=today,
-                    changed_by_id=acting,
-                    recorded_at=now,
-                )
-            )
-            client.casemanager_id = to_user_id
-            # Someone with this client's form open must not put the old casemanager back.
-            client.version += 1
-            client.updated_at = now
-        return ReassignResult(len(clients), len(movable))
-
-
-# --- team settings -----------------------------------------------------------------------------
-
-
-def team_settings_for_edit(register: Register) -> tuple[TeamSettingsInput, int]:
-    """The team's settings as they are, and their version (for a later update)."""
-    with register.read() as session:
-        settings = team_settings(session)
-        values = {f.name: getattr(settings, f.name) for f in fields(TeamSettingsInput)}
-        return TeamSettingsInput(**values), settings.version
-
-
-def _checked(data: TeamSettingsInput) -> TeamSettingsInput:
-    def text(name: str, label: str, limit: int, required: bool = False) -> str:
-        value = " ".join(str(getattr(data, name)).split())
-        if required and not value:
-            raise ValidationError(f"{label} mag niet leeg zijn.", name)
-        if len(value) > limit:
-            raise ValidationError(f"{label} is te lang (hoogstens {limit} tekens).", name)
-        return value
-
-    def number(name: str, low: int, high: int, message: str) -> int:
-        value = getattr(data, name)
-        if not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(message, name)
-        return value
-
-    def phone(name: str) -> str:
-        try:
-            return clean_phone(str(getattr(data, name)))
-        except FieldError as error:
-            raise ValidationError(str(error), name) from error
-
-    return TeamSettingsInput(
-        team_name=text("team_name", "De teamnaam", 120, required=True),
-        wijk=text("wijk", "De wijk", 80),
-        grace_days=number("grace_days", 0, 30, "De coulance is 0 tot 30 dagen."),
-        idle_lock_minutes=number("idle_lock_minutes", 1, 120, "Vergrendelen na 1 tot 120 minuten."),
-        out_of_hours_name=text("out_of_hours_name", "De naam", 120),
-        out_of_hours_phone=phone("out_of_hours_phone"),
-        out_of_hours_hours=text("out_of_hours_hours", "Wanneer", 80),
-        office_phone=phone("office_phone"),
-        retention_years_wmo=number(
-            "retention_years_wmo", 1, 99, "Een bewaartermijn is 1 tot 99 jaar."
-        ),
-        retention_years_wmo_no_provision=number(
-            "retention_years_wmo_no_provision", 1, 99, "Een bewaartermijn is 1 tot 99 jaar."
-        ),
-        retention_years_youth_act=number(
-            "retention_years_youth_act",
-            YOUTH_ACT_MINIMUM_YEARS,
-            99,
-            f"De Jeugdwet bewaart een dossier ten minste {YOUTH_ACT_MINIMUM_YEARS} jaar"
-            f" (art. 7.3.10); kies {YOUTH_ACT_MINIMUM_YEARS} tot 99.",
-        ),
-    )
-
-
-def update_team_settings(register: Register, version: int, data: TeamSettingsInput) -> list[str]:
-    """Change the team's settings (teamleider only); each changed setting is recorded with who
-    and when. Returns the labels of what changed (nothing: an empty list, nothing written)."""
-    user_id = acting_teamleider(register, "Alleen een teamleider wijzigt de teaminstellingen.")
-    checked = _checked(data)
-    with register.write() as session:
-        settings = team_settings(session)
-        check_version(settings.version, version)
-        changed = []
-        for name, new in asdict(checked).items():
-            old = getattr(settings, name)
-            if old != new:
-                record_change(session, user_id, SETTING_LABELS[name], old, new)
-                setattr(settings, name, new)
-                changed.append(SETTING_LABELS[name])
-        return changed
-
-
-def setting_history(register: Register, limit: int = 50) -> list[SettingChangeItem]:
-    """The latest changes of the team's settings and thresholds, newest first."""
-    acting_user(register)
-    with register.read_connection() as conn:
-        rows = conn.execute(
-            select(
-                SettingChange.changed_at,
-                SettingChange.setting,
-                SettingChange.old_value,
-                SettingChange.new_value,
-                user_name(User),
-            )
-            .join(User, User.id == SettingChange.changed_by_id)
-            .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())
-            .limit(limit)
-        ).all()
-    return [SettingChangeItem(*row) for row in rows]
-
-
 # --- for scripts: `wijkteam overdue` and `wijkteam digest` ----------------------------------------
 
 OWN_ONLY = (
@@ -683,28 +452,3 @@ def team_detail(
     overdue.sort(key=lambda item: (-item.days_overdue, item.client_name))
     alerts.sort(key=lambda alert: (not is_urgent(alert.rule), alert.raised_on))
     return overdue, alerts
-
-
-def clients_of(register: Register, user_id: int | None) -> list[tuple[int, str]]:
-    """(id, "name (number, phase)") of the open clients of one casemanager (None: the clients
-    without one), by name: what the reassign form offers."""
-    acting_teamleider(register, "Alleen een teamleider draagt cliënten over.")
-    mine = Client.casemanager_id.is_(None) if user_id is None else Client.casemanager_id == user_id
-    with register.read_connection() as conn:
-        rows = conn.execute(
-            select(Client.id, Client.name, Client.number, Client.phase)
-            .where(mine, Client.phase != Phase.CLOSED)
-            .order_by(Client.name, Client.id)
-        ).all()
-    return [(cid, f"{name} ({number}, {Phase(phase).label})") for cid, name, number, phase in rows]
-
-
-def team_thresholds(register: Register) -> list[ThresholdRow]:
-    """The team's signal thresholds, one per rule (the default where the team set none)."""
-    acting_user(register)
-    with register.read() as session:
-        rows = session.scalars(select(Threshold).where(Threshold.client_id.is_(None))).all()
-    team = effective_thresholds(
-        [ThresholdSetting(r.rule, r.enabled, r.days, r.count) for r in rows]
-    )
-    return [ThresholdRow(rule, team[rule], None, "") for rule in ThresholdRule]

@@ -1,0 +1,66 @@
+"""What the read models share: a user's name as the lists show it, the aliases for who
+performs an agreement and who asked for a sign-off, and the open alerts and waiting
+requests for sign-off of a set of clients (Vandaag, the client file and the Team screen
+show them alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import aliased
+
+from wijkteam_tui.domain.terms import AlertStatus, SignOffStatus
+from wijkteam_tui.store.models import Alert, Client, SignOffRequest, User
+from wijkteam_tui.store.records import AlertItem, SignOffItem
+
+Responsible = aliased(User, name="responsible")
+Requester = aliased(User, name="requester")
+
+
+def user_name(user: Any) -> Any:
+    """A user's display name, or their login name when they have none."""
+    return func.coalesce(func.nullif(user.display_name, ""), user.name)
+
+
+def sign_offs(conn: Connection, condition: Any) -> list[SignOffItem]:
+    """The requests for 'duurzaam in beeld' of the clients in `condition` waiting for a
+    teamleider, oldest first."""
+    rows = conn.execute(
+        select(
+            SignOffRequest.id,
+            SignOffRequest.version,
+            Client.id,
+            Client.number,
+            Client.name,
+            SignOffRequest.from_phase,
+            SignOffRequest.reason,
+            SignOffRequest.requested_on,
+            user_name(Requester),
+        )
+        .join(Client, Client.id == SignOffRequest.client_id)
+        .join(Requester, Requester.id == SignOffRequest.requested_by_id)
+        .where(condition, SignOffRequest.status == SignOffStatus.PENDING)
+        .order_by(SignOffRequest.requested_on, SignOffRequest.id)
+    ).all()
+    return [SignOffItem(*row) for row in rows]
+
+
+def open_alerts(conn: Connection, condition: Any) -> list[AlertItem]:
+    """The open and confirmed alerts of the clients in `condition`, oldest first."""
+    rows = conn.execute(
+        select(
+            Alert.id,
+            Client.id,
+            Client.number,
+            Client.name,
+            Alert.rule,
+            Alert.reason,
+            Alert.raised_on,
+            Alert.status,
+        )
+        .join(Client, Client.id == Alert.client_id)
+        .where(condition, Alert.status != AlertStatus.RESOLVED)
+        .order_by(Alert.raised_on, Client.name)
+    ).all()
+    return [AlertItem(*row) for row in rows]

@@ -1,0 +1,273 @@
+"""Vandaag: what needs a medewerker today (contact moments due and overdue, open alerts,
+clients uit beeld, requests for sign-off), the team's name and out-of-hours contact at its
+top, and the same due and uit-beeld lists across the team that the Team screen and the
+scripts build on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.orm import aliased
+
+from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.schedules import SOON_DAYS, days_overdue, overdue_cutoff
+from wijkteam_tui.domain.terms import Channel, Phase, ThresholdRule
+from wijkteam_tui.domain.thresholds import (
+    ThresholdSetting,
+    effective_thresholds,
+    is_out_of_view,
+    limit_days,
+    out_of_view_cutoff,
+    silent_days,
+)
+from wijkteam_tui.store.due import grace_days, not_snoozed
+from wijkteam_tui.store.models import (
+    Client,
+    ContactAgreement,
+    NetworkMember,
+    TeamSettings,
+    Threshold,
+    User,
+)
+from wijkteam_tui.store.read.common import Responsible, open_alerts, sign_offs, user_name
+from wijkteam_tui.store.records import (
+    DueItem,
+    OutOfViewItem,
+    SignOffItem,
+    TeamInfo,
+    TeamOverview,
+    TodayList,
+    out_of_hours_text,
+)
+from wijkteam_tui.store.register import Register
+
+_Casemanager = aliased(User, name="casemanager")
+
+
+def _due_query(condition: Any, *, team: bool) -> Any:
+    """Agreements with their client and who should make contact, due before `:limit`.
+
+    The team list reads only the agreements' covering index (no description, index order): it
+    runs to thousands of rows, and every table page it does not touch keeps it linear.
+
+    The due date and channel come back as plain text (`type_coerce` to String) and `fetch_due`
+    converts them: SQLAlchemy's per-row Date and Enum processing cost more than the query
+    itself on a list of thousands."""
+    return (
+        select(
+            ContactAgreement.id,
+            Client.id,
+            Client.number,
+            Client.name,
+            NetworkMember.name,
+            NetworkMember.relation,
+            user_name(Responsible),
+            type_coerce(ContactAgreement.channel, String),
+            type_coerce(ContactAgreement.next_due, String),
+            literal("") if team else ContactAgreement.description,
+            user_name(_Casemanager),
+        )
+        .select_from(ContactAgreement)
+        .join(Client, Client.id == ContactAgreement.client_id)
+        .outerjoin(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
+        .outerjoin(Responsible, Responsible.id == ContactAgreement.user_id)
+        .outerjoin(_Casemanager, _Casemanager.id == Client.casemanager_id)
+        .where(
+            condition,
+            Client.phase != Phase.CLOSED,
+            ContactAgreement.active.is_(True),
+            ContactAgreement.next_due < bindparam("limit", type_=Date),
+            not_snoozed(bindparam("today", type_=Date)),
+        )
+        .order_by(ContactAgreement.next_due, ContactAgreement.id if team else Client.name)
+    )
+
+
+#: For `read.team` (the Team screen's lists of one casemanager).
+due_query = _due_query
+
+_TEAM_DUE = _due_query(true(), team=True)
+_MEDEWERKER_DUE = _due_query(Client.casemanager_id == bindparam("user_id"), team=False)
+_CHANNELS = {channel.value: channel for channel in Channel}
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite hands back the stored ISO text; PostgreSQL's driver a date.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
+    """Run a due-list query and build DueItems.
+
+    The team list runs to thousands of rows, so the loop is kept lean: each due date is
+    converted once, and a DueItem is made as the tuple it is (no keyword parsing per row)."""
+    today: date = params["today"]
+    # all(): one fetchall, where iterating the result would fetch row by row.
+    rows = conn.execute(statement, params).all()
+    dates: dict[date | str, tuple[date, int]] = {}
+    make = tuple.__new__
+    channels = _CHANNELS
+    items: list[DueItem] = []
+    append = items.append
+    for aid, cid, number, name, member, relation, responsible, channel, due, text, cm in rows:
+        known = dates.get(due)
+        if known is None:
+            due_on = _as_date(due)
+            known = dates[due] = (due_on, days_overdue(due_on, today))
+        who = performer_text(member, relation, responsible)
+        append(
+            make(
+                DueItem,
+                (aid, cid, number, name, who, channels[channel], *known, text, cm or ""),
+            )
+        )
+    return items
+
+
+_OUT_OF_HOURS = select(
+    TeamSettings.out_of_hours_name,
+    TeamSettings.out_of_hours_phone,
+    TeamSettings.out_of_hours_hours,
+).where(TeamSettings.id == 1)
+
+
+def _team(conn: Connection) -> tuple[int, str]:
+    """(grace days, out-of-hours contact as one line) of the team."""
+    return grace_days(conn), out_of_hours_text(*conn.execute(_OUT_OF_HOURS).one())
+
+
+def today_list(
+    register: Register, user_id: int, today: date, *, teamleider: bool = False
+) -> TodayList:
+    """What needs this medewerker today, for the clients they are casemanager of; for a
+    teamleider also every request for 'duurzaam in beeld' waiting for a decision."""
+    with register.read_connection() as conn:
+        grace, out_of_hours = _team(conn)
+        items = fetch_due(
+            conn,
+            _MEDEWERKER_DUE,
+            user_id=user_id,
+            limit=today + timedelta(days=SOON_DAYS + 1),
+            today=today,
+        )
+        overdue_limit = overdue_cutoff(today, grace)
+        overdue = [i for i in items if i.next_due < overdue_limit]
+        soon = [i for i in items if i.next_due >= overdue_limit]
+        alerts = open_alerts(conn, Client.casemanager_id == user_id)
+        out_of_view = _out_of_view(conn, user_id, today)
+        return TodayList(
+            overdue=overdue,
+            due_soon=soon,
+            alerts=alerts,
+            out_of_view=out_of_view,
+            out_of_hours_contact=out_of_hours,
+            sign_offs=sign_offs(conn, true()) if teamleider else [],
+        )
+
+
+def pending_sign_offs(register: Register) -> list[SignOffItem]:
+    """Every request for 'duurzaam in beeld' waiting for a teamleider, oldest first."""
+    with register.read_connection() as conn:
+        return sign_offs(conn, true())
+
+
+def _out_of_view(conn: Connection, user_id: int, today: date) -> list[OutOfViewItem]:
+    items = [item for _, item in out_of_view_rows(conn, Client.casemanager_id == user_id, today)]
+    return sorted(items, key=lambda item: -item.days_without_contact)
+
+
+def out_of_view_rows(
+    conn: Connection, condition: Any, today: date
+) -> list[tuple[int | None, OutOfViewItem]]:
+    """The open clients matching `condition` that are out of view today (by the team's limit
+    or their own), each with their casemanager's id."""
+    team_row = conn.execute(
+        select(Threshold.enabled, Threshold.days).where(
+            Threshold.client_id.is_(None), Threshold.rule == ThresholdRule.OUT_OF_VIEW
+        )
+    ).one_or_none()
+    team = [ThresholdSetting(ThresholdRule.OUT_OF_VIEW, *team_row)] if team_row else []
+    team_limit = limit_days(effective_thresholds(team)[ThresholdRule.OUT_OF_VIEW])
+    override = aliased(Threshold)
+    rows = conn.execute(
+        select(
+            Client.id,
+            Client.number,
+            Client.name,
+            Client.last_contact_on,
+            Client.opened_on,
+            override.enabled,
+            override.days,
+            Client.casemanager_id,
+        )
+        .outerjoin(
+            override,
+            and_(override.client_id == Client.id, override.rule == ThresholdRule.OUT_OF_VIEW),
+        )
+        .where(
+            condition,
+            Client.phase != Phase.CLOSED,
+            or_(
+                override.id.is_not(None),
+                func.coalesce(Client.last_contact_on, Client.opened_on)
+                < out_of_view_cutoff(today, team_limit),
+            ),
+        )
+    ).all()
+    found = []
+    for cid, number, name, last, opened, enabled, days, casemanager_id in rows:
+        own = (
+            [ThresholdSetting(ThresholdRule.OUT_OF_VIEW, enabled, days)]
+            if enabled is not None
+            else []
+        )
+        setting = effective_thresholds(team, own)[ThresholdRule.OUT_OF_VIEW]
+        if setting.enabled and is_out_of_view(last, opened, today, limit_days(setting)):
+            item = OutOfViewItem(cid, number, name, last, silent_days(last, opened, today))
+            found.append((casemanager_id, item))
+    return found
+
+
+def team_overview(register: Register, today: date) -> TeamOverview:
+    """Every overdue follow-up in the team, most overdue first, with counts per casemanager."""
+    with register.read_connection() as conn:
+        grace, _ = _team(conn)
+        overdue = fetch_due(conn, _TEAM_DUE, limit=overdue_cutoff(today, grace), today=today)
+    per_casemanager = Counter(item.casemanager or "(geen casemanager)" for item in overdue)
+    return TeamOverview(overdue=overdue, per_casemanager=dict(per_casemanager))
+
+
+def team_info(register: Register) -> TeamInfo:
+    """The team's name and the settings screens need."""
+    with register.read_connection() as conn:
+        row = conn.execute(
+            select(
+                TeamSettings.team_name,
+                TeamSettings.demo,
+                TeamSettings.idle_lock_minutes,
+                TeamSettings.grace_days,
+                TeamSettings.retention_years_wmo,
+                TeamSettings.retention_years_wmo_no_provision,
+                TeamSettings.retention_years_youth_act,
+                TeamSettings.wijk,
+                TeamSettings.out_of_hours_name,
+                TeamSettings.out_of_hours_phone,
+                TeamSettings.out_of_hours_hours,
+            ).where(TeamSettings.id == 1)
+        ).one()
+    return TeamInfo(*row)
