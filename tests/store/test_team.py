@@ -21,13 +21,8 @@ from wijkteam_tui.store.read.edit import client_for_edit, setting_history, team_
 from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.read.team import team_review, team_trend, write_daily_snapshot
 from wijkteam_tui.store.read.today import team_info, today_list
-from wijkteam_tui.store.records import (
-    AgreementInput,
-    ClientInput,
-    MemberInput,
-    ObservationInput,
-    TeamFilter,
-)
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput, ObservationInput
+from wijkteam_tui.store.review import TeamFilter
 from wijkteam_tui.store.write.reassign import agreements_to_move, reassign_clients
 from wijkteam_tui.store.write.settings import update_team_settings
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.team import sparkline
 from wijkteam_tui.domain.terms import Phase
-from wijkteam_tui.store.records import TeamReview, TeamRow, TrendSeries
+from wijkteam_tui.store.review import TeamReview, TeamRow, TrendSeries
 
 
 def _n(value: int, one: str, more: str) -> str:

@@ -4,7 +4,7 @@ never ORM objects or sessions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
 
 from wijkteam_tui.domain.schedules import DueState
@@ -417,107 +417,3 @@ class ClientFile:
     network_warnings: list[str] = field(default_factory=list)
     #: Every signal rule, with the client's own setting where it has one.
     thresholds: list[ThresholdRow] = field(default_factory=list)
-
-
-# --- the teamleider's review ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TeamSettingsInput:
-    """What the teamleider sets for the whole team (Teaminstellingen)."""
-
-    team_name: str
-    wijk: str = ""
-    grace_days: int = 0
-    idle_lock_minutes: int = 10
-    out_of_hours_name: str = ""
-    out_of_hours_phone: str = ""
-    out_of_hours_hours: str = ""
-    office_phone: str = ""
-    retention_years_wmo: int = 15
-    retention_years_wmo_no_provision: int = 5
-    retention_years_youth_act: int = 20
-
-
-@dataclass(frozen=True, slots=True)
-class SettingChangeItem:
-    changed_at: datetime
-    setting: str
-    old_value: str
-    new_value: str
-    changed_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class TeamFilter:
-    """Which clients the Team screen counts: a postcode area ("1234"), a phase, clients with an
-    open alert of a rule, one casemanager. Closed files count only when asked for by phase."""
-
-    postcode_area: str = ""
-    phase: Phase | None = None
-    rule: ThresholdRule | None = None
-    casemanager_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TeamRow:
-    """One medewerker's figures (user_id None: clients without a casemanager)."""
-
-    user_id: int | None
-    name: str
-    active: bool
-    caseload: dict[Phase, int]
-    overdue: int
-    longest_overdue_days: int
-    open_alerts: int
-    urgent_alerts: int
-    out_of_view: int
-    sign_offs: int
-    consents_to_renew: int
-    #: Contact moments due in the coming week (not yet overdue).
-    due_soon: int = 0
-
-    @property
-    def clients(self) -> int:
-        return sum(self.caseload.values())
-
-
-@dataclass(frozen=True, slots=True)
-class TeamReview:
-    rows: list[TeamRow]
-    total: TeamRow
-    today: date
-
-
-@dataclass(frozen=True, slots=True)
-class TrendSeries:
-    user_id: int | None
-    name: str
-    overdue: list[int | None]
-    open_alerts: list[int | None]
-
-
-@dataclass(frozen=True, slots=True)
-class TeamTrend:
-    """Overdue contact moments and open alerts per week (the Mondays in `weeks`)."""
-
-    weeks: list[date]
-    per_user: list[TrendSeries]
-    team: TrendSeries
-
-
-@dataclass(frozen=True, slots=True)
-class AgreementToMove:
-    """An agreement the client's old casemanager performs, which moves to the new one."""
-
-    agreement_id: int
-    client_id: int
-    client_name: str
-    performer: str
-    schedule: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReassignResult:
-    clients: int
-    agreements: int

@@ -31,18 +31,14 @@ from wijkteam_tui.store.read.edit import (
 )
 from wijkteam_tui.store.read.team import team_detail, team_review, team_trend
 from wijkteam_tui.store.read.today import team_info
-from wijkteam_tui.store.records import (
-    AlertItem,
-    DueItem,
+from wijkteam_tui.store.records import AlertItem, DueItem, Reevaluation, ThresholdRow, UserItem
+from wijkteam_tui.store.review import (
     ReassignResult,
-    Reevaluation,
     TeamFilter,
     TeamReview,
     TeamRow,
     TeamTrend,
-    ThresholdRow,
     TrendSeries,
-    UserItem,
 )
 from wijkteam_tui.views.audit import AuditScreen
 from wijkteam_tui.views.base import WijkteamScreen

@@ -30,13 +30,12 @@ from wijkteam_tui.store.records import (
     MemberInput,
     ResourceInput,
     ResourceRow,
-    SettingChangeItem,
     SignalInput,
-    TeamSettingsInput,
     ThresholdRow,
     UserItem,
 )
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import SettingChangeItem, TeamSettingsInput
 from wijkteam_tui.store.write.common import acting_teamleider, acting_user, team_settings
 
 

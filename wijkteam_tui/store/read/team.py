@@ -39,16 +39,9 @@ from wijkteam_tui.store.read.today import (
     team_overview,
     today_list,
 )
-from wijkteam_tui.store.records import (
-    AlertItem,
-    DueItem,
-    TeamFilter,
-    TeamReview,
-    TeamRow,
-    TeamTrend,
-    TrendSeries,
-)
+from wijkteam_tui.store.records import AlertItem, DueItem
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import TeamFilter, TeamReview, TeamRow, TeamTrend, TrendSeries
 from wijkteam_tui.store.write.common import acting_teamleider, acting_user
 
 NO_CASEMANAGER = "(geen casemanager)"

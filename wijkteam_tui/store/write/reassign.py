@@ -17,8 +17,8 @@ from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import CasemanagerChange, Client, ContactAgreement, User
 from wijkteam_tui.store.read.common import user_name
-from wijkteam_tui.store.records import AgreementToMove, ReassignResult
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import AgreementToMove, ReassignResult
 from wijkteam_tui.store.write.common import acting_teamleider
 
 

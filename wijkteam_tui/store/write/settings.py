@@ -7,8 +7,8 @@ from dataclasses import asdict
 
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.errors import ValidationError
-from wijkteam_tui.store.records import TeamSettingsInput
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import TeamSettingsInput
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     check_version,

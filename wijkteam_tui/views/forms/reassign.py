@@ -12,8 +12,9 @@ from textual.binding import Binding
 from textual.widgets import SelectionList
 
 from wijkteam_tui.domain.fields import FieldError
-from wijkteam_tui.store.records import AgreementToMove, ReassignResult, UserItem
+from wijkteam_tui.store.records import UserItem
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import AgreementToMove, ReassignResult
 from wijkteam_tui.store.write.reassign import agreements_to_move, reassign_clients
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.forms.base import Field, FormScreen, text

@@ -10,8 +10,8 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError, clean_phone
-from wijkteam_tui.store.records import SettingChangeItem, TeamSettingsInput
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import SettingChangeItem, TeamSettingsInput
 from wijkteam_tui.store.write.settings import YOUTH_ACT_MINIMUM_YEARS, update_team_settings
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 
