@@ -13,7 +13,6 @@ MAX_LINES = 500
 #: Modules still over MAX_LINES, each to be split; the test fails when one gets under (take it
 #: off this list) and when any other module grows over.
 STILL_TOO_LONG = {
-    "views/team.py",
     "store/models.py",
 }
 

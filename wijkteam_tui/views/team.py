@@ -7,8 +7,6 @@ to a colleague; `i` opens the team settings. The store refuses all of it to a me
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -35,9 +33,7 @@ from wijkteam_tui.store.records import AlertItem, DueItem, Reevaluation, Thresho
 from wijkteam_tui.store.review import (
     ReassignResult,
     TeamFilter,
-    TeamReview,
     TeamRow,
-    TeamTrend,
     TrendSeries,
 )
 from wijkteam_tui.views.audit import AuditScreen
@@ -49,65 +45,20 @@ from wijkteam_tui.views.forms.settings import TeamSettingsForm
 from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm, reevaluated_text
 from wijkteam_tui.views.retention import RetentionScreen
 from wijkteam_tui.views.tables import place_kept, row_table
+from wijkteam_tui.views.team_rows import (
+    COLUMNS,
+    DETAIL_WIDTHS,
+    NOBODY_KEY,
+    SORTS,
+    TEAM_KEY,
+    Loaded,
+    alerts_cell,
+    phases_cell,
+    row_key,
+)
 from wijkteam_tui.views.text import columns_line, counted, fit, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
 from wijkteam_tui.views.users import UsersScreen
-
-#: The review's columns, most telling first: at 80 columns the first six are in view.
-COLUMNS = (
-    ("Medewerker", 18),
-    ("Te laat", 7),
-    ("Langst", 6),
-    ("Aandacht", 8),
-    ("Uit beeld", 9),
-    ("Aftekenen", 9),
-    ("Toestemming", 11),
-    ("Cliënten", 8),
-    ("int·afs·dib", 11),
-    ("Te laat 12 wk", 13),
-)
-DETAIL_WIDTHS = (8, 22, 10, 60)
-TEAM_KEY = "team"
-NOBODY_KEY = "geen"
-
-
-@dataclass(frozen=True)
-class Sort:
-    label: str
-    key: Callable[[TeamRow], Any]
-
-
-SORTS = (
-    Sort("te laat", lambda r: (-r.overdue, -r.longest_overdue_days, r.name.casefold())),
-    Sort("langst te laat", lambda r: (-r.longest_overdue_days, r.name.casefold())),
-    Sort("aandacht", lambda r: (-r.urgent_alerts, -r.open_alerts, r.name.casefold())),
-    Sort("uit beeld", lambda r: (-r.out_of_view, r.name.casefold())),
-    Sort("naam", lambda r: (r.user_id is None, r.name.casefold())),
-)
-
-
-@dataclass(frozen=True)
-class Loaded:
-    review: TeamReview
-    trend: TeamTrend
-    users: list[UserItem]
-
-
-def _alerts_cell(row: TeamRow) -> str:
-    if not row.open_alerts:
-        return "0"
-    return (
-        f"{row.open_alerts} ({row.urgent_alerts}!)" if row.urgent_alerts else str(row.open_alerts)
-    )
-
-
-def _phases_cell(row: TeamRow) -> str:
-    c = row.caseload
-    return f"{c.get(Phase.INTENSIVE, 0)}·{c.get(Phase.SCALING_BACK, 0)}·{c.get(Phase.IN_VIEW, 0)}"
-
-
-def _row_key(row: TeamRow) -> str:
-    return NOBODY_KEY if row.user_id is None else str(row.user_id)
 
 
 class TeamScreen(WijkteamScreen[None]):
@@ -291,12 +242,12 @@ class TeamScreen(WijkteamScreen[None]):
                     name,
                     str(row.overdue),
                     f"{row.longest_overdue_days} dg" if row.overdue else "—",
-                    _alerts_cell(row),
+                    alerts_cell(row),
                     str(row.out_of_view),
                     str(row.sign_offs),
                     str(row.consents_to_renew),
                     str(row.clients),
-                    _phases_cell(row),
+                    phases_cell(row),
                     sparkline(series.overdue) if series else "",
                 )
                 table.add_row(
@@ -304,7 +255,7 @@ class TeamScreen(WijkteamScreen[None]):
                         fit(cell, width, style)
                         for cell, (_, width) in zip(cells, COLUMNS, strict=True)
                     ),
-                    key=TEAM_KEY if row is self.loaded.review.total else _row_key(row),
+                    key=TEAM_KEY if row is self.loaded.review.total else row_key(row),
                 )
 
     def _chosen_key(self) -> str | None:
@@ -326,7 +277,7 @@ class TeamScreen(WijkteamScreen[None]):
         key = self._chosen_key()
         if key == TEAM_KEY:
             return self.loaded.review.total
-        return next((r for r in self.loaded.review.rows if _row_key(r) == key), None)
+        return next((r for r in self.loaded.review.rows if row_key(r) == key), None)
 
     @on(DataTable.RowHighlighted, "#team-table")
     def _load_detail(self) -> None:

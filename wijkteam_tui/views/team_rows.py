@@ -1,0 +1,68 @@
+"""How the Team screen shows the review: its columns, its sort orders and the cells and keys of
+a medewerker's row (views/team.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.store.records import UserItem
+from wijkteam_tui.store.review import TeamReview, TeamRow, TeamTrend
+
+#: The review's columns, most telling first: at 80 columns the first six are in view.
+COLUMNS = (
+    ("Medewerker", 18),
+    ("Te laat", 7),
+    ("Langst", 6),
+    ("Aandacht", 8),
+    ("Uit beeld", 9),
+    ("Aftekenen", 9),
+    ("Toestemming", 11),
+    ("Cliënten", 8),
+    ("int·afs·dib", 11),
+    ("Te laat 12 wk", 13),
+)
+DETAIL_WIDTHS = (8, 22, 10, 60)
+TEAM_KEY = "team"
+NOBODY_KEY = "geen"
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: str
+    key: Callable[[TeamRow], Any]
+
+
+SORTS = (
+    Sort("te laat", lambda r: (-r.overdue, -r.longest_overdue_days, r.name.casefold())),
+    Sort("langst te laat", lambda r: (-r.longest_overdue_days, r.name.casefold())),
+    Sort("aandacht", lambda r: (-r.urgent_alerts, -r.open_alerts, r.name.casefold())),
+    Sort("uit beeld", lambda r: (-r.out_of_view, r.name.casefold())),
+    Sort("naam", lambda r: (r.user_id is None, r.name.casefold())),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    review: TeamReview
+    trend: TeamTrend
+    users: list[UserItem]
+
+
+def alerts_cell(row: TeamRow) -> str:
+    if not row.open_alerts:
+        return "0"
+    return (
+        f"{row.open_alerts} ({row.urgent_alerts}!)" if row.urgent_alerts else str(row.open_alerts)
+    )
+
+
+def phases_cell(row: TeamRow) -> str:
+    c = row.caseload
+    return f"{c.get(Phase.INTENSIVE, 0)}·{c.get(Phase.SCALING_BACK, 0)}·{c.get(Phase.IN_VIEW, 0)}"
+
+
+def row_key(row: TeamRow) -> str:
+    return NOBODY_KEY if row.user_id is None else str(row.user_id)
