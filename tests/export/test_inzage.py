@@ -19,7 +19,8 @@ from wijkteam_tui.export.inzage import SCHEMA_FILE, to_markdown
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.audit import chain, log
-from wijkteam_tui.store.models import AuditEvent, Base
+from wijkteam_tui.store.audit.models import AuditEvent
+from wijkteam_tui.store.models import Base
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.inzage import SECTIONS, client_inzage
 from wijkteam_tui.store.records import (

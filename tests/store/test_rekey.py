@@ -23,8 +23,9 @@ from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, KeyFileError, RoleError, WijkteamError
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.keys import rekey
-from wijkteam_tui.store.models import AuditEvent, Client
+from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.sqlite import journal
 from wijkteam_tui.store.sqlite.connection import connect_keyed, copy_database

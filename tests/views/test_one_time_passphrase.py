@@ -15,7 +15,7 @@ from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.models import AuditEvent
+from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.views.today import TodayScreen
 from wijkteam_tui.views.unlock import ChoosePassphraseScreen, UnlockScreen

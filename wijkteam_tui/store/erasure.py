@@ -33,7 +33,8 @@ from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError, WijkteamError
 from wijkteam_tui.store.audit import chain
-from wijkteam_tui.store.models import AuditEvent, Client, ContactMoment, NetworkMember
+from wijkteam_tui.store.audit.models import AuditEvent
+from wijkteam_tui.store.models import Client, ContactMoment, NetworkMember
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.sqlite.connection import connect_keyed
 

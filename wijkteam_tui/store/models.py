@@ -1,13 +1,9 @@
-"""The register's tables as typed SQLAlchemy 2 models.
+"""The register's tables as typed SQLAlchemy 2 models (the conventions they share, such as
+enumerations stored as codes and `version` checked on every UPDATE, are store/schema.py).
 
-Conventions:
-- dates are `Date`; moments are naive UTC `DateTime` (SQLite has no time zones; PostgreSQL will
-  get the same values), and the moment a row is written (`created_at`, `recorded_at`, …) is
+- dates are `Date`; moments are naive UTC `DateTime` (SQLite has no time zones; PostgreSQL
+  gets the same values), and the moment a row is written (`created_at`, `recorded_at`, …) is
   filled in by the column's default, `clock.utc_now`;
-- enumerations are stored as their short code with a named CHECK constraint (`Enum` with
-  `native_enum=False`), so SQLite and PostgreSQL hold the same text;
-- records people edit carry a `version` column that SQLAlchemy checks on every UPDATE, so a
-  concurrent edit is detected instead of overwritten;
 - `next_due` and `last_contact_on` are stored and indexed: lists read current state and never
   recompute history.
 """
@@ -15,31 +11,21 @@ Conventions:
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import (
-    DeclarativeBase,
-    Mapped,
-    declared_attr,
-    mapped_column,
-    relationship,
-)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wijkteam_tui.domain.terms import (
     AlertStatus,
@@ -55,41 +41,10 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.store.clock import utc_now
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def code_enum(enum_class: type[StrEnum], name: str) -> Enum:
-    """Store a StrEnum as its value, checked by a named constraint."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Versioned:
-    """Mixin for records people edit: optimistic locking on `version`."""
-
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
-
+# Base is imported from here by whoever needs every table (migrations, copies, the server's
+# sequences): its metadata holds them all only once this module has been imported.
+from wijkteam_tui.store.schema import Base as Base  # noqa: PLC0414 (an explicit re-export)
+from wijkteam_tui.store.schema import Versioned, code_enum
 
 #: A new register's team name when none is given.
 DEFAULT_TEAM_NAME = "Wijkteam"
@@ -516,38 +471,6 @@ class SharedExport(Base):
     exported_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
-class AuditEvent(Base):
-    """An access-log event (NEN 7513), see `store.audit`. `client_id` is no foreign key, and
-    the client's number is kept as well: the event outlives an erased client. `detail` names
-    fields, never their contents. `mac` chains each event to the one before."""
-
-    __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_client", "client_id"),)
-
-    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(DateTime)
-    user_name: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(24))
-    #: NEN 7513 EventActionCode: C(reate), R(ead), U(pdate), D(elete), E(xecute).
-    code: Mapped[str] = mapped_column(String(1), default="E", server_default="E")
-    action: Mapped[str] = mapped_column(String(40))
-    object_type: Mapped[str] = mapped_column(String(40), default="")
-    object_id: Mapped[str] = mapped_column(String(40), default="")
-    client_id: Mapped[int | None] = mapped_column(Integer)
-    client_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    outcome: Mapped[str] = mapped_column(String(24), default="ok")
-    detail: Mapped[str] = mapped_column(Text, default="")
-    mac: Mapped[str] = mapped_column(String(64))
-
-
-class AuditCheckpoint(Base):
-    """Where the audit log starts after events older than the retention term were pruned: the
-    last pruned event's number and MAC, so the chain of what remains can still be verified."""
-
-    __tablename__ = "audit_checkpoints"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    through_seq: Mapped[int] = mapped_column(Integer, unique=True)
-    through_mac: Mapped[str] = mapped_column(String(64))
-    pruned: Mapped[int] = mapped_column(Integer)
-    made_at: Mapped[datetime] = mapped_column(DateTime)
+# The audit log's own tables are kept beside the log (store/audit/models.py); imported here so
+# that Base's metadata holds every table once this module has been imported.
+from wijkteam_tui.store.audit import models as audit_models  # noqa: E402, F401

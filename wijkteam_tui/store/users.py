@@ -14,10 +14,11 @@ from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
 from wijkteam_tui.store.audit.chain import Event, note
+from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.keys import changes
 from wijkteam_tui.store.keys.keyfile import REKEY_DUE, KeyFile
 from wijkteam_tui.store.keys.storage import Login
-from wijkteam_tui.store.models import AuditEvent, Client, TeamSettings, User
+from wijkteam_tui.store.models import Client, TeamSettings, User
 from wijkteam_tui.store.register import Register
 
 REFUSAL = "Alleen een teamleider beheert de gebruikers."

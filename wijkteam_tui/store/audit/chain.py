@@ -35,15 +35,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.keys.primitives import derive_subkey
-from wijkteam_tui.store.models import (
-    AuditCheckpoint,
-    AuditEvent,
-    Client,
-    DailySnapshot,
-    SharedExport,
-)
+from wijkteam_tui.store.models import Client, DailySnapshot, SharedExport
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.keys.keyfile import KeyFile

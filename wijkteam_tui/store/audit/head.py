@@ -17,7 +17,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.store.audit.chain import HEAD_KEY, head, kept_head
-from wijkteam_tui.store.models import AuditCheckpoint, AuditEvent, TeamSettings
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent
+from wijkteam_tui.store.models import TeamSettings
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register

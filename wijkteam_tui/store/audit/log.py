@@ -25,7 +25,7 @@ from wijkteam_tui.store.audit.chain import (
     mac_of,
     note,
 )
-from wijkteam_tui.store.models import AuditCheckpoint, AuditEvent
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import select
 
 from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import (
     Alert,
-    AuditEvent,
     Base,
     CasemanagerChange,
     ContactAgreement,
