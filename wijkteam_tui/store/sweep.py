@@ -9,7 +9,7 @@ import weakref
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.schedules import overdue_cutoff
@@ -18,9 +18,9 @@ from wijkteam_tui.domain.thresholds import (
     ThresholdSetting,
     effective_thresholds,
     limit_days,
-    out_of_view_cutoff,
 )
 from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.due import silent_past
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement, TeamSettings, Threshold
 from wijkteam_tui.store.read.team import snapshot_written, write_daily_snapshot
 from wijkteam_tui.store.refresh import refresh_client
@@ -142,8 +142,7 @@ def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> A
         Client.phase != Phase.CLOSED,
         or_(Client.evaluated_on.is_(None), Client.evaluated_on < today),
         or_(
-            func.coalesce(Client.last_contact_on, Client.opened_on)
-            < out_of_view_cutoff(today, shortest),
+            silent_past(today, shortest),
             Client.next_due < overdue_cutoff(today, settings.grace_days),
             snooze_ended,
             agreement_ended,

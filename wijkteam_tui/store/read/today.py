@@ -15,7 +15,6 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    func,
     literal,
     or_,
     select,
@@ -32,10 +31,9 @@ from wijkteam_tui.domain.thresholds import (
     effective_thresholds,
     is_out_of_view,
     limit_days,
-    out_of_view_cutoff,
     silent_days,
 )
-from wijkteam_tui.store.due import grace_days, not_snoozed
+from wijkteam_tui.store.due import grace_days, not_snoozed, silent_past
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -224,8 +222,7 @@ def out_of_view_rows(
             Client.phase != Phase.CLOSED,
             or_(
                 override.id.is_not(None),
-                func.coalesce(Client.last_contact_on, Client.opened_on)
-                < out_of_view_cutoff(today, team_limit),
+                silent_past(today, team_limit),
             ),
         )
     ).all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.terms import AlertStatus, Phase, ThresholdRule
@@ -16,11 +16,11 @@ from wijkteam_tui.domain.thresholds import (
     describe,
     effective_thresholds,
     limit_days,
-    out_of_view_cutoff,
     threshold_changed_note,
 )
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.due import silent_past
 from wijkteam_tui.store.models import Alert, Client, Threshold
 from wijkteam_tui.store.records import Reevaluation
 from wijkteam_tui.store.refresh import refresh_client, thresholds_for
@@ -167,10 +167,7 @@ def _governed(
             )
         ]
         if rule is ThresholdRule.OUT_OF_VIEW and team is not None and team.enabled:
-            candidates.append(
-                func.coalesce(Client.last_contact_on, Client.opened_on)
-                < out_of_view_cutoff(today, limit_days(effective_thresholds([team])[rule]))
-            )
+            candidates.append(silent_past(today, limit_days(effective_thresholds([team])[rule])))
         clients = list(
             session.scalars(select(Client).where(Client.phase != Phase.CLOSED, or_(*candidates)))
         )
