@@ -1,15 +1,19 @@
-"""Small helpers shared by tests: fictitious records and file fingerprints."""
+"""Small helpers shared by tests: fictitious records, file fingerprints and `wijkteam` run in
+this process (`run_cli`) or as a process of its own (`run_cli_process`)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
+from wijkteam_tui import cli
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import Client
 
@@ -41,18 +45,63 @@ def fingerprint(*paths: Path) -> dict[str, tuple[str, int] | None]:
     return result
 
 
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `wijkteam` as a separate process, so that file-descriptor output is captured too."""
+def _cli_environment(env: dict[str, str] | None) -> dict[str, str]:
+    """The caller's environment without WIJKTEAM_ settings, with light key derivation and `env`."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("WIJKTEAM_")}
     full_env["WIJKTEAM_KDF"] = "test"
     full_env.update(env or {})
+    return full_env
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `wijkteam` in this process, as a fresh process would see it: its own environment,
+    working folder, umask and an empty stdin that is not a terminal; stdout and stderr are
+    captured (text, universal newlines, as `run_cli_process` gives them). What only a separate
+    process shows (output written straight to the file descriptors, hardening, signals) is
+    for `run_cli_process`."""
+    environment = _cli_environment(env)
+    saved_env = dict(os.environ)
+    saved_cwd = Path.cwd()
+    saved_umask = os.umask(0o077)
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        os.chdir(cwd or REPO)
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), stdout, stderr
+        # Hardening is for a process of its own: here it would last for the rest of the tests.
+        with mock.patch.object(cli, "harden", lambda: None):
+            code = cli.main(list(args))
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.umask(saved_umask)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        ["wijkteam", *args], code, _text_of(stdout), _text_of(stderr)
+    )
+
+
+def _text_of(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    data = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_cli_process(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `wijkteam` as a separate process, so that file-descriptor output is captured too."""
     return subprocess.run(
         [sys.executable, "-m", "wijkteam_tui", *args],
         capture_output=True,
         text=True,
-        env=full_env,
+        env=_cli_environment(env),
         cwd=cwd or REPO,
         timeout=120,
         check=False,

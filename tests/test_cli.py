@@ -1,4 +1,8 @@
-"""The command line as a person or a script uses it: separate processes, real exit codes."""
+"""The command line as a person or a script uses it: real exit codes, Dutch lines.
+
+Most tests run `wijkteam` in this process (`run_cli`); those about what only a process of its
+own shows (usage errors from argparse, a wrong passphrase's exit code, SQLCipher's own output on
+the file descriptors) run it as a separate one (`run_cli_process`)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import fingerprint, run_cli
+from tests.helpers import fingerprint, run_cli, run_cli_process
 from wijkteam_tui.store import keys as crypto
 
 RECOVERY_KEY = re.compile(r"\b([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})\b")
@@ -57,7 +61,7 @@ def test_a_wrong_passphrase_exits_3_with_one_line_and_touches_nothing(db: Path):
     _init(db)
     files = [db, crypto.key_file_path(db), crypto.backup_key_file_path(db)]
     before = fingerprint(*files)
-    result = run_cli(
+    result = run_cli_process(
         "db", "check", "--db", str(db), "--user", "anna", env={"WIJKTEAM_PASSPHRASE": "fout"}
     )
     assert result.returncode == 3
@@ -73,7 +77,7 @@ def test_a_damaged_database_is_reported_without_sqlcipher_noise(db: Path):
     for offset in range(0, 64):
         data[offset] ^= 0xFF
     db.write_bytes(bytes(data))
-    result = run_cli(
+    result = run_cli_process(
         "db",
         "check",
         "--db",
@@ -89,14 +93,14 @@ def test_a_damaged_database_is_reported_without_sqlcipher_noise(db: Path):
 
 
 def test_usage_errors_exit_2_in_dutch(db: Path):
-    unknown = run_cli("frobnicate")
+    unknown = run_cli_process("frobnicate")
     assert unknown.returncode == 2
     _assert_one_dutch_line(unknown.stderr)
     assert "ongeldige keuze" in unknown.stderr
-    missing = run_cli("user", "add", "--db", str(db))
+    missing = run_cli_process("user", "add", "--db", str(db))
     assert missing.returncode == 2
     assert "verplicht" in missing.stderr
-    no_secret = run_cli("init", "--db", str(db), "--user", "anna")
+    no_secret = run_cli_process("init", "--db", str(db), "--user", "anna")
     assert no_secret.returncode == 2
     assert "--passphrase-file" in no_secret.stderr
     assert not db.exists()

@@ -1,5 +1,6 @@
-"""`wijkteam overdue` and `wijkteam digest` as scripts use them: separate processes, real exit
-codes, CSV and JSON read back by Python's own csv module and a JSON Schema validator."""
+"""`wijkteam overdue` and `wijkteam digest` as scripts use them: real exit codes, CSV and JSON
+read back by Python's own csv module and a JSON Schema validator. The bytes a script reads come
+from a separate process (`_cli_bytes`); the other runs are in this process (`run_cli`)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PASSPHRASE, NewRegister
-from tests.helpers import fingerprint, run_cli
+from tests.helpers import fingerprint, run_cli_process
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store.backup import _sha256, write_backup
@@ -41,7 +41,7 @@ def _closed(new_register: NewRegister) -> Path:
 
 
 def _check(path: Path) -> tuple[int, str, str]:
-    result = run_cli("db", "check", "--db", str(path), env=ENV)
+    result = run_cli_process("db", "check", "--db", str(path), env=ENV)
     return result.returncode, result.stdout, result.stderr
 
 
@@ -54,7 +54,7 @@ def test_an_empty_database_file_is_refused_and_stays_empty(new_register: NewRegi
     code, out, err = _check(path)
     assert code == 1 and "leeg (0 bytes)" in err and "in orde" not in out
     for command in (["db", "upgrade"], ["backup", "-o", str(path.parent.parent / "b.wkb")]):
-        result = run_cli(*command, "--db", str(path), env=ENV)
+        result = run_cli_process(*command, "--db", str(path), env=ENV)
         assert result.returncode == 1 and "geen wijkteam-register" in result.stderr
     assert _folder(path) == before
     assert path.stat().st_size == 0
@@ -182,7 +182,7 @@ def test_a_backup_without_a_register_is_never_restored_over_a_good_one(
     _backup_with_database(new_register, bundle, database)
     path = _closed(new_register)
     before = _folder(path)
-    result = run_cli("restore", str(bundle), "--force", "--db", str(path), env=ENV)
+    result = run_cli_process("restore", str(bundle), "--force", "--db", str(path), env=ENV)
     assert result.returncode == 1
     assert "is niet terug te zetten" in result.stderr
     assert _folder(path) == before
@@ -243,7 +243,7 @@ def test_init_beside_files_it_did_not_make_refuses_and_deletes_none(tmp_path: Pa
     folder.mkdir()
     theirs = folder / leftover
     theirs.write_bytes(b"van iemand anders")
-    result = run_cli("init", "--db", str(folder / "register.db"), env=ENV)
+    result = run_cli_process("init", "--db", str(folder / "register.db"), env=ENV)
     assert result.returncode == 1
     assert "Er staat al een register" in result.stderr
     assert theirs.read_bytes() == b"van iemand anders"
