@@ -28,6 +28,18 @@ async def _steady(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+def _first_overdue_client(app) -> int:  # type: ignore[no-untyped-def]
+    return today_list(app.register, app.register.user.id, TODAY).overdue[0].client_id
+
+
+async def _open_file_and_press(pilot, client_id: int, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    pilot.app.push_screen(ClientFileScreen(client_id))
+    await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 @pytest.fixture
 def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run from the temp folder so that paths on screen are the same every time."""
@@ -113,51 +125,6 @@ def test_clients_with_a_search(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=search)
 
 
-@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
-@pytest.mark.parametrize("size", SIZES)
-def test_client_file_tabs(snap_compare, demo_app, size, tab):
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
-
-    async def open_file(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press(tab)
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=open_file)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_contact_dialog(snap_compare, demo_app, size):
-    async def contact(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("c", "b", "z")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=contact)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_help(snap_compare, demo_app, size):
-    async def help_screen(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("f1")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=help_screen)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_locked(snap_compare, demo_app, size):
-    async def lock(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("ctrl+l")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=lock)
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_contact_from_an_aandachtspunt_offers_the_agreements(snap_compare, demo_app, size):
     async def contact(pilot):  # type: ignore[no-untyped-def]
@@ -167,20 +134,6 @@ def test_contact_from_an_aandachtspunt_offers_the_agreements(snap_compare, demo_
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=contact)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_a_row_in_full(snap_compare, demo_app, size):
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
-
-    async def detail(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press("5", "enter")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=detail)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -198,16 +151,6 @@ def test_leaving_before_the_recovery_key_is_written_down(snap_compare, in_tmp, s
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_command_palette(snap_compare, demo_app, size):
-    async def palette(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=palette)
-
-
-@pytest.mark.parametrize("size", SIZES)
 def test_new_client_form(snap_compare, demo_app, size):
     async def new_client(pilot):  # type: ignore[no-untyped-def]
         await settle(pilot)
@@ -221,14 +164,10 @@ def test_new_client_form(snap_compare, demo_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_client_form_with_wrong_fields(snap_compare, demo_app, size):
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+    client_id = _first_overdue_client(demo_app)
 
     async def edit(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await _open_file_and_press(pilot, client_id, "e")
         form = pilot.app.screen
         form.query_one("#birth_date", Input).value = "31-02-1950"
         form.query_one("#postcode", Input).value = "12AB"
@@ -239,59 +178,71 @@ def test_client_form_with_wrong_fields(snap_compare, demo_app, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_member_form(snap_compare, demo_app, size):
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
-
-    async def new_member(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press("2", "e")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=new_member)
-
-
-@pytest.mark.parametrize("size", SIZES)
 def test_agreement_form_with_its_preview(snap_compare, demo_app, size):
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+    client_id = _first_overdue_client(demo_app)
 
     async def new_agreement(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press("3", "n")
-        await settle(pilot)
+        await _open_file_and_press(pilot, client_id, "3", "n")
         pilot.app.screen.query_one("#how_often", Input).value = "eerste maandag van de maand"
         await _steady(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=new_agreement)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_signal_form(snap_compare, demo_app, size):
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
+#: Screens reached from Vandaag with keys alone: each group of keys is pressed when the screen
+#: before has settled.
+FROM_VANDAAG = {
+    "contact_dialog": [("c", "b", "z")],
+    "help": [("f1",)],
+    "locked": [("ctrl+l",)],
+    "command_palette": [("ctrl+p",)],
+    "sociale_kaart": [("k",)],
+    "resource_form": [("k",), ("ctrl+n",)],
+    "team_screen": [("t",), ("down",)],
+    "team_settings_form": [("t",), ("i",)],
+    "reassign_form": [("t",), ("o",)],
+}
 
-    async def edit_row(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press("4", "e")
+
+@pytest.mark.parametrize("keys", FROM_VANDAAG.values(), ids=FROM_VANDAAG.keys())
+@pytest.mark.parametrize("size", SIZES)
+def test_from_vandaag(snap_compare, demo_app, size, keys):
+    async def press(pilot):  # type: ignore[no-untyped-def]
+        for group in keys:
+            await settle(pilot)
+            await pilot.press(*group)
         await _steady(pilot)
 
-    assert snap_compare(demo_app, terminal_size=size, run_before=edit_row)
+    assert snap_compare(demo_app, terminal_size=size, run_before=press)
 
 
-def _first_overdue_client(app) -> int:  # type: ignore[no-untyped-def]
-    return today_list(app.register, app.register.user.id, TODAY).overdue[0].client_id
+#: Screens reached with keys in the file of the first client on Vandaag's overdue list: the
+#: five tabs, a timeline row in full and the forms and dialogs opened from the file.
+IN_THE_FILE = {
+    "tab_overzicht": ("1",),
+    "tab_netwerk": ("2",),
+    "tab_afspraken": ("3",),
+    "tab_signaleringsplan": ("4",),
+    "tab_tijdlijn": ("5",),
+    "a_row_in_full": ("5", "enter"),
+    "member_form": ("2", "e"),
+    "signal_form": ("4", "e"),
+    "threshold_form": ("g",),
+    "export_dialog": ("d",),
+}
 
 
-async def _open_file_and_press(pilot, client_id: int, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    pilot.app.push_screen(ClientFileScreen(client_id))
-    await settle(pilot)
-    await pilot.press(*keys)
-    await settle(pilot)
+@pytest.mark.parametrize("keys", IN_THE_FILE.values(), ids=IN_THE_FILE.keys())
+@pytest.mark.parametrize("size", SIZES)
+def test_in_the_file(snap_compare, demo_app, size, keys, monkeypatch):
+    monkeypatch.setenv("HOME", "/home/medewerker")  # the export dialog shows where it writes
+    client_id = _first_overdue_client(demo_app)
+
+    async def press(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, client_id, *keys)
+        await _steady(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=press)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -352,17 +303,6 @@ def test_alert_form(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=resolve)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_threshold_form(snap_compare, demo_app, size):
-    client_id = _first_overdue_client(demo_app)
-
-    async def threshold(pilot):  # type: ignore[no-untyped-def]
-        await _open_file_and_press(pilot, client_id, "g")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=threshold)
-
-
 def _network_app(folder: Path, members: int):  # type: ignore[no-untyped-def]
     """A register with one client and `members` network members (some with an agreement)."""
     from tests.conftest import PASSPHRASE
@@ -406,76 +346,3 @@ def test_netwerkkaart(snap_compare, in_tmp, size, members):
         assert snap_compare(app, terminal_size=size, run_before=kaart)
     finally:
         register.close()
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_sociale_kaart(snap_compare, demo_app, size):
-    async def social(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("k")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=social)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_resource_form(snap_compare, demo_app, size):
-    async def new(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("k")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=new)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_team_screen(snap_compare, demo_app, size):
-    async def team(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("down")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=team)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_team_settings_form(snap_compare, demo_app, size):
-    async def settings(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("i")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=settings)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_reassign_form(snap_compare, demo_app, size):
-    async def reassign(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("o")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=reassign)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_export_dialog(snap_compare, demo_app, size, monkeypatch):
-    monkeypatch.setenv("HOME", "/home/medewerker")
-    client_id = today_list(demo_app.register, demo_app.register.user.id, TODAY).overdue[0].client_id
-
-    async def share(pilot):  # type: ignore[no-untyped-def]
-        await settle(pilot)
-        pilot.app.push_screen(ClientFileScreen(client_id))
-        await settle(pilot)
-        await pilot.press("d")
-        await _steady(pilot)
-
-    assert snap_compare(demo_app, terminal_size=size, run_before=share)
