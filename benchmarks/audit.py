@@ -150,8 +150,8 @@ def _heavy_client(register: Register, name: str) -> tuple[int, str]:
 
 
 def _erasure(tmp: Path) -> dict[str, Any]:
+    from wijkteam_tui.store.demo.generator import generate
     from wijkteam_tui.store.erasure import erase_client
-    from wijkteam_tui.store.generator import generate
     from wijkteam_tui.store.keys.rekey import rekey_after_deactivation
 
     register, _ = create_register(tmp / "erase.db", "bench", "benchmark wachtwoord", demo=True)

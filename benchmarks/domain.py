@@ -28,7 +28,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, Outcome
-from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.read.search import search_clients

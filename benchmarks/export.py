@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Role, SignalPhase
 from wijkteam_tui.export import card, document, ical, markdown, pdf
-from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client, User
 from wijkteam_tui.store.opening import create_register

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from benchmarks.results_file import save_section
 from wijkteam_tui.domain.terms import Channel, Outcome
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.freshness import POLL_SECONDS, watch
-from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput
 from wijkteam_tui.store.write.agreements import add_agreement

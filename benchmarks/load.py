@@ -206,7 +206,7 @@ def build(location: Any, clients: int, people: int) -> tuple[float, list[str]]:
 
     from tests import pg
     from wijkteam_tui.domain.terms import Role
-    from wijkteam_tui.store.generator import generate
+    from wijkteam_tui.store.demo.generator import generate
     from wijkteam_tui.store.models import User
     from wijkteam_tui.store.opening import create_register
     from wijkteam_tui.store.users import add_user

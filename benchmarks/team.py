@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import create_register, open_register

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results_file import save_section
-from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.opening import create_register
 

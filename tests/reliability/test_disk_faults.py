@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import PASSPHRASE
 from tests.helpers import fingerprint, run_cli
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.backup import write_backup
+from wijkteam_tui.store.copies.backup import write_backup
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import PASSPHRASE
 from tests.helpers import make_client
 from tests.store.test_migrations import _extra_revision
-from wijkteam_tui.store.backup import restore_backup, write_backup
+from wijkteam_tui.store.copies.backup import restore_backup, write_backup
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.register import Register
 

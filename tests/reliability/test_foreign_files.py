@@ -19,7 +19,7 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import fingerprint, run_cli_process
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.backup import _sha256, write_backup
+from wijkteam_tui.store.copies.backup import _sha256, write_backup
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.sqlite import faults
 from wijkteam_tui.store.sqlite.connection import connect_keyed

@@ -18,9 +18,9 @@ from tests.helpers import REPO, fingerprint, make_client, run_cli
 from tests.reliability.conftest import start_writer
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store import restores
 from wijkteam_tui.store.audit import log
-from wijkteam_tui.store.backup import _keep, _stage, write_backup
+from wijkteam_tui.store.copies import restores
+from wijkteam_tui.store.copies.backup import _keep, _stage, write_backup
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.register import Register

@@ -11,7 +11,7 @@ from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import make_client
 from wijkteam_tui.domain.terms import MemberKind
 from wijkteam_tui.store import keys as crypto
-from wijkteam_tui.store.backup import write_backup
+from wijkteam_tui.store.copies.backup import write_backup
 from wijkteam_tui.store.models import Client, NetworkMember
 from wijkteam_tui.store.opening import open_register
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import AlertStatus, Phase, ThresholdRule
-from wijkteam_tui.store.generator import generate
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement, ContactMoment, TeamSettings
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.read.search import search_clients

@@ -405,7 +405,7 @@ def test_a_link_at_the_key_files_backup_copy_makes_a_restore_refuse(
     """restore keeps the current register's files under another name first (a hard link, or
     a copy on another file system); a link in place of one of them is refused, not followed
     into cem's file."""
-    from wijkteam_tui.store.backup import write_backup
+    from wijkteam_tui.store.copies.backup import write_backup
 
     bundle = shared.parent.parent / "zondag.wkb"
     register = open_register(shared, "anna", ANNA)
@@ -421,6 +421,6 @@ def test_a_link_at_the_key_files_backup_copy_makes_a_restore_refuse(
 
 def _restore(bundle: Path, path: Path) -> None:
     """A restore in cem's Unix account; only a teamleider restores, so with anna's slot."""
-    from wijkteam_tui.store.backup import restore_backup
+    from wijkteam_tui.store.copies.backup import restore_backup
 
     restore_backup(bundle, path, "anna", ANNA, force=True)

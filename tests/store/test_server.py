@@ -320,8 +320,8 @@ def test_a_register_moves_to_the_server_and_back_unchanged(
     from wijkteam_tui.errors import AuthenticationError
     from wijkteam_tui.store import keys as crypto
     from wijkteam_tui.store.audit import log
+    from wijkteam_tui.store.copies.transfer import copy_register
     from wijkteam_tui.store.records import AgreementInput, ContactInput, MemberInput
-    from wijkteam_tui.store.transfer import copy_register
     from wijkteam_tui.store.users import reset_passphrase
 
     here = tmp_path / "team" / "register.db"

@@ -16,8 +16,8 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from wijkteam_tui.app import WijkteamApp
 from wijkteam_tui.store import keys as crypto
+from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.freshness import Pace
-from wijkteam_tui.store.generator import generate
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.register import Register
 

@@ -83,8 +83,8 @@ def _build_demo(path: Path, clients: int, today: date) -> Register:
     # Lazy: tempfile, the store and the generator load only when a demo register is built.
     import tempfile
 
+    from wijkteam_tui.store.demo.generator import generate
     from wijkteam_tui.store.files import private_folder
-    from wijkteam_tui.store.generator import generate
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
     from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
     from wijkteam_tui.store.opening import create_register, open_register

@@ -126,7 +126,7 @@ def cmd_db_keys(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
     from wijkteam_tui.store.address import ServerAddress
-    from wijkteam_tui.store.backup import write_backup
+    from wijkteam_tui.store.copies.backup import write_backup
 
     if isinstance(where(args), ServerAddress):
         return _server_backup(args)
@@ -142,8 +142,8 @@ def _server_backup(args: argparse.Namespace) -> int:
     # Lazy: the store and psycopg load only for a register on a team server.
     from wijkteam_tui.store.audit.chain import Event
     from wijkteam_tui.store.audit.log import record
+    from wijkteam_tui.store.copies.transfer import copy_register
     from wijkteam_tui.store.keys.storage import key_file_path
-    from wijkteam_tui.store.transfer import copy_register
 
     source, target = where(args), Path(args.output).expanduser()
     done = copy_register(source, *credentials(args), target)
@@ -164,7 +164,7 @@ def _server_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-    from wijkteam_tui.store.backup import restore_backup
+    from wijkteam_tui.store.copies.backup import restore_backup
 
     path = db_path(args)
     user = user_name(args)
@@ -253,7 +253,7 @@ def _tell_upgraded(report: MigrationReport | None) -> None:
 def cmd_db_copy(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher, psycopg) loads only for the command that runs.
     from wijkteam_tui.store.address import location
-    from wijkteam_tui.store.transfer import copy_register
+    from wijkteam_tui.store.copies.transfer import copy_register
 
     source = where(args)
     if isinstance(source, Path):

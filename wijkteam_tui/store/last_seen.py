@@ -10,7 +10,7 @@ beside a register cannot reach this one.
 At the next opening, before it is logged, the register is compared with it (`look`): a
 newest event with a lower number, an older key generation, or another event at the number
 seen (the log went back and on again) means the register went back in time.
-- When the journal of restores (store/restores.py) holds a teamleider's restore after what
+- When the journal of restores (store/copies/restores.py) holds a teamleider's restore after what
   the person saw, whose back-up the register still descends from, that explains it: a warning
   names who restored and when, once (the person's own restore: nothing to say).
 - Otherwise the opening is refused (`OlderRegisterError`) unless the person accepts the older
@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING
 from platformdirs import user_state_path
 
 from wijkteam_tui.errors import OlderRegisterError
-from wijkteam_tui.store import files, restores
+from wijkteam_tui.store import files
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.audit.head import holds
+from wijkteam_tui.store.copies import restores
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

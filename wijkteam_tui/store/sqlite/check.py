@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.store import files, restores
+from wijkteam_tui.store import files
 from wijkteam_tui.store.address import Location
+from wijkteam_tui.store.copies import restores
 from wijkteam_tui.store.keys.slots import Unlocked
 from wijkteam_tui.store.keys.storage import (
     backup_key_file_path,

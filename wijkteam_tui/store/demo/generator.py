@@ -25,8 +25,8 @@ from wijkteam_tui.domain.terms import (
     Role,
 )
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.fictitious import FIRST_NAMES, LAST_NAMES, RESOURCES, STREETS, TOWN
-from wijkteam_tui.store.generated_client import Ids, Rows, add_client
+from wijkteam_tui.store.demo.fictitious import FIRST_NAMES, LAST_NAMES, RESOURCES, STREETS, TOWN
+from wijkteam_tui.store.demo.generated_client import Ids, Rows, add_client
 from wijkteam_tui.store.models import (
     Client,
     DailySnapshot,

@@ -1,6 +1,6 @@
 """What the fictitious registers are made of: Dutch and multicultural names as found in Dutch
 neighbourhoods, invented streets and town, the relations, resources, signals, plan actions and
-notes a generated client gets, and how often and how contact is agreed (store/generator.py).
+notes a generated client gets, and how often and how contact is agreed (store/demo/generator.py).
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import RegisterError, RoleError, WijkteamError
-from wijkteam_tui.store import files, restores
+from wijkteam_tui.store import files
 from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.copies import restores
 from wijkteam_tui.store.files import atomic_write, fsync_dir
 from wijkteam_tui.store.keys import attempts
 from wijkteam_tui.store.keys.storage import (
@@ -137,7 +138,7 @@ def restore_backup(
     process has the register open. An existing register is kept beside it as
     `<naam>-voor-herstel-<tijd>.db/.keys` and that path is returned.
 
-    The restore is written to the journal of restores beside the register (store/restores.py)
+    The restore is written to the journal of restores beside the register (store/copies/restores.py)
     before its files move, so that colleagues who saw a later state are told who went back
     and when; the restored register is then opened once to log the restore in its audit log,
     and what `user` sees now is remembered (store/last_seen.py).

@@ -1,7 +1,7 @@
 """One fictitious client as rows: the client, their network, about three contact agreements,
 about twenty contact moments over up to two years, a signaleringsplan, signaleringen and the
 alerts the domain rules raise, with explicit ids so that rows can point to each other before
-any insert (store/generator.py writes them in batches).
+any insert (store/demo/generator.py writes them in batches).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from wijkteam_tui.domain.terms import (
     SignalPhase,
 )
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.fictitious import (
+from wijkteam_tui.store.demo.fictitious import (
     CHANNELS_BY_KIND,
     FIRST_NAMES,
     INTERVALS,
