@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import run_cli
 from wijkteam_tui.domain.terms import Phase, Role
-from wijkteam_tui.export import document, files
+from wijkteam_tui.export import document, to_disk
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.opening import open_register
@@ -110,7 +110,7 @@ def test_a_run_stopped_halfway_leaves_whole_recorded_files_only(
     out = tmp_path / "afspraken"
     out.mkdir()
     with pytest.raises(Stopped):
-        files.export_clients(
+        to_disk.export_clients(
             register, clients, "pdf", out, TODAY, progress=stop_after_three, workers=2
         )
     assert sorted(p.name for p in out.iterdir()) == [f"afspraken-{n}.pdf" for n in bram_clients[:3]]
@@ -130,7 +130,7 @@ def test_a_document_drawn_before_a_colleagues_export_is_drawn_again(
     early = document.build(facts, TODAY, facts.last_version + 1)
     sharing.record_export(register, client, "md")  # a colleague, meanwhile
     target = tmp_path / "truus.md"
-    done = files._export(
+    done = to_disk._export(
         register, facts, "md", target, TODAY, force=False, drawn=(early, b"versie 1")
     )
     assert done.version == 2

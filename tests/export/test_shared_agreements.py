@@ -130,7 +130,7 @@ def test_each_export_gets_the_next_version_and_a_failed_one_none(register, clien
 def test_unchanged_agreements_in_every_format_carry_one_version(register, client, tmp_path):
     """md, pdf, the card and the calendar of the same agreements: version 1 each, also on a
     later day; a changed plan makes version 2, in whichever format comes next."""
-    from wijkteam_tui.export.files import export_agreements
+    from wijkteam_tui.export.to_disk import export_agreements
 
     made: list[int] = []
 

@@ -15,7 +15,7 @@ from tests.conftest import PASSPHRASE
 from tests.helpers import run_cli
 from wijkteam_tui.domain.mentions import fold, known_words
 from wijkteam_tui.domain.terms import Channel, MemberKind, SignalPhase
-from wijkteam_tui.export import card, document, files, ical, markdown, pdf
+from wijkteam_tui.export import card, document, ical, markdown, pdf, to_disk
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
 from wijkteam_tui.store.sharing import AgreementFacts, MemberFacts, PlanRow, SharingFacts
@@ -97,7 +97,7 @@ def test_the_person_exporting_hears_what_is_left_out_before_the_file_exists(regi
     client = _kees_named_in_the_plan(register)
     target = tmp_path / "truus.md"
     heard: list[tuple[list[str], bool]] = []
-    done = files.export_agreements(
+    done = to_disk.export_agreements(
         register,
         client,
         "md",

@@ -14,7 +14,7 @@ import pytest
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.export import card, document
-from wijkteam_tui.export.files import export_agreements
+from wijkteam_tui.export.to_disk import export_agreements
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.models import TeamSettings
 from wijkteam_tui.store.records import ClientInput, SignalInput

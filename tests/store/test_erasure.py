@@ -173,7 +173,7 @@ def test_a_file_past_retention_is_kept_longer_only_with_a_reason(register):
 def test_erasing_names_the_exports_made_of_the_client_earlier(register, marked, tmp_path):
     """Documents made of the client live outside the register: the erasure says which, so
     that the person can find and destroy them."""
-    from wijkteam_tui.export.files import export_agreements
+    from wijkteam_tui.export.to_disk import export_agreements
 
     client, other = marked
     export_agreements(register, client, "md", tmp_path / "afspraken.md", TODAY)

@@ -24,7 +24,7 @@ from tests.accounts import ANNA, CEM, MEMBERS, Account, FailedAs, as_account
 from tests.store.test_migrations import _extra_revision
 from wijkteam_tui.errors import MigrationError, WijkteamError
 from wijkteam_tui.export import card, ical, markdown, pdf  # noqa: F401 (see tests/accounts.py)
-from wijkteam_tui.export.files import export_agreements
+from wijkteam_tui.export.to_disk import export_agreements
 from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import services
 from wijkteam_tui.store.keys.rekey import renew_key

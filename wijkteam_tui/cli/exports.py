@@ -14,7 +14,7 @@ from wijkteam_tui.errors import UsageError
 
 def cmd_export_agreements(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
-    from wijkteam_tui.export.files import READABLE_WARNING, export_agreements
+    from wijkteam_tui.export.to_disk import READABLE_WARNING, export_agreements
     from wijkteam_tui.store.sharing import client_by_number
 
     if (args.client is None) == (args.medewerker is None):
@@ -50,7 +50,7 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
 def _check_agreements(args: argparse.Namespace) -> int:
     """`--check`: what an export would leave out, on stderr; nothing is written or recorded."""
     # Lazy: the store and the export formats load only for the command that runs.
-    from wijkteam_tui.export.files import left_out
+    from wijkteam_tui.export.to_disk import left_out
     from wijkteam_tui.store.sharing import client_by_number
 
     if args.client is None:
@@ -93,7 +93,7 @@ def _export_clients_of(args: argparse.Namespace) -> int:
     """The shared agreements of every open client of one medewerker, a file each in one
     folder, with a progress bar on stderr."""
     # Lazy: the store and the export formats load only for the command that runs.
-    from wijkteam_tui.export.files import READABLE_WARNING, export_clients, file_name
+    from wijkteam_tui.export.to_disk import READABLE_WARNING, export_clients, file_name
     from wijkteam_tui.store.sharing import clients_to_export
 
     folder = Path(args.output).expanduser()

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.export.files import write_private
 from wijkteam_tui.export.markdown import escaped
+from wijkteam_tui.export.to_disk import write_private
 from wijkteam_tui.store.files import Temporary
 from wijkteam_tui.store.read.inzage import SECTIONS, Inzage
 

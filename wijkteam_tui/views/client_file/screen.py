@@ -37,7 +37,7 @@ from wijkteam_tui.views.text import literal
 from wijkteam_tui.views.topbar import TopBar
 
 if TYPE_CHECKING:
-    from wijkteam_tui.export.files import Exported
+    from wijkteam_tui.export.to_disk import Exported
     from wijkteam_tui.store.erasure import Erased, ErasureFacts
 
 #: (pane id, title, id of the widget that takes the focus) of each tab, in the order of 1–6.
@@ -404,7 +404,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         # Lazy: the documents (fpdf2 and all) load only when something is shared.
         from pathlib import Path
 
-        from wijkteam_tui.export.files import file_name
+        from wijkteam_tui.export.to_disk import file_name
 
         assert self.file is not None
         default = Path.home() / file_name(self.file.number, "pdf")

@@ -13,7 +13,7 @@ from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError
 from wijkteam_tui.errors import ConflictError
-from wijkteam_tui.export.files import FORMATS, READABLE_WARNING, Exported, export_agreements
+from wijkteam_tui.export.to_disk import FORMATS, READABLE_WARNING, Exported, export_agreements
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.forms.base import Field, FormScreen
 
