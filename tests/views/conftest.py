@@ -74,9 +74,21 @@ def make_app(path: Path, register: Register | None = None, **kwargs: object) -> 
 
 
 def _busy(app: WijkteamApp) -> bool:
-    """A worker not finished yet, or a part of the screen still loading."""
-    return any(not worker.is_finished for worker in app.workers) or any(
-        widget.loading for widget in app.screen.query("*")
+    """A worker not finished yet, a part of the screen still loading, or a change not drawn yet.
+
+    The last one matters for a screenshot: a text that grew (an Overzicht filled in after its
+    load) is only as tall as before until the screen has laid itself out again, so its lower
+    lines would be missing from what the test reads. Textual keeps those requests in private
+    flags; they are read here, never changed."""
+    screen = app.screen
+    widgets = list(screen.query("*"))
+    return (
+        any(not worker.is_finished for worker in app.workers)
+        or any(widget.loading for widget in widgets)
+        or screen._layout_required
+        or screen._repaint_required
+        or bool(screen._dirty_widgets)
+        or any(widget._layout_required or widget._repaint_required for widget in widgets)
     )
 
 
