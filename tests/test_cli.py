@@ -106,6 +106,15 @@ def test_usage_errors_exit_2_in_dutch(db: Path):
     assert not db.exists()
 
 
+def test_the_help_is_dutch_to_the_last_line():
+    shown = run_cli("--help")
+    assert shown.returncode == 0
+    assert "toon het versienummer en stop" in shown.stdout
+    for english in ("show program's version", "show this help", "positional arguments"):
+        assert english not in shown.stdout
+    assert run_cli("--version").stdout.startswith("wijkteam ")
+
+
 def test_passphrase_file_user_add_passwd_and_recover(db: Path, tmp_path: Path):
     recovery_key = _init(db)
     anna_file = tmp_path / "anna.txt"

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from wijkteam_tui.domain.dates import DateInputError, format_date, format_short, parse_date
+from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.network import MemberFacts, network_strength
 from wijkteam_tui.domain.phases import (
     InformalMember,
@@ -144,3 +145,24 @@ def test_wrong_dates_get_a_dutch_message(text: str):
 def test_dates_are_shown_the_dutch_way():
     assert format_date(date(2026, 3, 3)) == "di 3 mrt 2026"
     assert format_short(date(2026, 3, 3)) == "03-03-2026"
+
+
+@pytest.mark.parametrize(
+    ("last", "said"),
+    [(TODAY, "laatste contact vandaag"), (date(2026, 11, 21), "laatste contact gisteren"),
+     (date(2026, 11, 12), "laatste contact 10 dagen geleden")],
+)  # fmt: skip
+def test_the_last_contact_is_said_in_days_as_people_say_them(last: date, said: str):
+    assert network_strength([], last, TODAY).summary.endswith(f"{said}.")
+
+
+def test_a_date_that_may_not_lie_ahead_is_not_hinted_with_morgen():
+    with pytest.raises(DateInputError) as ahead:
+        parse_date("1-1-1900d", TODAY)
+    assert "morgen" in str(ahead.value)
+    with pytest.raises(DateInputError) as back:
+        parse_date("1-1-1900d", TODAY, future=False)
+    assert "morgen" not in str(back.value) and "gisteren" in str(back.value)
+    with pytest.raises(FieldError) as field:
+        clean_date("volgende week", TODAY, not_after=TODAY)
+    assert "morgen" not in str(field.value)

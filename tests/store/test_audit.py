@@ -98,7 +98,7 @@ def test_failed_logins_are_logged_at_the_next_login(new_register: NewRegister):
             ("login-failed", "mislukt"),
             ("login", "ok"),
         ]
-        assert last[0].detail.startswith("poging 1 van 2, de laatste op ")
+        assert last[0].detail.startswith("mislukte poging 1 van 2 op rij, de laatste op ")
     finally:
         register.close()
 
@@ -268,3 +268,19 @@ def test_the_daily_sweep_is_one_event_not_one_per_alert(register, fatima):
     assert [(e.action, e.object_type) for e in new] == [("sweep", "register")]
     assert new[0].detail.endswith("cliënten opnieuw beoordeeld")
     assert log.verify(register).ok
+
+
+def test_an_events_detail_is_shown_in_dutch_words_and_kept_as_written():
+    from wijkteam_tui.store.audit.log import detail_text
+
+    assert detail_text("velden: birth_date, name, display_name") == "velden: geboortedatum, naam"
+    assert detail_text("velden: decided_by_id, decided_on, status") == (
+        "velden: besloten door, besloten op, status"
+    )
+    assert detail_text("velden: some_new_field") == "velden: some new field"
+    assert detail_text("lijst te late contactmomenten (table)") == (
+        "lijst te late contactmomenten (tabel)"
+    )
+    assert detail_text("gedeelde afspraken, formaat pdf, versie 1") == (
+        "gedeelde afspraken, formaat pdf, versie 1"
+    )

@@ -16,8 +16,8 @@ from typing import Any, NoReturn
 from wijkteam_tui.errors import UsageError
 
 USAGE = "gebruik: "
-#: Headings and help that argparse writes itself. (The help of --version is not among them:
-#: argparse sets it as a default argument, not through gettext, so it has always been English.)
+#: Headings and help that argparse writes itself. (The help of --version is given where the
+#: option is added: argparse sets its own as a default argument, not through gettext.)
 _HELP = {
     "options": "opties",
     "positional arguments": "argumenten",

@@ -246,7 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
         " Zonder opdracht opent het scherm.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"wijkteam {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"wijkteam {__version__}",
+        help="toon het versienummer en stop",
+    )
     commands = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=Parser)
 
     def add(name: str, helptext: str, handler: Callable[[argparse.Namespace], int], **kw):  # type: ignore[no-untyped-def]

@@ -15,6 +15,9 @@ from wijkteam_tui.domain.terms import Role
 if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register
 
+#: The format of a list as the audit log says it.
+_FORMAT_WORDS = {"table": "tabel", "csv": "CSV", "json": "JSON"}
+
 
 def _report_day(args: argparse.Namespace, register: Register) -> date:
     """The day a report is about. On the real today, the daily sweep runs first, so that
@@ -41,7 +44,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
         day = _report_day(args, register)
         items = overdue_items(register, day, args.medewerker)
         team = team_info(register).name
-        what = f"lijst te late contactmomenten ({args.format})"
+        what = f"lijst te late contactmomenten ({_FORMAT_WORDS[args.format]})"
         record(register, *listed([(i.client_id, i.client_number) for i in items], what))
     if args.format == "csv":
         sys.stdout.flush()
@@ -117,7 +120,7 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
         print(
             printable(
                 f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M}  {who:<20.20} {e.code:^4} {e.what:<26.26}"
-                f" {e.client_number:<8} {outcome}{e.detail}"
+                f" {e.client_number:<8} {outcome}{e.detail_text}"
             )
         )
     print(f"{len(shown)} gebeurtenissen", file=sys.stderr)

@@ -36,13 +36,25 @@ def next_time_text(due: date, today: date) -> str:
     return format_date(due)
 
 
+def days_ago_text(days: int) -> str:
+    """`vandaag`, `gisteren`, `12 dagen geleden`."""
+    if days <= 0:
+        return "vandaag"
+    if days == 1:
+        return "gisteren"
+    return f"{days} dagen geleden"
+
+
 def format_short(value: date) -> str:
     """`03-03-2026`"""
     return value.strftime("%d-%m-%Y")
 
 
-def parse_date(text: str, today: date) -> date:
-    """Parse what a user typed; raise DateInputError with a Dutch message otherwise."""
+def parse_date(text: str, today: date, *, future: bool = True) -> date:
+    """Parse what a user typed; raise DateInputError with a Dutch message otherwise.
+
+    `future`: whether the date asked for may lie ahead; if not, the examples in the message
+    look back (gisteren, -2w) instead of suggesting morgen."""
     cleaned = text.strip().lower()
     named = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2}
     if cleaned in named:
@@ -67,7 +79,8 @@ def parse_date(text: str, today: date) -> date:
                 return date(year, month, day)
             except ValueError:
                 raise DateInputError(f"'{text.strip()}' bestaat niet als datum.") from None
+    examples = "morgen of +2w" if future else "gisteren of -2w"
     raise DateInputError(
         f"'{text.strip()}' is geen datum. Typ bijvoorbeeld 3-3-2026, 2026-03-03, vandaag,"
-        " morgen of +2w."
+        f" {examples}."
     )

@@ -83,7 +83,7 @@ def clean_date(
     if not text.strip():
         return None
     try:
-        value = parse_date(text, today)
+        value = parse_date(text, today, future=not_after is None or not_after > today)
     except DateInputError as error:
         raise FieldError(str(error)) from error
     if not_after is not None and value > not_after:

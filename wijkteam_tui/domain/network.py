@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from wijkteam_tui.domain.dates import days_ago_text
 from wijkteam_tui.domain.terms import MemberKind, Support
 
 
@@ -69,7 +70,7 @@ def network_strength(
     if days is None:
         parts.append("nog geen contact vastgelegd")
     else:
-        parts.append(f"laatste contact {days} {'dag' if days == 1 else 'dagen'} geleden")
+        parts.append(f"laatste contact {days_ago_text(days)}")
     summary = "; ".join(parts)
     warnings = []
     if len(informal) == 1:

@@ -111,3 +111,12 @@ _LABELS = {
     "wmo_zonder_voorziening": "Wmo zonder voorziening",
     "jeugdwet": "Jeugdwet",
 }
+
+
+def support_words(supports: str) -> str:
+    """The support letters as words: "PG" is "P praktisch, G gezelschap"."""
+    return ", ".join(f"{s.value} {s.label}" for s in Support if s.value in supports)
+
+
+#: What the four letters mean, for a form or a legend.
+SUPPORT_KEY = support_words("PGAE")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.dates import format_date, format_short
 from wijkteam_tui.domain.schedules import Schedule, occurrences_missed
 from wijkteam_tui.domain.terms import Outcome, SignalPhase, ThresholdRule
 
@@ -239,9 +239,9 @@ def _out_of_view(
     episode = facts.last_contact_on.isoformat() if facts.last_contact_on else "geen"
     limit = f"grens {limit_days(setting)} dagen"
     if facts.last_contact_on:
-        reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_date(since)}; {limit})."
+        reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_short(since)}; {limit})."
     else:
-        reason = f"Uit beeld: nog geen contact sinds de start op {format_date(since)} ({limit})."
+        reason = f"Uit beeld: nog geen contact sinds de start op {format_short(since)} ({limit})."
     return [
         AlertCondition(
             ThresholdRule.OUT_OF_VIEW,
@@ -300,7 +300,7 @@ def _orange_or_red(
         AlertCondition(
             ThresholdRule.ORANGE_OR_RED,
             f"{FINGERPRINT_PREFIX[ThresholdRule.ORANGE_OR_RED]}{first.id}",
-            f"Signalering {worst.value} sinds {format_date(first.observed_on)}"
+            f"Signalering {worst.value} sinds {format_short(first.observed_on)}"
             f" ({len(streak)}x, nog geen groen).",
         )
     ]
@@ -372,7 +372,7 @@ def _not_reached(
         AlertCondition(
             ThresholdRule.NOT_REACHED_IN_ROW,
             f"{FINGERPRINT_PREFIX[ThresholdRule.NOT_REACHED_IN_ROW]}{first.occurred_on.isoformat()}:{first.id}",
-            f"{len(streak)}x op rij niet bereikt (sinds {format_date(first.occurred_on)}).",
+            f"{len(streak)}x op rij niet bereikt (sinds {format_short(first.occurred_on)}).",
         )
     ]
 

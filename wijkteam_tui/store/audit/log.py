@@ -72,6 +72,89 @@ OBJECT_LABELS = {
     "register": "register",
     "audit_events": "auditlog",
 }
+#: The fields of a change as a person reads them (the log keeps the names the store uses, so
+#: that what was written stays what the chain covers; only the showing is Dutch).
+FIELD_LABELS = {
+    "name": "naam",
+    "display_name": "naam",
+    "birth_date": "geboortedatum",
+    "street": "straat",
+    "house_number": "huisnummer",
+    "postcode": "postcode",
+    "city": "plaats",
+    "wijk": "wijk",
+    "address": "adres",
+    "phone": "telefoon",
+    "email": "e-mail",
+    "regime": "regeling",
+    "casemanager_id": "casemanager",
+    "phase": "fase",
+    "opened_on": "startdatum",
+    "closed_on": "afgesloten op",
+    "own_words": "in eigen woorden",
+    "strengths": "krachten",
+    "meaningful": "van betekenis",
+    "retention_until": "bewaren tot",
+    "relation": "relatie",
+    "kind": "soort",
+    "ring": "ring",
+    "supports": "steun",
+    "availability": "bereikbaarheid",
+    "consent_to_share": "toestemming delen",
+    "consent_recorded_on": "toestemming vastgelegd op",
+    "consent_review_on": "toestemming herzien op",
+    "ended_on": "beëindigd op",
+    "ended_reason": "reden einde",
+    "member_id": "wie",
+    "resource_id": "voorziening",
+    "channel": "kanaal",
+    "interval_days": "hoe vaak",
+    "rrule": "hoe vaak",
+    "start_on": "start",
+    "end_on": "einde",
+    "next_due": "volgende keer",
+    "last_contact_on": "laatste contact",
+    "snoozed_until": "uitgesteld tot",
+    "snooze_reason": "reden uitstel",
+    "occurred_on": "datum",
+    "outcome": "uitkomst",
+    "note": "notitie",
+    "notes": "notities",
+    "description": "omschrijving",
+    "signs": "signalen",
+    "own_actions": "wat de cliënt zelf doet",
+    "network_actions": "wat het netwerk doet",
+    "professional_actions": "wat de professional doet",
+    "whom_to_call": "wie te bellen",
+    "observed_on": "waargenomen op",
+    "observed_by": "waargenomen door",
+    "status": "status",
+    "decided_by_id": "besloten door",
+    "decided_on": "besloten op",
+    "decision_reason": "reden besluit",
+    "resolved_by_id": "afgehandeld door",
+    "resolved_on": "afgehandeld op",
+    "resolution_note": "notitie bij afhandelen",
+    "active": "actief",
+    "role": "rol",
+    "caseload": "caseload",
+    "team_name": "teamnaam",
+    "office_phone": "telefoon kantoor",
+    "opening_hours": "openingstijden",
+    "out_of_hours_name": "buiten kantoortijd: naam",
+    "out_of_hours_phone": "buiten kantoortijd: telefoon",
+    "out_of_hours_hours": "buiten kantoortijd: tijden",
+    "idle_lock_minutes": "vergrendelen na",
+    "grace_days": "speling",
+    "days": "dagen",
+    "enabled": "aan",
+    "category": "categorie",
+    "contact_person": "contactpersoon",
+    "position": "functie",
+}
+#: The formats of a list as the command line names them.
+_FORMATS = {"(table)": "(tabel)", "(csv)": "(CSV)", "(json)": "(JSON)"}
+_CHANGED = "velden: "
 #: How long events are kept (NEN 7513 asks for at least five years).
 KEEP_YEARS = 5
 
@@ -289,6 +372,23 @@ class ShownEvent:
     def what(self) -> str:
         return what(self.object_type, self.action)
 
+    @property
+    def detail_text(self) -> str:
+        """The detail in Dutch words: "velden: naam, geboortedatum", "(tabel)"."""
+        return detail_text(self.detail)
+
+
+def detail_text(detail: str) -> str:
+    """An event's detail as a person reads it (the stored text is left as it was written)."""
+    if detail.startswith(_CHANGED):
+        names = detail.removeprefix(_CHANGED).split(", ")
+        labels = dict.fromkeys(FIELD_LABELS.get(n, n.replace("_", " ")) for n in names if n)
+        return _CHANGED + ", ".join(labels)
+    for english, dutch in _FORMATS.items():
+        if detail.endswith(english):
+            return detail.removesuffix(english) + dutch
+    return detail
+
 
 def events(
     register: Register,
@@ -332,6 +432,13 @@ def logins_failed(count: int, last: datetime | None, user: str) -> Sequence[Even
     the register was locked)."""
     when = f", de laatste op {last:%Y-%m-%d %H:%M} UTC" if last else ""
     return [
-        Event("login-failed", "users", user, None, "mislukt", f"poging {n + 1} van {count}{when}")
+        Event(
+            "login-failed",
+            "users",
+            user,
+            None,
+            "mislukt",
+            f"mislukte poging {n + 1} van {count} op rij{when}",
+        )
         for n in range(count)
     ]
