@@ -32,7 +32,11 @@ from wijkteam_tui.views.collector import GC_CHECK_SECONDS, IdleCollector
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
 from wijkteam_tui.views.key_sequencer import KeySequencer
-from wijkteam_tui.views.palette import DutchCommandPalette
+from wijkteam_tui.views.palette import (
+    DutchCommandPalette,
+    PurposeProvider,
+    screen_commands,
+)
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
 from wijkteam_tui.views.watching import Reactions, keep_watching
@@ -51,6 +55,7 @@ class WijkteamApp(App[None]):
 
     CSS_PATH = "views/app.tcss"
     TITLE = "wijkteam"
+    COMMANDS = {PurposeProvider}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         # Priority: they work in every dialog and field too.
@@ -443,39 +448,9 @@ class WijkteamApp(App[None]):
         self.push_screen(DutchCommandPalette.for_themes())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every binding of the current screen is in the command palette too: ours, each with
-        an id and a Dutch description, not the English ones Textual's widgets bring along
-        (moving in a list, copying text)."""
-        seen = {"command_palette"}
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if binding.id is None or binding.action in seen or not binding.description:
-                continue
-            if not active.enabled:
-                continue
-            seen.add(binding.action)
-            yield SystemCommand(
-                binding.description,
-                binding.tooltip or binding.description,
-                partial(self._run_binding, binding.action, active.node),
-            )
-        if self.register is not None and isinstance(screen, StoreWorkers):
-            yield SystemCommand(
-                "Mijn telefoonnummer",
-                "Het nummer in de gedeelde afspraken van uw cliënten",
-                partial(self._own_phone, screen),
-            )
-        yield SystemCommand("Thema kiezen", "Kleuren van het scherm", self.action_change_theme)
-
-    def _own_phone(self, screen: StoreWorkers) -> None:
-        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.views.forms.user import ask_own_phone
-
-        if self.register is not None:
-            ask_own_phone(screen, self.register)
-
-    def _run_binding(self, action: str, node: object) -> None:
-        self.call_later(self.run_action, action, node)
+        """The same commands for whoever asks Textual's way (the palette asks ours)."""
+        for command in screen_commands(self, screen):
+            yield SystemCommand(command.title, command.help, command.callback)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app's own workers (loading, closing): a failure is told, never swallowed."""

@@ -4,14 +4,17 @@ keys at machine speed."""
 from __future__ import annotations
 
 import contextlib
+import io
 import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual import events
 from textual.keys import _character_to_key
+from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from wijkteam_tui.app import WijkteamApp
@@ -118,6 +121,15 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         quiet = 0
         if all(worker.is_finished for worker in pilot.app.workers):
             await pilot.pause(0.025)  # loading, and nothing to wait for but its retry timer
+
+
+def static_text(static: Static) -> str:
+    """What a Static holds as plain text, however it is built (a Text, a table, a group),
+    laid out at a width where nothing wraps."""
+    console = Console(width=400, file=io.StringIO(), color_system=None, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(static.content, markup=False, highlight=False)
+    return captured.get()
 
 
 def burst(app: WijkteamApp, *keys: str) -> None:

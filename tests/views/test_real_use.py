@@ -15,7 +15,7 @@ from sqlalchemy import select
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from tests.views.conftest import TODAY, burst, drain, make_app, settle, until
+from tests.views.conftest import TODAY, burst, drain, make_app, settle, static_text, until
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, SignalPhase
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store.models import ContactMoment
@@ -505,7 +505,7 @@ async def test_an_overdue_next_contact_says_how_late_it_is(street: Street, opene
         await settle(pilot)
         app.push_screen(ClientFileScreen(street.silent_id))
         await settle(pilot)
-        overview = str(app.screen.query_one("#overview-text", Static).render())
+        overview = static_text(app.screen.query_one("#overview-text", Static))
         assert "dagen te laat" in overview
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent
 
-from tests.views.conftest import TODAY, make_app, settle, until
+from tests.views.conftest import TODAY, make_app, settle, static_text, until
 from wijkteam_tui.domain.accounts import failure_delay
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store import keys as crypto
@@ -253,7 +253,7 @@ async def test_every_tab_of_the_client_file(demo_register):
         await settle(pilot)
         screen = app.screen
         tabs = screen.query_one(TabbedContent)
-        overview = str(screen.query_one("#overview-text", Static).render())
+        overview = static_text(screen.query_one("#overview-text", Static))
         assert "In eigen woorden" in overview and "Netwerk" in overview
         for key, tab_id, list_id in (
             ("2", "netwerk", "network"),
@@ -287,7 +287,7 @@ async def test_help_lists_every_binding_of_the_screen(demo_register):
         await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text", Static).render())
+        text = static_text(app.screen.query_one("#help-text", Static))
         for description in ("Open cliënt", "Contact", "Cliënten", "Vernieuw", "Vergrendel"):
             assert description in text
         await pilot.press("escape")
@@ -345,8 +345,8 @@ async def test_markup_escape_codes_and_rtl_text_are_shown_literally(tmp_path: Pa
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen, ClientFileScreen)
-        overview = app.screen.query_one("#overview-text", Static).render()
-        assert "[link=https://voorbeeld.invalid]klik hier[/link]" in str(overview)
+        overview = static_text(app.screen.query_one("#overview-text", Static))
+        assert "[link=https://voorbeeld.invalid]klik hier[/link]" in overview
         file_text = _screen_text(app)
         assert "[bold red]Piet[/] ␛[31mrood" in file_text
         assert "محمد العلي" in file_text

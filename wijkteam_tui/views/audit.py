@@ -82,7 +82,7 @@ class AuditScreen(WijkteamScreen[None]):
         if not text.strip():
             return None
         try:
-            return parse_date(text, self.wijkteam.clock())
+            return parse_date(text, self.wijkteam.clock(), future=False)
         except DateInputError as error:
             return str(error)
 
@@ -137,7 +137,9 @@ class AuditScreen(WijkteamScreen[None]):
             for event in reversed(loaded.events):
                 who = f"{event.user_name} ({event.role})" if event.role else event.user_name
                 detail = (
-                    event.detail if event.outcome == "ok" else f"[{event.outcome}] {event.detail}"
+                    event.detail_text
+                    if event.outcome == "ok"
+                    else f"[{event.outcome}] {event.detail_text}"
                 )
                 cells = (
                     f"{event.at:%Y-%m-%d %H:%M}",

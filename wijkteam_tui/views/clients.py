@@ -26,6 +26,7 @@ from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.result_list import ResultList, Row, rows
 from wijkteam_tui.views.text import columns_line, counted, header
+from wijkteam_tui.views.ticks import TickBox
 from wijkteam_tui.views.topbar import TopBar
 
 # A screen shows ~30 rows; more only costs time per keystroke. Refining finds the rest.
@@ -94,7 +95,7 @@ class ClientsScreen(WijkteamScreen[None]):
                 compact=True,
             )
             yield Select([], prompt="Alle casemanagers", id="casemanager", compact=True)
-            yield Checkbox("Open aandachtspunt", id="with-alert", compact=True)
+            yield TickBox("Open aandachtspunt", id="with-alert", compact=True)
         yield Static(header(COLUMNS), id="results-header")
         yield ResultList(empty_text="Geen cliënten gevonden.", id="results")
         yield KeyBar()

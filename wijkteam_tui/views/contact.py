@@ -270,7 +270,7 @@ class LogContactScreen(WijkteamDialog[bool]):
             return
         today = self.wijkteam.clock()
         try:
-            when = parse_date(self.query_one("#when", Input).value, today)
+            when = parse_date(self.query_one("#when", Input).value, today, future=False)
         except DateInputError as error:
             message.update(str(error))
             self.query_one("#when", Input).focus()

@@ -11,16 +11,40 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.binding import Binding
     from textual.screen import Screen
+
+#: Keys Textual's own widgets show in the bar, in Dutch (an open Select's list).
+DUTCH = {"Dismiss menu": "Menu sluiten"}
+#: Keys shown only when there is room: they work on every screen, and Help and the palette
+#: name them. (So does Esc, back to the screen before, which is also left off then.)
+WIDE_ONLY = frozenset({"lock", "quit"})
+
+
+#: Narrower than this, the keys stand closer together (at 80 columns they then all fit).
+COMPACT_BELOW = 110
 
 
 class KeyBar(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._shown: tuple[object, ...] | None = None
+
+    def on_mount(self) -> None:
+        self.compact = self.app.size.width < COMPACT_BELOW
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.width < COMPACT_BELOW
+        if compact != self.compact:
+            self.compact = compact
+            self._shown = None
+            self.call_after_refresh(self.recompose)
 
     def _wanted(self) -> tuple[object, ...]:
         """What the bar would show now: each shown binding, enabled or not, with its text."""
@@ -29,6 +53,43 @@ class KeyBar(Footer):
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show or binding.action == "command_palette"
         )
+
+    def compose(self) -> ComposeResult:
+        """One key per action, the screen's own first; when narrow, without the keys that work
+        everywhere and are named in Help and the palette (lock, quit, back), so that the keys
+        of this screen fit."""
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        keys: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in keys:
+                continue
+            if self.compact and (binding.id in WIDE_ONLY or binding.action == "back"):
+                continue
+            keys[binding.action] = (binding, enabled, tooltip)
+        self.styles.grid_size_columns = len(keys)
+        for binding, enabled, tooltip in keys.values():
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                DUTCH.get(binding.description, binding.description),
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette:
+            _, binding, enabled, _ = palette
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if not (self.is_attached and screen is self.screen and screen.app.app_focus):

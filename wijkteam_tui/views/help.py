@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
+
+from wijkteam_tui.views.text import labelled
 
 
 class HelpScreen(ModalScreen[None]):
@@ -28,9 +31,10 @@ class HelpScreen(ModalScreen[None]):
             )
             yield Static("Esc of ? sluit deze hulp.", classes="hint")
 
-    def _binding_text(self) -> Text:
-        """The screen's own bindings, then the app's, one line per action."""
-        text = Text()
+    def _binding_text(self) -> Table:
+        """The screen's own bindings, then the app's, one line per action (a long one wraps
+        under its own text, not under the keys)."""
+        rows: list[tuple[Text | str, Text | str]] = []
         lines: dict[str, list[str]] = {}
         descriptions: dict[str, Binding] = {}
         for owner in (type(self.for_screen), type(self.app)):
@@ -41,9 +45,8 @@ class HelpScreen(ModalScreen[None]):
                 descriptions.setdefault(binding.action, binding)
         for action, keys in lines.items():
             binding = descriptions[action]
-            text.append(f"{', '.join(dict.fromkeys(keys)):>14}  ", style="bold")
-            text.append(binding.description)
+            what = Text(binding.description)
             if binding.tooltip and binding.tooltip != binding.description:
-                text.append(f" — {binding.tooltip}", style="dim")
-            text.append("\n")
-        return text
+                what.append(f" — {binding.tooltip}", style="dim")
+            rows.append((Text(", ".join(dict.fromkeys(keys)), style="bold"), what))
+        return labelled(rows, 14, right=True, gap=1)

@@ -107,7 +107,8 @@ class SocialMapScreen(WijkteamScreen[None]):
             Text(
                 "Nog niets op de sociale kaart: voeg een voorziening toe met Ctrl+N."
                 if empty
-                else f"{count} voorzieningen · Enter of e wijzigt, Ctrl+N voegt toe",
+                else f"{count} {'voorziening' if len(self.rows) == 1 else 'voorzieningen'}"
+                " · Enter of e wijzigt, Ctrl+N voegt toe",
                 style="dim",
             )
         )

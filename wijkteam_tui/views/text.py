@@ -7,8 +7,10 @@ drive the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from rich.table import Table
 from rich.text import Text
 
 from wijkteam_tui.domain.dates import format_date, format_short
@@ -26,6 +28,18 @@ def clean(value: object) -> str:
 def literal(value: object, style: str = "") -> Text:
     """A Rich Text that shows `value` exactly, never parsed as markup."""
     return Text(clean(value), style=style, no_wrap=False)
+
+
+def labelled(
+    rows: Sequence[tuple[Text | str, Text | str]], width: int, *, right: bool = False, gap: int = 0
+) -> Table:
+    """Label and value side by side; a long value wraps under itself, never into the labels."""
+    grid = Table.grid(padding=(0, gap))
+    grid.add_column(width=width, no_wrap=True, justify="right" if right else "left")
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
 
 
 def day(value: date | None) -> str:

@@ -34,6 +34,7 @@ from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.preload import preload
 from wijkteam_tui.views.text import literal
+from wijkteam_tui.views.ticks import TickBox
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register
@@ -432,7 +433,7 @@ class RecoveryKeyScreen(WijkteamScreen[None]):
                 classes="hint",
             )
             yield Static(self.recovery_key, id="recovery-key")
-            yield Checkbox("Ik heb de herstelsleutel opgeschreven", id="written")
+            yield TickBox("Ik heb de herstelsleutel opgeschreven", id="written")
             yield Button("Verder", id="continue", variant="primary", disabled=True)
         yield KeyBar()
 

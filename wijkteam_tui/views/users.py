@@ -160,7 +160,8 @@ class UsersScreen(WijkteamScreen[None]):
                 )
         can = sum(row.can_log_in for row in rows)
         self.query_one("#users-summary", Static).update(
-            f"{counted(len(rows), 'gebruiker', 'gebruikers')}, van wie {can} kan inloggen."
+            f"{counted(len(rows), 'gebruiker', 'gebruikers')}, van wie {can} "
+            f"{'kan' if can == 1 else 'kunnen'} inloggen."
         )
         self._show_chosen()
 

@@ -4,9 +4,9 @@ widgets (`network_map.NetworkMap` shows the result).
 The client is in the middle; network members sit on rings 1–3 by closeness. Each member's
 kind shows by colour *and* a symbol, so the map reads in black and white and for people who
 cannot tell the colours apart: ● informeel, ■ formeel, ▲ voorziening (colours from the
-Okabe–Ito palette). After the name: the support types (P G A E), ✓ when the member has an
-active contact agreement, ! when there has been no contact with them for longer than the
-client's uit-beeld limit.
+Okabe–Ito palette). After the name: the support types (P G A E, named in the legend), ✓ when
+the member has an active contact agreement, ! when there has been no contact with them for
+longer than the client's uit-beeld limit.
 
 `layout` places the labels on their rings, moving a label a little along its ring when it
 would cover another, and shortening names when space is short; `draw` turns that into a Text
@@ -22,7 +22,7 @@ from datetime import date
 from rich.cells import cell_len, set_cell_size, split_graphemes
 from rich.text import Text
 
-from wijkteam_tui.domain.terms import MemberKind
+from wijkteam_tui.domain.terms import SUPPORT_KEY, MemberKind
 from wijkteam_tui.views.text import clean
 
 SYMBOL = {MemberKind.INFORMAL: "●", MemberKind.FORMAL: "■", MemberKind.RESOURCE: "▲"}
@@ -31,7 +31,7 @@ COLOUR = {
     MemberKind.FORMAL: "#56b4e9",  # sky blue
     MemberKind.RESOURCE: "#cc79a7",  # reddish purple
 }
-LEGEND = "● informeel ■ formeel ▲ voorziening │ P G A E steun │ ✓ afspraak"
+LEGEND = f"● informeel ■ formeel ▲ voorziening │ steun: {SUPPORT_KEY} │ ✓ afspraak"
 
 
 @dataclass(frozen=True, slots=True)

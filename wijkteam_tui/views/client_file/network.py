@@ -8,6 +8,7 @@ from datetime import date
 from rich.text import Text
 
 from wijkteam_tui.domain.network import consent_text, former_text
+from wijkteam_tui.domain.terms import support_words
 from wijkteam_tui.store.read.edit import list_resources, member_for_edit
 from wijkteam_tui.store.records import ClientFile, MemberInput
 from wijkteam_tui.views.client_file.pane import RowsPane
@@ -50,11 +51,16 @@ class NetworkPane(RowsPane):
                 ),
                 ("Laatste contact", day(member.last_contact_on)),
             )
-            detail = (
-                (*fields, ("Betrokken", former_text(day(member.ended_on), member.ended_reason)))
-                if former
-                else None
+            # In full (Enter): the support letters said in words.
+            detail: Fields = tuple(
+                (name, support_words(member.supports) or "—" if name == "Steun" else value)
+                for name, value in fields
             )
+            if former:
+                detail = (
+                    *detail,
+                    ("Betrokken", former_text(day(member.ended_on), member.ended_reason)),
+                )
             self.add_row(network, str(member.id), literal(member.name), fields, detail=detail)
 
     def open_member_form(self, member_id: int | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -21,39 +22,52 @@ from wijkteam_tui.views.forms.alert import AlertForm
 from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.forms.phase import PhaseContext, PhaseForm, SignOffForm
 from wijkteam_tui.views.forms.threshold import ThresholdForm
-from wijkteam_tui.views.text import day, due_text, literal
+from wijkteam_tui.views.text import day, due_text, labelled, literal
+
+#: The width of the labels before the values.
+LABEL_WIDTH = 22
 
 
-def overview_text(file: ClientFile, today: date) -> Text:
+def age(born: date, today: date) -> int:
+    """Years completed on `today`."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def overview_text(file: ClientFile, today: date) -> Group:
     """The Overzicht tab: one line per detail, then what waits or stands out."""
 
-    def line(label: str, value: object, style: str = "") -> Text:
-        return Text.assemble((f"{label:<22}", "bold"), literal(value or "—", style), "\n")
+    def line(label: str, value: object, style: str = "") -> tuple[Text, Text]:
+        return Text(label, style="bold"), literal(value or "—", style)
 
     late = file.next_due is not None and file.next_due < today
     overdue = any(a.state is DueState.OVERDUE for a in file.agreements)
-    text = Text()
-    text.append_text(line("Fase", file.phase.label))
-    text.append_text(line("Casemanager", file.casemanager))
-    text.append_text(line("Adres", file.address))
-    text.append_text(line("Telefoon", file.phone))
-    text.append_text(line("In beeld sinds", day(file.opened_on)))
-    text.append_text(line("Laatste contact", day(file.last_contact_on)))
-    text.append_text(
+    born = (
+        f"{day(file.birth_date)} ({age(file.birth_date, today)} jaar)" if file.birth_date else None
+    )
+    details = [
+        line("Fase", file.phase.label),
+        line("Casemanager", file.casemanager),
+        line("Geboortedatum", born),
+        line("Adres", file.address),
+        line("Telefoon", file.phone),
+        line("In beeld sinds", day(file.opened_on)),
+        line("Laatste contact", day(file.last_contact_on)),
         line(
             "Volgende contact",
             due_text(file.next_due, today, overdue),
             ("bold red" if overdue else "yellow") if late else "",
-        )
-    )
-    text.append("\n")
-    text.append_text(line("In eigen woorden", file.own_words))
-    text.append_text(line("Sterke kanten", file.strengths))
-    text.append_text(line("Van betekenis", file.meaningful))
-    text.append_text(line("Netwerk", file.network_summary))
+        ),
+    ]
+    story = [
+        line("In eigen woorden", file.own_words),
+        line("Sterke kanten", file.strengths),
+        line("Van betekenis", file.meaningful),
+        line("Netwerk", file.network_summary),
+    ]
     if file.closed_on is not None:
-        text.append_text(line("Afgesloten op", day(file.closed_on)))
-        text.append_text(line("Bewaren tot", f"{day(file.retention_until)} ({file.regime.label})"))
+        story.append(line("Afgesloten op", day(file.closed_on)))
+        story.append(line("Bewaren tot", f"{day(file.retention_until)} ({file.regime.label})"))
+    text = Text()
     if file.sign_off is not None:
         request = file.sign_off
         text.append("\nAanvraag duurzaam in beeld\n", style="bold")
@@ -87,7 +101,7 @@ def overview_text(file: ClientFile, today: date) -> Text:
     for alert in file.alerts:
         seen = " (bevestigd)" if alert.status is AlertStatus.CONFIRMED else ""
         text.append_text(Text.assemble("  • ", literal(alert.reason), seen, "\n"))
-    return text
+    return Group(labelled(details, LABEL_WIDTH), Text(), labelled(story, LABEL_WIDTH), text)
 
 
 class OverviewPane(FilePane):

@@ -37,6 +37,7 @@ from wijkteam_tui.views.base import WijkteamDialog
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import literal
+from wijkteam_tui.views.ticks import TickList
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -249,7 +250,7 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
     def _widget(self, spec: Field, value: Any) -> Widget:
         if spec.kind == "many":
             ticked = set(value or ())
-            return SelectionList[Any](
+            return TickList(
                 *((literal(label), choice, choice in ticked) for label, choice in spec.choices),
                 id=spec.name,
                 compact=True,

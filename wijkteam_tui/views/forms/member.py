@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.domain.fields import FieldError, clean_date, clean_email, clean_phone
-from wijkteam_tui.domain.terms import MemberKind
+from wijkteam_tui.domain.terms import SUPPORT_KEY, MemberKind
 from wijkteam_tui.export.document import NAMING_CAUTION, naming_cautions
 from wijkteam_tui.store.records import Created, MemberInput
 from wijkteam_tui.store.register import Register
@@ -86,7 +86,7 @@ class MemberForm(FormScreen[Created]):
                 choices=labelled(MemberKind),
             ),
             Field("ring", "Kring", kind="choice", required=True, choices=RINGS),
-            Field("supports", "Steun: P, G, A, E", clean=_supports, placeholder="bijv. PG"),
+            Field("supports", f"Steun: {SUPPORT_KEY}", clean=_supports, placeholder="bijv. PG"),
             Field("phone", "Telefoon", clean=_phone),
             Field("email", "E-mail", clean=_email),
             Field("availability", "Bereikbaar", clean=text(200), placeholder="ma-vr na 17:00"),
