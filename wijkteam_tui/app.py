@@ -14,7 +14,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -44,7 +44,7 @@ from wijkteam_tui.views.watching import Reactions, keep_watching
 if TYPE_CHECKING:
     from wijkteam_tui.store.audit.chain import Event
     from wijkteam_tui.store.freshness import Pace
-    from wijkteam_tui.store.records import TeamInfo
+    from wijkteam_tui.store.records import RefusalItem, TeamInfo
     from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.base import WijkteamAppLike
     from wijkteam_tui.views.day import Day
@@ -108,6 +108,8 @@ class WijkteamApp(App[None]):
         self.db_path = db_path
         self.register: Register | None = register
         self.team: TeamInfo | None = None
+        #: Refused requests already told in this session (each is told once).
+        self._told_refusals: set[int] = set()
         self.clock = clock
         self.user_hint = user_hint
         self.idle_check_seconds = idle_check_seconds
@@ -294,6 +296,7 @@ class WijkteamApp(App[None]):
             self.call_from_thread(self.notify, message, severity="warning", timeout=15)
 
     def _colleague_changed(self) -> None:
+        self._check_refusals()
         for screen in self.screen_stack:
             if isinstance(screen, StoreWorkers):
                 screen.colleague_changed(in_front=screen is self.screen)
@@ -332,6 +335,39 @@ class WijkteamApp(App[None]):
             self.run_worker(
                 lambda: record(register, *events), thread=True, group="audit", exit_on_error=False
             )
+
+    def tell_refusals(self, refused: Sequence[RefusalItem]) -> None:
+        """A message for each refused request of this user not told yet in this session (the
+        row on Vandaag stays until they open the client)."""
+        for item in refused:
+            if item.request_id in self._told_refusals:
+                continue
+            self._told_refusals.add(item.request_id)
+            self.notify(
+                f"{item.decided_by} wees uw aanvraag voor duurzaam in beeld van"
+                f" {item.client_name} af: {item.reason}",
+                title="Aanvraag afgewezen",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+
+    def _check_refusals(self) -> None:
+        """After a colleague's change, wherever this person is: was a request of theirs
+        refused? (Read in a thread; told on the screen.)"""
+        register = self.register
+        if register is None or register.user is None:
+            return
+
+        def read() -> None:
+            # Lazy: the store loads in the background while the passphrase is typed.
+            from wijkteam_tui.store.read.today import unseen_refusals
+
+            refused = unseen_refusals(register)
+            if refused:
+                self.call_from_thread(self.tell_refusals, refused)
+
+        self.run_worker(read, thread=True, group="refusals", exclusive=True, exit_on_error=False)
 
     def team_known(self, team: TeamInfo) -> None:
         """The team's settings as last read: name for the top bar, minutes for the idle lock."""

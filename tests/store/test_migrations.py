@@ -33,9 +33,10 @@ from wijkteam_tui.store.models import Base, Client
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.client_file import client_file
 from wijkteam_tui.store.read.search import search_clients
-from wijkteam_tui.store.read.today import team_info
+from wijkteam_tui.store.read.today import pending_sign_offs, team_info, unseen_refusals
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.sqlite.connection import connect_keyed
+from wijkteam_tui.store.write.phases import refusals_seen
 
 # Only on a local register: a local register's migration with a backup copy (the server's:
 # test_server.py).
@@ -359,6 +360,33 @@ def test_a_monthly_agreement_on_the_31st_stored_by_the_old_engine_is_due_in_febr
     assert [a.next_due for a in client_file(register, client.id, opened).agreements] == [
         date(2026, 2, 28)
     ]
+
+
+def test_refusals_decided_before_0021_are_not_news_and_new_ones_are(new_register: NewRegister):
+    register = new_register.register
+    today = date(2026, 3, 1)
+    client = services.create_client(register, ClientInput("Anna Bakker", date(2026, 1, 1)), today)
+    run_alembic(register.engine, migration_config(), command.downgrade, "0020")
+    with register.engine.begin() as conn:
+        for status, decided in (("afgewezen", "'2026-02-01'"), ("aangevraagd", "NULL")):
+            conn.execute(
+                text(
+                    "INSERT INTO sign_off_requests (client_id, from_phase, to_phase, reason,"
+                    " requested_on, requested_by_id, status, decided_on, decided_by_id,"
+                    " decision_reason, recorded_at, version) VALUES (:client, 'intensief',"
+                    f" 'duurzaam_in_beeld', 'x', '2026-01-20', 1, '{status}', {decided},"
+                    " 1, 'nee', '2026-01-20 10:00:00', 1)"
+                ),
+                {"client": client.id},
+            )
+    run_alembic(register.engine, migration_config(), command.upgrade, "head")
+    assert unseen_refusals(register) == [], "an old refusal is not news after the upgrade"
+    waiting = pending_sign_offs(register)[0]
+    services.decide_sign_off(register, waiting.request_id, False, "Nog niet", today)
+    assert [r.reason for r in unseen_refusals(register)] == ["Nog niet"]
+    assert refusals_seen(register, client.id) == 1
+    assert unseen_refusals(register) == []
+    assert refusals_seen(register, client.id) == 0, "nothing written a second time"
 
 
 def test_alembic_at_the_root_writes_the_next_numbered_revision_and_refuses_a_register(

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, make_app, settle, until, watcher_caught_up
 from tests.views.test_forms import _client_file, _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime, Role, SignalPhase
 from wijkteam_tui.store import keys as crypto
@@ -24,8 +24,10 @@ from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import add_agreement
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.network import add_member
+from wijkteam_tui.store.write.phases import decide_sign_off
 from wijkteam_tui.store.write.plan import record_observation
 from wijkteam_tui.views.client_file import ClientFileScreen
+from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.forms.alert import AlertForm
 from wijkteam_tui.views.forms.phase import PhaseForm, SignOffForm
 from wijkteam_tui.views.today import TodayScreen
@@ -134,9 +136,65 @@ async def test_request_refuse_request_approve_with_two_users(anna, bram):
     await _request(bram, client_id, "Buurman doet nu ook mee")
     await _decide(anna, True, "Goed onderbouwd")
     assert client_file(bram, client_id, TODAY).phase is Phase.IN_VIEW
+    # Newest first, in the order it happened within the day: the decision above its
+    # request, the phase change above the approval that brought it.
+    today = [
+        e.text.split(":")[0]
+        for e in client_timeline(anna, client_id)
+        if e.on == TODAY and e.kind in ("aanvraag", "fase")
+    ]
+    assert today == [
+        "Fase intensief → duurzaam in beeld",
+        "Aanvraag goedgekeurd",
+        "Aanvraag duurzaam in beeld",
+        "Aanvraag afgewezen",
+        "Aanvraag duurzaam in beeld",
+    ]
     texts = [e.text for e in client_timeline(anna, client_id)]
     assert "Aanvraag afgewezen: Eerst een tweede informeel lid" in texts
     assert "Aanvraag goedgekeurd: Goed onderbouwd" in texts
+
+
+async def test_a_refusal_reaches_the_medewerker_until_they_open_the_client(anna, bram):
+    client_id = _kees(anna)
+    await _request(bram, client_id, "Dochter belt elke week")
+    request_id = pending_sign_offs(anna)[0].request_id
+    app = make_app(bram.path, register=bram)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await watcher_caught_up(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        # Refused by the teamleider while bram is elsewhere in the program.
+        app.push_screen(ClientsScreen())
+        await settle(pilot)
+        decide_sign_off(anna, request_id, False, "Eerst een tweede informeel lid", TODAY)
+        await until(
+            pilot,
+            lambda: any("Eerst een tweede" in str(n.message) for n in app._notifications),
+            "a message to bram",
+        )
+        told = [n for n in app._notifications if "Eerst een tweede" in str(n.message)]
+        assert told[0].title == "Aanvraag afgewezen"
+        assert "anna wees uw aanvraag voor duurzaam in beeld van Kees Bakker af" in str(
+            told[0].message
+        )
+        await pilot.press("escape")
+        await watcher_caught_up(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        alerts = app.screen.query_one("#alerts", OptionList)
+        first = str(alerts.get_option_at_index(0).prompt)
+        assert "Aanvraag afgewezen door anna: Eerst een tweede informeel lid" in first
+        assert "Aanvraag afgewezen" in _screen_text(app)
+        assert len(told) == 1, "told once, also after Vandaag read it again"
+        alerts.focus()
+        alerts.highlighted = 0
+        await pilot.press("enter")
+        await watcher_caught_up(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        await pilot.press("escape")
+        await watcher_caught_up(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert "Aanvraag afgewezen" not in _screen_text(app)
+    assert len([n for n in app._notifications if "Eerst een tweede" in str(n.message)]) <= 1
 
 
 async def test_a_request_without_an_informal_agreement_names_who_lacks_one(anna, bram):

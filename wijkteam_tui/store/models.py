@@ -403,6 +403,10 @@ class SignOffRequest(Versioned, Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    #: When it was decided (None before revision 0021), and when the requester opened the
+    #: client after a refusal (until then it is on their Vandaag).
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SettingChange(Base):

@@ -4,7 +4,7 @@ never ORM objects or sessions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from wijkteam_tui.domain.schedules import DueState
@@ -202,6 +202,18 @@ class AlertItem:
 
 
 @dataclass(frozen=True, slots=True)
+class RefusalItem:
+    """A request of this user for 'duurzaam in beeld' that a teamleider refused."""
+
+    request_id: int
+    client_id: int
+    client_name: str
+    decided_on: date
+    decided_by: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SignOffItem:
     """A request for 'duurzaam in beeld' waiting for a teamleider."""
 
@@ -234,6 +246,8 @@ class TodayList:
     out_of_hours_contact: str
     #: Requests waiting for a teamleider: every one for a teamleider, none for a medewerker.
     sign_offs: list[SignOffItem] = field(default_factory=list)
+    #: This user's requests that were refused and whose client they have not opened since.
+    refusals: list[RefusalItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +271,9 @@ class TimelineEntry:
     kind: str
     text: str
     who: str = ""
+    #: When it was recorded, which orders the entries of one day (None: not known; see
+    #: `client_timeline`).
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,12 @@ from wijkteam_tui.store.write.network import (
     update_member,
     update_resource,
 )
-from wijkteam_tui.store.write.phases import change_phase, decide_sign_off, request_sign_off
+from wijkteam_tui.store.write.phases import (
+    change_phase,
+    decide_sign_off,
+    refusals_seen,
+    request_sign_off,
+)
 from wijkteam_tui.store.write.plan import add_signal, move_signal, record_observation, update_signal
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "log_contact",
     "move_signal",
     "record_observation",
+    "refusals_seen",
     "request_sign_off",
     "resolve_alert",
     "set_threshold",

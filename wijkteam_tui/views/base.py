@@ -10,7 +10,7 @@ error callback or a notification, and a bug to a notification that says nothing 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
@@ -25,7 +25,7 @@ from wijkteam_tui.store.sqlite import faults
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.audit.chain import Event
-    from wijkteam_tui.store.records import TeamInfo
+    from wijkteam_tui.store.records import RefusalItem, TeamInfo
     from wijkteam_tui.store.register import Register
     from wijkteam_tui.views.day import Day
 
@@ -44,6 +44,8 @@ class WijkteamAppLike(Protocol):
     clock: Callable[[], date]
 
     def team_known(self, team: TeamInfo) -> None: ...
+
+    def tell_refusals(self, refused: Sequence[RefusalItem]) -> None: ...
 
     def register_opened(self, register: Register, first_day: Day | None = None) -> None: ...
 

@@ -126,7 +126,9 @@ class TodayScreen(WijkteamScreen[None]):
             self._show,
             group="today",
             # The indicator only while nothing is shown yet: a reload keeps the lists in view.
+            # Keys typed before the first lists are there wait for them (c acts on its row).
             busy=None if self._rows else self.query_one("#sections"),
+            hold_keys=not self._placed,
         )
 
     def new_day(self) -> None:
@@ -166,7 +168,29 @@ class TodayScreen(WijkteamScreen[None]):
             )
             when = soon_text(item.next_due, today)
             soon.append((key, (when, item.client_name, item.channel.label, item.who)))
+        # A refused request of this person stands first among the alerts until they open the
+        # client; it is also told once as a message.
+        self.wijkteam.tell_refusals(data.refusals)
         alerts: list[Row] = [
+            (
+                target(
+                    row_key("r", refused.client_id, refused.request_id),
+                    refused.client_id,
+                    refused.client_name,
+                ),
+                (
+                    short_day(refused.decided_on),
+                    refused.client_name,
+                    Text.assemble(
+                        ("Aanvraag afgewezen", "bold"),
+                        f" door {refused.decided_by}: ",
+                        literal(refused.reason),
+                    ),
+                ),
+            )
+            for refused in data.refusals
+        ]
+        alerts += [
             (
                 target(
                     row_key("x", alert.client_id, alert.alert_id),

@@ -4,7 +4,7 @@ can be logged on."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -85,6 +85,10 @@ def contact_choices(register: Register, client_id: int, today: date) -> list[Agr
     return sorted(choices, key=lambda c: (c.next_due is None, c.next_due or today, c.agreement_id))
 
 
+#: A decision taken before its time was kept is placed this much after its request.
+_A_MOMENT = timedelta(microseconds=1)
+
+
 def client_timeline(register: Register, client_id: int, limit: int = 200) -> list[TimelineEntry]:
     """Contact moments, signaleringen, phase changes and alerts of a client, newest first."""
     entries: list[TimelineEntry] = []
@@ -97,6 +101,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 ContactMoment.note,
                 NetworkMember.name,
                 User.display_name,
+                ContactMoment.logged_at,
             )
             .outerjoin(NetworkMember, NetworkMember.id == ContactMoment.member_id)
             .outerjoin(User, User.id == ContactMoment.user_id)
@@ -104,23 +109,24 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             .order_by(ContactMoment.occurred_on.desc(), ContactMoment.id.desc())
             .limit(limit)
         ).all()
-        for on, channel, outcome, note, member, user in moments:
+        for on, channel, outcome, note, member, user, at in moments:
             text = f"{channel.label}: {Outcome(outcome).label}" + (f" — {note}" if note else "")
-            entries.append(TimelineEntry(on, "contact", text, member or user or ""))
+            entries.append(TimelineEntry(on, "contact", text, member or user or "", at))
         observations = conn.execute(
             select(
                 Observation.observed_on,
                 Observation.phase,
                 Observation.note,
                 Observation.observed_by,
+                Observation.created_at,
             )
             .where(Observation.client_id == client_id)
             .order_by(Observation.observed_on.desc())
             .limit(limit)
         ).all()
-        for on, phase, note, by in observations:
+        for on, phase, note, by, at in observations:
             text = f"Signalering {phase.label}" + (f" — {note}" if note else "")
-            entries.append(TimelineEntry(on, "signalering", text, by))
+            entries.append(TimelineEntry(on, "signalering", text, by, at))
         changes = conn.execute(
             select(
                 PhaseChange.changed_on,
@@ -128,14 +134,15 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 PhaseChange.to_phase,
                 PhaseChange.reason,
                 User.display_name,
+                PhaseChange.recorded_at,
             )
             .join(User, User.id == PhaseChange.changed_by_id)
             .where(PhaseChange.client_id == client_id)
             .order_by(PhaseChange.changed_on.desc(), PhaseChange.id.desc())
         ).all()
-        for on, old, new, reason, by in changes:
+        for on, old, new, reason, by, at in changes:
             move = f"{old.label} → {new.label}" if old else f"start in {new.label}"
-            entries.append(TimelineEntry(on, "fase", f"Fase {move}: {reason}", by))
+            entries.append(TimelineEntry(on, "fase", f"Fase {move}: {reason}", by, at))
         _Decider = aliased(User)
         requests = conn.execute(
             select(
@@ -146,19 +153,23 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 SignOffRequest.decided_on,
                 SignOffRequest.decision_reason,
                 user_name(_Decider),
+                SignOffRequest.recorded_at,
+                SignOffRequest.decided_at,
             )
             .join(Requester, Requester.id == SignOffRequest.requested_by_id)
             .outerjoin(_Decider, _Decider.id == SignOffRequest.decided_by_id)
             .where(SignOffRequest.client_id == client_id)
             .order_by(SignOffRequest.requested_on.desc(), SignOffRequest.id.desc())
         ).all()
-        for on, reason, by, status, decided_on, decision, decider in requests:
-            # Newest first: the decision above the request it answers.
+        for on, reason, by, status, decided_on, decision, decider, asked, decided in requests:
+            # Newest first: the decision above the request it answers (one decided before
+            # its time was kept: just after the request).
             if decided_on is not None:
                 text = f"Aanvraag {status.label}" + (f": {decision}" if decision else "")
-                entries.append(TimelineEntry(decided_on, "aanvraag", text, decider or ""))
+                when = decided or asked + _A_MOMENT
+                entries.append(TimelineEntry(decided_on, "aanvraag", text, decider or "", when))
             text = f"Aanvraag duurzaam in beeld: {reason}"
-            entries.append(TimelineEntry(on, "aanvraag", text, by))
+            entries.append(TimelineEntry(on, "aanvraag", text, by, asked))
         _From, _To, _By = aliased(User), aliased(User), aliased(User)
         handovers = conn.execute(
             select(
@@ -168,6 +179,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 CasemanagerChange.reason,
                 CasemanagerChange.moved_agreements,
                 user_name(_By),
+                CasemanagerChange.recorded_at,
             )
             .outerjoin(_From, _From.id == CasemanagerChange.from_user_id)
             .join(_To, _To.id == CasemanagerChange.to_user_id)
@@ -175,11 +187,11 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             .where(CasemanagerChange.client_id == client_id)
             .order_by(CasemanagerChange.changed_on.desc(), CasemanagerChange.id.desc())
         ).all()
-        for on, old, new, reason, moved, by in handovers:
+        for on, old, new, reason, moved, by, at in handovers:
             text = f"Casemanager {old or '(geen)'} → {new}: {reason}"
             if moved:
                 text += f" ({moved} {'afspraak' if moved == 1 else 'afspraken'} mee over)"
-            entries.append(TimelineEntry(on, "overdracht", text, by))
+            entries.append(TimelineEntry(on, "overdracht", text, by, at))
         _Confirmer, _Resolver = aliased(User), aliased(User)
         alerts = conn.execute(
             select(
@@ -210,7 +222,9 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             entries.append(TimelineEntry(raised, "aandachtspunt", reason))
             if confirmation:
                 confirmed_on = confirmed_at.date() if confirmed_at else raised
-                entries.append(TimelineEntry(confirmed_on, "bevestigd", confirmation, confirmer))
+                entries.append(
+                    TimelineEntry(confirmed_on, "bevestigd", confirmation, confirmer, confirmed_at)
+                )
             if resolved:
                 entries.append(TimelineEntry(resolved, "opgelost", note, resolver or ""))
     kinds = {
@@ -223,8 +237,21 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
         "signalering": 5,
         "contact": 6,
     }
-    # Stable sort: within a day and kind, the newest-first order of each query is kept.
-    entries.sort(key=lambda e: (e.on, -kinds[e.kind]), reverse=True)
+
+    # Within a day, in the order things were recorded; what has no time of its own (an alert
+    # raised or resolved: the day only) by its kind: raised at the day's start by the sweep,
+    # resolved at its end. Stable: within a day and kind the newest-first order of each query
+    # is kept.
+    def order(entry: TimelineEntry) -> tuple[date, datetime, int]:
+        if entry.at is not None:
+            at = entry.at
+        elif entry.kind == "opgelost":
+            at = datetime.combine(entry.on, time.max)
+        else:
+            at = datetime.combine(entry.on, time.min)
+        return entry.on, at, -kinds[entry.kind]
+
+    entries.sort(key=order, reverse=True)
     return entries[:limit]
 
 

@@ -12,10 +12,11 @@ from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.terms import AlertStatus, SignOffStatus
 from wijkteam_tui.store.models import Alert, Client, SignOffRequest, User
-from wijkteam_tui.store.records import AlertItem, SignOffItem
+from wijkteam_tui.store.records import AlertItem, RefusalItem, SignOffItem
 
 Responsible = aliased(User, name="responsible")
 Requester = aliased(User, name="requester")
+Decider = aliased(User, name="decider")
 
 
 def user_name(user: Any) -> Any:
@@ -44,6 +45,30 @@ def sign_offs(conn: Connection, condition: Any) -> list[SignOffItem]:
         .order_by(SignOffRequest.requested_on, SignOffRequest.id)
     ).all()
     return [SignOffItem(*row) for row in rows]
+
+
+def refusals(conn: Connection, user_id: int) -> list[RefusalItem]:
+    """The requests of `user_id` that a teamleider refused and whose client they have not
+    opened since, newest first."""
+    rows = conn.execute(
+        select(
+            SignOffRequest.id,
+            Client.id,
+            Client.name,
+            SignOffRequest.decided_on,
+            user_name(Decider),
+            SignOffRequest.decision_reason,
+        )
+        .join(Client, Client.id == SignOffRequest.client_id)
+        .join(Decider, Decider.id == SignOffRequest.decided_by_id)
+        .where(
+            SignOffRequest.requested_by_id == user_id,
+            SignOffRequest.status == SignOffStatus.REFUSED,
+            SignOffRequest.decision_seen_at.is_(None),
+        )
+        .order_by(SignOffRequest.decided_on.desc(), SignOffRequest.id.desc())
+    ).all()
+    return [RefusalItem(*row) for row in rows]
 
 
 def open_alerts(conn: Connection, condition: Any) -> list[AlertItem]:

@@ -42,10 +42,17 @@ from wijkteam_tui.store.models import (
     Threshold,
     User,
 )
-from wijkteam_tui.store.read.common import Responsible, open_alerts, sign_offs, user_name
+from wijkteam_tui.store.read.common import (
+    Responsible,
+    open_alerts,
+    refusals,
+    sign_offs,
+    user_name,
+)
 from wijkteam_tui.store.records import (
     DueItem,
     OutOfViewItem,
+    RefusalItem,
     SignOffItem,
     TeamInfo,
     TeamOverview,
@@ -175,7 +182,16 @@ def today_list(
             out_of_view=out_of_view,
             out_of_hours_contact=out_of_hours,
             sign_offs=sign_offs(conn, true()) if teamleider else [],
+            refusals=refusals(conn, user_id),
         )
+
+
+def unseen_refusals(register: Register) -> list[RefusalItem]:
+    """The logged-in user's refused requests whose client they have not opened since."""
+    if register.user is None:
+        return []
+    with register.read_connection() as conn:
+        return refusals(conn, register.user.id)
 
 
 def pending_sign_offs(register: Register) -> list[SignOffItem]:

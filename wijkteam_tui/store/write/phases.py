@@ -143,6 +143,7 @@ def _move(
         if pending is not request:
             pending.status = SignOffStatus.LAPSED
             pending.decided_on = today
+            pending.decided_at = utc_now()
             pending.decision_reason = f"De fase is intussen gewijzigd naar {target.label}."
     settings = team_settings(session)
     if target is Phase.CLOSED:
@@ -232,6 +233,9 @@ def decide_sign_off(
                 + (f" {request.decision_reason}" if request.decision_reason else "")
             )
         client = existing_client(session, request.client_id)
+        # Before the phase change it brings (recorded as it is written): the timeline reads
+        # the approval, then the change.
+        request.decided_at = utc_now()
         if approve:
             why = request.reason + (f" Akkoord: {reason}" if reason else "")
             _move(
@@ -249,6 +253,26 @@ def decide_sign_off(
         request.decided_by_id = user_id
         request.decision_reason = reason
         return client_summary(session, client)
+
+
+def refusals_seen(register: Register, client_id: int) -> int:
+    """The logged-in user opened the client: their refused requests for it are seen (they
+    leave Vandaag). Writes only when there is one; returns how many."""
+    user_id = acting_user(register)
+    unseen = (
+        SignOffRequest.client_id == client_id,
+        SignOffRequest.requested_by_id == user_id,
+        SignOffRequest.status == SignOffStatus.REFUSED,
+        SignOffRequest.decision_seen_at.is_(None),
+    )
+    with register.read() as session:
+        if session.scalar(select(SignOffRequest.id).where(*unseen).limit(1)) is None:
+            return 0
+    with register.write() as session:
+        requests = list(session.scalars(select(SignOffRequest).where(*unseen)))
+        for request in requests:
+            request.decision_seen_at = utc_now()
+        return len(requests)
 
 
 def _terms(settings: TeamSettings) -> dict[Regime, int]:

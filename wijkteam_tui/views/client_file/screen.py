@@ -20,6 +20,7 @@ from wijkteam_tui.store.audit.chain import Event
 from wijkteam_tui.store.audit.log import record
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
 from wijkteam_tui.store.records import ClientFile, TimelineEntry
+from wijkteam_tui.store.write.phases import refusals_seen
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.client_file.agreements import AgreementsPane
 from wijkteam_tui.views.client_file.network import NetworkPane
@@ -165,6 +166,8 @@ class ClientFileScreen(WijkteamScreen[None]):
 
         def load() -> tuple[ClientFile, list[TimelineEntry], date]:
             app.sweep(register)
+            # Opened: a refusal of this person's request for it leaves their Vandaag.
+            refusals_seen(register, client_id)
             today = app.clock()
             loaded = (
                 client_file(register, client_id, today),
@@ -180,6 +183,8 @@ class ClientFileScreen(WijkteamScreen[None]):
             self._show,
             group="file",
             busy=None if self.file else self.query_one("#tabs"),
+            # Keys typed before the file is there wait for it (3 ↓ x ends the agreement meant).
+            hold_keys=self.file is None,
         )
 
     def new_day(self) -> None:
@@ -404,11 +409,8 @@ class ClientFileScreen(WijkteamScreen[None]):
         # Lazy: the documents (fpdf2 and all) load only when something is shared.
         from pathlib import Path
 
-        from wijkteam_tui.export.to_disk import file_name
-
         assert self.file is not None
-        default = Path.home() / file_name(self.file.number, "pdf")
-        form = ExportForm(self.client_id, self.file.name, default, left_out)
+        form = ExportForm(self.client_id, self.file.name, self.file.number, Path.home(), left_out)
         self.app.push_screen(form, self._shared)
 
     def _shared(self, done: Exported | None) -> None:
