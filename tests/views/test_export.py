@@ -54,6 +54,19 @@ async def test_sharing_writes_the_chosen_format_where_the_person_said(register, 
         form = app.screen
         assert isinstance(form, ExportForm)
         text = _screen_text(app)
+        # The proposed name follows the format: a wallet card never lands on the A4 PDF.
+        path = form.query_one("#path", Input)
+        assert path.value.endswith(f"afspraken-{client.number}.pdf")
+        form.query_one("#file_format", Select).value = "kaart"
+        await settle(pilot)
+        assert path.value.endswith(f"crisiskaart-{client.number}.pdf")
+        form.query_one("#file_format", Select).value = "ics"
+        await settle(pilot)
+        assert path.value.endswith(f"afspraken-{client.number}.ics")
+        path.value = str(tmp_path / "mijn-eigen-naam.ics")
+        form.query_one("#file_format", Select).value = "md"
+        await settle(pilot)
+        assert path.value == str(tmp_path / "mijn-eigen-naam.ics"), "a name typed stays"
         assert "leesbaar, onversleuteld document met persoonsgegevens" in text
         assert "Niet gedeeld: 1 netwerklid staat er niet in: geen toestemming" in text
         form.query_one("#file_format", Select).value = "md"

@@ -621,7 +621,12 @@ async def test_a_red_signalering_is_recorded_and_raises_an_alert(register):
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ObservationForm)
+        assert form.query_one("#phase", Select).value is SignalPhase.ORANGE
         form.query_one("#signal_id", Select).value = red
+        await settle(pilot)
+        # The red signal brings its phase along.
+        assert form.query_one("#phase", Select).value is SignalPhase.RED
+        form.query_one("#phase", Select).value = SignalPhase.ORANGE
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Dit signaal staat in het plan bij rood." in _message(app, "signal_id")

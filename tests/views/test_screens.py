@@ -24,6 +24,7 @@ from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.store.write.network import add_member
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
+from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.contact import LogContactScreen
 from wijkteam_tui.views.help import HelpScreen
 from wijkteam_tui.views.result_list import ResultList
@@ -192,6 +193,48 @@ async def test_the_contact_dialog_refuses_a_wrong_date_and_saves_nothing(demo_re
         assert isinstance(app.screen, TodayScreen)
     with demo_register.read() as session:
         assert session.get(ContactAgreement, item.agreement_id).last_contact_on != TODAY
+
+
+async def test_a_wrong_date_is_selected_so_the_next_one_replaces_it(demo_register):
+    app = make_app(demo_register.path, register=demo_register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert isinstance(app.screen, LogContactScreen)
+        await pilot.press("d", *"1-1-2090", "enter")
+        await settle(pilot)
+        message = app.screen.query_one("#contact-message", Static)
+        assert "toekomst" in str(message.render()) or "geen datum" in str(message.render())
+        await pilot.press(*"gisteren")
+        assert app.screen.query_one("#when", Input).value == "gisteren"
+
+
+async def test_escape_with_a_typed_opmerking_asks_before_it_is_thrown_away(demo_register):
+    app = make_app(demo_register.path, register=demo_register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        dialog = app.screen
+        assert isinstance(dialog, LogContactScreen)
+        await pilot.press("o", *"Buurvrouw was er ook")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#note", Input).value == "Buurvrouw was er ook"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        # Without an opmerking Esc closes at once.
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
 
 
 async def test_search_narrows_and_clearing_brings_everyone_back(demo_register):

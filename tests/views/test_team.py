@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, SelectionList
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, burst, drain, make_app, settle
 from tests.views.test_forms import _message, _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Role
 from wijkteam_tui.store import keys as crypto
@@ -159,6 +159,19 @@ async def test_a_medewerker_has_no_team_key_and_the_store_refuses_the_screen(reg
         bram.close()
 
 
+async def test_keys_typed_ahead_act_on_the_row_they_were_typed_for(register):
+    """t ↓ o at machine speed: ↓ waits for the team's list, so o hands over bram's clients,
+    not anna's (the first row)."""
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        burst(app, "t", "down", "o")
+        await drain(pilot)
+        form = app.screen
+        assert isinstance(form, ReassignForm)
+        assert form.from_name == "bram"
+
+
 async def test_handing_over_lists_the_agreements_that_move_and_records_the_reason(register):
     app = make_app(register.path, register=register)
     async with app.run_test(size=(120, 35)) as pilot:
@@ -227,6 +240,20 @@ async def test_team_settings_are_checked_at_the_field_saved_and_recorded(registe
     }
 
 
+async def test_escape_leaves_the_teamgrenzen_form_at_once_when_nothing_was_typed(register):
+    from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm
+
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _team(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, TeamThresholdForm)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TeamScreen), "no question: nothing was changed"
+
+
 async def test_the_teams_signal_thresholds_are_set_from_the_team_screen(register):
     from wijkteam_tui.domain.terms import ThresholdRule
     from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm
@@ -239,11 +266,16 @@ async def test_the_teams_signal_thresholds_are_set_from_the_team_screen(register
         form = app.screen
         assert isinstance(form, TeamThresholdForm)
         assert "Nu: na 42 dagen zonder contact. Standaard: na 42 dagen" in _screen_text(app)
+        assert not form.changed(), "nothing typed is no change (14 in the store, '14' shown)"
         form.query_one("#days", Input).value = "0"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "1 tot 366" in _message(form, "days")
-        form.query_one("#days", Input).value = "30"
+        # The wrong number is selected: what is typed replaces it; once right, the message goes.
+        await pilot.press("3", "0")
+        await settle(pilot)
+        assert form.query_one("#days", Input).value == "30"
+        assert "1 tot 366" not in _message(form, "days")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)

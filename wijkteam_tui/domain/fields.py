@@ -15,7 +15,14 @@ from wijkteam_tui.domain.dates import DateInputError, parse_date
 
 
 class FieldError(ValueError):
-    """A typed value that cannot be saved; `str(error)` is the Dutch message."""
+    """A typed value that cannot be saved; `str(error)` is the Dutch message. `replace`: what
+    was typed is no start for the right value (a wrong date), so the form selects it and the
+    next typing replaces it; otherwise the person goes on from it (a phone number short of
+    digits)."""
+
+    def __init__(self, message: str, *, replace: bool = False) -> None:
+        super().__init__(message)
+        self.replace = replace
 
 
 _POSTCODE = re.compile(r"([1-9][0-9]{3})\s?([A-Za-z]{2})")
@@ -85,9 +92,9 @@ def clean_date(
     try:
         value = parse_date(text, today, future=not_after is None or not_after > today)
     except DateInputError as error:
-        raise FieldError(str(error)) from error
+        raise FieldError(str(error), replace=True) from error
     if not_after is not None and value > not_after:
-        raise FieldError("Deze datum ligt in de toekomst.")
+        raise FieldError("Deze datum ligt in de toekomst.", replace=True)
     if not_before is not None and value < not_before:
-        raise FieldError("Deze datum ligt te ver in het verleden.")
+        raise FieldError("Deze datum ligt te ver in het verleden.", replace=True)
     return value

@@ -22,11 +22,12 @@ from textual.widgets import Input, Label, Static
 
 from wijkteam_tui.domain.dates import DateInputError, next_time_text, parse_date
 from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
-from wijkteam_tui.errors import ServerUnreachableError, WijkteamError
+from wijkteam_tui.errors import ServerUnreachableError, ValidationError, WijkteamError
 from wijkteam_tui.store.read.client_file import contact_choices
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.write.contacts import log_contact
 from wijkteam_tui.views.base import WijkteamDialog
+from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.text import day, late_text, literal
 
@@ -242,7 +243,28 @@ class LogContactScreen(WijkteamDialog[bool]):
         self.query_one("#when", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        """Esc: gone at once, unless an opmerking was typed; then it asks, as the forms do."""
+        if not self.leave_warning():
+            self.dismiss(False)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Opmerking weggooien? Het contact wordt niet vastgelegd.",
+                yes="Weggooien",
+                no="Verder typen",
+            ),
+            answered,
+        )
+
+    def leave_warning(self) -> str:
+        """Asked before Esc, quitting or locking: a typed opmerking would be lost."""
+        typed = self.query_one("#note", Input).value.strip()
+        return "Er is een opmerking getypt die nog niet is opgeslagen." if typed else ""
 
     def draft(self) -> Callable[[], Screen[bool]]:
         """Rebuild this dialog as it is now (after an idle lock, for the same user)."""
@@ -272,8 +294,10 @@ class LogContactScreen(WijkteamDialog[bool]):
         try:
             when = parse_date(self.query_one("#when", Input).value, today, future=False)
         except DateInputError as error:
-            message.update(str(error))
-            self.query_one("#when", Input).focus()
+            self._wrong_date(str(error))
+            return
+        if when > today:
+            self._wrong_date("Een contactmoment kan niet in de toekomst liggen.")
             return
         register = self.wijkteam.register
         if register is None:
@@ -295,7 +319,17 @@ class LogContactScreen(WijkteamDialog[bool]):
         )
 
     def _failed(self, text: str, error: WijkteamError | None) -> None:
+        if isinstance(error, ValidationError) and error.field == "occurred_on":
+            self._wrong_date(text)
+            return
         self.query_one("#contact-message", Static).update(literal(text))
+
+    def _wrong_date(self, text: str) -> None:
+        """Say what is wrong with the date, with the date selected: typing replaces it."""
+        self.query_one("#contact-message", Static).update(literal(text))
+        field = self.query_one("#when", Input)
+        field.focus()
+        field.select_all()
 
     def _logged(self, result: ContactResult) -> None:
         text = "Contact vastgelegd."

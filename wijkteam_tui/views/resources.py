@@ -49,6 +49,7 @@ class SocialMapScreen(WijkteamScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[ResourceRow] = []
+        self._shown_once = False
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -72,9 +73,16 @@ class SocialMapScreen(WijkteamScreen[None]):
     def action_reload(self) -> None:
         register = self.wijkteam.register
         if register is not None:
-            self.run_store(lambda: resources(register), self._loaded, group="social")
+            # Keys typed before the first list is there wait for it.
+            self.run_store(
+                lambda: resources(register),
+                self._loaded,
+                group="social",
+                hold_keys=not self._shown_once,
+            )
 
     def _loaded(self, rows: list[ResourceRow]) -> None:
+        self._shown_once = True
         self.rows = rows
         self._show()
 

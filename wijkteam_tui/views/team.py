@@ -163,8 +163,11 @@ class TeamScreen(WijkteamScreen[None]):
                 list_users(register),
             )
 
-        # No loading indicator on the table: it would take the focus away from it.
-        self.run_store(load, self._show, group="team", failed=self._refused)
+        # No loading indicator on the table: it would take the focus away from it. Keys typed
+        # before the first list is there wait for it (↓ then o acts on the row meant).
+        self.run_store(
+            load, self._show, group="team", failed=self._refused, hold_keys=self.loaded is None
+        )
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:
         """A medewerker (or a broken read): say why, show nothing."""

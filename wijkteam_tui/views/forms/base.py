@@ -75,10 +75,11 @@ Clean = Callable[[Any, date], Any]
 
 
 def _comparable(value: Any) -> Any:
-    """A field's value for "has it changed": nothing typed, None and no ticks are alike."""
+    """A field's value for "has it changed": nothing typed, None and no ticks are alike, and
+    a number read from the store is the same as its digits in a field (14 and "14")."""
     if isinstance(value, list):
         return sorted(map(str, value))
-    return value or ""
+    return "" if value is None else str(value)
 
 
 def _as_is(value: Any, _today: date) -> Any:
@@ -226,7 +227,9 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
 
     @on(Input.Changed)
     @on(Select.Changed)
-    def _update_hints(self) -> None:
+    def _update_hints(self, event: Input.Changed | Select.Changed | None = None) -> None:
+        if event is not None and self.is_mounted:
+            self._clear_fixed_problem(event.control)
         specs = [spec for spec in self.fields() if spec.hint is not None]
         if not specs or not self.is_mounted:
             return
@@ -322,6 +325,7 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         typed = self.typed()
         values: dict[str, Any] = {}
         problems: dict[str, str] = {}
+        self._replace: set[str] = set()
         for spec in self.fields():
             raw = typed[spec.name]
             empty = raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
@@ -332,6 +336,8 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
                 values[spec.name] = spec.clean(raw, today)
             except FieldError as error:
                 problems[spec.name] = str(error)
+                if error.replace:
+                    self._replace.add(spec.name)
         if not problems:
             problems = self.check(values)
         self._show_problems(problems)
@@ -346,7 +352,32 @@ class FormScreen(WijkteamDialog[R | None], Generic[R]):
         self._say(literal(general))
         first = next((spec for spec in self.fields() if spec.name in problems), None)
         if first is not None:
-            self.query_one(f"#{first.name}").focus()
+            widget = self.query_one(f"#{first.name}")
+            widget.focus()
+            if isinstance(widget, Input) and first.name in getattr(self, "_replace", ()):
+                # A wrong date: typing replaces it (focus alone selects nothing when the field
+                # had the focus already).
+                widget.select_all()
+
+    def _clear_fixed_problem(self, widget: Widget) -> None:
+        """A field whose message no longer holds loses it as soon as what is in it is right."""
+        spec = next((spec for spec in self.fields() if spec.name == widget.id), None)
+        if spec is None:
+            return
+        label = self.query(f"#{spec.name}-label").results(Label)
+        shown = next(label, None)
+        if shown is None or not shown.has_class("-wrong"):
+            return
+        raw = self.typed()[spec.name]
+        empty = raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
+        if spec.required and empty:
+            return
+        try:
+            spec.clean(raw, self.wijkteam.clock())
+        except FieldError:
+            return
+        shown.update(self._label(spec))
+        shown.remove_class("-wrong")
 
     def _say(self, text: Text) -> None:
         """The line above the fields: saving, or why the store refused."""

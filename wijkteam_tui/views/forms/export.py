@@ -11,9 +11,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from textual import on
+from textual.widgets import Input, Select
+
 from wijkteam_tui.domain.fields import FieldError
 from wijkteam_tui.errors import ConflictError
-from wijkteam_tui.export.to_disk import FORMATS, READABLE_WARNING, Exported, export_agreements
+from wijkteam_tui.export.to_disk import (
+    FORMATS,
+    READABLE_WARNING,
+    Exported,
+    export_agreements,
+    file_name,
+)
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.forms.base import Field, FormScreen
 
@@ -37,14 +46,17 @@ class ExportForm(FormScreen[Exported]):
         self,
         client_id: int,
         client_name: str,
-        default_path: Path,
+        client_number: str,
+        folder: Path,
         left_out: Sequence[str],
+        *,
         typed: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(typed)
         self.client_id = client_id
         self.client_name = client_name
-        self.default_path = default_path
+        self.client_number = client_number
+        self.folder = folder
         self.left_out = list(left_out)
         self.title_text = f"Gedeelde afspraken van {client_name} naar een bestand"
         lines = [f"Het bestand {READABLE_WARNING}"]
@@ -66,7 +78,22 @@ class ExportForm(FormScreen[Exported]):
         )
 
     def initial(self) -> dict[str, Any]:
-        return {"file_format": "pdf", "path": str(self.default_path), "replace": False}
+        path = self.folder / file_name(self.client_number, "pdf")
+        return {"file_format": "pdf", "path": str(path), "replace": False}
+
+    @on(Select.Changed, "#file_format")
+    def _name_follows_the_format(self, event: Select.Changed) -> None:
+        """A name the form proposed follows the format (a wallet card never lands on the A4
+        PDF's name); a name the person typed stays theirs, with a tip about its ending."""
+        if event.value is Select.NULL or not self.is_mounted:
+            return
+        field = self.query_one("#path", Input)
+        typed = field.value.strip()
+        current = Path(typed).expanduser() if typed else None
+        proposed = {file_name(self.client_number, key) for key in FORMATS}
+        if current is None or current.name in proposed:
+            folder = current.parent if current is not None else self.folder
+            field.value = str(folder / file_name(self.client_number, str(event.value)))
 
     def _where(self, typed: dict[str, Any], _today: date) -> str:
         file_format = typed.get("file_format") or "pdf"
@@ -96,4 +123,7 @@ class ExportForm(FormScreen[Exported]):
             )
 
     def rebuild(self, typed: dict[str, Any]) -> ExportForm:
-        return ExportForm(self.client_id, self.client_name, self.default_path, self.left_out, typed)
+        return ExportForm(
+            self.client_id, self.client_name, self.client_number, self.folder, self.left_out,
+            typed=typed,
+        )  # fmt: skip

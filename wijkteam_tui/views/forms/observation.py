@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from textual import on
+from textual.widgets import Select
+
 from wijkteam_tui.domain.fields import clean_date
 from wijkteam_tui.domain.terms import SignalPhase
 from wijkteam_tui.store.records import ContactResult, ObservationInput, SignalRow
@@ -52,6 +55,14 @@ class ObservationForm(FormScreen[ContactResult]):
 
     def initial(self) -> dict[str, Any]:
         return {"phase": SignalPhase.ORANGE}
+
+    @on(Select.Changed, "#signal_id")
+    def _phase_of_the_signal(self, event: Select.Changed) -> None:
+        """A signal chosen from the plan brings its phase along (an oranje signal is seen in
+        oranje); the person may still change the phase, and `check` says when they differ."""
+        chosen = next((row for row in self.signals if row.id == event.value), None)
+        if chosen is not None:
+            self.query_one("#phase", Select).value = chosen.phase
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         chosen = next((row for row in self.signals if row.id == values.get("signal_id")), None)

@@ -22,7 +22,7 @@ def number(low: int, high: int, why: str = "") -> Any:
     def clean(value: str, _today: date) -> int:
         cleaned = (value or "").strip()
         if not cleaned.isdigit() or not low <= int(cleaned) <= high:
-            raise FieldError(why or f"Een getal van {low} tot {high}.")
+            raise FieldError(why or f"Een getal van {low} tot {high}.", replace=True)
         return int(cleaned)
 
     return clean

@@ -34,7 +34,7 @@ def optional_number(low: int, high: int) -> Any:
         if not value:
             return None
         if not value.isdigit() or not low <= int(value) <= high:
-            raise FieldError(f"Een getal van {low} tot {high}.")
+            raise FieldError(f"Een getal van {low} tot {high}.", replace=True)
         return int(value)
 
     return clean
