@@ -1,6 +1,6 @@
-"""The README's Layout section is checked against the real tree: every module and folder of
-the package is named there, and every module it names exists. And no module grows past 500
-lines: a module that does more than one thing is split into rooms that each do one."""
+"""The Layout section of docs/developing.md is checked against the real tree: every module and
+folder of the package is named there, and every module it names exists. And no module grows
+past 500 lines: a module that does more than one thing is split into rooms that each do one."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ MAX_LINES = 500
 
 
 def _layout() -> str:
-    text = (REPO / "README.md").read_text()
+    text = (REPO / "docs" / "developing.md").read_text()
     section = text.split("\n## Layout\n", 1)[1]
     return section.split("```\n", 2)[1]
 
@@ -37,13 +37,15 @@ def test_the_layout_names_every_module_and_folder_of_the_package():
     missing = [str(path.relative_to(PACKAGE)) for path in _modules() if not named(path)]
     folders = sorted(p for p in PACKAGE.rglob("*") if p.is_dir() and "__pycache__" not in p.parts)
     missing += [f"{p.relative_to(PACKAGE)}/" for p in folders if f"{p.name}/" not in layout]
-    assert not missing, f"README's Layout does not name: {missing}"
+    assert not missing, f"the Layout in docs/developing.md does not name: {missing}"
 
 
 def test_every_module_the_layout_names_exists():
     stems = {p.stem for p in _modules()} | {p.stem for p in (REPO / "benchmarks").glob("*.py")}
     named = set(re.findall(r"([a-z_]+)\.py\b", _layout())) - {"__init__"}
-    assert not named - stems, f"README's Layout names modules that are gone: {named - stems}"
+    assert not named - stems, (
+        f"the Layout in docs/developing.md names modules that are gone: {named - stems}"
+    )
 
 
 def test_no_module_grows_past_500_lines():
