@@ -57,9 +57,9 @@ class FailedAs(Exception):
 def can_make_accounts() -> str:
     """Why accounts cannot be made here ("" when they can)."""
     if os.geteuid() != 0:
-        return "needs root to make Unix accounts (CI runs as root)"
+        return "nodig: root, om echte Unix-accounts te maken (CI draait als root)"
     if not shutil.which("useradd") or not shutil.which("groupadd"):
-        return "useradd/groupadd are not installed"
+        return "useradd en groupadd ontbreken; installeer ze met: sudo apt-get install passwd"
     return ""
 
 

@@ -115,7 +115,10 @@ def backend() -> str:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[pg.Cluster]:
-    """A real PostgreSQL server for this test process, started in a temporary folder."""
+    """A real PostgreSQL server for this test process, started in a temporary folder; without
+    PostgreSQL installed the tests that need it are skipped, saying how to bring it."""
+    if not pg.available():
+        pytest.skip(pg.MISSING)
     cluster = pg.start_cluster()
     yield cluster
     cluster.stop()

@@ -27,6 +27,17 @@ SUPERUSER = "postgres"
 BOOTSTRAP_PASSWORD = "tijdelijk-van-de-beheerder"
 
 
+MISSING = (
+    "PostgreSQL ontbreekt: de tests draaien ook op een echte PostgreSQL-server. Installeer het"
+    " met: sudo apt-get install postgresql (make test doet dat zelf als root)"
+)
+
+
+def available() -> bool:
+    """Whether a PostgreSQL server program is installed here."""
+    return bool(list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) or shutil.which("initdb"))
+
+
 def _bin_dir() -> Path:
     found = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"),
@@ -37,10 +48,7 @@ def _bin_dir() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).resolve().parent
-    raise RuntimeError(
-        "PostgreSQL ontbreekt: de tests draaien ook op een echte PostgreSQL-server. Installeer"
-        " Debian's pakket 'postgresql' (.ci/run doet dat zelf)."
-    )
+    raise RuntimeError(MISSING)
 
 
 def bundled_bin_dir() -> Path:

@@ -118,7 +118,10 @@ def _calcurse_dates(made: bytes, tmp_path, first: date, days: int) -> list[date]
     ]
 
 
-@pytest.mark.skipif(shutil.which("calcurse") is None, reason="calcurse is installed by .ci/run")
+@pytest.mark.skipif(
+    shutil.which("calcurse") is None,
+    reason="calcurse ontbreekt; installeer het met: sudo apt-get install calcurse",
+)
 def test_calcurse_shows_the_monthly_days_the_register_makes_due(register, tmp_path):
     for start, rule in (
         (date(2027, 1, 30), "FREQ=MONTHLY"),

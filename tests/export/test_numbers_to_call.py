@@ -3,6 +3,7 @@ team's office number from Teaminstellingen; both validated like every phone fiel
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date
@@ -19,6 +20,11 @@ from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.edit import team_settings_for_edit
 from wijkteam_tui.store.records import ClientInput
 from wijkteam_tui.store.write.settings import update_team_settings
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext ontbreekt; installeer het met: sudo apt-get install poppler-utils",
+)
 
 TODAY = date(2026, 11, 22)
 

@@ -3,14 +3,22 @@ dropped without a trace, and a heading is never left alone at the bottom of a pa
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date
+
+import pytest
 
 from wijkteam_tui.domain.terms import MemberKind, SignalPhase
 from wijkteam_tui.export import card, document, pdf
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext ontbreekt; installeer het met: sudo apt-get install poppler-utils",
+)
 
 TODAY = date(2026, 11, 22)
 HEADINGS = ("Wie bel ik?", "Mijn netwerk", "Wie houdt contact, en wanneer", "Signaleringsplan")

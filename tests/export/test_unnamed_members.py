@@ -4,9 +4,11 @@ the text names them; the person exporting is told who was named where."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -19,6 +21,11 @@ from wijkteam_tui.export import card, document, ical, markdown, pdf, to_disk
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.records import ClientInput, MemberInput, SignalInput
 from wijkteam_tui.store.sharing import AgreementFacts, MemberFacts, PlanRow, SharingFacts
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext ontbreekt; installeer het met: sudo apt-get install poppler-utils",
+)
 
 TODAY = date(2026, 11, 22)
 

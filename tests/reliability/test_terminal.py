@@ -29,7 +29,10 @@ from wijkteam_tui.store.write.network import add_member
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (.ci/run installs it)"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None,
+        reason="tmux ontbreekt; installeer het met: sudo apt-get install tmux",
+    ),
 ]
 PASSPHRASE = "lange zin van vier woorden"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import grp
 import os
 import stat
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -144,6 +145,24 @@ def test_a_group_register_needs_a_new_folder_a_real_group_and_a_member(accounts)
         with pytest.raises(FailedAs, match="geen lid van de groep 'wijkteam-t'"):
             as_account(accounts[OUTSIDER], files.shared_folder, folder / "c", GROUP)
         assert not (folder / "c").exists()
+
+
+def test_a_folder_the_member_may_not_make_is_said_with_the_administrators_command(accounts):
+    """The recipe's root-owned /srv/wijkteam: `init` says, before asking anything, that the
+    administrator makes the register's folder, and how; made so, `init` works."""
+    with passable_folder() as srv:
+        os.chmod(srv, 0o755)
+        member = accounts[MEMBERS[0]]
+        with pytest.raises(FailedAs) as refused:
+            as_account(member, files.check_can_make, srv / "zuid", GROUP)
+        assert refused.value.kind == "UsageError"
+        command = f"sudo install -d -o {MEMBERS[0]} -g {GROUP} -m 2770 {srv / 'zuid'}"
+        assert command in refused.value.message
+        assert not (srv / "zuid").exists()
+        subprocess.run(command.removeprefix("sudo ").split(), check=True)
+        as_account(member, files.check_can_make, srv / "zuid", GROUP)
+        assert as_account(member, files.shared_folder, srv / "zuid", GROUP) == []
+        assert stat.S_IMODE((srv / "zuid").stat().st_mode) == 0o2770
 
 
 def test_a_folder_the_group_cannot_pass_is_said_at_init(accounts):

@@ -346,3 +346,32 @@ def test_netwerkkaart(snap_compare, in_tmp, size, members):
         assert snap_compare(app, terminal_size=size, run_before=kaart)
     finally:
         register.close()
+
+
+#: Three screens with NO_COLOR set (Textual then draws in monochrome): every state must still
+#: read from words and shapes (✓/☐, "te laat", the netwerkkaart's ● ■ ▲ and ! ✓).
+IN_MONOCHROME = {
+    "vandaag": (),
+    "clienten": ("slash",),
+    "netwerkkaart": ("enter", "6"),
+}
+
+
+@pytest.mark.parametrize("keys", IN_MONOCHROME.values(), ids=IN_MONOCHROME.keys())
+def test_in_monochrome(snap_compare, in_tmp, demo_template, monkeypatch, keys):
+    monkeypatch.setenv("NO_COLOR", "1")
+    copy_register(demo_template, Path("demo.db"))
+    register = open_register(Path("demo.db"), "demo", "demo")
+    app = make_app(Path("demo.db"), register=register)
+    assert app.no_color
+
+    async def press(pilot):  # type: ignore[no-untyped-def]
+        for key in keys:
+            await settle(pilot)
+            await pilot.press(key)
+        await _steady(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=press)
+    finally:
+        register.close()

@@ -36,6 +36,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     user = user_name(args)
     if not isinstance(path, Path) and args.group:
         raise UsageError("--group is voor een register op deze computer, niet op een teamserver.")
+    if isinstance(path, Path):
+        # Lazy: only a register on this computer needs it. Said before the passphrase is asked.
+        from wijkteam_tui.store.files import check_can_make
+
+        check_can_make(path.parent, args.group)
     passphrase = new_passphrase(
         args, file_attr="passphrase_file", env=PASSPHRASE_ENV, label="Wachtwoord"
     )

@@ -25,6 +25,7 @@ import contextlib
 import errno
 import grp
 import os
+import pwd
 import shutil
 import stat
 import tempfile
@@ -308,6 +309,23 @@ def _made_or_opened(path: Path, flags: int, mode: int) -> tuple[int, bool]:
             with contextlib.suppress(FileNotFoundError):  # removed in between: make it anew
                 return _open_existing(path, flags), False
     raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+
+
+def check_can_make(folder: Path, group: str | None) -> None:
+    """Before anything is asked: UsageError when this account cannot make `folder` (its nearest
+    existing parent is not writable for it), naming the command an administrator runs."""
+    existing = next((level for level in (folder, *folder.parents) if level.exists()), None)
+    if existing is None or existing == folder:
+        return
+    if os.access(existing, os.W_OK | os.X_OK) or os.statvfs(existing).f_flag & os.ST_RDONLY:
+        return  # it may; or a read-only disk, which making the folder says in its own words
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    mode = f"-g {group} -m 2770" if group else "-m 0700"
+    raise UsageError(
+        f"U mag in {existing} geen map maken, dus ook {folder} niet. Laat de beheerder van deze"
+        f" computer de map voor het register maken: sudo install -d -o {me} {mode} {folder}"
+        " — en maak het register daarna opnieuw. Er is niets gewijzigd."
+    )
 
 
 def shared_folder(folder: Path, group: str) -> list[str]:
