@@ -50,7 +50,7 @@ async def test_a_colleague_switched_off_while_working_is_locked_out_at_once(
         await _until(pilot, lambda: isinstance(app.screen, UnlockScreen))
         await settle(pilot)
         assert app.register is None
-        assert "toegang" in str(app.screen.query_one(".hint").render())
+        assert "toegang" in str(app.screen.query_one("#unlock-reason").render())
     # Whatever bram's program still tries, nothing more is written in his name.
     with pytest.raises(AccessEndedError):
         services.create_client(bram, ClientInput("Na Het Uitschakelen", TODAY), TODAY)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Checkbox, Select
+from textual.widgets import Checkbox, Select, Static
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle, until
+from tests.views.conftest import TODAY, make_app, settle, static_text, until
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import ClientInput, ResourceInput
@@ -26,6 +27,7 @@ from wijkteam_tui.views.forms.client import ClientForm
 from wijkteam_tui.views.forms.reassign import ReassignForm
 from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.ticks import TICKED, UNTICKED
+from wijkteam_tui.views.unlock import UnlockScreen
 from wijkteam_tui.views.users import UsersScreen
 
 #: What Textual's own widgets and screens call their keys: none of it may reach a person.
@@ -179,3 +181,37 @@ async def test_one_resource_is_one_voorziening(register):
         await settle(pilot)
         shown = _screen_text(app)
     assert "1 voorziening ·" in shown
+
+
+async def test_an_empty_vandaag_says_how_to_start(register):
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        hint = app.screen.query_one("#start-hint", Static)
+        assert hint.display
+        said = static_text(hint)
+        assert "Ctrl+N" in said and "Team → Gebruikers" in said
+    # Something to do (a client out of view for 100 days): the lists speak for themselves.
+    mine = ClientInput("Kees Bakker", TODAY - timedelta(days=100), casemanager_id=register.user.id)
+    create_client(register, mine, TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#start-hint", Static).display
+
+
+async def test_the_unlock_screen_names_the_register_and_after_a_lock_its_team(register):
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        said = " ".join(static_text(app.screen.query_one("#unlock-where", Static)).split())
+        assert said == f"Noord · {register.path}"
+    fresh = make_app(register.path)
+    async with fresh.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert isinstance(fresh.screen, UnlockScreen)
+        said = " ".join(static_text(fresh.screen.query_one("#unlock-where", Static)).split())
+        assert said == f"Register: {register.path}"

@@ -103,6 +103,7 @@ class TodayScreen(WijkteamScreen[None]):
             yield Label("", classes="section-title", id="title-sign-offs")
             yield Static(header(SIGN_OFF_COLUMNS), classes="list-header")
             yield OptionList(id="sign-offs", classes="day-list")
+        yield Static("", id="start-hint", classes="hint")
         yield Static("", id="out-of-hours")
         yield KeyBar()
 
@@ -244,6 +245,20 @@ class TodayScreen(WijkteamScreen[None]):
             if requests:
                 lists.insert(0, self.query_one("#sign-offs", OptionList))
             next((lst for lst in lists if lst.option_count), lists[0]).focus()
+        # A new register: how to start, instead of four empty lists and nothing else.
+        empty = not any(rows.values()) and not requests
+        hint = self.query_one("#start-hint", Static)
+        hint.display = empty
+        if empty:
+            teamleider = self.wijkteam.register is not None and (
+                self.wijkteam.register.user is not None
+                and self.wijkteam.register.user.role is Role.TEAMLEIDER
+            )
+            hint.update(
+                "Nog niets te doen. Een nieuwe cliënt legt u vast op Cliënten: / en dan Ctrl+N;"
+                " daarna in het dossier het netwerk (2, n) en de afspraken (3, n)."
+                + (" Collega's voegt u toe op Team → Gebruikers: t, u, n." if teamleider else "")
+            )
         contact = data.out_of_hours_contact or "(nog niet ingesteld door de teamleider)"
         self.query_one("#out-of-hours", Static).update(
             Text.assemble(("Buiten kantoortijd: ", "bold"), literal(contact))

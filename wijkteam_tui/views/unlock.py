@@ -67,10 +67,22 @@ class UnlockScreen(WijkteamScreen[None]):
         title = "Vergrendeld" if self.locked else "Wijkteam-register openen"
         with Center(), Vertical(id="unlock-box", classes="dialog"):
             yield Label(title, id="unlock-title", classes="dialog-title")
+            # Which register this is: its team once known (after a lock), always its place.
+            team = self.wijkteam.team
+            yield Static(
+                literal(
+                    f"{team.name} · {self.wijkteam.db_path}"
+                    if team is not None and team.name
+                    else f"Register: {self.wijkteam.db_path}"
+                ),
+                id="unlock-where",
+                classes="hint",
+            )
             if self.locked:
                 yield Static(
                     self.reason
                     or "Het scherm is vergrendeld en het register gesloten. Log opnieuw in.",
+                    id="unlock-reason",
                     classes="hint",
                     markup=False,
                 )
