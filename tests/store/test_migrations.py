@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 
 from tests.conftest import PASSPHRASE, NewRegister
 from tests.helpers import REPO, fingerprint, make_client
-from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
+from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Phase
 from wijkteam_tui.errors import MigrationError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.migrate import (
@@ -387,6 +387,29 @@ def test_refusals_decided_before_0021_are_not_news_and_new_ones_are(new_register
     assert refusals_seen(register, client.id) == 1
     assert unseen_refusals(register) == []
     assert refusals_seen(register, client.id) == 0, "nothing written a second time"
+
+
+def test_files_closed_before_0022_offer_the_agreements_that_ended_with_them(
+    new_register: NewRegister,
+):
+    register = new_register.register
+    today = date(2026, 11, 22)
+    client = services.create_client(register, ClientInput("Anna Bakker", date(2026, 9, 1)), today)
+    kept, by_hand = (
+        services.add_agreement(
+            register,
+            client.id,
+            AgreementInput(Channel.PHONE, date(2026, 9, 1), interval_days=days),
+            today,
+        )
+        for days in (7, 14)
+    )
+    services.end_agreement(register, by_hand.id, date(2026, 10, 1), today)
+    services.change_phase(register, client.id, Phase.CLOSED, "Klaar", today, on=date(2026, 11, 1))
+    run_alembic(register.engine, migration_config(), command.downgrade, "0021")
+    run_alembic(register.engine, migration_config(), command.upgrade, "head")
+    renewal = {a.id: a.renewal for a in client_file(register, client.id, today).agreements}
+    assert renewal == {kept.id: "", by_hand.id: None}
 
 
 def test_alembic_at_the_root_writes_the_next_numbered_revision_and_refuses_a_register(

@@ -391,6 +391,103 @@ def test_closing_on_a_date_with_a_corrected_regime_sets_retention_and_reopening_
     assert (file.closed_on, file.retention_until) == (None, None)
 
 
+def test_reopening_lets_the_agreements_closing_ended_start_again_as_new_ones(register, fatima):
+    client, _, visit = fatima
+    closed_on = date(2026, 11, 1)
+    daughter = services.add_member(
+        register,
+        client.id,
+        MemberInput(name="Noor El Amrani", kind=MemberKind.INFORMAL, relation="dochter"),
+        TODAY,
+    )
+    planned = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(
+            channel=Channel.PHONE,
+            start_on=OPENED,
+            member_id=daughter.id,
+            rrule="FREQ=WEEKLY;BYDAY=TU",
+            end_on=date(2027, 3, 1),
+            description="even bellen",
+            shared=True,
+        ),
+        TODAY,
+    )
+    by_hand = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(channel=Channel.VISIT, start_on=OPENED, interval_days=28),
+        TODAY,
+    )
+    services.end_agreement(register, by_hand.id, date(2026, 10, 1), TODAY)
+    services.change_phase(register, client.id, Phase.CLOSED, "Klaar", TODAY, on=closed_on)
+    file = client_file(register, client.id, TODAY)
+    renewal = {a.id: a.renewal for a in file.agreements}
+    assert renewal == {visit.id: "", planned.id: "", by_hand.id: None}, "ended by hand stays"
+
+    with pytest.raises(ValidationError, match="Alleen afspraken die eindigden met het afsluiten"):
+        services.change_phase(
+            register, client.id, Phase.INTENSIVE, "Terug", TODAY, renew=[by_hand.id]
+        )
+    reopened_on = date(2026, 11, 20)
+    services.change_phase(
+        register,
+        client.id,
+        Phase.INTENSIVE,
+        "Terugval",
+        TODAY,
+        on=reopened_on,
+        renew=[visit.id, planned.id],
+    )
+    file = client_file(register, client.id, TODAY)
+    old = {a.id for a in (visit, planned, by_hand)}
+    ended = sorted((a.id, a.end_on) for a in file.agreements if a.id in old)
+    assert ended == [
+        (visit.id, closed_on),
+        (planned.id, closed_on),
+        (by_hand.id, date(2026, 10, 1)),
+    ], "the ended agreements keep their history"
+    new = [a for a in file.agreements if a.id not in old]
+    assert sorted((a.who, a.start_on, a.end_on, a.how_often) for a in new) == [
+        ("Ayşe Yılmaz (buurvrouw)", reopened_on, None, "elke 2 weken"),
+        ("Noor El Amrani (dochter)", reopened_on, date(2027, 3, 1), "elke dinsdag"),
+    ]
+    assert {a.next_due for a in new} == {date(2026, 12, 4), date(2026, 11, 24)}
+    assert all(a.renewal is None for a in file.agreements), "offered once"
+    assert [a.description for a in new if a.who.startswith("Noor")] == ["even bellen"]
+
+
+def test_reopening_does_not_bring_back_a_member_who_left_or_an_end_that_passed(register, fatima):
+    client, neighbour, visit = fatima
+    until = date(2026, 12, 1)
+    short = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(channel=Channel.PHONE, start_on=OPENED, interval_days=7, end_on=until),
+        TODAY,
+    )
+    services.change_phase(register, client.id, Phase.CLOSED, "Klaar", TODAY)
+    services.end_member(
+        register, neighbour.id, neighbour.version, ended_on=TODAY, reason="verhuisd", today=TODAY
+    )
+    later = date(2026, 12, 2)
+    file = client_file(register, client.id, later)
+    renewal = {a.id: a.renewal for a in file.agreements}
+    assert renewal == {
+        visit.id: "Ayşe Yılmaz is niet meer betrokken",
+        short.id: "de afspraak liep tot di 1 dec 2026",
+    }
+    for agreement_id in (visit.id, short.id):
+        with pytest.raises(ValidationError, match="kan niet opnieuw ingaan"):
+            services.change_phase(
+                register, client.id, Phase.INTENSIVE, "Terug", later, renew=[agreement_id]
+            )
+    services.change_phase(register, client.id, Phase.INTENSIVE, "Terug", later)
+    file = client_file(register, client.id, later)
+    assert len(file.agreements) == 2 and not any(a.renewal is not None for a in file.agreements)
+
+
 def test_a_file_past_its_retention_date_cannot_be_reopened(register, fatima):
     client, _, _ = fatima
     services.change_phase(

@@ -30,6 +30,7 @@ from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.forms.alert import AlertForm
 from wijkteam_tui.views.forms.phase import PhaseForm, SignOffForm
+from wijkteam_tui.views.ticks import TickList
 from wijkteam_tui.views.today import TodayScreen
 
 
@@ -239,13 +240,23 @@ async def test_closing_shows_the_retention_date_first_and_reopening_clears_it(an
         assert "bewaard tot" in str(form.query_one("#form-intro", Static).render())
         form.query_one("#target", Select).value = Phase.INTENSIVE
         await settle(pilot)
-        assert "heropend" in _hint(form, "target")
+        assert "heropend; de aangevinkte afspraken gaan weer in" in _hint(form, "target")
+        renew = form.query_one("#renew", TickList)
+        (ended,) = [a for a in file.agreements if a.renewal == ""]
+        assert renew.selected == [ended.id], "offered ticked"
+        assert "Fenna Bakker (dochter) · telefoon · elke week" in _screen_text(app)
         form.query_one("#reason", TextArea).text = "Terugval na verhuizing"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
     file = client_file(anna, client_id, TODAY)
     assert (file.phase, file.closed_on, file.retention_until) == (Phase.INTENSIVE, None, None)
+    (renewed,) = [a for a in file.agreements if a.end_on is None]
+    assert (renewed.who, renewed.start_on, renewed.next_due) == (
+        "Fenna Bakker (dochter)",
+        TODAY,
+        TODAY + timedelta(days=7),
+    )
 
 
 async def test_an_alert_is_resolved_with_a_note_from_the_client_file(anna):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from wijkteam_tui.domain.dates import format_date
+
 #: Who performs an agreement that names neither a network member nor a medewerker.
 CASEMANAGER = "casemanager"
 
@@ -25,3 +27,15 @@ def has_ended(end_on: date | None, today: date) -> bool:
     The stored `active` flag follows this rule (services and the daily sweep set it), so that
     lists, the client file and the documents agree."""
     return end_on is not None and end_on <= today
+
+
+def why_not_renewed(former_member: str | None, end_before_closing: date | None, on: date) -> str:
+    """Why an agreement that closing the file ended cannot start again when the file reopens
+    on `on` ("" when it can): its network member is no longer involved (`former_member` names
+    them), or the end it had planned has passed."""
+    if former_member is not None:
+        return f"{former_member} is niet meer betrokken"
+    if has_ended(end_before_closing, on):
+        assert end_before_closing is not None
+        return f"de afspraak liep tot {format_date(end_before_closing)}"
+    return ""

@@ -255,6 +255,10 @@ class ContactAgreement(Versioned, Base):
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     snooze_reason: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Ended by closing the file (not by hand): reopening offers to let it start again, with
+    #: the end date it had planned before (`end_before_closing`).
+    closed_with_file: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    end_before_closing: Mapped[date | None] = mapped_column(Date)
 
 
 class ContactMoment(Versioned, Base):

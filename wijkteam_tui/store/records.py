@@ -364,6 +364,9 @@ class AgreementRow:
     snoozed_until: date | None
     snooze_reason: str
     description: str
+    #: Ended by closing the file: "" when reopening can let it start again, else why not;
+    #: None for every other agreement.
+    renewal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,14 @@ def agreement_who(session: Session, agreement: ContactAgreement) -> str:
     )
 
 
+def former_member(session: Session, agreement: ContactAgreement) -> str | None:
+    """The name of the agreement's network member when they are no longer involved."""
+    member = session.get(NetworkMember, agreement.member_id) if agreement.member_id else None
+    if member is None or (member.active and member.ended_on is None):
+        return None
+    return member.name
+
+
 def thresholds_for(session: Session, client_id: int) -> dict[ThresholdRule, rules.ThresholdSetting]:
     rows = session.scalars(
         select(Threshold).where(

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.agreements import performer_text, why_not_renewed
 from wijkteam_tui.domain.network import MemberFacts, network_strength
 from wijkteam_tui.domain.phases import what_is_missing
 from wijkteam_tui.domain.phrases import schedule_text
@@ -48,7 +48,7 @@ from wijkteam_tui.store.records import (
     ThresholdRow,
     TimelineEntry,
 )
-from wijkteam_tui.store.refresh import agreement_who, informal_members_of
+from wijkteam_tui.store.refresh import agreement_who, former_member, informal_members_of
 from wijkteam_tui.store.register import Register
 
 
@@ -415,4 +415,9 @@ def _agreement_row(
         else None,
         snooze_reason=agreement.snooze_reason,
         description=agreement.description,
+        renewal=why_not_renewed(
+            former_member(session, agreement), agreement.end_before_closing, today
+        )
+        if agreement.closed_with_file
+        else None,
     )

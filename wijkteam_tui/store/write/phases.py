@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -20,7 +21,6 @@ from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import (
     Client,
-    ContactAgreement,
     PhaseChange,
     SignOffRequest,
     TeamSettings,
@@ -28,12 +28,12 @@ from wijkteam_tui.store.models import (
 from wijkteam_tui.store.records import ClientSummary, Created
 from wijkteam_tui.store.refresh import informal_members, refresh_client
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.write.agreements import close_agreements, renew_agreements
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,
     check_version,
     client_summary,
-    end_active_agreements,
     existing_client,
     optional_text,
     required_text,
@@ -50,6 +50,7 @@ def change_phase(
     *,
     on: date | None = None,
     regime: Regime | None = None,
+    renew: Collection[int] = (),
 ) -> ClientSummary:
     """Move a client to another phase, recorded with who, when and why.
 
@@ -57,7 +58,8 @@ def change_phase(
     medewerker asks for it with `request_sign_off`. It also needs an informal network member
     with an active agreement. Closing happens `on` a date (default today; not in the future,
     not before the file was opened), may correct the `regime`, ends every agreement and sets
-    the retention date. An afgesloten file can be reopened while it is retained."""
+    the retention date. An afgesloten file can be reopened while it is retained; the agreements
+    closing ended whose ids are in `renew` then start again on the reopening date."""
     user_id = acting_user(register)
     assert register.user is not None
     with register.write() as session:
@@ -73,6 +75,7 @@ def change_phase(
             signer=signer,
             on=on,
             regime=regime,
+            renew=renew,
         )
         return client_summary(session, client)
 
@@ -89,6 +92,7 @@ def _move(
     on: date | None = None,
     regime: Regime | None = None,
     request: SignOffRequest | None = None,
+    renew: Collection[int] = (),
 ) -> None:
     """Check and record one phase change (inside the caller's transaction)."""
     on = on or today
@@ -151,11 +155,13 @@ def _move(
             client.regime = regime
         client.closed_on = on
         client.retention_until = retention_until(on, client.regime, _terms(settings))
-        # Closing ends every agreement; reopening means agreeing anew.
-        end_active_agreements(session, ContactAgreement.client_id == client.id, on)
+        close_agreements(session, client, on)
     elif client.phase is Phase.CLOSED:
         client.closed_on = None
         client.retention_until = None
+        renew_agreements(session, client, renew, on)
+    elif renew:
+        raise ValidationError("Alleen bij heropenen kunnen afspraken opnieuw ingaan.", "renew")
     client.phase = target
     client.updated_at = utc_now()
     refresh_client(session, client, today, settings)

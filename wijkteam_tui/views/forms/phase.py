@@ -4,7 +4,8 @@
 A medewerker who chooses 'duurzaam in beeld' asks a teamleider: saving makes a request, which
 the teamleider approves or refuses with a reason. A teamleider's own change is its sign-off.
 Closing happens on a date, with the regime the retention term depends on; the form shows the
-retention date before saving. An afgesloten file can be reopened while it is retained."""
+retention date before saving. An afgesloten file can be reopened while it is retained, and
+the agreements that closing ended can start again with it (ticked unless unticked)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ class PhaseContext:
     teamleider: bool
     #: Retention terms in years per regime, as the team set them.
     terms: dict[Regime, int]
+    #: Agreements that closing ended and that can start again on reopening: (label, id).
+    renewable: tuple[tuple[str, int], ...] = ()
+    #: Agreements that closing ended and that cannot: "who: why not".
+    not_renewable: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, file: ClientFile, teamleider: bool, terms: dict[Regime, int]) -> PhaseContext:
@@ -52,6 +57,12 @@ class PhaseContext:
             file.in_view_missing,
             teamleider,
             terms,
+            tuple(
+                (f"{a.who} · {a.channel.label} · {a.how_often}", a.id)
+                for a in file.agreements
+                if a.renewal == ""
+            ),
+            tuple(f"{a.who}: {a.renewal}" for a in file.agreements if a.renewal),
         )
 
 
@@ -86,16 +97,41 @@ class PhaseForm(FormScreen[object]):
             ),
             Field("reason", "Reden", kind="area", required=True, clean=text(2000)),
             Field("on", "Datum", clean=_on, placeholder="vandaag", store_name="on"),
+            *self._closing_or_reopening(),
+        )
+
+    def _closing_or_reopening(self) -> tuple[Field, ...]:
+        """An open file: the regime closing would keep it under. An afgesloten file: the
+        agreements closing ended, ticked, to start again on the date."""
+        context = self.context
+        if context.phase is not Phase.CLOSED:
+            return (
+                Field(
+                    "regime",
+                    "Regeling (bepaalt de bewaartermijn)",
+                    kind="choice",
+                    choices=labelled(Regime),
+                ),
+            )
+        if not (context.renewable or context.not_renewable):
+            return ()
+        gone = "; ".join(context.not_renewable)
+        return (
             Field(
-                "regime",
-                "Regeling (bepaalt de bewaartermijn)",
-                kind="choice",
-                choices=labelled(Regime),
+                "renew",
+                "Afspraken die weer ingaan op de datum (spatie zet of haalt een vinkje)",
+                kind="many",
+                optional="",
+                choices=context.renewable,
+                hint=(lambda typed, today: f"Niet terug: {gone}.") if gone else None,
             ),
         )
 
     def initial(self) -> dict[str, Any]:
-        return {"regime": self.context.regime}
+        return {
+            "regime": self.context.regime,
+            "renew": [agreement_id for _, agreement_id in self.context.renewable],
+        }
 
     def _consequence(self, typed: dict[str, Any], today: date) -> str:
         """What saving will do, in words, before it is done."""
@@ -123,7 +159,11 @@ class PhaseForm(FormScreen[object]):
                 f" {format_date(until)} ({regime.label}, {years} jaar) en daarna vernietigd."
             )
         if target is not None and context.phase is Phase.CLOSED:
-            return "Het dossier wordt heropend; maak daarna nieuwe afspraken."
+            return "Het dossier wordt heropend; " + (
+                "de aangevinkte afspraken gaan weer in op de datum, als nieuwe afspraken."
+                if context.renewable
+                else "maak daarna nieuwe afspraken."
+            )
         return ""
 
     def save(self, register: Register, values: dict[str, Any], today: date) -> object:
@@ -137,7 +177,8 @@ class PhaseForm(FormScreen[object]):
             values["reason"],
             today,
             on=values["on"],
-            regime=values["regime"] if values["target"] is Phase.CLOSED else None,
+            regime=values.get("regime") if values["target"] is Phase.CLOSED else None,
+            renew=values.get("renew") or (),
         )
 
     def rebuild(self, typed: dict[str, Any]) -> PhaseForm:
