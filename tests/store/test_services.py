@@ -27,7 +27,12 @@ from wijkteam_tui.store.models import (
     NetworkMember,
     PhaseChange,
 )
-from wijkteam_tui.store.read.client_file import client_file, client_timeline, contact_choices
+from wijkteam_tui.store.read.client_file import (
+    client_file,
+    client_timeline,
+    contact_choices,
+    contact_date_caution,
+)
 from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.read.today import pending_sign_offs, team_overview, today_list
 from wijkteam_tui.store.records import (
@@ -486,6 +491,23 @@ def test_reopening_does_not_bring_back_a_member_who_left_or_an_end_that_passed(r
     services.change_phase(register, client.id, Phase.INTENSIVE, "Terug", later)
     file = client_file(register, client.id, later)
     assert len(file.agreements) == 2 and not any(a.renewal is not None for a in file.agreements)
+
+
+def test_a_contact_before_the_file_or_its_agreement_began_is_named_for_a_question(register, fatima):
+    client, _, visit = fatima
+    later = services.add_agreement(
+        register,
+        client.id,
+        AgreementInput(channel=Channel.PHONE, start_on=date(2026, 11, 1), interval_days=7),
+        TODAY,
+    )
+    assert contact_date_caution(register, client.id, visit.id, OPENED) == ""
+    assert contact_date_caution(register, client.id, None, date(2026, 8, 31)) == (
+        "ma 31 aug 2026 ligt voor de opening van het dossier (di 1 sep 2026)."
+    )
+    assert contact_date_caution(register, client.id, later.id, date(2026, 10, 31)) == (
+        "za 31 okt 2026 ligt voor de start van deze afspraak (zo 1 nov 2026)."
+    )
 
 
 def test_a_file_past_its_retention_date_cannot_be_reopened(register, fatima):

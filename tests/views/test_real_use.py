@@ -16,6 +16,7 @@ from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tests.views.conftest import TODAY, burst, drain, make_app, settle, static_text, until
+from tests.views.test_forms import _client_file
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, SignalPhase
 from wijkteam_tui.errors import RegisterError
 from wijkteam_tui.store.models import ContactMoment
@@ -237,6 +238,35 @@ async def test_a_date_typed_fast_after_d_is_the_date_saved(street: Street, opene
     newest = _newest_contact(opened)
     assert newest.occurred_on == date(2026, 11, 20)
     assert newest.agreement_id == street.agreement_id
+
+
+async def test_a_contact_dated_before_the_file_opened_asks_once_then_saves(
+    street: Street, opened: Register
+):
+    """Anton's file opened ten days ago: a contact typed as a year earlier is asked about once
+    (a typing error, mostly); Enter again saves it as typed, another date is checked anew."""
+    app = make_app(street.path, register=opened)
+    before = TODAY - timedelta(days=12)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _client_file(pilot, street.recent_id)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LogContactScreen)
+        await pilot.press("0", "d", *before.strftime("%d-%m-%Y"), "enter")
+        await settle(pilot)
+        message = str(dialog.query_one("#contact-message", Static).render())
+        assert "ligt voor de opening van het dossier (do 12 nov 2026)" in message
+        assert "nog eens Enter" in message
+        assert app.screen is dialog, "nothing saved yet"
+        await pilot.press(*(TODAY - timedelta(days=11)).strftime("%d-%m-%Y"), "enter")
+        await settle(pilot)
+        assert app.screen is dialog, "a new date is asked about anew"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not dialog
+    newest = _newest_contact(opened)
+    assert (newest.client_id, newest.occurred_on) == (street.recent_id, TODAY - timedelta(days=11))
 
 
 async def test_a_note_pasted_after_o_is_saved(street: Street, opened: Register):

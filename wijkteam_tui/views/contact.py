@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,7 +24,7 @@ from textual.widgets import Input, Label, Static
 from wijkteam_tui.domain.dates import DateInputError, next_time_text, parse_date
 from wijkteam_tui.domain.terms import Channel, LabelledEnum, Outcome
 from wijkteam_tui.errors import ServerUnreachableError, ValidationError, WijkteamError
-from wijkteam_tui.store.read.client_file import contact_choices
+from wijkteam_tui.store.read.client_file import contact_choices, contact_date_caution
 from wijkteam_tui.store.records import AgreementChoice, ContactInput, ContactResult
 from wijkteam_tui.store.write.contacts import log_contact
 from wijkteam_tui.views.base import WijkteamDialog
@@ -113,6 +114,9 @@ class LogContactScreen(WijkteamDialog[bool]):
         self._not_loaded = ""
         # None until loaded: the agreements to choose from, when the request named none.
         self.choices: list[AgreementChoice] | None = None
+        #: The date and agreement whose caution (a date before the file or the agreement
+        #: began) was said: saving them again saves.
+        self._asked: tuple[date, int | None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="contact-box", classes="dialog"):
@@ -311,12 +315,16 @@ class LogContactScreen(WijkteamDialog[bool]):
             note=self.query_one("#note", Input).value,
         )
         message.update("Opslaan…")
-        self.run_store(
-            lambda: log_contact(register, data, today),
-            self._logged,
-            group="save",
-            failed=self._failed,
-        )
+        asked = self._asked == (when, self.agreement_id)
+
+        def save() -> ContactResult | _Caution:
+            if not asked:
+                caution = contact_date_caution(register, data.client_id, data.agreement_id, when)
+                if caution:
+                    return _Caution(caution, (when, data.agreement_id))
+            return log_contact(register, data, today)
+
+        self.run_store(save, self._logged, group="save", failed=self._failed)
 
     def _failed(self, text: str, error: WijkteamError | None) -> None:
         if isinstance(error, ValidationError) and error.field == "occurred_on":
@@ -331,7 +339,14 @@ class LogContactScreen(WijkteamDialog[bool]):
         field.focus()
         field.select_all()
 
-    def _logged(self, result: ContactResult) -> None:
+    def _logged(self, result: ContactResult | _Caution) -> None:
+        if isinstance(result, _Caution):
+            # Asked once: Enter again with the same date and agreement saves.
+            self._asked = result.asked
+            self._wrong_date(
+                f"{result.text} Klopt dat, druk dan nog eens Enter; anders typt u de juiste datum."
+            )
+            return
         text = "Contact vastgelegd."
         if result.agreement_next_due:
             when = next_time_text(result.agreement_next_due, self.wijkteam.clock())
@@ -340,6 +355,14 @@ class LogContactScreen(WijkteamDialog[bool]):
             self.app.notify(reason, title="Nieuw aandachtspunt", severity="warning")
         self.app.notify(text)
         self.dismiss(True)
+
+
+@dataclass(frozen=True)
+class _Caution:
+    """Not saved yet: the date lies before the file or the agreement began."""
+
+    text: str
+    asked: tuple[date, int | None]
 
 
 def _channel(value: str) -> Channel:

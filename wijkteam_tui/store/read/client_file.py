@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text, why_not_renewed
+from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.network import MemberFacts, network_strength
 from wijkteam_tui.domain.phases import what_is_missing
 from wijkteam_tui.domain.phrases import schedule_text
@@ -83,6 +84,31 @@ def contact_choices(register: Register, client_id: int, today: date) -> list[Agr
         for aid, member, relation, responsible, channel, due, interval, rule in rows
     ]
     return sorted(choices, key=lambda c: (c.next_due is None, c.next_due or today, c.agreement_id))
+
+
+def contact_date_caution(
+    register: Register, client_id: int, agreement_id: int | None, occurred_on: date
+) -> str:
+    """What to ask before logging a contact on `occurred_on` that lies before the client's
+    file was opened or before the agreement started ("" when nothing): such a date is often a
+    typing error (2025 for 2026), and sometimes right (a contact before the registration)."""
+    with register.read_connection() as conn:
+        opened_on = conn.execute(
+            select(Client.opened_on).where(Client.id == client_id)
+        ).scalar_one_or_none()
+        start_on = (
+            conn.execute(
+                select(ContactAgreement.start_on).where(ContactAgreement.id == agreement_id)
+            ).scalar_one_or_none()
+            if agreement_id is not None
+            else None
+        )
+    when = format_date(occurred_on)
+    if opened_on is not None and occurred_on < opened_on:
+        return f"{when} ligt voor de opening van het dossier ({format_date(opened_on)})."
+    if start_on is not None and occurred_on < start_on:
+        return f"{when} ligt voor de start van deze afspraak ({format_date(start_on)})."
+    return ""
 
 
 #: A decision taken before its time was kept is placed this much after its request.
