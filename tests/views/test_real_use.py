@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -469,6 +470,28 @@ async def test_the_wait_after_wrong_passphrases_survives_a_restart_and_counts_do
     message = await wrong(1)
     assert re.search(r"Wacht nog \d+ second", message), message
     assert "seconden" in message or "1 seconde." in message
+
+
+async def test_a_passphrase_typed_during_the_wait_is_not_joined_to_the_next_try(street: Street):
+    app = make_app(street.path, user_hint="anna")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(4):
+            burst(app, "fout", "enter")
+            await drain(pilot)
+        screen = app.screen
+        assert isinstance(screen, UnlockScreen)
+        assert screen.wait_until > time.monotonic(), "the fourth wrong try has to wait"
+        burst(app, PASSPHRASE, "enter")  # during the wait: not tried
+        await drain(pilot)
+        passphrase = screen.query_one("#passphrase", Input)
+        assert passphrase.value == ""
+        message = str(screen.query_one("#unlock-message", Static).render())
+        assert "Nog niet geprobeerd" in message and "Wacht nog" in message
+        assert app.register is None
+        burst(app, PASSPHRASE)
+        await drain(pilot)
+        assert passphrase.value == PASSPHRASE, "the next try is this passphrase alone"
 
 
 async def test_the_idle_lock_brings_a_dialog_with_typed_text_back_after_unlocking(

@@ -108,8 +108,15 @@ class UnlockScreen(WijkteamScreen[None]):
         user = self.query_one("#user", Input).value.strip()
         passphrase = self.query_one("#passphrase", Input).value
         message = self.query_one("#unlock-message", Static)
-        if self.holding_keys or self.wait_until > time.monotonic():
-            return  # opening already, or the countdown under the fields says how long
+        if self.holding_keys:
+            return  # opening already
+        if self.wait_until > time.monotonic():
+            # Not tried: what was typed goes, so that the next try is not this one and the
+            # next typed together. The countdown under the fields says how long.
+            self.query_one("#passphrase", Input).value = ""
+            self._lead = "Nog niet geprobeerd: typ het wachtwoord opnieuw als het kan."
+            self._show_wait()
+            return
         if not user:
             message.update("Vul uw gebruikersnaam in.")
             self.query_one("#user", Input).focus()
