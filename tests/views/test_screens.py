@@ -324,6 +324,47 @@ async def test_every_tab_of_the_client_file(demo_register):
         assert after.next_due > TODAY
 
 
+async def test_at_80_columns_afspraken_and_netwerk_keep_how_often_consent_and_last(
+    demo_register,
+):
+    client_id = today_list(demo_register, demo_register.user.id, TODAY).overdue[0].client_id
+    app = make_app(demo_register.path, register=demo_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientFileScreen(client_id))
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("3")
+        await settle(pilot)
+
+        def headers(table_id: str) -> list[str]:
+            table = screen.query_one(f"#{table_id}", DataTable)
+            return [str(column.label) for column in table.ordered_columns]
+
+        agreements = screen.query_one("#agreements", DataTable)
+        assert headers("agreements") == ["Wie", "Stand", "Volgende", "Hoe vaak", "Laatste"]
+        assert sum(c.width + 2 for c in agreements.ordered_columns) <= 78, "nothing cut"
+        first = screen.file.agreements[0]
+        assert first.how_often in _screen_text(app)
+        await pilot.press("down")
+        chosen = agreements.cursor_row
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        assert headers("agreements") == ["Wie", "Stand", "Volgende", "Hoe", "Hoe vaak", "Laatste"]
+        assert agreements.cursor_row == chosen, "the chosen row stays chosen"
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Soort" in headers("network")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        network = screen.query_one("#network", DataTable)
+        assert headers("network") == [
+            "Naam", "Relatie", "Steun", "Telefoon", "Toestemming", "Laatste"
+        ]  # fmt: skip
+        assert sum(c.width + 2 for c in network.ordered_columns) <= 78
+        assert "Toestemming" in _screen_text(app)
+
+
 async def test_help_lists_every_binding_of_the_screen(demo_register):
     app = make_app(demo_register.path, register=demo_register)
     async with app.run_test(size=(120, 35)) as pilot:

@@ -13,7 +13,7 @@ from datetime import date
 from rich.table import Table
 from rich.text import Text
 
-from wijkteam_tui.domain.dates import format_date, format_short
+from wijkteam_tui.domain.dates import MONTHS, format_date, format_short
 
 _CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
 _CONTROL[0x1B] = "␛"
@@ -44,6 +44,14 @@ def labelled(
 
 def day(value: date | None) -> str:
     return format_date(value) if value else "—"
+
+
+def brief_day(value: date | None, today: date) -> str:
+    """`24 nov` in this year, `3 jan 2027` in another: a date for a narrow column."""
+    if value is None:
+        return "—"
+    brief = f"{value.day} {MONTHS[value.month - 1]}"
+    return brief if value.year == today.year else f"{brief} {value.year}"
 
 
 def short_day(value: date | None) -> str:

@@ -11,12 +11,12 @@ from wijkteam_tui.domain.dates import MONTHS
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.store.read.edit import agreement_for_edit, list_users
 from wijkteam_tui.store.records import AgreementInput, AgreementRow, ClientFile, UserItem
-from wijkteam_tui.views.client_file.pane import RowsPane
+from wijkteam_tui.views.client_file.pane import FileRowsPane
 from wijkteam_tui.views.contact import ContactRequest
 from wijkteam_tui.views.detail import Fields
 from wijkteam_tui.views.forms.agreement import AgreementForm, Performer
 from wijkteam_tui.views.forms.snooze import EndAgreementForm, SnoozeForm
-from wijkteam_tui.views.text import day, due_text, late_text, literal, over_time_text
+from wijkteam_tui.views.text import brief_day, day, due_text, late_text, literal, over_time_text
 
 STATE_STYLE = {
     DueState.OVERDUE: "bold red",
@@ -43,7 +43,7 @@ def agreement_state(agreement: AgreementRow, today: date) -> str:
     return agreement.state.label
 
 
-class AgreementsPane(RowsPane):
+class AgreementsPane(FileRowsPane):
     TABLE_ID = "agreements"
     COLUMNS = (
         ("Wie", 26),
@@ -54,11 +54,21 @@ class AgreementsPane(RowsPane):
         ("Laatste", 16),
     )
 
+    # At 80 columns: how often and when last stay in view; how (the channel) is on Enter.
+    NARROW_COLUMNS = (
+        ("Wie", 16),
+        ("Stand", 16),
+        ("Volgende", 10),
+        ("Hoe vaak", 14),
+        ("Laatste", 10),
+    )
+
     def show(self, file: ClientFile, today: date) -> None:
         agreements = self.cleared()
+        narrow = self.narrow
         for agreement in file.agreements:
             state = agreement_state(agreement, today)
-            fields: Fields = (
+            full: Fields = (
                 ("Wie", agreement.who),
                 ("Stand", Text(state, style=STATE_STYLE[agreement.state])),
                 ("Volgende", day(agreement.next_due)),
@@ -66,13 +76,21 @@ class AgreementsPane(RowsPane):
                 ("Hoe vaak", agreement.how_often),
                 ("Laatste", day(agreement.last_contact_on)),
             )
+            fields = full
+            if narrow:
+                fields = (
+                    *full[:2],
+                    ("Volgende", brief_day(agreement.next_due, today)),
+                    full[4],
+                    ("Laatste", brief_day(agreement.last_contact_on, today)),
+                )
             detail = (
-                *fields[:2],
+                *full[:2],
                 (
                     "Volgende",
                     due_text(agreement.next_due, today, agreement.state is DueState.OVERDUE),
                 ),
-                *fields[3:],
+                *full[3:],
                 ("Afspraak", agreement.description),
                 ("Van – tot", f"{day(agreement.start_on)} – {day(agreement.end_on)}"),
                 ("Uitgesteld", agreement.snooze_reason if agreement.snoozed_until else ""),

@@ -11,14 +11,14 @@ from wijkteam_tui.domain.network import consent_text, former_text
 from wijkteam_tui.domain.terms import support_words
 from wijkteam_tui.store.read.edit import list_resources, member_for_edit
 from wijkteam_tui.store.records import ClientFile, MemberInput
-from wijkteam_tui.views.client_file.pane import RowsPane
+from wijkteam_tui.views.client_file.pane import FileRowsPane
 from wijkteam_tui.views.detail import Fields
 from wijkteam_tui.views.forms.end_member import EndMemberForm
 from wijkteam_tui.views.forms.member import MemberForm
-from wijkteam_tui.views.text import day, literal
+from wijkteam_tui.views.text import brief_day, day, literal
 
 
-class NetworkPane(RowsPane):
+class NetworkPane(FileRowsPane):
     TABLE_ID = "network"
     COLUMNS = (
         ("Naam", 24),
@@ -30,9 +30,20 @@ class NetworkPane(RowsPane):
         ("Toestemming", 11),
         ("Laatste contact", 16),
     )
+    # At 80 columns: who, how to reach them, consent and last contact stay in view; kind and
+    # availability are on Enter.
+    NARROW_COLUMNS = (
+        ("Naam", 16),
+        ("Relatie", 10),
+        ("Steun", 5),
+        ("Telefoon", 12),
+        ("Toestemming", 11),
+        ("Laatste", 10),
+    )
 
     def show(self, file: ClientFile, today: date) -> None:
         network = self.cleared()
+        narrow = self.narrow
         for member in file.members:
             former = member.ended_on is not None
             fields: Fields = (
@@ -60,6 +71,13 @@ class NetworkPane(RowsPane):
                 detail = (
                     *detail,
                     ("Betrokken", former_text(day(member.ended_on), member.ended_reason)),
+                )
+            if narrow:
+                fields = (
+                    *fields[:2],
+                    *fields[3:5],
+                    fields[6],
+                    ("Laatste", brief_day(member.last_contact_on, today)),
                 )
             self.add_row(network, str(member.id), literal(member.name), fields, detail=detail)
 

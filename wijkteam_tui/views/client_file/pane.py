@@ -17,10 +17,12 @@ from textual.widgets import DataTable, TabPane
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.views.detail import DetailScreen, Fields
-from wijkteam_tui.views.tables import row_table
+from wijkteam_tui.views.tables import place_kept, row_table
 from wijkteam_tui.views.text import fit
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from textual.worker import Worker
 
     from wijkteam_tui.store.records import ClientFile
@@ -74,21 +76,51 @@ class RowsPane(FilePane):
     TABLE_ID: ClassVar[str]
     #: (label, cells) of each column: fixed widths, so the table need not measure every cell.
     COLUMNS: ClassVar[tuple[tuple[str, int], ...]]
+    #: The columns in a terminal narrower than NARROW_BELOW, for a tab whose columns do not
+    #: fit in 80: fewer and shorter, so that what matters is not cut off at the right. Its
+    #: `show` then gives the fields of these columns (`narrow` says which).
+    NARROW_COLUMNS: ClassVar[tuple[tuple[str, int], ...] | None] = None
+    NARROW_BELOW: ClassVar[int] = 110
 
     def __init__(self, title: str, *, id: str) -> None:
         super().__init__(title, id=id)
         # Every field of each row, by the row's key, for Enter.
         self._details: dict[str, tuple[Text, Fields]] = {}
 
+    @property
+    def narrow(self) -> bool:
+        return self.NARROW_COLUMNS is not None and self.app.size.width < self.NARROW_BELOW
+
+    @property
+    def columns(self) -> tuple[tuple[str, int], ...]:
+        return self.NARROW_COLUMNS if self.narrow and self.NARROW_COLUMNS else self.COLUMNS
+
     def compose(self) -> ComposeResult:
-        yield row_table(self.TABLE_ID, self.COLUMNS)
+        yield row_table(self.TABLE_ID, self.columns)
 
     def cleared(self) -> DataTable[object]:
-        """The table, emptied to be filled again."""
+        """The table, emptied to be filled again (with the columns for the terminal's width)."""
         table: DataTable[object] = self.query_one(f"#{self.TABLE_ID}", DataTable)
-        table.clear()
+        columns = self.columns
+        if [str(c.label) for c in table.ordered_columns] != [label for label, _ in columns]:
+            table.clear(columns=True)
+            for label, width in columns:
+                table.add_column(label, width=width)
+        else:
+            table.clear()
         self._details = {}
         return table
+
+    def on_resize(self) -> None:
+        """Wider or narrower than NARROW_BELOW: the rows again, in the other columns."""
+        table = self.query_one(f"#{self.TABLE_ID}", DataTable)
+        if self.NARROW_COLUMNS is not None and len(table.ordered_columns) != len(self.columns):
+            with place_kept(table):
+                self.refill()
+
+    def refill(self) -> None:
+        """Fill the table again from what was last read (a tab with NARROW_COLUMNS)."""
+        raise NotImplementedError
 
     def add_row(
         self,
@@ -101,7 +133,7 @@ class RowsPane(FilePane):
     ) -> None:
         """A row of `fields` cut to their columns; Enter shows `detail` (or them) in full."""
         cells = [
-            fit(value, width) for (_, value), (_, width) in zip(fields, self.COLUMNS, strict=True)
+            fit(value, width) for (_, value), (_, width) in zip(fields, self.columns, strict=True)
         ]
         table.add_row(*cells, key=key)
         self._details[key] = (title, detail or fields)
@@ -120,3 +152,15 @@ class RowsPane(FilePane):
         found = self._details.get(event.row_key.value or "")
         if found is not None:
             self.app.push_screen(DetailScreen(*found))
+
+
+class FileRowsPane(RowsPane):
+    """A table filled from the whole client file (Netwerk, Afspraken)."""
+
+    def show(self, file: ClientFile, today: date) -> None:
+        raise NotImplementedError
+
+    def refill(self) -> None:
+        file = self.file_screen.file
+        if file is not None:
+            self.show(file, self.file_screen.wijkteam.clock())
