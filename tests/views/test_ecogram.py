@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
@@ -81,6 +82,29 @@ def test_kind_agreement_and_silence_read_without_colour():
     )
 
 
+def test_a_name_is_cut_only_where_the_map_has_no_room_for_more():
+    few = [
+        MapMember(1, "Joāo Gebremedhin", MemberKind.INFORMAL, 1, "GA", True, False),
+        MapMember(2, "Wijkverpleging Noord-Oost", MemberKind.FORMAL, 2, "P", False, False),
+    ]
+    plan = layout("Said Meijer", few, 78, 14)
+    assert {p.text for p in plan.labels if p.member_id} == {
+        "● Joāo Gebremedhin GA✓",
+        "■ Wijkverpleging Noord-Oost P",
+    }
+    crowded = layout("Kees Bakker", fifteen(), 78, 14)
+    shortened = [p for p in crowded.labels if "…" in p.text]
+    assert shortened, "fifteen members in 78 by 14 do not all fit in full"
+    assert _overlaps(crowded) == []
+    long_in_full = [
+        m.name
+        for m in fifteen()
+        if cell_len(m.name) > 10
+        and any(p.member_id == m.id and p.text == label_text(m, 99) for p in crowded.labels)
+    ]
+    assert long_in_full, "a name longer than the first cut gets its room where there is some"
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
@@ -142,7 +166,7 @@ async def test_arrows_move_between_members_and_enter_edits_the_chosen_one(tmp_pa
             assert ecogram.has_focus
             assert ecogram.chosen == ids["Fenna Bakker"]
             text = "\n".join(line.plain for line in ecogram._lines)
-            assert "● Fenna Bak… ✓" in text and "■ Huisarts…" in text
+            assert "● Fenna Bakker ✓" in text and "■ Huisarts Visser" in text, "room: not cut"
             # Fenna (ring 1) is below the client, the huisarts (ring 2) above, the buurthuis
             # (ring 3) lowest.
             await pilot.press("up")

@@ -9,7 +9,8 @@ the member has an active contact agreement, ! when there has been no contact wit
 longer than the client's uit-beeld limit.
 
 `layout` places the labels on their rings, moving a label a little along its ring when it
-would cover another, and shortening names when space is short; `draw` turns that into a Text
+would cover another and shortening names when space is short, then gives each shortened name
+back what the room around it allows; `draw` turns that into a Text
 per row, the chosen member's label reversed.
 """
 
@@ -109,11 +110,7 @@ def layout(client_name: str, members: list[MapMember], width: int, height: int) 
     unit_x, unit_y = (width / 2 - 1) / 3.3, (height / 2 - 0.5) / 3.2
 
     def free(x: int, y: int, w: int) -> bool:
-        if y < 0 or y >= height or x < 0 or x + w > width:
-            return False
-        row = taken[y]
-        # One empty cell on either side, so that two labels never run together.
-        return not any(row[max(0, x - 1) : min(width, x + w + 1)])
+        return _free(taken, x, y, w)
 
     def put(label: Placed) -> None:
         labels.append(label)
@@ -160,7 +157,46 @@ def layout(client_name: str, members: list[MapMember], width: int, height: int) 
                 placed = Placed(member.id, x, y, text, style)
             put(placed)
 
+    _lengthen(labels, members, taken)
     return MapLayout(width, height, labels, _ring_dots(width, height, unit_x, unit_y, taken))
+
+
+def _free(taken: list[list[bool]], x: int, y: int, w: int) -> bool:
+    """Whether a label `w` cells wide fits at (x, y) with one empty cell on either side, so
+    that two labels never run together."""
+    height, width = len(taken), len(taken[0])
+    if y < 0 or y >= height or x < 0 or x + w > width:
+        return False
+    return not any(taken[y][max(0, x - 1) : min(width, x + w + 1)])
+
+
+def _lengthen(labels: list[Placed], members: list[MapMember], taken: list[list[bool]]) -> None:
+    """Each shortened name as long as the room on its row allows, in the order placed: a name
+    is cut only where the map has no room for more, and lengthening one never takes the room
+    another was placed in (`labels` and `taken` change in place)."""
+    by_id = {member.id: member for member in members}
+
+    def mark(label: Placed, value: bool) -> None:
+        for i in range(label.x, label.x + label.width):
+            taken[label.y][i] = value
+
+    for index, label in enumerate(labels):
+        member = by_id.get(label.member_id) if label.member_id is not None else None
+        if member is None:
+            continue
+        mark(label, False)
+        for cells in range(cell_len(clean(member.name).strip() or "?"), 0, -1):
+            text = label_text(member, cells)
+            w = cell_len(text)
+            if w <= label.width:
+                break
+            left = round(label.centre[0] - w / 2)
+            moves = sorted(range(-16, 17), key=abs)
+            spot = next((left + dx for dx in moves if _free(taken, left + dx, label.y, w)), None)
+            if spot is not None:
+                labels[index] = Placed(label.member_id, spot, label.y, text, label.style)
+                break
+        mark(labels[index], True)
 
 
 def _ring_dots(
