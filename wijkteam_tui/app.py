@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wijkteam_tui.store.address import Location
-from wijkteam_tui.views.base import StoreWorkers, failure_text
+from wijkteam_tui.views.base import WIDE_FROM, StoreWorkers, failure_text
 from wijkteam_tui.views.collector import GC_CHECK_SECONDS, IdleCollector
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.help import HelpScreen
@@ -56,7 +56,7 @@ class WijkteamApp(App[None]):
     CSS_PATH = "views/app.tcss"
     TITLE = "wijkteam"
     COMMANDS = {PurposeProvider}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
     BINDINGS = [
         # Priority: they work in every dialog and field too.
         Binding(

@@ -189,6 +189,35 @@ async def test_user_enter_passphrase_enter_in_one_burst_unlocks(street: Street):
         assert app.register is not None and app.register.user.name == "anna"
 
 
+@pytest.mark.parametrize(("size", "layout"), [((120, 35), "-wide"), ((80, 24), "-narrow")])
+async def test_vandaag_is_drawn_in_its_final_layout_the_first_time(
+    street: Street, size: tuple[int, int], layout: str
+):
+    """The first frame of Vandaag after unlocking: lists laid out for the width and filled,
+    not a frame of empty lists under "laden…" that then jumps into place."""
+    app = make_app(street.path, user_hint="anna")
+    frames: list[tuple[set[str], list[str], int]] = []
+    display = app._display
+
+    def record(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(screen, TodayScreen) and renderable is not None:
+            titles = [str(title.render()) for title in screen.query(".section-title")]
+            overdue = screen.query_one("#overdue", OptionList).option_count
+            frames.append((set(screen.classes), titles, overdue))
+        display(screen, renderable)
+
+    app._display = record  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        burst(app, PASSPHRASE, "enter")
+        await drain(pilot)
+        await settle(pilot)
+    classes, titles, overdue = frames[0]
+    assert layout in classes
+    assert not any("laden" in title for title in titles), titles
+    assert overdue == 1
+
+
 async def test_keys_typed_after_the_passphrase_wait_for_vandaag_and_are_not_lost(street: Street):
     """Passphrase, Enter, and straight on: a new client with a wrong date, saved. The keys
     after Enter wait while the register opens instead of going into the passphrase field (a

@@ -218,6 +218,11 @@ class StoreWorkers:
         cast(Screen[Any], self).set_timer(RETRY_SECONDS, self.resume_loads)
 
 
+#: From this width on a screen is -wide, below it -narrow (the app's breakpoint): Vandaag's
+#: lists stand side by side.
+WIDE_FROM = 110
+
+
 class WijkteamScreen(StoreWorkers, Screen[R]):
     """A full screen of the register."""
 

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store.records import DueItem
-from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.base import WIDE_FROM, WijkteamScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
@@ -90,6 +90,11 @@ class TodayScreen(WijkteamScreen[None]):
         self._placed = False
 
     def compose(self) -> ComposeResult:
+        # The width's class now, not at the first resize: the first frame is already laid out
+        # as the lists will stay (side by side, or one under the other).
+        wide = self.app.size.width >= WIDE_FROM
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
         yield TopBar()
         with Container(id="sections"):
             for section_id, title, columns in SECTIONS:
