@@ -508,6 +508,12 @@ def test_a_contact_before_the_file_or_its_agreement_began_is_named_for_a_questio
     assert contact_date_caution(register, client.id, later.id, date(2026, 10, 31)) == (
         "za 31 okt 2026 ligt voor de start van deze afspraak (zo 1 nov 2026)."
     )
+    long_before = date(2025, 8, 30)
+    assert contact_date_caution(register, client.id, None, long_before) == "", "refused instead"
+    with pytest.raises(ValidationError, match="ver voor de start van het dossier"):
+        services.log_contact(
+            register, ContactInput(client.id, long_before, Channel.PHONE, Outcome.GOOD), TODAY
+        )
 
 
 def test_a_file_past_its_retention_date_cannot_be_reopened(register, fatima):

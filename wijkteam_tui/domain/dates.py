@@ -12,6 +12,10 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+#: A contact may be logged at most this long before its file was opened (history taken over
+#: from before the registration); earlier is refused as a typing error.
+CONTACT_BEFORE_OPENING = timedelta(days=366)
+
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 _RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwmj])$")

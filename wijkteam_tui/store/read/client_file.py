@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text, why_not_renewed
-from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.network import MemberFacts, network_strength
 from wijkteam_tui.domain.phases import what_is_missing
 from wijkteam_tui.domain.phrases import schedule_text
@@ -104,6 +104,8 @@ def contact_date_caution(
             else None
         )
     when = format_date(occurred_on)
+    if opened_on is not None and occurred_on < opened_on - CONTACT_BEFORE_OPENING:
+        return ""  # refused when saving, with its own message: no question first
     if opened_on is not None and occurred_on < opened_on:
         return f"{when} ligt voor de opening van het dossier ({format_date(opened_on)})."
     if start_on is not None and occurred_on < start_on:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
+from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.schedules import REAL_CONTACT
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError
@@ -29,9 +30,11 @@ def log_contact(register: Register, data: ContactInput, today: date) -> ContactR
         client = existing_client(session, data.client_id)
         if client.phase is Phase.CLOSED:
             raise ValidationError("Deze cliënt is afgesloten; heropen eerst het dossier.", "client")
-        if data.occurred_on < client.opened_on - timedelta(days=366):
+        if data.occurred_on < client.opened_on - CONTACT_BEFORE_OPENING:
             raise ValidationError(
-                "Deze datum ligt ver voor de start van het dossier.", "occurred_on"
+                "Deze datum ligt ver voor de start van het dossier"
+                f" ({format_date(client.opened_on)}); een contact kan tot een jaar ervoor.",
+                "occurred_on",
             )
         agreement = existing_agreement(session, data.agreement_id) if data.agreement_id else None
         if agreement is not None and agreement.client_id != client.id:
