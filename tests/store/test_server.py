@@ -928,6 +928,11 @@ def test_a_server_backup_is_restored_into_a_fresh_cluster(team_on: ServerAddress
     fresh = pg.start_cluster()
     try:
         target = server_address(fresh.address(fresh.new_register_database()))
+        without = run_cli("db", "copy", "--db", str(backup), "--to", str(target), env=anna)
+        assert without.returncode != 0
+        assert "eenmalig wachtwoord nodig, in $PGPASSWORD" in without.stderr, without.stderr
+        assert "Er is niets gewijzigd" in without.stderr
+        assert "$PGPASSWORD" in run_cli("db", "copy", "--help").stdout
         put_back = run_cli(
             "db", "copy", "--db", str(backup), "--to", str(target),
             env={**anna, "PGPASSWORD": pg.BOOTSTRAP_PASSWORD},

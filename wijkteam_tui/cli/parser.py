@@ -341,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
         "copy",
         help="register kopiëren naar een teamserver of terug (teamleider)",
         description="het register (--db) kopiëren naar een lege database op een teamserver, of"
-        " van een teamserver naar een nieuw bestand hier; de bron blijft zoals hij was",
+        " van een teamserver naar een nieuw bestand hier; de bron blijft zoals hij was. Naar een"
+        " teamserver met het eenmalige wachtwoord van de beheerder in $PGPASSWORD.",
         parents=[common],
     )
     copy.add_argument("--to", required=True, metavar="URL|PAD", help="waarheen")
