@@ -363,6 +363,7 @@ async def test_at_80_columns_afspraken_and_netwerk_keep_how_often_consent_and_la
         ]  # fmt: skip
         assert sum(c.width + 2 for c in network.ordered_columns) <= 78
         assert "Toestemming" in _screen_text(app)
+        assert "Steun: P praktisch, G gezelschap, A advies, E emotioneel" in _screen_text(app)
 
 
 async def test_help_lists_every_binding_of_the_screen(demo_register):

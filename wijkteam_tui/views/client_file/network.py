@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
 
 from wijkteam_tui.domain.network import consent_text, former_text
-from wijkteam_tui.domain.terms import support_words
+from wijkteam_tui.domain.terms import SUPPORT_KEY, support_words
 from wijkteam_tui.store.read.edit import list_resources, member_for_edit
 from wijkteam_tui.store.records import ClientFile, MemberInput
 from wijkteam_tui.views.client_file.pane import FileRowsPane
@@ -40,6 +42,11 @@ class NetworkPane(FileRowsPane):
         ("Toestemming", 11),
         ("Laatste", 10),
     )
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        # The letters of the Steun column in words, under the table (and in full on Enter).
+        yield Static(f"Steun: {SUPPORT_KEY}", id="network-legend")
 
     def show(self, file: ClientFile, today: date) -> None:
         network = self.cleared()
