@@ -6,8 +6,8 @@ A register is only ever migrated from code: `store.migrate` passes its keyed con
 From the command line (`alembic revision --autogenerate -m "…"` at the project's root, see
 alembic.ini), there is no register: the models are compared with a scratch in-memory SQLite
 database brought to the newest revision first, and the new revision gets the next number
-(after "0022", "0023") rather than a random id. Any other command-line use is refused in Dutch: a register
-is encrypted, and `wijkteam db upgrade` migrates it."""
+("0023" after "0022") rather than a random id. Any other command-line use is refused in
+Dutch: a register is encrypted, and `wijkteam db upgrade` migrates it."""
 
 from __future__ import annotations
 

@@ -94,8 +94,6 @@ NOT_LOGGED_SERVICES = {
     "users.user_phone",
     # steps inside the caller's transaction, which logs the change
     "team.snapshot_counts",
-    "agreements.close_agreements",
-    "agreements.renew_agreements",
     # the team's figures per day: nobody's data (chain._NOT_LOGGED); the sweep logs its run
     "team.write_daily_snapshot",
 }

@@ -3,13 +3,11 @@ them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.domain.agreements import has_ended, why_not_renewed
+from wijkteam_tui.domain.agreements import has_ended
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.schedules import validate_rrule
 from wijkteam_tui.domain.terms import Phase
@@ -17,11 +15,10 @@ from wijkteam_tui.domain.thresholds import agreement_prefix, snoozed_note
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.models import Client, ContactAgreement, User
 from wijkteam_tui.store.records import AgreementInput, Created
-from wijkteam_tui.store.refresh import agreement_who, former_member, refresh_client
+from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     check_version,
-    end_active_agreements,
     existing_agreement,
     existing_client,
     member_of,
@@ -156,69 +153,4 @@ def snooze_agreement(
             today,
             team_settings(session),
             notes={agreement_prefix(agreement.id): snoozed_note(until, reason)},
-        )
-
-
-def close_agreements(session: Session, client: Client, on: date) -> None:
-    """Closing the file: end every active agreement on `on`, marked as ended by closing with
-    the end it had planned, so that reopening can offer to let it start again."""
-    planned = {
-        agreement.id: agreement.end_on
-        for agreement in session.scalars(
-            select(ContactAgreement).where(
-                ContactAgreement.client_id == client.id, ContactAgreement.active.is_(True)
-            )
-        )
-    }
-    for agreement in end_active_agreements(session, ContactAgreement.client_id == client.id, on):
-        before = planned[agreement.id]
-        if before is None or before > on:  # closing ended it, not its own plan
-            agreement.closed_with_file = True
-            agreement.end_before_closing = before
-
-
-def renew_agreements(session: Session, client: Client, renew: Collection[int], on: date) -> None:
-    """Reopening the file: the agreements in `renew`, all ended by closing it, start again on
-    `on` as new agreements (the ended ones stay in the history with their contacts). Whatever
-    closing ended and is not renewed now is not offered again."""
-    ended = {
-        agreement.id: agreement
-        for agreement in session.scalars(
-            select(ContactAgreement).where(
-                ContactAgreement.client_id == client.id,
-                ContactAgreement.closed_with_file.is_(True),
-            )
-        )
-    }
-    if set(renew) - ended.keys():
-        raise ValidationError(
-            "Alleen afspraken die eindigden met het afsluiten kunnen opnieuw ingaan.", "renew"
-        )
-    for agreement in ended.values():
-        agreement.closed_with_file = False
-        if agreement.id not in renew:
-            continue
-        why_not = why_not_renewed(
-            former_member(session, agreement), agreement.end_before_closing, on
-        )
-        if why_not:
-            raise ValidationError(
-                f"De afspraak met {agreement_who(session, agreement)} kan niet opnieuw ingaan:"
-                f" {why_not}.",
-                "renew",
-            )
-        session.add(
-            ContactAgreement(
-                client_id=client.id,
-                member_id=agreement.member_id,
-                user_id=agreement.user_id,
-                channel=agreement.channel,
-                description=agreement.description,
-                shared=agreement.shared,
-                interval_days=agreement.interval_days,
-                rrule=agreement.rrule,
-                start_on=on,
-                end_on=agreement.end_before_closing,
-                active=True,
-            )
         )

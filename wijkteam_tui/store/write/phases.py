@@ -28,14 +28,15 @@ from wijkteam_tui.store.models import (
 from wijkteam_tui.store.records import ClientSummary, Created
 from wijkteam_tui.store.refresh import informal_members, refresh_client
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.write.agreements import close_agreements, renew_agreements
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,
     check_version,
     client_summary,
+    close_agreements,
     existing_client,
     optional_text,
+    renew_agreements,
     required_text,
     team_settings,
 )
