@@ -9,6 +9,7 @@ and its structure is brought up to date (store/migrate.py) with a checked copy k
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -225,7 +226,7 @@ def open_unlocked(
     try:
         journal.finish_interrupted_restore(path.expanduser())
         path = existing_register(path)
-        conn = connect_keyed(path, unlocked.db_key, read_only=True)
+        conn = _identity_connection(path, unlocked.db_key)
         try:
             verify_identity(conn, path, unlocked.key_file.register_id, script_location)
         finally:
@@ -244,6 +245,21 @@ def open_unlocked(
     return open_on_engine(
         path, engine, unlocked, audit_key=audit_key, how=how, report=report, held=held
     )
+
+
+def _identity_connection(path: Path, db_key: bytes) -> sqlcipher.Connection:
+    """A connection to check that the database is this key file's register before anything
+    is written: read-only. A write that stopped halfway in rollback-journal mode (a crash, a
+    killed re-key) leaves a hot journal that only a writing connection can roll back; a
+    read-only one fails as if the folder were read-only. Where the folder is writable, the
+    check then reads through a writing connection without WAL: SQLite rolls the interrupted
+    write back (its own recovery, not a change) and nothing else is written before the check."""
+    try:
+        return connect_keyed(path, db_key, read_only=True)
+    except faults.ReadOnlyError:
+        if not os.access(path.parent, os.W_OK):
+            raise
+        return connect_keyed(path, db_key, wal=False)
 
 
 def open_on_server(
@@ -426,7 +442,7 @@ def prepare_for_new_key(path: Path, db_key: bytes, register_id: str, signer: str
     """Before a register made under a key file of version 1 gets a new database key: bring its
     structure up to date and keep the chain key its audit events were made with (which was
     derived from the old database key), and record the new signer."""
-    conn = connect_keyed(path, db_key, read_only=True)
+    conn = _identity_connection(path, db_key)
     try:
         verify_identity(conn, path, register_id)
     finally:

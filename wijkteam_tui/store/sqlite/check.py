@@ -27,7 +27,7 @@ from wijkteam_tui.store.keys.storage import (
 from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.migrate import head_revision
 from wijkteam_tui.store.opening import existing_register, verify_identity
-from wijkteam_tui.store.sqlite import journal
+from wijkteam_tui.store.sqlite import faults, journal
 from wijkteam_tui.store.sqlite.connection import connect_keyed, integrity_problems
 from wijkteam_tui.store.sqlite.lock import lock_file_path
 
@@ -56,7 +56,20 @@ def check_register(
     unlocked = unlock(path, user, passphrase, repair=False)
     report = CheckReport(path, head=head_revision())
     report.warnings += unlocked.warnings
-    conn = connect_keyed(path, unlocked.db_key, read_only=True)
+    hot = path.with_name(path.name + "-journal")
+    try:
+        conn = connect_keyed(path, unlocked.db_key, read_only=True)
+    except faults.ReadOnlyError:
+        if not hot.exists():
+            raise
+        # A write stopped halfway (a crash, a killed re-key): only a writing connection rolls
+        # it back, and a check writes nothing.
+        report.problems.append(
+            f"Naast het register staat een halverwege gestopte schrijfactie ({hot.name})."
+            " Open het register gewoon (wijkteam of een ander commando): die wordt dan"
+            " teruggedraaid. Controleer daarna opnieuw."
+        )
+        return report
     try:
         report.problems += integrity_problems(conn)
         if report.sound:
