@@ -12,11 +12,12 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from wijkteam_tui.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 SCHEMES = ("postgresql://", "postgres://")
 #: The one sslmode accepted for a server that is not this computer.
@@ -94,6 +95,11 @@ def location(text: str) -> Location:
 def server_address(text: str) -> ServerAddress:
     """The server address in `text`, refused (UsageError, in Dutch) when it would send the
     register over the network without a verified TLS connection, or carries a password."""
+    # Lazy: SQLAlchemy only once a server address is used; a path is all the unlock screen
+    # needs before its first frame.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(text.strip())
     except ArgumentError:
