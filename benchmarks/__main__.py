@@ -1,12 +1,14 @@
 """Run the benchmarks: `python -m benchmarks
 [--only storage|domain|tui|team|export|audit|freshness|load] [--clients N]`; the load
-benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S]."""
+benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S]. `--smoke` runs
+every one start to end at a tiny size (benchmarks/smoke.py)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
-from benchmarks import audit, domain, export, freshness, load, storage, team, tui
+from benchmarks.smoke import ENV
 
 
 def main() -> None:
@@ -22,7 +24,15 @@ def main() -> None:
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], help="load: where")
     parser.add_argument("--people", type=int, help="load: simulated people (30; 8 on sqlite)")
     parser.add_argument("--seconds", type=float, default=300.0, help="load: how long")
+    parser.add_argument("--smoke", action="store_true", help="all of them, tiny, not saved")
     args = parser.parse_args()
+    if args.smoke:
+        os.environ[ENV] = "1"
+        args.clients = args.clients or 60
+        args.people, args.seconds = args.people or 2, 3.0
+    # After the environment is set: the modules read it when they run.
+    from benchmarks import audit, domain, export, freshness, load, storage, team, tui
+
     if args.only in (None, "storage"):
         storage.main()
     if args.only in (None, "domain"):

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event
 
 from benchmarks.results_file import save_section
+from benchmarks.smoke import scaled
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.opening import create_register
@@ -189,6 +190,7 @@ def erasure_facts_moments(register: Register, client: int) -> int:
 
 
 def run(events: int = EVENTS) -> dict[str, Any]:
+    events = scaled(events, 500)
     with tempfile.TemporaryDirectory(prefix="wijkteam-audit-bench-") as tmp:
         register, _ = create_register(Path(tmp) / "register.db", "bench", "benchmark wachtwoord")
         try:

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.results_file import save_section
+from benchmarks.smoke import scaled
 from wijkteam_tui.domain.terms import Channel, Outcome
 from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.freshness import POLL_SECONDS, watch
@@ -45,16 +46,16 @@ def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "register.db"
         register, _ = create_register(path, "bench", "benchmark wachtwoord", demo=True)
-        generate(register, CLIENTS, TODAY, seed=5)
+        generate(register, scaled(CLIENTS, 60), TODAY, seed=5)
         watcher = watch(register)
         try:
             looks = []
-            for _ in range(10_000):
+            for _ in range(scaled(10_000, 100)):
                 start = time.perf_counter()
                 watcher.changed()
                 looks.append(time.perf_counter() - start)
 
-            idle = _cpu_share(IDLE_SECONDS)
+            idle = _cpu_share(scaled(IDLE_SECONDS, 1.0))
             stop = threading.Event()
             seen: list[float] = []
 
@@ -65,7 +66,7 @@ def run() -> dict[str, float]:
 
             thread = threading.Thread(target=look, daemon=True)
             thread.start()
-            watching = _cpu_share(IDLE_SECONDS)
+            watching = _cpu_share(scaled(IDLE_SECONDS, 1.0))
 
             colleague = open_register(path, "bench", "benchmark wachtwoord")
             client = create_client(colleague, ClientInput("Truus Smit", TODAY), TODAY).id
@@ -74,7 +75,7 @@ def run() -> dict[str, float]:
             ).id
             time.sleep(2 * POLL_SECONDS)
             delays = []
-            for n in range(20):
+            for n in range(scaled(20, 3)):
                 time.sleep(0.137 * (n % 5))  # not in step with the polling
                 before = len(seen)
                 day = TODAY - timedelta(days=20 - n)

@@ -21,6 +21,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from benchmarks.results_file import save_section
+from benchmarks.smoke import scaled
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.opening import create_register, open_register
@@ -56,7 +57,7 @@ def _rows() -> list[tuple[Any, ...]]:
             "2026-01-05 09:00:00",
             "2026-01-05 09:00:00",
         )
-        for i in range(ROWS)
+        for i in range(scaled(ROWS, 300))
     ]
 
 
@@ -75,7 +76,7 @@ def _insert_and_lookup(conn: Any) -> tuple[float, float]:
     conn.execute("COMMIT")
     insert_seconds = time.perf_counter() - started
     rng = random.Random(11)
-    numbers = [f"{100000 + rng.randrange(ROWS)}" for _ in range(LOOKUPS)]
+    numbers = [f"{100000 + rng.randrange(scaled(ROWS, 300))}" for _ in range(scaled(LOOKUPS, 100))]
     started = time.perf_counter()
     for number in numbers:
         conn.execute("SELECT id, name, street FROM clients WHERE number = ?", (number,)).fetchone()
@@ -118,7 +119,7 @@ def run(repeat: int = 3) -> dict[str, Any]:
         }
         for attempt in range(repeat):
             enc_path = Path(tmp) / f"enc{attempt}.db"
-            enc = connect_keyed(enc_path, key)
+            enc = connect_keyed(enc_path, key, new=True)
             plain = _plain(plain_db.with_name(f"plain{attempt}.db"))
             for conn in (enc, plain):
                 for statement in schema:

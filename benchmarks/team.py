@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from benchmarks.results_file import save_section
+from benchmarks.smoke import scaled
 from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.models import Client
@@ -72,7 +73,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="wijkteam-team-bench-") as tmp:
         db = Path(tmp) / "register.db"
         register, _ = create_register(db, "bench", PASSPHRASE, demo=True)
-        generate(register, clients, today, medewerkers=MEDEWERKERS)
+        generate(register, clients, today, medewerkers=scaled(MEDEWERKERS, 4))
         register.close()
         # The first process of the day runs the daily sweep; the others find it done.
         _overdue_process(db, env)
@@ -87,15 +88,17 @@ def run(clients: int = 20_000) -> dict[str, Any]:
                         Client.casemanager_id.isnot(None)
                     )
                 ).all()
-            chosen = [cid for cid, _ in rows[:250]]
-            owners = {cid: owner for cid, owner in rows[:250]}
-            target = next(owner for _, owner in rows if owner not in owners.values())
+            # 250 clients of other medewerkers handed to one.
+            target = rows[-1][1]
+            moving = [(cid, owner) for cid, owner in rows if owner != target][: scaled(250, 10)]
+            chosen = [cid for cid, _ in moving]
+            owners = dict(moving)
             spent = []
             for _ in range(3):
                 started = time.perf_counter()
                 result = reassign_clients(register, chosen, target, "Benchmark.", today)
                 spent.append((time.perf_counter() - started) * 1000)
-                assert result.clients == 250
+                assert result.clients == len(chosen)
                 # Back to where they were (untimed), so that every run moves the same work.
                 by_owner: dict[int, list[int]] = {}
                 for cid, owner in owners.items():

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results_file import save_section
+from benchmarks.smoke import scaled
 from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
 from wijkteam_tui.store.opening import create_register
@@ -37,7 +38,17 @@ TARGETS = {
     "phase_form_open_ms": 100,
     "netwerkkaart_drawn_ms": 50,
     "form_save_to_file_drawn_ms": 150,
+    "import_to_unlock_screen_cpu_seconds": 0.25,
 }
+
+#: What `wijkteam` imports before the unlock screen's first frame, timed in CPU seconds in a
+#: fresh process (tests/views/test_loading.py checks that none of the store's libraries is in it).
+_IMPORTS = """
+import time
+started = time.process_time()
+import wijkteam_tui.cli, wijkteam_tui.cli.tui, wijkteam_tui.app, wijkteam_tui.views.unlock
+print(time.process_time() - started)
+"""
 
 
 def _spin(stop_at: float) -> None:
@@ -74,7 +85,17 @@ def _probe(db: Path, env: dict[str, str]) -> dict[str, Any]:
     )
     if result.returncode != 0:
         raise RuntimeError(f"tui_probe failed:\n{result.stderr[-3000:]}")
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    figures = dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    imported = subprocess.run(
+        [sys.executable, "-c", _IMPORTS],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    figures["import_to_unlock_screen_cpu_seconds"] = round(float(imported.stdout), 3)
+    return figures
 
 
 def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -94,9 +115,10 @@ def run(clients: int = 20_000) -> dict[str, Any]:
         register, _ = create_register(db, "bench", PASSPHRASE, demo=True)
         generate(register, clients, date.today())
         register.close()
-        quiet = [_probe(db, env) for _ in range(RUNS)]
-        with _busy_machine():
-            busy = [_probe(db, env) for _ in range(RUNS)]
+        quiet = [_probe(db, env) for _ in range(scaled(RUNS, 1))]
+        # (In the smoke run nothing spins: it runs beside the test suite.)
+        with _busy_machine(processes=scaled(2, 0)):
+            busy = [_probe(db, env) for _ in range(scaled(RUNS, 1))]
     return {"clients": clients, "runs": RUNS, "quiet": _summary(quiet), "busy": _summary(busy)}
 
 
