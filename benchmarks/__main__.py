@@ -1,5 +1,5 @@
 """Run the benchmarks: `python -m benchmarks
-[--only storage|domain|tui|team|export|audit|freshness|load] [--clients N]`; the load
+[--only storage|domain|tui|team|morning|export|audit|freshness|load] [--clients N]`; the load
 benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S]. `--smoke` runs
 every one start to end at a tiny size (benchmarks/smoke.py)."""
 
@@ -15,7 +15,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
         "--only",
-        choices=["storage", "domain", "tui", "team", "export", "audit", "freshness", "load"],
+        choices=[
+            "storage",
+            "domain",
+            "tui",
+            "team",
+            "morning",
+            "export",
+            "audit",
+            "freshness",
+            "load",
+        ],
         help="run one benchmark",
     )
     parser.add_argument(
@@ -31,7 +41,7 @@ def main() -> None:
         args.clients = args.clients or 60
         args.people, args.seconds = args.people or 2, 3.0
     # After the environment is set: the modules read it when they run.
-    from benchmarks import audit, domain, export, freshness, load, storage, team, tui
+    from benchmarks import audit, domain, export, freshness, load, morning, storage, team, tui
 
     if args.only in (None, "storage"):
         storage.main()
@@ -41,6 +51,8 @@ def main() -> None:
         tui.main(args.clients or 20_000)
     if args.only in (None, "team"):
         team.main(args.clients or 20_000)
+    if args.only in (None, "morning"):
+        morning.main(args.clients or 20_000)
     if args.only in (None, "export"):
         export.main()
     if args.only in (None, "audit"):

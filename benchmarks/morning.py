@@ -1,0 +1,119 @@
+"""Morning benchmark: the first unlock of a day on a register last opened 1, 3 (a weekend) or
+14 days ago. Every other benchmark builds its register with today's date, so none of them sees
+the daily sweep (store/sweep.py) that the first opening of a day runs before Vandaag.
+
+One register is generated as of 14 days ago and swept that day; a copy of it is opened as the
+person would on each later day (their own state folder, so no copy looks "older"): the time to
+open it beyond the key derivation, the sweep (and how many clients it evaluated), Vandaag's
+lists, and the three together as the wait before Vandaag is usable."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.results_file import save_section
+from benchmarks.smoke import scaled
+from wijkteam_tui.store import last_seen
+from wijkteam_tui.store.demo.generator import generate
+from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
+from wijkteam_tui.store.keys.storage import backup_key_file_path, key_file_path
+from wijkteam_tui.store.keys.unlock import unlock
+from wijkteam_tui.store.last_seen import STATE_ENV
+from wijkteam_tui.store.opening import create_register, open_unlocked
+from wijkteam_tui.store.read.today import today_list
+from wijkteam_tui.store.sweep import sweep_if_new_day
+
+PASSPHRASE = "benchmark wachtwoord"
+DAYS_AWAY = (1, 3, 14)
+#: Issue targets at 20,000 clients: Vandaag usable beyond the key derivation, and the sweep.
+TARGETS = {"vandaag_usable_seconds": 0.5, "sweep_seconds_1": 2.0, "sweep_seconds_14": 10.0}
+
+
+def _copy(source: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    target = folder / source.name
+    for src, dst in (
+        (source, target),
+        (key_file_path(source), key_file_path(target)),
+        (backup_key_file_path(source), backup_key_file_path(target)),
+    ):
+        shutil.copy2(src, dst)
+    return target
+
+
+def run(clients: int = 20_000) -> dict[str, Any]:
+    os.environ.pop(KDF_PROFILE_ENV, None)  # production key derivation, measured apart
+    base = date.today() - timedelta(days=max(DAYS_AWAY))
+    figures: dict[str, Any] = {"clients": clients}
+    kept_state = os.environ.get(STATE_ENV)
+    with tempfile.TemporaryDirectory(prefix="wijkteam-morning-bench-") as tmp:
+        original = Path(tmp) / "origineel" / "register.db"
+        os.environ[STATE_ENV] = str(Path(tmp) / "state-origineel")
+        register, _ = create_register(original, "bench", PASSPHRASE, demo=True)
+        started = time.perf_counter()
+        generate(register, clients, base)
+        sweep_if_new_day(register, base)  # last used that day: its sweep is done
+        figures["generated_seconds"] = round(time.perf_counter() - started, 1)
+        register.close()
+        for days in DAYS_AWAY:
+            path = _copy(original, Path(tmp) / f"na-{days}-dagen")
+            os.environ[STATE_ENV] = str(Path(tmp) / f"state-{days}")
+            today = base + timedelta(days=days)
+            started = time.perf_counter()
+            unlocked = unlock(path, "bench", PASSPHRASE)
+            kdf = time.perf_counter() - started
+            started = time.perf_counter()
+            # As the unlock screen opens it, after the key derivation.
+            opened = last_seen.settle(open_unlocked(path, unlocked), False)
+            opening = time.perf_counter() - started
+            try:
+                assert opened.user is not None
+                started = time.perf_counter()
+                evaluated = sweep_if_new_day(opened, today)
+                sweep = time.perf_counter() - started
+                started = time.perf_counter()
+                today_list(opened, opened.user.id, today, teamleider=True)
+                vandaag = time.perf_counter() - started
+            finally:
+                opened.close()
+            figures[f"after_{days}_days"] = {
+                "kdf_seconds": round(kdf, 3),
+                "open_beyond_kdf_seconds": round(opening, 3),
+                "sweep_seconds": round(sweep, 3),
+                "sweep_clients_evaluated": evaluated,
+                "vandaag_lists_seconds": round(vandaag, 3),
+                "vandaag_usable_seconds": round(opening + sweep + vandaag, 3),
+            }
+    if kept_state is None:
+        os.environ.pop(STATE_ENV, None)
+    else:
+        os.environ[STATE_ENV] = kept_state
+    return figures
+
+
+def main(clients: int = 20_000) -> None:
+    clients = scaled(clients, 60)
+    print(f"Ochtend (eerste opening van de dag; {clients} cliënten)")
+    figures = run(clients)
+    print(f"  gegenereerd in {figures['generated_seconds']} s")
+    heads = ("openen", "sweep", "cliënten", "lijsten", "Vandaag")
+    print(f"  {'laatst geopend':<16} " + " ".join(f"{head:>8}" for head in heads))
+    for days in DAYS_AWAY:
+        f = figures[f"after_{days}_days"]
+        print(
+            f"  {f'{days} dag(en) terug':<16} {f['open_beyond_kdf_seconds']:>7.3f}s"
+            f" {f['sweep_seconds']:>7.3f}s {f['sweep_clients_evaluated']:>9}"
+            f" {f['vandaag_lists_seconds']:>7.3f}s {f['vandaag_usable_seconds']:>7.3f}s"
+        )
+    print(
+        f"  doel bij 20.000: Vandaag bruikbaar ≤ {TARGETS['vandaag_usable_seconds']} s;"
+        f" sweep na 1 dag ≤ {TARGETS['sweep_seconds_1']} s, na 14 dagen"
+        f" ≤ {TARGETS['sweep_seconds_14']} s (op de achtergrond)"
+    )
+    save_section("morning", figures)
