@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, not_, or_, select, true
+from sqlalchemy import and_, exists, or_, select, true
 
 from wijkteam_tui.domain.search import matched_members, search_words
 from wijkteam_tui.domain.terms import AlertStatus, Phase
@@ -31,7 +31,8 @@ def search_clients(
     member(s) it was found through in `via_member`.
 
     It runs on every keystroke, so it reads in two steps: the ids, in name order, from the
-    covering index `ix_clients_search` (stopping at `limit`), then the details of those few."""
+    covering index `ix_clients_search` in one pass (stopping at `limit` direct matches), then
+    the details of those few."""
     words = search_words(fragment)
     open_alert = exists().where(Alert.client_id == Client.id, Alert.status != AlertStatus.RESOLVED)
     filters = []
@@ -42,18 +43,36 @@ def search_clients(
     if with_open_alert:
         filters.append(open_alert)
     own = and_(true(), *(_contains(Client.search_text, word) for word in words))
-    ordered = select(Client.id).order_by(Client.name, Client.id)
+    anywhere = [
+        or_(_contains(Client.search_text, w), _contains(Client.network_search_text, w))
+        for w in words
+    ]
+    matches = (
+        select(Client.id, own.label("own"))
+        .where(*anywhere, *filters)
+        .order_by(Client.name, Client.id)
+        .execution_options(stream_results=True, max_row_buffer=limit)
+    )
     with register.read_connection() as conn:
-        ids = list(conn.scalars(ordered.where(own, *filters).limit(limit)))
+        # One pass over the covering index in name order: the direct matches until there are
+        # `limit` of them, and on the way the clients found only through their network, which
+        # fill the list when fewer than `limit` are direct (a rare fragment: the whole index
+        # is read once, not once for each kind of match).
+        ids: list[int] = []
+        through_network: list[int] = []
+        found = conn.execute(matches)
+        try:
+            for client_id, direct_match in found:
+                if direct_match:
+                    ids.append(client_id)
+                    if len(ids) == limit:
+                        break
+                elif len(through_network) < limit:
+                    through_network.append(client_id)
+        finally:
+            found.close()
         direct = set(ids)
-        if words and len(ids) < limit:
-            through_network = [
-                or_(_contains(Client.search_text, w), _contains(Client.network_search_text, w))
-                for w in words
-            ]
-            ids += conn.scalars(
-                ordered.where(not_(own), *through_network, *filters).limit(limit - len(ids))
-            )
+        ids += through_network[: limit - len(ids)]
         if not ids:
             return []
         rows = {
