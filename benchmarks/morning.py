@@ -103,7 +103,7 @@ def main(clients: int = 20_000) -> None:
     figures = run(clients)
     print(f"  gegenereerd in {figures['generated_seconds']} s")
     heads = ("openen", "sweep", "cliënten", "lijsten", "Vandaag")
-    print(f"  {'laatst geopend':<16} " + " ".join(f"{head:>8}" for head in heads))
+    print(f"  {'laatst geopend':<16} " + " ".join(f"{head:>9}" for head in heads))
     for days in DAYS_AWAY:
         f = figures[f"after_{days}_days"]
         print(
