@@ -355,6 +355,9 @@ async def test_at_80_columns_afspraken_and_netwerk_keep_how_often_consent_and_la
         await pilot.press("2")
         await settle(pilot)
         assert "Soort" in headers("network")
+        wide = screen.query_one("#network", DataTable)
+        assert sum(c.width + 2 for c in wide.ordered_columns) <= 118, "whole at 120 columns"
+        assert "Laatste contact" in _screen_text(app)
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         network = screen.query_one("#network", DataTable)

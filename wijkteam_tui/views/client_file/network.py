@@ -22,15 +22,16 @@ from wijkteam_tui.views.text import brief_day, day, literal
 
 class NetworkPane(FileRowsPane):
     TABLE_ID = "network"
+    # 102 cells and 16 of padding: whole in a 120-column terminal, beside the scroll bar.
     COLUMNS = (
-        ("Naam", 24),
-        ("Relatie", 14),
+        ("Naam", 22),
+        ("Relatie", 12),
         ("Soort", 11),
         ("Steun", 7),
         ("Telefoon", 12),
         ("Bereikbaar", 12),
         ("Toestemming", 11),
-        ("Laatste contact", 16),
+        ("Laatste contact", 15),
     )
     # At 80 columns: who, how to reach them, consent and last contact stay in view; kind and
     # availability are on Enter.
