@@ -255,3 +255,28 @@ async def test_locking_takes_the_one_time_passphrase_off_the_screen_for_good(reg
         await settle(pilot)
         assert not isinstance(app.screen, UnlockScreen)
         assert not any(isinstance(s, OneTimePassphraseDialog) for s in app.screen_stack)
+
+
+async def test_names_are_whole_when_there_is_room_and_every_column_fits_at_80(register):
+    long_name = "sanne.elidrissi"
+    from wijkteam_tui.store.users import add_user
+
+    add_user(register, long_name, Role.MEDEWERKER, passphrase="sanne haar wachtwoord")
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _users(pilot)
+        table = screen.query_one("#users-table", DataTable)
+
+        def shown() -> str:
+            return " ".join(
+                str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)
+            )
+
+        assert long_name in shown(), "whole with room to spare"
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert sum(c.width + 2 for c in table.ordered_columns) <= 80
+        assert long_name not in shown() and "sanne.elid" in shown(), "cut to its column at 80"
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        assert long_name in shown()

@@ -23,7 +23,7 @@ from wijkteam_tui.errors import WijkteamError
 from wijkteam_tui.store.keys.rekey import renew_key
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.users import UserRow, deactivate_user, reset_passphrase, user_overview
-from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.base import WIDE_FROM, WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.user import AddUserForm, PhoneForm
@@ -39,6 +39,12 @@ COLUMNS = (
     ("Toegang", 7),
     ("Cliënten", 8),
     ("Laatst in (UTC)", 16),
+)
+#: From WIDE_FROM columns: user names and names whole.
+WIDE_COLUMNS = (
+    ("Gebruiker", 20),
+    ("Naam", 28),
+    *COLUMNS[2:],
 )
 
 
@@ -116,9 +122,23 @@ class UsersScreen(WijkteamScreen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield Static("Laden…", id="users-summary")
-        yield row_table("users-table", COLUMNS)
+        yield row_table("users-table", self.columns)
         yield Static("", id="users-chosen")
         yield KeyBar()
+
+    @property
+    def columns(self) -> tuple[tuple[str, int], ...]:
+        return WIDE_COLUMNS if self.app.size.width >= WIDE_FROM else COLUMNS
+
+    def on_resize(self) -> None:
+        """Across WIDE_FROM: the columns for the new width, and the rows again."""
+        table = self.query_one("#users-table", DataTable)
+        widths = [column.width for column in table.ordered_columns]
+        if widths != [width for _, width in self.columns]:
+            table.clear(columns=True)
+            for label, width in self.columns:
+                table.add_column(label, width=width)
+            self._show(self.rows)
 
     def on_mount(self) -> None:
         self.show_top_bar()
@@ -154,7 +174,7 @@ class UsersScreen(WijkteamScreen[None]):
                 table.add_row(
                     *(
                         fit(cell, width, dim)
-                        for cell, (_, width) in zip(cells, COLUMNS, strict=True)
+                        for cell, (_, width) in zip(cells, self.columns, strict=True)
                     ),
                     key=row.name,
                 )
