@@ -19,6 +19,18 @@ def row_table(table_id: str, columns: tuple[tuple[str, int], ...]) -> DataTable[
     return table
 
 
+def has_columns(table: DataTable[Any], columns: tuple[tuple[str, int], ...]) -> bool:
+    """Whether `table` has exactly `columns` (labels and widths)."""
+    return [(str(c.label), c.width) for c in table.ordered_columns] == list(columns)
+
+
+def set_columns(table: DataTable[Any], columns: tuple[tuple[str, int], ...]) -> None:
+    """Empty `table` and give it `columns` (a terminal crossed a width where they change)."""
+    table.clear(columns=True)
+    for label, width in columns:
+        table.add_column(label, width=width)
+
+
 @contextmanager
 def place_kept(widget: DataTable[Any] | OptionList) -> Iterator[None]:
     """Refill `widget` inside this block, and the person keeps their place: the cursor goes

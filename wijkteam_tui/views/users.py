@@ -27,7 +27,7 @@ from wijkteam_tui.views.base import WIDE_FROM, WijkteamScreen
 from wijkteam_tui.views.confirm import ConfirmDialog
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.user import AddUserForm, PhoneForm
-from wijkteam_tui.views.tables import place_kept, row_table
+from wijkteam_tui.views.tables import has_columns, place_kept, row_table, set_columns
 from wijkteam_tui.views.text import counted, fit, literal
 from wijkteam_tui.views.topbar import TopBar
 
@@ -133,11 +133,8 @@ class UsersScreen(WijkteamScreen[None]):
     def on_resize(self) -> None:
         """Across WIDE_FROM: the columns for the new width, and the rows again."""
         table = self.query_one("#users-table", DataTable)
-        widths = [column.width for column in table.ordered_columns]
-        if widths != [width for _, width in self.columns]:
-            table.clear(columns=True)
-            for label, width in self.columns:
-                table.add_column(label, width=width)
+        if not has_columns(table, self.columns):
+            set_columns(table, self.columns)
             self._show(self.rows)
 
     def on_mount(self) -> None:

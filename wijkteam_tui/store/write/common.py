@@ -161,19 +161,15 @@ def record_change(session: Session, user_id: int, setting: str, old: object, new
 def close_agreements(session: Session, client: Client, on: date) -> None:
     """Closing the file: end every active agreement on `on`, marked as ended by closing with
     the end it had planned, so that reopening can offer to let it start again."""
-    planned = {
-        agreement.id: agreement.end_on
-        for agreement in session.scalars(
-            select(ContactAgreement).where(
-                ContactAgreement.client_id == client.id, ContactAgreement.active.is_(True)
-            )
+    for agreement in session.scalars(
+        select(ContactAgreement).where(
+            ContactAgreement.client_id == client.id, ContactAgreement.active.is_(True)
         )
-    }
-    for agreement in end_active_agreements(session, ContactAgreement.client_id == client.id, on):
-        before = planned[agreement.id]
-        if before is None or before > on:  # closing ended it, not its own plan
+    ):
+        if agreement.end_on is None or agreement.end_on > on:  # closing ends it, not its plan
             agreement.closed_with_file = True
-            agreement.end_before_closing = before
+            agreement.end_before_closing = agreement.end_on
+    end_active_agreements(session, ContactAgreement.client_id == client.id, on)
 
 
 def renew_agreements(session: Session, client: Client, renew: Collection[int], on: date) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, TabPane
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.views.detail import DetailScreen, Fields
-from wijkteam_tui.views.tables import place_kept, row_table
+from wijkteam_tui.views.tables import has_columns, place_kept, row_table, set_columns
 from wijkteam_tui.views.text import fit
 
 if TYPE_CHECKING:
@@ -101,20 +101,17 @@ class RowsPane(FilePane):
     def cleared(self) -> DataTable[object]:
         """The table, emptied to be filled again (with the columns for the terminal's width)."""
         table: DataTable[object] = self.query_one(f"#{self.TABLE_ID}", DataTable)
-        columns = self.columns
-        if [str(c.label) for c in table.ordered_columns] != [label for label, _ in columns]:
-            table.clear(columns=True)
-            for label, width in columns:
-                table.add_column(label, width=width)
-        else:
+        if has_columns(table, self.columns):
             table.clear()
+        else:
+            set_columns(table, self.columns)
         self._details = {}
         return table
 
     def on_resize(self) -> None:
         """Wider or narrower than NARROW_BELOW: the rows again, in the other columns."""
         table = self.query_one(f"#{self.TABLE_ID}", DataTable)
-        if self.NARROW_COLUMNS is not None and len(table.ordered_columns) != len(self.columns):
+        if self.NARROW_COLUMNS is not None and not has_columns(table, self.columns):
             with place_kept(table):
                 self.refill()
 
