@@ -12,6 +12,7 @@ from wijkteam_tui.domain.schedules import (
     REAL_CONTACT,
     DueState,
     Schedule,
+    due_moments,
     due_state,
     next_due,
     occurrences_missed,
@@ -173,3 +174,34 @@ def test_the_next_due_date_lies_after_the_last_contact(schedule, last_offset):
     last = schedule.start_on + timedelta(days=last_offset)
     due = next_due(schedule, last)
     assert due is None or due > last
+
+
+_RULES = (*RULES, "FREQ=MONTHLY", "FREQ=MONTHLY;BYDAY=1WE", "FREQ=DAILY;COUNT=12")
+
+
+@st.composite
+def _schedules(draw) -> Schedule:
+    start = draw(st.dates(date(2025, 1, 1), date(2026, 12, 31)))
+    end = draw(st.one_of(st.none(), st.dates(start, date(2027, 6, 30))))
+    if draw(st.booleans()):
+        return Schedule(start, interval_days=draw(st.integers(1, 45)), end_on=end)
+    return Schedule(start, rrule=draw(st.sampled_from(_RULES)), end_on=end)
+
+
+@given(
+    schedule=_schedules(),
+    last=st.one_of(st.none(), st.dates(date(2024, 6, 1), date(2027, 1, 31))),
+)
+def test_the_due_moments_are_next_due_applied_again_and_again(schedule, last):
+    """The one walk through a schedule gives what asking `next_due` each time gives."""
+    expected = []
+    due = next_due(schedule, last)
+    while due is not None and len(expected) < 60:
+        expected.append(due)
+        due = next_due(schedule, due)
+    walked = []
+    for due in due_moments(schedule, last):
+        walked.append(due)
+        if len(walked) == 60:
+            break
+    assert walked == expected

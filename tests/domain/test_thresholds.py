@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wijkteam_tui.domain.dates import format_short
+from wijkteam_tui.domain.reevaluation import next_change
 from wijkteam_tui.domain.schedules import Schedule
 from wijkteam_tui.domain.terms import Outcome, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
     DEFAULT_THRESHOLDS,
+    MAX_WINDOW_DAYS,
     AgreementFacts,
     AlertCondition,
     ClientFacts,
@@ -24,6 +27,7 @@ from wijkteam_tui.domain.thresholds import (
     limit_count,
     limit_days,
     out_of_view_cutoff,
+    reason_shown,
     reconcile,
     silent_days,
 )
@@ -52,7 +56,8 @@ def test_a_client_without_contact_for_more_than_42_days_is_out_of_view():
     facts = _facts(last_contact_on=TODAY - timedelta(days=43))
     (condition,) = evaluate(facts, TODAY, DEFAULTS, 0)
     assert condition.rule is ThresholdRule.OUT_OF_VIEW
-    assert "43 dagen geen contact" in condition.reason
+    since = format_short(TODAY - timedelta(days=43))
+    assert condition.reason == f"Uit beeld: geen contact sinds {since} (grens 42 dagen)."
     assert evaluate(_facts(last_contact_on=TODAY - timedelta(days=42)), TODAY, DEFAULTS, 0) == []
 
 
@@ -241,3 +246,117 @@ def test_an_episode_resolved_by_hand_reopens_only_when_it_escalates():
     signal = StoredAlert(2, same.fingerprint, True, same.reason, by_hand=True)
     assert reconcile([signal], [same]).reopen == []
     assert reconcile([signal], [worse]).reopen == [(2, worse)]
+
+
+# --- the day the passing of time alone changes something -----------------------------------
+
+
+def _holding(facts: ClientFacts, day: date, thresholds, grace: int) -> set[tuple[str, str]]:
+    """What holds on `day`, reading the observations the store reads on that day."""
+    seen = ClientFacts(
+        opened_on=facts.opened_on,
+        last_contact_on=facts.last_contact_on,
+        agreements=facts.agreements,
+        recent_moments=facts.recent_moments,
+        observations=[
+            o for o in facts.observations if o.observed_on > day - timedelta(days=MAX_WINDOW_DAYS)
+        ],
+    )
+    return {(c.fingerprint, c.reason) for c in evaluate(seen, day, thresholds, grace)}
+
+
+def _certain(facts: ClientFacts, day: date) -> bool:
+    """An agreement ends, or its snooze ended the day before: stored state changes anyway."""
+    return any(
+        a.active
+        and (
+            a.schedule.end_on == day
+            or (a.snoozed_until is not None and a.snoozed_until + timedelta(days=1) == day)
+        )
+        for a in facts.agreements
+    )
+
+
+def _agreement_facts(draw, index: int) -> AgreementFacts:
+    start = draw(st.dates(date(2025, 6, 1), TODAY + timedelta(days=20)))
+    end = draw(st.one_of(st.none(), st.dates(start, TODAY + timedelta(days=120))))
+    weekly = draw(st.booleans())
+    schedule = Schedule(
+        start_on=start,
+        interval_days=None if weekly else draw(st.integers(1, 60)),
+        rrule="FREQ=WEEKLY;BYDAY=TU" if weekly else None,
+        end_on=end,
+    )
+    return AgreementFacts(
+        id=index,
+        schedule=schedule,
+        last_contact_on=draw(st.one_of(st.none(), st.dates(date(2025, 6, 1), TODAY))),
+        active=end is None or end > TODAY,
+        snoozed_until=draw(
+            st.one_of(st.none(), st.dates(TODAY - timedelta(days=30), TODAY + timedelta(days=60)))
+        ),
+        who="Fenna",
+    )
+
+
+@st.composite
+def _facts_with_agreements(draw) -> ClientFacts:
+    base = draw(facts_strategy)
+    count = draw(st.integers(0, 3))
+    return ClientFacts(
+        opened_on=base.opened_on,
+        last_contact_on=base.last_contact_on,
+        agreements=[_agreement_facts(draw, i + 1) for i in range(count)],
+        recent_moments=base.recent_moments,
+        observations=base.observations,
+    )
+
+
+@st.composite
+def _thresholds(draw) -> dict[ThresholdRule, ThresholdSetting]:
+    off = draw(st.sets(st.sampled_from(list(ThresholdRule)), max_size=2))
+    return effective_thresholds(
+        [
+            ThresholdSetting(ThresholdRule.OUT_OF_VIEW, days=draw(st.integers(1, 90))),
+            ThresholdSetting(ThresholdRule.MISSED_IN_ROW, count=draw(st.integers(1, 5))),
+            ThresholdSetting(
+                ThresholdRule.OBSERVATION_FREQUENCY,
+                days=draw(st.integers(1, 366)),
+                count=draw(st.integers(1, 5)),
+            ),
+            *(ThresholdSetting(rule, enabled=False) for rule in off),
+        ]
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(facts=_facts_with_agreements(), thresholds=_thresholds(), grace=st.integers(0, 7))
+def test_nothing_changes_before_the_day_of_change_and_something_does_on_it(
+    facts, thresholds, grace
+):
+    changes_on = next_change(facts, TODAY, thresholds, grace)
+    now = _holding(facts, TODAY, thresholds, grace)
+    horizon = TODAY + timedelta(days=400)
+    day = TODAY + timedelta(days=1)
+    while day < (changes_on or horizon) and day < horizon:
+        assert _holding(facts, day, thresholds, grace) == now, f"changed {day}, not {changes_on}"
+        assert not _certain(facts, day), f"an agreement's end or snooze on {day}"
+        day += timedelta(days=1)
+    if changes_on is not None:
+        assert changes_on > TODAY
+        assert _holding(facts, changes_on, thresholds, grace) != now or _certain(facts, changes_on)
+
+
+def test_an_uit_beeld_reason_counts_its_days_where_it_is_shown_and_others_stay_as_stored():
+    (condition,) = evaluate(_facts(last_contact_on=TODAY - timedelta(days=50)), TODAY, DEFAULTS, 0)
+    since = format_short(TODAY - timedelta(days=50))
+    later = TODAY + timedelta(days=7)
+    shown = reason_shown(condition.rule, condition.reason, TODAY - timedelta(days=50), later)
+    assert shown == f"Uit beeld: 57 dagen geen contact sinds {since} (grens 42 dagen)."
+    never = _facts(last_contact_on=None, opened_on=TODAY - timedelta(days=45))
+    (condition,) = evaluate(never, TODAY, DEFAULTS, 0)
+    shown = reason_shown(condition.rule, condition.reason, never.opened_on, TODAY)
+    start = format_short(never.opened_on)
+    assert shown == f"Uit beeld: 45 dagen geen contact sinds de start op {start} (grens 42 dagen)."
+    other = "3 afgesproken contacten op rij gemist (Fenna)."
+    assert reason_shown(ThresholdRule.MISSED_IN_ROW, other, TODAY, later) == other

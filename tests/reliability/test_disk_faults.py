@@ -45,9 +45,10 @@ def _mount(where: Path, size_kib: int) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MiB file system of its own, unmounted afterwards."""
+    """An 8 MiB file system of its own, unmounted afterwards (room for a write-ahead log
+    of up to 1,000 pages beside a small register, before a test fills it)."""
     where = tmp_path / "schijf"
-    _mount(where, 4096)
+    _mount(where, 8192)
     yield where
     subprocess.run(["umount", "-l", str(where)], check=False)
 

@@ -766,9 +766,10 @@ def test_the_daily_sweep_raises_uit_beeld_once_a_day_for_an_open_register(regist
         for a in today_list(register, register.user.id, TODAY).alerts
         if a.rule is ThresholdRule.OUT_OF_VIEW
     ]
-    assert alert.reason.startswith("Uit beeld: 43 dagen geen contact")
+    assert alert.reason.startswith("Uit beeld: 43 dagen geen contact sinds")
     assert services.sweep_if_new_day(register, TODAY) == 0, "once a day"
-    assert services.sweep_if_new_day(register, TODAY + timedelta(days=1)) == 1, "the next day"
+    # Uit beeld stays what it is until there is contact: the next day has nothing to evaluate.
+    assert services.sweep_if_new_day(register, TODAY + timedelta(days=1)) == 0, "the next day"
 
 
 def test_screens_asking_for_the_sweep_at_the_same_moment_share_one(register, monkeypatch):

@@ -151,7 +151,9 @@ async def test_uit_beeld_shows_on_vandaag_of_a_register_nobody_opened_with_demo(
         assert isinstance(app.screen, TodayScreen)
         alerts = app.screen.query_one("#alerts", OptionList)
         reasons = [str(alerts.get_option_at_index(i).prompt) for i in range(alerts.option_count)]
-        assert any("Uit beeld: 43 dagen" in reason for reason in reasons), reasons
+        assert any("Uit beeld: 43 dagen geen contact sinds" in reason for reason in reasons), (
+            reasons
+        )
 
 
 async def test_passing_midnight_with_the_screen_open_runs_the_sweep_again(street: Street):

@@ -18,6 +18,7 @@ All functions are pure: `today` is a parameter.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -28,6 +29,9 @@ from dateutil.rrule import rrule, rrulestr
 from wijkteam_tui.domain.terms import Outcome
 
 SOON_DAYS = 7
+
+#: How far `occurrences_missed` counts: beyond this, another missed moment changes nothing.
+MISSED_COUNTED = 1000
 
 #: Outcomes that count as contact; "niet bereikt" is an attempt, not contact.
 REAL_CONTACT = (Outcome.GOOD, Outcome.CONCERNS)
@@ -157,20 +161,59 @@ def next_due(schedule: Schedule, last_contact_on: date | None) -> date | None:
     return due
 
 
+def due_moments(schedule: Schedule, last_contact_on: date | None) -> Iterator[date]:
+    """The due moments after the last real contact, in order: `next_due`, then `next_due` of
+    that moment, and so on, until the end date. An RRULE is walked once, not from its start
+    for every moment (a run of missed moments is counted on every evaluation)."""
+    if schedule.interval_days is not None:
+        due = next_due(schedule, last_contact_on)
+        step = timedelta(days=schedule.interval_days)
+        while due is not None:
+            yield due
+            due += step
+            if schedule.end_on is not None and due > schedule.end_on:
+                return
+        return
+    assert schedule.rrule is not None
+    rule = _parsed_rule(schedule.rrule, schedule.start_on)
+    if last_contact_on is None or last_contact_on < schedule.start_on:
+        start, inclusive = schedule.start_on, True
+    else:
+        start, inclusive = last_contact_on, False
+    previous = None
+    for found in rule.xafter(datetime(start.year, start.month, start.day), inc=inclusive):
+        due = found.date()
+        if schedule.end_on is not None and due > schedule.end_on:
+            return
+        # Every occurrence on one day is one due moment (and none on the contact's own day).
+        if due != previous and (inclusive or due > start):
+            yield due
+        previous = due
+
+
 def occurrences_missed(
     schedule: Schedule, last_contact_on: date | None, today: date, grace_days: int
 ) -> int:
     """How many due moments have passed (beyond the grace days) since the last real contact."""
-    missed = 0
-    last = last_contact_on
     limit = today - timedelta(days=grace_days)
-    while missed < 1000:
-        due = next_due(schedule, last)
-        if due is None or due >= limit:
-            return missed
+    missed = 0
+    for due in due_moments(schedule, last_contact_on):
+        if due >= limit or missed >= MISSED_COUNTED:
+            break
         missed += 1
-        last = due
     return missed
+
+
+def missed_counted_on(
+    schedule: Schedule, last_contact_on: date | None, grace_days: int, count: int
+) -> date | None:
+    """The first day on which `occurrences_missed` reaches `count`: the `count`-th due moment
+    after the last real contact plus the grace days has passed. None when the schedule ends
+    before it has that many due moments."""
+    for seen, due in enumerate(due_moments(schedule, last_contact_on), start=1):
+        if seen == count:
+            return due + timedelta(days=grace_days + 1)
+    return None
 
 
 def is_snoozed(snoozed_until: date | None, today: date) -> bool:

@@ -142,6 +142,17 @@ def is_out_of_view(last_contact_on: date | None, opened_on: date, today: date, l
     return silent_days(last_contact_on, opened_on, today) > limit
 
 
+def reason_shown(rule: ThresholdRule, reason: str, last_seen: date, today: date) -> str:
+    """An open alert's reason in a list of what needs attention on `today`: uit beeld with the
+    days it has lasted ("Uit beeld: 93 dagen geen contact sinds 21-08-2026 (grens 42 dagen)."),
+    counted from `last_seen` (the last real contact, or the opening). The stored reason leaves
+    the days out, so that it stays true while the episode lasts and nothing rewrites it."""
+    prefix = "Uit beeld: "
+    if rule is not ThresholdRule.OUT_OF_VIEW or not reason.startswith(prefix):
+        return reason
+    return f"{prefix}{(today - last_seen).days} dagen {reason.removeprefix(prefix)}"
+
+
 def effective_thresholds(
     team: Iterable[ThresholdSetting], client: Iterable[ThresholdSetting] = ()
 ) -> dict[ThresholdRule, ThresholdSetting]:
@@ -235,13 +246,14 @@ def _out_of_view(
     if not is_out_of_view(facts.last_contact_on, facts.opened_on, today, limit_days(setting)):
         return []
     since = facts.last_contact_on or facts.opened_on
-    silent = silent_days(facts.last_contact_on, facts.opened_on, today)
     episode = facts.last_contact_on.isoformat() if facts.last_contact_on else "geen"
     limit = f"grens {limit_days(setting)} dagen"
+    # No count of days in the reason: it stays true while the episode lasts, so that nothing
+    # needs rewriting it every day (the lists count the days when they show it).
     if facts.last_contact_on:
-        reason = f"Uit beeld: {silent} dagen geen contact (laatste {format_short(since)}; {limit})."
+        reason = f"Uit beeld: geen contact sinds {format_short(since)} ({limit})."
     else:
-        reason = f"Uit beeld: nog geen contact sinds de start op {format_short(since)} ({limit})."
+        reason = f"Uit beeld: geen contact sinds de start op {format_short(since)} ({limit})."
     return [
         AlertCondition(
             ThresholdRule.OUT_OF_VIEW,

@@ -153,8 +153,12 @@ class Client(Base):
     # direct matches first and say through whom the others were found.
     search_text: Mapped[str] = mapped_column(Text, default="")
     network_search_text: Mapped[str] = mapped_column(Text, default="")
-    # The day alerts were last evaluated; the daily sweep re-evaluates clients not seen today.
+    # The day alerts were last evaluated (time never runs backwards for a client).
     evaluated_on: Mapped[date | None] = mapped_column(Date)
+    # The first day on which the passing of time alone changes the client's alerts, due dates
+    # or agreements (domain.reevaluation.next_change): the daily sweep evaluates the clients whose
+    # day has come, and no others. None for a closed file, or when only a new record can.
+    reevaluate_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 

@@ -1,15 +1,17 @@
 """Keeping a client's stored state current inside a write transaction.
 
 After every write that concerns a client, `refresh_client` ends the agreements whose end date
-has come, recomputes the stored `next_due` of the client's agreements and of the client, and
+has come, recomputes the stored `next_due` of the client's agreements and of the client,
 re-evaluates the client's alerts (raise, reopen, update, resolve) with the pure rules of
-`domain.thresholds`. It reads only current state: the
+`domain.thresholds`, and stores the day on which the passing of time alone changes any of that
+(`reevaluate_on`, for the daily sweep). It reads only current state: the
 agreements, the contact moments since the last real contact, the observations of the last year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from wijkteam_tui.domain import thresholds as rules
 from wijkteam_tui.domain.agreements import has_ended, performer_text
 from wijkteam_tui.domain.phases import InformalMember
+from wijkteam_tui.domain.reevaluation import next_change
 from wijkteam_tui.domain.schedules import Schedule, is_snoozed, next_due
 from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Phase, ThresholdRule
 from wijkteam_tui.store.models import (
@@ -74,12 +77,19 @@ def thresholds_for(session: Session, client_id: int) -> dict[ThresholdRule, rule
             or_(Threshold.client_id.is_(None), Threshold.client_id == client_id)
         )
     ).all()
+    return _effective(rows, client_id)
+
+
+def _effective(
+    rows: Iterable[Threshold], client_id: int
+) -> dict[ThresholdRule, rules.ThresholdSetting]:
+    """The thresholds that hold for the client, from the team's rows and any of its own."""
 
     def settings(of_client: bool) -> list[rules.ThresholdSetting]:
         return [
             rules.ThresholdSetting(row.rule, row.enabled, row.days, row.count)
             for row in rows
-            if (row.client_id is not None) == of_client
+            if (row.client_id == client_id if of_client else row.client_id is None)
         ]
 
     return rules.effective_thresholds(settings(False), settings(True))
@@ -100,11 +110,115 @@ def refresh_client(
     Time never runs backwards for a client: when the computer's clock has been set back since
     the client was last evaluated, the rules still see the later day, so that no alert is
     resolved and raised again as a new episode, and no due date moves earlier."""
+    (result,) = refresh_clients(session, [client], today, settings, notes)
+    return result
+
+
+def refresh_clients(
+    session: Session,
+    clients: Sequence[Client],
+    today: date,
+    settings: TeamSettings,
+    notes: Mapping[str, str] | None = None,
+) -> list[RefreshResult]:
+    """`refresh_client` for many clients at once (the sweep's batches), reading what they need
+    in one query per kind of record instead of one per client."""
+    if not clients:
+        return []
+    records = _Records.read(session, clients, today)
+    evaluations = [_evaluate(session, client, records, today, settings) for client in clients]
+    stored = _stored_alerts(session, evaluations)
+    return [_apply(session, e, stored.get(e.client.id, []), notes) for e in evaluations]
+
+
+@dataclass
+class _Records:
+    """What evaluating a set of clients reads, by client id. Holding the rows also keeps the
+    agreements' members and users in the session, so that naming who performs each agreement
+    (`agreement_who`) reads nothing more."""
+
+    agreements: dict[int, list[ContactAgreement]]
+    moments: dict[int, list[rules.MomentFacts]]
+    observations: dict[int, list[rules.ObservationFacts]]
+    thresholds: list[Threshold]
+    people: list[object]
+
+    @classmethod
+    def read(cls, session: Session, clients: Sequence[Client], today: date) -> _Records:
+        ids = [c.id for c in clients]
+        agreements: dict[int, list[ContactAgreement]] = defaultdict(list)
+        for agreement in session.scalars(
+            select(ContactAgreement)
+            .where(ContactAgreement.client_id.in_(ids))
+            .order_by(ContactAgreement.id)
+        ):
+            agreements[agreement.client_id].append(agreement)
+        member_ids = {a.member_id for rows in agreements.values() for a in rows if a.member_id}
+        user_ids = {a.user_id for rows in agreements.values() for a in rows if a.user_id}
+        people: list[object] = []
+        if member_ids:
+            people += session.scalars(select(NetworkMember).where(NetworkMember.id.in_(member_ids)))
+        if user_ids:
+            people += session.scalars(select(User).where(User.id.in_(user_ids)))
+        # The contact moments since each client's last real contact, that contact included.
+        moments: dict[int, list[rules.MomentFacts]] = defaultdict(list)
+        for client_id, moment_id, on, outcome in session.execute(
+            select(
+                ContactMoment.client_id,
+                ContactMoment.id,
+                ContactMoment.occurred_on,
+                ContactMoment.outcome,
+            )
+            .join(Client, Client.id == ContactMoment.client_id)
+            .where(
+                ContactMoment.client_id.in_(ids),
+                or_(
+                    Client.last_contact_on.is_(None),
+                    ContactMoment.occurred_on >= Client.last_contact_on,
+                ),
+            )
+            .order_by(ContactMoment.occurred_on.desc(), ContactMoment.id.desc())
+        ):
+            moments[client_id].append(
+                rules.MomentFacts(occurred_on=on, outcome=outcome, id=moment_id)
+            )
+        # Of the last MAX_WINDOW_DAYS (a client whose clock ran ahead reads a shorter window,
+        # see `_evaluate`).
+        observations: dict[int, list[rules.ObservationFacts]] = defaultdict(list)
+        for client_id, observation_id, on, phase in session.execute(
+            select(
+                Observation.client_id, Observation.id, Observation.observed_on, Observation.phase
+            ).where(
+                Observation.client_id.in_(ids),
+                Observation.observed_on > today - timedelta(days=rules.MAX_WINDOW_DAYS),
+            )
+        ):
+            observations[client_id].append(rules.ObservationFacts(observation_id, on, phase))
+        thresholds = list(
+            session.scalars(
+                select(Threshold).where(
+                    or_(Threshold.client_id.is_(None), Threshold.client_id.in_(ids))
+                )
+            )
+        )
+        return cls(agreements, moments, observations, thresholds, people)
+
+
+@dataclass
+class _Evaluation:
+    client: Client
+    day: date
+    conditions: list[rules.AlertCondition]
+
+
+def _evaluate(
+    session: Session, client: Client, records: _Records, today: date, settings: TeamSettings
+) -> _Evaluation:
+    """End what has ended, store the due dates, and find the conditions that hold and the next
+    day on which that changes by time alone (stored as `reevaluate_on`)."""
     if client.evaluated_on is not None and client.evaluated_on > today:
         today = client.evaluated_on
-    agreements = session.scalars(
-        select(ContactAgreement).where(ContactAgreement.client_id == client.id)
-    ).all()
+    agreements = records.agreements.get(client.id, [])
     client_due: date | None = None
     for agreement in agreements:
         if agreement.active and has_ended(agreement.end_on, today):
@@ -121,9 +235,10 @@ def refresh_client(
     if client.next_due != client_due:
         client.next_due = client_due
 
-    closed = client.phase is Phase.CLOSED
     conditions: list[rules.AlertCondition] = []
-    if not closed:
+    reevaluate_on: date | None = None
+    if client.phase is not Phase.CLOSED:
+        window_starts = today - timedelta(days=rules.MAX_WINDOW_DAYS)
         facts = rules.ClientFacts(
             opened_on=client.opened_on,
             last_contact_on=client.last_contact_on,
@@ -138,27 +253,53 @@ def refresh_client(
                 )
                 for a in agreements
             ],
-            recent_moments=_moments_since_last_real_contact(session, client),
+            recent_moments=records.moments.get(client.id, []),
             observations=[
-                rules.ObservationFacts(o.id, o.observed_on, o.phase)
-                for o in session.scalars(
-                    select(Observation).where(
-                        Observation.client_id == client.id,
-                        Observation.observed_on > today - timedelta(days=rules.MAX_WINDOW_DAYS),
-                    )
-                )
+                o for o in records.observations.get(client.id, []) if o.observed_on > window_starts
             ],
         )
-        conditions = rules.evaluate(
-            facts, today, thresholds_for(session, client.id), settings.grace_days
+        thresholds = _effective(records.thresholds, client.id)
+        conditions = rules.evaluate(facts, today, thresholds, settings.grace_days)
+        reevaluate_on = next_change(facts, today, thresholds, settings.grace_days)
+    client.evaluated_on = today
+    if client.reevaluate_on != reevaluate_on:
+        client.reevaluate_on = reevaluate_on
+    return _Evaluation(client, today, conditions)
+
+
+def _stored_alerts(session: Session, evaluations: Sequence[_Evaluation]) -> dict[int, list[Alert]]:
+    """Per client, its unresolved alerts and any resolved one of a condition that holds again."""
+    ids = [e.client.id for e in evaluations]
+    wanted = {(e.client.id, c.fingerprint) for e in evaluations for c in e.conditions}
+    found: dict[int, list[Alert]] = defaultdict(list)
+    for alert in session.scalars(
+        select(Alert)
+        .where(
+            Alert.client_id.in_(ids),
+            or_(
+                Alert.status != AlertStatus.RESOLVED,
+                Alert.fingerprint.in_({fingerprint for _, fingerprint in wanted}),
+            ),
         )
-    fingerprints = [c.fingerprint for c in conditions]
-    stored = session.scalars(
-        select(Alert).where(
-            Alert.client_id == client.id,
-            or_(Alert.status != AlertStatus.RESOLVED, Alert.fingerprint.in_(fingerprints)),
-        )
-    ).all()
+        .order_by(Alert.id)
+    ):
+        if (
+            alert.status is not AlertStatus.RESOLVED
+            or (alert.client_id, alert.fingerprint) in wanted
+        ):
+            found[alert.client_id].append(alert)
+    return found
+
+
+def _apply(
+    session: Session,
+    evaluation: _Evaluation,
+    stored: Sequence[Alert],
+    notes: Mapping[str, str] | None,
+) -> RefreshResult:
+    """Raise, reopen, reword and resolve the client's alerts so that they say what holds."""
+    client, today = evaluation.client, evaluation.day
+    closed = client.phase is Phase.CLOSED
     by_id = {a.id: a for a in stored}
     changes = rules.reconcile(
         [
@@ -171,7 +312,7 @@ def refresh_client(
             )
             for a in stored
         ],
-        conditions,
+        evaluation.conditions,
         closed=closed,
         notes=notes,
     )
@@ -199,23 +340,10 @@ def refresh_client(
         alert.status = AlertStatus.RESOLVED
         alert.resolved_on = today
         alert.resolution_note = note
-    client.evaluated_on = today
     return RefreshResult(
         raised=[c.reason for c in changes.raise_new] + [c.reason for _, c in changes.reopen],
         resolved=[note for _, note in changes.resolve],
     )
-
-
-def _moments_since_last_real_contact(session: Session, client: Client) -> list[rules.MomentFacts]:
-    query = select(ContactMoment.id, ContactMoment.occurred_on, ContactMoment.outcome).where(
-        ContactMoment.client_id == client.id
-    )
-    if client.last_contact_on is not None:
-        query = query.where(ContactMoment.occurred_on >= client.last_contact_on)
-    rows = session.execute(
-        query.order_by(ContactMoment.occurred_on.desc(), ContactMoment.id.desc())
-    ).all()
-    return [rules.MomentFacts(occurred_on=on, outcome=outcome, id=mid) for mid, on, outcome in rows]
 
 
 def informal_members(session: Session, client_id: int, today: date) -> list[InformalMember]:

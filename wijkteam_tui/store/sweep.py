@@ -7,50 +7,46 @@ from __future__ import annotations
 import threading
 import weakref
 from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, select
 
-from wijkteam_tui.domain.schedules import overdue_cutoff
-from wijkteam_tui.domain.terms import AlertStatus, Phase, ThresholdRule
-from wijkteam_tui.domain.thresholds import (
-    ThresholdSetting,
-    effective_thresholds,
-    limit_days,
-)
+from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.audit import chain, log
-from wijkteam_tui.store.due import silent_past
-from wijkteam_tui.store.models import Alert, Client, ContactAgreement, TeamSettings, Threshold
+from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.read.team import snapshot_written, write_daily_snapshot
-from wijkteam_tui.store.refresh import refresh_client
+from wijkteam_tui.store.refresh import refresh_clients
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import team_settings
 
 
 def evaluate_stale_clients(register: Register, today: date, batch: int = 500) -> int:
-    """Re-evaluate the clients whose alerts the passing of time alone can change, so that
-    uit beeld, missed contacts and lapsed frequency windows are current today.
+    """Re-evaluate the clients whose alerts, due dates or agreements the passing of time alone
+    changes by today, so that uit beeld, missed contacts, lapsed frequency windows, ended
+    agreements and snoozes are current today.
 
-    Only candidates are read: open clients not yet evaluated today that are silent for longer
-    than the shortest uit-beeld limit, have an overdue agreement, an agreement whose end date
-    came, or a snooze that ended, or have an open frequency alert. Runs in batches of short
-    transactions so that others can write in between. Returns how many clients were evaluated.
+    Each client carries the day that happens (`Client.reevaluate_on`, stored whenever it is
+    evaluated), so only the clients whose day has come are read, through that column's index;
+    a client nothing happened to since its last evaluation is not touched. Runs in batches of
+    short transactions, in id order, so that others can write in between and no client is
+    evaluated twice in one sweep. Returns how many clients were evaluated.
 
     The system's upkeep, not a person's action: each batch is one audit event (in its own
     transaction, as every change is), not one per alert it raises or resolves."""
     done = 0
+    after = 0
     while True:
         with register.write() as session:
             chain.quiet(session)
             settings = team_settings(session)
             clients = session.scalars(
-                select(Client).where(_stale_candidate(session, today, settings)).limit(batch)
+                select(Client)
+                .where(_due_for_evaluation(today), Client.id > after)
+                .order_by(Client.id)
+                .limit(batch)
             ).all()
             if not clients:
                 return done
-            for client in clients:
-                refresh_client(session, client, today, settings)
+            refresh_clients(session, clients, today, settings)
             chain.note(
                 session,
                 chain.Event(
@@ -58,6 +54,12 @@ def evaluate_stale_clients(register: Register, today: date, batch: int = 500) ->
                 ),
             )
             done += len(clients)
+            after = clients[-1].id
+
+
+def _due_for_evaluation(today: date) -> ColumnElement[bool]:
+    """The open clients whose stored state the passing of time changes by `today`."""
+    return and_(Client.reevaluate_on <= today, Client.phase != Phase.CLOSED)
 
 
 class _Day:
@@ -106,46 +108,3 @@ def sweep_if_new_day(register: Register, today: date) -> int:
         log.prune(register, today)
         day.swept_on = today
         return done
-
-
-def _stale_candidate(session: Session, today: date, settings: TeamSettings) -> Any:
-    rows = session.scalars(
-        select(Threshold).where(Threshold.rule == ThresholdRule.OUT_OF_VIEW)
-    ).all()
-    team = effective_thresholds(
-        ThresholdSetting(r.rule, r.enabled, r.days) for r in rows if r.client_id is None
-    )[ThresholdRule.OUT_OF_VIEW]
-    # The team's limit counts even when the team switched the rule off: a client may switch it
-    # back on for themselves without naming days of their own.
-    overrides = [
-        r.days for r in rows if r.client_id is not None and r.enabled and r.days is not None
-    ]
-    shortest = min([limit_days(team), *overrides])
-    snooze_ended = exists().where(
-        ContactAgreement.client_id == Client.id,
-        ContactAgreement.snoozed_until.is_not(None),
-        ContactAgreement.snoozed_until < today,
-        or_(Client.evaluated_on.is_(None), ContactAgreement.snoozed_until >= Client.evaluated_on),
-    )
-    # An agreement whose end date came since: it ends, and is due or late no more.
-    agreement_ended = exists().where(
-        ContactAgreement.client_id == Client.id,
-        ContactAgreement.active.is_(True),
-        ContactAgreement.end_on <= today,
-    )
-    frequency_alert = exists().where(
-        Alert.client_id == Client.id,
-        Alert.rule == ThresholdRule.OBSERVATION_FREQUENCY,
-        Alert.status != AlertStatus.RESOLVED,
-    )
-    return and_(
-        Client.phase != Phase.CLOSED,
-        or_(Client.evaluated_on.is_(None), Client.evaluated_on < today),
-        or_(
-            silent_past(today, shortest),
-            Client.next_due < overdue_cutoff(today, settings.grace_days),
-            snooze_ended,
-            agreement_ended,
-            frequency_alert,
-        ),
-    )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
 from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.reevaluation import next_change
 from wijkteam_tui.domain.retention import DEFAULT_TERMS, retention_until
 from wijkteam_tui.domain.schedules import REAL_CONTACT, Schedule, next_due
 from wijkteam_tui.domain.search import client_search_text, network_search_text
@@ -364,7 +365,9 @@ def add_client(
         recent_moments=[
             m for m in all_moments if client_last is None or m.occurred_on >= client_last
         ],
-        observations=[o for o in observations if o.observed_on > today - timedelta(days=366)],
+        observations=[
+            o for o in observations if o.observed_on > today - timedelta(days=rules.MAX_WINDOW_DAYS)
+        ],
         closed=phase is Phase.CLOSED,
     )
     for condition in rules.evaluate(facts, today, thresholds, grace):
@@ -422,6 +425,7 @@ def add_client(
             "search_text": client_search_text(name, number, street, house, postcode),
             "network_search_text": network_search_text(member_names),
             "evaluated_on": today,
+            "reevaluate_on": next_change(facts, today, thresholds, grace),
             "created_at": now,
             "updated_at": now,
             "version": 1,

@@ -325,7 +325,7 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             today,
             [(a.member_id, a.user_id) for a in agreements if a.active],
         )
-        alerts = open_alerts(session.connection(), Client.id == client_id)
+        alerts = open_alerts(session.connection(), Client.id == client_id, today)
         waiting = sign_offs(session.connection(), SignOffRequest.client_id == client_id)
         thresholds = _client_thresholds(session, client_id)
         missing = ""

@@ -5,12 +5,14 @@ show them alike)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.terms import AlertStatus, SignOffStatus
+from wijkteam_tui.domain.thresholds import reason_shown
 from wijkteam_tui.store.models import Alert, Client, SignOffRequest, User
 from wijkteam_tui.store.records import AlertItem, RefusalItem, SignOffItem
 
@@ -71,8 +73,9 @@ def refusals(conn: Connection, user_id: int) -> list[RefusalItem]:
     return [RefusalItem(*row) for row in rows]
 
 
-def open_alerts(conn: Connection, condition: Any) -> list[AlertItem]:
-    """The open and confirmed alerts of the clients in `condition`, oldest first."""
+def open_alerts(conn: Connection, condition: Any, today: date) -> list[AlertItem]:
+    """The open and confirmed alerts of the clients in `condition`, oldest first, each reason
+    as it reads on `today` (`domain.thresholds.reason_shown`)."""
     rows = conn.execute(
         select(
             Alert.id,
@@ -83,9 +86,22 @@ def open_alerts(conn: Connection, condition: Any) -> list[AlertItem]:
             Alert.reason,
             Alert.raised_on,
             Alert.status,
+            func.coalesce(Client.last_contact_on, Client.opened_on),
         )
         .join(Client, Client.id == Alert.client_id)
         .where(condition, Alert.status != AlertStatus.RESOLVED)
         .order_by(Alert.raised_on, Client.name)
     ).all()
-    return [AlertItem(*row) for row in rows]
+    return [
+        AlertItem(
+            alert_id,
+            client_id,
+            number,
+            name,
+            rule,
+            reason_shown(rule, reason, last_seen, today),
+            raised_on,
+            status,
+        )
+        for alert_id, client_id, number, name, rule, reason, raised_on, status, last_seen in rows
+    ]

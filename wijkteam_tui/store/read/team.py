@@ -441,7 +441,7 @@ def team_detail(
             limit=overdue_cutoff(today, grace_days(conn)),
             today=today,
         )
-        alerts = open_alerts(conn, mine)
+        alerts = open_alerts(conn, mine, today)
     overdue.sort(key=lambda item: (-item.days_overdue, item.client_name))
     alerts.sort(key=lambda alert: (not is_urgent(alert.rule), alert.raised_on))
     return overdue, alerts

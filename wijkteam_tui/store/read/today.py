@@ -173,7 +173,7 @@ def today_list(
         overdue_limit = overdue_cutoff(today, grace)
         overdue = [i for i in items if i.next_due < overdue_limit]
         soon = [i for i in items if i.next_due >= overdue_limit]
-        alerts = open_alerts(conn, Client.casemanager_id == user_id)
+        alerts = open_alerts(conn, Client.casemanager_id == user_id, today)
         out_of_view = _out_of_view(conn, user_id, today)
         return TodayList(
             overdue=overdue,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.terms import AlertStatus, Phase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
+    DEFAULT_THRESHOLDS,
     FINGERPRINT_PREFIX,
     ThresholdSetting,
     describe,
@@ -28,6 +29,7 @@ from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     acting_user,
+    evaluate_again,
     existing_client,
     optional_text,
     record_change,
@@ -106,14 +108,18 @@ def set_threshold(
     if count is not None and not 1 <= count <= 50:
         raise ValidationError("Het aantal is 1 tot 50.", "count")
     with register.write() as session:
+        row = _threshold_row(session, client_id, rule)
+        before = _threshold_text(rule, row)
+        if client_id is None and before != describe(ThresholdSetting(rule, enabled, days, count)):
+            # Every client's next change of state may come sooner (the clients governed now are
+            # evaluated at once below; the others by the next sweep).
+            evaluate_again(session)
         client = existing_client(session, client_id) if client_id is not None else None
         team = ThresholdSetting(rule, enabled, days, count) if client is None else None
         governed = _governed(session, rule, today, client=client, team=team)
-        row = _threshold_row(session, client_id, rule)
         if row is None:
             row = Threshold(client_id=client_id, rule=rule)
             session.add(row)
-        before = _threshold_text(rule, row)
         row.enabled, row.days, row.count, row.reason = enabled, days, count, reason
         if acting is not None and _threshold_text(rule, row) != before:
             record_change(
@@ -123,8 +129,11 @@ def set_threshold(
         return _reevaluate(session, rule, governed, today)
 
 
-def _threshold_text(rule: ThresholdRule, row: Threshold) -> str:
-    """A team threshold in words, for the settings' history ("na 42 dagen zonder contact")."""
+def _threshold_text(rule: ThresholdRule, row: Threshold | None) -> str:
+    """A team threshold in words, for the settings' history ("na 42 dagen zonder contact");
+    without a row of its own, the built-in default."""
+    if row is None:
+        return describe(DEFAULT_THRESHOLDS[rule])
     enabled = True if row.enabled is None else row.enabled
     return describe(ThresholdSetting(rule, enabled, row.days, row.count))
 

@@ -1,6 +1,6 @@
 """What the write services share: who is acting, the version check that refuses a stale
 edit, lookups that refuse in Dutch when a row is missing, text checks, the client's search
-index and summary, and the settings' history."""
+index and summary, the settings' history, and what a changed team setting asks of the sweep."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.agreements import why_not_renewed
 from wijkteam_tui.domain.fields import FieldError, clean_name
 from wijkteam_tui.domain.search import client_search_text, network_search_text
+from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.models import (
     Client,
@@ -33,6 +34,20 @@ def team_settings(session: Session) -> TeamSettings:
     settings = session.get(TeamSettings, 1)
     assert settings is not None, "a register always has team settings"
     return settings
+
+
+def evaluate_again(session: Session) -> None:
+    """A team threshold or the grace days changed: the day each open client's state changes by
+    time alone (`Client.reevaluate_on`) was computed with the old ones and may come sooner now,
+    so every open client is due for the sweep again (which stores its new day).
+
+    Call before the transaction loads clients: their loaded rows would not see this."""
+    session.execute(
+        update(Client)
+        .where(Client.phase != Phase.CLOSED)
+        .values(reevaluate_on=func.coalesce(Client.evaluated_on, Client.opened_on)),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def existing_client(session: Session, client_id: int) -> Client:

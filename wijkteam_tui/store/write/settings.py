@@ -12,6 +12,7 @@ from wijkteam_tui.store.review import TeamSettingsInput
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
     check_version,
+    evaluate_again,
     record_change,
     team_settings,
 )
@@ -96,4 +97,7 @@ def update_team_settings(register: Register, version: int, data: TeamSettingsInp
                 record_change(session, user_id, SETTING_LABELS[name], old, new)
                 setattr(settings, name, new)
                 changed.append(SETTING_LABELS[name])
+                if name == "grace_days":
+                    # Missed contacts count from other days now.
+                    evaluate_again(session)
         return changed
