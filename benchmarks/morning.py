@@ -27,7 +27,7 @@ from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.last_seen import STATE_ENV
 from wijkteam_tui.store.opening import create_register, open_unlocked
 from wijkteam_tui.store.read.today import today_list
-from wijkteam_tui.store.sweep import sweep_if_new_day
+from wijkteam_tui.store.sweep import daily_sweep
 
 PASSPHRASE = "benchmark wachtwoord"
 DAYS_AWAY = (1, 3, 14)
@@ -58,7 +58,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
         register, _ = create_register(original, "bench", PASSPHRASE, demo=True)
         started = time.perf_counter()
         generate(register, clients, base)
-        sweep_if_new_day(register, base)  # last used that day: its sweep is done
+        daily_sweep(register, base)  # last used that day: its sweep is done
         figures["generated_seconds"] = round(time.perf_counter() - started, 1)
         register.close()
         for days in DAYS_AWAY:
@@ -75,7 +75,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
             try:
                 assert opened.user is not None
                 started = time.perf_counter()
-                evaluated = sweep_if_new_day(opened, today)
+                evaluated = daily_sweep(opened, today)
                 sweep = time.perf_counter() - started
                 started = time.perf_counter()
                 today_list(opened, opened.user.id, today, teamleider=True)

@@ -201,3 +201,39 @@ def test_the_digest_gives_figures_per_medewerker_and_names_no_client(team_db: Pa
     assert own.returncode == 0, own.stderr
     assert "bram: 1 cliënt" in own.stdout
     assert "Team:" not in own.stdout and "anna" not in own.stdout
+
+
+def test_sweep_for_a_timer_brings_the_signals_up_to_date_once(tmp_path: Path):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from wijkteam_tui.domain.terms import ThresholdRule
+    from wijkteam_tui.store.models import Alert
+
+    db = tmp_path / "register.db"
+    init = run_cli("init", "--db", str(db), "--user", "anna", env={"WIJKTEAM_PASSPHRASE": ANNA})
+    assert init.returncode == 0, init.stderr
+    long_ago = date.today() - timedelta(days=60)
+    register = open_register(db, "anna", ANNA)
+    try:
+        services.create_client(
+            register,
+            ClientInput(name="Kees Bakker", opened_on=long_ago, casemanager_id=register.user.id),
+            long_ago,
+        )
+    finally:
+        register.close()
+    env = {"WIJKTEAM_PASSPHRASE": ANNA}
+    first = run_cli("sweep", "--db", str(db), "--user", "anna", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Signalen bijgewerkt tot" in first.stdout and ": 1 cliënt opnieuw" in first.stdout
+    again = run_cli("sweep", "--db", str(db), "--user", "anna", env=env)
+    assert again.returncode == 0 and ": 0 cliënten opnieuw" in again.stdout, again.stdout
+    register = open_register(db, "anna", ANNA)
+    try:
+        with register.read() as session:
+            rules = session.scalars(select(Alert.rule)).all()
+        assert rules == [ThresholdRule.OUT_OF_VIEW]
+    finally:
+        register.close()

@@ -316,14 +316,13 @@ class WijkteamApp(App[None]):
             self.screen.action_reload()
 
     def sweep(self, register: Register) -> None:
-        """The daily sweep, once per day (call from a worker thread before reading lists).
-
-        Alerts that only the passing of time raises (uit beeld, missed contacts) are raised
-        whenever a register is opened and again when an open session passes midnight."""
+        """The daily sweep (call from a worker thread before reading lists): alerts that only
+        the passing of time raises are raised whenever a register is opened and again when an
+        open session passes midnight (one indexed read when no client's day has come)."""
         # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.sweep import sweep_if_new_day
+        from wijkteam_tui.store.sweep import daily_sweep
 
-        sweep_if_new_day(register, self.clock())
+        daily_sweep(register, self.clock())
 
     def log_access(self, *events: Event) -> None:
         """Append `events` to the audit log in a worker (a failure is told, see below)."""

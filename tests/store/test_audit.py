@@ -263,7 +263,7 @@ def test_the_daily_sweep_is_one_event_not_one_per_alert(register, fatima):
 
     before = len(log.events(register))
     later = TODAY + timedelta(days=60)
-    assert services.sweep_if_new_day(register, later) >= 1
+    assert services.daily_sweep(register, later) >= 1
     new = log.events(register)[before:]
     assert [(e.action, e.object_type) for e in new] == [("sweep", "register")]
     assert new[0].detail.endswith("cliënten opnieuw beoordeeld")

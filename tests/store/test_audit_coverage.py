@@ -254,8 +254,8 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         assert services.refusals_seen(register, m.client.id) == 1
         return "sign_off_requests", str(m.ids["request"].id)
 
-    def sweep_if_new_day(_m: Made) -> tuple[str, str]:
-        assert services.sweep_if_new_day(register, LATER) >= 1
+    def daily_sweep(_m: Made) -> tuple[str, str]:
+        assert services.daily_sweep(register, LATER) >= 1
         return "register", ""
 
     def evaluate_stale_clients(_m: Made) -> tuple[str, str]:
@@ -314,7 +314,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         add_agreement, update_agreement, snooze_agreement, end_agreement, end_member, log_contact,
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
-        decide_sign_off, refusals_seen, sweep_if_new_day, evaluate_stale_clients, reassign_clients,
+        decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,
         update_team_settings, record_export, extend_retention, erase_client, add_user,
         set_phone, reset_passphrase, deactivate_user,
     ]  # fmt: skip

@@ -75,7 +75,7 @@ def test_an_agreement_whose_end_date_passes_is_no_longer_late_anywhere(register,
         "team": 1,
     }
     later = TODAY + timedelta(days=56)
-    services.sweep_if_new_day(register, later)
+    services.daily_sweep(register, later)
     assert _overdue_everywhere(register, client.id, later) == {
         "vandaag": 0,
         "overdue": 0,
@@ -130,7 +130,7 @@ def test_the_sweep_ends_an_agreement_within_the_grace_days_on_its_end_date(regis
     services.end_agreement(register, visit.id, TODAY + timedelta(days=16), TODAY)
     # Due on 6 December, late only after 11 December: on the end date (8 December) nothing is
     # late yet, and the sweep still has to see that the agreement ended.
-    services.sweep_if_new_day(register, TODAY + timedelta(days=16))
+    services.daily_sweep(register, TODAY + timedelta(days=16))
     with register.read() as session:
         stored = session.get(ContactAgreement, visit.id)
         assert stored is not None
@@ -153,7 +153,7 @@ def test_putting_an_agreement_aside_resolves_its_alert_saying_until_when_and_why
     )
     assert "contact" not in missed.resolution_note
     # When the snooze is over and still nobody visited, the same episode opens again.
-    services.sweep_if_new_day(register, until + timedelta(days=1))
+    services.daily_sweep(register, until + timedelta(days=1))
     (missed,) = _alerts(register, client.id, ThresholdRule.MISSED_IN_ROW)
     assert missed.status is AlertStatus.OPEN
 
@@ -179,7 +179,7 @@ def _silent_client(register, name: str, days: int):
 def test_a_raised_team_limit_resolves_uit_beeld_at_once_and_renews_the_reasons(register):
     fifty = _silent_client(register, "Henk Bakker", 50)
     seventy = _silent_client(register, "Ria Smit", 70)
-    services.sweep_if_new_day(register, TODAY)
+    services.daily_sweep(register, TODAY)
     for client in (fifty, seventy):
         alert = _alerts(register, client.id, ThresholdRule.OUT_OF_VIEW)[-1]
         assert alert.status is AlertStatus.OPEN and "grens 42 dagen" in alert.reason
@@ -195,7 +195,7 @@ def test_a_raised_team_limit_resolves_uit_beeld_at_once_and_renews_the_reasons(r
 
 def test_a_lowered_team_limit_raises_uit_beeld_the_same_day(register):
     quiet = _silent_client(register, "Henk Bakker", 35)
-    services.sweep_if_new_day(register, TODAY)
+    services.daily_sweep(register, TODAY)
     before = _alerts(register, quiet.id, ThresholdRule.OUT_OF_VIEW)
     assert [a.status for a in before] == [AlertStatus.RESOLVED], "only the one before contact"
     done = services.set_threshold(register, None, ThresholdRule.OUT_OF_VIEW, days=30, today=TODAY)

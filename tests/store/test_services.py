@@ -760,46 +760,43 @@ def test_the_daily_sweep_raises_uit_beeld_once_a_day_for_an_open_register(regist
     _client_last_seen_43_days_ago(register, TODAY)
     assert _uit_beeld_alerts(register, TODAY) == [], "nothing has looked at the client yet"
 
-    assert services.sweep_if_new_day(register, TODAY) == 1
+    assert services.daily_sweep(register, TODAY) == 1
     (alert,) = [
         a
         for a in today_list(register, register.user.id, TODAY).alerts
         if a.rule is ThresholdRule.OUT_OF_VIEW
     ]
     assert alert.reason.startswith("Uit beeld: 43 dagen geen contact sinds")
-    assert services.sweep_if_new_day(register, TODAY) == 0, "once a day"
+    assert services.daily_sweep(register, TODAY) == 0, "once a day"
     # Uit beeld stays what it is until there is contact: the next day has nothing to evaluate.
-    assert services.sweep_if_new_day(register, TODAY + timedelta(days=1)) == 0, "the next day"
+    assert services.daily_sweep(register, TODAY + timedelta(days=1)) == 0, "the next day"
 
 
 def test_screens_asking_for_the_sweep_at_the_same_moment_share_one(register, monkeypatch):
     import threading
-    import time
 
-    _client_last_seen_43_days_ago(register, TODAY)
-    sweeps = []
-    real_sweep = services.evaluate_stale_clients
+    client = _client_last_seen_43_days_ago(register, TODAY)
+    evaluated = []
+    real = sweep.refresh_clients
 
-    def slow_sweep(register_, today):
-        sweeps.append(today)
-        # Long enough for every other screen to arrive while this sweep still runs.
-        time.sleep(0.2)
-        return real_sweep(register_, today)
+    def counted(session, clients, today, settings, notes=None):  # type: ignore[no-untyped-def]
+        evaluated.extend(c.id for c in clients)
+        return real(session, clients, today, settings, notes)
 
-    monkeypatch.setattr(sweep, "evaluate_stale_clients", slow_sweep)
+    monkeypatch.setattr(sweep, "refresh_clients", counted)
     start = threading.Barrier(4)
     results = []
 
     def screen() -> None:
         start.wait()
-        results.append(services.sweep_if_new_day(register, TODAY))
+        results.append(services.daily_sweep(register, TODAY))
 
     threads = [threading.Thread(target=screen) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sweeps == [TODAY]
+    assert evaluated == [client.id], "evaluated once, whoever came first"
     assert sorted(results) == [0, 0, 0, 1]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import PASSPHRASE
 from tests.store.conftest import TODAY
 from wijkteam_tui.domain.terms import (
     Channel,
@@ -30,6 +31,7 @@ from wijkteam_tui.domain.terms import (
 from wijkteam_tui.store import services, sweep
 from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.edit import team_settings_for_edit
 from wijkteam_tui.store.records import (
     AgreementInput,
@@ -253,3 +255,36 @@ def test_a_generated_register_swept_day_by_day_misses_nothing_and_wastes_nothing
 def test_a_register_untouched_for_30_days_is_swept_once_correctly(register, monkeypatch):
     generate(register, 150, TODAY, seed=6)
     assert _sweep_checked(register, TODAY + 30 * DAY, monkeypatch) > 0
+
+
+def test_two_processes_sweeping_at_once_evaluate_each_client_once(new_register, monkeypatch):
+    """Two openings of one register (two processes, or two colleagues on a team server) that
+    sweep at the same moment: one sweeps, the other finds the clients done (on the server it
+    waits for the sweep's advisory lock)."""
+    import threading
+
+    first = new_register.register
+    generate(first, 60, TODAY, seed=8)
+    second = open_register(new_register.path, "anna", PASSPHRASE)
+    try:
+        later = TODAY + 20 * DAY
+        with first.read() as session:
+            due = set(session.scalars(select(Client.id).where(Client.reevaluate_on <= later)))
+        assert due, "time changes some of them"
+        start = threading.Barrier(2)
+        results: list[int] = []
+
+        def sweeper(register) -> None:  # type: ignore[no-untyped-def]
+            start.wait()
+            results.append(services.daily_sweep(register, later))
+
+        with _evaluated(monkeypatch) as seen:
+            threads = [threading.Thread(target=sweeper, args=(r,)) for r in (first, second)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert sorted(seen) == sorted(due), "each client once"
+        assert sum(results) == len(due)
+    finally:
+        second.close()

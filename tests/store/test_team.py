@@ -83,7 +83,7 @@ def team_register(register, bram, fatima):
         register, ClientInput("Joop Dekker", OPENED, casemanager_id=anna_id), TODAY
     )
     services.change_phase(register, joop.id, Phase.CLOSED, "Verhuisd.", TODAY)
-    services.sweep_if_new_day(register, TODAY)
+    services.daily_sweep(register, TODAY)
     return anna_id, bram_id
 
 
@@ -177,7 +177,7 @@ def test_the_trend_over_twelve_simulated_weeks(register):
         if monday == skipped:
             continue
         for day in (monday + timedelta(days=1), monday + timedelta(days=3)):
-            services.sweep_if_new_day(register, day)
+            services.daily_sweep(register, day)
     today = first_monday + timedelta(weeks=11, days=4)
     trend = team_trend(register, today)
     assert trend.weeks[0] == first_monday and trend.weeks[-1] == today - timedelta(days=4)

@@ -40,7 +40,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.keys.changes import DEMO_PASSPHRASE
     from wijkteam_tui.store.keys.storage import is_legacy_key_file
     from wijkteam_tui.store.opening import open_register
-    from wijkteam_tui.store.sweep import sweep_if_new_day
+    from wijkteam_tui.store.sweep import daily_sweep
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_demo_path()
     today = date.today()
@@ -60,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         register = _build_demo(path, args.clients or DEMO_CLIENTS, today)
     try:
         # The daily sweep, as whenever a register is opened to show lists.
-        sweep_if_new_day(register, today)
+        daily_sweep(register, today)
         if args.no_tui:
             print(vandaag_text(register, today))
     except BaseException:

@@ -30,7 +30,13 @@ from wijkteam_tui.cli.register import (
     cmd_init,
     cmd_restore,
 )
-from wijkteam_tui.cli.reports import cmd_audit_show, cmd_audit_verify, cmd_digest, cmd_overdue
+from wijkteam_tui.cli.reports import (
+    cmd_audit_show,
+    cmd_audit_verify,
+    cmd_digest,
+    cmd_overdue,
+    cmd_sweep,
+)
 from wijkteam_tui.cli.users import (
     cmd_passwd,
     cmd_recover,
@@ -138,6 +144,12 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
     )
     overdue.add_argument(
         "--date", type=iso_date, metavar="JJJJ-MM-DD", help="te laat op deze dag (anders vandaag)"
+    )
+    add(
+        "sweep",
+        "signalen bijwerken tot vandaag (voor een cron-job of systemd-timer, elke ochtend vroeg)",
+        cmd_sweep,
+        parents=[common],
     )
     digest = add(
         "digest",

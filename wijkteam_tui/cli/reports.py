@@ -1,5 +1,5 @@
-"""`overdue`, `digest` and `audit verify|show`: the team's figures and the audit log as text,
-for people and for scripts; and the Vandaag of `demo --no-tui`."""
+"""`overdue`, `digest`, `sweep` and `audit verify|show`: the team's figures and the audit log
+as text, for people and for scripts; and the Vandaag of `demo --no-tui`."""
 
 from __future__ import annotations
 
@@ -27,10 +27,24 @@ def _report_day(args: argparse.Namespace, register: Register) -> date:
     day: date = args.date or today
     if day == today:
         # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
-        from wijkteam_tui.store.sweep import sweep_if_new_day
+        from wijkteam_tui.store.sweep import daily_sweep
 
-        sweep_if_new_day(register, today)
+        daily_sweep(register, today)
     return day
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """The daily sweep for a timer, so that nobody's first screen of the day brings the
+    signals up to date (it takes seconds on a large register, in the background)."""
+    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
+    from wijkteam_tui.store.sweep import daily_sweep
+
+    today = date.today()
+    with opened(args) as register:
+        evaluated = daily_sweep(register, today)
+    word = "cliënt" if evaluated == 1 else "cliënten"
+    print(f"Signalen bijgewerkt tot {format_date(today)}: {evaluated} {word} opnieuw beoordeeld.")
+    return 0
 
 
 def cmd_overdue(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ module per aggregate) and `store.sweep`; code in the package imports them from t
 
 from __future__ import annotations
 
-from wijkteam_tui.store.sweep import evaluate_stale_clients, sweep_if_new_day
+from wijkteam_tui.store.sweep import daily_sweep, evaluate_stale_clients
 from wijkteam_tui.store.write.agreements import (
     add_agreement,
     end_agreement,
@@ -43,6 +43,7 @@ __all__ = [
     "clear_threshold",
     "confirm_alert",
     "create_client",
+    "daily_sweep",
     "decide_sign_off",
     "end_agreement",
     "end_member",
@@ -55,7 +56,6 @@ __all__ = [
     "resolve_alert",
     "set_threshold",
     "snooze_agreement",
-    "sweep_if_new_day",
     "update_agreement",
     "update_client",
     "update_member",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -41,6 +43,8 @@ from wijkteam_tui.store.transactions import (
 CHANNEL = "wijkteam"
 #: The advisory lock every write transaction takes first (one register per database).
 WRITE_LOCK = 0x77696A6B  # "wijk"
+#: The advisory lock of the daily sweep: one process sweeps, the others wait for its result.
+SWEEP_LOCK = 0x7377656B  # "swek"
 _LOGIN_SALT = b"wijkteam server login\x00"
 
 
@@ -96,6 +100,23 @@ def make_server_engine(address: ServerAddress, role: str, password: str | None) 
 #: write transaction holding it may change the slots, as at close); `keys_write` on the server
 #: takes the row's lock and refuses a generation someone else already wrote.
 ROW_LOCKED = "ROW"
+
+
+@contextmanager
+def sweep_lock(engine: Engine) -> Iterator[None]:
+    """Hold the sweep's advisory lock (waiting for another process's sweep to end), on a
+    connection of its own outside any transaction; released at the end, or by the server when
+    the process is gone."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"SELECT pg_advisory_lock({SWEEP_LOCK})")
+        raw.commit()
+        try:
+            yield
+        finally:
+            raw.execute(f"SELECT pg_advisory_unlock({SWEEP_LOCK})")
+            raw.commit()
 
 
 def _begin(conn: Connection) -> None:
