@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, make_app, settle, watcher_caught_up
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.store import keys as crypto
@@ -75,7 +75,8 @@ async def test_keep_one_longer_and_destroy_the_other(register):
         assert isinstance(app.screen, ExtendRetentionForm), "a date in the past is refused"
         form.query_one("#until", Input).value = "1-1-2030"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        # The list reads anew after the save, and once more when the watcher sees the commit.
+        await watcher_caught_up(pilot)
         assert app.screen is screen and _numbers(screen) == [second]
 
         await pilot.press("w")
