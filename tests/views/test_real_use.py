@@ -318,6 +318,29 @@ async def test_a_note_pasted_after_o_is_saved(street: Street, opened: Register):
 # --- worker failures reach the person -----------------------------------------------------------
 
 
+async def test_a_read_replaced_before_it_ran_leaves_no_spinner_and_holds_no_keys(
+    street: Street, opened: Register
+):
+    """Two reads of one list asked in the same moment (the sweep ended as a colleague's
+    commit came in): the first is cancelled before its task ran, which Textual never reports.
+    The screen forgets it, so neither the loading indicator nor the held keys wait for it."""
+    app = make_app(street.path, register=opened)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        sections = screen.query_one("#sections")
+        done: list[int] = []
+        workers = [
+            screen.run_store(
+                lambda n=n: n, done.append, group="proef", busy=sections, hold_keys=True
+            )
+            for n in (1, 2)
+        ]
+        await until(pilot, lambda: workers[1].is_finished, "the second read")
+        assert done == [2]
+        assert not sections.loading and not screen.holding_keys
+
+
 async def test_a_failing_load_ends_the_spinner_and_says_so(
     street: Street, opened: Register, monkeypatch: pytest.MonkeyPatch
 ):

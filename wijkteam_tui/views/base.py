@@ -115,13 +115,19 @@ class StoreWorkers:
         itself once the server is back (`resume_loads`) and meanwhile every few seconds; a
         save is never repeated unasked."""
         screen = cast(Screen[Any], self)
+        if not hasattr(self, "_store_calls"):
+            self._store_calls = {}
+        if exclusive:
+            # The call this one replaces is cancelled, and a worker cancelled before its task
+            # ran never says so (Textual sets no state on it): end it here, or its indicator
+            # and held keys would wait for it forever.
+            for old in [w for w in self._store_calls if w.group == group]:
+                self._forget(old)
         if busy is not None:
             busy.loading = True
         worker = screen.run_worker(
             work, name=group, group=group, thread=True, exclusive=exclusive, exit_on_error=False
         )
-        if not hasattr(self, "_store_calls"):
-            self._store_calls = {}
         again = None
         if load:
 
@@ -136,13 +142,11 @@ class StoreWorkers:
             self.holding_keys = True
         return worker
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker of this screen ends here: result, failure or cancellation."""
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        calls = getattr(self, "_store_calls", {})
-        call = calls.pop(event.worker, None)
-        # Another call may have taken over the same indicator (a reload while loading).
+    def _forget(self, worker: Worker[Any]) -> _StoreCall | None:
+        """The call of `worker` has ended (or was replaced): its indicator stops unless
+        another call took it over (a reload while loading), and keys it held go on."""
+        calls: dict[Worker[Any], _StoreCall] = getattr(self, "_store_calls", {})
+        call = calls.pop(worker, None)
         if (
             call is not None
             and call.busy is not None
@@ -151,6 +155,13 @@ class StoreWorkers:
             call.busy.loading = False
         if call is not None and call.hold_keys:
             self.holding_keys = any(other.hold_keys for other in calls.values())
+        return call
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker of this screen ends here: result, failure or cancellation."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        call = self._forget(event.worker)
         if event.state is WorkerState.SUCCESS:
             if call is not None:
                 call.done(event.worker.result)
