@@ -13,7 +13,7 @@ from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.models import Alert, Client, ContactAgreement, ContactMoment, TeamSettings
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.read.search import search_clients
-from wijkteam_tui.store.read.today import team_overview
+from wijkteam_tui.store.read.today import team_overdue, team_overview
 from wijkteam_tui.store.refresh import refresh_client
 
 TODAY = date(2026, 11, 22)
@@ -31,7 +31,20 @@ def _build(path: Path, seed: int) -> list[tuple[str, str]]:
             assert session.scalar(select(func.count()).select_from(Alert)) == summary.open_alerts
         assert 10 * 120 <= moments <= 30 * 120, "about twenty contact moments per client"
         assert register.check() == []
-        assert team_overview(register, TODAY).overdue, "some follow-ups are overdue"
+        everything = team_overdue(register, TODAY)
+        assert len(everything) > 10, "some follow-ups are overdue, more than a page of 10"
+        # The pages, read one after another, are the whole list; the counts add up to it.
+        pages = [
+            team_overview(register, TODAY, offset=at, page=10)
+            for at in range(0, len(everything), 10)
+        ]
+        assert [item for page in pages for item in page.overdue] == everything
+        assert {page.total for page in pages} == {len(everything)}
+        per_casemanager: dict[str, int] = {}
+        for item in everything:
+            name = item.casemanager or "(geen casemanager)"
+            per_casemanager[name] = per_casemanager.get(name, 0) + 1
+        assert pages[0].per_casemanager == per_casemanager
         first_name = rows[0][1].split()[0]
         assert search_clients(register, first_name)
         return [tuple(row) for row in rows]

@@ -34,7 +34,12 @@ from wijkteam_tui.store.read.client_file import (
     contact_date_caution,
 )
 from wijkteam_tui.store.read.search import search_clients
-from wijkteam_tui.store.read.today import pending_sign_offs, team_overview, today_list
+from wijkteam_tui.store.read.today import (
+    pending_sign_offs,
+    team_overdue,
+    team_overview,
+    today_list,
+)
 from wijkteam_tui.store.records import (
     AgreementInput,
     ClientInput,
@@ -593,6 +598,11 @@ def test_team_overview_lists_every_overdue_follow_up(register, fatima):
     overview = team_overview(register, TODAY)
     assert [item.client_name for item in overview.overdue] == ["Fatima El Amrani", "Kees Bakker"]
     assert overview.per_casemanager == {"anna": 1, "(geen casemanager)": 1}
+    assert overview.total == 2
+    assert team_overdue(register, TODAY) == overview.overdue
+    second = team_overview(register, TODAY, offset=1, page=1)
+    assert [item.client_name for item in second.overdue] == ["Kees Bakker"]
+    assert (second.total, second.offset) == (2, 1)
 
 
 def test_the_client_file_holds_overview_network_agreements_and_plan(register, fatima):

@@ -252,8 +252,14 @@ class TodayList:
 
 @dataclass(frozen=True, slots=True)
 class TeamOverview:
+    """A page of the team's overdue follow-ups and how many there are (store.read.today)."""
+
+    #: The page, most overdue first, starting at `offset`.
     overdue: list[DueItem]
+    #: Overdue follow-ups per casemanager's name, and in all.
     per_casemanager: dict[str, int]
+    total: int = 0
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,18 +33,17 @@ from wijkteam_tui.store.models import (
 )
 from wijkteam_tui.store.read.common import open_alerts, user_name
 from wijkteam_tui.store.read.today import (
+    NO_CASEMANAGER,
     due_query,
     fetch_due,
     out_of_view_rows,
-    team_overview,
+    team_overdue,
     today_list,
 )
 from wijkteam_tui.store.records import AlertItem, DueItem
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.review import TeamFilter, TeamReview, TeamRow, TeamTrend, TrendSeries
 from wijkteam_tui.store.write.common import acting_teamleider, acting_user
-
-NO_CASEMANAGER = "(geen casemanager)"
 
 REVIEW_REFUSAL = "Alleen een teamleider ziet het teamoverzicht."
 
@@ -414,7 +413,7 @@ def overdue_items(register: Register, today: date, medewerker: str | None = None
     overdue first; for a medewerker by default their own."""
     user_id = whose(register, medewerker)
     if user_id is None:
-        return team_overview(register, today).overdue
+        return team_overdue(register, today)
     items = today_list(register, user_id, today).overdue
     return sorted(items, key=lambda item: (-item.days_overdue, item.client_name))
 

@@ -5,7 +5,6 @@ scripts build on."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    func,
     literal,
     or_,
     select,
@@ -62,6 +62,9 @@ from wijkteam_tui.store.records import (
 from wijkteam_tui.store.register import Register
 
 _Casemanager = aliased(User, name="casemanager")
+
+#: How a list names the casemanager of clients who have none.
+NO_CASEMANAGER = "(geen casemanager)"
 
 
 def _due_query(condition: Any, *, team: bool) -> Any:
@@ -256,13 +259,51 @@ def out_of_view_rows(
     return found
 
 
-def team_overview(register: Register, today: date) -> TeamOverview:
-    """Every overdue follow-up in the team, most overdue first, with counts per casemanager."""
+#: How many of the team's overdue follow-ups `team_overview` reads at a time: a screenful.
+TEAM_PAGE = 40
+
+_TEAM_COUNTS = (
+    select(user_name(_Casemanager), func.count())
+    .select_from(ContactAgreement)
+    .join(Client, Client.id == ContactAgreement.client_id)
+    .outerjoin(_Casemanager, _Casemanager.id == Client.casemanager_id)
+    .where(
+        Client.phase != Phase.CLOSED,
+        ContactAgreement.active.is_(True),
+        ContactAgreement.next_due < bindparam("limit", type_=Date),
+        not_snoozed(bindparam("today", type_=Date)),
+    )
+    .group_by(Client.casemanager_id, _Casemanager.id)
+)
+
+
+def team_overview(
+    register: Register, today: date, *, offset: int = 0, page: int = TEAM_PAGE
+) -> TeamOverview:
+    """A page of the team's overdue follow-ups (most overdue first, from `offset`), with how
+    many there are per casemanager and in all.
+
+    The counts are SQL aggregates and the rows a LIMIT: what it costs follows the page, not
+    the thousands of overdue agreements behind it (`team_overdue` reads them all)."""
     with register.read_connection() as conn:
         grace, _ = _team(conn)
-        overdue = fetch_due(conn, _TEAM_DUE, limit=overdue_cutoff(today, grace), today=today)
-    per_casemanager = Counter(item.casemanager or "(geen casemanager)" for item in overdue)
-    return TeamOverview(overdue=overdue, per_casemanager=dict(per_casemanager))
+        limit = overdue_cutoff(today, grace)
+        counts = conn.execute(_TEAM_COUNTS, {"limit": limit, "today": today}).all()
+        overdue = fetch_due(conn, _TEAM_DUE.limit(page).offset(offset), limit=limit, today=today)
+    per_casemanager = {name or NO_CASEMANAGER: n for name, n in counts}
+    return TeamOverview(
+        overdue=overdue,
+        per_casemanager=per_casemanager,
+        total=sum(per_casemanager.values()),
+        offset=offset,
+    )
+
+
+def team_overdue(register: Register, today: date) -> list[DueItem]:
+    """Every overdue follow-up of the team, most overdue first (`wijkteam overdue`)."""
+    with register.read_connection() as conn:
+        grace, _ = _team(conn)
+        return fetch_due(conn, _TEAM_DUE, limit=overdue_cutoff(today, grace), today=today)
 
 
 def team_info(register: Register) -> TeamInfo:
