@@ -142,6 +142,37 @@ def test_json_follows_its_published_schema_and_keeps_every_name(team_db: Path):
     assert document["count"] == len(document["items"]) == len(NASTY) + 1
 
 
+def test_a_run_is_one_audit_event_that_each_listed_client_finds(team_db: Path):
+    from wijkteam_tui.store.audit import log
+    from wijkteam_tui.store.read.inzage import client_inzage
+
+    register = open_register(team_db, "anna", ANNA)
+    try:
+        before = log.events(register)[-1].seq
+    finally:
+        register.close()
+    result = run_cli(*_args(team_db, "bram", "overdue"), env={"WIJKTEAM_PASSPHRASE": BRAM})
+    assert result.returncode == 0, result.stderr
+    register = open_register(team_db, "anna", ANNA)
+    try:
+        new = [e for e in log.events(register) if e.seq > before and e.user_name == "bram"]
+        exports = [e for e in new if e.action == "export"]
+        assert len(exports) == 1, "one event for the run"
+        assert exports[0].detail.startswith("lijst te late contactmomenten (tabel): 1 cliënt,")
+        with register.read() as session:
+            kees = session.query(Client).filter_by(name="Kees Bakker").one()
+            jansen = session.query(Client).filter(Client.name.like("%Jansen")).one()
+            kees_id, kees_number, jansen_id = kees.id, kees.number, jansen.id
+        assert exports[0].seq in [e.seq for e in log.events(register, client_number=kees_number)]
+        access = [e["seq"] for e in client_inzage(register, kees_id).document["access"]]
+        assert exports[0].seq in access
+        others = [e["seq"] for e in client_inzage(register, jansen_id).document["access"]]
+        assert exports[0].seq not in others, "only the clients on bram's list"
+        assert log.verify(register).ok
+    finally:
+        register.close()
+
+
 def test_the_table_fits_80_columns_and_shows_control_characters_escaped(team_db: Path):
     result = run_cli(*_args(team_db, "anna", "overdue"), env={"WIJKTEAM_PASSPHRASE": ANNA})
     assert result.returncode == 0, result.stderr

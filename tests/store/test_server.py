@@ -411,6 +411,9 @@ def test_no_login_can_edit_the_log_the_structure_roles_or_others_keys(team_on: S
         "UPDATE alembic_version SET version_num = '0001'",
         "DROP TABLE clients",
         "ALTER TABLE audit_events DISABLE TRIGGER audit_event_check",
+        "DELETE FROM audit_event_clients",
+        "UPDATE audit_event_clients SET client_id = 1",
+        "ALTER TABLE audit_event_clients DISABLE TRIGGER audit_event_client_check",
         "ALTER TABLE clients ADD COLUMN geheim TEXT",
         "DROP FUNCTION keys_write(bytea, integer)",
         "CREATE OR REPLACE FUNCTION caller_leads() RETURNS boolean LANGUAGE sql AS 'SELECT true'",
@@ -424,6 +427,7 @@ def test_no_login_can_edit_the_log_the_structure_roles_or_others_keys(team_on: S
     ]
     refused_to_bram = [
         "SELECT count(*) FROM audit_events",
+        "SELECT count(*) FROM audit_event_clients",
         "SELECT count(*) FROM key_history",
         f"SELECT login_close('{address.login_role('anna')}')",
         f"SELECT login_set('{address.login_role('anna')}', 'SCRAM-SHA-256$4096:x', NULL, true)",
@@ -470,6 +474,14 @@ def test_an_audit_event_is_in_the_name_of_whoever_writes_it(new_register: NewReg
                     (seq, user, role),
                 )
             conn.rollback()
+        # A client hung on an older event than the one just written (a list names its own).
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO audit_event_clients (seq, client_id, client_number)"
+                " VALUES (%s, 1, '100001')",
+                (newest - 1,),
+            )
+        conn.rollback()
     opened = open_register(address, "bram", BRAM)
     opened.close()
     again = open_register(address, "anna", PASSPHRASE)

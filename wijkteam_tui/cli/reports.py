@@ -50,7 +50,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_overdue(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.overdue import to_csv, to_json, to_table
-    from wijkteam_tui.store.audit.log import listed, record
+    from wijkteam_tui.store.audit.lists import listed
+    from wijkteam_tui.store.audit.log import record
     from wijkteam_tui.store.read.team import overdue_items
     from wijkteam_tui.store.read.today import team_info
 
@@ -59,7 +60,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
         items = overdue_items(register, day, args.medewerker)
         team = team_info(register).name
         what = f"lijst te late contactmomenten ({_FORMAT_WORDS[args.format]})"
-        record(register, *listed([(i.client_id, i.client_number) for i in items], what))
+        record(register, listed([(i.client_id, i.client_number) for i in items], what))
     if args.format == "csv":
         sys.stdout.flush()
         sys.stdout.buffer.write(to_csv(items))

@@ -35,7 +35,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEventClient
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.keys.primitives import derive_subkey
 from wijkteam_tui.store.models import Client, DailySnapshot, SharedExport
@@ -58,7 +58,7 @@ HEAD_KEY = "audit_head"
 #: NEN 7513 EventActionCode of each action; every other action is E (execute).
 CODES = {"create": "C", "read": "R", "update": "U", "delete": "D", "erase": "D"}
 #: Rows that hold no one's data (team figures per day, the log's own bookkeeping).
-_NOT_LOGGED = (AuditEvent, AuditCheckpoint, DailySnapshot)
+_NOT_LOGGED = (AuditEvent, AuditEventClient, AuditCheckpoint, DailySnapshot)
 #: Columns that change along with every change and say nothing about it, and the ones the
 #: domain engine derives from other records (when the next contact is due, when the last
 #: was, when the client was last evaluated): the change that caused them is the one logged.
@@ -93,6 +93,9 @@ class Event:
     detail: str = ""
     #: The client's number when the caller knows it (else it is looked up).
     client_number: str = ""
+    #: (id, number) of each client an event about many names (log.listed): kept beside the
+    #: event (AuditEventClient), its detail carrying their digest.
+    clients: tuple[tuple[int, str], ...] = ()
 
 
 def chain_key(db_key: bytes | bytearray) -> bytes:
@@ -241,6 +244,7 @@ def chain_mac(key: bytes, previous: bytes, row: dict[str, Any]) -> bytes:
 
 _NEWEST = select(AuditEvent.seq, AuditEvent.mac).order_by(AuditEvent.seq.desc()).limit(1)
 _INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # Core: no ORM bulk path
+_INSERT_CLIENTS = insert(AuditEventClient.__table__)  # type: ignore[arg-type]
 
 
 def _append(session: Session) -> None:
@@ -278,8 +282,10 @@ def _write(session: Session) -> None:
     seq, previous = (last[0], bytes.fromhex(last[1])) if last else (0, GENESIS)
     at = now()
     rows = []
+    named = []
     for event in pending.values():
         seq += 1
+        named += [{"seq": seq, "client_id": c, "client_number": n} for c, n in event.clients]
         row = {
             "seq": seq,
             "at": at,
@@ -300,6 +306,8 @@ def _write(session: Session) -> None:
         row["mac"] = previous.hex()
         rows.append(row)
     conn.execute(_INSERT, rows)
+    if named:
+        conn.execute(_INSERT_CLIENTS, named)
 
 
 def now() -> datetime:

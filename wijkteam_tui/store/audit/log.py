@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.store.audit import chain
+from wijkteam_tui.store.audit import chain, lists
 from wijkteam_tui.store.audit.chain import (
     COLUMNS,
     GENESIS,
@@ -25,7 +25,7 @@ from wijkteam_tui.store.audit.chain import (
     mac_of,
     note,
 )
-from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEventClient
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register
@@ -261,34 +261,23 @@ def verify(register: Register) -> Verdict:
     register.require_teamleider(REFUSAL)
     key = register.audit_key
     kept_seq, kept_mac = kept_head(register.keys.current()) or (0, "")
-    previous, expected, count = GENESIS, 1, 0
-    with register.read() as session:
-        checkpoint = session.execute(
-            select(AuditCheckpoint.through_seq, AuditCheckpoint.through_mac)
-            .order_by(AuditCheckpoint.through_seq.desc())
-            .limit(1)
-        ).first()
-        if checkpoint is not None:
-            recorded = session.scalar(
-                select(AuditEvent.seq).where(
-                    AuditEvent.action == "prune", AuditEvent.object_id == str(checkpoint[0])
-                )
-            )
-            if recorded is None:
-                return Verdict(
-                    0,
-                    checkpoint[0] + 1,
-                    f"het controlepunt na volgnummer {checkpoint[0]} staat niet in de keten",
-                )
-            previous, expected = bytes.fromhex(checkpoint[1]), checkpoint[0] + 1
+    start = _chain_start(register)
+    if isinstance(start, Verdict):
+        return start
+    previous, expected = start
+    count = 0
     columns = ", ".join(c.key for c in COLUMNS)
     breaks: list[tuple[int, str]] = []
     whole: int | None = None  # events that were whole before the first break
+    list_digests: dict[int, str] = {}  # the list events' digests (lists.py)
     with register.raw() as raw:
         cursor = raw.execute(f"SELECT {columns} FROM audit_events ORDER BY seq")  # noqa: S608
         while rows := cursor.fetchmany(20_000):
             for values in rows:
                 seq, stored = values[0], values[-1]
+                digest = lists.digest_in(values[5], values[11])
+                if digest is not None:
+                    list_digests[seq] = digest
                 mac = mac_of(key, previous, values[:-1])
                 if seq != expected:
                     # Events are missing (or out of place): the chain goes on from this one.
@@ -308,6 +297,11 @@ def verify(register: Register) -> Verdict:
                 if breaks and whole is None:
                     whole = count
                 previous, expected, count = mac, max(seq, expected) + 1, count + 1
+        for seq, reason, earlier in lists.check(raw, list_digests):
+            if not breaks or seq < min(found for found, _ in breaks):
+                whole = earlier
+            breaks.append((seq, reason))
+    breaks.sort(key=lambda found: found[0])
     if kept_seq >= expected:
         breaks.append(
             (
@@ -316,13 +310,43 @@ def verify(register: Register) -> Verdict:
                 f" sleutelbestand kent volgnummer {kept_seq}, het log eindigt bij {expected - 1}",
             )
         )
+    return _verdict(count if whole is None else whole, breaks)
+
+
+def _verdict(whole: int, breaks: list[tuple[int, str]]) -> Verdict:
+    """The verdict on `whole` events checked and the `breaks` found, in order."""
     if not breaks:
-        return Verdict(count)
+        return Verdict(whole)
     (first, reason), later = breaks[0], tuple(seq for seq, _ in breaks[1:])
     if later:
         shown = ", ".join(str(seq) for seq in later[:10]) + (" …" if len(later) > 10 else "")
         reason += f"; verder ook bij volgnummer {shown}"
-    return Verdict(count if whole is None else whole, first, reason, later)
+    return Verdict(whole, first, reason, later)
+
+
+def _chain_start(register: Register) -> tuple[bytes, int] | Verdict:
+    """(MAC to chain to, first sequence number) of what remains of the log: the start, or the
+    newest checkpoint after pruning; a Verdict when that checkpoint is not in the chain."""
+    with register.read() as session:
+        checkpoint = session.execute(
+            select(AuditCheckpoint.through_seq, AuditCheckpoint.through_mac)
+            .order_by(AuditCheckpoint.through_seq.desc())
+            .limit(1)
+        ).first()
+        if checkpoint is None:
+            return GENESIS, 1
+        recorded = session.scalar(
+            select(AuditEvent.seq).where(
+                AuditEvent.action == "prune", AuditEvent.object_id == str(checkpoint[0])
+            )
+        )
+    if recorded is None:
+        return Verdict(
+            0,
+            checkpoint[0] + 1,
+            f"het controlepunt na volgnummer {checkpoint[0]} staat niet in de keten",
+        )
+    return bytes.fromhex(checkpoint[1]), checkpoint[0] + 1
 
 
 def _stored_mac(stored: object, computed: bytes) -> bytes:
@@ -387,6 +411,8 @@ def detail_text(detail: str) -> str:
     for english, dutch in _FORMATS.items():
         if detail.endswith(english):
             return detail.removesuffix(english) + dutch
+        if f"{english}: " in detail:  # a list that names its clients (lists.py)
+            return detail.replace(f"{english}: ", f"{dutch}: ", 1)
     return detail
 
 
@@ -402,7 +428,9 @@ def events(
     register.require_teamleider(REFUSAL)
     query = select(*COLUMNS[:-1]).order_by(AuditEvent.seq)
     if client_number is not None:
-        query = query.where(AuditEvent.client_number == client_number.strip())
+        number = client_number.strip()
+        in_list = select(AuditEventClient.seq).where(AuditEventClient.client_number == number)
+        query = query.where(or_(AuditEvent.client_number == number, AuditEvent.seq.in_(in_list)))
     if user_name is not None:
         query = query.where(AuditEvent.user_name == user_name)
     if since is not None:
@@ -414,16 +442,6 @@ def events(
     return [
         ShownEvent(seq, at, user, role, code, action, otype, oid, number or "", outcome, detail)
         for seq, at, user, role, code, action, otype, oid, _cid, number, outcome, detail in rows
-    ]
-
-
-def listed(clients: Sequence[tuple[int, str]], what: str) -> list[Event]:
-    """One export event per client in a list that leaves the register (`what` says which
-    list and format), so each client's inzage shows it."""
-    seen: dict[int, str] = dict(clients)
-    return [
-        Event("export", "clients", str(cid), cid, "ok", what, number)
-        for cid, number in sorted(seen.items())
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkteam_tui.store.schema import Base
@@ -33,6 +33,25 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(24), default="ok")
     detail: Mapped[str] = mapped_column(Text, default="")
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEventClient(Base):
+    """A client named by an event about many at once (a list that left the register, such as
+    `wijkteam overdue`): the event's detail says how many and carries a digest of these rows,
+    which its MAC covers (store/audit/log.py `listed`, checked by `verify`); the rows let each
+    client's inzage find the event by an index. They go with their event when it is pruned."""
+
+    __tablename__ = "audit_event_clients"
+    __table_args__ = (
+        Index("ix_audit_event_clients_client", "client_id"),
+        Index("ix_audit_event_clients_number", "client_number"),
+    )
+
+    seq: Mapped[int] = mapped_column(
+        ForeignKey("audit_events.seq", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    client_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    client_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
 
 class AuditCheckpoint(Base):

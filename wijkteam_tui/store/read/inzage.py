@@ -15,10 +15,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from wijkteam_tui.store.audit import chain, log
-from wijkteam_tui.store.audit.models import AuditEvent
+from wijkteam_tui.store.audit.models import AuditEvent, AuditEventClient
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import (
     Alert,
@@ -123,7 +123,15 @@ def client_inzage(register: Register, client_id: int) -> Inzage:
                 AuditEvent.object_type,
                 AuditEvent.detail,
             )
-            .where(AuditEvent.client_id == client_id)
+            .where(
+                or_(
+                    AuditEvent.client_id == client_id,
+                    # A list that named the client among others (store/audit/lists.py).
+                    AuditEvent.seq.in_(
+                        select(AuditEventClient.seq).where(AuditEventClient.client_id == client_id)
+                    ),
+                )
+            )
             .order_by(AuditEvent.seq)
         ).all()
     document["access"] = [

@@ -28,6 +28,7 @@ REFUSAL = "Alleen een teamleider controleert een register op de server."
 #: What the team role must never be allowed on these tables.
 _FORBIDDEN = (
     ("audit_events", ("UPDATE", "DELETE", "TRUNCATE", "SELECT")),
+    ("audit_event_clients", ("UPDATE", "DELETE", "TRUNCATE", "SELECT")),
     ("audit_checkpoints", ("UPDATE", "DELETE", "TRUNCATE")),
     ("key_store", ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")),
     ("key_history", ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")),
@@ -104,11 +105,15 @@ def grant_problems(conn: Connection, address: ServerAddress) -> list[str]:
         {"s": suffix, "o": address.owner_role},
     ):
         problems.append(f"De login {name} is lid van de eigenaarsrol; dat hoort niet.")
-    enabled = conn.exec_driver_sql(
-        "SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_event_check'"
-    ).scalar()
-    if enabled != "O":
-        problems.append("De controle van nieuwe auditgebeurtenissen staat uit of ontbreekt.")
+    for trigger, what in (
+        ("audit_event_check", "nieuwe auditgebeurtenissen"),
+        ("audit_event_client_check", "de cliënten van nieuwe auditgebeurtenissen"),
+    ):
+        enabled = conn.exec_driver_sql(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = %(name)s", {"name": trigger}
+        ).scalar()
+        if enabled != "O":
+            problems.append(f"De controle van {what} staat uit of ontbreekt.")
     for (name,) in conn.exec_driver_sql(
         "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
         " WHERE n.nspname = 'wijkteam' AND p.prosecdef"

@@ -338,6 +338,22 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER audit_event_check BEFORE INSERT ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_event_check();
+
+CREATE OR REPLACE FUNCTION audit_event_client_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+BEGIN
+    IF caller_operates() THEN
+        RETURN NEW;  -- the operator's set-up role: making or copying the register
+    END IF;
+    -- Only the event just written (in this transaction, under the write lock) names its
+    -- clients; its MAC covers a digest of them.
+    IF NEW.seq IS DISTINCT FROM (SELECT max(seq) FROM audit_events) THEN
+        PERFORM refuse('alleen de nieuwste auditgebeurtenis krijgt cliënten');
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER audit_event_client_check BEFORE INSERT ON audit_event_clients
+    FOR EACH ROW EXECUTE FUNCTION audit_event_client_check();
 """
 
 #: Statistics anew (only a table's owner may ANALYZE it): after an erasure, so that

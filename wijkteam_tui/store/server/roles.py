@@ -85,13 +85,13 @@ def grant_work(conn: Connection, address: ServerAddress) -> None:
     added to (the log read by teamleiders); the key slots only read (changed through `keys_write`);
     the structure's version only read; functions as listed above."""
     team, lead = quoted(address.team_role), quoted(address.lead_role)
-    audit = "audit_events, audit_checkpoints"
+    audit = "audit_events, audit_event_clients, audit_checkpoints"
     statements = [
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {team}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {team}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {team}",
         # The checkpoints hold numbers and MACs only: every writer reads the newest.
-        f"REVOKE SELECT ON audit_events FROM {team}",  # noqa: S608 (quoted names of ours)
+        f"REVOKE SELECT ON audit_events, audit_event_clients FROM {team}",  # noqa: S608
         f"GRANT SELECT ON {audit} TO {lead}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {team}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON key_store, key_history FROM {team}",
