@@ -1,11 +1,12 @@
 """Morning benchmark: the first unlock of a day on a register last opened 1, 3 (a weekend) or
 14 days ago. Every other benchmark builds its register with today's date, so none of them sees
-the daily sweep (store/sweep.py) that the first opening of a day runs before Vandaag.
+the daily sweep (store/sweep.py) that the first opening of a day runs, behind Vandaag.
 
 One register is generated as of 14 days ago and swept that day; a copy of it is opened as the
 person would on each later day (their own state folder, so no copy looks "older"): the time to
-open it beyond the key derivation, the sweep (and how many clients it evaluated), Vandaag's
-lists, and the three together as the wait before Vandaag is usable."""
+open it beyond the key derivation and Vandaag's lists as stored (together: the wait before
+Vandaag is usable), and the sweep that follows in the background (and how many clients it
+evaluated)."""
 
 from __future__ import annotations
 
@@ -74,12 +75,14 @@ def run(clients: int = 20_000) -> dict[str, Any]:
             opening = time.perf_counter() - started
             try:
                 assert opened.user is not None
-                started = time.perf_counter()
-                evaluated = daily_sweep(opened, today)
-                sweep = time.perf_counter() - started
+                # Vandaag as stored, as the unlock screen reads it; then the sweep, which the
+                # app runs behind the screen (views/sweeping.py).
                 started = time.perf_counter()
                 today_list(opened, opened.user.id, today, teamleider=True)
                 vandaag = time.perf_counter() - started
+                started = time.perf_counter()
+                evaluated = daily_sweep(opened, today)
+                sweep = time.perf_counter() - started
             finally:
                 opened.close()
             figures[f"after_{days}_days"] = {
@@ -88,7 +91,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
                 "sweep_seconds": round(sweep, 3),
                 "sweep_clients_evaluated": evaluated,
                 "vandaag_lists_seconds": round(vandaag, 3),
-                "vandaag_usable_seconds": round(opening + sweep + vandaag, 3),
+                "vandaag_usable_seconds": round(opening + vandaag, 3),
             }
     if kept_state is None:
         os.environ.pop(STATE_ENV, None)
@@ -102,14 +105,14 @@ def main(clients: int = 20_000) -> None:
     print(f"Ochtend (eerste opening van de dag; {clients} cliënten)")
     figures = run(clients)
     print(f"  gegenereerd in {figures['generated_seconds']} s")
-    heads = ("openen", "sweep", "cliënten", "lijsten", "Vandaag")
+    heads = ("openen", "lijsten", "Vandaag", "sweep", "cliënten")
     print(f"  {'laatst geopend':<16} " + " ".join(f"{head:>9}" for head in heads))
     for days in DAYS_AWAY:
         f = figures[f"after_{days}_days"]
         print(
             f"  {f'{days} dag(en) terug':<16} {f['open_beyond_kdf_seconds']:>7.3f}s"
-            f" {f['sweep_seconds']:>7.3f}s {f['sweep_clients_evaluated']:>9}"
             f" {f['vandaag_lists_seconds']:>7.3f}s {f['vandaag_usable_seconds']:>7.3f}s"
+            f" {f['sweep_seconds']:>7.3f}s {f['sweep_clients_evaluated']:>9}"
         )
     print(
         f"  doel bij 20.000: Vandaag bruikbaar ≤ {TARGETS['vandaag_usable_seconds']} s;"

@@ -38,6 +38,8 @@ from wijkteam_tui.views.palette import (
     screen_commands,
 )
 from wijkteam_tui.views.preload import preload
+from wijkteam_tui.views.refusals import RefusalNotices
+from wijkteam_tui.views.sweeping import BackgroundSweep, SweepEnded
 from wijkteam_tui.views.unlock import SetupScreen, UnlockScreen
 from wijkteam_tui.views.watching import Reactions, keep_watching
 
@@ -108,8 +110,7 @@ class WijkteamApp(App[None]):
         self.db_path = db_path
         self.register: Register | None = register
         self.team: TeamInfo | None = None
-        #: Refused requests already told in this session (each is told once).
-        self._told_refusals: set[int] = set()
+        self._refusals = RefusalNotices(self)
         self.clock = clock
         self.user_hint = user_hint
         self.idle_check_seconds = idle_check_seconds
@@ -131,6 +132,7 @@ class WijkteamApp(App[None]):
         #: still to be shown: what a test waits on instead of the clock.
         self.watcher_looks = 0
         self.watcher_pending = False
+        self._sweep = BackgroundSweep(self, changed=self._colleague_changed)
 
     # --- start, unlock, lock -------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class WijkteamApp(App[None]):
             self.team_known(first_day.team)
         self._clear_stack()
         self.push_screen(TodayScreen(first_day))
+        self.start_sweep()
         draft, self._draft = self._draft, None
         if draft is not None and register.user is not None and draft[0] == register.user.name:
             self.push_screen(draft[1](), self._draft_closed)
@@ -190,6 +193,7 @@ class WijkteamApp(App[None]):
         self.register = register
         register.on_wait = self._waiting_for_a_colleague
         self._watch_changes(register)
+        self.start_sweep()  # what stopping it for the new key left due
         for warning in register.warnings:
             self.notify(warning, severity="warning", timeout=15)
 
@@ -198,7 +202,7 @@ class WijkteamApp(App[None]):
         anyone else committed (store.freshness) and, if so, the screens show it (keeping each
         person's place, see `WijkteamScreen.colleague_changed`). Ends when the register is
         locked, closed or opened again."""
-        self.stop_watching()
+        self._stop_watcher()
         stop = self._stop_watching = threading.Event()
         react = Reactions(
             changed=partial(self._from_watcher, stop, self._colleague_changed),
@@ -230,8 +234,12 @@ class WijkteamApp(App[None]):
         return self._watching is not None and self._watching.is_alive()
 
     def stop_watching(self) -> None:
-        """End the watching thread and wait until its connection is closed (before the
-        database is re-keyed, its files swapped under it). From any thread."""
+        """End the watching thread and the sweep, and wait until their connections are done
+        (before the database is re-keyed, its files swapped under it). From any thread."""
+        self._stop_watcher()
+        self._sweep.stop()
+
+    def _stop_watcher(self) -> None:
         self._stop_watching.set()
         thread = self._watching
         if thread is not None and thread is not threading.current_thread():
@@ -282,7 +290,12 @@ class WijkteamApp(App[None]):
         user = register.user.name if register.user else self.user_hint
         self.push_screen(UnlockScreen(user, locked=True, reason=message))
         self.notify(message, title="Geen toegang meer", severity="error", timeout=30)
-        self.run_worker(register.close, thread=True, group="close", exit_on_error=False)
+
+        def close() -> None:
+            self._sweep.stop()  # after the batch in hand
+            register.close()
+
+        self.run_worker(close, thread=True, group="close", exit_on_error=False)
 
     def _cannot_watch(self, stop: threading.Event) -> None:
         """Watching failed (the register was closed under it, a disk error): say once that
@@ -296,7 +309,7 @@ class WijkteamApp(App[None]):
             self.call_from_thread(self.notify, message, severity="warning", timeout=15)
 
     def _colleague_changed(self) -> None:
-        self._check_refusals()
+        self._refusals.check()
         for screen in self.screen_stack:
             if isinstance(screen, StoreWorkers):
                 screen.colleague_changed(in_front=screen is self.screen)
@@ -315,14 +328,18 @@ class WijkteamApp(App[None]):
         if saved and isinstance(self.screen, StoreWorkers):
             self.screen.action_reload()
 
-    def sweep(self, register: Register) -> None:
-        """The daily sweep (call from a worker thread before reading lists): alerts that only
-        the passing of time raises are raised whenever a register is opened and again when an
-        open session passes midnight (one indexed read when no client's day has come)."""
-        # Lazy: the store loads in the background while the passphrase is typed (views.preload).
-        from wijkteam_tui.store.sweep import daily_sweep
+    @property
+    def sweeping(self) -> bool:
+        """Whether the daily sweep runs behind the screens (the top bar says so)."""
+        return self._sweep.running
 
-        daily_sweep(register, self.clock())
+    def start_sweep(self) -> None:
+        """The daily sweep in the background (views/sweeping.py): after unlocking, past
+        midnight and after a changed team threshold; the screens never wait for it."""
+        self._sweep.start()
+
+    def on_sweep_ended(self, message: SweepEnded) -> None:
+        self._sweep.ended(message)
 
     def log_access(self, *events: Event) -> None:
         """Append `events` to the audit log in a worker (a failure is told, see below)."""
@@ -336,37 +353,7 @@ class WijkteamApp(App[None]):
             )
 
     def tell_refusals(self, refused: Sequence[RefusalItem]) -> None:
-        """A message for each refused request of this user not told yet in this session (the
-        row on Vandaag stays until they open the client)."""
-        for item in refused:
-            if item.request_id in self._told_refusals:
-                continue
-            self._told_refusals.add(item.request_id)
-            self.notify(
-                f"{item.decided_by} wees uw aanvraag voor duurzaam in beeld van"
-                f" {item.client_name} af: {item.reason}",
-                title="Aanvraag afgewezen",
-                severity="warning",
-                timeout=20,
-                markup=False,
-            )
-
-    def _check_refusals(self) -> None:
-        """After a colleague's change, wherever this person is: was a request of theirs
-        refused? (Read in a thread; told on the screen.)"""
-        register = self.register
-        if register is None or register.user is None:
-            return
-
-        def read() -> None:
-            # Lazy: the store loads in the background while the passphrase is typed.
-            from wijkteam_tui.store.read.today import unseen_refusals
-
-            refused = unseen_refusals(register)
-            if refused:
-                self.call_from_thread(self.tell_refusals, refused)
-
-        self.run_worker(read, thread=True, group="refusals", exclusive=True, exit_on_error=False)
+        self._refusals.tell(refused)
 
     def team_known(self, team: TeamInfo) -> None:
         """The team's settings as last read: name for the top bar, minutes for the idle lock."""
@@ -397,6 +384,7 @@ class WijkteamApp(App[None]):
         from wijkteam_tui.store.audit.log import record
 
         def lock_and_close() -> None:
+            self._sweep.stop()  # after the batch in hand; the rest stays due
             try:
                 record(register, Event("lock", "users", user or ""))
             finally:
@@ -438,6 +426,7 @@ class WijkteamApp(App[None]):
         if today != self._day:
             self._day = today
             if self.register is not None:
+                self.start_sweep()
                 for screen in self.screen_stack:
                     if isinstance(screen, StoreWorkers):
                         screen.new_day()
@@ -461,6 +450,7 @@ class WijkteamApp(App[None]):
 
     def _quit_now(self) -> None:
         if self.register is not None:
+            self._sweep.stop()
             self.register.close()
             self.register = None
         self.exit()

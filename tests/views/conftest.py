@@ -77,7 +77,8 @@ def make_app(path: Path, register: Register | None = None, **kwargs: object) -> 
 
 
 def _busy(app: WijkteamApp) -> bool:
-    """A worker not finished yet, a part of the screen still loading, or a change not drawn yet.
+    """A worker not finished yet, the daily sweep running behind the screens (what it changes
+    is read anew when it ends), a part of the screen still loading, or a change not drawn yet.
 
     The last one matters for a screenshot: a text that grew (an Overzicht filled in after its
     load) is only as tall as before until the screen has laid itself out again, so its lower
@@ -87,6 +88,7 @@ def _busy(app: WijkteamApp) -> bool:
     widgets = list(screen.query("*"))
     return (
         any(not worker.is_finished for worker in app.workers)
+        or app.sweeping
         or any(widget.loading for widget in widgets)
         or screen._layout_required
         or screen._repaint_required

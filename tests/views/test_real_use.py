@@ -156,6 +156,48 @@ async def test_uit_beeld_shows_on_vandaag_of_a_register_nobody_opened_with_demo(
         )
 
 
+async def test_vandaag_shows_at_once_and_the_sweep_follows_behind_it(street: Street, monkeypatch):
+    """The first unlock of a day shows Vandaag as stored while the sweep still runs (held
+    here until the test lets it go): the top bar says so quietly, and when it is done the
+    uit-beeld alert it raised is on Vandaag without a key pressed."""
+    import threading
+
+    from wijkteam_tui.store import sweep
+    from wijkteam_tui.views.topbar import SWEEPING
+
+    held, entered = threading.Event(), threading.Event()
+    real = sweep.evaluate_stale_clients
+
+    def waiting(register, today, batch=500, stop=None):  # type: ignore[no-untyped-def]
+        entered.set()
+        held.wait(timeout=60)
+        return real(register, today, batch, stop)
+
+    monkeypatch.setattr(sweep, "evaluate_stale_clients", waiting)
+    app = make_app(street.path, user_hint="anna")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        burst(app, PASSPHRASE, "enter")
+        for _ in range(400):  # not settle(): that waits for the sweep as well
+            if isinstance(app.screen, TodayScreen) and app.screen._rows and entered.is_set():
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, TodayScreen) and app.sweeping
+        await pilot.pause()
+        text = _screen_text(app)
+        assert SWEEPING in text and "Grietje Wolters" in text, text
+        alerts = app.screen.query_one("#alerts", OptionList)
+
+        def out_of_view() -> list[str]:
+            lines = (str(alerts.get_option_at_index(i).prompt) for i in range(alerts.option_count))
+            return [line for line in lines if "Uit beeld" in line]
+
+        assert out_of_view() == [], "as stored: nobody evaluated her since"
+        held.set()
+        await until(pilot, lambda: len(out_of_view()) == 1, "the sweep's uit-beeld alert")
+        assert not app.sweeping and SWEEPING not in _screen_text(app)
+
+
 async def test_passing_midnight_with_the_screen_open_runs_the_sweep_again(street: Street):
     day = [TODAY - timedelta(days=1)]  # 42 days without contact: not yet uit beeld
     register = open_register(street.path, "anna", PASSPHRASE)

@@ -1,4 +1,5 @@
-"""One read of a medewerker's day: the daily sweep first, then Vandaag and the team's settings.
+"""One read of a medewerker's day: Vandaag as stored and the team's settings (the daily sweep
+brings it up to date behind the screen: views/sweeping.py).
 
 Kept apart from the Vandaag screen so that the unlock screen can read the day in its own worker
 without importing the screens (they load in the background while the passphrase is typed)."""
@@ -28,7 +29,6 @@ def read_day(register: Register, app: WijkteamAppLike) -> Day | None:
 
     if register.user is None:
         return None
-    app.sweep(register)
     teamleider = register.user.role is Role.TEAMLEIDER
     today = today_list(register, register.user.id, app.clock(), teamleider=teamleider)
     return Day(today, team_info(register))

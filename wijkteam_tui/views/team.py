@@ -438,6 +438,8 @@ class TeamScreen(WijkteamScreen[None]):
     def _threshold_saved(self, saved: Reevaluation | None) -> None:
         if saved is not None:
             self.notify(f"Teamgrens opgeslagen. {reevaluated_text(saved)}")
+            # Every client's next change may come sooner now: the others follow behind.
+            self.wijkteam.start_sweep()
 
     def _saved(self, saved: object) -> None:
         """After the reassign form (a ReassignResult) or the settings form (what changed)."""
@@ -454,6 +456,8 @@ class TeamScreen(WijkteamScreen[None]):
             register = self.wijkteam.register
             if register is not None:
                 self.run_store(lambda: team_info(register), self._team_changed, group="team-info")
+            if changed:
+                self.wijkteam.start_sweep()  # other grace days: missed contacts count anew
         self._detail_for = "nog niet"
         self.action_reload()
 

@@ -138,7 +138,8 @@ class TodayScreen(WijkteamScreen[None]):
         )
 
     def new_day(self) -> None:
-        """Midnight passed with the register open: the sweep runs and the lists are read anew."""
+        """Midnight passed with the register open: the lists are read anew (the app runs the
+        sweep behind them, and they are read once more when it is done)."""
         self.action_reload()
 
     def _show(self, loaded: Day | None) -> None:

@@ -165,7 +165,6 @@ class ClientFileScreen(WijkteamScreen[None]):
         unlogged, self._unlogged = self._unlogged, []
 
         def load() -> tuple[ClientFile, list[TimelineEntry], date]:
-            app.sweep(register)
             # Opened: a refusal of this person's request for it leaves their Vandaag.
             refusals_seen(register, client_id)
             today = app.clock()
