@@ -354,4 +354,6 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
     print("Domein (versleuteld register, mediaan in ms)")
     report = run(sizes)
     print_table(report)
-    save_section("domain", report)
+    # Other sizes keep a section of their own (`--clients 100000`: domain_100000).
+    name = "domain" if sizes == SIZES else "domain_" + "_".join(str(size) for size in sizes)
+    save_section(name, report)

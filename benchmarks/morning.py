@@ -119,4 +119,5 @@ def main(clients: int = 20_000) -> None:
         f" sweep na 1 dag ≤ {TARGETS['sweep_seconds_1']} s, na 14 dagen"
         f" ≤ {TARGETS['sweep_seconds_14']} s (op de achtergrond)"
     )
-    save_section("morning", figures)
+    # Another size keeps its own section (the 100,000-client figures beside the 20,000).
+    save_section("morning" if clients == 20_000 else f"morning_{clients}", figures)
