@@ -22,10 +22,21 @@ from sqlalchemy.pool import StaticPool
 
 from wijkteam_tui.store.models import Base
 
+#: The trigram search index (migration 0025), which the models do not describe: locally an
+#: FTS5 table and its shadow tables, on a server two GIN indexes.
+_SEARCH_INDEX = (
+    "client_search",
+    "ix_clients_search_trigrams",
+    "ix_clients_network_search_trigrams",
+)
+
 
 def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """What Alembic compares with the models: not the key slots a team server keeps in tables
-    of their own (store/server/roles.py, beside the register's tables, as a key file is)."""
+    of their own (store/server/roles.py, beside the register's tables, as a key file is), nor
+    the trigram search index."""
+    if name is not None and name.startswith(_SEARCH_INDEX):
+        return False
     return not (type_ == "table" and name in ("key_store", "key_history"))
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.dates import format_date
@@ -132,6 +133,8 @@ def erase_client(
     with register.write() as session:
         exports = _exports_of(session, client_id)
         session.execute(delete(Client).where(Client.id == client_id))
+        if register.server is None:
+            session.execute(text(REWRITE_SEARCH_INDEX))
         chain.note(
             session,
             chain.Event("erase", "clients", str(client_id), client_id, "ok", detail, facts.number),
@@ -140,6 +143,21 @@ def erase_client(
     cleaned, not_cleaned = _clean_copies(register, client_id)
     seconds = time.perf_counter() - started
     return Erased(facts.number, cleaned, not_cleaned, log_emptied, seconds, exports)
+
+
+#: The trigram search index (migration 0025) rewritten as one segment: a deleted client's
+#: entries are only marked deleted until then; as the old pages are freed, secure_delete zeroes
+#: them. About 0.2 s at 20,000 clients.
+REWRITE_SEARCH_INDEX = "INSERT INTO client_search (client_search) VALUES ('optimize')"
+
+
+def _rewrite_search_index(conn: sqlcipher.Connection) -> None:
+    """REWRITE_SEARCH_INDEX in a copy (one from before migration 0025 has no such index)."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'client_search'"
+    ).fetchone()
+    if found is not None:
+        conn.execute(REWRITE_SEARCH_INDEX)
 
 
 def _exports_of(session: Session, client_id: int) -> tuple[str, ...]:
@@ -190,6 +208,7 @@ def _clean_copies(register: Register, client_id: int) -> tuple[list[Path], list[
             conn.execute("PRAGMA secure_delete = ON")
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM clients WHERE id = ?", (client_id,))
+            _rewrite_search_index(conn)
             conn.execute("COMMIT")
             cleaned.append(copy)
         finally:

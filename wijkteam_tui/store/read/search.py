@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, exists, literal_column, or_, select, text, true
 
 from wijkteam_tui.domain.search import matched_members, search_words
 from wijkteam_tui.domain.terms import AlertStatus, Phase
@@ -32,7 +32,9 @@ def search_clients(
 
     It runs on every keystroke, so it reads in two steps: the ids, in name order, from the
     covering index `ix_clients_search` in one pass (stopping at `limit` direct matches), then
-    the details of those few."""
+    the details of those few. When fewer than FEW clients hold the words of three characters
+    or more (a rare name, a typo), the trigram index names them and only they are read: the
+    search no longer reads the whole index to find almost nothing."""
     words = search_words(fragment)
     open_alert = exists().where(Alert.client_id == Client.id, Alert.status != AlertStatus.RESOLVED)
     filters = []
@@ -54,25 +56,21 @@ def search_clients(
         .execution_options(stream_results=True, max_row_buffer=limit)
     )
     with register.read_connection() as conn:
-        # One pass over the covering index in name order: the direct matches until there are
-        # `limit` of them, and on the way the clients found only through their network, which
-        # fill the list when fewer than `limit` are direct (a rare fragment: the whole index
-        # is read once, not once for each kind of match).
-        ids: list[int] = []
-        through_network: list[int] = []
-        found = conn.execute(matches)
-        try:
-            for client_id, direct_match in found:
-                if direct_match:
-                    ids.append(client_id)
-                    if len(ids) == limit:
-                        break
-                elif len(through_network) < limit:
-                    through_network.append(client_id)
-        finally:
-            found.close()
-        direct = set(ids)
-        ids += through_network[: limit - len(ids)]
+        trigrams = _trigram_match(words) if conn.dialect.name == "sqlite" else None
+        if trigrams is not None and _few(conn, trigrams):
+            # Only the clients whose texts hold every long word (the trigram index, migration
+            # 0025); the LIKEs above still decide, so the index only leaves out, never adds.
+            # Many such clients: the pass in name order stops sooner at `limit` of them. On a
+            # server the GIN trigram indexes serve the LIKEs themselves.
+            matches = matches.where(
+                Client.id.in_(
+                    select(literal_column("rowid"))
+                    .select_from(text("client_search"))
+                    .where(text("client_search MATCH :trigrams"))
+                    .params(trigrams=trigrams)
+                )
+            )
+        ids, direct = _matching_ids(conn, matches, limit)
         if not ids:
             return []
         rows = {
@@ -120,6 +118,61 @@ def search_clients(
             )
         )
     return hits
+
+
+def _matching_ids(conn: Any, matches: Any, limit: int) -> tuple[list[int], set[int]]:
+    """The ids of the hits in order, and which of them are direct matches.
+
+    One pass in name order: the direct matches until there are `limit` of them, and on the way
+    the clients found only through their network, which fill the list when fewer than `limit`
+    are direct (a rare fragment: what is read, is read once, not once for each kind of
+    match)."""
+    ids: list[int] = []
+    through_network: list[int] = []
+    found = conn.execute(matches)
+    try:
+        for client_id, direct_match in found:
+            if direct_match:
+                ids.append(client_id)
+                if len(ids) == limit:
+                    break
+            elif len(through_network) < limit:
+                through_network.append(client_id)
+    finally:
+        found.close()
+    direct = set(ids)
+    return ids + through_network[: limit - len(ids)], direct
+
+
+#: The trigram tokenizer indexes runs of three characters: a shorter word it cannot look up.
+TRIGRAM = 3
+
+
+def _trigram_match(words: list[str]) -> str | None:
+    """An FTS5 query for the client search index that every client holding all `words` of
+    three characters or more matches (each a phrase: a substring, in either text); None when
+    no word is that long."""
+    long = [word for word in words if len(word) >= TRIGRAM]
+    if not long:
+        return None
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in long)
+
+
+#: Up to how many clients the trigram index's candidates are read by their ids and sorted; a
+#: fragment more clients hold is read in name order, which stops at the first page.
+FEW = 500
+
+
+def _few(conn: Any, trigrams: str) -> bool:
+    """Whether fewer than FEW clients hold every long word (a bounded count on the index)."""
+    found = conn.execute(
+        text(
+            "SELECT count(*) FROM (SELECT 1 FROM client_search"
+            " WHERE client_search MATCH :trigrams LIMIT :few)"
+        ),
+        {"trigrams": trigrams, "few": FEW},
+    ).scalar_one()
+    return bool(found < FEW)
 
 
 def _contains(column: Any, word: str) -> Any:

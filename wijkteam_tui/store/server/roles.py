@@ -68,6 +68,45 @@ def make_roles(conn: Connection, address: ServerAddress) -> None:
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {team}")
 
 
+#: The trigram indexes of the client search on a server (locally an FTS5 table, migration
+#: 0025): with them PostgreSQL finds the clients a fragment matches without reading the others,
+#: for the same LIKE. Made when the server has the pg_trgm extension (PostgreSQL's contrib,
+#: in Debian's postgresql package); without it the search reads every client, as before.
+SEARCH_INDEXES = (
+    ("ix_clients_search_trigrams", "search_text"),
+    ("ix_clients_network_search_trigrams", "network_search_text"),
+)
+
+
+def make_extensions(conn: Connection) -> None:
+    """pg_trgm in the register's schema, when the server has it, as the operator's set-up
+    role (which owns the database; the owner role may not create extensions), before `SET
+    ROLE` to the owner."""
+    available = conn.exec_driver_sql(
+        "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+    ).first()
+    if available is not None:
+        conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA {SCHEMA}")
+
+
+def make_search_indexes(conn: Connection) -> bool:
+    """The trigram indexes of the search, as the owner, when pg_trgm is there (whether it
+    is)."""
+    # In whichever schema it was made (the operator may have made it before, elsewhere).
+    found = conn.exec_driver_sql(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+        " WHERE e.extname = 'pg_trgm'"
+    ).first()
+    if found is None:
+        return False
+    for name, column in SEARCH_INDEXES:
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS {name} ON clients"
+            f" USING gin ({column} {quoted(found[0])}.gin_trgm_ops)"
+        )
+    return True
+
+
 def make_server_objects(conn: Connection) -> None:
     """The key slots' tables and the functions and triggers above, made (or, by `db
     upgrade`, made anew) as the owner, after the register's tables, in the schema."""
@@ -77,6 +116,7 @@ def make_server_objects(conn: Connection) -> None:
         # On the driver's connection (the same transaction): without parameters, psycopg
         # leaves the functions' own % signs alone.
         raw.execute(block)
+    make_search_indexes(conn)
 
 
 def grant_work(conn: Connection, address: ServerAddress) -> None:

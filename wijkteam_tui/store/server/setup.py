@@ -45,6 +45,7 @@ from wijkteam_tui.store.server.keystore import AUDIT_KEY, apply_login, seal_audi
 from wijkteam_tui.store.server.roles import (
     SCHEMA,
     grant_work,
+    make_extensions,
     make_roles,
     make_server_objects,
     quoted,
@@ -76,6 +77,9 @@ def migrate(engine: Engine, address: ServerAddress) -> Any:
                     " doet de beheerder van de server met 'wijkteam db upgrade' (zie de"
                     " README). Er is niets gewijzigd."
                 ) from None
+            conn.exec_driver_sql("RESET ROLE")
+            make_extensions(conn)
+            conn.exec_driver_sql(f"SET LOCAL ROLE {quoted(address.owner_role)}")
             run_alembic_on(conn, migration_config(), command.upgrade, "head")
             grant_work(conn, address)
     except MigrationError:
@@ -195,6 +199,7 @@ def new_structure(
                     f"Er staat al een register in {address}; er is niets gewijzigd."
                 )
             make_roles(conn, address)
+            make_extensions(conn)
             conn.exec_driver_sql(f"SET LOCAL ROLE {quoted(address.owner_role)}")
             conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
             run_alembic_on(conn, migration_config(), command.upgrade, "head")
