@@ -181,6 +181,9 @@ class Client(Base):
         # A medewerker's clients, and the Team screen's caseload per phase without reading
         # the client rows.
         Index("ix_clients_casemanager_phase", "casemanager_id", "phase"),
+        # The team overview's counts: for each overdue agreement its client's phase and
+        # casemanager, from a narrow index instead of the wide client rows.
+        Index("ix_clients_id_phase_casemanager", "id", "phase", "casemanager_id"),
     )
 
 
