@@ -23,6 +23,9 @@ FIXED_RECOVERY_KEY = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
 
 async def _steady(pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
+    # A tab's underline slides to the chosen tab: on a busy machine it can still be on its
+    # way when the picture is taken.
+    await pilot.wait_for_scheduled_animations()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()
