@@ -150,13 +150,17 @@ def _sql_overview(conn: Any) -> list[Any]:
     """The team overview: the counts per casemanager and the first page of 40."""
     params = {"today": TODAY.isoformat()}
     counts = conn.execute(
-        "SELECT COALESCE(NULLIF(cm.display_name, ''), cm.name), count(*)"
-        " FROM contact_agreements a JOIN clients c ON c.id = a.client_id"
-        " LEFT JOIN users cm ON cm.id = c.casemanager_id"
+        "SELECT c.casemanager_id, count(*)"
+        " FROM contact_agreements a"
+        " JOIN clients c INDEXED BY ix_clients_id_phase_casemanager ON c.id = a.client_id"
         " WHERE a.next_due < :today AND a.active = 1 AND c.phase != 'afgesloten'"
         " AND (a.snoozed_until IS NULL OR a.snoozed_until < :today)"
-        " GROUP BY c.casemanager_id, cm.id",
+        " GROUP BY c.casemanager_id",
         params,
+    ).fetchall()
+    conn.execute(
+        "SELECT id, COALESCE(NULLIF(display_name, ''), name) FROM users"
+        f" WHERE id IN ({','.join(str(int(i)) for i, _ in counts if i) or 'NULL'})"
     ).fetchall()
     page = conn.execute(
         _SQL_DUE.format(where="a.next_due < :today", description="''", order="a.id") + " LIMIT 40",

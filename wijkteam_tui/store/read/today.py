@@ -9,15 +9,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Connection,
     Date,
     String,
     and_,
     bindparam,
-    func,
     literal,
     or_,
     select,
+    text,
     true,
     type_coerce,
 )
@@ -132,7 +133,7 @@ def fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
     channels = _CHANNELS
     items: list[DueItem] = []
     append = items.append
-    for aid, cid, number, name, member, relation, responsible, channel, due, text, cm in rows:
+    for aid, cid, number, name, member, relation, responsible, channel, due, words, cm in rows:
         known = dates.get(due)
         if known is None:
             due_on = _as_date(due)
@@ -141,7 +142,7 @@ def fetch_due(conn: Connection, statement: Any, **params: Any) -> list[DueItem]:
         append(
             make(
                 DueItem,
-                (aid, cid, number, name, who, channels[channel], *known, text, cm or ""),
+                (aid, cid, number, name, who, channels[channel], *known, words, cm or ""),
             )
         )
     return items
@@ -262,19 +263,32 @@ def out_of_view_rows(
 #: How many of the team's overdue follow-ups `team_overview` reads at a time: a screenful.
 TEAM_PAGE = 40
 
-_TEAM_COUNTS = (
-    select(user_name(_Casemanager), func.count())
-    .select_from(ContactAgreement)
-    .join(Client, Client.id == ContactAgreement.client_id)
-    .outerjoin(_Casemanager, _Casemanager.id == Client.casemanager_id)
-    .where(
-        Client.phase != Phase.CLOSED,
-        ContactAgreement.active.is_(True),
-        ContactAgreement.next_due < bindparam("limit", type_=Date),
-        not_snoozed(bindparam("today", type_=Date)),
+
+def _team_counts(hint: str) -> Any:
+    """The overdue agreements per casemanager id. Written out, to name the index that holds
+    each client's phase and casemanager (migration 0026) on SQLite, whose planner otherwise
+    looks every client up by its row: 31 against 97 ms at 100,000 clients. The names are read
+    after, for the few ids (joining them per agreement doubled the time)."""
+    # The hint is one of two fixed texts (below), never input.
+    return text(
+        "SELECT c.casemanager_id, count(*) FROM contact_agreements a"  # noqa: S608
+        f" JOIN clients c{hint} ON c.id = a.client_id"
+        " WHERE a.active = :active AND a.next_due < :limit"
+        " AND (a.snoozed_until IS NULL OR a.snoozed_until < :today)"
+        " AND c.phase != :closed"
+        " GROUP BY c.casemanager_id"
+    ).bindparams(
+        bindparam("active", True, type_=Boolean),
+        bindparam("limit", type_=Date),
+        bindparam("today", type_=Date),
+        bindparam("closed", Phase.CLOSED.value),
     )
-    .group_by(Client.casemanager_id, _Casemanager.id)
-)
+
+
+_TEAM_COUNTS = {
+    "sqlite": _team_counts(" INDEXED BY ix_clients_id_phase_casemanager"),
+    "postgresql": _team_counts(""),
+}
 
 
 def team_overview(
@@ -288,9 +302,19 @@ def team_overview(
     with register.read_connection() as conn:
         grace, _ = _team(conn)
         limit = overdue_cutoff(today, grace)
-        counts = conn.execute(_TEAM_COUNTS, {"limit": limit, "today": today}).all()
+        counts = dict(
+            conn.execute(_TEAM_COUNTS[conn.dialect.name], {"limit": limit, "today": today}).all()
+        )
+        names: dict[int, str] = dict(
+            conn.execute(
+                select(User.id, user_name(User)).where(User.id.in_([i for i in counts if i]))
+            ).all()
+        )
         overdue = fetch_due(conn, _TEAM_DUE.limit(page).offset(offset), limit=limit, today=today)
-    per_casemanager = {name or NO_CASEMANAGER: n for name, n in counts}
+    per_casemanager: dict[str, int] = {}
+    for user_id, n in counts.items():
+        name = names.get(user_id, NO_CASEMANAGER) if user_id else NO_CASEMANAGER
+        per_casemanager[name] = per_casemanager.get(name, 0) + n
     return TeamOverview(
         overdue=overdue,
         per_casemanager=per_casemanager,
