@@ -16,9 +16,14 @@ it made against the register: a contact or signalering that is missing, or diffe
 write. The register is built first with the demo generator (the time is reported), in a
 temporary folder; a PostgreSQL server is started for the run (`tests/pg.py`, durable settings).
 
+Then the writer ceiling: 1, 2, 4, 8 and 16 people logging contacts back to back, without
+thinking, for WRITER_SECONDS each: commits per second, the p50/p95 of one write, errors and
+lost writes (the same check).
+
 Figures to reach (issue 13): 100,000 clients built in ≤ 10 min; 30 people for 5 min on
 PostgreSQL with p95 ≤ 50 ms for every step, 0 errors, 0 lost writes; 8 people on SQLCipher
-on one host with p95 ≤ 50 ms and 0 "locked".
+on one host with p95 ≤ 50 ms and 0 "locked". Issue 27: on PostgreSQL ≥ 100 commits/s with
+4 writers, and 30 people's write p95 ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ MIX = (
 )
 THINK_SECONDS = (0.5, 3.0)
 TARGET_P95_MS = 50.0
+#: The writer ceiling: how many write back to back, and for how long each.
+WRITER_COUNTS = (1, 2, 4, 8, 16)
+WRITER_SECONDS = 20.0
 
 
 @dataclass
@@ -70,6 +78,8 @@ class Job:
     start_at: float
     seconds: float
     seed: int
+    #: Only writing contacts, back to back (the writer ceiling), instead of the day's mix.
+    writer: bool = False
 
 
 def _person(job: Job, out: Any) -> None:
@@ -82,7 +92,8 @@ def _person(job: Job, out: Any) -> None:
     register = open_register(job.location, job.name, PEOPLE_PASSPHRASE)
     try:
         work = _Work(register, rng, outcome)
-        steps = [step for step, weight in MIX for _ in range(weight)]
+        steps = ["contact"] if job.writer else [step for step, weight in MIX for _ in range(weight)]
+        think = (0.0, 0.0) if job.writer else THINK_SECONDS
         time.sleep(max(0.0, job.start_at - time.time()))
         until = job.start_at + job.seconds
         while time.time() < until:
@@ -100,7 +111,7 @@ def _person(job: Job, out: Any) -> None:
             else:
                 elapsed = (time.perf_counter() - started) * 1000
                 outcome.times.setdefault(step, []).append(elapsed)
-            time.sleep(rng.uniform(*THINK_SECONDS))
+            time.sleep(rng.uniform(*think))
     finally:
         register.close()
         out.put(outcome)
@@ -239,13 +250,15 @@ def build(location: Any, clients: int, people: int) -> tuple[float, list[str]]:
     return built, names
 
 
-def run(location: Any, names: list[str], seconds: float) -> dict[str, Any]:
+def _work(location: Any, names: list[str], seconds: float, *, writer: bool) -> list[Outcome]:
+    """Everyone in `names` at work at once for `seconds` (signed in before the clock runs)."""
     context = multiprocessing.get_context("fork")
     out = context.Queue()
-    # Everyone signed in before the clock runs.
     start_at = time.time() + scaled(15, 3) + len(names) * 0.6
     workers = [
-        context.Process(target=_person, args=(Job(location, name, start_at, seconds, i), out))
+        context.Process(
+            target=_person, args=(Job(location, name, start_at, seconds, i, writer), out)
+        )
         for i, name in enumerate(names)
     ]
     for worker in workers:
@@ -253,26 +266,60 @@ def run(location: Any, names: list[str], seconds: float) -> dict[str, Any]:
     outcomes = [out.get(timeout=start_at - time.time() + seconds + 300) for _ in workers]
     for worker in workers:
         worker.join()
+    return outcomes
+
+
+def _cuts(times: list[float]) -> dict[str, Any]:
+    times = sorted(times)
+    # (One time only, in a short run: it is every percentile.)
+    cuts = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
+    return {
+        "count": len(times),
+        "p50_ms": round(cuts[49], 1),
+        "p95_ms": round(cuts[94], 1),
+        "p99_ms": round(cuts[98], 1),
+    }
+
+
+def run(location: Any, names: list[str], seconds: float) -> dict[str, Any]:
+    outcomes = _work(location, names, seconds, writer=False)
     figures: dict[str, Any] = {"people": len(names), "seconds": seconds}
     for step, _weight in MIX:
-        times = sorted(t for o in outcomes for t in o.times.get(step, []))
-        if not times:
-            continue
-        # (One time only, in a short run: it is every percentile.)
-        cuts = (
-            statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
-        )
-        figures[step] = {
-            "count": len(times),
-            "p50_ms": round(cuts[49], 1),
-            "p95_ms": round(cuts[94], 1),
-            "p99_ms": round(cuts[98], 1),
-        }
+        times = [t for o in outcomes for t in o.times.get(step, [])]
+        if times:
+            figures[step] = _cuts(times)
     figures["errors"] = sum(len(o.errors) for o in outcomes)
     figures["error_examples"] = sorted({e for o in outcomes for e in o.errors})[:5]
     figures["locked"] = sum(o.locked for o in outcomes)
     figures["writes"] = sum(len(o.contacts) + len(o.observations) for o in outcomes)
     figures["lost_writes"] = _lost(location, outcomes)
+    return figures
+
+
+def ceiling(location: Any, names: list[str]) -> dict[str, Any]:
+    """The writer ceiling: for 1, 2, 4, 8 and 16 writers logging contacts back to back, the
+    commits per second, one write's p50/p95, errors and lost writes."""
+    figures: dict[str, Any] = {}
+    for count in scaled(WRITER_COUNTS, (1, 2)):
+        seconds = scaled(WRITER_SECONDS, 2.0)
+        outcomes = _work(location, names[:count], seconds, writer=True)
+        times = [t for o in outcomes for t in o.times.get("contact", [])]
+        figures[str(count)] = {
+            **(_cuts(times) if times else {"count": 0}),
+            "commits_per_second": round(len(times) / seconds, 1),
+            "errors": sum(len(o.errors) for o in outcomes),
+            "error_examples": sorted({e for o in outcomes for e in o.errors})[:3],
+            "locked": sum(o.locked for o in outcomes),
+            "lost_writes": _lost(location, outcomes),
+        }
+    print(f"\n{'schrijvers':>10} {'commits/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'fouten':>7}")
+    for count, f in figures.items():
+        print(
+            f"{count:>10} {f['commits_per_second']:>10} {f.get('p50_ms', '-'):>8}"
+            f" {f.get('p95_ms', '-'):>8} {f['errors'] + f['locked'] + f['lost_writes']:>7}"
+        )
+        for example in f["error_examples"]:
+            print(f"  {example}")
     return figures
 
 
@@ -310,9 +357,11 @@ def main(backend: str, people: int, seconds: float, clients: int) -> dict[str, A
         else:
             location = Path(tmp) / "register.db"
         try:
-            built, names = build(location, clients, people)
+            writers = max(scaled(WRITER_COUNTS, (1, 2)))
+            built, names = build(location, clients, max(people, writers))
             print(f"{backend}: {clients:,} cliënten gebouwd in {built:.0f} s")
-            figures = run(location, names, seconds)
+            figures = run(location, names[:people], seconds)
+            figures["writer_ceiling"] = ceiling(location, names)
         finally:
             if cluster is not None:
                 cluster.stop()

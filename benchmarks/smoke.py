@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TypeVar
 
-N = TypeVar("N", int, float)
+T = TypeVar("T")
 
 ENV = "WIJKTEAM_BENCH_SMOKE"
 
@@ -19,6 +19,6 @@ def smoke() -> bool:
     return os.environ.get(ENV) == "1"
 
 
-def scaled(real: N, tiny: N) -> N:
+def scaled(real: T, tiny: T) -> T:
     """`real` in a benchmark run, `tiny` in the smoke run."""
     return tiny if smoke() else real

@@ -387,7 +387,8 @@ def test_a_change_flushed_by_the_commit_itself_is_logged(register, fatima):
     event.listen(sessions, "before_commit", confirm_late)
     try:
         before = log.head_count(register)
-        log.record(register, chain.Event("read", "clients", str(client.id), client.id))
+        with register.write(client=client.id) as session:
+            chain.note(session, chain.Event("read", "clients", str(client.id), client.id))
     finally:
         event.remove(sessions, "before_commit", confirm_late)
     new = [(e.action, e.object_type, e.object_id) for e in log.events(register) if e.seq > before]

@@ -224,7 +224,7 @@ def extend_retention(
     register.require_teamleider(REFUSAL)
     if not reason.strip():
         raise ValidationError("Geef de reden om het dossier langer te bewaren.", "reason")
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = session.get(Client, client_id)
         if client is None:
             raise ValidationError(f"Cliënt {client_id} bestaat niet (meer).", "client")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,7 +33,14 @@ from wijkteam_tui.store.keys.storage import FileKeys, KeyStore, key_file_path
 from wijkteam_tui.store.models import TeamSettings
 from wijkteam_tui.store.sqlite import faults
 from wijkteam_tui.store.sqlite.connection import integrity_problems
-from wijkteam_tui.store.transactions import BEGIN_OPTION, WAITING_OPTION
+from wijkteam_tui.store.transactions import (
+    BEGIN_OPTION,
+    LOG,
+    SCOPE_OPTION,
+    TEAM,
+    WAITING_OPTION,
+    check_scope,
+)
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.last_seen import WentBack
@@ -48,6 +55,10 @@ class CurrentUser:
     id: int
     name: str
     role: Role
+
+
+#: A record of one client, as `Register.write(of=...)` takes it: (its model, its id).
+Owned = tuple[Any, int]
 
 
 class Register:
@@ -112,6 +123,7 @@ class Register:
             info={chain.CONTEXT: context},
         )
         chain.install(self._write_sessions)
+        event.listen(self._write_sessions, "before_flush", check_scope)
 
     @property
     def path(self) -> Path:
@@ -161,16 +173,39 @@ class Register:
             yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(
+        self, *, client: int | None = None, of: Owned | None = None, log_only: bool = False
+    ) -> Iterator[Session]:
         """One write transaction (`BEGIN IMMEDIATE`), committed when the block ends cleanly.
 
-        A version conflict raises ConflictError; any error rolls everything back. Someone
-        switched off meanwhile gets AccessEndedError and nothing is written.
+        What it may change is its scope (store/transactions.py): the whole team, unless it
+        names one `client` (or a record `of` one: (model, id), whose client is looked up as
+        the transaction begins), whose records alone it then changes, or is `log_only`,
+        adding only audit events. On a team server a client's writes wait only for other
+        writes for the same client and for team writes. A change outside the scope is refused
+        as a program error (ScopeError). A version conflict raises ConflictError; any error
+        rolls everything back. Someone switched off meanwhile gets AccessEndedError and nothing
+        is written.
         """
         problem = self.access_problem()
         if problem:
             raise AccessEndedError(problem)
+        scope = LOG if log_only or of is not None else TEAM if client is None else client
         with translated_errors(self._fault), self._write_sessions.begin() as session:
+            session.info[SCOPE_OPTION] = scope
+            # The transaction begins here, with its scope: the begin hook takes its locks.
+            conn = session.connection(execution_options={SCOPE_OPTION: scope})
+            if of is not None:
+                model, record_id = of
+                owner = session.scalar(select(model.client_id).where(model.id == record_id))
+                # (None: the record is gone; the service's own lookup says so, changing nothing.)
+                if owner is not None:
+                    session.info[SCOPE_OPTION] = owner
+                    if self.server is not None:
+                        # Lazy: psycopg and the server's code only for a register on a server.
+                        from wijkteam_tui.store.server.connection import hold_client
+
+                        hold_client(conn, owner)
             yield session
 
     def meaning(self, exc: BaseException) -> WijkteamError | None:

@@ -213,7 +213,7 @@ def record_export(
     if file_format not in FORMATS:
         raise ValidationError(f"Onbekend formaat '{file_format}'.", "format")
     user_id = acting_user(register)
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         existing_client(session, client_id)
         newest = session.execute(
             select(SharedExport.version, SharedExport.content_digest)

@@ -39,6 +39,7 @@ from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEv
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.keys.primitives import derive_subkey
 from wijkteam_tui.store.models import Client, DailySnapshot, SharedExport
+from wijkteam_tui.store.transactions import APPEND_LOCK
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.keys.keyfile import KeyFile
@@ -243,6 +244,7 @@ def chain_mac(key: bytes, previous: bytes, row: dict[str, Any]) -> bytes:
 
 
 _NEWEST = select(AuditEvent.seq, AuditEvent.mac).order_by(AuditEvent.seq.desc()).limit(1)
+_APPEND_LOCK = text(f"SELECT pg_advisory_xact_lock({APPEND_LOCK})")
 _INSERT = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # Core: no ORM bulk path
 _INSERT_CLIENTS = insert(AuditEventClient.__table__)  # type: ignore[arg-type]
 
@@ -278,6 +280,10 @@ def _write(session: Session) -> None:
         numbers.update(
             conn.execute(select(Client.id, Client.number).where(Client.id.in_(wanted))).all()
         )
+    if conn.dialect.name == "postgresql":
+        # The chain is one order: from here to the commit, one write at a time appends (the
+        # locks a write took as it began let writes for different clients run side by side).
+        conn.execute(_APPEND_LOCK)
     last = conn.execute(_newest_of(conn)).first()
     seq, previous = (last[0], bytes.fromhex(last[1])) if last else (0, GENESIS)
     at = now()

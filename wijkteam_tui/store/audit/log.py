@@ -161,7 +161,7 @@ KEEP_YEARS = 5
 
 def record(register: Register, *events: Event) -> None:
     """Log `events` now, in a transaction of their own (after a read, a login, a lock)."""
-    with register.write() as session:
+    with register.write(log_only=True) as session:
         note(session, *events)
 
 

@@ -22,11 +22,14 @@ itself enforces), listen.py (colleagues' changes), check.py (`db check`), key_hi
   operator encrypts the server's disks); it seals the audit chain's key (`AUDIT_KEY`). A
   medewerker reads a colleague's slot without its encrypted private keys (`KEYS_READ`), so
   nobody can guess a colleague's passphrase offline.
-- **Writing.** Every write transaction first takes the register's one advisory lock, as
-  `BEGIN IMMEDIATE` does locally: the audit log is one chain, so its events are written one
-  transaction at a time. A transaction runs READ COMMITTED from there, so the version column
-  still refuses an edit of a record someone changed in the meantime. Reading is REPEATABLE
-  READ: a screen reads one consistent state.
+- **Writing.** A write transaction first takes the advisory locks of its scope
+  (store/transactions.py, `write_locks`): a team write (users, settings, a new client, the
+  sweep) holds the register's `WRITE_LOCK` to itself, as `BEGIN IMMEDIATE` does locally; a write
+  for one client shares it and holds that client's lock, so colleagues working on different
+  clients do not wait for each other. The audit log is one chain: its append takes
+  `APPEND_LOCK` from there to the commit only (store/audit/chain.py). A transaction runs
+  READ COMMITTED, so the version column still refuses an edit of a record someone changed in
+  the meantime. Reading is REPEATABLE READ: a screen reads one consistent state.
 - **Freshness.** A transaction that wrote sends `NOTIFY wijkteam` at its commit; a screen
   listens on a connection of its own (`ChangeListener`, behind `freshness.watch`).
 """

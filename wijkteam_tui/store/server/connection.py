@@ -1,16 +1,19 @@
 """Signing in to a team server, its engine and write lock, and what its errors mean in Dutch.
 
-Every write transaction first takes the register's one advisory lock (`WRITE_LOCK`), as
-`BEGIN IMMEDIATE` does locally, and a transaction that wrote announces itself with
-`NOTIFY wijkteam` as it commits (store/server/listen.py).
+A write transaction first takes the advisory locks of its scope (store/transactions.py):
+`WRITE_LOCK` exclusively for a team write, as `BEGIN IMMEDIATE` does locally; shared, and the
+client's own lock, for a write about one client, so that writes for different clients run side
+by side. A transaction that wrote announces itself with `NOTIFY wijkteam` as it commits
+(store/server/listen.py).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -36,13 +39,16 @@ from wijkteam_tui.store.server.roles import (
 from wijkteam_tui.store.transactions import (
     BEGIN_OPTION,
     BUSY_TIMEOUT_MS,
+    CLIENT_LOCK,
+    LOG,
+    SCOPE_OPTION,
+    TEAM,
     WAIT_NOTICE_MS,
     WAITING_OPTION,
+    WRITE_LOCK,
 )
 
 CHANNEL = "wijkteam"
-#: The advisory lock every write transaction takes first (one register per database).
-WRITE_LOCK = 0x77696A6B  # "wijk"
 #: The advisory lock of the daily sweep: one process sweeps, the others wait for its result.
 SWEEP_LOCK = 0x7377656B  # "swek"
 _LOGIN_SALT = b"wijkteam server login\x00"
@@ -131,26 +137,58 @@ def _begin(conn: Connection) -> None:
     # not make SQLAlchemy roll back a transaction it does not know has begun.
     raw = conn.connection.dbapi_connection
     assert raw is not None
-    lock = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-    if raw.execute(f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK})").fetchone()[0]:
-        return
     waiting = options.get(WAITING_OPTION)
     try:
-        # Wait for the colleague's write; after WAIT_NOTICE_MS the person is told so.
-        raw.execute(f"SET LOCAL lock_timeout = {WAIT_NOTICE_MS}")
-        raw.execute("SAVEPOINT wijkteam_wait")
-        try:
-            raw.execute(lock)
-        except psycopg.errors.LockNotAvailable:
-            raw.execute("ROLLBACK TO SAVEPOINT wijkteam_wait")
-            if waiting is not None:
-                waiting()
-            raw.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS - WAIT_NOTICE_MS}")
-            raw.execute(lock)
-        raw.execute("RELEASE SAVEPOINT wijkteam_wait")
-        raw.execute("SET LOCAL lock_timeout TO DEFAULT")
+        for lock in write_locks(options.get(SCOPE_OPTION, TEAM)):
+            _take(raw, lock, waiting)
     except psycopg.errors.LockNotAvailable:
         raise server_fault(psycopg.errors.LockNotAvailable()) or RegisterError("bezet") from None
+
+
+def write_locks(scope: int | str) -> list[str]:
+    """The advisory locks a write of `scope` takes as it begins, in the one order every write
+    keeps (store/transactions.py): a team write holds the register to itself; a client's
+    write shares it and holds the client; the log's shares it."""
+    if scope == TEAM:
+        return [f"pg_advisory_xact_lock({WRITE_LOCK})"]
+    shared = f"pg_advisory_xact_lock_shared({WRITE_LOCK})"
+    if scope == LOG:
+        return [shared]
+    if not isinstance(scope, int):
+        raise ValueError(f"onbekende reikwijdte van een schrijfactie: {scope!r}")
+    return [shared, f"pg_advisory_xact_lock({CLIENT_LOCK}, {scope})"]
+
+
+def hold_client(conn: Connection, client_id: int) -> None:
+    """Take `client_id`'s lock in a write that began with the shared lock only (its client
+    found once it began, `Register.write(of=...)`)."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    try:
+        _take(raw, write_locks(client_id)[-1], conn.get_execution_options().get(WAITING_OPTION))
+    except psycopg.errors.LockNotAvailable:
+        raise server_fault(psycopg.errors.LockNotAvailable()) or RegisterError("bezet") from None
+
+
+def _take(raw: Any, lock: str, waiting: Callable[[], None] | None) -> None:
+    """Take the advisory `lock` ("pg_advisory_xact_lock(...)"): at once when it is free;
+    else wait for the colleague's write, telling the person after WAIT_NOTICE_MS, and give up
+    after BUSY_TIMEOUT_MS (LockNotAvailable)."""
+    attempt = lock.replace("pg_advisory_xact_lock", "pg_try_advisory_xact_lock", 1)
+    if raw.execute(f"SELECT {attempt}").fetchone()[0]:
+        return
+    raw.execute(f"SET LOCAL lock_timeout = {WAIT_NOTICE_MS}")
+    raw.execute("SAVEPOINT wijkteam_wait")
+    try:
+        raw.execute(f"SELECT {lock}")
+    except psycopg.errors.LockNotAvailable:
+        raw.execute("ROLLBACK TO SAVEPOINT wijkteam_wait")
+        if waiting is not None:
+            waiting()
+        raw.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS - WAIT_NOTICE_MS}")
+        raw.execute(f"SELECT {lock}")
+    raw.execute("RELEASE SAVEPOINT wijkteam_wait")
+    raw.execute("SET LOCAL lock_timeout TO DEFAULT")
 
 
 def _notify_if_written(conn: Connection) -> None:

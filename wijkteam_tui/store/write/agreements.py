@@ -66,7 +66,7 @@ def _performing_user(client: Client, data: AgreementInput) -> int | None:
 
 def add_agreement(register: Register, client_id: int, data: AgreementInput, today: date) -> Created:
     """Agree who checks in with the client, how and how often."""
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         _validate_agreement(session, client, data)
         agreement = ContactAgreement(
@@ -93,7 +93,7 @@ def update_agreement(
 ) -> Created:
     """Change an agreement (performer, channel, how often, dates, shared). Refused when someone
     else changed it since `version` was read, and for an afgesloten file."""
-    with register.write() as session:
+    with register.write(of=(ContactAgreement, agreement_id)) as session:
         agreement = existing_agreement(session, agreement_id)
         check_version(agreement.version, version)
         client = existing_client(session, agreement.client_id)
@@ -120,7 +120,7 @@ def update_agreement(
 
 def end_agreement(register: Register, agreement_id: int, end_on: date, today: date) -> None:
     """End an agreement on `end_on`; nothing is due after it."""
-    with register.write() as session:
+    with register.write(of=(ContactAgreement, agreement_id)) as session:
         agreement = existing_agreement(session, agreement_id)
         if end_on < agreement.start_on:
             raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
@@ -141,7 +141,7 @@ def snooze_agreement(
         raise ValidationError("De einddatum van het uitstel ligt in het verleden.", "until")
     if until > today + timedelta(days=366):
         raise ValidationError("Uitstellen kan hoogstens een jaar.", "until")
-    with register.write() as session:
+    with register.write(of=(ContactAgreement, agreement_id)) as session:
         agreement = existing_agreement(session, agreement_id)
         agreement.snoozed_until = until
         agreement.snooze_reason = reason

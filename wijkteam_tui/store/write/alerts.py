@@ -49,7 +49,7 @@ def confirm_alert(register: Register, alert_id: int, note: str = "") -> None:
     """A medewerker has seen the alert and acts on it (open → bevestigd), with what they do."""
     user_id = acting_user(register)
     note = optional_text(note, "note", "De notitie", 2000)
-    with register.write() as session:
+    with register.write(of=(Alert, alert_id)) as session:
         alert = _alert(session, alert_id)
         if alert.status is AlertStatus.RESOLVED:
             raise ConflictError("Dit aandachtspunt is intussen al opgelost.")
@@ -66,7 +66,7 @@ def resolve_alert(register: Register, alert_id: int, note: str, today: date) -> 
     condition lasts; when the condition returns later, that is a new alert."""
     user_id = acting_user(register)
     note = required_text(note, "note", "Wat er is gedaan", 2000)
-    with register.write() as session:
+    with register.write(of=(Alert, alert_id)) as session:
         alert = _alert(session, alert_id)
         if alert.status is AlertStatus.RESOLVED:
             raise ConflictError("Dit aandachtspunt is intussen al opgelost.")
@@ -107,7 +107,7 @@ def set_threshold(
         raise ValidationError("Het aantal dagen is 1 tot 366.", "days")
     if count is not None and not 1 <= count <= 50:
         raise ValidationError("Het aantal is 1 tot 50.", "count")
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         row = _threshold_row(session, client_id, rule)
         before = _threshold_text(rule, row)
         if client_id is None and before != describe(ThresholdSetting(rule, enabled, days, count)):
@@ -143,7 +143,7 @@ def clear_threshold(
 ) -> Reevaluation:
     """Remove a client's override: the team's threshold applies again, and the client's
     alerts are re-evaluated at once."""
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         governed = _governed(session, rule, today, client=client)
         row = _threshold_row(session, client_id, rule)

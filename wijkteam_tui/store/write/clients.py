@@ -81,7 +81,7 @@ def update_client(
     register: Register, client_id: int, version: int, data: ClientInput, today: date
 ) -> ClientSummary:
     """Change a client's details; refused when someone else changed them first."""
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         check_version(client.version, version)
         _apply_client(session, client, data)

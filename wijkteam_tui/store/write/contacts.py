@@ -26,7 +26,7 @@ def log_contact(register: Register, data: ContactInput, today: date) -> ContactR
     user_id = acting_user(register)
     if data.occurred_on > today:
         raise ValidationError("Een contactmoment kan niet in de toekomst liggen.", "occurred_on")
-    with register.write() as session:
+    with register.write(client=data.client_id) as session:
         client = existing_client(session, data.client_id)
         if client.phase is Phase.CLOSED:
             raise ValidationError("Deze cliënt is afgesloten; heropen eerst het dossier.", "client")

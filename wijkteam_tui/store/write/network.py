@@ -70,7 +70,7 @@ def _apply_member(session: Session, member: NetworkMember, data: MemberInput, to
 
 def add_member(register: Register, client_id: int, data: MemberInput, today: date) -> Created:
     """Add someone to the client's network."""
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         member = NetworkMember(client_id=client.id)
         _apply_member(session, member, data, today)
@@ -90,7 +90,7 @@ def update_member(
     register: Register, member_id: int, version: int, data: MemberInput, today: date
 ) -> Created:
     """Change a network member's details; refused when someone else changed them first."""
-    with register.write() as session:
+    with register.write(of=(NetworkMember, member_id)) as session:
         member = _member(session, member_id)
         check_version(member.version, version)
         _apply_member(session, member, data, today)
@@ -111,7 +111,7 @@ def end_member(
     reason = required_text(reason, "reason", "De reden", 120)
     if ended_on > today:
         raise ValidationError("Deze datum ligt in de toekomst.", "ended_on")
-    with register.write() as session:
+    with register.write(of=(NetworkMember, member_id)) as session:
         member = _member(session, member_id)
         check_version(member.version, version)
         if member.ended_on is not None:

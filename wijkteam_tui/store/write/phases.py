@@ -63,7 +63,7 @@ def change_phase(
     closing ended whose ids are in `renew` then start again on the reopening date."""
     user_id = acting_user(register)
     assert register.user is not None
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         signer = user_id if register.user.role is Role.TEAMLEIDER else None
         _move(
@@ -175,7 +175,7 @@ def request_sign_off(register: Register, client_id: int, reason: str, today: dat
     agreement; refused while another request for the client waits."""
     user_id = acting_user(register)
     reason = required_text(reason, "reason", "De reden", 2000)
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         if client.phase in (Phase.IN_VIEW, Phase.CLOSED):
             raise ValidationError(
@@ -228,7 +228,7 @@ def decide_sign_off(
     reason = optional_text(reason, "reason", "De reden", 2000)
     if not approve and not reason:
         raise ValidationError("Geef een reden waarom de aanvraag wordt afgewezen.", "reason")
-    with register.write() as session:
+    with register.write(of=(SignOffRequest, request_id)) as session:
         request = session.get(SignOffRequest, request_id)
         if request is None:
             raise ValidationError(f"Aanvraag {request_id} bestaat niet.", "request")
@@ -275,7 +275,7 @@ def refusals_seen(register: Register, client_id: int) -> int:
     with register.read() as session:
         if session.scalar(select(SignOffRequest.id).where(*unseen).limit(1)) is None:
             return 0
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         requests = list(session.scalars(select(SignOffRequest).where(*unseen)))
         for request in requests:
             request.decision_seen_at = utc_now()

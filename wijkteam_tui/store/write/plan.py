@@ -28,7 +28,7 @@ def record_observation(register: Register, data: ObservationInput, today: date) 
     user_id = acting_user(register)
     if data.observed_on > today:
         raise ValidationError("Een signalering kan niet in de toekomst liggen.", "observed_on")
-    with register.write() as session:
+    with register.write(client=data.client_id) as session:
         client = existing_client(session, data.client_id)
         if data.signal_id is not None:
             signal = session.get(Signal, data.signal_id)
@@ -77,7 +77,7 @@ def _last_position(session: Session, client_id: int, phase: SignalPhase) -> int:
 def add_signal(register: Register, client_id: int, data: SignalInput) -> Created:
     """Add a row to the client's signaleringsplan (last in its phase unless a position is
     given)."""
-    with register.write() as session:
+    with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         position = data.position or _last_position(session, client.id, data.phase) + 1
         signal = Signal(client_id=client.id, position=position)
@@ -97,7 +97,7 @@ def _signal(session: Session, signal_id: int) -> Signal:
 def update_signal(register: Register, signal_id: int, version: int, data: SignalInput) -> Created:
     """Change a row of the signaleringsplan; refused when someone else changed it first. A row
     moved to another phase goes last in that phase."""
-    with register.write() as session:
+    with register.write(of=(Signal, signal_id)) as session:
         signal = _signal(session, signal_id)
         check_version(signal.version, version)
         if data.phase is not signal.phase:
@@ -109,7 +109,7 @@ def update_signal(register: Register, signal_id: int, version: int, data: Signal
 
 def move_signal(register: Register, signal_id: int, step: int) -> None:
     """Move a row up (-1) or down (+1) within its phase."""
-    with register.write() as session:
+    with register.write(of=(Signal, signal_id)) as session:
         signal = _signal(session, signal_id)
         rows = list(
             session.scalars(
