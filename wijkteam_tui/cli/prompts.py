@@ -186,17 +186,21 @@ def require_register(path: Path) -> Path:
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[Register]:
-    """Open the register for a command and close it afterwards."""
-    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for a command that opens a register.
-    from wijkteam_tui.store.opening import open_register
+def opened(args: argparse.Namespace, *loading: str) -> Iterator[Register]:
+    """Open the register for a command and close it afterwards. The store, and the modules in
+    `loading` that the command needs, are imported while the key is derived."""
+    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for a command that opens a register,
+    # beside the key derivation (store/preopen.py imports nothing heavy itself).
+    from wijkteam_tui.store.preopen import open_while_loading
 
     found = where(args)
     if isinstance(found, Path):
         found = require_register(found)
     accept_older = getattr(args, "accept_older", False)
     try:
-        register = open_register(found, *credentials(args), accept_older=accept_older)
+        register = open_while_loading(
+            found, *credentials(args), loading=loading, accept_older=accept_older
+        )
     except OlderRegisterError as refused:
         hint = " Weet u waarom, geef dan --accept-older."
         raise OlderRegisterError(refused.message + hint) from None

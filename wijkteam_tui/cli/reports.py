@@ -47,15 +47,24 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_overdue(args: argparse.Namespace) -> int:
-    # Lazy: the store and the export formats load only for the command that runs.
-    from wijkteam_tui.export.overdue import to_csv, to_json, to_table
-    from wijkteam_tui.store.audit.lists import listed
-    from wijkteam_tui.store.audit.log import record
-    from wijkteam_tui.store.read.team import overdue_items
-    from wijkteam_tui.store.read.today import team_info
+#: What `overdue` needs, imported while the key is derived.
+_OVERDUE_NEEDS = (
+    "wijkteam_tui.store.sweep",
+    "wijkteam_tui.store.read.team",
+    "wijkteam_tui.store.audit.lists",
+    "wijkteam_tui.export.overdue",
+)
 
-    with opened(args) as register:
+
+def cmd_overdue(args: argparse.Namespace) -> int:
+    with opened(args, *_OVERDUE_NEEDS) as register:
+        # Lazy: imported while the key was derived (`opened`).
+        from wijkteam_tui.export.overdue import to_csv, to_json, to_table
+        from wijkteam_tui.store.audit.lists import listed
+        from wijkteam_tui.store.audit.log import record
+        from wijkteam_tui.store.read.team import overdue_items
+        from wijkteam_tui.store.read.today import team_info
+
         day = _report_day(args, register)
         items = overdue_items(register, day, args.medewerker)
         team = team_info(register).name

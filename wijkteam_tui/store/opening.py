@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.accounts import validate_passphrase, validate_user_name
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.errors import KeyFileError, RegisterError, WijkteamError, no_register
+from wijkteam_tui.errors import KeyFileError, RegisterError, WijkteamError
 from wijkteam_tui.store import files, last_seen
 from wijkteam_tui.store.address import Location, ServerAddress
 from wijkteam_tui.store.audit import chain, head, log
@@ -44,7 +44,7 @@ from wijkteam_tui.store.models import DEFAULT_TEAM_NAME, TeamSettings, User
 from wijkteam_tui.store.register import CurrentUser, Register
 from wijkteam_tui.store.sqlite import faults, journal, lock
 from wijkteam_tui.store.sqlite.connection import connect_keyed, keyed_engine
-from wijkteam_tui.store.sqlite.location import check_location
+from wijkteam_tui.store.sqlite.location import check_location, existing_register
 from wijkteam_tui.store.transactions import BEGIN_OPTION
 
 
@@ -192,21 +192,6 @@ def replace_one_time(location: Location, user: str, one_time: str, chosen: str) 
         set_user_passphrase(location, given, user, chosen)
     finally:
         given.forget()
-
-
-def existing_register(path: Path, *, write: bool = True) -> Path:
-    """The register's path, once it exists, lies in a safe place and looks like a register
-    (see `faults.preflight`); otherwise a RegisterError that says what is wrong."""
-    path = path.expanduser()
-    try:
-        found = path.exists()
-    except PermissionError:
-        raise faults.no_permission(path) from None
-    if not found:
-        raise no_register(path)
-    check_location(path)
-    faults.preflight(path, write=write)
-    return path
 
 
 def open_unlocked(

@@ -35,10 +35,11 @@ from wijkteam_tui.store.keys.storage import FileKeys, backup_key_file_path, key_
 from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.migrate import HEAD_REVISION, migration_config, run_alembic, stored_revision
 from wijkteam_tui.store.models import Base, TeamSettings
-from wijkteam_tui.store.opening import existing_register, open_register, verify_identity
+from wijkteam_tui.store.opening import open_register, verify_identity
 from wijkteam_tui.store.server import keystore, setup, signin
 from wijkteam_tui.store.sqlite import lock
 from wijkteam_tui.store.sqlite.connection import connect_keyed, make_engine
+from wijkteam_tui.store.sqlite.location import existing_register
 
 REFUSAL = "Alleen een teamleider kopieert het register."
 BATCH = 5_000

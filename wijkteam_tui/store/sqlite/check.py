@@ -26,9 +26,10 @@ from wijkteam_tui.store.keys.storage import (
 )
 from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.migrate import head_revision
-from wijkteam_tui.store.opening import existing_register, verify_identity
+from wijkteam_tui.store.opening import verify_identity
 from wijkteam_tui.store.sqlite import faults, journal
 from wijkteam_tui.store.sqlite.connection import connect_keyed, integrity_problems
+from wijkteam_tui.store.sqlite.location import existing_register
 from wijkteam_tui.store.sqlite.lock import lock_file_path
 
 

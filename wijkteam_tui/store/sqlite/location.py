@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from wijkteam_tui.errors import UnsafeLocationError
+from wijkteam_tui.errors import UnsafeLocationError, no_register
+from wijkteam_tui.store.sqlite import faults
 
 NETWORK_FILESYSTEMS = frozenset(
     {
@@ -116,3 +117,18 @@ def filesystem_type(folder: Path, mounts_text: str | None = None) -> str | None:
         if inside and (best is None or len(mount_point) > best[0]):
             best = (len(mount_point), fields[2])
     return best[1] if best else None
+
+
+def existing_register(path: Path, *, write: bool = True) -> Path:
+    """The register's path, once it exists, lies in a safe place and looks like a register
+    (see `faults.preflight`); otherwise a RegisterError that says what is wrong."""
+    path = path.expanduser()
+    try:
+        found = path.exists()
+    except PermissionError:
+        raise faults.no_permission(path) from None
+    if not found:
+        raise no_register(path)
+    check_location(path)
+    faults.preflight(path, write=write)
+    return path
