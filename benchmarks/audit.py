@@ -3,12 +3,16 @@
 - The audit log's overhead on logging a contact: `log_contact` with the log on and with its
   session hooks taken off, in alternating blocks of one run, medians in ms.
 - `audit verify` over 1,000,000 events (a chain built directly in the table), in seconds.
+- A year of daily lists (`wijkteam overdue` at 20,000 clients names about 5,700 of them each
+  time): logging the first 10 and the last 10 of 365 such list events, medians in ms, and
+  finding the lists that named one client (its inzage) after them, in ms.
 - Erasing a client with 15 network members and two years of weekly contacts on two
   agreements, in a register of 2,000 generated clients, in seconds (median of 3).
 """
 
 from __future__ import annotations
 
+import random
 import statistics
 import tempfile
 import time
@@ -21,7 +25,8 @@ from sqlalchemy import event
 from benchmarks.results_file import save_section
 from benchmarks.smoke import scaled
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome
-from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.audit import chain, lists, log
+from wijkteam_tui.store.audit.lists import listed
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.register import Register
@@ -32,6 +37,8 @@ from wijkteam_tui.store.write.network import add_member
 
 TODAY = date(2026, 11, 22)
 TARGETS = {"contact_overhead_percent": 25, "verify_1m_seconds": 10, "erase_seconds": 1}
+#: A list event of `overdue` at 20,000 clients, once a day for a year.
+LIST_CLIENTS, LIST_DAYS, LIST_IDS = 5_742, 365, 20_000
 EVENTS = 1_000_000
 
 
@@ -189,12 +196,35 @@ def erasure_facts_moments(register: Register, client: int) -> int:
     return erasure_facts(register, client, TODAY).contact_moments
 
 
+def _daily_lists(register: Register) -> dict[str, float]:
+    rng = random.Random(27)
+    days, size = scaled(LIST_DAYS, 25), scaled(LIST_CLIENTS, 50)
+    spent = []
+    for _ in range(days):
+        named = [(cid, str(100_000 + cid)) for cid in rng.sample(range(1, LIST_IDS), size)]
+        started = time.perf_counter()
+        log.record(register, listed(named, "lijst te late contactmomenten (json)"))
+        spent.append((time.perf_counter() - started) * 1000)
+    with register.read_connection() as conn:
+        found = []
+        for cid in rng.sample(range(1, LIST_IDS), 10):
+            started = time.perf_counter()
+            lists.naming(conn, client_id=cid)
+            found.append((time.perf_counter() - started) * 1000)
+    return {
+        "list_event_first_10_ms": round(statistics.median(spent[:10]), 1),
+        "list_event_last_10_ms": round(statistics.median(spent[-10:]), 1),
+        "lists_naming_one_client_ms": round(statistics.median(found), 1),
+    }
+
+
 def run(events: int = EVENTS) -> dict[str, Any]:
     events = scaled(events, 500)
     with tempfile.TemporaryDirectory(prefix="wijkteam-audit-bench-") as tmp:
         register, _ = create_register(Path(tmp) / "register.db", "bench", "benchmark wachtwoord")
         try:
             figures: dict[str, Any] = _contact_overhead(register)
+            figures |= _daily_lists(register)
             figures["fill_seconds"] = round(_fill(register, events - log.head_count(register)), 1)
             spent = []
             for _ in range(3):

@@ -8,11 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from alembic import command
+from sqlalchemy import select
 
 from tests.conftest import execute_raw
 from wijkteam_tui.store import services
-from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.audit import lists, log
 from wijkteam_tui.store.audit.lists import digest_in, list_digest, listed
+from wijkteam_tui.store.audit.models import AuditEventClient, pack, unpack
+from wijkteam_tui.store.migrate import migration_config, run_alembic
 from wijkteam_tui.store.read.inzage import client_inzage
 from wijkteam_tui.store.records import ClientInput
 
@@ -65,23 +69,38 @@ def test_the_digest_does_not_depend_on_the_order_and_names_each_client_once():
     assert listed([], WHAT).detail.startswith(f"{WHAT}: 0 cliënten, lijst ")
 
 
-def test_verify_catches_a_client_taken_from_the_list(register, three):
-    truus = three[0]
+def test_the_clients_are_kept_a_row_per_bucket_of_ids(register, three):
+    truus, kees, _ = three
     seq = _seq_of_list(register)
-    execute_raw(register, f"DELETE FROM audit_event_clients WHERE client_id = {truus.id}")
+    with register.read_connection() as conn:
+        rows = conn.execute(select(AuditEventClient.bucket, AuditEventClient.clients)).all()
+    assert rows == [(0, f"{truus.id}:{truus.number}\n{kees.id}:{kees.number}")]
+    assert pack([(5000, "105000"), (3, "100003"), (1030, "101030")]) == {
+        0: "3:100003",
+        1: "1030:101030",
+        4: "5000:105000",
+    }
+    assert unpack("3:100003\nwat anders") == [(3, "100003"), (-1, "wat anders")]
+    with register.read_connection() as conn:
+        assert lists.naming(conn, client_id=truus.id) == [seq]
+        assert lists.naming(conn, number=kees.number) == [seq]
+        assert lists.naming(conn, number="999999") == []
+
+
+def test_verify_catches_a_client_taken_from_the_list(register, three):
+    kees = three[1]
+    seq = _seq_of_list(register)
+    execute_raw(register, f"UPDATE audit_event_clients SET clients = '{kees.id}:{kees.number}'")
     verdict = log.verify(register)
     assert verdict.broken_at == seq and "kloppen niet" in verdict.reason
     assert verdict.events == seq - 1
 
 
 def test_verify_catches_a_client_put_on_the_list(register, three):
-    piet = three[2]
+    truus, kees, piet = three
     seq = _seq_of_list(register)
-    execute_raw(
-        register,
-        "INSERT INTO audit_event_clients (seq, client_id, client_number)"
-        f" VALUES ({seq}, {piet.id}, '{piet.number}')",
-    )
+    lines = "\n".join(f"{c.id}:{c.number}" for c in (truus, kees, piet))
+    execute_raw(register, f"UPDATE audit_event_clients SET clients = '{lines}' WHERE seq = {seq}")
     verdict = log.verify(register)
     assert verdict.broken_at == seq and "kloppen niet" in verdict.reason
 
@@ -94,9 +113,40 @@ def test_verify_catches_clients_hung_on_an_event_that_is_no_list(register, three
         "ALTER TABLE audit_event_clients DISABLE TRIGGER audit_event_client_check"
         if register.server is not None
         else "SELECT 1",
-        "INSERT INTO audit_event_clients (seq, client_id, client_number)"
-        f" VALUES ({first}, {piet.id}, '{piet.number}')",
+        "INSERT INTO audit_event_clients (seq, bucket, clients)"
+        f" VALUES ({first}, 0, '{piet.id}:{piet.number}')",
     )
     verdict = log.verify(register)
     assert verdict.broken_at == first and "geen lijst" in verdict.reason
     assert verdict.events == 0
+
+
+@pytest.mark.local_only
+def test_lists_kept_a_row_per_client_before_0027_are_packed_and_still_verify(register, three):
+    """A register that logged lists under 0024-0026 (a row per client): 0027 packs them by
+    bucket, their events still verify and each client finds them; down again unpacks them."""
+    truus = three[0]
+    far = (2100, "102100")  # a client id in another bucket (a list may name an erased one)
+    log.record(register, listed([(truus.id, truus.number), far], WHAT))
+    seqs = [e.seq for e in log.events(register) if digest_in(e.action, e.detail)]
+    run_alembic(register.engine, migration_config(), command.downgrade, "0026")
+    with register.raw() as raw:
+        rows = raw.execute(
+            "SELECT seq, client_id, client_number FROM audit_event_clients ORDER BY seq, client_id"
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        (seqs[0], truus.id, truus.number),
+        (seqs[0], three[1].id, three[1].number),
+        (seqs[1], truus.id, truus.number),
+        (seqs[1], *far),
+    ]
+    run_alembic(register.engine, migration_config(), command.upgrade, "head")
+    with register.read_connection() as conn:
+        assert conn.execute(
+            select(AuditEventClient.seq, AuditEventClient.bucket).order_by(
+                AuditEventClient.seq, AuditEventClient.bucket
+            )
+        ).all() == [(seqs[0], 0), (seqs[1], 0), (seqs[1], 2)]
+        assert lists.naming(conn, client_id=truus.id) == seqs
+        assert lists.naming(conn, client_id=far[0]) == [seqs[1]]
+    assert log.verify(register).ok

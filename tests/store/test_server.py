@@ -412,7 +412,7 @@ def test_no_login_can_edit_the_log_the_structure_roles_or_others_keys(team_on: S
         "DROP TABLE clients",
         "ALTER TABLE audit_events DISABLE TRIGGER audit_event_check",
         "DELETE FROM audit_event_clients",
-        "UPDATE audit_event_clients SET client_id = 1",
+        "UPDATE audit_event_clients SET clients = '1:100001'",
         "ALTER TABLE audit_event_clients DISABLE TRIGGER audit_event_client_check",
         "ALTER TABLE clients ADD COLUMN geheim TEXT",
         "DROP FUNCTION keys_write(bytea, integer)",
@@ -477,8 +477,7 @@ def test_an_audit_event_is_in_the_name_of_whoever_writes_it(new_register: NewReg
         # A client hung on an older event than the one just written (a list names its own).
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(
-                "INSERT INTO audit_event_clients (seq, client_id, client_number)"
-                " VALUES (%s, 1, '100001')",
+                "INSERT INTO audit_event_clients (seq, bucket, clients) VALUES (%s, 0, '1:100001')",
                 (newest - 1,),
             )
         conn.rollback()

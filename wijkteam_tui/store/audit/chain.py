@@ -35,7 +35,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEventClient
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEventClient, pack
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.keys.primitives import derive_subkey
 from wijkteam_tui.store.models import Client, DailySnapshot, SharedExport
@@ -94,8 +94,8 @@ class Event:
     detail: str = ""
     #: The client's number when the caller knows it (else it is looked up).
     client_number: str = ""
-    #: (id, number) of each client an event about many names (log.listed): kept beside the
-    #: event (AuditEventClient), its detail carrying their digest.
+    #: (id, number) of each client an event about many names (lists.listed): kept beside the
+    #: event (AuditEventClient, packed by bucket), its detail carrying their digest.
     clients: tuple[tuple[int, str], ...] = ()
 
 
@@ -291,7 +291,10 @@ def _write(session: Session) -> None:
     named = []
     for event in pending.values():
         seq += 1
-        named += [{"seq": seq, "client_id": c, "client_number": n} for c, n in event.clients]
+        named += [
+            {"seq": seq, "bucket": bucket, "clients": text}
+            for bucket, text in pack(event.clients).items()
+        ]
         row = {
             "seq": seq,
             "at": at,

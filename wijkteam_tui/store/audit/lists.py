@@ -2,9 +2,10 @@
 
 One event for the run instead of one per client: its detail says how many clients and
 carries a digest of which (`list_digest`), so the event's MAC covers the list; the clients
-themselves are kept beside it (`AuditEventClient`), so that each client's inzage and `audit
-show --client` find the event by an index. `check` is the part of `log.verify` that holds the
-kept list against the digest: a client added to or removed from it breaks the chain there.
+themselves are kept beside it (`AuditEventClient`, a row per bucket of client ids), so that
+each client's inzage and `audit show --client` find the event by an index (`naming`). `check`
+is the part of `log.verify` that holds the kept list against the digest: a client added to or
+removed from it breaks the chain there.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from wijkteam_tui.store.audit.chain import Event
+from wijkteam_tui.store.audit.models import (
+    BUCKET_SIZE,
+    AuditEvent,
+    AuditEventClient,
+    names,
+    unpack,
+)
+from wijkteam_tui.store.models import Client
 
 #: How the detail of a list event ends: the digest of its clients.
 _DIGEST = re.compile(r", lijst ([0-9a-f]{32})$")
@@ -43,18 +54,35 @@ def digest_in(action: str, detail: str) -> str | None:
     return found.group(1) if found else None
 
 
+def naming(conn: Connection, *, client_id: int | None = None, number: str = "") -> list[int]:
+    """The sequence numbers of the list events that name a client, given by id or by number
+    (a number is looked up among the clients, and for an erased one among the events)."""
+    if client_id is None:
+        client_id = conn.scalar(select(Client.id).where(Client.number == number)) or conn.scalar(
+            select(AuditEvent.client_id)
+            .where(AuditEvent.client_number == number, AuditEvent.client_id.is_not(None))
+            .limit(1)
+        )
+        if client_id is None:
+            return []
+    rows = conn.execute(
+        select(AuditEventClient.seq, AuditEventClient.clients)
+        .where(AuditEventClient.bucket == client_id // BUCKET_SIZE)
+        .order_by(AuditEventClient.seq)
+    )
+    return [seq for seq, text in rows if names(text, client_id)]
+
+
 def check(raw: Any, lists: dict[int, str]) -> list[tuple[int, str, int]]:
     """The list events (`lists`: sequence number → digest in the detail) whose kept clients
     do not match their digest, and clients kept for an event that is no list, as (sequence
     number, reason, how many events come before it), in order. `raw` is a DB-API connection
     of the register."""
     kept: dict[int, list[tuple[int, str]]] = {}
-    cursor = raw.execute(
-        "SELECT seq, client_id, client_number FROM audit_event_clients ORDER BY seq, client_id"
-    )
-    while rows := cursor.fetchmany(20_000):
-        for seq, client_id, number in rows:
-            kept.setdefault(seq, []).append((client_id, number))
+    cursor = raw.execute("SELECT seq, clients FROM audit_event_clients ORDER BY seq, bucket")
+    while rows := cursor.fetchmany(1_000):
+        for seq, text in rows:
+            kept.setdefault(seq, []).extend(unpack(text))
     breaks = []
     for seq in sorted(set(kept) | set(lists)):
         digest = lists.get(seq)

@@ -25,7 +25,7 @@ from wijkteam_tui.store.audit.chain import (
     mac_of,
     note,
 )
-from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEventClient
+from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.register import Register
@@ -427,15 +427,17 @@ def events(
     """The log, oldest first, filtered by client, user and first day (teamleider)."""
     register.require_teamleider(REFUSAL)
     query = select(*COLUMNS[:-1]).order_by(AuditEvent.seq)
-    if client_number is not None:
-        number = client_number.strip()
-        in_list = select(AuditEventClient.seq).where(AuditEventClient.client_number == number)
-        query = query.where(or_(AuditEvent.client_number == number, AuditEvent.seq.in_(in_list)))
     if user_name is not None:
         query = query.where(AuditEvent.user_name == user_name)
     if since is not None:
         query = query.where(AuditEvent.at >= datetime.combine(since, datetime.min.time()))
     with register.read_connection() as conn:
+        if client_number is not None:
+            number = client_number.strip()
+            in_list = lists.naming(conn, number=number)
+            query = query.where(
+                or_(AuditEvent.client_number == number, AuditEvent.seq.in_(in_list))
+            )
         rows = conn.execute(query).all()
     if limit is not None:
         rows = rows[-limit:]

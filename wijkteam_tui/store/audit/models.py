@@ -3,6 +3,7 @@ chain of what remains starts from after pruning (store/audit/chain.py and log.py
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
@@ -35,23 +36,57 @@ class AuditEvent(Base):
     mac: Mapped[str] = mapped_column(String(64))
 
 
+#: How many client ids share one row of a list event (`AuditEventClient.bucket`).
+BUCKET_SIZE = 1024
+
+
 class AuditEventClient(Base):
-    """A client named by an event about many at once (a list that left the register, such as
-    `wijkteam overdue`): the event's detail says how many and carries a digest of these rows,
-    which its MAC covers (store/audit/log.py `listed`, checked by `verify`); the rows let each
-    client's inzage find the event by an index. They go with their event when it is pruned."""
+    """The clients named by an event about many at once (a list that left the register, such as
+    `wijkteam overdue`): the event's detail says how many and carries a digest of them, which
+    its MAC covers (store/audit/lists.py, checked by `verify`). They go with their event when
+    it is pruned.
+
+    One row per event and bucket of BUCKET_SIZE client ids, holding that bucket's clients as
+    "id:number" lines, in order of id (`pack`, `unpack`): a client's inzage reads the rows of
+    its one bucket through the index on (bucket, seq), and a list of thousands of clients adds
+    a few rows at the end of that index, where a row per client would touch a page of a
+    per-client index for each of them (and, after a year of daily lists, write tens of
+    megabytes for every new one)."""
 
     __tablename__ = "audit_event_clients"
-    __table_args__ = (
-        Index("ix_audit_event_clients_client", "client_id"),
-        Index("ix_audit_event_clients_number", "client_number"),
-    )
+    __table_args__ = (Index("ix_audit_event_clients_bucket", "bucket", "seq"),)
 
     seq: Mapped[int] = mapped_column(
         ForeignKey("audit_events.seq", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    client_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    client_number: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    clients: Mapped[str] = mapped_column(Text)
+
+
+def pack(clients: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """(id, number) pairs as the rows of one list event hold them: bucket → its lines."""
+    buckets: dict[int, list[str]] = {}
+    for client_id, number in sorted(dict(clients).items()):
+        buckets.setdefault(client_id // BUCKET_SIZE, []).append(f"{client_id}:{number}")
+    return {bucket: "\n".join(lines) for bucket, lines in buckets.items()}
+
+
+def unpack(text: str) -> list[tuple[int, str]]:
+    """The (id, number) pairs of one row (`pack`); a line that is no pair is kept as (-1, it),
+    so that a digest over them no longer matches."""
+    pairs = []
+    for line in text.split("\n"):
+        found, number = line.split(":", 1) if ":" in line else ("", line)
+        pairs.append((int(found), number) if found.isdigit() else (-1, line))
+    return pairs
+
+
+def names(text: str, client_id: int | None = None, number: str | None = None) -> bool:
+    """Whether the row `text` names the client with `client_id` (or with `number`)."""
+    lines = f"\n{text}\n"
+    if client_id is not None:
+        return f"\n{client_id}:" in lines
+    return f":{number}\n" in lines
 
 
 class AuditCheckpoint(Base):

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from wijkteam_tui.store.audit import chain, log
-from wijkteam_tui.store.audit.models import AuditEvent, AuditEventClient
+from wijkteam_tui.store.audit import chain, lists, log
+from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import (
     Alert,
@@ -127,9 +127,7 @@ def client_inzage(register: Register, client_id: int) -> Inzage:
                 or_(
                     AuditEvent.client_id == client_id,
                     # A list that named the client among others (store/audit/lists.py).
-                    AuditEvent.seq.in_(
-                        select(AuditEventClient.seq).where(AuditEventClient.client_id == client_id)
-                    ),
+                    AuditEvent.seq.in_(lists.naming(session.connection(), client_id=client_id)),
                 )
             )
             .order_by(AuditEvent.seq)
