@@ -1,6 +1,7 @@
 """Run the benchmarks: `python -m benchmarks
 [--only storage|domain|tui|team|morning|export|audit|freshness|load] [--clients N]`; the load
-benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S]. `--smoke` runs
+benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S], the morning
+benchmark [--backend]. `--smoke` runs
 every one start to end at a tiny size (benchmarks/smoke.py)."""
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, help="one register size for the domain benchmark (quick run)"
     )
-    parser.add_argument("--backend", choices=["postgresql", "sqlite"], help="load: where")
+    parser.add_argument(
+        "--backend", choices=["postgresql", "sqlite"], help="load and morning: where"
+    )
     parser.add_argument("--people", type=int, help="load: simulated people (30; 8 on sqlite)")
     parser.add_argument("--seconds", type=float, default=300.0, help="load: how long")
     parser.add_argument("--smoke", action="store_true", help="all of them, tiny, not saved")
@@ -59,7 +62,7 @@ def main() -> None:
     if args.only in (None, "team"):
         team.main(args.clients or 20_000)
     if args.only in (None, "morning"):
-        morning.main(args.clients or 20_000)
+        morning.main(args.clients or 20_000, args.backend or "sqlite")
     if args.only in (None, "export"):
         export.main()
     if args.only in (None, "audit"):

@@ -137,4 +137,5 @@ def main(clients: int = 20_000) -> None:
     for key, target in TARGETS.items():
         print(f"  {key:<36} {figures[key]:>8}   doel ≤ {target}")
     print(f"  {'reassign_250_agreements_moved':<36} {figures['reassign_250_agreements_moved']:>8}")
-    save_section("team", figures)
+    # Another size keeps its own section (100,000 clients beside 20,000).
+    save_section("team" if clients == 20_000 else f"team_{clients}", figures)

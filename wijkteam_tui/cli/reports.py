@@ -59,7 +59,7 @@ _OVERDUE_NEEDS = (
 def cmd_overdue(args: argparse.Namespace) -> int:
     with opened(args, *_OVERDUE_NEEDS) as register:
         # Lazy: imported while the key was derived (`opened`).
-        from wijkteam_tui.export.overdue import to_csv, to_json, to_table
+        from wijkteam_tui.export.overdue import csv_chunks, json_chunks, table_chunks
         from wijkteam_tui.store.audit.lists import listed
         from wijkteam_tui.store.audit.log import record
         from wijkteam_tui.store.read.team import overdue_items
@@ -70,14 +70,18 @@ def cmd_overdue(args: argparse.Namespace) -> int:
         team = team_info(register).name
         what = f"lijst te late contactmomenten ({_FORMAT_WORDS[args.format]})"
         record(register, listed([(i.client_id, i.client_number) for i in items], what))
+    # Written as it is made (logged above, before any of it left).
     if args.format == "csv":
         sys.stdout.flush()
-        sys.stdout.buffer.write(to_csv(items))
+        for piece in csv_chunks(items):
+            sys.stdout.buffer.write(piece)
         sys.stdout.buffer.flush()
     elif args.format == "json":
-        sys.stdout.write(to_json(items, day, team=team, medewerker=args.medewerker))
+        for text in json_chunks(items, day, team=team, medewerker=args.medewerker):
+            sys.stdout.write(text)
     else:
-        sys.stdout.write(to_table(items, day, printable=printable))
+        for text in table_chunks(items, day, printable=printable):
+            sys.stdout.write(text)
     return 0
 
 

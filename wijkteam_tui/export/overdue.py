@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -54,25 +54,54 @@ def _cells(item: DueItem) -> list[str]:
     ]
 
 
-def to_csv(items: Iterable[DueItem]) -> bytes:
-    """RFC 4180 CSV in UTF-8 with a byte-order mark, every cell neutralised."""
+#: Items per piece of streamed output (`csv_chunks`, `json_chunks`, `table_chunks`): the
+#: command writes each piece as it is made, so a list of 27,000 never sits in memory as text.
+CHUNK = 1_000
+
+
+def _batches(items: Sequence[DueItem]) -> Iterator[Sequence[DueItem]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def csv_chunks(items: Sequence[DueItem]) -> Iterator[bytes]:
+    """RFC 4180 CSV in UTF-8 with a byte-order mark, every cell neutralised, in pieces."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for item in items:
-        writer.writerow([neutralised(cell) for cell in _cells(item)])
-    return out.getvalue().encode("utf-8-sig")
+    yield out.getvalue().encode("utf-8-sig")
+    for batch in _batches(items):
+        out.seek(0)
+        out.truncate()
+        writer.writerows([neutralised(cell) for cell in _cells(item)] for item in batch)
+        yield out.getvalue().encode("utf-8")
 
 
-def to_json(items: Sequence[DueItem], today: date, *, team: str, medewerker: str | None) -> str:
-    document = {
+def to_csv(items: Sequence[DueItem]) -> bytes:
+    """The whole CSV (`csv_chunks`) at once."""
+    return b"".join(csv_chunks(items))
+
+
+#: One line: for scripts (`jq` shows it indented); indenting thousands of items costs more than
+#: reading them.
+_COMPACT = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def json_chunks(
+    items: Sequence[DueItem], today: date, *, team: str, medewerker: str | None
+) -> Iterator[str]:
+    """The JSON document (`overdue.schema.json`) in pieces, joined exactly as one dump of it."""
+    head = {
         "schema": SCHEMA_NAME,
         "version": SCHEMA_VERSION,
         "date": today.isoformat(),
         "team": team,
         "medewerker": medewerker,
         "count": len(items),
-        "items": [
+    }
+    yield json.dumps(head, **_COMPACT)[:-1] + ',"items":['  # type: ignore[arg-type]
+    for number, batch in enumerate(_batches(items)):
+        part = [
             {
                 "client_number": item.client_number,
                 "client": item.client_name,
@@ -83,12 +112,15 @@ def to_json(items: Sequence[DueItem], today: date, *, team: str, medewerker: str
                 "days_overdue": item.days_overdue,
                 "casemanager": item.casemanager,
             }
-            for item in items
-        ],
-    }
-    # One line: for scripts (`jq` shows it indented); indenting thousands of items costs more
-    # than reading them.
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+            for item in batch
+        ]
+        yield ("," if number else "") + json.dumps(part, **_COMPACT)[1:-1]  # type: ignore[arg-type]
+    yield "]}\n"
+
+
+def to_json(items: Sequence[DueItem], today: date, *, team: str, medewerker: str | None) -> str:
+    """The whole JSON document (`json_chunks`) at once."""
+    return "".join(json_chunks(items, today, team=team, medewerker=medewerker))
 
 
 def _fit(text: str, width: int) -> str:
@@ -101,25 +133,34 @@ def _fit(text: str, width: int) -> str:
 TABLE = (("Dagen", 5), ("Nr", 6), ("Cliënt", 20), ("Wie", 21), ("Hoe", 11), ("Casemanager", 11))
 
 
-def to_table(items: Sequence[DueItem], today: date, *, printable: object = str) -> str:
-    """A plain-text table that fits 80 columns; `printable` makes text safe for a terminal."""
+def table_chunks(
+    items: Sequence[DueItem], today: date, *, printable: object = str
+) -> Iterator[str]:
+    """A plain-text table that fits 80 columns, in pieces; `printable` makes text safe for a
+    terminal."""
     show = printable if callable(printable) else str
-    lines = [
-        f"Te laat op {today.isoformat()}: {len(items)} contactmoment"
-        + ("" if len(items) == 1 else "en"),
-        " ".join(_fit(header, width) for header, width in TABLE).rstrip(),
-    ]
-    for item in items:
-        days = str(item.days_overdue).rjust(TABLE[0][1])
-        cells = [
-            item.client_number,
-            item.client_name,
-            item.who,
-            item.channel.label,
-            item.casemanager or "(geen)",
-        ]
-        row = " ".join(
-            _fit(str(show(cell)), width) for cell, (_, width) in zip(cells, TABLE[1:], strict=True)
-        )
-        lines.append(f"{days} {row}".rstrip())
-    return "\n".join(lines) + "\n"
+    word = "contactmoment" if len(items) == 1 else "contactmomenten"
+    header = " ".join(_fit(header, width) for header, width in TABLE).rstrip()
+    yield f"Te laat op {today.isoformat()}: {len(items)} {word}\n{header}\n"
+    for batch in _batches(items):
+        lines = []
+        for item in batch:
+            days = str(item.days_overdue).rjust(TABLE[0][1])
+            cells = [
+                item.client_number,
+                item.client_name,
+                item.who,
+                item.channel.label,
+                item.casemanager or "(geen)",
+            ]
+            row = " ".join(
+                _fit(str(show(cell)), width)
+                for cell, (_, width) in zip(cells, TABLE[1:], strict=True)
+            )
+            lines.append(f"{days} {row}".rstrip() + "\n")
+        yield "".join(lines)
+
+
+def to_table(items: Sequence[DueItem], today: date, *, printable: object = str) -> str:
+    """The whole table (`table_chunks`) at once."""
+    return "".join(table_chunks(items, today, printable=printable))
