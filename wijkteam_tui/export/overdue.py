@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+from wijkteam_tui.domain.terms import Channel
 from wijkteam_tui.store.records import DueItem
 
 SCHEMA_NAME = "wijkteam-overdue"
@@ -37,6 +38,10 @@ COLUMNS = (
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: Each channel's Dutch word, looked up once (a list may hold a quarter of a million items).
+_LABELS = {channel: channel.label for channel in Channel}
+
+
 def neutralised(cell: str) -> str:
     """A cell no spreadsheet evaluates: a leading apostrophe before a formula character."""
     return f"'{cell}" if cell.startswith(FORMULA_START) else cell
@@ -49,7 +54,7 @@ def _cells(item: DueItem) -> list[str]:
         item.client_number,
         item.client_name,
         item.who,
-        item.channel.label,
+        _LABELS[item.channel],
         item.casemanager,
     ]
 
@@ -107,7 +112,7 @@ def json_chunks(
                 "client": item.client_name,
                 "who": item.who,
                 "channel": item.channel.value,
-                "channel_label": item.channel.label,
+                "channel_label": _LABELS[item.channel],
                 "due": item.next_due.isoformat(),
                 "days_overdue": item.days_overdue,
                 "casemanager": item.casemanager,
@@ -150,7 +155,7 @@ def table_chunks(
                 item.client_number,
                 item.client_name,
                 item.who,
-                item.channel.label,
+                _LABELS[item.channel],
                 item.casemanager or "(geen)",
             ]
             row = " ".join(
