@@ -49,6 +49,22 @@ OPERATIONS = ("today_list", "team_overview", "search", "log_contact")
 TARGETS_MS = {"today_list": 20, "team_overview": 15, "search": 16, "log_contact": 20}
 
 
+def rare_search_ms(register: Register) -> dict[str, float]:
+    """A fragment that matches few clients or none: what a typo or a rare name costs, the
+    median and the slowest of twenty in each hundred (also on a server: benchmarks/load.py)."""
+    search_clients(register, RARE_FRAGMENTS[0])  # warm-up
+    spent = []
+    for fragment in RARE_FRAGMENTS * 20:
+        started = time.perf_counter()
+        search_clients(register, fragment)
+        spent.append((time.perf_counter() - started) * 1000)
+    spent.sort()
+    return {
+        "search_rare_median_ms": round(statistics.median(spent), 2),
+        "search_rare_p95_ms": round(spent[int(len(spent) * 0.95) - 1], 2),
+    }
+
+
 def _medians_ms(actions: dict[str, Callable[[int], object]], repeat: int) -> dict[str, float]:
     """The median time of each action, run in turn (a, b, c, a, b, c, …) after a warm-up.
 
@@ -277,17 +293,7 @@ def measure(clients: int, repeat: int = 30, log=print) -> dict[str, Any]:  # typ
             for kind, spent in _medians_ms(actions, repeat).items():
                 figures[f"{op}_{kind}_ms"] = spent
         figures["overdue_rows"] = len(_sql_overdue(raw))
-        # A fragment that matches few clients or none reads the whole search index: what a
-        # typo or a rare name costs, the median and the slowest of twenty in each hundred.
-        search_clients(register, RARE_FRAGMENTS[0])  # warm-up
-        spent = []
-        for fragment in RARE_FRAGMENTS * 20:
-            started = time.perf_counter()
-            search_clients(register, fragment)
-            spent.append((time.perf_counter() - started) * 1000)
-        spent.sort()
-        figures["search_rare_median_ms"] = round(statistics.median(spent), 2)
-        figures["search_rare_p95_ms"] = round(spent[int(len(spent) * 0.95) - 1], 2)
+        figures |= rare_search_ms(register)
         figures["medewerker_clients"] = caseloads[len(caseloads) // 2][1]
         raw.close()
         plain.close()

@@ -18,7 +18,8 @@ temporary folder; a PostgreSQL server is started for the run (`tests/pg.py`, dur
 
 Then the writer ceiling: 1, 2, 4, 8 and 16 people logging contacts back to back, without
 thinking, for WRITER_SECONDS each: commits per second, the p50/p95 of one write, errors and
-lost writes (the same check).
+lost writes (the same check). Last, as the teamleider on the same register: the team's overdue
+overview and a search for a rare fragment (`lists`), the domain benchmark's figures there.
 
 Figures to reach (issue 13): 100,000 clients built in ≤ 10 min; 30 people for 5 min on
 PostgreSQL with p95 ≤ 50 ms for every step, 0 errors, 0 lost writes; 8 people on SQLCipher
@@ -323,6 +324,34 @@ def ceiling(location: Any, names: list[str]) -> dict[str, Any]:
     return figures
 
 
+def lists(location: Any) -> dict[str, Any]:
+    """On the built register, as the teamleider: the team's overdue overview (counts per
+    casemanager and its first page; median of 15) and a search for a fragment that matches
+    few clients or none (median and p95 of 100), as the domain benchmark measures them
+    locally."""
+    from benchmarks.domain import rare_search_ms
+    from wijkteam_tui.store.opening import open_register
+    from wijkteam_tui.store.read.today import team_overview
+
+    register = open_register(location, "bench", PASSPHRASE)
+    try:
+        team_overview(register, TODAY)  # warm-up
+        spent = []
+        for _ in range(15):
+            started = time.perf_counter()
+            team_overview(register, TODAY)
+            spent.append((time.perf_counter() - started) * 1000)
+        figures = {"team_overview_ms": round(statistics.median(spent), 1)}
+        figures |= rare_search_ms(register)
+    finally:
+        register.close()
+    print(
+        f"teamoverzicht {figures['team_overview_ms']} ms; zoeken, zeldzaam: mediaan"
+        f" {figures['search_rare_median_ms']} ms, p95 {figures['search_rare_p95_ms']} ms"
+    )
+    return figures
+
+
 def show(title: str, figures: dict[str, Any]) -> None:
     print(f"\n{title}")
     print(f"{'stap':<12} {'aantal':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
@@ -362,6 +391,7 @@ def main(backend: str, people: int, seconds: float, clients: int) -> dict[str, A
             print(f"{backend}: {clients:,} cliënten gebouwd in {built:.0f} s")
             figures = run(location, names[:people], seconds)
             figures["writer_ceiling"] = ceiling(location, names)
+            figures["lists"] = lists(location)
         finally:
             if cluster is not None:
                 cluster.stop()

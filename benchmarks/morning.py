@@ -57,6 +57,29 @@ def _copy(source: Path, folder: Path) -> Path:
     return target
 
 
+def _first_day(opened: Any, today: date, kdf: float, opening: float) -> dict[str, Any]:
+    """Vandaag as stored, as the unlock screen reads it; then the sweep, which the app runs
+    behind the screen (views/sweeping.py); the register closed after them."""
+    try:
+        assert opened.user is not None
+        started = time.perf_counter()
+        today_list(opened, opened.user.id, today, teamleider=True)
+        vandaag = time.perf_counter() - started
+        started = time.perf_counter()
+        evaluated = daily_sweep(opened, today)
+        sweep = time.perf_counter() - started
+    finally:
+        opened.close()
+    return {
+        "kdf_seconds": round(kdf, 3),
+        "open_beyond_kdf_seconds": round(opening, 3),
+        "sweep_seconds": round(sweep, 3),
+        "sweep_clients_evaluated": evaluated,
+        "vandaag_lists_seconds": round(vandaag, 3),
+        "vandaag_usable_seconds": round(opening + vandaag, 3),
+    }
+
+
 def run(clients: int = 20_000) -> dict[str, Any]:
     os.environ.pop(KDF_PROFILE_ENV, None)  # production key derivation, measured apart
     base = date.today() - timedelta(days=max(DAYS_AWAY))
@@ -82,26 +105,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
             # As the unlock screen opens it, after the key derivation.
             opened = last_seen.settle(open_unlocked(path, unlocked), False)
             opening = time.perf_counter() - started
-            try:
-                assert opened.user is not None
-                # Vandaag as stored, as the unlock screen reads it; then the sweep, which the
-                # app runs behind the screen (views/sweeping.py).
-                started = time.perf_counter()
-                today_list(opened, opened.user.id, today, teamleider=True)
-                vandaag = time.perf_counter() - started
-                started = time.perf_counter()
-                evaluated = daily_sweep(opened, today)
-                sweep = time.perf_counter() - started
-            finally:
-                opened.close()
-            figures[f"after_{days}_days"] = {
-                "kdf_seconds": round(kdf, 3),
-                "open_beyond_kdf_seconds": round(opening, 3),
-                "sweep_seconds": round(sweep, 3),
-                "sweep_clients_evaluated": evaluated,
-                "vandaag_lists_seconds": round(vandaag, 3),
-                "vandaag_usable_seconds": round(opening + vandaag, 3),
-            }
+            figures[f"after_{days}_days"] = _first_day(opened, today, kdf, opening)
     if kept_state is None:
         os.environ.pop(STATE_ENV, None)
     else:
@@ -131,24 +135,8 @@ def _server_opening(location: Any, today: date) -> dict[str, Any]:
         False,
     )
     opening = time.perf_counter() - started
-    try:
-        assert opened.user is not None
-        started = time.perf_counter()
-        today_list(opened, opened.user.id, today, teamleider=True)
-        vandaag = time.perf_counter() - started
-        started = time.perf_counter()
-        evaluated = daily_sweep(opened, today)
-        sweep = time.perf_counter() - started
-    finally:
-        opened.close()
-    return {
-        "kdf_seconds": round(sign_in_seconds, 3),  # both key derivations and connecting
-        "open_beyond_kdf_seconds": round(opening, 3),
-        "sweep_seconds": round(sweep, 3),
-        "sweep_clients_evaluated": evaluated,
-        "vandaag_lists_seconds": round(vandaag, 3),
-        "vandaag_usable_seconds": round(opening + vandaag, 3),
-    }
+    # (kdf_seconds: both key derivations and connecting.)
+    return _first_day(opened, today, sign_in_seconds, opening)
 
 
 def _overdue_process(address: str) -> tuple[float, int]:
