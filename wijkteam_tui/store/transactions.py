@@ -49,6 +49,15 @@ class ScopeError(AssertionError):
     """A write changed a record outside its scope: a mistake in the program, never the user's."""
 
 
+def client_of(row: object) -> int | None:
+    """The client a record belongs to: the client itself, or its `client_id` (None: a record
+    of the team's, or a client not yet flushed)."""
+    value = getattr(
+        row, "id" if getattr(row, "__tablename__", "") == "clients" else "client_id", None
+    )
+    return value if isinstance(value, int) else None
+
+
 def check_scope(session: Session, *_flush: object) -> None:
     """Refuse a flush that changes a record outside the write's scope (installed on every write
     session, on both backends, so that the tests catch a service that declares too little).
@@ -62,7 +71,7 @@ def check_scope(session: Session, *_flush: object) -> None:
         *session.deleted,
     ]
     for row in changed:
-        owner = row.id if row.__tablename__ == "clients" else getattr(row, "client_id", None)
+        owner = client_of(row)
         if scope == LOG or owner != scope:
             raise ScopeError(
                 f"een schrijfactie voor {scope!r} wijzigt {row.__tablename__} van {owner!r}"

@@ -39,7 +39,7 @@ from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEv
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.keys.primitives import derive_subkey
 from wijkteam_tui.store.models import Client, DailySnapshot, SharedExport
-from wijkteam_tui.store.transactions import APPEND_LOCK
+from wijkteam_tui.store.transactions import APPEND_LOCK, client_of
 
 if TYPE_CHECKING:
     from wijkteam_tui.store.keys.keyfile import KeyFile
@@ -129,13 +129,6 @@ def quiet(session: Session) -> None:
 # --- collecting what a flush changed -----------------------------------------------------------
 
 
-def _client_of(row: Any) -> int | None:
-    if isinstance(row, Client):
-        return row.id
-    value = getattr(row, "client_id", None)
-    return value if isinstance(value, int) else None
-
-
 def _key_of(row: Any) -> str:
     state = inspect(row)
     identity = state.mapper.primary_key_from_instance(row)
@@ -176,7 +169,7 @@ def _collect(session: Session, _flush_context: object) -> None:
                 | set(detail.removeprefix("velden: ").split(", "))
             )
             detail = "velden: " + ", ".join(f for f in fields if f)
-        pending[slot] = Event(action, table, key, _client_of(row), "ok", detail)
+        pending[slot] = Event(action, table, key, client_of(row), "ok", detail)
 
     for row in session.new:
         if not isinstance(row, _NOT_LOGGED):
