@@ -43,7 +43,9 @@ from typing import Any
 from benchmarks.results_file import save_section
 from benchmarks.smoke import scaled
 
-TODAY = date(2026, 11, 22)
+#: The day the register is built for and worked on: today, so that the `overdue` processes
+#: (which take the date from the clock) see the same day as the simulated people.
+TODAY = date.today()
 PASSPHRASE = "benchmark wachtwoord"
 PEOPLE_PASSPHRASE = "een collega van het wijkteam"
 MIX = (
@@ -324,12 +326,14 @@ def ceiling(location: Any, names: list[str]) -> dict[str, Any]:
     return figures
 
 
-def lists(location: Any) -> dict[str, Any]:
+def lists(location: Any, db: str) -> dict[str, Any]:
     """On the built register, as the teamleider: the team's overdue overview (counts per
     casemanager and its first page; median of 15) and a search for a fragment that matches
     few clients or none (median and p95 of 100), as the domain benchmark measures them
-    locally."""
+    locally; and `overdue --format json` as a process of its own, as the team benchmark
+    times it (`db` is the register's file or address, as the command line takes it)."""
     from benchmarks.domain import rare_search_ms
+    from benchmarks.overdue import overdue_figures
     from wijkteam_tui.store.opening import open_register
     from wijkteam_tui.store.read.today import team_overview
 
@@ -345,9 +349,13 @@ def lists(location: Any) -> dict[str, Any]:
         figures |= rare_search_ms(register)
     finally:
         register.close()
+    figures |= overdue_figures(db, PASSPHRASE)
     print(
         f"teamoverzicht {figures['team_overview_ms']} ms; zoeken, zeldzaam: mediaan"
-        f" {figures['search_rare_median_ms']} ms, p95 {figures['search_rare_p95_ms']} ms"
+        f" {figures['search_rare_median_ms']} ms, p95 {figures['search_rare_p95_ms']} ms;"
+        f" overdue --format json ({figures['overdue_json_items']} te laat):"
+        f" {figures['overdue_json_process_seconds']} s, voorbij de sleutel"
+        f" {figures['overdue_json_beyond_kdf_seconds']} s"
     )
     return figures
 
@@ -382,16 +390,18 @@ def main(backend: str, people: int, seconds: float, clients: int) -> dict[str, A
             from wijkteam_tui.store.address import server_address
 
             cluster = pg.start_cluster(durable=True)
-            location: Any = server_address(cluster.address(cluster.new_register_database()))
+            db = cluster.address(cluster.new_register_database())
+            location: Any = server_address(db)
         else:
             location = Path(tmp) / "register.db"
+            db = str(location)
         try:
             writers = max(scaled(WRITER_COUNTS, (1, 2)))
             built, names = build(location, clients, max(people, writers))
             print(f"{backend}: {clients:,} cliënten gebouwd in {built:.0f} s")
             figures = run(location, names[:people], seconds)
             figures["writer_ceiling"] = ceiling(location, names)
-            figures["lists"] = lists(location)
+            figures["lists"] = lists(location, db)
         finally:
             if cluster is not None:
                 cluster.stop()

@@ -15,18 +15,15 @@ too, after the second opening (the sign-in's two key derivations measured apart)
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.overdue import overdue_figures
 from benchmarks.results_file import save_section
 from benchmarks.smoke import scaled
 from wijkteam_tui.store import last_seen
@@ -139,20 +136,6 @@ def _server_opening(location: Any, today: date) -> dict[str, Any]:
     return _first_day(opened, today, sign_in_seconds, opening)
 
 
-def _overdue_process(address: str) -> tuple[float, int]:
-    """(seconds, items) of one `overdue --format json` process."""
-    env = {k: v for k, v in os.environ.items() if k != KDF_PROFILE_ENV}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "wijkteam_tui", "overdue", "--format", "json"],
-        env={**env, "WIJKTEAM_DB": address,
-             "WIJKTEAM_USER": "bench", "WIJKTEAM_PASSPHRASE": PASSPHRASE},
-        capture_output=True,
-        check=True,
-    )  # fmt: skip
-    return time.perf_counter() - started, json.loads(done.stdout)["count"]
-
-
 def run_server(clients: int) -> dict[str, Any]:
     from tests import pg
     from wijkteam_tui.store.address import server_address
@@ -177,15 +160,8 @@ def run_server(clients: int) -> dict[str, Any]:
             register.close()
             for days, later in ((1, 1), (14, 15)):
                 figures[f"after_{days}_days"] = _server_opening(location, base + timedelta(later))
-            runs = [_overdue_process(address) for _ in range(3)]
-            processes = [seconds for seconds, _ in runs]
-            sign_in = figures["after_14_days"]["kdf_seconds"]
             # After 14 days in which nobody logged a contact: most agreements are overdue.
-            figures["overdue_json_items"] = runs[0][1]
-            figures["overdue_json_process_seconds"] = round(statistics.median(processes), 2)
-            figures["overdue_json_beyond_sign_in_seconds"] = round(
-                statistics.median(processes) - sign_in, 2
-            )
+            figures |= overdue_figures(address, PASSPHRASE)
     finally:
         cluster.stop()
         if kept_state is None:
@@ -220,7 +196,7 @@ def main(clients: int = 20_000, backend: str = "sqlite") -> None:
         print(
             f"  overdue --format json ({figures['overdue_json_items']} te laat, na 14 dagen zonder"
             f" contacten): {figures['overdue_json_process_seconds']} s, voorbij het aanmelden"
-            f" {figures['overdue_json_beyond_sign_in_seconds']} s"
+            f" {figures['overdue_json_beyond_kdf_seconds']} s"
         )
     # Another size or backend keeps its own section (100,000 clients beside 20,000).
     name = "morning" if clients == 20_000 else f"morning_{clients}"

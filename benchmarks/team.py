@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,11 +21,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from benchmarks.overdue import overdue_figures
 from benchmarks.results_file import save_section
 from benchmarks.smoke import scaled
 from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
-from wijkteam_tui.store.keys.unlock import unlock
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.read.team import team_review, team_trend
@@ -54,23 +52,7 @@ def _median_ms(action: Callable[[], object], repeat: int = 15) -> float:
     return round(statistics.median(spent), 1)
 
 
-def _overdue_process(db: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "wijkteam_tui", "overdue", "--format", "json"],
-        env={**env, "WIJKTEAM_DB": str(db), "WIJKTEAM_USER": "bench",
-             "WIJKTEAM_PASSPHRASE": PASSPHRASE},
-        capture_output=True,
-        check=False,
-    )  # fmt: skip
-    spent = time.perf_counter() - started
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.decode()[-2000:])
-    return spent
-
-
 def run(clients: int = 20_000) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k != KDF_PROFILE_ENV}
     os.environ.pop(KDF_PROFILE_ENV, None)  # production key derivation
     today = date.today()
     with tempfile.TemporaryDirectory(prefix="wijkteam-team-bench-") as tmp:
@@ -79,13 +61,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
         generate(register, clients, today, medewerkers=scaled(MEDEWERKERS, 4))
         register.close()
         # The first process of the day runs the daily sweep; the others find it done.
-        _overdue_process(db, env)
-        processes = [_overdue_process(db, env) for _ in range(3)]
-        kdf = []
-        for _ in range(3):
-            started = time.perf_counter()
-            unlock(db, "bench", PASSPHRASE)
-            kdf.append(time.perf_counter() - started)
+        overdue = overdue_figures(str(db), PASSPHRASE)
         register = open_register(db, "bench", PASSPHRASE)
         try:
             review = _median_ms(lambda: team_review(register, today))
@@ -121,11 +97,7 @@ def run(clients: int = 20_000) -> dict[str, Any]:
         "medewerkers": MEDEWERKERS,
         "team_review_ms": review,
         "team_trend_ms": trend,
-        "overdue_json_process_seconds": round(statistics.median(processes), 2),
-        "overdue_json_beyond_kdf_seconds": round(
-            statistics.median(processes) - statistics.median(kdf), 2
-        ),
-        "kdf_seconds": round(statistics.median(kdf), 2),
+        **overdue,
         "reassign_250_ms": round(statistics.median(spent), 1),
         "reassign_250_agreements_moved": moved,
     }
