@@ -1,0 +1,419 @@
+"""A caseload file read into clients, each with their network and agreements, and every
+problem in it at once, named by sheet, row and column as the person sees them.
+
+This is what the file itself says; what only the register can say (is this casemanager a
+colleague, is this client already there, who is "Bram") is decided when the import is planned
+against it. Rows of the network and agreement sheets are tied to their client by client number
+or external id; a flat sheet's rows by those or, without them, by name and birth date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from wijkteam_tui.caseload import values
+from wijkteam_tui.caseload.columns import (
+    NO_MAPPING,
+    Kind,
+    Layout,
+    Mapping,
+    header_of,
+    layout,
+    normal,
+    sheet_kind,
+)
+from wijkteam_tui.caseload.sheets import Cell, Sheet, read_sheets
+from wijkteam_tui.domain.phrases import HowOften
+from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a row (or a whole sheet, row 0) cannot be imported."""
+
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}, rij {self.row}" if self.row else f"blad {self.sheet}"
+        return (
+            f"{where}, {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        )
+
+
+@dataclass(frozen=True)
+class Where:
+    sheet: str
+    row: int
+
+
+@dataclass
+class MemberEntry:
+    where: Where
+    name: str
+    relation: str = ""
+    kind: MemberKind | None = None
+    ring: int | None = None
+    supports: str = ""
+    phone: str = ""
+    email: str = ""
+    consent: bool | None = None
+    consent_on: date | None = None
+    consent_review_on: date | None = None
+
+
+@dataclass
+class AgreementEntry:
+    where: Where
+    who: str
+    channel: Channel
+    how: HowOften
+    start_on: date | None = None
+    last_contact: date | None = None
+    description: str = ""
+
+
+@dataclass
+class ClientEntry:
+    where: Where
+    number: str = ""
+    external_id: str = ""
+    name: str = ""
+    birth_date: date | None = None
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    regime: Regime | None = None
+    casemanager: str = ""
+    phase: Phase | None = None
+    opened_on: date | None = None
+    own_words: str = ""
+    strengths: str = ""
+    meaningful: str = ""
+    members: list[MemberEntry] = field(default_factory=list)
+    agreements: list[AgreementEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """How a row of the network or agreement sheet names its client."""
+
+    number: str = ""
+    external_id: str = ""
+
+    def __str__(self) -> str:
+        return f"cliëntnummer {self.number}" if self.number else f"extern id {self.external_id}"
+
+
+@dataclass
+class SheetReport:
+    """What was made of a sheet: its kind (None: not read), the columns chosen and the
+    headers not read, and how many rows it had."""
+
+    name: str
+    kind: Kind | None
+    layout: Layout | None
+    rows: int = 0
+
+
+@dataclass
+class Reading:
+    sheets: list[SheetReport] = field(default_factory=list)
+    clients: list[ClientEntry] = field(default_factory=list)
+    #: Network members and agreements whose client is not in the file (maybe in the
+    #: register: decided when the import is planned).
+    members_elsewhere: list[tuple[Reference, MemberEntry]] = field(default_factory=list)
+    agreements_elsewhere: list[tuple[Reference, AgreementEntry]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: The rows with a problem, as they were (for the error sheet of --valid-only): sheet
+    #: name -> (header, [(row number, cells)]).
+    rejected: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...]]]]] = field(
+        default_factory=dict
+    )
+
+
+#: The columns a sheet of each kind cannot do without (one of each tuple).
+REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
+    Kind.CLIENTS: (("name",),),
+    Kind.MEMBERS: (("number", "external_id"), ("member",)),
+    Kind.AGREEMENTS: (("number", "external_id"), ("channel",), ("how_often",)),
+    Kind.FLAT: (("name",), ("channel",), ("how_often",)),
+}
+
+
+class _Row:
+    """One row's cells by field, collecting the problems of its cells."""
+
+    def __init__(self, sheet: Sheet, found: Layout, number: int, cells: tuple[Cell, ...]):
+        self.sheet, self.layout, self.number, self.cells = sheet, found, number, cells
+        self.problems: list[Problem] = []
+
+    def cell(self, key: str) -> Cell:
+        position = self.layout.positions.get(key)
+        if position is None or position >= len(self.cells):
+            return None
+        return self.cells[position]
+
+    def read(self, key: str, reader: Callable[[Cell], Any], default: Any = None) -> Any:
+        try:
+            found = reader(self.cell(key))
+        except values.CellError as error:
+            self.problems.append(
+                Problem(self.sheet.name, self.number, self.layout.chosen[key], str(error))
+            )
+            return default
+        return default if found is None else found
+
+    def text(self, key: str, limit: int = 2000) -> str:
+        written: str = self.read(key, values.text, "")
+        if len(written) > limit:
+            self.problems.append(
+                Problem(
+                    self.sheet.name,
+                    self.number,
+                    self.layout.chosen[key],
+                    f"hoogstens {limit} tekens (nu {len(written)}).",
+                )
+            )
+        return written
+
+    def require(self, key: str, what: str) -> str:
+        written = self.text(key, 160)
+        if not written and key in self.layout.positions:
+            self.problems.append(
+                Problem(self.sheet.name, self.number, self.layout.chosen[key], f"{what} is leeg.")
+            )
+        return written
+
+    @property
+    def where(self) -> Where:
+        return Where(self.sheet.name, self.number)
+
+
+def _client(row: _Row) -> ClientEntry:
+    return ClientEntry(
+        where=row.where,
+        number=row.text("number", 20),
+        external_id=row.text("external_id", 60),
+        name=row.require("name", "de naam"),
+        birth_date=row.read("birth_date", values.date_value),
+        street=row.text("street", 120),
+        house_number=row.text("house_number", 20),
+        postcode=row.read("postcode", values.postcode, ""),
+        city=row.text("city", 80),
+        phone=row.read("phone", values.phone, ""),
+        regime=row.read("regime", values.regime),
+        casemanager=row.text("casemanager", 160),
+        phase=row.read("phase", values.phase),
+        opened_on=row.read("opened_on", values.date_value),
+        own_words=row.text("own_words"),
+        strengths=row.text("strengths"),
+        meaningful=row.text("meaningful"),
+    )
+
+
+def _member(row: _Row, name_key: str) -> MemberEntry:
+    return MemberEntry(
+        where=row.where,
+        name=row.require(name_key, "de naam"),
+        relation=row.text("relation", 60),
+        kind=row.read("member_kind", values.member_kind),
+        ring=row.read("ring", values.ring),
+        supports=row.read("supports", values.supports, ""),
+        phone=row.read("member_phone", values.phone, ""),
+        email=row.read("email", values.email, ""),
+        consent=row.read("consent", values.yes_no),
+        consent_on=row.read("consent_on", values.date_value),
+        consent_review_on=row.read("consent_review_on", values.date_value),
+    )
+
+
+def _agreement(row: _Row) -> AgreementEntry | None:
+    channel = row.read("channel", values.channel)
+    how = row.read("how_often", values.how_often)
+    for key, found, what in (("channel", channel, "het kanaal"), ("how_often", how, "hoe vaak")):
+        if found is None and not any(p.column == row.layout.chosen[key] for p in row.problems):
+            row.problems.append(
+                Problem(row.sheet.name, row.number, row.layout.chosen[key], f"{what} is leeg.")
+            )
+    entry = AgreementEntry(
+        where=row.where,
+        who=row.text("who", 160),
+        channel=channel or Channel.PHONE,
+        how=how or HowOften(interval_days=7),
+        start_on=row.read("start_on", values.date_value),
+        last_contact=row.read("last_contact", values.date_value),
+        description=row.text("description", 200),
+    )
+    return None if row.problems else entry
+
+
+def _reference(row: _Row) -> Reference | None:
+    reference = Reference(row.text("number", 20), row.text("external_id", 60))
+    if not reference.number and not reference.external_id:
+        column = row.layout.chosen.get("number") or row.layout.chosen.get("external_id", "")
+        row.problems.append(
+            Problem(
+                row.sheet.name,
+                row.number,
+                column,
+                "zonder cliëntnummer of extern id hoort deze rij bij niemand.",
+            )
+        )
+        return None
+    return reference
+
+
+def _missing(kind: Kind, found: Layout) -> list[str]:
+    return [
+        header_of(kind, keys[0])
+        for keys in REQUIRED[kind]
+        if not any(key in found.positions for key in keys)
+    ]
+
+
+def read_caseload(path: Path, mapping: Mapping = NO_MAPPING) -> Reading:
+    """Every sheet of the file read; nothing is decided about the register yet."""
+    return read_sheets_into(read_sheets(path), mapping)
+
+
+def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> Reading:
+    reading = Reading()
+    index = _Index()
+    for sheet in sheets:
+        kind = sheet_kind(sheet.name, sheet.header, mapping)
+        if kind is None:
+            reading.sheets.append(SheetReport(sheet.name, None, None))
+            continue
+        found = layout(kind, sheet.header, mapping)
+        report = SheetReport(sheet.name, kind, found)
+        reading.sheets.append(report)
+        missing = _missing(kind, found)
+        if missing:
+            reading.problems.append(
+                Problem(
+                    sheet.name,
+                    0,
+                    "",
+                    f"er is geen kolom {' of '.join(missing)}; noem hem zo of wijs hem aan in"
+                    " een kolommenbestand (--columns).",
+                )
+            )
+            continue
+        for number, cells in sheet.rows:
+            report.rows += 1
+            row = _Row(sheet, found, number, cells)
+            if kind in (Kind.CLIENTS, Kind.FLAT):
+                _take_client(row, reading, index)
+            else:
+                _take_related(row, reading)
+            if row.problems:
+                reading.problems.extend(row.problems)
+                _header, rows = reading.rejected.setdefault(sheet.name, (sheet.header, []))
+                rows.append((number, cells))
+    _tie(reading, index)
+    return reading
+
+
+def _tie(reading: Reading, index: _Index) -> None:
+    """Network and agreement rows tied to their clients once every sheet is read (their
+    sheet may come before the clients'); the rest name a client the register may hold."""
+    members, reading.members_elsewhere = reading.members_elsewhere, []
+    for reference, member in members:
+        client = index.owner(reference)
+        if client is None:
+            reading.members_elsewhere.append((reference, member))
+        else:
+            client.members.append(member)
+    agreements, reading.agreements_elsewhere = reading.agreements_elsewhere, []
+    for reference, agreement in agreements:
+        client = index.owner(reference)
+        if client is None:
+            reading.agreements_elsewhere.append((reference, agreement))
+        else:
+            client.agreements.append(agreement)
+
+
+class _Index:
+    """The clients read so far, by number, external id, and name with birth date."""
+
+    def __init__(self) -> None:
+        self.by_ref: dict[tuple[str, str], ClientEntry] = {}
+        self.by_name: dict[tuple[str, date | None], ClientEntry] = {}
+
+    @staticmethod
+    def _name(client: ClientEntry) -> tuple[str, date | None]:
+        return normal(client.name), client.birth_date
+
+    def owner(self, reference: Reference) -> ClientEntry | None:
+        return self.by_ref.get(("nr", reference.number)) or self.by_ref.get(
+            ("id", reference.external_id)
+        )
+
+    def earlier(self, client: ClientEntry) -> ClientEntry | None:
+        """The client an earlier row gave: by its number or external id when it has one,
+        else by name and birth date."""
+        if client.number or client.external_id:
+            return self.owner(Reference(client.number, client.external_id))
+        return self.by_name.get(self._name(client))
+
+    def namesake(self, client: ClientEntry) -> ClientEntry | None:
+        return self.by_name.get(self._name(client)) if client.name else None
+
+    def add(self, client: ClientEntry) -> None:
+        self.by_name[self._name(client)] = client
+        for ref in (("nr", client.number), ("id", client.external_id)):
+            if ref[1]:
+                self.by_ref[ref] = client
+
+
+def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
+    """A row of the clients' sheet, or of a flat sheet: the client (again, on a flat sheet:
+    one row per agreement) with the agreement and the network member it names."""
+    flat = row.layout.kind is Kind.FLAT
+    client = _client(row)
+    same = index.earlier(client) if flat else None
+    namesake = index.namesake(client) if same is None else None
+    if namesake is not None:
+        row.problems.append(
+            Problem(
+                row.sheet.name,
+                row.number,
+                row.layout.chosen["name"],
+                f"dezelfde naam en geboortedatum als {namesake.where.sheet}, rij"
+                f" {namesake.where.row}; staat deze cliënt er twee keer in?",
+            )
+        )
+    member = _member(row, "who") if flat and row.text("who") else None
+    agreement = _agreement(row) if flat else None
+    if row.problems:
+        return
+    if same is None:
+        reading.clients.append(client)
+        index.add(client)
+    else:
+        client = same
+    if member is not None and all(normal(m.name) != normal(member.name) for m in client.members):
+        client.members.append(member)
+    if agreement is not None:
+        client.agreements.append(agreement)
+
+
+def _take_related(row: _Row, reading: Reading) -> None:
+    """A row of the network or the agreements' sheet, tied to its client later."""
+    reference = _reference(row)
+    if row.layout.kind is Kind.MEMBERS:
+        member = _member(row, "member")
+        if reference is not None and not row.problems:
+            reading.members_elsewhere.append((reference, member))
+        return
+    agreement = _agreement(row)
+    if reference is not None and agreement is not None and not row.problems:
+        reading.agreements_elsewhere.append((reference, agreement))
