@@ -42,6 +42,7 @@ from wijkteam_tui.store.write import (
     alerts,
     clients,
     contacts,
+    intake,
     network,
     phases,
     plan,
@@ -55,7 +56,7 @@ LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
-    team, edit, records, sharing, erasure, users,
+    team, edit, records, sharing, erasure, users, intake,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
@@ -94,6 +95,11 @@ NOT_LOGGED_SERVICES = {
     "users.user_phone",
     # steps inside the caller's transaction, which logs the change
     "team.snapshot_counts",
+    "clients.apply_client",
+    "clients.next_client_number",
+    "network.apply_member",
+    "agreements.validate_agreement",
+    "agreements.performing_user",
     # the team's figures per day: nobody's data (chain._NOT_LOGGED); the sweep logs its run
     "team.write_daily_snapshot",
 }
@@ -293,6 +299,15 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         )  # fmt: skip
         return "clients", str(kees.id)
 
+    def import_caseload(_m: Made) -> tuple[str, str]:
+        imported = records.ImportedClient(
+            "test.csv, rij 2", ClientInput("Ria Ingelezen", OPENED), external_id="X-1"
+        )
+        intake.import_caseload(register, [imported], "test.csv", TODAY)
+        with register.read() as session:
+            ria = session.scalars(select(Client.id).where(Client.external_id == "X-1")).one()
+        return "clients", str(ria)
+
     def add_user(_m: Made) -> tuple[str, str]:
         users.add_user(register, "cem", Role.MEDEWERKER)
         return "users", "cem"
@@ -315,8 +330,8 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,
-        update_team_settings, record_export, extend_retention, erase_client, add_user,
-        set_phone, reset_passphrase, deactivate_user,
+        update_team_settings, record_export, extend_retention, erase_client, import_caseload,
+        add_user, set_phone, reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

@@ -48,14 +48,19 @@ class Problem:
 
 @dataclass(frozen=True)
 class Where:
+    """Where a row stands, and its cells as they were (for the error sheet)."""
+
     sheet: str
     row: int
+    cells: tuple[Cell, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass
 class MemberEntry:
     where: Where
     name: str
+    #: The fields whose column the sheet has (the others keep what the register holds).
+    present: frozenset[str] = frozenset()
     relation: str = ""
     kind: MemberKind | None = None
     ring: int | None = None
@@ -81,6 +86,8 @@ class AgreementEntry:
 @dataclass
 class ClientEntry:
     where: Where
+    #: The fields whose column the sheet has (the others keep what the register holds).
+    present: frozenset[str] = frozenset()
     number: str = ""
     external_id: str = ""
     name: str = ""
@@ -121,6 +128,7 @@ class SheetReport:
     kind: Kind | None
     layout: Layout | None
     rows: int = 0
+    header: tuple[str, ...] = ()
 
 
 @dataclass
@@ -194,12 +202,17 @@ class _Row:
 
     @property
     def where(self) -> Where:
-        return Where(self.sheet.name, self.number)
+        return Where(self.sheet.name, self.number, self.cells)
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(self.layout.positions)
 
 
 def _client(row: _Row) -> ClientEntry:
     return ClientEntry(
         where=row.where,
+        present=row.present,
         number=row.text("number", 20),
         external_id=row.text("external_id", 60),
         name=row.require("name", "de naam"),
@@ -222,6 +235,7 @@ def _client(row: _Row) -> ClientEntry:
 def _member(row: _Row, name_key: str) -> MemberEntry:
     return MemberEntry(
         where=row.where,
+        present=row.present,
         name=row.require(name_key, "de naam"),
         relation=row.text("relation", 60),
         kind=row.read("member_kind", values.member_kind),
@@ -290,10 +304,10 @@ def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> 
     for sheet in sheets:
         kind = sheet_kind(sheet.name, sheet.header, mapping)
         if kind is None:
-            reading.sheets.append(SheetReport(sheet.name, None, None))
+            reading.sheets.append(SheetReport(sheet.name, None, None, header=sheet.header))
             continue
         found = layout(kind, sheet.header, mapping)
-        report = SheetReport(sheet.name, kind, found)
+        report = SheetReport(sheet.name, kind, found, header=sheet.header)
         reading.sheets.append(report)
         missing = _missing(kind, found)
         if missing:

@@ -21,6 +21,11 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime, Suppor
 T = TypeVar("T")
 
 
+#: What a spreadsheet program reads as the start of a formula (export/overdue.py writes an
+#: apostrophe before it in a CSV cell).
+FORMULA_START = ("=", "+", "-", "@")
+
+
 class CellError(ValueError):
     """A cell that cannot be read as its column's value; `str(error)` is the Dutch reason."""
 
@@ -53,7 +58,12 @@ def text(cell: Cell) -> str:
         cell = cell.date()
     if isinstance(cell, date):
         return f"{cell.day}-{cell.month}-{cell.year}"
-    return str(cell).strip()
+    written = str(cell).strip()
+    # An apostrophe that kept a spreadsheet from running the cell as a formula (as the
+    # register's own CSV exports write it) is not part of the value.
+    if written.startswith("'") and written[1:2] in FORMULA_START:
+        return written[1:].strip()
+    return written
 
 
 def date_value(cell: Cell) -> date | None:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui import __version__
+from wijkteam_tui.cli.caseload import cmd_import
 from wijkteam_tui.cli.demo import DEMO_CLIENTS, cmd_demo
 from wijkteam_tui.cli.dutch_argparse import Parser
 from wijkteam_tui.cli.erasure import cmd_erase, cmd_retention_extend, cmd_retention_list
@@ -221,6 +222,36 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
     inzage.set_defaults(handler=cmd_export_client)
 
 
+def _add_import_command(add: Any, common: argparse.ArgumentParser) -> None:
+    """`import`: a caseload from a spreadsheet (teamleider)."""
+    caseload = add(
+        "import",
+        "cliënten, netwerk en afspraken uit een spreadsheet (CSV of XLSX; teamleider)",
+        cmd_import,
+        parents=[common],
+    )
+    caseload.add_argument("file", metavar="BESTAND", help="CSV (; of ,) of Excel-werkmap (.xlsx)")
+    caseload.add_argument(
+        "--columns",
+        metavar="KOLOMMEN",
+        help="TOML-bestand dat zegt welke kolom wat is ([kolommen]) en wat een blad bevat"
+        " ([bladen])",
+    )
+    caseload.add_argument(
+        "--apply",
+        action="store_true",
+        help="echt importeren (anders een proefimport die niets verandert); alles of niets",
+    )
+    caseload.add_argument(
+        "--valid-only",
+        action="store_true",
+        help="met --apply: alleen de goede rijen; de andere in BESTAND-fouten, om te verbeteren",
+    )
+    caseload.add_argument(
+        "--force", action="store_true", help="een bestaand foutenbestand vervangen"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument(
@@ -309,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_team_and_export_commands(add, commands, common)
+    _add_import_command(add, common)
 
     backup = add("backup", "versleutelde back-up maken", cmd_backup, parents=[common])
     backup.add_argument("-o", "--output", required=True, metavar="BESTAND")

@@ -30,8 +30,9 @@ def _value(value: object) -> str:
 
 #: Column names in words for the summary (the JSON keeps the column names).
 LABELS = {
-    "number": "cliëntnummer", "name": "naam", "birth_date": "geboortedatum", "street": "straat",
-    "house_number": "huisnummer", "postcode": "postcode", "city": "plaats",
+    "number": "cliëntnummer", "external_id": "nummer in het vorige systeem", "name": "naam",
+    "birth_date": "geboortedatum", "street": "straat", "house_number": "huisnummer",
+    "postcode": "postcode", "city": "plaats",
     "phone": "telefoon", "email": "e-mail", "casemanager_name": "casemanager",
     "phase": "fase", "regime": "wettelijk kader", "own_words": "in eigen woorden",
     "strengths": "sterke kanten", "meaningful": "wat betekenis geeft",

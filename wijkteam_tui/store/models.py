@@ -130,6 +130,8 @@ class Client(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     number: Mapped[str] = mapped_column(String(20), unique=True)
+    # The id the client had in the system their caseload was imported from (migration 0028).
+    external_id: Mapped[str | None] = mapped_column(String(60), default=None)
     name: Mapped[str] = mapped_column(String(160))
     birth_date: Mapped[date | None] = mapped_column(Date)
     street: Mapped[str] = mapped_column(String(120), default="")
@@ -184,6 +186,7 @@ class Client(Base):
         # The team overview's counts: for each overdue agreement its client's phase and
         # casemanager, from a narrow index instead of the wide client rows.
         Index("ix_clients_id_phase_casemanager", "id", "phase", "casemanager_id"),
+        Index("ix_clients_external_id", "external_id", unique=True),
     )
 
 

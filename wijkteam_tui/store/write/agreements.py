@@ -27,7 +27,8 @@ from wijkteam_tui.store.write.common import (
 )
 
 
-def _validate_agreement(session: Session, client: Client, data: AgreementInput) -> None:
+def validate_agreement(session: Session, client: Client, data: AgreementInput) -> None:
+    """ValidationError (naming the field) when `data` cannot be an agreement of `client`."""
     if (data.interval_days is None) == (data.rrule is None or not data.rrule.strip()):
         raise ValidationError(
             "Kies een vaste tussenpoos (elke N dagen) of een rooster, niet allebei.", "interval"
@@ -56,7 +57,7 @@ def _validate_agreement(session: Session, client: Client, data: AgreementInput) 
         raise ValidationError("Deze medewerker bestaat niet.", "user")
 
 
-def _performing_user(client: Client, data: AgreementInput) -> int | None:
+def performing_user(client: Client, data: AgreementInput) -> int | None:
     """The medewerker who performs the agreement: the one named, or when neither a medewerker
     nor a network member is named, the client's casemanager."""
     if data.member_id is None and data.user_id is None:
@@ -68,11 +69,11 @@ def add_agreement(register: Register, client_id: int, data: AgreementInput, toda
     """Agree who checks in with the client, how and how often."""
     with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
-        _validate_agreement(session, client, data)
+        validate_agreement(session, client, data)
         agreement = ContactAgreement(
             client_id=client.id,
             member_id=data.member_id,
-            user_id=_performing_user(client, data),
+            user_id=performing_user(client, data),
             channel=data.channel,
             description=data.description.strip(),
             interval_days=data.interval_days,
@@ -102,9 +103,9 @@ def update_agreement(
                 "Het dossier is afgesloten; heropen het eerst (f) om afspraken te wijzigen.",
                 "agreement",
             )
-        _validate_agreement(session, client, data)
+        validate_agreement(session, client, data)
         agreement.member_id = data.member_id
-        agreement.user_id = _performing_user(client, data)
+        agreement.user_id = performing_user(client, data)
         agreement.channel = data.channel
         agreement.description = data.description.strip()
         agreement.interval_days = data.interval_days

@@ -27,7 +27,20 @@ from wijkteam_tui.store.write.common import (
 FIRST_CLIENT_NUMBER = 100001
 
 
-def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
+def next_client_number(session: Session) -> str:
+    """The number after the highest one given (100001 for the first client). Numbers are
+    digits only (an import keeps a file's number only when it is), so the longest is the
+    highest."""
+    highest = session.scalar(
+        select(Client.number)
+        .order_by(func.length(Client.number).desc(), Client.number.desc())
+        .limit(1)
+    )
+    return str(int(highest) + 1) if highest and highest.isdigit() else str(FIRST_CLIENT_NUMBER)
+
+
+def apply_client(session: Session, client: Client, data: ClientInput) -> None:
+    """The details of `data` on `client`, checked (a ValidationError names the field)."""
     client.name = required_name(data.name)
     if data.birth_date and data.birth_date > data.opened_on:
         raise ValidationError("De geboortedatum ligt na de startdatum.", "birth_date")
@@ -54,12 +67,8 @@ def create_client(register: Register, data: ClientInput, today: date) -> ClientS
     if data.opened_on > today:
         raise ValidationError("De startdatum ligt in de toekomst.", "opened_on")
     with register.write() as session:
-        highest = session.scalar(select(func.max(Client.number)))
-        number = (
-            str(int(highest) + 1) if highest and highest.isdigit() else str(FIRST_CLIENT_NUMBER)
-        )
-        client = Client(number=number, phase=Phase.INTENSIVE)
-        _apply_client(session, client, data)
+        client = Client(number=next_client_number(session), phase=Phase.INTENSIVE)
+        apply_client(session, client, data)
         session.add(client)
         session.flush()
         session.add(
@@ -84,7 +93,7 @@ def update_client(
     with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         check_version(client.version, version)
-        _apply_client(session, client, data)
+        apply_client(session, client, data)
         client.version += 1
         reindex(session, client)
         refresh_client(session, client, today, team_settings(session))

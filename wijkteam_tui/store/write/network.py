@@ -27,7 +27,9 @@ from wijkteam_tui.store.write.common import (
 )
 
 
-def _apply_member(session: Session, member: NetworkMember, data: MemberInput, today: date) -> None:
+def apply_member(session: Session, member: NetworkMember, data: MemberInput, today: date) -> None:
+    """The details of `data` on `member`, checked; consent given without a date counts from
+    `today` and is asked again after CONSENT_REVIEW_DAYS."""
     member.name = required_name(data.name)
     supports = "".join(ch for ch in "PGAE" if ch in data.supports.upper())
     if any(ch not in "PGAE " for ch in data.supports.upper()):
@@ -73,7 +75,7 @@ def add_member(register: Register, client_id: int, data: MemberInput, today: dat
     with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         member = NetworkMember(client_id=client.id)
-        _apply_member(session, member, data, today)
+        apply_member(session, member, data, today)
         session.add(member)
         reindex(session, client)
         return Created(member.id)
@@ -93,7 +95,7 @@ def update_member(
     with register.write(of=(NetworkMember, member_id)) as session:
         member = _member(session, member_id)
         check_version(member.version, version)
-        _apply_member(session, member, data, today)
+        apply_member(session, member, data, today)
         client = existing_client(session, member.client_id)
         reindex(session, client)
         refresh_client(session, client, today, team_settings(session))

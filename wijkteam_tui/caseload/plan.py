@@ -1,0 +1,425 @@
+"""The import planned against the register: which clients are new, which are updated and
+which are already there as the file says, and what only the register can refuse (a casemanager
+who is no colleague, a client number of someone else, a client already registered under the
+same name and birth date, a "wie" who is nobody in the client's network).
+
+A client is found by the external id the file gives, else by its client number (which must
+belong to someone of the same name), else by name and birth date; found that last way without
+a number or id in the file, they are listed, never merged silently. A column the file does not
+have, or a cell left empty, keeps what the register holds; only what differs is written, so
+importing the same file twice changes nothing the second time. The phase of a client already
+in the register is changed in their file, never by an import (a remark says so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from wijkteam_tui.caseload.reading import (
+    AgreementEntry,
+    ClientEntry,
+    MemberEntry,
+    Problem,
+    Reading,
+    Reference,
+    Where,
+)
+from wijkteam_tui.domain.search import fold
+from wijkteam_tui.domain.terms import MemberKind, Phase, Regime
+from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import
+from wijkteam_tui.store.records import (
+    AgreementInput,
+    ClientInput,
+    ImportedAgreement,
+    ImportedClient,
+    ImportedMember,
+    MemberInput,
+)
+from wijkteam_tui.store.register import Register
+
+#: The fields of a client row and the ClientInput field each fills.
+_CLIENT_FIELDS = {
+    "name": "name", "birth_date": "birth_date", "street": "street",
+    "house_number": "house_number", "postcode": "postcode", "city": "city", "phone": "phone",
+    "regime": "regime", "opened_on": "opened_on", "own_words": "own_words",
+    "strengths": "strengths", "meaningful": "meaningful",
+}  # fmt: skip
+_MEMBER_FIELDS = {
+    "relation": "relation", "member_kind": "kind", "ring": "ring", "supports": "supports",
+    "member_phone": "phone", "email": "email", "consent": "consent_to_share",
+    "consent_on": "consent_on", "consent_review_on": "consent_review_on",
+}  # fmt: skip
+_MEMBER_VALUES = {
+    "relation": "relation", "member_kind": "kind", "ring": "ring", "supports": "supports",
+    "member_phone": "phone", "email": "email", "consent": "consent",
+    "consent_on": "consent_on", "consent_review_on": "consent_review_on",
+}  # fmt: skip
+
+
+@dataclass
+class Plan:
+    """What `--apply` writes (`clients`: only what differs), what is there already, what is
+    refused and why, and remarks that refuse nothing."""
+
+    reading: Reading
+    clients: list[ImportedClient] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    #: Rows refused by the register's rules, as they were (beside reading.rejected).
+    refused: list[Where] = field(default_factory=list)
+
+    @property
+    def members(self) -> int:
+        return sum(len(c.members) for c in self.clients)
+
+    @property
+    def agreements(self) -> int:
+        return sum(len(c.agreements) for c in self.clients)
+
+
+def plan_import(register: Register, reading: Reading, today: date) -> Plan:
+    """The import of `reading` into `register` as it stands today."""
+    entries = reading.clients
+    references = [ref for ref, _ in reading.members_elsewhere] + [
+        ref for ref, _ in reading.agreements_elsewhere
+    ]
+    known = known_for_import(
+        register,
+        numbers={e.number for e in entries if e.number} | {r.number for r in references},
+        external_ids={e.external_id for e in entries if e.external_id}
+        | {r.external_id for r in references if r.external_id},
+        birth_dates={e.birth_date for e in entries if e.birth_date},
+    )
+    planner = _Planner(Plan(reading, problems=list(reading.problems)), known, today)
+    for entry in entries:
+        planner.client(entry)
+    planner.elsewhere(reading)
+    return planner.plan
+
+
+class _Refused(Exception):
+    """A row the register refused (its problem is in the plan already)."""
+
+
+class _Planner:
+    def __init__(self, plan: Plan, known: Known, today: date) -> None:
+        self.plan, self.today = plan, today
+        # By user name and by full name, folded; a user name wins over someone's full name.
+        self.users: dict[str, KnownUser] = {}
+        for user in known.users:
+            self.users.setdefault(fold(user.display_name), user)
+        for user in known.users:
+            self.users[fold(user.name)] = user
+        self.by_number = {c.number: c for c in known.clients}
+        self.by_external = {c.external_id: c for c in known.clients if c.external_id}
+        self.by_name: dict[tuple[str, date | None], KnownClient] = {}
+        for client in known.clients:
+            self.by_name.setdefault((fold(client.data.name), client.data.birth_date), client)
+        self.planned: dict[int, ImportedClient] = {}
+
+    # -- problems ---------------------------------------------------------------------------
+
+    def refuse(self, where: Where, column: str, reason: str) -> None:
+        self.plan.problems.append(Problem(where.sheet, where.row, column, reason))
+        self.plan.refused.append(where)
+
+    # -- clients ----------------------------------------------------------------------------
+
+    def client(self, entry: ClientEntry) -> None:
+        problems = len(self.plan.problems)
+        try:
+            found = self._found(entry)
+        except _Refused:
+            found = None
+        casemanager = self._casemanager(entry, found)
+        members = self._members(entry, found)
+        agreements = self._agreements(entry, found, members)
+        if len(self.plan.problems) > problems:
+            self._refuse_rest(entry)
+            return
+        data = self._client_input(entry, found, casemanager)
+        if found is not None and self._by_name_only(entry) and data != found.data:
+            self.refuse(
+                entry.where,
+                "Naam",
+                f"{found.data.name} (geboren {_date(entry.birth_date)}) staat al in het register"
+                f" als cliënt {found.number}, met andere gegevens; zet dat cliëntnummer in het"
+                " bestand om deze cliënt bij te werken, of verbeter naam of geboortedatum.",
+            )
+            self._refuse_rest(entry)
+            return
+        if found is None:
+            if entry.phase is Phase.CLOSED:
+                self.refuse(
+                    entry.where,
+                    "Fase",
+                    "een afgesloten dossier komt niet binnen met een import; laat de rij weg.",
+                )
+                return
+            item = ImportedClient(
+                source=f"{entry.where.sheet}, rij {entry.where.row}",
+                data=data,
+                phase=entry.phase or Phase.INTENSIVE,
+                number=entry.number,
+                external_id=entry.external_id,
+                members=tuple(members),
+                agreements=tuple(agreements),
+            )
+            self.plan.clients.append(item)
+            self.plan.new += 1
+            return
+        if entry.phase is not None and entry.phase is not found.phase:
+            self.plan.remarks.append(
+                f"{entry.where.sheet}, rij {entry.where.row}: {found.data.name} blijft in fase"
+                f" {found.phase.label}; een fase verander je in het dossier, niet met een import."
+            )
+        changed = data != found.data or bool(entry.external_id and not found.external_id)
+        if not (changed or members or agreements):
+            self.plan.unchanged += 1
+            return
+        self.plan.clients.append(
+            ImportedClient(
+                source=f"{entry.where.sheet}, rij {entry.where.row}",
+                data=data,
+                phase=found.phase,
+                client_id=found.id,
+                version=found.version,
+                external_id=entry.external_id if not found.external_id else "",
+                update_details=changed,
+                members=tuple(members),
+                agreements=tuple(agreements),
+            )
+        )
+        self.plan.updated += 1
+
+    def _refuse_rest(self, entry: ClientEntry) -> None:
+        """The client is refused: so are the rows of their network and agreements (named, so
+        that --valid-only leaves them out and puts them on the error sheet)."""
+        refused = set(self.plan.refused)
+        for row in [m.where for m in entry.members] + [a.where for a in entry.agreements]:
+            if row not in refused and row != entry.where:
+                self.refuse(
+                    row,
+                    "",
+                    f"hoort bij {entry.name or 'een cliënt zonder naam'} ({entry.where.sheet},"
+                    f" rij {entry.where.row}), die niet wordt geïmporteerd.",
+                )
+
+    def _found(self, entry: ClientEntry) -> KnownClient | None:
+        """The register's client this row means, None for a new one (_Refused: neither): by
+        the external id the file gives, else by client number (of someone of the same name),
+        else by name and birth date."""
+        if entry.external_id and entry.external_id in self.by_external:
+            return self.by_external[entry.external_id]
+        if entry.number and entry.number in self.by_number:
+            known = self.by_number[entry.number]
+            if fold(known.data.name) != fold(entry.name):
+                self.refuse(
+                    entry.where,
+                    "Cliëntnummer",
+                    f"cliëntnummer {entry.number} is in het register {known.data.name}, niet"
+                    f" {entry.name}.",
+                )
+                raise _Refused
+            return known
+        # By name and birth date: the same client only when the file's details are the
+        # register's (checked by the caller), never merged with a client who differs.
+        namesake = self.by_name.get((fold(entry.name), entry.birth_date))
+        if namesake is not None and entry.external_id and namesake.external_id:
+            self.refuse(
+                entry.where,
+                "Extern id",
+                f"{namesake.data.name} (geboren {_date(entry.birth_date)}) staat al in het"
+                f" register als cliënt {namesake.number}, met extern id {namesake.external_id}.",
+            )
+            raise _Refused
+        return namesake
+
+    @staticmethod
+    def _by_name_only(entry: ClientEntry) -> bool:
+        return not entry.number and not entry.external_id
+
+    def _casemanager(self, entry: ClientEntry, found: KnownClient | None) -> int | None:
+        if not entry.casemanager:
+            return found.data.casemanager_id if found is not None else None
+        user = self._user(entry.casemanager)
+        if user is None or not user.active:
+            why = "is uitgeschakeld" if user is not None else "is geen gebruiker van het register"
+            self.refuse(entry.where, "Casemanager", f"'{entry.casemanager}' {why}.")
+            return None
+        return user.id
+
+    def _user(self, text: str) -> KnownUser | None:
+        return self.users.get(fold(text))
+
+    def _client_input(
+        self, entry: ClientEntry, found: KnownClient | None, casemanager: int | None
+    ) -> ClientInput:
+        base = found.data if found is not None else ClientInput(name="", opened_on=self.today)
+        changes: dict[str, Any] = {"casemanager_id": casemanager}
+        for key, attribute in _CLIENT_FIELDS.items():
+            value = getattr(entry, key)
+            if key in entry.present and value not in ("", None):
+                changes[attribute] = value
+        if found is None and "regime" not in changes:
+            changes["regime"] = Regime.WMO
+        return replace(base, **changes)
+
+    # -- network and agreements -------------------------------------------------------------
+
+    def _members(self, entry: ClientEntry, found: KnownClient | None) -> list[ImportedMember]:
+        return [m for member in entry.members if (m := self.member(member, found)) is not None]
+
+    def member(self, member: MemberEntry, found: KnownClient | None) -> ImportedMember | None:
+        """The member to write, None when the register has them like this already."""
+        existing = None
+        if found is not None:
+            existing = next(
+                (m for m in found.members if fold(m.data.name) == fold(member.name)), None
+            )
+        base = (
+            existing.data
+            if existing is not None
+            else MemberInput(name=member.name, kind=MemberKind.INFORMAL)
+        )
+        changes: dict[str, Any] = {}
+        for key, attribute in _MEMBER_FIELDS.items():
+            value = getattr(member, _MEMBER_VALUES[key])
+            if key in member.present and value not in ("", None):
+                changes[attribute] = value
+        data = replace(base, **changes)
+        if data.consent_to_share and data.consent_on is None:
+            self.refuse(
+                member.where,
+                "Toestemming op",
+                f"toestemming van {member.name} zonder datum: wanneer is die gegeven?",
+            )
+            return None
+        if data.consent_on is not None and data.consent_on > self.today:
+            self.refuse(member.where, "Toestemming op", "deze datum ligt in de toekomst.")
+            return None
+        if existing is not None and data == existing.data:
+            return None
+        return ImportedMember(data, existing.id if existing is not None else None)
+
+    def _agreements(
+        self, entry: ClientEntry, found: KnownClient | None, members: list[ImportedMember]
+    ) -> list[ImportedAgreement]:
+        names = {fold(m.data.name) for m in members}
+        if found is not None:
+            names |= {fold(m.data.name) for m in found.members}
+        start = entry.opened_on or (found.data.opened_on if found is not None else self.today)
+        planned = []
+        for agreement in entry.agreements:
+            item = self.agreement(agreement, names, found, start)
+            if item is not None:
+                planned.append(item)
+        return planned
+
+    def agreement(
+        self,
+        agreement: AgreementEntry,
+        member_names: set[str],
+        found: KnownClient | None,
+        start: date,
+    ) -> ImportedAgreement | None:
+        """The agreement to write (or whose last contact to log), None when the register has
+        it like this already."""
+        member_name, user_id = "", None
+        if agreement.who and fold(agreement.who) in member_names:
+            member_name = agreement.who
+        elif agreement.who:
+            user = self._user(agreement.who)
+            if user is None:
+                self.refuse(
+                    agreement.where,
+                    "Wie",
+                    f"'{agreement.who}' staat niet in het netwerk van deze cliënt en is geen"
+                    " medewerker; zet hem of haar op het blad Netwerk of in deze rij.",
+                )
+                return None
+            user_id = user.id
+        if agreement.last_contact is not None and agreement.last_contact > self.today:
+            self.refuse(agreement.where, "Laatste contact", "deze datum ligt in de toekomst.")
+            return None
+        data = AgreementInput(
+            channel=agreement.channel,
+            start_on=agreement.start_on or start,
+            user_id=user_id,
+            interval_days=agreement.how.interval_days,
+            rrule=agreement.how.rrule,
+            description=agreement.description,
+        )
+        if found is not None and self._already(found, member_name, data, agreement):
+            return None
+        return ImportedAgreement(data, member_name, agreement.last_contact)
+
+    def _already(
+        self, found: KnownClient, member_name: str, data: AgreementInput, entry: AgreementEntry
+    ) -> bool:
+        member_id = next(
+            (m.id for m in found.members if member_name and fold(m.data.name) == fold(member_name)),
+            None,
+        )
+        user_id = data.user_id
+        if member_id is None and user_id is None:
+            user_id = found.data.casemanager_id
+        for known in found.agreements:
+            if (known.member_id, known.user_id, known.channel, known.interval_days) == (
+                member_id,
+                user_id,
+                data.channel,
+                data.interval_days,
+            ) and (known.rrule or None) == (data.rrule or None):
+                last = known.last_contact_on
+                return entry.last_contact is None or (
+                    last is not None and last >= entry.last_contact
+                )
+        return False
+
+    # -- rows whose client is not in the file ------------------------------------------------
+
+    def elsewhere(self, reading: Reading) -> None:
+        by_client: dict[int, tuple[list[MemberEntry], list[AgreementEntry]]] = {}
+        for reference, member in reading.members_elsewhere:
+            client = self._referenced(reference, member.where)
+            if client is not None:
+                by_client.setdefault(client.id, ([], []))[0].append(member)
+        for reference, agreement in reading.agreements_elsewhere:
+            client = self._referenced(reference, agreement.where)
+            if client is not None:
+                by_client.setdefault(client.id, ([], []))[1].append(agreement)
+        clients = {c.id: c for c in self.by_number.values()}
+        for client_id, (members, agreements) in by_client.items():
+            found = clients[client_id]
+            first: MemberEntry | AgreementEntry = (members or agreements)[0]
+            entry = ClientEntry(
+                where=first.where,
+                number=found.number,
+                name=found.data.name,
+                members=members,
+                agreements=agreements,
+            )
+            self.client(entry)
+
+    def _referenced(self, reference: Reference, where: Where) -> KnownClient | None:
+        client = (
+            self.by_external.get(reference.external_id)
+            if reference.external_id
+            else self.by_number.get(reference.number)
+        )
+        if client is None:
+            self.refuse(
+                where,
+                "Cliëntnummer" if reference.number else "Extern id",
+                f"er is geen cliënt met {reference}, niet in dit bestand en niet in het register.",
+            )
+        return client
+
+
+def _date(value: date | None) -> str:
+    return f"{value.day}-{value.month}-{value.year}" if value is not None else "onbekend"
