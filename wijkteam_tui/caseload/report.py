@@ -4,6 +4,8 @@ the remarks; and the refused rows as they were, with their reasons, for the erro
 
 from __future__ import annotations
 
+import textwrap
+
 from wijkteam_tui.caseload.columns import COLUMNS, Kind
 from wijkteam_tui.caseload.plan import Plan
 from wijkteam_tui.caseload.sheets import Cell
@@ -19,8 +21,33 @@ KIND_WORDS = {
 REASON = "Fout"
 
 
-def _count(number: int, one: str, more: str) -> str:
+def count(number: int, one: str, more: str) -> str:
+    """`1 cliënt`, `2 cliënten`."""
     return f"{number} {one if number == 1 else more}"
+
+
+#: The report's lines are wrapped to fit a terminal of 80 columns and more.
+WIDTH = 78
+
+
+def _wrapped(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    )
+
+
+def _listed(label: str, items: list[str]) -> list[str]:
+    """`label` and the items, comma-separated, wrapped between items (never inside one)."""
+    lines, line = [], "  " + label
+    for n, item in enumerate(items):
+        piece = item + ("," if n < len(items) - 1 else "")
+        if len(line) + 1 + len(piece) > WIDTH and line.strip() != label.strip():
+            lines.append(line)
+            line = "    " + piece
+        else:
+            line += ("" if line.endswith(": ") else " ") + piece
+    lines.append(line)
+    return lines
 
 
 def report_lines(plan: Plan) -> list[str]:
@@ -32,30 +59,32 @@ def report_lines(plan: Plan) -> list[str]:
             continue
         headers = {c.key: c.header for c in COLUMNS[sheet.kind]}
         lines.append(
-            f"Blad {sheet.name} ({KIND_WORDS[sheet.kind]}, {_count(sheet.rows, 'rij', 'rijen')}):"
+            f"Blad {sheet.name} ({KIND_WORDS[sheet.kind]}, {count(sheet.rows, 'rij', 'rijen')}):"
         )
         chosen = [
             f"{headers[key]} ← '{header}'" if header != headers[key] else headers[key]
             for key, header in sheet.layout.chosen.items()
         ]
-        lines.append(f"  kolommen: {', '.join(chosen)}")
+        lines.extend(_listed("kolommen: ", chosen))
         if sheet.layout.ignored:
-            ignored = ", ".join(f"'{header}'" for header in sheet.layout.ignored)
-            lines.append(f"  niet gelezen: {ignored}")
+            lines.extend(_listed("niet gelezen: ", [f"'{h}'" for h in sheet.layout.ignored]))
     lines.append("")
     lines.append(
         f"Cliënten: {plan.new} nieuw, {plan.updated} bijgewerkt, {plan.unchanged} al zo in het"
-        f" register. Netwerkleden: {plan.members} nieuw of bijgewerkt. Afspraken:"
-        f" {plan.agreements} nieuw of met een later laatste contact."
+        " register."
     )
+    lines.append(f"Netwerkleden: {plan.members} nieuw of bijgewerkt.")
+    lines.append(f"Afspraken: {plan.agreements} nieuw of met een later laatste contact.")
     if plan.problems:
         lines.append("")
-        lines.append(f"{_count(len(plan.problems), 'probleem', 'problemen')}:")
-        lines.extend(f"  {problem}" for problem in plan.problems)
+        lines.append(f"{count(len(plan.problems), 'probleem', 'problemen')}:")
+        for problem in plan.problems:
+            lines.extend(_wrapped(str(problem), "  "))
     if plan.remarks:
         lines.append("")
         lines.append("Opmerkingen:")
-        lines.extend(f"  {remark}" for remark in plan.remarks)
+        for remark in plan.remarks:
+            lines.extend(_wrapped(remark, "  "))
     return lines
 
 

@@ -45,7 +45,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from wijkteam_tui.caseload.columns import NO_MAPPING, read_mapping
         from wijkteam_tui.caseload.plan import plan_import
         from wijkteam_tui.caseload.reading import read_caseload
-        from wijkteam_tui.caseload.report import rejected_sheets, report_lines
+        from wijkteam_tui.caseload.report import count, rejected_sheets, report_lines
         from wijkteam_tui.store.sweep import daily_sweep
         from wijkteam_tui.store.write.intake import import_caseload
 
@@ -84,10 +84,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if rejected is not None and target is not None:
         _write_errors(target, rejected)
     print()
+    print(f"Geïmporteerd uit {printable(source.name)}:")
     print(
-        f"Geïmporteerd uit {printable(source.name)}: {counts.clients_new} nieuwe cliënten,"
-        f" {counts.clients_updated} bijgewerkt, {counts.members} netwerkleden,"
-        f" {counts.agreements} afspraken, {counts.contacts} contactmomenten."
+        f"  {count(counts.clients_new, 'nieuwe cliënt', 'nieuwe cliënten')},"
+        f" {counts.clients_updated} bijgewerkt,"
+        f" {count(counts.members, 'netwerklid', 'netwerkleden')},"
+        f" {count(counts.agreements, 'afspraak', 'afspraken')},"
+        f" {count(counts.contacts, 'contactmoment', 'contactmomenten')}."
     )
     if target is not None:
         print(
