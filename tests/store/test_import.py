@@ -19,8 +19,13 @@ from wijkteam_tui.store import services
 from wijkteam_tui.store.audit.log import events as audit_events
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
 from wijkteam_tui.store.read.search import search_clients
-from wijkteam_tui.store.records import ClientInput
-from wijkteam_tui.store.write.intake import import_caseload
+from wijkteam_tui.store.records import (
+    AgreementInput,
+    ClientInput,
+    ImportedAgreement,
+    ImportedClient,
+)
+from wijkteam_tui.store.write.intake import ImportRowError, import_caseload
 
 CLIENTS = [
     ["Cliëntnummer", "Naam", "Geboortedatum", "Straat", "Huisnummer", "Casemanager", "Fase",
@@ -191,6 +196,35 @@ def test_the_import_is_all_or_nothing(register, tmp_path):
         import_caseload(register, plan.clients, later.name, TODAY)
     assert search_clients(register, "henk") == []
     assert search_clients(register, "truus")[0].street == "Elders"
+
+
+def test_a_last_contact_long_before_the_file_opened_is_refused(register, tmp_path):
+    path = _file(
+        tmp_path / "oud.xlsx",
+        Plat=[
+            ["Naam", "Startdatum", "Kanaal", "Hoe vaak", "Laatste contact"],
+            ["Ria Smit", "1-9-2026", "bezoek", "elke week", "1-1-2020"],
+        ],
+    )
+    plan = _plan(register, path)
+    assert [str(p) for p in plan.problems] == [
+        "Plat, rij 2, Laatste contact: ligt ver voor de start van het dossier (di 1 sep 2026); een"
+        " contact kan tot een jaar ervoor."
+    ]
+    # The write refuses it too, whatever plans it.
+    sneaked = ImportedClient(
+        "Plat, rij 2",
+        ClientInput("Ria Smit", date(2026, 9, 1)),
+        agreements=(
+            ImportedAgreement(
+                AgreementInput(Channel.VISIT, date(2026, 9, 1), interval_days=7),
+                last_contact=date(2020, 1, 1),
+            ),
+        ),
+    )
+    with pytest.raises(ImportRowError, match="Plat, rij 2: het laatste contact ligt ver voor"):
+        import_caseload(register, [sneaked], path.name, TODAY)
+    assert search_clients(register, "ria") == []
 
 
 def test_a_medewerker_may_not_import(register, bram, tmp_path):

@@ -25,6 +25,7 @@ from wijkteam_tui.caseload.reading import (
     Reference,
     Where,
 )
+from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import MemberKind, Phase, Regime
 from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import
@@ -345,6 +346,16 @@ class _Planner:
             user_id = user.id
         if agreement.last_contact is not None and agreement.last_contact > self.today:
             self.refuse(agreement.where, "Laatste contact", "deze datum ligt in de toekomst.")
+            return None
+        if agreement.last_contact is not None and agreement.last_contact < (
+            start - CONTACT_BEFORE_OPENING
+        ):
+            self.refuse(
+                agreement.where,
+                "Laatste contact",
+                f"ligt ver voor de start van het dossier ({format_date(start)}); een contact kan"
+                " tot een jaar ervoor.",
+            )
             return None
         data = AgreementInput(
             channel=agreement.channel,

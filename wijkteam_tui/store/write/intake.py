@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.agreements import has_ended
+from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Outcome, Phase
 from wijkteam_tui.errors import ValidationError
@@ -242,6 +243,12 @@ class _Work:
         """A contact moment on the file's last contact, unless one is there on or after it."""
         if on > self.today:
             raise ValidationError("het laatste contact ligt in de toekomst.", "last_contact")
+        if on < client.opened_on - CONTACT_BEFORE_OPENING:
+            raise ValidationError(
+                f"het laatste contact ligt ver voor de start van het dossier"
+                f" ({format_date(client.opened_on)}); een contact kan tot een jaar ervoor.",
+                "last_contact",
+            )
         if agreement.last_contact_on is not None and agreement.last_contact_on >= on:
             return 0
         self.session.add(
