@@ -603,6 +603,11 @@ def test_team_overview_lists_every_overdue_follow_up(register, fatima):
     second = team_overview(register, TODAY, offset=1, page=1)
     assert [item.client_name for item in second.overdue] == ["Kees Bakker"]
     assert (second.total, second.offset) == (2, 1)
+    if register.server is not None:
+        # Its planner setting (no parallel workers) ended with its transaction.
+        with register.read_connection() as conn:
+            setting = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar_one()
+        assert setting != "0"
 
 
 def test_the_client_file_holds_overview_network_agreements_and_plan(register, fatima):

@@ -302,6 +302,12 @@ def team_overview(
     with register.read_connection() as conn:
         grace, _ = _team(conn)
         limit = overdue_cutoff(today, grace)
+        if conn.dialect.name == "postgresql":
+            # Without parallel workers: for this join of tens of thousands of rows the planner
+            # picks a parallel hash join, which on a team server's few cores, shared by everyone
+            # at work, costs more than it gains (100,000 clients: 40 against 55 ms; 22 against
+            # 36 once autovacuum has set the visibility map). For this transaction only.
+            conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         counts = dict(
             conn.execute(_TEAM_COUNTS[conn.dialect.name], {"limit": limit, "today": today}).all()
         )
