@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import signal
 import subprocess
 import sys
-import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+from tests.caseload.files import with_saved_results, workbook
 from tests.helpers import REPO, run_cli
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.client_file import client_file
@@ -160,34 +158,13 @@ def test_one_bad_row_among_500_writes_nothing_unless_valid_only(team: Path, tmp_
     assert _clients(team) == 250
 
 
-def _with_saved_results(path: Path, results: dict[str, tuple[str, str]]) -> None:
-    """What Excel does on saving: each formula's result beside it."""
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    for cell, (kind, value) in results.items():
-        sheet, count = re.subn(
-            rf'<c r="{cell}"( [^>]*)?><f>(.*?)</f><v\s*/>',
-            rf'<c r="{cell}" t="{kind}"><f>\2</f><v>{value}</v>',
-            sheet,
-        )
-        assert count == 1, cell
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-
-
 def test_formula_cells_come_in_as_their_saved_result(team: Path, tmp_path: Path):
-    path = tmp_path / "caseload.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Cliënten"
-    sheet.append(["Naam", "Huisnummer", "Telefoon", "Plaats"])
-    sheet.append(["Truus Bakker", "=1+1", '="06"&"12345678"', '=HYPERLINK("https://x","Oost")'])
-    book.save(path)
-    _with_saved_results(path, {"B2": ("n", "2"), "C2": ("str", "0612345678"),
+    rows = [
+        ["Naam", "Huisnummer", "Telefoon", "Plaats"],
+        ["Truus Bakker", "=1+1", '="06"&"12345678"', '=HYPERLINK("https://x","Oost")'],
+    ]
+    path = workbook(tmp_path / "caseload.xlsx", {"Cliënten": rows})
+    with_saved_results(path, {"B2": ("n", "2"), "C2": ("str", "0612345678"),
                                "D2": ("str", "Oost")})  # fmt: skip
     applied = _import(team, path, "--apply")
     assert applied.returncode == 0, applied.stdout + applied.stderr

@@ -8,28 +8,14 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from tests.caseload.files import workbook
 from wijkteam_tui.caseload.columns import Kind
 from wijkteam_tui.caseload.reading import Reference, read_caseload
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase
 
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_three_sheets_in_any_order(tmp_path: Path) -> None:
-    path = _workbook(
+    path = workbook(
         tmp_path / "caseload.xlsx",
         {
             "Netwerk": [
@@ -117,7 +103,7 @@ def test_a_flat_sheet_in_dutch_excel_csv_with_every_problem_at_once(tmp_path: Pa
 
 
 def test_duplicates_and_missing_columns_are_said(tmp_path: Path) -> None:
-    path = _workbook(
+    path = workbook(
         tmp_path / "dubbel.xlsx",
         {
             "Cliënten": [

@@ -5,14 +5,12 @@ through openpyxl, with formula cells whose saved result is read and never evalua
 from __future__ import annotations
 
 import csv
-import re
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+from tests.caseload.files import with_saved_results, workbook
 from wijkteam_tui.caseload import values
 from wijkteam_tui.caseload.columns import (
     NO_MAPPING,
@@ -86,44 +84,19 @@ def test_an_empty_or_damaged_file_is_said(tmp_path: Path) -> None:
         list(read_sheets(tmp_path / "er-niet.csv"))
 
 
-def _with_saved_results(path: Path, results: dict[str, tuple[str, str]]) -> None:
-    """What Excel does on saving: the result of each formula beside it (openpyxl writes the
-    formula only). `results`: cell -> (type, value)."""
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    for cell, (kind, value) in results.items():
-        sheet, count = re.subn(
-            rf'<c r="{cell}"( [^>]*)?><f>(.*?)</f><v\s*/>',
-            rf'<c r="{cell}" t="{kind}"><f>\2</f><v>{value}</v>',
-            sheet,
-        )
-        assert count == 1, cell
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-
-
 def test_xlsx_sheets_with_dates_numbers_and_formulas(tmp_path: Path) -> None:
-    path = tmp_path / "caseload.xlsx"
-    book = Workbook()
-    clients = book.active
-    assert clients is not None
-    clients.title = "Cliënten"
-    clients.append([])  # an empty row above the header
-    clients.append(["Naam", "Geboortedatum", "Telefoon", "Huisnummer", "Som", "Link", "Leeg"])
-    clients.append(
-        ["Truus", datetime(1950, 12, 3), 612345678, 12, "=1+1", '=HYPERLINK("x","Klik")', "=A3"]
+    clients: list[list[object]] = [
+        [],  # an empty row above the header
+        ["Naam", "Geboortedatum", "Telefoon", "Huisnummer", "Som", "Link", "Leeg"],
+        ["Truus", datetime(1950, 12, 3), 612345678, 12, "=1+1", '=HYPERLINK("x","Klik")', "=A3"],
+        [None, None, None],
+        ["Henk", 18000, "0612345678", "12a"],
+    ]
+    network: list[list[object]] = [["Cliëntnummer", "Naam", "Relatie"], [100001, "Bram", "zoon"]]
+    path = workbook(
+        tmp_path / "caseload.xlsx", {"Cliënten": clients, "Netwerk": network, "Leeg blad": []}
     )
-    clients.append([None, None, None])
-    clients.append(["Henk", 18000, "0612345678", "12a"])
-    network = book.create_sheet("Netwerk")
-    network.append(["Cliëntnummer", "Naam", "Relatie"])
-    network.append([100001, "Bram", "zoon"])
-    book.create_sheet("Leeg blad")
-    book.save(path)
-    _with_saved_results(path, {"E3": ("n", "2"), "F3": ("str", "Klik")})
+    with_saved_results(path, {"E3": ("n", "2"), "F3": ("str", "Klik")})
 
     sheets = list(read_sheets(path))
     assert [(s.name, s.header_row) for s in sheets] == [("Cliënten", 2), ("Netwerk", 1)]

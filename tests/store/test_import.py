@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+from tests.caseload.files import workbook
 from tests.store.conftest import TODAY
 from wijkteam_tui.caseload.plan import plan_import
 from wijkteam_tui.caseload.reading import read_caseload
@@ -48,16 +48,7 @@ AGREEMENTS = [
 
 
 def _file(path: Path, **sheets: list[list[object]]) -> Path:
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
+    return workbook(path, sheets)
 
 
 def _caseload(tmp_path: Path) -> Path:

@@ -154,15 +154,27 @@ class _Planner:
             self._refuse_rest(entry)
             return
         if found is None:
-            if entry.phase is Phase.CLOSED:
-                self.refuse(
-                    entry.where,
-                    "Fase",
-                    "een afgesloten dossier komt niet binnen met een import; laat de rij weg.",
-                )
-                return
-            item = ImportedClient(
-                source=f"{entry.where.sheet}, rij {entry.where.row}",
+            self._new(entry, data, members, agreements)
+        else:
+            self._update(entry, found, data, members, agreements)
+
+    def _new(
+        self,
+        entry: ClientEntry,
+        data: ClientInput,
+        members: list[ImportedMember],
+        agreements: list[ImportedAgreement],
+    ) -> None:
+        if entry.phase is Phase.CLOSED:
+            self.refuse(
+                entry.where,
+                "Fase",
+                "een afgesloten dossier komt niet binnen met een import; laat de rij weg.",
+            )
+            return
+        self.plan.clients.append(
+            ImportedClient(
+                source=_source(entry),
                 data=data,
                 phase=entry.phase or Phase.INTENSIVE,
                 number=entry.number,
@@ -170,13 +182,22 @@ class _Planner:
                 members=tuple(members),
                 agreements=tuple(agreements),
             )
-            self.plan.clients.append(item)
-            self.plan.new += 1
-            return
+        )
+        self.plan.new += 1
+
+    def _update(
+        self,
+        entry: ClientEntry,
+        found: KnownClient,
+        data: ClientInput,
+        members: list[ImportedMember],
+        agreements: list[ImportedAgreement],
+    ) -> None:
+        """A client the register has: updated where the file differs; the phase stays."""
         if entry.phase is not None and entry.phase is not found.phase:
             self.plan.remarks.append(
-                f"{entry.where.sheet}, rij {entry.where.row}: {found.data.name} blijft in fase"
-                f" {found.phase.label}; een fase verander je in het dossier, niet met een import."
+                f"{_source(entry)}: {found.data.name} blijft in fase {found.phase.label};"
+                " een fase verander je in het dossier, niet met een import."
             )
         changed = data != found.data or bool(entry.external_id and not found.external_id)
         if not (changed or members or agreements):
@@ -184,7 +205,7 @@ class _Planner:
             return
         self.plan.clients.append(
             ImportedClient(
-                source=f"{entry.where.sheet}, rij {entry.where.row}",
+                source=_source(entry),
                 data=data,
                 phase=found.phase,
                 client_id=found.id,
@@ -430,6 +451,10 @@ class _Planner:
                 f"er is geen cliënt met {reference}, niet in dit bestand en niet in het register.",
             )
         return client
+
+
+def _source(entry: ClientEntry) -> str:
+    return f"{entry.where.sheet}, rij {entry.where.row}"
 
 
 def _date(value: date | None) -> str:

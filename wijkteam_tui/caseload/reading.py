@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from wijkteam_tui.caseload import values
 from wijkteam_tui.caseload.columns import (
@@ -28,6 +28,8 @@ from wijkteam_tui.caseload.columns import (
 from wijkteam_tui.caseload.sheets import Cell, Sheet, read_sheets
 from wijkteam_tui.domain.phrases import HowOften
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime
+
+_Entry = TypeVar("_Entry")
 
 
 @dataclass(frozen=True)
@@ -339,20 +341,28 @@ def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> 
 def _tie(reading: Reading, index: _Index) -> None:
     """Network and agreement rows tied to their clients once every sheet is read (their
     sheet may come before the clients'); the rest name a client the register may hold."""
-    members, reading.members_elsewhere = reading.members_elsewhere, []
-    for reference, member in members:
+    reading.members_elsewhere = _attach(
+        reading.members_elsewhere, index, lambda client: client.members
+    )
+    reading.agreements_elsewhere = _attach(
+        reading.agreements_elsewhere, index, lambda client: client.agreements
+    )
+
+
+def _attach(
+    rows: list[tuple[Reference, _Entry]],
+    index: _Index,
+    entries: Callable[[ClientEntry], list[_Entry]],
+) -> list[tuple[Reference, _Entry]]:
+    """Each row added to its client's `entries`; the rows whose client is not in the file."""
+    rest = []
+    for reference, row in rows:
         client = index.owner(reference)
         if client is None:
-            reading.members_elsewhere.append((reference, member))
+            rest.append((reference, row))
         else:
-            client.members.append(member)
-    agreements, reading.agreements_elsewhere = reading.agreements_elsewhere, []
-    for reference, agreement in agreements:
-        client = index.owner(reference)
-        if client is None:
-            reading.agreements_elsewhere.append((reference, agreement))
-        else:
-            client.agreements.append(agreement)
+            entries(client).append(row)
+    return rest
 
 
 class _Index:

@@ -65,26 +65,35 @@ def performing_user(client: Client, data: AgreementInput) -> int | None:
     return data.user_id
 
 
+def new_agreement(
+    session: Session, client: Client, data: AgreementInput, today: date
+) -> ContactAgreement:
+    """A new agreement of `client` from `data`, validated, added and flushed (it has its id);
+    the caller refreshes the client's state."""
+    validate_agreement(session, client, data)
+    agreement = ContactAgreement(
+        client_id=client.id,
+        member_id=data.member_id,
+        user_id=performing_user(client, data),
+        channel=data.channel,
+        description=data.description.strip(),
+        interval_days=data.interval_days,
+        rrule=data.rrule.strip() if data.rrule else None,
+        start_on=data.start_on,
+        end_on=data.end_on,
+        active=not has_ended(data.end_on, today),
+        shared=data.shared,
+    )
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
 def add_agreement(register: Register, client_id: int, data: AgreementInput, today: date) -> Created:
     """Agree who checks in with the client, how and how often."""
     with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
-        validate_agreement(session, client, data)
-        agreement = ContactAgreement(
-            client_id=client.id,
-            member_id=data.member_id,
-            user_id=performing_user(client, data),
-            channel=data.channel,
-            description=data.description.strip(),
-            interval_days=data.interval_days,
-            rrule=data.rrule.strip() if data.rrule else None,
-            start_on=data.start_on,
-            end_on=data.end_on,
-            active=not has_ended(data.end_on, today),
-            shared=data.shared,
-        )
-        session.add(agreement)
-        session.flush()
+        agreement = new_agreement(session, client, data, today)
         refresh_client(session, client, today, team_settings(session))
         return Created(agreement.id, agreement.version)
 

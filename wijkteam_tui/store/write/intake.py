@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.domain.agreements import has_ended
 from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Outcome, Phase
@@ -34,7 +33,7 @@ from wijkteam_tui.store.models import (
 from wijkteam_tui.store.records import AgreementInput, ImportedAgreement, ImportedClient
 from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.write.agreements import performing_user, validate_agreement
+from wijkteam_tui.store.write.agreements import new_agreement, performing_user
 from wijkteam_tui.store.write.clients import apply_client, next_client_number
 from wijkteam_tui.store.write.common import (
     acting_teamleider,
@@ -200,30 +199,11 @@ class _Work:
             data = _with_member(imported, members).data
             agreement = self._same_agreement(client, data)
             if agreement is None:
-                agreement = self._new_agreement(client, data)
+                agreement = new_agreement(self.session, client, data, self.today)
                 written += 1
             if imported.last_contact is not None:
                 contacts += self._last_contact(client, agreement, imported.last_contact)
         return written, contacts
-
-    def _new_agreement(self, client: Client, data: AgreementInput) -> ContactAgreement:
-        validate_agreement(self.session, client, data)
-        agreement = ContactAgreement(
-            client_id=client.id,
-            member_id=data.member_id,
-            user_id=performing_user(client, data),
-            channel=data.channel,
-            description=data.description.strip(),
-            interval_days=data.interval_days,
-            rrule=data.rrule.strip() if data.rrule else None,
-            start_on=data.start_on,
-            end_on=data.end_on,
-            active=not has_ended(data.end_on, self.today),
-            shared=data.shared,
-        )
-        self.session.add(agreement)
-        self.session.flush()
-        return agreement
 
     def _same_agreement(self, client: Client, data: AgreementInput) -> ContactAgreement | None:
         """An active agreement of the client with the same person, channel and schedule."""
