@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import signal
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -18,6 +19,7 @@ import pytest
 
 from tests.caseload.files import with_saved_results, workbook
 from tests.helpers import REPO, run_cli
+from wijkteam_tui.store.audit.log import events as audit_events
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.client_file import client_file
 from wijkteam_tui.store.read.search import search_clients
@@ -53,7 +55,12 @@ def _csv(path: Path, rows: list[list[str]]) -> Path:
 
 @pytest.fixture
 def team(tmp_path: Path) -> Path:
-    db = tmp_path / "register.db"
+    return _new_team(tmp_path / "register.db")
+
+
+def _new_team(db: Path) -> Path:
+    """A register with teamleider anna and medewerker bram."""
+    db.parent.mkdir(exist_ok=True)
     init = run_cli(
         "init", "--db", str(db), "--user", "anna", "--name", "Wijkteam Oost",
         env={"WIJKTEAM_PASSPHRASE": ANNA},
@@ -208,3 +215,46 @@ def test_a_kill_halfway_through_apply_leaves_the_register_as_it_was(team: Path, 
     check = run_cli("db", "check", "--db", str(team), "--user", "anna",
                     env={"WIJKTEAM_PASSPHRASE": ANNA})  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def _export_team(db: Path, target: Path, *rest: str, user: str = "anna", passphrase: str = ANNA):
+    return run_cli(
+        "export", "team", "-o", str(target), *rest, "--db", str(db), "--user", user,
+        env={"WIJKTEAM_PASSPHRASE": passphrase},
+    )  # fmt: skip
+
+
+def test_the_whole_caseload_out_and_into_a_new_register(team: Path, tmp_path: Path):
+    applied = _import(team, _csv(tmp_path / "wie belt wie.csv", _rows(40)), "--apply")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    out = tmp_path / "uit"
+    out.mkdir()
+    refused = _export_team(team, out / "team.xlsx", user="bram", passphrase=BRAM)
+    assert refused.returncode == 4 and not list(out.iterdir()), refused.stderr
+
+    done = _export_team(team, out / "team.csv", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    files = [out / f"team-{sheet}.csv" for sheet in ("clienten", "netwerk", "afspraken")]
+    assert sorted(out.iterdir()) == sorted(files)
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
+    assert "40 cliënten, 40 netwerkleden en 80 afspraken in" in said(done.stdout)
+    assert "onversleutelde" in done.stderr
+    again = _export_team(team, out / "team.csv", "--format", "csv")
+    assert again.returncode != 0 and "bestaat al" in again.stderr
+    register = open_register(team, "anna", ANNA)
+    try:
+        (event,) = [e for e in audit_events(register) if "hele caseload" in e.detail]
+        assert event.detail.startswith("hele caseload (csv): 40 cliënten, lijst ")
+    finally:
+        register.close()
+
+    fresh = _new_team(tmp_path / "nieuw" / "register.db")
+    applied = _import(fresh, files[2], str(files[0]), str(files[1]), "--apply")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert (
+        "Geïmporteerd uit team-afspraken.csv, team-clienten.csv, team-netwerk.csv: 40 nieuwe"
+        " cliënten, 0 bijgewerkt, 40 netwerkleden, 80 afspraken, 40 contactmomenten."
+        in said(applied.stdout)
+    )
+    dry = _import(fresh, files[0], str(files[1]), str(files[2]))
+    assert "Cliënten: 0 nieuw, 0 bijgewerkt, 40 al zo in het register." in said(dry.stdout)

@@ -100,6 +100,7 @@ NOT_LOGGED_SERVICES = {
     "network.apply_member",
     "agreements.validate_agreement",
     "agreements.performing_user",
+    "agreements.new_agreement",
     # the team's figures per day: nobody's data (chain._NOT_LOGGED); the sweep logs its run
     "team.write_daily_snapshot",
 }

@@ -13,7 +13,7 @@ from tests.caseload.files import workbook
 from tests.store.conftest import TODAY
 from wijkteam_tui.caseload.plan import plan_import
 from wijkteam_tui.caseload.reading import read_caseload
-from wijkteam_tui.domain.terms import Channel, Phase
+from wijkteam_tui.domain.terms import Channel, MemberKind, Phase
 from wijkteam_tui.errors import ConflictError, RoleError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit.log import events as audit_events
@@ -24,6 +24,7 @@ from wijkteam_tui.store.records import (
     ClientInput,
     ImportedAgreement,
     ImportedClient,
+    MemberInput,
 )
 from wijkteam_tui.store.write.intake import ImportRowError, import_caseload
 
@@ -223,3 +224,50 @@ def test_a_medewerker_may_not_import(register, bram, tmp_path):
     plan = _plan(register, path)
     with pytest.raises(RoleError):
         import_caseload(bram, plan.clients, path.name, TODAY)
+
+
+def test_namesakes_with_numbers_of_their_own(register, fatima, tmp_path):
+    """Two rows of one name and birth date with numbers of their own are two clients (said,
+    not refused); a row whose number is not the register's namesake's is refused, never
+    merged with them."""
+    number = fatima[0].number
+    clients = [
+        ["Cliëntnummer", "Naam", "Geboortedatum"],
+        ["200001", "Kees de Vries", "1-1-1950"],
+        ["200002", "Kees de Vries", "1-1-1950"],
+        ["200003", "Fatima El Amrani", ""],
+    ]
+    plan = _plan(register, _file(tmp_path / "c.xlsx", Cliënten=clients))
+    assert [str(p) for p in plan.problems] == [
+        "Cliënten, rij 4, Cliëntnummer: Fatima El Amrani (geboren onbekend) staat al in het"
+        f" register als cliënt {number}; is dit die cliënt, zet dan dat nummer in het bestand"
+        " in plaats van 200003."
+    ]
+    assert plan.remarks == [
+        "Cliënten, rij 3: Kees de Vries heeft dezelfde naam en geboortedatum als Cliënten, rij"
+        " 2, maar een ander cliëntnummer of extern id: het zijn twee cliënten."
+    ]
+    assert [(c.number, c.data.name) for c in plan.clients] == [
+        ("200001", "Kees de Vries"), ("200002", "Kees de Vries")
+    ]  # fmt: skip
+    # With the register's number in the file too, the other row is another client.
+    clients.append([number, "Fatima El Amrani", ""])
+    plan = _plan(register, _file(tmp_path / "d.xlsx", Cliënten=clients))
+    assert plan.problems == [] and plan.new == 3 and plan.unchanged == 1
+
+
+def test_a_colleague_named_like_someone_in_the_network(register, fatima, bram, tmp_path):
+    """'bram (medewerker)' is the colleague, also where the client's network has a Bram."""
+    client, _neighbour, _visit = fatima
+    services.add_member(register, client.id, MemberInput("Bram", MemberKind.INFORMAL), TODAY)
+    agreements = [
+        ["Cliëntnummer", "Wie", "Kanaal", "Hoe vaak"],
+        [client.number, "Bram", "bezoek", "elke week"],
+        [client.number, "bram (Medewerker)", "telefoon", "elke week"],
+    ]
+    plan = _plan(register, _file(tmp_path / "a.xlsx", Afspraken=agreements))
+    assert plan.problems == []
+    (planned,) = plan.clients
+    assert [(a.member_name, a.data.user_id) for a in planned.agreements] == [
+        ("Bram", None), ("", bram.user.id)
+    ]  # fmt: skip

@@ -89,6 +89,10 @@ _MEMBER_FIELDS = (
     Column("consent_on", "Toestemming op", ("datum toestemming", "toestemming datum",
                                             "consent date", "consent on")),
     Column("consent_review_on", "Toestemming herzien op", ("herzien op", "review date")),
+    Column("availability", "Bereikbaar", ("bereikbaarheid", "beschikbaar", "beschikbaarheid",
+                                          "availability")),
+    Column("member_notes", "Notities", ("notitie", "notes")),
+    Column("out_of_hours", "Buiten kantoortijd", ("buiten kantooruren", "out of hours")),
 )  # fmt: skip
 _AGREEMENT_FIELDS = (
     Column("who", "Wie", ("met wie", "uitvoerder", "wie belt", "contact met", "who")),
@@ -99,6 +103,8 @@ _AGREEMENT_FIELDS = (
     Column("last_contact", "Laatste contact", ("laatst gesproken", "laatste contactmoment",
                                                "last contact")),
     Column("description", "Omschrijving", ("afspraak", "toelichting", "description")),
+    Column("end_on", "Einde", ("einddatum", "tot", "end date", "until")),
+    Column("shared", "Gedeeld", ("delen", "in gedeeld document", "shared")),
 )  # fmt: skip
 #: A flat sheet: the client, and on each row one agreement with whom it is made.
 _FLAT_FIELDS = (
@@ -215,13 +221,25 @@ def _header_key(kind: Kind, header: str, mapping: Mapping) -> str | None:
     return _lookup(kind).get(normalised)
 
 
-def sheet_kind(name: str, header: tuple[str, ...], mapping: Mapping) -> Kind | None:
-    """What a sheet holds: as the mapping says, by its name, or by its columns."""
+def _named_kind(name: str, mapping: Mapping) -> Kind | None:
+    """What a sheet holds by its name: as the mapping says, or one of SHEET_NAMES (a CSV
+    file's sheet is named after the file: "team-netwerk" of `export team`)."""
     if normal(name) in mapping.sheets:
         return mapping.sheets[normal(name)]
     for kind, names in SHEET_NAMES.items():
         if normal(name) in {normal(n) for n in names}:
             return kind
+    return next(
+        (kind for kind, names in SHEET_NAMES.items() if normal(name).endswith(normal(names[0]))),
+        None,
+    )
+
+
+def sheet_kind(name: str, header: tuple[str, ...], mapping: Mapping) -> Kind | None:
+    """What a sheet holds: as the mapping says, by its name, or by its columns."""
+    named = _named_kind(name, mapping)
+    if named is not None:
+        return named
     keys = {_header_key(Kind.FLAT, h, mapping) for h in header}
     client_keys = {"name", "birth_date", "street", "postcode", "casemanager"}
     if "how_often" in keys:

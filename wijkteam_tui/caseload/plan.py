@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
 from wijkteam_tui.caseload.reading import (
     AgreementEntry,
     ClientEntry,
@@ -25,17 +26,14 @@ from wijkteam_tui.caseload.reading import (
     Reference,
     Where,
 )
-from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.search import fold
-from wijkteam_tui.domain.terms import MemberKind, Phase, Regime
+from wijkteam_tui.domain.terms import Phase, Regime
 from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import
 from wijkteam_tui.store.records import (
-    AgreementInput,
     ClientInput,
     ImportedAgreement,
     ImportedClient,
     ImportedMember,
-    MemberInput,
 )
 from wijkteam_tui.store.register import Register
 
@@ -45,16 +43,6 @@ _CLIENT_FIELDS = {
     "house_number": "house_number", "postcode": "postcode", "city": "city", "phone": "phone",
     "regime": "regime", "opened_on": "opened_on", "own_words": "own_words",
     "strengths": "strengths", "meaningful": "meaningful",
-}  # fmt: skip
-_MEMBER_FIELDS = {
-    "relation": "relation", "member_kind": "kind", "ring": "ring", "supports": "supports",
-    "member_phone": "phone", "email": "email", "consent": "consent_to_share",
-    "consent_on": "consent_on", "consent_review_on": "consent_review_on",
-}  # fmt: skip
-_MEMBER_VALUES = {
-    "relation": "relation", "member_kind": "kind", "ring": "ring", "supports": "supports",
-    "member_phone": "phone", "email": "email", "consent": "consent",
-    "consent_on": "consent_on", "consent_review_on": "consent_review_on",
 }  # fmt: skip
 
 
@@ -94,8 +82,15 @@ def plan_import(register: Register, reading: Reading, today: date) -> Plan:
         external_ids={e.external_id for e in entries if e.external_id}
         | {r.external_id for r in references if r.external_id},
         birth_dates={e.birth_date for e in entries if e.birth_date},
+        # Without a birth date a namesake is found by the name as written.
+        names={e.name for e in entries if not e.birth_date and e.name},
     )
-    planner = _Planner(Plan(reading, problems=list(reading.problems)), known, today)
+    plan = Plan(reading, problems=list(reading.problems), remarks=list(reading.remarks))
+    planner = _Planner(plan, known, today)
+    for entry in entries:
+        for ref in (("nr", entry.number), ("id", entry.external_id)):
+            if ref[1]:
+                planner.claimed.add((*ref, fold(entry.name)))
     for entry in entries:
         planner.client(entry)
     planner.elsewhere(reading)
@@ -121,6 +116,10 @@ class _Planner:
         for client in known.clients:
             self.by_name.setdefault((fold(client.data.name), client.data.birth_date), client)
         self.planned: dict[int, ImportedClient] = {}
+        self.network = NetworkPlanner(self.refuse, today, self._user)
+        #: The numbers and external ids the file's clients have, with their names: a client
+        #: of the register the file has under its own number is not another row's namesake.
+        self.claimed: set[tuple[str, str, str]] = set()
 
     # -- problems ---------------------------------------------------------------------------
 
@@ -137,8 +136,8 @@ class _Planner:
         except _Refused:
             found = None
         casemanager = self._casemanager(entry, found)
-        members = self._members(entry, found)
-        agreements = self._agreements(entry, found, members)
+        members = self.network.members(entry, found)
+        agreements = self.network.agreements(entry, found, members)
         if len(self.plan.problems) > problems:
             self._refuse_rest(entry)
             return
@@ -147,7 +146,7 @@ class _Planner:
             self.refuse(
                 entry.where,
                 "Naam",
-                f"{found.data.name} (geboren {_date(entry.birth_date)}) staat al in het register"
+                f"{found.data.name} (geboren {day_text(entry.birth_date)}) staat al in het register"
                 f" als cliënt {found.number}, met andere gegevens; zet dat cliëntnummer in het"
                 " bestand om deze cliënt bij te werken, of verbeter naam of geboortedatum.",
             )
@@ -251,11 +250,25 @@ class _Planner:
         # By name and birth date: the same client only when the file's details are the
         # register's (checked by the caller), never merged with a client who differs.
         namesake = self.by_name.get((fold(entry.name), entry.birth_date))
-        if namesake is not None and entry.external_id and namesake.external_id:
+        if namesake is None:
+            return None
+        name = fold(namesake.data.name)
+        if {("nr", namesake.number, name), ("id", namesake.external_id, name)} & self.claimed:
+            return None
+        if entry.number and entry.number != namesake.number:
+            self.refuse(
+                entry.where,
+                "Cliëntnummer",
+                f"{namesake.data.name} (geboren {day_text(entry.birth_date)}) staat al in het"
+                f" register als cliënt {namesake.number}; is dit die cliënt, zet dan dat nummer"
+                f" in het bestand in plaats van {entry.number}.",
+            )
+            raise _Refused
+        if entry.external_id and namesake.external_id:
             self.refuse(
                 entry.where,
                 "Extern id",
-                f"{namesake.data.name} (geboren {_date(entry.birth_date)}) staat al in het"
+                f"{namesake.data.name} (geboren {day_text(entry.birth_date)}) staat al in het"
                 f" register als cliënt {namesake.number}, met extern id {namesake.external_id}.",
             )
             raise _Refused
@@ -290,128 +303,6 @@ class _Planner:
         if found is None and "regime" not in changes:
             changes["regime"] = Regime.WMO
         return replace(base, **changes)
-
-    # -- network and agreements -------------------------------------------------------------
-
-    def _members(self, entry: ClientEntry, found: KnownClient | None) -> list[ImportedMember]:
-        return [m for member in entry.members if (m := self.member(member, found)) is not None]
-
-    def member(self, member: MemberEntry, found: KnownClient | None) -> ImportedMember | None:
-        """The member to write, None when the register has them like this already."""
-        existing = None
-        if found is not None:
-            existing = next(
-                (m for m in found.members if fold(m.data.name) == fold(member.name)), None
-            )
-        base = (
-            existing.data
-            if existing is not None
-            else MemberInput(name=member.name, kind=MemberKind.INFORMAL)
-        )
-        changes: dict[str, Any] = {}
-        for key, attribute in _MEMBER_FIELDS.items():
-            value = getattr(member, _MEMBER_VALUES[key])
-            if key in member.present and value not in ("", None):
-                changes[attribute] = value
-        data = replace(base, **changes)
-        if data.consent_to_share and data.consent_on is None:
-            self.refuse(
-                member.where,
-                "Toestemming op",
-                f"toestemming van {member.name} zonder datum: wanneer is die gegeven?",
-            )
-            return None
-        if data.consent_on is not None and data.consent_on > self.today:
-            self.refuse(member.where, "Toestemming op", "deze datum ligt in de toekomst.")
-            return None
-        if existing is not None and data == existing.data:
-            return None
-        return ImportedMember(data, existing.id if existing is not None else None)
-
-    def _agreements(
-        self, entry: ClientEntry, found: KnownClient | None, members: list[ImportedMember]
-    ) -> list[ImportedAgreement]:
-        names = {fold(m.data.name) for m in members}
-        if found is not None:
-            names |= {fold(m.data.name) for m in found.members}
-        start = entry.opened_on or (found.data.opened_on if found is not None else self.today)
-        planned = []
-        for agreement in entry.agreements:
-            item = self.agreement(agreement, names, found, start)
-            if item is not None:
-                planned.append(item)
-        return planned
-
-    def agreement(
-        self,
-        agreement: AgreementEntry,
-        member_names: set[str],
-        found: KnownClient | None,
-        start: date,
-    ) -> ImportedAgreement | None:
-        """The agreement to write (or whose last contact to log), None when the register has
-        it like this already."""
-        member_name, user_id = "", None
-        if agreement.who and fold(agreement.who) in member_names:
-            member_name = agreement.who
-        elif agreement.who:
-            user = self._user(agreement.who)
-            if user is None:
-                self.refuse(
-                    agreement.where,
-                    "Wie",
-                    f"'{agreement.who}' staat niet in het netwerk van deze cliënt en is geen"
-                    " medewerker; zet hem of haar op het blad Netwerk of in deze rij.",
-                )
-                return None
-            user_id = user.id
-        if agreement.last_contact is not None and agreement.last_contact > self.today:
-            self.refuse(agreement.where, "Laatste contact", "deze datum ligt in de toekomst.")
-            return None
-        if agreement.last_contact is not None and agreement.last_contact < (
-            start - CONTACT_BEFORE_OPENING
-        ):
-            self.refuse(
-                agreement.where,
-                "Laatste contact",
-                f"ligt ver voor de start van het dossier ({format_date(start)}); een contact kan"
-                " tot een jaar ervoor.",
-            )
-            return None
-        data = AgreementInput(
-            channel=agreement.channel,
-            start_on=agreement.start_on or start,
-            user_id=user_id,
-            interval_days=agreement.how.interval_days,
-            rrule=agreement.how.rrule,
-            description=agreement.description,
-        )
-        if found is not None and self._already(found, member_name, data, agreement):
-            return None
-        return ImportedAgreement(data, member_name, agreement.last_contact)
-
-    def _already(
-        self, found: KnownClient, member_name: str, data: AgreementInput, entry: AgreementEntry
-    ) -> bool:
-        member_id = next(
-            (m.id for m in found.members if member_name and fold(m.data.name) == fold(member_name)),
-            None,
-        )
-        user_id = data.user_id
-        if member_id is None and user_id is None:
-            user_id = found.data.casemanager_id
-        for known in found.agreements:
-            if (known.member_id, known.user_id, known.channel, known.interval_days) == (
-                member_id,
-                user_id,
-                data.channel,
-                data.interval_days,
-            ) and (known.rrule or None) == (data.rrule or None):
-                last = known.last_contact_on
-                return entry.last_contact is None or (
-                    last is not None and last >= entry.last_contact
-                )
-        return False
 
     # -- rows whose client is not in the file ------------------------------------------------
 
@@ -455,7 +346,3 @@ class _Planner:
 
 def _source(entry: ClientEntry) -> str:
     return f"{entry.where.sheet}, rij {entry.where.row}"
-
-
-def _date(value: date | None) -> str:
-    return f"{value.day}-{value.month}-{value.year}" if value is not None else "onbekend"

@@ -8,9 +8,10 @@ or external id; a flat sheet's rows by those or, without them, by name and birth
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,6 +73,9 @@ class MemberEntry:
     consent: bool | None = None
     consent_on: date | None = None
     consent_review_on: date | None = None
+    availability: str = ""
+    notes: str = ""
+    out_of_hours: bool | None = None
 
 
 @dataclass
@@ -83,6 +87,8 @@ class AgreementEntry:
     start_on: date | None = None
     last_contact: date | None = None
     description: str = ""
+    end_on: date | None = None
+    shared: bool = False
 
 
 @dataclass
@@ -142,6 +148,8 @@ class Reading:
     members_elsewhere: list[tuple[Reference, MemberEntry]] = field(default_factory=list)
     agreements_elsewhere: list[tuple[Reference, AgreementEntry]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: What the report says that refuses nothing.
+    remarks: list[str] = field(default_factory=list)
     #: The rows with a problem, as they were (for the error sheet of --valid-only): sheet
     #: name -> (header, [(row number, cells)]).
     rejected: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...]]]]] = field(
@@ -248,6 +256,9 @@ def _member(row: _Row, name_key: str) -> MemberEntry:
         consent=row.read("consent", values.yes_no),
         consent_on=row.read("consent_on", values.date_value),
         consent_review_on=row.read("consent_review_on", values.date_value),
+        availability=row.text("availability", 200),
+        notes=row.text("member_notes"),
+        out_of_hours=row.read("out_of_hours", values.yes_no),
     )
 
 
@@ -267,6 +278,8 @@ def _agreement(row: _Row) -> AgreementEntry | None:
         start_on=row.read("start_on", values.date_value),
         last_contact=row.read("last_contact", values.date_value),
         description=row.text("description", 200),
+        end_on=row.read("end_on", values.date_value),
+        shared=row.read("shared", values.yes_no, False),
     )
     return None if row.problems else entry
 
@@ -295,9 +308,11 @@ def _missing(kind: Kind, found: Layout) -> list[str]:
     ]
 
 
-def read_caseload(path: Path, mapping: Mapping = NO_MAPPING) -> Reading:
-    """Every sheet of the file read; nothing is decided about the register yet."""
-    return read_sheets_into(read_sheets(path), mapping)
+def read_caseload(paths: Path | Sequence[Path], mapping: Mapping = NO_MAPPING) -> Reading:
+    """Every sheet of the file (or files, read as one) read; nothing is decided about the
+    register yet."""
+    files = [paths] if isinstance(paths, Path) else paths
+    return read_sheets_into(chain.from_iterable(read_sheets(path) for path in files), mapping)
 
 
 def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> Reading:
@@ -405,7 +420,13 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
     client = _client(row)
     same = index.earlier(client) if flat else None
     namesake = index.namesake(client) if same is None else None
-    if namesake is not None:
+    if namesake is not None and _told_apart(client, namesake):
+        reading.remarks.append(
+            f"{row.sheet.name}, rij {row.number}: {client.name} heeft dezelfde naam en"
+            f" geboortedatum als {namesake.where.sheet}, rij {namesake.where.row}, maar een"
+            " ander cliëntnummer of extern id: het zijn twee cliënten."
+        )
+    elif namesake is not None:
         row.problems.append(
             Problem(
                 row.sheet.name,
@@ -428,6 +449,17 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
         client.members.append(member)
     if agreement is not None:
         client.agreements.append(agreement)
+
+
+def _told_apart(one: ClientEntry, other: ClientEntry) -> bool:
+    """Whether the file gives two clients of one name and birth date ids of their own."""
+    return any(
+        mine and theirs and mine != theirs
+        for mine, theirs in (
+            (one.number, other.number),
+            (one.external_id, other.external_id),
+        )
+    )
 
 
 def _take_related(row: _Row, reading: Reading) -> None:

@@ -1,10 +1,12 @@
-"""`wijkteam import`: a team's caseload from a spreadsheet (teamleider).
+"""`wijkteam import`: a team's caseload from a spreadsheet, and `wijkteam export team`: the
+whole caseload out again, in the layout the import reads (teamleider).
 
 Without --apply a dry run: the report (which header became which column, what would be new,
 updated or already there, every problem by sheet, row and column) and nothing changed. With
 --apply the import is one transaction, refused as a whole when any row has a problem, unless
 --valid-only: then the good rows come in and the others go to an error sheet beside the file,
-to fix and import again. After an import the daily sweep runs, so Vandaag is right at once."""
+to fix and import again. After an import the daily sweep runs, so Vandaag is right at once.
+Several files are read as one (the CSV files of `export team`: clients, network, agreements)."""
 
 from __future__ import annotations
 
@@ -37,7 +39,9 @@ def errors_path(source: Path) -> Path:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    source = Path(args.file).expanduser()
+    sources = [Path(file).expanduser() for file in args.files]
+    source = sources[0]
+    label = ", ".join(path.name for path in sources)
     if args.valid_only and not args.apply:
         raise UsageError("--valid-only hoort bij --apply (een proefimport schrijft niets).")
     with opened(args, *_IMPORT_NEEDS) as register:
@@ -52,7 +56,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         register.require_teamleider(REFUSAL)
         mapping = read_mapping(Path(args.columns).expanduser()) if args.columns else NO_MAPPING
         today = date.today()
-        plan = plan_import(register, read_caseload(source, mapping), today)
+        plan = plan_import(register, read_caseload(sources, mapping), today)
         for line in report_lines(plan):
             print(printable(line))
         if not args.apply:
@@ -76,7 +80,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = import_caseload(
             register,
             plan.clients,
-            source.name,
+            label,
             today,
             progress=(lambda done: show(done, total)) if total else None,
         )
@@ -84,7 +88,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if rejected is not None and target is not None:
         _write_errors(target, rejected)
     print()
-    print(f"Geïmporteerd uit {printable(source.name)}:")
+    print(f"Geïmporteerd uit {printable(label)}:")
     print(
         f"  {count(counts.clients_new, 'nieuwe cliënt', 'nieuwe cliënten')},"
         f" {counts.clients_updated} bijgewerkt,"
@@ -123,3 +127,46 @@ def _write_errors(target: Path, rejected: Rejected) -> None:
 
     content = rejects_xlsx(rejected) if target.suffix == ".xlsx" else rejects_csv(rejected)
     write_private(target, content, force=True).move_to(target)
+
+
+def cmd_export_team(args: argparse.Namespace) -> int:
+    """Every open client with network and agreements, in the layout `import` reads."""
+    # Lazy: the store and the writers load only for the command that runs.
+    from wijkteam_tui.caseload.report import count
+    from wijkteam_tui.export.caseload import team_paths, write_team
+    from wijkteam_tui.export.to_disk import check_target
+    from wijkteam_tui.store.audit.lists import listed
+    from wijkteam_tui.store.audit.log import record
+    from wijkteam_tui.store.read.caseload import caseload_pages, team_caseload
+
+    target = Path(args.output).expanduser()
+    paths = team_paths(target, args.format)
+    for path in paths:
+        # Before anything is logged as gone out.
+        check_target(path, force=args.force)
+    with opened(args) as register:
+        caseload = team_caseload(register)
+        print(
+            f"Let op: {', '.join(printable(p) for p in paths)}: leesbare, onversleutelde"
+            " bestanden met alle open cliënten, hun netwerk (met toestemming en al) en afspraken"
+            " (alleen voor u leesbaar: 0600). Bewaar ze zoals het register zelf.",
+            file=sys.stderr,
+        )
+        record(register, listed(caseload.clients, f"hele caseload ({args.format})"))
+        show = progress_bar(sys.stderr, "cliënten")
+        total = len(caseload.clients)
+        done = write_team(
+            caseload_pages(register, caseload),
+            {user.id: user.name for user in caseload.users},
+            args.format,
+            target,
+            force=args.force,
+            progress=(lambda written: show(written, total)) if total else None,
+        )
+    print(
+        f"{count(done.clients, 'cliënt', 'cliënten')},"
+        f" {count(done.members, 'netwerklid', 'netwerkleden')} en"
+        f" {count(done.agreements, 'afspraak', 'afspraken')} in"
+        f" {', '.join(printable(p) for p in done.paths)}."
+    )
+    return 0

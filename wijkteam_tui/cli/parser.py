@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui import __version__
-from wijkteam_tui.cli.caseload import cmd_import
+from wijkteam_tui.cli.caseload import cmd_export_team, cmd_import
 from wijkteam_tui.cli.demo import DEMO_CLIENTS, cmd_demo
 from wijkteam_tui.cli.dutch_argparse import Parser
 from wijkteam_tui.cli.erasure import cmd_erase, cmd_retention_extend, cmd_retention_list
@@ -220,6 +220,23 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
     )
     inzage.add_argument("--force", action="store_true", help="bestaande bestanden vervangen")
     inzage.set_defaults(handler=cmd_export_client)
+    team = export_commands.add_parser(
+        "team",
+        help="de hele caseload, zoals 'import' hem leest (teamleider)",
+        description="alle open cliënten met hun netwerk (toestemming en al) en afspraken, in de"
+        " indeling die 'wijkteam import' leest: zo gaat een team nooit vast aan dit register",
+        parents=[common],
+    )
+    team.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        default="xlsx",
+        help="xlsx: een werkmap met de bladen Cliënten, Netwerk en Afspraken; csv: een bestand"
+        " per blad (BESTAND-clienten.csv, -netwerk.csv, -afspraken.csv)",
+    )
+    team.add_argument("-o", "--output", required=True, metavar="BESTAND", help="het bestand")
+    team.add_argument("--force", action="store_true", help="bestaande bestanden vervangen")
+    team.set_defaults(handler=cmd_export_team)
 
 
 def _add_import_command(add: Any, common: argparse.ArgumentParser) -> None:
@@ -230,7 +247,13 @@ def _add_import_command(add: Any, common: argparse.ArgumentParser) -> None:
         cmd_import,
         parents=[common],
     )
-    caseload.add_argument("file", metavar="BESTAND", help="CSV (; of ,) of Excel-werkmap (.xlsx)")
+    caseload.add_argument(
+        "files",
+        nargs="+",
+        metavar="BESTAND",
+        help="CSV (; of ,) of Excel-werkmap (.xlsx); meer bestanden worden samen gelezen (zoals"
+        " de CSV-bestanden van 'export team')",
+    )
     caseload.add_argument(
         "--columns",
         metavar="KOLOMMEN",

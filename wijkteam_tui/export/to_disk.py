@@ -90,14 +90,21 @@ def render(doc: document.SharedDocument, file_format: str) -> bytes:
     return markdown.render(doc).encode("utf-8")
 
 
-def write_private(path: Path, content: bytes, *, force: bool) -> Temporary:
-    """Write `content` next to `path` as a file only this account can read (0600), completely
-    or not at all; returns the temporary file to move into place."""
+def check_target(path: Path, *, force: bool) -> Path:
+    """`path` (expanded) when a file may be written there; UsageError when one is there
+    already (unless `force`) or its folder is not."""
     target = path.expanduser()
     if target.exists() and not force:
         raise UsageError(f"{target} bestaat al; kies een andere naam of vervang het bestand.")
     if not target.parent.is_dir():
         raise UsageError(f"De map {target.parent} bestaat niet.")
+    return target
+
+
+def write_private(path: Path, content: bytes, *, force: bool) -> Temporary:
+    """Write `content` next to `path` as a file only this account can read (0600), completely
+    or not at all; returns the temporary file to move into place."""
+    target = check_target(path, force=force)
     fd, temporary = temporary_beside(target, suffix=".wijkteam-tmp", mode=0o600)
     try:
         with os.fdopen(fd, "wb") as out:

@@ -1,7 +1,11 @@
-"""What an import must know of the register before it plans (`wijkteam import`): the team's
-people (for the casemanager and "wie" columns) and the clients the file may mean, found by
-number, external id, or birth date (their names compared after), each with their details and
-network as the forms would show them, so that the plan changes only what differs."""
+"""The register's caseload as the import sees it.
+
+What an import must know before it plans (`wijkteam import`): the team's people (for the
+casemanager and "wie" columns) and the clients the file may mean, found by number, external
+id, or birth date (their names compared after), each with their details and network as the
+forms would show them, so that the plan changes only what differs. And the way out (`wijkteam
+export team`): every open client in the same form, page by page, for the export to write in
+the layout the import reads."""
 
 from __future__ import annotations
 
@@ -11,12 +15,15 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from wijkteam_tui.domain.terms import Channel, Phase
 from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, User
 from wijkteam_tui.store.records import ClientInput, MemberInput
 from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.write.common import acting_user
+
+EXPORT_REFUSAL = "Alleen een teamleider zet de hele caseload in een bestand."
 
 #: Values per IN list (well under SQLite's and PostgreSQL's limits on parameters).
 CHUNK = 500
@@ -46,6 +53,10 @@ class KnownAgreement:
     interval_days: int | None
     rrule: str | None
     last_contact_on: date | None
+    start_on: date
+    description: str
+    end_on: date | None
+    shared: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,69 +88,121 @@ def known_for_import(
     numbers: Collection[str],
     external_ids: Collection[str],
     birth_dates: Collection[date],
+    names: Collection[str] = (),
 ) -> Known:
-    """The team's users, and the clients with one of these numbers, external ids or birth
-    dates (name matches are the caller's to decide)."""
+    """The team's users, and the clients with one of these numbers, external ids, birth
+    dates or names (name matches are the caller's to decide)."""
     with register.read_connection() as conn:
-        users = tuple(
-            KnownUser(*row)
-            for row in conn.execute(
-                select(User.id, User.name, User.display_name, User.active).order_by(User.id)
-            )
-        )
         rows: dict[int, Any] = {}
         for column, values in (
             (Client.number, numbers),
             (Client.external_id, external_ids),
             (Client.birth_date, birth_dates),
+            (Client.name, names),
         ):
             for chunk in _chunks(values):
                 for row in conn.execute(select(Client).where(column.in_(chunk))):
                     rows[row.id] = row
-        members: dict[int, list[KnownMember]] = {}
-        for chunk in _chunks(rows):
-            for member in conn.execute(
-                select(NetworkMember)
-                .where(NetworkMember.client_id.in_(chunk), NetworkMember.ended_on.is_(None))
-                .order_by(NetworkMember.id)
-            ):
-                members.setdefault(member.client_id, []).append(
-                    KnownMember(member.id, _member_input(member))
-                )
-        agreements: dict[int, list[KnownAgreement]] = {}
-        for chunk in _chunks(rows):
-            for agreement in conn.execute(
-                select(
-                    ContactAgreement.client_id,
-                    ContactAgreement.member_id,
-                    ContactAgreement.user_id,
-                    ContactAgreement.channel,
-                    ContactAgreement.interval_days,
-                    ContactAgreement.rrule,
-                    ContactAgreement.last_contact_on,
-                )
-                .where(ContactAgreement.client_id.in_(chunk), ContactAgreement.active.is_(True))
-                .order_by(ContactAgreement.id)
-            ):
-                agreements.setdefault(agreement.client_id, []).append(
-                    KnownAgreement(*agreement[1:])
-                )
-    return Known(
-        users,
-        tuple(
-            KnownClient(
-                row.id,
-                row.version,
-                row.number,
-                row.external_id or "",
-                row.phase,
-                _client_input(row),
-                tuple(members.get(row.id, ())),
-                tuple(agreements.get(row.id, ())),
-            )
-            for row in rows.values()
-        ),
+        return Known(_users(conn), _with_network(conn, list(rows.values())))
+
+
+def _users(conn: Connection) -> tuple[KnownUser, ...]:
+    return tuple(
+        KnownUser(*row)
+        for row in conn.execute(
+            select(User.id, User.name, User.display_name, User.active).order_by(User.id)
+        )
     )
+
+
+def _with_network(conn: Connection, rows: list[Any]) -> tuple[KnownClient, ...]:
+    """The clients of these rows with their current network and active agreements."""
+    ids = [row.id for row in rows]
+    members: dict[int, list[KnownMember]] = {}
+    for chunk in _chunks(ids):
+        for member in conn.execute(
+            select(NetworkMember)
+            .where(NetworkMember.client_id.in_(chunk), NetworkMember.ended_on.is_(None))
+            .order_by(NetworkMember.id)
+        ):
+            members.setdefault(member.client_id, []).append(
+                KnownMember(member.id, _member_input(member))
+            )
+    agreements: dict[int, list[KnownAgreement]] = {}
+    for chunk in _chunks(ids):
+        for agreement in conn.execute(
+            select(
+                ContactAgreement.client_id,
+                ContactAgreement.member_id,
+                ContactAgreement.user_id,
+                ContactAgreement.channel,
+                ContactAgreement.interval_days,
+                ContactAgreement.rrule,
+                ContactAgreement.last_contact_on,
+                ContactAgreement.start_on,
+                ContactAgreement.description,
+                ContactAgreement.end_on,
+                ContactAgreement.shared,
+            )
+            .where(ContactAgreement.client_id.in_(chunk), ContactAgreement.active.is_(True))
+            .order_by(ContactAgreement.id)
+        ):
+            agreements.setdefault(agreement.client_id, []).append(
+                KnownAgreement(*tuple(agreement)[1:])
+            )
+    return tuple(
+        KnownClient(
+            row.id,
+            row.version,
+            row.number,
+            row.external_id or "",
+            row.phase,
+            _client_input(row),
+            tuple(members.get(row.id, ())),
+            tuple(agreements.get(row.id, ())),
+        )
+        for row in rows
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TeamCaseload:
+    """Every open client (id, number), for the audit event that names them before anything
+    leaves, and the team's people; `pages` reads the clients themselves."""
+
+    clients: tuple[tuple[int, str], ...]
+    users: tuple[KnownUser, ...]
+
+
+def team_caseload(register: Register) -> TeamCaseload:
+    """What `wijkteam export team` writes: the open clients, in number order (teamleider).
+    A closed dossier is not in it: the import takes no closed dossiers, and each one leaves
+    with everything it holds through the inzage (`wijkteam export client`)."""
+    acting_user(register)
+    register.require_teamleider(EXPORT_REFUSAL)
+    with register.read_connection() as conn:
+        clients = tuple(
+            (cid, number)
+            for cid, number in conn.execute(
+                select(Client.id, Client.number)
+                .where(Client.phase != Phase.CLOSED)
+                .order_by(Client.id)
+            )
+        )
+        return TeamCaseload(clients, _users(conn))
+
+
+def caseload_pages(register: Register, caseload: TeamCaseload) -> Iterator[tuple[KnownClient, ...]]:
+    """The clients of `caseload` with their network and agreements, CHUNK at a time, so that
+    a register of any size leaves in bounded memory."""
+    for chunk in _chunks([cid for cid, _number in caseload.clients]):
+        with register.read_connection() as conn:
+            rows = conn.execute(
+                select(Client)
+                .where(Client.id.in_(chunk), Client.phase != Phase.CLOSED)
+                .order_by(Client.id)
+            ).all()
+            yield _with_network(conn, list(rows))
 
 
 def _client_input(row: Any) -> ClientInput:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
+from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Outcome, Phase
 from wijkteam_tui.errors import ValidationError
@@ -195,28 +196,44 @@ class _Work:
         if item.agreements and client.phase is Phase.CLOSED:
             raise ValidationError("het dossier is afgesloten; afspraken horen daar niet bij.")
         written = contacts = 0
+        # Each of the client's agreements stands for one row at most: two alike stay two.
+        taken: set[int] = set()
         for imported in item.agreements:
             data = _with_member(imported, members).data
-            agreement = self._same_agreement(client, data)
+            agreement = self._same_agreement(client, data, taken)
             if agreement is None:
                 agreement = new_agreement(self.session, client, data, self.today)
                 written += 1
+            taken.add(agreement.id)
             if imported.last_contact is not None:
                 contacts += self._last_contact(client, agreement, imported.last_contact)
         return written, contacts
 
-    def _same_agreement(self, client: Client, data: AgreementInput) -> ContactAgreement | None:
-        """An active agreement of the client with the same person, channel and schedule."""
-        return self.session.scalar(
-            select(ContactAgreement).where(
+    def _same_agreement(
+        self, client: Client, data: AgreementInput, taken: set[int]
+    ) -> ContactAgreement | None:
+        """An active agreement of the client with the same person, channel and schedule (as
+        the form says it: one rule has several spellings), not in `taken`."""
+        schedule = schedule_text(data.interval_days, data.rrule)
+        candidates = self.session.scalars(
+            select(ContactAgreement)
+            .where(
                 ContactAgreement.client_id == client.id,
                 ContactAgreement.active.is_(True),
                 _equals(ContactAgreement.member_id, data.member_id),
                 _equals(ContactAgreement.user_id, performing_user(client, data)),
                 ContactAgreement.channel == data.channel,
-                _equals(ContactAgreement.interval_days, data.interval_days),
-                _equals(ContactAgreement.rrule, data.rrule.strip() if data.rrule else None),
             )
+            .order_by(ContactAgreement.id)
+        )
+        return next(
+            (
+                agreement
+                for agreement in candidates
+                if agreement.id not in taken
+                and schedule_text(agreement.interval_days, agreement.rrule) == schedule
+            ),
+            None,
         )
 
     def _last_contact(self, client: Client, agreement: ContactAgreement, on: date) -> int:
