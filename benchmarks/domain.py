@@ -166,12 +166,11 @@ def _sql_overview(conn: Any) -> list[Any]:
     """The team overview: the counts per casemanager and the first page of 40."""
     params = {"today": TODAY.isoformat()}
     counts = conn.execute(
-        "SELECT c.casemanager_id, count(*)"
+        "SELECT a.casemanager_id, count(*)"
         " FROM contact_agreements a"
-        " JOIN clients c INDEXED BY ix_clients_id_phase_casemanager ON c.id = a.client_id"
-        " WHERE a.next_due < :today AND a.active = 1 AND c.phase != 'afgesloten'"
+        " WHERE a.next_due < :today AND a.active = 1"
         " AND (a.snoozed_until IS NULL OR a.snoozed_until < :today)"
-        " GROUP BY c.casemanager_id",
+        " GROUP BY a.casemanager_id",
         params,
     ).fetchall()
     conn.execute(

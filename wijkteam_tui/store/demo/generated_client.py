@@ -251,6 +251,7 @@ def add_client(
                 "client_id": client_id,
                 "member_id": member[0] if member else None,
                 "user_id": None if member else casemanager,
+                "casemanager_id": casemanager,
                 "channel": channel,
                 "description": f"{channel.label} door {who}",
                 "interval_days": interval,

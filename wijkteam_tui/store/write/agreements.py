@@ -75,6 +75,7 @@ def new_agreement(
         client_id=client.id,
         member_id=data.member_id,
         user_id=performing_user(client, data),
+        casemanager_id=client.casemanager_id,
         channel=data.channel,
         description=data.description.strip(),
         interval_days=data.interval_days,

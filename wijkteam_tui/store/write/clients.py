@@ -16,6 +16,7 @@ from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import (
     acting_user,
+    casemanager_of_agreements,
     check_version,
     client_summary,
     existing_client,
@@ -52,6 +53,8 @@ def apply_client(session: Session, client: Client, data: ClientInput) -> None:
     client.postcode = data.postcode.strip().upper()
     client.city = data.city.strip()
     client.phone = data.phone.strip()
+    if client.id is not None and client.casemanager_id != data.casemanager_id:
+        casemanager_of_agreements(session, client.id, data.casemanager_id)
     client.casemanager_id = data.casemanager_id
     client.regime = data.regime
     client.own_words = data.own_words.strip()

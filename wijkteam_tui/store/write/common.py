@@ -173,6 +173,17 @@ def record_change(session: Session, user_id: int, setting: str, old: object, new
     )
 
 
+def casemanager_of_agreements(session: Session, client_id: int, user_id: int | None) -> None:
+    """A client's new casemanager on all of their agreements (ContactAgreement.casemanager_id),
+    in the transaction that gives it to the client."""
+    session.execute(
+        update(ContactAgreement)
+        .where(ContactAgreement.client_id == client_id)
+        .values(casemanager_id=user_id)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def close_agreements(session: Session, client: Client, on: date) -> None:
     """Closing the file: end every active agreement on `on`, marked as ended by closing with
     the end it had planned, so that reopening can offer to let it start again."""
@@ -222,6 +233,7 @@ def renew_agreements(session: Session, client: Client, renew: Collection[int], o
                 client_id=client.id,
                 member_id=agreement.member_id,
                 user_id=agreement.user_id,
+                casemanager_id=client.casemanager_id,
                 channel=agreement.channel,
                 description=agreement.description,
                 shared=agreement.shared,

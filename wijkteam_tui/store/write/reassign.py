@@ -19,7 +19,7 @@ from wijkteam_tui.store.models import CasemanagerChange, Client, ContactAgreemen
 from wijkteam_tui.store.read.common import user_name
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.review import AgreementToMove, ReassignResult
-from wijkteam_tui.store.write.common import acting_teamleider
+from wijkteam_tui.store.write.common import acting_teamleider, casemanager_of_agreements
 
 
 def _clients(session: Session, client_ids: Iterable[int]) -> list[Client]:
@@ -111,6 +111,7 @@ def reassign_clients(
                     recorded_at=now,
                 )
             )
+            casemanager_of_agreements(session, client.id, to_user_id)
             client.casemanager_id = to_user_id
             # Someone with this client's form open must not put the old casemanager back.
             client.version += 1
