@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from rich.console import Console
@@ -23,6 +24,8 @@ from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.freshness import Pace
 from wijkteam_tui.store.opening import create_register, open_register
 from wijkteam_tui.store.register import Register
+
+S = TypeVar("S")
 
 TODAY = date(2026, 11, 22)
 CLIENTS = 40
@@ -123,6 +126,18 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         quiet = 0
         if all(worker.is_finished for worker in pilot.app.workers):
             await pilot.pause(0.025)  # loading, and nothing to wait for but its retry timer
+
+
+async def from_team(pilot, key: str, screen_type: type[S]) -> S:  # type: ignore[no-untyped-def]
+    """Open Team (`t`) and from there the screen `key` opens, once both have settled."""
+    await settle(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_type)
+    return screen
 
 
 def static_text(static: Static) -> str:

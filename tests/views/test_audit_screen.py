@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle
+from tests.views.conftest import TODAY, from_team, make_app, settle
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import chain
@@ -43,14 +43,7 @@ def _rows(app) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 async def _audit(pilot) -> AuditScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("t")
-    await settle(pilot)
-    await pilot.press("a")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, AuditScreen)
-    return screen
+    return await from_team(pilot, "a", AuditScreen)
 
 
 async def test_newest_first_filtered_and_checked(register):

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import TODAY, make_app, settle, watcher_caught_up
+from tests.views.conftest import TODAY, from_team, make_app, settle, watcher_caught_up
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.store import keys as crypto
@@ -45,13 +45,7 @@ def register(tmp_path: Path) -> Iterator[Register]:
 
 
 async def _retention(pilot) -> RetentionScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("t")
-    await settle(pilot)
-    await pilot.press("b")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, RetentionScreen)
-    return pilot.app.screen
+    return await from_team(pilot, "b", RetentionScreen)
 
 
 def _numbers(screen: RetentionScreen) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.conftest import PASSPHRASE
-from tests.views.conftest import make_app, settle, until
+from tests.views.conftest import from_team, make_app, settle, until
 from tests.views.test_snapshots import SIZES, _steady
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import (
@@ -49,13 +49,7 @@ def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Regist
 
 
 async def _users(pilot) -> UsersScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("t")
-    await settle(pilot)
-    await pilot.press("u")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, UsersScreen)
-    return pilot.app.screen
+    return await from_team(pilot, "u", UsersScreen)
 
 
 async def test_x_takes_access_away_after_the_question(register):

@@ -14,13 +14,9 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wijkteam_tui.cli.prompts import opened, printable, progress_bar
 from wijkteam_tui.errors import UsageError
-
-if TYPE_CHECKING:
-    from wijkteam_tui.export.caseload import Rejected
 
 #: What `import` needs, imported while the key is derived.
 _IMPORT_NEEDS = (
@@ -30,12 +26,6 @@ _IMPORT_NEEDS = (
 REFUSAL = "Alleen een teamleider kan een caseload importeren."
 #: Exit code of a dry run or an apply that found problems (nothing was written).
 EXIT_PROBLEMS = 1
-
-
-def errors_path(source: Path) -> Path:
-    """Where --valid-only puts the refused rows: beside the file, `<naam>-fouten.<ext>`."""
-    suffix = ".xlsx" if source.suffix.lower() in (".xlsx", ".xlsm") else ".csv"
-    return source.with_name(f"{source.stem}-fouten{suffix}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -50,6 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from wijkteam_tui.caseload.plan import plan_import
         from wijkteam_tui.caseload.reading import read_caseload
         from wijkteam_tui.caseload.report import count, rejected_sheets, report_lines
+        from wijkteam_tui.export.caseload import errors_target, write_errors
         from wijkteam_tui.store.sweep import daily_sweep
         from wijkteam_tui.store.write.intake import import_caseload
 
@@ -74,7 +65,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
             return EXIT_PROBLEMS
         rejected = rejected_sheets(plan) if plan.problems else None
-        target = _errors_target(source, rejected, force=args.force)
+        target = (
+            errors_target(source, rejected, force=args.force, hint=" of geef --force")
+            if rejected
+            else None
+        )
         show = progress_bar(sys.stderr, "cliënten")
         total = len(plan.clients)
         counts = import_caseload(
@@ -86,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         daily_sweep(register, today)
     if rejected is not None and target is not None:
-        _write_errors(target, rejected)
+        write_errors(target, rejected)
     print()
     print(f"Geïmporteerd uit {printable(label)}:")
     print(
@@ -102,31 +97,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             " importeer dat bestand."
         )
     return 0
-
-
-def _errors_target(source: Path, rejected: Rejected | None, *, force: bool) -> Path | None:
-    """Where the error sheet goes (refused before anything is imported when a file is there
-    and --force was not given)."""
-    if rejected is None:
-        return None
-    target = errors_path(source)
-    if target.suffix == ".csv" and len(rejected) > 1:
-        target = target.with_suffix(".xlsx")
-    if target.exists() and not force:
-        raise UsageError(
-            f"{target} bestaat al (van een eerdere import?); ruim het op of geef --force."
-        )
-    return target
-
-
-def _write_errors(target: Path, rejected: Rejected) -> None:
-    """The error sheet (0600, whole or not at all)."""
-    # Lazy: the writers of the error sheet load only when there is one to write.
-    from wijkteam_tui.export.caseload import rejects_csv, rejects_xlsx
-    from wijkteam_tui.export.to_disk import write_private
-
-    content = rejects_xlsx(rejected) if target.suffix == ".xlsx" else rejects_csv(rejected)
-    write_private(target, content, force=True).move_to(target)
 
 
 def cmd_export_team(args: argparse.Namespace) -> int:

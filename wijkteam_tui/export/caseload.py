@@ -26,6 +26,7 @@ from wijkteam_tui.caseload.report import REASON
 from wijkteam_tui.caseload.sheets import Cell, UncalculatedFormula
 from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.terms import Support
+from wijkteam_tui.errors import UsageError
 from wijkteam_tui.export.overdue import neutralised
 from wijkteam_tui.export.to_disk import write_private
 from wijkteam_tui.store.files import Temporary
@@ -78,6 +79,30 @@ def rejects_csv(rejected: Rejected) -> bytes:
             # the import takes off again (caseload.values.text).
             writer.writerow([*map(neutralised, values), neutralised(reason)])
     return out.getvalue().encode("utf-8-sig")
+
+
+def errors_path(source: Path) -> Path:
+    """Where --valid-only puts the refused rows: beside the file, `<naam>-fouten.<ext>`."""
+    suffix = ".xlsx" if source.suffix.lower() in (".xlsx", ".xlsm") else ".csv"
+    return source.with_name(f"{source.stem}-fouten{suffix}")
+
+
+def errors_target(source: Path, rejected: Rejected, *, force: bool, hint: str = "") -> Path:
+    """Where the error sheet goes: a workbook when the rows come from several sheets (a CSV
+    file holds one). UsageError, before anything is imported, when a file is there already
+    and `force` was not given (`hint` says how to give it)."""
+    target = errors_path(source)
+    if target.suffix == ".csv" and len(rejected) > 1:
+        target = target.with_suffix(".xlsx")
+    if target.exists() and not force:
+        raise UsageError(f"{target} bestaat al (van een eerdere import?); ruim het op{hint}.")
+    return target
+
+
+def write_errors(target: Path, rejected: Rejected) -> None:
+    """The error sheet (0600, whole or not at all)."""
+    content = rejects_xlsx(rejected) if target.suffix == ".xlsx" else rejects_csv(rejected)
+    write_private(target, content, force=True).move_to(target)
 
 
 # -- the way out: the whole caseload in the layout the import reads ---------------------------

@@ -3,7 +3,8 @@
 Per medewerker what is late and what needs attention, the team's total, and for the chosen
 medewerker the trend of 12 weeks and the list of their overdue contact moments and alerts
 (Enter opens the client). Filters narrow which clients count; `s` sorts; `o` hands clients over
-to a colleague; `i` opens the team settings. The store refuses all of it to a medewerker."""
+to a colleague; `i` opens the team settings; `m` imports a caseload. The store refuses all of
+it to a medewerker."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from wijkteam_tui.store.review import (
 )
 from wijkteam_tui.views.audit import AuditScreen
 from wijkteam_tui.views.base import WijkteamScreen
+from wijkteam_tui.views.caseload_import import ImportScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.reassign import ReassignForm
@@ -88,6 +90,13 @@ class TeamScreen(WijkteamScreen[None]):
             "Bewaartermijn",
             id="team.retention",
             tooltip="Dossiers voorbij de bewaartermijn",
+        ),
+        Binding(
+            "m",
+            "import_caseload",
+            "Importeren",
+            id="team.import",
+            tooltip="Een caseload uit een spreadsheet overnemen",
         ),
         Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
         Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
@@ -191,6 +200,9 @@ class TeamScreen(WijkteamScreen[None]):
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen())
+
+    def action_import_caseload(self) -> None:
+        self.app.push_screen(ImportScreen())
 
     # --- showing ----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from wijkteam_tui.store.read import team as team_store
 from wijkteam_tui.store.read import today as today_store
 from wijkteam_tui.views import (
     audit,
+    caseload_import,
     client_file,
     clients,
     contact,
@@ -44,6 +45,7 @@ __all__ = [
     "agreement_form",
     "alert_form",
     "audit",
+    "caseload_import",
     "client_file",
     "client_file_store",
     "client_form",
