@@ -1,7 +1,6 @@
-"""Run the benchmarks: `python -m benchmarks
-[--only storage|domain|tui|team|morning|export|audit|freshness|load] [--clients N]`; the load
-benchmark also takes [--backend postgresql|sqlite] [--people N] [--seconds S], the morning
-benchmark [--backend]. `--smoke` runs
+"""Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|morning|export|
+caseload|audit|freshness|load] [--clients N]`; the load benchmark also takes [--backend
+postgresql|sqlite] [--people N] [--seconds S], the morning benchmark [--backend]. `--smoke` runs
 every one start to end at a tiny size (benchmarks/smoke.py)."""
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ def main() -> None:
             "team",
             "morning",
             "export",
+            "caseload",
             "audit",
             "freshness",
             "load",
@@ -51,7 +51,18 @@ def main() -> None:
     # working tree where PYTHONDONTWRITEBYTECODE is set).
     compileall.compile_dir(Path(wijkteam_tui.__file__).parent, quiet=1)
     # After the environment is set: the modules read it when they run.
-    from benchmarks import audit, domain, export, freshness, load, morning, storage, team, tui
+    from benchmarks import (
+        audit,
+        caseload,
+        domain,
+        export,
+        freshness,
+        load,
+        morning,
+        storage,
+        team,
+        tui,
+    )
 
     if args.only in (None, "storage"):
         storage.main()
@@ -65,6 +76,8 @@ def main() -> None:
         morning.main(args.clients or 20_000, args.backend or "sqlite")
     if args.only in (None, "export"):
         export.main()
+    if args.only in (None, "caseload"):
+        caseload.main((args.clients,) if args.clients else caseload.SIZES)
     if args.only in (None, "audit"):
         audit.main()
     if args.only in (None, "freshness"):
