@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tests.caseload.files import workbook
 from wijkteam_tui.caseload.columns import Kind
-from wijkteam_tui.caseload.reading import Reference, read_caseload
+from wijkteam_tui.caseload.entries import Reference
+from wijkteam_tui.caseload.reading import read_caseload
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase
 
 
@@ -125,3 +126,30 @@ def test_duplicates_and_missing_columns_are_said(tmp_path: Path) -> None:
         " een kolommenbestand (--columns).",
     ]
     assert [(s.name, s.kind) for s in reading.sheets][-1] == ("Notities", None)
+
+
+def test_the_rows_of_a_refused_client_go_with_it(tmp_path: Path) -> None:
+    """A client row with a problem takes its network and agreement rows along: named as
+    belonging to it (not as a client nobody has), and on the error sheet with it."""
+    path = workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Netwerk": [["Cliëntnummer", "Naam", "Relatie"], ["7", "Bram", "zoon"]],
+            "Cliënten": [["Cliëntnummer", "Naam", "Geboortedatum"], ["7", "Truus", "31-02-1950"]],
+            "Afspraken": [
+                ["Cliëntnummer", "Wie", "Kanaal", "Hoe vaak"],
+                ["7", "Bram", "bezoek", "elke week"],
+            ],
+        },
+    )
+    reading = read_caseload(path)
+    assert [str(p) for p in reading.problems] == [
+        "Cliënten, rij 2, Geboortedatum: '31-02-1950' bestaat niet als datum.",
+        "Netwerk, rij 2: hoort bij Truus (Cliënten, rij 2), die niet wordt geïmporteerd.",
+        "Afspraken, rij 2: hoort bij Truus (Cliënten, rij 2), die niet wordt geïmporteerd.",
+    ]
+    assert reading.clients == [] and reading.members_elsewhere == []
+    assert reading.agreements_elsewhere == []
+    assert {name: [n for n, _cells in rows] for name, (_h, rows) in reading.rejected.items()} == {
+        "Cliënten": [2], "Netwerk": [2], "Afspraken": [2]
+    }  # fmt: skip

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.caseload.reading import AgreementEntry, ClientEntry, MemberEntry, Where
+from wijkteam_tui.caseload.entries import AgreementEntry, ClientEntry, MemberEntry, Where
 from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.search import fold

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
-from wijkteam_tui.caseload.reading import (
+from wijkteam_tui.caseload.entries import (
     AgreementEntry,
     ClientEntry,
     MemberEntry,
@@ -26,6 +25,7 @@ from wijkteam_tui.caseload.reading import (
     Reference,
     Where,
 )
+from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Phase, Regime
 from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import

@@ -9,7 +9,6 @@ or external id; a flat sheet's rows by those or, without them, by name and birth
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -26,136 +25,22 @@ from wijkteam_tui.caseload.columns import (
     normal,
     sheet_kind,
 )
+from wijkteam_tui.caseload.entries import (
+    AgreementEntry,
+    ClientEntry,
+    MemberEntry,
+    Problem,
+    Reading,
+    Reference,
+    SheetReport,
+    Where,
+)
 from wijkteam_tui.caseload.sheets import Cell, Sheet, read_sheets
 from wijkteam_tui.domain.phrases import HowOften
-from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime
+from wijkteam_tui.domain.terms import Channel
 
-_Entry = TypeVar("_Entry")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a row (or a whole sheet, row 0) cannot be imported."""
-
-    sheet: str
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.sheet}, rij {self.row}" if self.row else f"blad {self.sheet}"
-        return (
-            f"{where}, {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
-        )
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a row stands, and its cells as they were (for the error sheet)."""
-
-    sheet: str
-    row: int
-    cells: tuple[Cell, ...] = field(default=(), compare=False, repr=False)
-
-
-@dataclass
-class MemberEntry:
-    where: Where
-    name: str
-    #: The fields whose column the sheet has (the others keep what the register holds).
-    present: frozenset[str] = frozenset()
-    relation: str = ""
-    kind: MemberKind | None = None
-    ring: int | None = None
-    supports: str = ""
-    phone: str = ""
-    email: str = ""
-    consent: bool | None = None
-    consent_on: date | None = None
-    consent_review_on: date | None = None
-    availability: str = ""
-    notes: str = ""
-    out_of_hours: bool | None = None
-
-
-@dataclass
-class AgreementEntry:
-    where: Where
-    who: str
-    channel: Channel
-    how: HowOften
-    start_on: date | None = None
-    last_contact: date | None = None
-    description: str = ""
-    end_on: date | None = None
-    shared: bool = False
-
-
-@dataclass
-class ClientEntry:
-    where: Where
-    #: The fields whose column the sheet has (the others keep what the register holds).
-    present: frozenset[str] = frozenset()
-    number: str = ""
-    external_id: str = ""
-    name: str = ""
-    birth_date: date | None = None
-    street: str = ""
-    house_number: str = ""
-    postcode: str = ""
-    city: str = ""
-    phone: str = ""
-    regime: Regime | None = None
-    casemanager: str = ""
-    phase: Phase | None = None
-    opened_on: date | None = None
-    own_words: str = ""
-    strengths: str = ""
-    meaningful: str = ""
-    members: list[MemberEntry] = field(default_factory=list)
-    agreements: list[AgreementEntry] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """How a row of the network or agreement sheet names its client."""
-
-    number: str = ""
-    external_id: str = ""
-
-    def __str__(self) -> str:
-        return f"cliëntnummer {self.number}" if self.number else f"extern id {self.external_id}"
-
-
-@dataclass
-class SheetReport:
-    """What was made of a sheet: its kind (None: not read), the columns chosen and the
-    headers not read, and how many rows it had."""
-
-    name: str
-    kind: Kind | None
-    layout: Layout | None
-    rows: int = 0
-    header: tuple[str, ...] = ()
-
-
-@dataclass
-class Reading:
-    sheets: list[SheetReport] = field(default_factory=list)
-    clients: list[ClientEntry] = field(default_factory=list)
-    #: Network members and agreements whose client is not in the file (maybe in the
-    #: register: decided when the import is planned).
-    members_elsewhere: list[tuple[Reference, MemberEntry]] = field(default_factory=list)
-    agreements_elsewhere: list[tuple[Reference, AgreementEntry]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    #: What the report says that refuses nothing.
-    remarks: list[str] = field(default_factory=list)
-    #: The rows with a problem, as they were (for the error sheet of --valid-only): sheet
-    #: name -> (header, [(row number, cells)]).
-    rejected: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...]]]]] = field(
-        default_factory=dict
-    )
-
+#: A network or an agreement row, tied to its client after every sheet is read.
+_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
 
 #: The columns a sheet of each kind cannot do without (one of each tuple).
 REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
@@ -357,23 +242,41 @@ def _tie(reading: Reading, index: _Index) -> None:
     """Network and agreement rows tied to their clients once every sheet is read (their
     sheet may come before the clients'); the rest name a client the register may hold."""
     reading.members_elsewhere = _attach(
-        reading.members_elsewhere, index, lambda client: client.members
+        reading, reading.members_elsewhere, index, lambda client: client.members
     )
     reading.agreements_elsewhere = _attach(
-        reading.agreements_elsewhere, index, lambda client: client.agreements
+        reading, reading.agreements_elsewhere, index, lambda client: client.agreements
     )
 
 
 def _attach(
+    reading: Reading,
     rows: list[tuple[Reference, _Entry]],
     index: _Index,
     entries: Callable[[ClientEntry], list[_Entry]],
 ) -> list[tuple[Reference, _Entry]]:
-    """Each row added to its client's `entries`; the rows whose client is not in the file."""
+    """Each row added to its client's `entries`, or refused with its client's row; the rows
+    whose client is not in the file."""
     rest = []
+    headers = {sheet.name: sheet.header for sheet in reading.sheets}
     for reference, row in rows:
         client = index.owner(reference)
-        if client is None:
+        refused = index.refused_owner(reference) if client is None else None
+        where = row.where
+        if refused is not None:
+            reading.problems.append(
+                Problem(
+                    where.sheet,
+                    where.row,
+                    "",
+                    f"hoort bij {refused.name or 'een cliënt zonder naam'}"
+                    f" ({refused.where.sheet}, rij {refused.where.row}), die niet wordt"
+                    " geïmporteerd.",
+                )
+            )
+            _header, kept = reading.rejected.setdefault(where.sheet, (headers[where.sheet], []))
+            kept.append((where.row, where.cells))
+        elif client is None:
             rest.append((reference, row))
         else:
             entries(client).append(row)
@@ -386,6 +289,7 @@ class _Index:
     def __init__(self) -> None:
         self.by_ref: dict[tuple[str, str], ClientEntry] = {}
         self.by_name: dict[tuple[str, date | None], ClientEntry] = {}
+        self.refused: dict[tuple[str, str], ClientEntry] = {}
 
     @staticmethod
     def _name(client: ClientEntry) -> tuple[str, date | None]:
@@ -405,6 +309,17 @@ class _Index:
 
     def namesake(self, client: ClientEntry) -> ClientEntry | None:
         return self.by_name.get(self._name(client)) if client.name else None
+
+    def refuse(self, client: ClientEntry) -> None:
+        """A client row with a problem: the rows that name it are refused with it."""
+        for ref in (("nr", client.number), ("id", client.external_id)):
+            if ref[1]:
+                self.refused.setdefault(ref, client)
+
+    def refused_owner(self, reference: Reference) -> ClientEntry | None:
+        return self.refused.get(("nr", reference.number)) or self.refused.get(
+            ("id", reference.external_id)
+        )
 
     def add(self, client: ClientEntry) -> None:
         self.by_name[self._name(client)] = client
@@ -439,6 +354,7 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
     member = _member(row, "who") if flat and row.text("who") else None
     agreement = _agreement(row) if flat else None
     if row.problems:
+        index.refuse(client)
         return
     if same is None:
         reading.clients.append(client)
