@@ -19,6 +19,7 @@ import pytest
 
 from tests.caseload.files import with_saved_results, workbook
 from tests.helpers import REPO, run_cli
+from wijkteam_tui.store.audit import log as audit_log
 from wijkteam_tui.store.audit.log import events as audit_events
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.client_file import client_file
@@ -119,6 +120,10 @@ def test_a_dry_run_then_an_apply_then_the_same_file_again(team: Path, tmp_path: 
         assert hit.casemanager == "bram" and file.phone == "06-10000001"
         assert [m.name for m in file.members] == ["Truus (dochter)"]
         assert sorted(a.channel.value for a in file.agreements) == ["bezoek", "telefoon"]
+        # One event per row written, 1,500 in one transaction, appended in batches: the chain
+        # holds across them.
+        made = [e for e in audit_events(register) if e.action == "create"]
+        assert len(made) >= 1_500 and audit_log.verify(register).ok
     finally:
         register.close()
 

@@ -256,6 +256,10 @@ def _append_late(session: Session, _flush_context: object) -> None:
         _write(session)
 
 
+#: Events inserted per statement when a transaction appends many.
+_BATCH = 1_000
+
+
 def _write(session: Session) -> None:
     pending: dict[Any, Event] = session.info.pop(_PENDING, {})
     numbers: dict[int, str] = session.info.pop(_NUMBERS, {})
@@ -307,7 +311,13 @@ def _write(session: Session) -> None:
         previous = chain_mac(context.key, previous, row)
         row["mac"] = previous.hex()
         rows.append(row)
-    conn.execute(_INSERT, rows)
+        if len(rows) == _BATCH:
+            # In batches: a transaction of many changes (an import) does not hold all of
+            # its events' rows and their parameters at once.
+            conn.execute(_INSERT, rows)
+            rows = []
+    if rows:
+        conn.execute(_INSERT, rows)
     if named:
         conn.execute(_INSERT_CLIENTS, named)
 
