@@ -1,14 +1,15 @@
 """What a caseload file is read into: each client with their network and agreements as the
-file gives them, where each row came from (sheet, row number and cells, for the report and
-the error sheet), every problem, and what was made of each sheet."""
+file gives them, where each row came from (sheet and row number, for the report and the
+error sheet), every problem, what was made of each sheet, and which files were read (the
+error sheet reads its rows there again rather than keep every row's cells)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from wijkteam_tui.caseload.columns import Kind, Layout
-from wijkteam_tui.caseload.sheets import Cell
 from wijkteam_tui.domain.phrases import HowOften
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime
 
@@ -29,16 +30,16 @@ class Problem:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
-    """Where a row stands, and its cells as they were (for the error sheet)."""
+    """Where a row stands: its sheet and its row number as the spreadsheet shows it."""
 
     sheet: str
     row: int
-    cells: tuple[Cell, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass
+# The entries are slotted: a file of 10,000 clients holds some 90,000 of them.
+@dataclass(slots=True)
 class MemberEntry:
     where: Where
     name: str
@@ -58,7 +59,7 @@ class MemberEntry:
     out_of_hours: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class AgreementEntry:
     where: Where
     who: str
@@ -71,7 +72,7 @@ class AgreementEntry:
     shared: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class ClientEntry:
     where: Where
     #: The fields whose column the sheet has (the others keep what the register holds).
@@ -119,8 +120,18 @@ class SheetReport:
     header: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Source:
+    """A file that was read, and the SHA-256 of its bytes then: read again for the error
+    sheet only when it is still the same file."""
+
+    path: Path
+    digest: bytes
+
+
 @dataclass
 class Reading:
+    sources: tuple[Source, ...] = ()
     sheets: list[SheetReport] = field(default_factory=list)
     clients: list[ClientEntry] = field(default_factory=list)
     #: Network members and agreements whose client is not in the file (maybe in the
@@ -130,8 +141,3 @@ class Reading:
     problems: list[Problem] = field(default_factory=list)
     #: What the report says that refuses nothing.
     remarks: list[str] = field(default_factory=list)
-    #: The rows with a problem, as they were (for the error sheet of --valid-only): sheet
-    #: name -> (header, [(row number, cells)]).
-    rejected: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...]]]]] = field(
-        default_factory=dict
-    )

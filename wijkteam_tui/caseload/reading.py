@@ -8,9 +8,9 @@ or external id; a flat sheet's rows by those or, without them, by name and birth
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,11 +33,13 @@ from wijkteam_tui.caseload.entries import (
     Reading,
     Reference,
     SheetReport,
+    Source,
     Where,
 )
 from wijkteam_tui.caseload.sheets import Cell, Sheet, read_sheets
 from wijkteam_tui.domain.phrases import HowOften
 from wijkteam_tui.domain.terms import Channel
+from wijkteam_tui.errors import UsageError
 
 #: A network or an agreement row, tied to its client after every sheet is read.
 _Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
@@ -54,8 +56,17 @@ REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
 class _Row:
     """One row's cells by field, collecting the problems of its cells."""
 
-    def __init__(self, sheet: Sheet, found: Layout, number: int, cells: tuple[Cell, ...]):
+    def __init__(
+        self,
+        sheet: Sheet,
+        found: Layout,
+        present: frozenset[str],
+        number: int,
+        cells: tuple[Cell, ...],
+    ):
         self.sheet, self.layout, self.number, self.cells = sheet, found, number, cells
+        #: The fields whose column the sheet has (one set per sheet, shared by its rows).
+        self.present = present
         self.problems: list[Problem] = []
 
     def cell(self, key: str) -> Cell:
@@ -97,11 +108,7 @@ class _Row:
 
     @property
     def where(self) -> Where:
-        return Where(self.sheet.name, self.number, self.cells)
-
-    @property
-    def present(self) -> frozenset[str]:
-        return frozenset(self.layout.positions)
+        return Where(self.sheet.name, self.number)
 
 
 def _client(row: _Row) -> ClientEntry:
@@ -197,7 +204,49 @@ def read_caseload(paths: Path | Sequence[Path], mapping: Mapping = NO_MAPPING) -
     """Every sheet of the file (or files, read as one) read; nothing is decided about the
     register yet."""
     files = [paths] if isinstance(paths, Path) else paths
-    return read_sheets_into(chain.from_iterable(read_sheets(path) for path in files), mapping)
+    sources: list[Source] = []
+
+    def sheets() -> Iterator[Sheet]:
+        for path in files:
+            # read_sheets first: it says what is wrong with a file that cannot be read.
+            found = read_sheets(path)
+            sources.append(Source(path, _digest(path)))
+            yield from found
+
+    reading = read_sheets_into(sheets(), mapping)
+    reading.sources = tuple(sources)
+    return reading
+
+
+def _digest(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError as error:
+        raise UsageError(
+            f"Het bestand {path} kan niet worden gelezen ({error.strerror or error})."
+        ) from None
+
+
+def rows_again(
+    reading: Reading, wanted: dict[str, set[int]]
+) -> dict[str, tuple[tuple[str, ...], dict[int, tuple[Cell, ...]]]]:
+    """The `wanted` rows (sheet name -> row numbers) read from the files again, as they are:
+    sheet name -> (header, {row number: cells}). UsageError when a file changed since it
+    was read (its rows would not be the ones the report named)."""
+    found: dict[str, tuple[tuple[str, ...], dict[int, tuple[Cell, ...]]]] = {}
+    for source in reading.sources:
+        if _digest(source.path) != source.digest:
+            raise UsageError(
+                f"{source.path.name} is veranderd sinds het gelezen werd; lees het opnieuw in."
+            )
+        for sheet in read_sheets(source.path):
+            numbers = wanted.get(sheet.name, set())
+            _header, rows = found.setdefault(sheet.name, (sheet.header, {}))
+            for number, cells in sheet.rows:
+                if number in numbers:
+                    rows[number] = cells
+    return found
 
 
 def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> Reading:
@@ -209,6 +258,7 @@ def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> 
             reading.sheets.append(SheetReport(sheet.name, None, None, header=sheet.header))
             continue
         found = layout(kind, sheet.header, mapping)
+        present = frozenset(found.positions)
         report = SheetReport(sheet.name, kind, found, header=sheet.header)
         reading.sheets.append(report)
         missing = _missing(kind, found)
@@ -225,15 +275,13 @@ def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> 
             continue
         for number, cells in sheet.rows:
             report.rows += 1
-            row = _Row(sheet, found, number, cells)
+            row = _Row(sheet, found, present, number, cells)
             if kind in (Kind.CLIENTS, Kind.FLAT):
                 _take_client(row, reading, index)
             else:
                 _take_related(row, reading)
-            if row.problems:
-                reading.problems.extend(row.problems)
-                _header, rows = reading.rejected.setdefault(sheet.name, (sheet.header, []))
-                rows.append((number, cells))
+            # The row is refused; the error sheet reads it again (`rows_again`).
+            reading.problems.extend(row.problems)
     _tie(reading, index)
     return reading
 
@@ -258,7 +306,6 @@ def _attach(
     """Each row added to its client's `entries`, or refused with its client's row; the rows
     whose client is not in the file."""
     rest = []
-    headers = {sheet.name: sheet.header for sheet in reading.sheets}
     for reference, row in rows:
         client = index.owner(reference)
         refused = index.refused_owner(reference) if client is None else None
@@ -274,8 +321,6 @@ def _attach(
                     " geïmporteerd.",
                 )
             )
-            _header, kept = reading.rejected.setdefault(where.sheet, (headers[where.sheet], []))
-            kept.append((where.row, where.cells))
         elif client is None:
             rest.append((reference, row))
         else:

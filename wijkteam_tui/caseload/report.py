@@ -8,6 +8,7 @@ import textwrap
 
 from wijkteam_tui.caseload.columns import COLUMNS, Kind
 from wijkteam_tui.caseload.plan import Plan
+from wijkteam_tui.caseload.reading import rows_again
 from wijkteam_tui.caseload.sheets import Cell
 
 KIND_WORDS = {
@@ -88,32 +89,36 @@ def report_lines(plan: Plan) -> list[str]:
     return lines
 
 
-def rejected_sheets(
-    plan: Plan,
-) -> dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...], str]]]]:
-    """Every refused row, by sheet (in the file's order) and row, as it was, with its reasons
-    joined: sheet -> (header, [(row number, cells, reasons)])."""
+def refused_rows(plan: Plan) -> dict[str, dict[int, str]]:
+    """Every refused row with its reasons joined, by sheet in the file's order and by row:
+    sheet -> {row number: reasons}. Every row with a problem is refused (a whole sheet's
+    problem, row 0, refuses the sheet and puts no row on the error sheet)."""
     reasons: dict[tuple[str, int], list[str]] = {}
     for problem in plan.problems:
         if problem.row:
             column = f"{problem.column}: " if problem.column else ""
             reasons.setdefault((problem.sheet, problem.row), []).append(f"{column}{problem.reason}")
-    cells: dict[tuple[str, int], tuple[Cell, ...]] = {}
-    for name, (_header, numbered) in plan.reading.rejected.items():
-        for number, row in numbered:
-            cells[(name, number)] = row
-    for where in plan.refused:
-        cells.setdefault((where.sheet, where.row), where.cells)
-    result: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...], str]]]] = {}
+    result: dict[str, dict[int, str]] = {}
     for report in plan.reading.sheets:
-        rows = sorted(
-            (
-                (number, row, " ".join(reasons.get((report.name, number), [])))
-                for (name, number), row in cells.items()
-                if name == report.name
-            ),
-            key=lambda refused: refused[0],
+        rows = sorted(number for name, number in reasons if name == report.name)
+        if rows and report.name not in result:
+            result[report.name] = {n: " ".join(reasons[(report.name, n)]) for n in rows}
+    return result
+
+
+def rejected_sheets(
+    plan: Plan,
+) -> dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...], str]]]]:
+    """Every refused row as it was, with its reasons: sheet -> (header, [(row number, cells,
+    reasons)]). The rows are read from the file again (UsageError when it changed since the
+    dry run), so that a large file is never held in memory whole."""
+    refused = refused_rows(plan)
+    found = rows_again(plan.reading, {name: set(rows) for name, rows in refused.items()})
+    result: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...], str]]]] = {}
+    for name, rows in refused.items():
+        header, cells = found.get(name, ((), {}))
+        result[name] = (
+            header,
+            [(number, cells[number], reason) for number, reason in rows.items() if number in cells],
         )
-        if rows:
-            result[report.name] = (report.header, rows)
     return result

@@ -39,7 +39,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         from wijkteam_tui.caseload.columns import NO_MAPPING, read_mapping
         from wijkteam_tui.caseload.plan import plan_import
         from wijkteam_tui.caseload.reading import read_caseload
-        from wijkteam_tui.caseload.report import count, rejected_sheets, report_lines
+        from wijkteam_tui.caseload.report import (
+            count,
+            refused_rows,
+            rejected_sheets,
+            report_lines,
+        )
         from wijkteam_tui.export.caseload import errors_target, write_errors
         from wijkteam_tui.store.sweep import daily_sweep
         from wijkteam_tui.store.write.intake import import_caseload
@@ -64,12 +69,14 @@ def cmd_import(args: argparse.Namespace) -> int:
                 " --valid-only alleen de goede rijen (de andere komen in een foutenbestand)."
             )
             return EXIT_PROBLEMS
-        rejected = rejected_sheets(plan) if plan.problems else None
+        refused = refused_rows(plan)
         target = (
-            errors_target(source, rejected, force=args.force, hint=" of geef --force")
-            if rejected
+            errors_target(source, len(refused), force=args.force, hint=" of geef --force")
+            if refused
             else None
         )
+        # Read from the file again before anything is written (it may have changed).
+        rejected = rejected_sheets(plan) if refused else None
         show = progress_bar(sys.stderr, "cliënten")
         total = len(plan.clients)
         counts = import_caseload(

@@ -87,12 +87,12 @@ def errors_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}-fouten{suffix}")
 
 
-def errors_target(source: Path, rejected: Rejected, *, force: bool, hint: str = "") -> Path:
-    """Where the error sheet goes: a workbook when the rows come from several sheets (a CSV
-    file holds one). UsageError, before anything is imported, when a file is there already
-    and `force` was not given (`hint` says how to give it)."""
+def errors_target(source: Path, sheets: int, *, force: bool, hint: str = "") -> Path:
+    """Where the error sheet goes: a workbook when the rows come from several `sheets` (a
+    CSV file holds one). UsageError, before anything is imported, when a file is there
+    already and `force` was not given (`hint` says how to give it)."""
     target = errors_path(source)
-    if target.suffix == ".csv" and len(rejected) > 1:
+    if target.suffix == ".csv" and sheets > 1:
         target = target.with_suffix(".xlsx")
     if target.exists() and not force:
         raise UsageError(f"{target} bestaat al (van een eerdere import?); ruim het op{hint}.")

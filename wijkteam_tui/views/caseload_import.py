@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from wijkteam_tui.caseload.columns import NO_MAPPING, read_mapping
 from wijkteam_tui.caseload.plan import Plan, plan_import
 from wijkteam_tui.caseload.reading import read_caseload
-from wijkteam_tui.caseload.report import count, rejected_sheets, report_lines
+from wijkteam_tui.caseload.report import count, refused_rows, rejected_sheets, report_lines
 from wijkteam_tui.errors import UsageError, WijkteamError
 from wijkteam_tui.export.caseload import errors_target, write_errors
 from wijkteam_tui.store.register import Register
@@ -178,9 +178,9 @@ class ImportScreen(WijkteamScreen[None]):
         register, read = self.wijkteam.register, self.read
         if not yes or register is None or read is None:
             return
-        rejected = rejected_sheets(read.plan) if read.plan.problems else None
+        refused = refused_rows(read.plan)
         try:
-            target = errors_target(read.source, rejected, force=False) if rejected else None
+            target = errors_target(read.source, len(refused), force=False) if refused else None
         except UsageError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
@@ -191,6 +191,8 @@ class ImportScreen(WijkteamScreen[None]):
         today = self.wijkteam.clock()
 
         def work() -> _Done:
+            # Read from the file again before anything is written (it may have changed).
+            rejected = rejected_sheets(read.plan) if refused else None
             counts = import_caseload(
                 register,
                 read.plan.clients,
