@@ -5,6 +5,7 @@ with the real key."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from wijkteam_tui.store import keys as crypto
 from wijkteam_tui.store import services, sharing
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.records import ClientInput, ContactInput
 
 TODAY = date(2026, 11, 22)
@@ -284,3 +286,63 @@ def test_an_events_detail_is_shown_in_dutch_words_and_kept_as_written():
     assert detail_text("gedeelde afspraken, formaat pdf, versie 1") == (
         "gedeelde afspraken, formaat pdf, versie 1"
     )
+
+
+def _import_events(register, tmp_path, monkeypatch, batch: int, first: int, *, fail: bool = False):
+    """The events an import of 6 clients (numbers from `first` on) with 2 network members
+    each appends, with the chain appending each time `batch` events wait; with `fail`, the
+    last client is refused (after several batches were appended): nothing comes in."""
+    from tests.caseload.files import workbook
+    from wijkteam_tui.caseload.plan import plan_import
+    from wijkteam_tui.caseload.reading import read_caseload
+    from wijkteam_tui.store.write.intake import ImportRowError, import_caseload
+
+    monkeypatch.setattr(chain, "_BATCH", batch)
+    waiting: list[int] = []
+    write = chain._write
+
+    def spied(session) -> None:
+        waiting.append(len(session.info.get(chain._PENDING, ())))
+        write(session)
+
+    monkeypatch.setattr(chain, "_write", spied)
+    clients = [["Cliëntnummer", "Naam", "Geboortedatum", "Startdatum"]]
+    network = [["Cliëntnummer", "Naam", "Relatie"]]
+    for n in range(first, first + 6):
+        clients.append([str(n), f"Cliënt {n}", f"{n % 28 + 1}-1-1950", "1-9-2026"])
+        network += [[str(n), f"Buur {n}", "buurman"], [str(n), f"Kind {n}", "zoon"]]
+    path = workbook(tmp_path / f"c{first}.xlsx", {"Cliënten": clients, "Netwerk": network})
+    plan = plan_import(register, read_caseload(path), TODAY)
+    before = len(log.events(register))
+    items = plan.clients
+    if fail:
+        # The last client's first member names one that is not theirs: refused at the end.
+        last = items[-1]
+        member = replace(last.members[0], member_id=-1)
+        items = [*items[:-1], replace(last, members=(member, *last.members[1:]))]
+        with pytest.raises(ImportRowError):
+            import_caseload(register, items, path.name, TODAY)
+    else:
+        import_caseload(register, items, path.name, TODAY)
+    # Never more than a batch waits (a flush adds at most one client's few events to it).
+    assert max(waiting) < batch + 8
+    return log.events(register)[before:]
+
+
+def test_a_large_transaction_appends_its_events_as_it_goes(register, tmp_path, monkeypatch):
+    """Appended a batch at a time (here every 4 events) the chain holds the same events as
+    when the commit appends them all, verifies, and a rollback leaves none of them."""
+    at_commit = _import_events(register, tmp_path, monkeypatch, 1_000, 901)
+    as_it_goes = _import_events(register, tmp_path, monkeypatch, 4, 801)
+    assert len(at_commit) == 6 * 5 + 1  # client, phase, 2 members, an alert; the import
+    assert sorted((e.action, e.object_type) for e in as_it_goes) == sorted(
+        (e.action, e.object_type) for e in at_commit
+    )
+    assert {e.client_number for e in as_it_goes if e.client_number} == {
+        str(n) for n in range(801, 807)
+    }
+    assert log.verify(register).ok
+
+    assert _import_events(register, tmp_path, monkeypatch, 4, 701, fail=True) == []
+    assert search_clients(register, "Cliënt 701") == []
+    assert log.verify(register).ok

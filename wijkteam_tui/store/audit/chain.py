@@ -8,7 +8,10 @@ transaction, chained to the one before it by an HMAC. It knows sessions, never a
   touched, never their contents. SQLAlchemy calls `before_commit` before the commit's own
   flush, so that hook flushes first (`_append`) and whatever a later flush of the same commit
   writes is appended right after it (`_append_late`): a change that only the commit flushes
-  (confirming an alert changes one loaded row) is logged too.
+  (confirming an alert changes one loaded row) is logged too. A transaction of many changes
+  (an import) appends each time a thousand events wait, so that it never holds them all; a
+  row it made and changes after its creation was appended is then logged twice (made, then
+  changed) instead of once.
 - What is not a change is logged by the code that does it (`log.record`, or `note` inside a
   write): reading a client's file, a search (that it happened and its hit count, never the
   terms), an export, logging in (and the failed tries since the last success), locking and
@@ -252,11 +255,19 @@ def _append(session: Session) -> None:
 
 
 def _append_late(session: Session, _flush_context: object) -> None:
-    if session.info.get(_COMMITTING) is session.get_transaction():
+    if session.info.get(_COMMITTING) is session.get_transaction() or (
+        len(session.info.get(_PENDING, ())) >= _BATCH
+    ):
+        # A transaction of many changes (an import) appends its events as it goes, a batch
+        # at a time, instead of holding them all until the commit: its memory does not grow
+        # with its size. Nothing is visible before the commit, and a rollback takes them
+        # along. On a team server the append lock is then held from the first batch on;
+        # such a transaction is a team write, which every other write waits for anyway.
         _write(session)
 
 
-#: Events inserted per statement when a transaction appends many.
+#: Events inserted per statement when a transaction appends many; a transaction appends
+#: what it collected once this many are waiting.
 _BATCH = 1_000
 
 
@@ -312,8 +323,6 @@ def _write(session: Session) -> None:
         row["mac"] = previous.hex()
         rows.append(row)
         if len(rows) == _BATCH:
-            # In batches: a transaction of many changes (an import) does not hold all of
-            # its events' rows and their parameters at once.
             conn.execute(_INSERT, rows)
             rows = []
     if rows:
