@@ -5,12 +5,14 @@ through openpyxl, with formula cells whose saved result is read and never evalua
 from __future__ import annotations
 
 import csv
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.caseload.files import with_saved_results, workbook
+from wijkteam_tui.caseload import sheets as sheets_module
 from wijkteam_tui.caseload import values
 from wijkteam_tui.caseload.columns import (
     NO_MAPPING,
@@ -115,6 +117,25 @@ def test_xlsx_sheets_with_dates_numbers_and_formulas(tmp_path: Path) -> None:
     henk = rows[1][1]
     assert values.date_value(henk[1]) == date(1949, 4, 12)  # Excel serial 18000
     assert list(sheets[1].rows) == [(2, (100001, "Bram", "zoon"))]
+
+
+def test_a_workbook_is_read_twice_only_when_it_holds_a_formula(tmp_path: Path) -> None:
+    """The formulas are read beside the saved values only for a workbook that has one, in
+    whatever part it keeps it and however its XML names the element."""
+    plain = workbook(tmp_path / "plain.xlsx", {"Cliënten": [["Naam"], ["Truus"]]})
+    assert not sheets_module._formulas(plain)
+    with_formula = workbook(tmp_path / "som.xlsx", {"Cliënten": [["Naam"], ["=1+1"]]})
+    assert sheets_module._formulas(with_formula)
+    for part, xml in (
+        ("elders/blad.xml", b'<x:c r="A2"><x:f>A1</x:f></x:c>'),
+        ("xl/worksheets/sheet9.xml", b'<c r="A2"><f t="shared" ref="A2:A9" si="0"/></c>'),
+    ):
+        crafted = tmp_path / "crafted.xlsx"
+        with zipfile.ZipFile(crafted, "w") as archive:
+            archive.writestr("[Content_Types].xml", b"<Types/>")
+            # Far into the part, across the blocks it is read in.
+            archive.writestr(part, b"<sheetData>" + b" " * 65_530 + xml + b"</sheetData>")
+        assert sheets_module._formulas(crafted), part
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -141,9 +143,11 @@ def read_xlsx(path: Path) -> Iterator[Sheet]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        # Read-only: rows stream from the file. data_only: the saved result of a formula.
+        # Read-only: rows stream from the file. data_only: the saved result of a formula;
+        # the formulas themselves are read beside it only when there are any (reading the
+        # file twice doubles the time a large caseload takes).
         values = load_workbook(path, read_only=True, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False)
+        formulas = load_workbook(path, read_only=True, data_only=False) if _formulas(path) else None
     except (
         InvalidFileException,
         zipfile.BadZipFile,
@@ -158,18 +162,46 @@ def read_xlsx(path: Path) -> Iterator[Sheet]:
         ) from None
     try:
         for name in values.sheetnames:
-            sheet = _xlsx_sheet(name, values[name].iter_rows(), formulas[name].iter_rows())
+            sheet = _xlsx_sheet(
+                name,
+                values[name].iter_rows(),
+                repeat(()) if formulas is None else formulas[name].iter_rows(),
+            )
             if sheet is not None:
                 yield sheet
     finally:
         values.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
+
+
+#: A formula element in a worksheet's XML (`<f>`, `<f t="shared" …/>`, or with a prefix).
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _formulas(path: Path) -> bool:
+    """Whether the workbook may hold a formula: each part read as it unpacks, a block at a
+    time (a block overlaps the one before it, so no element is cut in two). Every part, not
+    only where Excel keeps its sheets: a workbook may keep them anywhere, by any name."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            with archive.open(info) as member:
+                tail = b""
+                while block := member.read(1 << 16):
+                    if _FORMULA.search(tail + block):
+                        return True
+                    tail = block[-64:]
+    return False
 
 
 def _xlsx_sheet(name: str, values: Iterator[Any], formulas: Iterator[Any]) -> Sheet | None:
+    """The sheet's header and rows; `formulas` gives each row's formula cells, or an empty
+    row for each when the workbook has none."""
     pairs = zip(values, formulas, strict=False)
     for value_row, formula_row in pairs:
-        header_cells = [_xlsx_value(v, f) for v, f in zip(value_row, formula_row, strict=False)]
+        header_cells = [_xlsx_value(v, f) for v, f in _cells(value_row, formula_row)]
         if _is_empty(header_cells):
             continue
         number = _row_number(value_row)
@@ -177,14 +209,19 @@ def _xlsx_sheet(name: str, values: Iterator[Any], formulas: Iterator[Any]) -> Sh
 
         def rows(pairs: Iterator[Any] = pairs) -> Iterator[tuple[int, tuple[Cell, ...]]]:
             for value_row, formula_row in pairs:
-                cells = tuple(
-                    _xlsx_value(v, f) for v, f in zip(value_row, formula_row, strict=False)
-                )
+                cells = tuple(_xlsx_value(v, f) for v, f in _cells(value_row, formula_row))
                 if not _is_empty(cells):
                     yield _row_number(value_row), cells
 
         return Sheet(name, header, number, rows())
     return None
+
+
+def _cells(value_row: Any, formula_row: Any) -> Iterator[tuple[Any, Any]]:
+    """Each cell's saved value with its formula cell (None without formulas)."""
+    if not formula_row:
+        return ((value, None) for value in value_row)
+    return zip(value_row, formula_row, strict=False)
 
 
 def _row_number(row: Any) -> int:
