@@ -1,7 +1,8 @@
-"""What a caseload file is read into: each client with their network and agreements as the
+"""The rows of a caseload file as entries: each client, network member and agreement as the
 file gives them, where each row came from (sheet and row number, for the report and the
 error sheet), every problem, what was made of each sheet, and which files were read (the
-error sheet reads its rows there again rather than keep every row's cells)."""
+error sheet reads its rows there again rather than keep every row's cells). What a whole
+file is read into is `spill.Reading`."""
 
 from __future__ import annotations
 
@@ -127,17 +128,3 @@ class Source:
 
     path: Path
     digest: bytes
-
-
-@dataclass
-class Reading:
-    sources: tuple[Source, ...] = ()
-    sheets: list[SheetReport] = field(default_factory=list)
-    clients: list[ClientEntry] = field(default_factory=list)
-    #: Network members and agreements whose client is not in the file (maybe in the
-    #: register: decided when the import is planned).
-    members_elsewhere: list[tuple[Reference, MemberEntry]] = field(default_factory=list)
-    agreements_elsewhere: list[tuple[Reference, AgreementEntry]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    #: What the report says that refuses nothing.
-    remarks: list[str] = field(default_factory=list)

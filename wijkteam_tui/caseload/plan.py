@@ -17,15 +17,13 @@ from datetime import date
 from typing import Any
 
 from wijkteam_tui.caseload.entries import (
-    AgreementEntry,
     ClientEntry,
-    MemberEntry,
     Problem,
-    Reading,
     Reference,
     Where,
 )
 from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
+from wijkteam_tui.caseload.spill import Reading, Related
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Phase, Regime
 from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import
@@ -72,26 +70,27 @@ class Plan:
 
 def plan_import(register: Register, reading: Reading, today: date) -> Plan:
     """The import of `reading` into `register` as it stands today."""
-    entries = reading.clients
-    references = [ref for ref, _ in reading.members_elsewhere] + [
-        ref for ref, _ in reading.agreements_elsewhere
+    keys = reading.clients.keys
+    references = [row.reference for row in reading.members_elsewhere.rows] + [
+        row.reference for row in reading.agreements_elsewhere.rows
     ]
     known = known_for_import(
         register,
-        numbers={e.number for e in entries if e.number} | {r.number for r in references},
-        external_ids={e.external_id for e in entries if e.external_id}
+        numbers={k.number for k in keys if k.number} | {r.number for r in references},
+        external_ids={k.external_id for k in keys if k.external_id}
         | {r.external_id for r in references if r.external_id},
-        birth_dates={e.birth_date for e in entries if e.birth_date},
+        birth_dates={k.birth_date for k in keys if k.birth_date},
         # Without a birth date a namesake is found by the name as written.
-        names={e.name for e in entries if not e.birth_date and e.name},
+        names={k.name for k in keys if not k.birth_date and k.name},
     )
     plan = Plan(reading, problems=list(reading.problems), remarks=list(reading.remarks))
     planner = _Planner(plan, known, today)
-    for entry in entries:
-        for ref in (("nr", entry.number), ("id", entry.external_id)):
+    for key in keys:
+        for ref in (("nr", key.number), ("id", key.external_id)):
             if ref[1]:
-                planner.claimed.add((*ref, fold(entry.name)))
-    for entry in entries:
+                planner.claimed.add((*ref, fold(key.name)))
+    # One client at a time, read back with their network and agreements.
+    for entry in reading.clients:
         planner.client(entry)
     planner.elsewhere(reading)
     return planner.plan
@@ -307,25 +306,26 @@ class _Planner:
     # -- rows whose client is not in the file ------------------------------------------------
 
     def elsewhere(self, reading: Reading) -> None:
-        by_client: dict[int, tuple[list[MemberEntry], list[AgreementEntry]]] = {}
-        for reference, member in reading.members_elsewhere:
-            client = self._referenced(reference, member.where)
-            if client is not None:
-                by_client.setdefault(client.id, ([], []))[0].append(member)
-        for reference, agreement in reading.agreements_elsewhere:
-            client = self._referenced(reference, agreement.where)
-            if client is not None:
-                by_client.setdefault(client.id, ([], []))[1].append(agreement)
+        """The rows of clients the register has: grouped by client, then each client's read
+        back and planned as an update of their network and agreements."""
+        by_client: dict[int, tuple[list[Related], list[Related]]] = {}
+        for rows, side in (
+            (reading.members_elsewhere.rows, 0),
+            (reading.agreements_elsewhere.rows, 1),
+        ):
+            for row in rows:
+                client = self._referenced(row.reference, row.where)
+                if client is not None:
+                    by_client.setdefault(client.id, ([], []))[side].append(row)
         clients = {c.id: c for c in self.by_number.values()}
         for client_id, (members, agreements) in by_client.items():
             found = clients[client_id]
-            first: MemberEntry | AgreementEntry = (members or agreements)[0]
             entry = ClientEntry(
-                where=first.where,
+                where=(members or agreements)[0].where,
                 number=found.number,
                 name=found.data.name,
-                members=members,
-                agreements=agreements,
+                members=[reading.members_elsewhere.entry(row) for row in members],
+                agreements=[reading.agreements_elsewhere.entry(row) for row in agreements],
             )
             self.client(entry)
 

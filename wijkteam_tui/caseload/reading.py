@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from wijkteam_tui.caseload import values
 from wijkteam_tui.caseload.columns import (
@@ -30,19 +30,16 @@ from wijkteam_tui.caseload.entries import (
     ClientEntry,
     MemberEntry,
     Problem,
-    Reading,
     Reference,
     SheetReport,
     Source,
     Where,
 )
 from wijkteam_tui.caseload.sheets import Cell, Sheet, read_sheets
+from wijkteam_tui.caseload.spill import ClientKey, Reading, Related
 from wijkteam_tui.domain.phrases import HowOften
 from wijkteam_tui.domain.terms import Channel
 from wijkteam_tui.errors import UsageError
-
-#: A network or an agreement row, tied to its client after every sheet is read.
-_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
 
 #: The columns a sheet of each kind cannot do without (one of each tuple).
 REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
@@ -251,6 +248,15 @@ def rows_again(
 
 def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> Reading:
     reading = Reading()
+    try:
+        _read_into(reading, sheets, mapping)
+    except BaseException:
+        reading.close()
+        raise
+    return reading
+
+
+def _read_into(reading: Reading, sheets: Iterable[Sheet], mapping: Mapping) -> None:
     index = _Index()
     for sheet in sheets:
         kind = sheet_kind(sheet.name, sheet.header, mapping)
@@ -283,38 +289,35 @@ def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> 
             # The row is refused; the error sheet reads it again (`rows_again`).
             reading.problems.extend(row.problems)
     _tie(reading, index)
-    return reading
 
 
 def _tie(reading: Reading, index: _Index) -> None:
     """Network and agreement rows tied to their clients once every sheet is read (their
     sheet may come before the clients'); the rest name a client the register may hold."""
-    reading.members_elsewhere = _attach(
-        reading, reading.members_elsewhere, index, lambda client: client.members
-    )
-    reading.agreements_elsewhere = _attach(
-        reading, reading.agreements_elsewhere, index, lambda client: client.agreements
-    )
+    for rows, owned in (
+        (reading.members_elsewhere.rows, lambda key: key.members),
+        (reading.agreements_elsewhere.rows, lambda key: key.agreements),
+    ):
+        rows[:] = _attach(reading, rows, index, owned)
 
 
 def _attach(
     reading: Reading,
-    rows: list[tuple[Reference, _Entry]],
+    rows: list[Related],
     index: _Index,
-    entries: Callable[[ClientEntry], list[_Entry]],
-) -> list[tuple[Reference, _Entry]]:
-    """Each row added to its client's `entries`, or refused with its client's row; the rows
-    whose client is not in the file."""
+    owned: Callable[[ClientKey], list[int]],
+) -> list[Related]:
+    """Each row added to its client's `owned` entries, or refused with its client's row; the
+    rows whose client is not in the file."""
     rest = []
-    for reference, row in rows:
-        client = index.owner(reference)
-        refused = index.refused_owner(reference) if client is None else None
-        where = row.where
+    for row in rows:
+        client = index.owner(row.reference)
+        refused = index.refused_owner(row.reference) if client is None else None
         if refused is not None:
             reading.problems.append(
                 Problem(
-                    where.sheet,
-                    where.row,
+                    row.where.sheet,
+                    row.where.row,
                     "",
                     f"hoort bij {refused.name or 'een cliënt zonder naam'}"
                     f" ({refused.where.sheet}, rij {refused.where.row}), die niet wordt"
@@ -322,9 +325,9 @@ def _attach(
                 )
             )
         elif client is None:
-            rest.append((reference, row))
+            rest.append(row)
         else:
-            entries(client).append(row)
+            owned(client).append(row.offset)
     return rest
 
 
@@ -332,41 +335,41 @@ class _Index:
     """The clients read so far, by number, external id, and name with birth date."""
 
     def __init__(self) -> None:
-        self.by_ref: dict[tuple[str, str], ClientEntry] = {}
-        self.by_name: dict[tuple[str, date | None], ClientEntry] = {}
-        self.refused: dict[tuple[str, str], ClientEntry] = {}
+        self.by_ref: dict[tuple[str, str], ClientKey] = {}
+        self.by_name: dict[tuple[str, date | None], ClientKey] = {}
+        self.refused: dict[tuple[str, str], ClientKey] = {}
 
     @staticmethod
-    def _name(client: ClientEntry) -> tuple[str, date | None]:
+    def _name(client: ClientEntry | ClientKey) -> tuple[str, date | None]:
         return normal(client.name), client.birth_date
 
-    def owner(self, reference: Reference) -> ClientEntry | None:
+    def owner(self, reference: Reference) -> ClientKey | None:
         return self.by_ref.get(("nr", reference.number)) or self.by_ref.get(
             ("id", reference.external_id)
         )
 
-    def earlier(self, client: ClientEntry) -> ClientEntry | None:
+    def earlier(self, client: ClientEntry) -> ClientKey | None:
         """The client an earlier row gave: by its number or external id when it has one,
         else by name and birth date."""
         if client.number or client.external_id:
             return self.owner(Reference(client.number, client.external_id))
         return self.by_name.get(self._name(client))
 
-    def namesake(self, client: ClientEntry) -> ClientEntry | None:
+    def namesake(self, client: ClientEntry) -> ClientKey | None:
         return self.by_name.get(self._name(client)) if client.name else None
 
     def refuse(self, client: ClientEntry) -> None:
         """A client row with a problem: the rows that name it are refused with it."""
         for ref in (("nr", client.number), ("id", client.external_id)):
             if ref[1]:
-                self.refused.setdefault(ref, client)
+                self.refused.setdefault(ref, ClientKey.of(client))
 
-    def refused_owner(self, reference: Reference) -> ClientEntry | None:
+    def refused_owner(self, reference: Reference) -> ClientKey | None:
         return self.refused.get(("nr", reference.number)) or self.refused.get(
             ("id", reference.external_id)
         )
 
-    def add(self, client: ClientEntry) -> None:
+    def add(self, client: ClientKey) -> None:
         self.by_name[self._name(client)] = client
         for ref in (("nr", client.number), ("id", client.external_id)):
             if ref[1]:
@@ -402,17 +405,18 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
         index.refuse(client)
         return
     if same is None:
-        reading.clients.append(client)
-        index.add(client)
+        key = reading.clients.add(client)
+        index.add(key)
     else:
-        client = same
-    if member is not None and all(normal(m.name) != normal(member.name) for m in client.members):
-        client.members.append(member)
+        key = same
+    if member is not None and normal(member.name) not in key.member_names:
+        key.member_names.add(normal(member.name))
+        key.members.append(reading.spill.put(member))
     if agreement is not None:
-        client.agreements.append(agreement)
+        key.agreements.append(reading.spill.put(agreement))
 
 
-def _told_apart(one: ClientEntry, other: ClientEntry) -> bool:
+def _told_apart(one: ClientEntry, other: ClientKey) -> bool:
     """Whether the file gives two clients of one name and birth date ids of their own."""
     return any(
         mine and theirs and mine != theirs
@@ -429,8 +433,8 @@ def _take_related(row: _Row, reading: Reading) -> None:
     if row.layout.kind is Kind.MEMBERS:
         member = _member(row, "member")
         if reference is not None and not row.problems:
-            reading.members_elsewhere.append((reference, member))
+            reading.members_elsewhere.add(reference, member)
         return
     agreement = _agreement(row)
     if reference is not None and agreement is not None and not row.problems:
-        reading.agreements_elsewhere.append((reference, agreement))
+        reading.agreements_elsewhere.add(reference, agreement)

@@ -1,0 +1,187 @@
+"""Where the rows of a caseload file wait between reading and planning: in an encrypted scratch
+file, not in memory, so that the import of a large file takes no more memory than a small one
+beyond a few hundred bytes a client.
+
+A client's rows are spread over sheets in any order (the network sheet may come first), so
+they cannot be planned as they are read. Each row read becomes an entry, written at once to
+the scratch file; memory keeps only where each entry is and what finding its client needs
+(number, external id, name and birth date). Planning reads each client back with their network
+and agreements, one client at a time.
+
+The scratch file is made by `tempfile.TemporaryFile` (0600, and on Linux without a name from
+the start: nothing is left behind, not even after a crash) and each entry is sealed with
+AES-256-GCM under a key that exists only in this process's memory, so the file is as unreadable
+as the register; an entry that does not open is a program error, never someone's data. The
+entries are pickled: only this process wrote them, and nothing unsealed is ever unpickled."""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from wijkteam_tui.caseload.entries import (
+    AgreementEntry,
+    ClientEntry,
+    MemberEntry,
+    Problem,
+    Reference,
+    SheetReport,
+    Source,
+    Where,
+)
+
+_T = TypeVar("_T")
+_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
+#: The size of an entry's length and of its nonce in the scratch file.
+_LENGTH, _NONCE = 4, 12
+
+
+class Spill:
+    """An append-only scratch file of sealed entries, each found again by its offset."""
+
+    def __init__(self) -> None:
+        # Closed by close(), or with the object.
+        self._file = tempfile.TemporaryFile(prefix="wijkteam-import-")  # noqa: SIM115
+        self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
+        self._count = 0
+        self._end = 0
+
+    def put(self, entry: object) -> int:
+        """Where `entry` is kept from now on."""
+        # A nonce is never used twice under this key: it counts the entries.
+        nonce = self._count.to_bytes(_NONCE, "big")
+        self._count += 1
+        sealed = self._aead.encrypt(nonce, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), None)
+        offset = self._end
+        self._file.seek(offset)
+        self._file.write(len(sealed).to_bytes(_LENGTH, "big") + nonce + sealed)
+        self._end += _LENGTH + _NONCE + len(sealed)
+        return offset
+
+    def get(self, offset: int) -> object:
+        self._file.seek(offset)
+        length = int.from_bytes(self._file.read(_LENGTH), "big")
+        nonce = self._file.read(_NONCE)
+        # Unsealed only what this process wrote under its own key (decrypt refuses the rest).
+        return pickle.loads(self._aead.decrypt(nonce, self._file.read(length), None))  # noqa: S301
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass(slots=True)
+class ClientKey:
+    """What memory keeps of a client of the file: where their row is, what finds them, and
+    where their entry and the entries of their network and agreements are kept."""
+
+    where: Where
+    name: str
+    number: str = ""
+    external_id: str = ""
+    birth_date: date | None = None
+    record: int = -1
+    members: list[int] = field(default_factory=list)
+    agreements: list[int] = field(default_factory=list)
+    #: The network members a flat sheet gave (by normalised name): each comes in once.
+    member_names: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, client: ClientEntry) -> ClientKey:
+        return cls(client.where, client.name, client.number, client.external_id, client.birth_date)
+
+
+class Clients:
+    """The clients of a file in the order they came, each read back whole when iterated."""
+
+    def __init__(self, spill: Spill) -> None:
+        self._spill = spill
+        self.keys: list[ClientKey] = []
+
+    def add(self, client: ClientEntry) -> ClientKey:
+        key = ClientKey.of(client)
+        key.record = self._spill.put(client)
+        self.keys.append(key)
+        return key
+
+    def entry(self, key: ClientKey) -> ClientEntry:
+        """The client with their network and agreements."""
+        client = self._spill.get(key.record)
+        assert isinstance(client, ClientEntry)
+        client.members = [_read(self._spill, MemberEntry, o) for o in key.members]
+        client.agreements = [_read(self._spill, AgreementEntry, o) for o in key.agreements]
+        return client
+
+    def __iter__(self) -> Iterator[ClientEntry]:
+        return (self.entry(key) for key in self.keys)
+
+    def __getitem__(self, index: int) -> ClientEntry:
+        return self.entry(self.keys[index])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A network or agreement row not yet tied to its client: whom it names, where it is,
+    and where its entry is kept."""
+
+    reference: Reference
+    where: Where
+    offset: int
+
+
+class RelatedRows(Generic[_Entry]):
+    """Network or agreement rows whose client is not in the file (maybe in the register)."""
+
+    def __init__(self, spill: Spill, kind: type[_Entry]) -> None:
+        self._spill = spill
+        self._kind: type[_Entry] = kind
+        self.rows: list[Related] = []
+
+    def add(self, reference: Reference, entry: _Entry) -> None:
+        self.rows.append(Related(reference, entry.where, self._spill.put(entry)))
+
+    def entry(self, row: Related) -> _Entry:
+        return _read(self._spill, self._kind, row.offset)
+
+    def __iter__(self) -> Iterator[tuple[Reference, _Entry]]:
+        return ((row.reference, self.entry(row)) for row in self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _read(spill: Spill, kind: type[_T], offset: int) -> _T:
+    entry = spill.get(offset)
+    assert isinstance(entry, kind)
+    return entry
+
+
+class Reading:
+    """A caseload file (or several, read as one) as read: its clients, the network and
+    agreement rows whose client is not in the file, every problem, the remarks that refuse
+    nothing, what was made of each sheet, and the files with their digests. Its entries wait
+    in a scratch file of its own, closed with it (or when it is no longer used)."""
+
+    def __init__(self) -> None:
+        self.spill = Spill()
+        self.sources: tuple[Source, ...] = ()
+        self.sheets: list[SheetReport] = []
+        self.clients = Clients(self.spill)
+        #: Network members and agreements whose client is not in the file (maybe in the
+        #: register: decided when the import is planned).
+        self.members_elsewhere = RelatedRows(self.spill, MemberEntry)
+        self.agreements_elsewhere = RelatedRows(self.spill, AgreementEntry)
+        self.problems: list[Problem] = []
+        #: What the report says that refuses nothing.
+        self.remarks: list[str] = []
+
+    def close(self) -> None:
+        self.spill.close()
