@@ -314,7 +314,7 @@ def _import_events(register, tmp_path, monkeypatch, batch: int, first: int, *, f
     path = workbook(tmp_path / f"c{first}.xlsx", {"Cliënten": clients, "Netwerk": network})
     plan = plan_import(register, read_caseload(path), TODAY)
     before = len(log.events(register))
-    items = plan.clients
+    items = list(plan.clients)
     if fail:
         # The last client's first member names one that is not theirs: refused at the end.
         last = items[-1]

@@ -98,7 +98,7 @@ class ClientEntry:
     agreements: list[AgreementEntry] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """How a row of the network or agreement sheet names its client."""
 

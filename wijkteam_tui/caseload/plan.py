@@ -23,7 +23,7 @@ from wijkteam_tui.caseload.entries import (
     Where,
 )
 from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
-from wijkteam_tui.caseload.spill import Reading, Related
+from wijkteam_tui.caseload.spill import Planned, Reading, Related
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Phase, Regime
 from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import
@@ -50,22 +50,23 @@ class Plan:
     refused and why, and remarks that refuse nothing."""
 
     reading: Reading
-    clients: list[ImportedClient] = field(default_factory=list)
+    #: Kept beside the file's entries (spill.py), read back one at a time as they are written.
+    clients: Planned
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
-    #: Rows refused by the register's rules, as they were (beside reading.rejected).
+    #: Rows refused by the register's rules (the reading's problems name the others).
     refused: list[Where] = field(default_factory=list)
 
     @property
     def members(self) -> int:
-        return sum(len(c.members) for c in self.clients)
+        return self.clients.members
 
     @property
     def agreements(self) -> int:
-        return sum(len(c.agreements) for c in self.clients)
+        return self.clients.agreements
 
 
 def plan_import(register: Register, reading: Reading, today: date) -> Plan:
@@ -83,7 +84,12 @@ def plan_import(register: Register, reading: Reading, today: date) -> Plan:
         # Without a birth date a namesake is found by the name as written.
         names={k.name for k in keys if not k.birth_date and k.name},
     )
-    plan = Plan(reading, problems=list(reading.problems), remarks=list(reading.remarks))
+    plan = Plan(
+        reading,
+        Planned(reading.spill),
+        problems=list(reading.problems),
+        remarks=list(reading.remarks),
+    )
     planner = _Planner(plan, known, today)
     for key in keys:
         for ref in (("nr", key.number), ("id", key.external_id)):
@@ -114,7 +120,6 @@ class _Planner:
         self.by_name: dict[tuple[str, date | None], KnownClient] = {}
         for client in known.clients:
             self.by_name.setdefault((fold(client.data.name), client.data.birth_date), client)
-        self.planned: dict[int, ImportedClient] = {}
         self.network = NetworkPlanner(self.refuse, today, self._user)
         #: The numbers and external ids the file's clients have, with their names: a client
         #: of the register the file has under its own number is not another row's namesake.

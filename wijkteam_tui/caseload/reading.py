@@ -409,9 +409,12 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
         index.add(key)
     else:
         key = same
-    if member is not None and normal(member.name) not in key.member_names:
-        key.member_names.add(normal(member.name))
-        key.members.append(reading.spill.put(member))
+    if member is not None:
+        if key.member_names is None:
+            key.member_names = set()
+        if normal(member.name) not in key.member_names:
+            key.member_names.add(normal(member.name))
+            key.members.append(reading.spill.put(member))
     if agreement is not None:
         key.agreements.append(reading.spill.put(agreement))
 

@@ -10,7 +10,7 @@ version rule), and nothing is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -65,7 +65,7 @@ class ImportRowError(ValidationError):
 
 def import_caseload(
     register: Register,
-    clients: Sequence[ImportedClient],
+    clients: Iterable[ImportedClient],
     file_name: str,
     today: date,
     progress: Callable[[int], None] | None = None,
