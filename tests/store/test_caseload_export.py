@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from tests import pg
 from tests.conftest import BACKENDS
+from wijkteam_tui.caseload import plan as plan_module
 from wijkteam_tui.caseload.plan import plan_import
 from wijkteam_tui.caseload.reading import read_caseload
 from wijkteam_tui.domain.fields import clean_phone
@@ -140,10 +141,17 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     register.close()
 
 
-@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+@pytest.mark.parametrize("way", [("xlsx", plan_module.CHUNK), ("csv", 7)], ids=["xlsx", "csv"])
 def test_a_generated_register_comes_back_the_same(
-    generated, file_format: str, request: pytest.FixtureRequest, tmp_path: Path
+    generated,
+    way: tuple[str, int],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Planned all at once, and (from CSV) 7 clients at a time."""
+    file_format, chunk = way
+    monkeypatch.setattr(plan_module, "CHUNK", chunk)
     backend, source = generated
     paths = export(source, tmp_path / "team.xlsx", file_format)
     if file_format == "csv":

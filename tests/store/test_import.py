@@ -11,6 +11,7 @@ import pytest
 
 from tests.caseload.files import workbook
 from tests.store.conftest import TODAY
+from wijkteam_tui.caseload import plan as plan_module
 from wijkteam_tui.caseload.plan import plan_import
 from wijkteam_tui.caseload.reading import read_caseload
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase
@@ -271,3 +272,39 @@ def test_a_colleague_named_like_someone_in_the_network(register, fatima, bram, t
     assert [(a.member_name, a.data.user_id) for a in planned.agreements] == [
         ("Bram", None), ("", bram.user.id)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("chunk", [2, 500])
+def test_network_rows_for_clients_the_register_has(register, tmp_path, monkeypatch, chunk):
+    """A file of network and agreement rows only, for clients the register holds, named by
+    number or by external id (one client by both), planned `chunk` clients at a time: one
+    update per client whatever the chunk, and a row for nobody named."""
+    monkeypatch.setattr(plan_module, "CHUNK", chunk)
+    first = [["Cliëntnummer", "Extern id", "Naam", "Geboortedatum", "Startdatum"]]
+    first += [[str(n), f"E{n}", f"Cliënt {n}", f"{n}-3-1950", "1-9-2026"] for n in range(11, 16)]
+    path = _file(tmp_path / "eerst.xlsx", Cliënten=first)
+    import_caseload(register, _plan(register, path).clients, path.name, TODAY)
+
+    network = [["Cliëntnummer", "Extern id", "Naam", "Relatie"]]
+    network += [[str(n), "", f"Buur {n}", "buurman"] for n in range(11, 16)]
+    network += [["", "E13", "Dochter 13", "dochter"], ["", "E99", "Niemand", "zoon"]]
+    agreements = [["Cliëntnummer", "Extern id", "Wie", "Kanaal", "Hoe vaak"]]
+    agreements += [["", "E13", "Dochter 13", "telefoon", "elke week"]]
+    agreements += [["12", "", "Buur 12", "bezoek", "elke maand"]]
+    later = _file(tmp_path / "netwerk.xlsx", Netwerk=network, Afspraken=agreements)
+    plan = _plan(register, later)
+    assert [str(p) for p in plan.problems] == [
+        "Netwerk, rij 8, Extern id: er is geen cliënt met extern id E99, niet in dit bestand"
+        " en niet in het register."
+    ]
+    ids = {c.number: c.id for c in search_clients(register, "Cliënt")}
+    planned = {number: c for c in plan.clients for number, i in ids.items() if i == c.client_id}
+    assert len(plan.clients) == 5 and sorted(planned) == ["11", "12", "13", "14", "15"]
+    assert sorted(m.data.name for m in planned["13"].members) == ["Buur 13", "Dochter 13"]
+    assert [a.member_name for a in planned["13"].agreements] == ["Dochter 13"]
+    assert [a.member_name for a in planned["12"].agreements] == ["Buur 12"]
+    import_caseload(register, plan.clients, later.name, TODAY)
+    (thirteen,) = search_clients(register, "Cliënt 13")
+    file = client_file(register, thirteen.id, TODAY)
+    assert sorted(m.name for m in file.members) == ["Buur 13", "Dochter 13"]
+    assert list(_plan(register, later).clients) == []

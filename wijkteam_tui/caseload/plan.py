@@ -19,14 +19,19 @@ from typing import Any
 from wijkteam_tui.caseload.entries import (
     ClientEntry,
     Problem,
-    Reference,
     Where,
 )
 from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
 from wijkteam_tui.caseload.spill import Planned, Reading, Related
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Phase, Regime
-from wijkteam_tui.store.read.caseload import Known, KnownClient, KnownUser, known_for_import
+from wijkteam_tui.store.read.caseload import (
+    CHUNK,
+    Known,
+    KnownClient,
+    KnownUser,
+    known_for_import,
+)
 from wijkteam_tui.store.records import (
     ClientInput,
     ImportedAgreement,
@@ -70,35 +75,37 @@ class Plan:
 
 
 def plan_import(register: Register, reading: Reading, today: date) -> Plan:
-    """The import of `reading` into `register` as it stands today."""
+    """The import of `reading` into `register` as it stands today: CHUNK clients at a time,
+    each chunk with what the register holds of them, so that neither the file nor the
+    register is ever in memory whole."""
     keys = reading.clients.keys
-    references = [row.reference for row in reading.members_elsewhere.rows] + [
-        row.reference for row in reading.agreements_elsewhere.rows
-    ]
-    known = known_for_import(
-        register,
-        numbers={k.number for k in keys if k.number} | {r.number for r in references},
-        external_ids={k.external_id for k in keys if k.external_id}
-        | {r.external_id for r in references if r.external_id},
-        birth_dates={k.birth_date for k in keys if k.birth_date},
-        # Without a birth date a namesake is found by the name as written.
-        names={k.name for k in keys if not k.birth_date and k.name},
-    )
     plan = Plan(
         reading,
         Planned(reading.spill),
         problems=list(reading.problems),
         remarks=list(reading.remarks),
     )
-    planner = _Planner(plan, known, today)
+    planner = _Planner(plan, today)
     for key in keys:
         for ref in (("nr", key.number), ("id", key.external_id)):
             if ref[1]:
                 planner.claimed.add((*ref, fold(key.name)))
-    # One client at a time, read back with their network and agreements.
-    for entry in reading.clients:
-        planner.client(entry)
-    planner.elsewhere(reading)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        planner.know(
+            known_for_import(
+                register,
+                numbers={k.number for k in chunk if k.number},
+                external_ids={k.external_id for k in chunk if k.external_id},
+                birth_dates={k.birth_date for k in chunk if k.birth_date},
+                # Without a birth date a namesake is found by the name as written.
+                names={k.name for k in chunk if not k.birth_date and k.name},
+            )
+        )
+        # One client at a time, read back with their network and agreements.
+        for key in chunk:
+            planner.client(reading.clients.entry(key))
+    planner.elsewhere(register, reading)
     return planner.plan
 
 
@@ -107,23 +114,30 @@ class _Refused(Exception):
 
 
 class _Planner:
-    def __init__(self, plan: Plan, known: Known, today: date) -> None:
+    def __init__(self, plan: Plan, today: date) -> None:
         self.plan, self.today = plan, today
-        # By user name and by full name, folded; a user name wins over someone's full name.
         self.users: dict[str, KnownUser] = {}
-        for user in known.users:
-            self.users.setdefault(fold(user.display_name), user)
-        for user in known.users:
-            self.users[fold(user.name)] = user
-        self.by_number = {c.number: c for c in known.clients}
-        self.by_external = {c.external_id: c for c in known.clients if c.external_id}
+        self.by_number: dict[str, KnownClient] = {}
+        self.by_external: dict[str, KnownClient] = {}
         self.by_name: dict[tuple[str, date | None], KnownClient] = {}
-        for client in known.clients:
-            self.by_name.setdefault((fold(client.data.name), client.data.birth_date), client)
         self.network = NetworkPlanner(self.refuse, today, self._user)
         #: The numbers and external ids the file's clients have, with their names: a client
         #: of the register the file has under its own number is not another row's namesake.
         self.claimed: set[tuple[str, str, str]] = set()
+
+    def know(self, known: Known) -> None:
+        """What the register holds of the clients planned next (and its users)."""
+        if not self.users:
+            # By user name and by full name, folded; a user name wins over a full name.
+            for user in known.users:
+                self.users.setdefault(fold(user.display_name), user)
+            for user in known.users:
+                self.users[fold(user.name)] = user
+        self.by_number = {c.number: c for c in known.clients}
+        self.by_external = {c.external_id: c for c in known.clients if c.external_id}
+        self.by_name = {}
+        for client in known.clients:
+            self.by_name.setdefault((fold(client.data.name), client.data.birth_date), client)
 
     # -- problems ---------------------------------------------------------------------------
 
@@ -310,43 +324,65 @@ class _Planner:
 
     # -- rows whose client is not in the file ------------------------------------------------
 
-    def elsewhere(self, reading: Reading) -> None:
-        """The rows of clients the register has: grouped by client, then each client's read
-        back and planned as an update of their network and agreements."""
-        by_client: dict[int, tuple[list[Related], list[Related]]] = {}
-        for rows, side in (
-            (reading.members_elsewhere.rows, 0),
-            (reading.agreements_elsewhere.rows, 1),
-        ):
-            for row in rows:
-                client = self._referenced(row.reference, row.where)
+    def elsewhere(self, register: Register, reading: Reading) -> None:
+        """The rows of clients the register has: the clients they name found (CHUNK names
+        at a time), the rows grouped by client, then each client read back and planned as
+        an update of their network and agreements."""
+        sides = (reading.members_elsewhere.rows, reading.agreements_elsewhere.rows)
+        named = list(dict.fromkeys((r.number, r.external_id) for rows in sides for r in rows))
+        found: dict[tuple[str, str], tuple[int, str]] = {}
+        for start in range(0, len(named), CHUNK):
+            chunk = named[start : start + CHUNK]
+            self.know(
+                known_for_import(
+                    register,
+                    numbers={number for number, _ in chunk if number},
+                    external_ids={external_id for _, external_id in chunk if external_id},
+                    birth_dates=(),
+                )
+            )
+            for number, external_id in chunk:
+                client = (
+                    self.by_external.get(external_id) if external_id else self.by_number.get(number)
+                )
                 if client is not None:
-                    by_client.setdefault(client.id, ([], []))[side].append(row)
-        clients = {c.id: c for c in self.by_number.values()}
-        for client_id, (members, agreements) in by_client.items():
-            found = clients[client_id]
-            entry = ClientEntry(
-                where=(members or agreements)[0].where,
-                number=found.number,
-                name=found.data.name,
-                members=[reading.members_elsewhere.entry(row) for row in members],
-                agreements=[reading.agreements_elsewhere.entry(row) for row in agreements],
+                    found[(number, external_id)] = (client.id, client.number)
+        by_client: dict[int, tuple[str, tuple[list[Related], list[Related]]]] = {}
+        for side, rows in enumerate(sides):
+            for row in rows:
+                hit = found.get((row.number, row.external_id))
+                if hit is None:
+                    self.refuse(
+                        row.where,
+                        "Cliëntnummer" if row.number else "Extern id",
+                        f"er is geen cliënt met {row.reference}, niet in dit bestand en niet in"
+                        " het register.",
+                    )
+                    continue
+                client_id, number = hit
+                by_client.setdefault(client_id, (number, ([], [])))[1][side].append(row)
+        grouped = list(by_client.values())
+        for start in range(0, len(grouped), CHUNK):
+            chunk_of_clients = grouped[start : start + CHUNK]
+            self.know(
+                known_for_import(
+                    register,
+                    numbers={number for number, _ in chunk_of_clients},
+                    external_ids=(),
+                    birth_dates=(),
+                )
             )
-            self.client(entry)
-
-    def _referenced(self, reference: Reference, where: Where) -> KnownClient | None:
-        client = (
-            self.by_external.get(reference.external_id)
-            if reference.external_id
-            else self.by_number.get(reference.number)
-        )
-        if client is None:
-            self.refuse(
-                where,
-                "Cliëntnummer" if reference.number else "Extern id",
-                f"er is geen cliënt met {reference}, niet in dit bestand en niet in het register.",
-            )
-        return client
+            for number, (members, agreements) in chunk_of_clients:
+                known = self.by_number[number]
+                self.client(
+                    ClientEntry(
+                        where=(members or agreements)[0].where,
+                        number=known.number,
+                        name=known.data.name,
+                        members=[reading.members_elsewhere.entry(row) for row in members],
+                        agreements=[reading.agreements_elsewhere.entry(row) for row in agreements],
+                    )
+                )
 
 
 def _source(entry: ClientEntry) -> str:
