@@ -161,3 +161,29 @@ def test_the_rows_of_a_refused_client_go_with_it(tmp_path: Path) -> None:
     assert sorted((p.sheet, p.row) for p in reading.problems) == [
         ("Afspraken", 2), ("Cliënten", 2), ("Netwerk", 2)
     ]  # fmt: skip
+
+
+def test_a_client_number_belongs_to_one_client(tmp_path: Path) -> None:
+    """Two clients under one number or external id: the second row is refused (the register
+    would give it another number without a word), and the rows naming it go to the first."""
+    path = workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Cliënten": [
+                ["Cliëntnummer", "Extern id", "Naam"],
+                ["7", "A-7", "Truus Bakker"],
+                ["7", "", "Henk Çelik"],
+                ["8", "A-7", "Ria Smit"],
+            ],
+            "Netwerk": [["Cliëntnummer", "Naam"], ["7", "Bram Bakker"]],
+        },
+    )
+    reading = read_caseload(path)
+    assert [str(p) for p in reading.problems] == [
+        "Cliënten, rij 3, Cliëntnummer: cliëntnummer 7 staat ook op Cliënten, rij 2 (Truus"
+        " Bakker); een cliëntnummer hoort bij één cliënt.",
+        "Cliënten, rij 4, Extern id: extern id A-7 staat ook op Cliënten, rij 2 (Truus"
+        " Bakker); een extern id hoort bij één cliënt.",
+    ]
+    (truus,) = reading.clients
+    assert [m.name for m in truus.members] == ["Bram Bakker"]

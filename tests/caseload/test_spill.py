@@ -15,6 +15,7 @@ from tests.caseload.files import workbook
 from wijkteam_tui.caseload.entries import MemberEntry, Where
 from wijkteam_tui.caseload.reading import read_caseload
 from wijkteam_tui.caseload.spill import Spill
+from wijkteam_tui.errors import UsageError
 
 
 def _bytes(spill: Spill) -> bytes:
@@ -65,3 +66,16 @@ def test_a_reading_leaves_no_file_behind(tmp_path: Path, monkeypatch) -> None:
     assert [(ref.number, m.name) for ref, m in reading.members_elsewhere] == [("9", "Els Visser")]
     reading.close()
     assert os.listdir(scratch) == []
+
+
+def test_a_full_temporary_folder_is_said_and_nothing_is_read(tmp_path: Path, monkeypatch) -> None:
+    # A real device that is always full.
+    with open("/dev/full", "r+b", buffering=0) as full:
+        spill = Spill(full)
+        with pytest.raises(UsageError, match=r"geen ruimte meer.*Er is niets geïmporteerd"):
+            spill.put(MemberEntry(Where("Netwerk", 2), "Bram Bakker"))
+    # A temporary folder that is not there.
+    path = workbook(tmp_path / "c.xlsx", {"Cliënten": [["Naam"], ["Truus Bakker"]]})
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "weg"))
+    with pytest.raises(UsageError, match=r"tijdelijke map .*weg kan het programma"):
+        read_caseload(path)

@@ -285,7 +285,7 @@ def _read_into(reading: Reading, sheets: Iterable[Sheet], mapping: Mapping) -> N
             if kind in (Kind.CLIENTS, Kind.FLAT):
                 _take_client(row, reading, index)
             else:
-                _take_related(row, reading)
+                _take_related(row, reading, index)
             # The row is refused; the error sheet reads it again (`rows_again`).
             reading.problems.extend(row.problems)
     _tie(reading, index)
@@ -399,6 +399,8 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
                 f" {namesake.where.row}; staat deze cliënt er twee keer in?",
             )
         )
+    if not flat:
+        _check_unique(row, client, index)
     member = _member(row, "who") if flat and row.text("who") else None
     agreement = _agreement(row) if flat else None
     if row.problems:
@@ -419,6 +421,26 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
         key.agreements.append(reading.spill.put(agreement))
 
 
+def _check_unique(row: _Row, client: ClientEntry, index: _Index) -> None:
+    """A client number or external id belongs to one client of the file (the register gives
+    each client one number: a second would silently get another)."""
+    for key, ref, what in (
+        ("number", ("nr", client.number), "cliëntnummer"),
+        ("external_id", ("id", client.external_id), "extern id"),
+    ):
+        other = index.by_ref.get(ref) if ref[1] else None
+        if other is not None:
+            row.problems.append(
+                Problem(
+                    row.sheet.name,
+                    row.number,
+                    row.layout.chosen[key],
+                    f"{what} {ref[1]} staat ook op {other.where.sheet}, rij {other.where.row}"
+                    f" ({other.name or 'zonder naam'}); een {what} hoort bij één cliënt.",
+                )
+            )
+
+
 def _told_apart(one: ClientEntry, other: ClientKey) -> bool:
     """Whether the file gives two clients of one name and birth date ids of their own."""
     return any(
@@ -430,14 +452,26 @@ def _told_apart(one: ClientEntry, other: ClientKey) -> bool:
     )
 
 
-def _take_related(row: _Row, reading: Reading) -> None:
-    """A row of the network or the agreements' sheet, tied to its client later."""
+def _take_related(row: _Row, reading: Reading, index: _Index) -> None:
+    """A row of the network or the agreements' sheet: tied to its client at once when the
+    file gave them already (a client's number or external id is theirs alone), else when
+    every sheet is read."""
     reference = _reference(row)
     if row.layout.kind is Kind.MEMBERS:
         member = _member(row, "member")
-        if reference is not None and not row.problems:
+        if reference is None or row.problems:
+            return
+        owner = index.owner(reference)
+        if owner is None:
             reading.members_elsewhere.add(reference, member)
+        else:
+            owner.members.append(reading.spill.put(member))
         return
     agreement = _agreement(row)
-    if reference is not None and agreement is not None and not row.problems:
+    if reference is None or agreement is None or row.problems:
+        return
+    owner = index.owner(reference)
+    if owner is None:
         reading.agreements_elsewhere.add(reference, agreement)
+    else:
+        owner.agreements.append(reading.spill.put(agreement))

@@ -16,12 +16,13 @@ entries are pickled: only this process wrote them, and nothing unsealed is ever 
 
 from __future__ import annotations
 
+import errno
 import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -35,6 +36,7 @@ from wijkteam_tui.caseload.entries import (
     Source,
     Where,
 )
+from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store.records import ImportedClient
 
 _T = TypeVar("_T")
@@ -44,11 +46,15 @@ _LENGTH, _NONCE = 4, 12
 
 
 class Spill:
-    """An append-only scratch file of sealed entries, each found again by its offset."""
+    """An append-only scratch file of sealed entries, each found again by its offset.
+    `file` is for a test's own device; normally a nameless temporary file is made."""
 
-    def __init__(self) -> None:
-        # Closed by close(), or with the object.
-        self._file = tempfile.TemporaryFile(prefix="wijkteam-import-")  # noqa: SIM115
+    def __init__(self, file: BinaryIO | None = None) -> None:
+        try:
+            # Closed by close(), or with the object.
+            self._file = file or tempfile.TemporaryFile(prefix="wijkteam-import-")  # noqa: SIM115
+        except OSError as error:
+            raise _no_room(error) from None
         self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
         self._count = 0
         self._end = 0
@@ -60,17 +66,29 @@ class Spill:
         self._count += 1
         sealed = self._aead.encrypt(nonce, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), None)
         offset = self._end
-        self._file.seek(offset)
-        self._file.write(len(sealed).to_bytes(_LENGTH, "big") + nonce + sealed)
+        try:
+            self._file.seek(offset)
+            self._file.write(len(sealed).to_bytes(_LENGTH, "big") + nonce + sealed)
+        except OSError as error:
+            raise _no_room(error) from None
         self._end += _LENGTH + _NONCE + len(sealed)
         return offset
 
     def get(self, offset: int) -> object:
-        self._file.seek(offset)
-        length = int.from_bytes(self._file.read(_LENGTH), "big")
-        nonce = self._file.read(_NONCE)
+        try:
+            self._file.seek(offset)
+            length = int.from_bytes(self._file.read(_LENGTH), "big")
+            nonce = self._file.read(_NONCE)
+            sealed = self._file.read(length)
+        except OSError as error:
+            raise _no_room(error) from None
         # Unsealed only what this process wrote under its own key (decrypt refuses the rest).
-        return pickle.loads(self._aead.decrypt(nonce, self._file.read(length), None))  # noqa: S301
+        return pickle.loads(self._aead.decrypt(nonce, sealed, None))  # noqa: S301
+
+    @property
+    def size(self) -> int:
+        """How many bytes the scratch file holds."""
+        return self._end
 
     def close(self) -> None:
         self._file.close()
@@ -175,6 +193,16 @@ class RelatedRows(Generic[_Entry]):
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def _no_room(error: OSError) -> UsageError:
+    """The scratch file could not be made or written (a full or closed temporary folder)."""
+    why = "er is geen ruimte meer" if error.errno == errno.ENOSPC else error.strerror or error
+    return UsageError(
+        f"Het bestand kan niet worden gelezen: in de tijdelijke map {tempfile.gettempdir()} kan"
+        f" het programma zijn kladbestand niet kwijt ({why}). Maak daar ruimte, of wijs met"
+        " TMPDIR een map met meer ruimte aan. Er is niets geïmporteerd."
+    )
 
 
 def _read(spill: Spill, kind: type[_T], offset: int) -> _T:
