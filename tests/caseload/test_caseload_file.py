@@ -13,7 +13,8 @@ import pytest
 from tests.caseload.files import workbook
 from wijkteam_tui.caseload.columns import Kind
 from wijkteam_tui.caseload.entries import Reference
-from wijkteam_tui.caseload.reading import read_caseload, rows_again
+from wijkteam_tui.caseload.reading import read_caseload
+from wijkteam_tui.caseload.sheets import rows_again
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase
 from wijkteam_tui.errors import UsageError
 
@@ -100,7 +101,7 @@ def test_a_flat_sheet_in_dutch_excel_csv_with_every_problem_at_once(tmp_path: Pa
         "wie belt wie, rij 6, Hoe vaak: hoe vaak is leeg.",
     ]
     # The refused rows as they were, read again for the error sheet.
-    header, rejected = rows_again(reading, {"wie belt wie": {4, 5, 6}})["wie belt wie"]
+    header, rejected = rows_again(reading.sources, {"wie belt wie": {4, 5, 6}})["wie belt wie"]
     assert list(header) == FLAT_HEADER
     assert sorted(rejected) == [4, 5, 6]
     assert rejected[4][0] == "Henk Çelik"
@@ -108,7 +109,7 @@ def test_a_flat_sheet_in_dutch_excel_csv_with_every_problem_at_once(tmp_path: Pa
     with path.open("a", encoding="cp1252", newline="") as handle:
         handle.write("Kees;1-1-1950;;;;;bezoek;elke week;\r\n")
     with pytest.raises(UsageError, match="is veranderd sinds het gelezen werd"):
-        rows_again(reading, {"wie belt wie": {4}})
+        rows_again(reading.sources, {"wie belt wie": {4}})
 
 
 def test_duplicates_and_missing_columns_are_said(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from wijkteam_tui.caseload.columns import Kind, Layout
 from wijkteam_tui.domain.phrases import HowOften
@@ -119,12 +118,3 @@ class SheetReport:
     layout: Layout | None
     rows: int = 0
     header: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Source:
-    """A file that was read, and the SHA-256 of its bytes then: read again for the error
-    sheet only when it is still the same file."""
-
-    path: Path
-    digest: bytes

@@ -8,11 +8,10 @@ or external id; a flat sheet's rows by those or, without them, by name and birth
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from wijkteam_tui.caseload import values
 from wijkteam_tui.caseload.columns import (
@@ -32,14 +31,15 @@ from wijkteam_tui.caseload.entries import (
     Problem,
     Reference,
     SheetReport,
-    Source,
     Where,
 )
-from wijkteam_tui.caseload.sheets import Cell, Sheet, read_sheets
-from wijkteam_tui.caseload.spill import ClientKey, Reading, Related
+from wijkteam_tui.caseload.sheets import Cell, Sheet, Source, read_sheets
+from wijkteam_tui.caseload.spill import ClientKey, Reading, Related, RelatedRows
 from wijkteam_tui.domain.phrases import HowOften
 from wijkteam_tui.domain.terms import Channel
-from wijkteam_tui.errors import UsageError
+
+#: A network or an agreement row.
+_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
 
 #: The columns a sheet of each kind cannot do without (one of each tuple).
 REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
@@ -207,43 +207,12 @@ def read_caseload(paths: Path | Sequence[Path], mapping: Mapping = NO_MAPPING) -
         for path in files:
             # read_sheets first: it says what is wrong with a file that cannot be read.
             found = read_sheets(path)
-            sources.append(Source(path, _digest(path)))
+            sources.append(Source.of(path))
             yield from found
 
     reading = read_sheets_into(sheets(), mapping)
     reading.sources = tuple(sources)
     return reading
-
-
-def _digest(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").digest()
-    except OSError as error:
-        raise UsageError(
-            f"Het bestand {path} kan niet worden gelezen ({error.strerror or error})."
-        ) from None
-
-
-def rows_again(
-    reading: Reading, wanted: dict[str, set[int]]
-) -> dict[str, tuple[tuple[str, ...], dict[int, tuple[Cell, ...]]]]:
-    """The `wanted` rows (sheet name -> row numbers) read from the files again, as they are:
-    sheet name -> (header, {row number: cells}). UsageError when a file changed since it
-    was read (its rows would not be the ones the report named)."""
-    found: dict[str, tuple[tuple[str, ...], dict[int, tuple[Cell, ...]]]] = {}
-    for source in reading.sources:
-        if _digest(source.path) != source.digest:
-            raise UsageError(
-                f"{source.path.name} is veranderd sinds het gelezen werd; lees het opnieuw in."
-            )
-        for sheet in read_sheets(source.path):
-            numbers = wanted.get(sheet.name, set())
-            _header, rows = found.setdefault(sheet.name, (sheet.header, {}))
-            for number, cells in sheet.rows:
-                if number in numbers:
-                    rows[number] = cells
-    return found
 
 
 def read_sheets_into(sheets: Iterable[Sheet], mapping: Mapping = NO_MAPPING) -> Reading:
@@ -295,8 +264,8 @@ def _tie(reading: Reading, index: _Index) -> None:
     """Network and agreement rows tied to their clients once every sheet is read (their
     sheet may come before the clients'); the rest name a client the register may hold."""
     for rows, owned in (
-        (reading.members_elsewhere.rows, lambda key: key.members),
-        (reading.agreements_elsewhere.rows, lambda key: key.agreements),
+        (reading.members_elsewhere.rows, _members),
+        (reading.agreements_elsewhere.rows, _agreements),
     ):
         rows[:] = _attach(reading, rows, index, owned)
 
@@ -453,25 +422,48 @@ def _told_apart(one: ClientEntry, other: ClientKey) -> bool:
 
 
 def _take_related(row: _Row, reading: Reading, index: _Index) -> None:
-    """A row of the network or the agreements' sheet: tied to its client at once when the
-    file gave them already (a client's number or external id is theirs alone), else when
-    every sheet is read."""
+    """A row of the network or the agreements' sheet, tied to its client."""
     reference = _reference(row)
     if row.layout.kind is Kind.MEMBERS:
         member = _member(row, "member")
-        if reference is None or row.problems:
-            return
-        owner = index.owner(reference)
-        if owner is None:
-            reading.members_elsewhere.add(reference, member)
-        else:
-            owner.members.append(reading.spill.put(member))
+        if reference is not None and not row.problems:
+            _place(
+                reading, index, reference, member, waiting=reading.members_elsewhere, owned=_members
+            )
         return
     agreement = _agreement(row)
-    if reference is None or agreement is None or row.problems:
-        return
+    if reference is not None and agreement is not None and not row.problems:
+        _place(
+            reading,
+            index,
+            reference,
+            agreement,
+            waiting=reading.agreements_elsewhere,
+            owned=_agreements,
+        )
+
+
+def _members(key: ClientKey) -> list[int]:
+    return key.members
+
+
+def _agreements(key: ClientKey) -> list[int]:
+    return key.agreements
+
+
+def _place(
+    reading: Reading,
+    index: _Index,
+    reference: Reference,
+    entry: _Entry,
+    *,
+    waiting: RelatedRows[_Entry],
+    owned: Callable[[ClientKey], list[int]],
+) -> None:
+    """`entry` tied to its client at once when the file gave them already (a client number
+    or external id is theirs alone), else waiting until every sheet is read."""
     owner = index.owner(reference)
     if owner is None:
-        reading.agreements_elsewhere.add(reference, agreement)
+        waiting.add(reference, entry)
     else:
-        owner.agreements.append(reading.spill.put(agreement))
+        owned(owner).append(reading.spill.put(entry))

@@ -8,8 +8,7 @@ import textwrap
 
 from wijkteam_tui.caseload.columns import COLUMNS, Kind
 from wijkteam_tui.caseload.plan import Plan
-from wijkteam_tui.caseload.reading import rows_again
-from wijkteam_tui.caseload.sheets import Cell
+from wijkteam_tui.caseload.sheets import Cell, rows_again
 
 KIND_WORDS = {
     Kind.CLIENTS: "cliënten",
@@ -113,7 +112,7 @@ def rejected_sheets(
     reasons)]). The rows are read from the file again (UsageError when it changed since the
     dry run), so that a large file is never held in memory whole."""
     refused = refused_rows(plan)
-    found = rows_again(plan.reading, {name: set(rows) for name, rows in refused.items()})
+    found = rows_again(plan.reading.sources, {name: set(rows) for name, rows in refused.items()})
     result: dict[str, tuple[tuple[str, ...], list[tuple[int, tuple[Cell, ...], str]]]] = {}
     for name, rows in refused.items():
         header, cells = found.get(name, ((), {}))

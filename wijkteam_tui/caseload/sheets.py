@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import repeat
@@ -266,3 +267,43 @@ def read_sheets(path: Path) -> Iterator[Sheet]:
             " Excel-werkmap (.xlsx) of als CSV."
         )
     return read_csv(path)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file that was read, and the SHA-256 of its bytes then: read again for the error
+    sheet only when it is still the same file."""
+
+    path: Path
+    digest: bytes
+
+    @classmethod
+    def of(cls, path: Path) -> Source:
+        try:
+            with path.open("rb") as handle:
+                return cls(path, hashlib.file_digest(handle, "sha256").digest())
+        except OSError as error:
+            raise UsageError(
+                f"Het bestand {path} kan niet worden gelezen ({error.strerror or error})."
+            ) from None
+
+
+def rows_again(
+    sources: Iterable[Source], wanted: dict[str, set[int]]
+) -> dict[str, tuple[tuple[str, ...], dict[int, tuple[Cell, ...]]]]:
+    """The `wanted` rows (sheet name -> row numbers) read from the files again, as they are:
+    sheet name -> (header, {row number: cells}). UsageError when a file changed since it
+    was read (its rows would not be the ones the report named)."""
+    found: dict[str, tuple[tuple[str, ...], dict[int, tuple[Cell, ...]]]] = {}
+    for source in sources:
+        if Source.of(source.path).digest != source.digest:
+            raise UsageError(
+                f"{source.path.name} is veranderd sinds het gelezen werd; lees het opnieuw in."
+            )
+        for sheet in read_sheets(source.path):
+            numbers = wanted.get(sheet.name, set())
+            _header, rows = found.setdefault(sheet.name, (sheet.header, {}))
+            for number, cells in sheet.rows:
+                if number in numbers:
+                    rows[number] = cells
+    return found

@@ -33,9 +33,9 @@ from wijkteam_tui.caseload.entries import (
     Problem,
     Reference,
     SheetReport,
-    Source,
     Where,
 )
+from wijkteam_tui.caseload.sheets import Source
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.store.records import ImportedClient
 
