@@ -111,6 +111,39 @@ async def test_a_dry_run_then_the_good_rows_in(register, tmp_path):
     assert [hit.name for hit in search_clients(register, "kerkstraat")] == ["Truus Bakker"]
 
 
+async def test_a_file_changed_after_the_dry_run_is_read_again_first(register, tmp_path):
+    """The error sheet takes its rows from the file: changed since the dry run, the import
+    is refused as a whole (nothing in, no error sheet) until the file is read again."""
+    sheet = _sheet(tmp_path)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _import_screen(pilot)
+        said = await _dry_run(pilot, str(sheet))
+        assert "Cliënten: 2 nieuw" in said
+        with sheet.open("a", encoding="cp1252", newline="") as out:
+            csv.writer(out, delimiter=";").writerow(
+                ["Ans Smit", "2-2-1950", "Laan", "1", "anna", "", "", "bezoek", "elke week", ""]
+            )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        said = " ".join(static_text(screen.query_one("#import-report-text", Static)).split())
+        assert said == "wie-belt-wie.csv is veranderd sinds het gelezen werd; lees het opnieuw in."
+        assert search_clients(register, "dorpsweg") == []
+        assert not (tmp_path / "wie-belt-wie-fouten.csv").exists()
+        # Read again, it imports.
+        said = await _dry_run(pilot, str(sheet))
+        assert "Cliënten: 3 nieuw" in said
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        said = " ".join(static_text(screen.query_one("#import-report-text", Static)).split())
+        assert said.startswith("Geïmporteerd: 3 nieuwe cliënten")
+    assert [hit.name for hit in search_clients(register, "laan")] == ["Ans Smit"]
+
+
 async def test_a_medewerker_is_refused(register, tmp_path):
     path = register.path
     register.close()
