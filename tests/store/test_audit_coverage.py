@@ -26,6 +26,7 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.store import erasure, records, services, sharing, sweep, users
 from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.mail import config
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.read import edit, team
 from wijkteam_tui.store.records import (
@@ -56,13 +57,16 @@ LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
-    team, edit, records, sharing, erasure, users, intake,
+    team, edit, records, sharing, erasure, users, intake, config,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
 #: transaction (they take its session), or write what holds no one's data.
 NOT_LOGGED_SERVICES = {
     # reads
+    "config.mail_config",
+    "config.mail_password",
+    "config.checked",
     "team.team_review",
     "team.snapshot_written",
     "team.team_trend",
@@ -282,6 +286,11 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         settings.update_team_settings(register, version, replace(current, grace_days=3))
         return "team_settings", "1"
 
+    def set_mail(_m: Made) -> tuple[str, str]:
+        data = config.MailInput("smtp.example.nl", 587, "starttls", "team@example.nl")
+        config.set_mail(register, data, "een geheim")
+        return "mail_settings", "1"
+
     def record_export(m: Made) -> tuple[str, str]:
         sharing.record_export(register, m.client.id, "pdf")
         return "clients", str(m.client.id)
@@ -331,8 +340,8 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,
-        update_team_settings, record_export, extend_retention, erase_client, import_caseload,
-        add_user, set_phone, reset_passphrase, deactivate_user,
+        update_team_settings, set_mail, record_export, extend_retention, erase_client,
+        import_caseload, add_user, set_phone, reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

@@ -13,6 +13,7 @@ from wijkteam_tui.cli.demo import DEMO_CLIENTS, cmd_demo
 from wijkteam_tui.cli.dutch_argparse import Parser
 from wijkteam_tui.cli.erasure import cmd_erase, cmd_retention_extend, cmd_retention_list
 from wijkteam_tui.cli.exports import cmd_export_agreements, cmd_export_client
+from wijkteam_tui.cli.mail import add_mail_commands
 from wijkteam_tui.cli.prompts import (
     DB_ENV,
     NEW_PASSPHRASE_ENV,
@@ -415,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", required=True, metavar="URL|PAD", help="waarheen")
     copy.set_defaults(handler=cmd_db_copy)
     _add_audit_commands(commands, common)
+    add_mail_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser
 

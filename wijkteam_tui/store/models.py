@@ -494,6 +494,7 @@ class SharedExport(Base):
     exported_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
 
-# The audit log's own tables are kept beside the log (store/audit/models.py); imported here so
-# that Base's metadata holds every table once this module has been imported.
+# The audit log's and the mail's own tables are kept beside them (store/audit/, store/mail/);
+# imported here so that Base's metadata holds every table once this module has been imported.
 from wijkteam_tui.store.audit import models as audit_models  # noqa: E402, F401
+from wijkteam_tui.store.mail import models as mail_models  # noqa: E402, F401

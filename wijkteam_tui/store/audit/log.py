@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "backup": "back-up gemaakt",
     "restore": "teruggezet",
     "older": "oudere stand opgemerkt",
+    "mail-test": "testbericht verstuurd",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",
@@ -67,6 +68,7 @@ OBJECT_LABELS = {
     "casemanager_changes": "casemanagerwissel",
     "setting_changes": "teaminstelling",
     "team_settings": "teaminstellingen",
+    "mail_settings": "mailinstellingen",
     "users": "gebruiker",
     "resources": "voorziening",
     "register": "register",

@@ -127,6 +127,19 @@ def derive_subkey(db_key: bytes, purpose: str) -> bytes:
     )
 
 
+def seal_secret(key: bytes, secret: bytes, aad: bytes) -> str:
+    """`secret` sealed with AES-256-GCM under `key` (a subkey of one purpose), bound to `aad`:
+    base64 of nonce and ciphertext, for a text column."""
+    nonce = secrets.token_bytes(12)
+    return b64(nonce + AESGCM(key).encrypt(nonce, secret, aad))
+
+
+def open_secret(key: bytes, sealed: str, aad: bytes) -> bytes:
+    """What `seal_secret` sealed; InvalidTag for another key, another `aad` or a changed byte."""
+    raw = unb64(sealed)
+    return AESGCM(key).decrypt(raw[:12], raw[12:], aad)
+
+
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 

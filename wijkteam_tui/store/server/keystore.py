@@ -4,12 +4,9 @@ a local key file, read and rewritten only through the server's checked functions
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -28,6 +25,8 @@ from wijkteam_tui.store.keys.keyfile import (
 )
 from wijkteam_tui.store.keys.primitives import (
     derive_subkey,
+    open_secret,
+    seal_secret,
 )
 from wijkteam_tui.store.keys.storage import Login
 from wijkteam_tui.store.server.connection import (
@@ -156,17 +155,15 @@ def apply_login(conn: Connection, address: ServerAddress, login: Login) -> None:
 
 def seal_audit_key(audit_key: bytes, db_key: bytes | bytearray) -> str:
     """The audit chain's key, encrypted with a key derived from the register key."""
-    nonce = secrets.token_bytes(12)
-    box = AESGCM(derive_subkey(bytes(db_key), "wijkteam audit key seal"))
-    return base64.b64encode(nonce + box.encrypt(nonce, audit_key, b"audit")).decode("ascii")
+    return seal_secret(derive_subkey(bytes(db_key), "wijkteam audit key seal"), audit_key, b"audit")
 
 
 def unseal_audit_key(key_file: KeyFile, db_key: bytes | bytearray) -> bytes:
     sealed = key_file.extra.get(AUDIT_KEY)
     try:
-        raw = base64.b64decode(str(sealed), validate=True)
-        box = AESGCM(derive_subkey(bytes(db_key), "wijkteam audit key seal"))
-        return box.decrypt(raw[:12], raw[12:], b"audit")
+        return open_secret(
+            derive_subkey(bytes(db_key), "wijkteam audit key seal"), str(sealed), b"audit"
+        )
     except (ValueError, InvalidTag):
         raise KeyFileError(
             "De sleutel van het auditlog in de sleutels van dit register is onleesbaar of"

@@ -1,0 +1,1 @@
+"""Mail the team sends: through its SMTP server (smtp.py)."""

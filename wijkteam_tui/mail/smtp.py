@@ -1,0 +1,137 @@
+"""Sending mail through the team's SMTP server, and what goes wrong said in Dutch, one message per
+kind: the server not reached, its certificate not trusted, the login refused, an address refused.
+
+The connection is always checked against the system's certificate authorities (or the file in
+SSL_CERT_FILE): STARTTLS on a server that offers it (required: a server that does not is
+refused, never used in the clear), or TLS from the first byte. Only a relay on this host may be
+reached without encryption (store/mail/config.py refuses it for any other)."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+
+from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.mail.config import MailInput
+
+#: Seconds to wait for the server at each step.
+TIMEOUT = 30
+
+
+class MailError(WijkteamError):
+    """Mail could not be sent: the message says why, in Dutch."""
+
+
+class AddressRefused(MailError):
+    """The server refused one or more addresses; the others were accepted."""
+
+    def __init__(self, message: str, refused: dict[str, str]):
+        super().__init__(message)
+        self.refused = refused
+
+
+def message(settings: MailInput, to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message from the team's sender to `to`."""
+    mail = EmailMessage()
+    mail["From"] = formataddr((settings.sender_name, settings.sender_address))
+    mail["To"] = to
+    if settings.reply_to:
+        mail["Reply-To"] = settings.reply_to
+    mail["Subject"] = subject
+    mail["Date"] = formatdate(localtime=True)
+    mail["Message-ID"] = make_msgid(domain=settings.sender_address.rpartition("@")[2])
+    mail.set_content(body)
+    return mail
+
+
+def send(settings: MailInput, password: str | None, mail: EmailMessage) -> None:
+    """`mail` sent; MailError (or AddressRefused when the server took it for the other
+    addresses) when it was not."""
+    if settings.login and password is None:
+        raise MailError(
+            "Er is geen wachtwoord voor de mailserver ingesteld; een teamleider zet het met:"
+            " wijkteam mail set."
+        )
+    where = f"{settings.host}:{settings.port}"
+    with _translated(settings, where), _connected(settings) as server:
+        if settings.login:
+            assert password is not None
+            server.login(settings.login, password)
+        refused = server.send_message(mail)
+    if refused:
+        said = {address: f"{code} {reply.decode(errors='replace')}" for address, (code, reply)
+                in refused.items()}  # fmt: skip
+        raise AddressRefused(
+            "De mailserver weigert "
+            + ", ".join(f"{address} ({why})" for address, why in said.items())
+            + "; naar de andere adressen is het bericht verstuurd.",
+            said,
+        )
+
+
+@contextmanager
+def _connected(settings: MailInput) -> Iterator[smtplib.SMTP]:
+    context = ssl.create_default_context()
+    if settings.security == "tls":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=TIMEOUT, context=context
+        )
+    else:
+        server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT)
+    with server:
+        if settings.security == "starttls":
+            server.starttls(context=context)
+        yield server
+
+
+@contextmanager
+def _translated(settings: MailInput, where: str) -> Iterator[None]:
+    try:
+        yield
+    except smtplib.SMTPNotSupportedError:
+        raise MailError(
+            f"De mailserver {where} biedt geen STARTTLS (of geen aanmelding); het bericht is niet"
+            " onversleuteld verstuurd. Kies --tls, of een andere poort (meestal 587)."
+        ) from None
+    except smtplib.SMTPAuthenticationError as error:
+        raise MailError(
+            f"De mailserver {where} weigert de aanmelding van {settings.login}"
+            f" ({error.smtp_code}): controleer de gebruikersnaam en het wachtwoord"
+            " (wijkteam mail set)."
+        ) from None
+    except smtplib.SMTPRecipientsRefused as error:
+        said = ", ".join(
+            f"{address} ({code} {reply.decode(errors='replace')})"
+            for address, (code, reply) in error.recipients.items()
+        )
+        raise AddressRefused(
+            f"De mailserver weigert {said}; er is niets verstuurd.",
+            {address: str(code) for address, (code, _reply) in error.recipients.items()},
+        ) from None
+    except smtplib.SMTPSenderRefused as error:
+        raise MailError(
+            f"De mailserver {where} weigert de afzender {settings.sender_address}"
+            f" ({error.smtp_code}); kies een adres dat de server toestaat (wijkteam mail set)."
+        ) from None
+    except ssl.SSLCertVerificationError as error:
+        raise MailError(
+            f"Het certificaat van de mailserver {where} is niet te vertrouwen"
+            f" ({error.verify_message}); er is niets verstuurd."
+        ) from None
+    except ssl.SSLError as error:
+        raise MailError(
+            f"De beveiligde verbinding met de mailserver {where} mislukte ({error.reason});"
+            " klopt --tls of --starttls bij deze poort?"
+        ) from None
+    except smtplib.SMTPException as error:
+        raise MailError(f"De mailserver {where} gaf een fout: {error}.") from None
+    except (socket.gaierror, ConnectionError, TimeoutError, OSError) as error:
+        raise MailError(
+            f"De mailserver {where} is niet bereikbaar ({error.strerror or error}); er is niets"
+            " verstuurd. Het volgende bericht probeert het opnieuw."
+        ) from None

@@ -1,0 +1,1 @@
+"""The team's mail: the SMTP server it sends through (models.py, config.py)."""
