@@ -79,6 +79,7 @@ def test_what_goes_wrong_is_said_per_kind(tmp_path, server, certificates):
     untrusted = _mail(db, "test", "ans@voorbeeld.nl")
     assert untrusted.returncode != 0
     assert "certificaat van de mailserver" in untrusted.stderr
+    assert "een instantie die deze computer niet kent" in untrusted.stderr
     # A refused address.
     server.inbox.refuse.add("weg@voorbeeld.nl")
     refused = _mail(db, "test", "weg@voorbeeld.nl", ca=ca)

@@ -121,7 +121,7 @@ def _translated(settings: MailInput, where: str) -> Iterator[None]:
     except ssl.SSLCertVerificationError as error:
         raise MailError(
             f"Het certificaat van de mailserver {where} is niet te vertrouwen"
-            f" ({error.verify_message}); er is niets verstuurd."
+            f" ({_why_untrusted(error)}); er is niets verstuurd."
         ) from None
     except ssl.SSLError as error:
         raise MailError(
@@ -135,3 +135,19 @@ def _translated(settings: MailInput, where: str) -> Iterator[None]:
             f"De mailserver {where} is niet bereikbaar ({error.strerror or error}); er is niets"
             " verstuurd. Het volgende bericht probeert het opnieuw."
         ) from None
+
+
+#: OpenSSL's reasons for not trusting a certificate (X509_V_ERR_*), as a person reads them.
+_UNTRUSTED = {
+    2: "uitgegeven door een instantie die deze computer niet kent",
+    10: "verlopen",
+    9: "nog niet geldig",
+    18: "door de server zelf ondertekend",
+    19: "uitgegeven door een instantie die deze computer niet kent",
+    20: "uitgegeven door een instantie die deze computer niet kent",
+    62: "uitgegeven voor een andere naam dan deze server",
+}
+
+
+def _why_untrusted(error: ssl.SSLCertVerificationError) -> str:
+    return _UNTRUSTED.get(error.verify_code, f"OpenSSL: {error.verify_message}")
