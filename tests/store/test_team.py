@@ -15,7 +15,7 @@ from wijkteam_tui.domain.team import sparkline
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase, ThresholdRule
 from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
 from wijkteam_tui.store import services
-from wijkteam_tui.store.models import DailySnapshot
+from wijkteam_tui.store.history import DailySnapshot
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
 from wijkteam_tui.store.read.edit import client_for_edit, setting_history, team_settings_for_edit
 from wijkteam_tui.store.read.search import search_clients

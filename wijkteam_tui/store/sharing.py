@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase
 from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.history import SharedExport
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
     NetworkMember,
-    SharedExport,
     Signal,
     TeamSettings,
     User,

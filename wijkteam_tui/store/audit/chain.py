@@ -40,8 +40,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEventClient, pack
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.history import DailySnapshot, SharedExport
 from wijkteam_tui.store.keys.primitives import derive_subkey
-from wijkteam_tui.store.models import Client, DailySnapshot, SharedExport
+from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.transactions import APPEND_LOCK, client_of
 
 if TYPE_CHECKING:

@@ -27,13 +27,8 @@ from wijkteam_tui.domain.terms import (
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.demo.fictitious import FIRST_NAMES, LAST_NAMES, RESOURCES, STREETS, TOWN
 from wijkteam_tui.store.demo.generated_client import Ids, Rows, add_client
-from wijkteam_tui.store.models import (
-    Client,
-    DailySnapshot,
-    Resource,
-    TeamSettings,
-    User,
-)
+from wijkteam_tui.store.history import DailySnapshot
+from wijkteam_tui.store.models import Client, Resource, TeamSettings, User
 from wijkteam_tui.store.read.team import snapshot_counts
 from wijkteam_tui.store.register import Register
 

@@ -25,9 +25,9 @@ from wijkteam_tui.domain.terms import Outcome, Phase, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.due import grace_days
+from wijkteam_tui.store.history import CasemanagerChange
 from wijkteam_tui.store.models import (
     Alert,
-    CasemanagerChange,
     Client,
     ContactAgreement,
     ContactMoment,

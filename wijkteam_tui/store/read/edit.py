@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from wijkteam_tui.domain.terms import Phase, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.history import SettingChange
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
     NetworkMember,
     Resource,
-    SettingChange,
     Signal,
     Threshold,
     User,

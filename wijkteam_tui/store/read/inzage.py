@@ -20,16 +20,15 @@ from sqlalchemy import or_, select
 from wijkteam_tui.store.audit import chain, lists, log
 from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.history import CasemanagerChange, SharedExport
 from wijkteam_tui.store.models import (
     Alert,
     Base,
-    CasemanagerChange,
     ContactAgreement,
     ContactMoment,
     NetworkMember,
     Observation,
     PhaseChange,
-    SharedExport,
     Signal,
     SignOffRequest,
     Threshold,

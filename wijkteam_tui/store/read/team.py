@@ -22,11 +22,11 @@ from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
 from wijkteam_tui.errors import RoleError, ValidationError
 from wijkteam_tui.store.due import grace_days, not_snoozed
+from wijkteam_tui.store.history import DailySnapshot
 from wijkteam_tui.store.models import (
     Alert,
     Client,
     ContactAgreement,
-    DailySnapshot,
     NetworkMember,
     SignOffRequest,
     User,

@@ -16,14 +16,8 @@ from wijkteam_tui.domain.fields import FieldError, clean_name
 from wijkteam_tui.domain.search import client_search_text, network_search_text
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ConflictError, ValidationError
-from wijkteam_tui.store.models import (
-    Client,
-    ContactAgreement,
-    NetworkMember,
-    SettingChange,
-    TeamSettings,
-    User,
-)
+from wijkteam_tui.store.history import SettingChange
+from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, TeamSettings, User
 from wijkteam_tui.store.records import ClientSummary
 from wijkteam_tui.store.refresh import agreement_who, former_member
 from wijkteam_tui.store.register import Register

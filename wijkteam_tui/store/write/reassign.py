@@ -15,7 +15,8 @@ from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.models import CasemanagerChange, Client, ContactAgreement, User
+from wijkteam_tui.store.history import CasemanagerChange
+from wijkteam_tui.store.models import Client, ContactAgreement, User
 from wijkteam_tui.store.read.common import user_name
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.review import AgreementToMove, ReassignResult
