@@ -109,6 +109,19 @@ def run_cli_process(
     )
 
 
+def start_cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`wijkteam` started as a separate process and left running (a test may kill it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "wijkteam_tui", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_cli_environment(env),
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+    )
+
+
 def decrypted_pages(path: Path, key: bytes, page_size: int = 4096, reserve: int = 80) -> bytes:
     """Every page of a SQLCipher 4 database file or its -wal, decrypted with the raw key and
     joined: free pages and old WAL frames too, which no query reads. (AES-256-CBC, the IV in

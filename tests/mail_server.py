@@ -4,10 +4,12 @@ request, and every message it accepted kept as bytes, to read back with Python's
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import email
 import email.policy
 import ssl
+import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from ipaddress import IPv4Address
@@ -79,6 +81,10 @@ class Inbox:
 
     messages: list[bytes] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    #: Set each time a message arrived; while `hold` is given, the server does not answer a
+    #: message it took until `hold` is set (a crash between sending and recording).
+    arrived: threading.Event = field(default_factory=threading.Event)
+    hold: threading.Event | None = None
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -90,6 +96,9 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(envelope.content)
+        self.arrived.set()
+        if self.hold is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.hold.wait, 60)
         return "250 OK"
 
     def read(self) -> list[EmailMessage]:
@@ -131,6 +140,14 @@ class MailServer:
         """Stopped (once: a test may stop it to see a server that is gone)."""
         if self.controller._thread is not None:
             self.controller.stop()
+
+
+def start_relay() -> MailServer:
+    """A relay on 127.0.0.1 without TLS or login, as on the team's own host ("--plain")."""
+    inbox = Inbox()
+    controller = _Loopback(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    return MailServer(inbox, controller)
 
 
 def start(context: ssl.SSLContext, *, implicit_tls: bool = False) -> MailServer:

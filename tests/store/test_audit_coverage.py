@@ -8,12 +8,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 from sqlalchemy import event, select
 
+from wijkteam_tui.domain.reminders import Filling
 from wijkteam_tui.domain.terms import (
     AlertStatus,
     Channel,
@@ -26,7 +27,7 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.store import erasure, records, services, sharing, sweep, users
 from wijkteam_tui.store.audit import chain, log
-from wijkteam_tui.store.mail import config
+from wijkteam_tui.store.mail import config, reminders
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.read import edit, team
 from wijkteam_tui.store.records import (
@@ -57,13 +58,16 @@ LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
-    team, edit, records, sharing, erasure, users, intake, config,
+    team, edit, records, sharing, erasure, users, intake, config, reminders,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
 #: transaction (they take its session), or write what holds no one's data.
 NOT_LOGGED_SERVICES = {
     # reads
+    "reminders.due_reminders",
+    "reminders.wording",
+    "reminders.reminders_sent",
     "config.mail_config",
     "config.mail_password",
     "config.checked",
@@ -158,6 +162,16 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         fenna = m.ids["fenna"]
         data = MemberInput("Fenna de Vries", MemberKind.INFORMAL, relation="nicht")
         services.update_member(register, fenna.id, fenna.version, data, TODAY)
+        return "network_members", str(fenna.id)
+
+    def stop_reminding(m: Made) -> tuple[str, str]:
+        fenna = m.ids["fenna"]
+        data = MemberInput(
+            "Fenna de Vries", MemberKind.INFORMAL, email="fenna@example.nl", remind_by_mail=True
+        )
+        version = edit.member_for_edit(register, fenna.id)[2]
+        version = services.update_member(register, fenna.id, version, data, TODAY).version
+        services.stop_reminding(register, fenna.id, version)
         return "network_members", str(fenna.id)
 
     def add_resource(m: Made) -> tuple[str, str]:
@@ -291,6 +305,36 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         config.set_mail(register, data, "een geheim")
         return "mail_settings", "1"
 
+    def set_text(_m: Made) -> tuple[str, str]:
+        text = reminders.Text("Bellen met {client}", "Beste {lid},\n\nBel je {client}?\n")
+        reminders.set_text(register, "telefoon", text)
+        return "mail_texts", "telefoon"
+
+    def set_sensitive_words(_m: Made) -> tuple[str, str]:
+        reminders.set_sensitive_words(register, ["GGZ"])
+        return "mail_settings", "1"
+
+    def _due(m: Made, kind: str) -> reminders.Due:
+        filling = Filling("Ayşe", "Fatima", "elke week", TODAY, "anna", "0612345678", "Team")
+        return reminders.Due(
+            m.client.id, m.client.number, m.visit.id, m.member.id, "ayse@example.nl", kind,
+            TODAY, Channel.VISIT, filling, None,
+        )  # fmt: skip
+
+    def claim(m: Made) -> tuple[str, str]:
+        m.ids["reminder"] = reminders.claim(register, _due(m, "vooraf"), "<1@example.nl>")
+        return "reminders", str(m.ids["reminder"].reminder_id)
+
+    def record(m: Made) -> tuple[str, str]:
+        reminders.record(register, m.ids["reminder"], m.client.id)
+        return "reminders", str(m.ids["reminder"].reminder_id)
+
+    def interrupted(m: Made) -> tuple[str, str]:
+        claimed = reminders.claim(register, _due(m, "opnieuw"), "<2@example.nl>")
+        later = datetime.now() + reminders.STALE_CLAIM * 2
+        assert reminders.interrupted(register, later) == 1
+        return "reminders", str(claimed.reminder_id)
+
     def record_export(m: Made) -> tuple[str, str]:
         sharing.record_export(register, m.client.id, "pdf")
         return "clients", str(m.client.id)
@@ -335,12 +379,14 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         return "users", "cem"
 
     steps = [
-        create_client, update_client, add_member, update_member, add_resource, update_resource,
-        add_agreement, update_agreement, snooze_agreement, end_agreement, end_member, log_contact,
+        create_client, update_client, add_member, update_member, stop_reminding, add_resource,
+        update_resource, add_agreement, update_agreement, snooze_agreement, end_agreement,
+        end_member, log_contact,
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,
-        update_team_settings, set_mail, record_export, extend_retention, erase_client,
+        update_team_settings, set_mail, set_text, set_sensitive_words, claim, record,
+        interrupted, record_export, extend_retention, erase_client,
         import_caseload, add_user, set_phone, reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]

@@ -166,6 +166,38 @@ def test_an_unknown_casemanager_and_consent_without_a_date(register, tmp_path):
     ]
 
 
+def test_consent_to_be_reminded_comes_in_with_its_date_and_an_address(register, tmp_path):
+    header = ["Cliëntnummer", "Naam", "E-mail", "Herinneren per mail", "Herinneren sinds"]
+    path = _file(
+        tmp_path / "c.xlsx",
+        Cliënten=CLIENTS,
+        Netwerk=[
+            header,
+            ["7", "Bram Bakker", "bram@example.nl", "ja", "1-9-2026"],
+            ["7", "Els Visser", "", "ja", "1-9-2026"],
+            ["8", "Ans Çelik", "ans@example.nl", "ja", ""],
+        ],
+    )
+    plan = _plan(register, path)
+    assert [str(p) for p in plan.problems] == [
+        "Netwerk, rij 3, E-mail: herinneren per mail kan alleen met een e-mailadres van Els"
+        " Visser.",
+        "Netwerk, rij 2: hoort bij Truus Bakker (Cliënten, rij 2), die niet wordt geïmporteerd.",
+        "Netwerk, rij 4, Herinneren sinds: toestemming van Ans Çelik zonder datum: wanneer is"
+        " die gegeven?",
+    ]
+    fixed = _file(
+        tmp_path / "d.xlsx",
+        Cliënten=CLIENTS,
+        Netwerk=[header, ["7", "Bram Bakker", "bram@example.nl", "ja", "1-9-2026"]],
+    )
+    plan = _plan(register, fixed)
+    import_caseload(register, plan.clients, fixed.name, TODAY)
+    (truus,) = search_clients(register, "truus bakker")
+    (bram,) = client_file(register, truus.id, TODAY).members
+    assert (bram.remind_by_mail, bram.remind_review_on) == (True, date(2027, 9, 1))
+
+
 def test_the_import_is_all_or_nothing(register, tmp_path):
     path = _caseload(tmp_path)
     first = import_caseload(register, [_plan(register, path).clients[0]], path.name, TODAY)

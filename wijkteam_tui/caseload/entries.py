@@ -54,6 +54,9 @@ class MemberEntry:
     consent: bool | None = None
     consent_on: date | None = None
     consent_review_on: date | None = None
+    remind: bool | None = None
+    remind_on: date | None = None
+    remind_review_on: date | None = None
     availability: str = ""
     notes: str = ""
     out_of_hours: bool | None = None

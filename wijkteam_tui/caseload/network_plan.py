@@ -37,6 +37,8 @@ _MEMBER_FIELDS = {
     "member_phone": ("phone", "phone"), "email": ("email", "email"),
     "consent": ("consent", "consent_to_share"), "consent_on": ("consent_on", "consent_on"),
     "consent_review_on": ("consent_review_on", "consent_review_on"),
+    "remind": ("remind", "remind_by_mail"), "remind_on": ("remind_on", "remind_on"),
+    "remind_review_on": ("remind_review_on", "remind_review_on"),
     "availability": ("availability", "availability"), "member_notes": ("notes", "notes"),
     "out_of_hours": ("out_of_hours", "out_of_hours"),
 }  # fmt: skip
@@ -89,15 +91,26 @@ class NetworkPlanner:
             if key in member.present and value not in ("", None):
                 changes[attribute] = value
         data = _as_the_form_keeps(replace(base, **changes))
-        if data.consent_to_share and data.consent_on is None:
+        for given, on, column in (
+            (data.consent_to_share, data.consent_on, "Toestemming op"),
+            (data.remind_by_mail, data.remind_on, "Herinneren sinds"),
+        ):
+            if given and on is None:
+                self.refuse(
+                    member.where,
+                    column,
+                    f"toestemming van {member.name} zonder datum: wanneer is die gegeven?",
+                )
+                return None
+            if on is not None and on > self.today:
+                self.refuse(member.where, column, "deze datum ligt in de toekomst.")
+                return None
+        if data.remind_by_mail and not data.email:
             self.refuse(
                 member.where,
-                "Toestemming op",
-                f"toestemming van {member.name} zonder datum: wanneer is die gegeven?",
+                "E-mail",
+                f"herinneren per mail kan alleen met een e-mailadres van {member.name}.",
             )
-            return None
-        if data.consent_on is not None and data.consent_on > self.today:
-            self.refuse(member.where, "Toestemming op", "deze datum ligt in de toekomst.")
             return None
         if existing is not None and data == base:
             return None
@@ -215,12 +228,15 @@ class NetworkPlanner:
 
 
 def _as_the_form_keeps(member: MemberInput) -> MemberInput:
-    """A member as the form stores them: consent's dates only with consent, the support
-    types in their order. What differs only in this is the same member."""
+    """A member as the form stores them: each consent's dates only with that consent, the
+    support types in their order. What differs only in this is the same member."""
     supports = "".join(s.value for s in Support if s.value in member.supports)
-    if member.consent_to_share:
-        return replace(member, supports=supports)
-    return replace(member, supports=supports, consent_on=None, consent_review_on=None)
+    member = replace(member, supports=supports)
+    if not member.consent_to_share:
+        member = replace(member, consent_on=None, consent_review_on=None)
+    if not member.remind_by_mail:
+        member = replace(member, remind_on=None, remind_review_on=None)
+    return member
 
 
 def day_text(value: date | None) -> str:

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from wijkteam_tui.cli.prompts import opened, printable
+from wijkteam_tui.cli.remind import add_remind_command, add_text_commands
 from wijkteam_tui.errors import UsageError
 
 MAIL_PASSWORD_ENV = "WIJKTEAM_MAIL_PASSWORD"
@@ -54,6 +55,8 @@ def add_mail_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     testing.add_argument("address", metavar="ADRES")
     testing.set_defaults(handler=cmd_mail_test)
+    add_text_commands(mail_commands, common)
+    add_remind_command(commands, common)
 
 
 def cmd_mail_set(args: argparse.Namespace) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from wijkteam_tui import __version__
@@ -20,7 +19,7 @@ from wijkteam_tui.cli.prompts import (
     PASSPHRASE_ENV,
     RECOVERY_KEY_ENV,
     USER_ENV,
-    printable,
+    iso_date,
 )
 from wijkteam_tui.cli.register import (
     cmd_backup,
@@ -49,16 +48,6 @@ from wijkteam_tui.cli.users import (
     cmd_user_reset,
 )
 from wijkteam_tui.domain.terms import Role
-
-
-def iso_date(text: str) -> date:
-    """A --date argument: YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{printable(text)}' is geen datum; gebruik JJJJ-MM-DD, bijv. 2026-11-23"
-        ) from None
 
 
 def _add_user_commands(

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,16 @@ def printable(text: object) -> str:
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
     )
+
+
+def iso_date(text: str) -> date:
+    """A --date argument: YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{printable(text)}' is geen datum; gebruik JJJJ-MM-DD, bijv. 2026-11-23"
+        ) from None
 
 
 def progress_bar(stream: Any, unit: str) -> Callable[..., None]:

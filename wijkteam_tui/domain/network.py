@@ -107,6 +107,18 @@ def consent_text(given: bool, review_on: date | None, today: date) -> str:
     return "ja"
 
 
+def consents_text(
+    share: bool, share_review_on: date | None, mail: bool, mail_review_on: date | None, today: date
+) -> str:
+    """Both consents in the network list's one column: "ja" (to be shared), "mail" (to be
+    reminded by mail), "ja, mail", "nee", or "vernieuwen" when one is past its review date."""
+    states = consent_text(share, share_review_on, today), consent_text(mail, mail_review_on, today)
+    if "vernieuwen" in states:
+        return "vernieuwen"
+    given = [word for word, state in zip(("ja", "mail"), states, strict=True) if state == "ja"]
+    return ", ".join(given) or "nee"
+
+
 #: Why a member's involvement ends, as the form offers it; any other reason is typed.
 ENDING_REASONS = ("verhuisd", "contact verbroken", "overleden")
 

@@ -116,8 +116,8 @@ TEAM_COLUMNS: dict[Kind, tuple[str, ...]] = {
     ),
     Kind.MEMBERS: (
         "number", "external_id", "member", "relation", "member_kind", "ring", "supports",
-        "member_phone", "email", "consent", "consent_on", "consent_review_on", "availability",
-        "member_notes", "out_of_hours",
+        "member_phone", "email", "consent", "consent_on", "consent_review_on", "remind",
+        "remind_on", "remind_review_on", "availability", "member_notes", "out_of_hours",
     ),
     Kind.AGREEMENTS: (
         "number", "external_id", "who", "channel", "how_often", "start_on", "end_on",
@@ -176,6 +176,9 @@ def team_rows(
                 "ja" if m.consent_to_share else "nee",
                 m.consent_on if m.consent_to_share else None,
                 m.consent_review_on if m.consent_to_share else None,
+                "ja" if m.remind_by_mail else "nee",
+                m.remind_on if m.remind_by_mail else None,
+                m.remind_review_on if m.remind_by_mail else None,
                 m.availability, m.notes, "ja" if m.out_of_hours else "nee",
             ]
         )  # fmt: skip

@@ -53,6 +53,11 @@ LABELS = {
     "user_name": "medewerker", "logged_by_name": "vastgelegd door",
     "file_format": "vorm", "exported_by_name": "meegegeven door",
     "exported_at": "meegegeven op", "description": "omschrijving",
+    "remind_by_mail": "herinneren per mail", "remind_consent_on":
+    "toestemming herinneren gegeven op", "remind_review_on": "herinneren opnieuw vragen op",
+    "remind_days_before": "herinnering dagen vooraf", "due_on": "moment", "address": "adres",
+    "attempts": "pogingen", "error": "fout", "message_id": "berichtnummer",
+    "claimed_at": "klaargezet op", "sent_at": "verzonden op",
 }  # fmt: skip
 #: Technical columns the summary leaves to the JSON file.
 _TECHNICAL = {"id", "client_id", "version", "evaluated_on", "search_key"}

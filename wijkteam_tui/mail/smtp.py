@@ -12,7 +12,7 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
@@ -52,26 +52,83 @@ def message(settings: MailInput, to: str, subject: str, body: str) -> EmailMessa
 def send(settings: MailInput, password: str | None, mail: EmailMessage) -> None:
     """`mail` sent; MailError (or AddressRefused when the server took it for the other
     addresses) when it was not."""
-    if settings.login and password is None:
-        raise MailError(
-            "Er is geen wachtwoord voor de mailserver ingesteld; een teamleider zet het met:"
-            " wijkteam mail set."
-        )
-    where = f"{settings.host}:{settings.port}"
-    with _translated(settings, where), _connected(settings) as server:
-        if settings.login:
-            assert password is not None
-            server.login(settings.login, password)
-        refused = server.send_message(mail)
-    if refused:
-        said = {address: f"{code} {reply.decode(errors='replace')}" for address, (code, reply)
-                in refused.items()}  # fmt: skip
-        raise AddressRefused(
-            "De mailserver weigert "
-            + ", ".join(f"{address} ({why})" for address, why in said.items())
-            + "; naar de andere adressen is het bericht verstuurd.",
-            said,
-        )
+    with Outbox(settings, password) as outbox:
+        outbox.send(mail)
+
+
+class Outbox:
+    """One connection for many messages, each sent or refused on its own: a refused address
+    fails only its message; a server that goes away fails the rest with the same message,
+    without trying each of them (`broken`)."""
+
+    def __init__(self, settings: MailInput, password: str | None) -> None:
+        if settings.login and password is None:
+            raise MailError(
+                "Er is geen wachtwoord voor de mailserver ingesteld; een teamleider zet het met:"
+                " wijkteam mail set."
+            )
+        self.settings, self._password = settings, password
+        self._where = f"{settings.host}:{settings.port}"
+        self._server: smtplib.SMTP | None = None
+        self._stack = ExitStack()
+        #: Why the server cannot be used any more (a Dutch message), or None.
+        self.broken: MailError | None = None
+
+    def __enter__(self) -> Outbox:
+        try:
+            with _translated(self.settings, self._where):
+                self._server = self._stack.enter_context(_connected(self.settings))
+                if self.settings.login:
+                    assert self._password is not None
+                    self._server.login(self.settings.login, self._password)
+        except MailError as error:
+            self.broken = error
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            with suppress(smtplib.SMTPException, OSError):
+                self._stack.close()
+        finally:
+            self._server = None
+
+    def send(self, mail: EmailMessage) -> None:
+        """`mail` sent; AddressRefused for a refused address, MailError for anything else
+        (after which `broken` says why every next message fails too)."""
+        if self.broken is not None:
+            raise self.broken
+        assert self._server is not None, "an Outbox sends inside its with-block"
+        try:
+            with _translated(self.settings, self._where):
+                refused = self._server.send_message(mail)
+        except AddressRefused:
+            self._reset()
+            raise
+        except MailError as error:
+            self.broken = error
+            raise
+        if refused:
+            said = {address: f"{code} {reply.decode(errors='replace')}" for address, (code, reply)
+                    in refused.items()}  # fmt: skip
+            raise AddressRefused(
+                "De mailserver weigert "
+                + ", ".join(f"{address} ({why})" for address, why in said.items())
+                + "; naar de andere adressen is het bericht verstuurd.",
+                said,
+            )
+
+    def _reset(self) -> None:
+        """After a refused address the server expects a new message from the start."""
+        assert self._server is not None
+        try:
+            self._server.rset()
+        except (smtplib.SMTPException, OSError):
+            self.broken = MailError(
+                f"De mailserver {self._where} verbrak de verbinding; het volgende bericht"
+                " probeert het opnieuw."
+            )
 
 
 @contextmanager

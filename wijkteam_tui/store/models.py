@@ -211,6 +211,11 @@ class NetworkMember(Versioned, Base):
     consent_recorded_on: Mapped[date | None] = mapped_column(Date)
     # Consent is asked again on this date; past it, the member is left out of what is shared.
     consent_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Consent to be reminded by mail of their agreements (separate from consent to share),
+    # with its date and the date to ask again; past that date no reminder goes out.
+    remind_by_mail: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    remind_consent_on: Mapped[date | None] = mapped_column(Date)
+    remind_review_on: Mapped[date | None] = mapped_column(Date)
     # Closeness in the netwerkkaart: 1 closest, 3 furthest.
     ring: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     # Can be called outside office hours (evenings, weekends): matters in the signaleringsplan.
@@ -268,6 +273,9 @@ class ContactAgreement(Versioned, Base):
     last_contact_on: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
     snoozed_until: Mapped[date | None] = mapped_column(Date)
+    #: A member with consent is reminded by mail this many days before each due moment
+    #: (0: on the day itself); None: no reminders for this agreement.
+    remind_days_before: Mapped[int | None] = mapped_column(Integer, default=1, server_default="1")
     snooze_reason: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Ended by closing the file (not by hand): reopening offers to let it start again, with

@@ -68,6 +68,10 @@ class MemberInput:
     # When consent was given (None: today, when it is given now) and when to ask again.
     consent_on: date | None = None
     consent_review_on: date | None = None
+    # Consent to be reminded by mail of their agreements (needs an e-mail address), the same.
+    remind_by_mail: bool = False
+    remind_on: date | None = None
+    remind_review_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,9 @@ class AgreementInput:
     end_on: date | None = None
     description: str = ""
     shared: bool = False
+    #: A member with consent is reminded by mail this many days before each moment (0: that
+    #: day); None: not reminded.
+    remind_days_before: int | None = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +396,9 @@ class MemberRow:
     #: A former member: when and why their involvement ended (None while involved).
     ended_on: date | None = None
     ended_reason: str = ""
+    #: Consent to be reminded by mail, and when to ask it again.
+    remind_by_mail: bool = False
+    remind_review_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from wijkteam_tui.store.write.network import (
     add_member,
     add_resource,
     end_member,
+    stop_reminding,
     update_member,
     update_resource,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "resolve_alert",
     "set_threshold",
     "snooze_agreement",
+    "stop_reminding",
     "update_agreement",
     "update_client",
     "update_member",

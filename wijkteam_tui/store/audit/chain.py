@@ -42,6 +42,7 @@ from wijkteam_tui.store.audit.models import AuditCheckpoint, AuditEvent, AuditEv
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.history import DailySnapshot, SharedExport
 from wijkteam_tui.store.keys.primitives import derive_subkey
+from wijkteam_tui.store.mail.models import Reminder
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.transactions import APPEND_LOCK, client_of
 
@@ -163,6 +164,13 @@ def _collect(session: Session, _flush_context: object) -> None:
         if isinstance(row, SharedExport):
             action, table, key = "export", "clients", str(row.client_id)
             detail = f"gedeelde afspraken, formaat {row.file_format}, versie {row.version}"
+        elif isinstance(row, Reminder) and action != "delete":
+            # Who (the event's user), which agreement, to which address, how it went; never
+            # what the message said.
+            detail = (
+                f"afspraak {row.agreement_id}, moment {row.due_on.isoformat()} ({row.kind}),"
+                f" aan {row.address}: {row.status}"
+            )
         slot = (table, key, action)
         if action == "update" and ((table, key, "create") in pending):
             return  # made and changed in one transaction: one event, "aangemaakt"

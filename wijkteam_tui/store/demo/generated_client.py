@@ -7,6 +7,7 @@ any insert (store/demo/generator.py writes them in batches).
 from __future__ import annotations
 
 import random
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import thresholds as rules
 from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.reevaluation import next_change
 from wijkteam_tui.domain.retention import DEFAULT_TERMS, retention_until
 from wijkteam_tui.domain.schedules import REAL_CONTACT, Schedule, next_due
@@ -93,6 +95,13 @@ class Rows:
                 session.execute(insert(model), rows)
 
 
+def _address(name: str) -> str:
+    """A fictitious address for a demo member: "fenna.de.vries@netwerk.example"."""
+    plain = unicodedata.normalize("NFKD", name.lower().replace("ı", "i"))
+    words = ("".join(c for c in word if "a" <= c <= "z") for word in plain.split())
+    return ".".join(word for word in words if word) + "@netwerk.example"
+
+
 def add_client(
     rng: random.Random,
     rows: Rows,
@@ -147,6 +156,13 @@ def add_client(
             member_name, relation = RESOURCES[index]
             resource_id, supports = resource_ids[index], "G"
         members.append((member_id, kind, member_name, relation))
+        # Drawn in this order: the demo's register stays the same as before.
+        phone = f"06-{rng.randint(10000000, 99999999)}"
+        availability = rng.choice(("", "doordeweeks", "avonden", "weekend"))
+        consent = rng.random() < 0.7
+        # Every other informal member who consented to be shared also has an e-mail address
+        # and is reminded of their agreements by mail (fictitious: the .example domain).
+        reminded = consent and kind is MemberKind.INFORMAL and member_id % 2 == 0
         rows.members.append(
             {
                 "id": member_id,
@@ -156,11 +172,16 @@ def add_client(
                 "kind": kind,
                 "resource_id": resource_id,
                 "supports": supports,
-                "phone": f"06-{rng.randint(10000000, 99999999)}",
-                "email": "",
-                "availability": rng.choice(("", "doordeweeks", "avonden", "weekend")),
-                "consent_to_share": rng.random() < 0.7,
+                "phone": phone,
+                "email": _address(member_name) if reminded else "",
+                "availability": availability,
+                "consent_to_share": consent,
                 "consent_recorded_on": opened_on + timedelta(days=14),
+                "remind_by_mail": reminded,
+                "remind_consent_on": opened_on + timedelta(days=14) if reminded else None,
+                "remind_review_on": (
+                    opened_on + timedelta(days=14 + CONSENT_REVIEW_DAYS) if reminded else None
+                ),
                 "notes": "",
                 "active": True,
                 "version": 1,

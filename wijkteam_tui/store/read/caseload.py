@@ -239,4 +239,7 @@ def _member_input(row: Any) -> MemberInput:
         out_of_hours=row.out_of_hours,
         consent_on=row.consent_recorded_on,
         consent_review_on=row.consent_review_on,
+        remind_by_mail=row.remind_by_mail,
+        remind_on=row.remind_consent_on,
+        remind_review_on=row.remind_review_on,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.agreements import performer_text, why_not_renewed
@@ -14,6 +14,7 @@ from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.network import MemberFacts, network_strength
 from wijkteam_tui.domain.phases import what_is_missing
 from wijkteam_tui.domain.phrases import schedule_text
+from wijkteam_tui.domain.reminders import RETRY
 from wijkteam_tui.domain.schedules import (
     REAL_CONTACT,
     DueState,
@@ -26,6 +27,7 @@ from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_threshold
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.due import grace_days
 from wijkteam_tui.store.history import CasemanagerChange
+from wijkteam_tui.store.mail.models import Reminder
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -118,7 +120,8 @@ _A_MOMENT = timedelta(microseconds=1)
 
 
 def client_timeline(register: Register, client_id: int, limit: int = 200) -> list[TimelineEntry]:
-    """Contact moments, signaleringen, phase changes and alerts of a client, newest first."""
+    """Contact moments, signaleringen, phase changes, alerts and reminders by mail of a
+    client, newest first."""
     entries: list[TimelineEntry] = []
     with register.read_connection() as conn:
         moments = conn.execute(
@@ -198,6 +201,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
                 entries.append(TimelineEntry(decided_on, "aanvraag", text, decider or "", when))
             text = f"Aanvraag duurzaam in beeld: {reason}"
             entries.append(TimelineEntry(on, "aanvraag", text, by, asked))
+        entries.extend(_reminders(conn, client_id, limit))
         _From, _To, _By = aliased(User), aliased(User), aliased(User)
         handovers = conn.execute(
             select(
@@ -256,6 +260,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
             if resolved:
                 entries.append(TimelineEntry(resolved, "opgelost", note, resolver or ""))
     kinds = {
+        "herinnering": 0,
         "fase": 0,
         "overdracht": 0,
         "aanvraag": 1,
@@ -372,6 +377,8 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
                     m.consent_review_on,
                     m.ended_on,
                     m.ended_reason,
+                    m.remind_by_mail,
+                    m.remind_review_on,
                 )
                 # Former members (involvement ended) last: the list shows them as such.
                 for m in sorted(members, key=lambda m: m.ended_on is not None)
@@ -394,6 +401,40 @@ def client_file(register: Register, client_id: int, today: date) -> ClientFile:
             in_view_missing=missing,
             thresholds=thresholds,
         )
+
+
+def _reminders(conn: Connection, client_id: int, limit: int) -> list[TimelineEntry]:
+    """Each reminder by mail to the client's network: to whom, for which moment, how it went
+    (never what it said)."""
+    rows = conn.execute(
+        select(
+            Reminder.claimed_at,
+            Reminder.kind,
+            Reminder.due_on,
+            Reminder.address,
+            Reminder.status,
+            Reminder.error,
+            NetworkMember.name,
+            user_name(User),
+        )
+        .outerjoin(NetworkMember, NetworkMember.id == Reminder.member_id)
+        .outerjoin(User, User.id == Reminder.user_id)
+        .where(Reminder.client_id == client_id)
+        .order_by(Reminder.claimed_at.desc(), Reminder.id.desc())
+        .limit(limit)
+    ).all()
+    entries = []
+    for at, kind, due_on, address, status, error, member, by in rows:
+        what = (
+            f"na niet bereikt op {format_date(due_on)}"
+            if kind == RETRY
+            else f"voor {format_date(due_on)}"
+        )
+        text = f"Herinnering per mail aan {member or address} ({address}) {what}: {status}"
+        if error:
+            text += f" — {error}"
+        entries.append(TimelineEntry(at.date(), "herinnering", text, by or "", at))
+    return entries
 
 
 def _client_thresholds(session: Session, client_id: int) -> list[ThresholdRow]:

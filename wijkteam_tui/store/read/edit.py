@@ -99,6 +99,9 @@ def member_for_edit(register: Register, member_id: int) -> tuple[int, MemberInpu
                 out_of_hours=member.out_of_hours,
                 consent_on=member.consent_recorded_on,
                 consent_review_on=member.consent_review_on,
+                remind_by_mail=member.remind_by_mail,
+                remind_on=member.remind_consent_on,
+                remind_review_on=member.remind_review_on,
             ),
             member.version,
         )
@@ -124,6 +127,7 @@ def agreement_for_edit(register: Register, agreement_id: int) -> tuple[Agreement
                 end_on=agreement.end_on,
                 description=agreement.description,
                 shared=agreement.shared,
+                remind_days_before=agreement.remind_days_before,
             ),
             agreement.version,
         )

@@ -21,6 +21,7 @@ from wijkteam_tui.store.audit import chain, lists, log
 from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.history import CasemanagerChange, SharedExport
+from wijkteam_tui.store.mail.models import Reminder
 from wijkteam_tui.store.models import (
     Alert,
     Base,
@@ -52,6 +53,7 @@ SECTIONS: tuple[tuple[str, type[Base], str], ...] = (
     ("sign_off_requests", SignOffRequest, "Aftekenverzoeken"),
     ("casemanager_changes", CasemanagerChange, "Casemanagerwissels"),
     ("shared_exports", SharedExport, "Gedeelde afspraken meegegeven"),
+    ("reminders", Reminder, "Herinneringen aan het netwerk"),
 )
 #: Derived copies kept for searching only.
 _LEFT_OUT = {"search_text", "network_search_text"}

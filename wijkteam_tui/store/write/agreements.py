@@ -26,6 +26,9 @@ from wijkteam_tui.store.write.common import (
     team_settings,
 )
 
+#: The most days before a moment that a reminder may go out.
+MAX_REMIND_DAYS = 14
+
 
 def validate_agreement(session: Session, client: Client, data: AgreementInput) -> None:
     """ValidationError (naming the field) when `data` cannot be an agreement of `client`."""
@@ -42,6 +45,10 @@ def validate_agreement(session: Session, client: Client, data: AgreementInput) -
             raise ValidationError(
                 "Dit rooster wordt niet begrepen (voorbeeld: FREQ=WEEKLY;BYDAY=TU).", "rrule"
             ) from None
+    if data.remind_days_before is not None and not 0 <= data.remind_days_before <= MAX_REMIND_DAYS:
+        raise ValidationError(
+            f"Een herinnering gaat 0 tot {MAX_REMIND_DAYS} dagen vooraf, of niet.", "remind"
+        )
     if data.end_on is not None and data.end_on < data.start_on:
         raise ValidationError("De einddatum ligt voor de startdatum.", "end_on")
     if data.member_id is not None:
@@ -84,6 +91,7 @@ def new_agreement(
         end_on=data.end_on,
         active=not has_ended(data.end_on, today),
         shared=data.shared,
+        remind_days_before=data.remind_days_before,
     )
     session.add(agreement)
     session.flush()
@@ -123,6 +131,7 @@ def update_agreement(
         agreement.start_on = data.start_on
         agreement.end_on = data.end_on
         agreement.shared = data.shared
+        agreement.remind_days_before = data.remind_days_before
         agreement.active = not has_ended(data.end_on, today)
         session.flush()
         refresh_client(session, client, today, team_settings(session))

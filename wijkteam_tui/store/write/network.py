@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.fields import FieldError, clean_email
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.thresholds import agreement_prefix
 from wijkteam_tui.errors import ConflictError, ValidationError
@@ -28,8 +29,9 @@ from wijkteam_tui.store.write.common import (
 
 
 def apply_member(session: Session, member: NetworkMember, data: MemberInput, today: date) -> None:
-    """The details of `data` on `member`, checked; consent given without a date counts from
-    `today` and is asked again after CONSENT_REVIEW_DAYS."""
+    """The details of `data` on `member`, checked; consent (to be shared, to be reminded by
+    mail) given without a date counts from `today` and is asked again after
+    CONSENT_REVIEW_DAYS. Reminders by mail need an e-mail address."""
     member.name = required_name(data.name)
     supports = "".join(ch for ch in "PGAE" if ch in data.supports.upper())
     if any(ch not in "PGAE " for ch in data.supports.upper()):
@@ -46,28 +48,60 @@ def apply_member(session: Session, member: NetworkMember, data: MemberInput, tod
         raise ValidationError("De kring is 1 (dichtbij), 2 of 3 (verder weg).", "ring")
     member.ring = data.ring
     member.out_of_hours = data.out_of_hours
-    if data.consent_to_share:
-        given = (
-            data.consent_on
-            or (member.consent_recorded_on if member.consent_to_share else None)
-            or today
-        )
-        if given > today:
-            raise ValidationError(
-                "De toestemming kan niet in de toekomst gegeven zijn.", "consent_on"
-            )
-        review = data.consent_review_on or given + timedelta(days=CONSENT_REVIEW_DAYS)
-        if review <= given:
-            raise ValidationError(
-                "De datum om opnieuw te vragen ligt na de datum van de toestemming.",
-                "consent_review_on",
-            )
-        member.consent_recorded_on, member.consent_review_on = given, review
-    else:
-        member.consent_recorded_on = member.consent_review_on = None
+    member.consent_recorded_on, member.consent_review_on = _consent(
+        data.consent_to_share,
+        data.consent_on,
+        data.consent_review_on,
+        earlier=member.consent_recorded_on if member.consent_to_share else None,
+        today=today,
+        fields=("consent_on", "consent_review_on"),
+    )
     member.consent_to_share = data.consent_to_share
+    if data.remind_by_mail:
+        try:
+            address = clean_email(member.email)
+        except FieldError as error:
+            raise ValidationError(str(error), "email") from None
+        if not address:
+            raise ValidationError(
+                "Herinneren per mail kan alleen met een e-mailadres; vul het in.", "email"
+            )
+    member.remind_consent_on, member.remind_review_on = _consent(
+        data.remind_by_mail,
+        data.remind_on,
+        data.remind_review_on,
+        earlier=member.remind_consent_on if member.remind_by_mail else None,
+        today=today,
+        fields=("remind_on", "remind_review_on"),
+    )
+    member.remind_by_mail = data.remind_by_mail
     member.resource_id = data.resource_id
     member.notes = data.notes.strip()
+
+
+def _consent(
+    given: bool,
+    on: date | None,
+    review_on: date | None,
+    *,
+    earlier: date | None,
+    today: date,
+    fields: tuple[str, str],
+) -> tuple[date | None, date | None]:
+    """When a consent was given and when it is asked again: (None, None) without it; given
+    without a date it counts from the date it was given before, or else from `today`, and is
+    asked again after CONSENT_REVIEW_DAYS."""
+    if not given:
+        return None, None
+    when = on or earlier or today
+    if when > today:
+        raise ValidationError("De toestemming kan niet in de toekomst gegeven zijn.", fields[0])
+    review = review_on or when + timedelta(days=CONSENT_REVIEW_DAYS)
+    if review <= when:
+        raise ValidationError(
+            "De datum om opnieuw te vragen ligt na de datum van de toestemming.", fields[1]
+        )
+    return when, review
 
 
 def add_member(register: Register, client_id: int, data: MemberInput, today: date) -> Created:
@@ -102,6 +136,19 @@ def update_member(
         return Created(member.id, member.version)
 
 
+def stop_reminding(register: Register, member_id: int, version: int) -> Created:
+    """Withdraw a member's consent to be reminded by mail: no reminder goes out from now on
+    (one already sent stays on the timeline)."""
+    with register.write(of=(NetworkMember, member_id)) as session:
+        member = _member(session, member_id)
+        check_version(member.version, version)
+        if not member.remind_by_mail:
+            raise ConflictError(f"{member.name} krijgt al geen herinneringen per mail.")
+        member.remind_by_mail = False
+        member.remind_consent_on = member.remind_review_on = None
+        return Created(member.id, member.version)
+
+
 def end_member(
     register: Register, member_id: int, version: int, *, ended_on: date, reason: str, today: date
 ) -> Created:
@@ -122,8 +169,9 @@ def end_member(
             )
         member.ended_on, member.ended_reason = ended_on, reason
         member.active = False
-        member.consent_to_share = False
+        member.consent_to_share = member.remind_by_mail = False
         member.consent_recorded_on = member.consent_review_on = None
+        member.remind_consent_on = member.remind_review_on = None
         ended = end_active_agreements(session, ContactAgreement.member_id == member.id, ended_on)
         notes = {
             agreement_prefix(agreement.id): (

@@ -9,10 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from wijkteam_tui.domain.network import consent_text, former_text
+from wijkteam_tui.domain.network import consent_text, consents_text, former_text
 from wijkteam_tui.domain.terms import SUPPORT_KEY, support_words
 from wijkteam_tui.store.read.edit import list_resources, member_for_edit
-from wijkteam_tui.store.records import ClientFile, MemberInput
+from wijkteam_tui.store.records import ClientFile, MemberInput, MemberRow
+from wijkteam_tui.store.write.network import stop_reminding
 from wijkteam_tui.views.client_file.pane import FileRowsPane
 from wijkteam_tui.views.detail import Fields
 from wijkteam_tui.views.forms.end_member import EndMemberForm
@@ -66,7 +67,13 @@ class NetworkPane(FileRowsPane):
                     "Toestemming",
                     Text("voormalig", style="dim")
                     if former
-                    else consent_text(member.consent_to_share, member.consent_review_on, today),
+                    else consents_text(
+                        member.consent_to_share,
+                        member.consent_review_on,
+                        member.remind_by_mail,
+                        member.remind_review_on,
+                        today,
+                    ),
                 ),
                 ("Laatste contact", day(member.last_contact_on)),
             )
@@ -74,6 +81,15 @@ class NetworkPane(FileRowsPane):
             detail: Fields = tuple(
                 (name, support_words(member.supports) or "—" if name == "Steun" else value)
                 for name, value in fields
+            )
+            detail = (
+                *detail[:6],
+                (
+                    "Toestemming delen",
+                    consent_text(member.consent_to_share, member.consent_review_on, today),
+                ),
+                ("Herinneren per mail", _reminding(member, today)),
+                *detail[7:],
             )
             if former:
                 detail = (
@@ -135,3 +151,36 @@ class NetworkPane(FileRowsPane):
         screen.run_store(
             lambda: member_for_edit(register, member_id), opened, group="form", hold_keys=True
         )
+
+    def stop_reminding(self) -> None:
+        """Withdraw the chosen member's consent to be reminded by mail (one key: `m`)."""
+        screen = self.file_screen
+        register = screen.wijkteam.register
+        member_id = self.chosen_id()
+        file = screen.file
+        row = next((m for m in file.members if m.id == member_id), None) if file else None
+        if register is None or member_id is None or row is None:
+            self.notify("Kies eerst een netwerklid (↑ ↓).")
+            return
+        if not row.remind_by_mail:
+            self.notify(f"{row.name} krijgt geen herinneringen per mail.")
+            return
+
+        def stop() -> str:
+            _, _, version = member_for_edit(register, member_id)
+            stop_reminding(register, member_id, version)
+            return row.name
+
+        def stopped(name: str) -> None:
+            self.app.notify(f"{name} krijgt geen herinneringen per mail meer.")
+            screen.action_reload()
+
+        screen.run_store(stop, stopped, group="form", hold_keys=True)
+
+
+def _reminding(member: MemberRow, today: date) -> str:
+    """Consent to be reminded by mail in words, with the date it is asked again."""
+    state = consent_text(member.remind_by_mail, member.remind_review_on, today)
+    if state == "ja" and member.remind_review_on is not None:
+        return f"ja, opnieuw vragen op {day(member.remind_review_on)} (m trekt in)"
+    return {"vernieuwen": "opnieuw vragen (verlopen)"}.get(state, state)

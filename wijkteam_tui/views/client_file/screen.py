@@ -52,6 +52,14 @@ TABS = (
 )
 
 
+#: Actions that belong to some tabs only (their keys are hidden on the others).
+_ON_TABS = {
+    "move_signal": ("plan",),
+    "snooze": ("afspraken",),
+    "end": ("afspraken", "netwerk"),
+}
+
+
 class ClientFileScreen(WijkteamScreen[None]):
     """One client's file; `c` logs a contact (on the selected agreement in Afspraken)."""
 
@@ -83,6 +91,13 @@ class ClientFileScreen(WijkteamScreen[None]):
             "Beëindigen",
             id="file.end",
             tooltip="Gekozen afspraak beëindigen, of de betrokkenheid van het gekozen netwerklid",
+        ),
+        Binding(
+            "m",
+            "stop_reminding",
+            "Geen mail",
+            id="file.stop_reminding",
+            tooltip="Het gekozen netwerklid krijgt geen herinneringen per mail meer",
         ),
         Binding(
             "d",
@@ -307,13 +322,18 @@ class ClientFileScreen(WijkteamScreen[None]):
             )
         if action == "alert":
             return file is not None and bool(file.alerts)
-        if action == "move_signal":
-            return tab == "plan"
-        if action == "snooze":
-            return tab == "afspraken"
-        if action == "end":
-            return tab in ("afspraken", "netwerk")
+        if action in _ON_TABS:
+            return tab in _ON_TABS[action]
+        if action == "stop_reminding":
+            return (
+                tab == "netwerk"
+                and file is not None
+                and any(m.remind_by_mail for m in file.members)
+            )
         return True
+
+    def action_stop_reminding(self) -> None:
+        self.query_one(NetworkPane).stop_reminding()
 
     def action_snooze(self) -> None:
         self.query_one(AgreementsPane).snooze()

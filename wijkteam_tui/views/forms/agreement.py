@@ -27,6 +27,15 @@ from wijkteam_tui.store.write.agreements import add_agreement, update_agreement
 from wijkteam_tui.views.forms.base import Field, FormScreen, labelled, text
 
 YES_NO = [("nee", False), ("ja", True)]
+#: When a network member (with consent) is reminded by mail of each moment.
+REMIND = [
+    ("1 dag vooraf", 1),
+    ("op de dag zelf", 0),
+    ("2 dagen vooraf", 2),
+    ("3 dagen vooraf", 3),
+    ("een week vooraf", 7),
+    ("niet", None),
+]
 #: A performer is ("lid", member id), ("medewerker", user id), or None for the casemanager.
 Performer = tuple[str, int] | None
 #: An agreement being changed: (its id, as it is now, the version read).
@@ -66,7 +75,7 @@ def _preview(typed: dict[str, Any], today: date) -> str:
 
 
 class AgreementForm(FormScreen[Created]):
-    """Performer, channel, how often, start, end, shared, what it is about."""
+    """Performer, channel, how often, start, end, shared, what it is about, reminders."""
 
     def __init__(
         self,
@@ -107,11 +116,29 @@ class AgreementForm(FormScreen[Created]):
             Field("end_on", "Tot en met", clean=_end, placeholder="geen einddatum"),
             Field("shared", "In de gedeelde afspraken", kind="choice", choices=YES_NO),
             Field("description", "Waarover", clean=text(200), placeholder="koffie, boodschappen"),
+            Field(
+                "remind_days_before",
+                "Herinnering per mail (netwerklid met toestemming)",
+                kind="choice",
+                choices=self._remind_choices(),
+            ),
         )
+
+    def _remind_choices(self) -> list[tuple[str, int | None]]:
+        """REMIND, and the agreement's own number of days when it is another one."""
+        days = self.current[1].remind_days_before if self.current is not None else 1
+        if any(value == days for _, value in REMIND):
+            return REMIND
+        return [*REMIND, (f"{days} dagen vooraf", days)]
 
     def initial(self) -> dict[str, Any]:
         if self.current is None:
-            return {"performer": None, "channel": Channel.PHONE, "shared": True}
+            return {
+                "performer": None,
+                "channel": Channel.PHONE,
+                "shared": True,
+                "remind_days_before": 1,
+            }
         _, now, _ = self.current
         performer: Performer = None
         if now.member_id is not None:
@@ -126,6 +153,7 @@ class AgreementForm(FormScreen[Created]):
             "end_on": now.end_on,
             "shared": now.shared,
             "description": now.description,
+            "remind_days_before": now.remind_days_before,
         }
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
@@ -149,6 +177,7 @@ class AgreementForm(FormScreen[Created]):
             end_on=values["end_on"],
             description=values["description"],
             shared=values["shared"],
+            remind_days_before=values["remind_days_before"],
         )
         if self.current is not None:
             agreement_id, _, version = self.current

@@ -50,7 +50,8 @@ def _review_on(value: str, today: date) -> date | None:
 
 
 class MemberForm(FormScreen[Created]):
-    """Name, relation, kind, ring, support, how to reach them, consent to share, resource."""
+    """Name, relation, kind, ring, support, how to reach them, consent to share and to be
+    reminded by mail, resource."""
 
     caution_text = NAMING_CAUTION
 
@@ -105,6 +106,21 @@ class MemberForm(FormScreen[Created]):
                 placeholder="over een jaar",
             ),
             Field(
+                "remind_by_mail",
+                "Toestemming om per mail herinnerd te worden aan afspraken",
+                kind="choice",
+                choices=YES_NO,
+            ),
+            Field(
+                "remind_on", "Toestemming mail gegeven op", clean=_given_on, placeholder="vandaag"
+            ),
+            Field(
+                "remind_review_on",
+                "Mail opnieuw vragen op",
+                clean=_review_on,
+                placeholder="over een jaar",
+            ),
+            Field(
                 "resource_id",
                 "Op de sociale kaart",
                 kind="choice",
@@ -121,15 +137,23 @@ class MemberForm(FormScreen[Created]):
                 "ring": 2,
                 "out_of_hours": False,
                 "consent_to_share": False,
+                "remind_by_mail": False,
             }
         # The store's input record has the form's field names.
         return asdict(self.current[1])
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
-        given, review = values.get("consent_on"), values.get("consent_review_on")
-        if values.get("consent_to_share") and given and review and review <= given:
-            return {"consent_review_on": "Deze datum ligt na de datum van de toestemming."}
-        return {}
+        wrong: dict[str, str] = {}
+        for consent, on, review_on in (
+            ("consent_to_share", "consent_on", "consent_review_on"),
+            ("remind_by_mail", "remind_on", "remind_review_on"),
+        ):
+            given, review = values.get(on), values.get(review_on)
+            if values.get(consent) and given and review and review <= given:
+                wrong[review_on] = "Deze datum ligt na de datum van de toestemming."
+        if values.get("remind_by_mail") and not values.get("email"):
+            wrong["email"] = "Herinneren per mail kan alleen met een e-mailadres."
+        return wrong
 
     def cautions(self, register: Register, values: dict[str, Any], today: date) -> dict[str, str]:
         """The relation of a member with consent is in the shared agreements."""
