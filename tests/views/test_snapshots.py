@@ -200,6 +200,7 @@ FROM_VANDAAG = {
     "locked": [("ctrl+l",)],
     "command_palette": [("ctrl+p",)],
     "sociale_kaart": [("k",)],
+    "herinneringen": [("m",)],
     "resource_form": [("k",), ("ctrl+n",)],
     "team_screen": [("t",), ("down",)],
     "team_settings_form": [("t",), ("i",)],
@@ -357,6 +358,7 @@ IN_MONOCHROME = {
     "vandaag": (),
     "clienten": ("slash",),
     "netwerkkaart": ("enter", "6"),
+    "herinneringen": ("m",),
 }
 
 

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
 
 #: Keys Textual's own widgets show in the bar, in Dutch (an open Select's list).
 DUTCH = {"Dismiss menu": "Menu sluiten"}
-#: Keys shown only when there is room: they work on every screen, and Help and the palette
-#: name them. (So does Esc, back to the screen before, which is also left off then.)
-WIDE_ONLY = frozenset({"lock", "quit"})
+#: Keys shown only when there is room: lock and quit work on every screen, and Help and the
+#: palette name them (so does Esc, back to the screen before, which is also left off then);
+#: Vandaag's Mail (the reminders to the network) would push Help off an 80-column bar, and is
+#: in Help and the palette too.
+WIDE_ONLY = frozenset({"lock", "quit", "today.reminders"})
 
 
 #: Narrower than this, the keys stand closer together (at 80 columns they then all fit).

@@ -56,6 +56,8 @@ PURPOSES: Final = {
     "alert": "aandachtspunt bevestigen oplossen",
     "reassign": "overdragen casemanager collega overdracht",
     "retention": "bewaartermijn wissen avg",
+    "reminders": "herinnering mail e-mail netwerk versturen verzonden mislukt",
+    "send": "versturen mail herinnering nu",
     "erase": "wissen verwijderen avg",
     "help": "toetsen uitleg hulp",
     "reload": "vernieuwen opnieuw laden",

@@ -80,6 +80,14 @@ class TodayScreen(WijkteamScreen[None]):
             id="today.team",
             tooltip="Teamoverzicht: te laat en aandacht per medewerker (teamleider)",
         ),
+        Binding(
+            "m",
+            "reminders",
+            "Mail",
+            id="today.reminders",
+            tooltip="Herinneringen per mail aan het netwerk: wat vandaag gaat, wat ging, wat"
+            " mislukte",
+        ),
         Binding("tab", "app.focus_next", "Volgende lijst", show=False, id="today.next"),
     ]
 
@@ -327,6 +335,12 @@ class TodayScreen(WijkteamScreen[None]):
 
     def action_team(self) -> None:
         self.app.push_screen(TeamScreen())
+
+    def action_reminders(self) -> None:
+        # Lazy: the mail's code only for this screen.
+        from wijkteam_tui.views.reminders import RemindersScreen
+
+        self.app.push_screen(RemindersScreen())
 
     def action_social_map(self) -> None:
         self.app.push_screen(SocialMapScreen())
