@@ -85,6 +85,8 @@ class Inbox:
     #: message it took until `hold` is set (a crash between sending and recording).
     arrived: threading.Event = field(default_factory=threading.Event)
     hold: threading.Event | None = None
+    #: An answer to give to every message instead of taking it (a full mailbox, a filter).
+    reject: str | None = None
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -95,6 +97,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.reject is not None:
+            return self.reject
         self.messages.append(envelope.content)
         self.arrived.set()
         if self.hold is not None:

@@ -241,6 +241,17 @@ def test_a_server_that_is_gone_fails_every_reminder_and_the_next_run_sends_them(
         back.stop()
 
 
+def test_a_message_the_server_refuses_is_said_in_its_words_and_tried_again(team, relay):
+    relay.inbox.reject = "554 5.7.1 bericht geweigerd door filter"
+    [(_, why)] = run(team.register, TODAY).failed
+    assert why == (
+        f"De mailserver localhost:{relay.port} weigerde het bericht (554 5.7.1 bericht"
+        " geweigerd door filter); de volgende keer opnieuw."
+    )
+    relay.inbox.reject = None
+    assert len(run(team.register, TODAY).sent) == 1
+
+
 def test_after_niet_bereikt_once_more_probeer_het_nog_eens(team, relay):
     register = team.register
     run(register, TODAY)

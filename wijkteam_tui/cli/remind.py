@@ -99,7 +99,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
             status = _status(args.dry_run, outcome, due)
             print(
                 f"  {due.client_number:<8} {format_date(due.due_on):<15} {due.kind:<8}"
-                f" {printable(due.address):<40} {status}"
+                f" {printable(due.address):<28} {status}"
             )
             if outcome.get(id(due)):
                 print(f"           {printable(outcome[id(due)])}")

@@ -185,6 +185,13 @@ def _translated(settings: MailInput, where: str) -> Iterator[None]:
             f"De beveiligde verbinding met de mailserver {where} mislukte ({error.reason});"
             " klopt --tls of --starttls bij deze poort?"
         ) from None
+    except smtplib.SMTPResponseException as error:
+        said = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) \
+            else str(error.smtp_error)  # fmt: skip
+        raise MailError(
+            f"De mailserver {where} weigerde het bericht ({error.smtp_code} {said}); de volgende"
+            " keer opnieuw."
+        ) from None
     except smtplib.SMTPException as error:
         raise MailError(f"De mailserver {where} gaf een fout: {error}.") from None
     except (socket.gaierror, ConnectionError, TimeoutError, OSError) as error:

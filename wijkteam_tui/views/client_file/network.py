@@ -85,10 +85,10 @@ class NetworkPane(FileRowsPane):
             detail = (
                 *detail[:6],
                 (
-                    "Toestemming delen",
+                    "Toestemming",
                     consent_text(member.consent_to_share, member.consent_review_on, today),
                 ),
-                ("Herinneren per mail", _reminding(member, today)),
+                ("Herinneren", _reminding(member, today)),
                 *detail[7:],
             )
             if former:
