@@ -1,5 +1,5 @@
 """Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|morning|export|
-caseload|audit|freshness|load] [--clients N]`; the load benchmark also takes [--backend
+caseload|audit|freshness|remind|load] [--clients N]`; the load benchmark also takes [--backend
 postgresql|sqlite] [--people N] [--seconds S], the morning benchmark [--backend]. `--smoke` runs
 every one start to end at a tiny size (benchmarks/smoke.py)."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import wijkteam_tui
@@ -28,6 +29,7 @@ def main() -> None:
             "caseload",
             "audit",
             "freshness",
+            "remind",
             "load",
         ],
         help="run one benchmark",
@@ -59,29 +61,28 @@ def main() -> None:
         freshness,
         load,
         morning,
+        remind,
         storage,
         team,
         tui,
     )
 
-    if args.only in (None, "storage"):
-        storage.main()
-    if args.only in (None, "domain"):
-        domain.main((args.clients,) if args.clients else domain.SIZES)
-    if args.only in (None, "tui"):
-        tui.main(args.clients or 20_000)
-    if args.only in (None, "team"):
-        team.main(args.clients or 20_000)
-    if args.only in (None, "morning"):
-        morning.main(args.clients or 20_000, args.backend or "sqlite")
-    if args.only in (None, "export"):
-        export.main()
-    if args.only in (None, "caseload"):
-        caseload.main((args.clients,) if args.clients else caseload.SIZES)
-    if args.only in (None, "audit"):
-        audit.main()
-    if args.only in (None, "freshness"):
-        freshness.main()
+    clients = args.clients
+    runs: dict[str, Callable[[], None]] = {
+        "storage": storage.main,
+        "domain": lambda: domain.main((clients,) if clients else domain.SIZES),
+        "tui": lambda: tui.main(clients or 20_000),
+        "team": lambda: team.main(clients or 20_000),
+        "morning": lambda: morning.main(clients or 20_000, args.backend or "sqlite"),
+        "export": export.main,
+        "caseload": lambda: caseload.main((clients,) if clients else caseload.SIZES),
+        "audit": audit.main,
+        "freshness": freshness.main,
+        "remind": lambda: remind.main(clients or 20_000),
+    }
+    for name, benchmark in runs.items():
+        if args.only in (None, name):
+            benchmark()
     if args.only in (None, "load"):
         for backend in [args.backend] if args.backend else ["postgresql", "sqlite"]:
             people = args.people or (30 if backend == "postgresql" else 8)

@@ -101,6 +101,7 @@ NOT_LOGGED_SERVICES = {
     "users.user_overview",
     "users.can_log_in",
     "users.user_phone",
+    "users.user_email",
     # steps inside the caller's transaction, which logs the change
     "team.snapshot_counts",
     "clients.apply_client",
@@ -370,6 +371,10 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         users.set_phone(register, "cem", "06-12345678")
         return "users", "cem"
 
+    def set_email(_m: Made) -> tuple[str, str]:
+        users.set_email(register, "cem", "cem@example.nl")
+        return "users", "cem"
+
     def reset_passphrase(_m: Made) -> tuple[str, str]:
         users.reset_passphrase(register, "cem")
         return "users", "cem"
@@ -387,7 +392,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,
         update_team_settings, set_mail, set_text, set_sensitive_words, claim, record,
         interrupted, record_export, extend_retention, erase_client,
-        import_caseload, add_user, set_phone, reset_passphrase, deactivate_user,
+        import_caseload, add_user, set_phone, set_email, reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

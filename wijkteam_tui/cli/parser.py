@@ -39,12 +39,12 @@ from wijkteam_tui.cli.reports import (
     cmd_sweep,
 )
 from wijkteam_tui.cli.users import (
+    add_contact_commands,
     cmd_passwd,
     cmd_recover,
     cmd_user_add,
     cmd_user_deactivate,
     cmd_user_list,
-    cmd_user_phone,
     cmd_user_reset,
 )
 from wijkteam_tui.domain.terms import Role
@@ -87,18 +87,7 @@ def _add_user_commands(
         parents=[common],
     )
     user_list.set_defaults(handler=cmd_user_list)
-    phone = user_commands.add_parser(
-        "phone",
-        help="eigen telefoonnummer tonen of wijzigen (een teamleider ook dat van een ander)",
-        description="het telefoonnummer dat de gedeelde afspraken van uw cliënten noemen;"
-        " zonder NUMMER getoond, met '' verwijderd (dan noemen ze het kantoornummer)",
-        parents=[common],
-    )
-    phone.add_argument("phone", metavar="NUMMER", nargs="?", default=None)
-    phone.add_argument(
-        "--of", dest="name", metavar="NAAM", default="", help="van deze gebruiker (teamleider)"
-    )
-    phone.set_defaults(handler=cmd_user_phone)
+    add_contact_commands(user_commands, common)
     deactivate = user_commands.add_parser(
         "deactivate",
         help="gebruiker uitschakelen (teamleider)",
@@ -153,6 +142,11 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
         type=iso_date,
         metavar="JJJJ-MM-DD",
         help="laatste dag van de week (anders vandaag)",
+    )
+    digest.add_argument(
+        "--mail",
+        action="store_true",
+        help="per mail naar elke collega met een e-mailadres (teamleider; wijkteam user email)",
     )
 
     export = commands.add_parser(

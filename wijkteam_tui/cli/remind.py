@@ -59,14 +59,20 @@ def add_text_commands(mail_commands: Any, common: argparse.ArgumentParser) -> No
     sensitive.set_defaults(handler=cmd_mail_sensitive)
 
 
-def cmd_remind(args: argparse.Namespace) -> int:
-    # Lazy: the store and smtplib load only for the command that runs.
-    from wijkteam_tui.domain.dates import format_date
-    from wijkteam_tui.mail.remind import run
+#: What `remind` needs, imported while the key is derived.
+_REMIND_NEEDS = ("wijkteam_tui.mail.remind",)
 
+
+def cmd_remind(args: argparse.Namespace) -> int:
     today = args.date or date.today()
-    with opened(args) as register:
+    with opened(args, *_REMIND_NEEDS) as register:
+        # Lazy: imported while the key was derived (`opened`).
+        from wijkteam_tui.mail.remind import run
+
         report = run(register, today, dry_run=args.dry_run)
+    # Lazy: imported with the store above.
+    from wijkteam_tui.domain.dates import format_date
+
     outcome = {id(due): "" for due in report.sent}
     outcome.update({id(due): why for due, why in report.failed})
     if args.format == "json":

@@ -91,6 +91,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.read.team import digest_data
     from wijkteam_tui.store.read.today import team_info
 
+    if args.mail:
+        return _mail_digests(args)
     with opened(args) as register:
         day = _report_day(args, register)
         review, trend = digest_data(register, day)
@@ -107,6 +109,25 @@ def cmd_digest(args: argparse.Namespace) -> int:
     )
     sys.stdout.write("\n".join(printable(line) for line in text.splitlines()) + "\n")
     return 0
+
+
+def _mail_digests(args: argparse.Namespace) -> int:
+    """`digest --mail`: each colleague's week to their address; exit 1 when one did not go."""
+    # Lazy: the store and smtplib load only for the command that runs.
+    from wijkteam_tui.export.digest_mail import send_digests
+
+    with opened(args) as register:
+        day = _report_day(args, register)
+        sent = send_digests(register, day)
+    if not sent:
+        print("Niemand heeft een e-mailadres; zet het met: wijkteam user email ADRES --of NAAM.")
+        return 0
+    for mail in sent:
+        outcome = f"mislukt: {printable(mail.error)}" if mail.error else "verzonden"
+        print(f"  {printable(mail.name):<16} {printable(mail.address):<32} {outcome}")
+    failed = sum(1 for mail in sent if mail.error)
+    print(f"{len(sent) - failed} verzonden, {failed} mislukt.")
+    return 1 if failed else 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

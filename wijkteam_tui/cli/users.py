@@ -67,6 +67,34 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_contact_commands(user_commands: Any, common: argparse.ArgumentParser) -> None:
+    """`user phone` and `user email`: how a colleague is reached."""
+    phone = user_commands.add_parser(
+        "phone",
+        help="eigen telefoonnummer tonen of wijzigen (een teamleider ook dat van een ander)",
+        description="het telefoonnummer dat de gedeelde afspraken van uw cliënten noemen;"
+        " zonder NUMMER getoond, met '' verwijderd (dan noemen ze het kantoornummer)",
+        parents=[common],
+    )
+    phone.add_argument("phone", metavar="NUMMER", nargs="?", default=None)
+    phone.add_argument(
+        "--of", dest="name", metavar="NAAM", default="", help="van deze gebruiker (teamleider)"
+    )
+    phone.set_defaults(handler=cmd_user_phone)
+    email = user_commands.add_parser(
+        "email",
+        help="eigen e-mailadres tonen of wijzigen (een teamleider ook dat van een ander)",
+        description="waar 'wijkteam digest --mail' het weekoverzicht heen stuurt; zonder ADRES"
+        " getoond, met '' verwijderd",
+        parents=[common],
+    )
+    email.add_argument("address", metavar="ADRES", nargs="?", default=None)
+    email.add_argument(
+        "--of", dest="name", metavar="NAAM", default="", help="van deze gebruiker (teamleider)"
+    )
+    email.set_defaults(handler=cmd_user_email)
+
+
 def cmd_user_phone(args: argparse.Namespace) -> int:
     # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
     from wijkteam_tui.store.users import set_phone, user_phone
@@ -83,6 +111,27 @@ def cmd_user_phone(args: argparse.Namespace) -> int:
         print(f"Telefoonnummer van {name}: {number}.")
     else:
         print(f"Telefoonnummer van {name} verwijderd; de documenten noemen nu het kantoor.")
+    return 0
+
+
+def cmd_user_email(args: argparse.Namespace) -> int:
+    # Lazy: the store (SQLAlchemy, SQLCipher) loads only for the command that runs.
+    from wijkteam_tui.store.users import set_email, user_email
+
+    with opened(args) as register:
+        assert register.user is not None
+        name = args.name or register.user.name
+        if args.address is None:
+            address = user_email(register, name)
+            print(
+                address or f"{name} heeft geen e-mailadres; het weekoverzicht gaat niet per mail."
+            )
+            return 0
+        address = set_email(register, name, args.address)
+    if address:
+        print(f"E-mailadres van {name}: {printable(address)}.")
+    else:
+        print(f"E-mailadres van {name} verwijderd; het weekoverzicht gaat niet meer per mail.")
     return 0
 
 

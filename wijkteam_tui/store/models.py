@@ -98,6 +98,8 @@ class User(Versioned, Base):
     display_name: Mapped[str] = mapped_column(String(120), default="")
     role: Mapped[Role] = mapped_column(code_enum(Role, "role"))
     phone: Mapped[str] = mapped_column(String(40), default="")
+    #: Where `wijkteam digest --mail` sends their week ("" : not sent).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 

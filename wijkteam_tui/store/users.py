@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.accounts import validate_new_user_name, validate_user_name
-from wijkteam_tui.domain.fields import FieldError, clean_name, clean_phone
+from wijkteam_tui.domain.fields import FieldError, clean_email, clean_name, clean_phone
 from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import UsageError, ValidationError
 from wijkteam_tui.store.audit.chain import Event, note
@@ -182,15 +182,36 @@ def set_phone(register: Register, name: str, phone: str) -> str:
     their own, a teamleider anyone's. Empty clears it (the team's office number is printed
     instead). Returns the number as stored."""
     _may_change(register, name)  # a refusal first, whatever was typed
-    number = _phone(phone)
+    return _set_contact(register, name, "phone", _phone(phone), "telefoonnummer")
+
+
+def user_email(register: Register, name: str) -> str:
+    """The e-mail address of `name` (themselves, or a teamleider)."""
+    with register.read() as session:
+        return _own_or_managed(register, session, name).email
+
+
+def set_email(register: Register, name: str, address: str) -> str:
+    """Set where `name`'s weekly digest is mailed; a person sets their own, a teamleider
+    anyone's. Empty clears it (no mail). Returns the address as stored."""
+    _may_change(register, name)
+    try:
+        cleaned = clean_email(address)
+    except FieldError as error:
+        raise ValidationError(str(error), "email") from None
+    return _set_contact(register, name, "email", cleaned, "e-mailadres")
+
+
+def _set_contact(register: Register, name: str, field: str, value: str, words: str) -> str:
+    """`value` as `name`'s `field`, logged (saying what changed, never the value)."""
     with register.write() as session:
         user = _own_or_managed(register, session, name)
-        if user.phone == number:
-            return number
-        user.phone = number
-        detail = "telefoonnummer gewijzigd" if number else "telefoonnummer verwijderd"
+        if getattr(user, field) == value:
+            return value
+        setattr(user, field, value)
+        detail = f"{words} gewijzigd" if value else f"{words} verwijderd"
         note(session, Event("user", "users", name, detail=detail))
-    return number
+    return value
 
 
 def _may_change(register: Register, name: str) -> None:

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "restore": "teruggezet",
     "older": "oudere stand opgemerkt",
     "mail-test": "testbericht verstuurd",
+    "digest-mail": "weekoverzicht gemaild",
 }
 OBJECT_LABELS = {
     "clients": "cliënt",
