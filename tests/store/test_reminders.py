@@ -14,6 +14,7 @@ import icalendar
 import pytest
 
 from tests import mail_server
+from tests.conftest import execute_raw
 from tests.store.conftest import TODAY
 from wijkteam_tui.domain.reminders import BEFORE, NEUTRAL_SUBJECT, RETRY
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Phase
@@ -335,3 +336,18 @@ def test_the_sender_name_with_a_sensitive_word_is_left_out(team, relay):
     run(team.register, TODAY)
     [mail] = relay.inbox.read()
     assert mail["From"] == "team@wijkteam.example"
+
+
+def test_a_text_written_past_the_program_never_reaches_a_message(team, relay):
+    """A colleague with psql on a team server writes the table itself: an unknown placeholder
+    would stop every run, a sensitive word would reach a subject. The default text goes."""
+    reminders.set_sensitive_words(team.register, ["GGZ"])
+    execute_raw(
+        team.register,
+        "INSERT INTO mail_texts (key, subject, body, version)"
+        " VALUES ('telefoon', 'GGZ {client}', 'Beste {lid}, {plan}', 1)",
+    )
+    report = run(team.register, TODAY)
+    assert len(report.sent) == 1
+    [mail] = relay.inbox.read()
+    assert mail["Subject"] == "Bellen met Kees: maandag 23 november"

@@ -339,8 +339,20 @@ def wording(register: Register) -> Wording:
         words = sensitive_words(settings.sensitive_words) if settings else []
         team = session.get(TeamSettings, 1)
         assert team is not None
-    texts = {key: own.get(key) or default_text(key) for key in TEXT_KEYS}
+    texts = {key: _usable(own.get(key), key, words) for key in TEXT_KEYS}
     return Wording(texts, words, team.register_id)
+
+
+def _usable(text: Text | None, key: str, words: list[str]) -> Text:
+    """The team's own text when it passes the checks set_text makes, else the default: a row
+    written past the program (psql on a team server) with an unknown placeholder or a
+    sensitive word never reaches a message, nor stops the run."""
+    if text is None:
+        return default_text(key)
+    try:
+        return check_text(text, words)
+    except TextError:
+        return default_text(key)
 
 
 def set_text(register: Register, key: str, text: Text | None) -> None:
