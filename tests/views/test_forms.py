@@ -370,6 +370,38 @@ async def test_e_on_the_netwerk_tab_changes_the_chosen_member_and_old_consent_is
         assert fenna.version == 2
 
 
+async def test_consent_to_be_reminded_needs_an_address_and_m_withdraws_it(register):
+    client = create_client(register, ClientInput("Kees Bakker", TODAY), TODAY)
+    add_member(register, client.id, MemberInput("Fenna Bakker", MemberKind.INFORMAL), TODAY)
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _client_file(pilot, client.id)
+        await pilot.press("2", "e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MemberForm)
+        form.query_one("#remind_by_mail", Select).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "alleen met een e-mailadres" in _message(app, "email")
+        form.query_one("#email", Input).value = "fenna@example.nl"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        await until(pilot, lambda: "mail" in _screen_text(app), "the consent in the list")
+        with register.read() as session:
+            fenna = session.scalars(select(NetworkMember)).one()
+            assert (fenna.remind_by_mail, fenna.remind_consent_on) == (True, TODAY)
+        await pilot.press("m")
+        await settle(pilot)
+        await until(pilot, lambda: "Fenna Bakker      —      nee" in _screen_text(app), "withdrawn")
+    with register.read() as session:
+        fenna = session.scalars(select(NetworkMember)).one()
+        assert (fenna.remind_by_mail, fenna.remind_consent_on) == (False, None)
+        assert fenna.email == "fenna@example.nl"
+
+
 # --- the agreement form -------------------------------------------------------------------------
 
 
