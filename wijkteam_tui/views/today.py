@@ -20,6 +20,7 @@ from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.reminders import RemindersScreen
 from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.tables import place_kept
 from wijkteam_tui.views.team import TeamScreen
@@ -337,9 +338,6 @@ class TodayScreen(WijkteamScreen[None]):
         self.app.push_screen(TeamScreen())
 
     def action_reminders(self) -> None:
-        # Lazy: the mail's code only for this screen.
-        from wijkteam_tui.views.reminders import RemindersScreen
-
         self.app.push_screen(RemindersScreen())
 
     def action_social_map(self) -> None:
