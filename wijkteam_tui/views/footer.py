@@ -25,8 +25,9 @@ DUTCH = {"Dismiss menu": "Menu sluiten"}
 #: Keys shown only when there is room: lock and quit work on every screen, and Help and the
 #: palette name them (so does Esc, back to the screen before, which is also left off then);
 #: Vandaag's Mail (the reminders to the network) would push Help off an 80-column bar, and the
-#: Netwerk tab's Geen mail would push Delen off; both are in Help and the palette too (and the
-#: member's line in full names `m`).
+#: Netwerk tab's Geen mail (last of the file's keys, so that wider it pushes none of them off)
+#: would push Delen off; both are in Help and the palette too (and the member's line in full
+#: names `m`).
 WIDE_ONLY = frozenset({"lock", "quit", "today.reminders", "file.stop_reminding"})
 
 

@@ -93,13 +93,6 @@ class ClientFileScreen(WijkteamScreen[None]):
             tooltip="Gekozen afspraak beëindigen, of de betrokkenheid van het gekozen netwerklid",
         ),
         Binding(
-            "m",
-            "stop_reminding",
-            "Geen mail",
-            id="file.stop_reminding",
-            tooltip="Het gekozen netwerklid krijgt geen herinneringen per mail meer",
-        ),
-        Binding(
             "d",
             "share",
             "Delen",
@@ -137,6 +130,13 @@ class ClientFileScreen(WijkteamScreen[None]):
             id="file.erase",
             tooltip="Cliënt voorgoed wissen op verzoek (AVG art. 17; teamleider)",
             show=False,
+        ),
+        Binding(
+            "m",
+            "stop_reminding",
+            "Geen mail",
+            id="file.stop_reminding",
+            tooltip="Het gekozen netwerklid krijgt geen herinneringen per mail meer",
         ),
         Binding("ctrl+up", "move_signal(-1)", "Regel omhoog", id="file.plan.up", show=False),
         Binding("ctrl+down", "move_signal(1)", "Regel omlaag", id="file.plan.down", show=False),
