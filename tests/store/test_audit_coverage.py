@@ -27,6 +27,7 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.store import erasure, records, services, sharing, sweep, users
 from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.cover import absences
 from wijkteam_tui.store.mail import config, reminders
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.read import edit, team
@@ -58,13 +59,14 @@ LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
-    team, edit, records, sharing, erasure, users, intake, config, reminders,
+    team, edit, records, sharing, erasure, users, intake, config, reminders, absences,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
 #: transaction (they take its session), or write what holds no one's data.
 NOT_LOGGED_SERVICES = {
     # reads
+    "absences.absences",
     "reminders.due_reminders",
     "reminders.wording",
     "reminders.reminders_sent",
@@ -371,6 +373,15 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         users.set_phone(register, "cem", "06-12345678")
         return "users", "cem"
 
+    def add_absence(m: Made) -> tuple[str, str]:
+        made = absences.add_absence(register, "cem", TODAY, None, cover="anna", today=TODAY)
+        m.ids["absence"] = made
+        return "absences", str(made.id)
+
+    def end_absence(m: Made) -> tuple[str, str]:
+        absences.end_absence(register, "cem", TODAY)
+        return "absences", str(m.ids["absence"].id)
+
     def set_email(_m: Made) -> tuple[str, str]:
         users.set_email(register, "cem", "cem@example.nl")
         return "users", "cem"
@@ -392,7 +403,8 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,
         update_team_settings, set_mail, set_text, set_sensitive_words, claim, record,
         interrupted, record_export, extend_retention, erase_client,
-        import_caseload, add_user, set_phone, set_email, reset_passphrase, deactivate_user,
+        import_caseload, add_user, set_phone, set_email, add_absence, end_absence,
+        reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

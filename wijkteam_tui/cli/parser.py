@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wijkteam_tui import __version__
+from wijkteam_tui.cli.absence import add_absence_commands
 from wijkteam_tui.cli.caseload import cmd_export_team, cmd_import
 from wijkteam_tui.cli.demo import DEMO_CLIENTS, cmd_demo
 from wijkteam_tui.cli.dutch_argparse import Parser
@@ -400,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     copy.set_defaults(handler=cmd_db_copy)
     _add_audit_commands(commands, common)
     add_mail_commands(commands, common)
+    add_absence_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser
 

@@ -438,9 +438,10 @@ class SignOffRequest(Versioned, Base):
     decision_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-# The history tables, the audit log's and the mail's own tables are kept beside them
-# (store/history.py, store/audit/, store/mail/); imported here so that Base's metadata holds
-# every table once this module has been imported.
+# The history tables, the audit log's, the mail's and the absences' own tables are kept beside
+# them (store/history.py, store/audit/, store/mail/, store/cover/); imported here so that Base's
+# metadata holds every table once this module has been imported.
 from wijkteam_tui.store import history as history_models  # noqa: E402, F401
 from wijkteam_tui.store.audit import models as audit_models  # noqa: E402, F401
+from wijkteam_tui.store.cover import models as cover_models  # noqa: E402, F401
 from wijkteam_tui.store.mail import models as mail_models  # noqa: E402, F401

@@ -292,6 +292,10 @@ class TodayList:
     sign_offs: list[SignOffItem] = field(default_factory=list)
     #: This user's requests that were refused and whose client they have not opened since.
     refusals: list[RefusalItem] = field(default_factory=list)
+    #: Clients in the lists of a colleague this user covers while they are away: client id →
+    #: that colleague's name; and each such colleague as "voor Bram (afwezig t/m …)".
+    covered: dict[int, str] = field(default_factory=dict)
+    covering: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,8 @@ SECTIONS = (
 SIGN_OFF_COLUMNS = (("Sinds", 10), ("Cliënt", 22), ("Aangevraagd door", 20), ("Reden", 60))
 #: (option id, cells) of one line in a list.
 Row = tuple[str, tuple[Text | str, ...]]
+#: Before a client of a colleague this person covers while they are away.
+COVERED = "↪ "
 WIDTHS = {section_id: tuple(w for _, w in columns) for section_id, _, columns in SECTIONS}
 WIDTHS["sign-offs"] = tuple(w for _, w in SIGN_OFF_COLUMNS)
 
@@ -105,6 +107,8 @@ class TodayScreen(WijkteamScreen[None]):
         self.set_class(wide, "-wide")
         self.set_class(not wide, "-narrow")
         yield TopBar()
+        # Whom this person covers while they are away (hidden when nobody).
+        yield Static("", id="cover-note")
         with Container(id="sections"):
             for section_id, title, columns in SECTIONS:
                 with Vertical(classes="section", id=f"section-{section_id}"):
@@ -164,6 +168,13 @@ class TodayScreen(WijkteamScreen[None]):
             self._rows[key] = RowTarget(client_id, name, due)
             return key
 
+        def client(client_id: int, name: str) -> str | Text:
+            """The client's name; of a colleague this person covers, COVERED before it (a sign
+            that a narrow column does not cut off, said in words in the note above)."""
+            if client_id not in data.covered:
+                return name
+            return Text.assemble((COVERED, "bold"), literal(name))
+
         overdue: list[Row] = []
         for item in data.overdue:
             key = target(
@@ -173,7 +184,12 @@ class TodayScreen(WijkteamScreen[None]):
                 item,
             )
             late = Text(f"{item.days_overdue:>4}", style="bold red")
-            overdue.append((key, (late, item.client_name, item.channel.label, item.who)))
+            overdue.append(
+                (
+                    key,
+                    (late, client(item.client_id, item.client_name), item.channel.label, item.who),
+                )
+            )
         soon: list[Row] = []
         for item in data.due_soon:
             key = target(
@@ -183,7 +199,12 @@ class TodayScreen(WijkteamScreen[None]):
                 item,
             )
             when = soon_text(item.next_due, today)
-            soon.append((key, (when, item.client_name, item.channel.label, item.who)))
+            soon.append(
+                (
+                    key,
+                    (when, client(item.client_id, item.client_name), item.channel.label, item.who),
+                )
+            )
         # A refused request of this person stands first among the alerts until they open the
         # client; it is also told once as a message.
         self.wijkteam.tell_refusals(data.refusals)
@@ -213,20 +234,24 @@ class TodayScreen(WijkteamScreen[None]):
                     alert.client_id,
                     alert.client_name,
                 ),
-                (short_day(alert.raised_on), alert.client_name, alert.reason),
+                (
+                    short_day(alert.raised_on),
+                    client(alert.client_id, alert.client_name),
+                    alert.reason,
+                ),
             )
             for alert in data.alerts
         ]
         silent: list[Row] = [
             (
-                target(row_key("c", client.client_id), client.client_id, client.client_name),
+                target(row_key("c", item.client_id), item.client_id, item.client_name),
                 (
-                    Text(f"{client.days_without_contact:>4}", style="bold yellow"),
-                    client.client_name,
-                    day(client.last_contact_on),
+                    Text(f"{item.days_without_contact:>4}", style="bold yellow"),
+                    client(item.client_id, item.client_name),
+                    day(item.last_contact_on),
                 ),
             )
-            for client in data.out_of_view
+            for item in data.out_of_view
         ]
         requests: list[Row] = [
             (
@@ -238,6 +263,16 @@ class TodayScreen(WijkteamScreen[None]):
             for item in data.sign_offs
         ]
         rows = {"overdue": overdue, "soon": soon, "alerts": alerts, "out-of-view": silent}
+        note = self.query_one("#cover-note", Static)
+        note.display = bool(data.covering)
+        covering = "; ".join(data.covering)
+        note.update(
+            literal(
+                f"{COVERED}U neemt waar {covering}; die cliënten staan met {COVERED}in de lijsten."
+            )
+            if covering
+            else ""
+        )
         for section_id, title, _ in SECTIONS:
             self.query_one(f"#title-{section_id}", Label).update(
                 f"{title} ({len(rows[section_id])})"

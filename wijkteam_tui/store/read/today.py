@@ -33,6 +33,7 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     silent_days,
 )
+from wijkteam_tui.store.cover.current import Covering, covering
 from wijkteam_tui.store.due import grace_days, not_snoozed, silent_past
 from wijkteam_tui.store.models import (
     Client,
@@ -50,6 +51,7 @@ from wijkteam_tui.store.read.common import (
     user_name,
 )
 from wijkteam_tui.store.records import (
+    AlertItem,
     DueItem,
     OutOfViewItem,
     RefusalItem,
@@ -110,7 +112,9 @@ def _due_query(condition: Any, *, team: bool) -> Any:
 due_query = _due_query
 
 _TEAM_DUE = _due_query(true(), team=True)
-_MEDEWERKER_DUE = _due_query(Client.casemanager_id == bindparam("user_id"), team=False)
+_MEDEWERKER_DUE = _due_query(
+    Client.casemanager_id.in_(bindparam("user_ids", expanding=True)), team=False
+)
 _CHANNELS = {channel.value: channel for channel in Channel}
 
 
@@ -162,22 +166,26 @@ def _team(conn: Connection) -> tuple[int, str]:
 def today_list(
     register: Register, user_id: int, today: date, *, teamleider: bool = False
 ) -> TodayList:
-    """What needs this medewerker today, for the clients they are casemanager of; for a
-    teamleider also every request for 'duurzaam in beeld' waiting for a decision."""
+    """What needs this medewerker today, for the clients they are casemanager of and those of
+    colleagues they cover while they are away; for a teamleider also every request for
+    'duurzaam in beeld' waiting for a decision."""
     with register.read_connection() as conn:
         grace, out_of_hours = _team(conn)
+        covers = covering(conn, user_id, today)
+        ids = [user_id, *(cover.user_id for cover in covers)]
         items = fetch_due(
             conn,
             _MEDEWERKER_DUE,
-            user_id=user_id,
+            user_ids=ids,
             limit=today + timedelta(days=SOON_DAYS + 1),
             today=today,
         )
         overdue_limit = overdue_cutoff(today, grace)
         overdue = [i for i in items if i.next_due < overdue_limit]
         soon = [i for i in items if i.next_due >= overdue_limit]
-        alerts = open_alerts(conn, Client.casemanager_id == user_id, today)
-        out_of_view = _out_of_view(conn, user_id, today)
+        mine = Client.casemanager_id.in_(ids)
+        alerts = open_alerts(conn, mine, today)
+        out_of_view = [item for _, item in out_of_view_rows(conn, mine, today)]
         return TodayList(
             overdue=overdue,
             due_soon=soon,
@@ -186,7 +194,33 @@ def today_list(
             out_of_hours_contact=out_of_hours,
             sign_offs=sign_offs(conn, true()) if teamleider else [],
             refusals=refusals(conn, user_id),
+            covered=_covered(conn, covers, _clients_in(items, alerts, out_of_view)),
+            covering=[cover.label() for cover in covers],
         )
+
+
+def _clients_in(
+    items: list[DueItem], alerts: list[AlertItem], out_of_view: list[OutOfViewItem]
+) -> set[int]:
+    return (
+        {i.client_id for i in items}
+        | {a.client_id for a in alerts}
+        | {o.client_id for o in out_of_view}
+    )
+
+
+def _covered(conn: Connection, covers: list[Covering], shown: set[int]) -> dict[int, str]:
+    """Client id → the absent colleague's name, for the clients in the lists whose casemanager
+    this user covers."""
+    if not covers or not shown:
+        return {}
+    labels = {cover.user_id: cover.name for cover in covers}
+    rows = conn.execute(
+        select(Client.id, Client.casemanager_id).where(
+            Client.casemanager_id.in_(list(labels)), Client.id.in_(sorted(shown))
+        )
+    ).all()
+    return {client_id: labels[casemanager] for client_id, casemanager in rows if casemanager}
 
 
 def unseen_refusals(register: Register) -> list[RefusalItem]:

@@ -1,0 +1,105 @@
+"""Absence and cover, on both backends: a teamleider records anyone's absence and a medewerker
+their own; while it lasts (its first to its last day, or until ended) the cover's Vandaag holds
+the absent colleague's overdue contacts, moments due and alerts, each marked "(voor …)"; the
+day after it ends they are gone from it. Overlaps, a cover who is away, a wrong order of days
+and someone covering themselves are refused in Dutch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.store.conftest import OPENED, TODAY
+from wijkteam_tui.domain.terms import Channel, MemberKind, Role
+from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
+from wijkteam_tui.store import services
+from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence
+from wijkteam_tui.store.read.today import today_list
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+from wijkteam_tui.store.users import add_user
+
+WEEK = timedelta(days=7)
+
+
+@pytest.fixture
+def bram_has_work(register, bram):
+    """Kees, a client of bram's, with a visit overdue since a week."""
+    kees = services.create_client(
+        register, ClientInput("Kees Bakker", OPENED, casemanager_id=bram.user.id), TODAY
+    )
+    ria = services.add_member(
+        register, kees.id, MemberInput("Ria Bakker", MemberKind.INFORMAL), TODAY
+    )
+    services.add_agreement(
+        register,
+        kees.id,
+        AgreementInput(Channel.VISIT, TODAY - 3 * WEEK, member_id=ria.id, interval_days=14),
+        TODAY,
+    )
+    return kees
+
+
+def _mine(register, user_id: int, day):
+    lists = today_list(register, user_id, day)
+    return {i.client_name for i in [*lists.overdue, *lists.due_soon]}, lists
+
+
+def test_the_cover_sees_the_absent_colleagues_work_while_it_lasts(register, bram, bram_has_work):
+    anna = register.user.id
+    assert "Kees Bakker" not in _mine(register, anna, TODAY)[0]
+    add_absence(register, "bram", TODAY, TODAY + WEEK, cover="anna", today=TODAY)
+
+    names, lists = _mine(register, anna, TODAY)
+    assert "Kees Bakker" in names
+    assert lists.covered == {bram_has_work.id: "bram"}
+    assert lists.covering == ["voor bram (afwezig t/m zo 29 nov 2026)"]
+    # Bram's own Vandaag still has it: it is his work, and he sees it on return.
+    assert "Kees Bakker" in _mine(register, bram.user.id, TODAY)[0]
+    # On the last day, still; the day after, no more.
+    assert "Kees Bakker" in _mine(register, anna, TODAY + WEEK)[0]
+    names, lists = _mine(register, anna, TODAY + WEEK + timedelta(days=1))
+    assert "Kees Bakker" not in names and lists.covering == []
+    [row] = absences(register, TODAY)
+    assert (row.name, row.cover, row.until_text()) == ("bram", "anna", "t/m zo 29 nov 2026")
+    events = [e for e in log.events(register) if e.object_type == "absences"]
+    assert [e.action for e in events] == ["create"]
+
+
+def test_back_early_ends_the_cover_that_day(register, bram, bram_has_work):
+    add_absence(register, "bram", TODAY - WEEK, None, cover="anna", today=TODAY)
+    assert "Kees Bakker" in _mine(register, register.user.id, TODAY)[0]
+    row = end_absence(bram, "bram", TODAY)  # bram says so himself
+    assert row.until_text() == "terug sinds zo 22 nov 2026"
+    assert "Kees Bakker" not in _mine(register, register.user.id, TODAY)[0]
+    with pytest.raises(ValidationError, match="bram is niet afwezig"):
+        end_absence(bram, "bram", TODAY)
+
+
+def test_a_medewerker_records_only_their_own(register, bram):
+    with pytest.raises(RoleError, match="Alleen een teamleider"):
+        add_absence(bram, "anna", TODAY, None, cover="bram", today=TODAY)
+    add_absence(bram, "bram", TODAY + WEEK, TODAY + 2 * WEEK, cover="anna", today=TODAY)
+    assert [r.name for r in absences(register, TODAY)] == ["bram"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "cover", "message"),
+    [
+        (0, -1, "anna", "De laatste dag ligt voor de eerste"),
+        (-9, -2, "anna", "al voorbij"),
+        (0, 7, "bram", "niet zijn eigen werk"),
+        (0, 7, "piet", "'piet' is geen gebruiker"),
+        (17, None, "anna", "bram is dan al afwezig"),
+        (0, 7, "cem", "cem is op zo 22 nov 2026 zelf afwezig"),
+    ],
+)
+def test_what_cannot_be_is_refused(register, bram, start, end, cover, message):  # noqa: PLR0917
+    add_user(register, "cem", Role.MEDEWERKER, passphrase="cem zijn lange wachtwoord")
+    add_absence(register, "bram", TODAY + 2 * WEEK, None, cover="anna", today=TODAY)
+    add_absence(register, "cem", TODAY - WEEK, TODAY + WEEK, cover="anna", today=TODAY)
+    last = None if end is None else TODAY + timedelta(days=end)
+    with pytest.raises((ValidationError, ConflictError), match=message):
+        add_absence(register, "bram", TODAY + timedelta(days=start), last, cover=cover, today=TODAY)
+    assert len(absences(register, TODAY)) == 2

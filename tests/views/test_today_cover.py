@@ -1,0 +1,55 @@
+"""Vandaag of a colleague who covers an absent one: the absent colleague's overdue visit is in
+the list, marked "(voor bram)", and the first list's title says whom they cover until when."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.conftest import PASSPHRASE
+from tests.views.conftest import TODAY, make_app, settle
+from tests.views.test_forms import _screen_text
+from wijkteam_tui.domain.terms import Channel, MemberKind, Role
+from wijkteam_tui.store import services
+from wijkteam_tui.store.cover.absences import add_absence
+from wijkteam_tui.store.models import User
+from wijkteam_tui.store.opening import create_register
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+from wijkteam_tui.store.users import add_user
+
+
+async def test_the_cover_sees_the_absent_colleagues_work_marked(tmp_path: Path):
+    register, _ = create_register(tmp_path / "wijk" / "register.db", "anna", PASSPHRASE)
+    try:
+        add_user(register, "bram", Role.MEDEWERKER, passphrase="bram zijn lange zin")
+        with register.read() as session:
+            bram = session.scalars(select(User.id).where(User.name == "bram")).one()
+        kees = services.create_client(
+            register, ClientInput("Kees Bakker", TODAY - timedelta(days=90), casemanager_id=bram),
+            TODAY,
+        )  # fmt: skip
+        ria = services.add_member(
+            register, kees.id, MemberInput("Ria Bakker", MemberKind.INFORMAL), TODAY
+        )
+        services.add_agreement(
+            register,
+            kees.id,
+            AgreementInput(
+                Channel.VISIT, TODAY - timedelta(days=21), member_id=ria.id, interval_days=14
+            ),
+            TODAY,
+        )
+        add_absence(register, "bram", TODAY, TODAY + timedelta(days=7), cover="anna", today=TODAY)
+        app = make_app(register.path, register=register)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            text = _screen_text(app)
+            assert (
+                "↪ U neemt waar voor bram (afwezig t/m zo 29 nov 2026); die cliënten staan met ↪"
+                " in de lijsten." in text
+            )
+            assert "↪ Kees Bakker" in text
+    finally:
+        register.close()

@@ -1,0 +1,175 @@
+"""Recording absences and reading who covers whom.
+
+A teamleider records anyone's absence, a medewerker their own: from a day, until a day or
+open-ended, and the colleague who covers meanwhile. An absence counts on a day from its first
+day to its last (`until_on`), unless it was ended earlier (`ended_on`: back that day). One
+person has one absence at a time: a second that overlaps is refused. Ending it early, or
+before it began, keeps it in the record (the Team screen and the audit log say what it was).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.errors import ConflictError, ValidationError
+from wijkteam_tui.store.cover.current import away_on
+from wijkteam_tui.store.cover.models import Absence
+from wijkteam_tui.store.models import User
+from wijkteam_tui.store.read.common import user_name
+from wijkteam_tui.store.records import Created
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.write.common import acting_user
+
+REFUSAL = "Alleen een teamleider legt de afwezigheid van een ander vast."
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceRow:
+    absence_id: int
+    user_name: str
+    name: str
+    from_on: date
+    until_on: date | None
+    cover: str
+    ended_on: date | None
+
+    def until_text(self) -> str:
+        """Until when, in words: "t/m di 15 dec 2026", "tot nader bericht", "terug sinds …"."""
+        if self.ended_on is not None:
+            return f"terug sinds {format_date(self.ended_on)}"
+        if self.until_on is None:
+            return "tot nader bericht"
+        return f"t/m {format_date(self.until_on)}"
+
+
+def _user(session: Session, name: str, what: str) -> User:
+    user = session.scalar(select(User).where(User.name == name.strip()))
+    if user is None or not user.active:
+        raise ValidationError(f"{name.strip()!r} is geen gebruiker van het register.", what)
+    return user
+
+
+def _may_record(register: Register, name: str) -> None:
+    """A person records their own absence; only a teamleider someone else's."""
+    assert register.user is not None
+    if name.strip() != register.user.name:
+        register.require_teamleider(REFUSAL)
+
+
+def add_absence(
+    register: Register,
+    name: str,
+    from_on: date,
+    until_on: date | None,
+    *,
+    cover: str | None,
+    today: date,
+) -> Created:
+    """Record that `name` is away from `from_on` (until `until_on`, or open-ended), with `cover`
+    covering their clients; refused when it overlaps one of theirs already recorded."""
+    acting = acting_user(register)
+    _may_record(register, name)
+    if until_on is not None and until_on < from_on:
+        raise ValidationError("De laatste dag ligt voor de eerste.", "until")
+    if until_on is not None and until_on < today:
+        raise ValidationError("Deze afwezigheid is al voorbij.", "until")
+    with register.write() as session:
+        away = _user(session, name, "user")
+        covering = _user(session, cover, "cover") if cover else None
+        if covering is not None and covering.id == away.id:
+            raise ValidationError("Iemand neemt niet zijn eigen werk waar.", "cover")
+        if covering is not None:
+            _not_away_throughout(session, covering, from_on, until_on)
+        overlapping = session.scalar(
+            select(Absence).where(
+                Absence.user_id == away.id,
+                or_(Absence.until_on.is_(None), Absence.until_on >= from_on),
+                or_(Absence.ended_on.is_(None), Absence.ended_on > from_on),
+                *([Absence.from_on <= until_on] if until_on is not None else []),
+            )
+        )
+        if overlapping is not None:
+            raise ConflictError(
+                f"{away.name} is dan al afwezig ({format_date(overlapping.from_on)}"
+                + (f" t/m {format_date(overlapping.until_on)}" if overlapping.until_on else "")
+                + "); pas die afwezigheid aan of beëindig haar eerst."
+            )
+        absence = Absence(
+            user_id=away.id,
+            from_on=from_on,
+            until_on=until_on,
+            cover_id=covering.id if covering else None,
+            created_by_id=acting,
+        )
+        session.add(absence)
+        session.flush()
+        return Created(absence.id, absence.version)
+
+
+def _not_away_throughout(
+    session: Session, cover: User, from_on: date, until_on: date | None
+) -> None:
+    """A cover who is away on the first day cannot cover."""
+    if session.scalar(select(Absence.id).where(Absence.user_id == cover.id, away_on(from_on))):
+        raise ValidationError(
+            f"{cover.name} is op {format_date(from_on)} zelf afwezig; kies een ander.", "cover"
+        )
+
+
+def end_absence(register: Register, name: str, today: date) -> AbsenceRow:
+    """`name` is back today: their current absence ends (or the next one, not yet begun, is
+    called off). ValidationError when they have none."""
+    acting_user(register)
+    _may_record(register, name)
+    with register.write() as session:
+        away = _user(session, name, "user")
+        absence = session.scalar(
+            select(Absence)
+            .where(
+                Absence.user_id == away.id,
+                or_(Absence.until_on.is_(None), Absence.until_on >= today),
+                Absence.ended_on.is_(None),
+            )
+            .order_by(Absence.from_on)
+        )
+        if absence is None:
+            raise ValidationError(f"{away.name} is niet afwezig.", "user")
+        absence.ended_on = max(today, absence.from_on)
+        session.flush()
+        cover = session.get(User, absence.cover_id) if absence.cover_id else None
+        return AbsenceRow(
+            absence.id, away.name, away.display_name or away.name, absence.from_on,
+            absence.until_on, (cover.display_name or cover.name) if cover else "",
+            absence.ended_on,
+        )  # fmt: skip
+
+
+def absences(register: Register, today: date) -> list[AbsenceRow]:
+    """Absences now and to come, and those that ended in the last 14 days, by first day."""
+    _Away, _Cover = aliased(User), aliased(User)
+    recent = date.fromordinal(today.toordinal() - 14)
+    with register.read_connection() as conn:
+        rows = conn.execute(
+            select(
+                Absence.id,
+                _Away.name,
+                user_name(_Away),
+                Absence.from_on,
+                Absence.until_on,
+                user_name(_Cover),
+                Absence.ended_on,
+            )
+            .join(_Away, _Away.id == Absence.user_id)
+            .outerjoin(_Cover, _Cover.id == Absence.cover_id)
+            .where(
+                or_(Absence.until_on.is_(None), Absence.until_on >= recent),
+                or_(Absence.ended_on.is_(None), Absence.ended_on >= recent),
+            )
+            .order_by(Absence.from_on, _Away.name)
+        ).all()
+    return [AbsenceRow(i, u, n, f, t, c or "", e) for i, u, n, f, t, c, e in rows]
