@@ -16,6 +16,7 @@ from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence
+from wijkteam_tui.store.read.team import absent_today
 from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.users import add_user
@@ -103,3 +104,19 @@ def test_what_cannot_be_is_refused(register, bram, start, end, cover, message): 
     with pytest.raises((ValidationError, ConflictError), match=message):
         add_absence(register, "bram", TODAY + timedelta(days=start), last, cover=cover, today=TODAY)
     assert len(absences(register, TODAY)) == 2
+
+
+def test_the_teamleider_is_told_who_is_away_uncovered_with_work_waiting(
+    register, bram, bram_has_work
+):
+    anna = register.user.id
+    add_absence(register, "bram", TODAY, None, cover=None, today=TODAY)
+    lists = today_list(register, anna, TODAY, teamleider=True)
+    assert lists.uncovered == ["bram (afwezig tot nader bericht): 1 te laat, 0 urgent"]
+    assert "Kees Bakker" not in {i.client_name for i in lists.overdue}  # nobody covers
+    [away] = absent_today(register, TODAY)
+    assert away.text() == "bram tot nader bericht (niemand neemt waar)"
+    # A medewerker is not told (nor may ask who is away).
+    assert today_list(register, bram.user.id, TODAY).uncovered == []
+    with pytest.raises(RoleError):
+        absent_today(bram, TODAY)

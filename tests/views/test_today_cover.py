@@ -1,5 +1,7 @@
 """Vandaag of a colleague who covers an absent one: the absent colleague's overdue visit is in
-the list, marked "(voor bram)", and the first list's title says whom they cover until when."""
+the list with ↪ before the client's name, and a line above the lists says whom they cover until
+when. A teamleider whose colleague is away uncovered with work waiting is told so on Vandaag, and
+the Team screen says who is away and who covers."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from textual.widgets import Static
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
@@ -20,7 +23,7 @@ from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.users import add_user
 
 
-async def test_the_cover_sees_the_absent_colleagues_work_marked(tmp_path: Path):
+def _bram_with_work(tmp_path: Path):
     register, _ = create_register(tmp_path / "wijk" / "register.db", "anna", PASSPHRASE)
     try:
         add_user(register, "bram", Role.MEDEWERKER, passphrase="bram zijn lange zin")
@@ -41,6 +44,15 @@ async def test_the_cover_sees_the_absent_colleagues_work_marked(tmp_path: Path):
             ),
             TODAY,
         )
+    except BaseException:
+        register.close()
+        raise
+    return register
+
+
+async def test_the_cover_sees_the_absent_colleagues_work_marked(tmp_path: Path):
+    register = _bram_with_work(tmp_path)
+    try:
         add_absence(register, "bram", TODAY, TODAY + timedelta(days=7), cover="anna", today=TODAY)
         app = make_app(register.path, register=register)
         async with app.run_test(size=(120, 35)) as pilot:
@@ -51,5 +63,24 @@ async def test_the_cover_sees_the_absent_colleagues_work_marked(tmp_path: Path):
                 " in de lijsten." in text
             )
             assert "↪ Kees Bakker" in text
+    finally:
+        register.close()
+
+
+async def test_the_teamleider_sees_who_is_away_and_uncovered(tmp_path: Path):
+    register = _bram_with_work(tmp_path)
+    try:
+        add_absence(register, "bram", TODAY, None, cover=None, today=TODAY)
+        app = make_app(register.path, register=register)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            text = _screen_text(app)
+            assert (
+                "Niemand neemt waar: bram (afwezig tot nader bericht): 1 te laat, 0 urgent." in text
+            )
+            await pilot.press("t")
+            await settle(pilot)
+            summary = str(app.screen.query_one("#team-summary", Static).render())
+            assert "Afwezig: bram tot nader bericht (niemand neemt waar): 1 te laat" in summary
     finally:
         register.close()

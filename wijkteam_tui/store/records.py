@@ -296,6 +296,8 @@ class TodayList:
     #: that colleague's name; and each such colleague as "voor Bram (afwezig t/m …)".
     covered: dict[int, str] = field(default_factory=dict)
     covering: list[str] = field(default_factory=list)
+    #: For a teamleider: colleagues away without a cover while their work waits.
+    uncovered: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from wijkteam_tui.store.read.edit import (
     team_settings_for_edit,
     team_thresholds,
 )
-from wijkteam_tui.store.read.team import team_detail, team_review, team_trend
+from wijkteam_tui.store.read.team import absent_today, team_detail, team_review, team_trend
 from wijkteam_tui.store.read.today import team_info
 from wijkteam_tui.store.records import AlertItem, DueItem, Reevaluation, ThresholdRow, UserItem
 from wijkteam_tui.store.review import (
@@ -55,6 +55,7 @@ from wijkteam_tui.views.team_rows import (
     TEAM_KEY,
     Loaded,
     alerts_cell,
+    away_text,
     phases_cell,
     row_key,
 )
@@ -170,6 +171,7 @@ class TeamScreen(WijkteamScreen[None]):
                 team_review(register, today, filters),
                 team_trend(register, today),
                 list_users(register),
+                absent_today(register, today),
             )
 
         # No loading indicator on the table: it would take the focus away from it. Keys typed
@@ -226,6 +228,7 @@ class TeamScreen(WijkteamScreen[None]):
             f" · {total.out_of_view} uit beeld · {total.sign_offs} wacht op aftekenen",
             f" · {total.consents_to_renew} toestemming te vragen",
             (f"   gesorteerd op {self.sort.label}", "dim"),
+            *away_text(loaded),
             no_wrap=False,
         )
         self.query_one("#team-summary", Static).update(summary)

@@ -4,10 +4,11 @@ a medewerker's row (views/team.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.store.cover.current import Away
 from wijkteam_tui.store.records import UserItem
 from wijkteam_tui.store.review import TeamReview, TeamRow, TeamTrend
 
@@ -49,6 +50,30 @@ class Loaded:
     review: TeamReview
     trend: TeamTrend
     users: list[UserItem]
+    #: Who is away today, and who covers them.
+    away: list[Away] = field(default_factory=list)
+
+
+def away_text(loaded: Loaded) -> list[str | tuple[str, str]]:
+    """Who is away today, on a line of its own; one nobody covers while their clients have
+    overdue contacts or urgent alerts in bold, with how many."""
+    if not loaded.away:
+        return []
+    rows = {row.user_id: row for row in loaded.review.rows}
+    parts: list[str | tuple[str, str]] = ["\nAfwezig: "]
+    for n, away in enumerate(loaded.away):
+        if n:
+            parts.append(" · ")
+        row = rows.get(away.user_id)
+        waiting = row is not None and (row.overdue or row.urgent_alerts)
+        if away.cover or not waiting:
+            parts.append(away.text())
+        else:
+            assert row is not None
+            parts.append(
+                (f"{away.text()}: {row.overdue} te laat, {row.urgent_alerts} urgent", "bold")
+            )
+    return parts
 
 
 def alerts_cell(row: TeamRow) -> str:

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.terms import Role
-from wijkteam_tui.store.records import DueItem
+from wijkteam_tui.store.records import DueItem, TodayList
 from wijkteam_tui.views.base import WIDE_FROM, WijkteamScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
@@ -155,6 +155,24 @@ class TodayScreen(WijkteamScreen[None]):
         sweep behind them, and they are read once more when it is done)."""
         self.action_reload()
 
+    def _show_cover(self, data: TodayList) -> None:
+        """Above the lists: whom this person covers, and for a teamleider who is away while
+        nobody covers their waiting work."""
+        note = self.query_one("#cover-note", Static)
+        lines = []
+        if data.covering:
+            covering = "; ".join(data.covering)
+            lines.append(
+                literal(f"{COVERED}U neemt waar {covering}; die cliënten staan met {COVERED}")
+                + "in de lijsten."
+            )
+        lines += [
+            Text.assemble(("Niemand neemt waar: ", "bold"), literal(who), ".")
+            for who in data.uncovered
+        ]
+        note.display = bool(lines)
+        note.update(Text("\n").join(lines))
+
     def _show(self, loaded: Day | None) -> None:
         if loaded is None:
             return
@@ -263,16 +281,7 @@ class TodayScreen(WijkteamScreen[None]):
             for item in data.sign_offs
         ]
         rows = {"overdue": overdue, "soon": soon, "alerts": alerts, "out-of-view": silent}
-        note = self.query_one("#cover-note", Static)
-        note.display = bool(data.covering)
-        covering = "; ".join(data.covering)
-        note.update(
-            literal(
-                f"{COVERED}U neemt waar {covering}; die cliënten staan met {COVERED}in de lijsten."
-            )
-            if covering
-            else ""
-        )
+        self._show_cover(data)
         for section_id, title, _ in SECTIONS:
             self.query_one(f"#title-{section_id}", Label).update(
                 f"{title} ({len(rows[section_id])})"

@@ -21,6 +21,7 @@ from wijkteam_tui.domain.schedules import SOON_DAYS, overdue_cutoff
 from wijkteam_tui.domain.team import is_urgent, latest_days, trend_weeks
 from wijkteam_tui.domain.terms import AlertStatus, Phase, Role, SignOffStatus, ThresholdRule
 from wijkteam_tui.errors import RoleError, ValidationError
+from wijkteam_tui.store.cover.current import Away, away_today
 from wijkteam_tui.store.due import grace_days, not_snoozed
 from wijkteam_tui.store.history import DailySnapshot
 from wijkteam_tui.store.models import (
@@ -390,6 +391,13 @@ def _user_named(session: Session, name: str) -> User:
     if user is None:
         raise ValidationError(f"Er is geen medewerker met de gebruikersnaam '{name}'.", "user")
     return user
+
+
+def absent_today(register: Register, today: date) -> list[Away]:
+    """Who is away today and who covers them (teamleider: the Team screen)."""
+    acting_teamleider(register, REVIEW_REFUSAL)
+    with register.read_connection() as conn:
+        return away_today(conn, today)
 
 
 def whose(register: Register, medewerker: str | None, refusal: str = OWN_ONLY) -> int | None:

@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.agreements import performer_text
+from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.schedules import SOON_DAYS, days_overdue, overdue_cutoff
+from wijkteam_tui.domain.team import is_urgent
 from wijkteam_tui.domain.terms import Channel, Phase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
     ThresholdSetting,
@@ -33,7 +35,7 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     silent_days,
 )
-from wijkteam_tui.store.cover.current import Covering, covering
+from wijkteam_tui.store.cover.current import Covering, away_today, covering
 from wijkteam_tui.store.due import grace_days, not_snoozed, silent_past
 from wijkteam_tui.store.models import (
     Client,
@@ -196,7 +198,26 @@ def today_list(
             refusals=refusals(conn, user_id),
             covered=_covered(conn, covers, _clients_in(items, alerts, out_of_view)),
             covering=[cover.label() for cover in covers],
+            uncovered=_uncovered(conn, today, overdue_limit) if teamleider else [],
         )
+
+
+def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
+    """For a teamleider: each colleague away today whom nobody covers while their clients have
+    overdue contact moments or urgent alerts, as "cem (afwezig tot nader bericht): 3 te laat,
+    1 urgent"."""
+    said = []
+    for away in away_today(conn, today):
+        if away.cover:
+            continue
+        items = fetch_due(conn, _MEDEWERKER_DUE, user_ids=[away.user_id], limit=overdue_limit,
+                          today=today)  # fmt: skip
+        theirs = Client.casemanager_id == away.user_id
+        urgent = sum(1 for alert in open_alerts(conn, theirs, today) if is_urgent(alert.rule))
+        if items or urgent:
+            until = f"t/m {format_date(away.until_on)}" if away.until_on else "tot nader bericht"
+            said.append(f"{away.name} (afwezig {until}): {len(items)} te laat, {urgent} urgent")
+    return said
 
 
 def _clients_in(
