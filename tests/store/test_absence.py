@@ -16,7 +16,7 @@ from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence
-from wijkteam_tui.store.read.team import absent_today
+from wijkteam_tui.store.read.team import absent_today, overdue_items
 from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.users import add_user
@@ -120,3 +120,11 @@ def test_the_teamleider_is_told_who_is_away_uncovered_with_work_waiting(
     assert today_list(register, bram.user.id, TODAY).uncovered == []
     with pytest.raises(RoleError):
         absent_today(bram, TODAY)
+
+
+def test_overdue_of_the_cover_counts_the_absent_colleagues_items(register, bram, bram_has_work):
+    assert [i.client_name for i in overdue_items(register, TODAY, "anna")] == []
+    add_absence(register, "bram", TODAY, TODAY, cover="anna", today=TODAY)
+    assert [i.client_name for i in overdue_items(register, TODAY, "anna")] == ["Kees Bakker"]
+    tomorrow = TODAY + timedelta(days=1)
+    assert [i.client_name for i in overdue_items(register, tomorrow, "anna")] == []
