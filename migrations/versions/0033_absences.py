@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("until_on", sa.Date(), nullable=True),
         sa.Column("cover_id", sa.Integer(), nullable=True),
         sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.Column("summary_seen_on", sa.Date(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),

@@ -11,14 +11,14 @@ from datetime import timedelta
 import pytest
 
 from tests.store.conftest import OPENED, TODAY
-from wijkteam_tui.domain.terms import Channel, MemberKind, Role
+from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Role
 from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import log
-from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence
+from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence, summary_seen
 from wijkteam_tui.store.read.team import absent_today, overdue_items
 from wijkteam_tui.store.read.today import today_list
-from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.users import add_user
 
 WEEK = timedelta(days=7)
@@ -128,3 +128,26 @@ def test_overdue_of_the_cover_counts_the_absent_colleagues_items(register, bram,
     assert [i.client_name for i in overdue_items(register, TODAY, "anna")] == ["Kees Bakker"]
     tomorrow = TODAY + timedelta(days=1)
     assert [i.client_name for i in overdue_items(register, tomorrow, "anna")] == []
+
+
+def test_back_the_person_sees_what_happened_that_day_only(register, bram, bram_has_work):
+    add_absence(register, "bram", TODAY, TODAY + WEEK, cover="anna", today=TODAY)
+    services.log_contact(
+        register,
+        ContactInput(bram_has_work.id, TODAY + timedelta(days=2), Channel.PHONE, Outcome.GOOD),
+        TODAY + timedelta(days=2),
+    )
+    back = TODAY + WEEK + timedelta(days=1)
+    assert today_list(bram, bram.user.id, TODAY + WEEK).welcome is None  # still away
+    welcome = today_list(bram, bram.user.id, back).welcome
+    assert welcome is not None
+    absence_id, text = welcome
+    assert text == (
+        "Welkom terug. Terwijl u weg was (zo 22 nov 2026 t/m zo 29 nov 2026, anna nam waar):"
+        " 1 contact vastgelegd (door anna), 1 aandachtspunt nieuw, 1 opgelost. De tijdlijn"
+        " van elke cliënt zegt wat."
+    )
+    summary_seen(bram, absence_id, back)
+    assert today_list(bram, bram.user.id, back).welcome is not None  # all that day
+    assert today_list(bram, bram.user.id, back + timedelta(days=1)).welcome is None
+    assert today_list(register, register.user.id, back).welcome is None  # not anna's

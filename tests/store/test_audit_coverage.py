@@ -67,6 +67,7 @@ MODULES: tuple[ModuleType, ...] = (
 NOT_LOGGED_SERVICES = {
     # reads
     "absences.absences",
+    "team.absent_today",
     "reminders.due_reminders",
     "reminders.wording",
     "reminders.reminders_sent",
@@ -382,6 +383,11 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         absences.end_absence(register, "cem", TODAY)
         return "absences", str(m.ids["absence"].id)
 
+    def summary_seen(_m: Made) -> tuple[str, str]:
+        made = absences.add_absence(register, "anna", TODAY, TODAY, cover=None, today=TODAY)
+        absences.summary_seen(register, made.id, TODAY + timedelta(days=1))
+        return "absences", str(made.id)
+
     def set_email(_m: Made) -> tuple[str, str]:
         users.set_email(register, "cem", "cem@example.nl")
         return "users", "cem"
@@ -404,7 +410,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         update_team_settings, set_mail, set_text, set_sensitive_words, claim, record,
         interrupted, record_export, extend_retention, erase_client,
         import_caseload, add_user, set_phone, set_email, add_absence, end_absence,
-        reset_passphrase, deactivate_user,
+        summary_seen, reset_passphrase, deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

@@ -298,6 +298,8 @@ class TodayList:
     covering: list[str] = field(default_factory=list)
     #: For a teamleider: colleagues away without a cover while their work waits.
     uncovered: list[str] = field(default_factory=list)
+    #: Back from an absence: what happened meanwhile (absence id, text), shown once.
+    welcome: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.terms import Role
+from wijkteam_tui.store.cover.absences import summary_seen
 from wijkteam_tui.store.records import DueItem, TodayList
 from wijkteam_tui.views.base import WIDE_FROM, WijkteamScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
@@ -156,8 +157,9 @@ class TodayScreen(WijkteamScreen[None]):
         self.action_reload()
 
     def _show_cover(self, data: TodayList) -> None:
-        """Above the lists: whom this person covers, and for a teamleider who is away while
-        nobody covers their waiting work."""
+        """Above the lists: back from an absence, what happened meanwhile (once: marked seen);
+        whom this person covers; and for a teamleider who is away while nobody covers their
+        waiting work."""
         note = self.query_one("#cover-note", Static)
         lines = []
         if data.covering:
@@ -170,6 +172,17 @@ class TodayScreen(WijkteamScreen[None]):
             Text.assemble(("Niemand neemt waar: ", "bold"), literal(who), ".")
             for who in data.uncovered
         ]
+        if data.welcome is not None:
+            absence_id, welcome = data.welcome
+            lines.insert(0, literal(welcome))
+            register = self.wijkteam.register
+            if register is not None:
+                today = self.wijkteam.clock()
+                self.run_store(
+                    lambda: summary_seen(register, absence_id, today),
+                    lambda _: None,
+                    group="welcome",
+                )
         note.display = bool(lines)
         note.update(Text("\n").join(lines))
 

@@ -149,6 +149,16 @@ def end_absence(register: Register, name: str, today: date) -> AbsenceRow:
         )  # fmt: skip
 
 
+def summary_seen(register: Register, absence_id: int, today: date) -> None:
+    """The person back saw the summary of their absence: it is not shown again."""
+    user = acting_user(register)
+    with register.write() as session:
+        absence = session.get(Absence, absence_id)
+        if absence is None or absence.user_id != user or absence.summary_seen_on is not None:
+            return
+        absence.summary_seen_on = today
+
+
 def absences(register: Register, today: date) -> list[AbsenceRow]:
     """Absences now and to come, and those that ended in the last 14 days, by first day."""
     _Away, _Cover = aliased(User), aliased(User)

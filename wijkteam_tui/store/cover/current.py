@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.store.cover.models import Absence
-from wijkteam_tui.store.models import User
+from wijkteam_tui.store.models import Alert, Client, ContactMoment, User
 from wijkteam_tui.store.read.common import user_name
 
 
@@ -76,3 +76,95 @@ def away_today(conn: Connection, today: date) -> list[Away]:
         .order_by(_Away.name)
     ).all()
     return [Away(u, n, t, c or "") for u, n, t, c in rows]
+
+
+#: How long after an absence its summary is still shown to the person back.
+SUMMARY_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnSummary:
+    """What happened to a person's clients while they were away, shown once on return."""
+
+    absence_id: int
+    from_on: date
+    last_day: date
+    cover: str
+    contacts: int
+    logged_by: list[str]
+    alerts_raised: int
+    alerts_resolved: int
+
+    def text(self) -> str:
+        """Said once on Vandaag: "Welkom terug. Terwijl u weg was (…): 5 contacten …"."""
+        cover = f", {self.cover} nam waar" if self.cover else ""
+        by = f" (door {', '.join(self.logged_by)})" if self.logged_by else ""
+        contacts = _counted(self.contacts, "contact", "contacten")
+        raised = _counted(self.alerts_raised, "aandachtspunt", "aandachtspunten")
+        return (
+            f"Welkom terug. Terwijl u weg was ({format_date(self.from_on)} t/m"
+            f" {format_date(self.last_day)}{cover}): {contacts} vastgelegd{by}, {raised} nieuw,"
+            f" {self.alerts_resolved} opgelost. De tijdlijn van elke cliënt zegt wat."
+        )
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def return_summary(conn: Connection, user_id: int, today: date) -> ReturnSummary | None:
+    """The summary of `user_id`'s latest absence that is over, not seen before today, and
+    ended at most SUMMARY_DAYS ago; None when there is none."""
+    _Cover = aliased(User)
+    last_day = func.coalesce(Absence.until_on, Absence.ended_on)
+    row = conn.execute(
+        select(Absence.id, Absence.from_on, Absence.until_on, Absence.ended_on, user_name(_Cover))
+        .outerjoin(_Cover, _Cover.id == Absence.cover_id)
+        .where(
+            Absence.user_id == user_id,
+            # Through the first day it was seen (Vandaag is read again and again that day).
+            or_(Absence.summary_seen_on.is_(None), Absence.summary_seen_on == today),
+            Absence.from_on < today,
+            or_(
+                and_(Absence.ended_on.is_not(None), Absence.ended_on <= today),
+                and_(Absence.until_on.is_not(None), Absence.until_on < today),
+            ),
+            last_day >= today - timedelta(days=SUMMARY_DAYS),
+        )
+        .order_by(Absence.from_on.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    absence_id, from_on, until_on, ended_on, cover = row
+    ends = [d for d in (until_on, ended_on - timedelta(days=1) if ended_on else None) if d]
+    last = max(from_on, min(ends))
+    theirs = select(Client.id).where(Client.casemanager_id == user_id).scalar_subquery()
+    within = and_(ContactMoment.occurred_on >= from_on, ContactMoment.occurred_on <= last)
+    contacts = conn.execute(
+        select(func.count()).where(ContactMoment.client_id.in_(theirs), within)
+    ).scalar_one()
+    names = sorted(
+        set(
+            conn.execute(
+                select(user_name(User))
+                .select_from(ContactMoment)
+                .join(User, User.id == ContactMoment.user_id)
+                .where(ContactMoment.client_id.in_(theirs), within, User.id != user_id)
+            ).scalars()
+        )
+    )
+    raised = conn.execute(
+        select(func.count()).where(
+            Alert.client_id.in_(theirs), Alert.raised_on >= from_on, Alert.raised_on <= last
+        )
+    ).scalar_one()
+    resolved = conn.execute(
+        select(func.count()).where(
+            Alert.client_id.in_(theirs), Alert.resolved_on >= from_on, Alert.resolved_on <= last
+        )
+    ).scalar_one()
+    return ReturnSummary(
+        absence_id, from_on, last, cover or "", int(contacts), list(names), int(raised),
+        int(resolved),
+    )  # fmt: skip

@@ -31,5 +31,7 @@ class Absence(Versioned, Base):
     #: The day they were back when it ended earlier than planned (or open-ended): away no more
     #: from this day on.
     ended_on: Mapped[date | None] = mapped_column(Date)
+    #: The day the person back saw the summary of what happened to their clients meanwhile.
+    summary_seen_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)

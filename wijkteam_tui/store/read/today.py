@@ -35,7 +35,7 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     silent_days,
 )
-from wijkteam_tui.store.cover.current import Covering, away_today, covering
+from wijkteam_tui.store.cover.current import Covering, away_today, covering, return_summary
 from wijkteam_tui.store.due import grace_days, not_snoozed, silent_past
 from wijkteam_tui.store.models import (
     Client,
@@ -199,7 +199,13 @@ def today_list(
             covered=_covered(conn, covers, _clients_in(items, alerts, out_of_view)),
             covering=[cover.label() for cover in covers],
             uncovered=_uncovered(conn, today, overdue_limit) if teamleider else [],
+            welcome=_welcome(conn, user_id, today),
         )
+
+
+def _welcome(conn: Connection, user_id: int, today: date) -> tuple[int, str] | None:
+    summary = return_summary(conn, user_id, today)
+    return None if summary is None else (summary.absence_id, summary.text())
 
 
 def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
