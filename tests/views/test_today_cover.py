@@ -9,18 +9,19 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import TODAY, make_app, settle
 from tests.views.test_forms import _screen_text
 from wijkteam_tui.domain.terms import Channel, MemberKind, Role
 from wijkteam_tui.store import services
-from wijkteam_tui.store.cover.absences import add_absence
+from wijkteam_tui.store.cover.absences import absences, add_absence
 from wijkteam_tui.store.models import User
 from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.users import add_user
+from wijkteam_tui.views.forms.absence import AbsenceForm
 
 
 def _bram_with_work(tmp_path: Path):
@@ -84,3 +85,48 @@ async def test_the_teamleider_sees_who_is_away_and_uncovered(tmp_path: Path):
             assert "Afwezig: bram tot nader bericht (niemand neemt waar): 1 te laat" in summary
     finally:
         register.close()
+
+
+async def test_absence_recorded_with_the_form_on_team_and_for_oneself(tmp_path: Path):
+    register = _bram_with_work(tmp_path)
+    try:
+        app = make_app(register.path, register=register)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            table = app.screen.query_one("#team-table", DataTable)
+            keys = [row.value for row in table.rows]
+            table.move_cursor(row=keys.index(str(_id(register, "bram"))))
+            await pilot.press("w")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, AbsenceForm)
+            form.query_one("#until_on", Input).value = "+1w"
+            form.query_one("#cover", Select).value = "anna"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, AbsenceForm)
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("w")  # on Vandaag: one's own
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, AbsenceForm)
+            assert form.title_text == "Afwezigheid van anna"
+            form.query_one("#from_on", Input).value = "+2w"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, AbsenceForm)
+        rows = [(r.name, r.cover, r.until_text()) for r in absences(register, TODAY)]
+        assert rows == [
+            ("bram", "anna", "t/m zo 29 nov 2026"),
+            ("anna", "", "tot nader bericht"),
+        ]
+    finally:
+        register.close()
+
+
+def _id(register, name: str) -> int:
+    with register.read() as session:
+        return session.scalars(select(User.id).where(User.name == name)).one()

@@ -56,6 +56,7 @@ PURPOSES: Final = {
     "alert": "aandachtspunt bevestigen oplossen",
     "reassign": "overdragen casemanager collega overdracht",
     "retention": "bewaartermijn wissen avg",
+    "absence": "afwezig verlof vakantie ziek waarneming waarnemen vervanging",
     "reminders": "herinnering mail e-mail netwerk versturen verzonden mislukt",
     "send": "versturen mail herinnering nu",
     "erase": "wissen verwijderen avg",

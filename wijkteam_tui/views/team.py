@@ -30,7 +30,14 @@ from wijkteam_tui.store.read.edit import (
 )
 from wijkteam_tui.store.read.team import absent_today, team_detail, team_review, team_trend
 from wijkteam_tui.store.read.today import team_info
-from wijkteam_tui.store.records import AlertItem, DueItem, Reevaluation, ThresholdRow, UserItem
+from wijkteam_tui.store.records import (
+    AlertItem,
+    Created,
+    DueItem,
+    Reevaluation,
+    ThresholdRow,
+    UserItem,
+)
 from wijkteam_tui.store.review import (
     ReassignResult,
     TeamFilter,
@@ -42,6 +49,7 @@ from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.caseload_import import ImportScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.absence import AbsenceForm
 from wijkteam_tui.views.forms.reassign import ReassignForm
 from wijkteam_tui.views.forms.settings import TeamSettingsForm
 from wijkteam_tui.views.forms.team_threshold import TeamThresholdForm, reevaluated_text
@@ -55,9 +63,9 @@ from wijkteam_tui.views.team_rows import (
     TEAM_KEY,
     Loaded,
     alerts_cell,
-    away_text,
     phases_cell,
     row_key,
+    summary_text,
 )
 from wijkteam_tui.views.text import columns_line, counted, fit, literal, short_day
 from wijkteam_tui.views.topbar import TopBar
@@ -98,6 +106,13 @@ class TeamScreen(WijkteamScreen[None]):
             "Importeren",
             id="team.import",
             tooltip="Een caseload uit een spreadsheet overnemen",
+        ),
+        Binding(
+            "w",
+            "absence",
+            "Afwezig",
+            id="team.absence",
+            tooltip="Afwezigheid van de gekozen medewerker vastleggen, met wie waarneemt",
         ),
         Binding("r", "reload", "Vernieuw", id="team.reload", tooltip="Opnieuw laden"),
         Binding("f", "filters", "Filter", id="team.filter", tooltip="Naar de filters"),
@@ -213,24 +228,7 @@ class TeamScreen(WijkteamScreen[None]):
         self.loaded = loaded
         self._fill_casemanagers(loaded.users, first)
         self._fill_table()
-        total = loaded.review.total
-        summary = Text.assemble(
-            ("Team: ", "bold"),
-            counted(total.clients, "cliënt", "cliënten"),
-            " · ",
-            (f"{total.overdue} te laat ", "bold" if total.overdue else ""),
-            f"(langste {counted(total.longest_overdue_days, 'dag', 'dagen')})"
-            if total.overdue
-            else "",
-            " · ",
-            f"{counted(total.open_alerts, 'aandachtspunt', 'aandachtspunten')}",
-            (f" ({total.urgent_alerts} urgent)", "bold") if total.urgent_alerts else "",
-            f" · {total.out_of_view} uit beeld · {total.sign_offs} wacht op aftekenen",
-            f" · {total.consents_to_renew} toestemming te vragen",
-            (f"   gesorteerd op {self.sort.label}", "dim"),
-            *away_text(loaded),
-            no_wrap=False,
-        )
+        summary = summary_text(loaded, self.sort.label)
         self.query_one("#team-summary", Static).update(summary)
         self._load_detail()
 
@@ -422,6 +420,15 @@ class TeamScreen(WijkteamScreen[None]):
         targets = [u for u in users if u.id != row.user_id]
         self.app.push_screen(ReassignForm(row.user_id, row.name, clients, targets), self._saved)
 
+    def action_absence(self) -> None:
+        chosen, user_id = self._chosen_user()
+        loaded = self.loaded
+        away = next((u for u in loaded.users if u.id == user_id), None) if loaded else None
+        if not chosen or away is None or loaded is None:
+            self.notify("Kies eerst een medewerker in de lijst (↑ ↓).")
+            return
+        self.app.push_screen(AbsenceForm(away, loaded.users), self._saved)
+
     def action_settings(self) -> None:
         register = self.wijkteam.register
         if register is None:
@@ -457,10 +464,13 @@ class TeamScreen(WijkteamScreen[None]):
             self.wijkteam.start_sweep()
 
     def _saved(self, saved: object) -> None:
-        """After the reassign form (a ReassignResult) or the settings form (what changed)."""
+        """After the reassign form (a ReassignResult), the absence form (Created) or the
+        settings form (what changed)."""
         if saved is None:
             return
-        if isinstance(saved, ReassignResult):
+        if isinstance(saved, Created):
+            self.notify("Afwezigheid vastgelegd.")
+        elif isinstance(saved, ReassignResult):
             self.notify(
                 f"{counted(saved.clients, 'cliënt', 'cliënten')} overgedragen,"
                 f" {counted(saved.agreements, 'afspraak', 'afspraken')} mee over."

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
+
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.cover.current import Away
 from wijkteam_tui.store.records import UserItem
 from wijkteam_tui.store.review import TeamReview, TeamRow, TeamTrend
+from wijkteam_tui.views.text import counted
 
 #: The review's columns, most telling first: at 80 columns the first six are in view.
 COLUMNS = (
@@ -52,6 +55,26 @@ class Loaded:
     users: list[UserItem]
     #: Who is away today, and who covers them.
     away: list[Away] = field(default_factory=list)
+
+
+def summary_text(loaded: Loaded, sort_label: str) -> Text:
+    """The line above the Team table: the team's figures, then who is away today."""
+    total = loaded.review.total
+    return Text.assemble(
+        ("Team: ", "bold"),
+        counted(total.clients, "cliënt", "cliënten"),
+        " · ",
+        (f"{total.overdue} te laat ", "bold" if total.overdue else ""),
+        f"(langste {counted(total.longest_overdue_days, 'dag', 'dagen')})" if total.overdue else "",
+        " · ",
+        f"{counted(total.open_alerts, 'aandachtspunt', 'aandachtspunten')}",
+        (f" ({total.urgent_alerts} urgent)", "bold") if total.urgent_alerts else "",
+        f" · {total.out_of_view} uit beeld · {total.sign_offs} wacht op aftekenen",
+        f" · {total.consents_to_renew} toestemming te vragen",
+        (f"   gesorteerd op {sort_label}", "dim"),
+        *away_text(loaded),
+        no_wrap=False,
+    )
 
 
 def away_text(loaded: Loaded) -> list[str | tuple[str, str]]:

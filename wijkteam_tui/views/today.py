@@ -14,13 +14,15 @@ from textual.widgets.option_list import Option
 
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store.cover.absences import summary_seen
-from wijkteam_tui.store.records import DueItem, TodayList
+from wijkteam_tui.store.read.edit import list_users
+from wijkteam_tui.store.records import DueItem, TodayList, UserItem
 from wijkteam_tui.views.base import WIDE_FROM, WijkteamScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
+from wijkteam_tui.views.forms.absence import AbsenceForm
 from wijkteam_tui.views.reminders import RemindersScreen
 from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.tables import place_kept
@@ -91,6 +93,14 @@ class TodayScreen(WijkteamScreen[None]):
             id="today.reminders",
             tooltip="Herinneringen per mail aan het netwerk: wat vandaag gaat, wat ging, wat"
             " mislukte",
+        ),
+        Binding(
+            "w",
+            "absence",
+            "Afwezig melden",
+            id="today.absence",
+            tooltip="Uw eigen afwezigheid vastleggen, met wie waarneemt",
+            show=False,
         ),
         Binding("tab", "app.focus_next", "Volgende lijst", show=False, id="today.next"),
     ]
@@ -393,6 +403,27 @@ class TodayScreen(WijkteamScreen[None]):
 
     def action_team(self) -> None:
         self.app.push_screen(TeamScreen())
+
+    def action_absence(self) -> None:
+        register = self.wijkteam.register
+        if register is None or register.user is None:
+            return
+        me = register.user.name
+        self.run_store(
+            lambda: list_users(register),
+            lambda users: self._absence_loaded(me, users),
+            group="form",
+            hold_keys=True,
+        )
+
+    def _absence_loaded(self, me: str, users: list[UserItem]) -> None:
+        away = next((u for u in users if u.name == me), None)
+        if away is not None:
+            self.app.push_screen(AbsenceForm(away, users), self._absence_saved)
+
+    def _absence_saved(self, saved: object) -> None:
+        if saved is not None:
+            self.notify("Afwezigheid vastgelegd.")
 
     def action_reminders(self) -> None:
         self.app.push_screen(RemindersScreen())

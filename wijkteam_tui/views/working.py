@@ -25,6 +25,7 @@ from wijkteam_tui.views import (
     today,
     users,
 )
+from wijkteam_tui.views.forms import absence as absence_form
 from wijkteam_tui.views.forms import agreement as agreement_form
 from wijkteam_tui.views.forms import alert as alert_form
 from wijkteam_tui.views.forms import client as client_form
@@ -43,6 +44,7 @@ from wijkteam_tui.views.forms import team_threshold as team_threshold_form
 from wijkteam_tui.views.forms import threshold as threshold_form
 
 __all__ = [
+    "absence_form",
     "agreement_form",
     "alert_form",
     "audit",
