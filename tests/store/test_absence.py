@@ -13,10 +13,11 @@ import pytest
 from tests.store.conftest import OPENED, TODAY
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Role
 from wijkteam_tui.errors import ConflictError, RoleError, ValidationError
+from wijkteam_tui.export.digest import digest_text
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence, summary_seen
-from wijkteam_tui.store.read.team import absent_today, overdue_items
+from wijkteam_tui.store.read.team import absent_today, digest_data, overdue_items
 from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
 from wijkteam_tui.store.users import add_user
@@ -151,3 +152,20 @@ def test_back_the_person_sees_what_happened_that_day_only(register, bram, bram_h
     assert today_list(bram, bram.user.id, back).welcome is not None  # all that day
     assert today_list(bram, bram.user.id, back + timedelta(days=1)).welcome is None
     assert today_list(register, register.user.id, back).welcome is None  # not anna's
+
+
+def test_the_digest_counts_the_absent_colleagues_figures_for_the_cover(
+    register, bram, bram_has_work
+):
+    add_absence(register, "bram", TODAY, TODAY + WEEK, cover="anna", today=TODAY)
+    digest = digest_data(register, TODAY)
+    [covered] = digest.covered
+    assert (covered.away.name, covered.figures.overdue) == ("bram", 1)
+    text = digest_text(
+        digest.review, {}, None, team_name="Wijkteam", wijk="", today=TODAY, whole_team=False,
+        covered=digest.covered,
+    )  # fmt: skip
+    anna_block = text[text.index("anna:") : text.index("bram:")]
+    assert "  neemt waar voor          bram (t/m zo 29 nov 2026): 1 te laat, 0 urgent" in anna_block
+    # Bram's own digest: no cover of his to count.
+    assert digest_data(bram, TODAY).covered == []

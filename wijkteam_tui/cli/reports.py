@@ -95,7 +95,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
         return _mail_digests(args)
     with opened(args) as register:
         day = _report_day(args, register)
-        review, trend = digest_data(register, day)
+        digest = digest_data(register, day)
+        review, trend = digest.review, digest.trend
         info = team_info(register)
         whole_team = register.user is not None and register.user.role is Role.TEAMLEIDER
     text = digest_text(
@@ -106,6 +107,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         wijk=info.wijk,
         today=day,
         whole_team=whole_team,
+        covered=digest.covered,
     )
     sys.stdout.write("\n".join(printable(line) for line in text.splitlines()) + "\n")
     return 0

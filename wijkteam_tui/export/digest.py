@@ -5,12 +5,13 @@ so that each medewerker and the teamleider know to open the register."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.team import sparkline
 from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.store.read.team import Covered
 from wijkteam_tui.store.review import TeamReview, TeamRow, TrendSeries
 
 
@@ -18,7 +19,7 @@ def _n(value: int, one: str, more: str) -> str:
     return f"{value} {one if value == 1 else more}"
 
 
-def _block(row: TeamRow, trend: TrendSeries | None) -> list[str]:
+def _block(row: TeamRow, trend: TrendSeries | None, covered: Sequence[Covered] = ()) -> list[str]:
     phases = ", ".join(
         f"{phase.label} {row.caseload[phase]}" for phase in Phase if row.caseload.get(phase)
     )
@@ -37,6 +38,13 @@ def _block(row: TeamRow, trend: TrendSeries | None) -> list[str]:
     ]
     if trend is not None:
         lines.append(f"  te laat, 12 weken        {sparkline(trend.overdue)}")
+    for cover in covered:
+        away, figures = cover.away, cover.figures
+        lines.append(
+            f"  neemt waar voor          {away.name} ({away.until_text()}):"
+            f" {figures.overdue} te laat, {figures.urgent_alerts} urgent,"
+            f" {figures.due_soon} deze week gepland"
+        )
     return lines
 
 
@@ -49,9 +57,11 @@ def digest_text(
     wijk: str,
     today: date,
     whole_team: bool,
+    covered: Sequence[Covered] = (),
 ) -> str:
     """The weekly summary: the team first (for a teamleider), then each medewerker; `trends`
-    per casemanager id (None: the clients without one)."""
+    per casemanager id (None: the clients without one); with each medewerker who covers an
+    absent colleague that colleague's figures."""
     start = today - timedelta(days=6)
     week = today.isocalendar().week
     title = f"Weekoverzicht {team_name}" + (f" ({wijk})" if wijk else "")
@@ -60,7 +70,8 @@ def digest_text(
         lines += _block(review.total, team_trend)
         lines.append("")
     for row in review.rows:
-        lines += _block(row, trends.get(row.user_id))
+        theirs = [c for c in covered if c.cover_id == row.user_id]
+        lines += _block(row, trends.get(row.user_id), theirs)
         lines.append("")
     lines += [
         "Dit overzicht noemt geen cliënten: het gaat per mail. De lijsten staan in het",

@@ -55,7 +55,8 @@ def send_digests(register: Register, day: date) -> list[DigestMail]:
         raise UsageError(
             "Er is nog geen mailserver ingesteld; een teamleider doet dat met: wijkteam mail set."
         )
-    review, trend = digest_data(register, day)
+    digest = digest_data(register, day)
+    review, trend = digest.review, digest.trend
     info = team_info(register)
     trends = {series.user_id: series for series in trend.per_user}
     week = day.isocalendar().week
@@ -76,6 +77,7 @@ def send_digests(register: Register, day: date) -> list[DigestMail]:
             text = digest_text(
                 mine, trends, trend.team if whole else None, team_name=info.name,
                 wijk=info.wijk, today=day, whole_team=whole,
+                covered=[c for c in digest.covered if whole or c.cover_id == user_id],
             )  # fmt: skip
             why = broken
             if outbox is not None and not why:

@@ -57,25 +57,34 @@ class Away:
     name: str
     until_on: date | None
     cover: str
+    cover_id: int | None = None
+
+    def until_text(self) -> str:
+        return f"t/m {format_date(self.until_on)}" if self.until_on else "tot nader bericht"
 
     def text(self) -> str:
         """As the Team screen says it: "bram t/m di 15 dec 2026 (waarneming: anna)"."""
-        until = f"t/m {format_date(self.until_on)}" if self.until_on else "tot nader bericht"
         cover = f"waarneming: {self.cover}" if self.cover else "niemand neemt waar"
-        return f"{self.name} {until} ({cover})"
+        return f"{self.name} {self.until_text()} ({cover})"
 
 
 def away_today(conn: Connection, today: date) -> list[Away]:
     """Everyone away today, by name."""
     _Away, _Cover = aliased(User), aliased(User)
     rows = conn.execute(
-        select(Absence.user_id, user_name(_Away), Absence.until_on, user_name(_Cover))
+        select(
+            Absence.user_id,
+            user_name(_Away),
+            Absence.until_on,
+            user_name(_Cover),
+            Absence.cover_id,
+        )
         .join(_Away, _Away.id == Absence.user_id)
         .outerjoin(_Cover, _Cover.id == Absence.cover_id)
         .where(away_on(today))
         .order_by(_Away.name)
     ).all()
-    return [Away(u, n, t, c or "") for u, n, t, c in rows]
+    return [Away(u, n, t, c or "", ci) for u, n, t, c, ci in rows]
 
 
 #: How long after an absence its summary is still shown to the person back.

@@ -11,6 +11,7 @@ their cost follows the number of clients, not history.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -43,7 +44,13 @@ from wijkteam_tui.store.read.today import (
 )
 from wijkteam_tui.store.records import AlertItem, DueItem
 from wijkteam_tui.store.register import Register
-from wijkteam_tui.store.review import TeamFilter, TeamReview, TeamRow, TeamTrend, TrendSeries
+from wijkteam_tui.store.review import (
+    TeamFilter,
+    TeamReview,
+    TeamRow,
+    TeamTrend,
+    TrendSeries,
+)
 from wijkteam_tui.store.write.common import acting_teamleider, acting_user
 
 REVIEW_REFUSAL = "Alleen een teamleider ziet het teamoverzicht."
@@ -426,12 +433,43 @@ def overdue_items(register: Register, today: date, medewerker: str | None = None
     return sorted(items, key=lambda item: (-item.days_overdue, item.client_name))
 
 
-def digest_data(register: Register, today: date) -> tuple[TeamReview, TeamTrend]:
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """A colleague away today, with their figures, counted for whoever covers them."""
+
+    cover_id: int
+    away: Away
+    figures: TeamRow
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    review: TeamReview
+    trend: TeamTrend
+    covered: list[Covered]
+
+
+def digest_data(register: Register, today: date) -> Digest:
     """The figures and trend of the weekly digest: every medewerker's (teamleider) or one's
-    own (medewerker)."""
+    own (medewerker); and the figures of each colleague away today, for whoever covers them
+    (a medewerker: those they cover)."""
     user_id = whose(register, None)
     review = _review(register, today, TeamFilter(casemanager_id=user_id), due_soon=True)
-    return review, _trend(register, today, 12, user_id)
+    with register.read_connection() as conn:
+        away = [
+            a
+            for a in away_today(conn, today)
+            if a.cover_id is not None and (user_id is None or a.cover_id == user_id)
+        ]
+    covered = [
+        Covered(
+            a.cover_id or 0,
+            a,
+            _review(register, today, TeamFilter(casemanager_id=a.user_id), due_soon=True).total,
+        )
+        for a in away
+    ]
+    return Digest(review, _trend(register, today, 12, user_id), covered)
 
 
 def team_detail(
