@@ -87,6 +87,8 @@ class Inbox:
     hold: threading.Event | None = None
     #: An answer to give to every message instead of taking it (a full mailbox, a filter).
     reject: str | None = None
+    #: Take the message, then hang up before answering (the client cannot know it arrived).
+    drop: bool = False
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -101,6 +103,9 @@ class Inbox:
             return self.reject
         self.messages.append(envelope.content)
         self.arrived.set()
+        if self.drop:
+            server.transport.close()
+            return "421 weg"
         if self.hold is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.hold.wait, 60)
         return "250 OK"
@@ -146,10 +151,11 @@ class MailServer:
             self.controller.stop()
 
 
-def start_relay() -> MailServer:
-    """A relay on 127.0.0.1 without TLS or login, as on the team's own host ("--plain")."""
+def start_relay(*, smtputf8: bool = True) -> MailServer:
+    """A relay on 127.0.0.1 without TLS or login, as on the team's own host ("--plain");
+    without `smtputf8` one that takes no address with letters outside ASCII."""
     inbox = Inbox()
-    controller = _Loopback(inbox, hostname="127.0.0.1", port=0)
+    controller = _Loopback(inbox, hostname="127.0.0.1", port=0, enable_SMTPUTF8=smtputf8)
     controller.start()
     return MailServer(inbox, controller)
 

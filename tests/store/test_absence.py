@@ -169,3 +169,28 @@ def test_the_digest_counts_the_absent_colleagues_figures_for_the_cover(
     assert "  neemt waar voor          bram (t/m zo 29 nov 2026): 1 te laat, 0 urgent" in anna_block
     # Bram's own digest: no cover of his to count.
     assert digest_data(bram, TODAY).covered == []
+
+
+def test_a_called_off_absence_blocks_nothing_and_says_no_welcome(register, bram, bram_has_work):
+    add_absence(register, "bram", TODAY + WEEK, TODAY + 2 * WEEK, cover="anna", today=TODAY)
+    row = end_absence(bram, "bram", TODAY)  # called off before it began
+    assert row.ended_on == TODAY + WEEK
+    # A new one overlapping the called-off days is fine.
+    add_absence(register, "bram", TODAY + timedelta(days=5), TODAY + timedelta(days=9),
+                cover="anna", today=TODAY)  # fmt: skip
+    later = TODAY + timedelta(days=10)
+    welcome = today_list(bram, bram.user.id, later).welcome
+    assert welcome is not None and "(vr 27 nov 2026 t/m di 1 dec 2026" in welcome[1]
+    summary_seen(bram, welcome[0], later)
+    # The called-off one never says "welkom terug".
+    assert today_list(bram, bram.user.id, later + timedelta(days=30)).welcome is None
+
+
+def test_a_cover_who_is_away_too_covers_nobody(register, bram, bram_has_work):
+    add_user(register, "cem", Role.MEDEWERKER, passphrase="cem zijn lange wachtwoord")
+    add_absence(register, "bram", TODAY, None, cover="cem", today=TODAY)
+    lists = today_list(register, register.user.id, TODAY, teamleider=True)
+    assert lists.uncovered == []
+    add_absence(register, "cem", TODAY, None, cover="anna", today=TODAY)
+    lists = today_list(register, register.user.id, TODAY, teamleider=True)
+    assert lists.uncovered == ["bram (afwezig tot nader bericht): 1 te laat, 0 urgent"]

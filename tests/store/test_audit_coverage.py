@@ -326,7 +326,15 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         )  # fmt: skip
 
     def claim(m: Made) -> tuple[str, str]:
-        m.ids["reminder"] = reminders.claim(register, _due(m, "vooraf"), "<1@example.nl>")
+        # Ayşe consents to be reminded of her visits (a claim checks it again).
+        version = edit.member_for_edit(register, m.member.id)[2]
+        data = replace(
+            edit.member_for_edit(register, m.member.id)[1],
+            email="ayse@example.nl",
+            remind_by_mail=True,
+        )
+        services.update_member(register, m.member.id, version, data, TODAY)
+        m.ids["reminder"] = reminders.claim(register, _due(m, "vooraf"), "<1@example.nl>", TODAY)
         return "reminders", str(m.ids["reminder"].reminder_id)
 
     def record(m: Made) -> tuple[str, str]:
@@ -334,7 +342,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         return "reminders", str(m.ids["reminder"].reminder_id)
 
     def interrupted(m: Made) -> tuple[str, str]:
-        claimed = reminders.claim(register, _due(m, "opnieuw"), "<2@example.nl>")
+        claimed = reminders.claim(register, _due(m, "opnieuw"), "<2@example.nl>", TODAY)
         later = datetime.now() + reminders.STALE_CLAIM * 2
         assert reminders.interrupted(register, later) == 1
         return "reminders", str(claimed.reminder_id)

@@ -302,7 +302,7 @@ def test_each_reminder_is_on_the_timeline_and_in_the_audit_log_without_its_text(
 def test_a_run_that_stopped_after_claiming_never_sends_it_again(team, relay):
     register = team.register
     [due] = reminders.due_reminders(register, TODAY)
-    assert reminders.claim(register, due, "<x@wijkteam.example>") is not None
+    assert reminders.claim(register, due, "<x@wijkteam.example>", TODAY) is not None
     # The process died here: maybe sent, maybe not.
     assert run(register, TODAY).sent == []
     assert relay.inbox.messages == []
@@ -351,3 +351,81 @@ def test_a_text_written_past_the_program_never_reaches_a_message(team, relay):
     assert len(report.sent) == 1
     [mail] = relay.inbox.read()
     assert mail["Subject"] == "Bellen met Kees: maandag 23 november"
+
+
+def test_a_connection_lost_while_the_message_was_under_way_never_sends_it_again(team, relay):
+    relay.inbox.drop = True  # the server takes it, then hangs up before answering
+    report = run(team.register, TODAY)
+    [(_, why)] = report.failed
+    assert "viel weg terwijl het bericht onderweg was" in why
+    with team.register.read() as session:
+        assert session.query(Reminder).one().status == "onderbroken"
+    relay.inbox.drop = False
+    assert run(team.register, TODAY).sent == []
+    assert len(relay.inbox.messages) == 1
+
+
+def test_an_address_the_server_cannot_take_fails_alone(team, relay):
+    """Without SMTPUTF8 an address with an é cannot go; the others still do."""
+    register = team.register
+    version = member_for_edit(register, team.fenna)[2]
+    data = replace(_member(register, team.fenna), email="josé@example.nl")
+    services.update_member(register, team.fenna, version, data, TODAY)
+    anton = services.add_member(
+        register,
+        team.client_id,
+        MemberInput("Anton Smit", MemberKind.INFORMAL, email="anton@example.nl",
+                    remind_by_mail=True),
+        TODAY,
+    )  # fmt: skip
+    services.add_agreement(
+        register,
+        team.client_id,
+        AgreementInput(Channel.VISIT, TODAY - timedelta(days=13), member_id=anton.id,
+                       interval_days=14),
+        TODAY,
+    )  # fmt: skip
+    plain = mail_server.start_relay(smtputf8=False)
+    try:
+        _mail_to(register, plain.port)
+        report = run(register, TODAY)
+    finally:
+        plain.stop()
+    assert [d.address for d in report.sent] == ["anton@example.nl"]
+    [(_, why)] = report.failed
+    assert "kan geen adres met letters als é of ö aan (josé@example.nl)" in why
+    # A server that takes them (SMTPUTF8) gets it the next time.
+    _mail_to(register, relay.port)
+    assert [d.address for d in run(register, TODAY).sent] == ["josé@example.nl"]
+
+
+def test_consent_withdrawn_while_a_run_is_under_way_stops_the_claim(team, relay):
+    register = team.register
+    [due] = reminders.due_reminders(register, TODAY)
+    services.stop_reminding(register, team.fenna, member_for_edit(register, team.fenna)[2])
+    assert reminders.claim(register, due, "<x@wijk.example>", TODAY) is None
+
+
+def test_after_niet_bereikt_of_someone_else_no_retry_to_the_new_member(team, relay):
+    """The agreement moved from Fenna to Anton after Fenna's failed attempt: Anton is not told
+    about an attempt that was not his."""
+    register = team.register
+    moment = TODAY - timedelta(days=1)
+    services.log_contact(
+        register,
+        ContactInput(team.client_id, moment, Channel.PHONE, Outcome.NOT_REACHED, team.call,
+                     team.fenna),
+        TODAY,
+    )  # fmt: skip
+    anton = services.add_member(
+        register,
+        team.client_id,
+        MemberInput("Anton Smit", MemberKind.INFORMAL, email="anton@example.nl",
+                    remind_by_mail=True),
+        TODAY,
+    )  # fmt: skip
+    data, version = agreement_for_edit(register, team.call)
+    services.update_agreement(
+        register, team.call, version, replace(data, member_id=anton.id), TODAY
+    )
+    assert [d.kind for d in reminders.due_reminders(register, TODAY)] == [BEFORE]

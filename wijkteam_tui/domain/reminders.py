@@ -106,11 +106,16 @@ def check_text(text: Text, sensitive: list[str]) -> Text:
         raise TextError("Het onderwerp is één regel van hoogstens 200 tekens.")
     for part in (subject, body):
         try:
-            names = [name for _, name, _, _ in string.Formatter().parse(part) if name is not None]
+            fields = [f for f in string.Formatter().parse(part) if f[1] is not None]
         except ValueError:
             raise TextError(
                 "Een { of } hoort bij een invulveld, zoals {client}; schrijf {{ voor een losse {."
             ) from None
+        if any(spec or conversion for _, _, spec, conversion in fields):
+            raise TextError(
+                "Een invulveld is alleen de naam tussen { en }, zoals {client}: zonder : of !."
+            )
+        names = [name for _, name, _, _ in fields if name is not None]
         unknown = sorted({name for name in names if name not in PLACEHOLDERS})
         if unknown:
             raise TextError(

@@ -19,7 +19,7 @@ from email.utils import formataddr, formatdate, make_msgid
 from icalendar import Calendar, Event
 
 from wijkteam_tui.domain.reminders import RETRY, fill, sensitive_in
-from wijkteam_tui.mail.smtp import AddressRefused, MailError, Outbox
+from wijkteam_tui.mail.smtp import AddressRefused, MailError, MaybeSent, Outbox
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.mail import reminders
 from wijkteam_tui.store.mail.config import MailInput, mail_config, mail_password
@@ -87,7 +87,9 @@ def calendar_entry(due: Due, register_id: str, today: date) -> str:
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add(
-        "uid", f"herinnering-{due.agreement_id}-{due.due_on.isoformat()}-{register_id}@wijkteam"
+        "uid",
+        f"herinnering-{due.kind}-{due.agreement_id}-{due.due_on.isoformat()}"
+        f"-{register_id}@wijkteam",
     )
     event.add("dtstamp", utc_now().replace(microsecond=0))
     event.add("dtstart", on)
@@ -131,12 +133,12 @@ def run(
             broken = unusable
         for due in report.due:
             mail = compose(config.settings, due, wording, today)
-            claimed = reminders.claim(register, due, str(mail["Message-ID"]))
+            claimed = reminders.claim(register, due, str(mail["Message-ID"]), today)
             if claimed is None:
                 report.taken += 1
                 continue
-            why = _send(outbox, broken, mail, due)
-            reminders.record(register, claimed, due.client_id, why)
+            why, maybe_sent = _send(outbox, broken, mail, due)
+            reminders.record(register, claimed, due.client_id, why, maybe_sent=maybe_sent)
             if why:
                 report.failed.append((due, why))
             else:
@@ -146,20 +148,25 @@ def run(
     return report
 
 
-def _send(outbox: Outbox | None, broken: MailError | None, mail: EmailMessage, due: Due) -> str:
-    """ "" when `mail` went out, else why not (Dutch)."""
+def _send(
+    outbox: Outbox | None, broken: MailError | None, mail: EmailMessage, due: Due
+) -> tuple[str, bool]:
+    """("", False) when `mail` went out, else (why not in Dutch, whether it may have gone)."""
     if outbox is None:
         assert broken is not None
-        return str(broken)
+        return str(broken), False
     if not due.filling.phone:
         return (
             "geen telefoonnummer om te noemen: zet het nummer van de casemanager"
-            " (wijkteam user phone) of van het team (teaminstellingen)"
+            " (wijkteam user phone) of van het team (teaminstellingen)",
+            False,
         )
     try:
         outbox.send(mail)
     except AddressRefused as refused:
-        return f"adres geweigerd: {refused}"
+        return f"adres geweigerd: {refused}", False
+    except MaybeSent as gone:
+        return str(gone), True
     except MailError as error:
-        return str(error)
-    return ""
+        return str(error), False
+    return "", False

@@ -27,6 +27,18 @@ class MailError(WijkteamError):
     """Mail could not be sent: the message says why, in Dutch."""
 
 
+class MaybeSent(MailError):
+    """The connection went while a message was under way: it may have arrived."""
+
+
+#: A connection that went while a message was under way.
+_GONE = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError)
+
+
+class _Interrupted(Exception):
+    """Carries a _GONE error past the translation into Dutch (which would call it failed)."""
+
+
 class AddressRefused(MailError):
     """The server refused one or more addresses; the others were accepted."""
 
@@ -101,11 +113,32 @@ class Outbox:
             raise self.broken
         assert self._server is not None, "an Outbox sends inside its with-block"
         try:
+            # An address with letters outside ASCII needs SMTPUTF8: without it this message
+            # cannot go, the next ones can.
+            self._server.ehlo_or_helo_if_needed()
+            to = str(mail["To"])
+            if not to.isascii() and not self._server.has_extn("smtputf8"):
+                raise AddressRefused(
+                    f"De mailserver {self._where} kan geen adres met letters als é of ö aan"
+                    f" ({to}); er is niets verstuurd.",
+                    {to: "geen SMTPUTF8"},
+                )
             with _translated(self.settings, self._where):
-                refused = self._server.send_message(mail)
+                try:
+                    refused = self._server.send_message(mail)
+                except _GONE as error:
+                    raise _Interrupted(error) from None
         except AddressRefused:
             self._reset()
             raise
+        except _Interrupted as error:
+            # The connection went while the message was under way: the server may have taken
+            # it (after the final dot, before its answer). Said so; never sent again.
+            self.broken = MaybeSent(
+                f"De verbinding met de mailserver {self._where} viel weg terwijl het bericht"
+                f" onderweg was ({error}); misschien is het aangekomen, daarom niet opnieuw."
+            )
+            raise self.broken from None
         except MailError as error:
             self.broken = error
             raise

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.errors import ConflictError, ValidationError
-from wijkteam_tui.store.cover.current import away_on
+from wijkteam_tui.store.cover.current import away_on, not_called_off
 from wijkteam_tui.store.cover.models import Absence
 from wijkteam_tui.store.models import User
 from wijkteam_tui.store.read.common import user_name
@@ -88,6 +88,7 @@ def add_absence(
         overlapping = session.scalar(
             select(Absence).where(
                 Absence.user_id == away.id,
+                not_called_off(),
                 or_(Absence.until_on.is_(None), Absence.until_on >= from_on),
                 or_(Absence.ended_on.is_(None), Absence.ended_on > from_on),
                 *([Absence.from_on <= until_on] if until_on is not None else []),

@@ -38,6 +38,12 @@ def away_on(day: date) -> ColumnElement[bool]:
     )
 
 
+def not_called_off() -> ColumnElement[bool]:
+    """An absence that happened, or will: not called off before its first day (ended_on on
+    or before from_on)."""
+    return or_(Absence.ended_on.is_(None), Absence.ended_on > Absence.from_on)
+
+
 def covering(conn: Connection, user_id: int, today: date) -> list[Covering]:
     """The colleagues whose clients `user_id` covers today."""
     rows = conn.execute(
@@ -121,12 +127,17 @@ def _counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def _last_day(from_on: date, until_on: date | None, ended_on: date | None) -> date:
+    """The real last day away: the planned one, or the day before they were back."""
+    ends = [d for d in (until_on, ended_on - timedelta(days=1) if ended_on else None) if d]
+    return max(from_on, min(ends)) if ends else from_on
+
+
 def return_summary(conn: Connection, user_id: int, today: date) -> ReturnSummary | None:
     """The summary of `user_id`'s latest absence that is over, not seen before today, and
     ended at most SUMMARY_DAYS ago; None when there is none."""
     _Cover = aliased(User)
-    last_day = func.coalesce(Absence.until_on, Absence.ended_on)
-    row = conn.execute(
+    rows = conn.execute(
         select(Absence.id, Absence.from_on, Absence.until_on, Absence.ended_on, user_name(_Cover))
         .outerjoin(_Cover, _Cover.id == Absence.cover_id)
         .where(
@@ -134,20 +145,24 @@ def return_summary(conn: Connection, user_id: int, today: date) -> ReturnSummary
             # Through the first day it was seen (Vandaag is read again and again that day).
             or_(Absence.summary_seen_on.is_(None), Absence.summary_seen_on == today),
             Absence.from_on < today,
+            not_called_off(),
             or_(
                 and_(Absence.ended_on.is_not(None), Absence.ended_on <= today),
                 and_(Absence.until_on.is_not(None), Absence.until_on < today),
             ),
-            last_day >= today - timedelta(days=SUMMARY_DAYS),
         )
         .order_by(Absence.from_on.desc())
-        .limit(1)
-    ).first()
-    if row is None:
+        .limit(3)
+    ).all()
+    recent = [
+        (row, _last_day(row.from_on, row.until_on, row.ended_on))
+        for row in rows
+        if _last_day(row.from_on, row.until_on, row.ended_on)
+        >= today - timedelta(days=SUMMARY_DAYS)
+    ]
+    if not recent:
         return None
-    absence_id, from_on, until_on, ended_on, cover = row
-    ends = [d for d in (until_on, ended_on - timedelta(days=1) if ended_on else None) if d]
-    last = max(from_on, min(ends))
+    (absence_id, from_on, _until, _ended, cover), last = recent[0]
     theirs = select(Client.id).where(Client.casemanager_id == user_id).scalar_subquery()
     within = and_(ContactMoment.occurred_on >= from_on, ContactMoment.occurred_on <= last)
     contacts = conn.execute(

@@ -194,6 +194,8 @@ def _retries(session: Session, today: date, casemanager: int | None) -> list[Fou
         .join(Client, Client.id == ContactAgreement.client_id)
         .where(
             ContactMoment.outcome == Outcome.NOT_REACHED,
+            # Their own attempt: not the casemanager's, nor one before the agreement moved.
+            ContactMoment.member_id == ContactAgreement.member_id,
             ContactMoment.occurred_on >= today - timedelta(days=RETRY_DAYS),
             ContactMoment.occurred_on <= today,
             ~select(later.id)
@@ -254,9 +256,24 @@ def _users(session: Session, ids: set[int | None]) -> dict[int | None, tuple[str
 # --- claiming and recording ------------------------------------------------------------------
 
 
-def claim(register: Register, due: Due, message_id: str) -> Claimed | None:
-    """Claim `due` before it is sent (committed); None when another run has it or sent it."""
+def claim(register: Register, due: Due, message_id: str, today: date) -> Claimed | None:
+    """Claim `due` before it is sent (committed); None when another run has it or sent it, or
+    when it should no longer go (consent withdrawn, the agreement ended or put aside, the file
+    closed while the run was under way)."""
     with register.write(client=due.client_id) as session:
+        still = session.scalar(
+            select(ContactAgreement.id)
+            .join(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
+            .join(Client, Client.id == ContactAgreement.client_id)
+            .where(
+                ContactAgreement.id == due.agreement_id,
+                NetworkMember.id == due.member_id,
+                NetworkMember.email == due.address,
+                *_reminded(today, None),
+            )
+        )
+        if still is None:
+            return None
         row = session.scalar(
             select(Reminder).where(
                 Reminder.agreement_id == due.agreement_id,
@@ -289,13 +306,21 @@ def claim(register: Register, due: Due, message_id: str) -> Claimed | None:
         return Claimed(row.id, row.version)
 
 
-def record(register: Register, claimed: Claimed, client_id: int, error: str = "") -> None:
-    """How a claimed reminder went: sent (no `error`) or failed with `error` (in Dutch)."""
+def record(
+    register: Register,
+    claimed: Claimed,
+    client_id: int,
+    error: str = "",
+    *,
+    maybe_sent: bool = False,
+) -> None:
+    """How a claimed reminder went: sent (no `error`), failed with `error` (in Dutch; tried
+    again), or with `maybe_sent` interrupted after the server may have taken it (never again)."""
     with register.write(client=client_id) as session:
         row = session.get(Reminder, claimed.reminder_id)
         if row is None:
             return  # the client was erased meanwhile
-        row.status = FAILED if error else SENT
+        row.status = INTERRUPTED if maybe_sent else FAILED if error else SENT
         row.error = error
         row.sent_at = None if error else utc_now()
 

@@ -24,7 +24,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.agreements import performer_text
-from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.domain.schedules import SOON_DAYS, days_overdue, overdue_cutoff
 from wijkteam_tui.domain.team import is_urgent
 from wijkteam_tui.domain.terms import Channel, Phase, ThresholdRule
@@ -213,16 +212,19 @@ def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
     overdue contact moments or urgent alerts, as "cem (afwezig tot nader bericht): 3 te laat,
     1 urgent"."""
     said = []
-    for away in away_today(conn, today):
-        if away.cover:
-            continue
+    everyone = away_today(conn, today)
+    gone = {away.user_id for away in everyone}
+    for away in everyone:
+        if away.cover and away.cover_id not in gone:
+            continue  # covered (a cover who is away too covers nobody)
         items = fetch_due(conn, _MEDEWERKER_DUE, user_ids=[away.user_id], limit=overdue_limit,
                           today=today)  # fmt: skip
         theirs = Client.casemanager_id == away.user_id
         urgent = sum(1 for alert in open_alerts(conn, theirs, today) if is_urgent(alert.rule))
         if items or urgent:
-            until = f"t/m {format_date(away.until_on)}" if away.until_on else "tot nader bericht"
-            said.append(f"{away.name} (afwezig {until}): {len(items)} te laat, {urgent} urgent")
+            said.append(
+                f"{away.name} (afwezig {away.until_text()}): {len(items)} te laat, {urgent} urgent"
+            )
     return said
 
 
