@@ -17,10 +17,11 @@ from tests import mail_server
 from tests.conftest import execute_raw
 from tests.store.conftest import TODAY
 from wijkteam_tui.domain.reminders import BEFORE, NEUTRAL_SUBJECT, RETRY
-from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Phase
+from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Phase, Role
 from wijkteam_tui.mail.remind import run
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import log
+from wijkteam_tui.store.cover.absences import add_absence
 from wijkteam_tui.store.mail import reminders
 from wijkteam_tui.store.mail.config import MailInput, set_mail
 from wijkteam_tui.store.mail.models import Reminder
@@ -28,7 +29,7 @@ from wijkteam_tui.store.models import ContactAgreement
 from wijkteam_tui.store.read.client_file import client_timeline
 from wijkteam_tui.store.read.edit import agreement_for_edit, member_for_edit
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
-from wijkteam_tui.store.users import set_phone
+from wijkteam_tui.store.users import add_user, set_phone
 
 OPENED = TODAY - timedelta(days=30)
 
@@ -429,3 +430,13 @@ def test_after_niet_bereikt_of_someone_else_no_retry_to_the_new_member(team, rel
         register, team.call, version, replace(data, member_id=anton.id), TODAY
     )
     assert [d.kind for d in reminders.due_reminders(register, TODAY)] == [BEFORE]
+
+
+def test_while_the_casemanager_is_away_the_message_names_who_covers(team, relay):
+    register = team.register
+    add_user(register, "bram", Role.MEDEWERKER, passphrase="bram zijn lange wachtwoord")
+    set_phone(register, "bram", "0622223333")
+    add_absence(register, "anna", TODAY, None, cover="bram", today=TODAY)
+    run(register, TODAY)
+    [mail] = relay.inbox.read()
+    assert "Bel dan gerust bram (0622223333)." in mail.get_body(("plain",)).get_content()

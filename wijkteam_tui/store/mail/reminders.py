@@ -37,6 +37,7 @@ from wijkteam_tui.domain.reminders import (
 from wijkteam_tui.domain.terms import Channel, Outcome, Phase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.cover.current import away_today
 from wijkteam_tui.store.mail.config import REFUSAL
 from wijkteam_tui.store.mail.models import MailSettings, MailText, Reminder
 from wijkteam_tui.store.models import (
@@ -94,13 +95,19 @@ def due_reminders(register: Register, today: date, *, casemanager: int | None = 
         if not found:
             return []
         done = _done(session, found)
-        users = _users(session, {row.casemanager_id for row, _ in found})
+        # A casemanager away today: the message names whoever covers them.
+        covers = {
+            away.user_id: away.cover_id
+            for away in away_today(session.connection(), today)
+            if away.cover_id is not None
+        }
+        users = _users(session, {row.casemanager_id for row, _ in found} | set(covers.values()))
     due = []
     for row, (kind, due_on, attempt_on) in found:
         earlier = done.get((row.agreement_id, due_on, kind))
         if earlier is not None and earlier[0] != FAILED:
             continue
-        name, phone = users.get(row.casemanager_id, ("", ""))
+        name, phone = users.get(covers.get(row.casemanager_id, row.casemanager_id), ("", ""))
         filling = Filling(
             member_name=row.member_name,
             client_name=row.client_name,
