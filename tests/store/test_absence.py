@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.store.conftest import OPENED, TODAY
 from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Role
@@ -17,6 +18,7 @@ from wijkteam_tui.export.digest import digest_text
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit import log
 from wijkteam_tui.store.cover.absences import absences, add_absence, end_absence, summary_seen
+from wijkteam_tui.store.models import User
 from wijkteam_tui.store.read.team import absent_today, digest_data, overdue_items
 from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
@@ -194,3 +196,35 @@ def test_a_cover_who_is_away_too_covers_nobody(register, bram, bram_has_work):
     add_absence(register, "cem", TODAY, None, cover="anna", today=TODAY)
     lists = today_list(register, register.user.id, TODAY, teamleider=True)
     assert lists.uncovered == ["bram (afwezig tot nader bericht): 1 te laat, 0 urgent"]
+
+
+def test_several_covers_by_client(register, bram, bram_has_work):
+    add_user(register, "cem", Role.MEDEWERKER, passphrase="cem zijn lange wachtwoord")
+    truus = services.create_client(
+        register, ClientInput("Truus Smit", OPENED, casemanager_id=bram.user.id), TODAY
+    )
+    with pytest.raises(ValidationError, match="is geen cliënt van bram"):
+        add_absence(register, "bram", TODAY, None, cover="anna", today=TODAY,
+                    by_client={"100099": "cem"})  # fmt: skip
+    # Nobody covers bram's clients as a whole; cem covers Kees.
+    add_absence(register, "bram", TODAY, None, cover=None, today=TODAY,
+                by_client={bram_has_work.number: "cem"})  # fmt: skip
+    anna = _mine(register, register.user.id, TODAY)[1]
+    assert "Kees Bakker" not in {i.client_name for i in anna.overdue}
+    with register.read() as session:
+        cem_id = session.scalars(select(User.id).where(User.name == "cem")).one()
+    names, lists = _mine(register, cem_id, TODAY)
+    assert "Kees Bakker" in names
+    assert lists.covering == ["voor bram (afwezig tot nader bericht, 1 van zijn cliënten)"]
+    assert lists.covered == {bram_has_work.id: "bram"}
+    # Nobody covers the rest (Truus), but only Kees has work waiting, and cem has him.
+    assert today_list(register, register.user.id, TODAY, teamleider=True).uncovered == []
+    services.add_agreement(
+        register,
+        truus.id,
+        AgreementInput(Channel.PHONE, TODAY - 3 * WEEK, user_id=bram.user.id, interval_days=7),
+        TODAY,
+    )
+    assert today_list(register, register.user.id, TODAY, teamleider=True).uncovered == [
+        "bram (afwezig tot nader bericht): 1 te laat, 0 urgent"
+    ]

@@ -30,6 +30,13 @@ def add_absence_commands(commands: Any, common: argparse.ArgumentParser) -> None
     adding.add_argument("--from", dest="start", required=True, metavar="DATUM")
     adding.add_argument("--to", dest="end", metavar="DATUM", help="de laatste dag afwezig")
     adding.add_argument("--cover", metavar="NAAM", help="wie waarneemt")
+    adding.add_argument(
+        "--cover-client",
+        action="append",
+        default=[],
+        metavar="NUMMER=NAAM",
+        help="deze cliënt neemt een ander waar (te herhalen)",
+    )
     adding.set_defaults(handler=cmd_absence_add)
     listing = absence_commands.add_parser(
         "list", help="wie afwezig is of wordt", description="wie afwezig is of wordt",
@@ -63,13 +70,23 @@ def cmd_absence_add(args: argparse.Namespace) -> int:
     today = date.today()
     start = _day(args.start, today)
     end = _day(args.end, today) if args.end else None
+    by_client = {}
+    for given in args.cover_client:
+        number, _, colleague = given.partition("=")
+        if not number.strip() or not colleague.strip():
+            raise UsageError(f"{printable(given)}: geef CLIËNTNUMMER=NAAM, bijv. 100001=anna.")
+        by_client[number.strip()] = colleague.strip()
     with opened(args) as register:
-        add_absence(register, args.name, start, end, cover=args.cover, today=today)
+        add_absence(
+            register, args.name, start, end, cover=args.cover, today=today, by_client=by_client
+        )
     # Lazy: as above.
     from wijkteam_tui.domain.dates import format_date
 
     until = f" t/m {format_date(end)}" if end else " tot nader bericht"
     cover = f"; {printable(args.cover)} neemt waar" if args.cover else "; nog niemand neemt waar"
+    if by_client:
+        cover += f" ({len(by_client)} cliënt(en) door een ander)"
     print(f"{printable(args.name)} afwezig vanaf {format_date(start)}{until}{cover}.")
     return 0
 

@@ -73,6 +73,7 @@ OBJECT_LABELS = {
     "mail_texts": "herinneringstekst",
     "reminders": "herinnering",
     "absences": "afwezigheid",
+    "absence_covers": "waarneming per cliënt",
     "users": "gebruiker",
     "resources": "voorziening",
     "register": "register",

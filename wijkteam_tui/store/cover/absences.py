@@ -9,6 +9,7 @@ before it began, keeps it in the record (the Team screen and the audit log say w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,8 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from wijkteam_tui.domain.dates import format_date
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.cover.current import away_on, not_called_off
-from wijkteam_tui.store.cover.models import Absence
-from wijkteam_tui.store.models import User
+from wijkteam_tui.store.cover.models import Absence, AbsenceCover
+from wijkteam_tui.store.models import Client, User
 from wijkteam_tui.store.read.common import user_name
 from wijkteam_tui.store.records import Created
 from wijkteam_tui.store.register import Register
@@ -69,9 +70,11 @@ def add_absence(
     *,
     cover: str | None,
     today: date,
+    by_client: Mapping[str, str] | None = None,
 ) -> Created:
     """Record that `name` is away from `from_on` (until `until_on`, or open-ended), with `cover`
-    covering their clients; refused when it overlaps one of theirs already recorded."""
+    covering their clients, and `by_client` (client number → colleague) covering some of them
+    instead; refused when it overlaps one of theirs already recorded."""
     acting = acting_user(register)
     _may_record(register, name)
     if until_on is not None and until_on < from_on:
@@ -108,6 +111,18 @@ def add_absence(
             created_by_id=acting,
         )
         session.add(absence)
+        session.flush()
+        for number, colleague in (by_client or {}).items():
+            client = session.scalar(select(Client).where(Client.number == number.strip()))
+            if client is None or client.casemanager_id != away.id:
+                raise ValidationError(
+                    f"{number.strip()} is geen cliënt van {away.name}.", "by_client"
+                )
+            taker = _user(session, colleague, "by_client")
+            if taker.id == away.id:
+                raise ValidationError("Iemand neemt niet zijn eigen werk waar.", "by_client")
+            _not_away_throughout(session, taker, from_on, until_on)
+            session.add(AbsenceCover(absence_id=absence.id, client_id=client.id, cover_id=taker.id))
         session.flush()
         return Created(absence.id, absence.version)
 

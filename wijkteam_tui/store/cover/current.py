@@ -3,30 +3,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.dates import format_date
-from wijkteam_tui.store.cover.models import Absence
+from wijkteam_tui.store.cover.models import Absence, AbsenceCover
 from wijkteam_tui.store.models import Alert, Client, ContactMoment, User
 from wijkteam_tui.store.read.common import user_name
 
 
 @dataclass(frozen=True, slots=True)
 class Covering:
-    """A colleague whose clients this user covers today."""
+    """A colleague whose clients this user covers today: all of them but `except_clients`
+    (`clients` None), or only `clients` (several covers, by client)."""
 
     user_id: int
     name: str
     until_on: date | None
+    clients: frozenset[int] | None = None
+    except_clients: frozenset[int] = frozenset()
 
     def label(self) -> str:
         """How Vandaag marks their items: "voor Bram (afwezig t/m di 15 dec 2026)"."""
         until = f"t/m {format_date(self.until_on)}" if self.until_on else "tot nader bericht"
-        return f"voor {self.name} (afwezig {until})"
+        some = f", {len(self.clients)} van zijn cliënten" if self.clients is not None else ""
+        return f"voor {self.name} (afwezig {until}{some})"
+
+    def condition(self) -> ColumnElement[bool]:
+        """The clients this covering is for."""
+        if self.clients is not None:
+            return Client.id.in_(sorted(self.clients))
+        mine = Client.casemanager_id == self.user_id
+        if self.except_clients:
+            return and_(mine, Client.id.not_in(sorted(self.except_clients)))
+        return mine
 
 
 def away_on(day: date) -> ColumnElement[bool]:
@@ -45,14 +60,59 @@ def not_called_off() -> ColumnElement[bool]:
 
 
 def covering(conn: Connection, user_id: int, today: date) -> list[Covering]:
-    """The colleagues whose clients `user_id` covers today."""
-    rows = conn.execute(
-        select(Absence.user_id, user_name(User), Absence.until_on)
+    """The colleagues whose clients `user_id` covers today: as the absence's cover (but for
+    the clients given to someone else), or for some of their clients."""
+    whole = conn.execute(
+        select(Absence.id, Absence.user_id, user_name(User), Absence.until_on)
         .join(User, User.id == Absence.user_id)
         .where(Absence.cover_id == user_id, away_on(today))
         .order_by(User.name)
     ).all()
-    return [Covering(u, n, t) for u, n, t in rows]
+    others = _by_absence(
+        conn.execute(
+            select(AbsenceCover.absence_id, AbsenceCover.client_id).where(
+                AbsenceCover.absence_id.in_([row[0] for row in whole]),
+                AbsenceCover.cover_id != user_id,
+            )
+        ).all()
+    )
+    some = conn.execute(
+        select(Absence.id, Absence.user_id, user_name(User), Absence.until_on)
+        .join(AbsenceCover, AbsenceCover.absence_id == Absence.id)
+        .join(User, User.id == Absence.user_id)
+        .where(AbsenceCover.cover_id == user_id, Absence.cover_id.is_distinct_from(user_id))
+        .where(away_on(today))
+        .distinct()
+    ).all()
+    mine = _by_absence(
+        conn.execute(
+            select(AbsenceCover.absence_id, AbsenceCover.client_id).where(
+                AbsenceCover.absence_id.in_([row[0] for row in some]),
+                AbsenceCover.cover_id == user_id,
+            )
+        ).all()
+    )
+    found = [Covering(u, n, t, None, frozenset(others.get(a, ()))) for a, u, n, t in whole]
+    found += [Covering(u, n, t, frozenset(mine.get(a, ()))) for a, u, n, t in some]
+    return sorted(found, key=lambda c: c.name)
+
+
+def _by_absence(rows: Sequence[Any]) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for absence_id, client_id in rows:
+        grouped.setdefault(absence_id, set()).add(client_id)
+    return grouped
+
+
+def covered_elsewhere(conn: Connection, absence_user: int, today: date) -> set[int]:
+    """The clients of `absence_user`, away today, that a cover by client takes."""
+    return set(
+        conn.execute(
+            select(AbsenceCover.client_id)
+            .join(Absence, Absence.id == AbsenceCover.absence_id)
+            .where(Absence.user_id == absence_user, away_on(today))
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkteam_tui.store.clock import utc_now
@@ -35,3 +35,17 @@ class Absence(Versioned, Base):
     summary_seen_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class AbsenceCover(Base):
+    """One client of an absent colleague covered by someone else than the absence's cover."""
+
+    __tablename__ = "absence_covers"
+    __table_args__ = (UniqueConstraint("absence_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    absence_id: Mapped[int] = mapped_column(
+        ForeignKey("absences.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    cover_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -34,7 +34,13 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     silent_days,
 )
-from wijkteam_tui.store.cover.current import Covering, away_today, covering, return_summary
+from wijkteam_tui.store.cover.current import (
+    Covering,
+    away_today,
+    covered_elsewhere,
+    covering,
+    return_summary,
+)
 from wijkteam_tui.store.due import grace_days, not_snoozed, silent_past
 from wijkteam_tui.store.models import (
     Client,
@@ -173,18 +179,19 @@ def today_list(
     with register.read_connection() as conn:
         grace, out_of_hours = _team(conn)
         covers = covering(conn, user_id, today)
-        ids = [user_id, *(cover.user_id for cover in covers)]
+        mine: Any = Client.casemanager_id == user_id
+        if covers:
+            mine = or_(mine, *(cover.condition() for cover in covers))
         items = fetch_due(
             conn,
-            _MEDEWERKER_DUE,
-            user_ids=ids,
+            _due_query(mine, team=False) if covers else _MEDEWERKER_DUE,
+            **({} if covers else {"user_ids": [user_id]}),
             limit=today + timedelta(days=SOON_DAYS + 1),
             today=today,
         )
         overdue_limit = overdue_cutoff(today, grace)
         overdue = [i for i in items if i.next_due < overdue_limit]
         soon = [i for i in items if i.next_due >= overdue_limit]
-        mine = Client.casemanager_id.in_(ids)
         alerts = open_alerts(conn, mine, today)
         out_of_view = [item for _, item in out_of_view_rows(conn, mine, today)]
         return TodayList(
@@ -208,8 +215,9 @@ def _welcome(conn: Connection, user_id: int, today: date) -> tuple[int, str] | N
 
 
 def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
-    """For a teamleider: each colleague away today whom nobody covers while their clients have
-    overdue contact moments or urgent alerts, as "cem (afwezig tot nader bericht): 3 te laat,
+    """For a teamleider: each colleague away today whose clients nobody covers (no cover, or
+    one who is away too; the clients covered one by one aside) while they have overdue
+    contact moments or urgent alerts, as "cem (afwezig tot nader bericht): 3 te laat,
     1 urgent"."""
     said = []
     everyone = away_today(conn, today)
@@ -217,9 +225,11 @@ def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
     for away in everyone:
         if away.cover and away.cover_id not in gone:
             continue  # covered (a cover who is away too covers nobody)
-        items = fetch_due(conn, _MEDEWERKER_DUE, user_ids=[away.user_id], limit=overdue_limit,
-                          today=today)  # fmt: skip
-        theirs = Client.casemanager_id == away.user_id
+        theirs: Any = Client.casemanager_id == away.user_id
+        elsewhere = covered_elsewhere(conn, away.user_id, today)
+        if elsewhere:
+            theirs = and_(theirs, Client.id.not_in(sorted(elsewhere)))
+        items = fetch_due(conn, _due_query(theirs, team=False), limit=overdue_limit, today=today)
         urgent = sum(1 for alert in open_alerts(conn, theirs, today) if is_urgent(alert.rule))
         if items or urgent:
             said.append(
@@ -239,17 +249,17 @@ def _clients_in(
 
 
 def _covered(conn: Connection, covers: list[Covering], shown: set[int]) -> dict[int, str]:
-    """Client id → the absent colleague's name, for the clients in the lists whose casemanager
-    this user covers."""
+    """Client id → the absent colleague's name, for the clients in the lists that this user
+    covers (not their own)."""
     if not covers or not shown:
         return {}
-    labels = {cover.user_id: cover.name for cover in covers}
-    rows = conn.execute(
-        select(Client.id, Client.casemanager_id).where(
-            Client.casemanager_id.in_(list(labels)), Client.id.in_(sorted(shown))
-        )
-    ).all()
-    return {client_id: labels[casemanager] for client_id, casemanager in rows if casemanager}
+    found: dict[int, str] = {}
+    for cover in covers:
+        rows = conn.execute(
+            select(Client.id).where(cover.condition(), Client.id.in_(sorted(shown)))
+        ).scalars()
+        found.update((client_id, cover.name) for client_id in rows)
+    return found
 
 
 def unseen_refusals(register: Register) -> list[RefusalItem]:
