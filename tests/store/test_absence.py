@@ -117,8 +117,9 @@ def test_the_teamleider_is_told_who_is_away_uncovered_with_work_waiting(
     lists = today_list(register, anna, TODAY, teamleider=True)
     assert lists.uncovered == ["bram (afwezig tot nader bericht): 1 te laat, 0 urgent"]
     assert "Kees Bakker" not in {i.client_name for i in lists.overdue}  # nobody covers
-    [away] = absent_today(register, TODAY)
+    [away], waiting = absent_today(register, TODAY)
     assert away.text() == "bram tot nader bericht (niemand neemt waar)"
+    assert waiting == {bram.user.id: "1 te laat, 0 urgent"}
     # A medewerker is not told (nor may ask who is away).
     assert today_list(register, bram.user.id, TODAY).uncovered == []
     with pytest.raises(RoleError):
@@ -219,6 +220,7 @@ def test_several_covers_by_client(register, bram, bram_has_work):
     assert lists.covered == {bram_has_work.id: "bram"}
     # Nobody covers the rest (Truus), but only Kees has work waiting, and cem has him.
     assert today_list(register, register.user.id, TODAY, teamleider=True).uncovered == []
+    assert absent_today(register, TODAY)[1] == {}
     services.add_agreement(
         register,
         truus.id,
@@ -228,3 +230,4 @@ def test_several_covers_by_client(register, bram, bram_has_work):
     assert today_list(register, register.user.id, TODAY, teamleider=True).uncovered == [
         "bram (afwezig tot nader bericht): 1 te laat, 0 urgent"
     ]
+    assert absent_today(register, TODAY)[1] == {bram.user.id: "1 te laat, 0 urgent"}

@@ -186,7 +186,7 @@ class TeamScreen(WijkteamScreen[None]):
                 team_review(register, today, filters),
                 team_trend(register, today),
                 list_users(register),
-                absent_today(register, today),
+                *absent_today(register, today),
             )
 
         # No loading indicator on the table: it would take the focus away from it. Keys typed

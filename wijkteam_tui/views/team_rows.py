@@ -53,8 +53,10 @@ class Loaded:
     review: TeamReview
     trend: TeamTrend
     users: list[UserItem]
-    #: Who is away today, and who covers them.
+    #: Who is away today, and who covers them; of those nobody covers while their work waits,
+    #: user id → "3 te laat, 1 urgent".
     away: list[Away] = field(default_factory=list)
+    waiting: dict[int, str] = field(default_factory=dict)
 
 
 def summary_text(loaded: Loaded, sort_label: str) -> Text:
@@ -82,20 +84,12 @@ def away_text(loaded: Loaded) -> list[str | tuple[str, str]]:
     overdue contacts or urgent alerts in bold, with how many."""
     if not loaded.away:
         return []
-    rows = {row.user_id: row for row in loaded.review.rows}
     parts: list[str | tuple[str, str]] = ["\nAfwezig: "]
     for n, away in enumerate(loaded.away):
         if n:
             parts.append(" · ")
-        row = rows.get(away.user_id)
-        waiting = row is not None and (row.overdue or row.urgent_alerts)
-        if away.cover or not waiting:
-            parts.append(away.text())
-        else:
-            assert row is not None
-            parts.append(
-                (f"{away.text()}: {row.overdue} te laat, {row.urgent_alerts} urgent", "bold")
-            )
+        waiting = loaded.waiting.get(away.user_id)
+        parts.append((f"{away.text()}: {waiting}", "bold") if waiting else away.text())
     return parts
 
 

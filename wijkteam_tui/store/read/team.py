@@ -41,6 +41,7 @@ from wijkteam_tui.store.read.today import (
     out_of_view_rows,
     team_overdue,
     today_list,
+    uncovered_work,
 )
 from wijkteam_tui.store.records import AlertItem, DueItem
 from wijkteam_tui.store.register import Register
@@ -400,11 +401,17 @@ def _user_named(session: Session, name: str) -> User:
     return user
 
 
-def absent_today(register: Register, today: date) -> list[Away]:
-    """Who is away today and who covers them (teamleider: the Team screen)."""
+def absent_today(register: Register, today: date) -> tuple[list[Away], dict[int, str]]:
+    """Who is away today and who covers them (teamleider: the Team screen); and of those
+    nobody covers while their work waits, user id → "3 te laat, 1 urgent"."""
     acting_teamleider(register, REVIEW_REFUSAL)
     with register.read_connection() as conn:
-        return away_today(conn, today)
+        limit = overdue_cutoff(today, grace_days(conn))
+        waiting = {
+            away.user_id: f"{late} te laat, {urgent} urgent"
+            for away, late, urgent in uncovered_work(conn, today, limit)
+        }
+        return away_today(conn, today), waiting
 
 
 def whose(register: Register, medewerker: str | None, refusal: str = OWN_ONLY) -> int | None:

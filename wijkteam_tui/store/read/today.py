@@ -35,6 +35,7 @@ from wijkteam_tui.domain.thresholds import (
     silent_days,
 )
 from wijkteam_tui.store.cover.current import (
+    Away,
     Covering,
     away_today,
     covered_elsewhere,
@@ -215,11 +216,21 @@ def _welcome(conn: Connection, user_id: int, today: date) -> tuple[int, str] | N
 
 
 def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
-    """For a teamleider: each colleague away today whose clients nobody covers (no cover, or
-    one who is away too; the clients covered one by one aside) while they have overdue
-    contact moments or urgent alerts, as "cem (afwezig tot nader bericht): 3 te laat,
-    1 urgent"."""
-    said = []
+    """For a teamleider, as Vandaag says it: "cem (afwezig tot nader bericht): 3 te laat,
+    1 urgent" (see uncovered_work)."""
+    return [
+        f"{away.name} (afwezig {away.until_text()}): {late} te laat, {urgent} urgent"
+        for away, late, urgent in uncovered_work(conn, today, overdue_limit)
+    ]
+
+
+def uncovered_work(
+    conn: Connection, today: date, overdue_limit: date
+) -> list[tuple[Away, int, int]]:
+    """Each colleague away today whose clients nobody covers (no cover, or one who is away
+    too; the clients covered one by one aside) while they have overdue contact moments or
+    urgent alerts: (who, how many overdue, how many urgent)."""
+    found = []
     everyone = away_today(conn, today)
     gone = {away.user_id for away in everyone}
     for away in everyone:
@@ -232,10 +243,8 @@ def _uncovered(conn: Connection, today: date, overdue_limit: date) -> list[str]:
         items = fetch_due(conn, _due_query(theirs, team=False), limit=overdue_limit, today=today)
         urgent = sum(1 for alert in open_alerts(conn, theirs, today) if is_urgent(alert.rule))
         if items or urgent:
-            said.append(
-                f"{away.name} (afwezig {away.until_text()}): {len(items)} te laat, {urgent} urgent"
-            )
-    return said
+            found.append((away, len(items), urgent))
+    return found
 
 
 def _clients_in(
