@@ -57,7 +57,8 @@ LABELS = {
     "toestemming herinneren gegeven op", "remind_review_on": "herinneren opnieuw vragen op",
     "remind_days_before": "herinnering dagen vooraf", "due_on": "moment", "address": "adres",
     "attempts": "pogingen", "error": "fout", "message_id": "berichtnummer",
-    "claimed_at": "klaargezet op", "sent_at": "verzonden op",
+    "claimed_at": "klaargezet op", "sent_at": "verzonden op", "absence_id": "afwezigheid",
+    "cover_name": "waarneming door",
 }  # fmt: skip
 #: Technical columns the summary leaves to the JSON file.
 _TECHNICAL = {"id", "client_id", "version", "evaluated_on", "search_key"}
