@@ -210,6 +210,8 @@ def test_several_covers_by_client(register, bram, bram_has_work):
     # Nobody covers bram's clients as a whole; cem covers Kees.
     add_absence(register, "bram", TODAY, None, cover=None, today=TODAY,
                 by_client={bram_has_work.number: "cem"})  # fmt: skip
+    [row] = absences(register, TODAY)
+    assert row.by_client == (f"{bram_has_work.number} → cem",)
     anna = _mine(register, register.user.id, TODAY)[1]
     assert "Kees Bakker" not in {i.client_name for i in anna.overdue}
     with register.read() as session:

@@ -107,6 +107,8 @@ def cmd_absence_list(args: argparse.Namespace) -> int:
             f"  {printable(row.name):<20} vanaf {format_date(row.from_on):<15}"
             f" {row.until_text():<30} {printable(cover)}"
         )
+        if row.by_client:
+            print(f"{'':24}per cliënt: {printable(', '.join(row.by_client))}")
     return 0
 
 

@@ -38,6 +38,8 @@ class AbsenceRow:
     until_on: date | None
     cover: str
     ended_on: date | None
+    #: Covers by client: "100042 → cem".
+    by_client: tuple[str, ...] = ()
 
     def until_text(self) -> str:
         """Until when, in words: "t/m di 15 dec 2026", "tot nader bericht", "terug sinds …"."""
@@ -198,4 +200,16 @@ def absences(register: Register, today: date) -> list[AbsenceRow]:
             )
             .order_by(Absence.from_on, _Away.name)
         ).all()
-    return [AbsenceRow(i, u, n, f, t, c or "", e) for i, u, n, f, t, c, e in rows]
+        given: dict[int, list[str]] = {}
+        for absence_id, number, colleague in conn.execute(
+            select(AbsenceCover.absence_id, Client.number, user_name(_Cover))
+            .join(Client, Client.id == AbsenceCover.client_id)
+            .join(_Cover, _Cover.id == AbsenceCover.cover_id)
+            .where(AbsenceCover.absence_id.in_([row[0] for row in rows]))
+            .order_by(Client.number)
+        ):
+            given.setdefault(absence_id, []).append(f"{number} → {colleague}")
+    return [
+        AbsenceRow(i, u, n, f, t, c or "", e, tuple(given.get(i, ())))
+        for i, u, n, f, t, c, e in rows
+    ]
