@@ -1,6 +1,7 @@
 """Run the benchmarks: `python -m benchmarks [--only storage|domain|tui|team|morning|export|
-caseload|audit|freshness|remind|load] [--clients N]`; the load benchmark also takes [--backend
-postgresql|sqlite] [--people N] [--seconds S], the morning benchmark [--backend]. `--smoke` runs
+caseload|audit|freshness|remind|access|load] [--clients N]`; the load benchmark also takes
+[--backend postgresql|sqlite] [--people N] [--seconds S], the morning and access benchmarks
+[--backend]. `--smoke` runs
 every one start to end at a tiny size (benchmarks/smoke.py)."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def main() -> None:
             "audit",
             "freshness",
             "remind",
+            "access",
             "load",
         ],
         help="run one benchmark",
@@ -54,6 +56,7 @@ def main() -> None:
     compileall.compile_dir(Path(wijkteam_tui.__file__).parent, quiet=1)
     # After the environment is set: the modules read it when they run.
     from benchmarks import (
+        access,
         audit,
         caseload,
         domain,
@@ -79,6 +82,7 @@ def main() -> None:
         "audit": audit.main,
         "freshness": freshness.main,
         "remind": lambda: remind.main(clients or 20_000),
+        "access": lambda: access.main(args.backend or "sqlite", clients),
     }
     for name, benchmark in runs.items():
         if args.only in (None, name):

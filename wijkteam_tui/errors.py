@@ -117,3 +117,12 @@ def no_register(path: object) -> RegisterError:
     return RegisterError(
         f"Geen register gevonden op {path}. Maak er een met 'wijkteam init' of geef --db op."
     )
+
+
+class NotWorkingForError(RoleError):
+    """The team lets a medewerker open only the clients they work for, and this is not one:
+    opening it needs noodtoegang (a reason, for a few hours; store/cover/access.py)."""
+
+    def __init__(self, message: str, client_id: int) -> None:
+        super().__init__(message)
+        self.client_id = client_id

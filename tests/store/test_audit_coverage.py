@@ -27,9 +27,10 @@ from wijkteam_tui.domain.terms import (
 )
 from wijkteam_tui.store import erasure, records, services, sharing, sweep, users
 from wijkteam_tui.store.audit import chain, log
-from wijkteam_tui.store.cover import absences
+from wijkteam_tui.store.cover import absences, grants
 from wijkteam_tui.store.mail import config, reminders
 from wijkteam_tui.store.models import Alert, Client, User
+from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read import edit, team
 from wijkteam_tui.store.records import (
     AgreementInput,
@@ -59,7 +60,7 @@ LATER = TODAY + timedelta(days=60)
 
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
-    team, edit, records, sharing, erasure, users, intake, config, reminders, absences,
+    team, edit, records, sharing, erasure, users, intake, config, reminders, absences, grants,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
@@ -67,6 +68,8 @@ MODULES: tuple[ModuleType, ...] = (
 NOT_LOGGED_SERVICES = {
     # reads
     "absences.absences",
+    "grants.grants",
+    "grants.grant_text",
     "team.absent_today",
     "reminders.due_reminders",
     "reminders.wording",
@@ -400,6 +403,27 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         users.set_email(register, "cem", "cem@example.nl")
         return "users", "cem"
 
+    def grant_access(m: Made) -> tuple[str, str]:
+        made = grants.grant_access(
+            register, m.client.number, "cem", until_on=None, reason="overdracht", today=TODAY
+        )
+        return "access_grants", str(made.id)
+
+    def end_grant(m: Made) -> tuple[str, str]:
+        grants.end_grant(register, m.client.number, "cem", TODAY)
+        return "access_grants", ""
+
+    def open_emergency(m: Made) -> tuple[str, str]:
+        users.add_user(register, "dirk", Role.MEDEWERKER, passphrase="dirk zijn wachtwoord")
+        current, version = edit.team_settings_for_edit(register)
+        settings.update_team_settings(register, version, replace(current, access="werk"))
+        dirk = open_register(register.location, "dirk", "dirk zijn wachtwoord")
+        try:
+            grants.open_emergency(dirk, m.client.id, "De dochter belt in paniek", TODAY)
+        finally:
+            dirk.close()
+        return "emergency_access", ""
+
     def reset_passphrase(_m: Made) -> tuple[str, str]:
         users.reset_passphrase(register, "cem")
         return "users", "cem"
@@ -418,7 +442,8 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         update_team_settings, set_mail, set_text, set_sensitive_words, claim, record,
         interrupted, record_export, extend_retention, erase_client,
         import_caseload, add_user, set_phone, set_email, add_absence, end_absence,
-        summary_seen, reset_passphrase, deactivate_user,
+        summary_seen, grant_access, end_grant, open_emergency, reset_passphrase,
+        deactivate_user,
     ]  # fmt: skip
     return [(step.__name__, step) for step in steps]
 

@@ -14,7 +14,8 @@ from sqlalchemy import and_, not_, or_, select, true
 from wijkteam_tui.domain.search import search_words
 from wijkteam_tui.store.demo.generator import generate
 from wijkteam_tui.store.models import Client, NetworkMember
-from wijkteam_tui.store.read.search import _contains, search_clients
+from wijkteam_tui.store.read.common import contains as _contains
+from wijkteam_tui.store.read.search import search_clients
 
 TODAY = date(2026, 11, 22)
 

@@ -53,7 +53,7 @@ def add_absence_commands(commands: Any, common: argparse.ArgumentParser) -> None
     ending.set_defaults(handler=cmd_absence_end)
 
 
-def _day(text: str, today: date) -> date:
+def typed_day(text: str, today: date) -> date:
     # Lazy: the dates only for the command that runs.
     from wijkteam_tui.domain.dates import DateInputError, parse_date
 
@@ -68,8 +68,8 @@ def cmd_absence_add(args: argparse.Namespace) -> int:
     from wijkteam_tui.store.cover.absences import add_absence
 
     today = date.today()
-    start = _day(args.start, today)
-    end = _day(args.end, today) if args.end else None
+    start = typed_day(args.start, today)
+    end = typed_day(args.end, today) if args.end else None
     by_client = {}
     for given in args.cover_client:
         number, _, colleague = given.partition("=")

@@ -7,15 +7,18 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkteam_tui.cli.prompts import opened, printable, progress_bar
-from wijkteam_tui.errors import UsageError
+from wijkteam_tui.errors import NotWorkingForError, UsageError
+
+if TYPE_CHECKING:
+    from wijkteam_tui.store.register import Register
 
 
 def cmd_export_agreements(args: argparse.Namespace) -> int:
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.to_disk import READABLE_WARNING, export_agreements
-    from wijkteam_tui.store.sharing import client_by_number
 
     if (args.client is None) == (args.medewerker is None):
         raise UsageError("Geef een cliëntnummer of --medewerker NAAM (niet allebei).")
@@ -26,9 +29,9 @@ def cmd_export_agreements(args: argparse.Namespace) -> int:
     if args.medewerker is not None:
         return _export_clients_of(args)
     target = Path(args.output).expanduser()
-    print(f"Let op: {printable(target)} {READABLE_WARNING}", file=sys.stderr)
     with opened(args) as register:
-        client_id = client_by_number(register, args.client)
+        client_id = _opening(register, args)
+        print(f"Let op: {printable(target)} {READABLE_WARNING}", file=sys.stderr)
         done = export_agreements(
             register,
             client_id,
@@ -51,16 +54,41 @@ def _check_agreements(args: argparse.Namespace) -> int:
     """`--check`: what an export would leave out, on stderr; nothing is written or recorded."""
     # Lazy: the store and the export formats load only for the command that runs.
     from wijkteam_tui.export.to_disk import left_out
-    from wijkteam_tui.store.sharing import client_by_number
 
     if args.client is None:
         raise UsageError("--check is voor één cliënt: geef een cliëntnummer.")
     with opened(args) as register:
-        reasons = left_out(register, client_by_number(register, args.client), date.today())
+        reasons = left_out(register, _opening(register, args), date.today())
     _tell_left_out(reasons)
     said = "hierboven staat wat er niet in zou staan" if reasons else "alles kan gedeeld worden"
     print(f"Er is niets geschreven; {said}.")
     return 0
+
+
+def _opening(register: Register, args: argparse.Namespace) -> int:
+    """The id of the client asked for; with --emergency, noodtoegang to it first when the
+    team lets this medewerker open only the clients they work for and this is not one."""
+    # Lazy: the store loads only for the command that runs.
+    from wijkteam_tui.store.cover.access import require_access
+    from wijkteam_tui.store.cover.grants import open_emergency
+    from wijkteam_tui.store.sharing import client_by_number
+
+    client_id = client_by_number(register, args.client)
+    today = date.today()
+    try:
+        with register.read_connection() as conn:
+            require_access(register, conn, client_id, today)
+    except NotWorkingForError as refused:
+        if args.emergency is None:
+            raise NotWorkingForError(
+                f"{refused} Op de opdrachtregel: --emergency REDEN.", client_id
+            ) from None
+        given = open_emergency(register, client_id, args.emergency, today)
+        print(f"Noodtoegang {given.until_text()}; de teamleider ziet het.", file=sys.stderr)
+        return client_id
+    if args.emergency is not None:
+        print("U mag deze cliënt al openen: geen noodtoegang vastgelegd.", file=sys.stderr)
+    return client_id
 
 
 def _tell_left_out(reasons: list[str]) -> None:

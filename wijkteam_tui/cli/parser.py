@@ -8,6 +8,7 @@ from typing import Any
 
 from wijkteam_tui import __version__
 from wijkteam_tui.cli.absence import add_absence_commands
+from wijkteam_tui.cli.access import add_access_commands
 from wijkteam_tui.cli.caseload import cmd_export_team, cmd_import
 from wijkteam_tui.cli.demo import DEMO_CLIENTS, cmd_demo
 from wijkteam_tui.cli.dutch_argparse import Parser
@@ -190,6 +191,12 @@ def _add_team_and_export_commands(add: Any, commands: Any, common: argparse.Argu
     )
     agreements.add_argument(
         "--force", action="store_true", help="een bestaand bestand (of bestanden) vervangen"
+    )
+    agreements.add_argument(
+        "--emergency",
+        metavar="REDEN",
+        help="noodtoegang tot een cliënt waarvoor u niet werkt (als het team alleen die opent):"
+        " de reden ziet de teamleider en de cliënt",
     )
     agreements.set_defaults(handler=cmd_export_agreements)
     inzage = export_commands.add_parser(
@@ -402,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit_commands(commands, common)
     add_mail_commands(commands, common)
     add_absence_commands(commands, common)
+    add_access_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser
 

@@ -42,6 +42,13 @@ def network_search_text(member_names: Iterable[str]) -> str:
     return fold(_SEPARATOR.join(n for n in member_names if n.strip()))
 
 
+def by_name_or_number(words: Sequence[str], name: str, number: str) -> bool:
+    """Whether every word is in the client's name or number: what a search finds of a client
+    the person may not open (their address and network are not searched for them)."""
+    text = fold(f"{name}{_SEPARATOR}{number}")
+    return all(word in text for word in words)
+
+
 def matched_members(words: Sequence[str], own_text: str, member_names: Sequence[str]) -> str:
     """The network members through whom a client matched `words`: those needed for the words
     the client's own text lacks, fewest first ("" for a direct match)."""

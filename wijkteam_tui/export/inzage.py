@@ -58,7 +58,9 @@ LABELS = {
     "remind_days_before": "herinnering dagen vooraf", "due_on": "moment", "address": "adres",
     "attempts": "pogingen", "error": "fout", "message_id": "berichtnummer",
     "claimed_at": "klaargezet op", "sent_at": "verzonden op", "absence_id": "afwezigheid",
-    "cover_name": "waarneming door",
+    "cover_name": "waarneming door", "opened_at": "geopend op (UTC)",
+    "until_at": "geldig tot (UTC)", "from_on": "vanaf", "until_on": "tot en met",
+    "ended_on": "beëindigd op", "granted_by_name": "gegeven door",
 }  # fmt: skip
 #: Technical columns the summary leaves to the JSON file.
 _TECHNICAL = {"id", "client_id", "version", "evaluated_on", "search_key"}

@@ -75,6 +75,11 @@ class TeamSettings(Versioned, Base):
     retention_years_wmo: Mapped[int] = mapped_column(Integer, default=15)
     retention_years_wmo_no_provision: Mapped[int] = mapped_column(Integer, default=5)
     retention_years_youth_act: Mapped[int] = mapped_column(Integer, default=20)
+    #: What a medewerker may open: "team" every client of the team, "werk" only the clients
+    #: they work for (store/cover/access.py). A teamleider opens every client.
+    access: Mapped[str] = mapped_column(String(8), default="team", server_default="team")
+    #: How many hours noodtoegang to a client one does not work for lasts.
+    emergency_hours: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     #: The newest key file generation this register has seen: an older key file (a copy put
     #: back to bring an old passphrase back) is refused.
     key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

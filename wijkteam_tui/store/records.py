@@ -335,20 +335,6 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
-    id: int
-    number: str
-    name: str
-    street: str
-    house_number: str
-    phase: Phase
-    casemanager: str
-    has_open_alert: bool
-    #: The network member(s) through whom the client was found; "" for a direct match.
-    via_member: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class TeamInfo:
     name: str
     demo: bool

@@ -30,6 +30,9 @@ class TeamSettingsInput:
     retention_years_wmo: int = 15
     retention_years_wmo_no_provision: int = 5
     retention_years_youth_act: int = 20
+    #: What a medewerker may open: "team" (every client) or "werk" (store/cover/access.py).
+    access: str = "team"
+    emergency_hours: int = 8
 
 
 @dataclass(frozen=True, slots=True)

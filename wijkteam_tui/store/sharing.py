@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase
 from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.cover.access import require_access
 from wijkteam_tui.store.history import SharedExport
 from wijkteam_tui.store.models import (
     Client,
@@ -106,10 +107,12 @@ def _name(user: User | None) -> str:
     return (user.display_name or user.name) if user is not None else ""
 
 
-def sharing_facts(register: Register, client_id: int) -> SharingFacts:
-    """Everything the shared agreements of one client can be made from."""
+def sharing_facts(register: Register, client_id: int, today: date | None = None) -> SharingFacts:
+    """Everything the shared agreements of one client can be made from (refused for a client
+    the acting medewerker may not open: store/cover/access.py)."""
     acting_user(register)
     with register.read() as session:
+        require_access(register, session.connection(), client_id, today or date.today())
         client = existing_client(session, client_id)
         settings = session.get(TeamSettings, 1)
         assert settings is not None

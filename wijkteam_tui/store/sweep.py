@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, select
 
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.audit import chain, log
+from wijkteam_tui.store.cover.access import limited_user
 from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.read.team import snapshot_written, write_daily_snapshot
 from wijkteam_tui.store.refresh import refresh_clients
@@ -113,6 +114,10 @@ def daily_sweep(register: Register, today: date, stop: threading.Event | None = 
         done = evaluate_stale_clients(register, today, stop=stop)
         if stop is not None and stop.is_set():
             return done
+        if day.kept_on != today and _sees_part(register):
+            # On a team server that lets this medewerker read only the clients they work for,
+            # they evaluated those; the team's figures wait for whoever reads them all.
+            return done
         if day.kept_on != today:
             if not snapshot_written(register, today):
                 # The Team screen's trend: today's figures per casemanager, once a day, right
@@ -122,6 +127,15 @@ def daily_sweep(register: Register, today: date, stop: threading.Event | None = 
                 log.prune(register, today)
             day.kept_on = today
         return done
+
+
+def _sees_part(register: Register) -> bool:
+    """Whether the database shows this person only part of the register (a team server's
+    row-level security, store/server/access.py)."""
+    if register.server is None:
+        return False
+    with register.read_connection() as conn:
+        return limited_user(register, conn) is not None
 
 
 def _one_sweeper(register: Register) -> AbstractContextManager[None]:

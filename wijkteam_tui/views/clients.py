@@ -16,14 +16,16 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.store.audit.chain import Event
+from wijkteam_tui.store.cover.grants import Opened
 from wijkteam_tui.store.read.edit import list_users
-from wijkteam_tui.store.read.search import search_clients
-from wijkteam_tui.store.records import ClientSummary, SearchHit, UserItem
+from wijkteam_tui.store.read.search import SearchHit, search_clients
+from wijkteam_tui.store.records import ClientSummary, UserItem
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.client import ClientForm
+from wijkteam_tui.views.forms.emergency import EmergencyForm
 from wijkteam_tui.views.result_list import ResultList, Row, rows
 from wijkteam_tui.views.text import columns_line, counted, header
 from wijkteam_tui.views.ticks import TickBox
@@ -33,6 +35,9 @@ from wijkteam_tui.views.topbar import TopBar
 RESULT_LIMIT = 60
 COLUMNS = (("Nr", 7), ("Naam", 28), ("Adres", 26), ("Fase", 18), ("Casemanager", 20), ("!", 1))
 WIDTHS = tuple(width for _, width in COLUMNS)
+#: A search's rows to draw, whether there are more, and the hits shown by name and number
+#: only: id → (name, number).
+Found = tuple[list[Row], bool, dict[int, tuple[str, str]]]
 
 
 def result_line(hit: SearchHit) -> Text:
@@ -43,7 +48,11 @@ def result_line(hit: SearchHit) -> Text:
     where: Text | str = f"{hit.street} {hit.house_number}".strip()
     if hit.via_member:
         where = Text.assemble(("via netwerk: ", "italic"), hit.via_member)
-    cells = (hit.number, hit.name, where, hit.phase.label, hit.casemanager, alert)
+    phase = hit.phase.label if hit.phase else ""
+    if hit.closed:
+        # Not theirs to open: name and number only, and what opening it takes.
+        where, phase = Text("alleen met noodtoegang", style="italic"), ""
+    cells = (hit.number, hit.name, where, phase, hit.casemanager, alert)
     return columns_line(cells, WIDTHS)
 
 
@@ -81,6 +90,8 @@ class ClientsScreen(WijkteamScreen[None]):
         # the screen is left.
         self._looked_in = ""
         self._searched: tuple[int, bool] | None = None
+        # The hits shown by name and number only (not theirs to open): id → (name, number).
+        self._closed_hits: dict[int, tuple[str, str]] = {}
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -155,7 +166,7 @@ class ClientsScreen(WijkteamScreen[None]):
 
         console = self.app.console
 
-        def search() -> tuple[list[Row], bool] | None:
+        def search() -> Found | None:
             return self._run_search(
                 console,
                 register,
@@ -180,9 +191,10 @@ class ClientsScreen(WijkteamScreen[None]):
         phase: Phase | None,
         casemanager: int | None,
         with_alert: bool,
-    ) -> tuple[list[Row], bool] | None:
-        """The rows ready to draw and whether there are more, or None when a newer keystroke
-        has overtaken this search. Runs in the worker, so the main thread only repaints."""
+    ) -> Found | None:
+        """The rows ready to draw, whether there are more and which are closed, or None when a
+        newer keystroke has overtaken this search. Runs in the worker, so the main thread only
+        repaints."""
         with self._search_lock:
             if number != self._search_number:
                 return None
@@ -193,14 +205,16 @@ class ClientsScreen(WijkteamScreen[None]):
                 phase=phase,
                 casemanager_id=casemanager,
                 with_open_alert=with_alert,
+                today=self.wijkteam.clock(),
             )
         found = rows(console, ((hit.id, result_line(hit)) for hit in hits[:RESULT_LIMIT]))
-        return found, len(hits) > RESULT_LIMIT
+        closed = {hit.id: (hit.name, hit.number) for hit in hits if hit.closed}
+        return found, len(hits) > RESULT_LIMIT, closed
 
-    def _show(self, found: tuple[list[Row], bool] | None, *, keep_place: bool = False) -> None:
+    def _show(self, found: Found | None, *, keep_place: bool = False) -> None:
         if found is None:
             return
-        shown, more = found
+        shown, more, self._closed_hits = found
         self._searched = (len(shown), more) if self._looked_in else None
         results = self.query_one("#results", ResultList)
         results.show(shown, keep_place=keep_place)
@@ -233,5 +247,23 @@ class ClientsScreen(WijkteamScreen[None]):
 
     @on(ResultList.Chosen, "#results")
     def _open(self, event: ResultList.Chosen) -> None:
-        self.app.push_screen(ClientFileScreen(event.key, found_by=self._search_event()))
+        client_id = event.key
+        if client_id in self._closed_hits:
+            name, number = self._closed_hits[client_id]
+            self.app.push_screen(
+                EmergencyForm(client_id, name, number),
+                lambda opened: self._opened(client_id, opened),
+            )
+            return
+        self.app.push_screen(ClientFileScreen(client_id, found_by=self._search_event()))
         self._searched = None
+
+    def _opened(self, client_id: int, opened: Opened | None) -> None:
+        """Noodtoegang given: the file opens (and the search shows it as open from now on)."""
+        if opened is None:
+            return
+        self.notify(f"Noodtoegang {opened.until_text()}; de teamleider ziet het.")
+        self._closed_hits.pop(client_id, None)
+        self.app.push_screen(ClientFileScreen(client_id, found_by=self._search_event()))
+        self._searched = None
+        self._search(keep_place=True)

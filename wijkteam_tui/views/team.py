@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.team import is_urgent, postcode_area, sparkline
 from wijkteam_tui.domain.terms import Phase, ThresholdRule
 from wijkteam_tui.errors import WijkteamError
+from wijkteam_tui.store.cover.access import emergencies_this_week
 from wijkteam_tui.store.read.edit import (
     clients_of,
     list_users,
@@ -187,6 +188,7 @@ class TeamScreen(WijkteamScreen[None]):
                 team_trend(register, today),
                 list_users(register),
                 *absent_today(register, today),
+                emergencies_this_week(register, today),
             )
 
         # No loading indicator on the table: it would take the focus away from it. Keys typed

@@ -57,6 +57,8 @@ class Loaded:
     #: user id → "3 te laat, 1 urgent".
     away: list[Away] = field(default_factory=list)
     waiting: dict[int, str] = field(default_factory=dict)
+    #: How many times a medewerker opened a client with noodtoegang since Monday.
+    emergencies: int = 0
 
 
 def summary_text(loaded: Loaded, sort_label: str) -> Text:
@@ -81,15 +83,16 @@ def summary_text(loaded: Loaded, sort_label: str) -> Text:
 
 def away_text(loaded: Loaded) -> list[str | tuple[str, str]]:
     """Who is away today, on a line of its own; one nobody covers while their clients have
-    overdue contacts or urgent alerts in bold, with how many."""
-    if not loaded.away:
-        return []
-    parts: list[str | tuple[str, str]] = ["\nAfwezig: "]
+    overdue contacts or urgent alerts in bold, with how many. Then, in bold, how often
+    noodtoegang was used this week (`wijkteam access show` says who, when and why)."""
+    parts: list[str | tuple[str, str]] = []
     for n, away in enumerate(loaded.away):
-        if n:
-            parts.append(" · ")
+        parts.append(" · " if n else "\nAfwezig: ")
         waiting = loaded.waiting.get(away.user_id)
         parts.append((f"{away.text()}: {waiting}", "bold") if waiting else away.text())
+    if loaded.emergencies:
+        parts.append("   " if loaded.away else "\n")
+        parts.append((f"noodtoegang: {loaded.emergencies} deze week", "bold"))
     return parts
 
 

@@ -25,6 +25,7 @@ from wijkteam_tui.domain.schedules import (
 from wijkteam_tui.domain.terms import Outcome, Phase, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.cover.access import require_access
 from wijkteam_tui.store.due import grace_days
 from wijkteam_tui.store.history import CasemanagerChange
 from wijkteam_tui.store.mail.models import Reminder
@@ -59,6 +60,7 @@ def contact_choices(register: Register, client_id: int, today: date) -> list[Agr
     """The client's active agreements to log a contact on: most overdue (earliest due) first,
     those with nothing due any more last."""
     with register.read_connection() as conn:
+        require_access(register, conn, client_id, today)
         rows = conn.execute(
             select(
                 ContactAgreement.id,
@@ -119,11 +121,14 @@ def contact_date_caution(
 _A_MOMENT = timedelta(microseconds=1)
 
 
-def client_timeline(register: Register, client_id: int, limit: int = 200) -> list[TimelineEntry]:
+def client_timeline(
+    register: Register, client_id: int, limit: int = 200, *, today: date | None = None
+) -> list[TimelineEntry]:
     """Contact moments, signaleringen, phase changes, alerts and reminders by mail of a
     client, newest first."""
     entries: list[TimelineEntry] = []
     with register.read_connection() as conn:
+        require_access(register, conn, client_id, today or date.today())
         moments = conn.execute(
             select(
                 ContactMoment.occurred_on,
@@ -291,6 +296,7 @@ def client_timeline(register: Register, client_id: int, limit: int = 200) -> lis
 def client_file(register: Register, client_id: int, today: date) -> ClientFile:
     """The whole client file: overview, network, agreements, signaleringsplan, open alerts."""
     with register.read() as session:
+        require_access(register, session.connection(), client_id, today)
         client = session.get(Client, client_id)
         if client is None:
             raise ValidationError(f"Cliënt {client_id} bestaat niet.", "client")

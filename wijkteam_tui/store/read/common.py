@@ -21,6 +21,12 @@ Requester = aliased(User, name="requester")
 Decider = aliased(User, name="decider")
 
 
+def contains(column: Any, word: str) -> Any:
+    """`column` holds `word` (LIKE, with its wildcards escaped)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
 def user_name(user: Any) -> Any:
     """A user's display name, or their login name when they have none."""
     return func.coalesce(func.nullif(user.display_name, ""), user.name)

@@ -6,6 +6,7 @@ thresholds and the history of its settings."""
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from wijkteam_tui.domain.terms import Phase, ThresholdRule
 from wijkteam_tui.domain.thresholds import ThresholdSetting, effective_thresholds
 from wijkteam_tui.errors import ValidationError
+from wijkteam_tui.store.cover.access import require_access
 from wijkteam_tui.store.history import SettingChange
 from wijkteam_tui.store.models import (
     Client,
@@ -53,6 +55,7 @@ def list_users(register: Register) -> list[UserItem]:
 def client_for_edit(register: Register, client_id: int) -> tuple[ClientInput, int]:
     """A client's details as the client form edits them, and the version they have now."""
     with register.read() as session:
+        require_access(register, session.connection(), client_id, date.today())
         client = session.get(Client, client_id)
         if client is None:
             raise ValidationError(f"Cliënt {client_id} bestaat niet.", "client")

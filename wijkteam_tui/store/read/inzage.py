@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from wijkteam_tui.store.audit import chain, lists, log
 from wijkteam_tui.store.audit.models import AuditEvent
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.cover.models import AbsenceCover
+from wijkteam_tui.store.cover.models import AbsenceCover, AccessGrant, EmergencyAccess
 from wijkteam_tui.store.history import CasemanagerChange, SharedExport
 from wijkteam_tui.store.mail.models import Reminder
 from wijkteam_tui.store.models import (
@@ -56,6 +56,8 @@ SECTIONS: tuple[tuple[str, type[Base], str], ...] = (
     ("shared_exports", SharedExport, "Gedeelde afspraken meegegeven"),
     ("reminders", Reminder, "Herinneringen aan het netwerk"),
     ("absence_covers", AbsenceCover, "Waarneming bij afwezigheid van de casemanager"),
+    ("access_grants", AccessGrant, "Toegang gegeven door de teamleider"),
+    ("emergency_access", EmergencyAccess, "Noodtoegang (met reden)"),
 )
 #: Derived copies kept for searching only.
 _LEFT_OUT = {"search_text", "network_search_text"}

@@ -3,15 +3,37 @@ name, number, address or postcode, or in the name of someone in their network.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, text, true
 
 from wijkteam_tui.domain.search import matched_members, search_words
 from wijkteam_tui.domain.terms import AlertStatus, Phase
+from wijkteam_tui.store.cover.access import by_name, visible
 from wijkteam_tui.store.models import Alert, Client, NetworkMember, User
-from wijkteam_tui.store.records import SearchHit
+from wijkteam_tui.store.read.common import contains
 from wijkteam_tui.store.register import Register
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A client found, as one line of the Cliënten screen."""
+
+    id: int
+    number: str
+    name: str
+    street: str
+    house_number: str
+    #: None for a client not theirs to open (`closed`).
+    phase: Phase | None
+    casemanager: str
+    has_open_alert: bool
+    #: The network member(s) through whom the client was found; "" for a direct match.
+    via_member: str = ""
+    #: Not one the medewerker works for (store/cover/access.py): name and number only.
+    closed: bool = False
 
 
 def search_clients(
@@ -22,6 +44,7 @@ def search_clients(
     phase: Phase | None = None,
     casemanager_id: int | None = None,
     with_open_alert: bool = False,
+    today: date | None = None,
 ) -> list[SearchHit]:
     """Clients matching every word of `fragment` (case and accents ignored) in their name,
     number, address or postcode, or in the name of someone in their network.
@@ -34,7 +57,11 @@ def search_clients(
     covering index `ix_clients_search` in one pass (stopping at `limit` direct matches), then
     the details of those few. When fewer than FEW clients hold the words of three characters
     or more (a rare name, a typo), the trigram index names them and only they are read: the
-    search no longer reads the whole index to find almost nothing."""
+    search no longer reads the whole index to find almost nothing.
+
+    A medewerker of a team that lets them open only the clients they work for (store/cover/
+    access.py) finds the others by name and number only, shown without their details
+    (`closed`): not by address or network, and not through the filters on phase or alerts."""
     words = search_words(fragment)
     open_alert = exists().where(Alert.client_id == Client.id, Alert.status != AlertStatus.RESOLVED)
     filters = []
@@ -44,7 +71,7 @@ def search_clients(
         filters.append(Client.casemanager_id == casemanager_id)
     if with_open_alert:
         filters.append(open_alert)
-    own = and_(true(), *(_contains(Client.search_text, word) for word in words))
+    own = and_(true(), *(contains(Client.search_text, word) for word in words))
     matches = (
         select(Client.id, own.label("own"))
         .where(*(_anywhere(word) for word in words), *filters)
@@ -52,16 +79,28 @@ def search_clients(
         .execution_options(stream_results=True, max_row_buffer=limit)
     )
     with register.read_connection() as conn:
+        allowed = visible(register, conn, today or date.today())
+        if allowed is not None:
+            # Only the clients they may open (on a team server its policies say so as well);
+            # the others by name and number, below.
+            matches = matches.where(allowed)
         candidates = _holding(conn, words)
         if candidates is not None:
             # Few clients hold every long word: only they are read (the LIKEs above still
             # decide, so the index only leaves out, never adds). Many: the pass in name order
             # stops sooner at `limit` of them.
-            if not candidates:
-                return []
-            matches = matches.where(Client.id.in_(candidates))
+            matches = matches.where(Client.id.in_(candidates or [0]))
         ids, direct = _matching_ids(conn, matches, limit)
-        if not ids:
+        others = [] if allowed is None or filters else by_name(conn, words, limit, candidates)
+        if others and allowed is not None:
+            mine = set(
+                conn.execute(
+                    select(Client.id).where(Client.id.in_([row[0] for row in others]), allowed)
+                ).scalars()
+            )
+            others = [row for row in others if row[0] not in mine]
+        closed = [_closed_hit(*row) for row in others]
+        if not ids and not closed:
             return []
         rows = {
             row.id: row
@@ -107,7 +146,21 @@ def search_clients(
                 via,
             )
         )
-    return hits
+    return _with_closed(hits, closed, limit)
+
+
+def _with_closed(hits: list[SearchHit], closed: list[SearchHit], limit: int) -> list[SearchHit]:
+    """The direct matches and the clients found by name that the person may not open, by
+    name, then the clients found through their network."""
+    if not closed:
+        return hits
+    direct = sorted([h for h in hits if not h.via_member] + closed, key=lambda h: (h.name, h.id))
+    return (direct + [h for h in hits if h.via_member])[:limit]
+
+
+def _closed_hit(client_id: int, number: str, name: str, casemanager: str) -> SearchHit:
+    """A client the person may not open: name, number and casemanager (whom to ask)."""
+    return SearchHit(client_id, number, name, "", "", None, casemanager, False, closed=True)
 
 
 def _matching_ids(conn: Any, matches: Any, limit: int) -> tuple[list[int], set[int]]:
@@ -189,9 +242,4 @@ def _estimate(conn: Any, query: Any) -> float:
 
 def _anywhere(word: str) -> Any:
     """The word in the client's own details or in the name of someone in their network."""
-    return or_(_contains(Client.search_text, word), _contains(Client.network_search_text, word))
-
-
-def _contains(column: Any, word: str) -> Any:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(f"%{escaped}%", escape="\\")
+    return or_(contains(Client.search_text, word), contains(Client.network_search_text, word))

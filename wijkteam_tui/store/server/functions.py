@@ -6,6 +6,10 @@ fixed (store/server/roles.py makes and grants them; its docstring says who may d
 
 from __future__ import annotations
 
+from wijkteam_tui.store.server.access import ACCESS, ROW_SECURITY
+from wijkteam_tui.store.server.access import FOR_LEADS as ACCESS_FOR_LEADS
+from wijkteam_tui.store.server.access import FOR_TEAM as ACCESS_FOR_TEAM
+
 #: Who calls: the wijkteam user behind `session_user` when it is a login of this register.
 CALLER = """
 CREATE OR REPLACE FUNCTION caller_user() RETURNS text
@@ -393,8 +397,10 @@ FOR_TEAM = (
     "audit_prunable(timestamp)",
     "prune_audit(integer)",
     "analyze_tables(boolean)",
+    *ACCESS_FOR_TEAM,
 )
-FOR_LEADS = ("login_close(text)",)
+FOR_LEADS = ("login_close(text)", *ACCESS_FOR_LEADS)
 
-#: Every function, in the order they are made (later ones call earlier ones).
-FUNCTIONS = (CALLER, LOGINS, KEYS, AUDIT, UPKEEP)
+#: Every function, in the order they are made (later ones call earlier ones); then access that
+#: follows the work (store/server/access.py), whose policies call them.
+FUNCTIONS = (CALLER, LOGINS, KEYS, AUDIT, UPKEEP, ACCESS, ROW_SECURITY)

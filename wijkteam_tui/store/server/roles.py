@@ -30,6 +30,7 @@ from sqlalchemy import Connection, text
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import AuthenticationError, UsageError
 from wijkteam_tui.store.address import ServerAddress
+from wijkteam_tui.store.server.access import grants as access_grants
 from wijkteam_tui.store.server.functions import FOR_LEADS, FOR_TEAM, FUNCTIONS
 
 SCHEMA = "wijkteam"
@@ -140,6 +141,7 @@ def grant_work(conn: Connection, address: ServerAddress) -> None:
         f"GRANT SELECT ON key_store, key_history TO {lead}",
         f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {SCHEMA} FROM PUBLIC",
     ]
+    statements += access_grants(team, lead)
     statements += [f"GRANT EXECUTE ON FUNCTION {f} TO {team}" for f in FOR_TEAM]
     statements += [f"GRANT EXECUTE ON FUNCTION {f} TO {lead}" for f in FOR_LEADS]
     for statement in statements:

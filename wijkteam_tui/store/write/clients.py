@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain.terms import Phase
@@ -32,11 +32,16 @@ def next_client_number(session: Session) -> str:
     """The number after the highest one given (100001 for the first client). Numbers are
     digits only (an import keeps a file's number only when it is), so the longest is the
     highest."""
-    highest = session.scalar(
-        select(Client.number)
-        .order_by(func.length(Client.number).desc(), Client.number.desc())
-        .limit(1)
-    )
+    if session.get_bind().dialect.name == "postgresql":
+        # A medewerker on a team server may see only the clients they work for: the server
+        # tells the highest number of all (store/server/access.py).
+        highest = session.scalar(text("SELECT highest_client_number()"))
+    else:
+        highest = session.scalar(
+            select(Client.number)
+            .order_by(func.length(Client.number).desc(), Client.number.desc())
+            .limit(1)
+        )
     return str(int(highest) + 1) if highest and highest.isdigit() else str(FIRST_CLIENT_NUMBER)
 
 

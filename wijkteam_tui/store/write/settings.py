@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from sqlalchemy import text
+
+from wijkteam_tui.domain.access import ACCESS_LABELS, MAX_EMERGENCY_HOURS
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.register import Register
@@ -30,6 +33,8 @@ SETTING_LABELS = {
     "retention_years_wmo": "bewaartermijn Wmo (jaren)",
     "retention_years_wmo_no_provision": "bewaartermijn Wmo zonder voorziening (jaren)",
     "retention_years_youth_act": "bewaartermijn Jeugdwet (jaren)",
+    "access": "een medewerker opent",
+    "emergency_hours": "noodtoegang (uren)",
 }
 
 #: The Jeugdwet (art. 7.3.10) keeps a youth file at least 20 years.
@@ -79,7 +84,21 @@ def _checked(data: TeamSettingsInput) -> TeamSettingsInput:
             f"De Jeugdwet bewaart een dossier ten minste {YOUTH_ACT_MINIMUM_YEARS} jaar"
             f" (art. 7.3.10); kies {YOUTH_ACT_MINIMUM_YEARS} tot 99.",
         ),
+        access=_access(data.access),
+        emergency_hours=number(
+            "emergency_hours",
+            1,
+            MAX_EMERGENCY_HOURS,
+            f"Noodtoegang duurt 1 tot {MAX_EMERGENCY_HOURS} uur.",
+        ),
     )
+
+
+def _access(value: str) -> str:
+    if value not in ACCESS_LABELS:
+        choices = " of ".join(f"'{key}' ({label})" for key, label in ACCESS_LABELS.items())
+        raise ValidationError(f"Kies {choices}.", "access")
+    return value
 
 
 def update_team_settings(register: Register, version: int, data: TeamSettingsInput) -> list[str]:
@@ -100,4 +119,9 @@ def update_team_settings(register: Register, version: int, data: TeamSettingsInp
                 if name == "grace_days":
                     # Missed contacts count from other days now.
                     evaluate_again(session)
+        server = session.get_bind().dialect.name == "postgresql"
+        if SETTING_LABELS["access"] in changed and server:
+            # The server's row-level security on or off with it (store/server/access.py).
+            session.flush()
+            session.execute(text("SELECT row_security_follow()"))
         return changed

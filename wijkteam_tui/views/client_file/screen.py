@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
+from wijkteam_tui.errors import NotWorkingForError, WijkteamError
 from wijkteam_tui.store.audit.chain import Event
 from wijkteam_tui.store.audit.log import record
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
@@ -185,7 +186,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             today = app.clock()
             loaded = (
                 client_file(register, client_id, today),
-                client_timeline(register, client_id),
+                client_timeline(register, client_id, today=today),
                 today,
             )
             if unlogged:
@@ -199,7 +200,17 @@ class ClientFileScreen(WijkteamScreen[None]):
             busy=None if self.file else self.query_one("#tabs"),
             # Keys typed before the file is there wait for it (3 ↓ x ends the agreement meant).
             hold_keys=self.file is None,
+            failed=self._not_loaded,
         )
+
+    def _not_loaded(self, message: str, error: WijkteamError | None) -> None:
+        """A file this person may not (or no longer) open closes, saying why (noodtoegang that
+        ran out, a cover that ended); anything else is said and the file stays as it was."""
+        if isinstance(error, NotWorkingForError) and self.is_current:
+            self.app.pop_screen()
+            self.app.notify(message, title="Geen toegang", severity="warning", timeout=15)
+            return
+        self.notify(message, severity="error")
 
     def new_day(self) -> None:
         self.show_top_bar()

@@ -9,6 +9,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import Any
 
+from wijkteam_tui.domain.access import ACCESS_LABELS, MAX_EMERGENCY_HOURS, WORK
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.review import SettingChangeItem, TeamSettingsInput
@@ -30,6 +31,15 @@ def number(low: int, high: int, why: str = "") -> Any:
 
 def _phone(value: str, _today: date) -> str:
     return clean_phone(value or "")
+
+
+def _access_hint(typed: dict[str, Any], _today: date) -> str:
+    if typed.get("access") != WORK:
+        return "Elke medewerker opent elk dossier van het team (en elke opening staat in het log)."
+    return (
+        "Een medewerker opent de cliënten waarvoor hij werkt: als casemanager, als uitvoerder"
+        " van een afspraak, als waarnemer of met uw toegang; een ander alleen met noodtoegang."
+    )
 
 
 def history_text(history: Sequence[SettingChangeItem]) -> str:
@@ -117,6 +127,20 @@ class TeamSettingsForm(FormScreen[list[str]]):
                     f"De Jeugdwet bewaart ten minste {YOUTH_ACT_MINIMUM_YEARS} jaar"
                     f" (art. 7.3.10): {YOUTH_ACT_MINIMUM_YEARS} tot 99.",
                 ),
+            ),
+            Field(
+                "access",
+                "Een medewerker opent",
+                kind="choice",
+                required=True,
+                choices=[(label, key) for key, label in ACCESS_LABELS.items()],
+                hint=_access_hint,
+            ),
+            Field(
+                "emergency_hours",
+                "Noodtoegang duurt (uren)",
+                required=True,
+                clean=number(1, MAX_EMERGENCY_HOURS, f"1 tot {MAX_EMERGENCY_HOURS} uur."),
             ),
         )
 
