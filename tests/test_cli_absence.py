@@ -43,7 +43,7 @@ def test_away_listed_and_back(tmp_path):
 def test_a_cover_by_client(tmp_path):
     db = _new_team(tmp_path / "wijk" / "register.db")
     wrong = _wijkteam(db, "absence", "add", "bram", "--from", "vandaag", "--cover-client", "x")
-    assert wrong.returncode == 2 and "CLIËNTNUMMER=NAAM" in wrong.stderr
+    assert wrong.returncode == 2 and "per cliënt NUMMER=NAAM" in wrong.stderr
     unknown = _wijkteam(db, "absence", "add", "bram", "--from", "vandaag",
                         "--cover-client", "100001=anna")  # fmt: skip
     assert unknown.returncode != 0 and "100001 is geen cliënt van bram" in unknown.stderr

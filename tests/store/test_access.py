@@ -25,6 +25,8 @@ from wijkteam_tui.store.read.client_file import client_file, client_timeline, co
 from wijkteam_tui.store.read.edit import team_settings_for_edit
 from wijkteam_tui.store.read.inzage import client_inzage
 from wijkteam_tui.store.read.search import search_clients
+from wijkteam_tui.store.read.team import overdue_items, team_review
+from wijkteam_tui.store.read.today import today_list
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.sharing import sharing_facts
 from wijkteam_tui.store.users import add_user
@@ -208,3 +210,34 @@ def test_noodtoegang_hours_follow_the_team_setting(register, bram, team):
 def test_a_medewerker_may_not_change_the_setting(bram, team):
     with pytest.raises(RoleError):
         _set_access(bram, "team")
+
+
+def test_every_read_path_keeps_a_medewerker_to_the_clients_he_works_for(register, bram, team):
+    """Vandaag and `overdue` hold his own clients (and, while he covers, the absent one's);
+    the inzage and the team's review are a teamleider's; the shared agreements are refused."""
+    kees, lies = team
+    for client in (kees, lies):
+        made = services.add_member(
+            register, client.id, MemberInput("Buur", MemberKind.INFORMAL), TODAY
+        )
+        services.add_agreement(
+            register, client.id,
+            AgreementInput(Channel.VISIT, TODAY - 30 * DAY, member_id=made.id, interval_days=7),
+            TODAY,
+        )  # fmt: skip
+    names = {i.client_name for i in today_list(bram, bram.user.id, TODAY).overdue}
+    assert names == {"Kees Bakker"}
+    assert {i.client_name for i in overdue_items(bram, TODAY)} == {"Kees Bakker"}
+    with pytest.raises(RoleError):
+        overdue_items(bram, TODAY, "cem")
+    with pytest.raises(RoleError):
+        client_inzage(bram, lies.id)
+    with pytest.raises(RoleError):
+        team_review(bram, TODAY)
+    with pytest.raises(NotWorkingForError):
+        sharing_facts(bram, lies.id, TODAY)
+    # Covering cem today: Lies is on his Vandaag, and hers opens.
+    add_absence(register, "cem", TODAY, TODAY, cover="bram", today=TODAY)
+    names = {i.client_name for i in today_list(bram, bram.user.id, TODAY).overdue}
+    assert names == {"Kees Bakker", "Lies Vermeer"}
+    assert sharing_facts(bram, lies.id, TODAY).client_name == "Lies Vermeer"

@@ -205,6 +205,7 @@ FROM_VANDAAG = {
     "team_screen": [("t",), ("down",)],
     "team_settings_form": [("t",), ("i",)],
     "reassign_form": [("t",), ("o",)],
+    "absence_form": [("w",)],
 }
 
 

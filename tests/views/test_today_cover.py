@@ -127,6 +127,43 @@ async def test_absence_recorded_with_the_form_on_team_and_for_oneself(tmp_path: 
         register.close()
 
 
+async def test_covers_by_client_in_the_form(tmp_path: Path):
+    """A client of bram's given to another colleague in the form: what was typed is said back
+    in names as it is typed; a part that is not NUMMER=NAAM is refused at the field."""
+    register = _bram_with_work(tmp_path)
+    try:
+        add_user(register, "cem", Role.MEDEWERKER, display_name="Cem Yilmaz")
+        app = make_app(register.path, register=register)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            table = app.screen.query_one("#team-table", DataTable)
+            keys = [row.value for row in table.rows]
+            table.move_cursor(row=keys.index(str(_id(register, "bram"))))
+            await pilot.press("w")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, AbsenceForm)
+            form.query_one("#cover", Select).value = "anna"
+            field = form.query_one("#by_client", Input)
+            field.value = "100001 cem"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, AbsenceForm)
+            assert "Schrijf per cliënt NUMMER=NAAM" in _screen_text(app)
+            field.value = "100001=cem"
+            await settle(pilot)
+            assert "100001 → Cem Yilmaz" in _screen_text(app)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, AbsenceForm)
+        [row] = absences(register, TODAY)
+        assert (row.name, row.cover, row.by_client) == ("bram", "anna", ("100001 → Cem Yilmaz",))
+    finally:
+        register.close()
+
+
 def _id(register, name: str) -> int:
     with register.read() as session:
         return session.scalars(select(User.id).where(User.name == name)).one()

@@ -65,17 +65,17 @@ def typed_day(text: str, today: date) -> date:
 
 def cmd_absence_add(args: argparse.Namespace) -> int:
     # Lazy: the store loads only for the command that runs.
+    from wijkteam_tui.domain.access import covers_by_client
+    from wijkteam_tui.domain.fields import FieldError
     from wijkteam_tui.store.cover.absences import add_absence
 
     today = date.today()
     start = typed_day(args.start, today)
     end = typed_day(args.end, today) if args.end else None
-    by_client = {}
-    for given in args.cover_client:
-        number, _, colleague = given.partition("=")
-        if not number.strip() or not colleague.strip():
-            raise UsageError(f"{printable(given)}: geef CLIËNTNUMMER=NAAM, bijv. 100001=anna.")
-        by_client[number.strip()] = colleague.strip()
+    try:
+        by_client = covers_by_client(args.cover_client)
+    except FieldError as error:
+        raise UsageError(printable(str(error))) from None
     with opened(args) as register:
         add_absence(
             register, args.name, start, end, cover=args.cover, today=today, by_client=by_client

@@ -25,3 +25,24 @@ def emergency_reason(typed: str) -> str:
     if len(cleaned) < REASON_MIN:
         raise FieldError(SHORT_REASON)
     return cleaned
+
+
+BY_CLIENT_FORM = "Schrijf per cliënt NUMMER=NAAM, met komma's ertussen: 100042=cem, 100057=dirk."
+
+
+def covers_by_client(typed: str | list[str]) -> dict[str, str]:
+    """Covers by client as typed ("100042=cem, 100057=dirk", or one per item): client number →
+    colleague's user name; FieldError (Dutch) for a part that is not NUMMER=NAAM or a client
+    given twice."""
+    parts = typed if isinstance(typed, list) else (typed or "").replace(";", ",").split(",")
+    covers: dict[str, str] = {}
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        number, sign, colleague = part.partition("=")
+        if not sign or not number.strip() or not colleague.strip():
+            raise FieldError(f"{part!r}: {BY_CLIENT_FORM}")
+        if number.strip() in covers:
+            raise FieldError(f"Cliënt {number.strip()} staat er twee keer in.")
+        covers[number.strip()] = colleague.strip()
+    return covers

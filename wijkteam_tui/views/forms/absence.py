@@ -1,6 +1,7 @@
-"""Afwezig: who is away from when until when, and who covers their clients meanwhile. `w` on
-Team for the chosen medewerker (teamleider), `w` on Vandaag for oneself. The store checks it
-all again (overlaps, a cover who is away, a medewerker recording someone else)."""
+"""Afwezig: who is away from when until when, who covers their clients meanwhile, and which of
+them another colleague covers ("100042=cem"). `w` on Team for the chosen medewerker
+(teamleider), `w` on Vandaag for oneself. The store checks it all again (overlaps, a cover who
+is away, a client that is not theirs, a medewerker recording someone else)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wijkteam_tui.domain.fields import clean_date
+from wijkteam_tui.domain.access import covers_by_client
+from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.store.cover.absences import add_absence
 from wijkteam_tui.store.records import Created, UserItem
 from wijkteam_tui.store.register import Register
@@ -21,6 +23,10 @@ def _first_day(value: str, today: date) -> date:
 
 def _last_day(value: str, today: date) -> date | None:
     return clean_date(value or "", today, not_before=today)
+
+
+def _by_client(value: str, _today: date) -> dict[str, str]:
+    return covers_by_client(value or "")
 
 
 class AbsenceForm(FormScreen[Created]):
@@ -52,13 +58,26 @@ class AbsenceForm(FormScreen[Created]):
                     *((u.display_name or u.name, u.name) for u in self.colleagues),
                 ],
             ),
+            Field(
+                "by_client",
+                "Per cliënt een ander",
+                clean=_by_client,
+                placeholder="bijv. 100042=cem, 100057=dirk",
+                hint=self._by_client_hint,
+            ),
         ]
 
-    def _covers(self) -> list[tuple[str, str | None]]:
-        return [
-            ("nog niemand", None),
-            *((u.display_name or u.name, u.name) for u in self.colleagues),
-        ]
+    def _by_client_hint(self, typed: dict[str, Any], _today: date) -> str:
+        """What the field is understood as, in names: "100042 → Cem Yilmaz"."""
+        try:
+            covers = covers_by_client(str(typed.get("by_client") or ""))
+        except FieldError as error:
+            return str(error)
+        names = {u.name: u.display_name or u.name for u in self.colleagues}
+        return "; ".join(
+            f"{number} → {names.get(colleague, colleague + ' (onbekend)')}"
+            for number, colleague in covers.items()
+        )
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         first, last = values.get("from_on"), values.get("until_on")
@@ -74,6 +93,7 @@ class AbsenceForm(FormScreen[Created]):
             values["until_on"],
             cover=values["cover"],
             today=today,
+            by_client=values["by_client"],
         )
 
     def rebuild(self, typed: dict[str, Any]) -> AbsenceForm:
