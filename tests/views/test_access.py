@@ -86,7 +86,8 @@ async def test_noodtoegang_asked_before_a_colleagues_client_opens(tmp_path: Path
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ClientFileScreen)
-            assert "Vlierhof 3" in _screen_text(app)
+            text = _screen_text(app)
+            assert "Vlierhof 3" in text and "noodtoegang tot " in text
     finally:
         bram.close()
     try:

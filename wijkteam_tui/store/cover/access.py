@@ -167,6 +167,21 @@ def by_name(
     return rows
 
 
+def emergency_until(
+    register: Register, client_id: int, now: datetime | None = None
+) -> datetime | None:
+    """Until when (UTC) the acting person's noodtoegang to this client lasts; None: none now."""
+    if register.user is None:
+        return None
+    with register.read_connection() as conn:
+        return conn.execute(
+            select(func.max(EmergencyAccess.until_at)).where(
+                emergency_at(register.user.id, now or utc_now()),
+                EmergencyAccess.client_id == client_id,
+            )
+        ).scalar()
+
+
 def local_time(moment: datetime) -> str:
     """A stored (naive UTC) moment as the local clock shows it: "17:40"."""
     return f"{moment.replace(tzinfo=UTC).astimezone():%H:%M}"

@@ -80,26 +80,30 @@ def search_clients(
     )
     with register.read_connection() as conn:
         allowed = visible(register, conn, today or date.today())
-        if allowed is not None:
-            # Only the clients they may open (on a team server its policies say so as well);
-            # the others by name and number, below.
-            matches = matches.where(allowed)
         candidates = _holding(conn, words)
+        named_among = candidates
+        mine: set[int] | None = None
+        if allowed is not None:
+            # Only the clients they may open (on a team server its policies say so as well),
+            # a few hundred: read by their ids, like the index's few (the pass in name order
+            # would read nearly every client to find them). The others by name, below.
+            mine = set(conn.execute(select(Client.id).where(allowed)).scalars())
+            candidates = sorted(mine if candidates is None else mine.intersection(candidates))
         if candidates is not None:
             # Few clients hold every long word: only they are read (the LIKEs above still
             # decide, so the index only leaves out, never adds). Many: the pass in name order
             # stops sooner at `limit` of them.
             matches = matches.where(Client.id.in_(candidates or [0]))
         ids, direct = _matching_ids(conn, matches, limit)
-        others = [] if allowed is None or filters else by_name(conn, words, limit, candidates)
-        if others and allowed is not None:
-            mine = set(
-                conn.execute(
-                    select(Client.id).where(Client.id.in_([row[0] for row in others]), allowed)
-                ).scalars()
-            )
-            others = [row for row in others if row[0] not in mine]
-        closed = [_closed_hit(*row) for row in others]
+        closed = (
+            []
+            if mine is None or filters
+            else [
+                _closed_hit(*row)
+                for row in by_name(conn, words, limit, named_among)
+                if row[0] not in mine
+            ]
+        )
         if not ids and not closed:
             return []
         rows = {

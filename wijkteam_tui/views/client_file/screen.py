@@ -6,7 +6,7 @@ Tables cut long text to their columns with "…"; Enter on a row shows every fie
 from __future__ import annotations
 
 from contextlib import ExitStack
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.widgets import DataTable, OptionList, Static, TabbedContent
 from wijkteam_tui.errors import NotWorkingForError, WijkteamError
 from wijkteam_tui.store.audit.chain import Event
 from wijkteam_tui.store.audit.log import record
+from wijkteam_tui.store.cover.access import emergency_until, local_time
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
 from wijkteam_tui.store.records import ClientFile, TimelineEntry
 from wijkteam_tui.store.write.phases import refusals_seen
@@ -59,6 +60,11 @@ _ON_TABS = {
     "snooze": ("afspraken",),
     "end": ("afspraken", "netwerk"),
 }
+
+
+#: What a file's load reads: the file, its timeline, the day, and until when the person's
+#: noodtoegang to it lasts (None: they work for the client, or may open every one).
+Loaded = tuple[ClientFile, list[TimelineEntry], date, datetime | None]
 
 
 class ClientFileScreen(WijkteamScreen[None]):
@@ -180,7 +186,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         # after one's own changes show nothing new to this person).
         unlogged, self._unlogged = self._unlogged, []
 
-        def load() -> tuple[ClientFile, list[TimelineEntry], date]:
+        def load() -> Loaded:
             # Opened: a refusal of this person's request for it leaves their Vandaag.
             refusals_seen(register, client_id)
             today = app.clock()
@@ -188,6 +194,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 client_file(register, client_id, today),
                 client_timeline(register, client_id, today=today),
                 today,
+                emergency_until(register, client_id),
             )
             if unlogged:
                 record(register, *unlogged)
@@ -216,7 +223,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         self.show_top_bar()
         self.action_reload()
 
-    def _show(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:
+    def _show(self, loaded: Loaded) -> None:
         # Every list keeps the row the person was on, and its scroll (also after a
         # colleague's change, shown by itself).
         with ExitStack() as kept:
@@ -225,8 +232,8 @@ class ClientFileScreen(WijkteamScreen[None]):
             kept.enter_context(place_kept(self.query_one("#signals", OptionList)))
             self._fill(loaded)
 
-    def _fill(self, loaded: tuple[ClientFile, list[TimelineEntry], date]) -> None:
-        file, timeline_entries, today = loaded
+    def _fill(self, loaded: Loaded) -> None:
+        file, timeline_entries, today, until = loaded
         self.file = file
         # Which of `a` and `k` apply depends on what was read.
         self.refresh_bindings()
@@ -238,6 +245,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 "  ·  casemanager ",
                 literal(file.casemanager or "—"),
                 ("  ·  aanvraag duurzaam in beeld wacht", "bold yellow") if file.sign_off else "",
+                (f"  ·  noodtoegang tot {local_time(until)}", "bold") if until else "",
             )
         )
         self.query_one(OverviewPane).show(file, today)
