@@ -241,3 +241,17 @@ def test_every_read_path_keeps_a_medewerker_to_the_clients_he_works_for(register
     names = {i.client_name for i in today_list(bram, bram.user.id, TODAY).overdue}
     assert names == {"Kees Bakker", "Lies Vermeer"}
     assert sharing_facts(bram, lies.id, TODAY).client_name == "Lies Vermeer"
+
+
+def test_a_medewerker_registers_a_client_for_himself(register, bram, cem, team):
+    """One he would not work for he could not open once made (on a team server not even
+    make): refused in Dutch, and nothing is written; for himself it goes."""
+    with pytest.raises(ValidationError, match="bij zichzelf aan"):
+        services.create_client(
+            bram, ClientInput("Piet Jansen", OPENED, casemanager_id=cem.user.id), TODAY
+        )
+    assert search_clients(register, "piet", today=TODAY) == []
+    made = services.create_client(
+        bram, ClientInput("Piet Jansen", OPENED, casemanager_id=bram.user.id), TODAY
+    )
+    assert client_file(bram, made.id, TODAY).name == "Piet Jansen"

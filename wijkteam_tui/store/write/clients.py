@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.domain.access import WORK
+from wijkteam_tui.domain.terms import Phase, Role
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import Client, PhaseChange, User
@@ -75,6 +76,7 @@ def create_client(register: Register, data: ClientInput, today: date) -> ClientS
     if data.opened_on > today:
         raise ValidationError("De startdatum ligt in de toekomst.", "opened_on")
     with register.write() as session:
+        _for_oneself(register, session, data)
         client = Client(number=next_client_number(session), phase=Phase.INTENSIVE)
         apply_client(session, client, data)
         session.add(client)
@@ -92,6 +94,21 @@ def create_client(register: Register, data: ClientInput, today: date) -> ClientS
         reindex(session, client)
         refresh_client(session, client, today, team_settings(session))
         return client_summary(session, client)
+
+
+def _for_oneself(register: Register, session: Session, data: ClientInput) -> None:
+    """In a team that lets a medewerker open only the clients they work for
+    (store/cover/access.py), a medewerker registers a client for themselves: one they would
+    not work for they could not open once it is made."""
+    user = register.user
+    if user is None or user.role is Role.TEAMLEIDER or data.casemanager_id == user.id:
+        return
+    if team_settings(session).access == WORK:
+        raise ValidationError(
+            "In dit team meldt een medewerker een cliënt bij zichzelf aan (casemanager: u);"
+            " de teamleider kan hem daarna overdragen.",
+            "casemanager",
+        )
 
 
 def update_client(
