@@ -55,7 +55,7 @@ def _build(location: Any, clients: int) -> tuple[str, int, list[int]]:
     from wijkteam_tui.store.users import add_user
 
     register, _ = create_register(
-        location, "bench", PASSPHRASE, server_password=pg.BOOTSTRAP_PASSWORD, demo=True
+        location, "bench", PASSPHRASE, server_password=pg.BOOTSTRAP_PASSWORD
     )
     try:
         started = time.perf_counter()

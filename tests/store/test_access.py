@@ -6,6 +6,7 @@ without details; a teamleider opens every client; the default ("team") changes n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from wijkteam_tui.store.cover.access import emergencies_since, may_open
 from wijkteam_tui.store.cover.grants import end_grant, grant_access, grants, open_emergency
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.client_file import client_file, client_timeline, contact_choices
-from wijkteam_tui.store.read.edit import team_settings_for_edit
+from wijkteam_tui.store.read.edit import client_for_edit, team_settings_for_edit
 from wijkteam_tui.store.read.inzage import client_inzage
 from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.read.team import overdue_items, team_review
@@ -72,13 +73,7 @@ def team(register, bram, cem):
 
 def _set_access(register, access: str, hours: int | None = None) -> None:
     current, version = team_settings_for_edit(register)
-    wanted = type(current)(
-        **{
-            **{f: getattr(current, f) for f in current.__dataclass_fields__},
-            "access": access,
-            "emergency_hours": hours or current.emergency_hours,
-        }
-    )
+    wanted = replace(current, access=access, emergency_hours=hours or current.emergency_hours)
     update_team_settings(register, version, wanted)
 
 
@@ -255,3 +250,13 @@ def test_a_medewerker_registers_a_client_for_himself(register, bram, cem, team):
         bram, ClientInput("Piet Jansen", OPENED, casemanager_id=bram.user.id), TODAY
     )
     assert client_file(bram, made.id, TODAY).name == "Piet Jansen"
+
+
+def test_handing_a_client_over_moves_the_access_with_it(register, bram, cem, team):
+    kees, _ = team
+    assert _opens(bram, kees.id) and not _opens(cem, kees.id)
+    details, version = client_for_edit(register, kees.id)
+    services.update_client(
+        register, kees.id, version, replace(details, casemanager_id=cem.user.id), TODAY
+    )
+    assert _opens(cem, kees.id) and not _opens(bram, kees.id)
