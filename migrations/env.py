@@ -23,11 +23,12 @@ from sqlalchemy.pool import StaticPool
 from wijkteam_tui.store.models import Base
 
 #: The trigram search index (migration 0025), which the models do not describe: locally an
-#: FTS5 table and its shadow tables, on a server two GIN indexes.
+#: FTS5 table and its shadow tables, on a server three GIN indexes (store/server/roles.py).
 _SEARCH_INDEX = (
     "client_search",
     "ix_clients_search_trigrams",
     "ix_clients_network_search_trigrams",
+    "ix_clients_name_trigrams",
 )
 
 

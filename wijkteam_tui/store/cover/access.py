@@ -90,6 +90,22 @@ def visible(
     return working_for(conn, user_id, today, now or utc_now())
 
 
+def open_ids(
+    register: Register, conn: Connection, today: date, now: datetime | None = None
+) -> set[int] | None:
+    """The ids of the clients the acting person may open (a few hundred), or None: every one.
+    On a team server the server's own set (`visible_clients()`: the rows its policies let
+    through, by the same rules and the server's clock), in one look-up; asked client by client
+    through the policies, a list would read them all."""
+    user_id = limited_user(register, conn)
+    if user_id is None:
+        return None
+    if conn.dialect.name == "postgresql":
+        return set(conn.execute(select(func.unnest(func.visible_clients()))).scalars())
+    condition = working_for(conn, user_id, today, now or utc_now())
+    return set(conn.execute(select(Client.id).where(condition)).scalars())
+
+
 def may_open(
     register: Register, conn: Connection, client_id: int, today: date, now: datetime | None = None
 ) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, or_, select, text, true
 
 from wijkteam_tui.domain.search import matched_members, search_words
 from wijkteam_tui.domain.terms import AlertStatus, Phase
-from wijkteam_tui.store.cover.access import by_name, visible
+from wijkteam_tui.store.cover.access import by_name, open_ids
 from wijkteam_tui.store.models import Alert, Client, NetworkMember, User
 from wijkteam_tui.store.read.common import contains
 from wijkteam_tui.store.register import Register
@@ -79,15 +79,15 @@ def search_clients(
         .execution_options(stream_results=True, max_row_buffer=limit)
     )
     with register.read_connection() as conn:
-        allowed = visible(register, conn, today or date.today())
-        candidates = _holding(conn, words)
+        # Only the clients they may open, when the team limits them: a few hundred, read by
+        # their ids like the index's few (the pass in name order would read nearly every
+        # client to find them); the others by name, below. (On a server the policies keep
+        # the trigram index from their LIKEs; the server's `clients_named` uses it.)
+        mine = open_ids(register, conn, today or date.today())
+        server = conn.dialect.name == "postgresql"
+        candidates = None if mine is not None and server else _holding(conn, words)
         named_among = candidates
-        mine: set[int] | None = None
-        if allowed is not None:
-            # Only the clients they may open (on a team server its policies say so as well),
-            # a few hundred: read by their ids, like the index's few (the pass in name order
-            # would read nearly every client to find them). The others by name, below.
-            mine = set(conn.execute(select(Client.id).where(allowed)).scalars())
+        if mine is not None:
             candidates = sorted(mine if candidates is None else mine.intersection(candidates))
         if candidates is not None:
             # Few clients hold every long word: only they are read (the LIKEs above still

@@ -2,13 +2,14 @@
 the rules; this is the same rule in SQL, for a login that reads the tables with a tool of its
 own).
 
-Row-level security on every table with a `client_id`, and on `clients`: a row is visible and
-writable for a colleague when `visible_clients()` is NULL (a teamleider, the operator, or a
-team that lets everyone open every client) or holds its client. That function is `SECURITY
-DEFINER` (its owner reads past the policies) and reads the same rules as the program: the
-client's casemanager, the performer of an active agreement, the cover of an absence today (as a
-whole or by client), a grant that counts today, noodtoegang that lasts now. Policies call it as
-`(SELECT visible_clients())`, so PostgreSQL evaluates it once per statement, not per row.
+Row-level security on every table with a `client_id`, and on `clients`, switched on while the
+team chose "werk": a row is visible and writable for a medewerker when `visible_clients()`
+holds its client; a teamleider's and the operator's policies are plainly true. That function
+is `SECURITY DEFINER` (its owner reads past the policies) and reads the same rules as the
+program: the client's casemanager, the performer of an active agreement, the cover of an
+absence today (as a whole or by client), a grant that counts today, noodtoegang that lasts now.
+Policies call it as `(SELECT visible_clients())`, so PostgreSQL evaluates it once per
+statement, not per row.
 
 What a medewerker could otherwise give themselves is closed too: noodtoegang is stamped by the
 server with now and the team's hours in their own name, and never changed; a grant, the team's
@@ -77,19 +78,31 @@ END $$;
 -- or by the client's id.
 CREATE OR REPLACE FUNCTION clients_named(words text[], lim integer)
 RETURNS TABLE (id integer, number text, name text, casemanager text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = wijkteam, pg_temp SET enable_seqscan = on SET enable_indexscan = on
+SET enable_indexonlyscan = on AS $$
 DECLARE
+    -- The folded name and the number: what ix_clients_name_trigrams indexes.
+    named text := 'split_part(c.search_text, '' | '', 1) || '' | '' || c.number';
     matching text := 'true';
     word text;
-    pattern text;
+    plan json;
 BEGIN
     FOREACH word IN ARRAY words LOOP
-        pattern := replace(replace(replace(word, '\', '\\'), '%', '\%'), '_', '\_');
-        matching := matching || format(
-            ' AND c.search_text LIKE %1$L'
-            ' AND split_part(c.search_text, %2$L, 1) || %2$L || c.number LIKE %1$L',
-            '%' || pattern || '%', ' | ');
+        matching := matching || format(' AND %s LIKE %L', named,
+            '%' || replace(replace(replace(word, '\', '\\'), '%', '\%'), '_', '\_') || '%');
     END LOOP;
+    -- As the search itself does (store/read/search.py, _holding): when few clients hold the
+    -- long words, the trigram index names them (the planner's own cost for it is too high);
+    -- the settings return to what they were when this function ends.
+    IF EXISTS (SELECT 1 FROM unnest(words) w WHERE length(w) >= 3) THEN
+        EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM clients c WHERE ' || matching INTO plan;
+        IF (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric < 500 THEN
+            PERFORM set_config('enable_seqscan', 'off', true);
+            PERFORM set_config('enable_indexscan', 'off', true);
+            PERFORM set_config('enable_indexonlyscan', 'off', true);
+        END IF;
+    END IF;
     RETURN QUERY EXECUTE format(
         'SELECT c.id, c.number::text, c.name::text,'
         ' COALESCE(NULLIF(u.display_name, %L), u.name)::text'
@@ -130,8 +143,8 @@ CREATE OR REPLACE TRIGGER emergency_access_stamped BEFORE INSERT ON emergency_ac
 #: policy is plainly true, so that their queries plan as without policies (PostgreSQL drops a
 #: policy that is true; any other keeps a LIKE from using the search's trigram index). They
 #: are switched on only while the team lets medewerkers open only the clients they work for
-#: (`row_security_follow`, called when a teamleider changes the setting): in a team that
-#: opens every client to everyone, nobody's queries pay for them.
+#: (a trigger on the setting switches them, `row_security_apply`): in a team that opens every
+#: client to everyone, nobody's queries pay for them.
 ROW_SECURITY = """
 CREATE OR REPLACE FUNCTION row_security_tables() RETURNS SETOF text
 LANGUAGE sql STABLE SET search_path = wijkteam, pg_temp AS $$
@@ -144,15 +157,12 @@ LANGUAGE sql STABLE SET search_path = wijkteam, pg_temp AS $$
     ORDER BY 1
 $$;
 
-CREATE OR REPLACE FUNCTION row_security_follow() RETURNS boolean
+CREATE OR REPLACE FUNCTION row_security_apply() RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 DECLARE
     enforced boolean := COALESCE((SELECT access FROM team_settings WHERE id = 1), 'team') = 'werk';
     tab text;
 BEGIN
-    IF NOT (caller_leads() OR caller_operates()) THEN
-        PERFORM refuse('alleen een teamleider kiest wie welke cliënten opent');
-    END IF;
     FOR tab IN SELECT row_security_tables() LOOP
         EXECUTE format('ALTER TABLE %I %s ROW LEVEL SECURITY', tab,
                        CASE WHEN enforced THEN 'ENABLE' ELSE 'DISABLE' END);
@@ -160,13 +170,35 @@ BEGIN
     RETURN enforced;
 END $$;
 
+CREATE OR REPLACE FUNCTION row_security_follow() RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+BEGIN
+    IF NOT (caller_leads() OR caller_operates()) THEN
+        PERFORM refuse('alleen een teamleider kiest wie welke cliënten opent');
+    END IF;
+    RETURN row_security_apply();
+END $$;
+
+-- However the setting changes (the program, or a teamleider's psql), the policies follow it
+-- in the same transaction; only a teamleider may change it (store/server/access.py grants).
+CREATE OR REPLACE FUNCTION team_access_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+BEGIN
+    PERFORM row_security_apply();
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER team_access_changed AFTER UPDATE OF access ON team_settings
+    FOR EACH ROW WHEN (OLD.access IS DISTINCT FROM NEW.access)
+    EXECUTE FUNCTION team_access_changed();
+
 DO $$
 DECLARE
     team text := current_database() || '_team';
     lead text := current_database() || '_lead';
     owner text := current_database() || '_owner';
-    visible text := '(SELECT visible_clients()) IS NULL'
-        ' OR %s = ANY (CAST((SELECT visible_clients()) AS integer[]))';
+    -- One look-up per statement (NULL, for a teamleider or a team that opens every client,
+    -- lets nothing through: their policies are the true ones, or none are on).
+    visible text := '%s = ANY (CAST((SELECT visible_clients()) AS integer[]))';
     leads text := '(SELECT caller_leads()) OR (SELECT caller_operates())';
     me text := '(SELECT caller_id())';
     tab text;
@@ -203,7 +235,7 @@ BEGIN
                            tab, team, format(visible, 'client_id'));
         END IF;
     END LOOP;
-    PERFORM row_security_follow();
+    PERFORM row_security_apply();
 END $$;
 """
 

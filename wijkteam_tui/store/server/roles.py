@@ -105,6 +105,12 @@ def make_search_indexes(conn: Connection) -> bool:
             f"CREATE INDEX IF NOT EXISTS {name} ON clients"
             f" USING gin ({column} {quoted(found[0])}.gin_trgm_ops)"
         )
+    # The folded name and number (the search text's first part): what a medewerker who may
+    # open only the clients they work for finds of the others (store/server/access.py).
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_clients_name_trigrams ON clients USING gin"
+        f" ((split_part(search_text, ' | ', 1) || ' | ' || number) {quoted(found[0])}.gin_trgm_ops)"
+    )
     return True
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import text
-
 from wijkteam_tui.domain.access import ACCESS_LABELS, MAX_EMERGENCY_HOURS
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.errors import ValidationError
@@ -119,9 +117,4 @@ def update_team_settings(register: Register, version: int, data: TeamSettingsInp
                 if name == "grace_days":
                     # Missed contacts count from other days now.
                     evaluate_again(session)
-        server = session.get_bind().dialect.name == "postgresql"
-        if SETTING_LABELS["access"] in changed and server:
-            # The server's row-level security on or off with it (store/server/access.py).
-            session.flush()
-            session.execute(text("SELECT row_security_follow()"))
         return changed
