@@ -80,16 +80,6 @@ def working_for(conn: Connection, user_id: int, today: date, now: datetime) -> C
     )
 
 
-def visible(
-    register: Register, conn: Connection, today: date, now: datetime | None = None
-) -> ColumnElement[bool] | None:
-    """The condition on `Client.id` of what the acting person may open, or None: everything."""
-    user_id = limited_user(register, conn)
-    if user_id is None:
-        return None
-    return working_for(conn, user_id, today, now or utc_now())
-
-
 def open_ids(
     register: Register, conn: Connection, today: date, now: datetime | None = None
 ) -> set[int] | None:
@@ -109,9 +99,11 @@ def open_ids(
 def may_open(
     register: Register, conn: Connection, client_id: int, today: date, now: datetime | None = None
 ) -> bool:
-    condition = visible(register, conn, today, now)
-    if condition is None:
+    """Whether the acting person may open this client on `today`, at `now` (UTC)."""
+    user_id = limited_user(register, conn)
+    if user_id is None:
         return True
+    condition = working_for(conn, user_id, today, now or utc_now())
     return bool(conn.execute(select(Client.id).where(Client.id == client_id, condition)).first())
 
 
