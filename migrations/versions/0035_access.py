@@ -25,6 +25,12 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("emergency_hours", sa.Integer(), nullable=False, server_default="8")
         )
+        batch.create_check_constraint(
+            op.f("ck_team_settings_access_known"), "access IN ('team', 'werk')"
+        )
+        batch.create_check_constraint(
+            op.f("ck_team_settings_emergency_hours_range"), "emergency_hours BETWEEN 1 AND 24"
+        )
     op.create_table(
         "access_grants",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -95,5 +101,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_access_grants_client_id"), table_name="access_grants")
     op.drop_table("access_grants")
     with op.batch_alter_table("team_settings") as batch:
+        batch.drop_constraint(op.f("ck_team_settings_emergency_hours_range"), type_="check")
+        batch.drop_constraint(op.f("ck_team_settings_access_known"), type_="check")
         batch.drop_column("emergency_hours")
         batch.drop_column("access")

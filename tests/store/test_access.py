@@ -21,6 +21,7 @@ from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.cover.absences import add_absence, end_absence
 from wijkteam_tui.store.cover.access import emergencies_since, may_open
 from wijkteam_tui.store.cover.grants import end_grant, grant_access, grants, open_emergency
+from wijkteam_tui.store.mail.reminders import due_reminders
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.read.client_file import client_file, client_timeline, contact_choices
 from wijkteam_tui.store.read.edit import client_for_edit, team_settings_for_edit
@@ -260,3 +261,48 @@ def test_handing_a_client_over_moves_the_access_with_it(register, bram, cem, tea
         register, kees.id, version, replace(details, casemanager_id=cem.user.id), TODAY
     )
     assert _opens(cem, kees.id) and not _opens(bram, kees.id)
+
+
+def test_a_medewerker_cannot_make_a_client_his_own(register, bram, cem, team):
+    """With noodtoegang (or a cover) he may work in the file, but not take the client over nor
+    make himself the performer of an agreement: the access would outlast its reason."""
+    kees, lies = team
+    open_emergency(bram, lies.id, REASON, TODAY)
+    details, version = client_for_edit(bram, lies.id)
+    with pytest.raises(ValidationError, match="draagt de teamleider een cliënt over"):
+        services.update_client(
+            bram, lies.id, version, replace(details, casemanager_id=bram.user.id), TODAY
+        )
+    mine = AgreementInput(Channel.PHONE, TODAY, user_id=bram.user.id, interval_days=7)
+    with pytest.raises(ValidationError, match="uitvoerder"):
+        services.add_agreement(bram, lies.id, mine, TODAY)
+    # His own client's agreements he performs as he likes; handing Kees over is the
+    # teamleider's (above).
+    assert services.add_agreement(bram, kees.id, mine, TODAY).id
+    details, version = client_for_edit(bram, kees.id)
+    with pytest.raises(ValidationError, match="draagt de teamleider"):
+        services.update_client(
+            bram, kees.id, version, replace(details, casemanager_id=cem.user.id), TODAY
+        )
+
+
+def test_a_medewerkers_reminder_run_keeps_to_his_clients(register, bram, team):
+    """Run (or tried) by a medewerker, `remind` sends only for the clients he works for; the
+    teamleider's run (a timer's, as one) sends the team's."""
+    for client, name in zip(team, ("Ria", "Truus"), strict=True):
+        member = services.add_member(
+            register,
+            client.id,
+            MemberInput(name, MemberKind.INFORMAL, email=f"{name.lower()}@example.nl",
+                        remind_by_mail=True),
+            TODAY,
+        )  # fmt: skip
+        services.add_agreement(
+            register,
+            client.id,
+            AgreementInput(Channel.PHONE, TODAY - 6 * DAY, member_id=member.id, interval_days=7),
+            TODAY,
+        )
+    kees, lies = team
+    assert {d.client_id for d in due_reminders(register, TODAY)} == {kees.id, lies.id}
+    assert {d.client_id for d in due_reminders(bram, TODAY)} == {kees.id}

@@ -142,7 +142,7 @@ def test_what_a_medewerker_could_give_himself_is_refused_or_stamped(team):
         # Noodtoegang written by hand: in his name, from now, for the team's 8 hours.
         bram.execute(
             "INSERT INTO emergency_access (client_id, user_id, reason, opened_at, until_at)"
-            " VALUES (%s, %s, 'zomaar', '2020-01-01', '2099-01-01')",
+            " VALUES (%s, %s, 'zomaar even kijken', '2020-01-01', '2099-01-01')",
             (ids["lies"], ids["cem"]),
         )
         user, hours = bram.execute(
@@ -215,3 +215,67 @@ def test_a_medewerkers_sweep_leaves_the_teams_figures_to_one_who_sees_all(team):
     finally:
         bram.close()
         anna.close()
+
+
+def test_a_medewerker_cannot_make_a_client_his_own_past_the_program(team):
+    """The ways a review found to keep a client open: a cover row for a client not of the
+    one away, another's absence removed, the client taken over, an agreement performed by
+    oneself after noodtoegang, the team's settings rewritten, a client deleted with its
+    noodtoegang. Each is refused, or changes nothing."""
+    address, ids = team
+    with _psql(address, "bram", BRAM) as bram, _psql(address, "anna", PASSPHRASE) as anna:
+        (absence,) = bram.execute(
+            "INSERT INTO absences (user_id, from_on, created_by_id, created_at, version)"
+            " VALUES (%s, current_date, %s, now(), 1) RETURNING id",
+            (ids["bram"], ids["bram"]),
+        ).fetchone()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bram.execute(
+                "INSERT INTO absence_covers (absence_id, client_id, cover_id) VALUES (%s, %s, %s)",
+                (absence, ids["lies"], ids["bram"]),
+            )
+        # Even written by a teamleider, a cover row names only a client of the one away.
+        anna.execute(
+            "INSERT INTO absence_covers (absence_id, client_id, cover_id) VALUES (%s, %s, %s)",
+            (absence, ids["lies"], ids["bram"]),
+        )
+        assert _names(bram, "SELECT name FROM clients") == ["Kees Bakker"]
+        (cems,) = anna.execute(
+            "INSERT INTO absences (user_id, from_on, created_by_id, created_at, version)"
+            " VALUES (%s, current_date, %s, now(), 1) RETURNING id",
+            (ids["cem"], ids["cem"]),
+        ).fetchone()
+        assert bram.execute("DELETE FROM absences WHERE id = %s", (cems,)).rowcount == 0
+        assert (
+            bram.execute(
+                "UPDATE absences SET cover_id = %s WHERE id = %s", (ids["bram"], cems)
+            ).rowcount
+            == 0
+        )
+        for statement, args in (
+            ("UPDATE clients SET casemanager_id = %s WHERE id = %s", (ids["cem"], ids["kees"])),
+            ("DELETE FROM clients WHERE id = %s", (ids["kees"],)),
+            ("DELETE FROM team_settings", ()),
+            ("INSERT INTO team_settings (id) VALUES (2)", ()),
+            ("INSERT INTO emergency_access (client_id, user_id, reason, opened_at, until_at)"
+             " VALUES (%s, %s, '', now(), now())", (ids["lies"], ids["bram"])),
+        ):  # fmt: skip
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                bram.execute(statement, args)
+        bram.execute(
+            "INSERT INTO emergency_access (client_id, user_id, reason, opened_at, until_at)"
+            " VALUES (%s, %s, 'De dochter belt in paniek', now(), now())",
+            (ids["lies"], ids["bram"]),
+        )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bram.execute(
+                "INSERT INTO contact_agreements (client_id, user_id, channel, description,"
+                " shared, start_on, active, closed_with_file, version)"
+                " VALUES (%s, %s, 'bezoek', '', false, current_date, true, false, 1)",
+                (ids["lies"], ids["bram"]),
+            )
+        # Names of the others: only for a word, never the whole list.
+        assert bram.execute("SELECT count(*) FROM clients_named('{}', 100000)").fetchone() == (0,)
+        assert bram.execute(
+            "SELECT count(*) FROM clients_named(ARRAY['vermeer'], 100000)"
+        ).fetchone() == (1,)

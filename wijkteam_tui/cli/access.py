@@ -72,7 +72,12 @@ def cmd_access_show(args: argparse.Namespace) -> int:
     from wijkteam_tui.domain.dates import format_date
     from wijkteam_tui.domain.terms import Role
     from wijkteam_tui.store.clock import utc_now
-    from wijkteam_tui.store.cover.access import emergencies_since, local_time, team_access
+    from wijkteam_tui.store.cover.access import (
+        emergencies_since,
+        local_day,
+        local_time,
+        team_access,
+    )
     from wijkteam_tui.store.cover.grants import grant_text, grants
 
     today = date.today()
@@ -99,7 +104,7 @@ def cmd_access_show(args: argparse.Namespace) -> int:
     )
     for seen in opened_rows:
         print(
-            f"  {format_date(seen.opened_at.date())} {local_time(seen.opened_at)}"
+            f"  {format_date(local_day(seen.opened_at))} {local_time(seen.opened_at)}"
             f"  {printable(seen.user):<16} {seen.number:<8} {printable(seen.client)}"
         )
         print(f"{'':8}reden: {printable(seen.reason)}")

@@ -54,7 +54,11 @@ class TeamSettings(Versioned, Base):
     """One row: the team's name and the settings every rule reads."""
 
     __tablename__ = "team_settings"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("access IN ('team', 'werk')", name="access_known"),
+        CheckConstraint("emergency_hours BETWEEN 1 AND 24", name="emergency_hours_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     register_id: Mapped[str] = mapped_column(String(32))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, SignalPhase
 from wijkteam_tui.errors import ValidationError
@@ -273,7 +273,11 @@ def client_by_number(register: Register, number: str) -> int:
     """The id of the client with this client number (as the screens show it)."""
     acting_user(register)
     with register.read() as session:
-        found = session.scalar(select(Client.id).where(Client.number == number.strip()))
+        if session.get_bind().dialect.name == "postgresql":
+            # Also a client the person may not open yet (noodtoegang asks its id first).
+            found = session.scalar(text("SELECT client_numbered(:n)"), {"n": number.strip()})
+        else:
+            found = session.scalar(select(Client.id).where(Client.number == number.strip()))
     if found is None:
         raise ValidationError(f"Er is geen cliënt met nummer {number.strip()}.", "client")
-    return found
+    return int(found)

@@ -190,6 +190,11 @@ def emergency_until(
         ).scalar()
 
 
+def local_day(moment: datetime) -> date:
+    """The local day of a stored (naive UTC) moment."""
+    return moment.replace(tzinfo=UTC).astimezone().date()
+
+
 def local_time(moment: datetime) -> str:
     """A stored (naive UTC) moment as the local clock shows it: "17:40"."""
     return f"{moment.replace(tzinfo=UTC).astimezone():%H:%M}"

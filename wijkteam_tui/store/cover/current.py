@@ -86,7 +86,15 @@ def covering(conn: Connection, user_id: int, today: date) -> list[Covering]:
     ).all()
     mine = _by_absence(
         conn.execute(
-            select(AbsenceCover.absence_id, AbsenceCover.client_id).where(
+            select(AbsenceCover.absence_id, AbsenceCover.client_id)
+            # Only a client of the one who is away (a row written past the program could
+            # name any client).
+            .join(Absence, Absence.id == AbsenceCover.absence_id)
+            .join(
+                Client,
+                and_(Client.id == AbsenceCover.client_id, Client.casemanager_id == Absence.user_id),
+            )
+            .where(
                 AbsenceCover.absence_id.in_([row[0] for row in some]),
                 AbsenceCover.cover_id == user_id,
             )

@@ -37,6 +37,7 @@ from wijkteam_tui.domain.reminders import (
 from wijkteam_tui.domain.terms import Channel, Outcome, Phase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.cover.access import open_ids
 from wijkteam_tui.store.cover.current import away_today
 from wijkteam_tui.store.mail.config import REFUSAL
 from wijkteam_tui.store.mail.models import MailSettings, MailText, Reminder
@@ -92,6 +93,11 @@ def due_reminders(register: Register, today: date, *, casemanager: int | None = 
         team = session.get(TeamSettings, 1)
         assert team is not None
         found = [*_before(session, today, casemanager), *_retries(session, today, casemanager)]
+        # A medewerker whom the team lets open only the clients he works for sends (and sees)
+        # only theirs; a teamleider's run, or a timer's as one, sends the team's.
+        mine = open_ids(register, session.connection(), today)
+        if mine is not None:
+            found = [(row, when) for row, when in found if row.client_id in mine]
         if not found:
             return []
         done = _done(session, found)

@@ -14,8 +14,11 @@ statement, not per row.
 What a medewerker could otherwise give themselves is closed too: noodtoegang is stamped by the
 server with now and the team's hours in their own name, and never changed; a grant, the team's
 settings (but for the key generation that every opening keeps) and another's user row change
-only by a teamleider; an absence (and its covers) only by a teamleider or for oneself. The audit
-tables and the key slots have their own rules (store/server/roles.py) and no policy here.
+only by a teamleider; an absence (and its covers) only by a teamleider or for oneself, a cover
+by client only for a client of the one away; a client's casemanager (and deleting a client)
+only by a teamleider, and one is made the performer of an agreement only by the client's
+casemanager (`work_kept`), so that no access outlasts its reason. The audit tables and the
+key slots have their own rules (store/server/roles.py) and no policy here.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ BEGIN
               WHERE o.absence_id = a.id AND o.client_id = c.id AND o.cover_id <> me)
         UNION
         SELECT o.client_id FROM absence_covers o JOIN absences a ON a.id = o.absence_id
+        -- (only a client of the one who is away)
+        JOIN clients c ON c.id = o.client_id AND c.casemanager_id = a.user_id
         WHERE o.cover_id = me AND a.from_on <= today
           AND (a.until_on IS NULL OR a.until_on >= today)
           AND (a.ended_on IS NULL OR a.ended_on > today)
@@ -88,6 +93,11 @@ DECLARE
     word text;
     plan json;
 BEGIN
+    -- Never the whole list: at least one word, and no more than a screen's worth.
+    IF words IS NULL OR NOT EXISTS (SELECT 1 FROM unnest(words) w WHERE length(w) >= 2) THEN
+        RETURN;
+    END IF;
+    lim := LEAST(GREATEST(COALESCE(lim, 0), 0), 200);
     FOREACH word IN ARRAY words LOOP
         matching := matching || format(' AND %s LIKE %L', named,
             '%' || replace(replace(replace(word, '\', '\\'), '%', '\%'), '_', '\_') || '%');
@@ -127,6 +137,9 @@ CREATE OR REPLACE FUNCTION emergency_access_stamped() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
 BEGIN
     IF NOT (caller_leads() OR caller_operates()) THEN
+        IF length(trim(COALESCE(NEW.reason, ''))) < 10 THEN
+            PERFORM refuse('noodtoegang vraagt een reden van ten minste een paar woorden');
+        END IF;
         NEW.user_id := caller_id();
         NEW.opened_at := date_trunc('second', now() AT TIME ZONE 'UTC');
         NEW.until_at := NEW.opened_at + make_interval(
@@ -136,6 +149,39 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER emergency_access_stamped BEFORE INSERT ON emergency_access
     FOR EACH ROW EXECUTE FUNCTION emergency_access_stamped();
+
+-- In a team that chose "werk", a medewerker cannot make a client his own (a noodtoegang or a
+-- cover would otherwise last): a client changes casemanager only by a teamleider, and one is
+-- made the performer of an agreement only by its client's casemanager or a teamleider.
+CREATE OR REPLACE FUNCTION work_kept() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+BEGIN
+    IF caller_leads() OR caller_operates()
+       OR COALESCE((SELECT access FROM team_settings WHERE id = 1), 'team') <> 'werk' THEN
+        RETURN NEW;
+    END IF;
+    IF TG_TABLE_NAME = 'clients' THEN
+        IF NEW.casemanager_id IS DISTINCT FROM OLD.casemanager_id THEN
+            PERFORM refuse('in dit team draagt de teamleider een cliënt over');
+        END IF;
+    ELSIF NEW.user_id = caller_id()
+          AND (TG_OP = 'INSERT' OR NEW.user_id IS DISTINCT FROM OLD.user_id)
+          AND NOT EXISTS (SELECT 1 FROM clients c
+                          WHERE c.id = NEW.client_id AND c.casemanager_id = NEW.user_id) THEN
+        PERFORM refuse('alleen de casemanager of de teamleider maakt u uitvoerder');
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER clients_work_kept BEFORE UPDATE OF casemanager_id ON clients
+    FOR EACH ROW EXECUTE FUNCTION work_kept();
+CREATE OR REPLACE TRIGGER agreements_work_kept
+    BEFORE INSERT OR UPDATE OF user_id ON contact_agreements
+    FOR EACH ROW EXECUTE FUNCTION work_kept();
+
+CREATE OR REPLACE FUNCTION client_numbered(wanted text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = wijkteam, pg_temp AS $$
+    SELECT id FROM clients WHERE number = wanted
+$$;
 """
 
 #: The policies, made anew at every `db upgrade`: on `clients` and every table with a
@@ -205,6 +251,7 @@ DECLARE
 BEGIN
     FOR tab IN SELECT row_security_tables() LOOP
         EXECUTE format('DROP POLICY IF EXISTS works_for ON %I', tab);
+        EXECUTE format('DROP POLICY IF EXISTS own ON %I', tab);
         EXECUTE format('DROP POLICY IF EXISTS leads ON %I', tab);
         EXECUTE format('DROP POLICY IF EXISTS operator ON %I', tab);
         EXECUTE format('CREATE POLICY operator ON %I TO %I USING (true) WITH CHECK (true)',
@@ -219,16 +266,25 @@ BEGIN
             EXECUTE format('CREATE POLICY works_for ON emergency_access TO %I'
                            ' USING (%s OR user_id = %s) WITH CHECK (%s OR user_id = %s)',
                            team, format(visible, 'client_id'), me, leads, me);
-        ELSIF tab = 'absences' THEN
-            EXECUTE format('CREATE POLICY works_for ON absences TO %I'
-                           ' USING (true) WITH CHECK (%s OR user_id = %s)', team, leads, me);
-        ELSIF tab = 'absence_covers' THEN
-            EXECUTE format('CREATE POLICY works_for ON absence_covers TO %I USING (true)'
-                           ' WITH CHECK (%s OR EXISTS (SELECT 1 FROM absences a'
-                           ' WHERE a.id = absence_id AND a.user_id = %s))', team, leads, me);
-        ELSIF tab = 'users' THEN
-            EXECUTE format('CREATE POLICY works_for ON users TO %I USING (true)'
-                           ' WITH CHECK (%s OR id = %s)', team, leads, me);
+        ELSIF tab IN ('absences', 'absence_covers', 'users') THEN
+            -- Everyone reads them; one changes only one's own (a teamleider anyone's).
+            EXECUTE format('CREATE POLICY works_for ON %I FOR SELECT TO %I USING (true)',
+                           tab, team);
+            EXECUTE format('CREATE POLICY own ON %I TO %I USING (%s) WITH CHECK (%s)', tab, team,
+                           format(CASE tab
+                               WHEN 'absences' THEN '%s OR user_id = %s'
+                               WHEN 'users' THEN '%s OR id = %s'
+                               ELSE '%s OR EXISTS (SELECT 1 FROM absences a'
+                                    ' WHERE a.id = absence_id AND a.user_id = %s)' END,
+                                  leads, me),
+                           format(CASE tab
+                               WHEN 'absences' THEN '%s OR user_id = %s'
+                               WHEN 'users' THEN '%s OR id = %s'
+                               -- a client covered by another is one of the absent person's
+                               ELSE '%s OR EXISTS (SELECT 1 FROM absences a JOIN clients c'
+                                    ' ON c.id = client_id AND c.casemanager_id = a.user_id'
+                                    ' WHERE a.id = absence_id AND a.user_id = %s)' END,
+                                  leads, me));
         ELSE
             -- client_id NULL: a team-wide row (a team threshold).
             EXECUTE format('CREATE POLICY works_for ON %I TO %I USING (client_id IS NULL OR %s)',
@@ -250,9 +306,12 @@ def grants(team: str, lead: str) -> list[str]:
         f"REVOKE UPDATE, DELETE ON emergency_access FROM {team}",
         # Erasing a client (a teamleider) takes its noodtoegang with it.
         f"GRANT DELETE ON emergency_access TO {lead}",
-        f"REVOKE UPDATE ON team_settings FROM {team}",
+        f"REVOKE INSERT, UPDATE, DELETE ON team_settings FROM {team}",
         f"GRANT UPDATE (key_generation, version) ON team_settings TO {team}",
         f"GRANT UPDATE ON team_settings TO {lead}",
+        # Erasing a client is a teamleider's (and would take its noodtoegang with it).
+        f"REVOKE DELETE ON clients FROM {team}",
+        f"GRANT DELETE ON clients TO {lead}",
         f"REVOKE INSERT, UPDATE, DELETE ON users FROM {team}",
         f"GRANT UPDATE (display_name, phone, email, version) ON users TO {team}",
         f"GRANT INSERT, UPDATE, DELETE ON users TO {lead}",
@@ -266,5 +325,6 @@ FOR_TEAM = (
     "visible_clients()",
     "clients_named(text[], integer)",
     "client_named(integer)",
+    "client_numbered(text)",
     "highest_client_number()",
 )

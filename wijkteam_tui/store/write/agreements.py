@@ -21,6 +21,7 @@ from wijkteam_tui.store.write.common import (
     check_version,
     existing_agreement,
     existing_client,
+    limited_in,
     member_of,
     required_text,
     team_settings,
@@ -98,10 +99,27 @@ def new_agreement(
     return agreement
 
 
+def _not_made_performer(
+    register: Register, session: Session, client: Client, data: AgreementInput, before: int | None
+) -> None:
+    """In a team that lets a medewerker open only the clients they work for, only the client's
+    casemanager (or a teamleider) makes a medewerker the performer of an agreement: one made
+    by himself would keep a client open after a noodtoegang or a cover ended."""
+    me = limited_in(register, session)
+    performer = performing_user(client, data)
+    if me is not None and performer == me and me not in (before, client.casemanager_id):
+        raise ValidationError(
+            "In dit team maakt alleen de casemanager of de teamleider u uitvoerder van een"
+            " afspraak; kies een netwerklid of de casemanager.",
+            "user",
+        )
+
+
 def add_agreement(register: Register, client_id: int, data: AgreementInput, today: date) -> Created:
     """Agree who checks in with the client, how and how often."""
     with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
+        _not_made_performer(register, session, client, data, None)
         agreement = new_agreement(session, client, data, today)
         refresh_client(session, client, today, team_settings(session))
         return Created(agreement.id, agreement.version)
@@ -122,6 +140,7 @@ def update_agreement(
                 "agreement",
             )
         validate_agreement(session, client, data)
+        _not_made_performer(register, session, client, data, agreement.user_id)
         agreement.member_id = data.member_id
         agreement.user_id = performing_user(client, data)
         agreement.channel = data.channel

@@ -7,8 +7,7 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.domain.access import WORK
-from wijkteam_tui.domain.terms import Phase, Role
+from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import Client, PhaseChange, User
@@ -21,6 +20,7 @@ from wijkteam_tui.store.write.common import (
     check_version,
     client_summary,
     existing_client,
+    limited_in,
     reindex,
     required_name,
     team_settings,
@@ -100,10 +100,8 @@ def _for_oneself(register: Register, session: Session, data: ClientInput) -> Non
     """In a team that lets a medewerker open only the clients they work for
     (store/cover/access.py), a medewerker registers a client for themselves: one they would
     not work for they could not open once it is made."""
-    user = register.user
-    if user is None or user.role is Role.TEAMLEIDER or data.casemanager_id == user.id:
-        return
-    if team_settings(session).access == WORK:
+    me = limited_in(register, session)
+    if me is not None and data.casemanager_id != me:
         raise ValidationError(
             "In dit team meldt een medewerker een cliënt bij zichzelf aan (casemanager: u);"
             " de teamleider kan hem daarna overdragen.",
@@ -118,6 +116,11 @@ def update_client(
     with register.write(client=client_id) as session:
         client = existing_client(session, client_id)
         check_version(client.version, version)
+        if data.casemanager_id != client.casemanager_id and limited_in(register, session):
+            # Taken, a client would stay one's own after a noodtoegang or a cover ended.
+            raise ValidationError(
+                "In dit team draagt de teamleider een cliënt over (Team, o).", "casemanager"
+            )
         apply_client(session, client, data)
         client.version += 1
         reindex(session, client)
