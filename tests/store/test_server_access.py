@@ -27,6 +27,7 @@ from wijkteam_tui.store.read.search import search_clients
 from wijkteam_tui.store.read.team import snapshot_written
 from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.server.connection import login_secret
+from wijkteam_tui.store.sharing import client_by_number
 from wijkteam_tui.store.sweep import daily_sweep
 from wijkteam_tui.store.users import add_user
 from wijkteam_tui.store.write.settings import update_team_settings
@@ -166,6 +167,8 @@ def test_the_program_as_a_medewerker_on_the_server(team):
         [hit] = search_clients(bram, "vermeer", today=TODAY)
         assert (hit.name, hit.closed, hit.street) == ("Lies Vermeer", True, "")
         assert search_clients(bram, "truus", today=TODAY) == []
+        # Asked by number (`export agreements 100002 --emergency …`), the server says which.
+        assert client_by_number(bram, hit.number) == ids["lies"]
         # A new client gets the next number of the whole team, not of what he sees.
         made = services.create_client(
             bram, ClientInput("Piet Jansen", TODAY, casemanager_id=ids["bram"]), TODAY
