@@ -116,6 +116,7 @@ NOT_LOGGED_SERVICES = {
     "agreements.validate_agreement",
     "agreements.performing_user",
     "agreements.new_agreement",
+    "absences.user_named",
     # the team's figures per day: nobody's data (chain._NOT_LOGGED); the sweep logs its run
     "team.write_daily_snapshot",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wijkteam_tui.domain.fields import FieldError, clean_text
+from wijkteam_tui.domain.terms import Role
 
 #: Every medewerker opens every client of the team; only the clients they work for.
 TEAM, WORK = "team", "werk"
@@ -13,6 +14,14 @@ MAX_EMERGENCY_HOURS = 24
 #: A reason for noodtoegang is a sentence someone can read back, not a letter.
 REASON_MIN = 10
 REASON_MAX = 300
+
+
+def limited_to_work(user_id: int, role: Role, access: str) -> int | None:
+    """`user_id` when the team's `access` lets this person open only the clients they work
+    for; None when they open every client (a teamleider, or a team that chose `TEAM`). The one
+    rule the store's reads and its write services both ask."""
+    return user_id if role is not Role.TEAMLEIDER and access == WORK else None
+
 
 SHORT_REASON = (
     "Geef een reden van ten minste een paar woorden: de teamleider en de cliënt lezen hem terug."

@@ -50,7 +50,7 @@ class AbsenceRow:
         return f"t/m {format_date(self.until_on)}"
 
 
-def _user(session: Session, name: str, what: str) -> User:
+def user_named(session: Session, name: str, what: str) -> User:
     user = session.scalar(select(User).where(User.name == name.strip()))
     if user is None or not user.active:
         raise ValidationError(f"{name.strip()!r} is geen gebruiker van het register.", what)
@@ -84,8 +84,8 @@ def add_absence(
     if until_on is not None and until_on < today:
         raise ValidationError("Deze afwezigheid is al voorbij.", "until")
     with register.write() as session:
-        away = _user(session, name, "user")
-        covering = _user(session, cover, "cover") if cover else None
+        away = user_named(session, name, "user")
+        covering = user_named(session, cover, "cover") if cover else None
         if covering is not None and covering.id == away.id:
             raise ValidationError("Iemand neemt niet zijn eigen werk waar.", "cover")
         if covering is not None:
@@ -120,7 +120,7 @@ def add_absence(
                 raise ValidationError(
                     f"{number.strip()} is geen cliënt van {away.name}.", "by_client"
                 )
-            taker = _user(session, colleague, "by_client")
+            taker = user_named(session, colleague, "by_client")
             if taker.id == away.id:
                 raise ValidationError("Iemand neemt niet zijn eigen werk waar.", "by_client")
             _not_away_throughout(session, taker, from_on, until_on)
@@ -145,7 +145,7 @@ def end_absence(register: Register, name: str, today: date) -> AbsenceRow:
     acting_user(register)
     _may_record(register, name)
     with register.write() as session:
-        away = _user(session, name, "user")
+        away = user_named(session, name, "user")
         absence = session.scalar(
             select(Absence)
             .where(

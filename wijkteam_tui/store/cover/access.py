@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, text, true
 
-from wijkteam_tui.domain.access import ACCESS_LABELS, TEAM, WORK
+from wijkteam_tui.domain.access import ACCESS_LABELS, TEAM, limited_to_work
 from wijkteam_tui.domain.search import by_name_or_number
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import NotWorkingForError
@@ -41,9 +41,7 @@ def limited_user(register: Register, conn: Connection) -> int | None:
     """The acting medewerker's id when the team lets them open only the clients they work for;
     None when they may open every client (a teamleider, or a team that chose `TEAM`)."""
     user = register.user
-    if user is None or user.role is Role.TEAMLEIDER:
-        return None
-    return user.id if team_access(conn)[0] == WORK else None
+    return None if user is None else limited_to_work(user.id, user.role, team_access(conn)[0])
 
 
 def granted_on(user_id: int, today: date) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from wijkteam_tui.domain.access import emergency_reason
@@ -17,6 +17,7 @@ from wijkteam_tui.domain.fields import FieldError, clean_text
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.cover.absences import user_named
 from wijkteam_tui.store.cover.access import granted_on, local_time, may_open, named, team_access
 from wijkteam_tui.store.cover.models import AccessGrant, EmergencyAccess
 from wijkteam_tui.store.models import Client, User
@@ -68,9 +69,7 @@ def grant_access(
         client = session.scalar(select(Client).where(Client.number == number.strip()))
         if client is None:
             raise ValidationError(f"Er is geen cliënt met nummer {number.strip()}.", "client")
-        user = session.scalar(select(User).where(User.name == name.strip()))
-        if user is None or not user.active:
-            raise ValidationError(f"{name.strip()!r} is geen gebruiker van het register.", "user")
+        user = user_named(session, name, "user")
         if user.role is Role.TEAMLEIDER:
             raise ValidationError(f"{user.name} is teamleider en opent elke cliënt al.", "user")
         if session.scalar(
@@ -103,12 +102,7 @@ def end_grant(register: Register, number: str, name: str, today: date) -> int:
             select(AccessGrant)
             .join(Client, Client.id == AccessGrant.client_id)
             .join(User, User.id == AccessGrant.user_id)
-            .where(
-                Client.number == number.strip(),
-                User.name == name.strip(),
-                or_(AccessGrant.until_on.is_(None), AccessGrant.until_on >= today),
-                or_(AccessGrant.ended_on.is_(None), AccessGrant.ended_on > today),
-            )
+            .where(Client.number == number.strip(), User.name == name.strip(), _not_over(today))
         ).all()
         if not found:
             raise ValidationError(
@@ -139,13 +133,18 @@ def grants(register: Register, today: date) -> list[GrantRow]:
             .join(Client, Client.id == AccessGrant.client_id)
             .join(User, User.id == AccessGrant.user_id)
             .join(_By, _By.id == AccessGrant.granted_by_id)
-            .where(
-                or_(AccessGrant.until_on.is_(None), AccessGrant.until_on >= today),
-                or_(AccessGrant.ended_on.is_(None), AccessGrant.ended_on > today),
-            )
+            .where(_not_over(today))
             .order_by(Client.number, User.name)
         ).all()
     return [GrantRow(*row) for row in rows]
+
+
+def _not_over(today: date) -> ColumnElement[bool]:
+    """A grant that counts today or will: not past its last day, not ended."""
+    return and_(
+        or_(AccessGrant.until_on.is_(None), AccessGrant.until_on >= today),
+        or_(AccessGrant.ended_on.is_(None), AccessGrant.ended_on > today),
+    )
 
 
 @dataclass(frozen=True, slots=True)

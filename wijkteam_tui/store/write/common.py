@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from wijkteam_tui.domain.access import WORK
+from wijkteam_tui.domain.access import limited_to_work
 from wijkteam_tui.domain.agreements import why_not_renewed
 from wijkteam_tui.domain.fields import FieldError, clean_name
 from wijkteam_tui.domain.search import client_search_text, network_search_text
-from wijkteam_tui.domain.terms import Phase, Role
+from wijkteam_tui.domain.terms import Phase
 from wijkteam_tui.errors import ConflictError, ValidationError
 from wijkteam_tui.store.history import SettingChange
 from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, TeamSettings, User
@@ -35,9 +35,8 @@ def limited_in(register: Register, session: Session) -> int | None:
     """The acting medewerker's id when the team lets a medewerker open only the clients they
     work for (store/cover/access.py); None for a teamleider or a team that chose "team"."""
     user = register.user
-    if user is None or user.role is Role.TEAMLEIDER:
-        return None
-    return user.id if team_settings(session).access == WORK else None
+    access = team_settings(session).access
+    return None if user is None else limited_to_work(user.id, user.role, access)
 
 
 def evaluate_again(session: Session) -> None:
