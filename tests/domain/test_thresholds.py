@@ -7,19 +7,21 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wijkteam_tui.domain.client_facts import (
+    AgreementFacts,
+    AlertCondition,
+    ClientFacts,
+    MomentFacts,
+    ObservationFacts,
+)
 from wijkteam_tui.domain.dates import format_short
+from wijkteam_tui.domain.reconcile import StoredAlert, reconcile
 from wijkteam_tui.domain.reevaluation import next_change
 from wijkteam_tui.domain.schedules import Schedule
 from wijkteam_tui.domain.terms import Outcome, SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
     DEFAULT_THRESHOLDS,
     MAX_WINDOW_DAYS,
-    AgreementFacts,
-    AlertCondition,
-    ClientFacts,
-    MomentFacts,
-    ObservationFacts,
-    StoredAlert,
     ThresholdSetting,
     effective_thresholds,
     evaluate,
@@ -28,7 +30,6 @@ from wijkteam_tui.domain.thresholds import (
     limit_days,
     out_of_view_cutoff,
     reason_shown,
-    reconcile,
     silent_days,
 )
 

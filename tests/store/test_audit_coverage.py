@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 from wijkteam_tui.domain.reminders import Filling
 from wijkteam_tui.domain.terms import (
     AlertStatus,
+    AssessmentKind,
     Channel,
     MemberKind,
     Outcome,
@@ -31,6 +32,7 @@ from wijkteam_tui.store.cover import absences, grants
 from wijkteam_tui.store.mail import config, reminders
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.opening import open_register
+from wijkteam_tui.store.outcomes import assessments
 from wijkteam_tui.store.read import edit, team
 from wijkteam_tui.store.records import (
     AgreementInput,
@@ -61,6 +63,7 @@ LATER = TODAY + timedelta(days=60)
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
     team, edit, records, sharing, erasure, users, intake, config, reminders, absences, grants,
+    assessments,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
@@ -425,6 +428,17 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
             dirk.close()
         return "emergency_access", ""
 
+    def record_assessment(m: Made) -> tuple[str, str]:
+        data = assessments.AssessmentInput(AssessmentKind.ZRM, TODAY, {"financien": 3})
+        m.ids["zrm"] = assessments.record_assessment(register, m.client.id, data, TODAY)
+        return "assessments", str(m.ids["zrm"].moment_id)
+
+    def update_assessment(m: Made) -> tuple[str, str]:
+        made = m.ids["zrm"].moment_id
+        data = assessments.AssessmentInput(AssessmentKind.ZRM, TODAY, {"financien": 2})
+        assessments.update_assessment(register, made, 1, data, TODAY)
+        return "assessments", str(made)
+
     def reset_passphrase(_m: Made) -> tuple[str, str]:
         users.reset_passphrase(register, "cem")
         return "users", "cem"
@@ -436,7 +450,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
     steps = [
         create_client, update_client, add_member, update_member, stop_reminding, add_resource,
         update_resource, add_agreement, update_agreement, snooze_agreement, end_agreement,
-        end_member, log_contact,
+        end_member, log_contact, record_assessment, update_assessment,
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,

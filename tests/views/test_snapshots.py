@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from textual.widgets import Input
 
 from tests.views.conftest import TODAY, copy_register, make_app, settle
@@ -234,6 +235,7 @@ IN_THE_FILE = {
     "signal_form": ("4", "e"),
     "threshold_form": ("g",),
     "export_dialog": ("d",),
+    "assessment_form": ("7", "n"),
 }
 
 
@@ -379,5 +381,42 @@ def test_in_monochrome(snap_compare, in_tmp, demo_template, monkeypatch, keys):
 
     try:
         assert snap_compare(app, terminal_size=(80, 24), run_before=press)
+    finally:
+        register.close()
+
+
+def _most_assessed(register) -> int:  # type: ignore[no-untyped-def]
+    """The demo client with the most ZRM assessments (a drop among them, if any has one)."""
+    with register.read() as session:
+        return int(
+            session.execute(
+                text(
+                    "SELECT a.client_id FROM assessments a"
+                    " LEFT JOIN alerts al ON al.client_id = a.client_id AND al.rule = 'zrm_daling'"
+                    " WHERE a.kind = 'zrm' GROUP BY a.client_id"
+                    " ORDER BY count(al.id) DESC, count(DISTINCT a.id) DESC, a.client_id LIMIT 1"
+                )
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize("size", [*SIZES, "monochrome"])
+def test_ontwikkeling(snap_compare, in_tmp, demo_template, monkeypatch, size):
+    """The Ontwikkeling tab of a client with several ZRM and a drop: the bars read without
+    colour (NO_COLOR at 80x24), and at 80 columns the two newest assessments side by side."""
+    if size == "monochrome":
+        monkeypatch.setenv("NO_COLOR", "1")
+    copy_register(demo_template, Path("demo.db"))
+    register = open_register(Path("demo.db"), "demo", "demo")
+    app = make_app(Path("demo.db"), register=register)
+    client_id = _most_assessed(register)
+
+    async def press(pilot):  # type: ignore[no-untyped-def]
+        await _open_file_and_press(pilot, client_id, "7")
+        await _steady(pilot)
+
+    try:
+        terminal = (80, 24) if size == "monochrome" else size
+        assert snap_compare(app, terminal_size=terminal, run_before=press)
     finally:
         register.close()

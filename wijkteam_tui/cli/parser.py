@@ -15,6 +15,7 @@ from wijkteam_tui.cli.dutch_argparse import Parser
 from wijkteam_tui.cli.erasure import cmd_erase, cmd_retention_extend, cmd_retention_list
 from wijkteam_tui.cli.exports import cmd_export_agreements, cmd_export_client
 from wijkteam_tui.cli.mail import add_mail_commands
+from wijkteam_tui.cli.outcomes import add_outcome_commands
 from wijkteam_tui.cli.prompts import (
     DB_ENV,
     NEW_PASSPHRASE_ENV,
@@ -410,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_mail_commands(commands, common)
     add_absence_commands(commands, common)
     add_access_commands(commands, common)
+    add_outcome_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser
 

@@ -11,15 +11,16 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
+from wijkteam_tui.domain.client_facts import ClientFacts
 from wijkteam_tui.domain.schedules import MISSED_COUNTED, missed_counted_on, occurrences_missed
 from wijkteam_tui.domain.terms import SignalPhase, ThresholdRule
 from wijkteam_tui.domain.thresholds import (
     MAX_WINDOW_DAYS,
-    ClientFacts,
     ThresholdSetting,
     evaluate,
     limit_count,
     limit_days,
+    unassessed_since,
 )
 
 
@@ -106,6 +107,12 @@ def _candidate_days(
             days.add(observation.observed_on + window)
             days.add(observation.observed_on + timedelta(days=MAX_WINDOW_DAYS))
     days.update(m.occurred_on for m in facts.recent_moments)
+    # An assessment dated later (entered ahead), and the day the last one grows too old.
+    days.update(a.assessed_on for a in facts.zrm)
+    unassessed = unassessed_since(facts)
+    overdue = thresholds[ThresholdRule.OUTCOME_OVERDUE]
+    if unassessed is not None and overdue.enabled:
+        days.add(unassessed + timedelta(days=limit_days(overdue) + 1))
     return days
 
 

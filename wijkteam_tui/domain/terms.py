@@ -86,6 +86,20 @@ class ThresholdRule(LabelledEnum):
     ORANGE_OR_RED = "signaal_oranje_rood"
     OBSERVATION_FREQUENCY = "signaleringen_frequentie"
     NOT_REACHED_IN_ROW = "niet_bereikt"
+    #: A ZRM domain fell by levels, or to 1–2 from 3 or more (domain.outcomes).
+    OUTCOME_DROP = "zrm_daling"
+    #: Several ZRM domains fell by a level or more at once.
+    OUTCOME_SPREAD = "zrm_daling_breed"
+    #: No ZRM or Positieve Gezondheid for too long in duurzaam in beeld.
+    OUTCOME_OVERDUE = "geen_meting"
+
+
+class AssessmentKind(LabelledEnum):
+    """An outcome measured with the client: the Zelfredzaamheid-Matrix or a conversation about
+    Positieve Gezondheid (domain.outcomes)."""
+
+    ZRM = "zrm"
+    PG = "pg"
 
 
 class Regime(LabelledEnum):
@@ -107,6 +121,11 @@ _LABELS = {
     "gemiste_contacten": "gemiste contacten op rij",
     "signaal_oranje_rood": "signalering oranje of rood",
     "signaleringen_frequentie": "veel signaleringen kort na elkaar",
+    "zrm_daling": "ZRM: daling in een domein",
+    "zrm_daling_breed": "ZRM: daling in meerdere domeinen",
+    "geen_meting": "geen meting in duurzaam in beeld",
+    "zrm": "ZRM",
+    "pg": "Positieve Gezondheid",
     "wmo": "Wmo",
     "wmo_zonder_voorziening": "Wmo zonder voorziening",
     "jeugdwet": "Jeugdwet",

@@ -9,7 +9,13 @@ Rules and their defaults (DEFAULT_THRESHOLDS; team defaults, overridable per cli
 - gemiste contacten: `count` (3) due moments of one agreement passed without contact;
 - signalering oranje of rood: the latest signalering is oranje or rood (until a groen one);
 - veel signaleringen: `count` (3) non-green signaleringen within `days` (14) days;
-- niet bereikt: the last `count` (2) contact moments were all "niet bereikt".
+- niet bereikt: the last `count` (2) contact moments were all "niet bereikt";
+- ZRM: daling in een domein: since the previous ZRM, a domain fell by `count` (2) levels, or
+  to 1–2 from 3 or more;
+- ZRM: daling in meerdere domeinen: `count` (3) domains fell by a level or more at once;
+- geen meting: in duurzaam in beeld, no ZRM or Positieve Gezondheid for more than `days` (183).
+
+domain.reconcile turns what holds into raised, reopened and resolved alerts.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from wijkteam_tui.domain import outcomes
+from wijkteam_tui.domain.client_facts import AlertCondition, ClientFacts, ObservationFacts
 from wijkteam_tui.domain.dates import format_date, format_short
-from wijkteam_tui.domain.schedules import Schedule, occurrences_missed
-from wijkteam_tui.domain.terms import Outcome, SignalPhase, ThresholdRule
+from wijkteam_tui.domain.schedules import occurrences_missed
+from wijkteam_tui.domain.terms import AssessmentKind, Outcome, SignalPhase, ThresholdRule
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,9 @@ DEFAULT_THRESHOLDS: Mapping[ThresholdRule, ThresholdSetting] = {
         ThresholdRule.OBSERVATION_FREQUENCY, days=14, count=3
     ),
     ThresholdRule.NOT_REACHED_IN_ROW: ThresholdSetting(ThresholdRule.NOT_REACHED_IN_ROW, count=2),
+    ThresholdRule.OUTCOME_DROP: ThresholdSetting(ThresholdRule.OUTCOME_DROP, count=2),
+    ThresholdRule.OUTCOME_SPREAD: ThresholdSetting(ThresholdRule.OUTCOME_SPREAD, count=3),
+    ThresholdRule.OUTCOME_OVERDUE: ThresholdSetting(ThresholdRule.OUTCOME_OVERDUE, days=183),
 }
 
 #: How far back evaluation needs observations: the longest frequency window anyone may set.
@@ -66,6 +77,22 @@ USES = {
     ThresholdRule.ORANGE_OR_RED: (False, False),
     ThresholdRule.OBSERVATION_FREQUENCY: (True, True),
     ThresholdRule.NOT_REACHED_IN_ROW: (False, True),
+    ThresholdRule.OUTCOME_DROP: (False, True),
+    ThresholdRule.OUTCOME_SPREAD: (False, True),
+    ThresholdRule.OUTCOME_OVERDUE: (True, False),
+}
+
+
+#: Each rule's threshold in words, from its numbers (days, count).
+_DESCRIBED = {
+    ThresholdRule.OUT_OF_VIEW: "na {days} dagen zonder contact",
+    ThresholdRule.MISSED_IN_ROW: "na {count} gemiste contacten op rij",
+    ThresholdRule.ORANGE_OR_RED: "bij elke signalering oranje of rood",
+    ThresholdRule.OBSERVATION_FREQUENCY: "bij {count} signaleringen binnen {days} dagen",
+    ThresholdRule.NOT_REACHED_IN_ROW: "na {count}x op rij niet bereikt",
+    ThresholdRule.OUTCOME_DROP: "bij {count} niveaus lager in een domein, of naar 1–2",
+    ThresholdRule.OUTCOME_SPREAD: "bij {count} domeinen tegelijk lager",
+    ThresholdRule.OUTCOME_OVERDUE: "na {days} dagen zonder meting in duurzaam in beeld",
 }
 
 
@@ -73,16 +100,11 @@ def describe(setting: ThresholdSetting) -> str:
     """A threshold in words: "uit beeld na 42 dagen zonder contact", or "uit"."""
     if not setting.enabled:
         return "uit"
-    rule = setting.rule
-    if rule is ThresholdRule.OUT_OF_VIEW:
-        return f"na {limit_days(setting)} dagen zonder contact"
-    if rule is ThresholdRule.MISSED_IN_ROW:
-        return f"na {limit_count(setting)} gemiste contacten op rij"
-    if rule is ThresholdRule.OBSERVATION_FREQUENCY:
-        return f"bij {limit_count(setting)} signaleringen binnen {limit_days(setting)} dagen"
-    if rule is ThresholdRule.NOT_REACHED_IN_ROW:
-        return f"na {limit_count(setting)}x op rij niet bereikt"
-    return "bij elke signalering oranje of rood"
+    uses_days, uses_count = USES[setting.rule]
+    return _DESCRIBED[setting.rule].format(
+        days=limit_days(setting) if uses_days else None,
+        count=limit_count(setting) if uses_count else None,
+    )
 
 
 def limit_change_text(old: ThresholdSetting, new: ThresholdSetting) -> str:
@@ -118,6 +140,9 @@ FINGERPRINT_PREFIX = {
     ThresholdRule.ORANGE_OR_RED: "signaal_oranje_rood:",
     ThresholdRule.OBSERVATION_FREQUENCY: "signaleringen_frequentie:",
     ThresholdRule.NOT_REACHED_IN_ROW: "niet_bereikt:",
+    ThresholdRule.OUTCOME_DROP: "zrm_daling:",
+    ThresholdRule.OUTCOME_SPREAD: "zrm_daling_breed:",
+    ThresholdRule.OUTCOME_OVERDUE: "geen_meting:",
 }
 
 
@@ -170,57 +195,6 @@ def effective_thresholds(
                 count=setting.count if setting.count is not None else base.count,
             )
     return result
-
-
-@dataclass(frozen=True)
-class AgreementFacts:
-    id: int
-    schedule: Schedule
-    last_contact_on: date | None
-    active: bool
-    snoozed_until: date | None
-    who: str
-
-
-@dataclass(frozen=True)
-class MomentFacts:
-    occurred_on: date
-    outcome: Outcome
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class ObservationFacts:
-    id: int
-    observed_on: date
-    phase: SignalPhase
-
-
-@dataclass(frozen=True)
-class ClientFacts:
-    """What evaluation needs of one client.
-
-    `recent_moments`: the contact moments after the newest real contact (goed or zorgen), plus
-    that contact itself, so that a run of "niet bereikt" is seen whole. `observations`: those
-    of the last MAX_WINDOW_DAYS days plus every one since the newest groen one before them."""
-
-    opened_on: date
-    last_contact_on: date | None
-    agreements: Sequence[AgreementFacts]
-    recent_moments: Sequence[MomentFacts]
-    observations: Sequence[ObservationFacts]
-    closed: bool = False
-
-
-@dataclass(frozen=True)
-class AlertCondition:
-    rule: ThresholdRule
-    fingerprint: str
-    reason: str
-    #: Whether a changed reason within one episode means new facts (another oranje
-    #: signalering, another missed contact), which reopens an episode resolved by hand. Not for
-    #: uit beeld, whose reason only counts the days.
-    escalates: bool = True
 
 
 def evaluate(
@@ -389,80 +363,92 @@ def _not_reached(
     ]
 
 
+@dataclass(frozen=True)
+class _ZrmCompared:
+    """The newest ZRM against the one before it."""
+
+    latest_id: int
+    #: "(meting 22-11-2026, vorige 01-08-2026)"
+    when: str
+    changes: list[outcomes.Change]
+
+
+def _zrm_compared(facts: ClientFacts, today: date) -> _ZrmCompared | None:
+    done = sorted(
+        (a for a in facts.zrm if a.assessed_on <= today), key=lambda a: (a.assessed_on, a.id)
+    )
+    if len(done) < 2:
+        return None
+    previous, latest = done[-2:]
+    return _ZrmCompared(
+        latest.id,
+        f"(meting {format_short(latest.assessed_on)}, vorige {format_short(previous.assessed_on)})",
+        outcomes.changes(AssessmentKind.ZRM, previous.scores, latest.scores),
+    )
+
+
+def _outcome_drop(
+    facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
+) -> list[AlertCondition]:
+    compared = _zrm_compared(facts, today)
+    fell = outcomes.fallen_by(compared.changes, limit_count(setting)) if compared else []
+    if compared is None or not fell:
+        return []
+    rule = ThresholdRule.OUTCOME_DROP
+    reason = f"ZRM gedaald: {outcomes.changes_text(fell)} {compared.when}."
+    return [AlertCondition(rule, f"{FINGERPRINT_PREFIX[rule]}{compared.latest_id}", reason)]
+
+
+def _outcome_spread(
+    facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
+) -> list[AlertCondition]:
+    compared = _zrm_compared(facts, today)
+    fell = outcomes.fallen(compared.changes) if compared else []
+    if compared is None or len(fell) < limit_count(setting):
+        return []
+    rule = ThresholdRule.OUTCOME_SPREAD
+    reason = f"ZRM lager in {len(fell)} domeinen: {outcomes.changes_text(fell)} {compared.when}."
+    return [AlertCondition(rule, f"{FINGERPRINT_PREFIX[rule]}{compared.latest_id}", reason)]
+
+
+def unassessed_since(facts: ClientFacts) -> date | None:
+    """In duurzaam in beeld: since when no outcome was measured (the newest assessment, or the
+    day the client came into the phase when that is later). None in another phase."""
+    if facts.in_view_since is None:
+        return None
+    return max(facts.in_view_since, facts.last_assessed_on or facts.in_view_since)
+
+
+def _outcome_overdue(
+    facts: ClientFacts, today: date, setting: ThresholdSetting, grace_days: int
+) -> list[AlertCondition]:
+    since = unassessed_since(facts)
+    if since is None or (today - since).days <= limit_days(setting):
+        return []
+    rule = ThresholdRule.OUTCOME_OVERDUE
+    start = (
+        "sinds"
+        if facts.last_assessed_on is not None and facts.last_assessed_on >= since
+        else "sinds duurzaam in beeld op"
+    )
+    return [
+        AlertCondition(
+            rule,
+            f"{FINGERPRINT_PREFIX[rule]}{since.isoformat()}",
+            f"Geen ZRM of Positieve Gezondheid {start} {format_short(since)}"
+            f" (grens {limit_days(setting)} dagen).",
+            escalates=False,
+        )
+    ]
+
+
 _CHECKS = {
     ThresholdRule.OUT_OF_VIEW: _out_of_view,
     ThresholdRule.MISSED_IN_ROW: _missed_in_row,
     ThresholdRule.ORANGE_OR_RED: _orange_or_red,
     ThresholdRule.OBSERVATION_FREQUENCY: _observation_frequency,
     ThresholdRule.NOT_REACHED_IN_ROW: _not_reached,
+    ThresholdRule.OUTCOME_DROP: _outcome_drop,
+    ThresholdRule.OUTCOME_SPREAD: _outcome_spread,
+    ThresholdRule.OUTCOME_OVERDUE: _outcome_overdue,
 }
-
-
-@dataclass(frozen=True)
-class StoredAlert:
-    id: int
-    fingerprint: str
-    resolved: bool
-    reason: str
-    #: Resolved by a person, with a note: the episode stays resolved while it lasts, unless it
-    #: escalates.
-    by_hand: bool = False
-
-
-@dataclass(frozen=True)
-class AlertChanges:
-    raise_new: list[AlertCondition]
-    reopen: list[tuple[int, AlertCondition]]
-    update_reason: list[tuple[int, str]]
-    resolve: list[tuple[int, str]]
-
-
-def reconcile(
-    stored: Iterable[StoredAlert],
-    conditions: Iterable[AlertCondition],
-    closed: bool = False,
-    notes: Mapping[str, str] | None = None,
-) -> AlertChanges:
-    """What to change so that exactly the holding conditions have an unresolved alert, except
-    an episode that a person resolved by hand: that stays resolved while it lasts, unless new
-    facts make it worse (a second oranje signalering, another missed contact).
-
-    `notes` says why alerts stopped holding when the caller knows better than the facts (a
-    threshold changed, an agreement put aside): {fingerprint prefix: resolution note}."""
-    by_fingerprint = {a.fingerprint: a for a in stored}
-    holding = {c.fingerprint: c for c in conditions}
-    raise_new, reopen, update_reason, resolve = [], [], [], []
-    for fingerprint, condition in holding.items():
-        existing = by_fingerprint.get(fingerprint)
-        if existing is None:
-            raise_new.append(condition)
-        elif existing.resolved:
-            if not existing.by_hand or (
-                condition.escalates and condition.reason != existing.reason
-            ):
-                reopen.append((existing.id, condition))
-        elif existing.reason != condition.reason:
-            update_reason.append((existing.id, condition.reason))
-    note = "Cliënt afgesloten." if closed else "Voorwaarde geldt niet meer."
-    for fingerprint, existing in by_fingerprint.items():
-        if not existing.resolved and fingerprint not in holding:
-            resolve.append((existing.id, _resolution_note(fingerprint, note, closed, notes)))
-    return AlertChanges(raise_new, reopen, update_reason, resolve)
-
-
-def _resolution_note(
-    fingerprint: str, default: str, closed: bool, notes: Mapping[str, str] | None
-) -> str:
-    if closed:
-        return default
-    for prefix, note in (notes or {}).items():
-        if fingerprint.startswith(prefix):
-            return note
-    rule = fingerprint.split(":", 1)[0]
-    return {
-        "uit_beeld": "Automatisch opgelost: er is weer contact geweest.",
-        "gemiste_contacten": "Automatisch opgelost: er is weer contact op de afspraak.",
-        "signaal_oranje_rood": "Automatisch opgelost: nieuwe signalering is groen.",
-        "signaleringen_frequentie": "Automatisch opgelost: minder signaleringen in de periode.",
-        "niet_bereikt": "Automatisch opgelost: de cliënt is weer bereikt.",
-    }.get(rule, f"Automatisch opgelost: {default}")

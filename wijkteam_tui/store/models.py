@@ -84,6 +84,9 @@ class TeamSettings(Versioned, Base):
     access: Mapped[str] = mapped_column(String(8), default="team", server_default="team")
     #: How many hours noodtoegang to a client one does not work for lasts.
     emergency_hours: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    #: The day outcomes could first be recorded (migration 0036; None: since the register
+    #: began): "no assessment for too long" counts from no earlier day.
+    outcomes_since: Mapped[date | None] = mapped_column(Date, default=None)
     #: The newest key file generation this register has seen: an older key file (a copy put
     #: back to bring an old passphrase back) is refused.
     key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -447,10 +450,12 @@ class SignOffRequest(Versioned, Base):
     decision_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-# The history tables, the audit log's, the mail's and the absences' own tables are kept beside
-# them (store/history.py, store/audit/, store/mail/, store/cover/); imported here so that Base's
+# The history tables, the audit log's, the mail's, the absences' and the outcomes' own tables
+# are kept beside them (store/history.py, store/audit/, store/mail/, store/cover/,
+# store/outcomes/); imported here so that Base's
 # metadata holds every table once this module has been imported.
 from wijkteam_tui.store import history as history_models  # noqa: E402, F401
 from wijkteam_tui.store.audit import models as audit_models  # noqa: E402, F401
 from wijkteam_tui.store.cover import models as cover_models  # noqa: E402, F401
 from wijkteam_tui.store.mail import models as mail_models  # noqa: E402, F401
+from wijkteam_tui.store.outcomes import models as outcome_models  # noqa: E402, F401

@@ -5,7 +5,8 @@ has come, recomputes the stored `next_due` of the client's agreements and of the
 re-evaluates the client's alerts (raise, reopen, update, resolve) with the pure rules of
 `domain.thresholds`, and stores the day on which the passing of time alone changes any of that
 (`reevaluate_on`, for the daily sweep). It reads only current state: the
-agreements, the contact moments since the last real contact, the observations of the last year.
+agreements, the contact moments since the last real contact, the observations of the last year,
+the two newest ZRM assessments.
 """
 
 from __future__ import annotations
@@ -15,15 +16,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from wijkteam_tui.domain import client_facts as known
+from wijkteam_tui.domain import reconcile
 from wijkteam_tui.domain import thresholds as rules
 from wijkteam_tui.domain.agreements import has_ended, performer_text
 from wijkteam_tui.domain.phases import InformalMember
 from wijkteam_tui.domain.reevaluation import next_change
 from wijkteam_tui.domain.schedules import Schedule, is_snoozed, next_due
-from wijkteam_tui.domain.terms import AlertStatus, MemberKind, Phase, ThresholdRule
+from wijkteam_tui.domain.terms import (
+    AlertStatus,
+    AssessmentKind,
+    MemberKind,
+    Phase,
+    ThresholdRule,
+)
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -31,10 +40,12 @@ from wijkteam_tui.store.models import (
     ContactMoment,
     NetworkMember,
     Observation,
+    PhaseChange,
     TeamSettings,
     Threshold,
     User,
 )
+from wijkteam_tui.store.outcomes.models import Assessment, AssessmentScore
 
 
 @dataclass(frozen=True)
@@ -138,10 +149,11 @@ class _Records:
     (`agreement_who`) reads nothing more."""
 
     agreements: dict[int, list[ContactAgreement]]
-    moments: dict[int, list[rules.MomentFacts]]
-    observations: dict[int, list[rules.ObservationFacts]]
+    moments: dict[int, list[known.MomentFacts]]
+    observations: dict[int, list[known.ObservationFacts]]
     thresholds: list[Threshold]
     people: list[object]
+    outcomes: _Outcomes
 
     @classmethod
     def read(cls, session: Session, clients: Sequence[Client], today: date) -> _Records:
@@ -161,7 +173,7 @@ class _Records:
         if user_ids:
             people += session.scalars(select(User).where(User.id.in_(user_ids)))
         # The contact moments since each client's last real contact, that contact included.
-        moments: dict[int, list[rules.MomentFacts]] = defaultdict(list)
+        moments: dict[int, list[known.MomentFacts]] = defaultdict(list)
         for client_id, moment_id, on, outcome in session.execute(
             select(
                 ContactMoment.client_id,
@@ -180,11 +192,11 @@ class _Records:
             .order_by(ContactMoment.occurred_on.desc(), ContactMoment.id.desc())
         ):
             moments[client_id].append(
-                rules.MomentFacts(occurred_on=on, outcome=outcome, id=moment_id)
+                known.MomentFacts(occurred_on=on, outcome=outcome, id=moment_id)
             )
         # Of the last MAX_WINDOW_DAYS (a client whose clock ran ahead reads a shorter window,
         # see `_evaluate`).
-        observations: dict[int, list[rules.ObservationFacts]] = defaultdict(list)
+        observations: dict[int, list[known.ObservationFacts]] = defaultdict(list)
         for client_id, observation_id, on, phase in session.execute(
             select(
                 Observation.client_id, Observation.id, Observation.observed_on, Observation.phase
@@ -193,7 +205,7 @@ class _Records:
                 Observation.observed_on > today - timedelta(days=rules.MAX_WINDOW_DAYS),
             )
         ):
-            observations[client_id].append(rules.ObservationFacts(observation_id, on, phase))
+            observations[client_id].append(known.ObservationFacts(observation_id, on, phase))
         thresholds = list(
             session.scalars(
                 select(Threshold).where(
@@ -201,14 +213,73 @@ class _Records:
                 )
             )
         )
-        return cls(agreements, moments, observations, thresholds, people)
+        outcomes = _Outcomes.read(session, clients)
+        return cls(agreements, moments, observations, thresholds, people, outcomes)
+
+
+@dataclass
+class _Outcomes:
+    """Per client the two newest ZRM assessments (newest last) with their scores, the day of
+    the newest assessment of any kind, and for those in duurzaam in beeld the day they came."""
+
+    zrm: dict[int, list[known.AssessmentFacts]]
+    last_assessed_on: dict[int, date]
+    in_view_since: dict[int, date]
+
+    @classmethod
+    def read(cls, session: Session, clients: Sequence[Client]) -> _Outcomes:
+        ids = [c.id for c in clients]
+        newest: dict[int, list[tuple[int, date]]] = defaultdict(list)
+        last: dict[int, date] = {}
+        for client_id, assessment_id, kind, on in session.execute(
+            select(Assessment.client_id, Assessment.id, Assessment.kind, Assessment.assessed_on)
+            .where(Assessment.client_id.in_(ids))
+            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        ):
+            last.setdefault(client_id, on)
+            if kind is AssessmentKind.ZRM and len(newest[client_id]) < 2:
+                newest[client_id].append((assessment_id, on))
+        scores: dict[int, dict[str, int | None]] = defaultdict(dict)
+        wanted = [a for rows in newest.values() for a, _ in rows]
+        for assessment_id, domain, score in session.execute(
+            select(
+                AssessmentScore.assessment_id, AssessmentScore.domain, AssessmentScore.score
+            ).where(AssessmentScore.assessment_id.in_(wanted))
+        ):
+            scores[assessment_id][domain] = score
+        zrm = {
+            client_id: [known.AssessmentFacts(a, on, scores[a]) for a, on in reversed(rows)]
+            for client_id, rows in newest.items()
+        }
+        return cls(zrm, last, _in_view_since(session, clients))
+
+
+def _in_view_since(session: Session, clients: Sequence[Client]) -> dict[int, date]:
+    """For the clients in duurzaam in beeld: the day they came into it (their newest move
+    there, or their opening), but never before the team could record outcomes."""
+    in_view = {c.id: c for c in clients if c.phase is Phase.IN_VIEW}
+    if not in_view:
+        return {}
+    floor = session.scalar(select(TeamSettings.outcomes_since))
+    came = dict(
+        session.execute(
+            select(PhaseChange.client_id, func.max(PhaseChange.changed_on))
+            .where(PhaseChange.client_id.in_(in_view), PhaseChange.to_phase == Phase.IN_VIEW)
+            .group_by(PhaseChange.client_id)
+        ).all()
+    )
+    since = {}
+    for client_id, client in in_view.items():
+        day = came.get(client_id, client.opened_on)
+        since[client_id] = max(day, floor) if floor is not None else day
+    return since
 
 
 @dataclass
 class _Evaluation:
     client: Client
     day: date
-    conditions: list[rules.AlertCondition]
+    conditions: list[known.AlertCondition]
 
 
 def _evaluate(
@@ -235,15 +306,15 @@ def _evaluate(
     if client.next_due != client_due:
         client.next_due = client_due
 
-    conditions: list[rules.AlertCondition] = []
+    conditions: list[known.AlertCondition] = []
     reevaluate_on: date | None = None
     if client.phase is not Phase.CLOSED:
         window_starts = today - timedelta(days=rules.MAX_WINDOW_DAYS)
-        facts = rules.ClientFacts(
+        facts = known.ClientFacts(
             opened_on=client.opened_on,
             last_contact_on=client.last_contact_on,
             agreements=[
-                rules.AgreementFacts(
+                known.AgreementFacts(
                     id=a.id,
                     schedule=schedule_of(a),
                     last_contact_on=a.last_contact_on,
@@ -257,6 +328,9 @@ def _evaluate(
             observations=[
                 o for o in records.observations.get(client.id, []) if o.observed_on > window_starts
             ],
+            zrm=records.outcomes.zrm.get(client.id, []),
+            last_assessed_on=records.outcomes.last_assessed_on.get(client.id),
+            in_view_since=records.outcomes.in_view_since.get(client.id),
         )
         thresholds = _effective(records.thresholds, client.id)
         conditions = rules.evaluate(facts, today, thresholds, settings.grace_days)
@@ -301,9 +375,9 @@ def _apply(
     client, today = evaluation.client, evaluation.day
     closed = client.phase is Phase.CLOSED
     by_id = {a.id: a for a in stored}
-    changes = rules.reconcile(
+    changes = reconcile.reconcile(
         [
-            rules.StoredAlert(
+            reconcile.StoredAlert(
                 a.id,
                 a.fingerprint,
                 a.status is AlertStatus.RESOLVED,

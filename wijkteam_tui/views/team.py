@@ -21,15 +21,13 @@ from textual.widgets.option_list import Option
 from wijkteam_tui.domain.team import is_urgent, postcode_area, sparkline
 from wijkteam_tui.domain.terms import Phase, ThresholdRule
 from wijkteam_tui.errors import WijkteamError
-from wijkteam_tui.store.cover.access import emergencies_this_week
 from wijkteam_tui.store.read.edit import (
     clients_of,
-    list_users,
     setting_history,
     team_settings_for_edit,
     team_thresholds,
 )
-from wijkteam_tui.store.read.team import absent_today, team_detail, team_review, team_trend
+from wijkteam_tui.store.read.team import team_detail
 from wijkteam_tui.store.read.today import team_info
 from wijkteam_tui.store.records import (
     AlertItem,
@@ -65,6 +63,7 @@ from wijkteam_tui.views.team_rows import (
     Loaded,
     alerts_cell,
     phases_cell,
+    review_loaded,
     row_key,
     summary_text,
 )
@@ -182,19 +181,14 @@ class TeamScreen(WijkteamScreen[None]):
         if filters is None:
             return
 
-        def load() -> Loaded:
-            return Loaded(
-                team_review(register, today, filters),
-                team_trend(register, today),
-                list_users(register),
-                *absent_today(register, today),
-                emergencies_this_week(register, today),
-            )
-
         # No loading indicator on the table: it would take the focus away from it. Keys typed
         # before the first list is there wait for it (↓ then o acts on the row meant).
         self.run_store(
-            load, self._show, group="team", failed=self._refused, hold_keys=self.loaded is None
+            lambda: review_loaded(register, today, filters),
+            self._show,
+            group="team",
+            failed=self._refused,
+            hold_keys=self.loaded is None,
         )
 
     def _refused(self, message: str, _error: WijkteamError | None) -> None:

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rich.text import Text
 
 from wijkteam_tui.domain.terms import Phase
+from wijkteam_tui.store.cover.access import emergencies_this_week
 from wijkteam_tui.store.cover.current import Away
+from wijkteam_tui.store.read.edit import list_users
+from wijkteam_tui.store.read.outcomes import QuarterOutcomes, quarter_outcomes
+from wijkteam_tui.store.read.team import absent_today, team_review, team_trend
 from wijkteam_tui.store.records import UserItem
-from wijkteam_tui.store.review import TeamReview, TeamRow, TeamTrend
+from wijkteam_tui.store.register import Register
+from wijkteam_tui.store.review import TeamFilter, TeamReview, TeamRow, TeamTrend
 from wijkteam_tui.views.text import counted
 
 #: The review's columns, most telling first: at 80 columns the first six are in view.
@@ -59,6 +65,20 @@ class Loaded:
     waiting: dict[int, str] = field(default_factory=dict)
     #: How many times a medewerker opened a client with noodtoegang since Monday.
     emergencies: int = 0
+    #: How the clients assessed this quarter did since their assessment before it.
+    quarter: QuarterOutcomes | None = None
+
+
+def review_loaded(register: Register, today: date, filters: TeamFilter) -> Loaded:
+    """What the Team screen reads at once (in a worker)."""
+    return Loaded(
+        team_review(register, today, filters),
+        team_trend(register, today),
+        list_users(register),
+        *absent_today(register, today),
+        emergencies_this_week(register, today),
+        quarter_outcomes(register, today),
+    )
 
 
 def summary_text(loaded: Loaded, sort_label: str) -> Text:
@@ -77,8 +97,20 @@ def summary_text(loaded: Loaded, sort_label: str) -> Text:
         f" · {total.consents_to_renew} toestemming te vragen",
         (f"   gesorteerd op {sort_label}", "dim"),
         *away_text(loaded),
+        *quarter_text(loaded.quarter),
         no_wrap=False,
     )
+
+
+def quarter_text(quarter: QuarterOutcomes | None) -> list[str | tuple[str, str]]:
+    """ "Ontwikkeling dit kwartaal: 3 beter · 5 gelijk · 2 lager · 1 eerste meting"."""
+    if quarter is None or not (quarter.improved + quarter.held + quarter.dropped + quarter.first):
+        return []
+    return [
+        f"\nOntwikkeling dit kwartaal: {quarter.improved} beter · {quarter.held} gelijk · ",
+        (f"{quarter.dropped} lager", "bold") if quarter.dropped else "0 lager",
+        f" · {counted(quarter.first, 'eerste meting', 'eerste metingen')}" if quarter.first else "",
+    ]
 
 
 def away_text(loaded: Loaded) -> list[str | tuple[str, str]]:

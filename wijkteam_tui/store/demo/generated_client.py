@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from wijkteam_tui.domain import client_facts as known
 from wijkteam_tui.domain import thresholds as rules
 from wijkteam_tui.domain.agreements import performer_text
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
@@ -45,6 +46,7 @@ from wijkteam_tui.store.demo.fictitious import (
     TOWN,
     WEEKDAYS,
 )
+from wijkteam_tui.store.demo.generated_outcomes import outcomes_of
 from wijkteam_tui.store.models import (
     Alert,
     Client,
@@ -55,6 +57,7 @@ from wijkteam_tui.store.models import (
     PhaseChange,
     Signal,
 )
+from wijkteam_tui.store.outcomes.models import Assessment, AssessmentScore
 
 
 class Ids:
@@ -79,6 +82,8 @@ class Rows:
         self.observations: list[dict[str, Any]] = []
         self.phase_changes: list[dict[str, Any]] = []
         self.alerts: list[dict[str, Any]] = []
+        self.assessments: list[dict[str, Any]] = []
+        self.assessment_scores: list[dict[str, Any]] = []
 
     def write(self, session: Session) -> None:
         for model, rows in (
@@ -90,6 +95,8 @@ class Rows:
             (Observation, self.observations),
             (PhaseChange, self.phase_changes),
             (Alert, self.alerts),
+            (Assessment, self.assessments),
+            (AssessmentScore, self.assessment_scores),
         ):
             if rows:
                 session.execute(insert(model), rows)
@@ -199,9 +206,9 @@ def add_client(
     # A few clients drift out of view: every contact stopped weeks ago.
     drifting = phase is not Phase.CLOSED and rng.random() < 0.03
     drift_from = horizon - timedelta(days=rng.randint(45, 120))
-    agreement_facts: list[rules.AgreementFacts] = []
+    agreement_facts: list[known.AgreementFacts] = []
     client_last: date | None = None
-    all_moments: list[rules.MomentFacts] = []
+    all_moments: list[known.MomentFacts] = []
     for _ in range(rng.choice((2, 3, 3, 3, 4))):
         agreement_id = ids.next("agreements")
         informal = [m for m in members if m[1] is MemberKind.INFORMAL]
@@ -252,7 +259,7 @@ def add_client(
                     "version": 1,
                 }
             )
-            all_moments.append(rules.MomentFacts(on, outcome, moment_id))
+            all_moments.append(known.MomentFacts(on, outcome, moment_id))
             if outcome in REAL_CONTACT:
                 last_real = on if last_real is None else max(last_real, on)
                 client_last = on if client_last is None else max(client_last, on)
@@ -291,7 +298,7 @@ def add_client(
             }
         )
         agreement_facts.append(
-            rules.AgreementFacts(agreement_id, schedule, last_real, active, None, who)
+            known.AgreementFacts(agreement_id, schedule, last_real, active, None, who)
         )
 
     # Signaleringsplan and signaleringen.
@@ -316,7 +323,7 @@ def add_client(
                     "version": 1,
                 }
             )
-    observations: list[rules.ObservationFacts] = []
+    observations: list[known.ObservationFacts] = []
     seen = sorted(
         (
             horizon - timedelta(days=rng.randint(0, 300)),
@@ -331,7 +338,7 @@ def add_client(
         if observed_on < opened_on or observed_on > horizon:
             continue
         observation_id = ids.next("observations")
-        observations.append(rules.ObservationFacts(observation_id, observed_on, signal_phase))
+        observations.append(known.ObservationFacts(observation_id, observed_on, signal_phase))
         rows.observations.append(
             {
                 "id": observation_id,
@@ -356,6 +363,7 @@ def add_client(
         reached = path[: path.index(phase) + 1]
     span = max(1, ((closed_on or today) - opened_on).days)
     previous: Phase | None = None
+    came_in_view: date | None = None
     for index, step_phase in enumerate(reached):
         changed_on = opened_on + timedelta(days=span * index // len(reached))
         if step_phase is Phase.CLOSED:
@@ -374,13 +382,21 @@ def add_client(
             }
         )
         previous = step_phase
+        if step_phase is Phase.IN_VIEW:
+            came_in_view = changed_on
+    outcomes = outcomes_of(
+        client_id, ids, opened_on, closed_on or today, casemanager, now,
+        in_view=phase is Phase.IN_VIEW,
+    )  # fmt: skip
+    rows.assessments += outcomes.assessments
+    rows.assessment_scores += outcomes.scores
 
     # Stored state, computed with the same rules as the services.
     active_dues = [
         a["next_due"] for a in rows.agreements[-len(agreement_facts) :] if a["next_due"] is not None
     ]
     client_due = min(active_dues) if active_dues else None
-    facts = rules.ClientFacts(
+    facts = known.ClientFacts(
         opened_on=opened_on,
         last_contact_on=client_last,
         agreements=agreement_facts,
@@ -391,6 +407,9 @@ def add_client(
             o for o in observations if o.observed_on > today - timedelta(days=rules.MAX_WINDOW_DAYS)
         ],
         closed=phase is Phase.CLOSED,
+        zrm=outcomes.zrm,
+        last_assessed_on=outcomes.last_assessed_on,
+        in_view_since=came_in_view if phase is Phase.IN_VIEW else None,
     )
     for condition in rules.evaluate(facts, today, thresholds, grace):
         rows.alerts.append(

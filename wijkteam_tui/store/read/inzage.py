@@ -36,6 +36,7 @@ from wijkteam_tui.store.models import (
     Threshold,
     User,
 )
+from wijkteam_tui.store.outcomes.models import Assessment, AssessmentRevision, AssessmentScore
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import acting_user, existing_client
 
@@ -58,6 +59,9 @@ SECTIONS: tuple[tuple[str, type[Base], str], ...] = (
     ("absence_covers", AbsenceCover, "Waarneming bij afwezigheid van de casemanager"),
     ("access_grants", AccessGrant, "Toegang gegeven door de teamleider"),
     ("emergency_access", EmergencyAccess, "Noodtoegang (met reden)"),
+    ("assessments", Assessment, "Metingen (ZRM, Positieve Gezondheid)"),
+    ("assessment_scores", AssessmentScore, "Scores per domein"),
+    ("assessment_revisions", AssessmentRevision, "Metingen zoals ze waren voor een correctie"),
 )
 #: Derived copies kept for searching only.
 _LEFT_OUT = {"search_text", "network_search_text"}

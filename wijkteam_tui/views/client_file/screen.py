@@ -21,12 +21,14 @@ from wijkteam_tui.store.audit.chain import Event
 from wijkteam_tui.store.audit.log import record
 from wijkteam_tui.store.cover.access import emergency_until, local_time
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
+from wijkteam_tui.store.read.outcomes import AssessmentRow, client_assessments
 from wijkteam_tui.store.records import ClientFile, TimelineEntry
 from wijkteam_tui.store.write.phases import refusals_seen
 from wijkteam_tui.views.base import WijkteamScreen
 from wijkteam_tui.views.client_file.agreements import AgreementsPane
 from wijkteam_tui.views.client_file.network import NetworkPane
 from wijkteam_tui.views.client_file.network_map import NetworkMap, NetworkMapPane
+from wijkteam_tui.views.client_file.outcomes import OutcomesPane
 from wijkteam_tui.views.client_file.overview import OverviewPane
 from wijkteam_tui.views.client_file.pane import is_teamleider
 from wijkteam_tui.views.client_file.plan import PlanPane
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from wijkteam_tui.export.to_disk import Exported
     from wijkteam_tui.store.erasure import Erased, ErasureFacts
 
-#: (pane id, title, id of the widget that takes the focus) of each tab, in the order of 1–6.
+#: (pane id, title, id of the widget that takes the focus) of each tab, in the order of 1–7.
 TABS = (
     ("overzicht", "Overzicht", "overview"),
     ("netwerk", "Netwerk", "network"),
@@ -51,6 +53,7 @@ TABS = (
     ("plan", "Signaleringsplan", "signals"),
     ("tijdlijn", "Tijdlijn", "timeline"),
     ("kaart", "Kaart", "ecogram"),
+    ("ontwikkeling", "Ontwikkeling", "zrm"),
 )
 
 
@@ -62,9 +65,10 @@ _ON_TABS = {
 }
 
 
-#: What a file's load reads: the file, its timeline, the day, and until when the person's
-#: noodtoegang to it lasts (None: they work for the client, or may open every one).
-Loaded = tuple[ClientFile, list[TimelineEntry], date, datetime | None]
+#: What a file's load reads: the file, its timeline, the day, until when the person's
+#: noodtoegang to it lasts (None: they work for the client, or may open every one), and the
+#: client's assessments (Ontwikkeling).
+Loaded = tuple[ClientFile, list[TimelineEntry], date, datetime | None, list[AssessmentRow]]
 
 
 class ClientFileScreen(WijkteamScreen[None]):
@@ -171,6 +175,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             yield PlanPane("4 Signaleringsplan", id="plan")
             yield TimelinePane("5 Tijdlijn", id="tijdlijn")
             yield NetworkMapPane("6 Kaart", id="kaart")
+            yield OutcomesPane("7 Ontwikkeling", id="ontwikkeling")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -195,6 +200,7 @@ class ClientFileScreen(WijkteamScreen[None]):
                 client_timeline(register, client_id, today=today),
                 today,
                 emergency_until(register, client_id),
+                client_assessments(register, client_id, today),
             )
             if unlogged:
                 record(register, *unlogged)
@@ -233,7 +239,7 @@ class ClientFileScreen(WijkteamScreen[None]):
             self._fill(loaded)
 
     def _fill(self, loaded: Loaded) -> None:
-        file, timeline_entries, today, until = loaded
+        file, timeline_entries, today, until, assessments = loaded
         self.file = file
         # Which of `a` and `k` apply depends on what was read.
         self.refresh_bindings()
@@ -254,6 +260,7 @@ class ClientFileScreen(WijkteamScreen[None]):
         self.query_one(PlanPane).show(file.signals)
         self.query_one(NetworkMapPane).show(file, today)
         self.query_one(TimelinePane).show(timeline_entries)
+        self.query_one(OutcomesPane).show(assessments)
 
     @on(NetworkMap.Chosen)
     def _map_member_chosen(self, event: NetworkMap.Chosen) -> None:
@@ -300,6 +307,9 @@ class ClientFileScreen(WijkteamScreen[None]):
             if member_id is not None:
                 network.open_member_form(member_id)
                 return
+        if tab == "ontwikkeling":
+            self.query_one(OutcomesPane).open_form(new=False)
+            return
         if tab == "afspraken":
             agreements = self.query_one(AgreementsPane)
             agreement = agreements.chosen_agreement()
@@ -323,6 +333,8 @@ class ClientFileScreen(WijkteamScreen[None]):
             self.query_one(AgreementsPane).open_agreement_form(None)
         elif tab == "plan":
             self.query_one(PlanPane).open_signal_form(None)
+        elif tab == "ontwikkeling":
+            self.query_one(OutcomesPane).open_form(new=True)
         else:
             self.query_one(NetworkPane).open_member_form(None)
 
