@@ -37,6 +37,7 @@ TARGETS = {
     "member_form_open_ms": 100,
     "phase_form_open_ms": 100,
     "netwerkkaart_drawn_ms": 50,
+    "ontwikkeling_drawn_ms": 50,
     "form_save_to_file_drawn_ms": 150,
     "import_to_unlock_screen_cpu_seconds": 0.25,
 }

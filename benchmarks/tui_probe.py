@@ -89,6 +89,16 @@ async def _other_forms(app: object) -> dict[str, float]:
     return timings
 
 
+async def _reloaded(app: object, screen: object) -> None:
+    """The client file read again and on the screen, as the person sees it before the key."""
+    shown = screen.file  # type: ignore[attr-defined]
+    screen.action_reload()  # type: ignore[attr-defined]
+    await _until(app, lambda: screen.file is not shown)  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    await _drawn(screen)
+    await asyncio.sleep(0.2)
+
+
 async def _netwerkkaart(app: object) -> tuple[float, float, int]:
     """On the open client file: give the client 15 network members (as a medewerker would
     have recorded them), then time `6` until the netwerkkaart is painted, and until the
@@ -106,13 +116,7 @@ async def _netwerkkaart(app: object) -> tuple[float, float, int]:
     for i in range(max(0, 15 - len(screen.file.members))):
         data = MemberInput(f"Netwerklid {i + 1}", kinds[i], supports="PG", ring=i % 3 + 1)
         await asyncio.to_thread(add_member, register, screen.client_id, data, today)
-    shown = screen.file
-    screen.action_reload()
-    await _until(app, lambda: screen.file is not shown)
-    await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-    # The reloaded file on screen, as the person sees it before pressing 6.
-    await _drawn(screen)
-    await asyncio.sleep(0.2)
+    await _reloaded(app, screen)
     ecogram = screen.query_one(NetworkMap)
     pressed = time.time()
     app.post_message(events.Key("6", "6"))  # type: ignore[attr-defined]
@@ -124,6 +128,37 @@ async def _netwerkkaart(app: object) -> tuple[float, float, int]:
     painted = time.time()
     settled = await _drawn(screen)
     return painted - pressed, settled - pressed, len(ecogram.members)
+
+
+async def _ontwikkeling(app: object) -> tuple[float, int]:
+    """On the open client file: give the client 20 ZRM assessments a month apart (as a
+    medewerker would have recorded them over the years), then time `7` until the Ontwikkeling
+    tab is drawn with its chart."""
+    from datetime import timedelta
+
+    from textual import events
+    from textual.widgets import DataTable
+
+    from wijkteam_tui.domain.outcomes import ZRM_DOMAINS
+    from wijkteam_tui.domain.terms import AssessmentKind
+    from wijkteam_tui.store.outcomes.assessments import AssessmentInput, record_assessment
+    from wijkteam_tui.store.read.outcomes import client_assessments
+
+    screen = app.screen  # type: ignore[attr-defined]
+    register, today = app.register, app.clock()  # type: ignore[attr-defined]
+    had = len(await asyncio.to_thread(client_assessments, register, screen.client_id, today))
+    opened_on = screen.file.opened_on
+    for n in range(max(0, 20 - had)):
+        on = max(opened_on, today - timedelta(days=30 * (20 - n)))
+        scores = {d.code: 1 + (i + n) % 5 for i, d in enumerate(ZRM_DOMAINS)}
+        data = AssessmentInput(AssessmentKind.ZRM, on, scores)
+        await asyncio.to_thread(record_assessment, register, screen.client_id, data, today)
+    await _reloaded(app, screen)
+    table = screen.query_one("#zrm", DataTable)
+    pressed = time.time()
+    app.post_message(events.Key("7", "7"))  # type: ignore[attr-defined]
+    drawn = await _until(app, lambda: table.has_focus and table.row_count)
+    return drawn - pressed, len(screen.query_one("OutcomesPane").rows)
 
 
 async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
@@ -208,6 +243,7 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         form_open, form_saved = await _forms(app, pilot)
         other_forms = await _other_forms(app)
         kaart, kaart_settled, kaart_members = await _netwerkkaart(app)
+        ontwikkeling, assessments = await _ontwikkeling(app)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "unlock_screen_seconds": round(unlock_drawn, 3),
@@ -223,6 +259,8 @@ async def probe(db: Path, passphrase: str, started: float) -> dict[str, object]:
         "netwerkkaart_drawn_ms": round(kaart * 1000, 1),
         "netwerkkaart_settled_ms": round(kaart_settled * 1000, 1),
         "netwerkkaart_members": kaart_members,
+        "ontwikkeling_drawn_ms": round(ontwikkeling * 1000, 1),
+        "ontwikkeling_assessments": assessments,
         "peak_memory_mb": round(peak_kib / 1024, 1),
     }
 

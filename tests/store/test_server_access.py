@@ -282,3 +282,40 @@ def test_a_medewerker_cannot_make_a_client_his_own_past_the_program(team):
         assert bram.execute(
             "SELECT count(*) FROM clients_named(ARRAY['vermeer'], 100000)"
         ).fetchone() == (1,)
+
+
+def test_outcomes_follow_the_work_like_every_table_of_a_client(team):
+    """The assessments, their scores and their earlier versions are a client's rows like the
+    others: in "werk" bram's own session reads Kees's and none of Lies's; and no table that
+    names a client is left without its policy."""
+    from wijkteam_tui.domain.terms import AssessmentKind
+    from wijkteam_tui.store.outcomes.assessments import (
+        AssessmentInput,
+        record_assessment,
+        update_assessment,
+    )
+
+    address, ids = team
+    anna = open_register(address, "anna", PASSPHRASE)
+    try:
+        for client in (ids["kees"], ids["lies"]):
+            data = AssessmentInput(AssessmentKind.ZRM, TODAY, {"financien": 3, "huisvesting": 4})
+            made = record_assessment(anna, client, data, TODAY).moment_id
+            update_assessment(anna, made, 1, replace(data, scores={"financien": 2}), TODAY)
+    finally:
+        anna.close()
+    with _psql(address, "bram", BRAM) as bram, _psql(address, "anna", PASSPHRASE) as lead:
+        for table in ("assessments", "assessment_scores", "assessment_revisions"):
+            seen = {row[0] for row in bram.execute(f"SELECT client_id FROM {table}")}
+            assert seen == {ids["kees"]}, table
+            every = {row[0] for row in lead.execute(f"SELECT client_id FROM {table}")}
+            assert every == {ids["kees"], ids["lies"]}, table
+        unguarded = lead.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'client_id'"
+            " WHERE n.nspname = 'wijkteam' AND c.relkind = 'r' AND NOT a.attisdropped"
+            " AND c.relname NOT IN ('audit_events', 'audit_event_clients')"
+            " AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid"
+            " AND p.polname = 'works_for')"
+        ).fetchall()
+        assert unguarded == []
