@@ -40,7 +40,7 @@ def add_outcome_commands(commands: Any, common: argparse.ArgumentParser) -> None
     )
     adding.add_argument("number", metavar="CLIËNTNUMMER")
     adding.add_argument("--kind", required=True, choices=["zrm", "pg"], metavar="zrm|pg")
-    _scored(adding, date_required=False)
+    _scored(adding)
     adding.set_defaults(handler=cmd_outcome_add)
     editing = outcome_commands.add_parser(
         "edit",
@@ -51,7 +51,7 @@ def add_outcome_commands(commands: Any, common: argparse.ArgumentParser) -> None
     )
     editing.add_argument("number", metavar="CLIËNTNUMMER")
     editing.add_argument("assessment", type=int, metavar="METING")
-    _scored(editing, date_required=False)
+    _scored(editing)
     editing.set_defaults(handler=cmd_outcome_edit)
     showing = outcome_commands.add_parser(
         "show",
@@ -65,10 +65,8 @@ def add_outcome_commands(commands: Any, common: argparse.ArgumentParser) -> None
     showing.set_defaults(handler=cmd_outcome_show)
 
 
-def _scored(parser: argparse.ArgumentParser, *, date_required: bool) -> None:
-    parser.add_argument(
-        "--date", required=date_required, metavar="DATUM", help="de dag van de meting (vandaag)"
-    )
+def _scored(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date", metavar="DATUM", help="de dag van de meting (vandaag)")
     parser.add_argument(
         "--score",
         action="append",
@@ -128,18 +126,19 @@ def cmd_outcome_edit(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from wijkteam_tui.store.outcomes.assessments import AssessmentInput, update_assessment
-    from wijkteam_tui.store.read.outcomes import assessment_for_edit, client_assessments
+    from wijkteam_tui.store.read.outcomes import client_assessments
     from wijkteam_tui.store.sharing import client_by_number
 
     today = date.today()
     with opened(args) as register:
         client_id = client_by_number(register, args.number)
-        if args.assessment not in {a.id for a in client_assessments(register, client_id, today)}:
+        rows = client_assessments(register, client_id, today)
+        row = next((r for r in rows if r.id == args.assessment), None)
+        if row is None:
             raise UsageError(
                 f"Meting {args.assessment} hoort niet bij {printable(args.number)}"
                 " (zie 'wijkteam outcome show')."
             )
-        row = assessment_for_edit(register, args.assessment, today)
         scores, notes = _parsed(row.kind, args)
         current = AssessmentInput(
             row.kind,

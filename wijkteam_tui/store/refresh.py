@@ -136,7 +136,7 @@ def refresh_clients(
     in one query per kind of record instead of one per client."""
     if not clients:
         return []
-    records = _Records.read(session, clients, today)
+    records = _Records.read(session, clients, today, settings.outcomes_since)
     evaluations = [_evaluate(session, client, records, today, settings) for client in clients]
     stored = _stored_alerts(session, evaluations)
     return [_apply(session, e, stored.get(e.client.id, []), notes) for e in evaluations]
@@ -156,7 +156,9 @@ class _Records:
     outcomes: _Outcomes
 
     @classmethod
-    def read(cls, session: Session, clients: Sequence[Client], today: date) -> _Records:
+    def read(
+        cls, session: Session, clients: Sequence[Client], today: date, floor: date | None
+    ) -> _Records:
         ids = [c.id for c in clients]
         agreements: dict[int, list[ContactAgreement]] = defaultdict(list)
         for agreement in session.scalars(
@@ -213,7 +215,7 @@ class _Records:
                 )
             )
         )
-        outcomes = _Outcomes.read(session, clients)
+        outcomes = _Outcomes.read(session, clients, floor)
         return cls(agreements, moments, observations, thresholds, people, outcomes)
 
 
@@ -227,7 +229,7 @@ class _Outcomes:
     in_view_since: dict[int, date]
 
     @classmethod
-    def read(cls, session: Session, clients: Sequence[Client]) -> _Outcomes:
+    def read(cls, session: Session, clients: Sequence[Client], floor: date | None) -> _Outcomes:
         ids = [c.id for c in clients]
         newest: dict[int, list[tuple[int, date]]] = defaultdict(list)
         last: dict[int, date] = {}
@@ -251,16 +253,18 @@ class _Outcomes:
             client_id: [known.AssessmentFacts(a, on, scores[a]) for a, on in reversed(rows)]
             for client_id, rows in newest.items()
         }
-        return cls(zrm, last, _in_view_since(session, clients))
+        return cls(zrm, last, _in_view_since(session, clients, floor))
 
 
-def _in_view_since(session: Session, clients: Sequence[Client]) -> dict[int, date]:
+def _in_view_since(
+    session: Session, clients: Sequence[Client], floor: date | None
+) -> dict[int, date]:
     """For the clients in duurzaam in beeld: the day they came into it (their newest move
-    there, or their opening), but never before the team could record outcomes."""
+    there, or their opening), but never before `floor`, the day the team could record
+    outcomes (team_settings.outcomes_since)."""
     in_view = {c.id: c for c in clients if c.phase is Phase.IN_VIEW}
     if not in_view:
         return {}
-    floor = session.scalar(select(TeamSettings.outcomes_since))
     came = dict(
         session.execute(
             select(PhaseChange.client_id, func.max(PhaseChange.changed_on))

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Subquery, func, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from wijkteam_tui.domain import outcomes
 from wijkteam_tui.domain.terms import AssessmentKind
-from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.cover.access import open_ids, require_access
 from wijkteam_tui.store.models import User
 from wijkteam_tui.store.outcomes.models import Assessment, AssessmentRevision, AssessmentScore
@@ -107,16 +106,6 @@ def client_assessments(register: Register, client_id: int, today: date) -> list[
         return _rows(session, found)
 
 
-def assessment_for_edit(register: Register, assessment_id: int, today: date) -> AssessmentRow:
-    with register.read() as session:
-        assessment = session.get(Assessment, assessment_id)
-        if assessment is None:
-            raise ValidationError(f"Meting {assessment_id} bestaat niet.", "assessment")
-        require_access(register, session.connection(), assessment.client_id, today)
-        (row,) = _rows(session, [assessment])
-        return row
-
-
 @dataclass(frozen=True, slots=True)
 class QuarterOutcomes:
     """Clients assessed this quarter against their assessment before it (domain.outcomes
@@ -140,12 +129,13 @@ def quarter_outcomes(register: Register, today: date) -> QuarterOutcomes:
     with register.read() as session:
         conn = session.connection()
         visible = open_ids(register, conn, today)
-        newest = aliased(Assessment)
         # Per client and kind: the newest assessment this quarter and the newest before it.
         latest_in = (
-            select(newest.client_id, newest.kind, func.max(newest.assessed_on).label("on"))
-            .where(newest.assessed_on >= start, newest.assessed_on <= today)
-            .group_by(newest.client_id, newest.kind)
+            select(
+                Assessment.client_id, Assessment.kind, func.max(Assessment.assessed_on).label("on")
+            )
+            .where(Assessment.assessed_on >= start, Assessment.assessed_on <= today)
+            .group_by(Assessment.client_id, Assessment.kind)
             .subquery()
         )
         before = (

@@ -131,7 +131,10 @@ class OutcomesPane(FilePane):
 
     def _saved(self, result: ContactResult | None) -> None:
         if result is not None and result.raised:
-            self.notify("\n".join(result.raised), title="Aandachtspunt", severity="warning")
+            # Reasons are the rules' own words, but shown literally all the same.
+            self.notify(
+                "\n".join(result.raised), title="Aandachtspunt", severity="warning", markup=False
+            )
         self.file_screen.form_closed(result)
 
     @on(DataTable.CellSelected)
