@@ -96,7 +96,7 @@ def open_alerts(conn: Connection, condition: Any, today: date) -> list[AlertItem
         )
         .join(Client, Client.id == Alert.client_id)
         .where(condition, Alert.status != AlertStatus.RESOLVED)
-        .order_by(Alert.raised_on, Client.name)
+        .order_by(Alert.raised_on, Client.name, Alert.id)
     ).all()
     return [
         AlertItem(
