@@ -568,7 +568,15 @@ async def test_the_wait_after_wrong_passphrases_survives_a_restart_and_counts_do
     assert "seconden" in message or "1 seconde." in message
 
 
-async def test_a_passphrase_typed_during_the_wait_is_not_joined_to_the_next_try(street: Street):
+async def test_a_passphrase_typed_during_the_wait_is_not_joined_to_the_next_try(
+    street: Street, monkeypatch: pytest.MonkeyPatch
+):
+    # The fourth wrong try waits 4 seconds; a busy machine can take longer than that to
+    # type the next passphrase, which would then be tried. Here the wait outlasts the test.
+    from wijkteam_tui.store.keys import attempts
+
+    usual = attempts.failure_delay
+    monkeypatch.setattr(attempts, "failure_delay", lambda n: usual(n) if n < 4 else 600.0)
     app = make_app(street.path, user_hint="anna")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
