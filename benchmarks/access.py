@@ -6,7 +6,8 @@ security decides what their own login reads. Also the teamleider's search with t
 on (their policy is true, so it should cost nothing).
 
 Targets (the domain benchmark's, store level): Vandaag ≤ 20 ms, a search ≤ 16 ms median, the
-client file with its timeline ≤ 50 ms."""
+client file with its timeline ≤ 50 ms. The Buurt view (issue 31), the teamleider's and the
+medewerker's: ≤ 200 ms locally at 20,000 clients, ≤ 1 s on the server at 100,000."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ PASSPHRASE = "benchmark wachtwoord"
 MEDEWERKER_PASSPHRASE = "medewerker wachtwoord voor de meting"
 TODAY = date.today()
 TARGETS_MS = {"vandaag": 20.0, "search": 16.0, "client_file": 50.0}
+BUURT_TARGET_MS = {"sqlite": 200.0, "postgresql": 1000.0}
+#: The Buurt view reads the whole team: fewer runs than the morning's reads.
+BUURT_REPEAT = 7
 
 
 def _timed(action: Callable[[int], object], repeat: int) -> tuple[float, float]:
@@ -115,6 +119,7 @@ def _reads(register: Any, user_id: int, theirs: list[int], repeat: int) -> dict[
 
 def measure(location: Any, clients: int, repeat: int) -> dict[str, Any]:
     from wijkteam_tui.store.opening import open_register
+    from wijkteam_tui.store.read.neighbourhood import neighbourhood
     from wijkteam_tui.store.read.search import search_clients
 
     name, user_id, theirs = _build(location, clients)
@@ -124,6 +129,9 @@ def measure(location: Any, clients: int, repeat: int) -> dict[str, Any]:
         medewerker = open_register(location, name, MEDEWERKER_PASSPHRASE)
         try:
             figures[access] = _reads(medewerker, user_id, theirs, repeat)
+            figures[access]["buurt_median_ms"], figures[access]["buurt_p95_ms"] = _timed(
+                lambda _i, m=medewerker: neighbourhood(m, TODAY), min(repeat, BUURT_REPEAT)
+            )
             figures[access]["closed_hits"] = sum(
                 hit.closed
                 for fragment in FRAGMENTS
@@ -139,6 +147,14 @@ def measure(location: Any, clients: int, repeat: int) -> dict[str, Any]:
                 ),
                 repeat,
             )
+            buurt = _timed(
+                lambda _i, lead=lead: neighbourhood(lead, TODAY), min(repeat, BUURT_REPEAT)
+            )
+            figures[access]["teamleider_buurt_median_ms"] = buurt[0]
+            figures[access]["teamleider_buurt_p95_ms"] = buurt[1]
+            view = neighbourhood(lead, TODAY)
+            figures[access]["buurt_supporters"] = len(view.supporters)
+            figures[access]["buurt_stretched"] = view.stretched
         finally:
             lead.close()
     for what in ("vandaag", "search", "client_file"):
@@ -171,6 +187,17 @@ def show(backend: str, figures: dict[str, Any]) -> None:
         f"{'teamleider zoekt (mediaan ms)':<26}"
         f" {figures['team']['teamleider_search_median_ms']:>16}"
         f" {figures['werk']['teamleider_search_median_ms']:>16}"
+    )
+    target = BUURT_TARGET_MS[backend]
+    for who, key in (("teamleider", "teamleider_buurt"), ("medewerker", "buurt")):
+        cells = [
+            f"{figures[a][f'{key}_median_ms']} / {figures[a][f'{key}_p95_ms']}"
+            for a in ("team", "werk")
+        ]
+        print(f"{'Buurt, ' + who + ' (ms)':<26} {cells[0]:>16} {cells[1]:>16} {'':>10} {target:>8}")
+    print(
+        f"Buurt: {figures['team']['buurt_supporters']} steunpersonen,"
+        f" {figures['team']['buurt_stretched']} met een signaal"
     )
     print(f"gesloten treffers (werk): {figures['werk']['closed_hits']}")
 

@@ -20,6 +20,7 @@ from wijkteam_tui.views.client_file import ClientFileScreen
 from wijkteam_tui.views.clients import ClientsScreen
 from wijkteam_tui.views.contact import LogContactScreen
 from wijkteam_tui.views.forms.base import FormScreen
+from wijkteam_tui.views.neighbourhood import NeighbourhoodScreen, PersonScreen
 from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.team import TeamScreen
 from wijkteam_tui.views.today import TodayScreen
@@ -38,6 +39,8 @@ _SCREENS = {
     "Auditlog": AuditScreen,
     "Formulieren": FormScreen,
     "Contact": LogContactScreen,
+    "Buurt": NeighbourhoodScreen,
+    "Steunpersoon": PersonScreen,
 }
 _KEY_NAMES = {"Enter": "enter", "Esc": "escape", "/": "slash", "?": "question_mark", "Tab": "tab"}
 

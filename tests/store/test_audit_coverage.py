@@ -31,6 +31,8 @@ from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.cover import absences, grants
 from wijkteam_tui.store.mail import config, reminders
 from wijkteam_tui.store.models import Alert, Client, User
+from wijkteam_tui.store.neighbourhood import links
+from wijkteam_tui.store.neighbourhood.models import MemberLink
 from wijkteam_tui.store.opening import open_register
 from wijkteam_tui.store.outcomes import assessments
 from wijkteam_tui.store.read import edit, team
@@ -63,7 +65,7 @@ LATER = TODAY + timedelta(days=60)
 MODULES: tuple[ModuleType, ...] = (
     clients, network, agreements, contacts, plan, phases, alerts, reassign, settings, sweep,
     team, edit, records, sharing, erasure, users, intake, config, reminders, absences, grants,
-    assessments,
+    assessments, links,
 )  # fmt: skip
 
 #: Public functions of MODULES that change nothing, or are a step inside another service's
@@ -439,6 +441,28 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         assessments.update_assessment(register, made, 1, data, TODAY)
         return "assessments", str(made)
 
+    def _link_id() -> str:
+        with register.read() as session:
+            return str(session.scalars(select(MemberLink.id)).one())
+
+    def decide_match(m: Made) -> tuple[str, str]:
+        other = services.create_client(
+            register, ClientInput("Jan Buur", OPENED, casemanager_id=register.user.id), TODAY
+        )
+        data = MemberInput("Ayşe Yılmaz", MemberKind.INFORMAL)
+        m.ids["buur"] = services.add_member(register, other.id, data, TODAY).id
+        links.decide_match(register, m.member.id, m.ids["buur"], same=True)
+        m.ids["link"] = _link_id()
+        return "member_links", m.ids["link"]
+
+    def part_member(m: Made) -> tuple[str, str]:
+        links.part_member(register, m.member.id)
+        return "member_links", m.ids["link"]
+
+    def forget_member(m: Made) -> tuple[str, str]:
+        links.forget_member(register, m.member.id)
+        return "member_links", m.ids["link"]
+
     def reset_passphrase(_m: Made) -> tuple[str, str]:
         users.reset_passphrase(register, "cem")
         return "users", "cem"
@@ -450,7 +474,8 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
     steps = [
         create_client, update_client, add_member, update_member, stop_reminding, add_resource,
         update_resource, add_agreement, update_agreement, snooze_agreement, end_agreement,
-        end_member, log_contact, record_assessment, update_assessment,
+        end_member, log_contact, record_assessment, update_assessment, decide_match,
+        part_member, forget_member,
         add_signal, update_signal, move_signal, record_observation, confirm_alert,
         resolve_alert, set_threshold, clear_threshold, change_phase, request_sign_off,
         decide_sign_off, refusals_seen, daily_sweep, evaluate_stale_clients, reassign_clients,

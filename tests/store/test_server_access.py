@@ -129,6 +129,13 @@ def test_what_a_medewerker_could_give_himself_is_refused_or_stamped(team):
                 (ids["lies"], ids["bram"], ids["bram"]),
             ),
             ("UPDATE users SET name = 'bram2' WHERE name = 'bram'", ()),
+            # Who is the same person in the Buurt view: the teamleider's to decide.
+            (
+                "INSERT INTO member_links (member_id, other_id, same, decided_by_id, decided_at)"
+                " SELECT min(id), max(id), false, %s, now() FROM network_members",
+                (ids["bram"],),
+            ),
+            ("DELETE FROM member_links", ()),
             ("UPDATE users SET role = 'teamleider' WHERE name = 'bram'", ()),
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -319,3 +326,29 @@ def test_outcomes_follow_the_work_like_every_table_of_a_client(team):
             " AND p.polname = 'works_for')"
         ).fetchall()
         assert unguarded == []
+
+
+def test_the_buurt_view_on_the_server_follows_the_work_and_its_decisions_the_lead(team):
+    """Ria (Kees, bram's) and Truus (Lies, cem's) share a phone number: anna sees one person
+    carrying two clients, and parts them; bram sees Ria with Kees only, and may not decide."""
+    from wijkteam_tui.errors import RoleError
+    from wijkteam_tui.store.neighbourhood.links import decide_match
+    from wijkteam_tui.store.read.neighbourhood import neighbourhood
+
+    address, _ = team
+    anna = open_register(address, "anna", PASSPHRASE)
+    bram = open_register(address, "bram", BRAM)
+    try:
+        with anna.write() as session:
+            session.connection().exec_driver_sql("UPDATE network_members SET phone = '06-11112222'")
+        [person] = neighbourhood(anna, TODAY).supporters
+        assert [lean.member_name for lean in person.leaning] == ["Ria", "Truus"]
+        assert neighbourhood(bram, TODAY).supporters == ()
+        first, second = (lean.member_id for lean in person.leaning)
+        with pytest.raises(RoleError):
+            decide_match(bram, first, second, same=False)
+        decide_match(anna, first, second, same=False)
+        assert neighbourhood(anna, TODAY).supporters == ()
+    finally:
+        bram.close()
+        anna.close()

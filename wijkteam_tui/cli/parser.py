@@ -15,6 +15,7 @@ from wijkteam_tui.cli.dutch_argparse import Parser
 from wijkteam_tui.cli.erasure import cmd_erase, cmd_retention_extend, cmd_retention_list
 from wijkteam_tui.cli.exports import cmd_export_agreements, cmd_export_client
 from wijkteam_tui.cli.mail import add_mail_commands
+from wijkteam_tui.cli.neighbourhood import add_neighbourhood_commands
 from wijkteam_tui.cli.outcomes import add_outcome_commands
 from wijkteam_tui.cli.prompts import (
     DB_ENV,
@@ -409,9 +410,13 @@ def build_parser() -> argparse.ArgumentParser:
     copy.set_defaults(handler=cmd_db_copy)
     _add_audit_commands(commands, common)
     add_mail_commands(commands, common)
-    add_absence_commands(commands, common)
-    add_access_commands(commands, common)
-    add_outcome_commands(commands, common)
+    for add_commands in (
+        add_absence_commands,
+        add_access_commands,
+        add_outcome_commands,
+        add_neighbourhood_commands,
+    ):
+        add_commands(commands, common)
     _add_erasure_commands(add, commands, common)
     return parser
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -87,6 +88,9 @@ class TeamSettings(Versioned, Base):
     #: The day outcomes could first be recorded (migration 0036; None: since the register
     #: began): "no assessment for too long" counts from no earlier day.
     outcomes_since: Mapped[date | None] = mapped_column(Date, default=None)
+    #: The Buurt view flags a steunpersoon with more clients or moments a month than these.
+    load_clients: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    load_moments: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     #: The newest key file generation this register has seen: an older key file (a copy put
     #: back to bring an old passphrase back) is refused.
     key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -130,6 +134,9 @@ class Resource(Versioned, Base):
     contact_person: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The day its opening times and contact person were last checked (saved in its form);
+    #: None: never (migration 0037). The Buurt view asks for a look after a year.
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Client(Base):
@@ -201,13 +208,31 @@ class Client(Base):
         # casemanager, from a narrow index instead of the wide client rows.
         Index("ix_clients_id_phase_casemanager", "id", "phase", "casemanager_id"),
         Index("ix_clients_external_id", "external_id", unique=True),
+        # The Buurt view's clients per postcode area, from the index alone.
+        Index("ix_clients_postcode", "postcode", "closed_on"),
     )
+
+
+_PHONE_DIGITS = "phone"
+for _character in " -()+./":
+    _PHONE_DIGITS = f"replace({_PHONE_DIGITS}, '{_character}', '')"
+PHONE_KEY = (
+    f"CASE WHEN length({_PHONE_DIGITS}) < 10 THEN ''"
+    f" WHEN phone LIKE '+31%' THEN '0' || substr({_PHONE_DIGITS}, 3)"
+    f" WHEN {_PHONE_DIGITS} LIKE '0031%' THEN '0' || substr({_PHONE_DIGITS}, 5)"
+    f" ELSE {_PHONE_DIGITS} END"
+)
+EMAIL_KEY = "CASE WHEN email LIKE '%@%' THEN lower(trim(email)) ELSE '' END"
 
 
 class NetworkMember(Versioned, Base):
     """Someone in the client's network: family, neighbour, volunteer, professional or resource."""
 
     __tablename__ = "network_members"
+    __table_args__ = (
+        Index("ix_network_members_phone_key", "phone_key", "client_id"),
+        Index("ix_network_members_email_key", "email_key", "client_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -240,6 +265,12 @@ class NetworkMember(Versioned, Base):
     #: the network or the documents; their history stays.
     ended_on: Mapped[date | None] = mapped_column(Date)
     ended_reason: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: What the Buurt view finds the same person in other networks by (migration 0037): the
+    #: phone number's digits (+31 and 0031 read as 0; "" under 10 digits) and the e-mail
+    #: address in lower case. Computed by the database itself (SQLite: on reading, kept in
+    #: the index; PostgreSQL: on writing), so that no writer can keep them from matching.
+    phone_key: Mapped[str] = mapped_column(String(40), Computed(PHONE_KEY))
+    email_key: Mapped[str] = mapped_column(String(120), Computed(EMAIL_KEY))
 
     client: Mapped[Client] = relationship(back_populates="members")
 
@@ -458,4 +489,5 @@ from wijkteam_tui.store import history as history_models  # noqa: E402, F401
 from wijkteam_tui.store.audit import models as audit_models  # noqa: E402, F401
 from wijkteam_tui.store.cover import models as cover_models  # noqa: E402, F401
 from wijkteam_tui.store.mail import models as mail_models  # noqa: E402, F401
+from wijkteam_tui.store.neighbourhood import models as neighbourhood_models  # noqa: E402, F401
 from wijkteam_tui.store.outcomes import models as outcome_models  # noqa: E402, F401

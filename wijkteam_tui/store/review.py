@@ -33,6 +33,9 @@ class TeamSettingsInput:
     #: What a medewerker may open: "team" (every client) or "werk" (store/cover/access.py).
     access: str = "team"
     emergency_hours: int = 8
+    #: The Buurt view flags a steunpersoon with more clients or moments a month than these.
+    load_clients: int = 3
+    load_moments: int = 12
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ PURPOSES: Final = {
     "users": "medewerker account collega inloggen wachtwoord",
     "settings": "instellingen teamnaam telefoon bereikbaarheid",
     "social_map": "voorziening buurthuis sociale kaart wijk",
+    "neighbourhood": "buurt draagkracht vrijwilliger mantelzorger steunpersoon overbelast",
     "lock": "vergrendelen pauze weglopen",
     "quit": "stoppen sluiten afsluiten",
     "alert": "aandachtspunt bevestigen oplossen",

@@ -23,6 +23,7 @@ from wijkteam_tui.views.contact import ContactRequest, LogContactScreen
 from wijkteam_tui.views.day import Day, read_day
 from wijkteam_tui.views.footer import KeyBar
 from wijkteam_tui.views.forms.absence import AbsenceForm
+from wijkteam_tui.views.neighbourhood import NeighbourhoodScreen
 from wijkteam_tui.views.reminders import RemindersScreen
 from wijkteam_tui.views.resources import SocialMapScreen
 from wijkteam_tui.views.tables import place_kept
@@ -78,6 +79,13 @@ class TodayScreen(WijkteamScreen[None]):
             "Sociale kaart",
             id="today.social",
             tooltip="Voorzieningen in de wijk zoeken, toevoegen, wijzigen",
+        ),
+        Binding(
+            "b",
+            "neighbourhood",
+            "Buurt",
+            id="today.neighbourhood",
+            tooltip="Wie in de netwerken meerdere cliënten draagt, per voorziening en gebied",
         ),
         Binding(
             "t",
@@ -430,6 +438,9 @@ class TodayScreen(WijkteamScreen[None]):
 
     def action_social_map(self) -> None:
         self.app.push_screen(SocialMapScreen())
+
+    def action_neighbourhood(self) -> None:
+        self.app.push_screen(NeighbourhoodScreen())
 
     def action_clients(self) -> None:
         self.app.push_screen(ClientsScreen())

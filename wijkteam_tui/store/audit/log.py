@@ -79,6 +79,7 @@ OBJECT_LABELS = {
     "assessments": "meting",
     "assessment_scores": "score van een meting",
     "assessment_revisions": "eerdere versie van een meting",
+    "member_links": "koppeling van netwerkleden in de buurt",
     "users": "gebruiker",
     "resources": "voorziening",
     "register": "register",

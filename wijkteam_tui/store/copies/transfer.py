@@ -182,11 +182,14 @@ def _copy_rows(
     settings: dict[str, Any],
     progress: Callable[[str, int], None] | None,
 ) -> None:
-    """Every row of every table, parents first; team_settings with `settings` laid over it."""
+    """Every row of every table, parents first; team_settings with `settings` laid over it.
+    A column the database computes itself (the Buurt view's match keys) is left to the
+    database it goes to."""
     for table in Base.metadata.sorted_tables:
         done = 0
+        stored = [column for column in table.columns if column.computed is None]
         result = reading.execution_options(stream_results=True, yield_per=BATCH).execute(
-            select(table)
+            select(*stored)
         )
         for chunk in result.partitions(BATCH):
             rows = [dict(row._mapping) for row in chunk]

@@ -46,6 +46,7 @@ from wijkteam_tui.store.demo.fictitious import (
     TOWN,
     WEEKDAYS,
 )
+from wijkteam_tui.store.demo.generated_neighbourhood import area_postcode, visits_of
 from wijkteam_tui.store.demo.generated_outcomes import outcomes_of
 from wijkteam_tui.store.models import (
     Alert,
@@ -102,11 +103,12 @@ class Rows:
                 session.execute(insert(model), rows)
 
 
-def _address(name: str) -> str:
-    """A fictitious address for a demo member: "fenna.de.vries@netwerk.example"."""
+def _address(name: str, member_id: int) -> str:
+    """A fictitious address of a demo member: "fenna.de.vries.1234@netwerk.example" (two
+    people of the same name are two addresses, as they are two people)."""
     plain = unicodedata.normalize("NFKD", name.lower().replace("ı", "i"))
     words = ("".join(c for c in word if "a" <= c <= "z") for word in plain.split())
-    return ".".join(word for word in words if word) + "@netwerk.example"
+    return ".".join(word for word in words if word) + f".{member_id}@netwerk.example"
 
 
 def add_client(
@@ -143,7 +145,11 @@ def add_client(
     name = f"{first} {last}"
     street = rng.choice(STREETS)
     house = str(rng.randint(1, 180)) + rng.choice(("", "", "", "a", "b", "-2"))
-    postcode = f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+    # Drawn as before (four digits, two letters); the digits become one of the team's areas.
+    postcode = area_postcode(
+        rng.randint(1000, 9999),
+        f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
+    )
 
     # Network.
     members: list[tuple[int, MemberKind, str, str]] = []
@@ -180,7 +186,7 @@ def add_client(
                 "resource_id": resource_id,
                 "supports": supports,
                 "phone": phone,
-                "email": _address(member_name) if reminded else "",
+                "email": _address(member_name, member_id) if reminded else "",
                 "availability": availability,
                 "consent_to_share": consent,
                 "consent_recorded_on": opened_on + timedelta(days=14),
@@ -300,6 +306,19 @@ def add_client(
         agreement_facts.append(
             known.AgreementFacts(agreement_id, schedule, last_real, active, None, who)
         )
+
+    # A volunteer from the buurt, who visits a few of the team's clients.
+    if phase is not Phase.CLOSED and not drifting:
+        visits = visits_of(client_id, ids, opened_on, today, casemanager, now)
+        if visits.member is not None and visits.agreement and visits.facts:
+            rows.members.append(visits.member)
+            members.append((visits.member["id"], MemberKind.INFORMAL, visits.member["name"], ""))
+            rows.agreements.append(visits.agreement)
+            agreement_facts.append(visits.facts)
+            rows.moments += visits.moments
+            all_moments += visits.moment_facts
+            if visits.last_real is not None:
+                client_last = max(client_last or visits.last_real, visits.last_real)
 
     # Signaleringsplan and signaleringen.
     signal_ids: dict[SignalPhase, list[int]] = {}

@@ -27,6 +27,7 @@ from wijkteam_tui.domain.terms import (
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.demo.fictitious import FIRST_NAMES, LAST_NAMES, RESOURCES, STREETS, TOWN
 from wijkteam_tui.store.demo.generated_client import Ids, Rows, add_client
+from wijkteam_tui.store.demo.generated_neighbourhood import AREAS
 from wijkteam_tui.store.history import DailySnapshot
 from wijkteam_tui.store.models import Client, Resource, TeamSettings, User
 from wijkteam_tui.store.read.team import snapshot_counts
@@ -65,7 +66,7 @@ def generate(
         user_names = _medewerkers(
             session, rng, medewerkers or max(3, round(clients / 250)), register
         )
-        resource_ids = _resources(session)
+        resource_ids = _resources(session, today)
         settings = session.get(TeamSettings, 1)
         assert settings is not None
         settings.wijk = "Middelwijk"
@@ -173,14 +174,17 @@ def _medewerkers(
     return names
 
 
-def _resources(session: Session) -> list[int]:
+def _resources(session: Session, today: date) -> list[int]:
+    """The sociale kaart of Middelwijk, each in one of its postcode areas; most were checked
+    this year, a few long ago."""
     ids = []
     for index, (name, category) in enumerate(RESOURCES):
         resource = Resource(
             name=name,
             category=category,
-            address=f"{STREETS[index]} {index + 1}, {TOWN}",
+            address=f"{STREETS[index]} {index + 1}, {AREAS[index % len(AREAS)]} AB {TOWN}",
             opening_hours="ma-vr 9:00-17:00",
+            reviewed_on=today - timedelta(days=60 + 170 * index),
         )
         session.add(resource)
         session.flush()

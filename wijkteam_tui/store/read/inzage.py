@@ -87,10 +87,11 @@ def _plain(value: object) -> object:
 
 def _row(row: Base, users: dict[int, str]) -> dict[str, Any]:
     """Every column of `row`; a column naming a user (…_by_id, user_id) gives the user's
-    name as well."""
+    name as well. What the database computes from the others (the Buurt view's match keys)
+    says nothing new and is left out."""
     out: dict[str, Any] = {}
     for column in row.__table__.columns:
-        if column.key in _LEFT_OUT:
+        if column.key in _LEFT_OUT or column.computed is not None:
             continue
         value = getattr(row, column.key)
         out[column.key] = _plain(value)

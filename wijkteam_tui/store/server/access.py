@@ -298,11 +298,15 @@ END $$;
 
 def grants(team: str, lead: str) -> list[str]:
     """What a colleague may not change beyond the policies, and a teamleider may (quoted role
-    names): grants and a user's name and role only a teamleider, noodtoegang never, and of the
-    team's settings only the key generation (every opening records the newest it saw)."""
+    names): grants, the Buurt view's decisions on who is the same person, and a user's name and
+    role only a teamleider, noodtoegang never, and of the team's settings only the key
+    generation (every opening records the newest it saw)."""
     return [
         f"REVOKE INSERT, UPDATE, DELETE ON access_grants FROM {team}",
         f"GRANT INSERT, UPDATE, DELETE ON access_grants TO {lead}",
+        # Who is the same person in the Buurt view: a teamleider's decision.
+        f"REVOKE INSERT, UPDATE, DELETE ON member_links FROM {team}",
+        f"GRANT INSERT, UPDATE, DELETE ON member_links TO {lead}",
         f"REVOKE UPDATE, DELETE ON emergency_access FROM {team}",
         # Erasing a client (a teamleider) takes its noodtoegang with it.
         f"GRANT DELETE ON emergency_access TO {lead}",

@@ -198,25 +198,34 @@ def _apply_resource(resource: Resource, data: ResourceInput) -> None:
         setattr(resource, field, optional_text(getattr(data, field), field, label, limit))
 
 
-def add_resource(register: Register, data: ResourceInput) -> Created:
-    """Add an entry to the sociale kaart."""
+def add_resource(register: Register, data: ResourceInput, today: date | None = None) -> Created:
+    """Add an entry to the sociale kaart, checked `today` (its opening times and contact person
+    are as they are now)."""
     with register.write() as session:
         resource = Resource()
         _apply_resource(resource, data)
+        resource.reviewed_on = today or date.today()
         session.add(resource)
         session.flush()
         return Created(resource.id, resource.version)
 
 
 def update_resource(
-    register: Register, resource_id: int, version: int, data: ResourceInput
+    register: Register,
+    resource_id: int,
+    version: int,
+    data: ResourceInput,
+    today: date | None = None,
 ) -> Created:
-    """Change an entry of the sociale kaart; refused when someone else changed it meanwhile."""
+    """Change an entry of the sociale kaart; refused when someone else changed it meanwhile.
+    Saving it is checking it: it counts as reviewed `today` (the Buurt view asks for a look
+    at an entry several agreements rely on after a year)."""
     with register.write() as session:
         resource = session.get(Resource, resource_id)
         if resource is None:
             raise ValidationError(f"Voorziening {resource_id} bestaat niet.", "resource")
         check_version(resource.version, version)
         _apply_resource(resource, data)
+        resource.reviewed_on = today or date.today()
         session.flush()
         return Created(resource.id, resource.version)

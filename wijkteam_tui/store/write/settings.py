@@ -33,7 +33,12 @@ SETTING_LABELS = {
     "retention_years_youth_act": "bewaartermijn Jeugdwet (jaren)",
     "access": "een medewerker opent",
     "emergency_hours": "noodtoegang (uren)",
+    "load_clients": "buurt: steunpersoon met meer cliënten dan",
+    "load_moments": "buurt: steunpersoon met meer contacten per maand dan",
 }
+
+LOAD_CLIENTS_MESSAGE = "Het aantal cliënten van een steunpersoon is 1 tot 50."
+LOAD_MOMENTS_MESSAGE = "Het aantal contacten per maand van een steunpersoon is 1 tot 200."
 
 #: The Jeugdwet (art. 7.3.10) keeps a youth file at least 20 years.
 YOUTH_ACT_MINIMUM_YEARS = 20
@@ -89,6 +94,8 @@ def _checked(data: TeamSettingsInput) -> TeamSettingsInput:
             MAX_EMERGENCY_HOURS,
             f"Noodtoegang duurt 1 tot {MAX_EMERGENCY_HOURS} uur.",
         ),
+        load_clients=number("load_clients", 1, 50, LOAD_CLIENTS_MESSAGE),
+        load_moments=number("load_moments", 1, 200, LOAD_MOMENTS_MESSAGE),
     )
 
 

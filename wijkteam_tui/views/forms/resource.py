@@ -56,8 +56,8 @@ class ResourceForm(FormScreen[Created]):
         data = ResourceInput(**values)
         if self.current is not None:
             resource_id, _, version = self.current
-            return update_resource(register, resource_id, version, data)
-        return add_resource(register, data)
+            return update_resource(register, resource_id, version, data, today)
+        return add_resource(register, data, today)
 
     def rebuild(self, typed: dict[str, Any]) -> ResourceForm:
         return ResourceForm(self.current, typed)

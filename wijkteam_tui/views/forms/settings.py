@@ -13,7 +13,12 @@ from wijkteam_tui.domain.access import ACCESS_LABELS, MAX_EMERGENCY_HOURS, WORK
 from wijkteam_tui.domain.fields import FieldError, clean_phone
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.review import SettingChangeItem, TeamSettingsInput
-from wijkteam_tui.store.write.settings import YOUTH_ACT_MINIMUM_YEARS, update_team_settings
+from wijkteam_tui.store.write.settings import (
+    LOAD_CLIENTS_MESSAGE,
+    LOAD_MOMENTS_MESSAGE,
+    YOUTH_ACT_MINIMUM_YEARS,
+    update_team_settings,
+)
 from wijkteam_tui.views.forms.base import Field, FormScreen, text
 
 
@@ -141,6 +146,18 @@ class TeamSettingsForm(FormScreen[list[str]]):
                 "Noodtoegang duurt (uren)",
                 required=True,
                 clean=number(1, MAX_EMERGENCY_HOURS, f"1 tot {MAX_EMERGENCY_HOURS} uur."),
+            ),
+            Field(
+                "load_clients",
+                "Buurt: een steunpersoon draagt veel bij meer cliënten dan",
+                required=True,
+                clean=number(1, 50, LOAD_CLIENTS_MESSAGE),
+            ),
+            Field(
+                "load_moments",
+                "Buurt: een steunpersoon draagt veel bij meer contacten per maand dan",
+                required=True,
+                clean=number(1, 200, LOAD_MOMENTS_MESSAGE),
             ),
         )
 

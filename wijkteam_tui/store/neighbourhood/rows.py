@@ -1,0 +1,302 @@
+"""The rows the Buurt view counts (store/read/neighbourhood.py puts them together): the
+members that can be part of a listed person, chosen by the database from the phone and e-mail
+keys it keeps beside each member; their agreements and the real contacts on them; the
+sociale-kaart entries and who is linked to them. Only open files, and only the clients in
+`visible` (None: every one)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    SQLColumnExpression,
+    case,
+    func,
+    or_,
+    select,
+)
+
+from wijkteam_tui.domain import neighbourhood as rules
+from wijkteam_tui.domain.schedules import REAL_CONTACT, Schedule
+from wijkteam_tui.domain.terms import MemberKind
+from wijkteam_tui.store.models import (
+    Client,
+    ContactAgreement,
+    ContactMoment,
+    NetworkMember,
+    Resource,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    client_id: int
+    name: str
+    relation: str
+    phone_key: str
+    email_key: str
+
+
+def open_files(visible: set[int] | None) -> list[ColumnElement[bool]]:
+    condition: list[ColumnElement[bool]] = [Client.closed_on.is_(None)]
+    if visible is not None:
+        condition.append(Client.id.in_(visible))
+    return condition
+
+
+def area_of(postcode: SQLColumnExpression[str]) -> ColumnElement[str]:
+    """The postcode area of a stored postcode ("1234 AB", or "")."""
+    return func.substr(postcode, 1, 4)
+
+
+def involved(visible: set[int] | None) -> list[ColumnElement[bool]]:
+    """Members of an open file still involved."""
+    return [
+        *open_files(visible),
+        NetworkMember.active.is_(True),
+        NetworkMember.ended_on.is_(None),
+    ]
+
+
+def informal(visible: set[int] | None) -> list[ColumnElement[bool]]:
+    return [
+        *involved(visible),
+        NetworkMember.kind == MemberKind.INFORMAL,
+        NetworkMember.resource_id.is_(None),
+    ]
+
+
+def rate(conn: Connection) -> ColumnElement[float]:
+    """Moments a month of an agreement in SQL: its interval, or its calendar rule looked up
+    among the few the team uses (domain.neighbourhood.moments_a_month for each)."""
+    rules_used = conn.execute(
+        select(ContactAgreement.rrule).where(ContactAgreement.rrule.is_not(None)).distinct()
+    ).scalars()
+    per_rule = [
+        (ContactAgreement.rrule == text, rules.rule_a_month(text)) for text in rules_used if text
+    ]
+    return case(
+        (
+            ContactAgreement.interval_days.is_not(None),
+            rules.MONTH_DAYS / ContactAgreement.interval_days,
+        ),
+        *per_rule,
+        else_=0.0,
+    )
+
+
+def running(today: date) -> list[ColumnElement[bool]]:
+    return [
+        ContactAgreement.active.is_(True),
+        or_(ContactAgreement.end_on.is_(None), ContactAgreement.end_on >= today),
+        ContactAgreement.start_on <= today,
+    ]
+
+
+def candidates(
+    conn: Connection,
+    visible: set[int] | None,
+    *,
+    decisions: dict[tuple[int, int], bool],
+    rate: ColumnElement[float],
+    limit: int,
+    today: date,
+) -> set[int]:
+    """The informal members that can be part of a listed person."""
+    condition = informal(visible)
+    found: set[int] = set()
+    for key in (NetworkMember.phone_key, NetworkMember.email_key):
+        # From the key's index alone: the few keys members of two clients share.
+        shared = list(
+            conn.execute(
+                select(key)
+                .where(key != "")
+                .group_by(key)
+                .having(func.min(NetworkMember.client_id) != func.max(NetworkMember.client_id))
+            ).scalars()
+        )
+        for chunk in chunks(shared):
+            found.update(
+                conn.execute(
+                    select(NetworkMember.id)
+                    .join(Client, Client.id == NetworkMember.client_id)
+                    .where(*condition, key.in_(chunk))
+                ).scalars()
+            )
+    heavy = list(
+        conn.execute(
+            select(ContactAgreement.member_id)
+            .where(ContactAgreement.member_id.is_not(None), *running(today))
+            .group_by(ContactAgreement.member_id)
+            .having(func.sum(rate) > limit)
+        ).scalars()
+    )
+    for chunk in chunks(heavy):
+        found.update(
+            conn.execute(
+                select(NetworkMember.id)
+                .join(Client, Client.id == NetworkMember.client_id)
+                .where(*condition, NetworkMember.id.in_(chunk))
+            ).scalars()
+        )
+    decided = {member_id for pair in decisions for member_id in pair}
+    if decided:
+        found.update(
+            conn.execute(
+                select(NetworkMember.id)
+                .join(Client, Client.id == NetworkMember.client_id)
+                .where(*condition, NetworkMember.id.in_(decided))
+            ).scalars()
+        )
+    return found
+
+
+def chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    """`values` in parts small enough for one statement's parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def members(conn: Connection, ids: set[int]) -> list[Member]:
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(
+            NetworkMember.id,
+            NetworkMember.client_id,
+            NetworkMember.name,
+            NetworkMember.relation,
+            NetworkMember.phone_key,
+            NetworkMember.email_key,
+        )
+        .where(NetworkMember.id.in_(ids))
+        .order_by(NetworkMember.id)
+    )
+    return [Member(*row) for row in rows]
+
+
+def clients(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """Per client: number, name and postcode area."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(Client.id, Client.number, Client.name, Client.postcode).where(Client.id.in_(ids))
+    )
+    return {row.id: (row.number, row.name, rules.area_of_address(row.postcode)) for row in rows}
+
+
+def linked_members(visible: set[int] | None) -> Select[int]:
+    return (
+        select(NetworkMember.id)
+        .join(Client, Client.id == NetworkMember.client_id)
+        .where(*involved(visible), NetworkMember.resource_id.is_not(None))
+    )
+
+
+def linked(conn: Connection, visible: set[int] | None) -> dict[int, dict[int, int]]:
+    """Per sociale-kaart entry the members linked to it and their client."""
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = conn.execute(
+        select(NetworkMember.resource_id, NetworkMember.id, NetworkMember.client_id)
+        .join(Client, Client.id == NetworkMember.client_id)
+        .where(*involved(visible), NetworkMember.resource_id.is_not(None))
+    )
+    for resource_id, member_id, client_id in rows:
+        if resource_id is not None:
+            found[resource_id][member_id] = client_id
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    id: int
+    schedule: Schedule
+    running: bool
+
+
+def agreements(
+    conn: Connection, members: ColumnElement[bool], today: date
+) -> dict[int, list[AgreementRow]]:
+    """Per member the agreements they perform that ran in the last 24 weeks or still run."""
+    since = today - timedelta(days=2 * rules.WINDOW_DAYS)
+    rows = conn.execute(
+        select(
+            ContactAgreement.id,
+            ContactAgreement.member_id,
+            ContactAgreement.start_on,
+            ContactAgreement.interval_days,
+            ContactAgreement.rrule,
+            ContactAgreement.end_on,
+            ContactAgreement.active,
+        )
+        .join(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
+        .where(
+            members,
+            ContactAgreement.start_on <= today,
+            or_(ContactAgreement.end_on.is_(None), ContactAgreement.end_on >= since),
+        )
+    )
+    found: dict[int, list[AgreementRow]] = defaultdict(list)
+    for row in rows:
+        running = row.active and (row.end_on is None or row.end_on >= today)
+        schedule = Schedule(row.start_on, row.interval_days, row.rrule, row.end_on)
+        found[row.member_id].append(AgreementRow(row.id, schedule, running))
+    return found
+
+
+def agreements_of(
+    group: rules.Matched, agreements: dict[int, list[AgreementRow]]
+) -> list[AgreementRow]:
+    return [a for member_id in group.member_ids for a in agreements.get(member_id, ())]
+
+
+def kept(
+    conn: Connection, agreements: Sequence[AgreementRow], today: date
+) -> dict[int, tuple[int, int]]:
+    """Per agreement its real contacts in the last 12 weeks and in the 12 weeks before."""
+    if not agreements:
+        return {}
+    now_from = today - timedelta(days=rules.WINDOW_DAYS)
+    before_from = now_from - timedelta(days=rules.WINDOW_DAYS)
+    recent = case((ContactMoment.occurred_on >= now_from, 1), else_=0)
+    rows = conn.execute(
+        select(ContactMoment.agreement_id, func.sum(recent), func.count())
+        .where(
+            ContactMoment.agreement_id.in_([a.id for a in agreements]),
+            ContactMoment.occurred_on >= before_from,
+            ContactMoment.occurred_on <= today,
+            ContactMoment.outcome.in_(REAL_CONTACT),
+        )
+        .group_by(ContactMoment.agreement_id)
+    )
+    return {row[0]: (int(row[1]), int(row[2]) - int(row[1])) for row in rows}
+
+
+def with_kept(
+    agreements: Iterable[AgreementRow], kept: dict[int, tuple[int, int]]
+) -> list[rules.AgreementLoad]:
+    return [rules.AgreementLoad(a.schedule, a.running, *kept.get(a.id, (0, 0))) for a in agreements]
+
+
+def resources(conn: Connection) -> list[Row[int, str, str, str, date | None]]:
+    """The active sociale-kaart entries."""
+    return list(
+        conn.execute(
+            select(
+                Resource.id,
+                Resource.name,
+                Resource.category,
+                Resource.address,
+                Resource.reviewed_on,
+            ).where(Resource.active.is_(True))
+        ).all()
+    )
