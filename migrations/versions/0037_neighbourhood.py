@@ -74,6 +74,30 @@ def upgrade() -> None:
     op.create_index(op.f("ix_member_links_member_id"), "member_links", ["member_id"])
     op.create_index(op.f("ix_member_links_other_id"), "member_links", ["other_id"])
     op.create_index("ix_clients_postcode", "clients", ["postcode", "closed_on"])
+    op.create_index(
+        "ix_network_members_informal",
+        "network_members",
+        ["client_id", "kind", "resource_id", "active", "ended_on"],
+    )
+    # The kept share reads the outcome from the index, not from 360,000 rows scattered wide.
+    op.drop_index("ix_contact_moments_agreement_occurred", table_name="contact_moments")
+    op.create_index(
+        "ix_contact_moments_agreement_occurred",
+        "contact_moments",
+        ["agreement_id", "occurred_on", "outcome"],
+    )
+    op.create_index(
+        "ix_contact_agreements_member_load",
+        "contact_agreements",
+        ["member_id", "active", "end_on", "start_on", "interval_days", "rrule"],
+    )
+    op.create_index(
+        "ix_contact_agreements_rrule",
+        "contact_agreements",
+        ["rrule"],
+        sqlite_where=sa.text("rrule IS NOT NULL"),
+        postgresql_where=sa.text("rrule IS NOT NULL"),
+    )
     # Whether an entry's opening times were checked before is not known: None, "never".
     # In place too: a rebuilt resources table would unlink every member from the sociale kaart.
     op.add_column("resources", sa.Column("reviewed_on", sa.Date(), nullable=True))
@@ -91,6 +115,13 @@ def downgrade() -> None:
     # Every column goes in place (ALTER TABLE … DROP COLUMN on both backends): a rebuilt
     # resources or network_members table would take its members' links and agreements along.
     op.drop_index("ix_clients_postcode", table_name="clients")
+    op.drop_index("ix_contact_agreements_rrule", table_name="contact_agreements")
+    op.drop_index("ix_contact_agreements_member_load", table_name="contact_agreements")
+    op.drop_index("ix_contact_moments_agreement_occurred", table_name="contact_moments")
+    op.create_index(
+        "ix_contact_moments_agreement_occurred", "contact_moments", ["agreement_id", "occurred_on"]
+    )
+    op.drop_index("ix_network_members_informal", table_name="network_members")
     for table, column in (
         ("team_settings", "load_moments"),
         ("team_settings", "load_clients"),

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +42,7 @@ from wijkteam_tui.domain.terms import (
     ThresholdRule,
 )
 from wijkteam_tui.store.clock import utc_now
+from wijkteam_tui.store.neighbourhood.keys import EMAIL_KEY, PHONE_KEY
 
 # Base is imported from here by whoever needs every table (migrations, copies, the server's
 # sequences): its metadata holds them all only once this module has been imported.
@@ -213,18 +215,6 @@ class Client(Base):
     )
 
 
-_PHONE_DIGITS = "phone"
-for _character in " -()+./":
-    _PHONE_DIGITS = f"replace({_PHONE_DIGITS}, '{_character}', '')"
-PHONE_KEY = (
-    f"CASE WHEN length({_PHONE_DIGITS}) < 10 THEN ''"
-    f" WHEN phone LIKE '+31%' THEN '0' || substr({_PHONE_DIGITS}, 3)"
-    f" WHEN {_PHONE_DIGITS} LIKE '0031%' THEN '0' || substr({_PHONE_DIGITS}, 5)"
-    f" ELSE {_PHONE_DIGITS} END"
-)
-EMAIL_KEY = "CASE WHEN email LIKE '%@%' THEN lower(trim(email)) ELSE '' END"
-
-
 class NetworkMember(Versioned, Base):
     """Someone in the client's network: family, neighbour, volunteer, professional or resource."""
 
@@ -232,6 +222,10 @@ class NetworkMember(Versioned, Base):
     __table_args__ = (
         Index("ix_network_members_phone_key", "phone_key", "client_id"),
         Index("ix_network_members_email_key", "email_key", "client_id"),
+        # The Buurt view counts the informal members per postcode area from this alone.
+        Index(
+            "ix_network_members_informal", "client_id", "kind", "resource_id", "active", "ended_on"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,14 +259,15 @@ class NetworkMember(Versioned, Base):
     #: the network or the documents; their history stays.
     ended_on: Mapped[date | None] = mapped_column(Date)
     ended_reason: Mapped[str] = mapped_column(String(120), default="", server_default="")
-    #: What the Buurt view finds the same person in other networks by (migration 0037): the
-    #: phone number's digits (+31 and 0031 read as 0; "" under 10 digits) and the e-mail
-    #: address in lower case. Computed by the database itself (SQLite: on reading, kept in
-    #: the index; PostgreSQL: on writing), so that no writer can keep them from matching.
+    #: What the Buurt view finds one person in several networks by (store/neighbourhood/keys.py),
+    #: computed by the database itself: no writer can keep them from matching.
     phone_key: Mapped[str] = mapped_column(String(40), Computed(PHONE_KEY))
     email_key: Mapped[str] = mapped_column(String(120), Computed(EMAIL_KEY))
 
     client: Mapped[Client] = relationship(back_populates="members")
+
+
+_MEMBER_LOAD = ("member_id", "active", "end_on", "start_on", "interval_days", "rrule")
 
 
 class ContactAgreement(Versioned, Base):
@@ -295,6 +290,15 @@ class ContactAgreement(Versioned, Base):
             "user_id",
             "channel",
             "casemanager_id",
+        ),
+        # The Buurt view's moments a month per member, from the index alone.
+        Index("ix_contact_agreements_member_load", *_MEMBER_LOAD),
+        # The few calendar rules a team uses (the Buurt view's moments a month).
+        Index(
+            "ix_contact_agreements_rrule",
+            "rrule",
+            sqlite_where=text("rrule IS NOT NULL"),
+            postgresql_where=text("rrule IS NOT NULL"),
         ),
     )
 
@@ -335,7 +339,8 @@ class ContactMoment(Versioned, Base):
     __tablename__ = "contact_moments"
     __table_args__ = (
         Index("ix_contact_moments_client_occurred", "client_id", "occurred_on"),
-        Index("ix_contact_moments_agreement_occurred", "agreement_id", "occurred_on"),
+        # With the outcome: the Buurt view's kept share reads this index alone (migration 0037).
+        Index("ix_contact_moments_agreement_occurred", "agreement_id", "occurred_on", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

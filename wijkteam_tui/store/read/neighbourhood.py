@@ -13,20 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import (
-    Connection,
-    Row,
-    func,
-    select,
-)
+from sqlalchemy import Connection, Row, func, select
 
 from wijkteam_tui.domain import neighbourhood as rules
 from wijkteam_tui.store.cover.access import open_ids
-from wijkteam_tui.store.models import (
-    Client,
-    NetworkMember,
-    TeamSettings,
-)
+from wijkteam_tui.store.models import Client, NetworkMember, TeamSettings
 from wijkteam_tui.store.neighbourhood import rows
 from wijkteam_tui.store.neighbourhood.models import MemberLink
 from wijkteam_tui.store.register import Register
@@ -127,9 +118,7 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
                 select(MemberLink.member_id, MemberLink.other_id, MemberLink.same)
             )
         }
-        candidates = rows.candidates(
-            conn, visible, decisions=decisions, rate=rate, limit=settings.load_moments, today=today
-        )
+        candidates = rows.candidates(conn, visible, rate, settings.load_moments, today)
         members = rows.members(conn, candidates)
         groups = rules.match_members(
             (rules.MemberKey(m.id, m.phone_key, m.email_key) for m in members),
@@ -138,27 +127,23 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
         agreements = rows.agreements(conn, NetworkMember.id.in_(candidates), today)
         by_id = {m.id: m for m in members}
         listed = _people(groups, by_id, agreements, settings.load_moments)
-        linked = rows.linked(conn, visible)
+        clients_of = rows.leaning_on(conn, visible)
         resource_agreements = rows.agreements(
-            conn, NetworkMember.id.in_(rows.linked_members(visible)), today
+            conn, rows.linked(visible), today, per=NetworkMember.resource_id
         )
-        counted = [a for group in listed for a in rows.agreements_of(group, agreements)]
-        counted += [a for found in resource_agreements.values() for a in found]
+        counted = [a.id for found in agreements.values() for a in found]
+        counted += [a.id for found in resource_agreements.values() for a in found]
         kept = rows.kept(conn, counted, today)
         resources = rows.resources(conn)
         areas = _areas(conn, visible, groups, by_id, resources)
         clients = rows.clients(conn, {by_id[i].client_id for g in listed for i in g.member_ids})
+        in_area = rows.area_of(Client.postcode) == area
         clients_in = (
-            set(
-                conn.execute(
-                    select(Client.id).where(
-                        *rows.open_files(visible), rows.area_of(Client.postcode) == area
-                    )
-                ).scalars()
-            )
+            set(conn.execute(select(Client.id).where(*rows.open_files(visible), in_area)).scalars())
             if area
             else None
         )
+        leaning_in_area = rows.leaning_on(conn, visible, in_area) if area else {}
     people = []
     for group in listed:
         leaning = tuple(_leaning(by_id[i], clients, group.how[i]) for i in group.member_ids)
@@ -180,11 +165,9 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
     entries = []
     for resource in resources:
         located = rules.area_of_address(resource.address)
-        members_of = linked.get(resource.id, {})
-        leaning_clients = set(members_of.values())
-        if clients_in is not None and located != area and not leaning_clients & clients_in:
+        if clients_in is not None and located != area and resource.id not in leaning_in_area:
             continue
-        own = [a for member_id in members_of for a in resource_agreements.get(member_id, ())]
+        own = resource_agreements.get(resource.id, [])
         load = rules.load(rows.with_kept(own, kept), today)
         entries.append(
             ResourceLoad(
@@ -193,7 +176,7 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
                 resource.category,
                 located,
                 resource.reviewed_on,
-                len(leaning_clients),
+                clients_of.get(resource.id, 0),
                 load,
                 rules.resource_signals(load, resource.reviewed_on, today),
             )
