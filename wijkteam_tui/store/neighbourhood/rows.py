@@ -10,20 +10,25 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Row,
     Select,
     SQLColumnExpression,
     and_,
+    any_,
+    bindparam,
     case,
     func,
     or_,
     select,
     union,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute
 
 from wijkteam_tui.domain import neighbourhood as rules
@@ -47,6 +52,17 @@ class Member:
     relation: str
     phone_key: str
     email_key: str
+
+
+def among(
+    conn: Connection, column: SQLColumnExpression[Any], ids: Iterable[int]
+) -> ColumnElement[bool]:
+    """`column` is one of `ids` (a few thousand): on PostgreSQL one array parameter
+    (`= ANY`), which it plans as one value; elsewhere an IN list."""
+    listed = sorted(set(ids))
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=ARRAY(Integer)))
+    return column.in_(listed)
 
 
 def open_files(visible: set[int] | None) -> list[ColumnElement[bool]]:
@@ -159,7 +175,7 @@ def members(conn: Connection, ids: list[int]) -> list[Member]:
             NetworkMember.phone_key,
             NetworkMember.email_key,
         )
-        .where(NetworkMember.id.in_(ids))
+        .where(among(conn, NetworkMember.id, ids))
         .order_by(NetworkMember.id)
     )
     return [Member(*row) for row in rows]
@@ -170,7 +186,9 @@ def clients(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str, str]]:
     if not ids:
         return {}
     rows = conn.execute(
-        select(Client.id, Client.number, Client.name, Client.postcode).where(Client.id.in_(ids))
+        select(Client.id, Client.number, Client.name, Client.postcode).where(
+            among(conn, Client.id, ids)
+        )
     )
     return {row.id: (row.number, row.name, rules.area_of_address(row.postcode)) for row in rows}
 
@@ -257,7 +275,7 @@ def kept(conn: Connection, agreements: list[int], today: date) -> dict[int, tupl
     rows = conn.execute(
         select(ContactMoment.agreement_id, func.sum(recent), func.count())
         .where(
-            ContactMoment.agreement_id.in_(agreements),
+            among(conn, ContactMoment.agreement_id, agreements),
             ContactMoment.occurred_on >= before_from,
             ContactMoment.occurred_on <= today,
             ContactMoment.outcome.in_(REAL_CONTACT),

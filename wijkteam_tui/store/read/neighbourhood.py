@@ -124,7 +124,7 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
             (rules.MemberKey(m.id, m.phone_key, m.email_key) for m in members),
             decisions,
         )
-        agreements = rows.agreements(conn, NetworkMember.id.in_(candidates), today)
+        agreements = rows.agreements(conn, rows.among(conn, NetworkMember.id, candidates), today)
         by_id = {m.id: m for m in members}
         listed = _people(groups, by_id, agreements, settings.load_moments)
         clients_of = rows.leaning_on(conn, visible)
@@ -272,7 +272,9 @@ def _areas(
         dict(
             conn.execute(
                 select(Client.id, code).where(
-                    Client.id.in_({by_id[i].client_id for g in groups for i in g.member_ids})
+                    rows.among(
+                        conn, Client.id, {by_id[i].client_id for g in groups for i in g.member_ids}
+                    )
                 )
             ).all()
         )
