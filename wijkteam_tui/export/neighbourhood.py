@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wijkteam_tui.domain.dates import format_date
+from wijkteam_tui.domain.neighbourhood import Load
 from wijkteam_tui.export.overdue import neutralised
 from wijkteam_tui.store.read.neighbourhood import Neighbourhood, ResourceLoad, Supporter
 
@@ -61,43 +62,42 @@ def reviewed_text(resource: ResourceLoad) -> str:
     )
 
 
+def _load_cells(clients: int, load: Load, signals: tuple[str, ...], found: str) -> list[str]:
+    """The columns a steunpersoon and a voorziening share, from cliënten to gevonden via."""
+    return [
+        str(clients),
+        str(load.agreements),
+        month_text(load.moments_a_month),
+        _number(load.kept_share),
+        _number(load.kept_share_before),
+        "",
+        "",
+        "",
+        "; ".join(signals),
+        found,
+    ]
+
+
 def _rows(view: Neighbourhood) -> list[list[str]]:
     rows = []
     for person in view.supporters:
-        areas = sorted({lean.area for lean in person.leaning if lean.area})
+        areas = " ".join(sorted({lean.area for lean in person.leaning if lean.area}))
         rows.append(
             [
                 "steunpersoon",
                 person.name,
-                " ".join(areas),
-                str(person.clients),
-                str(person.load.agreements),
-                month_text(person.load.moments_a_month),
-                _number(person.load.kept_share),
-                _number(person.load.kept_share_before),
-                "",
-                "",
-                "",
-                "; ".join(person.signals),
-                how_text(person),
+                areas,
+                *_load_cells(person.clients, person.load, person.signals, how_text(person)),
             ]
         )
     for resource in view.resources:
+        found = reviewed_text(resource)
         rows.append(
             [
                 "voorziening",
                 resource.name,
                 resource.area,
-                str(resource.clients),
-                str(resource.load.agreements),
-                month_text(resource.load.moments_a_month),
-                _number(resource.load.kept_share),
-                _number(resource.load.kept_share_before),
-                "",
-                "",
-                "",
-                "; ".join(resource.signals),
-                reviewed_text(resource),
+                *_load_cells(resource.clients, resource.load, resource.signals, found),
             ]
         )
     for area in view.areas:
@@ -134,7 +134,7 @@ def csv_bytes(view: Neighbourhood) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _load(load: Any) -> dict[str, Any]:
+def _load(load: Load) -> dict[str, Any]:
     return {
         "agreements": load.agreements,
         "moments_a_month": round(load.moments_a_month, 3),

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wijkteam_tui.domain.neighbourhood import LOAD_CLIENTS, LOAD_MOMENTS
 from wijkteam_tui.domain.terms import (
     AlertStatus,
     Channel,
@@ -91,8 +92,8 @@ class TeamSettings(Versioned, Base):
     #: began): "no assessment for too long" counts from no earlier day.
     outcomes_since: Mapped[date | None] = mapped_column(Date, default=None)
     #: The Buurt view flags a steunpersoon with more clients or moments a month than these.
-    load_clients: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
-    load_moments: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    load_clients: Mapped[int] = mapped_column(Integer, default=LOAD_CLIENTS, server_default="3")
+    load_moments: Mapped[int] = mapped_column(Integer, default=LOAD_MOMENTS, server_default="12")
     #: The newest key file generation this register has seen: an older key file (a copy put
     #: back to bring an old passphrase back) is refused.
     key_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

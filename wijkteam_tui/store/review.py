@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from wijkteam_tui.domain.neighbourhood import LOAD_CLIENTS, LOAD_MOMENTS
 from wijkteam_tui.domain.terms import (
     Phase,
     ThresholdRule,
@@ -34,8 +35,8 @@ class TeamSettingsInput:
     access: str = "team"
     emergency_hours: int = 8
     #: The Buurt view flags a steunpersoon with more clients or moments a month than these.
-    load_clients: int = 3
-    load_moments: int = 12
+    load_clients: int = LOAD_CLIENTS
+    load_moments: int = LOAD_MOMENTS
 
 
 @dataclass(frozen=True, slots=True)
