@@ -141,8 +141,9 @@ async def _ontwikkeling(app: object) -> tuple[float, int]:
 
     from wijkteam_tui.domain.outcomes import ZRM_DOMAINS
     from wijkteam_tui.domain.terms import AssessmentKind
-    from wijkteam_tui.store.outcomes.assessments import AssessmentInput, record_assessment
+    from wijkteam_tui.store.outcomes.assessments import record_assessment
     from wijkteam_tui.store.read.outcomes import client_assessments
+    from wijkteam_tui.store.records import AssessmentInput
 
     screen = app.screen  # type: ignore[attr-defined]
     register, today = app.register, app.clock()  # type: ignore[attr-defined]

@@ -110,7 +110,7 @@ def test_a_dry_run_then_an_apply_then_the_same_file_again(team: Path, tmp_path: 
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert (
         "Geïmporteerd uit wie belt wie.csv: 300 nieuwe cliënten, 0 bijgewerkt, 300 netwerkleden,"
-        " 600 afspraken, 300 contactmomenten." in said(applied.stdout)
+        " 600 afspraken, 300 contactmomenten, 0 metingen." in said(applied.stdout)
     )
     assert _clients(team) == 300
     register = open_register(team, "anna", ANNA)
@@ -232,6 +232,16 @@ def _export_team(db: Path, target: Path, *rest: str, user: str = "anna", passphr
 def test_the_whole_caseload_out_and_into_a_new_register(team: Path, tmp_path: Path):
     applied = _import(team, _csv(tmp_path / "wie belt wie.csv", _rows(40)), "--apply")
     assert applied.returncode == 0, applied.stdout + applied.stderr
+    # Two ZRMs of the first client on the day their file opened (today), the later one a
+    # drop: both travel with the caseload.
+    for score in ("4", "2"):
+        added = run_cli(
+            "outcome", "add", "100001", "--kind", "zrm",
+            "--score", f"financien={score}", "--score", "justitie=nvt",
+            "--domain-note", "financien=schulden; bewindvoering", "--db", str(team),
+            "--user", "anna", env={"WIJKTEAM_PASSPHRASE": ANNA},
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
     out = tmp_path / "uit"
     out.mkdir()
     refused = _export_team(team, out / "team.xlsx", user="bram", passphrase=BRAM)
@@ -239,10 +249,11 @@ def test_the_whole_caseload_out_and_into_a_new_register(team: Path, tmp_path: Pa
 
     done = _export_team(team, out / "team.csv", "--format", "csv")
     assert done.returncode == 0, done.stderr
-    files = [out / f"team-{sheet}.csv" for sheet in ("clienten", "netwerk", "afspraken")]
+    sheets = ("clienten", "netwerk", "afspraken", "ontwikkeling")
+    files = [out / f"team-{sheet}.csv" for sheet in sheets]
     assert sorted(out.iterdir()) == sorted(files)
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
-    assert "40 cliënten, 40 netwerkleden en 80 afspraken in" in said(done.stdout)
+    assert "40 cliënten, 40 netwerkleden, 80 afspraken en 2 metingen in" in said(done.stdout)
     assert "onversleutelde" in done.stderr
     again = _export_team(team, out / "team.csv", "--format", "csv")
     assert again.returncode != 0 and "bestaat al" in again.stderr
@@ -254,12 +265,19 @@ def test_the_whole_caseload_out_and_into_a_new_register(team: Path, tmp_path: Pa
         register.close()
 
     fresh = _new_team(tmp_path / "nieuw" / "register.db")
-    applied = _import(fresh, files[2], str(files[0]), str(files[1]), "--apply")
+    applied = _import(fresh, files[3], *map(str, files[:3]), "--apply")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert (
-        "Geïmporteerd uit team-afspraken.csv, team-clienten.csv, team-netwerk.csv: 40 nieuwe"
-        " cliënten, 0 bijgewerkt, 40 netwerkleden, 80 afspraken, 40 contactmomenten."
-        in said(applied.stdout)
+        "Geïmporteerd uit team-ontwikkeling.csv, team-clienten.csv, team-netwerk.csv,"
+        " team-afspraken.csv: 40 nieuwe cliënten, 0 bijgewerkt, 40 netwerkleden, 80 afspraken,"
+        " 40 contactmomenten, 2 metingen." in said(applied.stdout)
     )
-    dry = _import(fresh, files[0], str(files[1]), str(files[2]))
+    shown = run_cli(
+        "outcome", "show", "100001", "--format", "json", "--db", str(fresh), "--user", "anna",
+        env={"WIJKTEAM_PASSPHRASE": ANNA},
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count('"financien"') == 2 and "schulden; bewindvoering" in shown.stdout
+    dry = _import(fresh, files[0], *map(str, files[1:]))
     assert "Cliënten: 0 nieuw, 0 bijgewerkt, 40 al zo in het register." in said(dry.stdout)
+    assert "Metingen (ZRM, Positieve Gezondheid): 0 nieuw." in said(dry.stdout)

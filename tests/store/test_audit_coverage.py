@@ -29,6 +29,7 @@ from wijkteam_tui.domain.terms import (
 from wijkteam_tui.store import erasure, records, services, sharing, sweep, users
 from wijkteam_tui.store.audit import chain, log
 from wijkteam_tui.store.cover import absences, grants
+from wijkteam_tui.store.imported import ImportedClient
 from wijkteam_tui.store.mail import config, reminders
 from wijkteam_tui.store.models import Alert, Client, User
 from wijkteam_tui.store.neighbourhood import links
@@ -375,7 +376,7 @@ def _steps(register) -> list[tuple[str, Callable[[Made], tuple[str, str]]]]:
         return "clients", str(kees.id)
 
     def import_caseload(_m: Made) -> tuple[str, str]:
-        imported = records.ImportedClient(
+        imported = ImportedClient(
             "test.csv, rij 2", ClientInput("Ria Ingelezen", OPENED), external_id="X-1"
         )
         intake.import_caseload(register, [imported], "test.csv", TODAY)

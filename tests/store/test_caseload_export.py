@@ -1,7 +1,7 @@
-"""The way out (`wijkteam export team`): every open client with their network and agreements
-in the layout the import reads; imported into a new register it gives the same clients,
-members and agreements (a generated register and hypothesis's own, both formats, both
-backends), and importing it again changes nothing."""
+"""The way out (`wijkteam export team`): every open client with their network, agreements and
+assessments in the layout the import reads; imported into a new register it gives the same
+clients, members, agreements and assessments (a generated register and hypothesis's own, both
+formats, both backends), and importing it again changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from tests import pg
 from tests.conftest import BACKENDS
@@ -24,15 +25,31 @@ from wijkteam_tui.caseload.reading import read_caseload
 from wijkteam_tui.domain.fields import clean_phone
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
 from wijkteam_tui.domain.phrases import schedule_text
-from wijkteam_tui.domain.terms import Channel, MemberKind, Outcome, Phase, Regime, Role
+from wijkteam_tui.domain.terms import (
+    AssessmentKind,
+    Channel,
+    MemberKind,
+    Outcome,
+    Phase,
+    Regime,
+    Role,
+)
 from wijkteam_tui.errors import RoleError
 from wijkteam_tui.export.caseload import write_team
 from wijkteam_tui.store import services
 from wijkteam_tui.store.address import Location, server_address
 from wijkteam_tui.store.demo.generator import generate
+from wijkteam_tui.store.models import Client
 from wijkteam_tui.store.opening import create_register
+from wijkteam_tui.store.outcomes.assessments import record_assessment
 from wijkteam_tui.store.read.caseload import caseload_pages, team_caseload
-from wijkteam_tui.store.records import AgreementInput, ClientInput, ContactInput, MemberInput
+from wijkteam_tui.store.records import (
+    AgreementInput,
+    AssessmentInput,
+    ClientInput,
+    ContactInput,
+    MemberInput,
+)
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.users import add_user
 from wijkteam_tui.store.write.intake import import_caseload
@@ -98,6 +115,7 @@ def snapshot(register: Register) -> dict[str, Any]:
                 users.get(client.data.casemanager_id or 0),
                 sorted(members, key=repr),
                 sorted(agreements, key=repr),
+                client.assessments,
             )
     return found
 
@@ -137,6 +155,27 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     """A generated register of 150 clients (every phase, rules, consent), on each backend."""
     register = _new_register(request, request.param, tmp_path_factory.mktemp("bron"))
     generate(register, 150, TODAY, seed=8)
+    # A ZRM with notes, own words and a domain not applicable, in text a spreadsheet would
+    # take for a formula or split at its separator (the generator writes scores alone).
+    with register.read_connection() as conn:
+        client_id = (
+            conn.execute(
+                select(Client.id)
+                .where(Client.phase != Phase.CLOSED, Client.opened_on <= TODAY - timedelta(days=30))
+                .order_by(Client.id)
+            )
+            .scalars()
+            .first()
+        )
+    assert client_id is not None
+    scores: dict[str, int | None] = {"financien": 2, "huisvesting": 4, "justitie": None}
+    notes = {"financien": "=schulden; bij de\nbewindvoerder", "justitie": "speelt niet"}
+    record_assessment(
+        register,
+        client_id,
+        AssessmentInput(AssessmentKind.ZRM, TODAY - timedelta(days=3), scores, notes, "Het gaat."),
+        TODAY,
+    )
     yield request.param, register
     register.close()
 
@@ -156,7 +195,8 @@ def test_a_generated_register_comes_back_the_same(
     paths = export(source, tmp_path / "team.xlsx", file_format)
     if file_format == "csv":
         assert [p.name for p in paths] == [
-            "team.xlsx-clienten.csv", "team.xlsx-netwerk.csv", "team.xlsx-afspraken.csv"
+            "team.xlsx-clienten.csv", "team.xlsx-netwerk.csv", "team.xlsx-afspraken.csv",
+            "team.xlsx-ontwikkeling.csv",
         ]  # fmt: skip
     for path in paths:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -167,7 +207,12 @@ def test_a_generated_register_comes_back_the_same(
             for name, role in people.all():
                 add_user(target, name, Role(role), passphrase="een collega van het team")
         expected = snapshot(source)
-        assert expected and any(members for *_rest, members, _a in expected.values())
+        assert expected and any(members for *_rest, members, _a, _o in expected.values())
+        # Assessments of both kinds, with a domain not applicable and notes among them.
+        assessed = [a for *_rest, outcomes in expected.values() for a in outcomes]
+        assert {a.kind for a in assessed} == set(AssessmentKind)
+        assert any(None in a.scores.values() for a in assessed)
+        assert any(a.notes for a in assessed)
         plan = bring_in(target, paths)
         assert plan.new == len(expected)
         assert_same(snapshot(target), expected)

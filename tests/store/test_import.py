@@ -18,15 +18,10 @@ from wijkteam_tui.domain.terms import Channel, MemberKind, Phase
 from wijkteam_tui.errors import ConflictError, RoleError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.audit.log import events as audit_events
+from wijkteam_tui.store.imported import ImportedAgreement, ImportedClient
 from wijkteam_tui.store.read.client_file import client_file, client_timeline
 from wijkteam_tui.store.read.search import search_clients
-from wijkteam_tui.store.records import (
-    AgreementInput,
-    ClientInput,
-    ImportedAgreement,
-    ImportedClient,
-    MemberInput,
-)
+from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
 from wijkteam_tui.store.write.intake import ImportRowError, import_caseload
 
 CLIENTS = [
@@ -86,7 +81,8 @@ def test_a_caseload_comes_in_once(register, tmp_path):
                for e in client_timeline(register, truus.id))  # fmt: skip
     events = [e for e in audit_events(register) if e.action == "import"]
     assert [e.detail for e in events] == [
-        "caseload.xlsx: 2 nieuw, 0 bijgewerkt, 2 netwerkleden, 3 afspraken, 2 contactmomenten"
+        "caseload.xlsx: 2 nieuw, 0 bijgewerkt, 2 netwerkleden, 3 afspraken, 2 contactmomenten,"
+        " 0 metingen"
     ]
     # Henk's agreement is with his casemanager (none): the client's casemanager performs it.
     (henk,) = search_clients(register, "henk")

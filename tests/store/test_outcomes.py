@@ -26,15 +26,11 @@ from wijkteam_tui.domain.terms import (
 from wijkteam_tui.errors import NotWorkingForError, ValidationError
 from wijkteam_tui.store import services
 from wijkteam_tui.store.models import Alert, Client, TeamSettings
-from wijkteam_tui.store.outcomes.assessments import (
-    AssessmentInput,
-    record_assessment,
-    update_assessment,
-)
+from wijkteam_tui.store.outcomes.assessments import record_assessment, update_assessment
 from wijkteam_tui.store.outcomes.models import AssessmentRevision
 from wijkteam_tui.store.read.inzage import client_inzage
 from wijkteam_tui.store.read.outcomes import client_assessments, quarter_outcomes
-from wijkteam_tui.store.records import AgreementInput, ClientInput, MemberInput
+from wijkteam_tui.store.records import AgreementInput, AssessmentInput, ClientInput, MemberInput
 from wijkteam_tui.store.users import add_user
 
 ZRM = AssessmentKind.ZRM

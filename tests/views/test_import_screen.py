@@ -100,7 +100,7 @@ async def test_a_dry_run_then_the_good_rows_in(register, tmp_path):
         said = " ".join(static_text(screen.query_one("#import-report-text", Static)).split())
         assert (
             "Geïmporteerd: 2 nieuwe cliënten, 0 bijgewerkt, 2 netwerkleden, 3 afspraken,"
-            " 1 contactmoment." in said
+            " 1 contactmoment, 0 metingen." in said
         )
         bar = screen.query_one("#import-progress", ProgressBar)
         assert (bar.progress, bar.total) == (2, 2)

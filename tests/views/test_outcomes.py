@@ -16,8 +16,8 @@ from tests.views.conftest import TODAY, make_app, settle, until
 from tests.views.test_forms import _client_file, _screen_text
 from wijkteam_tui.domain.terms import AssessmentKind
 from wijkteam_tui.store.opening import create_register
-from wijkteam_tui.store.outcomes.assessments import AssessmentInput, record_assessment
-from wijkteam_tui.store.records import ClientInput
+from wijkteam_tui.store.outcomes.assessments import record_assessment
+from wijkteam_tui.store.records import AssessmentInput, ClientInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.clients import create_client
 from wijkteam_tui.views.forms.assessment import AssessmentForm

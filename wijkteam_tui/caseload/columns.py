@@ -1,9 +1,11 @@
 """Which column holds what: the layout the import reads and the team export writes.
 
-A caseload comes as three sheets (Cliënten, Netwerk, Afspraken: the layout `wijkteam export
-team` writes) or as one flat sheet with a row per agreement ("wie belt wie"). Rows of the
-network and agreement sheets name their client by client number or by external id (the id in
-the system the caseload came from); a flat sheet repeats the client on each of its rows.
+A caseload comes as sheets of clients, network and agreements (Cliënten, Netwerk, Afspraken:
+the layout `wijkteam export team` writes, with Ontwikkeling: one row per ZRM or Positieve
+Gezondheid, a column per domain and one for its note) or as one flat sheet with a row per
+agreement ("wie belt wie"). Rows of the network, agreement and outcome sheets name their
+client by client number or by external id (the id in the system the caseload came from); a
+flat sheet repeats the client on each of its rows.
 
 Columns are found by their header, Dutch or common English, whatever their case, accents,
 spaces or punctuation ("Cliëntnaam", "clientnaam", "Naam cliënt" …). What a sheet holds follows
@@ -15,7 +17,7 @@ cannot say:
     "Opmerkingen" = ""               # not read
 
     [bladen]
-    "Blad1" = "cliënten"             # what a sheet holds: cliënten, netwerk, afspraken, plat
+    "Blad1" = "cliënten"             # cliënten, netwerk, afspraken, ontwikkeling or plat
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from wijkteam_tui.domain.outcomes import DOMAINS
+from wijkteam_tui.domain.terms import AssessmentKind
 from wijkteam_tui.errors import UsageError
 
 
@@ -33,6 +37,7 @@ class Kind(StrEnum):
     CLIENTS = "cliënten"
     MEMBERS = "netwerk"
     AGREEMENTS = "afspraken"
+    OUTCOMES = "ontwikkeling"
     FLAT = "plat"
 
 
@@ -112,6 +117,50 @@ _AGREEMENT_FIELDS = (
     Column("end_on", "Einde", ("einddatum", "tot", "end date", "until")),
     Column("shared", "Gedeeld", ("delen", "in gedeeld document", "shared")),
 )  # fmt: skip
+#: Before a domain's code in the key of its score's column and of its note's.
+SCORE, NOTE = "score:", "note:"
+
+
+#: Other names a domain goes by in the systems a caseload comes from (older ZRM versions).
+_DOMAIN_ALIASES = {
+    "werk_opleiding": ("werk en opleiding", "werk opleiding"),
+    "tijdsbesteding": ("dagbesteding",),
+    "middelengebruik": ("verslaving",),
+    "basale_adl": ("adl",),
+    "instrumentele_adl": ("iadl",),
+    "maatschappelijke_participatie": ("participatie",),
+}
+
+
+def _domain_columns(code: str, label: str) -> tuple[Column, Column]:
+    """A domain's score ("Financiën": 1–5 or n.v.t.; "Zingeving": 0–10) and its note."""
+    header = label[:1].upper() + label[1:]
+    names = (label, *_DOMAIN_ALIASES.get(code, ()))
+    return (
+        Column(SCORE + code, header, names[1:]),
+        Column(
+            NOTE + code,
+            f"{header} (toelichting)",
+            tuple(f"{way} {name}" for name in names for way in ("toelichting", "notitie"))
+            + tuple(f"{name} notitie" for name in names),
+        ),
+    )
+
+
+#: An outcome row: the kind, the day, the client's own words, then per domain of either kind
+#: its score and its note.
+_OUTCOME_FIELDS = (
+    Column("kind", "Soort", ("meting", "instrument", "soort meting", "kind")),
+    Column("assessed_on", "Datum", ("datum meting", "meetdatum", "gemeten op", "afgenomen op",
+                                    "date", "assessed on")),
+    Column("own_words", "Eigen woorden", ("in eigen woorden", "own words")),
+    *(
+        column
+        for kind in AssessmentKind
+        for domain in DOMAINS[kind]
+        for column in _domain_columns(domain.code, domain.label)
+    ),
+)  # fmt: skip
 #: A flat sheet: the client, and on each row one agreement with whom it is made.
 _FLAT_FIELDS = (
     *_CLIENT_REF,
@@ -129,6 +178,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.CLIENTS: (*_CLIENT_REF, *_CLIENT_FIELDS),
     Kind.MEMBERS: (*_CLIENT_REF, *_MEMBER_FIELDS),
     Kind.AGREEMENTS: (*_CLIENT_REF, *_AGREEMENT_FIELDS),
+    Kind.OUTCOMES: (*_CLIENT_REF, *_OUTCOME_FIELDS),
     Kind.FLAT: _FLAT_FIELDS,
 }
 #: The sheet names the export writes (and others a team may use).
@@ -136,6 +186,7 @@ SHEET_NAMES: dict[Kind, tuple[str, ...]] = {
     Kind.CLIENTS: ("Cliënten", "clients", "client", "clientenlijst"),
     Kind.MEMBERS: ("Netwerk", "netwerkleden", "network", "members"),
     Kind.AGREEMENTS: ("Afspraken", "contactafspraken", "agreements"),
+    Kind.OUTCOMES: ("Ontwikkeling", "metingen", "zrm", "outcomes", "assessments"),
     Kind.FLAT: ("Plat", "wie belt wie", "flat"),
 }
 IGNORE = ""
@@ -190,8 +241,8 @@ def read_mapping(path: Path) -> Mapping:
         found = next((k for k in Kind if normal(k.value) == normal(str(kind))), None)
         if found is None:
             raise UsageError(
-                f"{path.name}: blad '{sheet}' = '{kind}': kies cliënten, netwerk, afspraken of"
-                " plat."
+                f"{path.name}: blad '{sheet}' = '{kind}': kies cliënten, netwerk, afspraken,"
+                " ontwikkeling of plat."
             )
         sheets[normal(sheet)] = found
     return Mapping(columns, sheets)
@@ -246,6 +297,9 @@ def sheet_kind(name: str, header: tuple[str, ...], mapping: Mapping) -> Kind | N
     named = _named_kind(name, mapping)
     if named is not None:
         return named
+    scored = {_header_key(Kind.OUTCOMES, h, mapping) for h in header}
+    if sum(1 for key in scored if key and key.startswith(SCORE)) >= 2:
+        return Kind.OUTCOMES
     keys = {_header_key(Kind.FLAT, h, mapping) for h in header}
     client_keys = {"name", "birth_date", "street", "postcode", "casemanager"}
     if "how_often" in keys:

@@ -1,8 +1,8 @@
-"""The rows of a caseload file as entries: each client, network member and agreement as the
-file gives them, where each row came from (sheet and row number, for the report and the
-error sheet), every problem, what was made of each sheet, and which files were read (the
-error sheet reads its rows there again rather than keep every row's cells). What a whole
-file is read into is `spill.Reading`."""
+"""The rows of a caseload file as entries: each client, network member, agreement and assessment
+as the file gives them, where each row came from (sheet and row number, for the report and the
+error sheet), every problem, what was made of each sheet, and which files were read (the error
+sheet reads its rows there again rather than keep every row's cells). What a whole file is read
+into is `spill.Reading`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import date
 
 from wijkteam_tui.caseload.columns import Kind, Layout
 from wijkteam_tui.domain.phrases import HowOften
-from wijkteam_tui.domain.terms import Channel, MemberKind, Phase, Regime
+from wijkteam_tui.domain.terms import AssessmentKind, Channel, MemberKind, Phase, Regime
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,22 @@ class AgreementEntry:
 
 
 @dataclass(slots=True)
+class AssessmentEntry:
+    """A ZRM or a conversation about Positieve Gezondheid, as a row of Ontwikkeling says."""
+
+    where: Where
+    kind: AssessmentKind
+    assessed_on: date
+    #: Per domain code its score (None: n.v.t.); a domain whose cell is empty is not in it.
+    scores: dict[str, int | None]
+    #: Per domain code its note, where the cell is not empty.
+    notes: dict[str, str]
+    own_words: str = ""
+    #: The fields whose column the sheet has.
+    present: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class ClientEntry:
     where: Where
     #: The fields whose column the sheet has (the others keep what the register holds).
@@ -98,6 +114,7 @@ class ClientEntry:
     meaningful: str = ""
     members: list[MemberEntry] = field(default_factory=list)
     agreements: list[AgreementEntry] = field(default_factory=list)
+    assessments: list[AssessmentEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,9 @@ from wijkteam_tui.domain.dates import CONTACT_BEFORE_OPENING, format_date
 from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import MemberKind, Support
+from wijkteam_tui.store.imported import ImportedAgreement, ImportedMember
 from wijkteam_tui.store.read.caseload import KnownClient, KnownUser
-from wijkteam_tui.store.records import (
-    AgreementInput,
-    ImportedAgreement,
-    ImportedMember,
-    MemberInput,
-)
+from wijkteam_tui.store.records import AgreementInput, MemberInput
 
 #: "Bram (medewerker)": a colleague, also where the client's network has a Bram (the way
 #: `export team` writes a medewerker who makes contact).

@@ -22,9 +22,11 @@ from wijkteam_tui.caseload.entries import (
     Where,
 )
 from wijkteam_tui.caseload.network_plan import NetworkPlanner, day_text
+from wijkteam_tui.caseload.outcomes import OutcomePlanner
 from wijkteam_tui.caseload.spill import Planned, Reading, Related
 from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Phase, Regime
+from wijkteam_tui.store.imported import ImportedAgreement, ImportedClient, ImportedMember
 from wijkteam_tui.store.read.caseload import (
     CHUNK,
     Known,
@@ -32,12 +34,7 @@ from wijkteam_tui.store.read.caseload import (
     KnownUser,
     known_for_import,
 )
-from wijkteam_tui.store.records import (
-    ClientInput,
-    ImportedAgreement,
-    ImportedClient,
-    ImportedMember,
-)
+from wijkteam_tui.store.records import AssessmentInput, ClientInput
 from wijkteam_tui.store.register import Register
 
 #: The fields of a client row and the ClientInput field each fills.
@@ -72,6 +69,10 @@ class Plan:
     @property
     def agreements(self) -> int:
         return self.clients.agreements
+
+    @property
+    def assessments(self) -> int:
+        return self.clients.assessments
 
 
 def plan_import(register: Register, reading: Reading, today: date) -> Plan:
@@ -121,6 +122,7 @@ class _Planner:
         self.by_external: dict[str, KnownClient] = {}
         self.by_name: dict[tuple[str, date | None], KnownClient] = {}
         self.network = NetworkPlanner(self.refuse, today, self._user)
+        self.outcomes = OutcomePlanner(self.refuse, today)
         #: The numbers and external ids the file's clients have, with their names: a client
         #: of the register the file has under its own number is not another row's namesake.
         self.claimed: set[tuple[str, str, str]] = set()
@@ -156,6 +158,7 @@ class _Planner:
         casemanager = self._casemanager(entry, found)
         members = self.network.members(entry, found)
         agreements = self.network.agreements(entry, found, members)
+        assessments = self.outcomes.assessments(entry, found)
         if len(self.plan.problems) > problems:
             self._refuse_rest(entry)
             return
@@ -171,16 +174,20 @@ class _Planner:
             self._refuse_rest(entry)
             return
         if found is None:
-            self._new(entry, data, members, agreements)
+            self._new(entry, data, members=members, agreements=agreements, assessments=assessments)
         else:
-            self._update(entry, found, data, members, agreements)
+            self._update(
+                entry, found, data, members=members, agreements=agreements, assessments=assessments
+            )
 
     def _new(
         self,
         entry: ClientEntry,
         data: ClientInput,
+        *,
         members: list[ImportedMember],
         agreements: list[ImportedAgreement],
+        assessments: list[AssessmentInput],
     ) -> None:
         if entry.phase is Phase.CLOSED:
             self.refuse(
@@ -198,6 +205,7 @@ class _Planner:
                 external_id=entry.external_id,
                 members=tuple(members),
                 agreements=tuple(agreements),
+                assessments=tuple(assessments),
             )
         )
         self.plan.new += 1
@@ -207,8 +215,10 @@ class _Planner:
         entry: ClientEntry,
         found: KnownClient,
         data: ClientInput,
+        *,
         members: list[ImportedMember],
         agreements: list[ImportedAgreement],
+        assessments: list[AssessmentInput],
     ) -> None:
         """A client the register has: updated where the file differs; the phase stays."""
         if entry.phase is not None and entry.phase is not found.phase:
@@ -217,7 +227,7 @@ class _Planner:
                 " een fase verander je in het dossier, niet met een import."
             )
         changed = data != found.data or bool(entry.external_id and not found.external_id)
-        if not (changed or members or agreements):
+        if not (changed or members or agreements or assessments):
             self.plan.unchanged += 1
             return
         self.plan.clients.append(
@@ -231,15 +241,17 @@ class _Planner:
                 update_details=changed,
                 members=tuple(members),
                 agreements=tuple(agreements),
+                assessments=tuple(assessments),
             )
         )
         self.plan.updated += 1
 
     def _refuse_rest(self, entry: ClientEntry) -> None:
-        """The client is refused: so are the rows of their network and agreements (named, so
-        that --valid-only leaves them out and puts them on the error sheet)."""
+        """The client is refused: so are the rows of their network, agreements and assessments
+        (named, so that --valid-only leaves them out and puts them on the error sheet)."""
         refused = set(self.plan.refused)
-        for row in [m.where for m in entry.members] + [a.where for a in entry.agreements]:
+        rows = [m.where for m in entry.members] + [a.where for a in entry.agreements]
+        for row in rows + [a.where for a in entry.assessments]:
             if row not in refused and row != entry.where:
                 self.refuse(
                     row,
@@ -327,8 +339,12 @@ class _Planner:
     def elsewhere(self, register: Register, reading: Reading) -> None:
         """The rows of clients the register has: the clients they name found (CHUNK names
         at a time), the rows grouped by client, then each client read back and planned as
-        an update of their network and agreements."""
-        sides = (reading.members_elsewhere.rows, reading.agreements_elsewhere.rows)
+        an update of their network, agreements and assessments."""
+        sides = (
+            reading.members_elsewhere.rows,
+            reading.agreements_elsewhere.rows,
+            reading.assessments_elsewhere.rows,
+        )
         named = list(dict.fromkeys((r.number, r.external_id) for rows in sides for r in rows))
         found: dict[tuple[str, str], tuple[int, str]] = {}
         for start in range(0, len(named), CHUNK):
@@ -347,7 +363,7 @@ class _Planner:
                 )
                 if client is not None:
                     found[(number, external_id)] = (client.id, client.number)
-        by_client: dict[int, tuple[str, tuple[list[Related], list[Related]]]] = {}
+        by_client: dict[int, tuple[str, tuple[list[Related], ...]]] = {}
         for side, rows in enumerate(sides):
             for row in rows:
                 hit = found.get((row.number, row.external_id))
@@ -360,7 +376,7 @@ class _Planner:
                     )
                     continue
                 client_id, number = hit
-                by_client.setdefault(client_id, (number, ([], [])))[1][side].append(row)
+                by_client.setdefault(client_id, (number, ([], [], [])))[1][side].append(row)
         grouped = list(by_client.values())
         for start in range(0, len(grouped), CHUNK):
             chunk_of_clients = grouped[start : start + CHUNK]
@@ -372,15 +388,18 @@ class _Planner:
                     birth_dates=(),
                 )
             )
-            for number, (members, agreements) in chunk_of_clients:
+            for number, (members, agreements, assessments) in chunk_of_clients:
                 known = self.by_number[number]
                 self.client(
                     ClientEntry(
-                        where=(members or agreements)[0].where,
+                        where=(members or agreements or assessments)[0].where,
                         number=known.number,
                         name=known.data.name,
                         members=[reading.members_elsewhere.entry(row) for row in members],
                         agreements=[reading.agreements_elsewhere.entry(row) for row in agreements],
+                        assessments=[
+                            reading.assessments_elsewhere.entry(row) for row in assessments
+                        ],
                     )
                 )
 

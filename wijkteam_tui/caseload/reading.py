@@ -1,17 +1,18 @@
-"""A caseload file read into clients, each with their network and agreements, and every
-problem in it at once, named by sheet, row and column as the person sees them.
+"""A caseload file read into clients, each with their network, agreements and assessments, and
+every problem in it at once, named by sheet, row and column as the person sees them.
 
 This is what the file itself says; what only the register can say (is this casemanager a
 colleague, is this client already there, who is "Bram") is decided when the import is planned
-against it. Rows of the network and agreement sheets are tied to their client by client number
-or external id; a flat sheet's rows by those or, without them, by name and birth date."""
+against it. Rows of the network, agreement and outcome sheets are tied to their client by
+client number or external id; a flat sheet's rows by those or, without them, by name and birth
+date."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from wijkteam_tui.caseload import values
 from wijkteam_tui.caseload.columns import (
@@ -26,89 +27,34 @@ from wijkteam_tui.caseload.columns import (
 )
 from wijkteam_tui.caseload.entries import (
     AgreementEntry,
+    AssessmentEntry,
     ClientEntry,
     MemberEntry,
     Problem,
     Reference,
     SheetReport,
-    Where,
 )
-from wijkteam_tui.caseload.sheets import Cell, Sheet, Source, read_sheets
+from wijkteam_tui.caseload.outcomes import assessment_entry
+from wijkteam_tui.caseload.row import Row
+from wijkteam_tui.caseload.sheets import Sheet, Source, read_sheets
 from wijkteam_tui.caseload.spill import ClientKey, Reading, Related, RelatedRows
 from wijkteam_tui.domain.phrases import HowOften
 from wijkteam_tui.domain.terms import Channel
 
 #: A network or an agreement row.
-_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
+_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry, AssessmentEntry)
 
 #: The columns a sheet of each kind cannot do without (one of each tuple).
 REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
     Kind.CLIENTS: (("name",),),
     Kind.MEMBERS: (("number", "external_id"), ("member",)),
     Kind.AGREEMENTS: (("number", "external_id"), ("channel",), ("how_often",)),
+    Kind.OUTCOMES: (("number", "external_id"), ("kind",), ("assessed_on",)),
     Kind.FLAT: (("name",), ("channel",), ("how_often",)),
 }
 
 
-class _Row:
-    """One row's cells by field, collecting the problems of its cells."""
-
-    def __init__(
-        self,
-        sheet: Sheet,
-        found: Layout,
-        present: frozenset[str],
-        number: int,
-        cells: tuple[Cell, ...],
-    ):
-        self.sheet, self.layout, self.number, self.cells = sheet, found, number, cells
-        #: The fields whose column the sheet has (one set per sheet, shared by its rows).
-        self.present = present
-        self.problems: list[Problem] = []
-
-    def cell(self, key: str) -> Cell:
-        position = self.layout.positions.get(key)
-        if position is None or position >= len(self.cells):
-            return None
-        return self.cells[position]
-
-    def read(self, key: str, reader: Callable[[Cell], Any], default: Any = None) -> Any:
-        try:
-            found = reader(self.cell(key))
-        except values.CellError as error:
-            self.problems.append(
-                Problem(self.sheet.name, self.number, self.layout.chosen[key], str(error))
-            )
-            return default
-        return default if found is None else found
-
-    def text(self, key: str, limit: int = 2000) -> str:
-        written: str = self.read(key, values.text, "")
-        if len(written) > limit:
-            self.problems.append(
-                Problem(
-                    self.sheet.name,
-                    self.number,
-                    self.layout.chosen[key],
-                    f"hoogstens {limit} tekens (nu {len(written)}).",
-                )
-            )
-        return written
-
-    def require(self, key: str, what: str) -> str:
-        written = self.text(key, 160)
-        if not written and key in self.layout.positions:
-            self.problems.append(
-                Problem(self.sheet.name, self.number, self.layout.chosen[key], f"{what} is leeg.")
-            )
-        return written
-
-    @property
-    def where(self) -> Where:
-        return Where(self.sheet.name, self.number)
-
-
-def _client(row: _Row) -> ClientEntry:
+def _client(row: Row) -> ClientEntry:
     return ClientEntry(
         where=row.where,
         present=row.present,
@@ -131,7 +77,7 @@ def _client(row: _Row) -> ClientEntry:
     )
 
 
-def _member(row: _Row, name_key: str) -> MemberEntry:
+def _member(row: Row, name_key: str) -> MemberEntry:
     return MemberEntry(
         where=row.where,
         present=row.present,
@@ -154,14 +100,12 @@ def _member(row: _Row, name_key: str) -> MemberEntry:
     )
 
 
-def _agreement(row: _Row) -> AgreementEntry | None:
+def _agreement(row: Row) -> AgreementEntry | None:
     channel = row.read("channel", values.channel)
     how = row.read("how_often", values.how_often)
     for key, found, what in (("channel", channel, "het kanaal"), ("how_often", how, "hoe vaak")):
         if found is None and not any(p.column == row.layout.chosen[key] for p in row.problems):
-            row.problems.append(
-                Problem(row.sheet.name, row.number, row.layout.chosen[key], f"{what} is leeg.")
-            )
+            row.problem(key, f"{what} is leeg.")
     entry = AgreementEntry(
         where=row.where,
         who=row.text("who", 160),
@@ -176,18 +120,11 @@ def _agreement(row: _Row) -> AgreementEntry | None:
     return None if row.problems else entry
 
 
-def _reference(row: _Row) -> Reference | None:
+def _reference(row: Row) -> Reference | None:
     reference = Reference(row.text("number", 20), row.text("external_id", 60))
     if not reference.number and not reference.external_id:
-        column = row.layout.chosen.get("number") or row.layout.chosen.get("external_id", "")
-        row.problems.append(
-            Problem(
-                row.sheet.name,
-                row.number,
-                column,
-                "zonder cliëntnummer of extern id hoort deze rij bij niemand.",
-            )
-        )
+        key = "number" if "number" in row.layout.chosen else "external_id"
+        row.problem(key, "zonder cliëntnummer of extern id hoort deze rij bij niemand.")
         return None
     return reference
 
@@ -253,7 +190,7 @@ def _read_into(reading: Reading, sheets: Iterable[Sheet], mapping: Mapping) -> N
             continue
         for number, cells in sheet.rows:
             report.rows += 1
-            row = _Row(sheet, found, present, number, cells)
+            row = Row(sheet, found, present, number, cells)
             if kind in (Kind.CLIENTS, Kind.FLAT):
                 _take_client(row, reading, index)
             else:
@@ -269,6 +206,7 @@ def _tie(reading: Reading, index: _Index) -> None:
     for rows, owned in (
         (reading.members_elsewhere.rows, _members),
         (reading.agreements_elsewhere.rows, _agreements),
+        (reading.assessments_elsewhere.rows, _assessments),
     ):
         rows[:] = _attach(reading, rows, index, owned)
 
@@ -348,7 +286,7 @@ class _Index:
                 self.by_ref[ref] = client
 
 
-def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
+def _take_client(row: Row, reading: Reading, index: _Index) -> None:
     """A row of the clients' sheet, or of a flat sheet: the client (again, on a flat sheet:
     one row per agreement) with the agreement and the network member it names."""
     flat = row.layout.kind is Kind.FLAT
@@ -362,14 +300,10 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
             " ander cliëntnummer of extern id: het zijn twee cliënten."
         )
     elif namesake is not None:
-        row.problems.append(
-            Problem(
-                row.sheet.name,
-                row.number,
-                row.layout.chosen["name"],
-                f"dezelfde naam en geboortedatum als {namesake.where.sheet}, rij"
-                f" {namesake.where.row}; staat deze cliënt er twee keer in?",
-            )
+        row.problem(
+            "name",
+            f"dezelfde naam en geboortedatum als {namesake.where.sheet}, rij"
+            f" {namesake.where.row}; staat deze cliënt er twee keer in?",
         )
     if not flat:
         _check_unique(row, client, index)
@@ -393,7 +327,7 @@ def _take_client(row: _Row, reading: Reading, index: _Index) -> None:
         key.agreements.append(reading.spill.put(agreement))
 
 
-def _check_unique(row: _Row, client: ClientEntry, index: _Index) -> None:
+def _check_unique(row: Row, client: ClientEntry, index: _Index) -> None:
     """A client number or external id belongs to one client of the file (the register gives
     each client one number: a second would silently get another)."""
     for key, ref, what in (
@@ -402,14 +336,10 @@ def _check_unique(row: _Row, client: ClientEntry, index: _Index) -> None:
     ):
         other = index.by_ref.get(ref) if ref[1] else None
         if other is not None:
-            row.problems.append(
-                Problem(
-                    row.sheet.name,
-                    row.number,
-                    row.layout.chosen[key],
-                    f"{what} {ref[1]} staat ook op {other.where.sheet}, rij {other.where.row}"
-                    f" ({other.name or 'zonder naam'}); een {what} hoort bij één cliënt.",
-                )
+            row.problem(
+                key,
+                f"{what} {ref[1]} staat ook op {other.where.sheet}, rij {other.where.row}"
+                f" ({other.name or 'zonder naam'}); een {what} hoort bij één cliënt.",
             )
 
 
@@ -424,9 +354,21 @@ def _told_apart(one: ClientEntry, other: ClientKey) -> bool:
     )
 
 
-def _take_related(row: _Row, reading: Reading, index: _Index) -> None:
-    """A row of the network or the agreements' sheet, tied to its client."""
+def _take_related(row: Row, reading: Reading, index: _Index) -> None:
+    """A row of the network, agreements' or outcomes' sheet, tied to its client."""
     reference = _reference(row)
+    if row.layout.kind is Kind.OUTCOMES:
+        assessment = assessment_entry(row)
+        if reference is not None and assessment is not None and not row.problems:
+            _place(
+                reading,
+                index,
+                reference,
+                assessment,
+                waiting=reading.assessments_elsewhere,
+                owned=_assessments,
+            )
+        return
     if row.layout.kind is Kind.MEMBERS:
         member = _member(row, "member")
         if reference is not None and not row.problems:
@@ -452,6 +394,10 @@ def _members(key: ClientKey) -> list[int]:
 
 def _agreements(key: ClientKey) -> list[int]:
     return key.agreements
+
+
+def _assessments(key: ClientKey) -> list[int]:
+    return key.assessments
 
 
 def _place(

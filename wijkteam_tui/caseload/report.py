@@ -9,11 +9,13 @@ import textwrap
 from wijkteam_tui.caseload.columns import COLUMNS, Kind
 from wijkteam_tui.caseload.plan import Plan
 from wijkteam_tui.caseload.sheets import Cell, rows_again
+from wijkteam_tui.store.write.intake import ImportCounts
 
 KIND_WORDS = {
     Kind.CLIENTS: "cliënten",
     Kind.MEMBERS: "netwerk",
     Kind.AGREEMENTS: "afspraken",
+    Kind.OUTCOMES: "ontwikkeling: een rij per meting",
     Kind.FLAT: "plat: een rij per afspraak",
 }
 #: The header of the reasons' column on the error sheet (not a column the import reads, so
@@ -24,6 +26,18 @@ REASON = "Fout"
 def count(number: int, one: str, more: str) -> str:
     """`1 cliënt`, `2 cliënten`."""
     return f"{number} {one if number == 1 else more}"
+
+
+def imported_text(counts: ImportCounts) -> str:
+    """What an import wrote, in one sentence (the command line and the Team screen)."""
+    return (
+        f"{count(counts.clients_new, 'nieuwe cliënt', 'nieuwe cliënten')},"
+        f" {counts.clients_updated} bijgewerkt,"
+        f" {count(counts.members, 'netwerklid', 'netwerkleden')},"
+        f" {count(counts.agreements, 'afspraak', 'afspraken')},"
+        f" {count(counts.contacts, 'contactmoment', 'contactmomenten')},"
+        f" {count(counts.assessments, 'meting', 'metingen')}."
+    )
 
 
 #: The report's lines are wrapped to fit a terminal of 80 columns and more.
@@ -75,6 +89,8 @@ def report_lines(plan: Plan) -> list[str]:
     )
     lines.append(f"Netwerkleden: {plan.members} nieuw of bijgewerkt.")
     lines.append(f"Afspraken: {plan.agreements} nieuw of met een later laatste contact.")
+    if plan.assessments or any(s.kind is Kind.OUTCOMES for s in plan.reading.sheets):
+        lines.append(f"Metingen (ZRM, Positieve Gezondheid): {plan.assessments} nieuw.")
     if plan.problems:
         lines.append("")
         lines.append(f"{count(len(plan.problems), 'probleem', 'problemen')}:")

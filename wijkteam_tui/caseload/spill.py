@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from wijkteam_tui.caseload.entries import (
     AgreementEntry,
+    AssessmentEntry,
     ClientEntry,
     MemberEntry,
     Problem,
@@ -37,10 +38,10 @@ from wijkteam_tui.caseload.entries import (
 )
 from wijkteam_tui.caseload.sheets import Source
 from wijkteam_tui.errors import UsageError
-from wijkteam_tui.store.records import ImportedClient
+from wijkteam_tui.store.imported import ImportedClient
 
 _T = TypeVar("_T")
-_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry)
+_Entry = TypeVar("_Entry", MemberEntry, AgreementEntry, AssessmentEntry)
 #: The size of an entry's length and of its nonce in the scratch file.
 _LENGTH, _NONCE = 4, 12
 
@@ -97,7 +98,8 @@ class Spill:
 @dataclass(slots=True)
 class ClientKey:
     """What memory keeps of a client of the file: where their row is, what finds them, and
-    where their entry and the entries of their network and agreements are kept."""
+    where their entry and the entries of their network, agreements and assessments are
+    kept."""
 
     where: Where
     name: str
@@ -107,6 +109,7 @@ class ClientKey:
     record: int = -1
     members: list[int] = field(default_factory=list)
     agreements: list[int] = field(default_factory=list)
+    assessments: list[int] = field(default_factory=list)
     #: The network members a flat sheet gave (by normalised name): each comes in once.
     member_names: set[str] | None = None
 
@@ -129,11 +132,12 @@ class Clients:
         return key
 
     def entry(self, key: ClientKey) -> ClientEntry:
-        """The client with their network and agreements."""
+        """The client with their network, agreements and assessments."""
         client = self._spill.get(key.record)
         assert isinstance(client, ClientEntry)
         client.members = [_read(self._spill, MemberEntry, o) for o in key.members]
         client.agreements = [_read(self._spill, AgreementEntry, o) for o in key.agreements]
+        client.assessments = [_read(self._spill, AssessmentEntry, o) for o in key.assessments]
         return client
 
     def __iter__(self) -> Iterator[ClientEntry]:
@@ -148,9 +152,9 @@ class Clients:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """A network or agreement row not yet tied to its client: whom it names (client number
-    or external id), where it is, and where its entry is kept. Flat: a file of 10,000
-    clients has some 80,000 of them waiting until every sheet is read."""
+    """A network, agreement or assessment row not yet tied to its client: whom it names
+    (client number or external id), where it is, and where its entry is kept. Flat: a file
+    of 10,000 clients has some 80,000 of them waiting until every sheet is read."""
 
     number: str
     external_id: str
@@ -168,7 +172,8 @@ class Related:
 
 
 class RelatedRows(Generic[_Entry]):
-    """Network or agreement rows whose client is not in the file (maybe in the register)."""
+    """Network, agreement or assessment rows whose client is not in the file (maybe in the
+    register)."""
 
     def __init__(self, spill: Spill, kind: type[_Entry], same: dict[str, str]) -> None:
         self._spill = spill
@@ -212,18 +217,20 @@ def _read(spill: Spill, kind: type[_T], offset: int) -> _T:
 
 
 class Planned:
-    """The clients an import writes (store.records.ImportedClient), in the scratch file of
-    the reading they were planned from; how many members and agreements they bring."""
+    """The clients an import writes (store.imported.ImportedClient), in the scratch file of
+    the reading they were planned from; how many members, agreements and assessments they
+    bring."""
 
     def __init__(self, spill: Spill) -> None:
         self._spill = spill
         self._offsets: list[int] = []
-        self.members = self.agreements = 0
+        self.members = self.agreements = self.assessments = 0
 
     def append(self, client: ImportedClient) -> None:
         self._offsets.append(self._spill.put(client))
         self.members += len(client.members)
         self.agreements += len(client.agreements)
+        self.assessments += len(client.assessments)
 
     def __getitem__(self, index: int) -> ImportedClient:
         return _read(self._spill, ImportedClient, self._offsets[index])
@@ -236,8 +243,8 @@ class Planned:
 
 
 class Reading:
-    """A caseload file (or several, read as one) as read: its clients, the network and
-    agreement rows whose client is not in the file, every problem, the remarks that refuse
+    """A caseload file (or several, read as one) as read: its clients, the network, agreement
+    and assessment rows whose client is not in the file, every problem, the remarks that refuse
     nothing, what was made of each sheet, and the files with their digests. Its entries wait
     in a scratch file of its own, closed with it (or when it is no longer used)."""
 
@@ -246,11 +253,12 @@ class Reading:
         self.sources: tuple[Source, ...] = ()
         self.sheets: list[SheetReport] = []
         self.clients = Clients(self.spill)
-        #: Network members and agreements whose client is not in the file (maybe in the
+        #: Network members, agreements and assessments whose client is not in the file (maybe in the
         #: register: decided when the import is planned).
         same: dict[str, str] = {}
         self.members_elsewhere = RelatedRows(self.spill, MemberEntry, same)
         self.agreements_elsewhere = RelatedRows(self.spill, AgreementEntry, same)
+        self.assessments_elsewhere = RelatedRows(self.spill, AssessmentEntry, same)
         self.problems: list[Problem] = []
         #: What the report says that refuses nothing.
         self.remarks: list[str] = []

@@ -40,7 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from wijkteam_tui.caseload.plan import plan_import
         from wijkteam_tui.caseload.reading import read_caseload
         from wijkteam_tui.caseload.report import (
-            count,
+            imported_text,
             refused_rows,
             rejected_sheets,
             report_lines,
@@ -91,13 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         write_errors(target, rejected)
     print()
     print(f"Geïmporteerd uit {printable(label)}:")
-    print(
-        f"  {count(counts.clients_new, 'nieuwe cliënt', 'nieuwe cliënten')},"
-        f" {counts.clients_updated} bijgewerkt,"
-        f" {count(counts.members, 'netwerklid', 'netwerkleden')},"
-        f" {count(counts.agreements, 'afspraak', 'afspraken')},"
-        f" {count(counts.contacts, 'contactmoment', 'contactmomenten')}."
-    )
+    print(f"  {imported_text(counts)}")
     if target is not None:
         print(
             f"De rijen met een probleem staan in {printable(target)}: verbeter ze daar en"
@@ -107,7 +101,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export_team(args: argparse.Namespace) -> int:
-    """Every open client with network and agreements, in the layout `import` reads."""
+    """Every open client with network, agreements and assessments, in the layout `import`
+    reads."""
     # Lazy: the store and the writers load only for the command that runs.
     from wijkteam_tui.caseload.report import count
     from wijkteam_tui.export.caseload import team_paths, write_team
@@ -125,7 +120,8 @@ def cmd_export_team(args: argparse.Namespace) -> int:
         caseload = team_caseload(register)
         print(
             f"Let op: {', '.join(printable(p) for p in paths)}: leesbare, onversleutelde"
-            " bestanden met alle open cliënten, hun netwerk (met toestemming en al) en afspraken"
+            " bestanden met alle open cliënten, hun netwerk (met toestemming en al), afspraken en"
+            " metingen (ZRM, Positieve Gezondheid)"
             " (alleen voor u leesbaar: 0600). Bewaar ze zoals het register zelf.",
             file=sys.stderr,
         )
@@ -142,8 +138,9 @@ def cmd_export_team(args: argparse.Namespace) -> int:
         )
     print(
         f"{count(done.clients, 'cliënt', 'cliënten')},"
-        f" {count(done.members, 'netwerklid', 'netwerkleden')} en"
-        f" {count(done.agreements, 'afspraak', 'afspraken')} in"
+        f" {count(done.members, 'netwerklid', 'netwerkleden')},"
+        f" {count(done.agreements, 'afspraak', 'afspraken')} en"
+        f" {count(done.assessments, 'meting', 'metingen')} in"
         f" {', '.join(printable(p) for p in done.paths)}."
     )
     return 0

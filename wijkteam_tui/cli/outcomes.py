@@ -99,7 +99,8 @@ def _parsed(
 def cmd_outcome_add(args: argparse.Namespace) -> int:
     # Lazy: the store loads only for the command that runs.
     from wijkteam_tui.domain.terms import AssessmentKind
-    from wijkteam_tui.store.outcomes.assessments import AssessmentInput, record_assessment
+    from wijkteam_tui.store.outcomes.assessments import record_assessment
+    from wijkteam_tui.store.records import AssessmentInput
     from wijkteam_tui.store.sharing import client_by_number
 
     today = date.today()
@@ -125,8 +126,9 @@ def cmd_outcome_edit(args: argparse.Namespace) -> int:
     # Lazy: the store loads only for the command that runs.
     from dataclasses import replace
 
-    from wijkteam_tui.store.outcomes.assessments import AssessmentInput, update_assessment
+    from wijkteam_tui.store.outcomes.assessments import update_assessment
     from wijkteam_tui.store.read.outcomes import client_assessments
+    from wijkteam_tui.store.records import AssessmentInput
     from wijkteam_tui.store.sharing import client_by_number
 
     today = date.today()

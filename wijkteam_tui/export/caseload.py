@@ -6,9 +6,10 @@ CSV as Dutch Excel reads it: UTF-8 with a byte-order mark, semicolons). The team
 there and imports the file again; the Fout column is not one the import reads.
 
 The way out (`wijkteam export team`): every open client with their current network (consent
-and all) and active agreements, in the layout the import reads: a workbook with the sheets
-Cliënten, Netwerk and Afspraken, or a CSV file per sheet. Importing it into a new register
-gives the same clients, members and agreements."""
+and all), active agreements and every assessment (ZRM and Positieve Gezondheid, a row each with
+a column per domain), in the layout the import reads: a workbook with the sheets Cliënten,
+Netwerk, Afspraken and Ontwikkeling, or a CSV file per sheet. Importing it into a new register
+gives the same clients, members, agreements and assessments."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from wijkteam_tui.caseload.columns import SHEET_NAMES, Kind, header_of
+from wijkteam_tui.caseload.columns import NOTE, SCORE, SHEET_NAMES, Kind, header_of
 from wijkteam_tui.caseload.report import REASON
 from wijkteam_tui.caseload.sheets import Cell, UncalculatedFormula
+from wijkteam_tui.domain.outcomes import DOMAINS
 from wijkteam_tui.domain.phrases import schedule_text
-from wijkteam_tui.domain.terms import Support
+from wijkteam_tui.domain.terms import AssessmentKind, Support
 from wijkteam_tui.errors import UsageError
 from wijkteam_tui.export.overdue import neutralised
 from wijkteam_tui.export.to_disk import write_private
@@ -123,7 +125,14 @@ TEAM_COLUMNS: dict[Kind, tuple[str, ...]] = {
         "number", "external_id", "who", "channel", "how_often", "start_on", "end_on",
         "last_contact", "description", "shared",
     ),
+    Kind.OUTCOMES: (
+        "number", "external_id", "kind", "assessed_on", "own_words",
+        *(key for kind in AssessmentKind for domain in DOMAINS[kind]
+          for key in (SCORE + domain.code, NOTE + domain.code)),
+    ),
 }  # fmt: skip
+#: What a ZRM domain that does not apply reads as.
+NOT_APPLICABLE = "n.v.t."
 TEAM_FORMATS = ("xlsx", "csv")
 
 
@@ -133,18 +142,25 @@ class TeamExport:
     clients: int
     members: int
     agreements: int
+    assessments: int
 
 
 def team_paths(target: Path, file_format: str) -> tuple[Path, ...]:
     """Where the export goes: the workbook, or a CSV file per sheet beside `target`'s name
-    (`team.csv`: team-clienten.csv, team-netwerk.csv, team-afspraken.csv)."""
+    (`team.csv`: team-clienten.csv, team-netwerk.csv, team-afspraken.csv,
+    team-ontwikkeling.csv)."""
     if file_format == "xlsx":
         return (target,)
     stem = target.with_suffix("") if target.suffix.lower() == ".csv" else target
     return tuple(stem.with_name(f"{stem.name}-{_CSV_NAMES[kind]}.csv") for kind in TEAM_COLUMNS)
 
 
-_CSV_NAMES = {Kind.CLIENTS: "clienten", Kind.MEMBERS: "netwerk", Kind.AGREEMENTS: "afspraken"}
+_CSV_NAMES = {
+    Kind.CLIENTS: "clienten",
+    Kind.MEMBERS: "netwerk",
+    Kind.AGREEMENTS: "afspraken",
+    Kind.OUTCOMES: "ontwikkeling",
+}
 
 
 def team_rows(
@@ -164,6 +180,7 @@ def team_rows(
         ],
         Kind.MEMBERS: [],
         Kind.AGREEMENTS: [],
+        Kind.OUTCOMES: [],
     }  # fmt: skip
     names: dict[int, str] = {}
     for member in client.members:
@@ -200,6 +217,20 @@ def team_rows(
                 "ja" if agreement.shared else "nee",
             ]
         )  # fmt: skip
+    for assessment in client.assessments:
+        cells: list[str | int | date | None] = [
+            *ref,
+            assessment.kind.label,
+            assessment.assessed_on,
+            assessment.own_words or None,
+        ]
+        for kind in AssessmentKind:
+            for domain in DOMAINS[kind]:
+                scored = kind is assessment.kind and domain.code in assessment.scores
+                score = assessment.scores.get(domain.code) if scored else None
+                cells.append(NOT_APPLICABLE if scored and score is None else score)
+                cells.append(assessment.notes.get(domain.code) if scored else None)
+        rows[Kind.OUTCOMES].append(cells)
     return rows
 
 
@@ -239,11 +270,17 @@ def write_team(
         for temporary in temporaries:
             temporary.remove()
         raise
-    return TeamExport(paths, counts[Kind.CLIENTS], counts[Kind.MEMBERS], counts[Kind.AGREEMENTS])
+    return TeamExport(
+        paths,
+        counts[Kind.CLIENTS],
+        counts[Kind.MEMBERS],
+        counts[Kind.AGREEMENTS],
+        counts[Kind.OUTCOMES],
+    )
 
 
 class _XlsxWriter:
-    """A streaming workbook (openpyxl's write-only mode) with the import's three sheets."""
+    """A streaming workbook (openpyxl's write-only mode) with the import's four sheets."""
 
     def __init__(self) -> None:
         # Lazy: openpyxl loads only when a workbook is written.

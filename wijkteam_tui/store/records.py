@@ -3,6 +3,7 @@ never ORM objects or sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -10,6 +11,7 @@ from typing import NamedTuple
 from wijkteam_tui.domain.schedules import DueState
 from wijkteam_tui.domain.terms import (
     AlertStatus,
+    AssessmentKind,
     Channel,
     MemberKind,
     Outcome,
@@ -116,40 +118,17 @@ class AgreementInput:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportedMember:
-    """A network member of an imported client: new (`member_id` None) or one to update."""
+class AssessmentInput:
+    """A ZRM assessment or a conversation about Positieve Gezondheid, as recorded."""
 
-    data: MemberInput
-    member_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedAgreement:
-    """An agreement of an imported client, with the network member it is made with named by
-    name (a member of the same import, or already in the register: `member_id`), and the last
-    contact the file knew of (logged as a contact moment)."""
-
-    data: AgreementInput
-    member_name: str = ""
-    last_contact: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedClient:
-    """A client of an import: new (`client_id` None, with the file's `number` when it is
-    free, else the next) or one to update (as read at `version`), with what of their network
-    and agreements is new or changed. `source` says where in the file it came from."""
-
-    source: str
-    data: ClientInput
-    phase: Phase = Phase.INTENSIVE
-    client_id: int | None = None
-    version: int | None = None
-    number: str = ""
-    external_id: str = ""
-    update_details: bool = True
-    members: tuple[ImportedMember, ...] = ()
-    agreements: tuple[ImportedAgreement, ...] = ()
+    kind: AssessmentKind
+    assessed_on: date
+    #: Per domain code its score; None: not applicable (ZRM). Domains left out were not scored.
+    scores: Mapping[str, int | None]
+    #: Per domain code a note.
+    notes: Mapping[str, str] = field(default_factory=dict)
+    #: Positieve Gezondheid: what the client said, in their own words.
+    own_words: str = ""
 
 
 @dataclass(frozen=True, slots=True)

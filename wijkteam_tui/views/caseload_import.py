@@ -22,7 +22,13 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from wijkteam_tui.caseload.columns import NO_MAPPING, read_mapping
 from wijkteam_tui.caseload.plan import Plan, plan_import
 from wijkteam_tui.caseload.reading import read_caseload
-from wijkteam_tui.caseload.report import count, refused_rows, rejected_sheets, report_lines
+from wijkteam_tui.caseload.report import (
+    count,
+    imported_text,
+    refused_rows,
+    rejected_sheets,
+    report_lines,
+)
 from wijkteam_tui.errors import UsageError, WijkteamError
 from wijkteam_tui.export.caseload import errors_target, write_errors
 from wijkteam_tui.store.register import Register
@@ -211,11 +217,7 @@ class ImportScreen(WijkteamScreen[None]):
         self.read = None
         counts = done.counts
         lines = [
-            f"Geïmporteerd: {count(counts.clients_new, 'nieuwe cliënt', 'nieuwe cliënten')},"
-            f" {counts.clients_updated} bijgewerkt,"
-            f" {count(counts.members, 'netwerklid', 'netwerkleden')},"
-            f" {count(counts.agreements, 'afspraak', 'afspraken')},"
-            f" {count(counts.contacts, 'contactmoment', 'contactmomenten')}.",
+            f"Geïmporteerd: {imported_text(counts)}",
         ]
         if done.errors is not None:
             lines.append(

@@ -2,10 +2,10 @@
 
 What an import must know before it plans (`wijkteam import`): the team's people (for the
 casemanager and "wie" columns) and the clients the file may mean, found by number, external
-id, or birth date (their names compared after), each with their details and network as the
-forms would show them, so that the plan changes only what differs. And the way out (`wijkteam
-export team`): every open client in the same form, page by page, for the export to write in
-the layout the import reads."""
+id, or birth date (their names compared after), each with their details, network and
+assessments as the forms would show them, so that the plan changes only what differs. And the
+way out (`wijkteam export team`): every open client in the same form, page by page, for the
+export to write in the layout the import reads."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from wijkteam_tui.domain.terms import Channel, Phase
+from wijkteam_tui.domain.terms import AssessmentKind, Channel, Phase
 from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, User
+from wijkteam_tui.store.outcomes.models import Assessment, AssessmentScore
 from wijkteam_tui.store.records import ClientInput, MemberInput
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.common import acting_user
@@ -60,6 +61,18 @@ class KnownAgreement:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownAssessment:
+    """A ZRM or Positieve Gezondheid as recorded: per domain code its score (None: n.v.t.)
+    and its note, for the domains scored."""
+
+    kind: AssessmentKind
+    assessed_on: date
+    scores: dict[str, int | None]
+    notes: dict[str, str]
+    own_words: str
+
+
+@dataclass(frozen=True, slots=True)
 class KnownClient:
     id: int
     version: int
@@ -69,6 +82,7 @@ class KnownClient:
     data: ClientInput
     members: tuple[KnownMember, ...]
     agreements: tuple[KnownAgreement, ...]
+    assessments: tuple[KnownAssessment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +130,8 @@ def _users(conn: Connection) -> tuple[KnownUser, ...]:
 
 
 def _with_network(conn: Connection, rows: list[Any]) -> tuple[KnownClient, ...]:
-    """The clients of these rows with their current network and active agreements."""
+    """The clients of these rows with their current network, active agreements and every
+    assessment (oldest first)."""
     ids = [row.id for row in rows]
     members: dict[int, list[KnownMember]] = {}
     for chunk in _chunks(ids):
@@ -150,6 +165,7 @@ def _with_network(conn: Connection, rows: list[Any]) -> tuple[KnownClient, ...]:
             agreements.setdefault(agreement.client_id, []).append(
                 KnownAgreement(*tuple(agreement)[1:])
             )
+    assessed = _assessments(conn, ids)
     return tuple(
         KnownClient(
             row.id,
@@ -160,9 +176,45 @@ def _with_network(conn: Connection, rows: list[Any]) -> tuple[KnownClient, ...]:
             _client_input(row),
             tuple(members.get(row.id, ())),
             tuple(agreements.get(row.id, ())),
+            tuple(assessed.get(row.id, ())),
         )
         for row in rows
     )
+
+
+def _assessments(conn: Connection, ids: list[int]) -> dict[int, list[KnownAssessment]]:
+    """Every assessment of these clients with its scores, by client, oldest first."""
+    found: dict[int, list[KnownAssessment]] = {}
+    by_id: dict[int, KnownAssessment] = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(
+            select(
+                Assessment.id,
+                Assessment.client_id,
+                Assessment.kind,
+                Assessment.assessed_on,
+                Assessment.own_words,
+            )
+            .where(Assessment.client_id.in_(chunk))
+            .order_by(Assessment.assessed_on, Assessment.id)
+        ):
+            by_id[row.id] = KnownAssessment(row.kind, row.assessed_on, {}, {}, row.own_words)
+            found.setdefault(row.client_id, []).append(by_id[row.id])
+        for score in conn.execute(
+            select(
+                AssessmentScore.assessment_id,
+                AssessmentScore.domain,
+                AssessmentScore.score,
+                AssessmentScore.note,
+            )
+            .where(AssessmentScore.client_id.in_(chunk))
+            .order_by(AssessmentScore.id)
+        ):
+            assessment = by_id[score.assessment_id]
+            assessment.scores[score.domain] = score.score
+            if score.note:
+                assessment.notes[score.domain] = score.note
+    return found
 
 
 @dataclass(frozen=True, slots=True)

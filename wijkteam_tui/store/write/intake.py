@@ -1,6 +1,6 @@
-"""Bringing a caseload in (`wijkteam import --apply`): every client, network member, agreement
-and last contact of the import in one transaction, all or nothing, each checked by the same
-rules as the forms (the services' own `apply_…` and `validate_…`).
+"""Bringing a caseload in (`wijkteam import --apply`): every client, network member, agreement,
+last contact and assessment of the import in one transaction, all or nothing, each checked by
+the same rules as the forms (the services' own `apply_…`, `validate_…` and `add_assessment`).
 
 A new client gets the file's number when it is free and digits only, like the register's own,
 else the next one; their first phase change says where they came from ("Geïmporteerd uit …"),
@@ -24,6 +24,7 @@ from wijkteam_tui.domain.search import fold
 from wijkteam_tui.domain.terms import Outcome, Phase
 from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.audit.chain import Event, note
+from wijkteam_tui.store.imported import ImportedAgreement, ImportedClient
 from wijkteam_tui.store.models import (
     Client,
     ContactAgreement,
@@ -31,7 +32,8 @@ from wijkteam_tui.store.models import (
     NetworkMember,
     PhaseChange,
 )
-from wijkteam_tui.store.records import AgreementInput, ImportedAgreement, ImportedClient
+from wijkteam_tui.store.outcomes.recording import add_assessment
+from wijkteam_tui.store.records import AgreementInput
 from wijkteam_tui.store.refresh import refresh_client
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.store.write.agreements import new_agreement, performing_user
@@ -57,6 +59,7 @@ class ImportCounts:
     members: int = 0
     agreements: int = 0
     contacts: int = 0
+    assessments: int = 0
 
 
 class ImportRowError(ValidationError):
@@ -82,6 +85,8 @@ def import_caseload(
                 client, new = work.client(item)
                 members = work.members(client, item)
                 agreements, contacts = work.agreements(client, item, members)
+                for assessment in item.assessments:
+                    add_assessment(session, client.id, assessment, user_id, today)
             except ValidationError as error:
                 raise ImportRowError(f"{item.source}: {error}", error.field) from None
             session.flush()
@@ -94,6 +99,7 @@ def import_caseload(
                 members=counts.members + len(item.members),
                 agreements=counts.agreements + agreements,
                 contacts=counts.contacts + contacts,
+                assessments=counts.assessments + len(item.assessments),
             )
             if progress is not None:
                 progress(done)
@@ -105,7 +111,7 @@ def import_caseload(
                 detail=(
                     f"{file_name}: {counts.clients_new} nieuw, {counts.clients_updated}"
                     f" bijgewerkt, {counts.members} netwerkleden, {counts.agreements} afspraken,"
-                    f" {counts.contacts} contactmomenten"
+                    f" {counts.contacts} contactmomenten, {counts.assessments} metingen"
                 ),
             ),
         )

@@ -12,13 +12,9 @@ from typing import Any
 from wijkteam_tui.domain.fields import FieldError, clean_date
 from wijkteam_tui.domain.outcomes import DOMAINS, SCALE, ZRM_LEVELS, score_and_note
 from wijkteam_tui.domain.terms import AssessmentKind
-from wijkteam_tui.store.outcomes.assessments import (
-    AssessmentInput,
-    record_assessment,
-    update_assessment,
-)
+from wijkteam_tui.store.outcomes.assessments import record_assessment, update_assessment
 from wijkteam_tui.store.read.outcomes import AssessmentRow
-from wijkteam_tui.store.records import ContactResult
+from wijkteam_tui.store.records import AssessmentInput, ContactResult
 from wijkteam_tui.store.register import Register
 from wijkteam_tui.views.forms.base import Clean, Field, FormScreen, text
 
