@@ -24,6 +24,7 @@ from wijkteam_tui.caseload.plan import plan_import
 from wijkteam_tui.caseload.reading import read_caseload
 from wijkteam_tui.domain.fields import clean_phone
 from wijkteam_tui.domain.network import CONSENT_REVIEW_DAYS
+from wijkteam_tui.domain.outcomes import DOMAINS, SCALE
 from wijkteam_tui.domain.phrases import schedule_text
 from wijkteam_tui.domain.terms import (
     AssessmentKind,
@@ -279,6 +280,24 @@ def _member(draw: st.DrawFn, name: str) -> MemberInput:
 
 
 @st.composite
+def _assessment(draw: st.DrawFn, opened: date) -> AssessmentInput:
+    """A ZRM or Positieve Gezondheid between the file's opening and today: some domains
+    scored (a ZRM's maybe n.v.t.), some with a note, maybe the client's own words."""
+    kind = draw(st.sampled_from(list(AssessmentKind)))
+    low, high = SCALE[kind]
+    score = st.integers(low, high)
+    if kind is AssessmentKind.ZRM:
+        score = st.none() | score
+    codes = [d.code for d in DOMAINS[kind]]
+    chosen = draw(st.lists(st.sampled_from(codes[1:]), max_size=4, unique=True))
+    scores = {codes[0]: draw(st.integers(low, high)), **{c: draw(score) for c in chosen}}
+    noted = draw(st.lists(st.sampled_from(list(scores)), max_size=2, unique=True))
+    notes = {code: note for code in noted if (note := draw(_lines))}
+    on = min(TODAY, opened + timedelta(days=draw(st.integers(0, 400))))
+    return AssessmentInput(kind, on, scores, notes, draw(_lines))
+
+
+@st.composite
 def _client(draw: st.DrawFn) -> dict[str, Any]:
     opened = draw(_days)
     data = ClientInput(
@@ -323,6 +342,7 @@ def _client(draw: st.DrawFn) -> dict[str, Any]:
         "scaling_back": draw(st.booleans()),
         "members": members,
         "agreements": agreements,
+        "assessments": draw(st.lists(_assessment(opened), max_size=3)),
     }
 
 
@@ -336,6 +356,8 @@ def _make(register: Register, client: dict[str, Any], users: dict[str, int]) -> 
         services.add_member(register, made.id, replace(m, phone=clean_phone(m.phone)), TODAY).id
         for m in client["members"]
     ]
+    for assessment in client["assessments"]:
+        record_assessment(register, made.id, assessment, TODAY)
     for agreement in client["agreements"]:
         who = agreement["who"]
         data = agreement["data"]
