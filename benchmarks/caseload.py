@@ -1,12 +1,13 @@
-"""Caseload import benchmark: a generated workbook (Cliënten, Netwerk, Afspraken) of 1,000
-clients with 5 network members and 3 agreements each, one of 10,000 and one of 30,000, brought
-into a new register by `wijkteam import` as a teamleider types it: the dry run, then `--apply`
-(one transaction, then the daily sweep), each a process of its own with production key
-derivation. Seconds per step and each process's peak memory (its maximum resident set, from
-the kernel); then the same file imported again (which changes nothing) and `wijkteam export
-team` of the imported register. Goals (issue 28): 1,000 clients dry run ≤ 15 s and import
-≤ 30 s; 10,000 ≤ 5 min; peak memory ≤ 300 MB whatever the size (the third size shows it does
-not grow with the file)."""
+"""Caseload import benchmark: a generated workbook (Cliënten, Netwerk, Afspraken, Ontwikkeling) of
+1,000 clients with 5 network members, 3 agreements and 2 ZRM assessments each (all 13 domains
+scored; a conversation about Positieve Gezondheid for one in three), one of 10,000 and one of
+30,000, brought into a new register by `wijkteam import` as a teamleider types it: the dry run,
+then `--apply` (one transaction, then the daily sweep), each a process of its own with
+production key derivation. Seconds per step and each process's peak memory (its maximum resident
+set, from the kernel); then the same file imported again (which changes nothing) and `wijkteam
+export team` of the imported register. Goals (issue 28): 1,000 clients dry run ≤ 15 s and import
+≤ 30 s; 10,000 ≤ 5 min; peak memory ≤ 300 MB whatever the size (the third size shows it does not
+grow with the file)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Any
 
 from benchmarks.results_file import save_section
 from benchmarks.smoke import scaled
+from wijkteam_tui.domain.outcomes import PG_DIMENSIONS, ZRM_DOMAINS
 from wijkteam_tui.domain.terms import Role
 from wijkteam_tui.store.demo.fictitious import FIRST_NAMES, LAST_NAMES, STREETS
 from wijkteam_tui.store.keys.primitives import KDF_PROFILE_ENV
@@ -29,7 +31,7 @@ from wijkteam_tui.store.opening import create_register
 from wijkteam_tui.store.users import add_user
 
 SIZES = (1_000, 10_000, 30_000)
-MEMBERS, AGREEMENTS = 5, 3
+MEMBERS, AGREEMENTS, ASSESSMENTS = 5, 3, 2
 PASSPHRASE = "benchmark wachtwoord"
 COLLEAGUES = 25
 RELATIONS = ("dochter", "zoon", "buurvrouw", "buurman", "vriendin", "vrijwilliger", "huisarts")
@@ -50,7 +52,8 @@ def caseload_file(path: Path, clients: int, today: date) -> Path:
 
     rng = random.Random(clients)
     book = Workbook(write_only=True)
-    sheets = {name: book.create_sheet(name) for name in ("Cliënten", "Netwerk", "Afspraken")}
+    names_of_sheets = ("Cliënten", "Netwerk", "Afspraken", "Ontwikkeling")
+    sheets = {name: book.create_sheet(name) for name in names_of_sheets}
     sheets["Cliënten"].append(
         ["Cliëntnummer", "Naam", "Geboortedatum", "Straat", "Huisnummer", "Postcode", "Plaats",
          "Telefoon", "Casemanager", "Fase", "Startdatum", "Eigen woorden"]
@@ -61,6 +64,10 @@ def caseload_file(path: Path, clients: int, today: date) -> Path:
     )  # fmt: skip
     sheets["Afspraken"].append(
         ["Cliëntnummer", "Wie", "Kanaal", "Hoe vaak", "Start", "Laatste contact"]
+    )
+    domains = (*ZRM_DOMAINS, *PG_DIMENSIONS)
+    sheets["Ontwikkeling"].append(
+        ["Cliëntnummer", "Soort", "Datum", *(d.label for d in domains), "Eigen woorden"]
     )
     for n in range(clients):
         number = str(200_001 + n)
@@ -88,6 +95,18 @@ def caseload_file(path: Path, clients: int, today: date) -> Path:
             sheets["Afspraken"].append(
                 [number, names[a], rng.choice(CHANNELS), rng.choice(HOW_OFTEN), opened,
                  max(last, opened)]
+            )  # fmt: skip
+        for a in range(ASSESSMENTS):
+            on = opened + (today - opened) * a // ASSESSMENTS
+            scores = [rng.randint(1, 5) for _ in ZRM_DOMAINS]
+            sheets["Ontwikkeling"].append(
+                [number, "ZRM", on, *scores, *(None for _ in PG_DIMENSIONS), None]
+            )
+        if n % 3 == 0:
+            scores = [rng.randint(0, 10) for _ in PG_DIMENSIONS]
+            sheets["Ontwikkeling"].append(
+                [number, "Positieve Gezondheid", today, *(None for _ in ZRM_DOMAINS), *scores,
+                 "Het gaat beter dan vorig jaar."]
             )  # fmt: skip
     book.save(path)
     return path
@@ -127,7 +146,9 @@ def one_size(clients: int, folder: Path) -> dict[str, Any]:
         register.close()
     dry, dry_peak, _ = _run("import", str(sheet), db=db)
     applied, apply_peak, said = _run("import", str(sheet), "--apply", db=db)
+    assessments = clients * ASSESSMENTS + (clients + 2) // 3
     assert f"{clients} nieuwe cliënten" in " ".join(said.split()), said[-500:]
+    assert f"{assessments} metingen" in " ".join(said.split()), said[-500:]
     again, again_peak, said = _run("import", str(sheet), db=db)
     assert f"0 nieuw, 0 bijgewerkt, {clients} al zo" in " ".join(said.split()), said[-500:]
     out = folder / f"uit-{clients}.xlsx"
@@ -136,6 +157,7 @@ def one_size(clients: int, folder: Path) -> dict[str, Any]:
         "clients": clients,
         "members": clients * MEMBERS,
         "agreements": clients * AGREEMENTS,
+        "assessments": assessments,
         "file_mb": round(sheet.stat().st_size / 1e6, 1),
         "file_written_seconds": round(written, 1),
         "dry_run_seconds": round(dry, 1),
