@@ -43,7 +43,7 @@ from wijkteam_tui.domain.terms import (
     ThresholdRule,
 )
 from wijkteam_tui.store.clock import utc_now
-from wijkteam_tui.store.neighbourhood.keys import EMAIL_KEY, PHONE_KEY
+from wijkteam_tui.store.neighbourhood.keys import EMAIL_KEY, PHONE_KEY, key_index
 
 # Base is imported from here by whoever needs every table (migrations, copies, the server's
 # sequences): its metadata holds them all only once this module has been imported.
@@ -221,8 +221,8 @@ class NetworkMember(Versioned, Base):
 
     __tablename__ = "network_members"
     __table_args__ = (
-        Index("ix_network_members_phone_key", "phone_key", "client_id"),
-        Index("ix_network_members_email_key", "email_key", "client_id"),
+        key_index("phone_key"),
+        key_index("email_key"),
         # The Buurt view counts the informal members per postcode area from this alone.
         Index(
             "ix_network_members_informal", "client_id", "kind", "resource_id", "active", "ended_on"

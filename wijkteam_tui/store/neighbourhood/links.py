@@ -13,6 +13,7 @@ from wijkteam_tui.errors import ValidationError
 from wijkteam_tui.store.clock import utc_now
 from wijkteam_tui.store.models import NetworkMember
 from wijkteam_tui.store.neighbourhood.models import MemberLink
+from wijkteam_tui.store.neighbourhood.rows import informal_member
 from wijkteam_tui.store.register import Register
 
 REFUSAL = "Alleen een teamleider koppelt of ontkoppelt netwerkleden in de buurt."
@@ -78,10 +79,7 @@ def part_member(register: Register, member_id: int) -> int:
             set(
                 session.scalars(
                     select(NetworkMember.id).where(
-                        or_(*keys),
-                        NetworkMember.client_id != member.client_id,
-                        NetworkMember.kind == MemberKind.INFORMAL,
-                        NetworkMember.resource_id.is_(None),
+                        or_(*keys), NetworkMember.client_id != member.client_id, *informal_member()
                     )
                 )
             )

