@@ -357,35 +357,21 @@ def _told_apart(one: ClientEntry, other: ClientKey) -> bool:
 def _take_related(row: Row, reading: Reading, index: _Index) -> None:
     """A row of the network, agreements' or outcomes' sheet, tied to its client."""
     reference = _reference(row)
-    if row.layout.kind is Kind.OUTCOMES:
-        assessment = assessment_entry(row)
-        if reference is not None and assessment is not None and not row.problems:
-            _place(
-                reading,
-                index,
-                reference,
-                assessment,
-                waiting=reading.assessments_elsewhere,
-                owned=_assessments,
-            )
-        return
     if row.layout.kind is Kind.MEMBERS:
         member = _member(row, "member")
         if reference is not None and not row.problems:
-            _place(
-                reading, index, reference, member, waiting=reading.members_elsewhere, owned=_members
-            )
-        return
-    agreement = _agreement(row)
-    if reference is not None and agreement is not None and not row.problems:
-        _place(
-            reading,
-            index,
-            reference,
-            agreement,
-            waiting=reading.agreements_elsewhere,
-            owned=_agreements,
-        )
+            members = reading.members_elsewhere
+            _place(reading, index, reference, member, waiting=members, owned=_members)
+    elif row.layout.kind is Kind.OUTCOMES:
+        assessment = assessment_entry(row)
+        if reference is not None and assessment is not None and not row.problems:
+            assessed = reading.assessments_elsewhere
+            _place(reading, index, reference, assessment, waiting=assessed, owned=_assessments)
+    else:
+        agreement = _agreement(row)
+        if reference is not None and agreement is not None and not row.problems:
+            agreed = reading.agreements_elsewhere
+            _place(reading, index, reference, agreement, waiting=agreed, owned=_agreements)
 
 
 def _members(key: ClientKey) -> list[int]:
