@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, ProgressBar, Static
 
+from tests.caseload.files import workbook
 from tests.conftest import PASSPHRASE
 from tests.views.conftest import from_team, make_app, settle, static_text
 from tests.views.test_snapshots import SIZES, _steady
@@ -171,3 +172,35 @@ def test_import_screen(snap_compare, register, size, tmp_path, monkeypatch):
 
     assert snap_compare(make_app(register.path, register=register), terminal_size=size,
                         run_before=shown)  # fmt: skip
+
+
+async def test_at_80_columns_each_line_of_the_report_fits(register, tmp_path):
+    """The report is wrapped before it is shown (the command line prints the same lines): at
+    80 columns, with the scroll bar, no line breaks again in the middle (an outcome sheet's
+    headers and its problems are long)."""
+    path = tmp_path / "caseload.xlsx"
+    workbook(
+        path,
+        {
+            "Cliënten": [["Cliëntnummer", "Naam", "Startdatum"], ["7", "Riet Bakker", "1-2-2026"]],
+            "Ontwikkeling": [
+                ["Cliëntnummer", "Soort", "Datum", "Financiën", "Financiën (toelichting)",
+                 "Huisvesting", "Sociaal netwerk", "Justitie", "Eigen woorden"],
+                ["7", "ZRM", "1-4-2026", 4, "op orde", 4, 3, "n.v.t.", None],
+                ["7", "Positieve Gezondheid", "1-11-2026", None, None, None, None, None, "Zo."],
+            ],
+        },
+    )  # fmt: skip
+    app = make_app(register.path, register=register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _import_screen(pilot)
+        await _dry_run(pilot, str(path))
+        shown = screen.query_one("#import-report-text", Static)
+        # The report's lines; the screen's closing advice is one paragraph it wraps itself.
+        *lines, advice = static_text(shown).rstrip().splitlines()
+        assert advice.startswith("Dit was een proefimport")
+        assert any("Financiën (toelichting)" in line for line in lines)
+        said = " ".join(" ".join(lines).split())
+        assert "Ontwikkeling, rij 3, Soort: geen enkel domein van de Positieve Gezondheid" in said
+        too_long = [line for line in lines if len(line) > shown.content_region.width]
+        assert not too_long, (shown.content_region.width, too_long)

@@ -40,8 +40,9 @@ def imported_text(counts: ImportCounts) -> str:
     )
 
 
-#: The report's lines are wrapped to fit a terminal of 80 columns and more.
-WIDTH = 78
+#: The report's lines are wrapped to fit a terminal of 80 columns, and the report pane of the
+#: Importeren screen at 80 columns (74 wide inside its padding and scroll bar).
+WIDTH = 74
 
 
 def _wrapped(text: str, indent: str = "") -> list[str]:
