@@ -236,6 +236,7 @@ def with_resource(conn: Connection, visible: set[int] | None) -> ColumnElement[b
         NetworkMember.resource_id.is_not(None),
         NetworkMember.active.is_(True),
         NetworkMember.ended_on.is_(None),
+        *(() if visible is None else (among(conn, NetworkMember.client_id, visible),)),
     )
     return and_(linked(visible), within(conn, ContactAgreement.member_id, members))
 

@@ -268,9 +268,10 @@ def _areas(
     code = rows.area_of(Client.postcode)
     # Per client first (from the members' index alone), then per area: grouping every member
     # by their client's area at once sorts them all.
+    only = () if visible is None else (rows.among(conn, NetworkMember.client_id, visible),)
     informal = (
         select(NetworkMember.client_id, func.count().label("members"))
-        .where(*rows.informal_member())
+        .where(*rows.informal_member(), *only)
         .group_by(NetworkMember.client_id)
         .subquery()
     )
